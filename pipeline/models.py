@@ -1,0 +1,168 @@
+"""Pydantic models passed between stages: the only contract between them.
+
+All models are frozen and reject unknown fields. Offsets in :class:`Span` always point into
+``Document.text`` (the article text as ingested, before any repair).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Bound = Literal["exact", "approx", "at_least", "at_most", "range", "vague"]
+Modality = Literal["asserted", "hypothetical", "conditional", "alternative", "projection", "quoted"]
+FindingKind = Literal[
+    "contradiction",
+    "divergence",
+    "update",
+    "scope",
+    "alternative",
+    "garbled",
+    "arithmetic_error",
+    "reconciled",
+    "arithmetic_ok",
+]
+Severity = Literal["high", "medium", "low", "info"]
+Status = Literal["open", "confirmed", "dismissed", "explained"]
+
+SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Document(Model):
+    """One article as ingested: decoded text plus metadata."""
+
+    id: str = Field(description="short content hash, stable across runs")
+    path: str = Field(description="path relative to the corpus folder, with '/' separators")
+    title: str | None = None
+    source: str | None = Field(default=None, description="source URL when the article names one")
+    published: str | None = Field(default=None, description="ISO date when the article has one")
+    text: str
+    sha256: str
+    boilerplate: tuple[tuple[int, int], ...] = Field(
+        default=(), description="(start, end) ranges of boilerplate lines; marked, not deleted"
+    )
+
+
+class Span(Model):
+    """A character range of a document's original text."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+class Repair(Model):
+    """One garbled run and what it was repaired to."""
+
+    span: Span
+    original: str
+    repaired: str
+    kind: str
+    confidence: float
+
+
+class Quantity(Model):
+    """A number with its unit, as written in the text.
+
+    ``value`` is the point value (the midpoint for intervals); ``low``/``high`` are the
+    interval, ``None`` meaning open. ``unit`` is a unit name of the run's pint registry (a
+    currency code such as ``USD``, a count noun such as ``GPU``, ``percent``, ``MW``...).
+    ``per`` is the rate denominator as a pint expression (``month``, ``user / month``);
+    ``over`` a duration a total is spread over (``3 year``).
+    """
+
+    span: Span
+    value: float | None
+    low: float | None
+    high: float | None
+    bound: Bound = "exact"
+    unit: str
+    currency: str | None = None
+    per: str | None = None
+    over: str | None = None
+    scale_word: str | None = None
+
+
+class Normalized(Model):
+    """A quantity converted to the canonical unit of its dimension."""
+
+    low: float | None
+    high: float | None
+    unit: str
+
+
+class Claim(Model):
+    """A quantity with what it is about: subject, metric, time and modality."""
+
+    id: str
+    doc_id: str
+    span: Span
+    sentence: str
+    subject: str | None
+    metric: str
+    quantity: Quantity
+    normalized: Normalized
+    as_of: str | None = None
+    modality: Modality = "asserted"
+    hedges: tuple[str, ...] = ()
+    attribution: str | None = None
+    repaired: bool = False
+
+
+class Finding(Model):
+    """Something a reviewer should look at, with a one-sentence explanation."""
+
+    id: str
+    kind: FindingKind
+    severity: Severity
+    subject: str | None
+    metric: str | None
+    claims: tuple[str, ...]
+    explanation: str
+    check: str = Field(description="versioned name of the check that produced it")
+    arithmetic: str | None = Field(default=None, description="the normalization or sum shown")
+    status: Status = "open"
+    note: str | None = None
+
+
+class Skip(Model):
+    """An input file the run could not use, and why."""
+
+    path: str
+    reason: str
+
+
+class RepairedText(Model):
+    """A document's text after repair, with the map back to the original text.
+
+    ``edits`` are ``(repaired_start, repaired_end, original_start, original_end)`` for each
+    replaced run, sorted; text outside the edits is unchanged, shifted by earlier edits.
+    """
+
+    doc_id: str
+    text: str
+    repairs: tuple[Repair, ...] = ()
+    edits: tuple[tuple[int, int, int, int], ...] = ()
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` range of the repaired text to the original text.
+
+        A range that touches an edited run maps to the whole original run.
+        """
+        return self._map(start, is_end=False), self._map(end, is_end=True)
+
+    def _map(self, pos: int, *, is_end: bool) -> int:
+        shift = 0
+        for r_start, r_end, o_start, o_end in self.edits:
+            if pos < r_start or (is_end and pos == r_start):
+                break
+            if pos < r_end or (is_end and pos == r_end):
+                return o_end if is_end else o_start
+            shift = o_end - r_end
+        return pos + shift
