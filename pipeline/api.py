@@ -11,7 +11,7 @@ import networkx as nx
 
 from pipeline import checks, claims, graph, ingest, parse, quantities, repair, report
 from pipeline.errors import ArticleError, InputError
-from pipeline.fsio import atomic_write, locked
+from pipeline.fsio import atomic_write, locked, read_article
 from pipeline.models import Claim, Document, Finding, RepairedText, Skip
 from pipeline.rules import Rules, load_rules
 
@@ -57,17 +57,11 @@ def load_documents(
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise ArticleError(rel, f"file is {size:,} bytes, over the {max_bytes:,}-byte "
-                                   "limit", hint="split it, or raise --max-bytes")
-            document = ingest.ingest(rel, path.read_bytes(), boilerplate=rules.ingest.boilerplate,
+            data = read_article(path, rel, max_bytes=max_bytes)
+            document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
                                      max_bytes=max_bytes)
         except ArticleError as exc:
             skipped.append(Skip(path=rel, reason=str(exc).split(": ", 1)[-1]))
-            continue
-        except OSError as exc:
-            skipped.append(Skip(path=rel, reason=f"cannot read: {exc.strerror}"))
             continue
         if document.sha256 in seen:
             skipped.append(Skip(path=rel, reason=f"same text as {seen[document.sha256]}"))
@@ -87,9 +81,29 @@ def extract(
     max_bytes: int = ingest.DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Run the pipeline over ``corpus`` and write every output file into ``out``."""
+    """Run the pipeline over ``corpus`` and write every output file into ``out``.
+
+    Rules are validated before anything else; then the run holds the ``out`` lock from start
+    to end, so a second run on the same folder stops at once (:class:`OutputError`).
+    """
     corpus, out = Path(corpus), Path(out)
     rules = load_rules(rules_dir)
+    with locked(out):
+        return _extract_locked(corpus, out, rules=rules, model=model, do_repair=do_repair,
+                               max_bytes=max_bytes, progress=progress)
+
+
+def _extract_locked(
+    corpus: Path,
+    out: Path,
+    *,
+    rules: Rules,
+    model: str | None,
+    do_repair: bool,
+    max_bytes: int,
+    progress: Progress | None,
+) -> RunResult:
+    """The run itself; the caller holds the output-folder lock."""
     documents, skipped = load_documents(corpus, rules=rules, max_bytes=max_bytes)
     nlp = parse.load_nlp(rules, model=model)
     registry = rules.registry
@@ -112,7 +126,7 @@ def extract(
 
 
 def write_outputs(result: RunResult, out: Path) -> list[Path]:
-    """Write every output file atomically, under the output-folder lock."""
+    """Write every output file atomically; the caller holds the output-folder lock."""
     by_doc = {d.id: d for d in result.documents}
     files = {
         "claims.jsonl": report.render_claims_jsonl(result.claims, by_doc),
@@ -124,12 +138,11 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
                                           result.skipped),
     }
     written: list[Path] = []
-    with locked(out):
-        for name, text in files.items():
-            atomic_write(out / name, text)
-            written.append(out / name)
-        if result.graph is not None:
-            graphml = "\n".join(nx.generate_graphml(result.graph)) + "\n"
-            atomic_write(out / "graph.graphml", graphml)
-            written.append(out / "graph.graphml")
+    for name, text in files.items():
+        atomic_write(out / name, text)
+        written.append(out / name)
+    if result.graph is not None:
+        graphml = "\n".join(nx.generate_graphml(result.graph)) + "\n"
+        atomic_write(out / "graph.graphml", graphml)
+        written.append(out / "graph.graphml")
     return written

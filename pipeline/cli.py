@@ -67,12 +67,22 @@ def extract(
     model: ModelOpt = None,
     no_repair: Annotated[bool, typer.Option(
         "--no-repair", help="Do not repair garbled text; extract from the raw text.")] = False,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit with code 1 when any file was skipped (outputs are still "
+        "written, skips listed in them).")] = False,
+    max_bytes: Annotated[int, typer.Option(
+        "--max-bytes", min=1, help="Skip article files larger than this many bytes (checked "
+        "before reading).")] = api.ingest.DEFAULT_MAX_BYTES,
 ) -> None:
     """Extract claims from every article in CORPUS and write the report to --out."""
     with _user_errors():
         result = api.extract(corpus, out=out, rules_dir=rules, model=model,
-                             do_repair=not no_repair)
+                             do_repair=not no_repair, max_bytes=max_bytes)
     _print_summary(result, Console(soft_wrap=True))
+    if strict and result.skipped:
+        print(f"Error: {len(result.skipped)} file(s) skipped and --strict is set "
+              "(fix or remove them; outputs were written)", file=sys.stderr)
+        raise typer.Exit(1)
 
 
 @app.callback()

@@ -1,40 +1,117 @@
-"""File-system helpers used by the API: atomic writes and the output-folder lock."""
+"""File-system helpers used by the API: bounded reads, atomic writes, the output-folder lock.
+
+Stages never touch files; :mod:`pipeline.api` reads articles and writes outputs through these.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import OutputError
+from pipeline.errors import ArticleError, OutputError
+
+TMP_SUFFIX = ".tmp"
+
+
+def read_article(path: Path, rel: str, *, max_bytes: int) -> bytes:
+    """Read one article file, refusing anything over ``max_bytes`` without reading it whole.
+
+    The size is checked before reading, and the read itself stops at ``max_bytes + 1`` bytes,
+    so a file that grows meanwhile (or a device that lies about its size) cannot exhaust
+    memory. Non-regular files (FIFOs, devices) are refused: reading them could block forever.
+    """
+    too_big_hint = "split it, or raise --max-bytes"
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
+        if info.st_size > max_bytes:
+            raise ArticleError(rel, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte "
+                               "limit", hint=too_big_hint)
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ArticleError(rel, f"cannot read: {exc.strerror or exc}",
+                           hint="check the file's permissions") from None
+    if len(data) > max_bytes:
+        raise ArticleError(rel, f"file is over the {max_bytes:,}-byte limit", hint=too_big_hint)
+    return data
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
-    A reader (or a run killed mid-write) sees either the old complete file or the new one.
+    A reader (or a run killed mid-write) sees either the old complete file or the new one;
+    a killed run can leave a ``.NAME.*.tmp`` file, which the next locked run removes
+    (:func:`remove_stale_temps`). The new file gets the old file's permissions, or the
+    umask's default for a new file (``mkstemp`` alone would make it owner-only).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = _default_mode()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (best effort: some file systems cannot fsync a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(out: Path) -> list[Path]:
+    """Delete temporary files a killed run left in ``out`` (call only while holding the lock)."""
+    removed: list[Path] = []
+    for tmp in sorted(out.glob(f".*{TMP_SUFFIX}")):
+        if tmp.is_file() and not tmp.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``out/.lock`` for the duration of a run."""
+    """Hold an exclusive lock on ``out/.lock`` for the duration of a run.
+
+    A second run on the same folder fails at once with :class:`OutputError` instead of
+    waiting or interleaving its writes. The lock is an ``flock``: the kernel releases it when
+    the process dies, even by ``kill -9``, so there is never a stale lock to clean up. Once
+    the lock is held, temporary files left by a killed run are removed.
+    """
     try:
         out.mkdir(parents=True, exist_ok=True)
         handle = open(out / ".lock", "a+")  # noqa: SIM115 - closed below
@@ -47,6 +124,7 @@ def locked(out: Path) -> Iterator[None]:
         except BlockingIOError:
             raise OutputError(f"another claims run is using {out}",
                               hint="wait for it to finish, or pass a different --out") from None
+        remove_stale_temps(out)
         yield
     finally:
         handle.close()

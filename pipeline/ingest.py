@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import re
 from collections.abc import Sequence
+from html.parser import HTMLParser
 
 from pipeline.errors import ArticleError
 from pipeline.models import Document
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# spaCy's default ``nlp.max_length``: a longer text cannot be parsed in one piece.
+DEFAULT_MAX_CHARS = 1_000_000
+MIN_WORDS = 4
+_CODE_CHARS = frozenset("{};=")
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -34,20 +40,28 @@ _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 
 
 def decode(data: bytes, *, path: str) -> str:
-    """Decode article bytes: BOMs first, then UTF-8, then a detected legacy encoding."""
+    """Decode article bytes: BOMs, UTF-16 without BOM, UTF-8, then a detected legacy encoding.
+
+    Raises :class:`ArticleError` for binary data and for bytes no encoding explains.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
-                break
+                raise ArticleError(path, f"starts with a {encoding.upper()} byte-order mark "
+                                   "but is not valid in that encoding",
+                                   hint="re-save the file as UTF-8") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    if _looks_binary(data):
+        raise ArticleError(path, "binary file, not text",
+                           hint="remove it from the corpus or convert it to .txt")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if _looks_binary(data):
-        raise ArticleError(path, "binary file, not text",
-                           hint="remove it from the corpus or convert it to .txt")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -57,12 +71,98 @@ def decode(data: bytes, *, path: str) -> str:
     return str(best)
 
 
-def _looks_binary(data: bytes) -> bool:
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text that is UTF-16 without a byte-order mark: mostly-NUL high bytes of ASCII letters."""
     sample = data[:8192]
-    if b"\0" in sample:
-        return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    if len(sample) < 8:
+        return None
+    sample = sample[: len(sample) // 2 * 2]
+    half = len(sample) // 2
+    even_nul = sample[0::2].count(0) / half
+    odd_nul = sample[1::2].count(0) / half
+    if odd_nul > 0.6 and even_nul < 0.05:
+        encoding = "utf-16-le"
+    elif even_nul > 0.6 and odd_nul < 0.05:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return data[: len(data) // 2 * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    """NULs or other control bytes in more than 1% of the first 8 KiB."""
+    sample = data[:8192]
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return control > max(8, len(sample) // 100)
+
+
+def _not_prose(text: str) -> str | None:
+    """Why ``text`` is data or code rather than an article, or ``None`` when it reads as prose."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            json.loads(stripped)
+        except ValueError:
+            pass
+        else:
+            return "looks like JSON data, not an article"
+    visible = [c for c in stripped[:200_000] if not c.isspace()]
+    if len(visible) >= 200:
+        code = sum(1 for c in visible if c in _CODE_CHARS) / len(visible)
+        letters = sum(1 for c in visible if c.isalpha()) / len(visible)
+        if code > 0.05 and letters < 0.75:
+            return "looks like program code (many braces, semicolons and '='), not an article"
+    words = re.findall(r"[^\W\d_]{2,}", stripped[:100_000])
+    if not words:
+        return "no words in the file; not an article"
+    if len(words) < MIN_WORDS:
+        return f"only {len(words)} word(s); too little text for an article"
+    return None
+
+
+class _TextOnly(HTMLParser):
+    """Fallback HTML-to-text for pages trafilatura cannot read (e.g. nesting deeper than lxml
+    accepts): visible text outside scripts, styles and page furniture, one block per line."""
+
+    _HIDDEN = frozenset(("script", "style", "noscript", "template", "head", "nav", "header",
+                         "footer", "aside", "form", "svg"))
+    _BLOCK = frozenset(("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                        "article", "section", "blockquote", "pre", "table"))
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self.hidden += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (re.sub(r"[ \t\f\v]+", " ", ln).strip() for ln in "".join(self.parts).split("\n"))
+        return "\n".join(ln for ln in lines if ln)
+
+
+def _plain_html_text(html: str) -> str:
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return parser.text()
 
 
 def _html_to_text(html: str, *, path: str) -> tuple[str, str | None, str | None, str | None]:
@@ -72,10 +172,13 @@ def _html_to_text(html: str, *, path: str) -> tuple[str, str | None, str | None,
         text = trafilatura.extract(html, include_comments=False, include_tables=True,
                                    favor_recall=True)
         meta = trafilatura.extract_metadata(html)
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise ArticleError(path, f"malformed HTML ({exc})",
+    except (ValueError, TypeError, AttributeError, RecursionError) as exc:
+        raise ArticleError(path, f"malformed HTML ({type(exc).__name__}: {exc})",
                            hint="save the article as plain text") from None
     if not text:
+        text = _plain_html_text(html)
+        meta = None
+    if len(re.findall(r"[^\W\d_]{2,}", text)) < MIN_WORDS:
         raise ArticleError(path, "no article text found in the HTML",
                            hint="check that the page is an article, or save its text as .txt")
     title = meta.title if meta else None
@@ -112,8 +215,14 @@ def ingest(
     *,
     boilerplate: Sequence[str] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Document:
-    """Turn one article's bytes into a :class:`Document`, or raise :class:`ArticleError`."""
+    """Turn one article's bytes into a :class:`Document`, or raise :class:`ArticleError`.
+
+    Every way an article can be unusable (wrong type, too big, empty, binary, undecodable,
+    no article text in the HTML, data or code instead of prose, longer than the parser
+    accepts) is an :class:`ArticleError` whose message names the file and says what to do.
+    """
     suffix = "." + rel_path.rsplit(".", 1)[-1].lower() if "." in rel_path else ""
     if suffix not in SUFFIXES:
         raise ArticleError(rel_path, f"not an article file type ({suffix or 'no suffix'})",
@@ -131,9 +240,13 @@ def ingest(
         text, title, source, published = _html_to_text(text, path=rel_path)
     if not text.strip():
         raise ArticleError(rel_path, "no text after decoding", hint="check the file")
-    if not re.search(r"[A-Za-z]{2,}", text):
-        raise ArticleError(rel_path, "no words in the file; not an article",
-                           hint="remove it from the corpus")
+    reason = _not_prose(text)
+    if reason:
+        raise ArticleError(rel_path, reason, hint="remove it from the corpus")
+    if len(text) > max_chars:
+        raise ArticleError(rel_path, f"article text is {len(text):,} characters, over the "
+                           f"parser's {max_chars:,}-character limit",
+                           hint="split it into several articles")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if title is None and lines:
         title = re.sub(r"^[#>*\s]+", "", lines[0])[:200] or None
