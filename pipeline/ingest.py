@@ -21,6 +21,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # spaCy's default ``nlp.max_length``: a longer text cannot be parsed in one piece.
 DEFAULT_MAX_CHARS = 1_000_000
 MIN_WORDS = 4
+_SHORT_HTML_WORDS = 30
 _CODE_CHARS = frozenset("{};=")
 
 _BOMS = (
@@ -123,6 +124,10 @@ def _not_prose(text: str) -> str | None:
     return None
 
 
+def _word_count(text: str) -> int:
+    return len(re.findall(r"[^\W\d_]{2,}", text))
+
+
 class _TextOnly(HTMLParser):
     """Fallback HTML-to-text for pages trafilatura cannot read (e.g. nesting deeper than lxml
     accepts): visible text outside scripts, styles and page furniture, one block per line."""
@@ -175,10 +180,14 @@ def _html_to_text(html: str, *, path: str) -> tuple[str, str | None, str | None,
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         raise ArticleError(path, f"malformed HTML ({type(exc).__name__}: {exc})",
                            hint="save the article as plain text") from None
-    if not text:
-        text = _plain_html_text(html)
-        meta = None
-    if len(re.findall(r"[^\W\d_]{2,}", text)) < MIN_WORDS:
+    text = text or ""
+    if _word_count(text) < _SHORT_HTML_WORDS:
+        # trafilatura found little or nothing: lxml gives up on very deep nesting, for
+        # one. A plain reading of the visible text is better than losing the article.
+        fallback = _plain_html_text(html)
+        if _word_count(fallback) > _word_count(text):
+            text = fallback
+    if _word_count(text) < MIN_WORDS:
         raise ArticleError(path, "no article text found in the HTML",
                            hint="check that the page is an article, or save its text as .txt")
     title = meta.title if meta else None

@@ -62,7 +62,9 @@ def main() -> None:
         "hostile.md": ("Hostile Kestrel <script>alert('x')</script> results\n\n"
                        "<img src=x onerror=alert(1)> Hostile Kestrel said revenue was $40 million "
                        "last year; \"</p><script>document.cookie</script>\" & it is valued at $900 "
-                       "million. {{7*7}} ${7*7} \u202eevil\u202c \u200b\n").encode(),
+                       "million. {{7*7}} ${7*7} \u202eevil\u202c \u200b\n\n"
+                       "The company told investors that the quarter went well and that it plans "
+                       "to open two more sites in the north of the country next year.\n").encode(),
         "absurd_numbers.txt": ("Absurd Kestrel reports numbers\n\nAbsurd Kestrel said revenue "
                                "was $1e999 last year, or $" + "9" * 400 + " billion, or "
                                "10^1000 dollars. Its burn rate is $0 per month and $-5 million "
@@ -74,7 +76,8 @@ def main() -> None:
     for name, data in sorted(files.items()):
         (HERE / name).write_bytes(data)
     with zipfile.ZipFile(HERE / "memo.docx", "w") as docx:
-        docx.writestr("word/document.xml", "<w:document>Kestrel $40 million</w:document>")
+        entry = zipfile.ZipInfo("word/document.xml", date_time=(2026, 1, 1, 0, 0, 0))
+        docx.writestr(entry, "<w:document>Kestrel $40 million</w:document>")
 
 
 if __name__ == "__main__":
