@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
+from spacy.language import Language
 
-from pipeline import checks, claims, graph, ingest, parse, quantities, repair, report
+from pipeline import (
+    checks,
+    claims,
+    distributed,
+    graph,
+    ingest,
+    models,
+    parse,
+    quantities,
+    repair,
+    report,
+    review,
+    store,
+    units,
+)
+from pipeline import rules as rules_module
 from pipeline.errors import ArticleError, InputError
 from pipeline.fsio import atomic_write, locked, read_article
 from pipeline.models import Claim, Document, Finding, RepairedText, Skip
 from pipeline.rules import Rules, load_rules
 
 Progress = Callable[[str, int, int], None]
+
+# Modules whose code shapes a document's stored results: a change to any of them makes the
+# claim store's rows stale (see :func:`fingerprint`).
+PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, units, models, rules_module)
+# spaCy components no stage reads (claims use sentences and entities only); not run.
+UNUSED_COMPONENTS = ("tagger", "attribute_ruler", "lemmatizer")
+# Documents written to the claim store per transaction.
+STORE_BATCH = 256
 
 
 @dataclass
@@ -28,6 +53,10 @@ class RunResult:
     skipped: list[Skip]
     outputs: list[Path] = field(default_factory=list)
     graph: nx.MultiDiGraph | None = None
+    repaired: list[RepairedText] = field(default_factory=list)
+    parsed: int = 0
+    reused: int = 0
+    new_findings: list[str] = field(default_factory=list)
 
     def findings_by_kind(self) -> dict[str, int]:
         return dict(sorted(Counter(f.kind for f in self.findings).items()))
@@ -47,19 +76,60 @@ def corpus_files(corpus: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
 
 
+def fingerprint(rules: Rules, *, model: str, do_repair: bool) -> str:
+    """What, besides an article's bytes, shapes its per-document results.
+
+    The rules files, the spaCy model (name and installed version), the spaCy version, the
+    source code of every per-document stage and the run options. Stored results made under
+    another fingerprint are stale.
+    """
+    import spacy
+
+    digest = hashlib.sha256()
+    for part in (rules.fingerprint(), model, spacy.util.get_package_version(model) or "",
+                 spacy.__version__, f"repair={do_repair}"):
+        digest.update(part.encode() + b"\0")
+    for module in PER_DOCUMENT_MODULES:
+        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _suffix(rel: str) -> str:
+    return "." + rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+
+
 def load_documents(
-    corpus: Path, *, rules: Rules, max_bytes: int = ingest.DEFAULT_MAX_BYTES
-) -> tuple[list[Document], list[Skip]]:
-    """Ingest every article; a bad one becomes a :class:`Skip`, never an exception."""
+    corpus: Path,
+    *,
+    rules: Rules,
+    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    cached: Callable[[store.Key], store.Entry | None] | None = None,
+) -> tuple[list[Document], list[Skip], dict[str, store.Key], dict[str, store.Entry]]:
+    """Ingest every article; a bad one becomes a :class:`Skip`, never an exception.
+
+    ``cached`` looks an article's bytes up in the claim store; a hit skips ingest. Returns the
+    documents, the skips, each document's store key and the stored entries found (both by
+    document id).
+    """
     documents: list[Document] = []
     skipped: list[Skip] = []
+    keys: dict[str, store.Key] = {}
+    entries: dict[str, store.Entry] = {}
     seen: dict[str, str] = {}
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         try:
             data = read_article(path, rel, max_bytes=max_bytes)
-            document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
-                                     max_bytes=max_bytes)
+            key = store.Key(raw_sha=hashlib.sha256(data).hexdigest(), suffix=_suffix(rel))
+            entry = cached(key) if cached else None
+            if entry is not None:
+                document = entry.document
+                if document.path != rel:
+                    document = document.model_copy(update={"path": rel})
+                    entry = replace(entry, document=document)
+            else:
+                document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
+                                         max_bytes=max_bytes)
         except ArticleError as exc:
             skipped.append(Skip(path=rel, reason=str(exc).split(": ", 1)[-1]))
             continue
@@ -68,7 +138,46 @@ def load_documents(
             continue
         seen[document.sha256] = rel
         documents.append(document)
-    return documents, skipped
+        keys[document.id] = key
+        if entry is not None:
+            entries[document.id] = entry
+    return documents, skipped, keys, entries
+
+
+def process_documents(
+    documents: Sequence[Document],
+    *,
+    nlp: Language,
+    rules: Rules,
+    do_repair: bool = True,
+    n_process: int = 1,
+    batch_size: int = 64,
+) -> Iterator[store.Entry]:
+    """Run the per-document stages (repair, parse, quantities, claims), streaming, in order.
+
+    Only sentences that can hold a quantity (and the sentence before each) get the full
+    parse; see :func:`pipeline.parse.parse_selected`.
+    """
+    registry = rules.registry
+    repaired = [repair.repair(d, enabled=do_repair) for d in documents]
+    docs = parse.parse_selected((r.text for r in repaired), nlp,
+                                select=quantities.may_hold_quantity, context=1,
+                                batch_size=batch_size, n_process=n_process)
+    for document, fixed, doc in zip(documents, repaired, docs, strict=True):
+        found = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
+        framed = claims.build_claims(document, fixed, doc, found, rules=rules,
+                                     registry=registry)
+        yield store.Entry(document=document, repaired=fixed, quantities=tuple(found),
+                          claims=tuple(framed))
+
+
+def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
+    """The spaCy pipeline of a run, without the components no stage reads."""
+    nlp = parse.load_nlp(rules, model=model)
+    unused = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
+    if unused:
+        nlp.select_pipes(disable=unused)
+    return nlp
 
 
 def extract(
@@ -79,18 +188,30 @@ def extract(
     model: str | None = None,
     do_repair: bool = True,
     max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    jobs: int = 1,
+    scheduler: str | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
     """Run the pipeline over ``corpus`` and write every output file into ``out``.
 
     Rules are validated before anything else; then the run holds the ``out`` lock from start
     to end, so a second run on the same folder stops at once (:class:`OutputError`).
+
+    Incremental: per-document results are kept in ``out/claims.db``; only new or changed
+    articles (or all, after a change of rules, model or code) go through the per-document
+    stages, and results of deleted articles are dropped. Checks and reports always run over
+    all claims, so the output equals a clean run's. ``jobs`` is the number of parser
+    processes; ``scheduler`` the address of a Dask cluster for the per-document stages and
+    the checks.
     """
     corpus, out = Path(corpus), Path(out)
     rules = load_rules(rules_dir)
+    if jobs < 1:
+        raise InputError(f"--jobs must be at least 1, not {jobs}", hint="pass --jobs 1 or more")
     with locked(out):
         return _extract_locked(corpus, out, rules=rules, model=model, do_repair=do_repair,
-                               max_bytes=max_bytes, progress=progress)
+                               max_bytes=max_bytes, progress=progress, jobs=jobs,
+                               scheduler=scheduler)
 
 
 def _extract_locked(
@@ -102,40 +223,73 @@ def _extract_locked(
     do_repair: bool,
     max_bytes: int,
     progress: Progress | None,
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> RunResult:
     """The run itself; the caller holds the output-folder lock."""
-    documents, skipped = load_documents(corpus, rules=rules, max_bytes=max_bytes)
-    nlp = parse.load_nlp(rules, model=model)
-    registry = rules.registry
-    repaired: list[RepairedText] = [repair.repair(d, enabled=do_repair) for d in documents]
-    all_claims: list[Claim] = []
-    texts = (r.text for r in repaired)
-    for i, (document, fixed, doc) in enumerate(zip(documents, repaired, parse.parse(texts, nlp))):
-        found = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
-        all_claims += claims.build_claims(document, fixed, doc, found, rules=rules,
-                                          registry=registry)
+    model_name = model or parse.default_model_name()
+    stamp = fingerprint(rules, model=model_name, do_repair=do_repair)
+    with store.open_store(out) as db:
+        documents, skipped, keys, entries = load_documents(
+            corpus, rules=rules, max_bytes=max_bytes,
+            cached=lambda key: db.get(key, stamp))
+        todo = [d for d in documents if d.id not in entries]
         if progress:
-            progress("extract", i + 1, len(documents))
-    all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
-    findings = checks.run_checks(all_claims, rules=rules)
-    claim_graph = graph.build_graph(documents, all_claims, findings)
-    result = RunResult(documents=documents, claims=all_claims, findings=findings,
-                       skipped=skipped, graph=claim_graph)
-    result.outputs = write_outputs(result, out)
+            progress("extract", len(entries), len(documents))
+        client = None
+        try:
+            if scheduler:
+                client = distributed.connect(scheduler)
+            if todo:
+                if client is not None:
+                    fresh: Iterable[store.Entry] = distributed.process_documents(
+                        client, todo, rules=rules, model=model_name, do_repair=do_repair)
+                else:
+                    nlp = load_pipeline(rules, model=model_name)
+                    fresh = process_documents(todo, nlp=nlp, rules=rules, do_repair=do_repair,
+                                              n_process=jobs)
+                batch: list[tuple[store.Key, store.Entry]] = []
+                for entry in fresh:
+                    entries[entry.document.id] = entry
+                    batch.append((keys[entry.document.id], entry))
+                    if len(batch) >= STORE_BATCH:
+                        db.put_many(batch, stamp)
+                        batch = []
+                    if progress:
+                        progress("extract", len(entries), len(documents))
+                db.put_many(batch, stamp)
+            db.keep_only(keys.values(), stamp)
+            repaired: list[RepairedText] = [entries[d.id].repaired for d in documents]
+            all_claims: list[Claim] = [c for d in documents for c in entries[d.id].claims]
+            all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
+            if client is not None:
+                findings = distributed.run_checks(client, all_claims, rules=rules)
+            else:
+                findings = checks.run_checks(all_claims, rules=rules)
+        finally:
+            if client is not None:
+                client.close()
+        claim_graph = graph.build_graph(documents, all_claims, findings)
+        previous = db.finding_ids() if db.meta().get("last_run") else None
+        result = RunResult(documents=documents, claims=all_claims, findings=findings,
+                           skipped=skipped, graph=claim_graph, repaired=repaired,
+                           parsed=len(todo),
+                           reused=len(documents) - len(todo),
+                           new_findings=[f.id for f in findings
+                                         if previous is not None and f.id not in previous])
+        result.outputs = write_outputs(result, out)
+        db.set_findings(findings)
+        db.set_meta(last_run=stamp)
     return result
 
 
 def write_outputs(result: RunResult, out: Path) -> list[Path]:
     """Write every output file atomically; the caller holds the output-folder lock."""
     by_doc = {d.id: d for d in result.documents}
+    result.findings = review.apply_reviews(result.findings, review.load_reviews(out))
     files = {
         "claims.jsonl": report.render_claims_jsonl(result.claims, by_doc),
-        "contradictions.json": report.render_json(result.findings, result.claims, by_doc,
-                                                  result.skipped),
-        "contradictions.md": report.render_markdown(result.findings, result.claims, by_doc,
-                                                    result.skipped),
-        "report.html": report.render_html(result.findings, result.claims, by_doc,
-                                          result.skipped),
+        **report.render_all(result.findings, result.claims, by_doc, result.skipped),
     }
     written: list[Path] = []
     for name, text in files.items():
@@ -145,4 +299,6 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
         graphml = "\n".join(nx.generate_graphml(result.graph)) + "\n"
         atomic_write(out / "graph.graphml", graphml)
         written.append(out / "graph.graphml")
+        atomic_write(out / "graph.json", graph.node_link_json(result.graph))
+        written.append(out / "graph.json")
     return written

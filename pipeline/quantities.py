@@ -46,3 +46,20 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry) -
             per=_PERIODS[per.lower()] if per else None, scale_word=scale,
         ))
     return found
+
+
+# Used by the parse stage to decide which sentences need the full parser (issue 8). It must
+# accept every sentence in which ``extract_quantities`` can find something: keep it a
+# superset when adding patterns (digits, currency signs and codes, number words).
+_MAY_HOLD = re.compile(
+    r"\d|[$€£¥₹%]|\b(?:USD|EUR|GBP|SGD|JPY|CNY)\b|(?i:\b(?:zero|one|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?"
+    r"|thousands?|millions?|billions?|trillions?|dozens?|half|third|quarter|double|triple"
+    r"|twice|tens|bn|mln|percent|per\s+cent)\b)"
+)
+
+
+def may_hold_quantity(sentence: str) -> bool:
+    """Cheap test: can ``sentence`` contain a quantity (digit, currency, number word)?"""
+    return _MAY_HOLD.search(sentence) is not None
