@@ -15,8 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipeline import api
+from pipeline import api, review
 from pipeline.errors import ClaimsError
+from pipeline.models import Finding
 
 app = typer.Typer(
     name="claims",
@@ -83,6 +84,70 @@ def extract(
         print(f"Error: {len(result.skipped)} file(s) skipped and --strict is set "
               "(fix or remove them; outputs were written)", file=sys.stderr)
         raise typer.Exit(1)
+
+
+@app.command("review")
+def review_cmd(
+    finding_id: Annotated[str | None, typer.Argument(
+        help="Finding id (or a unique prefix) to record a decision on; omit it to list the "
+        "open findings.", show_default=False)] = None,
+    out: OutOpt = Path("out"),
+    confirm: Annotated[bool, typer.Option(
+        "--confirm", help="The finding is a real problem.")] = False,
+    dismiss: Annotated[bool, typer.Option(
+        "--dismiss", help="Not a problem; the report collapses it.")] = False,
+    explain: Annotated[str | None, typer.Option(
+        "--explain", metavar="NOTE", help="Explain the difference (e.g. different scope).",
+        show_default=False)] = None,
+    reopen: Annotated[bool, typer.Option(
+        "--reopen", help="Forget the decision; the finding is open again.")] = False,
+    note: Annotated[str | None, typer.Option(
+        "--note", help="A note to keep with --confirm or --dismiss.", show_default=False)] = None,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="When listing, show reviewed findings too.")] = False,
+) -> None:
+    """List open findings, or record a decision on one (kept in OUT/reviews.json)."""
+    actions = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss),
+                                     ("--explain", explain is not None), ("--reopen", reopen))
+               if on]
+    if finding_id is None:
+        if actions or note is not None:
+            raise typer.BadParameter("give the FINDING_ID the decision is about")
+        with _user_errors():
+            findings, reviewed = review.open_findings(out, include_reviewed=show_all)
+        _print_findings(findings, reviewed, out, show_all=show_all)
+        return
+    if len(actions) != 1:
+        raise typer.BadParameter("give exactly one of --confirm, --dismiss, --explain NOTE, "
+                                 "--reopen")
+    if note is not None and (explain is not None or reopen):
+        raise typer.BadParameter("--note goes with --confirm or --dismiss")
+    status: review.Decision | None = (
+        "confirmed" if confirm else "dismissed" if dismiss
+        else "explained" if explain is not None else None)
+    with _user_errors():
+        finding, written = review.record(out, finding_id, status,
+                                         explain if explain is not None else note)
+    console = Console(soft_wrap=True)
+    console.print(f"{finding.id}: {finding.status}" + (f" ({finding.note})" if finding.note
+                                                       else ""), markup=False)
+    console.print("updated " + ", ".join(str(p) for p in written), markup=False)
+
+
+def _print_findings(findings: list[Finding], reviewed: int, out: Path, *, show_all: bool) -> None:
+    console = Console(soft_wrap=True, highlight=False)
+    shown = "findings" if show_all else "open findings"
+    console.print(f"{len(findings)} {shown} in {out} ({reviewed} reviewed)", markup=False)
+    for f in findings:
+        where = " / ".join(x.replace("_", " ") for x in (f.subject, f.metric) if x)
+        status = "" if f.status == "open" else f"  [{f.status}]"
+        console.print(f"{f.id}  {f.severity:<6}  {f.kind:<16}  {where}{status}", markup=False)
+        console.print(f"    {f.explanation}", markup=False)
+        if f.note:
+            console.print(f"    note: {f.note}", markup=False)
+    if findings and not show_all:
+        console.print('decide with: claims review FINDING_ID --confirm | --dismiss | '
+                      '--explain "note"', markup=False)
 
 
 @app.callback()

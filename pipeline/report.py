@@ -1,30 +1,425 @@
 """Report stage: findings, claims and documents -> text of the output files.
 
-Pure functions returning strings; ``pipeline.api`` writes them atomically.
+Pure functions returning strings; ``pipeline.api`` writes them atomically. The Markdown and
+HTML pages are Jinja2 templates under ``pipeline/templates/`` (HTML autoescaped: every piece
+of article text goes through escaping, and nothing from an article is ever placed in a URL
+unless it is an ``http(s)`` address). Output is deterministic: sorted groups, fixed float
+formatting, no timestamps, so golden files and committed ``out/`` stay stable.
 """
 
 from __future__ import annotations
 
-import html
+import base64
+import hashlib
 import json
-from collections import Counter
-from collections.abc import Sequence
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.models import Claim, Document, Finding, Skip
+import jinja2
+import markupsafe
+
+from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
+
+#: Report order of finding kinds: real problems first, reassurance last.
+KIND_ORDER: tuple[str, ...] = (
+    "contradiction", "arithmetic_error", "divergence", "update", "scope", "alternative",
+    "garbled", "reconciled", "arithmetic_ok",
+)
+#: What each kind means to a reviewer: why it was (or was not) flagged.
+KIND_REASON: dict[str, str] = {
+    "contradiction": "Flagged: the sources give values that cannot both be true.",
+    "divergence": "Flagged: the bounds are compatible, but the values are far apart.",
+    "update": "Flagged as an update: the figure changed over time; newer is not wrong.",
+    "scope": "Flagged as a scope difference: the figures measure different scopes or "
+             "qualifiers.",
+    "alternative": "Not a contradiction: the text offers the figures as alternatives "
+                   "(either/or terms).",
+    "garbled": "Flagged: the article text was mangled by a renderer and has been repaired.",
+    "arithmetic_error": "Flagged: the stated arithmetic does not add up.",
+    "reconciled": "Not flagged: the figures look different as written but agree after "
+                  "normalization.",
+    "arithmetic_ok": "Not flagged: the stated arithmetic checks out.",
+}
+STATUS_LABEL: dict[str, str] = {
+    "open": "open", "confirmed": "confirmed", "dismissed": "dismissed", "explained": "explained",
+}
+_CURRENCY_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+_SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+# --------------------------------------------------------------------------- formatting
 
 
-def _fmt(x: float | None) -> str | None:
-    return None if x is None else float(f"{x:.6g}")  # type: ignore[return-value]
+def _fmt(x: float | None) -> float | None:
+    """A float rounded to 6 significant digits (stable across platforms), or None."""
+    return None if x is None else float(f"{x:.6g}")
 
 
-def claim_record(claim: Claim, documents: dict[str, Document]) -> dict[str, Any]:
+def _number(x: float) -> str:
+    a = abs(x)
+    for suffix, factor in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+        if a >= factor:
+            return f"{x / factor:.4g}{suffix}"
+    if a >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.4g}"
+
+
+def human(x: float | None, unit: str) -> str:
+    """``2e9, "USD"`` -> ``$2B``; ``12000, "GPU"`` -> ``12,000 GPU``; ``None`` -> ``?``."""
+    if x is None or not math.isfinite(x):
+        return "?"
+    head, _, rest = unit.partition("/")
+    head, rest = head.strip(), rest.strip()
+    tail = f"/{rest}" if rest else ""
+    if head in _CURRENCY_SYMBOL:
+        return f"{'-' if x < 0 else ''}{_CURRENCY_SYMBOL[head]}{_number(abs(x))}{tail}"
+    if head == "percent":
+        return f"{_number(x)}%{tail}"
+    return f"{_number(x)} {unit}".rstrip()
+
+
+def human_interval(low: float | None, high: float | None, unit: str) -> str:
+    if low is None and high is None:
+        return "?"
+    if low is None:
+        return f"≤ {human(high, unit)}"
+    if high is None:
+        return f"≥ {human(low, unit)}"
+    if low == high:
+        return human(low, unit)
+    return f"{human(low, unit)} – {human(high, unit)}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is a plain http(s) address, else None (never ``javascript:``...)."""
+    if url and _SAFE_URL.match(url.strip()):
+        return url.strip()
+    return None
+
+
+def _split_sentence(sentence: str, surface: str) -> list[tuple[str, bool]]:
+    """The sentence as (text, is_figure) pieces, the figure being the first match of surface."""
+    if surface:
+        at = sentence.find(surface)
+        if at >= 0:
+            pieces = [(sentence[:at], False), (surface, True), (sentence[at + len(surface):],
+                                                                 False)]
+            return [p for p in pieces if p[0]]
+    return [(sentence, False)] if sentence else []
+
+
+# --------------------------------------------------------------------------- view models
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    """One claim as the report shows it."""
+
+    id: str
+    doc: str
+    title: str | None
+    url: str | None
+    subject: str | None
+    metric: str
+    surface: str
+    sentence: str
+    pieces: list[tuple[str, bool]]
+    written: str
+    normalized: str
+    unit: str
+    low: float | None
+    high: float | None
+    modality: str
+    as_of: str | None
+    repaired: bool
+    hedges: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    finding: Finding
+    claims: list[ClaimView]
+    reason: str
+
+    @property
+    def id(self) -> str:
+        return self.finding.id
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A value-spread plot: one row per claim, x on a linear or log axis (SVG units)."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    log: bool
+    unit: str
+    ticks: list[tuple[float, str]]
+    rows: list[dict[str, Any]]
+    omitted: int = 0
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    subject: str
+    metric: str
+    severity: str
+    findings: list[FindingView]
+    chart: Chart | None
+
+
+@dataclass
+class ReportData:
+    """Everything a template needs, computed once and deterministically."""
+
+    documents: list[Document]
+    n_claims: int
+    groups: list[Group]
+    kinds: list[tuple[str, int]]
+    severities: list[tuple[str, int]]
+    statuses: list[tuple[str, int]]
+    index: list[tuple[str, list[ClaimView]]]
+    skipped: list[Skip]
+    n_findings: int
+    reasons: dict[str, str] = field(default_factory=lambda: dict(KIND_REASON))
+
+
+def claim_view(claim: Claim, documents: Mapping[str, Document]) -> ClaimView:
+    doc = documents.get(claim.doc_id)
+    q, n = claim.quantity, claim.normalized
+    written_unit = q.unit + (f"/{q.per}" if q.per else "")
+    return ClaimView(
+        id=claim.id, doc=doc.path if doc else claim.doc_id, title=doc.title if doc else None,
+        url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
+        surface=claim.span.text, sentence=claim.sentence,
+        pieces=_split_sentence(claim.sentence, claim.span.text),
+        written=human_interval(q.low, q.high, written_unit), normalized=human_interval(
+            n.low, n.high, n.unit), unit=n.unit, low=n.low, high=n.high,
+        modality=claim.modality, as_of=claim.as_of, repaired=claim.repaired, hedges=claim.hedges,
+    )
+
+
+def _finding_key(f: Finding) -> tuple[int, int, int, str]:
+    kind = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
+    return (f.status == "dismissed", SEVERITY_ORDER.get(f.severity, 9), kind, f.id)
+
+
+def _ticks(lo: float, hi: float, log: bool, unit: str) -> list[float]:
+    if log:
+        first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+        step = max(1, math.ceil((last - first) / 6))
+        return [10.0 ** e for e in range(first, last + 1, step) if lo <= 10.0 ** e <= hi]
+    span = hi - lo
+    raw = span / 4 if span > 0 else abs(hi) or 1.0
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
+    start = math.ceil(lo / step) * step
+    return [start + i * step for i in range(int((hi - start) // step) + 1)][:8]
+
+
+def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
+                max_rows: int = 24) -> Chart | None:
+    """A value-spread plot of the claims that share the most common unit of the group.
+
+    Log scale when the values span more than a factor of 20; ``highlighted`` maps claim ids
+    to the kind of the finding they belong to (for colour).
+    """
+    usable = [c for c in claims if (c.low is not None or c.high is not None)]
+    if len(usable) < 2:
+        return None
+    unit = Counter(c.unit for c in usable if c.id in highlighted).most_common(1) or \
+        Counter(c.unit for c in usable).most_common(1)
+    chosen_unit = unit[0][0]
+    rows_in = [c for c in usable if c.unit == chosen_unit]
+    if len(rows_in) < 2:
+        return None
+    rows_in.sort(key=lambda c: (c.id not in highlighted,
+                                c.low if c.low is not None else c.high or 0.0, c.doc, c.id))
+    omitted = max(0, len(rows_in) - max_rows)
+    rows_in = rows_in[:max_rows]
+    values = [v for c in rows_in for v in (c.low, c.high) if v is not None]
+    lo, hi = min(values), max(values)
+    log = lo > 0 and hi / lo > 20
+    if log:
+        lo, hi = lo / 1.6, hi * 1.6
+    else:
+        pad = (hi - lo) * 0.08 or abs(hi) * 0.1 or 1.0
+        lo, hi = lo - pad, hi + pad
+        if min(values) >= 0:
+            lo = max(lo, 0.0)
+    width, left, right, row_h, top = 680, 200, 660, 20, 16
+
+    def x(v: float) -> float:
+        if log:
+            frac = (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+        else:
+            frac = (v - lo) / (hi - lo) if hi > lo else 0.5
+        return round(left + frac * (right - left), 1)
+
+    rows = []
+    for i, c in enumerate(rows_in):
+        y = top + i * row_h + row_h / 2
+        x1 = x(c.low) if c.low is not None else float(left)
+        x2 = x(c.high) if c.high is not None else float(right)
+        label = c.title or c.doc
+        rows.append({
+            "y": y, "x1": x1, "x2": x2, "point": c.low is not None and c.low == c.high,
+            "open_low": c.low is None, "open_high": c.high is None,
+            "kind": highlighted.get(c.id, "other"),
+            "label": label if len(label) <= 28 else label[:27] + "…",
+            "tip": f"{c.doc}: {c.surface} → {c.normalized}",
+        })
+    ticks = [(x(t), human(t, chosen_unit)) for t in _ticks(lo, hi, log, chosen_unit)]
+    height = top + len(rows) * row_h + 26
+    return Chart(width=width, height=height, left=left, right=right, log=log, unit=chosen_unit,
+                 ticks=ticks, rows=rows, omitted=omitted)
+
+
+def build_report(
+    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
+    skipped: Sequence[Skip] = (),
+) -> ReportData:
+    """Group findings by (subject, metric), most severe group first, with charts and index."""
+    views = {c.id: claim_view(c, documents) for c in claims}
+    by_block: dict[tuple[str, str], list[ClaimView]] = defaultdict(list)
+    for c in claims:
+        by_block[(c.subject or "", c.metric)].append(views[c.id])
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[(f.subject or "", f.metric or "")].append(f)
+    groups: list[Group] = []
+    for (subject, metric), members in grouped.items():
+        members.sort(key=_finding_key)
+        fviews = [FindingView(finding=f, claims=[views[c] for c in f.claims if c in views],
+                              reason=KIND_REASON.get(f.kind, "")) for f in members]
+        highlighted: dict[str, str] = {}
+        for fv in reversed(fviews):  # most severe finding wins the colour
+            for cv in fv.claims:
+                highlighted[cv.id] = fv.finding.kind
+        pool = {cv.id: cv for cv in by_block.get((subject, metric), [])}
+        for fv in fviews:
+            pool.update((cv.id, cv) for cv in fv.claims)
+        live = [f for f in members if f.status != "dismissed"] or members
+        severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
+        key = re.sub(r"[^a-z0-9]+", "-", f"{subject}-{metric}".lower()).strip("-") or "group"
+        groups.append(Group(key=key, subject=subject or "(no subject)",
+                            metric=metric.replace("_", " "), severity=severity,
+                            findings=fviews, chart=build_chart(list(pool.values()), highlighted)))
+    groups.sort(key=lambda g: (all(fv.finding.status == "dismissed" for fv in g.findings),
+                               SEVERITY_ORDER.get(g.severity, 9),
+                               min(_finding_key(fv.finding)[2] for fv in g.findings),
+                               g.subject.lower(), g.metric))
+    seen_keys: Counter[str] = Counter()
+    for i, g in enumerate(groups):  # unique anchors
+        seen_keys[g.key] += 1
+        if seen_keys[g.key] > 1:
+            groups[i] = Group(key=f"{g.key}-{seen_keys[g.key]}", subject=g.subject,
+                              metric=g.metric, severity=g.severity, findings=g.findings,
+                              chart=g.chart)
+    index: dict[str, list[ClaimView]] = defaultdict(list)
+    for c in claims:
+        index[c.subject or "(no subject)"].append(views[c.id])
+    kinds = Counter(f.kind for f in findings)
+    severities = Counter(f.severity for f in findings)
+    statuses = Counter(f.status for f in findings)
+    return ReportData(
+        documents=sorted(documents.values(), key=lambda d: d.path), n_claims=len(claims),
+        groups=groups,
+        kinds=[(k, kinds[k]) for k in sorted(kinds, key=lambda k: (
+            KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))],
+        severities=[(s, severities[s]) for s in sorted(severities,
+                                                       key=lambda s: SEVERITY_ORDER.get(s, 9))],
+        statuses=[(s, statuses[s]) for s in STATUS_LABEL if statuses[s]],
+        index=[(subject, sorted(cs, key=lambda c: (c.metric, c.doc, c.id)))
+               for subject, cs in sorted(index.items(), key=lambda kv: (
+                   kv[0] == "(no subject)", kv[0].lower()))],
+        skipped=list(skipped), n_findings=len(findings),
+    )
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def _md_cell(text: str | None, *, strip: bool = True) -> str:
+    """Text safe inside a Markdown table cell (pipes escaped, one line, no raw HTML)."""
+    if text is None:
+        return ""
+    text = re.sub(r"\s+", " ", text)
+    text = text.strip() if strip else text
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+            .replace(">", "&gt;").replace("`", "\\`").replace("*", "\\*").replace("_", "\\_")
+            .replace("[", "\\[").replace("]", "\\]"))
+
+
+def _md_code(text: str | None) -> str:
+    """Inline code span that survives backticks in the text."""
+    text = re.sub(r"\s+", " ", text or "").strip()
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def _md_sentence(pieces: list[tuple[str, bool]]) -> str:
+    out = []
+    for text, fig in pieces:
+        flat = _md_cell(text, strip=fig)
+        out.append(f"**{flat}**" if fig else flat)
+    return "".join(out)
+
+
+def _environment(*, html: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline", "templates"),
+        autoescape=html, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(md=_md_cell, md_code=_md_code, md_sentence=_md_sentence,
+                       human=human, safe_url=safe_url)
+    return env
+
+
+def render_markdown(
+    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
+    skipped: Sequence[Skip] = (),
+) -> str:
+    """``contradictions.md``: the report for a terminal or a code host."""
+    data = build_report(findings, claims, documents, skipped)
+    text = _environment(html=False).get_template("contradictions.md.j2").render(r=data)
+    text = re.sub(r"\n+(#{1,6} )", r"\n\n\1", text)
+    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
+
+
+def render_html(
+    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
+    skipped: Sequence[Skip] = (),
+) -> str:
+    """``report.html``: one self-contained page (inline CSS and JS, no network)."""
+    data = build_report(findings, claims, documents, skipped)
+    env = _environment(html=True)
+    script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return env.get_template("report.html.j2").render(
+        r=data, script=markupsafe.Markup(script), script_hash=f"sha256-{digest}")
+
+
+# --------------------------------------------------------------------------- JSON outputs
+
+
+def claim_record(claim: Claim, documents: Mapping[str, Document]) -> dict[str, Any]:
     """The JSON shape of a claim embedded in a finding."""
     doc = documents.get(claim.doc_id)
     return {
         "id": claim.id,
         "doc": doc.path if doc else claim.doc_id,
+        "doc_id": claim.doc_id,
         "title": doc.title if doc else None,
+        "source": doc.source if doc else None,
         "sentence": claim.sentence,
         "surface": claim.span.text,
         "start": claim.span.start,
@@ -45,7 +440,7 @@ def claim_record(claim: Claim, documents: dict[str, Document]) -> dict[str, Any]
     }
 
 
-def render_claims_jsonl(claims: Sequence[Claim], documents: dict[str, Document]) -> str:
+def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Document]) -> str:
     lines = []
     for claim in claims:
         record = claim.model_dump(mode="json")
@@ -55,82 +450,81 @@ def render_claims_jsonl(claims: Sequence[Claim], documents: dict[str, Document])
 
 
 def render_json(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: dict[str, Document],
+    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
     skipped: Sequence[Skip] = (),
 ) -> str:
+    """``contradictions.json``: findings (with review status) embedding their claims."""
     by_id = {c.id: c for c in claims}
+    ordered = [fv.finding for g in build_report(findings, [], {}).groups for fv in g.findings]
     payload = {
+        "documents": [{"id": d.id, "path": d.path, "title": d.title, "source": d.source,
+                       "published": d.published}
+                      for d in sorted(documents.values(), key=lambda d: d.path)],
         "findings": [
             {**f.model_dump(mode="json"),
              "claims": [claim_record(by_id[c], documents) for c in f.claims if c in by_id]}
-            for f in findings
+            for f in ordered
         ],
         "skipped": [s.model_dump(mode="json") for s in skipped],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_RATING = {"contradiction": (1, "Contradicted by other sources"),
+           "arithmetic_error": (1, "Arithmetic does not add up"),
+           "divergence": (2, "Diverges from other sources"),
+           "update": (3, "Superseded by a later figure"),
+           "scope": (3, "Different scope than other sources"),
+           "reconciled": (5, "Consistent after normalization"),
+           "arithmetic_ok": (5, "Arithmetic checks out")}
 
 
-def render_markdown(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: dict[str, Document],
-    skipped: Sequence[Skip] = (),
+def render_claimreview(
+    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
 ) -> str:
-    by_id = {c.id: c for c in claims}
-    counts = Counter(f.kind for f in findings)
-    out = ["# Contradictions report", ""]
-    out.append(f"{len(documents)} documents, {len(claims)} claims, {len(findings)} findings"
-               + (" (" + ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) + ")"
-                  if counts else "") + ".")
-    out.append("")
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for finding in findings:
-        groups.setdefault((finding.subject or "(no subject)", finding.metric or "-"),
-                          []).append(finding)
-    for (subject, metric), group in groups.items():
-        out += [f"## {subject} — {metric.replace('_', ' ')}", ""]
-        for f in group:
-            out.append(f"### {f.kind} ({f.severity}) `{f.id}`")
-            out.append("")
-            out.append(f.explanation)
-            if f.arithmetic:
-                out += ["", f"Arithmetic: `{f.arithmetic}`"]
-            out += ["", "| source | figure | sentence |", "|---|---|---|"]
-            for cid in f.claims:
-                c = by_id.get(cid)
-                if c is None:
-                    continue
-                doc = documents.get(c.doc_id)
-                out.append(f"| {_md_escape(doc.path if doc else c.doc_id)} | "
-                           f"**{_md_escape(c.span.text)}** | {_md_escape(c.sentence)} |")
-            out.append("")
-    if skipped:
-        out += ["## Skipped files", ""]
-        out += [f"- `{s.path}`: {s.reason}" for s in skipped]
-        out.append("")
-    return "\n".join(out)
+    """``claimreview.jsonld``: schema.org ClaimReview items for fact-check interop.
 
-
-def render_html(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: dict[str, Document],
-    skipped: Sequence[Skip] = (),
-) -> str:
-    """A minimal self-contained HTML report; all article text is escaped."""
-    esc = html.escape
+    One item per (finding, claim) for the kinds that carry a verdict, dismissed findings
+    left out.
+    """
     by_id = {c.id: c for c in claims}
-    rows = []
+    items = []
     for f in findings:
-        cells = []
+        if f.kind not in _RATING or f.status == "dismissed":
+            continue
+        value, label = _RATING[f.kind]
         for cid in f.claims:
-            c = by_id.get(cid)
-            if c is None:
+            claim = by_id.get(cid)
+            if claim is None:
                 continue
-            sentence = esc(c.sentence).replace(esc(c.span.text), f"<mark>{esc(c.span.text)}</mark>",
-                                               1)
-            cells.append(f"<td>{sentence}</td>")
-        rows.append(f"<tr data-kind='{esc(f.kind)}'><td>{esc(f.kind)}</td><td>{esc(f.severity)}"
-                    f"</td><td>{esc(f.explanation)}</td>{''.join(cells)}</tr>")
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>claims report</title></head>"
-            "<body><h1>Contradictions report</h1><table>" + "".join(rows) + "</table></body></html>\n")
+            doc = documents.get(claim.doc_id)
+            appearance: dict[str, Any] = {"@type": "CreativeWork",
+                                          "name": (doc.title or doc.path) if doc else claim.doc_id}
+            if doc and safe_url(doc.source):
+                appearance["url"] = safe_url(doc.source)
+            items.append({
+                "@type": "ClaimReview",
+                "identifier": f"{f.id}/{claim.id}",
+                "claimReviewed": claim.sentence,
+                "itemReviewed": {"@type": "Claim", "appearance": appearance,
+                                 **({"author": {"@type": "Person", "name": claim.attribution}}
+                                    if claim.attribution else {})},
+                "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
+                                 "worstRating": 1, "alternateName": label,
+                                 "ratingExplanation": f.note or f.explanation},
+            })
+    payload = {"@context": "https://schema.org", "@graph": items}
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def render_all(
+    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
+    skipped: Sequence[Skip] = (),
+) -> dict[str, str]:
+    """Every report file (name -> text); ``findings`` already carry their review status."""
+    return {
+        "contradictions.json": render_json(findings, claims, documents, skipped),
+        "contradictions.md": render_markdown(findings, claims, documents, skipped),
+        "report.html": render_html(findings, claims, documents, skipped),
+        "claimreview.jsonld": render_claimreview(findings, claims, documents),
+    }

@@ -1,0 +1,175 @@
+"""Review decisions: a reviewer's verdict on findings, kept in ``out/reviews.json``.
+
+Decisions are keyed by finding id. Finding ids are content-derived (check, kind and the ids
+of the claims involved, which come from the document hash and offsets), so a decision sticks
+across re-runs and when new articles are added; a decision whose finding is gone is kept (the
+finding may come back) and simply not shown.
+
+Pure functions (:func:`apply_reviews`, :func:`decide`, :func:`resolve_finding`) plus a small
+store (:func:`load_reviews`, :func:`record`) that reads and writes the output folder under its
+lock, writes atomically and re-renders the report files so they show the decision at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from pipeline import report
+from pipeline.errors import InputError
+from pipeline.fsio import atomic_write, locked
+from pipeline.models import Claim, Document, Finding, Model, Skip
+
+REVIEWS_FILE = "reviews.json"
+Decision = Literal["confirmed", "dismissed", "explained"]
+
+
+class Review(Model):
+    """One decision, with enough of the finding to recognise it if the finding goes away."""
+
+    status: Decision
+    note: str | None = None
+    kind: str | None = None
+    subject: str | None = None
+    metric: str | None = None
+    explanation: str | None = None
+
+
+class ReviewBook(Model):
+    """Every decision recorded for an output folder, by finding id."""
+
+    version: Literal[1] = 1
+    reviews: dict[str, Review] = {}
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def parse_reviews(text: str, *, source: str = REVIEWS_FILE) -> ReviewBook:
+    try:
+        return ReviewBook.model_validate(json.loads(text))
+    except (json.JSONDecodeError, ValidationError) as exc:
+        first = str(exc).splitlines()[0]
+        raise InputError(f"{source} is not a valid reviews file: {first}",
+                         hint="fix or delete it; it holds the review decisions") from None
+
+
+def dump_reviews(book: ReviewBook) -> str:
+    return json.dumps(book.model_dump(mode="json", exclude_none=True), ensure_ascii=False,
+                      indent=2, sort_keys=True) + "\n"
+
+
+def apply_reviews(findings: Sequence[Finding], book: ReviewBook) -> list[Finding]:
+    """The findings with their recorded status and note (``open`` when undecided)."""
+    out = []
+    for f in findings:
+        decision = book.reviews.get(f.id)
+        status, note = (decision.status, decision.note) if decision else ("open", None)
+        out.append(f if (f.status, f.note) == (status, note)
+                   else f.model_copy(update={"status": status, "note": note}))
+    return out
+
+
+def decide(book: ReviewBook, finding: Finding, status: Decision | None,
+           note: str | None = None) -> ReviewBook:
+    """A new book with the decision on ``finding`` recorded (``status=None``: reopen it)."""
+    reviews = dict(book.reviews)
+    if status is None:
+        reviews.pop(finding.id, None)
+    else:
+        reviews[finding.id] = Review(status=status, note=note, kind=finding.kind,
+                                     subject=finding.subject, metric=finding.metric,
+                                     explanation=finding.explanation)
+    return ReviewBook(reviews=dict(sorted(reviews.items())))
+
+
+def resolve_finding(findings: Sequence[Finding], finding_id: str) -> Finding:
+    """The finding with this id, or the only one whose id starts with it."""
+    wanted = finding_id.strip()
+    exact = [f for f in findings if f.id == wanted]
+    matches = exact or ([f for f in findings if f.id.startswith(wanted)] if wanted else [])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise InputError(f"unknown finding id {wanted!r}",
+                         hint="run `claims review` to list the findings")
+    raise InputError(f"finding id {wanted!r} is ambiguous ({len(matches)} findings start "
+                     "with it)", hint="give more characters of the id")
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def load_reviews(out: Path) -> ReviewBook:
+    """The decisions recorded in ``out/reviews.json`` (none when the file does not exist)."""
+    path = Path(out) / REVIEWS_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ReviewBook()
+    return parse_reviews(text, source=str(path))
+
+
+def load_report(out: Path) -> tuple[list[Finding], list[Claim], dict[str, Document], list[Skip]]:
+    """Findings, claims, documents and skips back from the files of a finished run."""
+    out = Path(out)
+    try:
+        payload = json.loads((out / "contradictions.json").read_text(encoding="utf-8"))
+        claim_lines = (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"no report in {out}",
+                         hint=f"run `claims extract CORPUS --out {out}` first") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{out / 'contradictions.json'} is not valid JSON: {exc}",
+                         hint="re-run `claims extract`") from None
+    try:
+        findings = [Finding.model_validate(
+            {**{k: v for k, v in f.items() if k in Finding.model_fields},
+             "claims": [c["id"] for c in f.get("claims", [])]}) for f in payload["findings"]]
+        claims = [Claim.model_validate({k: v for k, v in rec.items() if k in Claim.model_fields})
+                  for rec in map(json.loads, filter(None, claim_lines))]
+        documents = {d["id"]: Document(id=d["id"], path=d["path"], title=d.get("title"),
+                                       source=d.get("source"), published=d.get("published"),
+                                       text="", sha256="")
+                     for d in payload.get("documents", [])}
+        skipped = [Skip.model_validate(s) for s in payload.get("skipped", [])]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(f"cannot read the report in {out}: {str(exc).splitlines()[0]}",
+                         hint="re-run `claims extract` to rewrite it") from None
+    return findings, claims, documents, skipped
+
+
+def open_findings(out: Path, *, include_reviewed: bool = False) -> tuple[list[Finding], int]:
+    """The findings of the last run in ``out`` with current decisions, and how many are
+    reviewed; only open ones unless ``include_reviewed``."""
+    findings, _, _, _ = load_report(out)
+    merged = apply_reviews(findings, load_reviews(out))
+    reviewed = sum(f.status != "open" for f in merged)
+    return [f for f in merged if include_reviewed or f.status == "open"], reviewed
+
+
+def record(out: Path, finding_id: str, status: Decision | None,
+           note: str | None = None) -> tuple[Finding, list[Path]]:
+    """Record a decision in ``out/reviews.json`` and re-render the report files.
+
+    Returns the finding as it now stands and the files written. Raises :class:`InputError`
+    for an unknown finding id (nothing is written then).
+    """
+    out = Path(out)
+    if not (out / "contradictions.json").is_file():
+        load_report(out)  # raises the "no report" error without creating the folder
+    with locked(out):
+        findings, claims, documents, skipped = load_report(out)
+        finding = resolve_finding(findings, finding_id)
+        book = decide(load_reviews(out), finding, status, note)
+        atomic_write(out / REVIEWS_FILE, dump_reviews(book))
+        merged = apply_reviews(findings, book)
+        written = [out / REVIEWS_FILE]
+        for name, text in report.render_all(merged, claims, documents, skipped).items():
+            atomic_write(out / name, text)
+            written.append(out / name)
+    return next(f for f in merged if f.id == finding.id), written
