@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -302,3 +305,151 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
         atomic_write(out / "graph.json", graph.node_link_json(result.graph))
         written.append(out / "graph.json")
     return written
+
+
+@dataclass
+class AddResult:
+    """What ``claims add`` did: files copied, files rejected (with why), the run after."""
+
+    added: list[Path]
+    rejected: list[Skip]
+    run: RunResult | None
+    new_findings: list[Finding] = field(default_factory=list)
+
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+_GLOB_CHARS = frozenset("*?[")
+
+
+def expand_sources(patterns: Sequence[str | Path]) -> tuple[list[Path], list[Skip]]:
+    """Files named by paths or glob patterns, in order, each once; misses become skips."""
+    found: list[Path] = []
+    missing: list[Skip] = []
+    for pattern in patterns:
+        text = str(pattern)
+        if _GLOB_CHARS & set(text):
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
+            if not matches:
+                missing.append(Skip(path=text, reason="no file matches this pattern"))
+            found += [m for m in matches if m.is_file()]
+        elif Path(text).is_dir():
+            found += sorted(p for p in Path(text).rglob("*")
+                            if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        else:
+            found.append(Path(text))
+    return list(dict.fromkeys(found)), missing
+
+
+def _safe_name(name: str) -> str | None:
+    """The file name to use in the corpus, or ``None`` when it is not a plain file name."""
+    if not name or name in (".", "..") or name.startswith(".") or "/" in name or "\\" in name \
+            or "\0" in name or any(ord(c) < 32 for c in name):
+        return None
+    return name
+
+
+def _write_new(dest: Path, data: bytes) -> None:
+    """Create ``dest`` (never an existing file, never through a symlink) and write ``data``."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(dest, flags, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dest)
+        raise
+
+
+def add(
+    sources: Sequence[str | Path],
+    *,
+    corpus: str | Path = "corpus",
+    out: str | Path = "out",
+    rules_dir: str | Path = "rules",
+    model: str | None = None,
+    do_repair: bool = True,
+    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Copy new articles into ``corpus``, extract incrementally, report the new findings.
+
+    A source is rejected (one :class:`Skip` each) when it is not a .txt/.md/.html file, is
+    unreadable or too big, has the same bytes as an article already in the corpus (or added
+    before it), or has a name that is not a plain file name. Files are only ever created
+    inside the corpus folder, never overwritten, never written through a symlink; a name
+    already taken gets a ``-2``, ``-3``... suffix. Findings are *new* when their id was not
+    in the previous run's findings (a run over the corpus as it was is done first when the
+    output folder has none).
+    """
+    corpus, out = Path(corpus), Path(out)
+    rules = load_rules(rules_dir)
+    if not corpus.is_dir():
+        raise InputError(f"corpus folder not found: {corpus}",
+                         hint="pass --corpus DIR, an existing folder of articles")
+    options = dict(rules=rules, model=model, do_repair=do_repair, max_bytes=max_bytes,
+                   progress=progress, jobs=jobs, scheduler=scheduler)
+    with locked(out):
+        with store.open_store(out) as db:
+            has_previous = bool(db.meta().get("last_run"))
+            previous = db.finding_ids()
+        if not has_previous:
+            previous = {f.id for f in _extract_locked(corpus, out, **options).findings}
+        added, rejected = _copy_into(corpus, sources, max_bytes=max_bytes)
+        if not added:
+            return AddResult(added=[], rejected=rejected, run=None)
+        run = _extract_locked(corpus, out, **options)
+    new = [f for f in run.findings if f.id not in previous]
+    return AddResult(added=added, rejected=rejected, run=run, new_findings=new)
+
+
+def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
+               ) -> tuple[list[Path], list[Skip]]:
+    files, rejected = expand_sources(sources)
+    root = corpus.resolve()
+    known: dict[str, str] = {}
+    for path in corpus_files(corpus):
+        rel = path.relative_to(corpus).as_posix()
+        with contextlib.suppress(ArticleError):
+            known.setdefault(hashlib.sha256(read_article(path, rel, max_bytes=max_bytes))
+                             .hexdigest(), rel)
+    added: list[Path] = []
+    for source in files:
+        shown = str(source)
+        name = _safe_name(source.name)
+        if name is None:
+            rejected.append(Skip(path=shown, reason="not a plain file name"))
+            continue
+        if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
+            rejected.append(Skip(path=shown, reason="not an article file type (use .txt, "
+                                 ".md or .html)"))
+            continue
+        try:
+            data = read_article(source, shown, max_bytes=max_bytes)
+        except ArticleError as exc:
+            rejected.append(Skip(path=shown, reason=exc.reason))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in known:
+            rejected.append(Skip(path=shown, reason=f"duplicate of {known[digest]} "
+                                 "(same content)"))
+            continue
+        stem, suffix = Path(name).stem, Path(name).suffix
+        for n in range(1, 1000):
+            candidate = root / (name if n == 1 else f"{stem}-{n}{suffix}")
+            if candidate.parent != root:
+                break
+            try:
+                _write_new(candidate, data)
+            except FileExistsError:
+                continue
+            known[digest] = candidate.name
+            added.append(candidate)
+            break
+        else:
+            rejected.append(Skip(path=shown, reason="no free file name in the corpus"))
+    return added, rejected

