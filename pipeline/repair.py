@@ -1,13 +1,525 @@
 """Repair stage: detect garbled runs in a document and repair them.
 
-Pass-through for now: returns the text unchanged with no repairs.
+The common damage: a Markdown renderer treated the text between two ``$`` signs as LaTeX math.
+Inside such a run the spaces and both ``$`` signs vanished and some characters were swapped for
+math lookalikes (``'`` -> ``′``, ``**`` -> ``∗∗``, ``-`` -> ``−``, ``"`` -> ``”``). So
+``$10 billion for the startup's work or buy it outright for $60 billion`` became
+``10billionforthestartup′sworkorbuyitoutrightfor60 billion``: the run starts where the first
+``$`` was (at a digit) and ends right before the number that followed the second ``$``.
+
+Detection is general, per whitespace-free token: math lookalikes in prose, numbers glued to
+words, and long glued lowercase runs that segment into common words. Repair segments the glued
+letters with a word-cost table (wordninja's English list, biased by the document's own words so
+names such as SpaceX, xAI or ChatGPT survive), keeps numbers with their separators, restores the
+``$`` signs the damage pattern implies and normalizes the lookalikes. Mojibake (``â€™``) is fixed
+with ftfy. Clean text is never touched.
+
+Every change is recorded twice: as a :class:`Repair` per damaged run (original text and repair)
+and as fine-grained ``edits`` so :meth:`RepairedText.to_original` maps any repaired span back.
 """
 
 from __future__ import annotations
 
-from pipeline.models import Document, RepairedText
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import ftfy
+import wordninja
+
+from pipeline.models import Document, Finding, RepairedText, Repair, Span, Severity
+
+CHECK_NAME = "garbled.v1"
+
+# Math lookalikes a LaTeX renderer puts in place of prose characters (all one-to-one).
+_LOOKALIKE = str.maketrans({"′": "'", "∗": "*", "−": "-", "″": '"', "”": '"', "“": '"'})
+_LOOKALIKE_IN_PROSE = re.compile(
+    r"[A-Za-z]′|′[A-Za-z]"      # prime used as an apostrophe
+    r"|∗∗"                      # bold markers rendered as asterisk operators
+    r"|[A-Za-z]−[A-Za-z]"       # minus sign used as a hyphen
+)
+_MOJIBAKE_HINT = re.compile(r"[ÂÃâðÅÄ][\u0080-\u024f\u2000-\u20ff\u2100-\u215f]")
+_SKIP_TOKEN = re.compile(
+    r"://|^www\.|@|^#|[_=<>{}`\\|~^]"          # URLs, emails, handles, hashtags, code
+    r"|[a-z0-9]\.(?:com|org|net|io|ai|co|gov|edu|uk|de|fr|app|dev)\b"
+)
+_ATOM = re.compile(
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"|(?P<word>[A-Za-z]+(?:'[A-Za-z]+)*)"
+    r"|(?P<bold>\*\*)"
+    r"|(?P<quote>\")"
+    r"|(?P<punct>[.,;:!?])"
+    r"|(?P<open>[(\[])"
+    r"|(?P<close>[)\]])"
+    r"|(?P<other>.)",
+    re.S,
+)
+_TAIL = re.compile(r"(?<=[^\d.,])\d+(?:[.,]\d+)*(?:[A-Za-z]{1,2}|%)?(?:/[A-Za-z]+)?$")
+_TRAILING_PUNCT = re.compile(r"[.,;:!?)\]”’\"'*]*$")
+_LEADING_PUNCT = re.compile(r"^[*(\[“‘\"'—–]*")
+_ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
+
+DOC_WORD_COST = 9.0       # cost of a word the document itself uses (rank ~ a few thousand)
+UNKNOWN_COST = 22.0       # cost of a letter string no vocabulary knows, plus per letter below
+UNKNOWN_PER_CHAR = 3.0
+CASE_PENALTY = 8.0        # a lower->upper change inside a piece the document never wrote so
+COMMON_COST = 7.0         # words cheaper than this are function words (the, of, for, ...)
+LONG_RUN = 12             # letters glued without any other signal need at least this many
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Word costs for segmentation: English word ranks biased by one document's words."""
+
+    base: Mapping[str, float]
+    doc: Mapping[str, float] = field(default_factory=dict)
+    cased: frozenset[str] = frozenset()
+    splits: Mapping[str, int] = field(default_factory=dict)
+    max_len: int = 40
+
+    def cost(self, key: str) -> float | None:
+        doc, base = self.doc.get(key), self.base.get(key)
+        if doc is None:
+            return base
+        return doc if base is None else min(doc, base)
+
+    def known(self, key: str) -> bool:
+        return key in self.doc or key in self.base
+
+
+def base_costs() -> Mapping[str, float]:
+    """wordninja's English word costs (Zipf: cost = log(rank * log N))."""
+    model = wordninja.DEFAULT_LANGUAGE_MODEL
+    return model._wordcost  # noqa: SLF001 - wordninja exposes no public accessor
+
+
+def build_vocabulary(words: Iterable[str], *, base: Mapping[str, float] | None = None,
+                     bigrams: Iterable[tuple[str, str]] = ()) -> Vocabulary:
+    """A vocabulary that adds ``words`` (as written in a document) to the English list.
+
+    A document bigram whose concatenation is an English word overrides that word when the
+    document writes the pair more often than the word (``per cent`` over ``percent``).
+    """
+    base = base_costs() if base is None else base
+    counts = Counter(w for w in words if len(w) >= 2)
+    lowered = Counter[str]()
+    for word, n in counts.items():
+        lowered[word.lower()] += n
+    doc: dict[str, float] = {}
+    for key, n in lowered.items():
+        if len(key) >= 3 or key in base:
+            doc[key] = DOC_WORD_COST - min(2.0, math.log(n))
+    cased = frozenset(w for w in counts if _has_inner_upper(w))
+    splits: dict[str, int] = {}
+    pair_counts = Counter((a.lower(), b.lower()) for a, b in bigrams)
+    for (a, b), n in pair_counts.items():
+        key = a + b
+        if key in base and n > lowered.get(key, 0):
+            splits[key] = len(a)
+            doc[key] = min(doc.get(key, DOC_WORD_COST), DOC_WORD_COST)
+    return Vocabulary(base=base, doc=doc, cased=cased, splits=splits)
+
+
+def _has_inner_upper(word: str) -> bool:
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+
+
+def segment(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
+    """Split a glued letter string into word pieces, as ``(start, end)`` offsets into it.
+
+    Pieces may contain apostrophes (``startup's``); a pair the document writes as two words is
+    returned as two pieces.
+    """
+    lower = text.lower()
+    n = len(text)
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - vocab.max_len), end):
+            if best[start][0] == math.inf:
+                continue
+            cost = best[start][0] + _piece_cost(text[start:end], lower[start:end], vocab)
+            if cost < best[end][0]:
+                best[end] = (cost, start)
+    pieces: list[tuple[int, int]] = []
+    end = n
+    while end > 0:
+        start = best[end][1]
+        split = vocab.splits.get(lower[start:end])
+        if split:
+            pieces += [(start + split, end), (start, start + split)]
+        else:
+            pieces.append((start, end))
+        end = start
+    return pieces[::-1]
+
+
+def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
+    if key.startswith("'") or key.endswith("'"):
+        return math.inf
+    cost = vocab.cost(key)
+    if cost is None and key.endswith("'s"):
+        stem = vocab.cost(key[:-2])
+        cost = None if stem is None else stem + 0.5
+    if cost is None:
+        if "'" in key:
+            return math.inf
+        cost = UNKNOWN_COST + UNKNOWN_PER_CHAR * len(key)
+    if _has_inner_upper(piece) and piece not in vocab.cased:
+        cost += CASE_PENALTY
+    return cost
+
+
+# --- detection ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Atom:
+    kind: str
+    start: int  # offsets into the token
+    end: int
+    text: str   # normalized text
+
+
+def _atoms(norm: str, start: int = 0, end: int | None = None) -> list[_Atom]:
+    end = len(norm) if end is None else end
+    return [_Atom(m.lastgroup or "other", start + m.start(), start + m.end(), m.group())
+            for m in _ATOM.finditer(norm[start:end])]
+
+
+def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> bool:
+    """Is this letter string several words glued together?"""
+    key = word.lower().replace("'", "")
+    if vocab.known(word.lower()) or vocab.known(key):
+        return False
+    pieces = [word[a:b] for a, b in segment(word, vocab)]
+    known = [p for p in pieces if vocab.known(p.lower()) or p.lower().endswith("'s")]
+    if len(pieces) < 2 or len(known) < len(pieces):
+        return False
+    if glued_to_number:
+        return True
+    if len(key) < LONG_RUN or len(pieces) < 3 or word[:1].isupper() and word[1:].islower():
+        return False
+    return any(len(p) >= 2 and (vocab.base.get(p.lower()) or math.inf) < COMMON_COST
+               for p in pieces)
+
+
+def _glued(token: str, vocab: Vocabulary) -> bool:
+    norm = token.translate(_LOOKALIKE)
+    atoms = _atoms(norm)
+    for i, atom in enumerate(atoms):
+        if atom.kind != "word":
+            continue
+        before = atoms[i - 1].kind if i else None
+        after = atoms[i + 1].kind if i + 1 < len(atoms) else None
+        if before == "num" and after == "num" and len(atom.text) >= 2 \
+                and vocab.known(atom.text.lower()):
+            return True
+        if _is_garbled_word(atom.text, vocab, glued_to_number="num" in (before, after)):
+            return True
+    return False
+
+
+def _lookalikes(token: str) -> bool:
+    return bool(_LOOKALIKE_IN_PROSE.search(token))
+
+
+def _skip(token: str) -> bool:
+    return bool(_SKIP_TOKEN.search(token))
+
+
+# --- repair of one token -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Style:
+    apostrophe: str = "'"
+    open_quote: str = '"'
+    close_quote: str = '"'
+
+
+@dataclass
+class _Out:
+    """Pieces of repaired text, each tied to the original range it replaces."""
+
+    parts: list[tuple[int, int, str]] = field(default_factory=list)  # (o_start, o_end, text)
+
+    def add(self, o_start: int, o_end: int, text: str) -> None:
+        self.parts.append((o_start, o_end, text))
+
+    def insert(self, at: int, text: str) -> None:
+        self.parts.append((at, at, text))
+
+    def text(self) -> str:
+        return "".join(t for _, _, t in self.parts)
+
+
+def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
+                  glued: bool) -> tuple[_Out, float]:
+    """Repair one damaged token; offsets in the result are into the document."""
+    norm = token.translate(_LOOKALIKE)
+    core_end = len(token) - len(_TRAILING_PUNCT.search(token).group())  # type: ignore[union-attr]
+    lead = len(_LEADING_PUNCT.match(token).group())  # type: ignore[union-attr]
+    tail = _TAIL.search(norm[:core_end]) if glued else None
+    dollar = bool(glued and tail and lead < len(token) and token[lead].isdigit())
+    run_start = lead if dollar else 0
+    run_end = tail.start() if dollar and tail else len(token)
+    atoms = _atoms(norm, run_start, run_end)
+    out = _Out()
+    if run_start:
+        out.add(offset, offset + run_start, token[:run_start])
+    if dollar:
+        out.insert(offset + run_start, "$")
+    quote_open = bold_open = False
+    seen_number = False
+    previous: _Atom | None = None
+    pieces_total = pieces_known = 0
+    for i, atom in enumerate(atoms):
+        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+        at_end = nxt is None
+        space = False
+        if atom.kind == "bold":
+            opening = _bold_opens(previous, nxt, at_end=at_end and dollar, is_open=bold_open,
+                                  seen_number=seen_number)
+            bold_open = opening
+            space = opening and _wordish(previous)
+            text = "**"
+        elif atom.kind == "quote":
+            opening = _quote_opens(previous, nxt, is_open=quote_open)
+            quote_open = opening
+            space = opening and _wordish(previous)
+            text = style.open_quote if opening else style.close_quote
+            if token[atom.start] == '"':
+                text = '"'
+        else:
+            space = _needs_space(previous, atom, bold_open=bold_open, quote_open=quote_open)
+            text = None  # type: ignore[assignment]
+        if space and previous is not None:
+            out.insert(offset + atom.start, " ")
+        if atom.kind == "word":
+            for k, (a, b) in enumerate(segment(atom.text, vocab)):
+                piece = atom.text[a:b]
+                pieces_total += 1
+                pieces_known += vocab.known(piece.lower().removesuffix("'s")) and (
+                    len(piece) > 1 or piece.lower() in "ai")
+                if k:
+                    out.insert(offset + atom.start + a, " ")
+                _copy(out, token, offset, atom.start + a, atom.start + b, style)
+        elif text is not None:
+            out.add(offset + atom.start, offset + atom.end, text)
+        else:
+            _copy(out, token, offset, atom.start, atom.end, style)
+        seen_number = seen_number or atom.kind == "num"
+        previous = atom
+    if dollar and tail:
+        closing_open = previous is not None and (
+            previous.kind in ("open", "other") or
+            previous.kind in ("bold", "quote") and out.parts[-1][2] in ("**", style.open_quote))
+        out.insert(offset + run_end, "$" if closing_open else " $")
+        _copy(out, token, offset, run_end, len(token), style)
+    confidence = 0.55 + (0.3 if dollar else 0.0) + (0.1 if _lookalikes(token) else 0.0)
+    if pieces_total:
+        confidence *= 0.5 + 0.5 * pieces_known / pieces_total
+    return out, round(min(confidence, 0.99), 2)
+
+
+def _copy(out: _Out, token: str, offset: int, start: int, end: int, style: _Style) -> None:
+    """Copy ``token[start:end]``, replacing lookalikes one character at a time."""
+    run = start
+    for i in range(start, end):
+        ch = token[i]
+        fixed = {"′": style.apostrophe, "−": "-", "∗": "*"}.get(ch)
+        if fixed is None:
+            continue
+        if run < i:
+            out.add(offset + run, offset + i, token[run:i])
+        out.add(offset + i, offset + i + 1, fixed)
+        run = i + 1
+    if run < end:
+        out.add(offset + run, offset + end, token[run:end])
+
+
+def _wordish(atom: _Atom | None) -> bool:
+    return atom is not None and atom.kind in ("word", "num", "punct", "close", "bold", "quote")
+
+
+def _bold_opens(previous: _Atom | None, nxt: _Atom | None, *, at_end: bool, is_open: bool,
+                seen_number: bool) -> bool:
+    if at_end:
+        return True          # right before the closing-$ number: **$240
+    if nxt is None or nxt.kind in ("punct", "close"):
+        return False
+    if nxt.kind == "num":
+        return True
+    if previous is None or previous.kind in ("open", "other"):
+        return True
+    return not (is_open or seen_number)
+
+
+def _quote_opens(previous: _Atom | None, nxt: _Atom | None, *, is_open: bool) -> bool:
+    if nxt is None or nxt.kind in ("punct", "close"):
+        return False
+    if previous is None or previous.kind in ("open", "other"):
+        return True
+    return not is_open
+
+
+def _needs_space(previous: _Atom | None, atom: _Atom, *, bold_open: bool,
+                 quote_open: bool) -> bool:
+    if previous is None:
+        return False
+    pk, k = previous.kind, atom.kind
+    if k in ("punct", "close", "other") or pk in ("open", "other"):
+        return False
+    if pk == "bold":
+        return not bold_open
+    if pk == "quote":
+        return not quote_open
+    if pk == "num" and k == "word":
+        word = atom.text.lower()
+        return word != _ORDINALS.get(previous.text[-1], "th") and word != "s"
+    if pk == "word" and k == "num":
+        return not (len(previous.text) == 1 and previous.text.isupper())
+    if pk == "punct" and k == "num" and previous.text == ":":
+        return False
+    return True
+
+
+# --- the stage ---------------------------------------------------------------------------
+
+
+def _document_style(text: str) -> _Style:
+    curly_apostrophes = len(re.findall(r"[A-Za-z]’[A-Za-z]", text))
+    straight_apostrophes = len(re.findall(r"[A-Za-z]'[A-Za-z]", text))
+    curly_quotes = text.count("“")
+    return _Style(apostrophe="’" if curly_apostrophes > straight_apostrophes else "'",
+                  open_quote="“" if curly_quotes > text.count('"') // 2 else '"',
+                  close_quote="”" if curly_quotes > text.count('"') // 2 else '"')
+
+
+def document_vocabulary(text: str, *, base: Mapping[str, float] | None = None,
+                        exclude: Iterable[tuple[int, int]] = ()) -> Vocabulary:
+    """The vocabulary of one document's clean text (``exclude`` ranges left out)."""
+    pieces: list[str] = []
+    last = 0
+    for start, end in sorted(exclude):
+        pieces.append(text[last:start])
+        last = end
+    pieces.append(text[last:])
+    clean = " \n ".join(pieces)
+    words = re.findall(r"[A-Za-z]+", clean)
+    bigrams = re.findall(r"(?<![A-Za-z])([A-Za-z]+) ([A-Za-z]+)(?![A-Za-z])", clean)
+    bigrams += re.findall(r"(?<=[A-Za-z] )([A-Za-z]+) ([A-Za-z]+)(?![A-Za-z])", clean)
+    return build_vocabulary(words, base=base, bigrams=bigrams)
 
 
 def repair(document: Document, *, enabled: bool = True) -> RepairedText:
     """Return the document's text with garbled runs repaired, and the offset map back."""
-    return RepairedText(doc_id=document.id, text=document.text)
+    text = document.text
+    if not enabled:
+        return RepairedText(doc_id=document.id, text=text)
+    tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    suspicious = {start for start, token in tokens
+                  if _lookalikes(token) or re.search(r"\d[A-Za-z]{3,}|[a-z]{3,}\d", token)
+                  or _MOJIBAKE_HINT.search(token)}
+    vocab = document_vocabulary(text, exclude=[(s, s + len(t)) for s, t in tokens
+                                               if s in suspicious])
+    style = _document_style(text)
+    out = _Out()
+    repairs: list[Repair] = []
+    last = 0
+    for start, token in tokens:
+        result = _repair_one(token, start, vocab, style, document.id)
+        if result is None:
+            continue
+        parts, rep = result
+        if last < start:
+            out.add(last, start, text[last:start])
+        out.parts += parts.parts
+        repairs.append(rep)
+        last = start + len(token)
+    if not repairs:
+        return RepairedText(doc_id=document.id, text=text)
+    if last < len(text):
+        out.add(last, len(text), text[last:])
+    repaired, edits = _assemble(out, text)
+    return RepairedText(doc_id=document.id, text=repaired, repairs=tuple(repairs),
+                        edits=tuple(edits))
+
+
+def _repair_one(token: str, start: int, vocab: Vocabulary, style: _Style,
+                doc_id: str) -> tuple[_Out, Repair] | None:
+    if _MOJIBAKE_HINT.search(token):
+        fixed = ftfy.fix_encoding(token)
+        if fixed != token:
+            out = _Out()
+            out.add(start, start + len(token), fixed)
+            return out, _make_repair(doc_id, start, token, fixed, "mojibake", 0.95)
+    if _skip(token):
+        return None
+    glued = _glued(token, vocab)
+    if not glued and not _lookalikes(token):
+        return None
+    out, confidence = _repair_token(token, start, vocab, style, glued)
+    repaired = out.text()
+    if repaired == token:
+        return None
+    kind = "glued" if glued else "lookalike"
+    return out, _make_repair(doc_id, start, token, repaired, kind,
+                             confidence if glued else 0.9)
+
+
+def _make_repair(doc_id: str, start: int, original: str, repaired: str, kind: str,
+                 confidence: float) -> Repair:
+    span = Span(doc_id=doc_id, start=start, end=start + len(original), text=original)
+    return Repair(span=span, original=original, repaired=repaired, kind=kind,
+                  confidence=confidence)
+
+
+def _assemble(out: _Out, original: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """Join the parts; every part that differs from the original becomes an edit."""
+    chunks: list[str] = []
+    edits: list[list[int]] = []
+    pos = 0
+    for o_start, o_end, new in out.parts:
+        if original[o_start:o_end] != new:
+            if edits and edits[-1][1] == pos and edits[-1][3] == o_start:
+                edits[-1][1] += len(new)
+                edits[-1][3] = o_end
+            else:
+                edits.append([pos, pos + len(new), o_start, o_end])
+        chunks.append(new)
+        pos += len(new)
+    return "".join(chunks), [(a, b, c, d) for a, b, c, d in edits]
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+def _severity(confidence: float) -> Severity:
+    """A confident repair is informational; a doubtful one asks the reviewer to look."""
+    if confidence >= 0.8:
+        return "info"
+    return "low" if confidence >= 0.5 else "medium"
+
+
+def garbled_findings(document: Document, repaired: RepairedText) -> list[Finding]:
+    """One ``garbled`` finding per repaired run, in text order."""
+    findings = []
+    for rep in repaired.repairs:
+        raw = f"{document.sha256}:{rep.span.start}:{rep.span.end}:{CHECK_NAME}".encode()
+        findings.append(Finding(
+            id="f-" + hashlib.sha1(raw).hexdigest()[:12],
+            kind="garbled",
+            severity=_severity(rep.confidence),
+            subject=None,
+            metric=None,
+            claims=(),
+            explanation=(f"{document.path} chars {rep.span.start}-{rep.span.end}: "
+                         f"{rep.kind} text “{rep.original}” repaired to “{rep.repaired}” "
+                         f"(confidence {rep.confidence:.2f})."),
+            check=CHECK_NAME,
+        ))
+    return findings
