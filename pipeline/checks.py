@@ -1,21 +1,62 @@
 """Checks stage: compare claims and produce findings.
 
 Checks live in one registry under versioned names; a changed behaviour is a new version.
-Claims are blocked by (subject, metric, normalized unit) and sorted by interval within a
-block, so no check compares all pairs of the corpus.
+Nothing compares all pairs of the corpus: claims are blocked by (subject, metric, unit) and
+sorted by interval within a block; a sweep compares each group of equal claims with its
+neighbour in that order and with the group of lowest upper bound seen so far, which is
+enough to find every block that holds a contradiction (a claim contradicts an earlier one
+exactly when it starts above the lowest upper bound before it).
+
+How two claims are compared (``interval_consistency.v1``):
+
+* both are normalized first (pint, ``pipeline/units.py``): rates per year, totals spread
+  ``over`` a duration also as a per-year rate, scale words and counts resolved;
+* each becomes an interval: ``exact`` -> [x, x], ``approx`` -> x widened by the
+  ``approx_tolerance``, ``at_least`` -> [x, inf), ``at_most`` -> [0, x], ``range`` as given,
+  ``vague`` widened by ``vague_tolerance``; two intervals agree when their gap is within the
+  metric's tolerance (``metrics.yaml``), relative to the figures, so $6.36B vs $6.4B agree;
+* modality: hypothetical, conditional and alternative figures never contradict anything
+  (either/or terms get their own ``alternative`` finding); a projection against a fact, or
+  two projections, is at most a ``divergence``; only two asserted (or quoted) figures can
+  ``contradict``;
+* disagreeing figures with different known as-of dates are an ``update``; compatible
+  figures far apart (ratio of their reference points at or above ``divergence_ratio``) a
+  ``divergence``; equal figures written differently (per month vs per year, a total over
+  three years vs a yearly rate) are ``reconciled``, with the arithmetic shown.
+
+Different currencies never share a block. Figures of related but different scope (GPUs vs
+GPU equivalents, Colossus 1 vs Colossus, operating vs net loss) are compared only by
+``scope.v1``, which reports a ``scope`` finding instead of a contradiction.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
-from pipeline.models import Claim, Finding, FindingKind, Severity
+from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
 from pipeline.rules import Rules
+from pipeline.units import dimension_key, format_amount, format_number, rate_from_total
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
 CHECKS: dict[str, Check] = {}
+
+FACT_MODALITIES = frozenset({"asserted", "quoted"})
+IGNORED_MODALITIES = frozenset({"hypothetical", "conditional", "alternative"})
+INF = math.inf
+
+# Defaults for thresholds that rules/checks.yaml does not set.
+_THRESHOLDS = {
+    "default_tolerance": 0.05,
+    "approx_tolerance": 0.1,
+    "vague_tolerance": 0.5,
+    "divergence_ratio": 4.0,
+    "arithmetic_tolerance": 0.02,
+}
 
 
 def register(name: str) -> Callable[[Check], Check]:
@@ -36,12 +77,349 @@ def make_finding(
     check: str, kind: FindingKind, severity: Severity, claims: Sequence[Claim], explanation: str,
     *, arithmetic: str | None = None,
 ) -> Finding:
-    ids = tuple(sorted(c.id for c in claims))
+    ids = tuple(sorted({c.id for c in claims}))
+    first = min(claims, key=lambda c: c.id)
     return Finding(
         id=finding_id(check, kind, ids), kind=kind, severity=severity,
-        subject=claims[0].subject, metric=claims[0].metric, claims=ids,
+        subject=first.subject, metric=first.metric, claims=ids,
         explanation=explanation, check=check, arithmetic=arithmetic,
     )
+
+
+def threshold(rules: Rules, name: str) -> float:
+    return rules.checks.thresholds.get(name, _THRESHOLDS[name])
+
+
+def tolerance(rules: Rules, metric: str) -> float:
+    rule = rules.metrics.metrics.get(metric)
+    return rule.tolerance if rule is not None else threshold(rules, "default_tolerance")
+
+
+def qualifier(claim: Claim) -> str:
+    """Scope words narrowing a claim ("GPU equivalents"), "" when none."""
+    return getattr(claim, "qualifier", None) or ""
+
+
+def metric_key(rules: Rules, metric: str) -> str:
+    """The metric a claim is compared under: metrics named as the same thing share a key."""
+    for label, members in sorted(rules.checks.same_metrics.items()):
+        if metric in members:
+            return label
+    return metric
+
+
+def metric_family(rules: Rules, metric: str) -> str:
+    """Related metrics of different scope (operating vs net loss) share a family."""
+    key = metric_key(rules, metric)
+    for label, members in sorted(rules.checks.scope_metrics.items()):
+        if metric in members or key in members:
+            return label
+    return key
+
+
+def subject_family(rules: Rules, subject: str) -> str:
+    """Subjects that overlap in scope (Colossus 1, Colossus; xAI merged into SpaceX)."""
+    for label, members in sorted(rules.checks.subject_groups.items()):
+        if subject in members:
+            return label
+    for entity in rules.entities.entities:
+        if entity.name == subject and entity.merged_into:
+            return subject_family(rules, entity.merged_into)
+    return subject
+
+
+# --- views: a claim as an interval in one unit --------------------------------------------
+
+
+@dataclass(frozen=True)
+class View:
+    """A claim as an interval in one normalized unit (its own, or a rate derived from it)."""
+
+    claim: Claim
+    low: float
+    high: float
+    ref: float
+    unit: str
+    derived: bool
+
+    @property
+    def signature(self) -> tuple[str | None, str | None, bool]:
+        q = self.claim.quantity
+        return (q.per, q.over, self.derived)
+
+
+def _interval(
+    normalized: Normalized, bound: str, rules: Rules
+) -> tuple[float, float, float] | None:
+    """(low, high, reference point) of a normalized figure under its bound."""
+    low, high = normalized.low, normalized.high
+    if low is None and high is None:
+        return None
+    if bound == "at_least":
+        start = low if low is not None else high
+        assert start is not None
+        return start, INF, start
+    if bound == "at_most":
+        end = high if high is not None else low
+        assert end is not None
+        return (0.0 if end >= 0 else -INF), end, end
+    low = low if low is not None else high
+    high = high if high is not None else low
+    assert low is not None and high is not None
+    low, high = min(low, high), max(low, high)
+    ref = (low + high) / 2
+    widen = {"approx": threshold(rules, "approx_tolerance"),
+             "vague": threshold(rules, "vague_tolerance")}.get(bound, 0.0)
+    if widen:
+        low = low / (1 + widen) if low >= 0 else low * (1 + widen)
+        high = high * (1 + widen) if high >= 0 else high / (1 + widen)
+    return low, high, ref
+
+
+def views(claim: Claim, rules: Rules) -> list[View]:
+    """The claim in its own unit, plus as a per-year rate when it is a total over a duration."""
+    out: list[View] = []
+    own = _interval(claim.normalized, claim.quantity.bound, rules)
+    if own is not None:
+        out.append(View(claim, *own, unit=claim.normalized.unit, derived=False))
+    rate = rate_from_total(claim.quantity, claim.normalized, rules.registry)
+    if rate is not None:
+        derived = _interval(rate, claim.quantity.bound, rules)
+        if derived is not None:
+            out.append(View(claim, *derived, unit=rate.unit, derived=True))
+    return out
+
+
+@dataclass(frozen=True)
+class Group:
+    """Claims that say the same thing the same way (repetitions count once)."""
+
+    views: tuple[View, ...]
+
+    @property
+    def low(self) -> float:
+        return self.views[0].low
+
+    @property
+    def high(self) -> float:
+        return self.views[0].high
+
+    @property
+    def ref(self) -> float:
+        return self.views[0].ref
+
+    @property
+    def head(self) -> View:
+        return self.views[0]
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [v.claim for v in self.views]
+
+    @property
+    def is_fact(self) -> bool:
+        return self.head.claim.modality in FACT_MODALITIES
+
+    def sort_key(self) -> tuple[float, float, str]:
+        return (self.low, self.high, self.head.claim.id)
+
+
+def _group_key(view: View) -> tuple[object, ...]:
+    c = view.claim
+    modality = "fact" if c.modality in FACT_MODALITIES else c.modality
+    return (view.low, view.high, view.ref, view.unit, c.quantity.bound, view.signature,
+            c.as_of, modality, c.subject, c.metric, qualifier(c))
+
+
+def make_groups(items: Iterable[View]) -> list[Group]:
+    """Collapse repetitions, then sort by interval: the order the sweep walks."""
+    grouped: dict[tuple[object, ...], list[View]] = defaultdict(list)
+    for view in items:
+        grouped[_group_key(view)].append(view)
+    groups = [Group(tuple(sorted(vs, key=lambda v: v.claim.id))) for vs in grouped.values()]
+    return sorted(groups, key=Group.sort_key)
+
+
+def sweep(
+    groups: Sequence[Group], compare: Callable[[Group, Group], Finding | None]
+) -> list[Finding]:
+    """Compare each group with its predecessor and with the lowest-ending group before it.
+
+    ``groups`` must be sorted by (low, high). Costs O(n) comparisons after the sort.
+    """
+    findings: list[Finding] = []
+    previous: Group | None = None
+    lowest_end: Group | None = None
+    for group in groups:
+        partners = [g for g in (previous, lowest_end) if g is not None]
+        for partner in dict.fromkeys(partners):
+            finding = compare(partner, group)
+            if finding is not None:
+                findings.append(finding)
+        previous = group
+        if lowest_end is None or group.high < lowest_end.high:
+            lowest_end = group
+    return findings
+
+
+# --- comparing two intervals ---------------------------------------------------------------
+
+
+def relative_gap(a: Group | View, b: Group | View) -> float:
+    """How far apart two intervals are, relative to the figures; <= 0 when they overlap."""
+    if a.low - b.high >= b.low - a.high:
+        upper, lower = a.low, b.high
+    else:
+        upper, lower = b.low, a.high
+    gap = upper - lower
+    if gap <= 0 or math.isinf(gap):
+        return gap if gap <= 0 else 1.0
+    scale = max(abs(upper), abs(lower))
+    return gap / scale if scale else 0.0
+
+
+def ref_ratio(a: Group | View, b: Group | View) -> float:
+    """Ratio of the larger to the smaller reference point (1.0 for equal figures)."""
+    x, y = abs(a.ref), abs(b.ref)
+    small, large = min(x, y), max(x, y)
+    if large == 0:
+        return 1.0
+    return large / small if small else INF
+
+
+def _same_date(a: str | None, b: str | None) -> bool:
+    """Unknown dates match anything; "2026" matches "2026-05-06"."""
+    return a is None or b is None or a.startswith(b) or b.startswith(a)
+
+
+def _label(metric: str) -> str:
+    return metric.replace("_", " ")
+
+
+def describe(group: Group) -> str:
+    """A group's figure as written, with its normalized form and how many sources say it."""
+    view = group.head
+    c = view.claim
+    text = f'"{c.span.text}"'
+    if view.derived or c.quantity.per:
+        text += f" (= {_interval_text(view)})"
+    docs = {cl.doc_id for cl in group.claims}
+    if len(group.claims) > 1:
+        text += f" [{len(group.claims)} mentions in {len(docs)} document(s)]"
+    return text
+
+
+def _interval_text(view: View) -> str:
+    c = view.claim
+    bound = c.quantity.bound
+    if bound == "at_least":
+        return "at least " + format_amount(view.low, view.unit)
+    if bound == "at_most":
+        return "at most " + format_amount(view.high, view.unit)
+    low = c.normalized.low if not view.derived else view.ref
+    high = c.normalized.high if not view.derived else view.ref
+    if low is not None and high is not None and low != high and not view.derived:
+        return f"{format_amount(low, view.unit)}–{format_amount(high, view.unit)}"
+    return ("about " if bound in ("approx", "vague") else "") + format_amount(view.ref, view.unit)
+
+
+def conversion(view: View, rules: Rules) -> str | None:
+    """The arithmetic that turns a claim as written into its normalized figure, if any."""
+    c, q = view.claim, view.claim.quantity
+    if q.value is None or not math.isfinite(q.value):
+        return None
+    if view.derived and q.over:
+        years = rules.registry.Quantity(q.over).to("year").magnitude
+        return (f"{format_amount(q.value, q.unit)} over {q.over} ÷ {format_number(years)} "
+                f"= {format_amount(view.ref, view.unit)}")
+    if q.per and q.value:
+        factor = view.ref / q.value
+        surface = f"{q.unit} / {q.per}"
+        return (f"{format_amount(q.value, surface)} × {format_number(factor)} "
+                f"= {format_amount(view.ref, view.unit)}")
+    del c
+    return None
+
+
+def _arithmetic(groups: Sequence[Group], rules: Rules) -> str | None:
+    steps = [s for s in (conversion(g.head, rules) for g in groups) if s]
+    return "; ".join(steps) or None
+
+
+def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding | None:
+    """Verdict on two groups of the same scope and unit; symmetric in ``a`` and ``b``."""
+    if a.head.unit != b.head.unit:
+        return None
+    if {a.head.claim.modality, b.head.claim.modality} & IGNORED_MODALITIES:
+        return None
+    if {c.id for c in a.claims} & {c.id for c in b.claims}:
+        return None
+    a, b = sorted((a, b), key=Group.sort_key)
+    ca, cb = a.head.claim, b.head.claim
+    tol = max(tolerance(rules, ca.metric), tolerance(rules, cb.metric))
+    gap = relative_gap(a, b)
+    ratio = ref_ratio(a, b)
+    diverge_at = threshold(rules, "divergence_ratio")
+    disjoint = gap > tol
+    far = ratio >= diverge_at
+    facts = a.is_fact and b.is_fact
+    subject = ca.subject or "?"
+    what = f"{subject} {_label(metric_key(rules, ca.metric))}"
+    both = f"{describe(a)} vs {describe(b)}"
+    claims = [*a.claims, *b.claims]
+    if (disjoint or far) and not _same_date(ca.as_of, cb.as_of):
+        return make_finding(
+            check, "update", "low", claims,
+            f"{what}: {both} are dated {ca.as_of} and {cb.as_of}, a change over time rather "
+            "than a contradiction.", arithmetic=_arithmetic((a, b), rules))
+    if disjoint:
+        if not facts:
+            return make_finding(
+                check, "divergence", "low", claims,
+                f"{what}: {both} differ by {gap:.0%}, but at least one is a projection, so "
+                "this is a divergence of forecasts, not a contradiction of facts.",
+                arithmetic=_arithmetic((a, b), rules))
+        severity: Severity = "high" if gap >= rules.checks.severity.get("high_gap", 0.5) \
+            else "medium"
+        return make_finding(
+            check, "contradiction", severity, claims,
+            f"{what}: {both} differ by {gap:.0%} after normalization, more than the "
+            f"{tol:.0%} tolerance.", arithmetic=_arithmetic((a, b), rules))
+    if far:
+        return make_finding(
+            check, "divergence", "medium" if facts else "low", claims,
+            f"{what}: {both} are compatible as bounds but {format_number(ratio)}× apart, "
+            f"at or above the divergence ratio of {format_number(diverge_at)}.",
+            arithmetic=_arithmetic((a, b), rules))
+    if a.head.signature != b.head.signature and not _adjacent_pair(ca, cb):
+        arithmetic = _arithmetic((a, b), rules)
+        return make_finding(
+            check, "reconciled", "info", claims,
+            f"{what}: {both} look different but agree after normalization to "
+            f"{a.head.unit}.", arithmetic=arithmetic)
+    return None
+
+
+def compare_claims(a: Claim, b: Claim, rules: Rules, *, check: str = "interval_consistency.v1"
+                   ) -> Finding | None:
+    """Compare two claims of the same scope as the interval check would (for tests, tools)."""
+    for va in views(a, rules):
+        for vb in views(b, rules):
+            if va.unit == vb.unit and (va.derived, vb.derived) != (True, True):
+                return compare_groups(Group((va,)), Group((vb,)), rules, check=check)
+    return None
+
+
+def _adjacent_pair(a: Claim, b: Claim) -> bool:
+    """Same or neighbouring sentence of one document (an in-text derivation)."""
+    if a.doc_id != b.doc_id:
+        return False
+    if a.sentence == b.sentence:
+        return True
+    return abs(a.span.start - b.span.start) <= len(a.sentence) + len(b.sentence)
+
+
+# --- checks --------------------------------------------------------------------------------
 
 
 def blocks(claims: Iterable[Claim]) -> dict[tuple[str, str, str], list[Claim]]:
@@ -60,7 +438,11 @@ def _fmt(x: float | None) -> str:
 
 @register("value_mismatch.v1")
 def value_mismatch(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
-    """Asserted claims in one block whose intervals do not overlap within tolerance."""
+    """Asserted claims in one block whose intervals do not overlap within tolerance.
+
+    Superseded by ``interval_consistency.v1`` (bounds, rates over durations, modality,
+    dates); kept so old rules files still run.
+    """
     findings: list[Finding] = []
     high_gap = rules.checks.severity.get("high_gap", 0.5)
     for (subject, metric, unit), block in sorted(blocks(claims).items()):
@@ -69,7 +451,7 @@ def value_mismatch(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         facts.sort(key=lambda c: (c.normalized.low, c.normalized.high, c.id))
         tolerance = rules.metrics.metrics[metric].tolerance if metric in rules.metrics.metrics \
             else 0.05
-        for a, b in zip(facts, facts[1:]):
+        for a, b in zip(facts, facts[1:], strict=False):
             a_high, b_low = a.normalized.high, b.normalized.low
             assert a_high is not None and b_low is not None
             if b_low <= a_high * (1 + tolerance):
@@ -82,6 +464,265 @@ def value_mismatch(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
                 f"differ by {gap:.0%}, more than the {tolerance:.0%} tolerance.",
             ))
     return findings
+
+
+def _comparable(claim: Claim) -> bool:
+    return claim.subject is not None and claim.metric != "unknown" \
+        and claim.modality not in IGNORED_MODALITIES
+
+
+def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...], list[View]]:
+    """Views of exactly the same scope: (subject, metric key, qualifier, unit)."""
+    grouped: dict[tuple[str, ...], list[View]] = defaultdict(list)
+    for claim in claims:
+        if not _comparable(claim):
+            continue
+        assert claim.subject is not None
+        for view in views(claim, rules):
+            key = (claim.subject, metric_key(rules, claim.metric), qualifier(claim),
+                   view.unit)
+            grouped[key].append(view)
+    return grouped
+
+
+@register("interval_consistency.v1")
+def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """Contradiction, divergence, update or reconciled between claims of the same scope."""
+    name = "interval_consistency.v1"
+    findings: dict[str, Finding] = {}
+
+    def compare(a: Group, b: Group) -> Finding | None:
+        return compare_groups(a, b, rules, check=name)
+
+    for _key, block in sorted(scope_blocks(claims, rules).items()):
+        groups = make_groups(block)
+        facts = [g for g in groups if g.is_fact]
+        for finding in sweep(facts, compare):
+            findings[finding.id] = finding
+        if len(facts) < len(groups):
+            for finding in sweep(groups, compare):
+                findings.setdefault(finding.id, finding)
+    return list(findings.values())
+
+
+def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str) -> str:
+    parts = []
+    if a.subject != b.subject:
+        parts.append(f"subject {a.subject} vs {b.subject}")
+    if a.metric != b.metric:
+        parts.append(f"metric {_label(a.metric)} vs {_label(b.metric)}")
+    if a_unit != b_unit:
+        parts.append(f"unit {a_unit} vs {b_unit}")
+    if qualifier(a) != qualifier(b):
+        parts.append(f"qualifier {qualifier(a) or 'none'} vs {qualifier(b) or 'none'}")
+    return ", ".join(parts)
+
+
+@register("scope.v1")
+def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """Figures of related but different scope that disagree: a ``scope`` finding.
+
+    Blocked by (subject family, metric family, dimension, currency); within a block each
+    scope (subject, metric, qualifier, unit) is reduced to the hull of its figures, and
+    the scopes are swept in interval order.
+    """
+    name = "scope.v1"
+    families: dict[tuple[str, ...], list[View]] = defaultdict(list)
+    for claim in claims:
+        if not _comparable(claim) or claim.modality not in FACT_MODALITIES:
+            continue
+        assert claim.subject is not None
+        for view in views(claim, rules):
+            dimension, currency = dimension_key(rules.registry, view.unit)
+            key = (subject_family(rules, claim.subject), metric_family(rules, claim.metric),
+                   dimension, currency)
+            families[key].append(view)
+    findings: dict[str, Finding] = {}
+    for _key, block in sorted(families.items()):
+        by_scope: dict[tuple[str, ...], list[View]] = defaultdict(list)
+        for view in block:
+            c = view.claim
+            assert c.subject is not None
+            by_scope[(c.subject, metric_key(rules, c.metric), qualifier(c),
+                      view.unit)].append(view)
+        if len(by_scope) < 2:
+            continue
+        hulls = []
+        for members in by_scope.values():
+            members.sort(key=lambda v: (v.low, v.high, v.claim.id))
+            low = min(v.low for v in members)
+            high = max(v.high for v in members)
+            hulls.append(Group(tuple(
+                View(v.claim, low, high, v.ref, v.unit, v.derived) for v in members)))
+        hulls.sort(key=Group.sort_key)
+
+        def compare(a: Group, b: Group) -> Finding | None:
+            if relative_gap(a, b) <= max(tolerance(rules, a.head.claim.metric),
+                                         tolerance(rules, b.head.claim.metric)):
+                return None
+            a, b = sorted((a, b), key=Group.sort_key)
+            ca, cb = a.head.claim, b.head.claim
+            diff = _scope_difference(ca, cb, a.head.unit, b.head.unit)
+            return make_finding(
+                name, "scope", "low", [*a.claims, *b.claims],
+                f"{describe(_first(a))} and {describe(_first(b))} differ, but they measure "
+                f"different things ({diff}), so this is a difference of scope, not a "
+                "contradiction.")
+
+        for finding in sweep(hulls, compare):
+            findings[finding.id] = finding
+    return list(findings.values())
+
+
+def _first(group: Group) -> Group:
+    return Group((group.views[0],))
+
+
+@register("alternative_terms.v1")
+def alternative_terms(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """Either/or figures in one sentence: one ``alternative`` finding showing all of them."""
+    name = "alternative_terms.v1"
+    grouped: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.modality == "alternative":
+            grouped[(claim.doc_id, claim.sentence)].append(claim)
+    findings: list[Finding] = []
+    for (_doc, _sentence), members in sorted(grouped.items()):
+        members.sort(key=lambda c: c.span.start)
+        if len({(c.normalized.low, c.normalized.high, c.normalized.unit) for c in members}) < 2:
+            continue
+        figures = " or ".join(f'"{c.span.text}"' for c in members)
+        subject = next((c.subject for c in members if c.subject), None) or "?"
+        metric = next((c.metric for c in members if c.metric != "unknown"), members[0].metric)
+        findings.append(make_finding(
+            name, "alternative", "medium", members,
+            f"{subject} {_label(metric)}: {figures} are either/or terms of one sentence, "
+            "options rather than a contradiction; other reports may name only one of them."))
+    return findings
+
+
+def _point(claim: Claim) -> float | None:
+    n = claim.normalized
+    if n.low is None or n.high is None or not math.isfinite(n.low + n.high):
+        return None
+    if claim.quantity.bound not in ("exact", "approx"):
+        return None
+    return (n.low + n.high) / 2
+
+
+def _close(x: float, y: float, tol: float) -> bool:
+    scale = max(abs(x), abs(y))
+    return scale == 0 or abs(x - y) <= tol * scale
+
+
+def _has_cue(text: str, cues: Sequence[str]) -> bool:
+    lowered = text.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(cue.lower()) + r"(?!\w)", lowered)
+               for cue in cues)
+
+
+@register("arithmetic.v1")
+def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """In-text derivations: a figure restated per another period, or a product of two.
+
+    Only claims of one document in the same or neighbouring sentences are related, so the
+    cost is linear in the number of claims times the (small) number of neighbours.
+    ``arithmetic_error`` needs a derivation cue ("that is", "which means") in the later
+    sentence, so two unrelated figures side by side are never called a wrong sum.
+    """
+    name = "arithmetic.v1"
+    tol = threshold(rules, "arithmetic_tolerance")
+    cues = rules.checks.derivation_cues
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_doc[claim.doc_id].append(claim)
+    findings: dict[str, Finding] = {}
+    for _doc, members in sorted(by_doc.items()):
+        members.sort(key=lambda c: (c.span.start, c.id))
+        for i, a in enumerate(members):
+            window = []
+            for b in members[i + 1:]:
+                if not _adjacent_pair(a, b):
+                    break
+                window.append(b)
+            for b in window:
+                finding = _period_restatement(a, b, rules, name, tol, cues)
+                if finding is not None:
+                    findings.setdefault(finding.id, finding)
+            for finding in _products(a, window, rules, name, tol):
+                findings.setdefault(finding.id, finding)
+    return list(findings.values())
+
+
+def _period_restatement(a: Claim, b: Claim, rules: Rules, name: str, tol: float,
+                        cues: Sequence[str]) -> Finding | None:
+    qa, qb = a.quantity, b.quantity
+    if (qa.per, qa.over) == (qb.per, qb.over) or a.normalized.unit != b.normalized.unit:
+        return None
+    if not (qa.per or qb.per) or (qa.value or 0) == (qb.value or 0):
+        return None
+    xa, xb = _point(a), _point(b)
+    if xa is None or xb is None:
+        return None
+    va, vb = views(a, rules)[0], views(b, rules)[0]
+    steps = "; ".join(s for s in (conversion(va, rules), conversion(vb, rules)) if s)
+    if _close(xa, xb, tol):
+        return make_finding(
+            name, "arithmetic_ok", "info", (a, b),
+            f'"{a.span.text}" and "{b.span.text}" state the same figure per different '
+            "periods, and the conversion checks out.", arithmetic=steps or None)
+    later = b if (b.span.start, b.id) > (a.span.start, a.id) else a
+    if a.metric == b.metric and a.metric != "unknown" and _has_cue(later.sentence, cues):
+        return make_finding(
+            name, "arithmetic_error", "medium", (a, b),
+            f'"{later.span.text}" is given as a restatement of the other figure but does '
+            f"not match it after conversion ({format_amount(xa, a.normalized.unit)} vs "
+            f"{format_amount(xb, b.normalized.unit)}).", arithmetic=steps or None)
+    return None
+
+
+def _products(a: Claim, window: Sequence[Claim], rules: Rules, name: str, tol: float
+              ) -> list[Finding]:
+    """``a`` and two neighbours where count × amount = total (100 × $150,000 = $15M)."""
+    group = [a, *window]
+    found: list[Finding] = []
+    for count in group:
+        n = _point(count)
+        dimension, _ = dimension_key(rules.registry, count.normalized.unit)
+        if n is None or dimension != "count" or n <= 1:
+            continue
+        for unit_price in group:
+            x = _point(unit_price)
+            if x is None or unit_price is count:
+                continue
+            for total in group:
+                y = _point(total)
+                if y is None or total is count or total is unit_price:
+                    continue
+                if not _priced(unit_price, total, count, rules):
+                    continue
+                if a not in (count, unit_price, total) or not _close(n * x, y, tol):
+                    continue
+                step = (f"{format_amount(n, count.normalized.unit)} × "
+                        f"{format_amount(x, unit_price.normalized.unit)} = "
+                        f"{format_amount(n * x, total.normalized.unit)}")
+                found.append(make_finding(
+                    name, "arithmetic_ok", "info", (count, unit_price, total),
+                    f'"{total.span.text}" is the product of "{count.span.text}" and '
+                    f'"{unit_price.span.text}", and the multiplication checks out.',
+                    arithmetic=step))
+    return found
+
+
+def _priced(unit_price: Claim, total: Claim, count: Claim, rules: Rules) -> bool:
+    """Amount per counted thing times the count gives the total's unit (same currency)."""
+    registry = rules.registry
+    price_dim, price_cur = dimension_key(registry, unit_price.normalized.unit)
+    total_dim, total_cur = dimension_key(registry, total.normalized.unit)
+    if not total_cur or price_cur != total_cur:
+        return False
+    return price_dim in (total_dim, f"{total_dim} / count") or \
+        unit_price.normalized.unit == total.normalized.unit
 
 
 def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:

@@ -2,11 +2,24 @@
 
 Node ids are prefixed by kind (``doc:``, ``entity:``, ``metric:``, ``claim:``); every
 attribute is a string or number so the graph exports to GraphML as it is.
+
+Edges (``kind`` attribute, also the edge key):
+
+* ``mentions``: document -> claim, document -> entity;
+* ``about``: claim -> entity (its subject), claim -> metric;
+* ``same_as``: a claim -> an identical claim (same sentence and figure) in another document,
+  a syndicated copy; :func:`independent_sources` counts such copies once;
+* ``consistent_with``, ``contradicts``, ``derived_from``: from findings between claims.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import networkx as nx
 
@@ -19,6 +32,43 @@ _EDGE_FOR_KIND = {
     "arithmetic_ok": "derived_from",
     "arithmetic_error": "derived_from",
 }
+
+
+def duplicate_key(claim: Claim) -> tuple[str, str]:
+    """What makes two claims copies of each other: the same sentence and the same figure."""
+    sentence = re.sub(r"\W+", " ", claim.sentence.lower()).strip()
+    return sentence, re.sub(r"\s+", " ", claim.span.text.strip())
+
+
+def duplicate_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
+    """Claims that are copies of each other in more than one document, sorted by id."""
+    grouped: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        grouped[duplicate_key(claim)].append(claim)
+    return [sorted(g, key=lambda c: c.id) for _, g in sorted(grouped.items())
+            if len({c.doc_id for c in g}) > 1]
+
+
+def independent_sources(claims: Iterable[Claim]) -> int:
+    """How many documents back these claims, counting syndicated copies once.
+
+    Two documents are one source for these claims when a claim of one is a copy (same
+    sentence, same figure) of a claim of the other.
+    """
+    claims = list(claims)
+    parent: dict[str, str] = {c.doc_id: c.doc_id for c in claims}
+
+    def find(doc: str) -> str:
+        while parent[doc] != doc:
+            parent[doc] = parent[parent[doc]]
+            doc = parent[doc]
+        return doc
+
+    for group in duplicate_groups(claims):
+        first = find(group[0].doc_id)
+        for claim in group[1:]:
+            parent[find(claim.doc_id)] = first
+    return len({find(doc) for doc in parent})
 
 
 def build_graph(
@@ -34,7 +84,8 @@ def build_graph(
         graph.add_node(node, kind="claim", surface=claim.span.text, metric=claim.metric,
                        subject=claim.subject or "", unit=claim.normalized.unit,
                        low=_num(claim.normalized.low), high=_num(claim.normalized.high),
-                       modality=claim.modality, sentence=claim.sentence)
+                       bound=claim.quantity.bound, modality=claim.modality,
+                       as_of=claim.as_of or "", sentence=claim.sentence)
         graph.add_edge(f"doc:{claim.doc_id}", node, key="mentions", kind="mentions")
         graph.add_node(f"metric:{claim.metric}", kind="metric", name=claim.metric)
         graph.add_edge(node, f"metric:{claim.metric}", key="about", kind="about")
@@ -43,14 +94,40 @@ def build_graph(
             graph.add_node(entity, kind="entity", name=claim.subject)
             graph.add_edge(node, entity, key="about", kind="about")
             graph.add_edge(f"doc:{claim.doc_id}", entity, key="mentions", kind="mentions")
+    for group in duplicate_groups(claims):
+        for a, b in zip(group, group[1:], strict=False):
+            if a.doc_id != b.doc_id:
+                graph.add_edge(f"claim:{a.id}", f"claim:{b.id}", key="same_as",
+                               kind="same_as")
+    known = {c.id for c in claims}
     for finding in findings:
         edge = _EDGE_FOR_KIND.get(finding.kind)
         if edge is None:
             continue
-        for a, b in zip(finding.claims, finding.claims[1:]):
+        members = [c for c in finding.claims if c in known]
+        for a, b in zip(members, members[1:], strict=False):
             graph.add_edge(f"claim:{a}", f"claim:{b}", key=f"{edge}:{finding.id}", kind=edge,
-                           finding=finding.id)
+                           finding=finding.id, finding_kind=finding.kind)
     return graph
+
+
+def node_link_json(graph: nx.MultiDiGraph) -> str:
+    """The graph as node-link JSON (``networkx.node_link_graph`` reads it back).
+
+    NaN (an open interval end) becomes ``null``; keys are sorted for stable output.
+    """
+    data = nx.node_link_data(graph, edges="links")
+    return json.dumps(_clean(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _num(x: float | None) -> float:

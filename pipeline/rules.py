@@ -86,6 +86,11 @@ class ChecksFile(Strict):
     version: int = 1
     checks: tuple[str, ...]
     severity: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
+    same_metrics: dict[str, tuple[str, ...]] = {}
+    scope_metrics: dict[str, tuple[str, ...]] = {}
+    subject_groups: dict[str, tuple[str, ...]] = {}
+    derivation_cues: tuple[str, ...] = ()
 
 
 class IngestFile(Strict):
@@ -211,6 +216,13 @@ def _check_references(rules: Rules) -> None:
         if name not in CHECKS:
             raise RulesError(path, f"unknown check {name!r}", key=f"checks -> {i}",
                              hint="known checks: " + ", ".join(sorted(CHECKS)))
+    for group in ("same_metrics", "scope_metrics"):
+        for label, members in getattr(rules.checks, group).items():
+            for j, metric in enumerate(members):
+                if metric not in rules.metrics.metrics:
+                    raise RulesError(path, f"unknown metric {metric!r}",
+                                     key=f"{group} -> {label} -> {j}",
+                                     hint="use a metric named in metrics.yaml")
     names = {e.name for e in rules.entities.entities}
     epath = str(rules.root / "entities.yaml")
     for i, entity in enumerate(rules.entities.entities):

@@ -95,3 +95,81 @@ def normalize(quantity: Quantity, registry: pint.UnitRegistry) -> Normalized:
     low = _finite(quantity.low * factor) if quantity.low is not None else None
     high = _finite(quantity.high * factor) if quantity.high is not None else None
     return Normalized(low=low, high=high, unit=str(registry.parse_units(target)))
+
+
+def duration_years(registry: pint.UnitRegistry, expr: str) -> float | None:
+    """A duration expression (``"3 year"``, ``"18 months"``) in years; ``None`` if it is not one."""
+    try:
+        value = registry.Quantity(expr).to("year").magnitude
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError):
+        return None
+    return float(value) if math.isfinite(value) and value > 0 else None
+
+
+def rate_from_total(
+    quantity: Quantity, normalized: Normalized, registry: pint.UnitRegistry
+) -> Normalized | None:
+    """A total spread ``over`` a duration as a per-year rate: three-year $45B -> $15B/year.
+
+    ``None`` when the quantity is already a rate, has no duration, or the duration does not
+    parse.
+    """
+    if quantity.per or not quantity.over:
+        return None
+    years = duration_years(registry, quantity.over)
+    if years is None:
+        return None
+    try:
+        unit = str(registry.parse_units(canonical_unit(registry, f"({normalized.unit}) / year")))
+    except (pint.errors.PintError, ValueError, TypeError):
+        return None
+    return Normalized(
+        low=None if normalized.low is None else normalized.low / years,
+        high=None if normalized.high is None else normalized.high / years,
+        unit=unit,
+    )
+
+
+def dimension_key(registry: pint.UnitRegistry, unit: str) -> tuple[str, str]:
+    """What a normalized unit may be compared with: (dimension terms, currencies).
+
+    Counts of different nouns share a key (GPUs vs GPU equivalents is a question of scope);
+    different currencies never do (USD is not EUR).
+    """
+    try:
+        dims = registry.parse_units(unit).dimensionality
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError):
+        return (unit, "")
+    currencies = sorted(d.strip("[]").removeprefix("currency_").upper()
+                        for d in dims if d.startswith("[currency_"))
+    return dimension_of(registry, unit), ",".join(currencies)
+
+
+_SCALE_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def format_number(value: float) -> str:
+    """A figure as a newsroom writes it: ``15000000000`` -> ``"15B"``, ``1500`` -> ``"1,500"``."""
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "-∞"
+    magnitude = abs(value)
+    for scale, suffix in _SCALE_SUFFIXES:
+        if magnitude >= scale:
+            return f"{value / scale:,.4g}{suffix}"
+    if magnitude >= 1000 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.4g}"
+
+
+def format_amount(value: float, unit: str) -> str:
+    """A value with its unit: ``(1.5e10, "USD / year")`` -> ``"$15B/year"``."""
+    head, _, rest = unit.partition(" / ")
+    number = format_number(value)
+    if head in _CURRENCY_SIGNS:
+        text = _CURRENCY_SIGNS[head] + number
+    elif head in ("dimensionless", ""):
+        text = number
+    else:
+        text = f"{number} {head}"
+    return f"{text}/{rest.replace(' / ', '/')}" if rest else text

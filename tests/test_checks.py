@@ -1,0 +1,332 @@
+"""Checks on hand-built claims: verdicts, finding kinds, modality, scope, arithmetic, scale."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import checks
+from pipeline.models import Claim, Quantity, Span
+from pipeline.units import normalize
+from tests.conftest import DATA
+
+PAIRS = yaml.safe_load((DATA / "checks_pairs.yaml").read_text(encoding="utf-8"))["cases"]
+
+
+def make_claim(
+    registry: Any,
+    value: float | None = None,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    unit: str = "USD",
+    per: str | None = None,
+    over: str | None = None,
+    bound: str = "exact",
+    subject: str | None = "Acme",
+    metric: str = "revenue",
+    modality: str = "asserted",
+    as_of: str | None = None,
+    doc: str = "d1",
+    start: int = 0,
+    sentence: str | None = None,
+    text: str | None = None,
+    qualifier: str | None = None,
+) -> Claim:
+    """A claim as the claims stage would build it, normalized with the run's registry."""
+    if low is None and high is None and value is not None:
+        low = high = value
+    if bound == "at_least":
+        high = None
+    if bound == "at_most":
+        high, low = (high if high is not None else low), None
+    text = text or f"{value or low} {unit}" + (f" per {per}" if per else "")
+    sentence = sentence or f"Acme says {text}."
+    span = Span(doc_id=doc, start=start, end=start + len(text), text=text)
+    quantity = Quantity(span=span, value=value, low=low, high=high, bound=bound,  # type: ignore[arg-type]
+                        unit=unit, per=per, over=over)
+    raw = f"{doc}|{start}|{text}|{value}|{low}|{high}|{unit}|{per}|{over}|{modality}|{metric}"
+    return Claim(
+        id="c-" + hashlib.sha1(raw.encode()).hexdigest()[:12], doc_id=doc, span=span,
+        sentence=sentence, subject=subject, metric=metric, quantity=quantity,
+        normalized=normalize(quantity, registry), as_of=as_of,
+        modality=modality,  # type: ignore[arg-type]
+        **({"qualifier": qualifier} if qualifier else {}),
+    )
+
+
+def _from_spec(registry: Any, spec: dict[str, Any], doc: str) -> Claim:
+    spec = dict(spec)
+    value = spec.pop("value", None)
+    return make_claim(registry, value, doc=doc, **spec)
+
+
+# --- pairwise verdicts (data table) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", PAIRS, ids=[c["id"] for c in PAIRS])
+def test_pair_verdict(case, rules, registry):
+    a = _from_spec(registry, case["a"], "da")
+    b = _from_spec(registry, case["b"], "db")
+    finding = checks.compare_claims(a, b, rules)
+    kind = finding.kind if finding else None
+    assert kind == case["expect"], finding.explanation if finding else "no finding"
+    if finding is not None:
+        assert finding.explanation.endswith(".")
+        assert finding.claims == tuple(sorted({a.id, b.id}))
+        if "severity" in case:
+            assert finding.severity == case["severity"]
+        if "arithmetic" in case:
+            assert case["arithmetic"] in (finding.arithmetic or "")
+
+
+def test_every_enabled_check_is_registered_and_versioned(rules):
+    for name in rules.checks.checks:
+        assert name in checks.CHECKS
+        assert name.rsplit(".", 1)[-1].startswith("v")
+
+
+# --- whole-check behaviour -----------------------------------------------------------------
+
+
+def test_contradiction_between_non_neighbours_is_found(rules, registry):
+    # sorted by low: [0,10], [5,100], [90,95]; only the first and last disagree
+    wide = make_claim(registry, low=5e6, high=100e6, bound="range", doc="b")
+    small = make_claim(registry, 10e6, bound="at_most", doc="a")
+    high = make_claim(registry, low=90e6, high=95e6, bound="range", doc="c")
+    found = checks.interval_consistency([wide, small, high], rules)
+    contradictions = [f for f in found if f.kind == "contradiction"]
+    assert [set(f.claims) for f in contradictions] == [{small.id, high.id}]
+
+
+def test_repetitions_collapse_into_one_finding_with_source_count(rules, registry):
+    sixties = [make_claim(registry, 60e9, metric="deal_value", doc=f"d{i}", text="$60 billion")
+               for i in range(4)]
+    ten = make_claim(registry, 10e9, metric="deal_value", doc="x", text="$10 billion")
+    found = checks.interval_consistency([*sixties, ten], rules)
+    assert len(found) == 1
+    assert found[0].kind == "contradiction"
+    assert set(found[0].claims) == {c.id for c in [*sixties, ten]}
+    assert "4 mentions in 4 document(s)" in found[0].explanation
+
+
+def test_different_currencies_never_meet_in_a_block(rules, registry):
+    usd = make_claim(registry, 10e9, unit="USD", doc="a")
+    eur = make_claim(registry, 60e9, unit="EUR", doc="b")
+    assert checks.run_checks([usd, eur], rules=rules) == []
+
+
+def test_alternative_terms_become_one_finding_with_both_figures(rules, registry):
+    sentence = "SpaceX will either pay $10 billion for the work or buy it outright for $60 billion."
+    ten = make_claim(registry, 10e9, metric="deal_value", modality="alternative", doc="q",
+                     start=20, sentence=sentence, text="$10 billion", subject="Cursor")
+    sixty = make_claim(registry, 60e9, metric="deal_value", modality="alternative", doc="q",
+                       start=70, sentence=sentence, text="$60 billion", subject="Cursor")
+    fact = make_claim(registry, 60e9, metric="deal_value", doc="r", text="$60 billion",
+                      subject="Cursor")
+    found = checks.run_checks([ten, sixty, fact], rules=rules)
+    assert [f.kind for f in found] == ["alternative"]
+    assert set(found[0].claims) == {ten.id, sixty.id}
+    assert "$10 billion" in found[0].explanation and "$60 billion" in found[0].explanation
+
+
+def test_gpus_vs_gpu_equivalents_is_scope_not_contradiction(rules, registry):
+    gpus = make_claim(registry, 555_000, bound="approx", unit="GPU", metric="gpu_count",
+                      subject="Colossus", doc="a")
+    equivalents = make_claim(registry, 1_000_000, bound="at_least", unit="GPU_equivalent",
+                             metric="gpu_count", subject="Colossus", doc="b")
+    found = checks.run_checks([gpus, equivalents], rules=rules)
+    assert [f.kind for f in found] == ["scope"]
+    assert "GPU_equivalent" in found[0].explanation
+
+
+def test_part_and_whole_subjects_are_scope(rules, registry):
+    part = make_claim(registry, 200_000, unit="GPU", metric="gpu_count", subject="Colossus 1")
+    whole = make_claim(registry, 555_000, unit="GPU", metric="gpu_count", subject="Colossus",
+                       doc="b")
+    found = checks.run_checks([part, whole], rules=rules)
+    assert [f.kind for f in found] == ["scope"]
+
+
+def test_operating_loss_vs_burn_is_scope(rules, registry):
+    loss = make_claim(registry, 5e9, per="year", metric="operating_loss", doc="a")
+    burn = make_claim(registry, 12e9, per="year", metric="cash_burn", doc="b")
+    found = checks.run_checks([loss, burn], rules=rules)
+    assert [f.kind for f in found] == ["scope"]
+
+
+def test_merged_entity_rolls_up_for_scope(rules, registry):
+    parent = next(e.merged_into for e in rules.entities.entities if e.merged_into)
+    child = next(e.name for e in rules.entities.entities if e.merged_into == parent)
+    a = make_claim(registry, 1e9, per="month", metric="cash_burn", subject=child)
+    b = make_claim(registry, 3e9, per="month", metric="cash_burn", subject=parent, doc="b")
+    found = checks.run_checks([a, b], rules=rules)
+    assert [f.kind for f in found] == ["scope"]
+
+
+def test_scope_differences_that_agree_are_silent(rules, registry):
+    gpus = make_claim(registry, 555_000, unit="GPU", metric="gpu_count", subject="Colossus")
+    equivalents = make_claim(registry, 500_000, bound="at_least", unit="GPU_equivalent",
+                             metric="gpu_count", subject="Colossus", doc="b")
+    assert checks.run_checks([gpus, equivalents], rules=rules) == []
+
+
+def _two_sentences(first: str, second: str) -> tuple[str, str, int]:
+    return first, second, len(first) + 1
+
+
+def test_period_restatement_checks_out(rules, registry):
+    s1, s2, offset = _two_sentences("It could be costing $300 million a month.",
+                                    "That is $3.6 billion a year.")
+    month = make_claim(registry, 300e6, per="month", metric="cost", doc="a", start=20,
+                       sentence=s1, text="$300 million a month")
+    year = make_claim(registry, 3.6e9, per="year", metric="cost", doc="a", start=offset + 8,
+                      sentence=s2, text="$3.6 billion a year")
+    found = checks.run_checks([month, year], rules=rules)
+    assert [f.kind for f in found] == ["arithmetic_ok"]
+    assert "× 12 = $3.6B/year" in (found[0].arithmetic or "")
+
+
+def test_wrong_restatement_after_a_cue_is_an_arithmetic_error(rules, registry):
+    s1, s2, offset = _two_sentences("A consumer pays $20 a month.", "That is $200 a year.")
+    month = make_claim(registry, 20, per="month", metric="price_per_seat", doc="a", start=16,
+                       sentence=s1, text="$20 a month")
+    year = make_claim(registry, 200, per="year", metric="price_per_seat", doc="a",
+                      start=offset + 8, sentence=s2, text="$200 a year")
+    kinds = sorted(f.kind for f in checks.run_checks([month, year], rules=rules))
+    assert "arithmetic_error" in kinds
+
+
+def test_unrelated_neighbours_are_not_an_arithmetic_error(rules, registry):
+    s1, s2, offset = _two_sentences("Revenue is $2 billion a month.", "Users pay $20 a year.")
+    month = make_claim(registry, 2e9, per="month", metric="revenue", doc="a", start=11,
+                       sentence=s1)
+    year = make_claim(registry, 20, per="year", metric="price_per_seat", doc="a",
+                      start=offset + 10, sentence=s2)
+    assert checks.arithmetic([month, year], rules) == []
+
+
+def test_product_of_count_and_unit_price(rules, registry):
+    sentence = ("A company that employs 100 developers at $150,000 each is spending "
+                "$15 million a year.")
+    devs = make_claim(registry, 100, unit="developer", metric="employees", doc="a", start=23,
+                      sentence=sentence, text="100 developers")
+    each = make_claim(registry, 150_000, metric="cost", doc="a", start=41,
+                      sentence=sentence, text="$150,000")
+    total = make_claim(registry, 15e6, metric="cost", doc="a", start=67,
+                       sentence=sentence, text="$15 million")
+    found = checks.arithmetic([devs, each, total], rules)
+    assert [f.kind for f in found] == ["arithmetic_ok"]
+    assert set(found[0].claims) == {devs.id, each.id, total.id}
+    assert found[0].arithmetic == "100 developer × $150,000 = $15M"
+
+
+def test_finding_ids_are_stable_and_order_free(rules, registry):
+    claims = [make_claim(registry, v, doc=f"d{i}", metric="deal_value")
+              for i, v in enumerate([10e9, 60e9, 60e9, 61e9, 200e9])]
+    first = checks.run_checks(claims, rules=rules)
+    again = checks.run_checks(list(reversed(claims)), rules=rules)
+    assert first == again
+    assert first and all(f.id.startswith("f-") for f in first)
+
+
+def test_every_finding_has_a_sentence_and_severity(rules, registry):
+    claims = [make_claim(registry, v, doc=f"d{i}", per=p, bound=b)
+              for i, (v, p, b) in enumerate([(1e9, "month", "exact"), (12e9, "year", "exact"),
+                                             (40e9, "year", "at_least"), (5e9, "year", "approx")])]
+    for finding in checks.run_checks(claims, rules=rules):
+        assert finding.severity in ("high", "medium", "low", "info")
+        assert finding.explanation.count(". ") == 0 and finding.explanation.endswith(".")
+
+
+def test_sweep_compares_linearly_many_not_all_pairs(rules, registry):
+    calls = 0
+
+    def compare(a, b):
+        nonlocal calls
+        calls += 1
+        return None
+
+    claims = [make_claim(registry, float(i), doc=f"d{i}") for i in range(1, 301)]
+    groups = checks.make_groups(v for c in claims for v in checks.views(c, rules))
+    checks.sweep(groups, compare)
+    assert calls < 2 * len(groups)
+
+
+# --- properties ----------------------------------------------------------------------------
+
+_BOUNDS = st.sampled_from(["exact", "approx", "at_least", "at_most", "range", "vague"])
+_MODALITIES = st.sampled_from(["asserted", "quoted", "projection", "hypothetical"])
+_PERS = st.sampled_from([None, "month", "year"])
+_VALUES = st.floats(min_value=1.0, max_value=1e12, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def claim_specs(draw: st.DrawFn) -> dict[str, Any]:
+    bound = draw(_BOUNDS)
+    value = draw(_VALUES)
+    spec: dict[str, Any] = {"value": value, "bound": bound, "per": draw(_PERS),
+                            "modality": draw(_MODALITIES),
+                            "as_of": draw(st.sampled_from([None, "2025", "2026"]))}
+    if bound in ("range", "vague"):
+        spec["low"] = value
+        spec["high"] = value * draw(st.floats(min_value=1.0, max_value=10.0))
+    return spec
+
+
+def _scaled(spec: dict[str, Any], factor: float) -> dict[str, Any]:
+    out = dict(spec)
+    for key in ("value", "low", "high"):
+        if out.get(key) is not None:
+            out[key] = out[key] * factor
+    return out
+
+
+def _verdict(finding):
+    return None if finding is None else (finding.kind, finding.severity)
+
+
+_PROPERTY = settings(max_examples=150, deadline=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_PROPERTY
+@given(a=claim_specs(), b=claim_specs())
+def test_check_is_symmetric(rules, registry, a, b):
+    ca, cb = _from_spec(registry, a, "da"), _from_spec(registry, b, "db")
+    assert checks.compare_claims(ca, cb, rules) == checks.compare_claims(cb, ca, rules)
+    assert checks.run_checks([ca, cb], rules=rules) == checks.run_checks([cb, ca], rules=rules)
+
+
+@_PROPERTY
+@given(a=claim_specs(), b=claim_specs(), power=st.integers(min_value=-20, max_value=20))
+def test_scaling_both_claims_keeps_the_verdict(rules, registry, a, b, power):
+    # powers of two scale floats exactly, so the verdict may not move at all
+    factor = 2.0 ** power
+    ca, cb = _from_spec(registry, a, "da"), _from_spec(registry, b, "db")
+    sa, sb = (_from_spec(registry, _scaled(a, factor), "da"),
+              _from_spec(registry, _scaled(b, factor), "db"))
+    assert _verdict(checks.compare_claims(ca, cb, rules)) == \
+        _verdict(checks.compare_claims(sa, sb, rules))
+
+
+@_PROPERTY
+@given(a=claim_specs())
+def test_identical_normalized_claims_never_contradict(rules, registry, a):
+    ca, cb = _from_spec(registry, a, "da"), _from_spec(registry, a, "db")
+    found = checks.run_checks([ca, cb], rules=rules)
+    assert not [f for f in found if f.kind in ("contradiction", "divergence", "update")]
+
+
+@_PROPERTY
+@given(a=claim_specs(), b=claim_specs())
+def test_hypotheticals_never_contradict(rules, registry, a, b):
+    a = {**a, "modality": "hypothetical"}
+    found = checks.run_checks([_from_spec(registry, a, "da"), _from_spec(registry, b, "db")],
+                              rules=rules)
+    assert not [f for f in found if f.kind == "contradiction"]
