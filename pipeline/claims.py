@@ -1,23 +1,55 @@
 """Claims stage: turn each quantity into a :class:`Claim` with subject, metric, time, modality.
 
-All knowledge (entity names, metric cue words, modality cues) comes from ``rules/``.
+A figure becomes a claim frame:
+
+- **subject** — the entity the figure is about: spaCy NER plus the EntityRuler fed by
+  ``rules/entities.yaml`` (canonical names), pronouns and definite descriptions ("the startup")
+  resolved to the nearest earlier fitting entity, then the candidate nearest the figure in the
+  dependency tree. For payment metrics the subject is a *party* of the payment read from
+  ``rules/roles.yaml`` frames (a lease payment belongs to the lessor, a deal value to the
+  company bought); payer and payee are recorded on the claim.
+- **metric** — from ``rules/metrics.yaml``: the unit decides when a metric lists it, else the
+  cue word nearest the figure in the dependency tree; ``unknown`` when nothing fits.
+- **time** — the date expression nearest the figure (``as_of`` normalised, ``period`` as
+  written), the article's date as fallback.
+- **modality**, **hedges**, **attribution**, **qualifier** — from ``rules/cues.yaml``.
+
+All knowledge (entity names, cue words, frames) comes from ``rules/``; this module holds only
+the procedure.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pint
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
 
 from pipeline.models import Claim, Document, Modality, Quantity, RepairedText, Span
-from pipeline.rules import Rules
+from pipeline.rules import MetricRule, Rules
 from pipeline.units import dimension_of, normalize, unit_expression
 
-SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP")
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# spaCy's NER label scheme (not world knowledge): which entity types can own a figure.
+SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART")
+MODALITY_PRIORITY: tuple[Modality, ...] = (
+    "alternative", "hypothetical", "conditional", "projection", "quoted"
+)
+_FAR = 99
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+_QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
+_DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?",
+                    re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_CLAUSAL = ("acl", "relcl", "advcl")
 
 
 def claim_id(document: Document, span: Span) -> str:
@@ -26,59 +58,513 @@ def claim_id(document: Document, span: Span) -> str:
     return "c-" + hashlib.sha1(raw).hexdigest()[:12]
 
 
-def _cue_positions(text: str, cue: str) -> list[int]:
-    pattern = r"(?<![\w-])" + re.escape(cue.lower()) + r"(?![\w-])"
-    return [m.start() for m in re.finditer(pattern, text.lower())]
+# --- small helpers over the parse -----------------------------------------------------------
 
 
-def _aliases(rules: Rules) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for entity in rules.entities.entities:
-        for alias in (entity.name, *entity.aliases):
-            table[alias.lower()] = entity.name
-    return table
+def _cue_regex(cue: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])" + re.escape(cue.lower()) + r"(?![\w-])")
 
 
-def _subject(doc: Doc, start: int, end: int, aliases: dict[str, str]) -> str | None:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+def _cue_spans(span: SpacySpan, cue: str) -> list[SpacySpan]:
+    """Every occurrence of ``cue`` in ``span`` as a token span (case-insensitive, whole word)."""
+    found: list[SpacySpan] = []
+    text = span.text.lower()
+    for match in _cue_regex(cue).finditer(text):
+        start = span.start_char + match.start()
+        end = span.start_char + match.end()
+        tokens = span.doc.char_span(start, end, alignment_mode="expand")
+        if tokens is not None and len(tokens):
+            found.append(tokens)
+    return found
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    """Edges between two tokens in the dependency tree (``_FAR`` across sentences)."""
+    if a.i == b.i:
+        return 0
+    up = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    for n, t in enumerate([b, *b.ancestors]):
+        if t.i in up:
+            return up[t.i] + n
+    return _FAR
+
+
+def _span_distance(root: Token, tokens: Iterable[Token]) -> int:
+    return min((_tree_distance(root, t) for t in tokens), default=_FAR)
+
+
+_VERB_DEPS = ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "parataxis")
+_VERB_CHILDREN = ("nsubj", "nsubjpass", "aux", "auxpass", "dobj", "dative", "mark", "xcomp",
+                  "ccomp", "prt", "neg", "agent", "expl")
+
+
+def _is_verb(token: Token) -> bool:
+    """A verb by its part of speech, or by its dependencies when the tagger is not run."""
+    if token.pos_:
+        return token.pos_ in ("VERB", "AUX")
+    if any(c.dep_ in _VERB_CHILDREN for c in token.children):
+        return True
+    if token.dep_ == "conj":
+        return _is_verb(token.head) if token.head.i != token.i else False
+    return token.dep_ in _VERB_DEPS and not any(c.dep_ == "det" for c in token.children)
+
+
+def _chain(root: Token) -> list[Token]:
+    """The figure's governing words: heads up to the first verb, then up ``xcomp`` links.
+
+    ``OpenAI expects to burn through $115 billion``: billion -> through -> burn -> expects.
+    """
+    chain: list[Token] = []
+    token = root
+    while token.head.i != token.i:
+        token = token.head
+        chain.append(token)
+        if _is_verb(token):
+            break
+    while chain and chain[-1].dep_ in ("xcomp", "conj", "pcomp") and \
+            chain[-1].head.i != chain[-1].i and len(chain) < 8:
+        chain.append(chain[-1].head)
+    return chain
+
+
+# --- entities and anaphora -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    name: str
+    label: str
+
+
+class _Entities:
+    """Entity mentions of one document and the resolution of pronouns to them."""
+
+    def __init__(self, doc: Doc, rules: Rules) -> None:
+        self.doc = doc
+        self.rules = rules
+        self.aliases: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self.acts_for: dict[str, str] = {}
+        for entity in rules.entities.entities:
+            self.labels[entity.name] = entity.label
+            if entity.acts_for:
+                self.acts_for[entity.name] = entity.acts_for
+            for alias in (entity.name, *entity.aliases):
+                self.aliases[alias.lower()] = entity.name
+        self.mentions: list[_Mention] = []
+        self.by_token: dict[int, _Mention] = {}
+        stop = {w.lower() for w in rules.entities.not_entities}
+        for ent in doc.ents:
+            if ent.label_ not in SUBJECT_LABELS:
+                continue
+            text = _POSSESSIVE.sub("", ent.text).strip()
+            if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop:
+                continue
+            name = ent.ent_id_ or self.aliases.get(text.lower())
+            if name is None:
+                if _is_unit(rules.registry, text):
+                    continue  # "GPU" tagged ORG by the statistical NER is a counted noun
+                name = text
+            mention = _Mention(ent.start, ent.end, name, self.labels.get(name, ent.label_))
+            self.mentions.append(mention)
+            for i in range(ent.start, ent.end):
+                self.by_token[i] = mention
+        self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
+        self.definite = {d.lower() for d in rules.cues.definite}
+        self._resolved: dict[int, str | None] = {}
+
+    def is_anaphor(self, token: Token) -> bool:
+        word = token.lower_
+        if word not in self.anaphora or token.i in self.by_token:
+            return False
+        if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
+            return True
+        if any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children):
+            return True  # "the startup", "this company"
+        # without a tagger: a listed word standing alone in an argument slot is a pronoun
+        return not token.pos_ and not any(True for _ in token.children) and \
+            token.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "pobj", "poss", "attr")
+
+    def name_at(self, token: Token) -> str | None:
+        """The entity a token names: directly, by apposition, or by resolving an anaphor."""
+        mention = self.by_token.get(token.i)
+        if mention is not None:
+            return mention.name
+        for child in token.children:
+            if child.dep_ == "appos" and child.i in self.by_token:
+                return self.by_token[child.i].name
+        if self.is_anaphor(token):
+            return self.resolve(token)
         return None
-    sent = span.sent
-    best: tuple[int, str] | None = None
+
+    def resolve(self, token: Token) -> str | None:
+        if token.i not in self._resolved:
+            self._resolved[token.i] = self._resolve(token)
+        return self._resolved[token.i]
+
+    def _resolve(self, token: Token) -> str | None:
+        allowed = self.anaphora.get(token.lower_, ())
+        banned = {t.i for t in _clause_subjects(token)}
+        first_sent = max(0, token.sent.start - 400)
+        for mention in reversed(self.mentions):
+            if mention.end > token.i or mention.start < first_sent:
+                continue
+            if any(i in banned for i in range(mention.start, mention.end)):
+                continue
+            if mention.label in allowed:
+                return mention.name
+        return None
+
+    def booked_to(self, name: str | None) -> str | None:
+        """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
+        return self.acts_for.get(name, name) if name else None
+
+
+def _is_unit(registry: pint.UnitRegistry, text: str) -> bool:
+    try:
+        registry.Unit(text)
+    except (pint.errors.PintError, AttributeError, ValueError, TypeError, KeyError):
+        return False
+    return True
+
+
+def _clause_subjects(token: Token) -> list[Token]:
+    """Subjects of the clause a token sits in (a pronoun never refers to these)."""
+    verb = token
+    while not _is_verb(verb) and verb.head.i != verb.i:
+        verb = verb.head
+    return _subjects(verb) if _is_verb(verb) else []
+
+
+def _subjects(word: Token, depth: int = 0) -> list[Token]:
+    """The subject of a verb or noun, inherited through conjunctions and clause links."""
+    if depth > 4:
+        return []
+    subjects = [c for c in word.children if c.dep_ in ("nsubj", "nsubjpass", "agent")]
+    if subjects:
+        return subjects
+    for child in word.children:  # "for Anthropic to use ..."
+        if child.dep_ == "mark":
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects:
+                return objects
+    if word.head.i == word.i:
+        return []
+    if word.dep_ in ("conj", "xcomp", "advcl"):
+        return _subjects(word.head, depth + 1)
+    if word.dep_ == "pcomp" and word.head.head.i != word.head.i:
+        return _subjects(word.head.head, depth + 1)
+    return []
+
+
+# --- payment parties -------------------------------------------------------------------------
+
+
+def _slot_tokens(word: Token, slot: str) -> list[Token]:
+    if slot.startswith("owner:"):
+        return [g for t in _slot_tokens(word, slot[len("owner:"):]) for g in t.children
+                if g.dep_ == "poss"]
+    if slot == "nsubj":
+        return _subjects(word)
+    if slot.startswith("prep:"):
+        prep = slot[len("prep:"):]
+        return [g for c in word.children if c.dep_ in ("prep", "dative") and c.lower_ == prep
+                for g in c.children if g.dep_ == "pobj"]
+    return [c for c in word.children if c.dep_ == slot]
+
+
+def _frame_words(root: Token) -> list[Token]:
+    """Words whose frames may name the parties of a figure, nearest first."""
+    words = _chain(root)
+    extra = [c for w in [root, *words] for c in w.children
+             if c.dep_ in _CLAUSAL and _is_verb(c) and c not in words]
+    return words + extra
+
+
+def _parties(root: Token, figure: set[int], entities: _Entities,
+             rules: Rules) -> dict[str, str]:
+    frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
+    parties: dict[str, str] = {}
+    for word in _frame_words(root):
+        frame = frames.get(word.lower_)
+        if frame is None:
+            continue
+        for slot, party in frame.slots.items():
+            if party in parties:
+                continue
+            for token in _slot_tokens(word, slot):
+                if token.i in figure:
+                    continue
+                name = entities.name_at(token)
+                if name:
+                    parties[party] = name
+                    break
+    return parties
+
+
+# --- subject ---------------------------------------------------------------------------------
+
+
+def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
+                entities: _Entities) -> list[tuple[Token, str, int]]:
+    """Entities and resolved anaphors of the sentence, with a penalty for mere modifiers."""
+    governing = figure | {t.i for t in _chain(root)}
+    found: list[tuple[Token, str, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for token in sent:
+        if token.i in figure:
+            continue
+        mention = entities.by_token.get(token.i)
+        if mention is not None:
+            key = (mention.start, mention.end)
+            if key in seen:
+                continue
+            head = entities.doc[mention.start:mention.end].root
+            modifier = head.dep_ in ("compound", "amod", "nmod", "npadvmod")
+            if count and modifier and head.head.i in governing:
+                continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
+            seen.add(key)
+            penalty = 2 if modifier and head.head.i not in governing else 0
+            name = mention.name
+            if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
+                name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
+            found.append((head, name, penalty))
+        elif entities.is_anaphor(token):
+            name = entities.resolve(token)
+            if name:
+                found.append((token, name, 0))
+    return found
+
+
+def _nearest(root: Token, candidates: list[tuple[Token, str, int]],
+             exclude: set[str], prefer: set[str], entities: _Entities) -> str | None:
+    preferred = [c for c in candidates if entities.labels.get(c[1]) in prefer]
+    best: tuple[int, float, str] | None = None
+    for token, name, penalty in preferred or candidates:
+        if name in exclude:
+            continue
+        linear = root.i - token.i if token.i < root.i else 1.5 * (token.i - root.i)
+        key = (_tree_distance(root, token) + penalty, linear, name)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
+
+
+# --- metric ----------------------------------------------------------------------------------
+
+
+def _best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]]
+              ) -> tuple[tuple[int, int, int], str] | None:
+    best: tuple[tuple[int, int, int], str] | None = None
+    for name, cue in cues:
+        for tokens in _cue_spans(sent, cue):
+            score = (_span_distance(root, tokens), -len(cue), abs(tokens.start - root.i))
+            if best is None or score < best[0]:
+                best = (score, name)
+    return best
+
+
+def _implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: str | None,
+                   registry: pint.UnitRegistry, rules: Rules) -> tuple[Quantity, str] | None:
+    """A bare number with a money cue attached: "a billion a month loss" in a dollar article.
+
+    Returns the quantity re-typed in the article's usual currency and its metric, when a
+    money metric's cue sits within two dependency edges of the figure.
+    """
+    if currency is None or quantity.unit != "dimensionless" or quantity.currency:
+        return None
+    money = quantity.model_copy(update={"unit": currency, "currency": currency})
+    dimension = dimension_of(registry, unit_expression(money))
+    fitting = [(n, c) for n, r in rules.metrics.metrics.items() if dimension in r.dimensions()
+               for c in r.cues]
+    best = _best_cue(sent, root, fitting)
+    if best is None or best[0][0] > 2:
+        return None
+    return money, best[1]
+
+
+def _metric(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
+            rules: Rules) -> str:
+    fitting: dict[str, MetricRule] = {
+        name: rule for name, rule in rules.metrics.metrics.items()
+        if dimension in rule.dimensions()
+    }
+    for name, rule in fitting.items():
+        if quantity.unit in rule.units:
+            return name
+    strong = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues))
+    weak = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues))
+    if strong and weak and weak[0][0] + 3 < strong[0][0]:
+        return weak[1]
+    if strong:
+        return strong[1]
+    return weak[1] if weak else "unknown"
+
+
+# --- time ------------------------------------------------------------------------------------
+
+
+def _normalise_date(text: str, published: str | None) -> str | None:
+    """``"between February and April 2026"`` -> ``"2026-02/2026-04"``; ``"by 2029"`` -> 2029."""
+    years = _YEAR.findall(text)
+    fallback_year = published[:4] if published and _YEAR.match(published[:4]) else None
+    year = years[-1] if years else fallback_year
+    quarter = _QUARTER.search(text)
+    if quarter and year:
+        return f"{year}-Q{quarter.group(1)}"
+    months = [_MONTHS[m.group(1).lower()] for m in _MONTH.finditer(text)]
+    if not months:
+        if len(years) >= 2:
+            return f"{years[0]}/{years[-1]}"
+        return years[0] if years else None
+    if year is None:
+        return None
+    if len(months) >= 2:
+        first_year = years[0] if len(years) >= 2 else year
+        return f"{first_year}-{months[0]:02d}/{year}-{months[-1]:02d}"
+    rest = _YEAR.sub(" ", _MONTH.sub(" ", text))
+    day = _DAY.search(rest)
+    if day and 1 <= int(day.group(1)) <= 31:
+        return f"{year}-{months[0]:02d}-{int(day.group(1)):02d}"
+    return f"{year}-{months[0]:02d}"
+
+
+def _has_date_marker(text: str) -> bool:
+    return bool(_YEAR.search(text) or _QUARTER.search(text) or _MONTH.search(text))
+
+
+def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
+          rules: Rules) -> tuple[str | None, str | None]:
+    best: tuple[int, int, SpacySpan] | None = None
     for ent in sent.ents:
-        if ent.label_ not in SUBJECT_LABELS or (ent.start_char < end and ent.end_char > start):
+        if ent.label_ != "DATE" or any(t.i in figure for t in ent):
             continue
-        text = re.sub(r"(?:'s|’s|'|’)$", "", ent.text)
-        name = ent.ent_id_ or aliases.get(text.lower(), text)
-        distance = start - ent.end_char if ent.end_char <= start else 2 * (ent.start_char - end)
-        if best is None or distance < best[0]:
-            best = (distance, name)
-    return best[1] if best else None
-
-
-def _metric(sentence: str, offset: int, dimension: str, rules: Rules) -> str:
-    best: tuple[int, str] | None = None
-    for name, metric in rules.metrics.metrics.items():
-        if dimension not in metric.dimensions():
+        if not _has_date_marker(ent.text):
             continue
-        for cue in metric.cues:
-            for pos in _cue_positions(sentence, cue):
-                distance = abs(pos - offset)
-                if best is None or distance < best[0]:
-                    best = (distance, name)
-    return best[1] if best else "unknown"
+        key = (_span_distance(root, ent), abs(ent.start - root.i))
+        if best is None or key < best[:2]:
+            best = (*key, ent)
+    if best is None:
+        return document.published, None
+    ent = best[2]
+    start = ent.start
+    preps = sorted((p.lower() for p in rules.cues.time_prepositions), key=len, reverse=True)
+    before = ent.doc[max(sent.start, ent.start - 3):ent.start].text.lower()
+    if not any(ent.text.lower().startswith(p + " ") for p in preps):
+        for prep in preps:
+            if before == prep or before.endswith(" " + prep):
+                start = ent.start - len(prep.split())
+                break
+    period = ent.doc[start:ent.end].text
+    return _normalise_date(ent.text, document.published) or document.published, period
 
 
-def _modality(sentence: str, rules: Rules) -> Modality:
-    for modality in ("hypothetical", "alternative", "projection", "quoted", "conditional"):
-        for cue in rules.cues.modality.get(modality, ()):
-            if _cue_positions(sentence, cue):
-                return modality  # type: ignore[return-value]
+# --- modality, attribution, hedges, qualifier ------------------------------------------------
+
+
+def _cue_tokens(sent: SpacySpan, cues: Iterable[str]) -> list[SpacySpan]:
+    return [tokens for cue in cues for tokens in _cue_spans(sent, cue)]
+
+
+def _near_chain(chain: list[Token]) -> set[int]:
+    near = {t.i for t in chain}
+    for word in chain:
+        near |= {c.i for c in word.children if c.dep_ in ("aux", "amod", "advmod", "neg",
+                                                          "auxpass", "prt")}
+    return near
+
+
+def _attribution(sent: SpacySpan, root: Token, entities: _Entities,
+                 rules: Rules) -> str | None:
+    """Who said it: the subject of a speech verb governing the figure, or "according to X"."""
+    speech = _cue_tokens(sent, rules.cues.modality.get("quoted", ()))
+    ancestors = {t.i for t in root.ancestors}
+    for tokens in speech:
+        verb = tokens.root
+        if tokens.text.lower().startswith("according"):
+            objects = [g for t in tokens for c in t.children if c.dep_ == "prep"
+                       for g in c.children if g.dep_ == "pobj"]
+            objects += [c for t in tokens for c in t.children if c.dep_ == "pobj"]
+            for obj in objects:
+                return entities.name_at(obj) or _phrase(obj)
+            continue
+        if verb.i not in ancestors:
+            continue
+        for subject in _subjects(verb):
+            return entities.name_at(subject) or _phrase(subject)
+    return None
+
+
+def _phrase(token: Token) -> str:
+    words = [t for t in token.subtree if t.dep_ not in ("det", "punct")]
+    return " ".join(t.text for t in words[:8]) if words else token.text
+
+
+def _quoted_directly(sent: SpacySpan, figure_start: int) -> bool:
+    before = sent.doc.text[sent.start_char:figure_start]
+    return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
+
+
+def _modality(sent: SpacySpan, chain: list[Token], attribution: str | None,
+              figure_start: int, as_of: str | None, period: str | None,
+              document: Document, rules: Rules) -> Modality:
+    cues = rules.cues.modality
+    near = _near_chain(chain)
+    found: set[str] = set()
+    for name in ("alternative", "hypothetical", "conditional"):
+        if _cue_tokens(sent, cues.get(name, ())):
+            found.add(name)
+    if any(t.i in near for tokens in _cue_tokens(sent, cues.get("projection", ()))
+           for t in tokens):
+        found.add("projection")
+    if period and as_of and document.published and as_of[:4].isdigit() \
+            and as_of[:4] > document.published[:4]:
+        found.add("projection")
+    if attribution or _quoted_directly(sent, figure_start):
+        found.add("quoted")
+    for name in MODALITY_PRIORITY:
+        if name in found:
+            return name
     return "asserted"
 
 
-def _hedges(sentence: str, rules: Rules) -> tuple[str, ...]:
-    return tuple(h for h in rules.cues.hedges if _cue_positions(sentence, h))
+def _hedges(sent: SpacySpan, figure: SpacySpan, chain: list[Token],
+            rules: Rules) -> tuple[str, ...]:
+    window = set(range(max(sent.start, figure.start - 3), figure.end)) | _near_chain(chain)
+    hedges: list[str] = []
+    for cue in rules.cues.hedges:
+        for tokens in _cue_spans(sent, cue):
+            if any(t.i in window for t in tokens) and cue not in hedges:
+                hedges.append(cue)
+    return tuple(hedges)
+
+
+def _qualifier(figure: SpacySpan, root: Token, count: bool, entities: _Entities,
+               rules: Rules) -> str | None:
+    """Scope words ending the figure's noun phrase: "GPU equivalents", "Nvidia GPUs"."""
+    head = root
+    if root.dep_ in ("nummod", "compound", "quantmod", "nmod", "amod") and \
+            root.head.i != root.i and root.head.i >= figure.start:
+        head = root.head
+    if not head.is_alpha:
+        return None
+    hedges = {h.lower() for h in rules.cues.hedges}
+    words = [head]
+    for token in reversed(head.doc[figure.start:head.i]):
+        if not token.is_alpha or token.like_num or token.lower_ in hedges or \
+                token.dep_ not in ("compound", "amod", "nmod", "npadvmod", "nummod"):
+            break
+        words.insert(0, token)
+    words += [c for c in head.rights if c.dep_ == "compound"]
+    text = " ".join(t.text for t in words)
+    marked = any(_cue_regex(q).search(text.lower()) for q in rules.cues.qualifiers)
+    marked = marked or (count and any(t.i in entities.by_token for t in words))
+    return text if marked and len(words) > 1 else None
+
+
+# --- the stage -------------------------------------------------------------------------------
 
 
 def _to_original(quantity: Quantity, repaired: RepairedText, document: Document) -> Quantity:
@@ -91,6 +577,14 @@ def _in_boilerplate(document: Document, start: int, end: int) -> bool:
     return any(b_start <= start and end <= b_end for b_start, b_end in document.boilerplate)
 
 
+def _continues(sent: SpacySpan, rules: Rules) -> bool:
+    """A sentence that restates the previous figure: verbless ("Anthropic at over $60
+    billion.") or with a demonstrative subject ("That is $3.6 billion a year.")."""
+    subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass", "expl")]
+    definite = {d.lower() for d in rules.cues.definite}
+    return not subjects or any(t.lower_ in definite for t in subjects)
+
+
 def build_claims(
     document: Document,
     repaired: RepairedText,
@@ -101,30 +595,79 @@ def build_claims(
     registry: pint.UnitRegistry,
 ) -> list[Claim]:
     """Frame each quantity found in ``repaired.text`` (parsed as ``doc``) as a claim."""
-    aliases = _aliases(rules)
+    entities = _Entities(doc, rules)
+    currencies = Counter(q.currency for q in quantities if q.currency)
+    usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
-    for quantity in quantities:
+    previous: tuple[int, str, str, str | None] | None = None  # sentence end, dim, metric, subj
+    for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
             continue
-        span = doc.char_span(quantity.span.start, quantity.span.end, alignment_mode="expand")
-        sentence = span.sent.text if span is not None else quantity.span.text
-        sent_start = span.sent.start_char if span is not None else quantity.span.start
-        offset = quantity.span.start - sent_start
+        figure = doc.char_span(quantity.span.start, quantity.span.end, alignment_mode="expand")
         dimension = dimension_of(registry, unit_expression(quantity))
-        year = _YEAR.search(sentence)
+        if figure is None or not len(figure):
+            continue
+        sent = figure.sent
+        root = figure.root
+        tokens = set(range(figure.start, figure.end))
+        chain = _chain(root)
+
+        metric = _metric(sent, root, quantity, dimension, rules)
+        implied = None
+        if metric == "unknown":
+            implied = _implied_money(sent, root, quantity, usual_currency, registry, rules)
+        if implied is not None:
+            quantity, metric = implied
+            original = original.model_copy(update={"unit": quantity.unit,
+                                                   "currency": quantity.currency})
+            dimension = dimension_of(registry, unit_expression(quantity))
+        if metric == "unknown" and previous and previous[1] == dimension and \
+                previous[0] >= sent.start - 1 and _continues(sent, rules):
+            metric = previous[2]  # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
+        rule = rules.metrics.metrics.get(metric)
+        parties = _parties(root, tokens, entities, rules) if dimension.startswith("currency") \
+            else {}
+        payer = entities.booked_to(parties.get("payer"))
+        payee = entities.booked_to(parties.get("payee"))
+        candidates = _candidates(sent, tokens, root, dimension.startswith("count"), entities)
+        subject: str | None = None
+        role = rule.subject if rule else "nearest"
+        if role == "payee":
+            subject = payee
+        elif role == "payer":
+            subject = payer
+        elif role == "target":
+            subject = parties.get("target")
+        if subject is None:
+            exclude = {n for n in (parties.get("payer"),) if n and role != "payer"}
+            prefer = set(rule.prefer_labels) if rule else set()
+            subject = _nearest(root, candidates, exclude, prefer, entities)
+        if subject is None and previous and previous[0] >= sent.start - 1:
+            subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
+
+        as_of, period = _time(sent, root, tokens, document, rules)
+        attribution = _attribution(sent, root, entities, rules)
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
             span=original.span,
-            sentence=sentence.strip(),
-            subject=_subject(doc, quantity.span.start, quantity.span.end, aliases),
-            metric=_metric(sentence, offset, dimension, rules),
+            sentence=sent.text.strip(),
+            subject=subject,
+            metric=metric,
             quantity=original,
             normalized=normalize(quantity, registry),
-            as_of=year.group(0) if year else document.published,
-            modality=_modality(sentence, rules),
-            hedges=_hedges(sentence, rules),
+            as_of=as_of,
+            period=period,
+            modality=_modality(sent, chain, attribution, quantity.span.start, as_of, period,
+                               document, rules),
+            hedges=_hedges(sent, figure, chain, rules),
+            attribution=attribution,
+            payer=payer,
+            payee=payee,
+            qualifier="currency implied" if implied else
+            _qualifier(figure, root, dimension.startswith("count"), entities, rules),
             repaired=original.span.text != quantity.span.text,
         ))
+        previous = (sent.end, dimension, metric, subject)
     return claims

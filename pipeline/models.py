@@ -113,6 +113,12 @@ class Claim(Model):
     hedges: tuple[str, ...] = ()
     attribution: str | None = None
     repaired: bool = False
+    period: str | None = Field(default=None, description="time scope as written: 'by June'")
+    payer: str | None = Field(default=None, description="who pays, for payment figures")
+    payee: str | None = Field(default=None, description="who is paid, for payment figures")
+    qualifier: str | None = Field(
+        default=None, description="scope words narrowing the figure: 'GPU equivalents'"
+    )
 
 
 class Finding(Model):

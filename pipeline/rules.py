@@ -19,8 +19,11 @@ from pipeline.errors import RulesError
 
 DIMENSION_TERMS = ("currency", "count", "time", "power", "energy", "dimensionless")
 RULE_FILES = (
-    "units.txt", "metrics.yaml", "entities.yaml", "checks.yaml", "ingest.yaml", "cues.yaml"
+    "units.txt", "metrics.yaml", "entities.yaml", "checks.yaml", "ingest.yaml", "cues.yaml",
+    "roles.yaml",
 )
+MODALITY_NAMES = ("hypothetical", "conditional", "alternative", "projection", "quoted")
+SUBJECT_ROLES = ("nearest", "payer", "payee", "target")
 
 
 class Strict(BaseModel):
@@ -33,17 +36,35 @@ class EntityRule(Strict):
     aliases: tuple[str, ...] = ()
     merged_into: str | None = None
     merged_on: str | None = None
+    acts_for: str | None = Field(
+        default=None, description="entity a payment to or from this one is booked to"
+    )
 
 
 class EntitiesFile(Strict):
     version: int = 1
     entities: tuple[EntityRule, ...] = ()
+    not_entities: tuple[str, ...] = Field(
+        default=(), description="words the statistical NER tags as names that never own a figure"
+    )
 
 
 class MetricRule(Strict):
     cues: tuple[str, ...] = Field(min_length=1)
+    weak_cues: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    subject: str = "nearest"
+    prefer_labels: tuple[str, ...] = ()
     dimension: str
     tolerance: float = Field(default=0.05, ge=0, le=1)
+
+    @field_validator("subject")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        if value not in SUBJECT_ROLES:
+            raise ValueError(f"unknown subject role {value!r}; use one of "
+                             + ", ".join(SUBJECT_ROLES))
+        return value
 
     @field_validator("dimension")
     @classmethod
@@ -70,16 +91,40 @@ class CuesFile(Strict):
     version: int = 1
     modality: dict[str, tuple[str, ...]] = {}
     hedges: tuple[str, ...] = ()
-    anaphora: tuple[str, ...] = ()
+    anaphora: dict[str, tuple[str, ...]] = {}
+    qualifiers: tuple[str, ...] = ()
+    time_prepositions: tuple[str, ...] = ()
+    definite: tuple[str, ...] = ()
 
     @field_validator("modality")
     @classmethod
     def _known_modalities(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-        known = ("hypothetical", "conditional", "alternative", "projection", "quoted")
         for name in value:
-            if name not in known:
-                raise ValueError(f"unknown modality {name!r}; use one of {', '.join(known)}")
+            if name not in MODALITY_NAMES:
+                raise ValueError(f"unknown modality {name!r}; use one of "
+                                 + ", ".join(MODALITY_NAMES))
         return value
+
+
+class RoleFrame(Strict):
+    """Which syntactic slot of a word names which party of a payment."""
+
+    words: tuple[str, ...] = Field(min_length=1)
+    slots: dict[str, str]
+
+    @field_validator("slots")
+    @classmethod
+    def _known_parties(cls, value: dict[str, str]) -> dict[str, str]:
+        for slot, party in value.items():
+            if party not in ("payer", "payee", "target", "item"):
+                raise ValueError(f"unknown party {party!r} for slot {slot!r}; "
+                                 "use payer, payee, target or item")
+        return value
+
+
+class RolesFile(Strict):
+    version: int = 1
+    frames: dict[str, RoleFrame] = {}
 
 
 class ChecksFile(Strict):
@@ -125,6 +170,7 @@ class Rules:
     checks: ChecksFile
     ingest: IngestFile
     cues: CuesFile
+    roles: RolesFile = field(default_factory=RolesFile)
 
     def fingerprint(self) -> str:
         """A hash of every rules file: results computed under other rules are stale."""
@@ -148,8 +194,12 @@ def _load_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise RulesError(str(path), "file not found",
                          hint="restore it from the repository's rules/ folder") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(str(path), f"cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise RulesError(str(path), f"cannot read: not UTF-8 (byte {exc.start})",
+                         hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise RulesError(str(path), f"cannot read: {exc.strerror or exc}",
+                         hint="check that it is a readable file") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -176,18 +226,79 @@ def _validate(path: Path, schema: type[Strict], data: Any) -> Any:
 
 
 def make_registry(units_path: Path) -> pint.UnitRegistry:
-    """Build the one pint registry of a run: pint's defaults plus ``units.txt``."""
+    """Build the one pint registry of a run: pint's defaults plus ``units.txt``.
+
+    pint resolves definitions lazily, so after loading every unit the file defines is resolved
+    once: a definition naming a unit that does not exist fails here, with its line, and not
+    in the middle of a run.
+    """
     registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    where = str(units_path)
+    hint = "units.txt uses pint's definition syntax; see the comments at its top"
     try:
-        registry.load_definitions(str(units_path))
+        text = units_path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulesError(str(units_path), "file not found",
+        raise RulesError(where, "file not found",
                          hint="restore it from the repository's rules/ folder") from None
+    except UnicodeDecodeError as exc:
+        raise RulesError(where, f"cannot read: not UTF-8 (byte {exc.start})",
+                         hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise RulesError(where, f"cannot read: {exc.strerror or exc}",
+                         hint="check that it is a readable file") from None
+    defined = _unit_lines(where, text)
+    try:
+        registry.load_definitions(where)
     except (pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError,
-            pint.errors.UndefinedUnitError, ValueError) as exc:
-        raise RulesError(str(units_path), f"bad unit definition: {exc}",
-                         hint="units.txt uses pint's definition syntax") from None
+            pint.errors.UndefinedUnitError, ValueError, KeyError) as exc:
+        statement = getattr(exc, "_statement", None)
+        line = getattr(statement, "start_line", None)
+        message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+        message = re.sub(r"\s*\(<class '[^']*'>\)", "", " ".join(str(message).split()))
+        raise RulesError(where, f"bad unit definition: {message}",
+                         key=f"line {line}" if line else None, hint=hint) from None
+    for name, line in defined.items():
+        try:
+            registry.get_dimensionality(name)
+        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError,
+                ValueError, KeyError) as exc:
+            names = getattr(exc, "unit_names", None)
+            unknown = (", ".join(map(str, names)) if isinstance(names, (tuple, list))
+                       else " ".join(str(exc).split()))
+            raise RulesError(where, f"{name!r} is defined in terms of an unknown unit "
+                             f"({unknown})", key=f"line {line}",
+                             hint="define that unit first, or fix its spelling") from None
     return registry
+
+
+def _unit_lines(where: str, text: str) -> dict[str, int]:
+    """Unit names defined at top level of a pint definitions file, with their line numbers.
+
+    A name defined twice in the file is a :class:`RulesError` (pint would silently keep one).
+    """
+    defined: dict[str, int] = {}
+    depth = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("@"):
+            depth += 0 if line.startswith(("@defaults", "@import")) else 1
+            depth -= 2 if line.startswith("@end") else 0
+            depth = max(depth, 0)
+            continue
+        if depth or "=" not in line or line.startswith("["):
+            continue
+        parts = [part.strip() for part in line.split("=")]
+        for name in (parts[0], *parts[2:]):
+            if not name or name == "_":
+                continue
+            if name in defined:
+                raise RulesError(where, f"{name!r} is defined twice (first on line "
+                                 f"{defined[name]})", key=f"line {number}",
+                                 hint="keep one definition; add spellings as aliases")
+            defined[name] = number
+    return defined
 
 
 def load_rules(root: str | Path) -> Rules:
@@ -202,8 +313,9 @@ def load_rules(root: str | Path) -> Rules:
     checks = _validate(root / "checks.yaml", ChecksFile, _load_yaml(root / "checks.yaml"))
     ingest = _validate(root / "ingest.yaml", IngestFile, _load_yaml(root / "ingest.yaml"))
     cues = _validate(root / "cues.yaml", CuesFile, _load_yaml(root / "cues.yaml"))
+    roles = _validate(root / "roles.yaml", RolesFile, _load_yaml(root / "roles.yaml"))
     rules = Rules(root=root, registry=registry, entities=entities, metrics=metrics,
-                  checks=checks, ingest=ingest, cues=cues)
+                  checks=checks, ingest=ingest, cues=cues, roles=roles)
     _check_references(rules)
     return rules
 
@@ -226,7 +338,23 @@ def _check_references(rules: Rules) -> None:
     names = {e.name for e in rules.entities.entities}
     epath = str(rules.root / "entities.yaml")
     for i, entity in enumerate(rules.entities.entities):
-        if entity.merged_into and entity.merged_into not in names:
-            raise RulesError(epath, f"merged_into names unknown entity {entity.merged_into!r}",
-                             key=f"entities -> {i} -> merged_into",
-                             hint="add that entity to the same file first")
+        for ref in ("merged_into", "acts_for"):
+            target = getattr(entity, ref)
+            if target and target not in names:
+                raise RulesError(epath, f"{ref} names unknown entity {target!r}",
+                                 key=f"entities -> {i} -> {ref}",
+                                 hint="add that entity to the same file first")
+    _check_claim_references(rules)
+
+
+def _check_claim_references(rules: Rules) -> None:
+    """Units named by metrics must exist; anaphora must name entity labels in use."""
+    mpath = str(rules.root / "metrics.yaml")
+    for name, metric in rules.metrics.metrics.items():
+        for i, unit in enumerate(metric.units):
+            try:
+                rules.registry.Unit(unit)
+            except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError):
+                raise RulesError(mpath, f"unknown unit {unit!r}",
+                                 key=f"metrics -> {name} -> units -> {i}",
+                                 hint="define it in units.txt or fix the spelling") from None
