@@ -101,11 +101,36 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def _split_sentence(sentence: str, surface: str) -> list[tuple[str, bool]]:
-    """The sentence as (text, is_figure) pieces, the figure being the first match of surface."""
-    if surface:
-        at = sentence.find(surface)
-        if at >= 0:
+def figure_offset(claim: Claim, document: Document | None) -> int | None:
+    """Where the claim's figure starts inside ``claim.sentence``, or None when unknown.
+
+    Uses the claim's offsets in the document (so the right one of two equal figures in a
+    sentence is marked); falls back to the first occurrence of the figure in the sentence.
+    """
+    sentence, surface = claim.sentence, claim.span.text
+    if not surface:
+        return None
+    if document is not None and document.text:
+        start, end = claim.span.start, claim.span.end
+        at = document.text.find(sentence, max(0, end - len(sentence)))
+        while 0 <= at <= start:
+            if end <= at + len(sentence) and sentence[start - at:end - at] == surface:
+                return start - at
+            at = document.text.find(sentence, at + 1)
+    at = sentence.find(surface)
+    return at if at >= 0 else None
+
+
+def figure_offsets(claims: Sequence[Claim], documents: Mapping[str, Document]) -> dict[str, int]:
+    """:func:`figure_offset` of every claim whose figure was found in its sentence."""
+    found = {c.id: figure_offset(c, documents.get(c.doc_id)) for c in claims}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _split_sentence(sentence: str, surface: str, at: int | None) -> list[tuple[str, bool]]:
+    """The sentence as (text, is_figure) pieces, the figure starting at ``at``."""
+    if surface and at is not None:
+        if sentence[at:at + len(surface)] == surface:
             pieces = [(sentence[:at], False), (surface, True), (sentence[at + len(surface):],
                                                                  False)]
             return [p for p in pieces if p[0]]
@@ -191,7 +216,8 @@ class ReportData:
     reasons: dict[str, str] = field(default_factory=lambda: dict(KIND_REASON))
 
 
-def claim_view(claim: Claim, documents: Mapping[str, Document]) -> ClaimView:
+def claim_view(claim: Claim, documents: Mapping[str, Document],
+               figure_at: Mapping[str, int]) -> ClaimView:
     doc = documents.get(claim.doc_id)
     q, n = claim.quantity, claim.normalized
     written_unit = q.unit + (f"/{q.per}" if q.per else "")
@@ -199,7 +225,7 @@ def claim_view(claim: Claim, documents: Mapping[str, Document]) -> ClaimView:
         id=claim.id, doc=doc.path if doc else claim.doc_id, title=doc.title if doc else None,
         url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
         surface=claim.span.text, sentence=claim.sentence,
-        pieces=_split_sentence(claim.sentence, claim.span.text),
+        pieces=_split_sentence(claim.sentence, claim.span.text, figure_at.get(claim.id)),
         written=human_interval(q.low, q.high, written_unit), normalized=human_interval(
             n.low, n.high, n.unit), unit=n.unit, low=n.low, high=n.high,
         modality=claim.modality, as_of=claim.as_of, repaired=claim.repaired, hedges=claim.hedges,
@@ -284,10 +310,16 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
 
 def build_report(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (),
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
 ) -> ReportData:
-    """Group findings by (subject, metric), most severe group first, with charts and index."""
-    views = {c.id: claim_view(c, documents) for c in claims}
+    """Group findings by (subject, metric), most severe group first, with charts and index.
+
+    ``figure_at`` maps claim ids to the figure's offset in its sentence (computed from the
+    documents' text when not given).
+    """
+    if figure_at is None:
+        figure_at = figure_offsets(claims, documents)
+    views = {c.id: claim_view(c, documents, figure_at) for c in claims}
     by_block: dict[tuple[str, str], list[ClaimView]] = defaultdict(list)
     for c in claims:
         by_block[(c.subject or "", c.metric)].append(views[c.id])
@@ -297,8 +329,10 @@ def build_report(
     groups: list[Group] = []
     for (subject, metric), members in grouped.items():
         members.sort(key=_finding_key)
-        fviews = [FindingView(finding=f, claims=[views[c] for c in f.claims if c in views],
-                              reason=KIND_REASON.get(f.kind, "")) for f in members]
+        fviews = [FindingView(finding=f, claims=sorted(
+            (views[c] for c in f.claims if c in views),
+            key=lambda v: (v.low if v.low is not None else -math.inf, v.doc, v.id)),
+            reason=KIND_REASON.get(f.kind, "")) for f in members]
         highlighted: dict[str, str] = {}
         for fv in reversed(fviews):  # most severe finding wins the colour
             for cv in fv.claims:
@@ -309,7 +343,9 @@ def build_report(
         live = [f for f in members if f.status != "dismissed"] or members
         severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
         key = re.sub(r"[^a-z0-9]+", "-", f"{subject}-{metric}".lower()).strip("-") or "group"
-        groups.append(Group(key=key, subject=subject or "(no subject)",
+        label = subject or ("Repaired text" if {f.kind for f in members} == {"garbled"}
+                            else "(no subject)")
+        groups.append(Group(key=key, subject=label,
                             metric=metric.replace("_", " "), severity=severity,
                             findings=fviews, chart=build_chart(list(pool.values()), highlighted)))
     groups.sort(key=lambda g: (all(fv.finding.status == "dismissed" for fv in g.findings),
@@ -386,21 +422,22 @@ def _environment(*, html: bool) -> jinja2.Environment:
 
 def render_markdown(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (),
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
 ) -> str:
     """``contradictions.md``: the report for a terminal or a code host."""
-    data = build_report(findings, claims, documents, skipped)
+    data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
     text = _environment(html=False).get_template("contradictions.md.j2").render(r=data)
+    text = re.sub(r"^(#{1,6} [^\n]*)\n+", r"\1\n\n", text, flags=re.MULTILINE)
     text = re.sub(r"\n+(#{1,6} )", r"\n\n\1", text)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
 
 
 def render_html(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (),
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
 ) -> str:
     """``report.html``: one self-contained page (inline CSS and JS, no network)."""
-    data = build_report(findings, claims, documents, skipped)
+    data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
     env = _environment(html=True)
     script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
@@ -411,9 +448,11 @@ def render_html(
 # --------------------------------------------------------------------------- JSON outputs
 
 
-def claim_record(claim: Claim, documents: Mapping[str, Document]) -> dict[str, Any]:
+def claim_record(claim: Claim, documents: Mapping[str, Document],
+                 figure_at: Mapping[str, int] | None = None) -> dict[str, Any]:
     """The JSON shape of a claim embedded in a finding."""
     doc = documents.get(claim.doc_id)
+    offset = figure_at.get(claim.id) if figure_at is not None else figure_offset(claim, doc)
     return {
         "id": claim.id,
         "doc": doc.path if doc else claim.doc_id,
@@ -422,6 +461,7 @@ def claim_record(claim: Claim, documents: Mapping[str, Document]) -> dict[str, A
         "source": doc.source if doc else None,
         "sentence": claim.sentence,
         "surface": claim.span.text,
+        "sentence_offset": offset,
         "start": claim.span.start,
         "end": claim.span.end,
         "value": _fmt(claim.quantity.value),
@@ -451,7 +491,7 @@ def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Documen
 
 def render_json(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (),
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
 ) -> str:
     """``contradictions.json``: findings (with review status) embedding their claims."""
     by_id = {c.id: c for c in claims}
@@ -462,7 +502,8 @@ def render_json(
                       for d in sorted(documents.values(), key=lambda d: d.path)],
         "findings": [
             {**f.model_dump(mode="json"),
-             "claims": [claim_record(by_id[c], documents) for c in f.claims if c in by_id]}
+             "claims": [claim_record(by_id[c], documents, figure_at)
+                        for c in f.claims if c in by_id]}
             for f in ordered
         ],
         "skipped": [s.model_dump(mode="json") for s in skipped],
@@ -519,12 +560,20 @@ def render_claimreview(
 
 def render_all(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (),
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
 ) -> dict[str, str]:
-    """Every report file (name -> text); ``findings`` already carry their review status."""
+    """Every report file (name -> text); ``findings`` already carry their review status.
+
+    ``figure_at`` (claim id -> offset of the figure in its sentence) is computed from the
+    documents' text when not given; a re-render from ``out/`` passes the saved offsets.
+    """
+    if figure_at is None:
+        figure_at = figure_offsets(claims, documents)
     return {
-        "contradictions.json": render_json(findings, claims, documents, skipped),
-        "contradictions.md": render_markdown(findings, claims, documents, skipped),
-        "report.html": render_html(findings, claims, documents, skipped),
+        "contradictions.json": render_json(findings, claims, documents, skipped,
+                                           figure_at=figure_at),
+        "contradictions.md": render_markdown(findings, claims, documents, skipped,
+                                             figure_at=figure_at),
+        "report.html": render_html(findings, claims, documents, skipped, figure_at=figure_at),
         "claimreview.jsonld": render_claimreview(findings, claims, documents),
     }

@@ -114,8 +114,11 @@ def load_reviews(out: Path) -> ReviewBook:
     return parse_reviews(text, source=str(path))
 
 
-def load_report(out: Path) -> tuple[list[Finding], list[Claim], dict[str, Document], list[Skip]]:
-    """Findings, claims, documents and skips back from the files of a finished run."""
+Loaded = tuple[list[Finding], list[Claim], dict[str, Document], list[Skip], dict[str, int]]
+
+
+def load_report(out: Path) -> Loaded:
+    """Findings, claims, documents, skips and figure offsets back from a finished run."""
     out = Path(out)
     try:
         payload = json.loads((out / "contradictions.json").read_text(encoding="utf-8"))
@@ -137,16 +140,18 @@ def load_report(out: Path) -> tuple[list[Finding], list[Claim], dict[str, Docume
                                        text="", sha256="")
                      for d in payload.get("documents", [])}
         skipped = [Skip.model_validate(s) for s in payload.get("skipped", [])]
+        figure_at = {c["id"]: c["sentence_offset"] for f in payload["findings"]
+                     for c in f.get("claims", []) if c.get("sentence_offset") is not None}
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"cannot read the report in {out}: {str(exc).splitlines()[0]}",
                          hint="re-run `claims extract` to rewrite it") from None
-    return findings, claims, documents, skipped
+    return findings, claims, documents, skipped, figure_at
 
 
 def open_findings(out: Path, *, include_reviewed: bool = False) -> tuple[list[Finding], int]:
     """The findings of the last run in ``out`` with current decisions, and how many are
     reviewed; only open ones unless ``include_reviewed``."""
-    findings, _, _, _ = load_report(out)
+    findings = load_report(out)[0]
     merged = apply_reviews(findings, load_reviews(out))
     reviewed = sum(f.status != "open" for f in merged)
     return [f for f in merged if include_reviewed or f.status == "open"], reviewed
@@ -163,13 +168,14 @@ def record(out: Path, finding_id: str, status: Decision | None,
     if not (out / "contradictions.json").is_file():
         load_report(out)  # raises the "no report" error without creating the folder
     with locked(out):
-        findings, claims, documents, skipped = load_report(out)
+        findings, claims, documents, skipped, figure_at = load_report(out)
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
         atomic_write(out / REVIEWS_FILE, dump_reviews(book))
         merged = apply_reviews(findings, book)
         written = [out / REVIEWS_FILE]
-        for name, text in report.render_all(merged, claims, documents, skipped).items():
+        for name, text in report.render_all(merged, claims, documents, skipped,
+                                            figure_at=figure_at).items():
             atomic_write(out / name, text)
             written.append(out / name)
     return next(f for f in merged if f.id == finding.id), written

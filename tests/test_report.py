@@ -1,0 +1,292 @@
+"""Report rendering on hand-built findings: no model needed.
+
+:func:`sample_report` builds one finding of most kinds (including one with no claims, one
+dismissed, one repaired) with hostile markup in article text; other report tests reuse it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import re
+
+import markupsafe
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import report
+from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
+
+HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
+
+
+def make_doc(n: int, path: str, title: str | None, text: str = "",
+             source: str | None = None) -> Document:
+    return Document(id=f"d{n}", path=path, title=title, source=source, text=text,
+                    sha256=f"{n:064d}")
+
+
+def make_claim(cid: str, doc: Document, sentence: str, surface: str, low: float | None,
+               high: float | None, *, unit: str = "USD", subject: str | None = "Acme Robotics",
+               metric: str = "valuation", per: str | None = None,
+               normalized: tuple[float | None, float | None, str] | None = None,
+               repaired: bool = False, at: int | None = None) -> Claim:
+    start = (doc.text.find(sentence) if doc.text else 0) + (
+        at if at is not None else max(sentence.find(surface), 0))
+    span = Span(doc_id=doc.id, start=start, end=start + len(surface), text=surface)
+    quantity = Quantity(span=span, value=low if low == high else None, low=low, high=high,
+                        unit=unit, per=per)
+    n_low, n_high, n_unit = normalized or (low, high, unit)
+    return Claim(id=cid, doc_id=doc.id, span=span, sentence=sentence, subject=subject,
+                 metric=metric, quantity=quantity,
+                 normalized=Normalized(low=n_low, high=n_high, unit=n_unit), repaired=repaired)
+
+
+def sample_report() -> tuple[list[Finding], list[Claim], dict[str, Document], list[Skip]]:
+    """Findings of most kinds over three documents, with hostile markup in the text."""
+    twice = "Investors said $2 billion, then valued the company at $2 billion again."
+    a = make_doc(1, "alpha.txt", "Acme raises at $2B", text=f"Title\n\n{twice}\n",
+                 source="https://example.com/acme?a=1&b=2")
+    b = make_doc(2, "beta.md", f"Acme questioned {HOSTILE_IMG}", source="javascript:alert(1)")
+    c = make_doc(3, "gam|ma.txt", None)
+    hostile = f"Filings put the valuation at $3.5 billion {HOSTILE_SCRIPT} | {HOSTILE_IMG}."
+    claims = [
+        make_claim("c-1", a, twice, "$2 billion", 2e9, 2e9, at=twice.rindex("$2 billion")),
+        make_claim("c-2", b, hostile, "$3.5 billion", 3.5e9, 3.5e9),
+        make_claim("c-3", c, "Some say it is worth at least $40 million.",
+                   "at least $40 million", 4e7, None),
+        make_claim("c-4", a, "Acme pays $1.25B a month for compute.", "$1.25B a month",
+                   1.25e9, 1.25e9, per="month", metric="compute_cost",
+                   normalized=(1.5e10, 1.5e10, "USD/year")),
+        make_claim("c-5", b, "Acme spends $15 billion a year on compute.",
+                   "$15 billion a year", 1.5e10, 1.5e10, per="year", metric="compute_cost",
+                   normalized=(1.5e10, 1.5e10, "USD/year")),
+        make_claim("c-6", c, "SpaceX will either pay $10 billion for the startup's work.",
+                   "10billionforthestartup′swork", 1e10, 1e10, subject="SpaceX",
+                   metric="deal_value", repaired=True),
+        make_claim("c-7", c, "Orbital has 12,000 GPUs.", "12,000 GPUs", 12000, 12000,
+                   unit="GPU", subject="Orbital", metric="gpu_count"),
+    ]
+    findings = [
+        Finding(id="f-contra", kind="contradiction", severity="high", subject="Acme Robotics",
+                metric="valuation", claims=("c-1", "c-2"), check="value_mismatch.v1",
+                explanation="Acme Robotics valuation: $2B vs $3.5B differ by 43%."),
+        Finding(id="f-diverge", kind="divergence", severity="medium", subject="Acme Robotics",
+                metric="valuation", claims=("c-1", "c-3"), check="divergence.v1",
+                explanation="At least $40M is compatible with $2B but far below.",
+                status="dismissed", note="a different round"),
+        Finding(id="f-recon", kind="reconciled", severity="info", subject="Acme Robotics",
+                metric="compute_cost", claims=("c-4", "c-5"), check="rate_reconcile.v1",
+                explanation="Same after normalization.",
+                arithmetic="$1.25B/month × 12 = $15B/year", status="confirmed"),
+        Finding(id="f-garbled", kind="garbled", severity="low", subject="SpaceX",
+                metric="deal_value", claims=("c-6",), check="garbled.v1",
+                explanation="Garbled run repaired: '10billionforthestartup′swork' -> "
+                            "'$10 billion for the startup's work'"),
+        Finding(id="f-noclaims", kind="garbled", severity="low", subject=None, metric=None,
+                claims=(), check="garbled.v1", status="explained", note=f"see {HOSTILE_SCRIPT}",
+                explanation=f"Garbled run {HOSTILE_IMG} repaired."),
+    ]
+    return findings, claims, {d.id: d for d in (a, b, c)}, [Skip(path="bad|<b>.bin",
+                                                                   reason="not text")]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return sample_report()
+
+
+@pytest.fixture(scope="module")
+def html(sample):
+    return report.render_html(*sample)
+
+
+@pytest.fixture(scope="module")
+def markdown(sample):
+    return report.render_markdown(*sample)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_escapes_all_article_text(html):
+    assert html.count("<script") == 1  # the report's own script, at the end
+    assert "<img" not in html
+    assert "onerror=\"window" not in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html
+
+
+def test_html_links_only_http_sources(html):
+    assert 'href="https://example.com/acme?a=1&amp;b=2"' in html
+    assert "javascript:" not in html
+
+
+def test_html_csp_allows_only_its_own_script(html):
+    script = re.search(r"<script>(.*)</script>", html, re.DOTALL)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html
+    assert "default-src 'none'" in html
+    assert not re.search(r"<(link|img|iframe)\b|src=\"http", html)
+
+
+def test_html_groups_most_severe_first_and_collapses_dismissed(html):
+    headings = re.findall(r'<section class="group" id="g-([^"]+)"', html)
+    assert headings[0] == "acme-robotics-valuation"
+    assert headings[-1] == "acme-robotics-compute-cost"  # info only
+    assert re.search(r'<details class="finding kind-divergence dismissed" id="f-diverge"', html)
+    assert re.search(r'<article class="finding kind-contradiction" id="f-contra"', html)
+    assert 'data-status="confirmed"' in html and "a different round" in html
+
+
+def test_html_marks_the_right_figure_and_shows_normalization(html):
+    marked = re.findall(r'<mark class="ent">([^<]*)<span', html)
+    assert "$2 billion" in marked and "$3.5 billion" in marked
+    # the claim points at the second "$2 billion" of its sentence
+    assert ("Investors said $2 billion, then valued the company at "
+            '<mark class="ent">$2 billion') in html
+    assert "$1.25B/month × 12 = $15B/year" in html
+    assert "$1.25B/month</b> → normalized <b>$15B/year" in html
+
+
+def test_html_shows_garbled_original_and_repaired(html):
+    block = html[html.index('id="f-garbled"'):]
+    assert "original (garbled)" in block and "10billionforthestartup′swork" in block
+    assert "SpaceX will either pay $10 billion for the startup&#39;s work." in block
+
+
+def test_html_has_filters_for_each_kind_and_severity(html, sample):
+    findings = sample[0]
+    for kind in {f.kind for f in findings}:
+        assert f'data-filter="kind" value="{kind}"' in html
+    for severity in {f.severity for f in findings}:
+        assert f'data-filter="severity" value="{severity}"' in html
+    assert html.count('class="finding ') == len(findings)
+
+
+def test_html_charts_log_scale_when_values_span_orders_of_magnitude(html):
+    charts = re.findall(r'aria-label="Where each source\'s value falls \((\w+) scale', html)
+    assert charts == ["log", "linear"]  # valuation ($40M..$3.5B), compute cost (equal values)
+
+
+def test_claims_index_lists_every_claim_by_entity(html, sample):
+    start = html.index('id="claims-index"')
+    index = html[start:html.index("</section>", start)]
+    for subject in ("Acme Robotics", "Orbital", "SpaceX"):
+        assert f"<summary>{subject} " in index
+    assert index.count("<tr><td>") == len(sample[1])
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def test_markdown_escapes_markup_and_table_pipes(markdown):
+    assert "<script" not in markdown and "<img" not in markdown
+    assert "gam\\|ma.txt" in markdown
+    for line in markdown.splitlines():
+        if line.startswith("| sentence |"):
+            cells = re.split(r"(?<!\\)\|", line)
+            assert len(cells) == line.count("|") - line.count("\\|") + 1
+
+
+def test_markdown_shows_findings_in_report_order(markdown):
+    ids = re.findall(r"`(f-[a-z]+)`", markdown)
+    assert ids[:2] == ["f-contra", "f-diverge"]
+    assert "### ~~divergence · medium~~ · dismissed — `f-diverge`" in markdown
+    assert "Normalization: `$1.25B/month × 12 = $15B/year`" in markdown
+    assert "| original (garbled) | `10billionforthestartup′swork` |" in markdown
+    assert "then valued the company at **$2 billion** again." in markdown
+
+
+def test_markdown_has_blank_line_after_every_heading(markdown):
+    lines = markdown.splitlines()
+    for i, line in enumerate(lines[:-1]):
+        if line.startswith("#"):
+            assert lines[i + 1] == "", line
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_json_findings_embed_their_claims(sample):
+    payload = json.loads(report.render_json(*sample))
+    by_id = {f["id"]: f for f in payload["findings"]}
+    contra = by_id["f-contra"]
+    assert contra["status"] == "open"
+    first = contra["claims"][0]
+    for key in ("doc", "sentence", "surface", "value", "low", "high", "unit", "normalized",
+                "sentence_offset"):
+        assert key in first
+    assert first["sentence"][first["sentence_offset"]:].startswith(first["surface"])
+    assert by_id["f-noclaims"]["claims"] == [] and by_id["f-noclaims"]["status"] == "explained"
+    assert by_id["f-recon"]["arithmetic"].startswith("$1.25B")
+    assert [d["path"] for d in payload["documents"]] == ["alpha.txt", "beta.md", "gam|ma.txt"]
+
+
+def test_outputs_do_not_depend_on_input_order(sample):
+    findings, claims, documents, skipped = sample
+    shuffled = list(findings)
+    random.Random(7).shuffle(shuffled)
+    docs = dict(reversed(list(documents.items())))
+    assert report.render_all(shuffled, claims, docs, skipped) == report.render_all(*sample)
+
+
+def test_claimreview_jsonld_leaves_out_dismissed_findings(sample):
+    payload = json.loads(report.render_claimreview(*sample[:3]))
+    assert payload["@context"] == "https://schema.org"
+    ids = {item["identifier"].split("/")[0] for item in payload["@graph"]}
+    assert ids == {"f-contra", "f-recon"}
+    assert all(item["@type"] == "ClaimReview" for item in payload["@graph"])
+    assert "javascript:" not in json.dumps(payload)
+
+
+def test_empty_report_renders():
+    files = report.render_all([], [], {})
+    assert "No findings" in files["report.html"]
+    assert json.loads(files["contradictions.json"])["findings"] == []
+    assert files["contradictions.md"].startswith("# Contradictions report\n\n0 documents")
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [
+    (2e9, "USD", "$2B"), (1.25e9, "USD/month", "$1.25B/month"), (3.5e6, "EUR", "€3.5M"),
+    (12000, "GPU", "12,000 GPU"), (7.5, "percent", "7.5%"), (None, "USD", "?"),
+    (-4e9, "USD", "-$4B"), (2.5e12, "USD", "$2.5T"), (150, "MW", "150 MW"),
+], ids=["billions", "rate", "euro", "count", "percent", "unknown", "negative", "trillions",
+        "power"])
+def test_human(value, unit, expected):
+    assert report.human(value, unit) == expected
+
+
+@pytest.mark.parametrize(("url", "ok"), [
+    ("https://example.com/a", True), ("http://x.org/?q=1&r=2", True),
+    ("javascript:alert(1)", False), ("https://x.org/\" onmouseover=\"x", False),
+    ("data:text/html,<script>", False), (None, False), ("//evil.example/", False),
+], ids=["https", "http-query", "javascript", "quote", "data", "none", "protocol-relative"])
+def test_safe_url(url, ok):
+    assert (report.safe_url(url) is not None) == ok
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(min_size=1, max_size=80))
+def test_any_article_text_is_escaped(text):
+    doc = make_doc(1, "x.txt", text, source=text)
+    sentence = f"{text} paid $5 million {text}"
+    claim = make_claim("c-1", doc, sentence, "$5 million", 5e6, 5e6)
+    other = make_claim("c-2", doc, f"{text} paid $9 million", "$9 million", 9e6, 9e6)
+    finding = Finding(id="f-1", kind="contradiction", severity="high", subject="Acme Robotics",
+                      metric="valuation", claims=("c-1", "c-2"), explanation=text,
+                      check="value_mismatch.v1", note=text)
+    page = report.render_html([finding], [claim, other], {doc.id: doc})
+    assert page.count("<script") == 1
+    assert str(markupsafe.escape(text)) in page
+    assert 'href="' + text not in page or report.safe_url(text) is not None
+    markdown = report.render_markdown([finding], [claim, other], {doc.id: doc})
+    assert "<" not in markdown

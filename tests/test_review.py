@@ -1,0 +1,191 @@
+"""Review decisions: the pure functions, the store in out/, the CLI, and re-runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline import api, report, review
+from pipeline.cli import app
+from pipeline.errors import InputError
+from tests.conftest import DATA, ROOT
+from tests.test_report import sample_report
+
+
+def write_run(out: Path) -> None:
+    """The files a finished run leaves in ``out`` for the sample report (all findings open)."""
+    findings, claims, documents, skipped = sample_report()
+    findings = [f.model_copy(update={"status": "open", "note": None}) for f in findings]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "claims.jsonl").write_text(report.render_claims_jsonl(claims, documents))
+    for name, text in report.render_all(findings, claims, documents, skipped).items():
+        (out / name).write_text(text, encoding="utf-8")
+
+
+def report_files(out: Path) -> dict[str, str]:
+    return {name: (out / name).read_text(encoding="utf-8")
+            for name in ("contradictions.json", "contradictions.md", "report.html",
+                         "claimreview.jsonld")}
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def test_apply_reviews_sets_status_and_note_and_reopens_the_rest():
+    findings = sample_report()[0]
+    book = review.decide(review.ReviewBook(), findings[0], "dismissed", "dup")
+    applied = review.apply_reviews(findings, book)
+    assert (applied[0].status, applied[0].note) == ("dismissed", "dup")
+    assert all(f.status == "open" and f.note is None for f in applied[1:])
+    reopened = review.decide(book, findings[0], None)
+    assert reopened.reviews == {}
+
+
+def test_decisions_for_missing_findings_are_kept_not_applied():
+    findings = sample_report()[0]
+    book = review.decide(review.ReviewBook(), findings[0], "confirmed")
+    assert review.apply_reviews(findings[1:], book) == [
+        f.model_copy(update={"status": "open", "note": None}) for f in findings[1:]]
+    assert review.parse_reviews(review.dump_reviews(book)) == book
+
+
+@pytest.mark.parametrize(("wanted", "expected"), [
+    ("f-contra", "f-contra"), ("f-con", "f-contra"), ("  f-recon ", "f-recon"),
+], ids=["exact", "prefix", "spaces"])
+def test_resolve_finding(wanted, expected):
+    assert review.resolve_finding(sample_report()[0], wanted).id == expected
+
+
+@pytest.mark.parametrize(("wanted", "message"), [
+    ("f-nope", "unknown finding id 'f-nope'"), ("", "unknown finding id ''"),
+    ("f-", "is ambiguous"),
+], ids=["unknown", "empty", "ambiguous"])
+def test_resolve_finding_errors(wanted, message):
+    with pytest.raises(InputError, match=message):
+        review.resolve_finding(sample_report()[0], wanted)
+
+
+def test_bad_reviews_file_names_the_file(tmp_path):
+    (tmp_path / "reviews.json").write_text('{"reviews": {"f-1": {"status": "maybe"}}}')
+    with pytest.raises(InputError, match="reviews.json is not a valid reviews file"):
+        review.load_reviews(tmp_path)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def test_record_writes_reviews_and_rerenders_the_report(tmp_path):
+    write_run(tmp_path)
+    finding, written = review.record(tmp_path, "f-contra", "dismissed", "same round")
+    assert finding.status == "dismissed" and finding.note == "same round"
+    assert tmp_path / "reviews.json" in written
+    book = json.loads((tmp_path / "reviews.json").read_text())
+    assert book["reviews"]["f-contra"]["status"] == "dismissed"
+    assert book["reviews"]["f-contra"]["kind"] == "contradiction"
+    files = report_files(tmp_path)
+    assert '<details class="finding kind-contradiction dismissed" id="f-contra"' in files[
+        "report.html"]
+    saved = {f["id"]: f for f in json.loads(files["contradictions.json"])["findings"]}
+    assert saved["f-contra"]["status"] == "dismissed"
+
+
+def test_rerender_equals_a_full_render_with_the_decision(tmp_path):
+    """Re-rendering from out/ loses nothing: same bytes as rendering the models directly."""
+    write_run(tmp_path)
+    review.record(tmp_path, "f-recon", "explained", "monthly vs yearly")
+    findings, claims, documents, skipped = sample_report()
+    expected = report.render_all(review.apply_reviews(findings, review.load_reviews(tmp_path)),
+                                 claims, documents, skipped)
+    assert report_files(tmp_path) == expected
+
+
+def test_unknown_finding_id_writes_nothing(tmp_path):
+    write_run(tmp_path)
+    before = report_files(tmp_path)
+    with pytest.raises(InputError, match="unknown finding id"):
+        review.record(tmp_path, "f-missing", "confirmed")
+    assert not (tmp_path / "reviews.json").exists()
+    assert report_files(tmp_path) == before
+
+
+def test_review_without_a_report_says_to_extract_first(tmp_path):
+    with pytest.raises(InputError, match="no report in .*claims extract"):
+        review.record(tmp_path / "nothing", "f-1", "confirmed")
+    assert not (tmp_path / "nothing").exists()
+
+
+# --------------------------------------------------------------------------- the CLI
+
+runner = CliRunner()
+
+
+def test_cli_lists_open_findings(tmp_path):
+    write_run(tmp_path)
+    result = runner.invoke(app, ["review", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"5 open findings in {tmp_path} (0 reviewed)"
+    assert "f-contra  high    contradiction     Acme Robotics / valuation" in result.output
+
+
+def test_cli_records_decisions_and_hides_them_from_the_open_list(tmp_path):
+    write_run(tmp_path)
+    out = ["--out", str(tmp_path)]
+    assert runner.invoke(app, ["review", "f-contra", "--dismiss", *out]).exit_code == 0
+    result = runner.invoke(app, ["review", "f-recon", "--explain", "monthly vs yearly", *out])
+    assert result.exit_code == 0
+    assert result.output.startswith("f-recon: explained (monthly vs yearly)\n")
+    listing = runner.invoke(app, ["review", *out]).output
+    assert "f-contra" not in listing and "f-recon" not in listing
+    assert "3 open findings" in listing and "(2 reviewed)" in listing
+    everything = runner.invoke(app, ["review", "--all", *out]).output
+    assert "[dismissed]" in everything and "note: monthly vs yearly" in everything
+
+
+def test_cli_unknown_finding_id_is_one_error_line(tmp_path):
+    write_run(tmp_path)
+    result = runner.invoke(app, ["review", "f-zzz", "--confirm", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert result.output.startswith("Error: unknown finding id 'f-zzz'")
+
+
+@pytest.mark.parametrize("args", [
+    ["f-contra"], ["f-contra", "--confirm", "--dismiss"], ["--confirm"],
+    ["f-contra", "--explain", "x", "--note", "y"],
+], ids=["no-action", "two-actions", "action-without-id", "note-with-explain"])
+def test_cli_review_usage_errors_exit_2(tmp_path, args):
+    write_run(tmp_path)
+    assert runner.invoke(app, ["review", *args, "--out", str(tmp_path)]).exit_code == 2
+
+
+# --------------------------------------------------------------------------- real runs
+
+
+@pytest.mark.model
+def test_decision_survives_a_rerun_with_an_added_article(tmp_path):
+    corpus, out = tmp_path / "corpus", tmp_path / "out"
+    shutil.copytree(DATA / "tiny", corpus)
+    first = api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    assert first.findings, "the tiny corpus should produce findings"
+    target = first.findings[0]
+    review.record(out, target.id, "dismissed", "checked by hand")
+    decided = report_files(out)
+
+    # same corpus again: the files a run writes equal what the review re-render wrote
+    api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    assert report_files(out) == decided
+
+    (corpus / "zeta.txt").write_text(
+        "Zeta Mining expands\n\nZeta Mining said it will spend $300 million on a new mine.\n")
+    again = api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    assert len(again.documents) == len(first.documents) + 1
+    kept = {f.id: f for f in again.findings}[target.id]
+    assert (kept.status, kept.note) == ("dismissed", "checked by hand")
+    saved = {f["id"]: f for f in json.loads((out / "contradictions.json").read_text())[
+        "findings"]}
+    assert saved[target.id]["status"] == "dismissed"
+    assert f'dismissed" id="{target.id}"' in (out / "report.html").read_text()
