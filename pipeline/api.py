@@ -32,7 +32,7 @@ from pipeline import (
 from pipeline import rules as rules_module
 from pipeline.errors import ArticleError, InputError
 from pipeline.fsio import atomic_write, locked, read_article
-from pipeline.models import Claim, Document, Finding, RepairedText, Skip
+from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, RepairedText, Skip
 from pipeline.rules import Rules, load_rules
 
 Progress = Callable[[str, int, int], None]
@@ -271,6 +271,9 @@ def _extract_locked(
                 findings = checks.run_checks(all_claims, rules=rules)
         finally:
             if client is not None:
+            findings = sorted([*findings, *(f for d, r in zip(documents, repaired, strict=True)
+                                            for f in repair.garbled_findings(d, r))],
+                              key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
                 client.close()
         claim_graph = graph.build_graph(documents, all_claims, findings)
         previous = db.finding_ids() if db.meta().get("last_run") else None

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import ftfy
 import wordninja
 
-from pipeline.models import Document, Finding, RepairedText, Repair, Span, Severity
+from pipeline.models import Document, Finding, Repair, RepairedText, Severity, Span
 
 CHECK_NAME = "garbled.v1"
 
@@ -46,6 +46,7 @@ _SKIP_TOKEN = re.compile(
     r"://|^www\.|@|^#|[_=<>{}`\\|~^]"          # URLs, emails, handles, hashtags, code
     r"|[a-z0-9]\.(?:com|org|net|io|ai|co|gov|edu|uk|de|fr|app|dev)\b"
 )
+_HEX = re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{8,}(?![A-Za-z0-9])")
 _ATOM = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
     r"|(?P<word>[A-Za-z]+(?:'[A-Za-z]+)*)"
@@ -60,6 +61,8 @@ _ATOM = re.compile(
 _TAIL = re.compile(r"(?<=[^\d.,])\d+(?:[.,]\d+)*(?:[A-Za-z]{1,2}|%)?(?:/[A-Za-z]+)?$")
 _TRAILING_PUNCT = re.compile(r"[.,;:!?)\]”’\"'*]*$")
 _LEADING_PUNCT = re.compile(r"^[*(\[“‘\"'—–]*")
+_BRAND = re.compile(r"^[a-z][A-Z][a-z]+$")  # iPhone, eBay: no penalty for the inner capital
+_CAPS_THEN_LOWER = re.compile(r"[A-Z]{2}[a-rt-z]|[A-Z]{2}s[a-z]")  # "AId", not "GPUs"
 _ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
 
 DOC_WORD_COST = 9.0       # cost of a word the document itself uses (rank ~ a few thousand)
@@ -67,6 +70,7 @@ UNKNOWN_COST = 22.0       # cost of a letter string no vocabulary knows, plus pe
 UNKNOWN_PER_CHAR = 3.0
 CASE_PENALTY = 8.0        # a lower->upper change inside a piece the document never wrote so
 COMMON_COST = 7.0         # words cheaper than this are function words (the, of, for, ...)
+SINGLE_LETTER_PENALTY = 8.0  # a lone lowercase letter other than "a" is rarely a word
 LONG_RUN = 12             # letters glued without any other signal need at least this many
 
 
@@ -110,6 +114,9 @@ def build_vocabulary(words: Iterable[str], *, base: Mapping[str, float] | None =
         lowered[word.lower()] += n
     doc: dict[str, float] = {}
     for key, n in lowered.items():
+        if key not in base and len(key) >= LONG_RUN and n == 1 and \
+                not any(_has_inner_upper(w) for w in counts if w.lower() == key):
+            continue  # a long one-off lowercase string may itself be glued words
         if len(key) >= 3 or key in base:
             doc[key] = DOC_WORD_COST - min(2.0, math.log(n))
     cased = frozenset(w for w in counts if _has_inner_upper(w))
@@ -124,7 +131,7 @@ def build_vocabulary(words: Iterable[str], *, base: Mapping[str, float] | None =
 
 
 def _has_inner_upper(word: str) -> bool:
-    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
 
 
 def segment(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
@@ -141,6 +148,8 @@ def segment(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
             if best[start][0] == math.inf:
                 continue
             cost = best[start][0] + _piece_cost(text[start:end], lower[start:end], vocab)
+            if 0 < start and text[start - 1].isupper() and text[start].isupper():
+                cost += CASE_PENALTY  # splitting an acronym: GP|T
             if cost < best[end][0]:
                 best[end] = (cost, start)
     pieces: list[tuple[int, int]] = []
@@ -163,11 +172,14 @@ def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
     if cost is None and key.endswith("'s"):
         stem = vocab.cost(key[:-2])
         cost = None if stem is None else stem + 0.5
+    if cost is not None and len(piece) == 1 and piece.islower() and piece != "a":
+        cost += SINGLE_LETTER_PENALTY
     if cost is None:
         if "'" in key:
             return math.inf
         cost = UNKNOWN_COST + UNKNOWN_PER_CHAR * len(key)
-    if _has_inner_upper(piece) and piece not in vocab.cased:
+    odd_case = _has_inner_upper(piece) and not _BRAND.match(piece) or _CAPS_THEN_LOWER.search(piece)
+    if odd_case and piece not in vocab.cased:
         cost += CASE_PENALTY
     return cost
 
@@ -202,13 +214,23 @@ def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> 
         return True
     if len(key) < LONG_RUN or len(pieces) < 3 or word[:1].isupper() and word[1:].islower():
         return False
-    return any(len(p) >= 2 and (vocab.base.get(p.lower()) or math.inf) < COMMON_COST
-               for p in pieces)
+    common = [p for p in pieces
+              if len(p) >= 2 and vocab.base.get(p.lower(), math.inf) < COMMON_COST]
+    return len(common) >= 2  # glued prose has function words; "de carbon is ation" has one
 
 
 def _glued(token: str, vocab: Vocabulary) -> bool:
     norm = token.translate(_LOOKALIKE)
     atoms = _atoms(norm)
+    numbers = [i for i, a in enumerate(atoms) if a.kind == "num"]
+    for i in range(numbers[0] + 1, numbers[-1]) if len(numbers) > 1 else ():
+        atom, before = atoms[i], atoms[i - 1]
+        if atom.kind != "word" or len(atom.text) < 2 or \
+                before.kind == "num" and atom.text.lower() in ("st", "nd", "rd", "th", "s"):
+            continue
+        if vocab.known(atom.text.lower()) or \
+                _is_garbled_word(atom.text, vocab, glued_to_number=True):
+            return True  # words between two numbers of one token: 68.7billion,or95
     for i, atom in enumerate(atoms):
         if atom.kind != "word":
             continue
@@ -227,7 +249,8 @@ def _lookalikes(token: str) -> bool:
 
 
 def _skip(token: str) -> bool:
-    return bool(_SKIP_TOKEN.search(token))
+    return bool(_SKIP_TOKEN.search(token)) or any(
+        re.search(r"\d", h) and re.search(r"[a-fA-F]", h) for h in _HEX.findall(token))
 
 
 # --- repair of one token -----------------------------------------------------------------
@@ -399,7 +422,7 @@ def _document_style(text: str) -> _Style:
                   close_quote="”" if curly_quotes > text.count('"') // 2 else '"')
 
 
-def document_vocabulary(text: str, *, base: Mapping[str, float] | None = None,
+def _document_vocabulary(text: str, *, base: Mapping[str, float] | None = None,
                         exclude: Iterable[tuple[int, int]] = ()) -> Vocabulary:
     """The vocabulary of one document's clean text (``exclude`` ranges left out)."""
     pieces: list[str] = []
@@ -415,8 +438,12 @@ def document_vocabulary(text: str, *, base: Mapping[str, float] | None = None,
     return build_vocabulary(words, base=base, bigrams=bigrams)
 
 
-def repair(document: Document, *, enabled: bool = True) -> RepairedText:
-    """Return the document's text with garbled runs repaired, and the offset map back."""
+def repair(document: Document, *, enabled: bool = True,
+           document_vocabulary: bool = True) -> RepairedText:
+    """Return the document's text with garbled runs repaired, and the offset map back.
+
+    ``document_vocabulary=False`` segments with the English word list alone (for benchmarks).
+    """
     text = document.text
     if not enabled:
         return RepairedText(doc_id=document.id, text=text)
@@ -424,8 +451,9 @@ def repair(document: Document, *, enabled: bool = True) -> RepairedText:
     suspicious = {start for start, token in tokens
                   if _lookalikes(token) or re.search(r"\d[A-Za-z]{3,}|[a-z]{3,}\d", token)
                   or _MOJIBAKE_HINT.search(token)}
-    vocab = document_vocabulary(text, exclude=[(s, s + len(t)) for s, t in tokens
-                                               if s in suspicious])
+    vocab = _document_vocabulary(text, exclude=[(s, s + len(t)) for s, t in tokens
+                                                if s in suspicious]) \
+        if document_vocabulary else build_vocabulary(())
     style = _document_style(text)
     out = _Out()
     repairs: list[Repair] = []
@@ -479,20 +507,20 @@ def _make_repair(doc_id: str, start: int, original: str, repaired: str, kind: st
 
 
 def _assemble(out: _Out, original: str) -> tuple[str, list[tuple[int, int, int, int]]]:
-    """Join the parts; every part that differs from the original becomes an edit."""
+    """Join the parts; every part that differs from the original becomes its own edit.
+
+    Adjacent edits stay separate (an inserted ``$`` next to a replaced ``∗∗``) so a figure's
+    span maps back to exactly its own characters.
+    """
     chunks: list[str] = []
-    edits: list[list[int]] = []
+    edits: list[tuple[int, int, int, int]] = []
     pos = 0
     for o_start, o_end, new in out.parts:
         if original[o_start:o_end] != new:
-            if edits and edits[-1][1] == pos and edits[-1][3] == o_start:
-                edits[-1][1] += len(new)
-                edits[-1][3] = o_end
-            else:
-                edits.append([pos, pos + len(new), o_start, o_end])
+            edits.append((pos, pos + len(new), o_start, o_end))
         chunks.append(new)
         pos += len(new)
-    return "".join(chunks), [(a, b, c, d) for a, b, c, d in edits]
+    return "".join(chunks), edits
 
 
 # --- findings ----------------------------------------------------------------------------
