@@ -40,8 +40,8 @@ Progress = Callable[[str, int, int], None]
 # Modules whose code shapes a document's stored results: a change to any of them makes the
 # claim store's rows stale (see :func:`fingerprint`).
 PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, units, models, rules_module)
-# spaCy components no stage reads (claims use sentences and entities only); not run.
-UNUSED_COMPONENTS = ("tagger", "attribute_ruler", "lemmatizer")
+# spaCy components no stage reads (claims read sentences, entities, tags, dependencies).
+UNUSED_COMPONENTS = ("lemmatizer",)
 # Documents written to the claim store per transaction.
 STORE_BATCH = 256
 
@@ -158,19 +158,21 @@ def process_documents(
 ) -> Iterator[store.Entry]:
     """Run the per-document stages (repair, parse, quantities, claims), streaming, in order.
 
-    Only sentences that can hold a quantity (and the sentence before each) get the full
-    parse; see :func:`pipeline.parse.parse_selected`.
+    Quantities are found first (from text); only the sentences holding one, and the
+    sentence before each, get the full parse; the rest gets the EntityRuler and NER only
+    (see :func:`pipeline.parse.parse_selected`).
     """
     registry = rules.registry
     repaired = [repair.repair(d, enabled=do_repair) for d in documents]
-    docs = parse.parse_selected((r.text for r in repaired), nlp,
-                                select=quantities.may_hold_quantity, context=1,
-                                batch_size=batch_size, n_process=n_process)
-    for document, fixed, doc in zip(documents, repaired, docs, strict=True):
-        found = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
-        framed = claims.build_claims(document, fixed, doc, found, rules=rules,
-                                     registry=registry)
-        yield store.Entry(document=document, repaired=fixed, quantities=tuple(found),
+    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
+             for d, r in zip(documents, repaired, strict=True)]
+    docs = parse.parse_selected(
+        ((r.text, [(q.span.start, q.span.end) for q in qs])
+         for r, qs in zip(repaired, found, strict=True)),
+        nlp, context=1, batch_size=batch_size, n_process=n_process)
+    for document, fixed, qs, doc in zip(documents, repaired, found, docs, strict=True):
+        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
+        yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
                           claims=tuple(framed))
 
 
@@ -269,11 +271,11 @@ def _extract_locked(
                 findings = distributed.run_checks(client, all_claims, rules=rules)
             else:
                 findings = checks.run_checks(all_claims, rules=rules)
-        finally:
-            if client is not None:
             findings = sorted([*findings, *(f for d, r in zip(documents, repaired, strict=True)
                                             for f in repair.garbled_findings(d, r))],
                               key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+        finally:
+            if client is not None:
                 client.close()
         claim_graph = graph.build_graph(documents, all_claims, findings)
         previous = db.finding_ids() if db.meta().get("last_run") else None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy
 import spacy
+from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -69,11 +69,13 @@ def parse(
 
 
 # --- Selective parsing (issue 8) -----------------------------------------------------------
-# Only sentences that can hold a claim (and ``context`` sentences before each, for the claim
-# frames' subject and pronoun look-back) go through the full pipeline; the rest of the text is
-# only tokenized. The pieces are joined back into one ``Doc`` over the exact original text, so
-# character offsets, ``doc.char_span``, ``span.sent`` and ``sent.ents`` work as after a full
-# parse. Sentence boundaries inside parsed pieces are the parser's own.
+# Only sentences that hold a quantity (and ``context`` sentences before each, for the claim
+# frames' look-back) go through the full pipeline; the rest of the text gets only the light
+# components (by default the EntityRuler and the NER, so pronouns can still be resolved to
+# entities named earlier). The pieces are joined back into one ``Doc`` over the exact
+# original text, so character offsets, ``doc.char_span``, ``span.sent``, ``doc.ents`` work as
+# after a full parse. Sentence boundaries inside parsed pieces are the parser's own; each
+# light piece is one sentence.
 
 # A break after . ! ? (and closing quotes) followed by whitespace and a non-lowercase letter,
 # unless the word before the stop is a short capitalised abbreviation (Mr., Dr., U.S., Inc.);
@@ -83,6 +85,9 @@ _BREAK = re.compile(
     r"(?<![A-Z][a-z]\.)(?<![A-Z][a-z][a-z]\.)(?<![A-Z]\.)(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[^a-z\s])"
     r"|\n[ \t]*\n\s*"
 )
+LIGHT_COMPONENTS = ("entity_ruler", "ner")
+
+Piece = tuple[int, int, bool]
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -98,18 +103,27 @@ def segments(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def parse_plan(
-    text: str, select: Callable[[str], bool], *, context: int = 1
-) -> list[tuple[int, int, bool]]:
-    """Split ``text`` into ``(start, end, parse_fully)`` pieces covering it exactly."""
+def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
+               ) -> list[Piece]:
+    """Split ``text`` into ``(start, end, parse_fully)`` pieces covering it exactly.
+
+    A sentence is parsed fully when it overlaps one of the ``needed`` character ranges (the
+    quantities), or is one of the ``context`` sentences before such a sentence.
+    """
     ranges = segments(text)
-    chosen = [select(text[s:e]) for s, e in ranges]
+    starts = sorted(needed)
+    chosen = [False] * len(ranges)
+    k = 0
+    for i, (start, end) in enumerate(ranges):
+        while k < len(starts) and starts[k][1] <= start:
+            k += 1
+        chosen[i] = k < len(starts) and starts[k][0] < end
     wanted = list(chosen)
     for i, hit in enumerate(chosen):
         if hit:
             for j in range(max(0, i - context), i):
                 wanted[j] = True
-    pieces: list[tuple[int, int, bool]] = []
+    pieces: list[Piece] = []
     for (start, end), full in zip(ranges, wanted, strict=True):
         if pieces and pieces[-1][2] == full:
             pieces[-1] = (pieces[-1][0], end, full)
@@ -118,67 +132,52 @@ def parse_plan(
     return pieces
 
 
-def _plain(nlp: Language, text: str) -> Doc:
-    """A tokenized, unparsed piece: one sentence, its first token the root."""
-    tokens = nlp.make_doc(text)
-    n = len(tokens)
-    return Doc(nlp.vocab, words=[t.text for t in tokens],
-               spaces=[bool(t.whitespace_) for t in tokens],
-               heads=[0] * n, deps=["ROOT"] + ["dep"] * (n - 1) if n else [])
+def _one_sentence(doc: Doc) -> Doc:
+    """Mark a light piece as one sentence: its first token the root, the rest attached."""
+    n = len(doc)
+    if n:
+        dep, root = doc.vocab.strings.add("dep"), doc.vocab.strings.add("ROOT")
+        array = numpy.zeros((n, 2), dtype="uint64")
+        array[:, 0] = (-numpy.arange(n, dtype="int64")).astype("uint64")
+        array[:, 1] = dep
+        array[0, 1] = root
+        doc.from_array([HEAD, DEP], array)
+    return doc
 
 
-def _join(nlp: Language, text: str, pieces: list[tuple[int, int, bool]],
-          parsed: list[Doc]) -> Doc:
-    docs: list[Doc] = []
-    full = iter(parsed)
-    for start, end, is_full in pieces:
-        doc = next(full) if is_full else _plain(nlp, text[start:end])
+def _join(nlp: Language, text: str, docs: list[Doc]) -> Doc:
+    for doc in docs:
         doc.tensor = numpy.zeros((0,), dtype="float32")
-        docs.append(doc)
     if not docs:
         return nlp.make_doc(text)
     joined = Doc.from_docs(docs, ensure_whitespace=False)
-    assert joined.text == text, "selective parse changed the text"
+    if joined.text != text:
+        raise AssertionError("selective parse changed the text")
     return joined
 
 
 def parse_selected(
-    texts: Iterable[str],
+    items: Iterable[tuple[str, Sequence[tuple[int, int]]]],
     nlp: Language,
     *,
-    select: Callable[[str], bool],
     context: int = 1,
+    light: Sequence[str] = LIGHT_COMPONENTS,
     batch_size: int = 64,
     n_process: int = 1,
 ) -> Iterator[Doc]:
-    """Like :func:`parse`, but run the full pipeline only over pieces ``select`` accepts.
+    """Like :func:`parse`, but fully parse only the sentences that need it.
 
-    Yields one ``Doc`` per text, in order, whose text is exactly the input text. Pieces come
-    from :func:`parse_plan`; all parsed pieces of all texts stream through one ``nlp.pipe``
-    call (one set of worker processes when ``n_process > 1``).
+    ``items`` are ``(text, needed ranges)``; see :func:`parse_plan`. The rest of each text
+    goes through the ``light`` components only. Yields one ``Doc`` per text, in order, whose
+    text is exactly the input text. All pieces stream through two ``nlp.pipe`` calls (one
+    set of worker processes each when ``n_process > 1``).
     """
-    pending: deque[tuple[int, str, list[tuple[int, int, bool]], list[Doc]]] = deque()
-
-    def chunks() -> Iterator[tuple[str, int]]:
-        for index, text in enumerate(texts):
-            pieces = parse_plan(text, select, context=context)
-            pending.append((index, text, pieces, []))
-            for start, end, full in pieces:
-                if full:
-                    yield text[start:end], index
-
-    def needed(entry: tuple[int, str, list[tuple[int, int, bool]], list[Doc]]) -> int:
-        return sum(1 for piece in entry[2] if piece[2])
-
-    for doc, index in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size,
-                               n_process=n_process):
-        while pending[0][0] < index:
-            _, text, pieces, parsed = pending.popleft()
-            yield _join(nlp, text, pieces, parsed)
-        pending[0][3].append(doc)
-        if len(pending[0][3]) == needed(pending[0]):
-            _, text, pieces, parsed = pending.popleft()
-            yield _join(nlp, text, pieces, parsed)
-    while pending:
-        _, text, pieces, parsed = pending.popleft()
-        yield _join(nlp, text, pieces, parsed)
+    plans = [(text, parse_plan(text, needed, context=context)) for text, needed in items]
+    skip = [name for name in nlp.pipe_names if name not in light]
+    full_docs = nlp.pipe((text[s:e] for text, plan in plans for s, e, f in plan if f),
+                         batch_size=batch_size, n_process=n_process)
+    light_docs = nlp.pipe((text[s:e] for text, plan in plans for s, e, f in plan if not f),
+                          batch_size=batch_size * 4, n_process=n_process, disable=skip)
+    for text, plan in plans:
+        docs = [next(full_docs) if f else _one_sentence(next(light_docs)) for _, _, f in plan]
+        yield _join(nlp, text, docs)
