@@ -176,13 +176,43 @@ def _interval(
     return low, high, ref
 
 
-def views(claim: Claim, rules: Rules) -> list[View]:
+class UnitCache:
+    """Memo of unit look-ups for one check run (pint parsing would dominate the stage)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.registry = rules.registry
+        self._dimensions: dict[str, tuple[str, str]] = {}
+        self._rates: dict[tuple[str, str], Normalized | None] = {}
+
+    def dimension(self, unit: str) -> tuple[str, str]:
+        if unit not in self._dimensions:
+            self._dimensions[unit] = dimension_key(self.registry, unit)
+        return self._dimensions[unit]
+
+    def rate(self, claim: Claim) -> Normalized | None:
+        """The per-year rate of a total over a duration (see ``units.rate_from_total``)."""
+        q, n = claim.quantity, claim.normalized
+        if q.per or not q.over:
+            return None
+        key = (n.unit, q.over)
+        if key not in self._rates:
+            probe = Normalized(low=1.0, high=1.0, unit=n.unit)
+            self._rates[key] = rate_from_total(q, probe, self.registry)
+        unit_rate = self._rates[key]
+        if unit_rate is None or unit_rate.low is None:
+            return None
+        factor = unit_rate.low
+        return Normalized(low=None if n.low is None else n.low * factor,
+                          high=None if n.high is None else n.high * factor, unit=unit_rate.unit)
+
+
+def views(claim: Claim, rules: Rules, cache: UnitCache | None = None) -> list[View]:
     """The claim in its own unit, plus as a per-year rate when it is a total over a duration."""
     out: list[View] = []
     own = _interval(claim.normalized, claim.quantity.bound, rules)
     if own is not None:
         out.append(View(claim, *own, unit=claim.normalized.unit, derived=False))
-    rate = rate_from_total(claim.quantity, claim.normalized, rules.registry)
+    rate = (cache or UnitCache(rules)).rate(claim)
     if rate is not None:
         derived = _interval(rate, claim.quantity.bound, rules)
         if derived is not None:
@@ -328,8 +358,8 @@ def conversion(view: View, rules: Rules) -> str | None:
     c, q = view.claim, view.claim.quantity
     if q.value is None or not math.isfinite(q.value):
         return None
-    if view.derived and q.over:
-        years = rules.registry.Quantity(q.over).to("year").magnitude
+    if view.derived and q.over and view.ref:
+        years = q.value / view.ref
         return (f"{format_amount(q.value, q.unit)} over {q.over} ÷ {format_number(years)} "
                 f"= {format_amount(view.ref, view.unit)}")
     if q.per and q.value:
@@ -363,8 +393,10 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
     disjoint = gap > tol
     far = ratio >= diverge_at
     facts = a.is_fact and b.is_fact
-    subject = ca.subject or "?"
-    what = f"{subject} {_label(metric_key(rules, ca.metric))}"
+    if not (disjoint or far) and (a.head.signature == b.head.signature
+                                  or _adjacent_pair(ca, cb)):
+        return None
+    what = f"{ca.subject or '?'} {_label(metric_key(rules, ca.metric))}"
     both = f"{describe(a)} vs {describe(b)}"
     claims = [*a.claims, *b.claims]
     if (disjoint or far) and not _same_date(ca.as_of, cb.as_of):
@@ -391,20 +423,18 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
             f"{what}: {both} are compatible as bounds but {format_number(ratio)}× apart, "
             f"at or above the divergence ratio of {format_number(diverge_at)}.",
             arithmetic=_arithmetic((a, b), rules))
-    if a.head.signature != b.head.signature and not _adjacent_pair(ca, cb):
-        arithmetic = _arithmetic((a, b), rules)
-        return make_finding(
-            check, "reconciled", "info", claims,
-            f"{what}: {both} look different but agree after normalization to "
-            f"{a.head.unit}.", arithmetic=arithmetic)
-    return None
+    return make_finding(
+        check, "reconciled", "info", claims,
+        f"{what}: {both} look different but agree after normalization to {a.head.unit}.",
+        arithmetic=_arithmetic((a, b), rules))
 
 
 def compare_claims(a: Claim, b: Claim, rules: Rules, *, check: str = "interval_consistency.v1"
                    ) -> Finding | None:
     """Compare two claims of the same scope as the interval check would (for tests, tools)."""
-    for va in views(a, rules):
-        for vb in views(b, rules):
+    cache = UnitCache(rules)
+    for va in views(a, rules, cache):
+        for vb in views(b, rules, cache):
             if va.unit == vb.unit and (va.derived, vb.derived) != (True, True):
                 return compare_groups(Group((va,)), Group((vb,)), rules, check=check)
     return None
@@ -473,12 +503,13 @@ def _comparable(claim: Claim) -> bool:
 
 def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...], list[View]]:
     """Views of exactly the same scope: (subject, metric key, qualifier, unit)."""
+    cache = UnitCache(rules)
     grouped: dict[tuple[str, ...], list[View]] = defaultdict(list)
     for claim in claims:
         if not _comparable(claim):
             continue
         assert claim.subject is not None
-        for view in views(claim, rules):
+        for view in views(claim, rules, cache):
             key = (claim.subject, metric_key(rules, claim.metric), qualifier(claim),
                    view.unit)
             grouped[key].append(view)
@@ -527,13 +558,14 @@ def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     the scopes are swept in interval order.
     """
     name = "scope.v1"
+    cache = UnitCache(rules)
     families: dict[tuple[str, ...], list[View]] = defaultdict(list)
     for claim in claims:
         if not _comparable(claim) or claim.modality not in FACT_MODALITIES:
             continue
         assert claim.subject is not None
-        for view in views(claim, rules):
-            dimension, currency = dimension_key(rules.registry, view.unit)
+        for view in views(claim, rules, cache):
+            dimension, currency = cache.dimension(view.unit)
             key = (subject_family(rules, claim.subject), metric_family(rules, claim.metric),
                    dimension, currency)
             families[key].append(view)
@@ -633,6 +665,7 @@ def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     name = "arithmetic.v1"
     tol = threshold(rules, "arithmetic_tolerance")
     cues = rules.checks.derivation_cues
+    cache = UnitCache(rules)
     by_doc: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_doc[claim.doc_id].append(claim)
@@ -646,16 +679,16 @@ def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
                     break
                 window.append(b)
             for b in window:
-                finding = _period_restatement(a, b, rules, name, tol, cues)
+                finding = _period_restatement(a, b, rules, cache, name, tol, cues)
                 if finding is not None:
                     findings.setdefault(finding.id, finding)
-            for finding in _products(a, window, rules, name, tol):
+            for finding in _products(a, window, cache, name, tol):
                 findings.setdefault(finding.id, finding)
     return list(findings.values())
 
 
-def _period_restatement(a: Claim, b: Claim, rules: Rules, name: str, tol: float,
-                        cues: Sequence[str]) -> Finding | None:
+def _period_restatement(a: Claim, b: Claim, rules: Rules, cache: UnitCache, name: str,
+                        tol: float, cues: Sequence[str]) -> Finding | None:
     qa, qb = a.quantity, b.quantity
     if (qa.per, qa.over) == (qb.per, qb.over) or a.normalized.unit != b.normalized.unit:
         return None
@@ -664,7 +697,7 @@ def _period_restatement(a: Claim, b: Claim, rules: Rules, name: str, tol: float,
     xa, xb = _point(a), _point(b)
     if xa is None or xb is None:
         return None
-    va, vb = views(a, rules)[0], views(b, rules)[0]
+    va, vb = views(a, rules, cache)[0], views(b, rules, cache)[0]
     steps = "; ".join(s for s in (conversion(va, rules), conversion(vb, rules)) if s)
     if _close(xa, xb, tol):
         return make_finding(
@@ -681,14 +714,14 @@ def _period_restatement(a: Claim, b: Claim, rules: Rules, name: str, tol: float,
     return None
 
 
-def _products(a: Claim, window: Sequence[Claim], rules: Rules, name: str, tol: float
+def _products(a: Claim, window: Sequence[Claim], cache: UnitCache, name: str, tol: float
               ) -> list[Finding]:
     """``a`` and two neighbours where count × amount = total (100 × $150,000 = $15M)."""
     group = [a, *window]
     found: list[Finding] = []
     for count in group:
         n = _point(count)
-        dimension, _ = dimension_key(rules.registry, count.normalized.unit)
+        dimension, _ = cache.dimension(count.normalized.unit)
         if n is None or dimension != "count" or n <= 1:
             continue
         for unit_price in group:
@@ -699,7 +732,7 @@ def _products(a: Claim, window: Sequence[Claim], rules: Rules, name: str, tol: f
                 y = _point(total)
                 if y is None or total is count or total is unit_price:
                     continue
-                if not _priced(unit_price, total, count, rules):
+                if not _priced(unit_price, total, cache):
                     continue
                 if a not in (count, unit_price, total) or not _close(n * x, y, tol):
                     continue
@@ -714,11 +747,10 @@ def _products(a: Claim, window: Sequence[Claim], rules: Rules, name: str, tol: f
     return found
 
 
-def _priced(unit_price: Claim, total: Claim, count: Claim, rules: Rules) -> bool:
+def _priced(unit_price: Claim, total: Claim, cache: UnitCache) -> bool:
     """Amount per counted thing times the count gives the total's unit (same currency)."""
-    registry = rules.registry
-    price_dim, price_cur = dimension_key(registry, unit_price.normalized.unit)
-    total_dim, total_cur = dimension_key(registry, total.normalized.unit)
+    price_dim, price_cur = cache.dimension(unit_price.normalized.unit)
+    total_dim, total_cur = cache.dimension(total.normalized.unit)
     if not total_cur or price_cur != total_cur:
         return False
     return price_dim in (total_dim, f"{total_dim} / count") or \

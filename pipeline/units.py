@@ -58,8 +58,15 @@ def dimension_of(registry: pint.UnitRegistry, expr: str) -> str:
 
 
 def unit_expression(quantity: Quantity) -> str:
-    """The full unit of a quantity as a pint expression, e.g. ``"USD / month"``."""
-    return f"{quantity.unit} / ({quantity.per})" if quantity.per else quantity.unit
+    """The full unit of a quantity as a pint expression, e.g. ``"USD / month"``.
+
+    ``per`` reads as a chain of "per": ``"user / month"`` is per user per month, so $20 per
+    user per month is ``"USD / user / month"`` (not USD·month/user).
+    """
+    if not quantity.per:
+        return quantity.unit
+    parts = [p.strip() for p in re.split(r"[/*]", quantity.per) if p.strip()]
+    return " / ".join([quantity.unit, *(f"({p})" for p in parts)])
 
 
 def canonical_unit(registry: pint.UnitRegistry, expr: str) -> str:
