@@ -156,6 +156,7 @@ class _Entities:
         self.mentions: list[_Mention] = []
         self.by_token: dict[int, _Mention] = {}
         stop = {w.lower() for w in rules.entities.not_entities}
+        self.stop = stop
         for ent in doc.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
@@ -188,7 +189,8 @@ class _Entities:
             token.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "pobj", "poss", "attr")
 
     def name_at(self, token: Token) -> str | None:
-        """The entity a token names: directly, by apposition, or by resolving an anaphor."""
+        """The entity a token names: directly, by apposition, or by resolving an anaphor;
+        else a capitalised name the NER missed ("CoreWeave rents ...")."""
         mention = self.by_token.get(token.i)
         if mention is not None:
             return mention.name
@@ -197,7 +199,18 @@ class _Entities:
                 return self.by_token[child.i].name
         if self.is_anaphor(token):
             return self.resolve(token)
-        return None
+        return self.proper_name(token)
+
+    def proper_name(self, token: Token) -> str | None:
+        """A capitalised argument the statistical NER did not tag, as a fallback name."""
+        if not token.text[:1].isupper() or token.is_stop or not token.is_alpha or \
+                token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "dative"):
+            return None
+        if token.lower_ in self.anaphora or token.lower_ in self.definite or \
+                token.text.lower() in self.stop:
+            return None
+        words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()]
+        return " ".join(t.text for t in [*words, token])
 
     def resolve(self, token: Token) -> str | None:
         if token.i not in self._resolved:
@@ -267,7 +280,12 @@ def _slot_tokens(word: Token, slot: str) -> list[Token]:
         return [g for t in _slot_tokens(word, slot[len("owner:"):]) for g in t.children
                 if g.dep_ == "poss"]
     if slot == "nsubj":
+        if any(c.dep_ == "nsubjpass" for c in word.children):  # "was bought by X"
+            return [g for c in word.children if c.dep_ == "agent" for g in c.children
+                    if g.dep_ == "pobj"]
         return _subjects(word)
+    if slot == "dobj" and not any(c.dep_ == "dobj" for c in word.children):
+        return [c for c in word.children if c.dep_ == "nsubjpass"]  # "Cursor was bought"
     if slot.startswith("prep:"):
         prep = slot[len("prep:"):]
         return [g for c in word.children if c.dep_ in ("prep", "dative") and c.lower_ == prep
@@ -327,6 +345,7 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
             seen.add(key)
             penalty = 2 if modifier and head.head.i not in governing else 0
+            penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
             name = mention.name
             if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
                 name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
@@ -335,6 +354,12 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
             name = entities.resolve(token)
             if name:
                 found.append((token, name, 0))
+    for token in sent:  # names the NER missed, behind the tagged ones
+        if token.i in figure or token.i in entities.by_token:
+            continue
+        name = entities.proper_name(token)
+        if name and not (token.dep_ == "compound"):
+            found.append((token, name, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
 
 
@@ -396,8 +421,6 @@ def _metric(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
             return name
     strong = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues))
     weak = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues))
-    if strong and weak and weak[0][0] + 3 < strong[0][0]:
-        return weak[1]
     if strong:
         return strong[1]
     return weak[1] if weak else "unknown"
@@ -640,7 +663,7 @@ def build_claims(
         elif role == "target":
             subject = parties.get("target")
         if subject is None:
-            exclude = {n for n in (parties.get("payer"),) if n and role != "payer"}
+            exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
             subject = _nearest(root, candidates, exclude, prefer, entities)
         if subject is None and previous and previous[0] >= sent.start - 1:

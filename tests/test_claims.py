@@ -1,0 +1,175 @@
+"""Claim frames: subject, metric, time scope, modality, hedges, parties (issue 5).
+
+Cases live in ``tests/data/claims_cases.yaml``; each builds its quantity from the case, so the
+claims stage is tested alone. The real English model is used (``nlp`` fixture) with the same
+components switched off as in a pipeline run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipeline.claims import build_claims
+from pipeline.models import Claim, Document, Quantity, RepairedText, Span
+from pipeline.units import ensure_unit
+
+pytestmark = pytest.mark.model
+
+DATA = Path(__file__).resolve().parent / "data"
+ROOT = Path(__file__).resolve().parent.parent
+CASES: dict[str, Any] = yaml.safe_load((DATA / "claims_cases.yaml").read_text(encoding="utf-8"))
+
+
+def _params(section: str) -> list[Any]:
+    params = []
+    for case in CASES[section]:
+        marks = ([pytest.mark.xfail(reason=case["xfail"], strict=True)]
+                 if case.get("xfail") else [])
+        ident = case.get("id") or f"{case['doc']}-{case['figure']}"
+        params.append(pytest.param(case, id=ident, marks=marks))
+    return params
+
+
+def _pipeline_nlp(nlp: Any) -> Any:
+    """The session model with the components a pipeline run switches off, switched off."""
+    from pipeline.api import UNUSED_COMPONENTS
+
+    return nlp.select_pipes(disable=[n for n in UNUSED_COMPONENTS if n in nlp.pipe_names])
+
+
+def _quantity(text: str, figure: str, unit: str, per: str | None, registry: Any) -> Quantity:
+    unit = unit if unit in ("percent",) else ensure_unit(registry, unit)
+    start = text.index(figure)
+    currency = unit if dimension_is_currency(registry, unit) else None
+    return Quantity(span=Span(doc_id="d", start=start, end=start + len(figure), text=figure),
+                    value=1.0, low=1.0, high=1.0, unit=unit, currency=currency, per=per)
+
+
+def frame(text: str, figure: str, *, nlp: Any, rules: Any, unit: str = "USD",
+          per: str | None = None, published: str | None = None,
+          also: tuple[dict[str, Any], ...] = ()) -> Claim:
+    """Build the claim for ``figure`` (first occurrence) in ``text``.
+
+    ``also`` lists other figures of the text (``figure``, ``unit``, ``per``) framed alongside.
+    """
+    registry = rules.registry
+    quantity = _quantity(text, figure, unit, per, registry)
+    others = [_quantity(text, o["figure"], o.get("unit", "USD"), o.get("per"), registry)
+              for o in also]
+    document = Document(id="d", path="d.txt", text=text, sha256="0" * 64, published=published)
+    with _pipeline_nlp(nlp):
+        doc = nlp(text)
+    claims = build_claims(document, RepairedText(doc_id="d", text=text), doc,
+                          [quantity, *others], rules=rules, registry=registry)
+    assert len(claims) == 1 + len(others)
+    return next(c for c in claims if c.span.start == quantity.span.start)
+
+
+def dimension_is_currency(registry: Any, unit: str) -> bool:
+    from pipeline.units import dimension_of
+
+    return dimension_of(registry, unit) == "currency"
+
+
+@pytest.mark.parametrize("case", _params("cases"))
+def test_claim_frame(case: dict[str, Any], nlp: Any, rules: Any) -> None:
+    claim = frame(case["text"], case["figure"], nlp=nlp, rules=rules,
+                  unit=case.get("unit", "USD"), per=case.get("per"),
+                  published=case.get("published"), also=tuple(case.get("also", ())))
+    expect = dict(case["expect"])
+    hedges = expect.pop("hedges", [])
+    got = {key: getattr(claim, key) for key in expect}
+    assert got == expect, f"{claim.sentence}\n got {got}"
+    for hedge in hedges:
+        assert hedge.lower() in {h.lower() for h in claim.hedges}, claim.hedges
+
+
+def test_enough_cases() -> None:
+    assert len(CASES["cases"]) >= 60
+
+
+def test_claim_span_points_into_original_text(nlp: Any, rules: Any) -> None:
+    """A figure inside a repaired run maps back to the original (garbled) text."""
+    original = "Cursor was bought for 60billion in cash."
+    fixed = "Cursor was bought for $60 billion in cash."
+    start = fixed.index("$60 billion")
+    quantity = Quantity(span=Span(doc_id="d", start=start, end=start + 11, text="$60 billion"),
+                        value=6e10, low=6e10, high=6e10, unit="USD", currency="USD")
+    repaired = RepairedText(doc_id="d", text=fixed, edits=((start, start + 11, start, start + 9),))
+    document = Document(id="d", path="d.txt", text=original, sha256="1" * 64)
+    with _pipeline_nlp(nlp):
+        doc = nlp(fixed)
+    [claim] = build_claims(document, repaired, doc, [quantity], rules=rules,
+                           registry=rules.registry)
+    assert claim.span.text == "60billion"
+    assert claim.repaired
+    assert (claim.subject, claim.metric) == ("Cursor", "deal_value")
+
+
+def test_new_entity_and_metric_come_from_rules_files(tmp_path: Path, rules: Any) -> None:
+    """Adding an entity and a metric to a copy of rules/ is enough for claims to use them."""
+    from pipeline.parse import load_nlp
+    from pipeline.rules import load_rules
+
+    text = "ZD collected a $3 million royalty on the patent in 2025."
+    figure = "$3 million"
+
+    copy = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", copy)
+    entities = yaml.safe_load((copy / "entities.yaml").read_text(encoding="utf-8"))
+    entities["entities"].append({"name": "Zorblax Dynamics", "label": "ORG",
+                                 "aliases": ["Zorblax Dynamics", "ZD"]})
+    (copy / "entities.yaml").write_text(yaml.safe_dump(entities), encoding="utf-8")
+    metrics = yaml.safe_load((copy / "metrics.yaml").read_text(encoding="utf-8"))
+    metrics["metrics"]["royalty_income"] = {"cues": ["royalty", "royalties"],
+                                            "dimension": "currency"}
+    (copy / "metrics.yaml").write_text(yaml.safe_dump(metrics), encoding="utf-8")
+
+    before = frame(text, figure, nlp=load_nlp(rules), rules=rules)
+    extended = load_rules(copy)
+    after = frame(text, figure, nlp=load_nlp(extended), rules=extended)
+    assert before.metric == "unknown" and before.subject != "Zorblax Dynamics"
+    assert (after.subject, after.metric) == ("Zorblax Dynamics", "royalty_income")
+
+
+@pytest.mark.parametrize("case", _params("corpus"))
+def test_seed_corpus_claims(case: dict[str, Any], corpus_claims: list[Claim]) -> None:
+    found = [c for c in corpus_claims
+             if c.doc_id in _doc_ids(case["doc"]) and case["figure"] in c.span.text]
+    assert found, f"no claim with figure {case['figure']!r} in document {case['doc']}"
+    claim = found[0]
+    assert (claim.subject, claim.metric) == (case["subject"], case["metric"]), claim.sentence
+    if "modality" in case:
+        assert claim.modality == case["modality"], claim.sentence
+
+
+_DOC_IDS: dict[str, set[str]] = {}
+
+
+def _doc_ids(prefix: str) -> set[str]:
+    return _DOC_IDS.get(prefix, set())
+
+
+@pytest.fixture(scope="module")
+def corpus_claims(nlp: Any, rules: Any) -> list[Claim]:
+    """Every claim of the seed corpus, through ingest, repair, parse, quantities and claims."""
+    from pipeline import ingest, quantities, repair
+
+    claims: list[Claim] = []
+    for path in sorted((ROOT / "corpus").iterdir()):
+        document = ingest.ingest(path.name, path.read_bytes(),
+                                 boilerplate=rules.ingest.boilerplate)
+        _DOC_IDS.setdefault(path.name[:3], set()).add(document.id)
+        fixed = repair.repair(document)
+        with _pipeline_nlp(nlp):
+            doc = nlp(fixed.text)
+        found = quantities.extract_quantities(fixed.text, doc_id=document.id,
+                                              registry=rules.registry)
+        claims += build_claims(document, fixed, doc, found, rules=rules,
+                               registry=rules.registry)
+    return claims
