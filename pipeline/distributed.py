@@ -2,7 +2,8 @@
 
 ``claims extract --scheduler ADDRESS`` connects a :class:`dask.distributed.Client` to the
 cluster, maps the per-document stages over batches of documents and runs the checks as a
-group-by over (subject, metric) blocks. The same stage functions run as locally; nothing
+group-by over (subject, metric) blocks, joined into independent groups (see
+:func:`independent_groups`). The same stage functions run as locally; nothing
 here is home-made distribution.
 
 Workers get the rules as file contents (they need not share a file system with the client)
@@ -114,20 +115,59 @@ def load_rules_cached(folder: Path) -> Rules:
     return load_rules(folder)
 
 
+def independent_groups(claims: Sequence[Claim], rules: Rules) -> list[list[Claim]]:
+    """Split claims into groups no check ever relates across.
+
+    Checks compare claims of one (subject, metric) block — widened to the rules' subject and
+    metric families (Colossus 1 within Colossus, operating within net loss) — or claims of
+    one document (either/or terms, arithmetic). Claims are joined when they share a block or
+    a document; the connected groups are independent. Groups come sorted by their first
+    claim's position in ``claims``.
+    """
+    from pipeline.checks import metric_family, subject_family
+
+    parent = list(range(len(claims)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, ...], int] = {}
+    subjects: dict[str, str] = {}
+    metrics: dict[str, str] = {}
+    for i, claim in enumerate(claims):
+        keys: list[tuple[str, ...]] = [("doc", claim.doc_id)]
+        if claim.subject is not None:
+            if claim.subject not in subjects:
+                subjects[claim.subject] = subject_family(rules, claim.subject)
+            if claim.metric not in metrics:
+                metrics[claim.metric] = metric_family(rules, claim.metric)
+            keys.append(("block", subjects[claim.subject], metrics[claim.metric]))
+        for key in keys:
+            if key in first:
+                parent[find(i)] = find(first[key])
+            else:
+                first[key] = i
+    groups: dict[int, list[Claim]] = defaultdict(list)
+    for i, claim in enumerate(claims):
+        groups[find(i)].append(claim)
+    return list(groups.values())  # in order of each group's first claim
+
+
 def run_checks(
     client: Client, claims: Sequence[Claim], *, rules: Rules, tasks: int = CHECK_TASKS
 ) -> list[Finding]:
-    """The checks as a group-by over (subject, metric) blocks, merged and sorted.
+    """The checks as a group-by over independent blocks of claims, merged and sorted.
 
-    Every check compares claims within one block only, so running them per group of blocks
-    and merging gives the findings of one run over all claims.
+    See :func:`independent_groups`; groups are dealt to at most ``tasks`` tasks (largest
+    first, each to the lightest task) and the findings merged as one run over all claims.
     """
-    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
-    for claim in claims:
-        groups[(claim.subject or "", claim.metric)].append(claim)
+    groups = independent_groups(claims, rules)
     buckets: list[list[Claim]] = [[] for _ in range(max(1, min(tasks, len(groups))))]
-    for i, key in enumerate(sorted(groups)):
-        buckets[i % len(buckets)].extend(groups[key])
+    for group in sorted(groups, key=len, reverse=True):
+        min(buckets, key=len).extend(group)
     files = rules_files(rules)
     futures = client.map(_check_group, [b for b in buckets if b],
                          fingerprint=rules.fingerprint(), files=files, pure=False)
