@@ -101,39 +101,63 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
-def figure_offset(claim: Claim, document: Document | None) -> int | None:
-    """Where the claim's figure starts inside ``claim.sentence``, or None when unknown.
+Highlight = tuple[int, int]
+
+
+def _squeezed_find(sentence: str, surface: str) -> Highlight | None:
+    """Find ``surface`` in ``sentence`` comparing letters and digits only (a repaired run reads
+    ``$5 million a year`` where the article had ``5millionayear``)."""
+    def squeeze(text: str) -> tuple[str, list[int]]:
+        keep = [i for i, ch in enumerate(text) if ch.isalnum()]
+        return "".join(text[i] for i in keep).casefold(), keep
+
+    needle = squeeze(surface)[0]
+    hay, where = squeeze(sentence)
+    at = hay.find(needle) if needle else -1
+    if at < 0:
+        return None
+    start, end = where[at], where[at + len(needle) - 1] + 1
+    while start > 0 and sentence[start - 1] in "$€£¥":
+        start -= 1
+    return start, end
+
+
+def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
+    """Where the claim's figure is inside ``claim.sentence`` as ``(start, end)``, or None.
 
     Uses the claim's offsets in the document (so the right one of two equal figures in a
-    sentence is marked); falls back to the first occurrence of the figure in the sentence.
+    sentence is marked); falls back to the first occurrence of the figure in the sentence,
+    then to a match that ignores spaces (repaired text).
     """
     sentence, surface = claim.sentence, claim.span.text
-    if not surface:
+    if not surface.strip():
         return None
     if document is not None and document.text:
         start, end = claim.span.start, claim.span.end
         at = document.text.find(sentence, max(0, end - len(sentence)))
         while 0 <= at <= start:
             if end <= at + len(sentence) and sentence[start - at:end - at] == surface:
-                return start - at
+                return start - at, end - at
             at = document.text.find(sentence, at + 1)
     at = sentence.find(surface)
-    return at if at >= 0 else None
+    if at >= 0:
+        return at, at + len(surface)
+    return _squeezed_find(sentence, surface)
 
 
-def figure_offsets(claims: Sequence[Claim], documents: Mapping[str, Document]) -> dict[str, int]:
-    """:func:`figure_offset` of every claim whose figure was found in its sentence."""
-    found = {c.id: figure_offset(c, documents.get(c.doc_id)) for c in claims}
+def figure_spans(claims: Sequence[Claim],
+                 documents: Mapping[str, Document]) -> dict[str, Highlight]:
+    """:func:`figure_span` of every claim whose figure was found in its sentence."""
+    found = {c.id: figure_span(c, documents.get(c.doc_id)) for c in claims}
     return {k: v for k, v in found.items() if v is not None}
 
 
-def _split_sentence(sentence: str, surface: str, at: int | None) -> list[tuple[str, bool]]:
-    """The sentence as (text, is_figure) pieces, the figure starting at ``at``."""
-    if surface and at is not None:
-        if sentence[at:at + len(surface)] == surface:
-            pieces = [(sentence[:at], False), (surface, True), (sentence[at + len(surface):],
-                                                                 False)]
-            return [p for p in pieces if p[0]]
+def _split_sentence(sentence: str, at: Highlight | None) -> list[tuple[str, bool]]:
+    """The sentence as (text, is_figure) pieces, the figure at ``at``."""
+    if at is not None and 0 <= at[0] < at[1] <= len(sentence):
+        pieces = [(sentence[:at[0]], False), (sentence[at[0]:at[1]], True),
+                  (sentence[at[1]:], False)]
+        return [p for p in pieces if p[0]]
     return [(sentence, False)] if sentence else []
 
 
@@ -146,6 +170,7 @@ class ClaimView:
 
     id: str
     doc: str
+    number: int
     title: str | None
     url: str | None
     subject: str | None
@@ -216,16 +241,23 @@ class ReportData:
     reasons: dict[str, str] = field(default_factory=lambda: dict(KIND_REASON))
 
 
+def document_numbers(documents: Mapping[str, Document]) -> dict[str, int]:
+    """Document id -> its 1-based number in the report's source list (sorted by path)."""
+    ordered = sorted(documents.values(), key=lambda d: (d.path, d.id))
+    return {d.id: i for i, d in enumerate(ordered, start=1)}
+
+
 def claim_view(claim: Claim, documents: Mapping[str, Document],
-               figure_at: Mapping[str, int]) -> ClaimView:
+               figure_at: Mapping[str, Highlight], numbers: Mapping[str, int]) -> ClaimView:
     doc = documents.get(claim.doc_id)
     q, n = claim.quantity, claim.normalized
     written_unit = q.unit + (f"/{q.per}" if q.per else "")
     return ClaimView(
-        id=claim.id, doc=doc.path if doc else claim.doc_id, title=doc.title if doc else None,
+        id=claim.id, doc=doc.path if doc else claim.doc_id, number=numbers.get(claim.doc_id, 0),
+        title=doc.title if doc else None,
         url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
         surface=claim.span.text, sentence=claim.sentence,
-        pieces=_split_sentence(claim.sentence, claim.span.text, figure_at.get(claim.id)),
+        pieces=_split_sentence(claim.sentence, figure_at.get(claim.id)),
         written=human_interval(q.low, q.high, written_unit), normalized=human_interval(
             n.low, n.high, n.unit), unit=n.unit, low=n.low, high=n.high,
         modality=claim.modality, as_of=claim.as_of, repaired=claim.repaired, hedges=claim.hedges,
@@ -294,13 +326,16 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
         y = top + i * row_h + row_h / 2
         x1 = x(c.low) if c.low is not None else float(left)
         x2 = x(c.high) if c.high is not None else float(right)
-        label = c.title or c.doc
+        surface = re.sub(r"\s+", " ", c.surface)
+        label = f"[{c.number}] {surface}" if c.number else surface
+        value_x, anchor = (x2 + 9, "start") if x2 < right - 70 else (x1 - 9, "end")
         rows.append({
+            "value": c.normalized, "value_x": round(value_x, 1), "anchor": anchor,
             "y": y, "x1": x1, "x2": x2, "point": c.low is not None and c.low == c.high,
             "open_low": c.low is None, "open_high": c.high is None,
             "kind": highlighted.get(c.id, "other"),
-            "label": label if len(label) <= 28 else label[:27] + "…",
-            "tip": f"{c.doc}: {c.surface} → {c.normalized}",
+            "label": label if len(label) <= 30 else label[:29] + "…",
+            "tip": f"[{c.number}] {c.doc}: {surface} → {c.normalized}",
         })
     ticks = [(x(t), human(t, chosen_unit)) for t in _ticks(lo, hi, log, chosen_unit)]
     height = top + len(rows) * row_h + 26
@@ -310,16 +345,17 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
 
 def build_report(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> ReportData:
     """Group findings by (subject, metric), most severe group first, with charts and index.
 
-    ``figure_at`` maps claim ids to the figure's offset in its sentence (computed from the
-    documents' text when not given).
+    ``figure_at`` maps claim ids to the figure's ``(start, end)`` in its sentence (computed
+    from the documents' text when not given).
     """
     if figure_at is None:
-        figure_at = figure_offsets(claims, documents)
-    views = {c.id: claim_view(c, documents, figure_at) for c in claims}
+        figure_at = figure_spans(claims, documents)
+    numbers = document_numbers(documents)
+    views = {c.id: claim_view(c, documents, figure_at, numbers) for c in claims}
     by_block: dict[tuple[str, str], list[ClaimView]] = defaultdict(list)
     for c in claims:
         by_block[(c.subject or "", c.metric)].append(views[c.id])
@@ -366,7 +402,7 @@ def build_report(
     severities = Counter(f.severity for f in findings)
     statuses = Counter(f.status for f in findings)
     return ReportData(
-        documents=sorted(documents.values(), key=lambda d: d.path), n_claims=len(claims),
+        documents=sorted(documents.values(), key=lambda d: (d.path, d.id)), n_claims=len(claims),
         groups=groups,
         kinds=[(k, kinds[k]) for k in sorted(kinds, key=lambda k: (
             KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))],
@@ -422,7 +458,7 @@ def _environment(*, html: bool) -> jinja2.Environment:
 
 def render_markdown(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> str:
     """``contradictions.md``: the report for a terminal or a code host."""
     data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
@@ -434,7 +470,7 @@ def render_markdown(
 
 def render_html(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> str:
     """``report.html``: one self-contained page (inline CSS and JS, no network)."""
     data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
@@ -449,10 +485,10 @@ def render_html(
 
 
 def claim_record(claim: Claim, documents: Mapping[str, Document],
-                 figure_at: Mapping[str, int] | None = None) -> dict[str, Any]:
+                 figure_at: Mapping[str, Highlight] | None = None) -> dict[str, Any]:
     """The JSON shape of a claim embedded in a finding."""
     doc = documents.get(claim.doc_id)
-    offset = figure_at.get(claim.id) if figure_at is not None else figure_offset(claim, doc)
+    at = figure_at.get(claim.id) if figure_at is not None else figure_span(claim, doc)
     return {
         "id": claim.id,
         "doc": doc.path if doc else claim.doc_id,
@@ -461,7 +497,7 @@ def claim_record(claim: Claim, documents: Mapping[str, Document],
         "source": doc.source if doc else None,
         "sentence": claim.sentence,
         "surface": claim.span.text,
-        "sentence_offset": offset,
+        "highlight": list(at) if at else None,
         "start": claim.span.start,
         "end": claim.span.end,
         "value": _fmt(claim.quantity.value),
@@ -491,7 +527,7 @@ def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Documen
 
 def render_json(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> str:
     """``contradictions.json``: findings (with review status) embedding their claims."""
     by_id = {c.id: c for c in claims}
@@ -560,15 +596,15 @@ def render_claimreview(
 
 def render_all(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, int] | None = None,
+    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> dict[str, str]:
     """Every report file (name -> text); ``findings`` already carry their review status.
 
-    ``figure_at`` (claim id -> offset of the figure in its sentence) is computed from the
-    documents' text when not given; a re-render from ``out/`` passes the saved offsets.
+    ``figure_at`` (claim id -> ``(start, end)`` of the figure in its sentence) is computed
+    from the documents' text when not given; a re-render from ``out/`` passes the saved ones.
     """
     if figure_at is None:
-        figure_at = figure_offsets(claims, documents)
+        figure_at = figure_spans(claims, documents)
     return {
         "contradictions.json": render_json(findings, claims, documents, skipped,
                                            figure_at=figure_at),

@@ -114,7 +114,8 @@ def load_reviews(out: Path) -> ReviewBook:
     return parse_reviews(text, source=str(path))
 
 
-Loaded = tuple[list[Finding], list[Claim], dict[str, Document], list[Skip], dict[str, int]]
+Loaded = tuple[list[Finding], list[Claim], dict[str, Document], list[Skip],
+               dict[str, tuple[int, int]]]
 
 
 def load_report(out: Path) -> Loaded:
@@ -140,8 +141,9 @@ def load_report(out: Path) -> Loaded:
                                        text="", sha256="")
                      for d in payload.get("documents", [])}
         skipped = [Skip.model_validate(s) for s in payload.get("skipped", [])]
-        figure_at = {c["id"]: c["sentence_offset"] for f in payload["findings"]
-                     for c in f.get("claims", []) if c.get("sentence_offset") is not None}
+        figure_at = {c["id"]: (int(c["highlight"][0]), int(c["highlight"][1]))
+                     for f in payload["findings"] for c in f.get("claims", [])
+                     if c.get("highlight")}
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"cannot read the report in {out}: {str(exc).splitlines()[0]}",
                          hint="re-run `claims extract` to rewrite it") from None

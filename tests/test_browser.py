@@ -120,8 +120,10 @@ def test_pipeline_report_with_hostile_article(browser, tmp_path):
     try:
         assert page.page.locator(".finding").count() == len(result.findings)
         assert page.visible() == len(result.findings)
-        hostile_sentences = page.page.locator("blockquote", has_text="window.__pwned=1")
-        assert hostile_sentences.count() >= 1
+        # the hostile sentences reached the page (claims index, findings) as text
+        assert page.page.evaluate(
+            "document.body.textContent.includes('<script>window.__pwned=1</script>')")
+        assert page.page.evaluate("document.body.textContent.includes('onerror=')")
         assert page.page.locator("mark.ent").count() >= 2
         first_kind = result.findings[0].kind
         same_kind = sum(f.kind == first_kind for f in result.findings)
