@@ -71,6 +71,7 @@ UNKNOWN_PER_CHAR = 3.0
 CASE_PENALTY = 8.0        # a lower->upper change inside a piece the document never wrote so
 COMMON_COST = 7.0         # words cheaper than this are function words (the, of, for, ...)
 SINGLE_LETTER_PENALTY = 8.0  # a lone lowercase letter other than "a" is rarely a word
+MAX_TOKEN = 2000          # longer whitespace-free strings are data, not prose: left alone
 LONG_RUN = 12             # letters glued without any other signal need at least this many
 
 
@@ -178,6 +179,8 @@ def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
         if "'" in key:
             return math.inf
         cost = UNKNOWN_COST + UNKNOWN_PER_CHAR * len(key)
+    if piece == key:
+        return cost  # all lowercase: no case checks
     odd_case = _has_inner_upper(piece) and not _BRAND.match(piece) or _CAPS_THEN_LOWER.search(piece)
     if odd_case and piece not in vocab.cased:
         cost += CASE_PENALTY
@@ -211,7 +214,7 @@ def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> 
     if len(pieces) < 2 or len(known) < len(pieces):
         return False
     if glued_to_number:
-        return True
+        return len(key) >= 6  # not brand names like 23andMe
     if len(key) < LONG_RUN or len(pieces) < 3 or word[:1].isupper() and word[1:].islower():
         return False
     common = [p for p in pieces
@@ -223,22 +226,24 @@ def _glued(token: str, vocab: Vocabulary) -> bool:
     norm = token.translate(_LOOKALIKE)
     atoms = _atoms(norm)
     numbers = [i for i, a in enumerate(atoms) if a.kind == "num"]
-    for i in range(numbers[0] + 1, numbers[-1]) if len(numbers) > 1 else ():
-        atom, before = atoms[i], atoms[i - 1]
-        if atom.kind != "word" or len(atom.text) < 2 or \
-                before.kind == "num" and atom.text.lower() in ("st", "nd", "rd", "th", "s"):
+    for a, b in zip(numbers, numbers[1:], strict=False):
+        # words between two numbers, lowercase glued to the second: 45to75,
+        # 68.7billion,or95, generates∗∗240 (not Q3FY25, $1.5bn-$2bn or 10am-5pm)
+        k = b - 1
+        while k > a and atoms[k].kind in ("bold", "quote"):
+            k -= 1
+        if atoms[k].kind != "word" or not atoms[k].text[-1].islower():
             continue
-        if vocab.known(atom.text.lower()) or \
-                _is_garbled_word(atom.text, vocab, glued_to_number=True):
-            return True  # words between two numbers of one token: 68.7billion,or95
+        if any(w.kind == "word" and len(w.text) >= 2 and not w.text.isupper() and (
+                vocab.known(w.text.lower()) or
+                _is_garbled_word(w.text, vocab, glued_to_number=True))
+               for w in atoms[a + 1:b]):
+            return True
     for i, atom in enumerate(atoms):
         if atom.kind != "word":
             continue
         before = atoms[i - 1].kind if i else None
         after = atoms[i + 1].kind if i + 1 < len(atoms) else None
-        if before == "num" and after == "num" and len(atom.text) >= 2 \
-                and vocab.known(atom.text.lower()):
-            return True
         if _is_garbled_word(atom.text, vocab, glued_to_number="num" in (before, after)):
             return True
     return False
@@ -249,6 +254,8 @@ def _lookalikes(token: str) -> bool:
 
 
 def _skip(token: str) -> bool:
+    if len(token) > MAX_TOKEN:
+        return True
     return bool(_SKIP_TOKEN.search(token)) or any(
         re.search(r"\d", h) and re.search(r"[a-fA-F]", h) for h in _HEX.findall(token))
 
@@ -449,7 +456,7 @@ def repair(document: Document, *, enabled: bool = True,
         return RepairedText(doc_id=document.id, text=text)
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
     suspicious = {start for start, token in tokens
-                  if _lookalikes(token) or re.search(r"\d[A-Za-z]{3,}|[a-z]{3,}\d", token)
+                  if _lookalikes(token) or re.search(r"\d[A-Za-z]{3}|[a-z]{3}\d", token)
                   or _MOJIBAKE_HINT.search(token)}
     vocab = _document_vocabulary(text, exclude=[(s, s + len(t)) for s, t in tokens
                                                 if s in suspicious]) \
