@@ -68,7 +68,11 @@ def main() -> None:
         "absurd_numbers.txt": ("Absurd Kestrel reports numbers\n\nAbsurd Kestrel said revenue "
                                "was $1e999 last year, or $" + "9" * 400 + " billion, or "
                                "10^1000 dollars. Its burn rate is $0 per month and $-5 million "
-                               "a month, and it is valued at $900 million.\n").encode(),
+                               "a month, and it is valued at $900 million.\n\n"
+                               "Absurd Kestrel will pay $5 million over 0 years, $10 billion over "
+                               "-3 years and $7 million per 0 months. It runs 1e308 GPUs, "
+                               "$1.7976931348623157e308 billion of chips, NaN dollars, $inf, "
+                               "-0 users and 0.000000000000000000001% of the market.\n").encode(),
     }
     nested = "<div>" * 5000 + "<p>Deep Kestrel said revenue was $40 million last year.</p>"
     files["deeply_nested.html"] = ("<html><body>" + nested + "</div>" * 5000

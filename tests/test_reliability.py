@@ -1,0 +1,382 @@
+"""End-to-end reliability: hostile corpus, --strict, kill -9 mid-write, concurrent runs,
+no network, hostile text escaped in HTML.
+
+Runs the real CLI in subprocesses (the model is loaded in each), so it is marked ``model``.
+"""
+
+from __future__ import annotations
+
+import html as html_module
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+import yaml
+
+from tests.conftest import DATA, ROOT
+
+pytestmark = pytest.mark.model
+
+BAD = DATA / "bad"
+EXPECTED: dict[str, dict[str, object]] = yaml.safe_load((BAD / ".expected.yaml").read_text())
+BIG = "huge_100mb.txt"
+LONG_LINE = "one_long_line.txt"
+GENERATED_SKIPS = {BIG: "over the 20,971,520-byte limit",
+                   LONG_LINE: "over the parser's 1,000,000-character limit"}
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def strict_json(text: str) -> object:
+    """Parse JSON the way browsers and jq do: NaN and Infinity are errors."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def check_output_file(path: Path) -> None:
+    """Each output file is complete and parses."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".json", ".jsonld"):
+        strict_json(text)
+    elif path.suffix == ".jsonl":
+        assert text == "" or text.endswith("\n")
+        for line in text.splitlines():
+            strict_json(line)
+    elif path.suffix == ".graphml":
+        nx.read_graphml(path)
+    elif path.suffix == ".html":
+        assert text.rstrip().endswith("</html>")
+    elif path.suffix == ".md":
+        assert text.startswith("#")
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """The visible output files (not the lock, the store or temporary files)."""
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
+            if p.is_file() and not p.name.startswith(".") and not p.name.startswith("claims.db")}
+
+
+def store_is_consistent(out: Path) -> None:
+    db = out / "claims.db"
+    if not db.exists():
+        return
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def claims_of(out: Path, docs: set[str]) -> list[str]:
+    lines = (out / "claims.jsonl").read_text().splitlines()
+    return sorted(line for line in lines if json.loads(line)["doc"] in docs)
+
+
+@pytest.fixture(scope="module")
+def hostile_corpus(tmp_path_factory) -> Path:
+    """The tiny good corpus + every file of tests/data/bad + files too big to commit."""
+    corpus = tmp_path_factory.mktemp("hostile") / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    for path in BAD.iterdir():
+        if not path.name.startswith("."):
+            shutil.copy(path, corpus / path.name)
+    with open(corpus / BIG, "wb") as handle:  # sparse: 100 MB without using the disk
+        handle.truncate(100 * 1024 * 1024)
+    line = ("Acme Robotics said revenue was $5 million. " * 30_000)[: 1024 * 1024]
+    (corpus / LONG_LINE).write_text(line)
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def hostile_run(hostile_corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("hostile_out")
+    return cli("extract", str(hostile_corpus), "--out", str(out)), out
+
+
+def test_hostile_corpus_exits_0_and_lists_every_skip_once(hostile_run):
+    result, out = hostile_run
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    wanted = {name: want["skip"] for name, want in EXPECTED.items() if "skip" in want}
+    wanted.update(GENERATED_SKIPS)
+    skip_lines = [ln for ln in result.stdout.splitlines() if ln.startswith("skipped ")]
+    assert len(skip_lines) == len(wanted), "\n".join(skip_lines)
+    for name, reason in wanted.items():
+        mine = [ln for ln in skip_lines if ln.startswith(f"skipped {name}: ")]
+        assert len(mine) == 1, name
+        assert reason in mine[0]
+    assert f"skipped: {len(wanted)}" in result.stdout
+    report = strict_json((out / "contradictions.json").read_text())
+    listed = {s["path"]: s["reason"] for s in report["skipped"]}
+    assert set(listed) == set(wanted)
+    for name, reason in wanted.items():
+        assert reason in listed[name]
+    markdown = (out / "contradictions.md").read_text()
+    assert all(name in markdown for name in wanted)
+
+
+def test_hostile_corpus_outputs_are_complete_and_strict_json(hostile_run):
+    _, out = hostile_run
+    files = outputs(out)
+    assert {"claims.jsonl", "contradictions.json", "contradictions.md", "report.html",
+            "graph.graphml"} <= set(files)
+    for name in files:
+        check_output_file(out / name)
+    store_is_consistent(out)
+
+
+def test_readable_odd_files_are_processed(hostile_run):
+    _, out = hostile_run
+    kept = {name for name, want in EXPECTED.items() if "text" in want}
+    docs = {json.loads(line)["doc"] for line in (out / "claims.jsonl").read_text().splitlines()}
+    with_figures = kept - {"absurd_numbers.txt"}
+    assert with_figures <= docs, with_figures - docs
+
+
+def test_absurd_numbers_never_poison_results(hostile_run):
+    _, out = hostile_run
+    for line in (out / "claims.jsonl").read_text().splitlines():
+        claim = strict_json(line)
+        if claim["doc"] != "absurd_numbers.txt":
+            continue
+        quantity, normalized = claim["quantity"], claim["normalized"]
+        for value in (quantity["value"], quantity["low"], quantity["high"],
+                      normalized["low"], normalized["high"]):
+            assert value is None or abs(value) < 1e300, claim["quantity"]["span"]["text"]
+        surface = quantity["span"]["text"]
+        assert not surface.rstrip().endswith("$1"), "'$1e999' must not be read as $1"
+
+
+def test_good_articles_claims_equal_a_run_without_bad_files(hostile_run, tmp_path):
+    _, out = hostile_run
+    clean = tmp_path / "clean"
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    result = cli("extract", str(corpus), "--out", str(clean))
+    assert result.returncode == 0, result.stderr
+    good = {p.name for p in corpus.iterdir()}
+    expected = claims_of(clean, good)
+    assert expected, "the good articles have claims"
+    assert claims_of(out, good) == expected
+
+
+def test_strict_exits_1_after_writing_outputs(hostile_corpus, tmp_path):
+    out = tmp_path / "out"
+    result = cli("extract", str(hostile_corpus), "--out", str(out), "--strict",
+                 "--max-bytes", "1000000")
+    assert result.returncode == 1
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("Error: ")]
+    assert len(errors) == 1 and "skipped and --strict is set" in errors[0]
+    assert "skipped huge_100mb.txt: file is 104,857,600 bytes, over the 1,000,000-byte " \
+           "limit" in result.stdout
+    assert "skipped one_long_line.txt: file is 1,048,576 bytes, over the 1,000,000-byte limit" \
+        in result.stdout
+    report = strict_json((out / "contradictions.json").read_text())
+    assert len(report["skipped"]) >= 17
+
+
+def test_strict_without_skips_exits_0(tmp_path):
+    result = cli("extract", str(DATA / "tiny"), "--out", str(tmp_path / "out"), "--strict")
+    assert result.returncode == 0, result.stderr
+
+
+def test_bad_max_bytes_is_a_usage_error(tmp_path):
+    result = cli("extract", str(DATA / "tiny"), "--out", str(tmp_path / "o"), "--max-bytes", "0")
+    assert result.returncode == 2
+
+
+# --- interrupted and concurrent runs -------------------------------------------------------
+
+# Runs the CLI with os.replace slowed down and announced on stdout ("TMP name" when a
+# temporary file is complete and about to be renamed, "DONE name" after), so the test can
+# SIGKILL the run at a chosen point of writing its outputs.
+SLOW_WRITER = """
+import os, sys, time
+real_replace = os.replace
+def replace(src, dst, *args, **kwargs):
+    name = os.path.basename(os.fspath(dst))
+    print("TMP", name, flush=True)
+    time.sleep(float(os.environ["CLAIMS_TEST_PAUSE"]))
+    real_replace(src, dst, *args, **kwargs)
+    print("DONE", name, flush=True)
+    time.sleep(float(os.environ["CLAIMS_TEST_PAUSE"]))
+os.replace = replace
+from pipeline.cli import main
+sys.argv = ["claims", *sys.argv[1:]]
+main()
+"""
+
+
+def start_slow(corpus: Path, out: Path, pause: float = 0.4) -> subprocess.Popen[str]:
+    env = {**os.environ, "CLAIMS_TEST_PAUSE": str(pause)}
+    return subprocess.Popen([sys.executable, "-c", SLOW_WRITER, "extract", str(corpus),
+                             "--out", str(out)], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def wait_for_events(proc: subprocess.Popen[str], count: int) -> list[str]:
+    """Read ``count`` TMP/DONE events from a slow writer; the events seen."""
+    events: list[str] = []
+    assert proc.stdout is not None
+    while len(events) < count:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if line.startswith(("TMP ", "DONE ")):
+            events.append(line.strip())
+    return events
+
+
+def kill(proc: subprocess.Popen[str]) -> None:
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+
+
+@pytest.fixture
+def two_versions(tmp_path):
+    """A corpus (second version), an output folder holding its first version's outputs (one
+    article fewer), and the outputs of both versions. "new" is what an uninterrupted run of
+    the second version over the first one's output folder writes (an incremental run marks
+    findings new since the last run, so it differs from a clean run)."""
+    corpus, out, ref = tmp_path / "corpus", tmp_path / "out", tmp_path / "ref"
+    shutil.copytree(DATA / "tiny", corpus)
+    assert cli("extract", str(corpus), "--out", str(out)).returncode == 0
+    shutil.copytree(out, ref)
+    shutil.copy(BAD / "latin1.txt", corpus / "zz_new.txt")
+    assert cli("extract", str(corpus), "--out", str(ref)).returncode == 0
+    old, new = outputs(out), outputs(ref)
+    assert old != new
+    return corpus, out, old, new
+
+
+def test_kill_mid_write_leaves_complete_outputs(two_versions):
+    corpus, out, old, new = two_versions
+    n_events = 2 * len(new)
+    seen_states = []
+    # kill after the 1st temporary file is complete, after the 1st rename, in the middle,
+    # and just before the last rename
+    for point in sorted({1, 2, n_events // 2 + 1, n_events - 1}):
+        proc = start_slow(corpus, out)
+        events = wait_for_events(proc, point)
+        kill(proc)
+        assert len(events) == point, events
+        state = outputs(out)
+        for name, data in state.items():
+            assert data in (old.get(name), new.get(name)), f"{name} is neither old nor new"
+            check_output_file(out / name)
+        assert set(old) <= set(state)
+        store_is_consistent(out)
+        seen_states.append(sorted(name for name, data in state.items()
+                                  if data == new.get(name) and data != old.get(name)))
+    assert seen_states[0] == [], "killed before any rename: every file is the old one"
+    assert seen_states[-1], "killed late: some files already are the new ones"
+    # a leftover temporary file is removed by the next run, which completes the update
+    result = cli("extract", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert outputs(out) == new
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    store_is_consistent(out)
+
+
+@pytest.mark.parametrize("delay", [0.8, 2.5], ids=["early", "late"])
+def test_kill_at_any_time_keeps_outputs_and_store_consistent(two_versions, delay):
+    corpus, out, old, new = two_versions
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(corpus),
+                             "--out", str(out)], cwd=ROOT, text=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    for name, data in outputs(out).items():
+        assert data in (old.get(name), new.get(name)), name
+    store_is_consistent(out)
+    result = cli("extract", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    # the killed run may have finished; then no finding is "new" any more, so compare what
+    # does not depend on the previous run: the claims and the findings' ids
+    after = outputs(out)
+    assert after["claims.jsonl"] == new["claims.jsonl"]
+    assert finding_ids(after) == finding_ids(new)
+    store_is_consistent(out)
+
+
+def finding_ids(files: dict[str, bytes]) -> list[str]:
+    return sorted(f["id"] for f in strict_json(files["contradictions.json"].decode())["findings"])
+
+
+def test_second_concurrent_run_exits_1_and_first_completes(two_versions, tmp_path):
+    corpus, out, _, new = two_versions
+    first = start_slow(corpus, out, pause=0.5)
+    assert wait_for_events(first, 1), "the first run reached its writes"
+    second = cli("extract", str(corpus), "--out", str(out))
+    assert second.returncode == 1
+    assert second.stderr.splitlines() == [
+        f"Error: another claims run is using {out} (wait for it to finish, or pass a "
+        "different --out)"]
+    first_out, first_err = first.communicate(timeout=300)
+    assert first.returncode == 0, first_err
+    assert outputs(out) == new
+    store_is_consistent(out)
+
+
+# --- security ------------------------------------------------------------------------------
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "</textarea><svg onload=alert(2)>",
+    "\"><iframe src=javascript:alert(3)>",
+]
+
+
+def hostile_corpus_for_report(root: Path) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text(
+        f"Acme Robotics {HOSTILE[0]} valuation\n\n"
+        f"{HOSTILE[1]} Acme Robotics is valued at $2 billion, the company said. {HOSTILE[2]}\n")
+    (corpus / f"two{HOSTILE[3]}.md").write_text(
+        f"# {HOSTILE[3]} Acme Robotics news\n\n"
+        f"Acme Robotics is valued at $9 billion {HOSTILE[0]} according to investors.\n")
+    return corpus
+
+
+def test_hostile_text_never_appears_unescaped_in_report_html(tmp_path):
+    from pipeline import api
+
+    corpus = hostile_corpus_for_report(tmp_path)
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    assert result.claims, "the hostile articles still yield claims"
+    html = (tmp_path / "out" / "report.html").read_text()
+    for payload in HOSTILE:
+        assert payload not in html
+    shown = [payload for payload in HOSTILE if payload in html_module.unescape(html)]
+    assert shown, "the hostile text is shown, escaped"
+    assert "<img" not in html and "<iframe" not in html and "<svg" not in html
+
+
+def test_run_needs_no_network(tmp_path, monkeypatch):
+    from pipeline import api
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the pipeline tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    assert result.claims
