@@ -269,16 +269,16 @@ def _finding_key(f: Finding) -> tuple[int, int, int, str]:
     return (f.status == "dismissed", SEVERITY_ORDER.get(f.severity, 9), kind, f.id)
 
 
-def _ticks(lo: float, hi: float, log: bool, unit: str) -> list[float]:
+def _ticks(lo: float, hi: float, log: bool) -> list[float]:
     if log:
         first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-        step = max(1, math.ceil((last - first) / 6))
-        return [10.0 ** e for e in range(first, last + 1, step) if lo <= 10.0 ** e <= hi]
+        every = max(1, math.ceil((last - first) / 6))
+        return [10.0 ** e for e in range(first, last + 1, every) if lo <= 10.0 ** e <= hi]
     span = hi - lo
     raw = span / 4 if span > 0 else abs(hi) or 1.0
-    mag = 10 ** math.floor(math.log10(raw))
+    mag = 10.0 ** math.floor(math.log10(raw))
     step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
-    start = math.ceil(lo / step) * step
+    start = float(math.ceil(lo / step) * step)
     return [start + i * step for i in range(int((hi - start) // step) + 1)][:8]
 
 
@@ -337,7 +337,7 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
             "label": label if len(label) <= 30 else label[:29] + "…",
             "tip": f"[{c.number}] {c.doc}: {surface} → {c.normalized}",
         })
-    ticks = [(x(t), human(t, chosen_unit)) for t in _ticks(lo, hi, log, chosen_unit)]
+    ticks = [(x(t), human(t, chosen_unit)) for t in _ticks(lo, hi, log)]
     height = top + len(rows) * row_h + 26
     return Chart(width=width, height=height, left=left, right=right, log=log, unit=chosen_unit,
                  ticks=ticks, rows=rows, omitted=omitted)
@@ -400,7 +400,7 @@ def build_report(
         index[c.subject or "(no subject)"].append(views[c.id])
     kinds = Counter(f.kind for f in findings)
     severities = Counter(f.severity for f in findings)
-    statuses = Counter(f.status for f in findings)
+    statuses: Counter[str] = Counter(f.status for f in findings)
     return ReportData(
         documents=sorted(documents.values(), key=lambda d: (d.path, d.id)), n_claims=len(claims),
         groups=groups,

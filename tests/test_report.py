@@ -293,3 +293,28 @@ def test_any_article_text_is_escaped(text):
     assert 'href="' + text not in page or report.safe_url(text) is not None
     markdown = report.render_markdown([finding], [claim, other], {doc.id: doc})
     assert "<" not in markdown
+
+
+@settings(max_examples=80, deadline=None)
+@given(values=st.lists(st.tuples(
+    st.one_of(st.none(), st.floats(-1e13, 1e13, allow_nan=False)),
+    st.one_of(st.none(), st.floats(-1e13, 1e13, allow_nan=False))), min_size=2, max_size=30))
+def test_chart_coordinates_stay_in_the_plot(values):
+    doc = make_doc(1, "x.txt", "X")
+    views = []
+    for i, (low, high) in enumerate(values):
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+        claim = make_claim(f"c-{i}", doc, "It was $1.", "$1", low, high)
+        views.append(report.claim_view(claim, {doc.id: doc}, {}, {doc.id: 1}))
+    chart = report.build_chart(views, {"c-0": "contradiction"})
+    usable = [v for v in views if v.low is not None or v.high is not None]
+    if len(usable) < 2:
+        assert chart is None
+        return
+    assert chart is not None
+    for row in chart.rows:
+        assert chart.left <= row["x1"] <= row["x2"] <= chart.right
+    assert all(chart.left <= x <= chart.right for x, _ in chart.ticks)
+    finite = [v for c in usable for v in (c.low, c.high) if v is not None]
+    assert chart.log == (min(finite) > 0 and max(finite) / min(finite) > 20)
