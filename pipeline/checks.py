@@ -56,6 +56,7 @@ _THRESHOLDS = {
     "vague_tolerance": 0.5,
     "divergence_ratio": 4.0,
     "arithmetic_tolerance": 0.02,
+    "comparison_window_chars": 600,
 }
 
 
@@ -95,9 +96,24 @@ def tolerance(rules: Rules, metric: str) -> float:
     return rule.tolerance if rule is not None else threshold(rules, "default_tolerance")
 
 
-def qualifier(claim: Claim) -> str:
-    """Scope words narrowing a claim ("GPU equivalents"), "" when none."""
-    return getattr(claim, "qualifier", None) or ""
+def qualifier(claim: Claim, rules: Rules | None = None) -> str:
+    """Scope words narrowing a claim ("GPU equivalents" -> "equivalents"), "" when none.
+
+    With ``rules``, words that do not narrow the scope are dropped: the claim's own unit
+    ("Nvidia GPUs" on a GPU count is just GPUs), entity names (Nvidia) and the
+    ``neutral_qualifier_words`` of checks.yaml (a period already in the unit: "monthly").
+    """
+    text = getattr(claim, "qualifier", None) or ""
+    if not text or rules is None:
+        return text.lower()
+    neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
+    for part in claim.quantity.unit.lower().split("_"):
+        neutral |= {part, part + "s", part + "es"}
+    for entity in rules.entities.entities:
+        for alias in (entity.name, *entity.aliases):
+            neutral |= set(alias.lower().split())
+    words = [w for w in re.findall(r"[\w-]+", text.lower()) if w not in neutral]
+    return " ".join(words)
 
 
 def metric_key(rules: Rules, metric: str) -> str:
@@ -258,7 +274,7 @@ def _group_key(view: View) -> tuple[object, ...]:
     c = view.claim
     modality = "fact" if c.modality in FACT_MODALITIES else c.modality
     return (view.low, view.high, view.ref, view.unit, c.quantity.bound, view.signature,
-            c.as_of, modality, c.subject, c.metric, qualifier(c))
+            c.as_of, modality, c.subject, c.metric, c.payer, c.payee, qualifier(c))
 
 
 def make_groups(items: Iterable[View]) -> list[Group]:
@@ -364,6 +380,8 @@ def conversion(view: View, rules: Rules) -> str | None:
                 f"= {format_amount(view.ref, view.unit)}")
     if q.per and q.value:
         factor = view.ref / q.value
+        if factor == 1:
+            return None
         surface = f"{q.unit} / {q.per}"
         return (f"{format_amount(q.value, surface)} × {format_number(factor)} "
                 f"= {format_amount(view.ref, view.unit)}")
@@ -386,6 +404,8 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         return None
     a, b = sorted((a, b), key=Group.sort_key)
     ca, cb = a.head.claim, b.head.claim
+    if _parties_differ(ca, cb):
+        return None
     tol = max(tolerance(rules, ca.metric), tolerance(rules, cb.metric))
     gap = relative_gap(a, b)
     ratio = ref_ratio(a, b)
@@ -399,6 +419,8 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
     what = f"{ca.subject or '?'} {_label(metric_key(rules, ca.metric))}"
     both = f"{describe(a)} vs {describe(b)}"
     claims = [*a.claims, *b.claims]
+    if (disjoint or far) and _author_comparison(a, b, rules):
+        return None
     if (disjoint or far) and not _same_date(ca.as_of, cb.as_of):
         return make_finding(
             check, "update", "low", claims,
@@ -427,6 +449,30 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         check, "reconciled", "info", claims,
         f"{what}: {both} look different but agree after normalization to {a.head.unit}.",
         arithmetic=_arithmetic((a, b), rules))
+
+
+def _author_comparison(a: Group, b: Group, rules: Rules) -> bool:
+    """Both figures come from one article, close together and in the same voice.
+
+    An author setting two figures side by side, or within one paragraph
+    (``comparison_window_chars``), compares them ("$100,000 for a company versus $240 for a
+    consumer"; "a billion users ... a million users"): no contradiction. Figures far apart
+    in one article (a summary repeating a figure wrongly), or attributed to different
+    sources ("a later filing says ..."), are still compared.
+    """
+    if {c.doc_id for c in a.claims} != {c.doc_id for c in b.claims} or \
+            len({c.doc_id for c in a.claims}) != 1:
+        return False
+    window = threshold(rules, "comparison_window_chars")
+    return any(x.attribution == y.attribution
+               and (_adjacent_pair(x, y) or abs(x.span.start - y.span.start) <= window)
+               for x in a.claims for y in b.claims)
+
+
+def _parties_differ(a: Claim, b: Claim) -> bool:
+    """Two payments between known, different parties are different transactions."""
+    return bool((a.payer and b.payer and a.payer != b.payer)
+                or (a.payee and b.payee and a.payee != b.payee))
 
 
 def compare_claims(a: Claim, b: Claim, rules: Rules, *, check: str = "interval_consistency.v1"
@@ -510,7 +556,7 @@ def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...],
             continue
         assert claim.subject is not None
         for view in views(claim, rules, cache):
-            key = (claim.subject, metric_key(rules, claim.metric), qualifier(claim),
+            key = (claim.subject, metric_key(rules, claim.metric), qualifier(claim, rules),
                    view.unit)
             grouped[key].append(view)
     return grouped
@@ -536,7 +582,7 @@ def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]
     return list(findings.values())
 
 
-def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str) -> str:
+def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str, rules: Rules) -> str:
     parts = []
     if a.subject != b.subject:
         parts.append(f"subject {a.subject} vs {b.subject}")
@@ -544,8 +590,8 @@ def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str) -> str:
         parts.append(f"metric {_label(a.metric)} vs {_label(b.metric)}")
     if a_unit != b_unit:
         parts.append(f"unit {a_unit} vs {b_unit}")
-    if qualifier(a) != qualifier(b):
-        parts.append(f"qualifier {qualifier(a) or 'none'} vs {qualifier(b) or 'none'}")
+    if qualifier(a, rules) != qualifier(b, rules):
+        parts.append(f"qualifier {a.qualifier or 'none'} vs {b.qualifier or 'none'}")
     return ", ".join(parts)
 
 
@@ -575,7 +621,7 @@ def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         for view in block:
             c = view.claim
             assert c.subject is not None
-            by_scope[(c.subject, metric_key(rules, c.metric), qualifier(c),
+            by_scope[(c.subject, metric_key(rules, c.metric), qualifier(c, rules),
                       view.unit)].append(view)
         if len(by_scope) < 2:
             continue
@@ -589,47 +635,67 @@ def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         hulls.sort(key=Group.sort_key)
 
         def compare(a: Group, b: Group) -> Finding | None:
-            if relative_gap(a, b) <= max(tolerance(rules, a.head.claim.metric),
-                                         tolerance(rules, b.head.claim.metric)):
-                return None
-            a, b = sorted((a, b), key=Group.sort_key)
-            ca, cb = a.head.claim, b.head.claim
-            diff = _scope_difference(ca, cb, a.head.unit, b.head.unit)
-            return make_finding(
-                name, "scope", "low", [*a.claims, *b.claims],
-                f"{describe(_first(a))} and {describe(_first(b))} differ, but they measure "
-                f"different things ({diff}), so this is a difference of scope, not a "
-                "contradiction.")
+            return _scope_compare(a, b, rules, name)
 
         for finding in sweep(hulls, compare):
             findings[finding.id] = finding
     return list(findings.values())
 
 
-def _first(group: Group) -> Group:
-    return Group((group.views[0],))
+def _by_ref(view: View) -> tuple[float, str]:
+    return (view.ref, view.claim.id)
+
+
+def _scope_compare(a: Group, b: Group, rules: Rules, name: str) -> Finding | None:
+    """A ``scope`` finding when two scopes' hulls do not overlap within tolerance."""
+    if _author_comparison(a, b, rules):
+        return None
+    if relative_gap(a, b) <= max(tolerance(rules, a.head.claim.metric),
+                                 tolerance(rules, b.head.claim.metric)):
+        return None
+    a, b = sorted((a, b), key=Group.sort_key)
+    ca, cb = a.head.claim, b.head.claim
+    diff = _scope_difference(ca, cb, a.head.unit, b.head.unit, rules)
+    # show the two figures nearest to each other, one from each scope
+    nearest_a, nearest_b = max(a.views, key=_by_ref), min(b.views, key=_by_ref)
+    return make_finding(
+        name, "scope", "low", [*a.claims, *b.claims],
+        f"{describe(Group((nearest_a,)))} and {describe(Group((nearest_b,)))} differ, but "
+        f"they measure different things ({diff}), so this is a difference of scope, not a "
+        "contradiction.")
 
 
 @register("alternative_terms.v1")
 def alternative_terms(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """Either/or figures in one sentence: one ``alternative`` finding showing all of them."""
     name = "alternative_terms.v1"
-    grouped: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    by_sentence: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for claim in claims:
         if claim.modality == "alternative":
-            grouped[(claim.doc_id, claim.sentence)].append(claim)
+            by_sentence[(claim.doc_id, claim.sentence)].append(claim)
+    # the same either/or terms repeated in one document (a summary, a Q&A) count once
+    grouped: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
+    for (doc, _sentence), members in by_sentence.items():
+        figures = frozenset((c.normalized.low, c.normalized.high, c.normalized.unit)
+                            for c in members)
+        if len(figures) >= 2:
+            grouped[(doc, figures)].extend(members)
     findings: list[Finding] = []
-    for (_doc, _sentence), members in sorted(grouped.items()):
-        members.sort(key=lambda c: c.span.start)
-        if len({(c.normalized.low, c.normalized.high, c.normalized.unit) for c in members}) < 2:
-            continue
-        figures = " or ".join(f'"{c.span.text}"' for c in members)
+    for _key, members in sorted(grouped.items(), key=lambda kv: min(c.id for c in kv[1])):
+        members.sort(key=lambda c: (c.span.start, c.id))
+        shown = list({(c.normalized.low, c.normalized.high, c.normalized.unit): c
+                      for c in reversed(members)}.values())[::-1]
+        shown.sort(key=lambda c: (c.span.start, c.id))
+        figures = " or ".join(f'"{c.span.text}"' for c in shown)
         subject = next((c.subject for c in members if c.subject), None) or "?"
         metric = next((c.metric for c in members if c.metric != "unknown"), members[0].metric)
         findings.append(make_finding(
             name, "alternative", "medium", members,
             f"{subject} {_label(metric)}: {figures} are either/or terms of one sentence, "
-            "options rather than a contradiction; other reports may name only one of them."))
+            "options rather than a contradiction"
+            + (f" (given {len(members) // len(shown)} times in the article)"
+               if len(members) > len(shown) else "")
+            + "; other reports may name only one of them."))
     return findings
 
 

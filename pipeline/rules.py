@@ -136,6 +136,7 @@ class ChecksFile(Strict):
     scope_metrics: dict[str, tuple[str, ...]] = {}
     subject_groups: dict[str, tuple[str, ...]] = {}
     derivation_cues: tuple[str, ...] = ()
+    neutral_qualifier_words: tuple[str, ...] = ()
 
 
 class IngestFile(Strict):

@@ -330,3 +330,72 @@ def test_hypotheticals_never_contradict(rules, registry, a, b):
     found = checks.run_checks([_from_spec(registry, a, "da"), _from_spec(registry, b, "db")],
                               rules=rules)
     assert not [f for f in found if f.kind == "contradiction"]
+
+
+# --- what is not a contradiction ------------------------------------------------------------
+
+
+def test_one_article_contrasting_two_figures_is_not_a_finding(rules, registry):
+    company = make_claim(registry, 100_000, per="year", doc="a", start=10,
+                         sentence="A company generates $100,000 a year.")
+    consumer = make_claim(registry, 240, per="year", doc="a", start=45,
+                          sentence="A consumer generates $240 a year.")
+    assert checks.run_checks([company, consumer], rules=rules) == []
+    other = make_claim(registry, 240, per="year", doc="b", text="$240 a year")
+    assert [f.kind for f in checks.run_checks([company, consumer, other], rules=rules)] == \
+        ["contradiction"]
+
+
+def test_one_article_reporting_two_sources_is_compared(rules, registry):
+    first = make_claim(registry, 10e6, per="month", doc="a", start=20,
+                       sentence="Orbital pays $10 million a month.")
+    later = make_claim(registry, 14e6, per="month", doc="a", start=60,
+                       sentence="A later filing says Orbital pays $14 million a month.")
+    assert checks.run_checks([first, later], rules=rules) == []
+    later = later.model_copy(update={"attribution": "a later filing", "modality": "quoted"})
+    assert [f.kind for f in checks.run_checks([first, later], rules=rules)] == \
+        ["contradiction"]
+
+
+def test_figures_far_apart_in_one_article_are_compared(rules, registry):
+    body = make_claim(registry, 60e9, doc="a", start=100, metric="deal_value")
+    summary = make_claim(registry, 6e9, doc="a", start=9000, metric="deal_value")
+    assert [f.kind for f in checks.run_checks([body, summary], rules=rules)] == \
+        ["contradiction"]
+
+
+def test_payments_between_different_parties_are_different_deals(rules, registry):
+    a = make_claim(registry, 45e9, metric="deal_value", subject="SpaceX", doc="a")
+    b = make_claim(registry, 60e9, metric="deal_value", subject="SpaceX", doc="b")
+    a = a.model_copy(update={"payer": "Anthropic", "payee": "SpaceX"})
+    b = b.model_copy(update={"payer": "SpaceX", "payee": "Cursor"})
+    assert checks.run_checks([a, b], rules=rules) == []
+    unknown = b.model_copy(update={"payer": None, "payee": None})
+    assert [f.kind for f in checks.run_checks([a, unknown], rules=rules)] == ["contradiction"]
+
+
+def test_brand_or_unit_words_in_a_qualifier_do_not_change_scope(rules, registry):
+    vague = make_claim(registry, 55_000, low=10_000, high=99_999, bound="vague", unit="GPU",
+                       metric="gpu_count", subject="Colossus", doc="a")
+    branded = make_claim(registry, 555_000, bound="approx", unit="GPU", metric="gpu_count",
+                         subject="Colossus", doc="b", qualifier="Nvidia GPUs")
+    assert checks.qualifier(branded, rules) == ""
+    assert [f.kind for f in checks.run_checks([vague, branded], rules=rules)] == \
+        ["contradiction"]
+    narrowed = branded.model_copy(update={"qualifier": "H100 GPUs in orbit"})
+    assert checks.qualifier(narrowed, rules) == "h100 orbit"
+    assert [f.kind for f in checks.run_checks([vague, narrowed], rules=rules)] == ["scope"]
+
+
+def test_alternative_terms_repeated_in_one_article_count_once(rules, registry):
+    found = []
+    for start, sentence in ((0, "It will either pay $10B or buy it for $60B."),
+                            (500, "A2: it will either pay $10B or buy it for $60B outright.")):
+        for offset, value in ((20, 10e9), (35, 60e9)):
+            found.append(make_claim(registry, value, metric="deal_value", doc="q",
+                                    modality="alternative", start=start + offset,
+                                    sentence=sentence, subject="Cursor"))
+    result = checks.run_checks(found, rules=rules)
+    assert [f.kind for f in result] == ["alternative"]
+    assert len(result[0].claims) == 4
+    assert "given 2 times" in result[0].explanation
