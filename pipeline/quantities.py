@@ -136,10 +136,10 @@ _UNIT_WORDS = {
     "yard": "yard", "kilogram": "kilogram", "kilo": "kilogram", "gram": "gram",
     "tonne": "metric_ton", "metric ton": "metric_ton", "ton": "ton", "ounce": "ounce",
     "litre": "liter", "liter": "liter", "gallon": "gallon", "barrel": "barrel",
-    "cubic metre": "cubic_meter", "cubic meter": "cubic_meter", "acre": "acre",
-    "hectare": "hectare", "square mile": "square_mile", "square kilometre": "square_kilometer",
-    "square kilometer": "square_kilometer", "square foot": "square_foot",
-    "square feet": "square_foot", "square metre": "square_meter", "square meter": "square_meter",
+    "cubic metre": "meter ** 3", "cubic meter": "meter ** 3", "acre": "acre",
+    "hectare": "hectare", "square mile": "square_mile", "square kilometre": "kilometer ** 2",
+    "square kilometer": "kilometer ** 2", "square foot": "square_foot",
+    "square feet": "square_foot", "square metre": "meter ** 2", "square meter": "meter ** 2",
     "degree celsius": "degree_Celsius", "degree fahrenheit": "degree_Fahrenheit",
     "celsius": "degree_Celsius", "fahrenheit": "degree_Fahrenheit",
     "megabyte": "megabyte", "gigabyte": "gigabyte", "terabyte": "terabyte",
@@ -148,6 +148,7 @@ _UNIT_WORDS = {
     "gigahertz": "gigahertz", "megahertz": "megahertz", "calorie": "kilocalorie",
     "kilocalorie": "kilocalorie", "volt": "volt", "kilovolt": "kilovolt",
     "knot": "knot", "percentage point": "percentage_point", "basis point": "basis_point",
+    "light year": "light_year", "light-year": "light_year",
 }
 _IRREGULAR_UNIT_PLURALS = {"feet": "foot", "inches": "inch", "degrees": "degree"}
 _PERCENT_WORDS = {("per", "cent"), ("percent",), ("pct",), ("pc",), ("%",)}
@@ -190,6 +191,10 @@ Still Even Another Those Exactly Precisely Estimated An Roughly Around Barely Fu
 Perhaps Only Like Then Now Almost Upwards Above Below Below
 """.split())
 _ATTACH_OVER = ("over", "across", "spanning")
+# Nouns whose plural is the singular: "8.7 million species", "735 aircraft".
+_INVARIANT_NOUNS = frozenset("""
+species aircraft spacecraft sheep deer fish cattle personnel police offspring crew series
+""".split())
 
 # --------------------------------------------------------------------------------------
 # Tokens
@@ -275,8 +280,8 @@ _DATE_PATTERNS = [
     ("md", re.compile(_MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,.]?\d)")),
     ("my", re.compile(_MONTH + r",?\s+(?P<year>" + _YEAR + r")\b")),
     ("iso", re.compile(r"\b(?P<year>" + _YEAR + r")-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("quarter", re.compile(r"\b(?P<q>[QH][1-4])(?:\s*(?:FY)?\s*'?(?P<year>" + _YEAR
-                           + r"|\d{2})\b)?")),
+    ("quarter", re.compile(r"\b(?P<q>[QH][1-4])(?!\d)(?:(?:\s+|\s*FY\s*|\s*')(?P<year>"
+                           + _YEAR + r"|\d{2})\b)?")),
     ("fy", re.compile(r"\b(?:FY|fiscal(?:\s+year)?)\s*'?(?P<year>" + _YEAR + r"|\d{2})\b")),
     ("season", re.compile(r"\b(?P<year>" + _YEAR + r")[-–/](?P<y2>\d{2}|" + _YEAR + r")\b")),
     ("decade", re.compile(r"\b(?P<year>(?:1[89]|20)\d0)s\b")),
@@ -547,7 +552,7 @@ class _Parser:
             scale = _SCALE_WORDS[self.toks[k + 2].low]
             return _Num(i, k + 3, 0.5 * scale, words=True, scale=scale,
                         scale_word=self.toks[k + 2].text)
-        if self.is_word(k + 1, "of"):
+        if self.is_word(k + 1, "of") or self.is_word(i - 1, "by"):
             return _Num(i, k + 1, share * 100, fraction=True, words=True,
                         scale_word=" ".join(x.text for x in self.toks[i:k + 1]))
         return None
@@ -650,7 +655,10 @@ class _Parser:
         return None
 
     def counted_noun(self, j: int, *, allow_singular: bool) -> tuple[str, int, str | None] | None:
-        """A counted noun at ``j`` (after up to two modifiers): ``(unit, end, per)``."""
+        """A counted noun at ``j`` (after up to two modifiers): ``(unit, end, per)``.
+
+        The head is the last noun of the phrase: "8.5 million Windows machines" -> machine.
+        """
         per: str | None = None
         k = j
         modifiers = 0
@@ -661,10 +669,14 @@ class _Parser:
             if t.kind == "sym" and t.text in _DASHES and k > j:
                 k += 1
                 continue
+            if t.kind == "num" and k > j and self.adjacent(k) and self.toks[k - 1].kind == "word":
+                k += 1  # "H100 chips"
+                continue
             if t.kind != "word" or self.blocked[k]:
                 return None
             w = t.low
-            if w in _STOP or w in _ONES or w in _TENS or w in _SCALE_WORDS:
+            if w in _STOP or w in _ONES or w in _TENS or w in _SCALE_WORDS \
+                    or self.period(k) is not None or self.physical(k) is not None:
                 return None
             if w in _PERIOD_ADVERBS:
                 per = _PERIOD_ADVERBS[w]
@@ -680,19 +692,38 @@ class _Parser:
                     return found[0], k + 2, per
             unit = self.noun_unit(t.text, allow_singular=allow_singular and modifiers == 0)
             if unit is not None:
+                if t.text[:1].isupper() and not t.text[:-1].isupper() \
+                        and nxt is not None and nxt.kind == "word" and self.gap(k + 1) == " " \
+                        and nxt.text.islower() and nxt.low not in _STOP \
+                        and self.period(k + 1) is None and self.physical(k + 1) is None:
+                    head = self.noun_unit(nxt.text, allow_singular=False)
+                    if head is not None:
+                        return head, k + 2, per
                 return unit, k + 1, per
             modifiers += 1
             k += 1
         return None
 
     def noun_unit(self, word: str, *, allow_singular: bool) -> str | None:
+        """The count unit for a counted noun, or ``None`` when ``word`` is not one.
+
+        Plural nouns qualify ("GPUs", "accounts"); so do irregular plurals and mass nouns
+        that the rules alias ("people" -> person, "staff" -> employee) and nouns whose plural
+        is the singular ("species"). A singular noun qualifies only after "1".
+        """
         lower = word.lower()
-        found = self.resolve(word) or self.resolve(lower)
-        if found and found[1].startswith("[count_"):
-            return found[0]
         plural = _is_plural(word)
-        if not plural and not allow_singular:
-            return None
+        if not plural:
+            found = self.resolve(lower)
+            alias = found is not None and found[1].startswith("[count_") and (
+                found[0].lower() != lower or lower in _INVARIANT_NOUNS)
+            if word.islower() and alias and found is not None:
+                return found[0]
+            if not allow_singular:
+                return None
+        found = self.resolve(word)
+        if found and found[1].startswith("[count_") and plural:
+            return found[0]
         singular = _singular(word) if plural else word
         if not singular.isupper():
             singular = singular.lower()
@@ -743,13 +774,13 @@ class _Parser:
                 continue
             if t.low in ("a", "an", "each", "every") and self.tok(j + 1) is not None:
                 p = self.period(j + 1)
-                if p and not self.is_word(p[1], "ago", "earlier", "later", "before", "after",
-                                          "old", "from"):
+                if p and not self.is_word(p[1], "ago", "earlier", "later", "old", "from"):
                     found.per.append(p[0])
                     j = p[1]
                     continue
                 if t.low in ("a", "an") and self.is_word(j + 1, "share", "head", "barrel",
-                                                          "gallon", "seat", "user"):
+                                                          "gallon", "seat", "user", "dozen",
+                                                          "kilo", "pound", "tonne", "ton"):
                     p = self.per_unit(j + 1)
                     if p:
                         found.per.append(p[0])
@@ -812,10 +843,17 @@ class _Parser:
         if pre:
             currency, i = pre
         num = self.number(i)
+        if num is None and not currency and self.is_word(i, "a", "an") \
+                and self.is_word(i - 1, *_ATTACH_OVER, "for", "within") \
+                and self.period(i + 1) is not None:
+            num = _Num(i, i + 1, 1.0, words=True)  # "over a decade", "for a year"
         if num is None:
             return None
         if num.words and currency:
             return None
+        if self.is_word(start - 1, "in") and self.tok(start - 2) is not None and (
+                self.toks[start - 2].kind == "num" or self.toks[start - 2].low in _ONES):
+            return None  # odds and ratios: "one in five adults", "1 in 292.2 million"
         if not num.words and self.is_identifier(num.i, currency is not None, num):
             return None
         found = _Found(start, num.j, num, currency=currency)
@@ -921,6 +959,7 @@ class _Parser:
         if t.low in ("won",):
             return ("KRW", j + 1) if num.scale_word else None
         if t.text.isupper() or t.low in ("dollar", "dollars", "euro", "euros", "yen", "yuan",
+                                         "cent", "cents", "pence", "penny",
                                          "renminbi", "rupee", "rupees", "franc", "francs",
                                          "bucks"):
             code = self.currency_code(t.text) or self.currency_code(_singular(t.low))
@@ -1018,8 +1057,18 @@ class _Parser:
             first.bound = "at_least" if more else "at_most"
             first.low, first.high = (first.value, None) if more else (None, first.value)
             first.j += 2
-        if first.kind in ("money", "count", "bare", "physical", "percent"):
+        if first.kind in ("money", "count", "bare", "physical", "percent", "duration"):
             first.j = self.rate(first.j, first, last_count)
+            # "55 billion cubic metres of gas a year", "150 minutes of exercise a week"
+            if not first.per and self.is_word(first.j, "of"):
+                for skip in (2, 3):
+                    words = self.toks[first.j + 1:first.j + skip]
+                    if all(w.kind == "word" and w.text.islower() and w.low not in _STOP
+                           for w in words) and len(words) == skip - 1:
+                        end = self.rate(first.j + skip, first, None)
+                        if first.per:
+                            first.j = end
+                            break
         return first
 
     def range_end(self, first: _Found, *, between: bool) -> _Found | None:
@@ -1030,12 +1079,12 @@ class _Parser:
         if between and t.low == "and":
             k = j + 1
         elif t.low == "to" or t.text in _DASHES or (t.low == "and" and between):
-            if t.text in _DASHES and first.kind == "bare" and not first.num.scale_word:
-                pass
             k = j + 1
-            if t.low == "to" and self.is_word(first.i - 1, "from"):
-                back = [x.low for x in self.toks[max(0, first.i - 5):first.i - 1]]
-                if any(w in _CHANGE_VERBS for w in back):
+            if t.low == "to":
+                # "rose from 5% to 7%", "fell 12 per cent to 340 pence", "fell by 2 to 7":
+                # a change and its result, not a range
+                back = [x.low for x in self.toks[max(0, first.i - 4):first.i]]
+                if any(w in _CHANGE_VERBS for w in back) or (back and back[-1] == "by"):
                     return None
         else:
             return None
@@ -1052,6 +1101,8 @@ class _Parser:
         unit2 = second.unit if second.kind != "bare" else None
         if unit and unit2 and unit != unit2:
             return None
+        if unit and not unit2 and t.low == "to":
+            return None  # "$45 to 75 users": the second figure is something else
         if not unit and not unit2:
             if not (a.scale_word or b.scale_word):
                 return None
@@ -1126,8 +1177,9 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry) -
     skipped. Dates are not quantities (see :func:`find_dates`).
     """
     parser = _Parser(text, registry)
-    found = [f for f in parser.quantities() if _keep(f)]
+    found = [f for f in parser.quantities() if _keep(f, parser)]
     _attach_durations(found, parser)
+    _inherit_units(found, parser)
     _infer_currency(found, parser)
     quantities: list[Quantity] = []
     for f in found:
@@ -1139,7 +1191,9 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry) -
     return quantities
 
 
-def _keep(f: _Found) -> bool:
+def _keep(f: _Found, parser: _Parser) -> bool:
+    if f.kind == "duration" and parser.is_word(f.j, "ago", "earlier", "later"):
+        return False  # "five years ago" is a time reference
     if f.kind == "bare":
         # numbers without a unit are kept only when a scale word makes them an amount
         return bool(f.num.scale_word) and not f.num.vague
@@ -1176,6 +1230,18 @@ def _infer_currency(found: list[_Found], parser: _Parser) -> None:
             last = (parser.toks[f.j - 1].end, f.currency)
         elif f.kind == "bare" and f.num.scale_word and last and start - last[0] < 600:
             f.kind, f.unit, f.currency = "money", last[1], last[1]
+
+
+def _inherit_units(found: list[_Found], parser: _Parser) -> None:
+    """A bare scaled figure later in the same sentence as a count or money figure counts
+    the same thing: "3.76 million GPUs, up from 2.64 million" -> 2.64 million GPUs."""
+    for prev, f in zip(found, found[1:], strict=False):
+        if f.kind != "bare" or not f.num.scale_word or prev.kind not in ("count", "money"):
+            continue
+        between = parser.text[parser.toks[prev.j - 1].end:parser.toks[f.i].start]
+        if re.search(r"[.!?;:]\s|\n", between) or len(between) > 80:
+            continue
+        f.kind, f.unit, f.currency = prev.kind, prev.unit, prev.currency
 
 
 def _to_quantity(f: _Found, parser: _Parser, doc_id: str) -> Quantity | None:
