@@ -49,7 +49,8 @@ _SKIP_TOKEN = re.compile(
 _HEX = re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{8,}(?![A-Za-z0-9])")
 _ATOM = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
-    r"|(?P<word>[A-Za-z]+(?:'[A-Za-z]+)*)"
+    r"|(?P<abbr>(?:[A-Za-z]\.){2,})"                          # U.S., e.g.
+    r"|(?P<word>(?:(?![A-Za-z]\.[A-Za-z]\.)[A-Za-z])+(?:'[A-Za-z]+)*)"
     r"|(?P<bold>\*\*)"
     r"|(?P<quote>\")"
     r"|(?P<punct>[.,;:!?])"
@@ -215,7 +216,8 @@ def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> 
         return False
     if glued_to_number:
         return len(key) >= 6  # not brand names like 23andMe
-    if len(key) < LONG_RUN or len(pieces) < 3 or word[:1].isupper() and word[1:].islower():
+    name_like = word[:1].isupper() and word[1:].islower() and len(key) < 2 * LONG_RUN
+    if len(key) < LONG_RUN or len(pieces) < 3 or name_like:
         return False
     common = [p for p in pieces
               if len(p) >= 2 and vocab.base.get(p.lower(), math.inf) < COMMON_COST]
@@ -289,6 +291,10 @@ class _Out:
 def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
                   glued: bool) -> tuple[_Out, float]:
     """Repair one damaged token; offsets in the result are into the document."""
+    out = _Out()
+    if not glued:  # lookalikes only (Anthropic′s, run−rate): swap them, never re-space
+        _copy(out, token, offset, 0, len(token), style)
+        return out, 0.9
     norm = token.translate(_LOOKALIKE)
     core_end = len(token) - len(_TRAILING_PUNCT.search(token).group())  # type: ignore[union-attr]
     lead = len(_LEADING_PUNCT.match(token).group())  # type: ignore[union-attr]
@@ -297,7 +303,6 @@ def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
     run_start = lead if dollar else 0
     run_end = tail.start() if dollar and tail else len(token)
     atoms = _atoms(norm, run_start, run_end)
-    out = _Out()
     if run_start:
         out.add(offset, offset + run_start, token[:run_start])
     if dollar:
@@ -372,7 +377,8 @@ def _copy(out: _Out, token: str, offset: int, start: int, end: int, style: _Styl
 
 
 def _wordish(atom: _Atom | None) -> bool:
-    return atom is not None and atom.kind in ("word", "num", "punct", "close", "bold", "quote")
+    return atom is not None and atom.kind in ("word", "abbr", "num", "punct", "close", "bold",
+                                              "quote")
 
 
 def _bold_opens(previous: _Atom | None, nxt: _Atom | None, *, at_end: bool, is_open: bool,
@@ -502,8 +508,7 @@ def _repair_one(token: str, start: int, vocab: Vocabulary, style: _Style,
     if repaired == token:
         return None
     kind = "glued" if glued else "lookalike"
-    return out, _make_repair(doc_id, start, token, repaired, kind,
-                             confidence if glued else 0.9)
+    return out, _make_repair(doc_id, start, token, repaired, kind, confidence)
 
 
 def _make_repair(doc_id: str, start: int, original: str, repaired: str, kind: str,
