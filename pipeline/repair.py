@@ -62,6 +62,7 @@ _ATOM = re.compile(
 _TAIL = re.compile(r"(?<=[^\d.,])\d+(?:[.,]\d+)*(?:[A-Za-z]{1,2}|%)?(?:/[A-Za-z]+)?$")
 _TRAILING_PUNCT = re.compile(r"[.,;:!?)\]”’\"'*]*$")
 _LEADING_PUNCT = re.compile(r"^[*(\[“‘\"'—–]*")
+_NAME = re.compile(r"^[A-Z][a-z]{2,9}$")  # an unknown capitalized word is likely a name
 _BRAND = re.compile(r"^[a-z][A-Z][a-z]+$")  # iPhone, eBay: no penalty for the inner capital
 _CAPS_THEN_LOWER = re.compile(r"[A-Z]{2}[a-rt-z]|[A-Z]{2}s[a-z]")  # "AId", not "GPUs"
 _ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
@@ -69,6 +70,8 @@ _ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
 DOC_WORD_COST = 9.0       # cost of a word the document itself uses (rank ~ a few thousand)
 UNKNOWN_COST = 22.0       # cost of a letter string no vocabulary knows, plus per letter below
 UNKNOWN_PER_CHAR = 3.0
+UNKNOWN_NAME_COST = 14.0  # ... cheaper for a capitalized word: names are rarely listed
+UNKNOWN_NAME_PER_CHAR = 1.5
 CASE_PENALTY = 8.0        # a lower->upper change inside a piece the document never wrote so
 COMMON_COST = 7.0         # words cheaper than this are function words (the, of, for, ...)
 SINGLE_LETTER_PENALTY = 8.0  # a lone lowercase letter other than "a" is rarely a word
@@ -180,6 +183,8 @@ def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
         if "'" in key:
             return math.inf
         cost = UNKNOWN_COST + UNKNOWN_PER_CHAR * len(key)
+        if _NAME.match(piece):
+            cost = UNKNOWN_NAME_COST + UNKNOWN_NAME_PER_CHAR * len(key)
     if piece == key:
         return cost  # all lowercase: no case checks
     odd_case = _has_inner_upper(piece) and not _BRAND.match(piece) or _CAPS_THEN_LOWER.search(piece)
