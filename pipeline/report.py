@@ -48,6 +48,7 @@ STATUS_LABEL: dict[str, str] = {
     "open": "open", "confirmed": "confirmed", "dismissed": "dismissed", "explained": "explained",
 }
 _CURRENCY_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+_CURRENCY_SIGNS = frozenset(_CURRENCY_SYMBOL.values())
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- formatting
@@ -117,7 +118,7 @@ def _squeezed_find(sentence: str, surface: str) -> Highlight | None:
     if at < 0:
         return None
     start, end = where[at], where[at + len(needle) - 1] + 1
-    while start > 0 and sentence[start - 1] in "$€£¥":
+    while start > 0 and sentence[start - 1] in _CURRENCY_SIGNS:
         start -= 1
     return start, end
 
@@ -140,9 +141,12 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
                 return start - at, end - at
             at = document.text.find(sentence, at + 1)
     at = sentence.find(surface)
-    if at >= 0:
-        return at, at + len(surface)
-    return _squeezed_find(sentence, surface)
+    if at < 0:
+        return _squeezed_find(sentence, surface)
+    if claim.repaired:  # the repair restored a currency sign the garbled text had lost
+        while at > 0 and sentence[at - 1] in _CURRENCY_SIGNS:
+            at -= 1
+    return at, sentence.find(surface, at) + len(surface)
 
 
 def figure_spans(claims: Sequence[Claim],
@@ -194,6 +198,7 @@ class FindingView:
     finding: Finding
     claims: list[ClaimView]
     reason: str
+    repair: tuple[str, str] | None = None
 
     @property
     def id(self) -> str:
@@ -262,6 +267,18 @@ def claim_view(claim: Claim, documents: Mapping[str, Document],
             n.low, n.high, n.unit), unit=n.unit, low=n.low, high=n.high,
         modality=claim.modality, as_of=claim.as_of, repaired=claim.repaired, hedges=claim.hedges,
     )
+
+
+_QUOTED_PAIR = re.compile(r"[“\"](?P<original>.+?)[”\"] repaired to [“\"](?P<repaired>.+?)[”\"]",
+                          re.DOTALL)
+
+
+def repair_pair(finding: Finding) -> tuple[str, str] | None:
+    """(original, repaired) of a garbled finding whose explanation quotes both, else None."""
+    if finding.kind != "garbled":
+        return None
+    match = _QUOTED_PAIR.search(finding.explanation)
+    return (match["original"], match["repaired"]) if match else None
 
 
 def _finding_key(f: Finding) -> tuple[int, int, int, str]:
@@ -368,7 +385,7 @@ def build_report(
         fviews = [FindingView(finding=f, claims=sorted(
             (views[c] for c in f.claims if c in views),
             key=lambda v: (v.low if v.low is not None else -math.inf, v.doc, v.id)),
-            reason=KIND_REASON.get(f.kind, "")) for f in members]
+            reason=KIND_REASON.get(f.kind, ""), repair=repair_pair(f)) for f in members]
         highlighted: dict[str, str] = {}
         for fv in reversed(fviews):  # most severe finding wins the colour
             for cv in fv.claims:

@@ -85,8 +85,8 @@ def sample_report() -> tuple[list[Finding], list[Claim], dict[str, Document], li
                 arithmetic="$1.25B/month × 12 = $15B/year", status="confirmed"),
         Finding(id="f-garbled", kind="garbled", severity="low", subject="SpaceX",
                 metric="deal_value", claims=("c-6",), check="garbled.v1",
-                explanation="Garbled run repaired: '10billionforthestartup′swork' -> "
-                            "'$10 billion for the startup's work'"),
+                explanation="alpha.txt chars 3-30: glued text “10billionforthestartup′swork” "
+                            "repaired to “$10 billion for the startup's work” (confidence 0.9)."),
         Finding(id="f-noclaims", kind="garbled", severity="low", subject=None, metric=None,
                 claims=(), check="garbled.v1", status="explained", note=f"see {HOSTILE_SCRIPT}",
                 explanation=f"Garbled run {HOSTILE_IMG} repaired."),
@@ -157,6 +157,8 @@ def test_html_marks_the_right_figure_and_shows_normalization(html):
 def test_html_shows_garbled_original_and_repaired(html):
     block = html[html.index('id="f-garbled"'):]
     assert '<code class="orig">10billionforthestartup′swork</code>' in block
+    assert ('<h4>original (garbled)</h4><code>10billionforthestartup′swork</code></div><div>'
+            "<h4>repaired</h4>$10 billion for the startup&#39;s work</div>") in block
     # the repaired sentence marks the repaired figure, matched ignoring spaces and quotes
     assert ('pay <mark class="ent">$10 billion for the startup&#39;s work<span' in block)
     assert "SpaceX will either pay $10 billion for the startup&#39;s work." in block
@@ -202,6 +204,8 @@ def test_markdown_shows_findings_in_report_order(markdown):
     assert "### ~~divergence · medium~~ · dismissed — `f-diverge`" in markdown
     assert "Normalization: `$1.25B/month × 12 = $15B/year`" in markdown
     assert "| original (garbled) | `10billionforthestartup′swork` |" in markdown
+    assert ("| `10billionforthestartup′swork` | $10 billion for the startup's work |"
+            in markdown)
     assert "then valued the company at **$2 billion** again." in markdown
 
 
@@ -318,3 +322,16 @@ def test_chart_coordinates_stay_in_the_plot(values):
     assert all(chart.left <= x <= chart.right for x, _ in chart.ticks)
     finite = [v for c in usable for v in (c.low, c.high) if v is not None]
     assert chart.log == (min(finite) > 0 and max(finite) / min(finite) > 20)
+
+
+@pytest.mark.parametrize(("kind", "explanation", "pair"), [
+    ("garbled", "x.txt chars 1-9: glued text “5millionayear” repaired to “$5 million a year”.",
+     ("5millionayear", "$5 million a year")),
+    ("garbled", 'glued text "a$b" repaired to "a b" (0.9)', ("a$b", "a b")),
+    ("garbled", "Garbled run fixed, no quotes.", None),
+    ("contradiction", "“a” repaired to “b”", None),
+], ids=["curly", "straight", "unquoted", "not-garbled"])
+def test_repair_pair_from_explanation(kind, explanation, pair):
+    finding = Finding(id="f-1", kind=kind, severity="info", subject=None, metric=None,
+                      claims=(), explanation=explanation, check="garbled.v1")
+    assert report.repair_pair(finding) == pair
