@@ -217,7 +217,8 @@ def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> 
         return False
     pieces = [word[a:b] for a, b in segment(word, vocab)]
     known = [p for p in pieces if vocab.known(p.lower()) or p.lower().endswith("'s")]
-    if len(pieces) < 2 or len(known) < len(pieces):
+    names = [p for p in pieces if p not in known and _NAME.match(p)]
+    if len(pieces) < 2 or len(known) < 2 or len(known) + len(names) < len(pieces):
         return False
     if glued_to_number:
         return len(key) >= 6  # not brand names like 23andMe
