@@ -399,3 +399,76 @@ def test_alternative_terms_repeated_in_one_article_count_once(rules, registry):
     assert [f.kind for f in result] == ["alternative"]
     assert len(result[0].claims) == 4
     assert "given 2 times" in result[0].explanation
+
+
+# --- seed corpus acceptance (real model) -----------------------------------------------------
+
+SEED = yaml.safe_load((DATA / "checks_seed.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    from pipeline import api
+    from tests.conftest import ROOT
+
+    out = tmp_path_factory.mktemp("checks_seed")
+    result = api.extract(ROOT / "corpus", out=out, rules_dir=ROOT / "rules")
+    by_id = {c.id: c for c in result.claims}
+    paths = {d.id: d.path for d in result.documents}
+    return result.findings, by_id, paths
+
+
+def _shows(finding, by_id, pattern: str) -> bool:
+    import re
+
+    return any(re.search(pattern, by_id[c].span.text) for c in finding.claims if c in by_id)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", SEED["flagged"], ids=[c["id"] for c in SEED["flagged"]])
+def test_seed_flagged(seed_run, case):
+    import re
+
+    findings, by_id, _ = seed_run
+    hits = [f for f in findings if f.kind == case["kind"]
+            and all(_shows(f, by_id, p) for p in case["figures"])]
+    assert hits, f"no {case['kind']} finding shows {case['figures']}"
+    for pattern in case.get("explanation", ()):
+        assert re.search(pattern, hits[0].explanation), hits[0].explanation
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("case", SEED["not_contradicted"],
+                         ids=[c["id"] for c in SEED["not_contradicted"]])
+def test_seed_not_contradicted(seed_run, case):
+    findings, by_id, _ = seed_run
+    for finding in findings:
+        if finding.kind in ("contradiction", "divergence"):
+            shown = [p for p in case["figures"] if _shows(finding, by_id, p)]
+            assert len(shown) < 2, finding.explanation
+    if case.get("reconciled"):
+        reconciled = [f for f in findings if f.kind == "reconciled"]
+        for pattern in case["figures"]:
+            assert any(_shows(f, by_id, pattern) for f in reconciled), pattern
+        assert all(f.arithmetic for f in reconciled)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("prefix", SEED["self_consistent_documents"])
+def test_seed_articles_do_not_contradict_themselves(seed_run, prefix):
+    findings, by_id, paths = seed_run
+    for finding in findings:
+        if finding.kind != "contradiction":
+            continue
+        docs = {paths[by_id[c].doc_id] for c in finding.claims if c in by_id}
+        assert not all(d.startswith(prefix) for d in docs), finding.explanation
+
+
+@pytest.mark.model
+def test_seed_findings_are_explained(seed_run):
+    findings, _, _ = seed_run
+    assert findings
+    for finding in findings:
+        assert finding.explanation.strip() and finding.severity
+        if finding.kind in ("reconciled", "arithmetic_ok"):
+            assert finding.arithmetic
