@@ -168,6 +168,7 @@ is was has does this thus its his hers ours yours theirs as us yes always perhap
 across whereas besides towards afterwards plus minus versus bus gas news series species
 analysis basis crisis process business success access progress status campus bonus virus
 census chaos lens alas famous various previous serious anonymous numerous enormous tremendous
+axis tennis thesis diagnosis emphasis hypothesis synthesis
 """.split())
 _CHANGE_VERBS = frozenset("""
 rose rise rises rising fell fall falls falling increased increase increases decreased
@@ -1137,7 +1138,7 @@ def _is_plural(word: str) -> bool:
         return False
     if word[:-1].isupper() and word.endswith("s"):
         return True  # "GPUs", "TPUs"
-    return lower.endswith("s") and not lower.endswith(("ss", "us", "is", "ous"))
+    return lower.endswith("s") and not lower.endswith(("ss", "us", "ous", "sis"))
 
 
 def _singular(word: str) -> str:
@@ -1150,7 +1151,7 @@ def _singular(word: str) -> str:
         return word[:-3] + "y"
     if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
-    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")):
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "sis")):
         return word[:-1]
     return word
 
@@ -1214,7 +1215,8 @@ def _attach_durations(found: list[_Found], parser: _Parser) -> None:
         if b.kind == "duration" and a.kind in ("money", "count", "physical") \
                 and not a.per and b.value is not None and b.bound in ("at_least", "exact"):
             gap_words = [t.low for t in parser.toks[a.j:b.num.i]]
-            if gap_words and gap_words[-1] in _ATTACH_OVER and len(gap_words) <= 2 \
+            if gap_words and gap_words[-1] in _ATTACH_OVER and len(gap_words) <= 4 \
+                    and all(t.kind == "word" for t in parser.toks[a.j:b.num.i]) \
                     and not parser.is_word(b.j, "of", "ago"):
                 a.over = f"{_fmt(b.value)} {b.unit}"
                 b.bound, b.low, b.high = "exact", b.value, b.value
