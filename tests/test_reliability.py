@@ -380,3 +380,82 @@ def test_run_needs_no_network(tmp_path, monkeypatch):
     shutil.copytree(DATA / "tiny", corpus)
     result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
     assert result.claims
+
+
+# --- claims add: nothing written outside the corpus -----------------------------------------
+
+ADDED = ("Acme Robotics valuation cut\n\nA filing shows Acme Robotics was valued at "
+         "$9 billion in its latest round.\n")
+
+
+@pytest.fixture
+def small_corpus(tmp_path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    return corpus
+
+
+def test_add_never_creates_a_file_through_a_dangling_symlink(tmp_path, small_corpus):
+    from pipeline import api
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.symlink(outside / "created.txt", small_corpus / "delta.txt")  # points nowhere yet
+    source = tmp_path / "delta.txt"
+    source.write_text(ADDED)
+    result = api.add([source], corpus=small_corpus, out=tmp_path / "out",
+                     rules_dir=ROOT / "rules")
+    assert list(outside.iterdir()) == []
+    assert [p.name for p in result.added] == ["delta-2.txt"]
+    assert not (small_corpus / "delta-2.txt").is_symlink()
+
+
+def test_add_copies_a_symlinked_source_as_a_plain_file(tmp_path, small_corpus):
+    from pipeline import api
+
+    real = tmp_path / "elsewhere" / "article.txt"
+    real.parent.mkdir()
+    real.write_text(ADDED)
+    link = tmp_path / "link.txt"
+    os.symlink(real, link)
+    result = api.add([link], corpus=small_corpus, out=tmp_path / "out",
+                     rules_dir=ROOT / "rules")
+    copied = small_corpus / "link.txt"
+    assert result.added == [copied.resolve()] or result.added == [copied]
+    assert not copied.is_symlink() and copied.read_text() == ADDED
+    assert real.read_text() == ADDED
+
+
+@pytest.mark.parametrize("name", ["evil\n.txt", "tab\there.txt", "bell\x07.txt"],
+                         ids=["newline", "tab", "control"])
+def test_add_rejects_names_with_control_characters(tmp_path, small_corpus, name):
+    from pipeline import api
+
+    source = tmp_path / name
+    source.write_text(ADDED)
+    before = sorted(p.name for p in small_corpus.iterdir())
+    result = api.add([source], corpus=small_corpus, out=tmp_path / "out",
+                     rules_dir=ROOT / "rules")
+    assert result.added == []
+    assert [r.reason for r in result.rejected] == ["not a plain file name"]
+    assert sorted(p.name for p in small_corpus.iterdir()) == before
+
+
+def test_add_refuses_a_source_that_is_a_device(tmp_path, small_corpus):
+    from pipeline import api
+
+    link = tmp_path / "zero.txt"
+    os.symlink("/dev/zero", link)  # endless: reading it whole would never finish
+    result = api.add([link], corpus=small_corpus, out=tmp_path / "out",
+                     rules_dir=ROOT / "rules")
+    assert result.added == []
+    assert len(result.rejected) == 1 and "not a regular file" in result.rejected[0].reason
+
+
+def test_corpus_with_a_symlink_loop_is_listed_once(small_corpus):
+    from pipeline import api
+
+    os.symlink(small_corpus, small_corpus / "loop")
+    files = api.corpus_files(small_corpus)
+    names = [p.relative_to(small_corpus).as_posix() for p in files]
+    assert sorted(names) == sorted(p.name for p in (DATA / "tiny").iterdir())
