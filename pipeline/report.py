@@ -348,6 +348,7 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
         value_x, anchor = (x2 + 9, "start") if x2 < right - 70 else (x1 - 9, "end")
         rows.append({
             "value": c.normalized, "value_x": round(value_x, 1), "anchor": anchor,
+            "doc": c.doc, "surface": surface,
             "y": y, "x1": x1, "x2": x2, "point": c.low is not None and c.low == c.high,
             "open_low": c.low is None, "open_high": c.high is None,
             "kind": highlighted.get(c.id, "other"),
