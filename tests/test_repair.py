@@ -210,3 +210,28 @@ def test_damaged_word_salad_never_breaks_the_map(text):
     assert_edits_consistent(damaged, result)
     if "$" not in text:
         assert result.text == damaged
+
+
+# --- with the rest of the pipeline ---------------------------------------------------------
+
+
+@pytest.mark.model
+def test_claims_from_repaired_text_are_flagged_and_shown_against_the_original(nlp, rules):
+    from pipeline.claims import build_claims
+    from pipeline.quantities import extract_quantities
+
+    text = ("Acme Robotics will either pay 10billionforthestartup′sworkorbuyitoutrightfor60 "
+            "billion, the company said. Acme Robotics earned $5 billion last year.")
+    doc = document(text)
+    fixed = repair(doc)
+    found = extract_quantities(fixed.text, doc_id=doc.id, registry=rules.registry)
+    claims = build_claims(doc, fixed, nlp(fixed.text), found, rules=rules,
+                          registry=rules.registry)
+    by_value = {c.quantity.low: c for c in claims}
+    assert {10e9, 60e9, 5e9} <= set(by_value)
+    assert by_value[10e9].repaired and by_value[60e9].repaired
+    assert not by_value[5e9].repaired
+    for claim in claims:
+        assert text[claim.span.start:claim.span.end] == claim.span.text
+    assert by_value[10e9].span.text == "10billion"
+    assert by_value[60e9].span.text.startswith("60 billion")
