@@ -68,7 +68,7 @@ def _cue_regex(cue: str) -> re.Pattern[str]:
 def _cue_spans(span: SpacySpan, cue: str) -> list[SpacySpan]:
     """Every occurrence of ``cue`` in ``span`` as a token span (case-insensitive, whole word)."""
     found: list[SpacySpan] = []
-    text = span.text.lower()
+    text = span.doc.text[span.start_char:span.end_char].lower()  # == span.text, no token walk
     for match in _cue_regex(cue).finditer(text):
         start = span.start_char + match.start()
         end = span.start_char + match.end()
@@ -157,6 +157,8 @@ class _Entities:
         self.by_token: dict[int, _Mention] = {}
         stop = {w.lower() for w in rules.entities.not_entities}
         self.stop = stop
+        self.midsentence_capitals = {t.text for t in doc if not t.is_sent_start
+                                     and t.text[:1].isupper() and t.is_alpha}
         for ent in doc.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
@@ -175,6 +177,7 @@ class _Entities:
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
         self.definite = {d.lower() for d in rules.cues.definite}
         self._resolved: dict[int, str | None] = {}
+        self._fallback: list[_Mention] | None = None
 
     def is_anaphor(self, token: Token) -> bool:
         word = token.lower_
@@ -203,12 +206,17 @@ class _Entities:
 
     def proper_name(self, token: Token) -> str | None:
         """A capitalised argument the statistical NER did not tag, as a fallback name."""
+        if token.ent_type_ and token.ent_type_ not in SUBJECT_LABELS:
+            return None  # "on Tuesday", "in June": dates and numbers are not owners
         if not token.text[:1].isupper() or token.is_stop or not token.is_alpha or \
                 token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "dative"):
             return None
         if token.lower_ in self.anaphora or token.lower_ in self.definite or \
                 token.text.lower() in self.stop:
             return None
+        if token.is_sent_start and not any(ch.isupper() for ch in token.text[1:]) and \
+                token.text not in self.midsentence_capitals:
+            return None  # "Filings seen by reporters ...": capitalised only by position
         words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()]
         return " ".join(t.text for t in [*words, token])
 
@@ -217,11 +225,24 @@ class _Entities:
             self._resolved[token.i] = self._resolve(token)
         return self._resolved[token.i]
 
+    def _unlabelled(self) -> list[_Mention]:
+        """Names the NER missed, as mentions labelled ORG (the commonest owner of figures)."""
+        if self._fallback is None:
+            self._fallback = []
+            for token in self.doc:
+                if token.i in self.by_token or self.is_anaphor(token):
+                    continue
+                name = self.proper_name(token)
+                if name:
+                    self._fallback.append(_Mention(token.i, token.i + 1, name, "ORG"))
+        return self._fallback
+
     def _resolve(self, token: Token) -> str | None:
         allowed = self.anaphora.get(token.lower_, ())
         banned = {t.i for t in _clause_subjects(token)}
         first_sent = max(0, token.sent.start - 400)
-        for mention in reversed(self.mentions):
+        mentions = sorted([*self.mentions, *self._unlabelled()], key=lambda m: m.start)
+        for mention in reversed(mentions):
             if mention.end > token.i or mention.start < first_sent:
                 continue
             if any(i in banned for i in range(mention.start, mention.end)):
@@ -316,6 +337,8 @@ def _parties(root: Token, figure: set[int], entities: _Entities,
                 if token.i in figure:
                     continue
                 name = entities.name_at(token)
+                if name and name in parties.values():
+                    continue  # one party per name: "X pays ... to lease" keeps X the payer
                 if name:
                     parties[party] = name
                     break
@@ -521,8 +544,9 @@ def _attribution(sent: SpacySpan, root: Token, entities: _Entities,
 
 
 def _phrase(token: Token) -> str:
-    words = [t for t in token.subtree if t.dep_ not in ("det", "punct")]
-    return " ".join(t.text for t in words[:8]) if words else token.text
+    """A short name for an unnamed source: the noun with its adjectives ("later filing")."""
+    words = [t for t in token.lefts if t.dep_ in ("amod", "compound") and t.is_alpha]
+    return " ".join(t.text for t in [*words, token])
 
 
 def _quoted_directly(sent: SpacySpan, figure_start: int) -> bool:
@@ -530,8 +554,28 @@ def _quoted_directly(sent: SpacySpan, figure_start: int) -> bool:
     return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
 
 
-def _modality(sent: SpacySpan, chain: list[Token], attribution: str | None,
-              figure_start: int, as_of: str | None, period: str | None,
+def _coordinated_alternative(chain: list[Token], figure: set[int], rules: Rules) -> bool:
+    """"could license it for $5 million a year or buy it outright for $40 million": the
+    figure's verb is coordinated by an alternative conjunction with a verb holding a figure."""
+    words = {w.lower() for w in rules.cues.alternative_conjunctions}
+    verb = next((t for t in chain if _is_verb(t)), None)
+    if verb is None or not words:
+        return False
+    partners = [c for c in verb.children if c.dep_ == "conj"]
+    if verb.dep_ == "conj" and verb.head.i != verb.i:
+        partners.append(verb.head)
+    for partner in partners:
+        joined = [c for t in (verb, partner) for c in t.children if c.dep_ == "cc"]
+        if not any(c.lower_ in words for c in joined):
+            continue
+        own = set() if partner.head.i == verb.i else {t.i for t in verb.subtree}
+        if any(t.like_num and t.i not in figure and t.i not in own for t in partner.subtree):
+            return True
+    return False
+
+
+def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
+              attribution: str | None, figure_start: int, as_of: str | None, period: str | None,
               document: Document, rules: Rules) -> Modality:
     cues = rules.cues.modality
     near = _near_chain(chain)
@@ -539,6 +583,8 @@ def _modality(sent: SpacySpan, chain: list[Token], attribution: str | None,
     for name in ("alternative", "hypothetical", "conditional"):
         if _cue_tokens(sent, cues.get(name, ())):
             found.add(name)
+    if _coordinated_alternative(chain, figure, rules):
+        found.add("alternative")
     if any(t.i in near for tokens in _cue_tokens(sent, cues.get("projection", ()))
            for t in tokens):
         found.add("projection")
@@ -657,11 +703,11 @@ def build_claims(
         subject: str | None = None
         role = rule.subject if rule else "nearest"
         if role == "payee":
-            subject = payee
+            subject = payee or payer  # no lessor named: the payment is known by its payer
         elif role == "payer":
             subject = payer
         elif role == "target":
-            subject = parties.get("target")
+            subject = parties.get("target") or payer  # nothing named bought: the buyer's deal
         if subject is None:
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
@@ -682,7 +728,7 @@ def build_claims(
             normalized=normalize(quantity, registry),
             as_of=as_of,
             period=period,
-            modality=_modality(sent, chain, attribution, quantity.span.start, as_of, period,
+            modality=_modality(sent, chain, tokens, attribution, quantity.span.start, as_of, period,
                                document, rules),
             hedges=_hedges(sent, figure, chain, rules),
             attribution=attribution,

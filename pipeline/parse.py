@@ -58,7 +58,22 @@ def load_nlp(rules: Rules, *, model: str | None = None) -> Language:
     else:
         ruler = nlp.add_pipe("entity_ruler", config=ruler_config)
     ruler.add_patterns(entity_patterns(rules))  # type: ignore[attr-defined]
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(NEWLINE_SENTENCES, before="parser")
     return nlp
+
+
+NEWLINE_SENTENCES = "claims_newline_sentences"
+
+
+@Language.component(NEWLINE_SENTENCES)
+def newline_sentences(doc: Doc) -> Doc:
+    """Start a sentence after every line break: a headline without a full stop is not part
+    of the next paragraph's first sentence (the parser keeps preset boundaries)."""
+    for token in doc[:-1]:
+        if "\n" in token.whitespace_ or (token.is_space and "\n" in token.text):
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 def parse(

@@ -95,6 +95,7 @@ class CuesFile(Strict):
     qualifiers: tuple[str, ...] = ()
     time_prepositions: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
+    alternative_conjunctions: tuple[str, ...] = ()
 
     @field_validator("modality")
     @classmethod
