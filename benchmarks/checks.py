@@ -47,7 +47,8 @@ def synthetic_claims(n: int, rules: Rules, seed: int = 7) -> list[Claim]:
         value = bases[block] * rng.lognormvariate(0, 0.3 if rng.random() < 0.9 else 1.5)
         if per == "month":
             value /= 12
-        low, high = value, value
+        low: float | None = value
+        high: float | None = value
         if bound == "range":
             low, high = value * 0.8, value * 1.2
         elif bound == "at_least":
@@ -58,7 +59,8 @@ def synthetic_claims(n: int, rules: Rules, seed: int = 7) -> list[Claim]:
         start = (i % 10) * 120
         text = f"{value:.3g} {unit}"
         span = Span(doc_id=doc, start=start, end=start + len(text), text=text)
-        quantity = Quantity(span=span, value=value, low=low, high=high, bound=bound,
+        quantity = Quantity(span=span, value=value, low=low, high=high,
+                            bound=bound,  # type: ignore[arg-type]
                             unit=unit, per=per, over=over)
         key = (unit, per)
         if key not in factors:

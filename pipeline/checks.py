@@ -686,12 +686,12 @@ def alternative_terms(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         shown = list({(c.normalized.low, c.normalized.high, c.normalized.unit): c
                       for c in reversed(members)}.values())[::-1]
         shown.sort(key=lambda c: (c.span.start, c.id))
-        figures = " or ".join(f'"{c.span.text}"' for c in shown)
+        texts = " or ".join(f'"{c.span.text}"' for c in shown)
         subject = next((c.subject for c in members if c.subject), None) or "?"
         metric = next((c.metric for c in members if c.metric != "unknown"), members[0].metric)
         findings.append(make_finding(
             name, "alternative", "medium", members,
-            f"{subject} {_label(metric)}: {figures} are either/or terms of one sentence, "
+            f"{subject} {_label(metric)}: {texts} are either/or terms of one sentence, "
             "options rather than a contradiction"
             + (f" (given {len(members) // len(shown)} times in the article)"
                if len(members) > len(shown) else "")

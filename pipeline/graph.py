@@ -105,8 +105,9 @@ def build_graph(
         if edge is None:
             continue
         members = [c for c in finding.claims if c in known]
-        for a, b in zip(members, members[1:], strict=False):
-            graph.add_edge(f"claim:{a}", f"claim:{b}", key=f"{edge}:{finding.id}", kind=edge,
+        for first, second in zip(members, members[1:], strict=False):
+            graph.add_edge(f"claim:{first}", f"claim:{second}", key=f"{edge}:{finding.id}",
+                           kind=edge,
                            finding=finding.id, finding_kind=finding.kind)
     return graph
 

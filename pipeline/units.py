@@ -49,8 +49,9 @@ def dimension_of(registry: pint.UnitRegistry, expr: str) -> str:
         return "power"
     if dict(dims) == {"[length]": 2, "[mass]": 1, "[time]": -2}:
         return "energy"
-    num = [_term(d) for d, p in sorted(dims.items()) if p > 0 for _ in range(int(p))]
-    den = [_term(d) for d, p in sorted(dims.items()) if p < 0 for _ in range(int(-p))]
+    powers = {d: int(float(p)) for d, p in dims.items()}  # type: ignore[arg-type]
+    num = [_term(d) for d, p in sorted(powers.items()) if p > 0 for _ in range(p)]
+    den = [_term(d) for d, p in sorted(powers.items()) if p < 0 for _ in range(-p)]
     text = " * ".join(num) if num else "1"
     for term in den:
         text += " / " + term
@@ -107,7 +108,7 @@ def normalize(quantity: Quantity, registry: pint.UnitRegistry) -> Normalized:
 def duration_years(registry: pint.UnitRegistry, expr: str) -> float | None:
     """A duration expression (``"3 year"``, ``"18 months"``) in years; ``None`` if it is not one."""
     try:
-        value = registry.Quantity(expr).to("year").magnitude
+        value: float = registry.Quantity(expr).to("year").magnitude
     except (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError):
         return None
     return float(value) if math.isfinite(value) and value > 0 else None
