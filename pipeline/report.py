@@ -479,7 +479,10 @@ def render_markdown(
     skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> str:
     """``contradictions.md``: the report for a terminal or a code host."""
-    data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
+    return _markdown(build_report(findings, claims, documents, skipped, figure_at=figure_at))
+
+
+def _markdown(data: ReportData) -> str:
     text = _environment(html=False).get_template("contradictions.md.j2").render(r=data)
     text = re.sub(r"^(#{1,6} [^\n]*)\n+", r"\1\n\n", text, flags=re.MULTILINE)
     text = re.sub(r"\n+(#{1,6} )", r"\n\n\1", text)
@@ -491,7 +494,10 @@ def render_html(
     skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
 ) -> str:
     """``report.html``: one self-contained page (inline CSS and JS, no network)."""
-    data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
+    return _html(build_report(findings, claims, documents, skipped, figure_at=figure_at))
+
+
+def _html(data: ReportData) -> str:
     env = _environment(html=True)
     script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
@@ -500,6 +506,11 @@ def render_html(
 
 
 # --------------------------------------------------------------------------- JSON outputs
+
+
+def report_order(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings in the order the report shows them (group by group)."""
+    return [fv.finding for g in build_report(findings, [], {}).groups for fv in g.findings]
 
 
 def claim_record(claim: Claim, documents: Mapping[str, Document],
@@ -549,7 +560,6 @@ def render_json(
 ) -> str:
     """``contradictions.json``: findings (with review status) embedding their claims."""
     by_id = {c.id: c for c in claims}
-    ordered = [fv.finding for g in build_report(findings, [], {}).groups for fv in g.findings]
     payload = {
         "documents": [{"id": d.id, "path": d.path, "title": d.title, "source": d.source,
                        "published": d.published}
@@ -558,7 +568,7 @@ def render_json(
             {**f.model_dump(mode="json"),
              "claims": [claim_record(by_id[c], documents, figure_at)
                         for c in f.claims if c in by_id]}
-            for f in ordered
+            for f in report_order(findings)
         ],
         "skipped": [s.model_dump(mode="json") for s in skipped],
     }
@@ -584,7 +594,7 @@ def render_claimreview(
     """
     by_id = {c.id: c for c in claims}
     items = []
-    for f in findings:
+    for f in report_order(findings):
         if f.kind not in _RATING or f.status == "dismissed":
             continue
         value, label = _RATING[f.kind]
@@ -623,11 +633,11 @@ def render_all(
     """
     if figure_at is None:
         figure_at = figure_spans(claims, documents)
+    data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
     return {
         "contradictions.json": render_json(findings, claims, documents, skipped,
                                            figure_at=figure_at),
-        "contradictions.md": render_markdown(findings, claims, documents, skipped,
-                                             figure_at=figure_at),
-        "report.html": render_html(findings, claims, documents, skipped, figure_at=figure_at),
+        "contradictions.md": _markdown(data),
+        "report.html": _html(data),
         "claimreview.jsonld": render_claimreview(findings, claims, documents),
     }
