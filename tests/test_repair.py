@@ -64,6 +64,7 @@ def test_garbled_text_is_repaired(case):
     assert result.text == case["repaired"]
     assert result.repairs
     assert_edits_consistent(case["text"], result)
+    assert repair(document(result.text)).repairs == (), "repaired text needs no more repair"
 
 
 @pytest.mark.parametrize("case", CASES["clean"], ids=[c["id"] for c in CASES["clean"]])
@@ -173,6 +174,15 @@ def test_garbled_findings_one_per_repair(seed_000):
     assert result.repairs[0].repaired in first.explanation
     assert first.explanation.count(". ") == 0 or first.explanation.endswith(").")
     assert [f.id for f in garbled_findings(doc, repair(doc))] == [f.id for f in findings]
+
+
+def test_finding_severity_follows_confidence(seed_000):
+    text, result = seed_000
+    doc = document(text)
+    doubtful = result.model_copy(update={"repairs": tuple(
+        r.model_copy(update={"confidence": c}) for r, c in zip(result.repairs, (0.95, 0.6, 0.3),
+                                                                strict=False))})
+    assert [f.severity for f in garbled_findings(doc, doubtful)] == ["info", "low", "medium"]
 
 
 def test_clean_document_has_no_findings():
