@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,8 +36,15 @@ from pipeline.models import Document, Finding, Repair, RepairedText, Severity, S
 CHECK_NAME = "garbled.v1"
 
 # Math lookalikes a LaTeX renderer puts in place of prose characters (all one-to-one).
-_LOOKALIKE = str.maketrans({"′": "'", "∗": "*", "−": "-", "″": '"', "”": '"', "“": '"'})
+# Math alphanumerics (𝑏𝑖𝑙𝑙𝑖𝑜𝑛, ℎ) as copied from rendered math, one-to-one back to ASCII.
+_MATH_LETTERS = {cp: unicodedata.normalize("NFKC", chr(cp))
+                 for cp in (*range(0x1D400, 0x1D800), 0x210E)
+                 if len(unicodedata.normalize("NFKC", chr(cp))) == 1
+                 and unicodedata.normalize("NFKC", chr(cp)).isascii()}
+_LOOKALIKE = str.maketrans({"′": "'", "∗": "*", "−": "-", "″": '"', "”": '"', "“": '"',
+                            **{chr(cp): ch for cp, ch in _MATH_LETTERS.items()}})
 _LOOKALIKE_IN_PROSE = re.compile(
+    r"[\U0001D400-\U0001D7FF\u210E]|"  # math italic letters and digits
     r"[A-Za-z]′|′[A-Za-z]"      # prime used as an apostrophe
     r"|∗∗"                      # bold markers rendered as asterisk operators
     r"|[A-Za-z]−[A-Za-z]"       # minus sign used as a hyphen
@@ -371,7 +379,8 @@ def _copy(out: _Out, token: str, offset: int, start: int, end: int, style: _Styl
     run = start
     for i in range(start, end):
         ch = token[i]
-        fixed = {"′": style.apostrophe, "−": "-", "∗": "*"}.get(ch)
+        fixed = {"′": style.apostrophe, "−": "-", "∗": "*"}.get(ch) or \
+            _MATH_LETTERS.get(ord(ch))
         if fixed is None:
             continue
         if run < i:

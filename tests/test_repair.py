@@ -193,7 +193,7 @@ def test_clean_document_has_no_findings():
 # --- properties ---------------------------------------------------------------------------
 
 ALPHABET = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzSX0123456789 ,.$'′∗−”“-/%\n") +
-                           ["the", "billion", "for", "xAI", "â€™", "**", "∗∗"])
+                           ["the", "billion", "for", "xAI", "â€™", "**", "∗∗", "𝑏𝑖𝑙𝑙", "ℎ"])
 
 
 @settings(max_examples=150, deadline=None)
