@@ -35,12 +35,12 @@ from pipeline.models import Document, Finding, Repair, RepairedText, Severity, S
 
 CHECK_NAME = "garbled.v1"
 
-# Math lookalikes a LaTeX renderer puts in place of prose characters (all one-to-one).
 # Math alphanumerics (𝑏𝑖𝑙𝑙𝑖𝑜𝑛, ℎ) as copied from rendered math, one-to-one back to ASCII.
 _MATH_LETTERS = {cp: unicodedata.normalize("NFKC", chr(cp))
                  for cp in (*range(0x1D400, 0x1D800), 0x210E)
                  if len(unicodedata.normalize("NFKC", chr(cp))) == 1
                  and unicodedata.normalize("NFKC", chr(cp)).isascii()}
+# Math lookalikes a LaTeX renderer puts in place of prose characters (all one-to-one).
 _LOOKALIKE = str.maketrans({"′": "'", "∗": "*", "−": "-", "″": '"', "”": '"', "“": '"',
                             **{chr(cp): ch for cp, ch in _MATH_LETTERS.items()}})
 _LOOKALIKE_IN_PROSE = re.compile(
@@ -125,14 +125,14 @@ def build_vocabulary(words: Iterable[str], *, base: Mapping[str, float] | None =
     lowered = Counter[str]()
     for word, n in counts.items():
         lowered[word.lower()] += n
+    cased = frozenset(w for w in counts if _has_inner_upper(w))
+    cased_keys = {w.lower() for w in cased}
     doc: dict[str, float] = {}
     for key, n in lowered.items():
-        if key not in base and len(key) >= LONG_RUN and n == 1 and \
-                not any(_has_inner_upper(w) for w in counts if w.lower() == key):
+        if key not in base and len(key) >= LONG_RUN and n == 1 and key not in cased_keys:
             continue  # a long one-off lowercase string may itself be glued words
         if len(key) >= 3 or key in base:
             doc[key] = DOC_WORD_COST - min(2.0, math.log(n))
-    cased = frozenset(w for w in counts if _has_inner_upper(w))
     splits: dict[str, int] = {}
     pair_counts = Counter((a.lower(), b.lower()) for a, b in bigrams)
     for (a, b), n in pair_counts.items():
