@@ -443,9 +443,11 @@ def _md_cell(text: str | None, *, strip: bool = True) -> str:
         return ""
     text = re.sub(r"\s+", " ", text)
     text = text.strip() if strip else text
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("`", "\\`").replace("*", "\\*").replace("_", "\\_")
+    text = (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+            .replace(">", "&gt;").replace("`", "\\`").replace("*", "\\*")
             .replace("[", "\\[").replace("]", "\\]"))
+    # an underscore inside a word (gpu_count, 000_fc05.txt) never starts emphasis
+    return re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", text)
 
 
 def _md_code(text: str | None) -> str:
