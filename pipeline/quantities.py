@@ -32,6 +32,7 @@ import pint
 from pipeline.models import Bound, Quantity, Span
 from pipeline.units import ensure_unit
 
+_CONTEXT_CURRENCY_CHARS = 2000
 MAX_VALUE = 1e21
 """Numbers above this (a thousand quintillion) are read as noise, not as news figures."""
 
@@ -114,7 +115,9 @@ _PERIOD_ADVERBS = {
 }
 
 # Physical units: symbols (case-sensitive) and spelled names (singular, lower-case).
+_DIMENSION_ADJ = ("long", "wide", "tall", "high", "deep", "away", "across", "thick")
 _UNIT_SYMBOLS = {
+    "m": "meter", "p": "penny",
     "W": "watt", "kW": "kilowatt", "MW": "megawatt", "GW": "gigawatt", "TW": "terawatt",
     "kWh": "kilowatt_hour", "MWh": "megawatt_hour", "GWh": "gigawatt_hour",
     "TWh": "terawatt_hour", "km": "kilometer", "cm": "centimeter", "mm": "millimeter",
@@ -149,6 +152,8 @@ _UNIT_WORDS = {
     "kilocalorie": "kilocalorie", "volt": "volt", "kilovolt": "kilovolt",
     "knot": "knot", "percentage point": "percentage_point", "basis point": "basis_point",
     "light year": "light_year", "light-year": "light_year",
+    "astronomical unit": "astronomical_unit", "milligram": "milligram",
+    "microgram": "microgram", "millilitre": "milliliter", "milliliter": "milliliter",
 }
 _IRREGULAR_UNIT_PLURALS = {"feet": "foot", "inches": "inch", "degrees": "degree"}
 _PERCENT_WORDS = {("per", "cent"), ("percent",), ("pct",), ("pc",), ("%",)}
@@ -192,6 +197,9 @@ Still Even Another Those Exactly Precisely Estimated An Roughly Around Barely Fu
 Perhaps Only Like Then Now Almost Upwards Above Below Below
 """.split())
 _ATTACH_OVER = ("over", "across", "spanning")
+# "12 times its revenue", "three times as many": a multiple, not a count of occasions
+_MULTIPLIER_NEXT = ("its", "the", "their", "his", "her", "that", "as", "more", "higher",
+                    "larger", "bigger", "greater", "faster", "what", "our")
 # Nouns whose plural is the singular: "8.7 million species", "735 aircraft".
 _INVARIANT_NOUNS = frozenset("""
 species aircraft spacecraft sheep deer fish cattle personnel police offspring crew series
@@ -484,7 +492,13 @@ class _Parser:
         num = _Num(i, j, value, literal=t.text)
         nxt = self.tok(j)
         if nxt is not None and nxt.kind == "word":
+            if self.adjacent(j) and nxt.text == "m" and self.is_word(j + 1, *_DIMENSION_ADJ):
+                return num  # "400m long": metres, read as a unit by the caller
+            if self.adjacent(j) and nxt.text == "p" and re.fullmatch(r"\d{1,2}(?:\.\d+)?", t.text):
+                return num  # "30p": pence
             if self.adjacent(j) and nxt.text in _SCALE_ABBR:
+                if re.fullmatch(r"\d{4,}", t.text) and not self.prefix_currency(i - 1):
+                    return None  # "14900K" is a model number, not 14.9 million
                 num.scale, num.scale_word, num.j = _SCALE_ABBR[nxt.text], nxt.text, j + 1
             elif nxt.low in _SCALE_WORDS or nxt.text in _SPACED_ABBR:
                 scale = _SCALE_WORDS.get(nxt.low) or _SCALE_ABBR[nxt.text]
@@ -623,6 +637,12 @@ class _Parser:
         t = self.tok(j)
         if t is None or t.kind not in ("word", "sym"):
             return None
+        if t.text in ("m", "p"):
+            prev = self.tok(j - 1)
+            if not (self.adjacent(j) and prev is not None and prev.kind == "num"):
+                return None
+            if t.text == "p" and not re.fullmatch(r"\d{1,2}(?:\.\d+)?", prev.text):
+                return None  # "1080p" is a video resolution
         if t.text in _UNIT_SYMBOLS:
             unit = _UNIT_SYMBOLS[t.text]
             # "km/h"
@@ -775,7 +795,8 @@ class _Parser:
                 continue
             if t.low in ("a", "an", "each", "every") and self.tok(j + 1) is not None:
                 p = self.period(j + 1)
-                if p and not self.is_word(p[1], "ago", "earlier", "later", "old", "from"):
+                if p and not self.is_word(p[1], "ago", "earlier", "later", "old") \
+                        and not (self.is_word(p[1], "from") and self.is_word(p[1] + 1, "now")):
                     found.per.append(p[0])
                     j = p[1]
                     continue
@@ -809,7 +830,8 @@ class _Parser:
         if p:
             return p
         t = self.tok(j)
-        if t is None or t.kind != "word" or t.low in _STOP:
+        if t is None or t.kind != "word" or t.low in _STOP or t.low in _SCALE_WORDS \
+                or t.low in _ONES or t.low in _TENS or t.low == "hundred":
             return None
         unit = self.noun_unit(t.text, allow_singular=True)
         return (unit, j + 1) if unit else None
@@ -845,9 +867,10 @@ class _Parser:
             currency, i = pre
         num = self.number(i)
         if num is None and not currency and self.is_word(i, "a", "an") \
-                and self.is_word(i - 1, *_ATTACH_OVER, "for", "within") \
+                and (self.is_word(i - 1, *_ATTACH_OVER, "for", "within")
+                     or self.hedge_before(i) is not None) \
                 and self.period(i + 1) is not None:
-            num = _Num(i, i + 1, 1.0, words=True)  # "over a decade", "for a year"
+            num = _Num(i, i + 1, 1.0, words=True)  # "over a decade", "more than a year"
         if num is None:
             return None
         if num.words and currency:
@@ -907,6 +930,9 @@ class _Parser:
             found.kind, found.unit, found.currency, found.j = "money", cur[0], cur[0], cur[1]
             return found
         phys = self.physical(j)
+        if phys and phys[0] == "penny":
+            found.kind, found.unit, found.currency, found.j = "money", "penny", "GBP", phys[1]
+            return found
         if phys and not (num.words and num.value == 1 and phys[0] in _PERIODS.values()
                          and self.tok(num.i) is not None and self.toks[num.i].low in ("a", "an")):
             found.kind = "duration" if phys[0] in _PERIODS.values() else "physical"
@@ -930,6 +956,9 @@ class _Parser:
         if self.tok(k) is not None and self.toks[k].text in ('"', "”", "’", "'") \
                 and self.adjacent(k):
             k += 1
+        if self.is_word(k, "times") and self.is_word(k + 1, *_MULTIPLIER_NEXT):
+            found.kind, found.unit, found.j = "multiple", "dimensionless", k + 1
+            return found
         counted = self.counted_noun(k, allow_singular=(num.value == 1 and not num.words))
         if counted:
             unit, end, per_word = counted
@@ -1193,6 +1222,8 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry) -
 
 
 def _keep(f: _Found, parser: _Parser) -> bool:
+    if f.kind == "bare" and parser.is_word(f.j, "more", "fewer", "others", "additional"):
+        return True  # may take the unit of the figure before it (see _inherit_units)
     if f.kind == "duration" and parser.is_word(f.j, "ago", "earlier", "later"):
         return False  # "five years ago" is a time reference
     if f.kind == "bare":
@@ -1224,13 +1255,14 @@ def _attach_durations(found: list[_Found], parser: _Parser) -> None:
 
 def _infer_currency(found: list[_Found], parser: _Parser) -> None:
     """A bare scaled amount ("a billion a month") takes the currency of the money figure
-    just before it, when there is one within a few sentences."""
+    before it, when there is one within a few paragraphs."""
     last: tuple[int, str] | None = None
     for f in found:
         start = parser.toks[f.i].start
         if f.kind == "money" and f.currency:
             last = (parser.toks[f.j - 1].end, f.currency)
-        elif f.kind == "bare" and f.num.scale_word and last and start - last[0] < 600:
+        elif f.kind == "bare" and f.num.scale_word and last \
+                and start - last[0] < _CONTEXT_CURRENCY_CHARS:
             f.kind, f.unit, f.currency = "money", last[1], last[1]
 
 
@@ -1238,7 +1270,9 @@ def _inherit_units(found: list[_Found], parser: _Parser) -> None:
     """A bare scaled figure later in the same sentence as a count or money figure counts
     the same thing: "3.76 million GPUs, up from 2.64 million" -> 2.64 million GPUs."""
     for prev, f in zip(found, found[1:], strict=False):
-        if f.kind != "bare" or not f.num.scale_word or prev.kind not in ("count", "money"):
+        more = parser.is_word(f.j, "more", "fewer", "others", "additional")
+        if f.kind != "bare" or not (f.num.scale_word or more) \
+                or prev.kind not in ("count", "money"):
             continue
         between = parser.text[parser.toks[prev.j - 1].end:parser.toks[f.i].start]
         if re.search(r"[.!?;:]\s|\n", between) or len(between) > 80:
