@@ -214,10 +214,13 @@ class _Entities:
         if token.lower_ in self.anaphora or token.lower_ in self.definite or \
                 token.text.lower() in self.stop:
             return None
+        if _is_unit(self.rules.registry, token.text):
+            return None  # "16GB": a unit, not a name
         if token.is_sent_start and not any(ch.isupper() for ch in token.text[1:]) and \
                 token.text not in self.midsentence_capitals:
             return None  # "Filings seen by reporters ...": capitalised only by position
-        words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()]
+        words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()
+                 and c.is_alpha and not _is_unit(self.rules.registry, c.text)]
         return " ".join(t.text for t in [*words, token])
 
     def resolve(self, token: Token) -> str | None:
@@ -241,14 +244,14 @@ class _Entities:
         allowed = self.anaphora.get(token.lower_, ())
         banned = {t.i for t in _clause_subjects(token)}
         first_sent = max(0, token.sent.start - 400)
-        mentions = sorted([*self.mentions, *self._unlabelled()], key=lambda m: m.start)
-        for mention in reversed(mentions):
-            if mention.end > token.i or mention.start < first_sent:
-                continue
-            if any(i in banned for i in range(mention.start, mention.end)):
-                continue
-            if mention.label in allowed:
-                return mention.name
+        for mentions in (self.mentions, self._unlabelled()):  # tagged names first
+            for mention in reversed(mentions):
+                if mention.end > token.i or mention.start < first_sent:
+                    continue
+                if any(i in banned for i in range(mention.start, mention.end)):
+                    continue
+                if mention.label in allowed:
+                    return mention.name
         return None
 
     def booked_to(self, name: str | None) -> str | None:
@@ -646,6 +649,14 @@ def _in_boilerplate(document: Document, start: int, end: int) -> bool:
     return any(b_start <= start and end <= b_end for b_start, b_end in document.boilerplate)
 
 
+def _sentence(figure: SpacySpan) -> SpacySpan:
+    """The figure's sentence; the whole text when the Doc has no sentence boundaries."""
+    try:
+        return figure.sent
+    except ValueError:
+        return figure.doc[:]
+
+
 def _continues(sent: SpacySpan, rules: Rules) -> bool:
     """A sentence that restates the previous figure: verbless ("Anthropic at over $60
     billion.") or with a demonstrative subject ("That is $3.6 billion a year.")."""
@@ -677,7 +688,7 @@ def build_claims(
         dimension = dimension_of(registry, unit_expression(quantity))
         if figure is None or not len(figure):
             continue
-        sent = figure.sent
+        sent = _sentence(figure)
         root = figure.root
         tokens = set(range(figure.start, figure.end))
         chain = _chain(root)

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.claims import build_claims
 from pipeline.models import Claim, Document, Quantity, RepairedText, Span
@@ -173,3 +175,71 @@ def corpus_claims(nlp: Any, rules: Any) -> list[Claim]:
         claims += build_claims(document, fixed, doc, found, rules=rules,
                                registry=rules.registry)
     return claims
+
+
+# --- properties --------------------------------------------------------------------------
+
+WORDS = ["Acme", "Cursor", "SpaceX", "it", "the", "company", "pays", "bought", "revenue", "if",
+         "either", "or", "by", "June", "2027", "said", "valued", "at", "users", "lease", "to",
+         "roughly", "and", ".", ",", "\n", "—", "’s", "(", ")", "“", "”", "expects", "burn"]
+FIGURES = ["$5 million", "$1.25B/month", "€3 billion", "$60 billion", "$2 a month"]
+
+
+@st.composite
+def texts_with_figures(draw: Any) -> tuple[str, list[tuple[int, int]]]:
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        words = draw(st.lists(st.sampled_from(WORDS), max_size=12))
+        chunk = " ".join(words) + " "
+        parts.append(chunk)
+        length += len(chunk)
+        figure = draw(st.sampled_from(FIGURES))
+        spans.append((length, length + len(figure)))
+        parts.append(figure + " ")
+        length += len(figure) + 1
+    return "".join(parts), spans
+
+
+def _frames_all(text: str, spans: list[tuple[int, int]], doc: Any, rules: Any) -> list[Claim]:
+    quantities = [Quantity(span=Span(doc_id="d", start=a, end=b, text=text[a:b]), value=1.0,
+                           low=1.0, high=1.0, unit="USD", currency="USD") for a, b in spans]
+    document = Document(id="d", path="d.txt", text=text, sha256="2" * 64)
+    return build_claims(document, RepairedText(doc_id="d", text=text), doc, quantities,
+                        rules=rules, registry=rules.registry)
+
+
+def _check_invariants(text: str, spans: list[tuple[int, int]], claims: list[Claim],
+                      rules: Any) -> None:
+    assert len(claims) == len(spans)
+    ordered = sorted(claims, key=lambda c: c.span.start)
+    for claim, (start, end) in zip(ordered, sorted(spans), strict=True):
+        assert (claim.span.start, claim.span.end) == (start, end)
+        assert claim.span.text == text[start:end]
+        assert claim.metric == "unknown" or claim.metric in rules.metrics.metrics
+        assert claim.sentence and claim.span.text.strip() in text
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts_with_figures())
+def test_frames_any_text_with_the_real_model(nlp: Any, rules: Any,
+                                             sample: tuple[str, list[tuple[int, int]]]) -> None:
+    text, spans = sample
+    with _pipeline_nlp(nlp):
+        doc = nlp(text)
+    _check_invariants(text, spans, _frames_all(text, spans, doc, rules), rules)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts_with_figures())
+def test_frames_any_text_without_a_parse(rules: Any,
+                                         sample: tuple[str, list[tuple[int, int]]]) -> None:
+    """A Doc with no parser, tagger or NER (``spacy.blank``) still yields one claim a figure."""
+    import spacy
+
+    text, spans = sample
+    doc = spacy.blank("en")(text)
+    _check_invariants(text, spans, _frames_all(text, spans, doc, rules), rules)
