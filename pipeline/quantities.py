@@ -394,7 +394,9 @@ def _year_is_date(text: str, start: int, end: int) -> bool:
 # Masks: spans whose digits are never quantities.
 # --------------------------------------------------------------------------------------
 _MASKS = re.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\w+|@\w+"
+    # e-mail addresses only from the start of a token: "\S+@" tried at every position of a
+    # long run without spaces is quadratic (a denial of service on hostile articles)
+    r"https?://\S+|www\.\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+|@\w+"
     r"|\+?\(?\d{1,4}\)?[-.\s]\(?\d{2,4}\)?[-.\s]\d{3,4}[-.\s]\d{3,4}\b"
     r"|\(\d{3}\)\s?\d{3}-\d{4}\b|\b\d{3}-\d{3}-\d{4}\b|\b\d{3}-\d{4}\b"
     r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?|\b\d{1,2}\s?[ap]\.m\.|\b\d{1,2}\s?[ap]m\b"
