@@ -97,6 +97,10 @@ _HEDGES: tuple[tuple[tuple[str, ...], Bound], ...] = tuple(sorted(
     key=lambda item: -len(item[0]),
 ))
 
+_HEDGES_BY_LAST: dict[str, tuple[tuple[tuple[str, ...], Bound], ...]] = {
+    last: tuple(h for h in _HEDGES if h[0][-1] == last) for last in {h[0][-1] for h in _HEDGES}
+}
+
 _CURRENCY_SIGNS = {
     "$": "USD", "US$": "USD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
     "NZ$": "NZD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "Rs": "INR",
@@ -223,14 +227,11 @@ class _Tok:
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    low: str
 
 
 def _tokenize(text: str) -> list[_Tok]:
-    return [_Tok(m.lastgroup or "sym", m.group(0), m.start(), m.end())
+    return [_Tok(m.lastgroup or "sym", m.group(0), m.start(), m.end(), m.group(0).lower())
             for m in _TOKEN.finditer(text)]
 
 
@@ -314,22 +315,19 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
     reads as a year unless it is money or is followed by a counted noun ("2000 jobs").
     """
     found: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+    taken = bytearray(len(text))
 
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             start, end = m.start(), m.end()
-            if not free(start, end):
+            if any(taken[start:end]):
                 continue
             groups = m.groupdict()
             label = _date_label(kind, groups, text, start, end)
             if label is None:
                 continue
             found.append((start, end, label))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
     return sorted(found)
 
 
@@ -1035,7 +1033,10 @@ class _Parser:
 
     def hedge_before(self, i: int) -> tuple[Bound, int] | None:
         """A hedge ending right before token ``i``: ``(bound, first token)``."""
-        for words, bound in _HEDGES:
+        prev = self.tok(i - 1)
+        if prev is None:
+            return None
+        for words, bound in _HEDGES_BY_LAST.get(prev.low, ()):
             k = i - len(words)
             if k < 0:
                 continue
