@@ -189,3 +189,11 @@ def test_decision_survives_a_rerun_with_an_added_article(tmp_path):
         "findings"]}
     assert saved[target.id]["status"] == "dismissed"
     assert f'dismissed" id="{target.id}"' in (out / "report.html").read_text()
+
+
+def test_review_help_names_every_decision():
+    result = runner.invoke(app, ["review", "--help"])
+    assert result.exit_code == 0
+    for option in ("--confirm", "--dismiss", "--explain", "--reopen", "--note", "--all", "--out"):
+        assert option in result.output
+    assert "review" in runner.invoke(app, ["--help"]).output
