@@ -175,8 +175,16 @@ def review_cmd(
         if actions or note is not None:
             raise typer.BadParameter("give the FINDING_ID the decision is about")
         with _user_errors():
-            findings, reviewed = review.open_findings(out, include_reviewed=show_all)
+            findings, reviewed, orphans = review.open_findings(out, include_reviewed=show_all)
         _print_findings(findings, reviewed, out, show_all=show_all)
+        if orphans:
+            console = Console(soft_wrap=True, highlight=False)
+            console.print(f"{len(orphans)} decision(s) in {out / review.REVIEWS_FILE} refer to "
+                          "findings this run no longer reports:", markup=False)
+            for fid, decision in orphans.items():
+                where = " / ".join(x for x in (decision.subject, decision.metric) if x)
+                console.print(f"{fid}  {decision.status:<9}  {decision.kind or '?'}  {where}",
+                              markup=False)
         return
     if len(actions) != 1:
         raise typer.BadParameter("give exactly one of --confirm, --dismiss, --explain NOTE, "

@@ -150,13 +150,22 @@ def load_report(out: Path) -> Loaded:
     return findings, claims, documents, skipped, figure_at
 
 
-def open_findings(out: Path, *, include_reviewed: bool = False) -> tuple[list[Finding], int]:
-    """The findings of the last run in ``out`` with current decisions, and how many are
-    reviewed; only open ones unless ``include_reviewed``."""
+def orphans(findings: Sequence[Finding], book: ReviewBook) -> dict[str, Review]:
+    """Decisions whose finding is not in ``findings`` (kept: the finding may come back)."""
+    present = {f.id for f in findings}
+    return {fid: r for fid, r in book.reviews.items() if fid not in present}
+
+
+def open_findings(out: Path, *, include_reviewed: bool = False
+                  ) -> tuple[list[Finding], int, dict[str, Review]]:
+    """The findings of the last run in ``out`` with current decisions (only open ones unless
+    ``include_reviewed``), how many are reviewed, and the decisions left without a finding."""
     findings = load_report(out)[0]
-    merged = apply_reviews(findings, load_reviews(out))
+    book = load_reviews(out)
+    merged = apply_reviews(findings, book)
     reviewed = sum(f.status != "open" for f in merged)
-    return [f for f in merged if include_reviewed or f.status == "open"], reviewed
+    shown = [f for f in merged if include_reviewed or f.status == "open"]
+    return shown, reviewed, orphans(findings, book)
 
 
 def record(out: Path, finding_id: str, status: Decision | None,

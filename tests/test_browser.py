@@ -44,6 +44,8 @@ class Page:
     def __init__(self, browser, path: Path) -> None:
         self.page = browser.new_page()
         self.messages: list[tuple[str, str]] = []
+        self.requests: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("console", lambda m: self.messages.append((m.type, m.text)))
         self.page.on("pageerror", lambda e: self.messages.append(("pageerror", str(e))))
         self.page.goto(path.resolve().as_uri())
@@ -73,6 +75,7 @@ def test_findings_render_without_console_errors(sample_page):
     assert sample_page.page.locator("mark.ent").count() >= 4
     assert sample_page.page.locator(".chart svg").count() == 2
     assert sample_page.errors() == []
+    assert [url for url in sample_page.requests if not url.startswith("file://")] == []
 
 
 def test_kind_and_severity_filters_hide_and_show_findings(sample_page):

@@ -197,3 +197,16 @@ def test_review_help_names_every_decision():
     for option in ("--confirm", "--dismiss", "--explain", "--reopen", "--note", "--all", "--out"):
         assert option in result.output
     assert "review" in runner.invoke(app, ["--help"]).output
+
+
+def test_cli_lists_decisions_whose_finding_is_gone(tmp_path):
+    write_run(tmp_path)
+    review.record(tmp_path, "f-contra", "confirmed")
+    book = review.load_reviews(tmp_path)
+    gone = review.ReviewBook(reviews={**book.reviews, "f-gone": review.Review(
+        status="dismissed", kind="divergence", subject="Zeta", metric="revenue")})
+    (tmp_path / "reviews.json").write_text(review.dump_reviews(gone))
+    lines = runner.invoke(app, ["review", "--out", str(tmp_path)]).output.splitlines()
+    at = lines.index(f"1 decision(s) in {tmp_path / 'reviews.json'} refer to findings this "
+                     "run no longer reports:")
+    assert lines[at + 1] == "f-gone  dismissed  divergence  Zeta / revenue"
