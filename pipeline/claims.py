@@ -14,6 +14,18 @@ A figure becomes a claim frame:
   written), the article's date as fallback.
 - **modality**, **hedges**, **attribution**, **qualifier** — from ``rules/cues.yaml``.
 
+Decisions a checker relies on (blocks are ``(subject, metric, normalized unit)``):
+
+- A payment has one subject across articles whichever party the sentence starts from:
+  ``lease_payment`` belongs to the payee/lessor ("Anthropic pays Musk $1.25B/month", "Musk
+  leases ... to Anthropic for $15 billion annually" and "$45 billion deal for Anthropic to use
+  SpaceX's Colossus" are all SpaceX's lease revenue; Musk ``acts_for`` SpaceX in entities.yaml);
+  ``deal_value`` belongs to the company bought. ``payer``/``payee`` are recorded as well.
+- Merged entities keep the name the article uses (xAI's burn stays on xAI); ``merged_into`` in
+  entities.yaml lets a check roll them up.
+- Word senses are rules data: "a billion a month loss" is cash burn (metrics.yaml), "would"
+  marks a projection (cues.yaml).
+
 All knowledge (entity names, cue words, frames) comes from ``rules/``; this module holds only
 the procedure.
 """
@@ -314,7 +326,8 @@ def _slot_tokens(word: Token, slot: str) -> list[Token]:
         prep = slot[len("prep:"):]
         return [g for c in word.children if c.dep_ in ("prep", "dative") and c.lower_ == prep
                 for g in c.children if g.dep_ == "pobj"]
-    return [c for c in word.children if c.dep_ == slot]
+    found = [c for c in word.children if c.dep_ == slot]
+    return found[::-1] if slot == "compound" else found  # "SpaceX-Cursor deal": nearest first
 
 
 def _frame_words(root: Token) -> list[Token]:
