@@ -81,14 +81,30 @@ def token_accuracy(clean: str, got: str) -> tuple[int, int]:
     return matched, len(a)
 
 
-def main() -> None:
-    items = []
-    for article in CASES["articles"]:
-        for i, clean in enumerate(article):
-            context = [s for j, s in enumerate(article) if j != i]
-            items.append((clean, "\n\n".join([damage(clean), *context])))
+def _strings(data: object) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        return [s for item in data for s in _strings(item)]
+    return []
+
+
+def other_tables() -> list[tuple[str, str]]:
+    """Lines with two or more ``$`` from the other stages' test tables, damaged, no context."""
+    lines: dict[str, None] = {}
+    for path in sorted((ROOT / "tests" / "data").glob("*.yaml")):
+        if path.name == "repair_cases.yaml":
+            continue
+        for text in _strings(yaml.safe_load(path.read_text("utf-8"))):
+            lines.update((line, None) for line in text.split("\n") if damage(line) != line)
+    return [(line, damage(line)) for line in lines]
+
+
+def table(title: str, items: list[tuple[str, str]]) -> None:
     n_figures = sum(len(FIGURE.findall(clean)) for clean, _ in items)
-    print(f"{len(items)} damaged sentences, {n_figures} $ figures\n")
+    print(f"{title}: {len(items)} damaged sentences, {n_figures} $ figures\n")
     print(f"{'method':<18} {'exact':>12} {'$ figures':>14} {'numbers':>14} {'tokens':>8} "
           f"{'ms/doc':>7}")
     for name, method in METHODS.items():
@@ -107,12 +123,26 @@ def main() -> None:
               f"{figures:>5}/{n_figures} {figures / n_figures:>5.0%} "
               f"{numbers:>5}/{n_figures} {numbers / n_figures:>5.0%} "
               f"{matched / total:>8.1%} {ms:>7.2f}")
+    print()
 
-    print("\nfalse positives on clean text (repairs made; want 0):")
+
+def main() -> None:
+    items = []
+    for article in CASES["articles"]:
+        for i, clean in enumerate(article):
+            context = [s for j, s in enumerate(article) if j != i]
+            items.append((clean, "\n\n".join([damage(clean), *context])))
+    table("articles (repair_cases.yaml, rest of the article as context)", items)
+    table("other stages' test tables (one line, no context)", other_tables())
+
+    print("false positives on clean text (repairs made; want 0):")
     clean_texts = [(c["id"], c["text"]) for c in CASES["clean"]]
     clean_texts += [(p.name, p.read_text("utf-8"))
                     for p in sorted((ROOT / "corpus").glob("00[1-4]_*.txt"))]
     clean_texts += [("articles (undamaged)", "\n\n".join(s for a in CASES["articles"] for s in a))]
+    clean_texts += [("other stages' tables", "\n\n".join(
+        s for p in sorted((ROOT / "tests" / "data").glob("*.yaml")) if p.name != "repair_cases.yaml"
+        for s in _strings(yaml.safe_load(p.read_text("utf-8")))))]
     for name, text in clean_texts:
         result = repair(document(text))
         print(f"  {name:<28} {len(result.repairs)}{'' if result.text == text else '  CHANGED'}")

@@ -41,7 +41,7 @@ _MATH_LETTERS = {cp: unicodedata.normalize("NFKC", chr(cp))
                  if len(unicodedata.normalize("NFKC", chr(cp))) == 1
                  and unicodedata.normalize("NFKC", chr(cp)).isascii()}
 # Math lookalikes a LaTeX renderer puts in place of prose characters (all one-to-one).
-_LOOKALIKE = str.maketrans({"′": "'", "∗": "*", "−": "-", "″": '"', "”": '"', "“": '"',
+_LOOKALIKE = str.maketrans({"′": "'", "’": "'", "∗": "*", "−": "-", "″": '"', "”": '"', "“": '"',
                             **{chr(cp): ch for cp, ch in _MATH_LETTERS.items()}})
 _LOOKALIKE_IN_PROSE = re.compile(
     r"[\U0001D400-\U0001D7FF\u210E]|"  # math italic letters and digits
@@ -56,7 +56,7 @@ _SKIP_TOKEN = re.compile(
 )
 _HEX = re.compile(r"(?<![A-Za-z0-9])[0-9a-fA-F]{8,}(?![A-Za-z0-9])")
 _ATOM = re.compile(
-    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?%?)"
     r"|(?P<abbr>(?:[A-Za-z]\.){2,})"                          # U.S., e.g.
     r"|(?P<word>(?:(?![A-Za-z]\.[A-Za-z]\.)[A-Za-z])+(?:'[A-Za-z]+)*)"
     r"|(?P<bold>\*\*)"
@@ -67,13 +67,18 @@ _ATOM = re.compile(
     r"|(?P<other>.)",
     re.S,
 )
-_TAIL = re.compile(r"(?<=[^\d.,])\d+(?:[.,]\d+)*(?:[A-Za-z]{1,2}|%)?(?:/[A-Za-z]+)?$")
+_TAIL = re.compile(r"(?<=\D)(?<!\d[.,])\d+(?:[.,]\d+)*(?:[A-Za-z]{1,2}|%)?(?:/[A-Za-z]+)?$")
 _TRAILING_PUNCT = re.compile(r"[.,;:!?)\]”’\"'*]*$")
 _LEADING_PUNCT = re.compile(r"^[*(\[“‘\"'—–]*")
 _NAME = re.compile(r"^[A-Z][a-z]{2,9}$")  # an unknown capitalized word is likely a name
 _BRAND = re.compile(r"^[a-z][A-Z][a-z]+$")  # iPhone, eBay: no penalty for the inner capital
 _CAPS_THEN_LOWER = re.compile(r"[A-Z]{2}[a-rt-z]|[A-Z]{2}s[a-z]")  # "AId", not "GPUs"
 _ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
+# Scale abbreviations written glued to a number ($300mn, $1.25B, $40k); same list as the
+# quantities stage reads. A glued run may hide one: 300mn,debt -> 300mn, debt.
+_NUMBER_SUFFIXES = ("mln", "bln", "trn", "mn", "bn", "tn", "Bn", "Tn", "MM",
+                    "k", "K", "m", "M", "b", "B", "T")
+_CURRENCY_PREFIX = re.compile(r"^[A-Z]{1,3}$")  # US$, S$, HK$: glued to the $
 
 DOC_WORD_COST = 9.0       # cost of a word the document itself uses (rank ~ a few thousand)
 UNKNOWN_COST = 22.0       # cost of a letter string no vocabulary knows, plus per letter below
@@ -82,6 +87,7 @@ UNKNOWN_NAME_COST = 14.0  # ... cheaper for a capitalized word: names are rarely
 UNKNOWN_NAME_PER_CHAR = 1.5
 CASE_PENALTY = 8.0        # a lower->upper change inside a piece the document never wrote so
 COMMON_COST = 7.0         # words cheaper than this are function words (the, of, for, ...)
+SUFFIX_COST = 2.0         # reading "mnfor" as a glued "mn" + "for" costs this much extra
 SINGLE_LETTER_PENALTY = 8.0  # a lone lowercase letter other than "a" is rarely a word
 MAX_TOKEN = 2000          # longer whitespace-free strings are data, not prose: left alone
 LONG_RUN = 12             # letters glued without any other signal need at least this many
@@ -153,6 +159,10 @@ def segment(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
     Pieces may contain apostrophes (``startup's``); a pair the document writes as two words is
     returned as two pieces.
     """
+    return _segment(text, vocab)[0]
+
+
+def _segment(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], float]:
     lower = text.lower()
     n = len(text)
     best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
@@ -175,7 +185,7 @@ def segment(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
         else:
             pieces.append((start, end))
         end = start
-    return pieces[::-1]
+    return pieces[::-1], best[n][0]
 
 
 def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
@@ -284,6 +294,7 @@ class _Style:
     apostrophe: str = "'"
     open_quote: str = '"'
     close_quote: str = '"'
+    spaced_dash: bool = False  # " — " rather than "—"
 
 
 @dataclass
@@ -312,6 +323,8 @@ def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
     norm = token.translate(_LOOKALIKE)
     core_end = len(token) - len(_TRAILING_PUNCT.search(token).group())  # type: ignore[union-attr]
     lead = len(_LEADING_PUNCT.match(token).group())  # type: ignore[union-attr]
+    prefix = re.match(r"[A-Z]{1,3}(?=\d)", token[lead:])  # US$5 -> US5
+    lead += len(prefix.group()) if prefix else 0
     tail = _TAIL.search(norm[:core_end]) if glued else None
     dollar = bool(glued and tail and lead < len(token) and token[lead].isdigit())
     run_start = lead if dollar else 0
@@ -323,12 +336,14 @@ def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
         out.insert(offset + run_start, "$")
     quote_open = bold_open = False
     seen_number = False
+    last_piece = ""
     previous: _Atom | None = None
     pieces_total = pieces_known = 0
     for i, atom in enumerate(atoms):
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
         at_end = nxt is None
         space = False
+        suffix = 0
         if atom.kind == "bold":
             opening = _bold_opens(previous, nxt, at_end=at_end and dollar, is_open=bold_open,
                                   seen_number=seen_number)
@@ -343,17 +358,25 @@ def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
             if token[atom.start] == '"':
                 text = '"'
         else:
-            space = _needs_space(previous, atom, bold_open=bold_open, quote_open=quote_open)
+            space = _needs_space(previous, atom, bold_open=bold_open, quote_open=quote_open,
+                                 spaced_dash=style.spaced_dash)
             text = None  # type: ignore[assignment]
+            if atom.kind == "word" and previous is not None and previous.kind == "num":
+                suffix = _number_suffix(atom.text, vocab, previous.text)
+                space = space and not suffix
         if space and previous is not None:
             out.insert(offset + atom.start, " ")
         if atom.kind == "word":
-            for k, (a, b) in enumerate(segment(atom.text, vocab)):
-                piece = atom.text[a:b]
+            if suffix:  # 300mn,debt: the scale stays on the number
+                _copy(out, token, offset, atom.start, atom.start + suffix, style)
+            rest = atom.text[suffix:]
+            for k, (a, b) in enumerate(segment(rest, vocab) if rest else ()):
+                a, b = a + suffix, b + suffix
+                last_piece = piece = atom.text[a:b]
                 pieces_total += 1
                 pieces_known += vocab.known(piece.lower().removesuffix("'s")) and (
                     len(piece) > 1 or piece.lower() in "ai")
-                if k:
+                if k or suffix:
                     out.insert(offset + atom.start + a, " ")
                 _copy(out, token, offset, atom.start + a, atom.start + b, style)
         elif text is not None:
@@ -365,13 +388,34 @@ def _repair_token(token: str, offset: int, vocab: Vocabulary, style: _Style,
     if dollar and tail:
         closing_open = previous is not None and (
             previous.kind in ("open", "other") or
-            previous.kind in ("bold", "quote") and out.parts[-1][2] in ("**", style.open_quote))
+            previous.kind in ("bold", "quote") and out.parts[-1][2] in ("**", style.open_quote)
+            or previous.kind == "word" and bool(_CURRENCY_PREFIX.match(last_piece))
+            and last_piece not in ("A", "I"))
         out.insert(offset + run_end, "$" if closing_open else " $")
         _copy(out, token, offset, run_end, len(token), style)
     confidence = 0.55 + (0.3 if dollar else 0.0) + (0.1 if _lookalikes(token) else 0.0)
     if pieces_total:
         confidence *= 0.5 + 0.5 * pieces_known / pieces_total
     return out, round(min(confidence, 0.99), 2)
+
+
+def _ordinal(number: str) -> str:
+    if number[-2:-1] == "1":
+        return "th"
+    return _ORDINALS.get(number[-1], "th")
+
+
+def _number_suffix(word: str, vocab: Vocabulary, number: str) -> int:
+    """Length of a scale abbreviation or ordinal glued at the start of ``word``, which
+    follows ``number`` (300mn,debt; 21stcentury)."""
+    whole = _segment(word, vocab)[1]
+    for suffix in (*_NUMBER_SUFFIXES, _ordinal(number)):
+        if word.startswith(suffix):
+            rest = word[len(suffix):]
+            if not rest or rest[0].isalpha() and \
+                    _segment(rest, vocab)[1] + SUFFIX_COST < whole:
+                return len(suffix)
+    return 0
 
 
 def _copy(out: _Out, token: str, offset: int, start: int, end: int, style: _Style) -> None:
@@ -418,10 +462,12 @@ def _quote_opens(previous: _Atom | None, nxt: _Atom | None, *, is_open: bool) ->
 
 
 def _needs_space(previous: _Atom | None, atom: _Atom, *, bold_open: bool,
-                 quote_open: bool) -> bool:
+                 quote_open: bool, spaced_dash: bool = False) -> bool:
     if previous is None:
         return False
     pk, k = previous.kind, atom.kind
+    if spaced_dash and "—" in (atom.text, previous.text):
+        return True
     if k in ("punct", "close", "other") or pk in ("open", "other"):
         return False
     if pk == "bold":
@@ -430,7 +476,7 @@ def _needs_space(previous: _Atom | None, atom: _Atom, *, bold_open: bool,
         return not quote_open
     if pk == "num" and k == "word":
         word = atom.text.lower()
-        return word != _ORDINALS.get(previous.text[-1], "th") and word != "s"
+        return word != _ordinal(previous.text) and word != "s"
     if pk == "word" and k == "num":
         return not (len(previous.text) == 1 and previous.text.isupper())
     if pk == "punct" and k == "num" and previous.text == ":":
@@ -445,21 +491,26 @@ def _document_style(text: str) -> _Style:
     curly_apostrophes = len(re.findall(r"[A-Za-z]’[A-Za-z]", text))
     straight_apostrophes = len(re.findall(r"[A-Za-z]'[A-Za-z]", text))
     curly_quotes = text.count("“")
+    spaced = len(re.findall(r"\s—\s", text)) > len(re.findall(r"\S—\S", text))
     return _Style(apostrophe="’" if curly_apostrophes > straight_apostrophes else "'",
                   open_quote="“" if curly_quotes > text.count('"') // 2 else '"',
-                  close_quote="”" if curly_quotes > text.count('"') // 2 else '"')
+                  close_quote="”" if curly_quotes > text.count('"') // 2 else '"',
+                  spaced_dash=spaced)
 
 
-def _document_vocabulary(text: str, *, base: Mapping[str, float] | None = None,
-                        exclude: Iterable[tuple[int, int]] = ()) -> Vocabulary:
-    """The vocabulary of one document's clean text (``exclude`` ranges left out)."""
+def _without(text: str, exclude: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the ``exclude`` ranges cut out (each cut leaves a paragraph break)."""
     pieces: list[str] = []
     last = 0
     for start, end in sorted(exclude):
         pieces.append(text[last:start])
         last = end
     pieces.append(text[last:])
-    clean = " \n ".join(pieces)
+    return " \n ".join(pieces)
+
+
+def _document_vocabulary(clean: str, *, base: Mapping[str, float] | None = None) -> Vocabulary:
+    """The vocabulary of one document's clean text (damaged-looking tokens cut out)."""
     words = re.findall(r"[A-Za-z]+", clean)
     bigrams = re.findall(r"(?<![A-Za-z])([A-Za-z]+) ([A-Za-z]+)(?![A-Za-z])", clean)
     bigrams += re.findall(r"(?<=[A-Za-z] )([A-Za-z]+) ([A-Za-z]+)(?![A-Za-z])", clean)
@@ -479,10 +530,9 @@ def repair(document: Document, *, enabled: bool = True,
     suspicious = {start for start, token in tokens
                   if _lookalikes(token) or re.search(r"\d[A-Za-z]{3}|[a-z]{3}\d", token)
                   or _MOJIBAKE_HINT.search(token)}
-    vocab = _document_vocabulary(text, exclude=[(s, s + len(t)) for s, t in tokens
-                                                if s in suspicious]) \
-        if document_vocabulary else build_vocabulary(())
-    style = _document_style(text)
+    clean = _without(text, [(s, s + len(t)) for s, t in tokens if s in suspicious])
+    vocab = _document_vocabulary(clean) if document_vocabulary else build_vocabulary(())
+    style = _document_style(clean)
     out = _Out()
     repairs: list[Repair] = []
     last = 0
