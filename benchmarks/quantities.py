@@ -308,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--misses", action="store_true", help="list our misses and spurious hits")
     ap.add_argument("--quantulum-classifier", default=None)
+    ap.add_argument("--strict-quantulum", action="store_true",
+                    help="do not accept quantulum3's dimensionless output for counted nouns")
     args = ap.parse_args(argv)
 
     cases = yaml.safe_load(Path(args.cases).read_text(encoding="utf-8"))["cases"]
@@ -323,14 +325,14 @@ def main(argv: list[str] | None = None) -> int:
     }
     rows = []
     for name, (preds, ms) in systems.items():
-        lenient = name.startswith("quantulum3")
+        lenient = name.startswith("quantulum3") and not args.strict_quantulum
         v, vu, full = Score(), Score(), Score()
         for case, p, g in zip(cases, preds, golds, strict=True):
             s, _, _ = score(p, g, value_match)
             v.add(s)
             s, missed, spurious = score(p, g, unit_match(judge, lenient=lenient))
             vu.add(s)
-            if not lenient:
+            if not name.startswith("quantulum3"):
                 s, _, _ = score(p, g, full_match(judge))
                 full.add(s)
                 if args.misses and (missed or spurious):
@@ -339,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                         print(f"   missed   {m}")
                     for m in spurious:
                         print(f"   spurious {m}")
-        rows.append((name, v, vu, full if not lenient else None, ms))
+        rows.append((name, v, vu, None if name.startswith("quantulum3") else full, ms))
 
     print(f"\n{len(cases)} sentences, {sum(len(g) for g in golds)} gold quantities "
           f"({Path(args.cases).name})\n")
