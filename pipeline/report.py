@@ -329,7 +329,7 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
         lo, hi = lo - pad, hi + pad
         if min(values) >= 0:
             lo = max(lo, 0.0)
-    width, left, right, row_h, top = 680, 200, 660, 20, 16
+    width, left, right, row_h, top = 800, 200, 630, 20, 16
 
     def x(v: float) -> float:
         if log:
@@ -345,7 +345,7 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
         x2 = x(c.high) if c.high is not None else float(right)
         surface = re.sub(r"\s+", " ", c.surface)
         label = f"[{c.number}] {surface}" if c.number else surface
-        value_x, anchor = (x2 + 9, "start") if x2 < right - 70 else (x1 - 9, "end")
+        value_x, anchor = x2 + 9, "start"  # the margin right of the plot holds the label
         rows.append({
             "value": c.normalized, "value_x": round(value_x, 1), "anchor": anchor,
             "doc": c.doc, "surface": surface,
