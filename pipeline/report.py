@@ -15,7 +15,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -281,6 +281,16 @@ def repair_pair(finding: Finding) -> tuple[str, str] | None:
     return (match["original"], match["repaired"]) if match else None
 
 
+def _side_order(kind: str) -> Callable[[ClaimView], tuple[Any, ...]]:
+    """Sources side by side: oldest first for an update, else smallest value first."""
+    def by_value(v: ClaimView) -> tuple[Any, ...]:
+        return (v.low if v.low is not None else -math.inf, v.doc, v.id)
+
+    if kind == "update":
+        return lambda v: (v.as_of is None, v.as_of or "", *by_value(v))
+    return by_value
+
+
 def _finding_key(f: Finding) -> tuple[int, int, int, str]:
     kind = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
     return (f.status == "dismissed", SEVERITY_ORDER.get(f.severity, 9), kind, f.id)
@@ -384,8 +394,7 @@ def build_report(
     for (subject, metric), members in grouped.items():
         members.sort(key=_finding_key)
         fviews = [FindingView(finding=f, claims=sorted(
-            (views[c] for c in f.claims if c in views),
-            key=lambda v: (v.low if v.low is not None else -math.inf, v.doc, v.id)),
+            (views[c] for c in f.claims if c in views), key=_side_order(f.kind)),
             reason=KIND_REASON.get(f.kind, ""), repair=repair_pair(f)) for f in members]
         highlighted: dict[str, str] = {}
         for fv in reversed(fviews):  # most severe finding wins the colour

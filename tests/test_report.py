@@ -338,3 +338,18 @@ def test_repair_pair_from_explanation(kind, explanation, pair):
     finding = Finding(id="f-1", kind=kind, severity="info", subject=None, metric=None,
                       claims=(), explanation=explanation, check="garbled.v1")
     assert report.repair_pair(finding) == pair
+
+
+def test_update_sources_are_ordered_oldest_first():
+    doc = make_doc(1, "x.txt", "X")
+    new = make_claim("c-a", doc, "In 2026 it was $1 billion.", "$1 billion", 1e9, 1e9)
+    old = make_claim("c-b", doc, "In 2024 it was $5 billion.", "$5 billion", 5e9, 5e9)
+    new, old = (c.model_copy(update={"as_of": y}) for c, y in ((new, "2026"), (old, "2024")))
+    kinds = {}
+    for kind in ("update", "contradiction"):
+        finding = Finding(id=f"f-{kind}", kind=kind, severity="low", subject="Acme Robotics",
+                          metric="valuation", claims=("c-a", "c-b"), explanation="x",
+                          check="x.v1")
+        data = report.build_report([finding], [new, old], {doc.id: doc})
+        kinds[kind] = [c.id for c in data.groups[0].findings[0].claims]
+    assert kinds == {"update": ["c-b", "c-a"], "contradiction": ["c-a", "c-b"]}
