@@ -14,7 +14,9 @@ bidi controls, combining marks, emoji, NUL) and random byte soup. Each input goe
 
 A case slower than ``--slow`` seconds counts as a failure too (catastrophic regex
 backtracking is a denial of service on hostile articles). Prints cases tried and failures
-found per target, and the first failing inputs. Exit code 1 when anything failed.
+found per target, and the first failing inputs. Then long inputs: runs of one shape (digits,
+letters, ``1-1-1-…``, ``$1 bn $1 bn …``) at two lengths, 4x apart; time growing more than 8x
+(quadratic would be 16x) counts as a failure. Exit code 1 when anything failed.
 
 Run: ``/tmp/venv/bin/python benchmarks/fuzz.py [--cases 100000] [--seed 9]``
 """
@@ -163,12 +165,42 @@ TARGETS: dict[str, Callable[[str, object], None]] = {
 }
 
 
+LONG_SHAPES = {
+    "digits": "1", "letters": "a", "no spaces": "10billionforthestartup′sworkor",
+    "digit dashes": "1-", "digit commas": "1,", "digit dots": "1.", "dollar signs": "$",
+    "digit spaces": "1 ", "figures": "$1 bn ", "ranges": "$1 to $2 to ", "at signs": "a@",
+}
+
+
+def long_inputs(registry, sizes: tuple[int, int]) -> int:
+    """Time each target on long runs of one shape; the number of superlinear cases."""
+    print(f"\n| long input ({sizes[0]:,} -> {sizes[1]:,} chars) | target | ms | ms | growth |")
+    print("|---|---|---|---|---|")
+    bad = 0
+    for shape, unit in LONG_SHAPES.items():
+        for name, check in TARGETS.items():
+            times = []
+            for size in sizes:
+                text = (unit * (size // len(unit) + 1))[:size]
+                t0 = time.perf_counter()
+                check(text, registry)
+                times.append(time.perf_counter() - t0)
+            growth = times[1] / max(times[0], 1e-3)
+            flag = " (superlinear)" if growth > 8 and times[1] > 0.2 else ""
+            bad += bool(flag)
+            print(f"| {shape} | {name} | {times[0] * 1000:.0f} | {times[1] * 1000:.0f} | "
+                  f"{growth:.1f}x{flag} |")
+    return bad
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--slow", type=float, default=1.0,
                         help="seconds after which one case counts as a failure")
+    parser.add_argument("--long", type=int, nargs=2, default=(10_000, 40_000),
+                        metavar=("SHORT", "LONG"), help="lengths of the long-input runs")
     args = parser.parse_args()
     registry = load_rules(Path(__file__).resolve().parent.parent / "rules").registry
     rng = random.Random(args.seed)
@@ -209,6 +241,7 @@ def main() -> int:
         print("\nfirst input of each failure kind:")
         for line in examples:
             print("  " + line)
+    failed += long_inputs(registry, tuple(args.long))
     return 1 if failed else 0
 
 
