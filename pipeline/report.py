@@ -618,13 +618,15 @@ def render_claimreview(
                                           "name": (doc.title or doc.path) if doc else claim.doc_id}
             if doc and safe_url(doc.source):
                 appearance["url"] = safe_url(doc.source)
+            if doc and doc.published:
+                appearance["datePublished"] = doc.published
             items.append({
                 "@type": "ClaimReview",
                 "identifier": f"{f.id}/{claim.id}",
+                "author": {"@type": "Organization", "name": "claims (automated consistency "
+                           "check" + (", reviewed" if f.status != "open" else "") + ")"},
                 "claimReviewed": claim.sentence,
-                "itemReviewed": {"@type": "Claim", "appearance": appearance,
-                                 **({"author": {"@type": "Person", "name": claim.attribution}}
-                                    if claim.attribution else {})},
+                "itemReviewed": {"@type": "Claim", "appearance": appearance},
                 "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
                                  "worstRating": 1, "alternateName": label,
                                  "ratingExplanation": f.note or f.explanation},
