@@ -182,11 +182,11 @@ def record(out: Path, finding_id: str, status: Decision | None,
         findings, claims, documents, skipped, figure_at = load_report(out)
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
-        atomic_write(out / REVIEWS_FILE, dump_reviews(book))
         merged = apply_reviews(findings, book)
-        written = [out / REVIEWS_FILE]
-        for name, text in report.render_all(merged, claims, documents, skipped,
-                                            figure_at=figure_at).items():
+        files = {REVIEWS_FILE: dump_reviews(book),  # everything rendered before any write
+                 **report.render_all(merged, claims, documents, skipped, figure_at=figure_at)}
+        written = []
+        for name, text in files.items():
             atomic_write(out / name, text)
             written.append(out / name)
     return next(f for f in merged if f.id == finding.id), written
