@@ -143,10 +143,10 @@ _UNIT_WORDS = {
     "yard": "yard", "kilogram": "kilogram", "kilo": "kilogram", "gram": "gram",
     "tonne": "metric_ton", "metric ton": "metric_ton", "ton": "ton", "ounce": "ounce",
     "litre": "liter", "liter": "liter", "gallon": "gallon", "barrel": "barrel",
-    "cubic metre": "meter ** 3", "cubic meter": "meter ** 3", "acre": "acre",
-    "hectare": "hectare", "square mile": "square_mile", "square kilometre": "kilometer ** 2",
-    "square kilometer": "kilometer ** 2", "square foot": "square_foot",
-    "square feet": "square_foot", "square metre": "meter ** 2", "square meter": "meter ** 2",
+    "cubic metre": "cubic_meter", "cubic meter": "cubic_meter", "acre": "acre",
+    "hectare": "hectare", "square mile": "square_mile", "square kilometre": "square_kilometer",
+    "square kilometer": "square_kilometer", "square foot": "square_foot",
+    "square feet": "square_foot", "square metre": "square_meter", "square meter": "square_meter",
     "degree celsius": "degree_Celsius", "degree fahrenheit": "degree_Fahrenheit",
     "celsius": "degree_Celsius", "fahrenheit": "degree_Fahrenheit",
     "megabyte": "megabyte", "gigabyte": "gigabyte", "terabyte": "terabyte",
@@ -1301,11 +1301,11 @@ def _to_quantity(f: _Found, parser: _Parser, doc_id: str) -> Quantity | None:
 
 
 def _per_expression(per: list[str]) -> str | None:
-    """``["user", "month"]`` -> ``"user * month"``: a price per user per month is
-    ``USD / (user * month)``, written in the ``per`` field as the denominator."""
+    """``["user", "month"]`` -> ``"user / month"``: a chain of "per", read by
+    :func:`pipeline.units.unit_expression` as ``USD / user / month``."""
     if not per:
         return None
-    return " * ".join(per)
+    return " / ".join(per)
 
 
 __all__ = ["MAX_VALUE", "extract_quantities", "find_dates"]
