@@ -561,6 +561,8 @@ def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Documen
     for claim in claims:
         record = claim.model_dump(mode="json")
         record["doc"] = documents[claim.doc_id].path if claim.doc_id in documents else None
+        at = figure_span(claim, documents.get(claim.doc_id))
+        record["highlight"] = list(at) if at else None
         lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
     return "\n".join(lines) + ("\n" if lines else "")
 

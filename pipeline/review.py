@@ -134,16 +134,17 @@ def load_report(out: Path) -> Loaded:
         findings = [Finding.model_validate(
             {**{k: v for k, v in f.items() if k in Finding.model_fields},
              "claims": [c["id"] for c in f.get("claims", [])]}) for f in payload["findings"]]
+        records = [json.loads(line) for line in claim_lines if line.strip()]
         claims = [Claim.model_validate({k: v for k, v in rec.items() if k in Claim.model_fields})
-                  for rec in map(json.loads, filter(None, claim_lines))]
+                  for rec in records]
         documents = {d["id"]: Document(id=d["id"], path=d["path"], title=d.get("title"),
                                        source=d.get("source"), published=d.get("published"),
                                        text="", sha256="")
                      for d in payload.get("documents", [])}
         skipped = [Skip.model_validate(s) for s in payload.get("skipped", [])]
+        saved = records + [c for f in payload["findings"] for c in f.get("claims", [])]
         figure_at = {c["id"]: (int(c["highlight"][0]), int(c["highlight"][1]))
-                     for f in payload["findings"] for c in f.get("claims", [])
-                     if c.get("highlight")}
+                     for c in saved if c.get("highlight")}
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"cannot read the report in {out}: {str(exc).splitlines()[0]}",
                          hint="re-run `claims extract` to rewrite it") from None

@@ -161,7 +161,11 @@ def test_html_shows_garbled_original_and_repaired(html):
             "<h4>repaired</h4>$10 billion for the startup&#39;s work</div>") in block
     # the repaired sentence marks the repaired figure, matched ignoring spaces and quotes
     assert ('pay <mark class="ent">$10 billion for the startup&#39;s work<span' in block)
-    assert "SpaceX will either pay $10 billion for the startup&#39;s work." in block
+
+
+def test_claims_index_marks_figures_too(html):
+    index = html[html.index('id="claims-index"'):]
+    assert "then valued the company at <mark class=\"ent\">$2 billion</mark> again." in index
 
 
 def test_html_has_filters_for_each_kind_and_severity(html, sample):
