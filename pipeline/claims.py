@@ -80,7 +80,7 @@ def _cue_regex(cue: str) -> re.Pattern[str]:
 def _cue_spans(span: SpacySpan, cue: str) -> list[SpacySpan]:
     """Every occurrence of ``cue`` in ``span`` as a token span (case-insensitive, whole word)."""
     found: list[SpacySpan] = []
-    text = span.doc.text[span.start_char:span.end_char].lower()  # == span.text, no token walk
+    text = span.text.lower()  # the span's own tokens only (Doc.text would walk the whole doc)
     for match in _cue_regex(cue).finditer(text):
         start = span.start_char + match.start()
         end = span.start_char + match.end()
@@ -566,7 +566,7 @@ def _phrase(token: Token) -> str:
 
 
 def _quoted_directly(sent: SpacySpan, figure_start: int) -> bool:
-    before = sent.doc.text[sent.start_char:figure_start]
+    before = sent.text[:max(0, figure_start - sent.start_char)]  # not doc.text: O(doc) each
     return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
 
 
