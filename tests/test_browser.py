@@ -94,6 +94,14 @@ def test_kind_and_severity_filters_hide_and_show_findings(sample_page):
     assert page.locator('[data-status="dismissed"]:visible').count() == 0
     page.locator("#reset-filters").click()
     assert sample_page.visible() == total
+    page.locator("#text-filter").fill("compute cost")  # words of a group heading
+    assert sample_page.visible() == 1
+    page.locator("#text-filter").fill("SPACEX deal")
+    assert sample_page.visible() == 1
+    page.locator("#text-filter").fill("no-such-words-anywhere")
+    assert sample_page.visible() == 0
+    page.locator("#reset-filters").click()
+    assert sample_page.visible() == total
     assert sample_page.errors() == []
 
 
