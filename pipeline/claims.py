@@ -662,6 +662,15 @@ def _in_boilerplate(document: Document, start: int, end: int) -> bool:
     return any(b_start <= start and end <= b_end for b_start, b_end in document.boilerplate)
 
 
+def _definite_figure(root: Token, rules: Rules) -> bool:
+    """The figure modifies a definite noun ("the $60 billion price tag"): a known figure."""
+    nouns = [root]
+    if root.dep_ in ("nummod", "compound", "quantmod", "nmod", "amod") and root.head.i != root.i:
+        nouns.append(root.head)
+    definite = {d.lower() for d in rules.cues.definite}
+    return any(c.dep_ == "det" and c.lower_ in definite for n in nouns for c in n.children)
+
+
 def _sentence(figure: SpacySpan) -> SpacySpan:
     """The figure's sentence; the whole text when the Doc has no sentence boundaries."""
     try:
@@ -673,7 +682,8 @@ def _sentence(figure: SpacySpan) -> SpacySpan:
 def _continues(sent: SpacySpan, rules: Rules) -> bool:
     """A sentence that restates the previous figure: verbless ("Anthropic at over $60
     billion.") or with a demonstrative subject ("That is $3.6 billion a year.")."""
-    subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass", "expl")]
+    subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass", "expl")
+                and t.head.i == sent.root.i]
     definite = {d.lower() for d in rules.cues.definite}
     return not subjects or any(t.lower_ in definite for t in subjects)
 
@@ -693,6 +703,7 @@ def build_claims(
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
     previous: tuple[int, str, str, str | None] | None = None  # sentence end, dim, metric, subj
+    last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
@@ -736,7 +747,10 @@ def build_claims(
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
             subject = _nearest(root, candidates, exclude, prefer, entities)
-        if subject is None and previous and previous[0] >= sent.start - 1:
+        if subject is None and metric != "unknown" and _definite_figure(root, rules):
+            subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
+        if subject is None and previous and previous[0] >= sent.start - 1 and \
+                _continues(sent, rules):
             subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
 
         as_of, period = _time(sent, root, tokens, document, rules)
@@ -763,4 +777,6 @@ def build_claims(
             repaired=original.span.text != quantity.span.text,
         ))
         previous = (sent.end, dimension, metric, subject)
+        if subject is not None:
+            last_subject[metric] = subject
     return claims
