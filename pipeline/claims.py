@@ -53,6 +53,8 @@ MODALITY_PRIORITY: tuple[Modality, ...] = (
     "alternative", "hypothetical", "conditional", "projection", "quoted"
 )
 _FAR = 99
+# Hedge recorded when a bare number was read as money in the article's usual currency.
+IMPLIED_CURRENCY = "currency implied"
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
 _DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
@@ -768,12 +770,11 @@ def build_claims(
             period=period,
             modality=_modality(sent, chain, tokens, attribution, quantity.span.start, as_of, period,
                                document, rules),
-            hedges=_hedges(sent, figure, chain, rules),
+            hedges=_hedges(sent, figure, chain, rules) + ((IMPLIED_CURRENCY,) if implied else ()),
             attribution=attribution,
             payer=payer,
             payee=payee,
-            qualifier="currency implied" if implied else
-            _qualifier(figure, root, dimension.startswith("count"), entities, rules),
+            qualifier=_qualifier(figure, root, dimension.startswith("count"), entities, rules),
             repaired=original.span.text != quantity.span.text,
         ))
         previous = (sent.end, dimension, metric, subject)

@@ -45,7 +45,7 @@ def _pipeline_nlp(nlp: Any) -> Any:
 
 
 def _quantity(text: str, figure: str, unit: str, per: str | None, registry: Any) -> Quantity:
-    unit = unit if unit in ("percent",) else ensure_unit(registry, unit)
+    unit = unit if unit in ("percent", "dimensionless") else ensure_unit(registry, unit)
     start = text.index(figure)
     currency = unit if dimension_is_currency(registry, unit) else None
     return Quantity(span=Span(doc_id="d", start=start, end=start + len(figure), text=figure),
