@@ -42,6 +42,13 @@ Progress = Callable[[str, int, int], None]
 PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, units, models, rules_module)
 # spaCy components no stage reads (claims read sentences, entities, tags, dependencies).
 UNUSED_COMPONENTS = ("lemmatizer",)
+# Only sentences holding a quantity get the full pipeline. The sentence before each gets the
+# EntityRuler and the NER (pronouns look back at the entities named there); all other text
+# only the EntityRuler (the rules' entities, for pronouns further back). The statistical NER
+# is the most expensive component of the small English model.
+CONTEXT_SENTENCES = 1
+CONTEXT_COMPONENTS = ("entity_ruler", "ner")
+LIGHT_COMPONENTS = ("entity_ruler",)
 # Documents written to the claim store per transaction.
 STORE_BATCH = 256
 
@@ -169,7 +176,8 @@ def process_documents(
     docs = parse.parse_selected(
         ((r.text, [(q.span.start, q.span.end) for q in qs])
          for r, qs in zip(repaired, found, strict=True)),
-        nlp, context=1, batch_size=batch_size, n_process=n_process)
+        nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
+        light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process)
     for document, fixed, qs, doc in zip(documents, repaired, found, docs, strict=True):
         framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
         yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
