@@ -424,9 +424,12 @@ def _nearest(root: Token, candidates: list[tuple[Token, str, int]],
 def _best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]]
               ) -> tuple[tuple[int, int, int], str] | None:
     best: tuple[tuple[int, int, int], str] | None = None
+    below = {t.i for t in root.subtree}
     for name, cue in cues:
         for tokens in _cue_spans(sent, cue):
-            score = (_span_distance(root, tokens), -len(cue), abs(tokens.start - root.i))
+            # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
+            distance = 0 if all(t.i in below for t in tokens) else _span_distance(root, tokens)
+            score = (distance, -len(cue), abs(tokens.start - root.i))
             if best is None or score < best[0]:
                 best = (score, name)
     return best
