@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from pipeline.graph import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
 from pipeline.rules import Rules
 from pipeline.units import dimension_key, format_amount, format_number, rate_from_total
@@ -351,7 +352,11 @@ def describe(group: Group) -> str:
         text += f" (= {_interval_text(view)})"
     docs = {cl.doc_id for cl in group.claims}
     if len(group.claims) > 1:
-        text += f" [{len(group.claims)} mentions in {len(docs)} document(s)]"
+        text += f" [{len(group.claims)} mentions in {len(docs)} document(s)"
+        independent = independent_sources(group.claims)
+        if independent < len(docs):
+            text += f", {independent} independent (the others are copies)"
+        text += "]"
     return text
 
 

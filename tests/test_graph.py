@@ -85,3 +85,10 @@ def test_node_link_json_is_deterministic(rules, registry):
     findings = checks.run_checks(claims, rules=rules)
     assert node_link_json(build_graph(docs, claims, findings)) == \
         node_link_json(build_graph(docs, claims, findings))
+
+
+def test_explanations_count_syndicated_copies_once(rules, registry):
+    a, b, c, d = corpus(registry)
+    found = checks.run_checks([a, b, c, d], rules=rules)
+    assert [f.kind for f in found] == ["contradiction"]
+    assert "3 mentions in 3 document(s), 2 independent" in found[0].explanation
