@@ -273,10 +273,21 @@ class _Entities:
         return self.acts_for.get(name, name) if name else None
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _is_unit(registry: pint.UnitRegistry, text: str) -> bool:
+    """Whether a single word names a unit of the run's registry ("GPU", "GB").
+
+    Only plain identifiers are looked up: pint evaluates anything else as an expression
+    ("Disney+" trips an assertion inside its parser).
+    """
+    if not _IDENTIFIER.fullmatch(text):
+        return False
     try:
         registry.Unit(text)
-    except (pint.errors.PintError, AttributeError, ValueError, TypeError, KeyError):
+    except (pint.errors.PintError, AttributeError, ValueError, TypeError, KeyError,
+            AssertionError):
         return False
     return True
 
