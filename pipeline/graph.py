@@ -9,7 +9,9 @@ Edges (``kind`` attribute, also the edge key):
 * ``about``: claim -> entity (its subject), claim -> metric;
 * ``same_as``: a claim -> an identical claim (same sentence and figure) in another document,
   a syndicated copy; :func:`independent_sources` counts such copies once;
-* ``consistent_with``, ``contradicts``, ``derived_from``: from findings between claims.
+* ``consistent_with``: two asserted claims of different documents giving the same figure
+  for the same subject and metric (``basis="equal"``), or a ``reconciled`` finding;
+* ``contradicts``, ``derived_from``: from findings between claims.
 """
 
 from __future__ import annotations
@@ -47,6 +49,27 @@ def duplicate_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
         grouped[duplicate_key(claim)].append(claim)
     return [sorted(g, key=lambda c: c.id) for _, g in sorted(grouped.items())
             if len({c.doc_id for c in g}) > 1]
+
+
+def agreeing_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
+    """Asserted claims of one subject and metric with the same normalized figure, in more
+    than one document and not mere copies of each other; one claim per document."""
+    grouped: dict[tuple[object, ...], dict[str, Claim]] = defaultdict(dict)
+    for claim in sorted(claims, key=lambda c: c.id):
+        if claim.subject is None or claim.metric == "unknown" or \
+                claim.modality not in ("asserted", "quoted"):
+            continue
+        n = claim.normalized
+        if n.low is None and n.high is None:
+            continue
+        key = (claim.subject, claim.metric, n.unit, n.low, n.high)
+        grouped[key].setdefault(claim.doc_id, claim)
+    out = []
+    for _, by_doc in sorted(grouped.items(), key=lambda kv: repr(kv[0])):
+        members = sorted(by_doc.values(), key=lambda c: c.id)
+        if len(members) > 1 and len({duplicate_key(c) for c in members}) > 1:
+            out.append(members)
+    return out
 
 
 def independent_sources(claims: Iterable[Claim]) -> int:
@@ -99,6 +122,10 @@ def build_graph(
             if a.doc_id != b.doc_id:
                 graph.add_edge(f"claim:{a.id}", f"claim:{b.id}", key="same_as",
                                kind="same_as")
+    for group in agreeing_groups(claims):
+        for a, b in zip(group, group[1:], strict=False):
+            graph.add_edge(f"claim:{a.id}", f"claim:{b.id}", key="consistent_with:equal",
+                           kind="consistent_with", basis="equal")
     known = {c.id for c in claims}
     for finding in findings:
         edge = _EDGE_FOR_KIND.get(finding.kind)

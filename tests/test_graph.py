@@ -57,8 +57,9 @@ def test_findings_become_typed_edges(rules, registry):
     findings = checks.run_checks([month, year], rules=rules)
     assert [f.kind for f in findings] == ["reconciled"]
     graph = build_graph([document("x"), document("y")], [month, year], findings)
-    edges = [d for _, _, d in graph.edges(data=True) if d["kind"] == "consistent_with"]
-    assert edges and edges[0]["finding"] == findings[0].id
+    edges = [d for _, _, d in graph.edges(data=True)
+             if d["kind"] == "consistent_with" and "finding" in d]
+    assert [e["finding"] for e in edges] == [findings[0].id]
 
 
 def test_graph_exports_to_graphml_and_node_link_json(rules, registry):
@@ -92,3 +93,12 @@ def test_explanations_count_syndicated_copies_once(rules, registry):
     found = checks.run_checks([a, b, c, d], rules=rules)
     assert [f.kind for f in found] == ["contradiction"]
     assert "3 mentions in 3 document(s), 2 independent" in found[0].explanation
+
+
+def test_agreeing_figures_of_different_documents_are_consistent_with(rules, registry):
+    a, b, c, d = corpus(registry)
+    graph = build_graph([document(x) for x in "abcd"], [a, b, c, d])
+    agree = {frozenset((u, v)) for u, v, data in graph.edges(data=True)
+             if data["kind"] == "consistent_with"}
+    assert len(agree) == 2  # a, b and c agree on $60B: one chain over three documents
+    assert all(f"claim:{d.id}" not in pair for pair in agree)
