@@ -158,8 +158,11 @@ class UnitJudge:
             factor = self.registry.Quantity(1.0, pu).to(gu).magnitude
         except (pint.errors.PintError, ValueError, ZeroDivisionError, OverflowError):
             return False
-        scaled = Item(*(v * factor if v is not None else None
-                        for v in (pred.value, pred.low, pred.high)), pred.bound, gold.unit)
+        def scale(v: float | None) -> float | None:
+            return v * factor if v is not None else None
+
+        scaled = Item(scale(pred.value), scale(pred.low), scale(pred.high), pred.bound,
+                      gold.unit)
         return value_match(scaled, gold)
 
 
@@ -180,7 +183,8 @@ def q3_unit(quantity: Any) -> str:
     dims = quantity.unit.dimensions or []
     if not dims:
         return "dimensionless"
-    num, den = [], []
+    num: list[str] = []
+    den: list[str] = []
     for d in dims:
         base = _Q3_UNITS.get(d["base"], d["base"].replace(" ", "_").replace("-", "_"))
         (num if d["power"] > 0 else den).append(base if abs(d["power"]) == 1
@@ -323,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         "ours (pipeline.quantities)": timed(lambda t: ours(t, registry), texts, args.repeat),
         q3_name: timed(lambda t: quantulum(t, q3_parse, q3_clf), texts, args.repeat),
     }
-    rows = []
+    rows: list[tuple[str, Score, Score, Score | None, float]] = []
     for name, (preds, ms) in systems.items():
         lenient = name.startswith("quantulum3") and not args.strict_quantulum
         v, vu, full = Score(), Score(), Score()
@@ -352,10 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, v, vu, _, ms in rows:
         print(f"{name:<52} {v.precision:>8.3f} {v.recall:>6.3f} {v.f1:>6.3f}   "
               f"{vu.precision:>10.3f} {vu.recall:>6.3f} {vu.f1:>6.3f}   {ms:>8.2f}")
-    for name, _, _, full, _ in rows:
-        if full is not None:
-            print(f"\n{name}: value+unit+bound+interval P {full.precision:.3f} "
-                  f"R {full.recall:.3f} F1 {full.f1:.3f}")
+    for name, _, _, strict, _ in rows:
+        if strict is not None:
+            print(f"\n{name}: value+unit+bound+interval P {strict.precision:.3f} "
+                  f"R {strict.recall:.3f} F1 {strict.f1:.3f}")
     gap = rows[0][2].f1 - rows[1][2].f1
     print(f"value+unit F1 lead over quantulum3: {100 * gap:+.1f} points")
     return 0

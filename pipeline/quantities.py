@@ -349,7 +349,8 @@ def _date_label(kind: str, g: dict[str, str | None], text: str, start: int,
         return f"{g['year']}-{month:02d}"
     if kind == "quarter":
         q = g["q"] or ""
-        return f"{_iso_year(g['year'])}-{q}" if g.get("year") else q
+        year = g.get("year")
+        return f"{_iso_year(year)}-{q}" if year else q
     if kind == "fy":
         return f"FY{_iso_year(g['year'] or '')}"
     if kind == "season":
