@@ -3,9 +3,11 @@
 Checks live in one registry under versioned names; a changed behaviour is a new version.
 Nothing compares all pairs of the corpus: claims are blocked by (subject, metric, unit) and
 sorted by interval within a block; a sweep compares each group of equal claims with its
-neighbour in that order and with the group of lowest upper bound seen so far, which is
-enough to find every block that holds a contradiction (a claim contradicts an earlier one
-exactly when it starts above the lowest upper bound before it).
+neighbour in that order and with the group of lowest upper bound seen so far: a figure's
+interval misses some earlier one exactly when it starts above that lowest upper bound, so
+every figure that disagrees with an earlier one is reported, in O(n log n) per block.
+Repetitions (same figure, same way, same scope) collapse into one group first, and
+explanations count documents and independent sources (syndicated copies count once).
 
 How two claims are compared (``interval_consistency.v1``):
 
@@ -23,6 +25,12 @@ How two claims are compared (``interval_consistency.v1``):
   figures far apart (ratio of their reference points at or above ``divergence_ratio``) a
   ``divergence``; equal figures written differently (per month vs per year, a total over
   three years vs a yearly rate) are ``reconciled``, with the arithmetic shown.
+
+Not compared at all: two payments between known, different parties (Anthropic -> SpaceX vs
+SpaceX -> Cursor are different deals); two figures an author sets side by side in one
+article, in the same voice (within ``comparison_window_chars``: "$100,000 for a company
+versus $240 for a consumer") -- the same article quoting another source ("a later filing
+says ...") or repeating a figure far away (a Q&A section) is still compared.
 
 Different currencies never share a block. Figures of related but different scope (GPUs vs
 GPU equivalents, Colossus 1 vs Colossus, operating vs net loss) are compared only by
