@@ -49,6 +49,8 @@ from pipeline.units import dimension_of, normalize, unit_expression
 
 # spaCy's NER label scheme (not world knowledge): which entity types can own a figure.
 SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART")
+# Labels of places: as a modifier ("the Memphis facility") a place locates, it does not own.
+PLACE_LABELS = ("GPE", "LOC")
 MODALITY_PRIORITY: tuple[Modality, ...] = (
     "alternative", "hypothetical", "conditional", "projection", "quoted"
 )
@@ -170,6 +172,7 @@ class _Entities:
         self.mentions: list[_Mention] = []
         self.by_token: dict[int, _Mention] = {}
         stop = {w.lower() for w in rules.entities.not_entities}
+        self.definite = {d.lower() for d in rules.cues.definite}
         self.stop = stop
         self.midsentence_capitals = {t.text for t in doc if not t.is_sent_start
                                      and t.text[:1].isupper() and t.is_alpha}
@@ -177,6 +180,9 @@ class _Entities:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
             text = _POSSESSIVE.sub("", ent.text).strip()
+            first, _, rest = text.partition(" ")
+            if rest and first.lower() in self.definite:
+                text = rest  # "The Federal Reserve" -> "Federal Reserve"
             if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop:
                 continue
             name = ent.ent_id_ or self.aliases.get(text.lower())
@@ -189,7 +195,6 @@ class _Entities:
             for i in range(ent.start, ent.end):
                 self.by_token[i] = mention
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
-        self.definite = {d.lower() for d in rules.cues.definite}
         self._resolved: dict[int, str | None] = {}
         self._fallback: list[_Mention] | None = None
 
@@ -380,7 +385,11 @@ def _parties(root: Token, figure: set[int], entities: _Entities,
 def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                 entities: _Entities) -> list[tuple[Token, str, int]]:
     """Entities and resolved anaphors of the sentence, with a penalty for mere modifiers."""
-    governing = figure | {t.i for t in _chain(root)}
+    chain = _chain(root)
+    governing = figure | {t.i for t in chain}
+    # the chain's subjects and objects: "the xAI supercomputer runs on 150 megawatts"
+    arguments = governing | {c.i for t in chain for c in t.children
+                             if c.dep_ in ("nsubj", "nsubjpass", "dobj")}
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in sent:
@@ -396,7 +405,8 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
             if count and modifier and head.head.i in governing:
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
             seen.add(key)
-            penalty = 2 if modifier and head.head.i not in governing else 0
+            place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
+            penalty = 2 if modifier and (place or head.head.i not in arguments) else 0
             penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
             name = mention.name
             if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
