@@ -29,8 +29,9 @@ How two claims are compared (``interval_consistency.v1``):
 Not compared at all: two payments between known, different parties (Anthropic -> SpaceX vs
 SpaceX -> Cursor are different deals); two figures an author sets side by side in one
 article, in the same voice (within ``comparison_window_chars``: "$100,000 for a company
-versus $240 for a consumer") -- the same article quoting another source ("a later filing
-says ...") or repeating a figure far away (a Q&A section) is still compared.
+versus $240 for a consumer"). The same article in its own voice further apart (a Q&A
+section restating the body) gets at most an informational ``scope`` finding; an article
+quoting another source ("a later filing says ...") is compared normally.
 
 Different currencies never share a block. Figures of related but different scope (GPUs vs
 GPU equivalents, Colossus 1 vs Colossus, operating vs net loss) are compared only by
@@ -432,8 +433,15 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
     what = f"{ca.subject or '?'} {_label(metric_key(rules, ca.metric))}"
     both = f"{describe(a)} vs {describe(b)}"
     claims = [*a.claims, *b.claims]
-    if (disjoint or far) and _author_comparison(a, b, rules):
+    voice = _one_voice(a, b, rules) if disjoint or far else None
+    if voice == "close":
         return None
+    if voice == "apart":
+        return make_finding(
+            check, "scope", "info", claims,
+            f"{what}: one article gives both {both} in different places and in its own "
+            "voice, so they most likely describe different things (check what each counts) "
+            "rather than contradict each other.")
     if (disjoint or far) and not _same_date(ca.as_of, cb.as_of):
         return make_finding(
             check, "update", "low", claims,
@@ -464,22 +472,25 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         arithmetic=_arithmetic((a, b), rules))
 
 
-def _author_comparison(a: Group, b: Group, rules: Rules) -> bool:
-    """Both figures come from one article, close together and in the same voice.
+def _one_voice(a: Group, b: Group, rules: Rules) -> str | None:
+    """Whether both figures come from one article, in the same voice: "close", "apart", None.
 
     An author setting two figures side by side, or within one paragraph
     (``comparison_window_chars``), compares them ("$100,000 for a company versus $240 for a
-    consumer"; "a billion users ... a million users"): no contradiction. Figures far apart
-    in one article (a summary repeating a figure wrongly), or attributed to different
-    sources ("a later filing says ..."), are still compared.
+    consumer"; "a billion users ... a million users"): "close", never a finding. Further
+    apart in the same voice ("apart"), the article is still unlikely to contradict itself
+    (a Q&A section restating the body): at most an informational ``scope`` finding. An
+    article quoting another source ("a later filing says ...") is compared normally.
     """
-    if {c.doc_id for c in a.claims} != {c.doc_id for c in b.claims} or \
-            len({c.doc_id for c in a.claims}) != 1:
-        return False
+    docs = {c.doc_id for c in a.claims}
+    if docs != {c.doc_id for c in b.claims} or len(docs) != 1:
+        return None
     window = threshold(rules, "comparison_window_chars")
-    return any(x.attribution == y.attribution
-               and (_adjacent_pair(x, y) or abs(x.span.start - y.span.start) <= window)
-               for x in a.claims for y in b.claims)
+    same_voice = [(x, y) for x in a.claims for y in b.claims if x.attribution == y.attribution]
+    if any(_adjacent_pair(x, y) or abs(x.span.start - y.span.start) <= window
+           for x, y in same_voice):
+        return "close"
+    return "apart" if same_voice else None
 
 
 def _parties_differ(a: Claim, b: Claim) -> bool:
@@ -577,14 +588,24 @@ def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...],
 
 @register("interval_consistency.v1")
 def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
-    """Contradiction, divergence, update or reconciled between claims of the same scope."""
+    """Contradiction, divergence, update or reconciled between claims of the same scope.
+
+    Reconciled pairs of one block are merged into one finding per set of agreeing figures
+    ("$1.25B/month", "$15 billion annually" and a three-year "$45 billion" agree).
+    """
     name = "interval_consistency.v1"
     findings: dict[str, Finding] = {}
-
-    def compare(a: Group, b: Group) -> Finding | None:
-        return compare_groups(a, b, rules, check=name)
-
     for _key, block in sorted(scope_blocks(claims, rules).items()):
+        agreeing: list[tuple[Group, Group]] = []
+
+        def compare(a: Group, b: Group, pairs: list[tuple[Group, Group]] = agreeing
+                    ) -> Finding | None:
+            finding = compare_groups(a, b, rules, check=name)
+            if finding is not None and finding.kind == "reconciled":
+                pairs.append((a, b))
+                return None
+            return finding
+
         groups = make_groups(block)
         facts = [g for g in groups if g.is_fact]
         for finding in sweep(facts, compare):
@@ -592,7 +613,45 @@ def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]
         if len(facts) < len(groups):
             for finding in sweep(groups, compare):
                 findings.setdefault(finding.id, finding)
+        for component in _components(agreeing):
+            finding = _reconciled(component, rules, name)
+            findings[finding.id] = finding
     return list(findings.values())
+
+
+def _components(pairs: Sequence[tuple[Group, Group]]) -> list[list[Group]]:
+    """Connected groups of agreeing pairs, each sorted by interval."""
+    parent: dict[int, int] = {}
+    by_id: dict[int, Group] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        for g in (a, b):
+            by_id.setdefault(id(g), g)
+            parent.setdefault(id(g), id(g))
+        parent[find(id(a))] = find(id(b))
+    components: dict[int, list[Group]] = defaultdict(list)
+    for key, group in by_id.items():
+        components[find(key)].append(group)
+    return sorted((sorted(c, key=Group.sort_key) for c in components.values()),
+                  key=lambda c: c[0].sort_key())
+
+
+def _reconciled(groups: Sequence[Group], rules: Rules, name: str) -> Finding:
+    head = groups[0].head
+    c = head.claim
+    what = f"{c.subject or '?'} {_label(metric_key(rules, c.metric))}"
+    figures = ", ".join(describe(g) for g in groups[:-1]) + f" and {describe(groups[-1])}"
+    steps = list(dict.fromkeys(s for g in groups if (s := conversion(g.head, rules))))
+    return make_finding(
+        name, "reconciled", "info", [cl for g in groups for cl in g.claims],
+        f"{what}: {figures} look different but agree after normalization to {head.unit}.",
+        arithmetic="; ".join(steps) or None)
 
 
 def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str, rules: Rules) -> str:
@@ -661,7 +720,7 @@ def _by_ref(view: View) -> tuple[float, str]:
 
 def _scope_compare(a: Group, b: Group, rules: Rules, name: str) -> Finding | None:
     """A ``scope`` finding when two scopes' hulls do not overlap within tolerance."""
-    if _author_comparison(a, b, rules):
+    if _one_voice(a, b, rules):
         return None
     if relative_gap(a, b) <= max(tolerance(rules, a.head.claim.metric),
                                  tolerance(rules, b.head.claim.metric)):
