@@ -494,14 +494,34 @@ def _metric(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
 # --- time ------------------------------------------------------------------------------------
 
 
-def _normalise_date(text: str, published: str | None) -> str | None:
-    """``"between February and April 2026"`` -> ``"2026-02/2026-04"``; ``"by 2029"`` -> 2029."""
+def _quarter(text: str, quarter_words: Sequence[str]) -> int | None:
+    """``"Q3 2026"`` or (with the rules' quarter words) ``"the third quarter"`` -> 3."""
+    match = _QUARTER.search(text)
+    if match:
+        return int(match.group(1))
+    lowered = text.lower()
+    for number, words in enumerate(quarter_words, start=1):
+        if _cue_regex(words).search(lowered):
+            return number
+    return None
+
+
+def _normalise_date(text: str, published: str | None,
+                    quarter_words: Sequence[str] = ()) -> str | None:
+    """``"between February and April 2026"`` -> ``"2026-02/2026-04"``; ``"by 2029"`` -> 2029.
+
+    ``"in the third quarter of 2024"`` -> ``"2024-Q3"``; a month or quarter without a year
+    takes the year of ``published``; ``None`` when nothing can be dated.
+    """
     years = _YEAR.findall(text)
     fallback_year = published[:4] if published and _YEAR.match(published[:4]) else None
     year = years[-1] if years else fallback_year
-    quarter = _QUARTER.search(text)
+    quarter = _quarter(text, quarter_words)
     if quarter and year:
-        return f"{year}-Q{quarter.group(1)}"
+        if not years and published and len(published) >= 7 and published[5:7].isdigit() \
+                and 3 * quarter - 2 > int(published[5:7]):
+            year = str(int(year) - 1)  # "the fourth quarter", written in February: last year's
+        return f"{year}-Q{quarter}"
     months = [_MONTHS[m.group(1).lower()] for m in _MONTH.finditer(text)]
     if not months:
         if len(years) >= 2:
@@ -519,8 +539,8 @@ def _normalise_date(text: str, published: str | None) -> str | None:
     return f"{year}-{months[0]:02d}"
 
 
-def _has_date_marker(text: str) -> bool:
-    return bool(_YEAR.search(text) or _QUARTER.search(text) or _MONTH.search(text))
+def _has_date_marker(text: str, quarter_words: Sequence[str]) -> bool:
+    return bool(_YEAR.search(text) or _MONTH.search(text) or _quarter(text, quarter_words))
 
 
 def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
@@ -529,7 +549,7 @@ def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
     for ent in sent.ents:
         if ent.label_ != "DATE" or any(t.i in figure for t in ent):
             continue
-        if not _has_date_marker(ent.text):
+        if not _has_date_marker(ent.text, rules.cues.quarters):
             continue
         key = (_span_distance(root, ent), abs(ent.start - root.i))
         if best is None or key < best[:2]:
@@ -546,7 +566,8 @@ def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
                 start = ent.start - len(prep.split())
                 break
     period = ent.doc[start:ent.end].text
-    return _normalise_date(ent.text, document.published) or document.published, period
+    as_of = _normalise_date(ent.text, document.published, rules.cues.quarters)
+    return as_of or document.published, period
 
 
 # --- modality, attribution, hedges, qualifier ------------------------------------------------

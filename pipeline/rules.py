@@ -96,6 +96,7 @@ class CuesFile(Strict):
     time_prepositions: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
     alternative_conjunctions: tuple[str, ...] = ()
+    quarters: tuple[str, ...] = Field(default=(), max_length=4)
 
     @field_validator("modality")
     @classmethod

@@ -243,3 +243,25 @@ def test_frames_any_text_without_a_parse(rules: Any,
     text, spans = sample
     doc = spacy.blank("en")(text)
     _check_invariants(text, spans, _frames_all(text, spans, doc, rules), rules)
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("by 2029", None, "2029"),
+    ("in 2025", "2026-01-02", "2025"),
+    ("through May 2029", None, "2029-05"),
+    ("Q1 2026", None, "2026-Q1"),
+    ("between February and April 2026", None, "2026-02/2026-04"),
+    ("between 2020 and 2022", None, "2020/2022"),
+    ("June 16", "2026-06-20", "2026-06-16"),
+    ("May 6, 2026", None, "2026-05-06"),
+    ("by June", "2026-03-01", "2026-06"),
+    ("by June", None, None),
+    ("the third quarter of 2024", None, "2024-Q3"),
+    ("the fourth quarter", "2025-02-26", "2024-Q4"),
+    ("the first quarter", "2025-05-01", "2025-Q1"),
+])
+def test_normalise_date(text: str, published: str | None, expected: str | None,
+                        rules: Any) -> None:
+    from pipeline.claims import _normalise_date
+
+    assert _normalise_date(text, published, rules.cues.quarters) == expected
