@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_module
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -48,6 +49,12 @@ def strict_json(text: str) -> object:
     return json.loads(text, parse_constant=_reject_constant)
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """JSON Lines are separated by "\n" only (``str.splitlines`` would also split inside
+    strings holding U+0085 or U+2028, which JSON allows unescaped)."""
+    return [line for line in text.split("\n") if line]
+
+
 def check_output_file(path: Path) -> None:
     """Each output file is complete and parses."""
     text = path.read_text(encoding="utf-8")
@@ -55,7 +62,7 @@ def check_output_file(path: Path) -> None:
         strict_json(text)
     elif path.suffix == ".jsonl":
         assert text == "" or text.endswith("\n")
-        for line in text.splitlines():
+        for line in jsonl_lines(text):
             strict_json(line)
     elif path.suffix == ".graphml":
         nx.read_graphml(path)
@@ -80,7 +87,7 @@ def store_is_consistent(out: Path) -> None:
 
 
 def claims_of(out: Path, docs: set[str]) -> list[str]:
-    lines = (out / "claims.jsonl").read_text().splitlines()
+    lines = jsonl_lines((out / "claims.jsonl").read_text())
     return sorted(line for line in lines if json.loads(line)["doc"] in docs)
 
 
@@ -140,14 +147,14 @@ def test_hostile_corpus_outputs_are_complete_and_strict_json(hostile_run):
 def test_readable_odd_files_are_processed(hostile_run):
     _, out = hostile_run
     kept = {name for name, want in EXPECTED.items() if "text" in want}
-    docs = {json.loads(line)["doc"] for line in (out / "claims.jsonl").read_text().splitlines()}
+    docs = {json.loads(line)["doc"] for line in jsonl_lines((out / "claims.jsonl").read_text())}
     with_figures = kept - {"absurd_numbers.txt"}
     assert with_figures <= docs, with_figures - docs
 
 
 def test_absurd_numbers_never_poison_results(hostile_run):
     _, out = hostile_run
-    for line in (out / "claims.jsonl").read_text().splitlines():
+    for line in jsonl_lines((out / "claims.jsonl").read_text()):
         claim = strict_json(line)
         if claim["doc"] != "absurd_numbers.txt":
             continue
@@ -199,19 +206,20 @@ def test_bad_max_bytes_is_a_usage_error(tmp_path):
 
 # --- interrupted and concurrent runs -------------------------------------------------------
 
-# Runs the CLI with os.replace slowed down and announced on stdout ("TMP name" when a
-# temporary file is complete and about to be renamed, "DONE name" after), so the test can
-# SIGKILL the run at a chosen point of writing its outputs.
-SLOW_WRITER = """
-import os, sys, time
+# Runs the CLI with os.replace announced on stdout and held until the test says "go" on
+# stdin: "TMP name" when a temporary file is complete and about to be renamed, "DONE name"
+# after the rename. The test SIGKILLs the run at a chosen event, with no timing involved.
+STEPPED_WRITER = """
+import os, sys
 real_replace = os.replace
+def step(event):
+    print(event, flush=True)
+    sys.stdin.readline()
 def replace(src, dst, *args, **kwargs):
     name = os.path.basename(os.fspath(dst))
-    print("TMP", name, flush=True)
-    time.sleep(float(os.environ["CLAIMS_TEST_PAUSE"]))
+    step("TMP " + name)
     real_replace(src, dst, *args, **kwargs)
-    print("DONE", name, flush=True)
-    time.sleep(float(os.environ["CLAIMS_TEST_PAUSE"]))
+    step("DONE " + name)
 os.replace = replace
 from pipeline.cli import main
 sys.argv = ["claims", *sys.argv[1:]]
@@ -219,23 +227,25 @@ main()
 """
 
 
-def start_slow(corpus: Path, out: Path, pause: float = 0.4) -> subprocess.Popen[str]:
-    env = {**os.environ, "CLAIMS_TEST_PAUSE": str(pause)}
-    return subprocess.Popen([sys.executable, "-c", SLOW_WRITER, "extract", str(corpus),
-                             "--out", str(out)], cwd=ROOT, env=env, text=True,
+def start_stepped(corpus: Path, out: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", STEPPED_WRITER, "extract", str(corpus),
+                             "--out", str(out)], cwd=ROOT, text=True, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def wait_for_events(proc: subprocess.Popen[str], count: int) -> list[str]:
-    """Read ``count`` TMP/DONE events from a slow writer; the events seen."""
+    """Let a stepped writer run until its ``count``-th event, where it stays blocked."""
     events: list[str] = []
-    assert proc.stdout is not None
+    assert proc.stdout is not None and proc.stdin is not None
     while len(events) < count:
         line = proc.stdout.readline()
         if not line:
             break
         if line.startswith(("TMP ", "DONE ")):
             events.append(line.strip())
+            if len(events) < count:
+                proc.stdin.write("go\n")
+                proc.stdin.flush()
     return events
 
 
@@ -268,7 +278,7 @@ def test_kill_mid_write_leaves_complete_outputs(two_versions):
     # kill after the 1st temporary file is complete, after the 1st rename, in the middle,
     # and just before the last rename
     for point in sorted({1, 2, n_events // 2 + 1, n_events - 1}):
-        proc = start_slow(corpus, out)
+        proc = start_stepped(corpus, out)
         events = wait_for_events(proc, point)
         kill(proc)
         assert len(events) == point, events
@@ -318,14 +328,15 @@ def finding_ids(files: dict[str, bytes]) -> list[str]:
 
 def test_second_concurrent_run_exits_1_and_first_completes(two_versions, tmp_path):
     corpus, out, _, new = two_versions
-    first = start_slow(corpus, out, pause=0.5)
-    assert wait_for_events(first, 1), "the first run reached its writes"
+    first = start_stepped(corpus, out)
+    assert wait_for_events(first, 1), "the first run holds the lock, blocked in its writes"
     second = cli("extract", str(corpus), "--out", str(out))
     assert second.returncode == 1
     assert second.stderr.splitlines() == [
         f"Error: another claims run is using {out} (wait for it to finish, or pass a "
         "different --out)"]
-    first_out, first_err = first.communicate(timeout=300)
+    assert second.stdout == ""
+    first_out, first_err = first.communicate(input="go\n" * 1000, timeout=300)
     assert first.returncode == 0, first_err
     assert outputs(out) == new
     store_is_consistent(out)
@@ -364,7 +375,10 @@ def test_hostile_text_never_appears_unescaped_in_report_html(tmp_path):
         assert payload not in html
     shown = [payload for payload in HOSTILE if payload in html_module.unescape(html)]
     assert shown, "the hostile text is shown, escaped"
-    assert "<img" not in html and "<iframe" not in html and "<svg" not in html
+    tags = re.findall(r"<[a-zA-Z][^>]*>", html)
+    assert not [t for t in tags if re.search(r"\son\w+\s*=|javascript:", t)], \
+        "no tag carries an event handler or a javascript: URL"
+    assert not [t for t in tags if t.lower().startswith(("<img", "<iframe"))]
 
 
 def test_run_needs_no_network(tmp_path, monkeypatch):
