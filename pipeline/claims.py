@@ -592,13 +592,10 @@ def _attribution(sent: SpacySpan, root: Token, entities: _Entities,
     ancestors = {t.i for t in root.ancestors}
     for tokens in speech:
         verb = tokens.root
-        if tokens.text.lower().startswith("according"):
-            objects = [g for t in tokens for c in t.children if c.dep_ == "prep"
-                       for g in c.children if g.dep_ == "pobj"]
-            objects += [c for t in tokens for c in t.children if c.dep_ == "pobj"]
-            for obj in objects:
-                return entities.name_at(obj) or _phrase(obj)
-            continue
+        # a prepositional cue names its source as the object ("according to Bloomberg")
+        objects = [c for t in tokens for c in t.children if c.dep_ == "pobj"]
+        for obj in objects:
+            return entities.name_at(obj) or _phrase(obj)
         if verb.i not in ancestors:
             continue
         for subject in _subjects(verb):
