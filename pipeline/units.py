@@ -131,9 +131,9 @@ def rate_from_total(
         unit = str(registry.parse_units(canonical_unit(registry, f"({normalized.unit}) / year")))
     except (pint.errors.PintError, ValueError, TypeError):
         return None
-    return Normalized(
-        low=None if normalized.low is None else normalized.low / years,
-        high=None if normalized.high is None else normalized.high / years,
+    return Normalized(  # a tiny duration ("over 1e-320 years") overflows: open bound
+        low=None if normalized.low is None else _finite(normalized.low / years),
+        high=None if normalized.high is None else _finite(normalized.high / years),
         unit=unit,
     )
 

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import api, repair
-from pipeline.models import Document
+from pipeline.models import Document, Quantity, Span
 from pipeline.quantities import extract_quantities
-from pipeline.units import normalize
+from pipeline.units import normalize, rate_from_total
 from tests.conftest import ROOT
 
 NUMBERS = st.one_of(
@@ -71,6 +71,25 @@ def test_repair_never_crashes_and_maps_back_into_the_original(text):
         assert original[rep.span.start:rep.span.end] == rep.span.text == rep.original
     start, end = fixed.to_original(0, len(fixed.text))
     assert 0 <= start <= end <= len(original)
+
+
+FLOATS = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
+    [0.0, -0.0, 1e308, -1e308, 5e-324, 1e-320])
+DURATIONS = st.builds("{} {}".format, FLOATS, st.sampled_from(["year", "month", "day", "GPU",
+                                                               "second", "nonsense_unit"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=FLOATS, per=st.none() | DURATIONS | st.sampled_from(["month", "user / month"]),
+       over=st.none() | DURATIONS)
+def test_normalization_never_divides_into_infinity(value, per, over, registry):
+    quantity = Quantity(span=Span(doc_id="d", start=0, end=1, text="x"), value=value,
+                        low=value, high=value, unit="USD", currency="USD", per=per, over=over)
+    normalized = normalize(quantity, registry)
+    assert _finite_or_none(normalized.low) and _finite_or_none(normalized.high)
+    rate = rate_from_total(quantity, normalized, registry)
+    if rate is not None:
+        assert _finite_or_none(rate.low) and _finite_or_none(rate.high), (over, rate)
 
 
 WORDS = st.sampled_from(["Acme", "Robotics", "said", "revenue", "was", "valued", "at", "the",
