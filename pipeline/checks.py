@@ -827,17 +827,19 @@ def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
 
 def _period_restatement(a: Claim, b: Claim, rules: Rules, cache: UnitCache, name: str,
                         tol: float, cues: Sequence[str]) -> Finding | None:
+    """Two figures of one unit written per different periods (or as a total over years)."""
     qa, qb = a.quantity, b.quantity
-    if (qa.per, qa.over) == (qb.per, qb.over) or a.normalized.unit != b.normalized.unit:
+    if (qa.per, qa.over) == (qb.per, qb.over) or not (qa.per or qb.per):
         return None
-    if not (qa.per or qb.per) or (qa.value or 0) == (qb.value or 0):
+    if (qa.value or 0) == (qb.value or 0) or _point(a) is None or _point(b) is None:
         return None
-    xa, xb = _point(a), _point(b)
-    if xa is None or xb is None:
+    pair = next(((va, vb) for va in views(a, rules, cache) for vb in views(b, rules, cache)
+                 if va.unit == vb.unit and not (va.derived and vb.derived)), None)
+    if pair is None:
         return None
-    va, vb = views(a, rules, cache)[0], views(b, rules, cache)[0]
+    va, vb = pair
     steps = "; ".join(s for s in (conversion(va, rules), conversion(vb, rules)) if s)
-    if _close(xa, xb, tol):
+    if _close(va.ref, vb.ref, tol):
         return make_finding(
             name, "arithmetic_ok", "info", (a, b),
             f'"{a.span.text}" and "{b.span.text}" state the same figure per different '
@@ -847,8 +849,8 @@ def _period_restatement(a: Claim, b: Claim, rules: Rules, cache: UnitCache, name
         return make_finding(
             name, "arithmetic_error", "medium", (a, b),
             f'"{later.span.text}" is given as a restatement of the other figure but does '
-            f"not match it after conversion ({format_amount(xa, a.normalized.unit)} vs "
-            f"{format_amount(xb, b.normalized.unit)}).", arithmetic=steps or None)
+            f"not match it after conversion ({format_amount(va.ref, va.unit)} vs "
+            f"{format_amount(vb.ref, vb.unit)}).", arithmetic=steps or None)
     return None
 
 

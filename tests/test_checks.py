@@ -486,3 +486,32 @@ def test_agreeing_rate_year_and_multi_year_total_are_one_reconciled_finding(rule
     assert set(found[0].claims) == {month.id, year.id, total.id}
     assert "$1.25B/month × 12 = $15B/year" in (found[0].arithmetic or "")
     assert "÷ 3 = $15B/year" in (found[0].arithmetic or "")
+
+
+@_PROPERTY
+@given(specs=st.lists(claim_specs(), min_size=2, max_size=10))
+def test_sweep_misses_no_contradiction_that_all_pairs_would_find(rules, registry, specs):
+    facts = [_from_spec(registry, {**s, "modality": "asserted", "as_of": None, "per": None},
+                        f"d{i}") for i, s in enumerate(specs)]
+    naive = {frozenset((a.id, b.id)) for i, a in enumerate(facts) for b in facts[i + 1:]
+             if (f := checks.compare_claims(a, b, rules)) and f.kind == "contradiction"}
+    blocked = [f for f in checks.interval_consistency(facts, rules)
+               if f.kind == "contradiction"]
+    assert bool(naive) == bool(blocked)
+    by_id = {c.id: c for c in facts}
+    for finding in blocked:  # every reported contradiction holds for each pair it spans
+        ids = list(finding.claims)
+        assert any(frozenset((x, y)) in naive for x in ids for y in ids if x < y), \
+            [by_id[i].span.text for i in ids]
+
+
+def test_multi_year_total_restated_per_year_checks_out(rules, registry):
+    s1, s2, offset = _two_sentences("The three-year deal is worth $45 billion.",
+                                    "That is $15 billion a year.")
+    total = make_claim(registry, 45e9, over="3 year", metric="lease_payment", doc="a",
+                       start=29, sentence=s1, text="$45 billion")
+    yearly = make_claim(registry, 15e9, per="year", metric="lease_payment", doc="a",
+                        start=offset + 8, sentence=s2, text="$15 billion a year")
+    found = checks.arithmetic([total, yearly], rules)
+    assert [f.kind for f in found] == ["arithmetic_ok"]
+    assert "÷ 3 = $15B/year" in (found[0].arithmetic or "")
