@@ -359,6 +359,8 @@ def describe(group: Group) -> str:
     text = f'"{c.span.text}"'
     if view.derived or c.quantity.per:
         text += f" (= {_interval_text(view)})"
+    if c.repaired:
+        text += " (from repaired garbled text)"
     docs = {cl.doc_id for cl in group.claims}
     if len(group.claims) > 1:
         text += f" [{len(group.claims)} mentions in {len(docs)} document(s)"

@@ -415,7 +415,7 @@ def seed_run(tmp_path_factory):
     result = api.extract(ROOT / "corpus", out=out, rules_dir=ROOT / "rules")
     by_id = {c.id: c for c in result.claims}
     paths = {d.id: d.path for d in result.documents}
-    return result.findings, by_id, paths
+    return result.findings, by_id, paths, out
 
 
 def _shows(finding, by_id, pattern: str) -> bool:
@@ -429,7 +429,7 @@ def _shows(finding, by_id, pattern: str) -> bool:
 def test_seed_flagged(seed_run, case):
     import re
 
-    findings, by_id, _ = seed_run
+    findings, by_id, _, _ = seed_run
     hits = [f for f in findings if f.kind == case["kind"]
             and all(_shows(f, by_id, p) for p in case["figures"])]
     assert hits, f"no {case['kind']} finding shows {case['figures']}"
@@ -441,7 +441,7 @@ def test_seed_flagged(seed_run, case):
 @pytest.mark.parametrize("case", SEED["not_contradicted"],
                          ids=[c["id"] for c in SEED["not_contradicted"]])
 def test_seed_not_contradicted(seed_run, case):
-    findings, by_id, _ = seed_run
+    findings, by_id, _, _ = seed_run
     for finding in findings:
         if finding.kind in ("contradiction", "divergence"):
             shown = [p for p in case["figures"] if _shows(finding, by_id, p)]
@@ -456,7 +456,7 @@ def test_seed_not_contradicted(seed_run, case):
 @pytest.mark.model
 @pytest.mark.parametrize("prefix", SEED["self_consistent_documents"])
 def test_seed_articles_do_not_contradict_themselves(seed_run, prefix):
-    findings, by_id, paths = seed_run
+    findings, by_id, paths, _ = seed_run
     for finding in findings:
         if finding.kind != "contradiction":
             continue
@@ -466,7 +466,7 @@ def test_seed_articles_do_not_contradict_themselves(seed_run, prefix):
 
 @pytest.mark.model
 def test_seed_findings_are_explained(seed_run):
-    findings, _, _ = seed_run
+    findings, _, _, _ = seed_run
     assert findings
     for finding in findings:
         assert finding.explanation.strip() and finding.severity
@@ -515,3 +515,21 @@ def test_multi_year_total_restated_per_year_checks_out(rules, registry):
     found = checks.arithmetic([total, yearly], rules)
     assert [f.kind for f in found] == ["arithmetic_ok"]
     assert "÷ 3 = $15B/year" in (found[0].arithmetic or "")
+
+
+@pytest.mark.model
+def test_seed_graph_exports(seed_run):
+    import json
+
+    import networkx as nx
+
+    findings, by_id, _, out = seed_run
+    data = json.loads((out / "graph.json").read_text(encoding="utf-8"),
+                      parse_constant=lambda name: pytest.fail(f"{name} in graph.json"))
+    graph = nx.node_link_graph(data, edges="links", multigraph=True, directed=True)
+    kinds = {d["kind"] for _, d in graph.nodes(data=True)}
+    assert kinds == {"document", "entity", "metric", "claim"}
+    assert {f"claim:{c}" for c in by_id} <= set(graph.nodes)
+    edges = {d["kind"] for _, _, d in graph.edges(data=True)}
+    assert {"mentions", "about", "contradicts", "consistent_with", "derived_from"} <= edges
+    assert nx.read_graphml(out / "graph.graphml").number_of_nodes() == graph.number_of_nodes()
