@@ -426,17 +426,32 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
 
 
 def _nearest(root: Token, candidates: list[tuple[Token, str, int]],
-             exclude: set[str], prefer: set[str], entities: _Entities) -> str | None:
+             exclude: set[str], prefer: set[str], entities: _Entities
+             ) -> tuple[str, Token] | tuple[None, None]:
+    """The candidate nearest the figure in the tree (then in the text), and its token."""
     preferred = [c for c in candidates if entities.labels.get(c[1]) in prefer]
-    best: tuple[int, float, str] | None = None
+    best: tuple[int, float, str, int] | None = None
     for token, name, penalty in preferred or candidates:
         if name in exclude:
             continue
         linear = root.i - token.i if token.i < root.i else 1.5 * (token.i - root.i)
-        key = (_tree_distance(root, token) + penalty, linear, name)
+        key = (_tree_distance(root, token) + penalty, linear, name, token.i)
         if best is None or key < best:
             best = key
-    return best[2] if best else None
+    return (best[2], root.doc[best[3]]) if best else (None, None)
+
+
+def _joint(token: Token | None) -> str | None:
+    """A subject coordinated with others ("Colossus 1 and 2", "xAI and SpaceX"): the whole
+    coordination, kept as the claim's scope qualifier."""
+    if token is None:
+        return None
+    conjuncts = [c for c in token.subtree if c.dep_ == "conj" and c.head.i == token.i]
+    if not conjuncts:
+        return None
+    start = min(t.i for t in token.subtree if t.i <= token.i and t.dep_ != "det")
+    end = max(t.i for c in conjuncts for t in c.subtree) + 1
+    return token.doc[start:end].text
 
 
 # --- metric ----------------------------------------------------------------------------------
@@ -780,6 +795,7 @@ def build_claims(
         payee = entities.booked_to(parties.get("payee"))
         candidates = _candidates(sent, tokens, root, dimension.startswith("count"), entities)
         subject: str | None = None
+        subject_token: Token | None = None
         role = rule.subject if rule else "nearest"
         if role == "payee":
             subject = payee or payer  # no lessor named: the payment is known by its payer
@@ -790,7 +806,7 @@ def build_claims(
         if subject is None:
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
-            subject = _nearest(root, candidates, exclude, prefer, entities)
+            subject, subject_token = _nearest(root, candidates, exclude, prefer, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
         if subject is None and previous and previous[0] >= sent.start - 1 and \
@@ -816,7 +832,10 @@ def build_claims(
             attribution=attribution,
             payer=payer,
             payee=payee,
-            qualifier=_qualifier(figure, root, dimension.startswith("count"), entities, rules),
+            qualifier="; ".join(q for q in (
+                _joint(subject_token),
+                _qualifier(figure, root, dimension.startswith("count"), entities, rules),
+            ) if q) or None,
             repaired=original.span.text != quantity.span.text,
         ))
         previous = (sent.end, dimension, metric, subject)
