@@ -24,6 +24,7 @@ RULE_FILES = (
 )
 MODALITY_NAMES = ("hypothetical", "conditional", "alternative", "projection", "quoted")
 SUBJECT_ROLES = ("nearest", "payer", "payee", "target")
+ROLE_SLOT = re.compile(r"(?:owner:)*(?:nsubj|dobj|dative|poss|compound|prep:[a-z]+)")
 
 
 class Strict(BaseModel):
@@ -118,6 +119,9 @@ class RoleFrame(Strict):
     @classmethod
     def _known_parties(cls, value: dict[str, str]) -> dict[str, str]:
         for slot, party in value.items():
+            if not ROLE_SLOT.fullmatch(slot):
+                raise ValueError(f"unknown slot {slot!r}; use nsubj, dobj, dative, poss, "
+                                 "compound or prep:WORD, optionally after owner:")
             if party not in ("payer", "payee", "target", "item"):
                 raise ValueError(f"unknown party {party!r} for slot {slot!r}; "
                                  "use payer, payee, target or item")

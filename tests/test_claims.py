@@ -181,7 +181,8 @@ def corpus_claims(nlp: Any, rules: Any) -> list[Claim]:
 
 WORDS = ["Acme", "Cursor", "SpaceX", "it", "the", "company", "pays", "bought", "revenue", "if",
          "either", "or", "by", "June", "2027", "said", "valued", "at", "users", "lease", "to",
-         "roughly", "and", ".", ",", "\n", "—", "’s", "(", ")", "“", "”", "expects", "burn"]
+         "roughly", "and", ".", ",", "\n", "—", "’s", "(", ")", "“", "”", "expects", "burn",
+         "Disney+", "C++", "GB", "The", "That", "is", "Colossus 1", "X"]
 FIGURES = ["$5 million", "$1.25B/month", "€3 billion", "$60 billion", "$2 a month"]
 
 
