@@ -886,6 +886,43 @@ def _products(a: Claim, window: Sequence[Claim], cache: UnitCache, name: str, to
                     f'"{total.span.text}" is the product of "{count.span.text}" and '
                     f'"{unit_price.span.text}", and the multiplication checks out.',
                     arithmetic=step))
+    return found or _wrong_product(a, group, cache, name, tol)
+
+
+def _wrong_product(a: Claim, group: Sequence[Claim], cache: UnitCache, name: str, tol: float
+                   ) -> list[Finding]:
+    """One sentence with a count, a price per that counted thing and one total that is not
+    their product ("100 developers at $150,000 each is spending $20 million")."""
+    found: list[Finding] = []
+    for count in group:
+        n = _point(count)
+        if n is None or n <= 1 or cache.dimension(count.normalized.unit)[0] != "count":
+            continue
+        for unit_price in group:
+            x = _point(unit_price)
+            if x is None or unit_price.sentence != count.sentence or \
+                    not unit_price.normalized.unit.endswith(f"/ {count.normalized.unit}"):
+                continue
+            totals = [t for t in group if t is not count and t is not unit_price
+                      and t.sentence == count.sentence and _point(t) is not None
+                      and _priced(unit_price, t, cache)
+                      and t.normalized.unit != unit_price.normalized.unit]
+            if len(totals) != 1 or a not in (count, unit_price, totals[0]):
+                continue
+            total = totals[0]
+            y = _point(total)
+            assert y is not None
+            if _close(n * x, y, tol):
+                continue
+            step = (f"{format_amount(n, count.normalized.unit)} × "
+                    f"{format_amount(x, unit_price.normalized.unit)} = "
+                    f"{format_amount(n * x, total.normalized.unit)}, not "
+                    f"{format_amount(y, total.normalized.unit)}")
+            found.append(make_finding(
+                name, "arithmetic_error", "medium", (count, unit_price, total),
+                f'"{total.span.text}" should be the product of "{count.span.text}" and '
+                f'"{unit_price.span.text}", but the multiplication does not check out.',
+                arithmetic=step))
     return found
 
 

@@ -533,3 +533,18 @@ def test_seed_graph_exports(seed_run):
     edges = {d["kind"] for _, _, d in graph.edges(data=True)}
     assert {"mentions", "about", "contradicts", "consistent_with", "derived_from"} <= edges
     assert nx.read_graphml(out / "graph.graphml").number_of_nodes() == graph.number_of_nodes()
+
+
+@pytest.mark.parametrize(("total", "kind"), [(15e6, "arithmetic_ok"), (20e6, "arithmetic_error")],
+                         ids=["adds-up", "does-not-add-up"])
+def test_product_with_price_per_counted_thing(rules, registry, total, kind):
+    sentence = "A company with 100 developers at $150,000 each is spending $X a year."
+    devs = make_claim(registry, 100, unit="developer", metric="employees", doc="a", start=15,
+                      sentence=sentence, text="100 developers")
+    each = make_claim(registry, 150_000, per="developer", metric="cost", doc="a", start=33,
+                      sentence=sentence, text="$150,000 each")
+    spent = make_claim(registry, total, metric="cost", doc="a", start=60, sentence=sentence,
+                       text="$X")
+    found = checks.arithmetic([devs, each, spent], rules)
+    assert [f.kind for f in found] == [kind]
+    assert found[0].arithmetic and found[0].arithmetic.startswith("100 developer × $150,000")
