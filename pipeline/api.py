@@ -129,7 +129,7 @@ def load_documents(
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         try:
-            data = read_article(path, rel, max_bytes=max_bytes)
+            data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
             key = store.Key(raw_sha=hashlib.sha256(data).hexdigest(), suffix=_suffix(rel))
             entry = cached(key) if cached else None
             if entry is not None:

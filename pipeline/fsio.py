@@ -18,14 +18,19 @@ from pipeline.errors import ArticleError, OutputError
 TMP_SUFFIX = ".tmp"
 
 
-def read_article(path: Path, rel: str, *, max_bytes: int) -> bytes:
+def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = None) -> bytes:
     """Read one article file, refusing anything over ``max_bytes`` without reading it whole.
 
     The size is checked before reading, and the read itself stops at ``max_bytes + 1`` bytes,
     so a file that grows meanwhile (or a device that lies about its size) cannot exhaust
     memory. Non-regular files (FIFOs, devices) are refused: reading them could block forever.
+    With ``root`` (the corpus folder), a symlink leading outside it is refused: a corpus
+    unpacked from elsewhere must not pull local files (``~/.ssh/id_rsa.txt``) into a report.
     """
     too_big_hint = "split it, or raise --max-bytes"
+    if root is not None and not _inside(path, root):
+        raise ArticleError(rel, "symlink to a file outside the corpus folder",
+                           hint="copy the file into the corpus instead of linking it")
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -41,6 +46,14 @@ def read_article(path: Path, rel: str, *, max_bytes: int) -> bytes:
     if len(data) > max_bytes:
         raise ArticleError(rel, f"file is over the {max_bytes:,}-byte limit", hint=too_big_hint)
     return data
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
 
 
 def _default_mode() -> int:

@@ -166,3 +166,20 @@ def test_lock_on_unwritable_output_is_a_clear_error(tmp_path):
     with pytest.raises(OutputError, match="cannot write to output folder"), \
             fsio.locked(blocker / "out"):
         pass
+
+
+def test_symlink_leading_outside_the_corpus_is_refused(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Acme's private key is valued at $1 million by nobody at all.\n")
+    (corpus / "inside.txt").write_text("Acme said revenue was $5 million last year.\n")
+    os.symlink(secret, corpus / "leak.txt")
+    os.symlink(corpus / "inside.txt", corpus / "alias.txt")
+    with pytest.raises(ArticleError, match="symlink to a file outside the corpus folder"):
+        fsio.read_article(corpus / "leak.txt", "leak.txt", max_bytes=1000, root=corpus)
+    assert fsio.read_article(corpus / "alias.txt", "alias.txt", max_bytes=1000, root=corpus)
+    linked_corpus = tmp_path / "linked"
+    os.symlink(corpus, linked_corpus)  # the corpus folder itself may be a link
+    assert fsio.read_article(linked_corpus / "inside.txt", "inside.txt", max_bytes=1000,
+                             root=linked_corpus)

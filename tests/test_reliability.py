@@ -31,8 +31,10 @@ BAD = DATA / "bad"
 EXPECTED: dict[str, dict[str, object]] = yaml.safe_load((BAD / ".expected.yaml").read_text())
 BIG = "huge_100mb.txt"
 LONG_LINE = "one_long_line.txt"
+LEAK = "leak.txt"
 GENERATED_SKIPS = {BIG: "over the 20,971,520-byte limit",
-                   LONG_LINE: "over the parser's 1,000,000-character limit"}
+                   LONG_LINE: "over the parser's 1,000,000-character limit",
+                   LEAK: "symlink to a file outside the corpus folder"}
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -103,6 +105,9 @@ def hostile_corpus(tmp_path_factory) -> Path:
         handle.truncate(100 * 1024 * 1024)
     line = ("Acme Robotics said revenue was $5 million. " * 30_000)[: 1024 * 1024]
     (corpus / LONG_LINE).write_text(line)
+    secret = corpus.parent / "secret.txt"
+    secret.write_text("SECRET Acme Robotics private figure: revenue was $77 million.\n")
+    os.symlink(secret, corpus / LEAK)
     return corpus
 
 
@@ -132,6 +137,7 @@ def test_hostile_corpus_exits_0_and_lists_every_skip_once(hostile_run):
         assert reason in listed[name]
     markdown = (out / "contradictions.md").read_text()
     assert all(name in markdown for name in wanted)
+    assert not [p for p in out.iterdir() if p.is_file() and b"SECRET" in p.read_bytes()]
 
 
 def test_hostile_corpus_outputs_are_complete_and_strict_json(hostile_run):
