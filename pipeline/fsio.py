@@ -127,17 +127,19 @@ def locked(out: Path) -> Iterator[None]:
     """
     try:
         out.mkdir(parents=True, exist_ok=True)
-        handle = open(out / ".lock", "a+")  # noqa: SIM115 - closed below
+        # never through a symlink: a planted out/.lock -> ~/.bashrc must not be opened
+        fd = os.open(out / ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                     0o644)
     except OSError as exc:
         raise OutputError(f"cannot write to output folder {out}: {exc.strerror}",
                           hint="pass --out DIR with a writable folder") from None
     try:
         try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputError(f"another claims run is using {out}",
                               hint="wait for it to finish, or pass a different --out") from None
         remove_stale_temps(out)
         yield
     finally:
-        handle.close()
+        os.close(fd)

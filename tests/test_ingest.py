@@ -183,3 +183,25 @@ def test_symlink_leading_outside_the_corpus_is_refused(tmp_path):
     os.symlink(corpus, linked_corpus)  # the corpus folder itself may be a link
     assert fsio.read_article(linked_corpus / "inside.txt", "inside.txt", max_bytes=1000,
                              root=linked_corpus)
+
+
+def test_outputs_replace_symlinks_instead_of_writing_through_them(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(victim, out / "report.html")
+    fsio.atomic_write(out / "report.html", "<p>report</p>")
+    assert victim.read_text() == "precious\n"
+    assert not (out / "report.html").is_symlink()
+    assert (out / "report.html").read_text() == "<p>report</p>"
+
+
+def test_lock_file_is_never_opened_through_a_symlink(tmp_path):
+    victim = tmp_path / "victim.txt"
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(victim, out / ".lock")
+    with pytest.raises(OutputError, match="cannot write to output folder"), fsio.locked(out):
+        pass
+    assert not victim.exists()
