@@ -330,6 +330,18 @@ def _subjects(word: Token, depth: int = 0) -> list[Token]:
 
 
 def _slot_tokens(word: Token, slot: str) -> list[Token]:
+    """The tokens filling ``slot`` of ``word``; a relative pronoun stands for its antecedent
+    ("Cursor, which SpaceX bought for $60 billion": which -> Cursor)."""
+    found = _slot_children(word, slot)
+    if word.dep_ == "relcl" and word.head.i != word.i:
+        first = min((t.i for t in word.subtree), default=word.i)
+        found = [word.head if t.i == first and t.i < word.i and not any(True for _ in
+                                                                         t.children)
+                 else t for t in found]
+    return found
+
+
+def _slot_children(word: Token, slot: str) -> list[Token]:
     if slot.startswith("owner:"):
         return [g for t in _slot_tokens(word, slot[len("owner:"):]) for g in t.children
                 if g.dep_ == "poss"]
@@ -649,6 +661,13 @@ def _coordinated_alternative(chain: list[Token], figure: set[int], rules: Rules)
     return False
 
 
+def _complementizer(tokens: SpacySpan) -> bool:
+    """A cue word introducing a reported question, not a condition ("unclear if it will
+    close", "asked if it would pay"): its clause is a complement, not an adverbial."""
+    word = tokens[-1]
+    return word.dep_ == "mark" and word.head.dep_ in ("ccomp", "csubj", "xcomp")
+
+
 def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
               attribution: str | None, figure_start: int, as_of: str | None, period: str | None,
               document: Document, rules: Rules) -> Modality:
@@ -656,7 +675,7 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
     near = _near_chain(chain)
     found: set[str] = set()
     for name in ("alternative", "hypothetical", "conditional"):
-        if _cue_tokens(sent, cues.get(name, ())):
+        if any(not _complementizer(tokens) for tokens in _cue_tokens(sent, cues.get(name, ()))):
             found.add(name)
     if _coordinated_alternative(chain, figure, rules):
         found.add("alternative")
