@@ -154,7 +154,8 @@ def child_extract(corpus: str, out: str, jobs: int) -> dict[str, object]:
     checks.run_checks(result.claims, rules=rules)
     check_seconds = time.perf_counter() - start
     return {"wall": wall, "documents": len(result.documents), "claims": len(result.claims),
-            "findings": len(result.findings), "check_seconds": check_seconds, **_peak()}
+            "findings": len(result.findings), "check_seconds": check_seconds,
+            "timings": result.timings, **_peak()}
 
 
 def child_bare(corpus: str, jobs: int) -> dict[str, object]:
@@ -177,8 +178,9 @@ def child_add(source: str, corpus: str, out: str) -> dict[str, object]:
     start = time.perf_counter()
     result = api.add([source], corpus=corpus, out=out, rules_dir=ROOT / "rules")
     return {"wall": time.perf_counter() - start, "added": len(result.added),
-            "new_findings": len(result.new_findings), "parsed": result.run.parsed
-            if result.run else 0, **_peak()}
+            "new_findings": len(result.new_findings),
+            "parsed": result.run.parsed if result.run else 0,
+            "timings": result.run.timings if result.run else {}, **_peak()}
 
 
 def in_child(*args: str, timeout: float) -> dict[str, Any]:
@@ -191,6 +193,11 @@ def in_child(*args: str, timeout: float) -> dict[str, Any]:
 
 
 # --- main ----------------------------------------------------------------------------------
+
+
+def stages(timings: dict[str, float]) -> str:
+    """``load 0.4 s, documents 12.0 s, ...`` from a run's timings."""
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
 
 
 def gib(n: int) -> str:
@@ -263,9 +270,12 @@ def main() -> None:
     added = in_child("add", str(source), str(work / f"corpus_{largest}"),
                      str(work / f"out_{largest}"), timeout=args.timeout)
     whole = time.perf_counter() - start
+    for size, run, _ in rows:
+        print(f"  stages at {size:,}: {stages(run['timings'])}")
     print(f"\nadd one article to {largest:,}: {float(added['wall']):.2f} s in api.add "
           f"({whole:.2f} s as a whole process, imports included); parsed "
-          f"{added['parsed']} article(s), {added['new_findings']} new finding(s)")
+          f"{added['parsed']} article(s), {added['new_findings']} new finding(s)\n"
+          f"  stages of the run after the copy: {stages(added['timings'])}")
 
     print("\ntargets (printed, not asserted):")
     for size, run, bare in rows:

@@ -6,6 +6,7 @@ import contextlib
 import glob
 import hashlib
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -66,6 +67,7 @@ class RunResult:
     repaired: list[RepairedText] = field(default_factory=list)
     parsed: int = 0
     reused: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
     new_findings: list[str] = field(default_factory=list)
 
     def findings_by_kind(self) -> dict[str, int]:
@@ -240,6 +242,15 @@ def _extract_locked(
     scheduler: str | None = None,
 ) -> RunResult:
     """The run itself; the caller holds the output-folder lock."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - clock
+        clock = now
+
     model_name = model or parse.default_model_name()
     stamp = fingerprint(rules, model=model_name, do_repair=do_repair)
     with store.open_store(out) as db:
@@ -247,6 +258,7 @@ def _extract_locked(
             corpus, rules=rules, max_bytes=max_bytes,
             cached=lambda key: db.get(key, stamp))
         todo = [d for d in documents if d.id not in entries]
+        lap("load")
         if progress:
             progress("extract", len(entries), len(documents))
         client = None
@@ -272,6 +284,7 @@ def _extract_locked(
                         progress("extract", len(entries), len(documents))
                 db.put_many(batch, stamp)
             db.keep_only(keys.values(), stamp)
+            lap("documents")
             repaired: list[RepairedText] = [entries[d.id].repaired for d in documents]
             all_claims: list[Claim] = [c for d in documents for c in entries[d.id].claims]
             all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
@@ -282,20 +295,25 @@ def _extract_locked(
             findings = sorted([*findings, *(f for d, r in zip(documents, repaired, strict=True)
                                             for f in repair.garbled_findings(d, r))],
                               key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+            lap("checks")
         finally:
             if client is not None:
                 client.close()
         claim_graph = graph.build_graph(documents, all_claims, findings)
+        lap("graph")
         previous = db.finding_ids() if db.meta().get("last_run") else None
         result = RunResult(documents=documents, claims=all_claims, findings=findings,
                            skipped=skipped, graph=claim_graph, repaired=repaired,
                            parsed=len(todo),
                            reused=len(documents) - len(todo),
                            new_findings=[f.id for f in findings
-                                         if previous is not None and f.id not in previous])
+                                         if previous is not None and f.id not in previous],
+                           timings=timings)
         result.outputs = write_outputs(result, out)
+        lap("write")
         db.set_findings(findings)
         db.set_meta(last_run=stamp)
+        lap("store")
     return result
 
 
