@@ -44,6 +44,7 @@ def test_add_copies_rejects_duplicates_and_prints_new_findings(tmp_path, corpus)
     result = run("add", str(incoming / "delta.txt"), str(incoming / "alpha-copy.txt"),
                  "--corpus", str(corpus), "--out", str(out))
     assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout  # not a terminal: no progress bar, no colours
     lines = result.stdout.splitlines()
     assert f"added {corpus.resolve() / 'delta.txt'}" in lines
     assert [ln for ln in lines if ln.startswith("rejected")] == [

@@ -55,6 +55,17 @@ def test_incremental_run_equals_clean_run(tmp_path):
     assert [c.id for c in incremental.claims] == [c.id for c in clean.claims]
 
 
+def test_progress_reports_every_document_and_the_api_prints_nothing(tmp_path, capsys):
+    corpus = make_corpus(tmp_path / "corpus")
+    calls: list[tuple[str, int, int]] = []
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules",
+                         progress=lambda *call: calls.append(call))
+    total = len(result.documents)
+    assert calls[0] == ("extract", 0, total) and calls[-1] == ("extract", total, total)
+    assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
+    assert capsys.readouterr().out == ""
+
+
 def test_changed_rules_invalidate_every_stored_result(tmp_path):
     corpus = make_corpus(tmp_path / "corpus")
     rules = tmp_path / "rules"
