@@ -143,7 +143,7 @@ def load_documents(
                 document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
                                          max_bytes=max_bytes)
         except ArticleError as exc:
-            skipped.append(Skip(path=rel, reason=str(exc).split(": ", 1)[-1]))
+            skipped.append(Skip(path=rel, reason=exc.detail))
             continue
         if document.sha256 in seen:
             skipped.append(Skip(path=rel, reason=f"same text as {seen[document.sha256]}"))

@@ -73,13 +73,20 @@ def _user_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+def _one_line(text: str) -> str:
+    """``text`` with control and invisible characters escaped (``\\n``, ``\\x1b``,
+    ``\\u202e``): a hostile file name cannot add lines or terminal escapes to the summary."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
+
+
 def _print_summary(result: api.RunResult, console: Console) -> None:
     console.print(f"documents: {len(result.documents)}   claims: {len(result.claims)}   "
                   f"findings: {len(result.findings)}   skipped: {len(result.skipped)}")
     for kind, count in result.findings_by_kind().items():
         console.print(f"  {kind:<17}{count}")
     for skip in result.skipped:
-        console.print(f"skipped {skip.path}: {skip.reason}", markup=False)
+        console.print(f"skipped {_one_line(skip.path)}: {_one_line(skip.reason)}", markup=False)
     if result.outputs:
         console.print("wrote " + ", ".join(str(p) for p in result.outputs), markup=False)
 

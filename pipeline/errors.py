@@ -31,6 +31,11 @@ class ArticleError(InputError):
         self.path = path
         self.reason = reason
 
+    @property
+    def detail(self) -> str:
+        """The reason with its hint, without the path: what a skip list shows next to it."""
+        return f"{self.reason} ({self.hint})" if self.hint else self.reason
+
 
 class RulesError(ClaimsError, ValueError):
     """A rules file is missing, malformed or refers to something that does not exist."""

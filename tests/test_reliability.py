@@ -205,6 +205,20 @@ def test_strict_without_skips_exits_0(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_hostile_file_name_stays_one_escaped_line_in_the_summary(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    name = "evil\nskipped alpha.txt: spoofed\x1b[2J\u202e.txt"
+    (corpus / name).write_bytes(bytes(range(256)) * 4)
+    result = cli("extract", str(corpus), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    skip_lines = [ln for ln in result.stdout.splitlines() if ln.startswith("skipped ")]
+    assert skip_lines == ["skipped evil\\nskipped alpha.txt: spoofed\\x1b[2J\\u202e.txt: "
+                          "binary file, not text (remove it from the corpus or convert it to "
+                          ".txt)"]
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+
+
 def test_bad_max_bytes_is_a_usage_error(tmp_path):
     result = cli("extract", str(DATA / "tiny"), "--out", str(tmp_path / "o"), "--max-bytes", "0")
     assert result.returncode == 2
