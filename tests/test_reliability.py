@@ -224,6 +224,31 @@ def test_bad_max_bytes_is_a_usage_error(tmp_path):
     assert result.returncode == 2
 
 
+@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
+    "no per-document fault barrier after ingest yet: a stage that crashes on one article "
+    "stops the whole run (api.process_documents runs repair/quantities/parse/claims in "
+    "batches and yields only store entries). Bad files are isolated at ingest; 100,000 fuzz "
+    "inputs found no crash in quantities or repair (benchmarks/README.md)"))
+def test_a_stage_crashing_on_one_article_skips_only_that_article(tmp_path, monkeypatch):
+    from pipeline import api
+
+    real = api.quantities.extract_quantities
+
+    def crashes_on_marker(text, **kwargs):
+        if "CRASH-ME" in text:
+            raise RuntimeError("simulated bug in a stage")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(api.quantities, "extract_quantities", crashes_on_marker)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    (corpus / "crash.txt").write_text("Acme Robotics CRASH-ME said revenue was $5 million.\n")
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    assert [s.path for s in result.skipped] == ["crash.txt"]
+    assert sorted(d.path for d in result.documents) == sorted(
+        p.name for p in (DATA / "tiny").iterdir())
+
+
 # --- interrupted and concurrent runs -------------------------------------------------------
 
 # Runs the CLI with os.replace announced on stdout and held until the test says "go" on
