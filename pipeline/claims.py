@@ -235,7 +235,10 @@ class _Entities:
             return None
         if _is_unit(self.rules.registry, token.text):
             return None  # "16GB": a unit, not a name
-        if token.is_sent_start and not any(ch.isupper() for ch in token.text[1:]) and \
+        if token.pos_ and token.pos_ != "PROPN":
+            return None  # the tagger ran: trust it
+        if not token.pos_ and token.is_sent_start and \
+                not any(ch.isupper() for ch in token.text[1:]) and \
                 token.text not in self.midsentence_capitals:
             return None  # "Filings seen by reporters ...": capitalised only by position
         words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()
@@ -502,20 +505,27 @@ def _implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: s
     return money, best[1]
 
 
-def _metric(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
-            rules: Rules) -> str:
+def _metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
+                rules: Rules) -> tuple[str, bool]:
+    """The metric and whether a unit or strong cue decided it (``False``: weak or none)."""
     fitting: dict[str, MetricRule] = {
         name: rule for name, rule in rules.metrics.metrics.items()
         if dimension in rule.dimensions()
     }
     for name, rule in fitting.items():
         if quantity.unit in rule.units:
-            return name
+            return name, True
     strong = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues))
     weak = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues))
     if strong:
-        return strong[1]
-    return weak[1] if weak else "unknown"
+        return strong[1], True
+    return (weak[1] if weak else "unknown"), False
+
+
+def _target_metric(dimension: str, rules: Rules) -> str | None:
+    """The metric a payment for a named company is ("pay $35 billion for Ansys")."""
+    return next((name for name, rule in rules.metrics.metrics.items()
+                 if rule.subject == "target" and dimension in rule.dimensions()), None)
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -574,8 +584,13 @@ def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
           rules: Rules) -> tuple[str | None, str | None]:
     best: tuple[int, int, SpacySpan] | None = None
     for ent in sent.ents:
-        if ent.label_ != "DATE" or any(t.i in figure for t in ent):
+        if ent.label_ != "DATE":
             continue
+        if any(t.i in figure for t in ent):  # "a year through 2027": keep what follows
+            after = [t.i for t in ent if t.i > max(figure)]
+            if not after:
+                continue
+            ent = ent.doc[after[0]:ent.end]
         if not _has_date_marker(ent.text, rules.cues.quarters):
             continue
         key = (_span_distance(root, ent), abs(ent.start - root.i))
@@ -795,7 +810,7 @@ def build_claims(
         tokens = set(range(figure.start, figure.end))
         chain = _chain(root)
 
-        metric = _metric(sent, root, quantity, dimension, rules)
+        metric, decided = _metric_cue(sent, root, quantity, dimension, rules)
         implied = None
         if metric == "unknown":
             implied = _implied_money(sent, root, quantity, usual_currency, registry, rules)
@@ -810,6 +825,9 @@ def build_claims(
         rule = rules.metrics.metrics.get(metric)
         parties = _parties(root, tokens, entities, rules) if dimension.startswith("currency") \
             else {}
+        if not decided and parties.get("target"):
+            metric = _target_metric(dimension, rules) or metric
+            rule = rules.metrics.metrics.get(metric)
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
         candidates = _candidates(sent, tokens, root, dimension.startswith("count"), entities)
