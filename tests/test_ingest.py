@@ -43,6 +43,8 @@ def test_odd_but_readable_file_is_decoded(name, rules):
     document = load(name, rules)
     for fragment in EXPECTED[name]["text"]:
         assert fragment in document.text
+    for fragment in EXPECTED[name].get("absent", ()):
+        assert fragment not in document.text
     assert "\x00" not in document.text
     assert "\r" not in document.text
     assert "\ufffd" not in document.text, "no replacement characters: the encoding was right"

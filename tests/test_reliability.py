@@ -432,12 +432,18 @@ def test_run_needs_no_network(tmp_path, monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("the pipeline tried to open a network connection")
 
-    monkeypatch.setattr(socket, "socket", no_network)
+    # sockets may still be created (libraries use socket.socket as a type), never connected
+    for method in ("connect", "connect_ex", "sendto", "sendmsg"):
+        monkeypatch.setattr(socket.socket, method, no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "tiny", corpus)
+    for path in BAD.iterdir():  # HTML with external entities, stylesheets, scripts, images
+        if not path.name.startswith("."):
+            shutil.copy(path, corpus / path.name)
     result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    assert "xxe.html" in {d.path for d in result.documents}
     assert result.claims
 
 

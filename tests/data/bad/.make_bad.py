@@ -74,6 +74,15 @@ def main() -> None:
                                "$1.7976931348623157e308 billion of chips, NaN dollars, $inf, "
                                "-0 users and 0.000000000000000000001% of the market.\n").encode(),
     }
+    files["xxe.html"] = (b'<?xml version="1.0"?>\n<!DOCTYPE html [\n'
+                         b'  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n'
+                         b'  <!ENTITY ext SYSTEM "http://127.0.0.1:9/evil.dtd">\n]>\n'
+                         b'<html><head><link rel="stylesheet" href="http://127.0.0.1:9/a.css">'
+                         b'<script src="http://127.0.0.1:9/a.js"></script></head><body><article>'
+                         b'<h1>XXE Kestrel results</h1><p>XXE Kestrel said revenue was $40 '
+                         b'million last year. &xxe; &ext;</p><img src="http://127.0.0.1:9/p.png">'
+                         b'<p>It is valued at $900 million, the company told investors.</p>'
+                         b'</article></body></html>')
     nested = "<div>" * 5000 + "<p>Deep Kestrel said revenue was $40 million last year.</p>"
     files["deeply_nested.html"] = ("<html><body>" + nested + "</div>" * 5000
                                    + "</body></html>").encode()
