@@ -207,7 +207,7 @@ class _Entities:
         if any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children):
             return True  # "the startup", "this company"
         # without a tagger: a listed word standing alone in an argument slot is a pronoun
-        return not token.pos_ and not any(True for _ in token.children) and \
+        return not token.pos_ and token.n_lefts + token.n_rights == 0 and \
             token.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "pobj", "poss", "attr")
 
     def name_at(self, token: Token) -> str | None:
@@ -265,7 +265,7 @@ class _Entities:
     def _resolve(self, token: Token) -> str | None:
         allowed = self.anaphora.get(token.lower_, ())
         banned = {t.i for t in _clause_subjects(token)}
-        first_sent = max(0, token.sent.start - 400)
+        first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         for mentions in (self.mentions, self._unlabelled()):  # tagged names first
             for mention in reversed(mentions):
                 if mention.end > token.i or mention.start < first_sent:
@@ -338,8 +338,7 @@ def _slot_tokens(word: Token, slot: str) -> list[Token]:
     found = _slot_children(word, slot)
     if word.dep_ == "relcl" and word.head.i != word.i:
         first = min((t.i for t in word.subtree), default=word.i)
-        found = [word.head if t.i == first and t.i < word.i and not any(True for _ in
-                                                                         t.children)
+        found = [word.head if t.i == first and t.i < word.i and t.n_lefts + t.n_rights == 0
                  else t for t in found]
     return found
 
@@ -435,7 +434,7 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
         if token.i in figure or token.i in entities.by_token:
             continue
         name = entities.proper_name(token)
-        if name and not (token.dep_ == "compound"):
+        if name and token.dep_ != "compound":
             found.append((token, name, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
 
