@@ -93,6 +93,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
+_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# C0 controls other than tab and newline, DEL, and the non-characters XML 1.0 forbids
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f\ufffe\uffff]")
+
+
+def _clean_controls(text: str) -> str:
+    """Stray NULs, bells, escape sequences' ESC and other control characters are dropped and
+    vertical tabs, form feeds and Unicode line separators become newlines: no output format
+    (GraphML is XML 1.0, which forbids them) or terminal has to cope with them later."""
+    return _CONTROLS.sub("", _LINE_BREAKS.sub("\n", text))
+
+
 def _looks_binary(data: bytes) -> bool:
     """NULs or other control bytes in more than 1% of the first 8 KiB."""
     sample = data[:8192]
@@ -243,7 +255,7 @@ def ingest(
     if not data.strip():
         raise ArticleError(rel_path, "empty file", hint="remove it or add the article text")
     text = decode(data, path=rel_path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = _clean_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     title = source = published = None
     if suffix in (".html", ".htm"):
         text, title, source, published = _html_to_text(text, path=rel_path)

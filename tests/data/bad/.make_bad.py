@@ -53,6 +53,9 @@ def main() -> None:
         "utf16be_nobom.txt": ARTICLE.replace("Kestrel", "Big Kestrel").encode("utf-16-be"),
         "utf8_bom.md": b"\xef\xbb\xbf" + ARTICLE.replace("Kestrel", "Bom Kestrel").encode(),
         "nul_bytes.txt": ARTICLE.replace("Kestrel", "Nul Kestrel").encode().replace(b" ", b" \x00", 3),
+        "control_chars.txt": ARTICLE.replace("Kestrel", "Bell\x07 Kestrel").replace(
+            " revenue", "\x0b revenue\x1b[31m").replace("year,", "year,\x0c\u2028\x85\x7f")
+        .encode(),
         "crlf_mixed.txt": ARTICLE.replace("Kestrel", "Crlf Kestrel").replace("\n", "\r\n").encode(),
         # processed: hostile or broken markup around real text
         "malformed.html": (b"<html><body><article><h1>Broken Kestrel</h1><p>Broken Kestrel said"
