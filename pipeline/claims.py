@@ -542,14 +542,28 @@ def _quarter(text: str, quarter_words: Sequence[str]) -> int | None:
     return None
 
 
+def _relative_year(text: str, published: str | None,
+                   relative: dict[str, int]) -> str | None:
+    """``"last year"`` in an article of 2026 -> ``"2025"`` (offsets from the rules)."""
+    if not published or not _YEAR.match(published[:4]):
+        return None
+    lowered = text.lower()
+    for words, offset in sorted(relative.items(), key=lambda kv: -len(kv[0])):
+        if _cue_regex(words).search(lowered):
+            return str(int(published[:4]) + offset)
+    return None
+
+
 def _normalise_date(text: str, published: str | None,
-                    quarter_words: Sequence[str] = ()) -> str | None:
+                    quarter_words: Sequence[str] = (),
+                    relative: dict[str, int] | None = None) -> str | None:
     """``"between February and April 2026"`` -> ``"2026-02/2026-04"``; ``"by 2029"`` -> 2029.
 
     ``"in the third quarter of 2024"`` -> ``"2024-Q3"``; a month or quarter without a year
     takes the year of ``published``; ``None`` when nothing can be dated.
     """
-    years = _YEAR.findall(text)
+    years = _YEAR.findall(text) or [y for y in [_relative_year(text, published,
+                                                                relative or {})] if y]
     fallback_year = published[:4] if published and _YEAR.match(published[:4]) else None
     year = years[-1] if years else fallback_year
     quarter = _quarter(text, quarter_words)
@@ -575,8 +589,11 @@ def _normalise_date(text: str, published: str | None,
     return f"{year}-{months[0]:02d}"
 
 
-def _has_date_marker(text: str, quarter_words: Sequence[str]) -> bool:
-    return bool(_YEAR.search(text) or _MONTH.search(text) or _quarter(text, quarter_words))
+def _has_date_marker(text: str, rules: Rules) -> bool:
+    lowered = text.lower()
+    return bool(_YEAR.search(text) or _MONTH.search(text)
+                or _quarter(text, rules.cues.quarters)
+                or any(_cue_regex(w).search(lowered) for w in rules.cues.relative_years))
 
 
 def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
@@ -590,7 +607,7 @@ def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
             if not after:
                 continue
             ent = ent.doc[after[0]:ent.end]
-        if not _has_date_marker(ent.text, rules.cues.quarters):
+        if not _has_date_marker(ent.text, rules):
             continue
         key = (_span_distance(root, ent), abs(ent.start - root.i))
         if best is None or key < best[:2]:
@@ -607,7 +624,8 @@ def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
                 start = ent.start - len(prep.split())
                 break
     period = ent.doc[start:ent.end].text
-    as_of = _normalise_date(ent.text, document.published, rules.cues.quarters)
+    as_of = _normalise_date(ent.text, document.published, rules.cues.quarters,
+                            rules.cues.relative_years)
     return as_of or document.published, period
 
 

@@ -98,6 +98,7 @@ class CuesFile(Strict):
     definite: tuple[str, ...] = ()
     alternative_conjunctions: tuple[str, ...] = ()
     quarters: tuple[str, ...] = Field(default=(), max_length=4)
+    relative_years: dict[str, int] = {}
 
     @field_validator("modality")
     @classmethod

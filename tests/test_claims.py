@@ -260,9 +260,13 @@ def test_frames_any_text_without_a_parse(rules: Any,
     ("the third quarter of 2024", None, "2024-Q3"),
     ("the fourth quarter", "2025-02-26", "2024-Q4"),
     ("the first quarter", "2025-05-01", "2025-Q1"),
+    ("last year", "2026-03-01", "2025"),
+    ("last year", None, None),
+    ("the fourth quarter of last year", "2026-03-01", "2025-Q4"),
 ])
 def test_normalise_date(text: str, published: str | None, expected: str | None,
                         rules: Any) -> None:
     from pipeline.claims import _normalise_date
 
-    assert _normalise_date(text, published, rules.cues.quarters) == expected
+    assert _normalise_date(text, published, rules.cues.quarters,
+                           rules.cues.relative_years) == expected
