@@ -118,7 +118,7 @@ def _not_prose(text: str) -> str | None:
     if stripped[:1] in ("{", "["):
         try:
             json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # "[[[[…" nested past the recursion limit
             pass
         else:
             return "looks like JSON data, not an article"

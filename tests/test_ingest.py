@@ -64,6 +64,15 @@ def test_stray_nul_bytes_are_dropped_not_fatal():
     assert document.text == "Acme said revenue was $5 million last year.\n"
 
 
+def test_brackets_nested_past_the_recursion_limit_do_not_crash():
+    deep = b"[" * 100_000 + b" Acme said revenue was five million dollars " + b"]" * 100_000
+    with pytest.raises(ArticleError, match="program code|too little text|no words"):
+        ingest.ingest("deep.txt", deep)
+    deep_json = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(ArticleError):
+        ingest.ingest("deep.md", deep_json)
+
+
 def test_bom_that_lies_is_an_article_error():
     with pytest.raises(ArticleError, match="byte-order mark"):
         ingest.ingest("a.txt", b"\xff\xfe\x00\xd8")  # UTF-16 BOM, then a lone surrogate
