@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import api, repair
+from pipeline.errors import ArticleError
+from pipeline.ingest import ingest
 from pipeline.models import Document, Quantity, Span
 from pipeline.quantities import extract_quantities
 from pipeline.units import normalize, rate_from_total
@@ -90,6 +93,35 @@ def test_normalization_never_divides_into_infinity(value, per, over, registry):
     rate = rate_from_total(quantity, normalized, registry)
     if rate is not None:
         assert _finite_or_none(rate.low) and _finite_or_none(rate.high), (over, rate)
+
+
+HTML_PIECES = st.sampled_from([
+    "<html>", "<body>", "<p>", "</p>", "<div>", "</div>", "<script>", "</script>", "<!--", "-->",
+    "<![CDATA[", "]]>", "<!DOCTYPE html [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>", "&x;",
+    "&amp;", "&#0;", "&#x110000;", "&#99999999999;", "<", ">", "</", "<a href='", "'>", "=",
+    "\"", "<meta charset=utf-16>", "<?xml version='1.0'?>", "<table><tr><td>", "<br/>",
+    "Acme said revenue was $5 million last year.", "\x00", "é", "\u202e"])
+RAW_ARTICLES = st.one_of(
+    st.binary(max_size=600),
+    st.lists(HTML_PIECES | st.text(max_size=10), max_size=60).map(
+        lambda parts: "".join(parts).encode("utf-8")),
+    TEXTS.map(lambda t: t.encode("utf-8")),
+    TEXTS.map(lambda t: t.encode("utf-16")),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=RAW_ARTICLES, suffix=st.sampled_from([".txt", ".md", ".html", ".htm"]))
+def test_ingest_returns_a_document_or_an_article_error(data, suffix):
+    try:
+        document = ingest("article" + suffix, data)
+    except ArticleError as exc:
+        assert exc.path == "article" + suffix and exc.reason and "\n" not in exc.reason
+        return
+    assert document.text.strip()
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", document.text)
+    for start, end in document.boilerplate:
+        assert 0 <= start < end <= len(document.text)
 
 
 WORDS = st.sampled_from(["Acme", "Robotics", "said", "revenue", "was", "valued", "at", "the",
