@@ -10,7 +10,10 @@ bidi controls, combining marks, emoji, NUL) and random byte soup. Each input goe
   quantity found; contract: no exception, spans inside the text and equal to it, values finite
   or ``None``, ``low <= high``;
 * :func:`pipeline.repair.repair`; contract: no exception, edits sorted and inside both texts,
-  each repair's span equal to the original text, ``enabled=False`` changes nothing.
+  each repair's span equal to the original text, ``enabled=False`` changes nothing;
+* :func:`pipeline.ingest.ingest` of the text as .txt (UTF-8, cp1252), .md (UTF-16) and .html
+  (clean and broken markup); contract: a Document without control characters or an
+  ArticleError with a one-line reason, never another exception.
 
 A case slower than ``--slow`` seconds counts as a failure too (catastrophic regex
 backtracking is a denial of service on hostile articles). Prints cases tried and failures
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import re
 import sys
 import time
 import traceback
@@ -36,6 +40,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline import repair  # noqa: E402
+from pipeline.errors import ArticleError  # noqa: E402
+from pipeline.ingest import ingest  # noqa: E402
 from pipeline.models import Document  # noqa: E402
 from pipeline.quantities import extract_quantities  # noqa: E402
 from pipeline.rules import load_rules  # noqa: E402
@@ -159,9 +165,33 @@ def check_repair(text: str, registry) -> None:
             "repair span differs from the original"
 
 
+_WRAPPERS = (
+    ("a.txt", "utf-8", "{}"), ("a.md", "utf-16", "# {}"), ("a.txt", "cp1252", "{}"),
+    ("a.html", "utf-8", "<html><body><article><p>{}</p></article></body></html>"),
+    ("a.html", "utf-8", "<div><p>{}<b><i></b></table><!-- {} --><script>{}</script>"),
+)
+
+
+def check_ingest(text: str, registry) -> None:
+    """Ingest the text as .txt, .md and .html in several encodings: a Document or an
+    ArticleError, nothing else."""
+    for name, encoding, template in _WRAPPERS:
+        data = template.replace("{}", text).encode(encoding, "replace")
+        try:
+            document = ingest(name, data)
+        except ArticleError as exc:
+            assert "\n" not in exc.reason, "multi-line skip reason"
+            continue
+        assert document.text.strip(), "empty document"
+        assert not _CONTROL.search(document.text), "control character left in the text"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 TARGETS: dict[str, Callable[[str, object], None]] = {
     "extract_quantities + normalize": check_quantities,
     "repair": check_repair,
+    "ingest (.txt/.md/.html, 3 encodings)": check_ingest,
 }
 
 
