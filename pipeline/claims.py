@@ -137,7 +137,7 @@ def _chain(root: Token) -> list[Token]:
         chain.append(token)
         if _is_verb(token):
             break
-    while chain and chain[-1].dep_ in ("xcomp", "conj", "pcomp") and \
+    while chain and chain[-1].dep_ in ("xcomp", "ccomp", "conj", "pcomp") and \
             chain[-1].head.i != chain[-1].i and len(chain) < 8:
         chain.append(chain[-1].head)
     return chain
@@ -191,10 +191,16 @@ class _Entities:
                     continue  # "GPU" tagged ORG by the statistical NER is a counted noun
                 name = text
             mention = _Mention(ent.start, ent.end, name, self.labels.get(name, ent.label_))
+            self.labels.setdefault(name, mention.label)
             self.mentions.append(mention)
             for i in range(ent.start, ent.end):
                 self.by_token[i] = mention
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
+        # who is spoken to is not who is spoken of: "told Reuters the company's revenue ..."
+        self.audience = {c.i for cue in rules.cues.modality.get("quoted", ())
+                         for tokens in _cue_spans(doc[:], cue) for t in tokens
+                         for c in t.children if c.dep_ in ("dative", "dobj")
+                         and c.i in self.by_token}
         self._resolved: dict[int, str | None] = {}
         self._fallback: list[_Mention] | None = None
 
@@ -270,7 +276,8 @@ class _Entities:
             for mention in reversed(mentions):
                 if mention.end > token.i or mention.start < first_sent:
                     continue
-                if any(i in banned for i in range(mention.start, mention.end)):
+                if any(i in banned or i in self.audience
+                       for i in range(mention.start, mention.end)):
                     continue
                 if mention.label in allowed:
                     return mention.name
@@ -415,6 +422,8 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
             if key in seen:
                 continue
             head = entities.doc[mention.start:mention.end].root
+            if head.i in entities.audience:
+                continue
             modifier = head.dep_ in ("compound", "amod", "nmod", "npadvmod")
             if count and modifier and head.head.i in governing:
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
@@ -443,7 +452,8 @@ def _nearest(root: Token, candidates: list[tuple[Token, str, int]],
              exclude: set[str], prefer: set[str], entities: _Entities
              ) -> tuple[str, Token] | tuple[None, None]:
     """The candidate nearest the figure in the tree (then in the text), and its token."""
-    preferred = [c for c in candidates if entities.labels.get(c[1]) in prefer]
+    # a name the NER missed counts as an organisation, as in anaphora resolution
+    preferred = [c for c in candidates if entities.labels.get(c[1], "ORG") in prefer]
     best: tuple[int, float, str, int] | None = None
     for token, name, penalty in preferred or candidates:
         if name in exclude:
