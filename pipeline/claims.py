@@ -703,6 +703,16 @@ def _coordinated_alternative(chain: list[Token], figure: set[int], rules: Rules)
     return False
 
 
+def _inverted_condition(sent: SpacySpan) -> bool:
+    """"Were SpaceX to list at $1.5 trillion, ...", "Had Microsoft paid $10 billion, ...": an
+    adverbial clause opened by its auxiliary, before its subject (a condition, no cue word)."""
+    first = sent[0]
+    clause = first if first.dep_ == "advcl" else first.head
+    if first.dep_ not in ("advcl", "aux", "auxpass") or clause.dep_ != "advcl":
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.i > first.i for c in clause.children)
+
+
 def _complementizer(tokens: SpacySpan) -> bool:
     """A cue word introducing a reported question, not a condition ("unclear if it will
     close", "asked if it would pay"): its clause is a complement, not an adverbial."""
@@ -721,6 +731,8 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
             found.add(name)
     if _coordinated_alternative(chain, figure, rules):
         found.add("alternative")
+    if _inverted_condition(sent):
+        found.add("hypothetical")
     if any(t.i in near for tokens in _cue_tokens(sent, cues.get("projection", ()))
            for t in tokens):
         found.add("projection")
