@@ -38,7 +38,12 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
         if info.st_size > max_bytes:
             raise ArticleError(rel, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte "
                                "limit", hint=too_big_hint)
-        with open(path, "rb") as handle:
+        # non-blocking, and checked again on the open file: a FIFO swapped in after the
+        # stat above must not hang the run
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        with open(os.open(path, flags), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise ArticleError(rel, f"cannot read: {exc.strerror or exc}",
@@ -57,7 +62,16 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _default_mode() -> int:
-    umask = os.umask(0)
+    """``0o666`` less the umask; read from /proc where possible, since setting the umask to
+    read it races with other threads creating files."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
 

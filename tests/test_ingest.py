@@ -112,6 +112,19 @@ def test_fifo_is_refused_instead_of_blocking(tmp_path):
         fsio.read_article(fifo, "pipe.txt", max_bytes=1000)
 
 
+def test_fifo_swapped_in_after_the_size_check_does_not_hang(tmp_path, monkeypatch):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+
+    class LooksRegular:
+        st_mode = stat.S_IFREG | 0o644
+        st_size = 10
+
+    monkeypatch.setattr(type(fifo), "stat", lambda self, **kw: LooksRegular())
+    with pytest.raises(ArticleError, match="not a regular file"):
+        fsio.read_article(fifo, "pipe.txt", max_bytes=1000)
+
+
 def test_one_megabyte_line_is_refused_with_the_parser_limit():
     line = ("Acme said revenue was $5 million. " * 40_000)[: 1024 * 1024].encode()
     assert b"\n" not in line
