@@ -436,15 +436,15 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                 name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
             found.append((head, name, penalty))
         elif entities.is_anaphor(token):
-            name = entities.resolve(token)
-            if name:
-                found.append((token, name, 0))
+            antecedent = entities.resolve(token)
+            if antecedent:
+                found.append((token, antecedent, 0))
     for token in sent:  # names the NER missed, behind the tagged ones
         if token.i in figure or token.i in entities.by_token:
             continue
-        name = entities.proper_name(token)
-        if name and token.dep_ != "compound":
-            found.append((token, name, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
+        missed = entities.proper_name(token)
+        if missed and token.dep_ != "compound":
+            found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
 
 
