@@ -32,7 +32,7 @@ from pipeline import (
 )
 from pipeline import rules as rules_module
 from pipeline.errors import ArticleError, InputError
-from pipeline.fsio import atomic_write, locked, read_article
+from pipeline.fsio import atomic_write, corpus_name, locked, read_article
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, RepairedText, Skip
 from pipeline.rules import Rules, load_rules
 
@@ -129,7 +129,7 @@ def load_documents(
     entries: dict[str, store.Entry] = {}
     seen: dict[str, str] = {}
     for path in corpus_files(corpus):
-        rel = path.relative_to(corpus).as_posix()
+        rel = corpus_name(path, corpus)
         try:
             data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
             key = store.Key(raw_sha=hashlib.sha256(data).hexdigest(), suffix=_suffix(rel))

@@ -18,6 +18,16 @@ from pipeline.errors import ArticleError, OutputError
 TMP_SUFFIX = ".tmp"
 
 
+def corpus_name(path: Path, corpus: Path) -> str:
+    """``path`` relative to ``corpus`` with "/" separators, as shown in reports.
+
+    Bytes of a file name that are not UTF-8 (Python keeps them as lone surrogates, which no
+    output can encode) are shown as ``\\xff`` escapes.
+    """
+    rel = path.relative_to(corpus).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = None) -> bytes:
     """Read one article file, refusing anything over ``max_bytes`` without reading it whole.
 

@@ -219,6 +219,25 @@ def test_hostile_file_name_stays_one_escaped_line_in_the_summary(tmp_path):
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
 
 
+def test_file_names_that_are_not_utf8_are_shown_escaped(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "tiny", corpus)
+    root = os.fsencode(corpus)
+    with open(root + b"/caf\xe9 news.txt", "wb") as handle:  # latin-1 name
+        handle.write(b"Cafe Robotics news\n\nCafe Robotics said revenue was $40 million.\n")
+    with open(root + b"/empty\xff.txt", "wb"):
+        pass
+    out = tmp_path / "out"
+    result = cli("extract", str(corpus), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "skipped empty\\xff.txt: empty file" in result.stdout
+    docs = {json.loads(line)["doc"] for line in jsonl_lines((out / "claims.jsonl").read_text())}
+    assert "caf\\xe9 news.txt" in docs
+    for path in out.iterdir():
+        if path.is_file() and not path.name.startswith((".", "claims.db")):
+            check_output_file(path)
+
+
 def test_bad_max_bytes_is_a_usage_error(tmp_path):
     result = cli("extract", str(DATA / "tiny"), "--out", str(tmp_path / "o"), "--max-bytes", "0")
     assert result.returncode == 2
