@@ -834,7 +834,8 @@ def build_claims(
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
-    previous: tuple[int, str, str, str | None] | None = None  # sentence end, dim, metric, subj
+    # the previous claim: its sentence's end, dimension, metric, subject and modality
+    previous: tuple[int, str, str, str | None, Modality] | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
@@ -891,6 +892,12 @@ def build_claims(
 
         as_of, period = _time(sent, root, tokens, document, rules)
         attribution = _attribution(sent, root, entities, rules)
+        modality = _modality(sent, chain, tokens, attribution, quantity.span.start, as_of,
+                             period, document, rules)
+        if modality == "asserted" and previous and previous[4] in ("hypothetical", "projection") \
+                and previous[0] >= sent.start - 1 and previous[0] <= sent.start \
+                and _continues(sent, rules):
+            modality = previous[4]  # "Even if ... $300 million a month. That is $3.6 billion."
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
@@ -902,8 +909,7 @@ def build_claims(
             normalized=normalize(quantity, registry),
             as_of=as_of,
             period=period,
-            modality=_modality(sent, chain, tokens, attribution, quantity.span.start, as_of, period,
-                               document, rules),
+            modality=modality,
             hedges=_hedges(sent, figure, chain, rules) + ((IMPLIED_CURRENCY,) if implied else ()),
             attribution=attribution,
             payer=payer,
@@ -914,7 +920,7 @@ def build_claims(
             ) if q) or None,
             repaired=original.span.text != quantity.span.text,
         ))
-        previous = (sent.end, dimension, metric, subject)
+        previous = (sent.end, dimension, metric, subject, modality)
         if subject is not None:
             last_subject[metric] = subject
     return claims
