@@ -273,15 +273,33 @@ class _Entities:
         banned = {t.i for t in _clause_subjects(token)}
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         for mentions in (self.mentions, self._unlabelled()):  # tagged names first
+            aside: _Mention | None = None
             for mention in reversed(mentions):
                 if mention.end > token.i or mention.start < first_sent:
                     continue
                 if any(i in banned or i in self.audience
                        for i in range(mention.start, mention.end)):
                     continue
-                if mention.label in allowed:
+                if mention.label not in allowed:
+                    continue
+                if aside is not None and not self._same_sentence(aside, mention):
+                    return aside.name
+                if not self._in_relative_clause(mention):
                     return mention.name
+                aside = aside or mention  # "xAI, which Musk merged with SpaceX": xAI first
+            if aside is not None:
+                return aside.name
         return None
+
+    def _in_relative_clause(self, mention: _Mention) -> bool:
+        head = self.doc[mention.start:mention.end].root
+        return any(t.dep_ == "relcl" for t in head.ancestors)
+
+    def _same_sentence(self, a: _Mention, b: _Mention) -> bool:
+        try:
+            return self.doc[a.start].sent.start == self.doc[b.start].sent.start
+        except ValueError:  # no sentence boundaries
+            return True
 
     def booked_to(self, name: str | None) -> str | None:
         """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
