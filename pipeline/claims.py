@@ -203,6 +203,7 @@ class _Entities:
                          and c.i in self.by_token}
         self._resolved: dict[int, str | None] = {}
         self._fallback: list[_Mention] | None = None
+        self._opener_list: list[_Mention] | None = None
 
     def is_anaphor(self, token: Token) -> bool:
         word = token.lower_
@@ -272,7 +273,8 @@ class _Entities:
         allowed = self.anaphora.get(token.lower_, ())
         banned = {t.i for t in _clause_subjects(token)}
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
-        for mentions in (self.mentions, self._unlabelled()):  # tagged names first
+        # tagged names first, then names the NER missed, then capitalised sentence openers
+        for mentions in (self.mentions, self._unlabelled(), self._openers()):
             aside: _Mention | None = None
             for mention in reversed(mentions):
                 if mention.end > token.i or mention.start < first_sent:
@@ -290,6 +292,22 @@ class _Entities:
             if aside is not None:
                 return aside.name
         return None
+
+    def _openers(self) -> list[_Mention]:
+        """Capitalised subjects opening a sentence ("Databricks is growing fast."): names only
+        as a last resort for a pronoun that has no other antecedent."""
+        if self._opener_list is None:
+            self._opener_list = []
+            for token in self.doc:
+                if not token.is_sent_start or token.dep_ not in ("nsubj", "nsubjpass") or \
+                        token.i in self.by_token or not token.is_alpha or \
+                        not token.text[:1].isupper() or token.is_stop or \
+                        token.lower_ in self.anaphora or token.lower_ in self.definite or \
+                        token.lower_ in self.stop or token.pos_ in ("PRON", "DET") or \
+                        _is_unit(self.rules.registry, token.text):
+                    continue
+                self._opener_list.append(_Mention(token.i, token.i + 1, token.text, "ORG"))
+        return self._opener_list
 
     def _in_relative_clause(self, mention: _Mention) -> bool:
         head = self.doc[mention.start:mention.end].root
