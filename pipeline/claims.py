@@ -248,6 +248,8 @@ class _Entities:
                 not any(ch.isupper() for ch in token.text[1:]) and \
                 token.text not in self.midsentence_capitals:
             return None  # "Filings seen by reporters ...": capitalised only by position
+        if any(c.i in self.by_token for c in token.lefts if c.dep_ == "compound"):
+            return None  # "ChatGPT Pro": the tagged name is the owner, the rest a product line
         words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()
                  and c.is_alpha and not _is_unit(self.rules.registry, c.text)]
         return " ".join(t.text for t in [*words, token])
