@@ -273,7 +273,10 @@ class _Entities:
 
     def _resolve(self, token: Token) -> str | None:
         allowed = self.anaphora.get(token.lower_, ())
-        banned = {t.i for t in _clause_subjects(token)}
+        # "SpaceX will pay for the startup's work / buy it": not SpaceX; but a possessive
+        # pronoun may be its clause's subject ("OpenAI expects ... its revenue")
+        possessive = token.dep_ == "poss" and token.n_lefts + token.n_rights == 0
+        banned = set() if possessive else {t.i for t in _clause_subjects(token)}
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
