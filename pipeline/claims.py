@@ -137,6 +137,10 @@ def _chain(root: Token) -> list[Token]:
         chain.append(token)
         if _is_verb(token):
             break
+        participle = next((c for c in token.children if c.dep_ == "acl" and _is_verb(c)), None)
+        if participle is not None:  # "with 75 per cent of its revenue coming from ...": the
+            chain.append(participle)  # participle governs the figure, not the main verb
+            return chain
     while chain and chain[-1].dep_ in ("xcomp", "ccomp", "conj", "pcomp") and \
             chain[-1].head.i != chain[-1].i and len(chain) < 8:
         chain.append(chain[-1].head)
@@ -649,9 +653,13 @@ def _has_date_marker(text: str, rules: Rules) -> bool:
 
 def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
           rules: Rules) -> tuple[str | None, str | None]:
+    chain = _chain(root)
+    top = chain[-1] if chain else root
+    # dates of the figure's own clause (its governing chain's top and what hangs below it)
+    scope = {t.i for t in top.subtree} if top.dep_ in ("acl",) else None
     best: tuple[int, int, SpacySpan] | None = None
     for ent in sent.ents:
-        if ent.label_ != "DATE":
+        if ent.label_ != "DATE" or (scope is not None and ent.root.i not in scope):
             continue
         if any(t.i in figure for t in ent):  # "a year through 2027": keep what follows
             after = [t.i for t in ent if t.i > max(figure)]
