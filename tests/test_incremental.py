@@ -144,3 +144,20 @@ def test_selective_parse_keeps_text_and_offsets(nlp):
         ("Intro without figures. ", parse.CONTEXT),
         ("Mr. Smith said Acme paid $5 billion.\n\n", parse.FULL),
         ("Nothing here either.  Then it raised $2 million! End", parse.LIGHT)]
+
+
+@pytest.mark.slow
+def test_parser_processes_do_not_change_the_output(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus")
+    one = api.extract(corpus, out=tmp_path / "one", rules_dir=ROOT / "rules", jobs=1)
+    two = api.extract(corpus, out=tmp_path / "two", rules_dir=ROOT / "rules", jobs=2)
+    assert two.parsed == len(two.documents) == len(one.documents)
+    assert output_files(tmp_path / "two") == output_files(tmp_path / "one")
+
+
+def test_jobs_must_be_positive(tmp_path):
+    from pipeline.errors import InputError
+
+    with pytest.raises(InputError, match="--jobs"):
+        api.extract(make_corpus(tmp_path / "corpus"), out=tmp_path / "out",
+                    rules_dir=ROOT / "rules", jobs=0)
