@@ -550,7 +550,7 @@ def _implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: s
     if currency is None or quantity.unit != "dimensionless" or quantity.currency:
         return None
     money = quantity.model_copy(update={"unit": currency, "currency": currency})
-    dimension = dimension_of(registry, unit_expression(money))
+    dimension = _dimension(registry, money)
     fitting = [(n, c) for n, r in rules.metrics.metrics.items() if dimension in r.dimensions()
                for c in r.cues]
     best = _best_cue(sent, root, fitting)
@@ -852,6 +852,16 @@ def _definite_figure(root: Token, rules: Rules) -> bool:
     return any(c.dep_ == "det" and c.lower_ in definite for n in nouns for c in n.children)
 
 
+def _dimension(registry: pint.UnitRegistry, quantity: Quantity) -> str:
+    """The quantity's dimension terms; ``""`` (no metric fits) for a unit pint does not know,
+    so one odd figure never stops the run."""
+    try:
+        return dimension_of(registry, unit_expression(quantity))
+    except (pint.errors.PintError, ValueError, TypeError, KeyError, AttributeError,
+            AssertionError):
+        return ""
+
+
 def _sentence(figure: SpacySpan) -> SpacySpan:
     """The figure's sentence; the whole text when the Doc has no sentence boundaries."""
     try:
@@ -891,7 +901,7 @@ def build_claims(
         if _in_boilerplate(document, original.span.start, original.span.end):
             continue
         figure = doc.char_span(quantity.span.start, quantity.span.end, alignment_mode="expand")
-        dimension = dimension_of(registry, unit_expression(quantity))
+        dimension = _dimension(registry, quantity)
         if figure is None or not len(figure):
             continue
         sent = _sentence(figure)
@@ -907,7 +917,7 @@ def build_claims(
             quantity, metric = implied
             original = original.model_copy(update={"unit": quantity.unit,
                                                    "currency": quantity.currency})
-            dimension = dimension_of(registry, unit_expression(quantity))
+            dimension = _dimension(registry, quantity)
         if metric == "unknown" and previous and previous[1] == dimension and \
                 previous[0] >= sent.start - 1 and _continues(sent, rules):
             metric = previous[2]  # "OpenAI is valued at $150 billion. Anthropic at $60 billion."

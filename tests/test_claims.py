@@ -7,6 +7,7 @@ components switched off as in a pipeline run.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,8 @@ def _pipeline_nlp(nlp: Any) -> Any:
 
 def _quantity(text: str, figure: str, unit: str, per: str | None, registry: Any) -> Quantity:
     unit = unit if unit in ("percent", "dimensionless") else ensure_unit(registry, unit)
+    for word in re.findall(r"[A-Za-z_]+", per or ""):  # count nouns of a rate: "per token"
+        ensure_unit(registry, word)
     start = text.index(figure)
     currency = unit if dimension_is_currency(registry, unit) else None
     return Quantity(span=Span(doc_id="d", start=start, end=start + len(figure), text=figure),
@@ -269,3 +272,16 @@ def test_normalise_date(text: str, published: str | None, expected: str | None,
 
     assert _normalise_date(text, published, rules.cues.quarters,
                            rules.cues.relative_years) == expected
+
+
+def test_unknown_unit_gives_unknown_metric_not_an_error(nlp: Any, rules: Any) -> None:
+    text = "Acme sold 40 zorkmids last year."
+    start = text.index("40 zorkmids")
+    quantity = Quantity(span=Span(doc_id="d", start=start, end=start + 11, text="40 zorkmids"),
+                        value=40.0, low=40.0, high=40.0, unit="zorkmid")
+    document = Document(id="d", path="d.txt", text=text, sha256="3" * 64)
+    with _pipeline_nlp(nlp):
+        doc = nlp(text)
+    [claim] = build_claims(document, RepairedText(doc_id="d", text=text), doc, [quantity],
+                           rules=rules, registry=rules.registry)
+    assert claim.metric == "unknown"
