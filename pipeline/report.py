@@ -556,6 +556,18 @@ def claim_record(claim: Claim, documents: Mapping[str, Document],
     }
 
 
+# Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves as they are.
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _one_line_json(record: dict[str, Any]) -> str:
+    """JSON on one physical line for every line reader, ``splitlines()`` included."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    for char, escaped in _LINE_BREAKERS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
 def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Document]) -> str:
     lines = []
     for claim in claims:
@@ -563,7 +575,7 @@ def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Documen
         record["doc"] = documents[claim.doc_id].path if claim.doc_id in documents else None
         at = figure_span(claim, documents.get(claim.doc_id))
         record["highlight"] = list(at) if at else None
-        lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+        lines.append(_one_line_json(record))
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -357,3 +357,14 @@ def test_update_sources_are_ordered_oldest_first():
         data = report.build_report([finding], [new, old], {doc.id: doc})
         kinds[kind] = [c.id for c in data.groups[0].findings[0].claims]
     assert kinds == {"update": ["c-b", "c-a"], "contradiction": ["c-a", "c-b"]}
+
+
+@pytest.mark.parametrize("breaker", ["\x85", "\u2028", "\u2029"])
+def test_claims_jsonl_is_one_claim_per_line_for_any_line_reader(breaker):
+    sentence = f"Acme is valued{breaker}at $2 billion."
+    doc = make_doc(9, "odd.txt", "Odd", text=sentence)
+    claim = make_claim("c-odd", doc, sentence, "$2 billion", 2e9, 2e9)
+    text = report.render_claims_jsonl([claim], {doc.id: doc})
+    lines = text.splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0])["sentence"] == sentence
