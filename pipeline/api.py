@@ -164,26 +164,43 @@ def process_documents(
     do_repair: bool = True,
     n_process: int = 1,
     batch_size: int = 64,
+    timings: dict[str, float] | None = None,
 ) -> Iterator[store.Entry]:
     """Run the per-document stages (repair, parse, quantities, claims), streaming, in order.
 
-    Quantities are found first (from text); only the sentences holding one, and the
-    sentence before each, get the full parse; the rest gets the EntityRuler and NER only
-    (see :func:`pipeline.parse.parse_selected`).
+    Quantities are found first (from text); only the sentences holding one get the full
+    parse, the sentence before each the EntityRuler and NER, the rest the EntityRuler (see
+    :func:`pipeline.parse.parse_selected`). ``timings`` (if given) accumulates seconds per
+    stage.
     """
+    spent = timings if timings is not None else {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        spent[name] = spent.get(name, 0.0) + now - clock
+        clock = now
+
     registry = rules.registry
     repaired = [repair.repair(d, enabled=do_repair) for d in documents]
+    lap("repair")
     found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
              for d, r in zip(documents, repaired, strict=True)]
-    docs = parse.parse_selected(
+    lap("quantities")
+    docs = iter(parse.parse_selected(
         ((r.text, [(q.span.start, q.span.end) for q in qs])
          for r, qs in zip(repaired, found, strict=True)),
         nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
-        light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process)
-    for document, fixed, qs, doc in zip(documents, repaired, found, docs, strict=True):
+        light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
+    for document, fixed, qs in zip(documents, repaired, found, strict=True):
+        doc = next(docs)
+        lap("parse")
         framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
+        lap("claims")
         yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
                           claims=tuple(framed))
+        clock = time.perf_counter()
 
 
 def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
@@ -251,6 +268,7 @@ def _extract_locked(
         timings[name] = timings.get(name, 0.0) + now - clock
         clock = now
 
+    per_document: dict[str, float] = {}
     model_name = model or parse.default_model_name()
     stamp = fingerprint(rules, model=model_name, do_repair=do_repair)
     with store.open_store(out) as db:
@@ -272,7 +290,8 @@ def _extract_locked(
                 else:
                     nlp = load_pipeline(rules, model=model_name)
                     fresh = process_documents(todo, nlp=nlp, rules=rules, do_repair=do_repair,
-                                              n_process=jobs)
+                                              n_process=jobs, timings=per_document)
+                    lap("model")
                 batch: list[tuple[store.Key, store.Entry]] = []
                 for entry in fresh:
                     entries[entry.document.id] = entry
@@ -285,6 +304,7 @@ def _extract_locked(
                 db.put_many(batch, stamp)
             db.keep_only(keys.values(), stamp)
             lap("documents")
+            timings.update({f"documents.{k}": v for k, v in per_document.items()})
             repaired: list[RepairedText] = [entries[d.id].repaired for d in documents]
             all_claims: list[Claim] = [c for d in documents for c in entries[d.id].claims]
             all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
