@@ -203,6 +203,28 @@ def process_documents(
         clock = time.perf_counter()
 
 
+def _process_in_pool(
+    documents: Sequence[Document], *, rules: Rules, model: str, do_repair: bool, jobs: int
+) -> Iterator[store.Entry]:
+    """The per-document stages in ``jobs`` worker processes, batches in order.
+
+    Every stage runs in the workers (not only the parser), each loading the rules and the
+    spaCy model once; the results equal a one-process run's.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    size = max(1, min(distributed.DOCS_PER_TASK, -(-len(documents) // jobs)))
+    batches = [documents[i:i + size] for i in range(0, len(documents), size)]
+    work = partial(distributed.process_batch, fingerprint=rules.fingerprint(),
+                   files=distributed.rules_files(rules), model=model, do_repair=do_repair)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for entries in pool.map(work, batches):
+            yield from entries
+
+
 def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
     """The spaCy pipeline of a run, without the components no stage reads."""
     nlp = parse.load_nlp(rules, model=model)
@@ -287,6 +309,9 @@ def _extract_locked(
                 if client is not None:
                     fresh: Iterable[store.Entry] = distributed.process_documents(
                         client, todo, rules=rules, model=model_name, do_repair=do_repair)
+                elif jobs > 1 and len(todo) > 1:
+                    fresh = _process_in_pool(todo, rules=rules, model=model_name,
+                                             do_repair=do_repair, jobs=jobs)
                 else:
                     nlp = load_pipeline(rules, model=model_name)
                     fresh = process_documents(todo, nlp=nlp, rules=rules, do_repair=do_repair,

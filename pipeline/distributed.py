@@ -65,8 +65,9 @@ def _worker_pipeline(fingerprint: str, files: RulesFiles, model: str) -> tuple[R
     return rules, load_pipeline(rules, model=model)
 
 
-def _process_batch(documents: Sequence[Document], *, fingerprint: str, files: RulesFiles,
-                   model: str, do_repair: bool) -> list[Entry]:
+def process_batch(documents: Sequence[Document], *, fingerprint: str, files: RulesFiles,
+                  model: str, do_repair: bool) -> list[Entry]:
+    """The per-document stages of one batch, in a worker (rules and model loaded once)."""
     from pipeline.api import process_documents
 
     rules, nlp = _worker_pipeline(fingerprint, files, model)
@@ -85,7 +86,7 @@ def process_documents(
     """The per-document stages of ``documents`` on the cluster; entries in input order."""
     files = rules_files(rules)
     batches = [list(documents[i:i + batch_size]) for i in range(0, len(documents), batch_size)]
-    futures = client.map(_process_batch, batches, fingerprint=rules.fingerprint(), files=files,
+    futures = client.map(process_batch, batches, fingerprint=rules.fingerprint(), files=files,
                          model=model, do_repair=do_repair, pure=False)
     for future in futures:
         yield from future.result()
