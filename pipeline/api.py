@@ -165,13 +165,15 @@ def process_documents(
     n_process: int = 1,
     batch_size: int = 64,
     timings: dict[str, float] | None = None,
+    chunk: int = 256,
 ) -> Iterator[store.Entry]:
     """Run the per-document stages (repair, parse, quantities, claims), streaming, in order.
 
     Quantities are found first (from text); only the sentences holding one get the full
     parse, the sentence before each the EntityRuler and NER, the rest the EntityRuler (see
-    :func:`pipeline.parse.parse_selected`). ``timings`` (if given) accumulates seconds per
-    stage.
+    :func:`pipeline.parse.parse_selected`). Documents go through in chunks of ``chunk``
+    (bounded memory, steady progress; with ``n_process > 1`` spaCy starts its processes per
+    chunk, so pass a large one). ``timings`` (if given) accumulates seconds per stage.
     """
     spent = timings if timings is not None else {}
     clock = time.perf_counter()
@@ -183,24 +185,27 @@ def process_documents(
         clock = now
 
     registry = rules.registry
-    repaired = [repair.repair(d, enabled=do_repair) for d in documents]
-    lap("repair")
-    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
-             for d, r in zip(documents, repaired, strict=True)]
-    lap("quantities")
-    docs = iter(parse.parse_selected(
-        ((r.text, [(q.span.start, q.span.end) for q in qs])
-         for r, qs in zip(repaired, found, strict=True)),
-        nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
-        light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
-    for document, fixed, qs in zip(documents, repaired, found, strict=True):
-        doc = next(docs)
-        lap("parse")
-        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
-        lap("claims")
-        yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
-                          claims=tuple(framed))
-        clock = time.perf_counter()
+    for first in range(0, len(documents), chunk):
+        part = documents[first:first + chunk]
+        repaired = [repair.repair(d, enabled=do_repair) for d in part]
+        lap("repair")
+        found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
+                 for d, r in zip(part, repaired, strict=True)]
+        lap("quantities")
+        docs = iter(parse.parse_selected(
+            ((r.text, [(q.span.start, q.span.end) for q in qs])
+             for r, qs in zip(repaired, found, strict=True)),
+            nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
+            light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
+        for document, fixed, qs in zip(part, repaired, found, strict=True):
+            doc = next(docs)
+            lap("parse")
+            framed = claims.build_claims(document, fixed, doc, qs, rules=rules,
+                                         registry=registry)
+            lap("claims")
+            yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
+                              claims=tuple(framed))
+            clock = time.perf_counter()
 
 
 def _process_in_pool(
@@ -315,7 +320,8 @@ def _extract_locked(
                 else:
                     nlp = load_pipeline(rules, model=model_name)
                     fresh = process_documents(todo, nlp=nlp, rules=rules, do_repair=do_repair,
-                                              n_process=jobs, timings=per_document)
+                                              n_process=jobs, timings=per_document,
+                                              chunk=len(todo) if jobs > 1 else 256)
                     lap("model")
                 batch: list[tuple[store.Key, store.Entry]] = []
                 for entry in fresh:

@@ -161,3 +161,14 @@ def test_jobs_must_be_positive(tmp_path):
     with pytest.raises(InputError, match="--jobs"):
         api.extract(make_corpus(tmp_path / "corpus"), out=tmp_path / "out",
                     rules_dir=ROOT / "rules", jobs=0)
+
+
+def test_chunks_do_not_change_the_results(tmp_path, rules):
+    documents, _, _, _ = api.load_documents(make_corpus(tmp_path / "corpus"), rules=rules)
+    nlp = api.load_pipeline(rules)
+    whole = list(api.process_documents(documents, nlp=nlp, rules=rules))
+    timings: dict[str, float] = {}
+    chunked = list(api.process_documents(documents, nlp=nlp, rules=rules, chunk=1,
+                                         timings=timings))
+    assert chunked == whole and len(whole) == len(documents)
+    assert set(timings) == {"repair", "quantities", "parse", "claims"}
