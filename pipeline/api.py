@@ -301,7 +301,7 @@ def _extract_locked(
     with store.open_store(out) as db:
         documents, skipped, keys, entries = load_documents(
             corpus, rules=rules, max_bytes=max_bytes,
-            cached=lambda key: db.get(key, stamp))
+            cached=lambda key: db.get(key, stamp, quantities=False))
         todo = [d for d in documents if d.id not in entries]
         lap("load")
         if progress:

@@ -54,7 +54,7 @@ class Entry:
 
     document: Document
     repaired: RepairedText
-    quantities: tuple[Quantity, ...]
+    quantities: tuple[Quantity, ...] | None  # None: not loaded (see Store.get)
     claims: tuple[Claim, ...]
 
 
@@ -107,8 +107,12 @@ class Store:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def get(self, key: Key, fingerprint: str) -> Entry | None:
-        """The stored entry for these bytes under this fingerprint, or ``None``."""
+    def get(self, key: Key, fingerprint: str, *, quantities: bool = True) -> Entry | None:
+        """The stored entry for these bytes under this fingerprint, or ``None``.
+
+        ``quantities=False`` skips reading the quantities (a run needs only the claims);
+        the entry's ``quantities`` is then ``None``.
+        """
         row = self._db.execute(
             "SELECT document, repaired, quantities, claims FROM documents "
             "WHERE raw_sha=? AND suffix=? AND fingerprint=?",
@@ -119,7 +123,7 @@ class Store:
         return Entry(
             document=Document.model_validate_json(row[0]),
             repaired=RepairedText.model_validate_json(row[1]),
-            quantities=tuple(_QUANTITIES.validate_json(row[2])),
+            quantities=tuple(_QUANTITIES.validate_json(row[2])) if quantities else None,
             claims=tuple(_CLAIMS.validate_json(row[3])),
         )
 
@@ -128,7 +132,7 @@ class Store:
         rows = [
             (key.raw_sha, key.suffix, fingerprint, entry.document.sha256,
              entry.document.model_dump_json(), entry.repaired.model_dump_json(),
-             _QUANTITIES.dump_json(list(entry.quantities)).decode(),
+             _QUANTITIES.dump_json(list(_loaded(entry.quantities))).decode(),
              _CLAIMS.dump_json(list(entry.claims)).decode())
             for key, entry in items
         ]
@@ -181,6 +185,12 @@ class Store:
         with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  sorted(values.items()))
+
+
+def _loaded(quantities: tuple[Quantity, ...] | None) -> tuple[Quantity, ...]:
+    if quantities is None:
+        raise ValueError("cannot store an entry read without its quantities")
+    return quantities
 
 
 class _Transaction:

@@ -108,3 +108,15 @@ def test_corrupt_database_is_a_clean_error(tmp_path):
     (tmp_path / "claims.db").write_bytes(b"this is not a database" * 100)
     with pytest.raises(OutputError, match="claim store"):
         open_store(tmp_path)
+
+
+def test_quantities_can_be_left_unread_but_such_entries_are_not_stored(tmp_path):
+    key = Key(raw_sha="ab" * 32, suffix=".txt")
+    with open_store(tmp_path) as db:
+        db.put_many([(key, make_entry())], "fp")
+        light = db.get(key, "fp", quantities=False)
+        assert light is not None and light.quantities is None
+        assert light.claims == make_entry().claims
+        with pytest.raises(ValueError, match="without its quantities"):
+            db.put_many([(key, light)], "fp")
+        assert db.get(key, "fp") == make_entry()
