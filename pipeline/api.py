@@ -530,7 +530,7 @@ def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
             except FileExistsError:
                 continue
             known[digest] = candidate.name
-            added.append(candidate)
+            added.append(corpus / candidate.name)  # as the user named the corpus
             break
         else:
             rejected.append(Skip(path=shown, reason="no free file name in the corpus"))

@@ -46,7 +46,7 @@ def test_add_copies_rejects_duplicates_and_prints_new_findings(tmp_path, corpus)
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout  # not a terminal: no progress bar, no colours
     lines = result.stdout.splitlines()
-    assert f"added {corpus.resolve() / 'delta.txt'}" in lines
+    assert f"added {corpus / 'delta.txt'}" in lines
     assert [ln for ln in lines if ln.startswith("rejected")] == [
         f"rejected {incoming / 'alpha-copy.txt'}: duplicate of alpha.txt (same content)"]
     assert (corpus / "delta.txt").read_text() == NEW_ARTICLE
@@ -105,7 +105,7 @@ def test_traversal_in_a_source_path_lands_inside_the_corpus(tmp_path, corpus):
     (tmp_path / "a" / "delta.txt").write_text(NEW_ARTICLE)
     result = api.add([str(deep / ".." / "delta.txt")], corpus=corpus, out=tmp_path / "out",
                      rules_dir=ROOT / "rules")
-    assert [p.parent for p in result.added] == [corpus.resolve()]
+    assert [p.parent for p in result.added] == [corpus]
     assert not (tmp_path / "delta.txt").exists()
 
 
