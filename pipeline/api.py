@@ -497,8 +497,8 @@ def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
         with contextlib.suppress(ArticleError):
-            known.setdefault(hashlib.sha256(read_article(path, rel, max_bytes=max_bytes))
-                             .hexdigest(), rel)
+            data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
+            known.setdefault(hashlib.sha256(data).hexdigest(), rel)
     added: list[Path] = []
     for source in files:
         shown = str(source)
@@ -513,7 +513,7 @@ def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
         try:
             data = read_article(source, shown, max_bytes=max_bytes)
         except ArticleError as exc:
-            rejected.append(Skip(path=shown, reason=exc.reason))
+            rejected.append(Skip(path=shown, reason=exc.detail))
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest in known:
