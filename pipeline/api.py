@@ -156,6 +156,20 @@ def load_documents(
     return documents, skipped, keys, entries
 
 
+@dataclass(frozen=True)
+class Failure:
+    """An article a per-document stage crashed on: skipped and listed, never stored."""
+
+    document: Document
+    stage: str
+    error: str
+
+    def skip(self) -> Skip:
+        return Skip(path=self.document.path,
+                    reason=f"internal error in the {self.stage} stage ({self.error}); the "
+                           "other articles were processed (please report this file)")
+
+
 def process_documents(
     documents: Sequence[Document],
     *,
@@ -166,7 +180,7 @@ def process_documents(
     batch_size: int = 64,
     timings: dict[str, float] | None = None,
     chunk: int = 256,
-) -> Iterator[store.Entry]:
+) -> Iterator[store.Entry | Failure]:
     """Run the per-document stages (repair, parse, quantities, claims), streaming, in order.
 
     Quantities are found first (from text); only the sentences holding one get the full
@@ -174,7 +188,35 @@ def process_documents(
     :func:`pipeline.parse.parse_selected`). Documents go through in chunks of ``chunk``
     (bounded memory, steady progress; with ``n_process > 1`` spaCy starts its processes per
     chunk, so pass a large one). ``timings`` (if given) accumulates seconds per stage.
+
+    Fault barrier: when a stage raises on a chunk, the rest of that chunk is processed one
+    article at a time, and an article a stage still fails on comes out as a :class:`Failure`
+    (one skipped article, not a stopped run).
     """
+    for first in range(0, len(documents), chunk):
+        part = documents[first:first + chunk]
+        done = 0
+        try:
+            for entry in _process_chunk(part, nlp=nlp, rules=rules, do_repair=do_repair,
+                                        n_process=n_process, batch_size=batch_size,
+                                        timings=timings):
+                yield entry
+                done += 1
+        except Exception:  # noqa: BLE001 - isolated below, article by article, and reported
+            for document in part[done:]:
+                yield _process_alone(document, nlp=nlp, rules=rules, do_repair=do_repair)
+
+
+def _process_chunk(
+    part: Sequence[Document],
+    *,
+    nlp: Language,
+    rules: Rules,
+    do_repair: bool,
+    n_process: int,
+    batch_size: int,
+    timings: dict[str, float] | None,
+) -> Iterator[store.Entry]:
     spent = timings if timings is not None else {}
     clock = time.perf_counter()
 
@@ -185,32 +227,52 @@ def process_documents(
         clock = now
 
     registry = rules.registry
-    for first in range(0, len(documents), chunk):
-        part = documents[first:first + chunk]
-        repaired = [repair.repair(d, enabled=do_repair) for d in part]
-        lap("repair")
-        found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
-                 for d, r in zip(part, repaired, strict=True)]
-        lap("quantities")
-        docs = iter(parse.parse_selected(
-            ((r.text, [(q.span.start, q.span.end) for q in qs])
-             for r, qs in zip(repaired, found, strict=True)),
-            nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
-            light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
-        for document, fixed, qs in zip(part, repaired, found, strict=True):
-            doc = next(docs)
-            lap("parse")
-            framed = claims.build_claims(document, fixed, doc, qs, rules=rules,
-                                         registry=registry)
-            lap("claims")
-            yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
-                              claims=tuple(framed))
-            clock = time.perf_counter()
+    repaired = [repair.repair(d, enabled=do_repair) for d in part]
+    lap("repair")
+    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
+             for d, r in zip(part, repaired, strict=True)]
+    lap("quantities")
+    docs = iter(parse.parse_selected(
+        ((r.text, [(q.span.start, q.span.end) for q in qs])
+         for r, qs in zip(repaired, found, strict=True)),
+        nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
+        light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
+    for document, fixed, qs in zip(part, repaired, found, strict=True):
+        doc = next(docs)
+        lap("parse")
+        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
+        lap("claims")
+        yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
+                          claims=tuple(framed))
+        clock = time.perf_counter()
+
+
+def _process_alone(
+    document: Document, *, nlp: Language, rules: Rules, do_repair: bool
+) -> store.Entry | Failure:
+    """One article through the per-document stages, naming the stage that fails."""
+    registry = rules.registry
+    stage = "repair"
+    try:
+        fixed = repair.repair(document, enabled=do_repair)
+        stage = "quantities"
+        qs = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
+        stage = "parse"
+        doc = next(iter(parse.parse_selected(
+            [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,
+            context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
+            light=LIGHT_COMPONENTS)))
+        stage = "claims"
+        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
+    except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the run
+        return Failure(document=document, stage=stage, error=f"{type(exc).__name__}: {exc}")
+    return store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
+                       claims=tuple(framed))
 
 
 def _process_in_pool(
     documents: Sequence[Document], *, rules: Rules, model: str, do_repair: bool, jobs: int
-) -> Iterator[store.Entry]:
+) -> Iterator[store.Entry | Failure]:
     """The per-document stages in ``jobs`` worker processes, batches in order.
 
     Every stage runs in the workers (not only the parser), each loading the rules and the
@@ -303,6 +365,7 @@ def _extract_locked(
             corpus, rules=rules, max_bytes=max_bytes,
             cached=lambda key: db.get(key, stamp, quantities=False))
         todo = [d for d in documents if d.id not in entries]
+        failed: list[Failure] = []
         lap("load")
         if progress:
             progress("extract", len(entries), len(documents))
@@ -312,7 +375,7 @@ def _extract_locked(
                 client = distributed.connect(scheduler)
             if todo:
                 if client is not None:
-                    fresh: Iterable[store.Entry] = distributed.process_documents(
+                    fresh: Iterable[store.Entry | Failure] = distributed.process_documents(
                         client, todo, rules=rules, model=model_name, do_repair=do_repair)
                 elif jobs > 1 and len(todo) > 1:
                     fresh = _process_in_pool(todo, rules=rules, model=model_name,
@@ -325,6 +388,9 @@ def _extract_locked(
                     lap("model")
                 batch: list[tuple[store.Key, store.Entry]] = []
                 for entry in fresh:
+                    if isinstance(entry, Failure):
+                        failed.append(entry)
+                        continue
                     entries[entry.document.id] = entry
                     batch.append((keys[entry.document.id], entry))
                     if len(batch) >= STORE_BATCH:
@@ -334,6 +400,10 @@ def _extract_locked(
                         progress("extract", len(entries), len(documents))
                 db.put_many(batch, stamp)
             db.keep_only(keys.values(), stamp)
+            if failed:
+                gone = {f.document.id for f in failed}
+                documents = [d for d in documents if d.id not in gone]
+                skipped = sorted([*skipped, *(f.skip() for f in failed)], key=lambda s: s.path)
             lap("documents")
             timings.update({f"documents.{k}": v for k, v in per_document.items()})
             repaired: list[RepairedText] = [entries[d.id].repaired for d in documents]
@@ -381,8 +451,7 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
         atomic_write(out / name, text)
         written.append(out / name)
     if result.graph is not None:
-        graphml = "\n".join(nx.generate_graphml(result.graph)) + "\n"
-        atomic_write(out / "graph.graphml", graphml)
+        atomic_write(out / "graph.graphml", graph.graphml_text(result.graph))
         written.append(out / "graph.graphml")
         atomic_write(out / "graph.json", graph.node_link_json(result.graph))
         written.append(out / "graph.json")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from dask.distributed import Client
     from spacy.language import Language
 
+    from pipeline.api import Failure
     from pipeline.store import Entry
 
 DOCS_PER_TASK = 32
@@ -66,7 +67,7 @@ def _worker_pipeline(fingerprint: str, files: RulesFiles, model: str) -> tuple[R
 
 
 def process_batch(documents: Sequence[Document], *, fingerprint: str, files: RulesFiles,
-                  model: str, do_repair: bool) -> list[Entry]:
+                  model: str, do_repair: bool) -> list[Entry | Failure]:
     """The per-document stages of one batch, in a worker (rules and model loaded once)."""
     from pipeline.api import process_documents
 
@@ -82,7 +83,7 @@ def process_documents(
     model: str,
     do_repair: bool = True,
     batch_size: int = DOCS_PER_TASK,
-) -> Iterator[Entry]:
+) -> Iterator[Entry | Failure]:
     """The per-document stages of ``documents`` on the cluster; entries in input order."""
     files = rules_files(rules)
     batches = [list(documents[i:i + batch_size]) for i in range(0, len(documents), batch_size)]
