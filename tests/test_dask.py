@@ -65,9 +65,15 @@ def test_checks_never_relate_claims_of_different_groups(tmp_path, rules):
                                                                        rules=rules))
 
 
-def test_unreachable_scheduler_is_a_clean_error(tmp_path):
+def test_unreachable_scheduler_is_a_clean_error(tmp_path, monkeypatch):
+    import functools
+
+    from pipeline import distributed
     from pipeline.errors import InputError
 
+    # the same code path with a shorter connect timeout than the 30 s default
+    monkeypatch.setattr(distributed, "connect",
+                        functools.partial(distributed.connect, timeout=3))
     corpus = make_corpus(tmp_path / "corpus")
     with pytest.raises(InputError, match="Dask scheduler"):
         api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules",
