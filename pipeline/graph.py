@@ -145,7 +145,62 @@ def node_link_json(graph: nx.MultiDiGraph) -> str:
     NaN (an open interval end) becomes ``null``; keys are sorted for stable output.
     """
     data = nx.node_link_data(graph, edges="links")
+    fast = _flat_node_link_json(data)
+    if fast is not None:
+        return fast
     return json.dumps(_clean(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+_SCALAR_JSON: dict[type, Any] = {
+    str: json.encoder.encode_basestring,  # type: ignore[attr-defined]
+    int: int.__repr__,
+    bool: lambda b: "true" if b else "false",
+    type(None): lambda _: "null",
+    float: lambda x: float.__repr__(x) if math.isfinite(x) else "null",
+}
+
+
+def _flat_node_link_json(data: dict[str, Any]) -> str | None:
+    """What ``json.dumps(_clean(data), indent=1, sort_keys=True, ensure_ascii=False)``
+    gives, for node-link data whose nodes and links are flat dicts of scalars, string
+    keys and an empty graph dict (the pipeline's graphs); None for anything else.
+
+    ``json.dumps`` with ``indent`` runs the pure-Python encoder, slow on large graphs.
+    """
+    if set(data) != {"directed", "multigraph", "graph", "nodes", "links"} or data["graph"]:
+        return None
+    lines = ["{", f' "directed": {"true" if data["directed"] else "false"},',
+             ' "graph": {},']
+    add = lines.append
+
+    def items(name: str, rows: list[dict[str, Any]], last: bool) -> bool:
+        if not rows:
+            add(f' "{name}": []' + ("" if last else ","))
+            return True
+        add(f' "{name}": [')
+        for i, row in enumerate(rows):
+            if not row:
+                add("  {}" + ("," if i < len(rows) - 1 else ""))
+                continue
+            add("  {")
+            fields = sorted(row.items())
+            for j, (key, value) in enumerate(fields):
+                encode = _SCALAR_JSON.get(type(value))
+                if encode is None or type(key) is not str:
+                    return False
+                add(f"   {_SCALAR_JSON[str](key)}: {encode(value)}"
+                    + ("," if j < len(fields) - 1 else ""))
+            add("  }," if i < len(rows) - 1 else "  }")
+        add(" ]" + ("" if last else ","))
+        return True
+
+    if not items("links", data["links"], last=False):
+        return None
+    add(f' "multigraph": {"true" if data["multigraph"] else "false"},')
+    if not items("nodes", data["nodes"], last=True):
+        return None
+    add("}")
+    return "\n".join(lines) + "\n"
 
 
 def _clean(value: Any) -> Any:
@@ -160,3 +215,103 @@ def _clean(value: Any) -> Any:
 
 def _num(x: float | None) -> float:
     return float("nan") if x is None else float(x)
+
+
+_GRAPHML_HEAD = (
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+)
+_XML_TYPE = {str: "string", int: "long", float: "double", bool: "boolean"}
+
+
+def _xml_text(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _xml_attr(text: str) -> str:
+    text = _xml_text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def graphml_text(graph: nx.MultiDiGraph) -> str:
+    """The graph as GraphML, byte for byte what ``"\\n".join(nx.generate_graphml(graph))
+    + "\\n"`` gives, written in one pass of string joins (an ElementTree of a large graph
+    is slow to build and serialize).
+
+    Same key ids (``d0``, ``d1``... in the order attributes are first met, nodes before
+    edges, declared newest first), same escaping, non-ASCII as decimal character
+    references, same indentation. Graph-level attributes or node/edge defaults, which the
+    pipeline never sets, fall back to networkx.
+    """
+    if graph.graph or not graph.is_multigraph() or not graph.is_directed():
+        return "\n".join(nx.generate_graphml(graph)) + "\n"
+    keys: dict[tuple[str, str, str], str] = {}
+    declared: list[str] = []
+    lines: list[str] = []
+    add = lines.append
+
+    def data_lines(data: dict[Any, Any], scope: str) -> None:
+        for name, value in data.items():
+            name = str(name)
+            kind = _XML_TYPE.get(type(value))
+            if kind is None:  # numpy scalars and the like: let networkx decide
+                raise _Fallback
+            ident = keys.get((name, kind, scope))
+            if ident is None:
+                ident = keys[(name, kind, scope)] = f"d{len(keys)}"
+                declared.append(f'  <key id="{ident}" for="{scope}" '
+                                f'attr.name="{_xml_attr(name)}" attr.type="{kind}" />')
+            text = str(value)
+            if text:
+                add(f'      <data key="{ident}">{_xml_text(text)}</data>')
+            else:
+                add(f'      <data key="{ident}" />')
+
+    try:
+        for node, data in graph.nodes(data=True):
+            if data:
+                add(f'    <node id="{_xml_attr(str(node))}">')
+                data_lines(data, "node")
+                add("    </node>")
+            else:
+                add(f'    <node id="{_xml_attr(str(node))}" />')
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            head = (f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" '
+                    f'id="{_xml_attr(str(key))}"')
+            if data:
+                add(head + ">")
+                data_lines(data, "edge")
+                add("    </edge>")
+            else:
+                add(head + " />")
+    except _Fallback:
+        return "\n".join(nx.generate_graphml(graph)) + "\n"
+    if lines:
+        body = ['  <graph edgedefault="directed">', *lines, "  </graph>"]
+    else:
+        body = ['  <graph edgedefault="directed" />']
+    text = "\n".join([_GRAPHML_HEAD, *reversed(declared), *body, "</graphml>"])
+    # networkx serializes to ASCII (character references) and splits into lines with
+    # str.splitlines, which also breaks at \r, \x0b, \x0c, \x1c-\x1e inside texts
+    text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return "\n".join(text.splitlines()) + "\n"
+
+
+class _Fallback(Exception):
+    """An attribute value the fast GraphML writer does not handle."""

@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 
 import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline import checks
-from pipeline.graph import build_graph, duplicate_groups, independent_sources, node_link_json
+from pipeline.graph import (
+    _clean,
+    build_graph,
+    duplicate_groups,
+    graphml_text,
+    independent_sources,
+    node_link_json,
+)
 from pipeline.models import Document
 from tests.test_checks import make_claim
 
@@ -102,3 +111,49 @@ def test_agreeing_figures_of_different_documents_are_consistent_with(rules, regi
              if data["kind"] == "consistent_with"}
     assert len(agree) == 2  # a, b and c agree on $60B: one chain over three documents
     assert all(f"claim:{d.id}" not in pair for pair in agree)
+
+
+# --- fast exporters: byte for byte what networkx and json.dumps give ----------------------
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | \
+    st.sampled_from(["", "a&b<c>\"d'", "x\ny\tz\r\n", "é€😀\x85\u2028\x0b"])
+_VALUE = _TEXT | st.floats(allow_nan=True) | st.integers(-10**6, 10**6) | st.booleans()
+_ATTRS = st.dictionaries(st.sampled_from(["kind", "name", "low", "high", "sentence"]),
+                         _VALUE, max_size=4)
+
+
+@st.composite
+def multigraphs(draw) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    nodes = draw(st.lists(_TEXT, max_size=6, unique=True))
+    for node in nodes:
+        graph.add_node(node, **draw(_ATTRS))
+    if nodes:
+        for u, v, key, attrs in draw(st.lists(st.tuples(
+                st.sampled_from(nodes), st.sampled_from(nodes), _TEXT, _ATTRS), max_size=8)):
+            graph.add_edge(u, v, key=key, **attrs)
+    return graph
+
+
+@settings(max_examples=150, deadline=None)
+@given(multigraphs())
+def test_fast_graphml_equals_networkx(graph):
+    assert graphml_text(graph) == "\n".join(nx.generate_graphml(graph)) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(multigraphs())
+def test_fast_node_link_json_equals_json_dumps(graph):
+    data = nx.node_link_data(graph, edges="links")
+    assert node_link_json(graph) == json.dumps(_clean(data), indent=1, sort_keys=True,
+                                               ensure_ascii=False) + "\n"
+
+
+def test_fast_exporters_on_the_pipeline_graph(rules, registry):
+    claims = corpus(registry)
+    graph = build_graph([document(x) for x in "abcd"], claims,
+                        checks.run_checks(claims, rules=rules))
+    assert graphml_text(graph) == "\n".join(nx.generate_graphml(graph)) + "\n"
+    assert node_link_json(graph) == json.dumps(
+        _clean(nx.node_link_data(graph, edges="links")), indent=1, sort_keys=True,
+        ensure_ascii=False) + "\n"
