@@ -83,6 +83,8 @@ def _one_line(text: str) -> str:
 def _print_summary(result: api.RunResult, console: Console) -> None:
     console.print(f"documents: {len(result.documents)}   claims: {len(result.claims)}   "
                   f"findings: {len(result.findings)}   skipped: {len(result.skipped)}")
+    console.print(f"parsed {result.parsed} new or changed, reused {result.reused} from the "
+                  "claim store", markup=False)
     for kind, count in result.findings_by_kind().items():
         console.print(f"  {kind:<17}{count}")
     for skip in result.skipped:

@@ -46,6 +46,7 @@ def test_extract_writes_every_output(tmp_path):
     result = run("extract", str(corpus), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "documents: 3" in result.stdout
+    assert "parsed 3 new or changed, reused 0" in result.stdout
     lines = (out / "claims.jsonl").read_text().splitlines()
     assert lines and all(json.loads(line)["id"].startswith("c-") for line in lines)
     assert "findings" in json.loads((out / "contradictions.json").read_text())
@@ -53,6 +54,9 @@ def test_extract_writes_every_output(tmp_path):
     graph = nx.read_graphml(out / "graph.graphml")
     kinds = {data["kind"] for _, data in graph.nodes(data=True)}
     assert {"document", "claim", "metric"} <= kinds
+    again = run("extract", str(corpus), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    assert "parsed 0 new or changed, reused 3" in again.stdout
 
 
 def test_bad_rules_dir_exits_1(tmp_path):
