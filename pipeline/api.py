@@ -442,9 +442,11 @@ def write_outputs(result: RunResult, out: Path) -> list[Path]:
     """Write every output file atomically; the caller holds the output-folder lock."""
     by_doc = {d.id: d for d in result.documents}
     result.findings = review.apply_reviews(result.findings, review.load_reviews(out))
+    figure_at = report.figure_spans(result.claims, by_doc)
     files = {
-        "claims.jsonl": report.render_claims_jsonl(result.claims, by_doc),
-        **report.render_all(result.findings, result.claims, by_doc, result.skipped),
+        "claims.jsonl": report.render_claims_jsonl(result.claims, by_doc, figure_at=figure_at),
+        **report.render_all(result.findings, result.claims, by_doc, result.skipped,
+                            figure_at=figure_at),
     }
     written: list[Path] = []
     for name, text in files.items():

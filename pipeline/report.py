@@ -446,17 +446,24 @@ def build_report(
 # --------------------------------------------------------------------------- templates
 
 
+_SPACES = re.compile(r"\s+")
+_MD_SPECIAL = re.compile(r"[\\|<>`*\[\]_]")
+_LONE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+
+
 def _md_cell(text: str | None, *, strip: bool = True) -> str:
     """Text safe inside a Markdown table cell (pipes escaped, one line, no raw HTML)."""
     if text is None:
         return ""
-    text = re.sub(r"\s+", " ", text)
+    text = _SPACES.sub(" ", text)
     text = text.strip() if strip else text
+    if _MD_SPECIAL.search(text) is None:
+        return text
     text = (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
             .replace(">", "&gt;").replace("`", "\\`").replace("*", "\\*")
             .replace("[", "\\[").replace("]", "\\]"))
     # an underscore inside a word (gpu_count, 000_fc05.txt) never starts emphasis
-    return re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", text)
+    return _LONE_UNDERSCORE.sub(r"\\_", text) if "_" in text else text
 
 
 def _md_code(text: str | None) -> str:
@@ -556,6 +563,76 @@ def claim_record(claim: Claim, documents: Mapping[str, Document],
     }
 
 
+class _NotPlain(Exception):
+    """A value :func:`pretty_json` leaves to ``json.dumps``."""
+
+
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_FLOAT_SPECIAL = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        parts.append(_encode_str(value))
+    elif kind is dict:
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, item in sorted(value.items()):
+            if type(key) is not str:
+                raise _NotPlain
+            parts.append(sep)
+            parts.append(_encode_str(key))
+            parts.append(": ")
+            _emit_json(item, inner, parts)
+            sep = "," + inner
+        parts.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for item in value:
+            parts.append(sep)
+            _emit_json(item, inner, parts)
+            sep = "," + inner
+        parts.append(newline + "]")
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif kind is int:
+        parts.append(int.__repr__(value))
+    elif kind is float:
+        if value != value:
+            parts.append("NaN")
+        else:
+            parts.append(_FLOAT_SPECIAL.get(value) or float.__repr__(value))
+    else:
+        raise _NotPlain
+
+
+def pretty_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, byte for byte.
+
+    ``json.dumps`` with ``indent`` runs its pure-Python encoder (generators per level);
+    this writer appends to one list. Values other than plain dicts with string keys, lists,
+    tuples, strings, ints, floats, bools and None go to ``json.dumps``.
+    """
+    parts: list[str] = []
+    try:
+        _emit_json(value, "\n", parts)
+    except _NotPlain:
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    return "".join(parts)
+
+
 # Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves as they are.
 _LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -568,12 +645,15 @@ def _one_line_json(record: dict[str, Any]) -> str:
     return text
 
 
-def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Document]) -> str:
+def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Document], *,
+                        figure_at: Mapping[str, Highlight] | None = None) -> str:
+    """``claims.jsonl``; ``figure_at`` as :func:`figure_spans` gives it (else computed)."""
     lines = []
     for claim in claims:
         record = claim.model_dump(mode="json")
         record["doc"] = documents[claim.doc_id].path if claim.doc_id in documents else None
-        at = figure_span(claim, documents.get(claim.doc_id))
+        at = figure_span(claim, documents.get(claim.doc_id)) if figure_at is None \
+            else figure_at.get(claim.id)
         record["highlight"] = list(at) if at else None
         lines.append(_one_line_json(record))
     return "\n".join(lines) + ("\n" if lines else "")
@@ -582,8 +662,12 @@ def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Documen
 def render_json(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
     skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
+    order: Sequence[Finding] | None = None,
 ) -> str:
-    """``contradictions.json``: findings (with review status) embedding their claims."""
+    """``contradictions.json``: findings (with review status) embedding their claims.
+
+    ``order``: the findings in report order when the caller has it (else computed).
+    """
     by_id = {c.id: c for c in claims}
     payload = {
         "documents": [{"id": d.id, "path": d.path, "title": d.title, "source": d.source,
@@ -593,11 +677,11 @@ def render_json(
             {**f.model_dump(mode="json"),
              "claims": [claim_record(by_id[c], documents, figure_at)
                         for c in f.claims if c in by_id]}
-            for f in report_order(findings)
+            for f in (report_order(findings) if order is None else order)
         ],
         "skipped": [s.model_dump(mode="json") for s in skipped],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return pretty_json(payload) + "\n"
 
 
 _RATING = {"contradiction": (1, "Contradicted by other sources"),
@@ -611,15 +695,16 @@ _RATING = {"contradiction": (1, "Contradicted by other sources"),
 
 def render_claimreview(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
+    *, order: Sequence[Finding] | None = None,
 ) -> str:
     """``claimreview.jsonld``: schema.org ClaimReview items for fact-check interop.
 
     One item per (finding, claim) for the kinds that carry a verdict, dismissed findings
-    left out.
+    left out. ``order``: the findings in report order when the caller has it.
     """
     by_id = {c.id: c for c in claims}
     items = []
-    for f in report_order(findings):
+    for f in (report_order(findings) if order is None else order):
         if f.kind not in _RATING or f.status == "dismissed":
             continue
         value, label = _RATING[f.kind]
@@ -646,7 +731,7 @@ def render_claimreview(
                                  "ratingExplanation": f.note or f.explanation},
             })
     payload = {"@context": "https://schema.org", "@graph": items}
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return pretty_json(payload) + "\n"
 
 
 def render_all(
@@ -661,10 +746,12 @@ def render_all(
     if figure_at is None:
         figure_at = figure_spans(claims, documents)
     data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
+    # the group order depends on the findings only, so it is report_order(findings)
+    order = [fv.finding for g in data.groups for fv in g.findings]
     return {
         "contradictions.json": render_json(findings, claims, documents, skipped,
-                                           figure_at=figure_at),
+                                           figure_at=figure_at, order=order),
         "contradictions.md": _markdown(data),
         "report.html": _html(data),
-        "claimreview.jsonld": render_claimreview(findings, claims, documents),
+        "claimreview.jsonld": render_claimreview(findings, claims, documents, order=order),
     }
