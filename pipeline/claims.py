@@ -81,17 +81,57 @@ def _cue_regex(cue: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(cue.lower()) + r"(?![\w-])")
 
 
-def _cue_spans(span: SpacySpan, cue: str) -> list[SpacySpan]:
-    """Every occurrence of ``cue`` in ``span`` as a token span (case-insensitive, whole word)."""
-    found: list[SpacySpan] = []
-    text = span.text.lower()  # the span's own tokens only (Doc.text would walk the whole doc)
-    for match in _cue_regex(cue).finditer(text):
-        start = span.start_char + match.start()
-        end = span.start_char + match.end()
-        tokens = span.doc.char_span(start, end, alignment_mode="expand")
-        if tokens is not None and len(tokens):
-            found.append(tokens)
-    return found
+class _Cues:
+    """Cue lookups over one parsed document, memoised: every figure of a sentence asks the same
+    questions, and a span's text costs a walk over its tokens each time it is read.
+
+    Also holds the rules tables the stage reads per figure (metric dimensions, role frames),
+    built once per document instead of once per figure.
+    """
+
+    def __init__(self, doc: Doc, rules: Rules) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self._lowered: dict[tuple[int, int], tuple[int, str]] = {}
+        self._found: dict[tuple[int, int, str], list[SpacySpan]] = {}
+        self._regex: dict[str, re.Pattern[str]] = {}
+        self.dimensions = {name: rule.dimensions() for name, rule in rules.metrics.metrics.items()}
+        self.frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
+
+    def _span_text(self, span: SpacySpan) -> tuple[int, str]:
+        """The span's start offset and its lowered text (as ``span.text.lower()``)."""
+        key = (span.start, span.end)
+        if key not in self._lowered:
+            start = span.start_char
+            text = self.text[start:span.end_char] if len(span) else ""
+            self._lowered[key] = (start, text.lower())
+        return self._lowered[key]
+
+    def spans(self, span: SpacySpan, cue: str) -> list[SpacySpan]:
+        """Every occurrence of ``cue`` in ``span`` as a token span (case-insensitive, whole
+        word)."""
+        key = (span.start, span.end, cue)
+        found = self._found.get(key)
+        if found is not None:
+            return found
+        found = []
+        offset, text = self._span_text(span)
+        word = cue.lower()
+        if word in text:  # the regex needs the word itself: most cues are absent
+            regex = self._regex.get(cue)
+            if regex is None:
+                regex = self._regex[cue] = _cue_regex(cue)
+            for match in regex.finditer(text):
+                start = offset + match.start()
+                end = offset + match.end()
+                tokens = span.doc.char_span(start, end, alignment_mode="expand")
+                if tokens is not None and len(tokens):
+                    found.append(tokens)
+        self._found[key] = found
+        return found
+
+    def tokens(self, span: SpacySpan, cues: Iterable[str]) -> list[SpacySpan]:
+        return [tokens for cue in cues for tokens in self.spans(span, cue)]
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -161,7 +201,7 @@ class _Mention:
 class _Entities:
     """Entity mentions of one document and the resolution of pronouns to them."""
 
-    def __init__(self, doc: Doc, rules: Rules) -> None:
+    def __init__(self, doc: Doc, rules: Rules, cues: _Cues) -> None:
         self.doc = doc
         self.rules = rules
         self.aliases: dict[str, str] = {}
@@ -202,7 +242,7 @@ class _Entities:
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
         # who is spoken to is not who is spoken of: "told Reuters the company's revenue ..."
         self.audience = {c.i for cue in rules.cues.modality.get("quoted", ())
-                         for tokens in _cue_spans(doc[:], cue) for t in tokens
+                         for tokens in cues.spans(doc[:], cue) for t in tokens
                          for c in t.children if c.dep_ in ("dative", "dobj")
                          and c.i in self.by_token}
         self._resolved: dict[int, str | None] = {}
@@ -423,8 +463,8 @@ def _frame_words(root: Token) -> list[Token]:
 
 
 def _parties(root: Token, figure: set[int], entities: _Entities,
-             rules: Rules) -> dict[str, str]:
-    frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
+             cues: _Cues) -> dict[str, str]:
+    frames = cues.frames
     parties: dict[str, str] = {}
     for word in _frame_words(root):
         frame = frames.get(word.lower_)
@@ -526,12 +566,14 @@ def _joint(token: Token | None) -> str | None:
 # --- metric ----------------------------------------------------------------------------------
 
 
-def _best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]]
+def _best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find: _Cues
               ) -> tuple[tuple[int, int, int], str] | None:
     best: tuple[tuple[int, int, int], str] | None = None
-    below = {t.i for t in root.subtree}
+    below: set[int] | None = None
     for name, cue in cues:
-        for tokens in _cue_spans(sent, cue):
+        for tokens in find.spans(sent, cue):
+            if below is None:
+                below = {t.i for t in root.subtree}
             # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
             distance = 0 if all(t.i in below for t in tokens) else _span_distance(root, tokens)
             score = (distance, -len(cue), abs(tokens.start - root.i))
@@ -541,7 +583,8 @@ def _best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]]
 
 
 def _implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: str | None,
-                   registry: pint.UnitRegistry, rules: Rules) -> tuple[Quantity, str] | None:
+                   registry: pint.UnitRegistry, rules: Rules, find: _Cues
+                   ) -> tuple[Quantity, str] | None:
     """A bare number with a money cue attached: "a billion a month loss" in a dollar article.
 
     Returns the quantity re-typed in the article's usual currency and its metric, when a
@@ -551,26 +594,27 @@ def _implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: s
         return None
     money = quantity.model_copy(update={"unit": currency, "currency": currency})
     dimension = _dimension(registry, money)
-    fitting = [(n, c) for n, r in rules.metrics.metrics.items() if dimension in r.dimensions()
-               for c in r.cues]
-    best = _best_cue(sent, root, fitting)
+    fitting = [(n, c) for n, r in rules.metrics.metrics.items()
+               if dimension in find.dimensions[n] for c in r.cues]
+    best = _best_cue(sent, root, fitting, find)
     if best is None or best[0][0] > 2:
         return None
     return money, best[1]
 
 
 def _metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
-                rules: Rules) -> tuple[str, bool]:
+                rules: Rules, find: _Cues) -> tuple[str, bool]:
     """The metric and whether a unit or strong cue decided it (``False``: weak or none)."""
     fitting: dict[str, MetricRule] = {
         name: rule for name, rule in rules.metrics.metrics.items()
-        if dimension in rule.dimensions()
+        if dimension in find.dimensions[name]
     }
     for name, rule in fitting.items():
         if quantity.unit in rule.units:
             return name, True
-    strong = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues))
-    weak = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues))
+    strong = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues), find)
+    weak = _best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues),
+                     find)
     if strong:
         return strong[1], True
     return (weak[1] if weak else "unknown"), False
@@ -691,10 +735,6 @@ def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
 # --- modality, attribution, hedges, qualifier ------------------------------------------------
 
 
-def _cue_tokens(sent: SpacySpan, cues: Iterable[str]) -> list[SpacySpan]:
-    return [tokens for cue in cues for tokens in _cue_spans(sent, cue)]
-
-
 def _near_chain(chain: list[Token]) -> set[int]:
     near = {t.i for t in chain}
     for word in chain:
@@ -704,9 +744,11 @@ def _near_chain(chain: list[Token]) -> set[int]:
 
 
 def _attribution(sent: SpacySpan, root: Token, entities: _Entities,
-                 rules: Rules) -> str | None:
+                 rules: Rules, find: _Cues) -> str | None:
     """Who said it: the subject of a speech verb governing the figure, or "according to X"."""
-    speech = _cue_tokens(sent, rules.cues.modality.get("quoted", ()))
+    speech = find.tokens(sent, rules.cues.modality.get("quoted", ()))
+    if not speech:
+        return None
     ancestors = {t.i for t in root.ancestors}
     for tokens in speech:
         verb = tokens.root
@@ -771,18 +813,18 @@ def _complementizer(tokens: SpacySpan) -> bool:
 
 def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
               attribution: str | None, figure_start: int, as_of: str | None, period: str | None,
-              document: Document, rules: Rules) -> Modality:
+              document: Document, rules: Rules, find: _Cues) -> Modality:
     cues = rules.cues.modality
     near = _near_chain(chain)
     found: set[str] = set()
     for name in ("alternative", "hypothetical", "conditional"):
-        if any(not _complementizer(tokens) for tokens in _cue_tokens(sent, cues.get(name, ()))):
+        if any(not _complementizer(tokens) for tokens in find.tokens(sent, cues.get(name, ()))):
             found.add(name)
     if _coordinated_alternative(chain, figure, rules):
         found.add("alternative")
     if _inverted_condition(sent):
         found.add("hypothetical")
-    if any(t.i in near for tokens in _cue_tokens(sent, cues.get("projection", ()))
+    if any(t.i in near for tokens in find.tokens(sent, cues.get("projection", ()))
            for t in tokens):
         found.add("projection")
     if period and as_of and document.published and as_of[:4].isdigit() \
@@ -797,11 +839,11 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
 
 
 def _hedges(sent: SpacySpan, figure: SpacySpan, chain: list[Token],
-            rules: Rules) -> tuple[str, ...]:
+            rules: Rules, find: _Cues) -> tuple[str, ...]:
     window = set(range(max(sent.start, figure.start - 3), figure.end)) | _near_chain(chain)
     hedges: list[str] = []
     for cue in rules.cues.hedges:
-        for tokens in _cue_spans(sent, cue):
+        for tokens in find.spans(sent, cue):
             if any(t.i in window for t in tokens) and cue not in hedges:
                 hedges.append(cue)
     return tuple(hedges)
@@ -889,7 +931,8 @@ def build_claims(
     registry: pint.UnitRegistry,
 ) -> list[Claim]:
     """Frame each quantity found in ``repaired.text`` (parsed as ``doc``) as a claim."""
-    entities = _Entities(doc, rules)
+    find = _Cues(doc, rules)
+    entities = _Entities(doc, rules, find)
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
@@ -909,10 +952,11 @@ def build_claims(
         tokens = set(range(figure.start, figure.end))
         chain = _chain(root)
 
-        metric, decided = _metric_cue(sent, root, quantity, dimension, rules)
+        metric, decided = _metric_cue(sent, root, quantity, dimension, rules, find)
         implied = None
         if metric == "unknown":
-            implied = _implied_money(sent, root, quantity, usual_currency, registry, rules)
+            implied = _implied_money(sent, root, quantity, usual_currency, registry, rules,
+                                     find)
         if implied is not None:
             quantity, metric = implied
             original = original.model_copy(update={"unit": quantity.unit,
@@ -922,7 +966,7 @@ def build_claims(
                 previous[0] >= sent.start - 1 and _continues(sent, rules):
             metric = previous[2]  # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
         rule = rules.metrics.metrics.get(metric)
-        parties = _parties(root, tokens, entities, rules) if dimension.startswith("currency") \
+        parties = _parties(root, tokens, entities, find) if dimension.startswith("currency") \
             else {}
         if not decided and parties.get("target"):
             metric = _target_metric(dimension, rules) or metric
@@ -950,9 +994,9 @@ def build_claims(
             subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
 
         as_of, period = _time(sent, root, tokens, document, rules)
-        attribution = _attribution(sent, root, entities, rules)
+        attribution = _attribution(sent, root, entities, rules, find)
         modality = _modality(sent, chain, tokens, attribution, quantity.span.start, as_of,
-                             period, document, rules)
+                             period, document, rules, find)
         if modality == "asserted" and previous and previous[4] in ("hypothetical", "projection") \
                 and previous[0] >= sent.start - 1 and previous[0] <= sent.start \
                 and _continues(sent, rules):
@@ -969,7 +1013,8 @@ def build_claims(
             as_of=as_of,
             period=period,
             modality=modality,
-            hedges=_hedges(sent, figure, chain, rules) + ((IMPLIED_CURRENCY,) if implied else ()),
+            hedges=_hedges(sent, figure, chain, rules, find)
+            + ((IMPLIED_CURRENCY,) if implied else ()),
             attribution=attribution,
             payer=payer,
             payee=payee,
