@@ -361,9 +361,10 @@ def _extract_locked(
     model_name = model or parse.default_model_name()
     stamp = fingerprint(rules, model=model_name, do_repair=do_repair)
     with store.open_store(out) as db:
-        documents, skipped, keys, entries = load_documents(
-            corpus, rules=rules, max_bytes=max_bytes,
-            cached=lambda key: db.get(key, stamp, quantities=False))
+        with store.paused_gc():  # reads back every stored claim: many objects, no cycles
+            documents, skipped, keys, entries = load_documents(
+                corpus, rules=rules, max_bytes=max_bytes,
+                cached=lambda key: db.get(key, stamp, quantities=False))
         todo = [d for d in documents if d.id not in entries]
         failed: list[Failure] = []
         lap("load")
@@ -440,6 +441,11 @@ def _extract_locked(
 
 def write_outputs(result: RunResult, out: Path) -> list[Path]:
     """Write every output file atomically; the caller holds the output-folder lock."""
+    with store.paused_gc():  # rendering makes millions of short-lived objects, no cycles
+        return _write_outputs(result, out)
+
+
+def _write_outputs(result: RunResult, out: Path) -> list[Path]:
     by_doc = {d.id: d for d in result.documents}
     result.findings = review.apply_reviews(result.findings, review.load_reviews(out))
     figure_at = report.figure_spans(result.claims, by_doc)

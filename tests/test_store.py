@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 
 import pytest
@@ -15,7 +16,7 @@ from pipeline.models import (
     RepairedText,
     Span,
 )
-from pipeline.store import Entry, Key, Store, open_store
+from pipeline.store import Entry, Key, Store, open_store, paused_gc
 
 
 def make_entry(text: str = "Acme is worth $2 billion.") -> Entry:
@@ -120,3 +121,16 @@ def test_quantities_can_be_left_unread_but_such_entries_are_not_stored(tmp_path)
         with pytest.raises(ValueError, match="without its quantities"):
             db.put_many([(key, light)], "fp")
         assert db.get(key, "fp") == make_entry()
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["was-on", "was-off"])
+def test_paused_gc_restores_the_collector_even_on_error(enabled):
+    before = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError), paused_gc():
+            assert not gc.isenabled()
+            raise RuntimeError("boom")
+        assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if before else gc.disable)()
