@@ -74,6 +74,9 @@ _NAME = re.compile(r"^[A-Z][a-z]{2,9}$")  # an unknown capitalized word is likel
 _BRAND = re.compile(r"^[a-z][A-Z][a-z]+$")  # iPhone, eBay: no penalty for the inner capital
 _CAPS_THEN_LOWER = re.compile(r"[A-Z]{2}[a-rt-z]|[A-Z]{2}s[a-z]")  # "AId", not "GPUs"
 _ORDINALS = {"1": "st", "2": "nd", "3": "rd"}
+_PLAIN_WORD = re.compile(r"([A-Za-z]+)[.,;:!?]?")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 # Scale abbreviations written glued to a number ($300mn, $1.25B, $40k); same list as the
 # quantities stage reads. A glued run may hide one: 300mn,debt -> 300mn, debt.
 _NUMBER_SUFFIXES = ("mln", "bln", "trn", "mn", "bn", "tn", "Bn", "Tn", "MM",
@@ -102,6 +105,9 @@ class Vocabulary:
     cased: frozenset[str] = frozenset()
     splits: Mapping[str, int] = field(default_factory=dict)
     max_len: int = 40
+    # segmentations already computed with this vocabulary (a memo, not part of its value)
+    memo: dict[str, tuple[list[tuple[int, int]], float]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def cost(self, key: str) -> float | None:
         doc, base = self.doc.get(key), self.base.get(key)
@@ -150,6 +156,10 @@ def build_vocabulary(words: Iterable[str], *, base: Mapping[str, float] | None =
 
 
 def _has_inner_upper(word: str) -> bool:
+    if word.islower() or word.isupper():
+        return False  # no lowercase letter, or no uppercase one: nothing to change between
+    if word.isascii():
+        return _LOWER_UPPER.search(word) is not None
     return any(a.islower() and b.isupper() for a, b in zip(word, word[1:], strict=False))
 
 
@@ -159,10 +169,17 @@ def segment(text: str, vocab: Vocabulary) -> list[tuple[int, int]]:
     Pieces may contain apostrophes (``startup's``); a pair the document writes as two words is
     returned as two pieces.
     """
-    return _segment(text, vocab)[0]
+    return list(_segment(text, vocab)[0])
 
 
 def _segment(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], float]:
+    found = vocab.memo.get(text)
+    if found is None:
+        found = vocab.memo[text] = _segment_dp(text, vocab)
+    return found
+
+
+def _segment_dp(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], float]:
     lower = text.lower()
     n = len(text)
     best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
@@ -557,6 +574,14 @@ def repair(document: Document, *, enabled: bool = True,
 
 def _repair_one(token: str, start: int, vocab: Vocabulary, style: _Style,
                 doc_id: str) -> tuple[_Out, Repair] | None:
+    if token.isascii():
+        # fast paths for clean tokens (most of them), each the verdict of the full test below:
+        # ASCII without letters cannot be glued prose, hold a lookalike or be mojibake; a known
+        # word with at most one trailing stop is one word atom, which is not glued
+        plain = _PLAIN_WORD.fullmatch(token)
+        if plain is not None and vocab.known(plain.group(1).lower()) or \
+                not _ASCII_LETTER.search(token):
+            return None
     if _MOJIBAKE_HINT.search(token):
         fixed = ftfy.fix_encoding(token)
         if fixed != token:
