@@ -92,11 +92,20 @@ class _Cues:
     def __init__(self, doc: Doc, rules: Rules) -> None:
         self.doc = doc
         self.text = doc.text
+        self.ents = doc.ents  # each read walks the whole document
         self._lowered: dict[tuple[int, int], tuple[int, str]] = {}
         self._found: dict[tuple[int, int, str], list[SpacySpan]] = {}
         self._regex: dict[str, re.Pattern[str]] = {}
         self.dimensions = {name: rule.dimensions() for name, rule in rules.metrics.metrics.items()}
         self.frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
+        self._dimensions: dict[tuple[str, str | None], str] = {}
+
+    def dimension(self, registry: pint.UnitRegistry, quantity: Quantity) -> str:
+        """:func:`_dimension`, once per unit."""
+        key = (quantity.unit, quantity.per)
+        if key not in self._dimensions:
+            self._dimensions[key] = _dimension(registry, quantity)
+        return self._dimensions[key]
 
     def _span_text(self, span: SpacySpan) -> tuple[int, str]:
         """The span's start offset and its lowered text (as ``span.text.lower()``)."""
@@ -132,6 +141,22 @@ class _Cues:
 
     def tokens(self, span: SpacySpan, cues: Iterable[str]) -> list[SpacySpan]:
         return [tokens for cue in cues for tokens in self.spans(span, cue)]
+
+    def ents_in(self, span: SpacySpan) -> list[SpacySpan]:
+        """The entities wholly inside ``span`` (as ``span.ents``)."""
+        found = []
+        for ent in self.ents:
+            if ent.start >= span.start:
+                if ent.end <= span.end:
+                    found.append(ent)
+                else:
+                    break
+        return found
+
+    def text_before(self, span: SpacySpan, offset: int) -> str:
+        """``span.text`` up to the document offset ``offset``."""
+        start = span.start_char
+        return self.text[start:min(start + max(0, offset - start), span.end_char)]
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -220,7 +245,7 @@ class _Entities:
         self.stop = stop
         self.midsentence_capitals = {t.text for t in doc if not t.is_sent_start
                                      and t.text[:1].isupper() and t.is_alpha}
-        for ent in doc.ents:
+        for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
             text = _POSSESSIVE.sub("", ent.text).strip()
@@ -593,7 +618,7 @@ def _implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: s
     if currency is None or quantity.unit != "dimensionless" or quantity.currency:
         return None
     money = quantity.model_copy(update={"unit": currency, "currency": currency})
-    dimension = _dimension(registry, money)
+    dimension = find.dimension(registry, money)
     fitting = [(n, c) for n, r in rules.metrics.metrics.items()
                if dimension in find.dimensions[n] for c in r.cues]
     best = _best_cue(sent, root, fitting, find)
@@ -696,13 +721,13 @@ def _has_date_marker(text: str, rules: Rules) -> bool:
 
 
 def _time(sent: SpacySpan, root: Token, figure: set[int], document: Document,
-          rules: Rules) -> tuple[str | None, str | None]:
+          rules: Rules, find: _Cues) -> tuple[str | None, str | None]:
     chain = _chain(root)
     top = chain[-1] if chain else root
     # dates of the figure's own clause (its governing chain's top and what hangs below it)
     scope = {t.i for t in top.subtree} if top.dep_ in ("acl",) else None
     best: tuple[int, int, SpacySpan] | None = None
-    for ent in sent.ents:
+    for ent in find.ents_in(sent):
         if ent.label_ != "DATE" or (scope is not None and ent.root.i not in scope):
             continue
         if any(t.i in figure for t in ent):  # "a year through 2027": keep what follows
@@ -769,8 +794,8 @@ def _phrase(token: Token) -> str:
     return " ".join(t.text for t in [*words, token])
 
 
-def _quoted_directly(sent: SpacySpan, figure_start: int) -> bool:
-    before = sent.text[:max(0, figure_start - sent.start_char)]  # not doc.text: O(doc) each
+def _quoted_directly(sent: SpacySpan, figure_start: int, find: _Cues) -> bool:
+    before = find.text_before(sent, figure_start)
     return (before.count("“") > before.count("”")) or before.count('"') % 2 == 1
 
 
@@ -830,7 +855,7 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
     if period and as_of and document.published and as_of[:4].isdigit() \
             and as_of[:4] > document.published[:4]:
         found.add("projection")
-    if attribution or _quoted_directly(sent, figure_start):
+    if attribution or _quoted_directly(sent, figure_start, find):
         found.add("quoted")
     for name in MODALITY_PRIORITY:
         if name in found:
@@ -944,7 +969,7 @@ def build_claims(
         if _in_boilerplate(document, original.span.start, original.span.end):
             continue
         figure = doc.char_span(quantity.span.start, quantity.span.end, alignment_mode="expand")
-        dimension = _dimension(registry, quantity)
+        dimension = find.dimension(registry, quantity)
         if figure is None or not len(figure):
             continue
         sent = _sentence(figure)
@@ -961,7 +986,7 @@ def build_claims(
             quantity, metric = implied
             original = original.model_copy(update={"unit": quantity.unit,
                                                    "currency": quantity.currency})
-            dimension = _dimension(registry, quantity)
+            dimension = find.dimension(registry, quantity)
         if metric == "unknown" and previous and previous[1] == dimension and \
                 previous[0] >= sent.start - 1 and _continues(sent, rules):
             metric = previous[2]  # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
@@ -993,7 +1018,7 @@ def build_claims(
                 _continues(sent, rules):
             subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
 
-        as_of, period = _time(sent, root, tokens, document, rules)
+        as_of, period = _time(sent, root, tokens, document, rules, find)
         attribution = _attribution(sent, root, entities, rules, find)
         modality = _modality(sent, chain, tokens, attribution, quantity.span.start, as_of,
                              period, document, rules, find)
