@@ -108,6 +108,7 @@ class Vocabulary:
     # segmentations already computed with this vocabulary (a memo, not part of its value)
     memo: dict[str, tuple[list[tuple[int, int]], float]] = field(
         default_factory=dict, compare=False, repr=False)
+    piece_memo: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def cost(self, key: str) -> float | None:
         doc, base = self.doc.get(key), self.base.get(key)
@@ -182,27 +183,46 @@ def _segment(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], float
 def _segment_dp(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], float]:
     lower = text.lower()
     n = len(text)
-    best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * n
+    inf = math.inf
+    best_cost = [0.0] + [inf] * n
+    best_start = [0] * (n + 1)
+    # splitting an acronym (GP|T) costs extra
+    acronym = [0 < start and text[start - 1].isupper() and text[start].isupper()
+               for start in range(n)]
+    # an ASCII piece's cost depends on the piece alone: shared by every segmentation of the
+    # document (other scripts may lowercase by context, so they are costed in place)
+    memo = vocab.piece_memo if text.isascii() else None
+    max_len = vocab.max_len
     for end in range(1, n + 1):
-        for start in range(max(0, end - vocab.max_len), end):
-            if best[start][0] == math.inf:
+        for start in range(max(0, end - max_len), end):
+            prev = best_cost[start]
+            if prev == inf:
                 continue
-            cost = best[start][0] + _piece_cost(text[start:end], lower[start:end], vocab)
-            if 0 < start and text[start - 1].isupper() and text[start].isupper():
-                cost += CASE_PENALTY  # splitting an acronym: GP|T
-            if cost < best[end][0]:
-                best[end] = (cost, start)
+            piece = text[start:end]
+            if memo is None:
+                piece_cost = _piece_cost(piece, lower[start:end], vocab)
+            else:
+                known = memo.get(piece)
+                if known is None:
+                    known = memo[piece] = _piece_cost(piece, lower[start:end], vocab)
+                piece_cost = known
+            cost = prev + piece_cost
+            if acronym[start]:
+                cost += CASE_PENALTY
+            if cost < best_cost[end]:
+                best_cost[end] = cost
+                best_start[end] = start
     pieces: list[tuple[int, int]] = []
     end = n
     while end > 0:
-        start = best[end][1]
+        start = best_start[end]
         split = vocab.splits.get(lower[start:end])
         if split:
             pieces += [(start + split, end), (start, start + split)]
         else:
             pieces.append((start, end))
         end = start
-    return pieces[::-1], best[n][0]
+    return pieces[::-1], best_cost[n]
 
 
 def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
