@@ -571,9 +571,33 @@ _encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
 _FLOAT_SPECIAL = {math.inf: "Infinity", -math.inf: "-Infinity"}
 
 
+class _Memo:
+    """A JSON value met many times in one document (a claim embedded in each of its
+    findings): :func:`pretty_json` writes it once per indentation and reuses the text."""
+
+    __slots__ = ("make", "texts", "value")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+        self.value: Any = None
+        self.texts: dict[str, str] = {}
+
+    def get(self) -> Any:
+        if self.value is None:
+            self.value = self.make()
+        return self.value
+
+
 def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
     kind = type(value)
-    if kind is str:
+    if kind is _Memo:
+        text = value.texts.get(newline)
+        if text is None:
+            inner: list[str] = []
+            _emit_json(value.get(), newline, inner)
+            text = value.texts[newline] = "".join(inner)
+        parts.append(text)
+    elif kind is str:
         parts.append(_encode_str(value))
     elif kind is dict:
         if not value:
@@ -618,6 +642,10 @@ def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
         raise _NotPlain
 
 
+def _unknown(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def pretty_json(value: Any) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, byte for byte.
 
@@ -629,7 +657,8 @@ def pretty_json(value: Any) -> str:
     try:
         _emit_json(value, "\n", parts)
     except _NotPlain:
-        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True,
+                          default=lambda v: v.get() if isinstance(v, _Memo) else _unknown(v))
     return "".join(parts)
 
 
@@ -669,14 +698,23 @@ def render_json(
     ``order``: the findings in report order when the caller has it (else computed).
     """
     by_id = {c.id: c for c in claims}
+    # a claim is in every finding about it: its record is built and written once
+    records: dict[str, _Memo] = {}
+
+    def record(cid: str) -> _Memo:
+        memo = records.get(cid)
+        if memo is None:
+            claim = by_id[cid]
+            memo = records[cid] = _Memo(lambda: claim_record(claim, documents, figure_at))
+        return memo
+
     payload = {
         "documents": [{"id": d.id, "path": d.path, "title": d.title, "source": d.source,
                        "published": d.published}
                       for d in sorted(documents.values(), key=lambda d: d.path)],
         "findings": [
             {**f.model_dump(mode="json"),
-             "claims": [claim_record(by_id[c], documents, figure_at)
-                        for c in f.claims if c in by_id]}
+             "claims": [record(c) for c in f.claims if c in by_id]}
             for f in (report_order(findings) if order is None else order)
         ],
         "skipped": [s.model_dump(mode="json") for s in skipped],

@@ -398,3 +398,13 @@ def test_md_cell_fast_path_matches_full_escaping(text, strip):
             .replace("[", "\\[").replace("]", "\\]"))
     full = re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", full)
     assert report._md_cell(text, strip=strip) == full
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=_JSON, shared=_JSON)
+def test_pretty_json_writes_a_shared_value_like_its_copies(value, shared):
+    memo = report._Memo(lambda: shared)
+    tree = {"a": [memo, {"deeper": [memo]}], "b": value, "c": memo}
+    plain = {"a": [shared, {"deeper": [shared]}], "b": value, "c": shared}
+    assert report.pretty_json(tree) == json.dumps(plain, ensure_ascii=False, indent=2,
+                                                  sort_keys=True)
