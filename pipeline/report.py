@@ -519,8 +519,16 @@ def _html(data: ReportData) -> str:
     env = _environment(html=True)
     script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    # a claim is shown in every finding about it: its block is rendered once
+    side = env.get_template("side.html.j2")
+    sides: dict[str, markupsafe.Markup] = {}
+    for g in data.groups:
+        for fv in g.findings:
+            for c in fv.claims:
+                if c.id not in sides:
+                    sides[c.id] = markupsafe.Markup(side.render(c=c))
     return env.get_template("report.html.j2").render(
-        r=data, script=markupsafe.Markup(script), script_hash=f"sha256-{digest}")
+        r=data, sides=sides, script=markupsafe.Markup(script), script_hash=f"sha256-{digest}")
 
 
 # --------------------------------------------------------------------------- JSON outputs
