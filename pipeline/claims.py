@@ -96,6 +96,9 @@ class _Cues:
         self._lowered: dict[tuple[int, int], tuple[int, str]] = {}
         self._found: dict[tuple[int, int, str], list[SpacySpan]] = {}
         self._regex: dict[str, re.Pattern[str]] = {}
+        self._words: dict[str, str] = {}  # cue -> its lowercase form
+        self._last: tuple[SpacySpan, int, str] | None = None  # the span read last (a figure's
+        # sentence is asked about every cue list in turn)
         self.dimensions = {name: rule.dimensions() for name, rule in rules.metrics.metrics.items()}
         self.frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
         self._dimensions: dict[tuple[str, str | None], str] = {}
@@ -109,33 +112,53 @@ class _Cues:
 
     def _span_text(self, span: SpacySpan) -> tuple[int, str]:
         """The span's start offset and its lowered text (as ``span.text.lower()``)."""
+        last = self._last
+        if last is not None and last[0] is span:
+            return last[1], last[2]
         key = (span.start, span.end)
         if key not in self._lowered:
             start = span.start_char
             text = self.text[start:span.end_char] if len(span) else ""
             self._lowered[key] = (start, text.lower())
-        return self._lowered[key]
+        offset, lowered = self._lowered[key]
+        self._last = (span, offset, lowered)
+        return offset, lowered
+
+    def regex(self, cue: str) -> re.Pattern[str]:
+        regex = self._regex.get(cue)
+        if regex is None:
+            regex = self._regex[cue] = _cue_regex(cue)
+        return regex
+
+    def word(self, cue: str) -> str:
+        word = self._words.get(cue)
+        if word is None:
+            word = self._words[cue] = cue.lower()
+        return word
+
+    def marked(self, text: str, cues: Iterable[str]) -> bool:
+        """Whether any of ``cues`` occurs in ``text`` (case-insensitive, whole word)."""
+        lowered = text.lower()
+        return any(self.word(cue) in lowered and self.regex(cue).search(lowered)
+                   for cue in cues)
 
     def spans(self, span: SpacySpan, cue: str) -> list[SpacySpan]:
         """Every occurrence of ``cue`` in ``span`` as a token span (case-insensitive, whole
         word)."""
+        offset, text = self._span_text(span)
+        if self.word(cue) not in text:  # the regex needs the word itself: most cues are absent
+            return []
         key = (span.start, span.end, cue)
         found = self._found.get(key)
         if found is not None:
             return found
         found = []
-        offset, text = self._span_text(span)
-        word = cue.lower()
-        if word in text:  # the regex needs the word itself: most cues are absent
-            regex = self._regex.get(cue)
-            if regex is None:
-                regex = self._regex[cue] = _cue_regex(cue)
-            for match in regex.finditer(text):
-                start = offset + match.start()
-                end = offset + match.end()
-                tokens = span.doc.char_span(start, end, alignment_mode="expand")
-                if tokens is not None and len(tokens):
-                    found.append(tokens)
+        for match in self.regex(cue).finditer(text):
+            start = offset + match.start()
+            end = offset + match.end()
+            tokens = span.doc.char_span(start, end, alignment_mode="expand")
+            if tokens is not None and len(tokens):
+                found.append(tokens)
         self._found[key] = found
         return found
 
@@ -875,7 +898,7 @@ def _hedges(sent: SpacySpan, figure: SpacySpan, chain: list[Token],
 
 
 def _qualifier(figure: SpacySpan, root: Token, count: bool, entities: _Entities,
-               rules: Rules) -> str | None:
+               rules: Rules, find: _Cues) -> str | None:
     """Scope words ending the figure's noun phrase: "GPU equivalents", "Nvidia GPUs"."""
     head = root
     if root.dep_ in ("nummod", "compound", "quantmod", "nmod", "amod") and \
@@ -892,7 +915,7 @@ def _qualifier(figure: SpacySpan, root: Token, count: bool, entities: _Entities,
         words.insert(0, token)
     words += [c for c in head.rights if c.dep_ == "compound"]
     text = " ".join(t.text for t in words)
-    marked = any(_cue_regex(q).search(text.lower()) for q in rules.cues.qualifiers)
+    marked = find.marked(text, rules.cues.qualifiers)
     marked = marked or (count and any(t.i in entities.by_token for t in words))
     return text if marked and len(words) > 1 else None
 
@@ -1045,7 +1068,8 @@ def build_claims(
             payee=payee,
             qualifier="; ".join(q for q in (
                 _joint(subject_token),
-                _qualifier(figure, root, dimension.startswith("count"), entities, rules),
+                _qualifier(figure, root, dimension.startswith("count"), entities, rules,
+                           find),
             ) if q) or None,
             repaired=original.span.text != quantity.span.text,
         ))
