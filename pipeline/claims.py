@@ -124,6 +124,10 @@ class _Cues:
         self._last = (span, offset, lowered)
         return offset, lowered
 
+    def lowered(self, span: SpacySpan) -> str:
+        """``span.text.lower()``."""
+        return self._span_text(span)[1]
+
     def regex(self, cue: str) -> re.Pattern[str]:
         regex = self._regex.get(cue)
         if regex is None:
@@ -618,7 +622,11 @@ def _best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], fin
               ) -> tuple[tuple[int, int, int], str] | None:
     best: tuple[tuple[int, int, int], str] | None = None
     below: set[int] | None = None
+    text = find.lowered(sent)
+    word = find.word
     for name, cue in cues:
+        if word(cue) not in text:
+            continue  # absent (the common case): no lookup
         for tokens in find.spans(sent, cue):
             if below is None:
                 below = {t.i for t in root.subtree}
