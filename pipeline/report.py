@@ -481,13 +481,34 @@ def _md_sentence(pieces: list[tuple[str, bool]]) -> str:
     return "".join(out)
 
 
+def _md_sentence_key(pieces: tuple[tuple[str, bool], ...]) -> str:
+    return _md_sentence(list(pieces))
+
+
+def _remembered(function: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``function`` of one hashable argument, each answer computed once."""
+    answers: dict[Any, str] = {}
+
+    def remembered(value: Any) -> str:
+        answer = answers.get(value)
+        if answer is None:
+            answer = answers[value] = function(value)
+        return answer
+
+    return remembered
+
+
 def _environment(*, html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline", "templates"),
         autoescape=html, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md=_md_cell, md_code=_md_code, md_sentence=_md_sentence,
+    # one environment per render: the Markdown filters remember their answers for it (the
+    # same documents, subjects and sentences come back in many findings)
+    sentence = _remembered(_md_sentence_key)
+    env.filters.update(md=_remembered(_md_cell), md_code=_remembered(_md_code),
+                       md_sentence=lambda pieces: sentence(tuple(pieces)),
                        human=human, safe_url=safe_url)
     return env
 
@@ -616,10 +637,14 @@ def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
         for key, item in sorted(value.items()):
             if type(key) is not str:
                 raise _NotPlain
-            parts.append(sep)
-            parts.append(_encode_str(key))
-            parts.append(": ")
-            _emit_json(item, inner, parts)
+            head = sep + _encode_str(key) + ": "
+            if type(item) is str:  # leaves inline: most values are strings or null
+                parts.append(head + _encode_str(item))
+            elif item is None:
+                parts.append(head + "null")
+            else:
+                parts.append(head)
+                _emit_json(item, inner, parts)
             sep = "," + inner
         parts.append(newline + "}")
     elif kind is list or kind is tuple:
@@ -629,8 +654,11 @@ def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
         inner = newline + "  "
         sep = "[" + inner
         for item in value:
-            parts.append(sep)
-            _emit_json(item, inner, parts)
+            if type(item) is str:
+                parts.append(sep + _encode_str(item))
+            else:
+                parts.append(sep)
+                _emit_json(item, inner, parts)
             sep = "," + inner
         parts.append(newline + "]")
     elif value is None:
