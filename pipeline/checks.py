@@ -50,7 +50,13 @@ from dataclasses import dataclass
 from pipeline.graph import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
 from pipeline.rules import Rules
-from pipeline.units import dimension_key, format_amount, format_number, rate_from_total
+from pipeline.units import (
+    define_units,
+    dimension_key,
+    format_amount,
+    format_number,
+    rate_from_total,
+)
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
 CHECKS: dict[str, Check] = {}
@@ -940,6 +946,9 @@ def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:
     """Run every check the rules enable; findings sorted by severity, kind and id."""
     from pipeline.models import SEVERITY_ORDER
 
+    define_units(rules.registry, (expr for c in claims
+                                  for expr in (c.quantity.unit, c.quantity.per,
+                                               c.normalized.unit) if expr))
     findings: dict[str, Finding] = {}
     for name in rules.checks.checks:
         for finding in CHECKS[name](claims, rules):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 import pint
 
@@ -30,6 +31,22 @@ def ensure_unit(registry: pint.UnitRegistry, name: str) -> str:
     except (pint.errors.UndefinedUnitError, AttributeError, ValueError, TypeError):
         registry.define(f"{name} = [count_{name.lower()}]")
     return name
+
+
+_UNIT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def define_units(registry: pint.UnitRegistry, expressions: Iterable[str]) -> None:
+    """Make sure every unit name used in ``expressions`` exists in ``registry``.
+
+    The quantities stage defines counted nouns as it meets them; claims read back from the
+    claim store (or shipped to another process) were never seen by this run's registry, so the
+    checks define their units again first. Without this an incremental run would compare less
+    than a clean run.
+    """
+    names = {name for expr in set(expressions) if expr for name in _UNIT_NAME.findall(expr)}
+    for name in sorted(names):
+        ensure_unit(registry, name)
 
 
 def _term(dimension: str) -> str:

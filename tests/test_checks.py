@@ -548,3 +548,26 @@ def test_product_with_price_per_counted_thing(rules, registry, total, kind):
     found = checks.arithmetic([devs, each, spent], rules)
     assert [f.kind for f in found] == [kind]
     assert found[0].arithmetic and found[0].arithmetic.startswith("100 developer × $150,000")
+
+
+def test_checks_define_counted_units_a_fresh_registry_has_never_seen(tmp_path, rules):
+    """Claims read back from the claim store (or checked on a Dask worker) meet a registry
+    that never saw their counted nouns: the verdicts must equal those of the run that
+    extracted them."""
+    from pipeline.rules import load_rules
+    from pipeline.units import ensure_unit
+
+    extracting = load_rules(rules.root).registry
+    for noun in ("quadcopter", "hovercraft"):
+        ensure_unit(extracting, noun)
+    claims = [
+        make_claim(extracting, 300, unit="quadcopter", metric="gpu_count", subject="Zorblax",
+                   doc="a"),
+        make_claim(extracting, 500, unit="hovercraft", metric="gpu_count", subject="Zorblax",
+                   doc="b"),
+    ]
+    expected = checks.run_checks(claims, rules=load_rules(rules.root))
+    # a second, fresh registry: as in an incremental run or on another machine
+    again = checks.run_checks(claims, rules=load_rules(rules.root))
+    assert [f.kind for f in expected] == ["scope"]
+    assert again == expected
