@@ -3,7 +3,7 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from pipeline.models import Quantity, RepairedText, Repair, Span
+from pipeline.models import Quantity, Repair, RepairedText, Span
 
 
 def span(start: int = 0, end: int = 3, text: str = "$60") -> Span:
