@@ -550,18 +550,22 @@ def add(
     if not corpus.is_dir():
         raise InputError(f"corpus folder not found: {corpus}",
                          hint="pass --corpus DIR, an existing folder of articles")
-    options = dict(rules=rules, model=model, do_repair=do_repair, max_bytes=max_bytes,
-                   progress=progress, jobs=jobs, scheduler=scheduler)
+
+    def run_once() -> RunResult:
+        return _extract_locked(corpus, out, rules=rules, model=model, do_repair=do_repair,
+                               max_bytes=max_bytes, progress=progress, jobs=jobs,
+                               scheduler=scheduler)
+
     with locked(out):
         with store.open_store(out) as db:
             has_previous = bool(db.meta().get("last_run"))
             previous = db.finding_ids()
         if not has_previous:
-            previous = {f.id for f in _extract_locked(corpus, out, **options).findings}
+            previous = {f.id for f in run_once().findings}
         added, rejected = _copy_into(corpus, sources, max_bytes=max_bytes)
         if not added:
             return AddResult(added=[], rejected=rejected, run=None)
-        run = _extract_locked(corpus, out, **options)
+        run = run_once()
     new = [f for f in run.findings if f.id not in previous]
     return AddResult(added=added, rejected=rejected, run=run, new_findings=new)
 

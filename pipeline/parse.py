@@ -159,7 +159,7 @@ def _one_sentence(doc: Doc) -> Doc:
         array[:, 0] = (-numpy.arange(n, dtype="int64")).astype("uint64")
         array[:, 1] = dep
         array[0, 1] = root
-        doc.from_array([HEAD, DEP], array)
+        doc.from_array([HEAD, DEP], array)  # type: ignore[arg-type]
     return doc
 
 

@@ -622,9 +622,9 @@ def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
     if kind is _Memo:
         text = value.texts.get(newline)
         if text is None:
-            inner: list[str] = []
-            _emit_json(value.get(), newline, inner)
-            text = value.texts[newline] = "".join(inner)
+            pieces: list[str] = []
+            _emit_json(value.get(), newline, pieces)
+            text = value.texts[newline] = "".join(pieces)
         parts.append(text)
     elif kind is str:
         parts.append(_encode_str(value))

@@ -240,7 +240,7 @@ def make_registry(units_path: Path) -> pint.UnitRegistry:
     once: a definition naming a unit that does not exist fails here, with its line, and not
     in the middle of a run.
     """
-    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     where = str(units_path)
     hint = "units.txt uses pint's definition syntax; see the comments at its top"
     try:
