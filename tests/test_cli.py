@@ -64,3 +64,22 @@ def test_bad_rules_dir_exits_1(tmp_path):
                  "--rules", str(tmp_path / "nope"))
     assert result.returncode == 1
     assert "rules folder not found" in result.stderr
+
+
+def test_every_command_has_help_and_is_documented_in_the_readme():
+    import typer.main
+
+    from pipeline.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert {"extract", "add", "review"} <= set(names)
+    for name in names:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        assert (command.help or "").strip(), f"claims {name} has no help text"
+        assert f"claims {name}" in readme, f"README does not document claims {name}"
+        for param in command.params:
+            if param.param_type_name == "option" and "--help" not in param.opts:
+                assert (param.help or "").strip(), f"claims {name} {param.opts[0]} lacks help"
+                assert param.opts[0] in readme, f"README does not mention {param.opts[0]}"
