@@ -884,9 +884,7 @@ def _products(a: Claim, window: Sequence[Claim], cache: UnitCache, name: str, to
                     continue
                 if a not in (count, unit_price, total) or not _close(n * x, y, tol):
                     continue
-                step = (f"{format_amount(n, count.normalized.unit)} × "
-                        f"{format_amount(x, unit_price.normalized.unit)} = "
-                        f"{format_amount(n * x, total.normalized.unit)}")
+                step = _product_step(count, n, unit_price, x, total)
                 found.append(make_finding(
                     name, "arithmetic_ok", "info", (count, unit_price, total),
                     f'"{total.span.text}" is the product of "{count.span.text}" and '
@@ -920,16 +918,21 @@ def _wrong_product(a: Claim, group: Sequence[Claim], cache: UnitCache, name: str
             assert y is not None
             if _close(n * x, y, tol):
                 continue
-            step = (f"{format_amount(n, count.normalized.unit)} × "
-                    f"{format_amount(x, unit_price.normalized.unit)} = "
-                    f"{format_amount(n * x, total.normalized.unit)}, not "
-                    f"{format_amount(y, total.normalized.unit)}")
+            step = (_product_step(count, n, unit_price, x, total)
+                    + f", not {format_amount(y, total.normalized.unit)}")
             found.append(make_finding(
                 name, "arithmetic_error", "medium", (count, unit_price, total),
                 f'"{total.span.text}" should be the product of "{count.span.text}" and '
                 f'"{unit_price.span.text}", but the multiplication does not check out.',
                 arithmetic=step))
     return found
+
+
+def _product_step(count: Claim, n: float, unit_price: Claim, x: float, total: Claim) -> str:
+    """The multiplication shown in a finding: "100 developer × $150,000/developer = $15M"."""
+    return (f"{format_amount(n, count.normalized.unit)} × "
+            f"{format_amount(x, unit_price.normalized.unit)} = "
+            f"{format_amount(n * x, total.normalized.unit)}")
 
 
 def _priced(unit_price: Claim, total: Claim, cache: UnitCache) -> bool:
