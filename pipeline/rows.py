@@ -1,0 +1,118 @@
+"""Light rows of a run, and the :class:`View` the output writers read.
+
+A clean run holds every :class:`Claim` in memory; an incremental run (``claims add`` on a
+large corpus) must not read 77,000 stored claims back to change one article's worth of
+output. The writers therefore work from light rows — a :class:`DocRow` per document, a
+:class:`ClaimRow` per claim, every :class:`Finding` — enough to order, group and sign every
+piece of every output file (:mod:`pipeline.splice`), and ask the view for the full claims and
+documents only of the pieces they actually render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from pipeline.models import Claim, Document, Finding, Skip
+
+
+class DocRow(NamedTuple):
+    """A document without its text."""
+
+    id: str
+    path: str
+    title: str | None
+    source: str | None
+    published: str | None
+    sha256: str
+
+
+class ClaimRow(NamedTuple):
+    """What ordering, grouping, charts and graph edges need of a claim (not its sentence)."""
+
+    id: str
+    doc_id: str
+    start: int
+    subject: str | None
+    metric: str
+    unit: str  # normalized unit
+    low: float | None  # normalized
+    high: float | None
+    modality: str
+    as_of: str | None
+    surface: str
+    dup: str  # digest of graph.duplicate_key: equal for copies of one sentence and figure
+
+
+def doc_row(document: Document) -> DocRow:
+    return DocRow(document.id, document.path, document.title, document.source,
+                  document.published, document.sha256)
+
+
+def duplicate_digest(claim: Claim) -> str:
+    """A short digest of (normalized sentence, figure); see :func:`graph.duplicate_key`."""
+    sentence = re.sub(r"\W+", " ", claim.sentence.lower()).strip()
+    surface = re.sub(r"\s+", " ", claim.span.text.strip())
+    return hashlib.blake2b(f"{sentence}\0{surface}".encode(), digest_size=10).hexdigest()
+
+
+def claim_row(claim: Claim) -> ClaimRow:
+    n = claim.normalized
+    return ClaimRow(claim.id, claim.doc_id, claim.span.start, claim.subject, claim.metric,
+                    n.unit, n.low, n.high, claim.modality, claim.as_of, claim.span.text,
+                    duplicate_digest(claim))
+
+
+@dataclass
+class View:
+    """Everything an output writer may read.
+
+    ``docs``: every document, sorted by (path, id) — a document's report number is its
+    position + 1. ``claims``: every claim, in run order (doc id, offset, id). ``findings``:
+    every finding with its review status, in run order (severity, kind, id). The full
+    :class:`Claim` and :class:`Document` objects come from :meth:`full_claims` and
+    :meth:`full_documents`, which may read them from the claim store: ask only for those of
+    pieces being rendered.
+    """
+
+    docs: Sequence[DocRow]
+    claims: Sequence[ClaimRow]
+    findings: Sequence[Finding]
+    skipped: Sequence[Skip]
+    load_claims: Callable[[Sequence[str]], Mapping[str, Claim]]
+    load_documents: Callable[[Sequence[str]], Mapping[str, Document]]
+    _claims: dict[str, Claim] = field(default_factory=dict)
+    _documents: dict[str, Document] = field(default_factory=dict)
+
+    def full_claims(self, ids: Iterable[str]) -> dict[str, Claim]:
+        """The claims with these ids (unknown ids left out), remembered for the run."""
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self._claims]
+        if missing:
+            self._claims.update(self.load_claims(missing))
+        return {i: self._claims[i] for i in wanted if i in self._claims}
+
+    def full_documents(self, ids: Iterable[str]) -> dict[str, Document]:
+        """The documents (with their text) with these ids, remembered for the run."""
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in self._documents]
+        if missing:
+            self._documents.update(self.load_documents(missing))
+        return {i: self._documents[i] for i in wanted if i in self._documents}
+
+
+def memory_view(documents: Sequence[Document], claims: Sequence[Claim],
+                findings: Sequence[Finding], skipped: Sequence[Skip]) -> View:
+    """A view over objects a run holds in memory (a clean run, tests)."""
+    by_claim = {c.id: c for c in claims}
+    by_doc = {d.id: d for d in documents}
+    return View(
+        docs=[doc_row(d) for d in sorted(documents, key=lambda d: (d.path, d.id))],
+        claims=[claim_row(c) for c in claims],
+        findings=list(findings), skipped=list(skipped),
+        load_claims=lambda ids: {i: by_claim[i] for i in ids if i in by_claim},
+        load_documents=lambda ids: {i: by_doc[i] for i in ids if i in by_doc},
+    )

@@ -1,0 +1,206 @@
+"""Output files as sequences of signed pieces, rewritten by reusing unchanged bytes.
+
+A writer describes a file as an ordered sequence of :class:`Piece` objects: a key (unique in
+the file), a *signature* (a string that changes whenever the piece's text would change) and
+a function that renders the text. :func:`compose` writes the file atomically (temporary file,
+fsync, rename); a piece whose key and signature are the same as in the previous version of
+the file is not rendered but copied from the old file by the kernel (``copy_file_range``).
+The :class:`Layout` it returns (keys, signature digests, lengths, the file's identity) is kept
+in the claim store for the next run.
+
+Rendering every piece gives the same bytes as reusing: the reuse is only as good as the
+signatures, so a signature must cover everything the text depends on, except what is implied
+by a content-derived id under the same run fingerprint (a claim id fixes the claim; a
+document id fixes the document's text, not its path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import marshal
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.fsio import TMP_SUFFIX, _default_mode, _fsync_dir
+
+LAYOUT_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Piece:
+    key: str
+    sig: str
+    render: Callable[[], str]
+
+
+def sig(*parts: object) -> str:
+    """A signature made of ``repr`` of each part (floats, None, tuples all repr exactly)."""
+    return "\x1f".join(map(repr, parts))
+
+
+def _digest(signature: str) -> bytes:
+    return hashlib.blake2b(signature.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each piece of a written file is: keys, signature digests and byte lengths."""
+
+    version: str
+    identity: tuple[int, int, int]  # (size, mtime_ns, inode) of the file as written
+    keys: list[str]
+    digests: list[bytes]
+    lengths: list[int]
+
+    def dumps(self) -> bytes:
+        return marshal.dumps((LAYOUT_FORMAT, self.version, self.identity, self.keys,
+                              b"".join(self.digests), self.lengths))
+
+    @classmethod
+    def loads(cls, data: bytes) -> Layout | None:
+        """The layout, or None when ``data`` is not one this code wrote."""
+        try:
+            fmt, version, identity, keys, digests, lengths = marshal.loads(data)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if fmt != LAYOUT_FORMAT or len(digests) != 12 * len(keys) or len(keys) != len(lengths):
+            return None
+        return cls(version, tuple(identity), keys,  # type: ignore[arg-type]
+                   [digests[i:i + 12] for i in range(0, len(digests), 12)], lengths)
+
+
+def _identity(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def usable(layout: Layout | None, path: Path, version: str) -> Layout | None:
+    """``layout`` when ``path`` is still exactly the file it describes, else None."""
+    if layout is None or layout.version != version:
+        return None
+    try:
+        current = _identity(path.stat())
+    except OSError:
+        return None
+    if current != layout.identity or sum(layout.lengths) != current[0]:
+        return None
+    return layout
+
+
+@dataclass
+class Stats:
+    rendered: int = 0
+    reused: int = 0
+    bytes_rendered: int = 0
+    bytes_reused: int = 0
+
+
+def compose(path: Path, pieces: Iterable[Piece], *, version: str,
+            previous: Layout | None = None, stats: Stats | None = None) -> Layout:
+    """Write the pieces to ``path`` atomically, reusing unchanged pieces of the old file.
+
+    ``previous`` is the layout returned when the file was last written; it is ignored when
+    the file changed since (size, mtime, inode) or ``version`` (the writers' code) differs.
+    """
+    stats = stats if stats is not None else Stats()
+    old = usable(previous, path, version)
+    where: dict[str, tuple[bytes, int, int]] = {}
+    if old is not None:
+        offset = 0
+        for key, digest, length in zip(old.keys, old.digests, old.lengths, strict=True):
+            where[key] = (digest, offset, length)
+            offset += length
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = _default_mode()
+    keys: list[str] = []
+    digests: list[bytes] = []
+    lengths: list[int] = []
+    seen: set[str] = set()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
+    try:
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(os.fdopen(fd, "wb", buffering=0))
+            src = stack.enter_context(open(path, "rb")) if old is not None else None
+            buffer = io.BytesIO()
+            copy_from, copy_len = 0, 0
+
+            def flush_text() -> None:
+                if buffer.tell():
+                    out.write(buffer.getbuffer())
+                    buffer.seek(0)
+                    buffer.truncate()
+
+            def flush_copy() -> None:
+                nonlocal copy_len
+                if copy_len:
+                    assert src is not None
+                    _copy_range(src.fileno(), out.fileno(), copy_from, copy_len)
+                    copy_len = 0
+
+            for piece in pieces:
+                if piece.key in seen:
+                    raise ValueError(f"{path.name}: piece key {piece.key!r} used twice")
+                seen.add(piece.key)
+                digest = _digest(piece.sig)
+                hit = where.get(piece.key)
+                if hit is not None and hit[0] == digest:
+                    _, at, length = hit
+                    if copy_len and copy_from + copy_len == at:
+                        copy_len += length
+                    else:
+                        flush_copy()
+                        flush_text()
+                        copy_from, copy_len = at, length
+                    stats.reused += 1
+                    stats.bytes_reused += length
+                else:
+                    flush_copy()
+                    data = piece.render().encode("utf-8")
+                    buffer.write(data)
+                    if buffer.tell() > 1 << 20:
+                        flush_text()
+                    length = len(data)
+                    stats.rendered += 1
+                    stats.bytes_rendered += length
+                keys.append(piece.key)
+                digests.append(digest)
+                lengths.append(length)
+            flush_copy()
+            flush_text()
+            os.fchmod(out.fileno(), mode)
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return Layout(version, _identity(path.stat()), keys, digests, lengths)
+
+
+def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
+    """Copy ``length`` bytes at ``offset`` of ``src`` to the current end of ``dst``."""
+    done = 0
+    while done < length:
+        try:
+            n = os.copy_file_range(src, dst, length - done, offset + done)
+        except OSError:  # not supported across these file systems: copy through memory
+            n = os.pwrite(dst, os.pread(src, min(length - done, 1 << 24), offset + done),
+                          os.lseek(dst, 0, os.SEEK_CUR))
+            os.lseek(dst, n, os.SEEK_CUR)
+        if n == 0:
+            raise OSError(f"unexpected end of file copying {length} bytes at {offset}")
+        done += n
+
+
+def text_of(pieces: Iterable[Piece]) -> str:
+    """The whole text of a file (every piece rendered): what :func:`compose` writes."""
+    return "".join(p.render() for p in pieces)
