@@ -44,8 +44,9 @@ import hashlib
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.graph import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
@@ -74,6 +75,40 @@ _THRESHOLDS = {
     "arithmetic_tolerance": 0.02,
     "comparison_window_chars": 600,
 }
+
+
+# How a record enters the findings of its check (see :func:`replay`).
+SET, DEFAULT = "set", "default"
+# The block of checks that relate claims of one document only.
+PER_DOCUMENT_CHECKS = frozenset({"alternative_terms.v1", "arithmetic.v1"})
+WHOLE_CORPUS: tuple[str, ...] = ("*",)
+
+
+class Record(NamedTuple):
+    """One finding a check produced in one block, in the order it produced it.
+
+    A check's findings are its records replayed block by block (blocks sorted), each block
+    in ``seq`` order: ``set`` records replace a finding of the same id, ``default`` records
+    only add one not seen yet. Findings are a pure function of the claims of their block,
+    so an incremental run recomputes only the blocks its new and deleted claims fall in.
+    """
+
+    check: str
+    block: tuple[str, ...]
+    seq: int
+    mode: str
+    finding: Finding
+
+
+def replay(records: Iterable[Record]) -> list[Finding]:
+    """The findings of records (of one check, or of checks with distinct ids)."""
+    findings: dict[str, Finding] = {}
+    for record in sorted(records, key=lambda r: (r.check, r.block, r.seq)):
+        if record.mode == SET:
+            findings[record.finding.id] = record.finding
+        else:
+            findings.setdefault(record.finding.id, record.finding)
+    return list(findings.values())
 
 
 def register(name: str) -> Callable[[Check], Check]:
@@ -579,6 +614,23 @@ def _comparable(claim: Claim) -> bool:
         and claim.modality not in IGNORED_MODALITIES
 
 
+def interval_block(claim: Claim, view: View, rules: Rules) -> tuple[str, ...]:
+    """The ``interval_consistency.v1`` block of one view: (subject, metric key, qualifier,
+    unit) — views of exactly the same scope."""
+    assert claim.subject is not None
+    return (claim.subject, metric_key(rules, claim.metric), qualifier(claim, rules), view.unit)
+
+
+def scope_family(claim: Claim, view: View, rules: Rules, cache: UnitCache
+                 ) -> tuple[str, ...]:
+    """The ``scope.v1`` block of one view: (subject family, metric family, dimension,
+    currency)."""
+    assert claim.subject is not None
+    dimension, currency = cache.dimension(view.unit)
+    return (subject_family(rules, claim.subject), metric_family(rules, claim.metric),
+            dimension, currency)
+
+
 def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...], list[View]]:
     """Views of exactly the same scope: (subject, metric key, qualifier, unit)."""
     cache = UnitCache(rules)
@@ -586,24 +638,22 @@ def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...],
     for claim in claims:
         if not _comparable(claim):
             continue
-        assert claim.subject is not None
         for view in views(claim, rules, cache):
-            key = (claim.subject, metric_key(rules, claim.metric), qualifier(claim, rules),
-                   view.unit)
-            grouped[key].append(view)
+            grouped[interval_block(claim, view, rules)].append(view)
     return grouped
 
 
-@register("interval_consistency.v1")
-def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
-    """Contradiction, divergence, update or reconciled between claims of the same scope.
+def _interval_records(claims: Sequence[Claim], rules: Rules,
+                      only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
+    """Records of ``interval_consistency.v1``, block by block in sorted order.
 
-    Reconciled pairs of one block are merged into one finding per set of agreeing figures
-    ("$1.25B/month", "$15 billion annually" and a three-year "$45 billion" agree).
+    Within a block the sweep over facts sets its findings, the sweep over every figure only
+    adds findings not set yet, and reconciled sets are set last (see :func:`replay`).
     """
     name = "interval_consistency.v1"
-    findings: dict[str, Finding] = {}
-    for _key, block in sorted(scope_blocks(claims, rules).items()):
+    for key, block in sorted(scope_blocks(claims, rules).items()):
+        if only is not None and key not in only:
+            continue
         agreeing: list[tuple[Group, Group]] = []
 
         def compare(a: Group, b: Group, pairs: list[tuple[Group, Group]] = agreeing
@@ -616,15 +666,27 @@ def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]
 
         groups = make_groups(block)
         facts = [g for g in groups if g.is_fact]
+        seq = 0
         for finding in sweep(facts, compare):
-            findings[finding.id] = finding
+            yield Record(name, key, seq, SET, finding)
+            seq += 1
         if len(facts) < len(groups):
             for finding in sweep(groups, compare):
-                findings.setdefault(finding.id, finding)
+                yield Record(name, key, seq, DEFAULT, finding)
+                seq += 1
         for component in _components(agreeing):
-            finding = _reconciled(component, rules, name)
-            findings[finding.id] = finding
-    return list(findings.values())
+            yield Record(name, key, seq, SET, _reconciled(component, rules, name))
+            seq += 1
+
+
+@register("interval_consistency.v1")
+def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """Contradiction, divergence, update or reconciled between claims of the same scope.
+
+    Reconciled pairs of one block are merged into one finding per set of agreeing figures
+    ("$1.25B/month", "$15 billion annually" and a three-year "$45 billion" agree).
+    """
+    return replay(_interval_records(claims, rules))
 
 
 def _components(pairs: Sequence[tuple[Group, Group]]) -> list[list[Group]]:
@@ -675,28 +737,20 @@ def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str, rules: Rules
     return ", ".join(parts)
 
 
-@register("scope.v1")
-def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
-    """Figures of related but different scope that disagree: a ``scope`` finding.
-
-    Blocked by (subject family, metric family, dimension, currency); within a block each
-    scope (subject, metric, qualifier, unit) is reduced to the hull of its figures, and
-    the scopes are swept in interval order.
-    """
+def _scope_records(claims: Sequence[Claim], rules: Rules,
+                   only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
+    """Records of ``scope.v1``, family block by family block in sorted order."""
     name = "scope.v1"
     cache = UnitCache(rules)
     families: dict[tuple[str, ...], list[View]] = defaultdict(list)
     for claim in claims:
         if not _comparable(claim) or claim.modality not in FACT_MODALITIES:
             continue
-        assert claim.subject is not None
         for view in views(claim, rules, cache):
-            dimension, currency = cache.dimension(view.unit)
-            key = (subject_family(rules, claim.subject), metric_family(rules, claim.metric),
-                   dimension, currency)
-            families[key].append(view)
-    findings: dict[str, Finding] = {}
-    for _key, block in sorted(families.items()):
+            families[scope_family(claim, view, rules, cache)].append(view)
+    for key, block in sorted(families.items()):
+        if only is not None and key not in only:
+            continue
         by_scope: dict[tuple[str, ...], list[View]] = defaultdict(list)
         for view in block:
             c = view.claim
@@ -717,9 +771,19 @@ def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         def compare(a: Group, b: Group) -> Finding | None:
             return _scope_compare(a, b, rules, name)
 
-        for finding in sweep(hulls, compare):
-            findings[finding.id] = finding
-    return list(findings.values())
+        for seq, finding in enumerate(sweep(hulls, compare)):
+            yield Record(name, key, seq, SET, finding)
+
+
+@register("scope.v1")
+def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """Figures of related but different scope that disagree: a ``scope`` finding.
+
+    Blocked by (subject family, metric family, dimension, currency); within a block each
+    scope (subject, metric, qualifier, unit) is reduced to the hull of its figures, and
+    the scopes are swept in interval order.
+    """
+    return replay(_scope_records(claims, rules))
 
 
 def _by_ref(view: View) -> tuple[float, str]:
@@ -945,15 +1009,90 @@ def _priced(unit_price: Claim, total: Claim, cache: UnitCache) -> bool:
         unit_price.normalized.unit == total.normalized.unit
 
 
+def _per_document_records(name: str, claims: Sequence[Claim], rules: Rules,
+                          only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
+    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_doc[claim.doc_id].append(claim)
+    for doc, members in sorted(by_doc.items()):
+        if only is not None and (doc,) not in only:
+            continue
+        for seq, finding in enumerate(CHECKS[name](members, rules)):
+            yield Record(name, (doc,), seq, SET, finding)
+
+
+def records(claims: Sequence[Claim], *, rules: Rules,
+            only: Container[tuple[str, str]] | None = None) -> list[Record]:
+    """Every record of every check the rules enable (``only``: of these (check, block)s).
+
+    ``claims`` must hold every claim of each block asked for; claims of other blocks may be
+    there too. A check without a block structure has the single block ``("*",)``.
+    """
+    define_units(rules.registry, (expr for c in claims
+                                  for expr in (c.quantity.unit, c.quantity.per,
+                                               c.normalized.unit) if expr))
+    out: list[Record] = []
+    for name in rules.checks.checks:
+        wanted = None if only is None else _Only(name, only)
+        if name == "interval_consistency.v1":
+            out += _interval_records(claims, rules, wanted)
+        elif name == "scope.v1":
+            out += _scope_records(claims, rules, wanted)
+        elif name in PER_DOCUMENT_CHECKS:
+            out += _per_document_records(name, claims, rules, wanted)
+        elif wanted is None or WHOLE_CORPUS in wanted:
+            out += [Record(name, WHOLE_CORPUS, seq, SET, f)
+                    for seq, f in enumerate(CHECKS[name](claims, rules))]
+    return out
+
+
+class _Only:
+    """The blocks of one check among (check, block) pairs."""
+
+    def __init__(self, check: str, pairs: Container[tuple[str, str]]) -> None:
+        self.check, self.pairs = check, pairs
+
+    def __contains__(self, block: object) -> bool:
+        return (self.check, block_text(block)) in self.pairs  # type: ignore[arg-type]
+
+
+def block_text(block: tuple[str, ...]) -> str:
+    """A block as one string (for the claim store)."""
+    return "\x1f".join(block)
+
+
+def block_of_text(text: str) -> tuple[str, ...]:
+    return tuple(text.split("\x1f"))
+
+
+def claim_blocks(claim: Claim, rules: Rules, cache: UnitCache | None = None
+                 ) -> list[tuple[str, str]]:
+    """The (check, block text) pairs a claim belongs to, for every check the rules enable.
+
+    Mirrors the blocking of :func:`records`; a claim outside every block of a check (no
+    subject, a hypothetical figure) has none for it.
+    """
+    cache = cache or UnitCache(rules)
+    out: list[tuple[str, str]] = []
+    for name in rules.checks.checks:
+        if name == "interval_consistency.v1":
+            if _comparable(claim):
+                out += [(name, block_text(interval_block(claim, v, rules)))
+                        for v in views(claim, rules, cache)]
+        elif name == "scope.v1":
+            if _comparable(claim) and claim.modality in FACT_MODALITIES:
+                out += [(name, block_text(scope_family(claim, v, rules, cache)))
+                        for v in views(claim, rules, cache)]
+        elif name in PER_DOCUMENT_CHECKS:
+            out.append((name, block_text((claim.doc_id,))))
+        else:
+            out.append((name, block_text(WHOLE_CORPUS)))
+    return list(dict.fromkeys(out))
+
+
 def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:
     """Run every check the rules enable; findings sorted by severity, kind and id."""
     from pipeline.models import SEVERITY_ORDER
 
-    define_units(rules.registry, (expr for c in claims
-                                  for expr in (c.quantity.unit, c.quantity.per,
-                                               c.normalized.unit) if expr))
-    findings: dict[str, Finding] = {}
-    for name in rules.checks.checks:
-        for finding in CHECKS[name](claims, rules):
-            findings[finding.id] = finding
-    return sorted(findings.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+    return sorted(replay(records(claims, rules=rules)),
+                  key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
