@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
 import networkx as nx
 
 from pipeline.models import Claim, Document, Finding
+from pipeline.rows import ClaimRow, DocRow, View
+from pipeline.splice import Piece, sig
 
 _EDGE_FOR_KIND = {
     "contradiction": "contradicts",
@@ -304,3 +308,308 @@ def graphml_text(graph: nx.MultiDiGraph) -> str:
 
 class _Fallback(Exception):
     """An attribute value the fast GraphML writer does not handle."""
+
+
+
+# --------------------------------------------------------------------------- pieces
+#
+# graph.graphml and graph.json as signed pieces (pipeline.splice) over a rows.View: the same
+# graph as build_graph (same nodes, edges, keys and attributes) in an order where adding a
+# document touches few pieces. Nodes first: metric nodes, entity nodes (sorted by name), then
+# per document (in report order, by path) its node and its claims' nodes; then edges: per
+# document its mentions/about edges and the same_as / consistent_with:equal edge from each of
+# its claims to the next claim of the claim's chain; then each finding's edges. Every edge
+# comes after the nodes it joins (GraphML readers such as Gephi read in one pass). Keys,
+# order and signatures come from the light rows; the full claims are read only for the
+# documents whose node piece is rendered.
+
+#: Version of the piece layout of the graph writers (part of the version given to compose).
+PIECES_VERSION = "graph-pieces-1"
+
+Node = tuple[str, dict[str, Any]]
+Edge = tuple[str, str, str, dict[str, Any]]
+
+_NODE_ATTRS = (("kind", "string"), ("path", "string"), ("title", "string"),
+               ("sha256", "string"), ("surface", "string"), ("metric", "string"),
+               ("subject", "string"), ("unit", "string"), ("low", "double"),
+               ("high", "double"), ("bound", "string"), ("modality", "string"),
+               ("as_of", "string"), ("sentence", "string"), ("name", "string"))
+_EDGE_ATTRS = (("kind", "string"), ("basis", "string"), ("finding", "string"),
+               ("finding_kind", "string"))
+#: Fixed GraphML key ids: every attribute the pipeline's graph can carry, always declared
+#: (newest first, as networkx declares them).
+_NODE_KEY = {name: f"d{i}" for i, (name, _) in enumerate(_NODE_ATTRS)}
+_EDGE_KEY = {name: f"d{len(_NODE_ATTRS) + i}" for i, (name, _) in enumerate(_EDGE_ATTRS)}
+_KEY_LINES = [
+    f'  <key id="{ids[name]}" for="{scope}" attr.name="{name}" attr.type="{kind}" />'
+    for scope, attrs, ids in (("edge", _EDGE_ATTRS, _EDGE_KEY), ("node", _NODE_ATTRS, _NODE_KEY))
+    for name, kind in reversed(attrs)
+]
+_NO_DOC = "\x00"  # in a signature: the claims' document is not in the run
+_SEP = "\x1f"
+_ID = operator.itemgetter(0)  # ClaimRow.id
+
+
+def duplicate_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
+    """The same_as edges of :func:`build_graph` from light rows (``ClaimRow.dup`` is the
+    digest of :func:`duplicate_key`): claim id -> the next copy in its chain."""
+    grouped: dict[str, list[ClaimRow]] = {}
+    for row in rows:
+        group = grouped.get(row.dup)
+        if group is None:
+            grouped[row.dup] = [row]
+        else:
+            group.append(row)
+    following: dict[str, str] = {}
+    for group in grouped.values():
+        if len(group) > 1:
+            group.sort()  # by id: the first field, unique
+            # copies within one document are not chained (nor is a group of one document)
+            following.update((a.id, b.id) for a, b in zip(group, group[1:], strict=False)
+                             if a.doc_id != b.doc_id)
+    return following
+
+
+def agreeing_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
+    """The consistent_with:equal edges of :func:`build_graph` (see :func:`agreeing_groups`)
+    from light rows: claim id -> the next claim of its chain."""
+    grouped: dict[tuple[object, ...], dict[str, ClaimRow]] = {}
+    for row in rows:
+        if row.subject is None or row.metric == "unknown" or \
+                row.modality not in ("asserted", "quoted") or \
+                (row.low is None and row.high is None):
+            continue
+        key = (row.subject, row.metric, row.unit, row.low, row.high)
+        by_doc = grouped.get(key)
+        if by_doc is None:
+            grouped[key] = {row.doc_id: row}
+        else:  # the document's first claim by id stands for it
+            seen = by_doc.get(row.doc_id)
+            if seen is None or row.id < seen.id:
+                by_doc[row.doc_id] = row
+    following: dict[str, str] = {}
+    for by_doc in grouped.values():
+        if len(by_doc) < 2:
+            continue
+        members = sorted(by_doc.values(), key=lambda r: r.id)
+        if len({r.dup for r in members}) > 1:
+            for a, b in zip(members, members[1:], strict=False):
+                following[a.id] = b.id
+    return following
+
+
+@dataclass
+class GraphPlan:
+    """The graph of a view, as the piece writers lay it out (light rows only)."""
+
+    metrics: list[str]
+    entities: list[str]
+    #: per document in file order: its id, its row (None: claims of an unknown document)
+    #: and its claims' rows in run order
+    docs: list[tuple[str, DocRow | None, list[ClaimRow]]]
+    node_sigs: list[str]
+    edge_sigs: list[str]
+    same_as: dict[str, str]
+    equal: dict[str, str]
+    #: (finding id, finding kind, edge kind, its known claims) of findings with edges
+    findings: list[tuple[str, str, str, tuple[str, ...]]]
+
+
+def graph_plan(view: View) -> GraphPlan:
+    """Lay out the graph of ``view``; one plan serves both graph files."""
+    by_doc: dict[str, list[ClaimRow]] = {}
+    for row in view.claims:
+        rows = by_doc.get(row.doc_id)
+        if rows is None:
+            by_doc[row.doc_id] = [row]
+        else:
+            rows.append(row)
+    claim_ids = list(map(_ID, view.claims))
+    known_claims = set(claim_ids)
+    same_as = duplicate_successors(view.claims)
+    equal = agreeing_successors(view.claims)
+    docs: list[tuple[str, DocRow | None, list[ClaimRow]]] = [
+        (d.id, d, by_doc.get(d.id, [])) for d in view.docs]
+    known = {d.id for d in view.docs}
+    docs += [(i, None, by_doc[i]) for i in sorted(by_doc.keys() - known)]
+    # per document: its claims, and the next claim of each one's two chains
+    next_same = dict.fromkeys(claim_ids, "")
+    next_same.update(same_as)
+    next_equal = dict.fromkeys(claim_ids, "")
+    next_equal.update(equal)
+    node_sigs, edge_sigs = [], []
+    for _, doc, rows in docs:
+        ids = list(map(_ID, rows))
+        joined = _SEP.join(ids)
+        node_sigs.append((doc.path if doc is not None else _NO_DOC) + _SEP + joined)
+        edge_sigs.append(joined + "\x1e" + _SEP.join(map(next_same.__getitem__, ids))
+                         + "\x1e" + _SEP.join(map(next_equal.__getitem__, ids)))
+    findings = []
+    for finding in view.findings:
+        edge = _EDGE_FOR_KIND.get(finding.kind)
+        if edge is None:
+            continue
+        members = tuple([c for c in finding.claims if c in known_claims])
+        if len(members) > 1:
+            findings.append((finding.id, finding.kind, edge, members))
+    return GraphPlan(
+        metrics=sorted({r.metric for r in view.claims}),
+        entities=sorted({r.subject for r in view.claims if r.subject}),
+        docs=docs, node_sigs=node_sigs, edge_sigs=edge_sigs, same_as=same_as, equal=equal,
+        findings=findings)
+
+
+def _doc_nodes(view: View, doc_id: str, doc: DocRow | None,
+               rows: list[ClaimRow]) -> list[Node]:
+    out: list[Node] = [(f"doc:{doc_id}", {} if doc is None else {
+        "kind": "document", "path": doc.path, "title": doc.title or "", "sha256": doc.sha256})]
+    claims = view.full_claims([r.id for r in rows])
+    for row in rows:
+        claim = claims[row.id]
+        out.append((f"claim:{row.id}", {
+            "kind": "claim", "surface": claim.span.text, "metric": claim.metric,
+            "subject": claim.subject or "", "unit": claim.normalized.unit,
+            "low": _num(claim.normalized.low), "high": _num(claim.normalized.high),
+            "bound": claim.quantity.bound, "modality": claim.modality,
+            "as_of": claim.as_of or "", "sentence": claim.sentence}))
+    return out
+
+
+def _doc_edges(plan: GraphPlan, doc_id: str, rows: list[ClaimRow]) -> list[Edge]:
+    doc = f"doc:{doc_id}"
+    out: list[Edge] = []
+    entities: dict[str, None] = {}
+    for row in rows:
+        node = f"claim:{row.id}"
+        out.append((doc, node, "mentions", {"kind": "mentions"}))
+        out.append((node, f"metric:{row.metric}", "about", {"kind": "about"}))
+        if row.subject:
+            out.append((node, f"entity:{row.subject}", "about", {"kind": "about"}))
+            entities[row.subject] = None
+    out += [(doc, f"entity:{s}", "mentions", {"kind": "mentions"}) for s in entities]
+    for row in rows:
+        after = plan.same_as.get(row.id)
+        if after is not None:
+            out.append((f"claim:{row.id}", f"claim:{after}", "same_as", {"kind": "same_as"}))
+        after = plan.equal.get(row.id)
+        if after is not None:
+            out.append((f"claim:{row.id}", f"claim:{after}", "consistent_with:equal",
+                        {"kind": "consistent_with", "basis": "equal"}))
+    return out
+
+
+def _finding_edges(finding: str, kind: str, edge: str, members: tuple[str, ...]) -> list[Edge]:
+    pairs = dict.fromkeys(zip(members, members[1:], strict=False))  # an edge once
+    return [(f"claim:{a}", f"claim:{b}", f"{edge}:{finding}",
+             {"kind": edge, "finding": finding, "finding_kind": kind}) for a, b in pairs]
+
+
+class _Layout:
+    """The pieces of a graph file in order, from a plan and a format's two renderers."""
+
+    def __init__(self, view: View, plan: GraphPlan) -> None:
+        self.view, self.plan = view, plan
+
+    def node_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Node]]]]:
+        for m in self.plan.metrics:
+            yield f"m:{m}", "", lambda m=m: [(f"metric:{m}", {"kind": "metric", "name": m})]
+        for s in self.plan.entities:
+            yield f"e:{s}", "", lambda s=s: [(f"entity:{s}", {"kind": "entity", "name": s})]
+        view = self.view
+        for (doc_id, doc, rows), signature in zip(self.plan.docs, self.plan.node_sigs,
+                                                  strict=True):
+            yield f"n:{doc_id}", signature, \
+                lambda doc_id=doc_id, doc=doc, rows=rows: _doc_nodes(view, doc_id, doc, rows)
+
+    def edge_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Edge]]]]:
+        plan = self.plan
+        for (doc_id, _, rows), signature in zip(plan.docs, plan.edge_sigs, strict=True):
+            if rows:
+                yield f"l:{doc_id}", signature, \
+                    lambda doc_id=doc_id, rows=rows: _doc_edges(plan, doc_id, rows)
+        for fid, kind, edge, members in plan.findings:
+            yield f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members), \
+                lambda f=fid, k=kind, e=edge, m=members: _finding_edges(f, k, e, m)
+
+
+def _graphml_text(nodes: list[Node], edges: list[Edge]) -> str:
+    lines: list[str] = []
+    add = lines.append
+
+    def data_lines(data: dict[str, Any], ids: dict[str, str]) -> None:
+        for name, value in data.items():
+            text = str(value)
+            if text:
+                add(f'      <data key="{ids[name]}">{_xml_text(text)}</data>')
+            else:
+                add(f'      <data key="{ids[name]}" />')
+
+    for node, data in nodes:
+        if data:
+            add(f'    <node id="{_xml_attr(node)}">')
+            data_lines(data, _NODE_KEY)
+            add("    </node>")
+        else:
+            add(f'    <node id="{_xml_attr(node)}" />')
+    for u, v, key, data in edges:
+        add(f'    <edge source="{_xml_attr(u)}" target="{_xml_attr(v)}" id="{_xml_attr(key)}">')
+        data_lines(data, _EDGE_KEY)
+        add("    </edge>")
+    # as graphml_text: ASCII with character references, lines split as str.splitlines does
+    text = "\n".join(lines).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return "\n".join(text.splitlines()) + "\n"
+
+
+def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
+    """``graph.graphml`` as pieces: the graph :func:`build_graph` gives for the view's run,
+    with fixed key declarations. ``plan``: :func:`graph_plan` of the view, when the caller
+    has it (shared with :func:`node_link_pieces`)."""
+    layout = _Layout(view, plan or graph_plan(view))
+    nodes = [Piece(key, signature, lambda make=make: _graphml_text(make(), []))
+             for key, signature, make in layout.node_parts()]
+    if not nodes:
+        empty = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed" />',
+                           "</graphml>"]) + "\n"
+        return [Piece("head", "empty", lambda: empty)]
+    head = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed">']) + "\n"
+    return [Piece("head", "", lambda: head), *nodes,
+            *(Piece(key, signature, lambda make=make: _graphml_text([], make()))
+              for key, signature, make in layout.edge_parts()),
+            Piece("tail", "", lambda: "  </graph>\n</graphml>\n")]
+
+
+def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
+    out = []
+    for row in rows:
+        fields = ",\n".join(f"   {_SCALAR_JSON[str](k)}: {_SCALAR_JSON[type(v)](v)}"
+                            for k, v in sorted(row.items()))
+        out.append(("\n" if first else ",\n") + "  {\n" + fields + "\n  }")
+        first = False
+    return "".join(out)
+
+
+def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
+    """``graph.json`` (node-link, as :func:`node_link_json` writes it) as pieces: the links
+    (per document, per finding), then the nodes (per metric, entity, document). ``plan`` as
+    for :func:`graphml_pieces`."""
+    layout = _Layout(view, plan or graph_plan(view))
+    links = [Piece(key, ("1" if i == 0 else "0") + signature,
+                   lambda make=make, first=i == 0: _json_rows(
+                       [{**data, "source": u, "target": v, "key": k}
+                        for u, v, k, data in make()], first))
+             for i, (key, signature, make) in enumerate(layout.edge_parts())]
+    nodes = [Piece(key, ("1" if i == 0 else "0") + signature,
+                   lambda make=make, first=i == 0: _json_rows(
+                       [{**data, "id": node} for node, data in make()], first))
+             for i, (key, signature, make) in enumerate(layout.node_parts())]
+    has_links, has_nodes = bool(links), bool(nodes)
+    return [
+        Piece("head", sig(has_links), lambda: (
+            '{\n "directed": true,\n "graph": {},\n "links": ' + ("[" if has_links else "[]"))),
+        *links,
+        Piece("nodes", sig(has_links, has_nodes), lambda: (
+            ("\n ]" if has_links else "") + ',\n "multigraph": true,\n "nodes": '
+            + ("[" if has_nodes else "[]"))),
+        *nodes,
+        Piece("tail", sig(has_nodes), lambda: ("\n ]" if has_nodes else "") + "\n}\n"),
+    ]
