@@ -10,19 +10,23 @@ formatting, no timestamps, so golden files and committed ``out/`` stay stable.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+import heapq
 import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
 
+from pipeline import splice
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
+from pipeline.rows import ClaimRow, View
 
 #: Report order of finding kinds: real problems first, reassurance last.
 KIND_ORDER: tuple[str, ...] = (
@@ -281,19 +285,26 @@ def repair_pair(finding: Finding) -> tuple[str, str] | None:
     return (match["original"], match["repaired"]) if match else None
 
 
-def _side_order(kind: str) -> Callable[[ClaimView], tuple[Any, ...]]:
-    """Sources side by side: oldest first for an update, else smallest value first."""
-    def by_value(v: ClaimView) -> tuple[Any, ...]:
-        return (v.low if v.low is not None else -math.inf, v.doc, v.id)
+def _side_order(kind: str, doc_of: Callable[[Any], str] = lambda v: v.doc
+                ) -> Callable[[Any], tuple[Any, ...]]:
+    """Sources side by side: oldest first for an update, else smallest value first.
+
+    The key takes a :class:`ClaimView` (or, with ``doc_of`` giving its document's path, a
+    :class:`rows.ClaimRow`)."""
+    def by_value(v: Any) -> tuple[Any, ...]:
+        return (v.low if v.low is not None else -math.inf, doc_of(v), v.id)
 
     if kind == "update":
         return lambda v: (v.as_of is None, v.as_of or "", *by_value(v))
     return by_value
 
 
+_KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
+
+
 def _finding_key(f: Finding) -> tuple[int, int, int, str]:
-    kind = KIND_ORDER.index(f.kind) if f.kind in KIND_ORDER else len(KIND_ORDER)
-    return (f.status == "dismissed", SEVERITY_ORDER.get(f.severity, 9), kind, f.id)
+    return (f.status == "dismissed", SEVERITY_ORDER.get(f.severity, 9),
+            _KIND_RANK.get(f.kind, len(KIND_ORDER)), f.id)
 
 
 def _ticks(lo: float, hi: float, log: bool) -> list[float]:
@@ -316,19 +327,39 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
     Log scale when the values span more than a factor of 20; ``highlighted`` maps claim ids
     to the kind of the finding they belong to (for colour).
     """
+    picked = _chart_pick(claims, highlighted, lambda c: c.doc, max_rows=max_rows)
+    if picked is None:
+        return None
+    return _chart_draw(*picked, highlighted)
+
+
+def _chart_pick(claims: Sequence[Any], highlighted: Mapping[str, str],
+                doc_of: Callable[[Any], str], *, max_rows: int = 24
+                ) -> tuple[list[Any], str, int] | None:
+    """The claims a chart plots (in plot order), their unit and how many more were left out.
+
+    ``claims`` need ``id``, ``low``, ``high`` and ``unit`` (normalized): a :class:`ClaimView`
+    or a :class:`rows.ClaimRow`; ``doc_of`` gives a claim's document path (it orders ties).
+    """
     usable = [c for c in claims if (c.low is not None or c.high is not None)]
     if len(usable) < 2:
         return None
     unit = Counter(c.unit for c in usable if c.id in highlighted).most_common(1) or \
         Counter(c.unit for c in usable).most_common(1)
-    chosen_unit = unit[0][0]
+    chosen_unit: str = unit[0][0]
     rows_in = [c for c in usable if c.unit == chosen_unit]
     if len(rows_in) < 2:
         return None
-    rows_in.sort(key=lambda c: (c.id not in highlighted,
-                                c.low if c.low is not None else c.high or 0.0, c.doc, c.id))
     omitted = max(0, len(rows_in) - max_rows)
-    rows_in = rows_in[:max_rows]
+    rows_in = heapq.nsmallest(max_rows, rows_in, key=lambda c: (  # = sorted(...)[:max_rows]
+        c.id not in highlighted, c.low if c.low is not None else c.high or 0.0, doc_of(c), c.id))
+    return rows_in, chosen_unit, omitted
+
+
+def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
+                highlighted: Mapping[str, str]) -> Chart:
+    """The chart of the claims :func:`_chart_pick` chose; each needs ``id``, ``low``, ``high``,
+    ``surface``, ``doc`` (path), ``number`` and ``normalized`` (text), as a :class:`ClaimView`."""
     values = [v for c in rows_in for v in (c.low, c.high) if v is not None]
     lo, hi = min(values), max(values)
     log = lo > 0 and hi / lo > 20
@@ -371,6 +402,45 @@ def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
                  ticks=ticks, rows=rows, omitted=omitted)
 
 
+class _OrderedGroup(NamedTuple):
+    """A (subject, metric) group of findings as the report orders and labels it."""
+
+    subject: str  # as in the findings ("" for none)
+    metric: str
+    key: str  # the HTML anchor, unique in the report
+    label: str
+    metric_label: str
+    severity: str
+    findings: list[Finding]  # in report order
+
+
+def _ordered_groups(findings: Sequence[Finding]) -> list[_OrderedGroup]:
+    """The findings grouped by (subject, metric): most severe group first, each sorted."""
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        grouped[(f.subject or "", f.metric or "")].append(f)
+    groups: list[_OrderedGroup] = []
+    for (subject, metric), members in grouped.items():
+        members.sort(key=_finding_key)
+        live = [f for f in members if f.status != "dismissed"] or members
+        severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
+        key = re.sub(r"[^a-z0-9]+", "-", f"{subject}-{metric}".lower()).strip("-") or "group"
+        label = subject or ("Repaired text" if all(f.kind == "garbled" for f in members)
+                            else "(no subject)")
+        groups.append(_OrderedGroup(subject, metric, key, label, metric.replace("_", " "),
+                                    severity, members))
+    groups.sort(key=lambda g: (all(f.status == "dismissed" for f in g.findings),
+                               SEVERITY_ORDER.get(g.severity, 9),
+                               min(_KIND_RANK.get(f.kind, len(KIND_ORDER)) for f in g.findings),
+                               g.label.lower(), g.metric_label))
+    seen_keys: Counter[str] = Counter()
+    for i, g in enumerate(groups):  # unique anchors
+        seen_keys[g.key] += 1
+        if seen_keys[g.key] > 1:
+            groups[i] = g._replace(key=f"{g.key}-{seen_keys[g.key]}")
+    return groups
+
+
 def build_report(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
     skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
@@ -387,41 +457,21 @@ def build_report(
     by_block: dict[tuple[str, str], list[ClaimView]] = defaultdict(list)
     for c in claims:
         by_block[(c.subject or "", c.metric)].append(views[c.id])
-    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in findings:
-        grouped[(f.subject or "", f.metric or "")].append(f)
     groups: list[Group] = []
-    for (subject, metric), members in grouped.items():
-        members.sort(key=_finding_key)
+    for og in _ordered_groups(findings):
         fviews = [FindingView(finding=f, claims=sorted(
             (views[c] for c in f.claims if c in views), key=_side_order(f.kind)),
-            reason=KIND_REASON.get(f.kind, ""), repair=repair_pair(f)) for f in members]
+            reason=KIND_REASON.get(f.kind, ""), repair=repair_pair(f)) for f in og.findings]
         highlighted: dict[str, str] = {}
         for fv in reversed(fviews):  # most severe finding wins the colour
             for cv in fv.claims:
                 highlighted[cv.id] = fv.finding.kind
-        pool = {cv.id: cv for cv in by_block.get((subject, metric), [])}
+        pool = {cv.id: cv for cv in by_block.get((og.subject, og.metric), [])}
         for fv in fviews:
             pool.update((cv.id, cv) for cv in fv.claims)
-        live = [f for f in members if f.status != "dismissed"] or members
-        severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
-        key = re.sub(r"[^a-z0-9]+", "-", f"{subject}-{metric}".lower()).strip("-") or "group"
-        label = subject or ("Repaired text" if {f.kind for f in members} == {"garbled"}
-                            else "(no subject)")
-        groups.append(Group(key=key, subject=label,
-                            metric=metric.replace("_", " "), severity=severity,
-                            findings=fviews, chart=build_chart(list(pool.values()), highlighted)))
-    groups.sort(key=lambda g: (all(fv.finding.status == "dismissed" for fv in g.findings),
-                               SEVERITY_ORDER.get(g.severity, 9),
-                               min(_finding_key(fv.finding)[2] for fv in g.findings),
-                               g.subject.lower(), g.metric))
-    seen_keys: Counter[str] = Counter()
-    for i, g in enumerate(groups):  # unique anchors
-        seen_keys[g.key] += 1
-        if seen_keys[g.key] > 1:
-            groups[i] = Group(key=f"{g.key}-{seen_keys[g.key]}", subject=g.subject,
-                              metric=g.metric, severity=g.severity, findings=g.findings,
-                              chart=g.chart)
+        groups.append(Group(key=og.key, subject=og.label, metric=og.metric_label,
+                            severity=og.severity, findings=fviews,
+                            chart=build_chart(list(pool.values()), highlighted)))
     index: dict[str, list[ClaimView]] = defaultdict(list)
     for c in claims:
         index[c.subject or "(no subject)"].append(views[c.id])
@@ -552,12 +602,378 @@ def _html(data: ReportData) -> str:
         r=data, sides=sides, script=markupsafe.Markup(script), script_hash=f"sha256-{digest}")
 
 
+# --------------------------------------------------------------------------- pieces
+#
+# contradictions.md and report.html as signed pieces (pipeline.splice): keys, order and
+# signatures come from the view's light rows only; a piece's render asks the view for the full
+# claims and documents it shows. The text of all pieces is what _markdown / _html give.
+
+MD_PIECES_TEMPLATE = "contradictions.pieces.md.j2"
+HTML_PIECES_TEMPLATE = "report.pieces.html.j2"
+
+
+class _Counts(NamedTuple):
+    """The counts the top of both pages shows."""
+
+    n_documents: int
+    n_claims: int
+    n_findings: int
+    n_groups: int
+    kinds: tuple[tuple[str, int], ...]
+    severities: tuple[tuple[str, int], ...]
+    statuses: tuple[tuple[str, int], ...]
+
+
+class _ChartPick(NamedTuple):
+    """The claims a group's chart plots, chosen from light rows."""
+
+    rows: list[ClaimRow]
+    unit: str
+    omitted: int
+    kinds: dict[str, str]  # claim id -> kind of the most severe finding showing it
+
+
+class _PlotRow(NamedTuple):
+    """A plotted claim as :func:`_chart_draw` reads it."""
+
+    id: str
+    low: float | None
+    high: float | None
+    surface: str
+    doc: str
+    number: int
+    normalized: str
+
+
+class _IndexRow(NamedTuple):
+    """A claims-index row of the Markdown page (light data only)."""
+
+    metric: str
+    surface: str
+    normalized: str
+    modality: str
+    doc: str
+
+
+@dataclass
+class _Plan:
+    """Order, grouping and numbering of both pages, from the view's light rows."""
+
+    counts: _Counts
+    path: dict[str, str]  # document id -> path
+    number: dict[str, int]  # document id -> [N] in the sources list
+    claims: dict[str, ClaimRow]
+    groups: list[_OrderedGroup]
+    charts: list[_ChartPick | None]
+    # subject label, its claim count, its runs of rows of one (metric, document): (key, rows)
+    index: list[tuple[str, int, list[tuple[str, list[ClaimRow]]]]]
+    # finding id -> its signature in the Markdown page (content, paths of its claims), and
+    # what the HTML page adds (report numbers of its claims' documents)
+    finding_sig: dict[str, tuple[str, str]]
+
+    def doc_of(self, c: ClaimRow) -> str:
+        return self.path.get(c.doc_id, c.doc_id)
+
+
+def _plan(view: View) -> _Plan:
+    path = {d.id: d.path for d in view.docs}
+    number = {d.id: i for i, d in enumerate(view.docs, start=1)}
+    by_id = {c.id: c for c in view.claims}
+    doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
+    by_block: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
+    by_run: dict[tuple[str, str, str], list[ClaimRow]] = defaultdict(list)
+    for c in view.claims:
+        subject = c.subject
+        by_block[(subject or "", c.metric)].append(c)
+        by_run[(subject or "(no subject)", c.metric, c.doc_id)].append(c)
+    groups = _ordered_groups(view.findings)
+    charts: list[_ChartPick | None] = []
+    for g in groups:
+        block = (g.subject, g.metric)
+        highlighted: dict[str, str] = {}
+        for f in reversed(g.findings):  # most severe finding wins the colour
+            for cid in f.claims:
+                if cid in by_id:
+                    highlighted[cid] = f.kind
+        pool = by_block.get(block, [])
+        extra: dict[str, ClaimRow] = {}  # claims of the findings from other blocks, in order
+        for f in g.findings:
+            shown = [by_id[cid] for cid in f.claims if cid in by_id]
+            if all((c.subject or "", c.metric) == block or c.id in extra for c in shown):
+                continue
+            for c in sorted(shown, key=_side_order(f.kind, doc_of)):
+                if (c.subject or "", c.metric) != block:
+                    extra.setdefault(c.id, c)
+        if extra:
+            pool = pool + list(extra.values())
+        picked = _chart_pick(pool, highlighted, doc_of)
+        charts.append(None if picked is None else _ChartPick(
+            picked[0], picked[1], picked[2],
+            {c.id: highlighted[c.id] for c in picked[0] if c.id in highlighted}))
+    subjects = _index_runs(by_run, path)
+    kinds = Counter(f.kind for f in view.findings)
+    severities = Counter(f.severity for f in view.findings)
+    statuses: Counter[str] = Counter(f.status for f in view.findings)
+    counts = _Counts(
+        len(view.docs), len(view.claims), len(view.findings), len(groups),
+        tuple((k, kinds[k]) for k in sorted(kinds, key=lambda k: (
+            KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))),
+        tuple((s, severities[s]) for s in sorted(severities,
+                                                 key=lambda s: SEVERITY_ORDER.get(s, 9))),
+        tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
+    finding_sig: dict[str, tuple[str, str]] = {}
+    for f in view.findings:
+        shown = [by_id.get(c) for c in f.claims]
+        finding_sig[f.id] = (
+            f.model_dump_json() + "\x1e" + "\x1f".join(
+                "\x00" if c is None else path.get(c.doc_id, c.doc_id) for c in shown),
+            ",".join("" if c is None else str(number.get(c.doc_id, 0)) for c in shown))
+    return _Plan(counts, path, number, by_id, groups, charts, subjects, finding_sig)
+
+
+def _index_runs(by_run: Mapping[tuple[str, str, str], list[ClaimRow]], path: Mapping[str, str]
+                ) -> list[tuple[str, int, list[tuple[str, list[ClaimRow]]]]]:
+    """The claims index: subjects in order, each with its claim count and its runs of rows
+    of one (metric, document) (key, rows), rows sorted by (metric, document path, id)."""
+    by_label: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for key in by_run:
+        by_label[key[0]].append(key)
+    unique_paths = len(set(path.values())) == len(path)
+    subjects = []
+    for label, keys in sorted(by_label.items(), key=lambda kv: (kv[0] == "(no subject)",
+                                                                 kv[0].lower())):
+        if unique_paths:  # a document's rows of one metric are together
+            keys.sort(key=lambda k: (k[1], path.get(k[2], k[2])))
+            runs = []
+            for key in keys:
+                cs = by_run[key]
+                if len(cs) > 1:
+                    cs.sort(key=lambda c: c.id)
+                runs.append((f"{label}\x1f{key[1]}\x1f{key[2]}", cs))
+        else:  # two documents with one path: their rows interleave by claim id
+            rows = sorted((c for key in keys for c in by_run[key]), key=lambda c: (
+                c.metric, path.get(c.doc_id, c.doc_id), c.id))
+            runs, seen = [], set()
+            for c in rows:
+                if runs and runs[-1][1][-1].metric == c.metric and \
+                        runs[-1][1][-1].doc_id == c.doc_id:
+                    runs[-1][1].append(c)
+                    continue
+                run_key = f"{label}\x1f{c.metric}\x1f{c.doc_id}"
+                while run_key in seen:
+                    run_key += "+"
+                seen.add(run_key)
+                runs.append((run_key, [c]))
+        subjects.append((label, sum(len(cs) for _, cs in runs), runs))
+    return subjects
+
+
+class _Renderer:
+    """What rendering a piece needs, made on first use: a reused piece needs none of it."""
+
+    def __init__(self, view: View, plan: _Plan, *, html: bool) -> None:
+        self.view, self.plan, self.html = view, plan, html
+        self._macros: Any = None
+        self.script = markupsafe.Markup("")
+        self.script_hash = ""
+        self._views: dict[str, ClaimView] = {}
+        self._sides: dict[str, markupsafe.Markup] = {}
+        self._side: jinja2.Template | None = None
+
+    @property
+    def macros(self) -> Any:
+        if self._macros is None:
+            env = _environment(html=self.html)
+            if self.html:
+                script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
+                digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest())
+                self.script = markupsafe.Markup(script)
+                self.script_hash = f"sha256-{digest.decode()}"
+                self._side = env.get_template("side.html.j2")
+            self._macros = env.get_template(
+                HTML_PIECES_TEMPLATE if self.html else MD_PIECES_TEMPLATE).module
+        return self._macros
+
+    def claim_views(self, ids: Sequence[str]) -> list[ClaimView]:
+        """The claims with these ids (unknown ones left out) as the report shows them."""
+        missing = [i for i in ids if i not in self._views]
+        if missing:
+            claims = self.view.full_claims(missing)
+            documents = self.view.full_documents(sorted({c.doc_id for c in claims.values()}))
+            for claim in claims.values():
+                at = figure_span(claim, documents.get(claim.doc_id))
+                cv = claim_view(claim, documents, {claim.id: at} if at else {},
+                                self.plan.number)
+                path = self.plan.path.get(claim.doc_id)
+                if path is not None and cv.doc != path:  # the document moved since it was stored
+                    cv = dataclasses.replace(cv, doc=path)
+                self._views[claim.id] = cv
+        return [self._views[i] for i in ids if i in self._views]
+
+    def finding(self, f: Finding) -> FindingView:
+        return FindingView(finding=f, claims=sorted(self.claim_views(f.claims),
+                                                    key=_side_order(f.kind)),
+                           reason=KIND_REASON.get(f.kind, ""), repair=repair_pair(f))
+
+    def side(self, c: ClaimView) -> markupsafe.Markup:
+        """A claim's side-by-side block (HTML), rendered once."""
+        block = self._sides.get(c.id)
+        if block is None:
+            assert self._side is not None
+            block = self._sides[c.id] = markupsafe.Markup(self._side.render(c=c))
+        return block
+
+    def group(self, g: _OrderedGroup, pick: _ChartPick | None) -> Group:
+        chart = None
+        if pick is not None:
+            rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
+                             self.plan.number.get(c.doc_id, 0),
+                             human_interval(c.low, c.high, c.unit)) for c in pick.rows]
+            chart = _chart_draw(rows, pick.unit, pick.omitted, pick.kinds)
+        return Group(key=g.key, subject=g.label, metric=g.metric_label, severity=g.severity,
+                     findings=[], chart=chart)
+
+
+_HEADING_GAP = re.compile(r"^(#{1,6} [^\n]*)\n+", re.MULTILINE)
+_GAP_HEADING = re.compile(r"\n+(#{1,6} )")
+_BLANK_RUN = re.compile(r"\n{3,}")
+
+
+def _md_tidy(text: str, sep: str) -> str:
+    """A Markdown piece as the whole page has it (see :func:`_markdown`): ``sep`` (a blank
+    line before a block, a newline before table rows), then the text without edge newlines."""
+    text = _HEADING_GAP.sub(r"\1\n\n", text)
+    text = _GAP_HEADING.sub(r"\n\n\1", text)
+    return sep + _BLANK_RUN.sub("\n\n", text).strip("\n")
+
+
+def _group_key(g: _OrderedGroup) -> str:
+    return f"{g.subject}\x1f{g.metric}"
+
+
+def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
+    r = _Renderer(view, plan, html=False)
+    P, sig = splice.Piece, splice.sig
+    counts = plan.counts
+    pieces = [P("head", sig(counts), lambda: _md_tidy(r.macros.head(counts), ""))]
+    for g, pick in zip(plan.groups, plan.charts, strict=True):
+        chart_sig = None if pick is None else (
+            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c)) for c in pick.rows))
+        pieces.append(P("g:" + _group_key(g), sig(g.label, g.metric_label, chart_sig),
+                        lambda g=g, pick=pick: _md_tidy(r.macros.group(r.group(g, pick)),
+                                                        "\n\n")))
+        for f in g.findings:
+            pieces.append(P("f:" + f.id, plan.finding_sig[f.id][0],
+                            lambda f=f: _md_tidy(r.macros.finding(r.finding(f)), "\n\n")))
+    if plan.index:
+        pieces.append(P("index", "", lambda: _md_tidy(r.macros.index_head(), "\n\n")))
+    for label, _, runs in plan.index:
+        pieces.append(P("s:" + label, "", lambda label=label: _md_tidy(
+            r.macros.subject(label), "\n\n")))
+        for key, cs in runs:
+            pieces.append(P("r:" + key, " ".join([c.id for c in cs]) + "\x1e" + plan.doc_of(cs[0]),
+                            lambda cs=cs: _md_tidy(r.macros.rows([_IndexRow(
+                                c.metric, c.surface, human_interval(c.low, c.high, c.unit),
+                                c.modality, plan.doc_of(c)) for c in cs]), "\n")))
+    if view.skipped:
+        skipped = list(view.skipped)
+        pieces.append(P("skipped", sig(tuple((s.path, s.reason) for s in skipped)),
+                        lambda: _md_tidy(r.macros.skipped(skipped), "\n\n")))
+    pieces.append(P("end", "", lambda: "\n"))
+    return pieces
+
+
+def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
+    r = _Renderer(view, plan, html=True)
+    P, sig = splice.Piece, splice.sig
+    counts = plan.counts
+
+    def macro(name: str, *args: Any) -> Callable[[], str]:
+        return lambda: str(getattr(r.macros, name)(*args))
+
+    def page_head() -> str:
+        macros = r.macros  # made first: it reads the script and its hash
+        return str(macros.page_head(counts, r.script_hash))
+
+    pieces = [
+        P("page", sig(counts.n_findings), page_head),
+        P("style", "", macro("style")),
+        P("top", sig(counts), macro("top", counts)),
+    ]
+    for g in plan.groups:
+        pieces.append(P("t:" + _group_key(g), sig(g.key, g.label, g.metric_label, g.severity,
+                                                  len(g.findings)),
+                        lambda g=g: str(r.macros.toc_item(r.group(g, None), len(g.findings)))))
+    if plan.groups:
+        pieces.append(P("toc", "", macro("toc_end")))
+    for g, pick in zip(plan.groups, plan.charts, strict=True):
+        chart_sig = None if pick is None else (
+            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, 0),
+                                            pick.kinds.get(c.id)) for c in pick.rows))
+        gk = _group_key(g)
+        pieces.append(P("g:" + gk, sig(g.key, g.label, g.metric_label, chart_sig),
+                        lambda g=g, pick=pick: str(r.macros.group(r.group(g, pick)))))
+        for f in g.findings:
+            pieces.append(P("f:" + f.id, "\x1e".join(plan.finding_sig[f.id]),
+                            lambda f=f: _html_finding(r, f)))
+        pieces.append(P("ge:" + gk, "", macro("group_end")))
+    if plan.index:
+        pieces.append(P("index", "", macro("index_head")))
+    for label, n, runs in plan.index:
+        pieces.append(P("s:" + label, sig(n), macro("subject", label, n)))
+        for key, cs in runs:
+            pieces.append(P("r:" + key, f"{' '.join([c.id for c in cs])}\x1e{plan.doc_of(cs[0])}"
+                                        f"\x1e{plan.number.get(cs[0].doc_id, 0)}",
+                            lambda cs=cs: str(r.macros.rows(
+                                r.claim_views([c.id for c in cs])))))
+        pieces.append(P("se:" + label, "", macro("subject_end")))
+    if plan.index:
+        pieces.append(P("index-end", "", macro("index_end")))
+    if view.skipped:
+        skipped = list(view.skipped)
+        pieces.append(P("skipped", sig(tuple((s.path, s.reason) for s in skipped)),
+                        macro("skipped", skipped)))
+    pieces.append(P("sources", "", macro("sources_head")))
+    for i, d in enumerate(view.docs, start=1):
+        pieces.append(P("d:" + d.id, sig(tuple(d), i), macro("source", d, i)))
+    pieces.append(P("foot", "", lambda: str(r.macros.foot(r.script))))
+    return pieces
+
+
+def _html_finding(r: _Renderer, f: Finding) -> str:
+    fv = r.finding(f)
+    macros = r.macros
+    return str(macros.finding(fv, [r.side(c) for c in fv.claims]))
+
+
+def markdown_pieces(view: View) -> list[splice.Piece]:
+    """``contradictions.md`` as signed pieces (:mod:`pipeline.splice`): the head, a piece per
+    group (heading and values line), per finding, per claims-index subject and per run of
+    index rows of one (metric, document), skipped files, the end. ``splice.text_of`` of them
+    is :func:`render_markdown` of the same run."""
+    return _md_pieces(view, _plan(view))
+
+
+def html_pieces(view: View) -> list[splice.Piece]:
+    """``report.html`` as signed pieces: the page head, the summary and filters, a table of
+    contents entry, head (with chart) and end per group, a piece per finding, per index
+    subject (head and end) and run of index rows, skipped files, a sources row per document,
+    the foot. ``splice.text_of`` of them is :func:`render_html` of the same run."""
+    return _html_pieces(view, _plan(view))
+
+
+def report_pieces(view: View) -> dict[str, list[splice.Piece]]:
+    """:func:`markdown_pieces` and :func:`html_pieces` (file name -> pieces), planned once."""
+    plan = _plan(view)
+    return {"contradictions.md": _md_pieces(view, plan), "report.html": _html_pieces(view, plan)}
+
+
 # --------------------------------------------------------------------------- JSON outputs
 
 
 def report_order(findings: Sequence[Finding]) -> list[Finding]:
     """The findings in the order the report shows them (group by group)."""
-    return [fv.finding for g in build_report(findings, [], {}).groups for fv in g.findings]
+    return [f for g in _ordered_groups(findings) for f in g.findings]
 
 
 def claim_record(claim: Claim, documents: Mapping[str, Document],
