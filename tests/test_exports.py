@@ -215,16 +215,17 @@ def test_pieces_take_the_report_order_when_given(registry, rules):
 
 def compose_all(folder: Path, view: rows.View, layouts: dict[str, splice.Layout],
                 writers: dict[str, Callable[[rows.View], Iterable[splice.Piece]]],
-                ) -> dict[str, splice.Stats]:
+                *, check: bool = True) -> dict[str, splice.Stats]:
     """Compose every file of ``writers`` reusing ``layouts`` (updated in place); assert each
-    file is what a fresh render gives."""
+    file is what a fresh render gives (unless not ``check``)."""
     stats = {}
     for name, writer in writers.items():
         stats[name] = splice.Stats()
         layouts[name] = splice.compose(folder / name, writer(view), version="test",
                                        previous=layouts.get(name), stats=stats[name])
-        assert (folder / name).read_text(encoding="utf-8") == splice.text_of(writer(view)), \
-            name
+        if check:
+            assert (folder / name).read_text(encoding="utf-8") == \
+                splice.text_of(writer(view)), name
     return stats
 
 
@@ -271,11 +272,7 @@ def test_unchanged_state_renders_nothing_and_loads_nothing(registry, rules, tmp_
     compose_all(tmp_path, corpus.view(), layouts, WRITERS)
     counter = Counter()
     view = corpus.view(counter)
-    stats = {}
-    for name, writer in WRITERS.items():
-        stats[name] = splice.Stats()
-        splice.compose(tmp_path / name, writer(view), version="test",
-                       previous=layouts[name], stats=stats[name])
+    stats = compose_all(tmp_path, view, layouts, WRITERS, check=False)
     assert {name: s.rendered for name, s in stats.items()} == dict.fromkeys(WRITERS, 0)
     assert all(s.reused > 0 for s in stats.values())
     assert counter.claims == [] and counter.documents == []
@@ -293,11 +290,7 @@ def test_adding_one_document_renders_only_its_pieces(registry, rules, tmp_path):
     view = corpus.view(counter)
     changed = [f for f in view.findings if old_findings.get(f.id) != f]
     assert corpus.claims[added.id] and changed
-    stats = {}
-    for name, writer in WRITERS.items():
-        stats[name] = splice.Stats()
-        splice.compose(tmp_path / name, writer(view), version="test",
-                       previous=layouts[name], stats=stats[name])
+    stats = compose_all(tmp_path, view, layouts, WRITERS, check=False)
     assert stats["claims.jsonl"].rendered == 1
     # the new document, the new or changed findings, the list head before the first finding
     assert stats["contradictions.json"].rendered <= 1 + len(changed) + 1

@@ -157,3 +157,167 @@ def test_fast_exporters_on_the_pipeline_graph(rules, registry):
     assert node_link_json(graph) == json.dumps(
         _clean(nx.node_link_data(graph, edges="links")), indent=1, sort_keys=True,
         ensure_ascii=False) + "\n"
+
+
+# --- graph files as pieces (pipeline.splice) over a rows.View -----------------------------
+
+import io  # noqa: E402
+import math  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+from pipeline import rows, splice  # noqa: E402
+from pipeline.graph import graph_plan, graphml_pieces, node_link_pieces  # noqa: E402
+from tests.conftest import DATA  # noqa: E402
+from tests.test_exports import (  # noqa: E402, F401
+    Counter,
+    compose_all,
+    mutate,
+    random_corpus,
+    tiny_run,
+)
+
+GRAPH_WRITERS = {"graph.graphml": graphml_pieces, "graph.json": node_link_pieces}
+
+
+def _canonical(graph: nx.MultiDiGraph) -> tuple[dict, list]:
+    """Nodes and edges with their keys and attributes; NaN (GraphML) and null (node-link
+    JSON) both stand for an open interval end."""
+    def clean(data: dict) -> dict:
+        return {k: "open" if v is None or (isinstance(v, float) and math.isnan(v)) else v
+                for k, v in data.items()}
+
+    nodes = {n: clean(d) for n, d in graph.nodes(data=True)}
+    edges = sorted((u, v, k, sorted(clean(d).items()))
+                   for u, v, k, d in graph.edges(keys=True, data=True))
+    return nodes, edges
+
+
+def graphs_from_pieces(view: rows.View) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    graphml = splice.text_of(graphml_pieces(view))
+    node_link = splice.text_of(node_link_pieces(view))
+    return (nx.read_graphml(io.BytesIO(graphml.encode("ascii")), force_multigraph=True),
+            nx.node_link_graph(json.loads(node_link), edges="links", multigraph=True,
+                               directed=True))
+
+
+def built(view: rows.View) -> nx.MultiDiGraph:
+    claims = list(view.full_claims(c.id for c in view.claims).values())
+    documents = list(view.full_documents(d.id for d in view.docs).values())
+    return build_graph(documents, claims, view.findings)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_graph_pieces_hold_the_built_graph(registry, rules, seed):
+    corpus = random_corpus(registry, rules, seed, n_docs=[0, 1, 3, 25, 60][seed])
+    view = corpus.view()
+    expected = _canonical(built(view))
+    from_graphml, from_json = graphs_from_pieces(view)
+    assert _canonical(from_graphml) == expected
+    assert _canonical(from_json) == expected
+    if seed >= 3:  # every edge kind is there
+        kinds = {k.split(":")[0] for _, _, k in from_json.edges(keys=True)}
+        assert {"mentions", "about", "same_as", "consistent_with", "contradicts"} <= kinds
+
+
+def test_graph_pieces_of_claims_whose_document_is_missing(registry, rules):
+    corpus = random_corpus(registry, rules, 3, n_docs=10)
+    documents, claims, findings, skipped = corpus.run()
+    gone = next(d for d in documents if corpus.claims[d.id])
+    view = rows.memory_view([d for d in documents if d is not gone], claims, findings, skipped)
+    graph = build_graph([d for d in documents if d is not gone], claims, findings)
+    assert graph.nodes[f"doc:{gone.id}"] == {}
+    from_graphml, from_json = graphs_from_pieces(view)
+    assert _canonical(from_graphml) == _canonical(graph) == _canonical(from_json)
+
+
+def test_graphml_pieces_declare_fixed_keys_and_nodes_before_edges(registry, rules):
+    view = random_corpus(registry, rules, 4, n_docs=20).view()
+    text = splice.text_of(graphml_pieces(view))
+    empty = splice.text_of(graphml_pieces(random_corpus(registry, rules, 4, n_docs=0).view()))
+    keys = re.findall(r"<key [^>]*>", text)
+    assert keys == re.findall(r"<key [^>]*>", empty) and len(keys) == 19
+    declared: set[str] = set()
+    for match in re.finditer(r'<node id="([^"]*)"|<edge source="([^"]*)" target="([^"]*)"',
+                             text):
+        node, source, target = match.groups()
+        if node is not None:
+            declared.add(node)
+        else:  # a one-pass reader knows both ends of every edge
+            assert source in declared and target in declared
+    assert nx.read_graphml(io.StringIO(empty)).number_of_nodes() == 0
+
+
+def test_node_link_pieces_are_strict_json(registry, rules):
+    view = random_corpus(registry, rules, 4, n_docs=20).view()
+    text = splice.text_of(node_link_pieces(view))
+    assert "NaN" not in text
+    json.loads(text, parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reused_graph_pieces_give_the_fresh_file(registry, rules, tmp_path, seed):
+    rng = random.Random(100 + seed)
+    corpus = random_corpus(registry, rules, seed, n_docs=rng.randrange(0, 15))
+    layouts: dict[str, splice.Layout] = {}
+    compose_all(tmp_path, corpus.view(), layouts, GRAPH_WRITERS)
+    reused = 0
+    for _ in range(8):
+        for _ in range(rng.randrange(1, 4)):
+            mutate(corpus, rng)
+        stats = compose_all(tmp_path, corpus.view(), layouts, GRAPH_WRITERS)
+        reused += sum(s.reused for s in stats.values())
+    assert reused > 0
+
+
+def test_graph_pieces_share_one_plan(registry, rules):
+    view = random_corpus(registry, rules, 2, n_docs=15).view()
+    plan = graph_plan(view)
+    for writer in GRAPH_WRITERS.values():
+        assert splice.text_of(writer(view, plan=plan)) == splice.text_of(writer(view))
+
+
+def test_unchanged_graph_renders_nothing_and_adding_a_document_little(registry, rules,
+                                                                      tmp_path):
+    corpus = random_corpus(registry, rules, 5, n_docs=40)
+    layouts: dict[str, splice.Layout] = {}
+    before = corpus.view()
+    compose_all(tmp_path, before, layouts, GRAPH_WRITERS)
+    counter = Counter()
+    stats = compose_all(tmp_path, corpus.view(counter), layouts, GRAPH_WRITERS, check=False)
+    assert [s.rendered for s in stats.values()] == [0, 0]
+    assert counter.claims == [] and counter.documents == []
+
+    old_findings = {f.id: f for f in before.findings}
+    corpus.pool = corpus.pool[:4]  # the new article copies and contradicts known figures
+    added = corpus.add_document(path="zzz_new.txt")
+    view = corpus.view(counter)
+    new_claims = corpus.claims[added.id]
+    changed = [f for f in view.findings if old_findings.get(f.id) != f]
+    stats = compose_all(tmp_path, view, layouts, GRAPH_WRITERS, check=False)
+    assert new_claims and changed
+    new_names = {c.metric for c in new_claims} | {c.subject for c in new_claims if c.subject}
+    for s in stats.values():
+        # its nodes and edges; new metric/entity nodes; the edges of the claims whose next
+        # copy or agreeing claim is now one of the new claims; new findings
+        assert s.rendered <= 2 + len(new_names) + 2 * len(new_claims) + len(changed)
+        assert s.reused > s.rendered
+    assert set(counter.claims) == {c.id for c in new_claims}  # only the new nodes are read
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", sorted(GRAPH_WRITERS))
+def test_graph_pieces_match_golden_on_tiny(tiny_run, name, update_golden):  # noqa: F811
+    result, _ = tiny_run
+    view = rows.memory_view(result.documents, result.claims, result.findings, result.skipped)
+    text = splice.text_of(GRAPH_WRITERS[name](view))
+    golden = DATA / "golden" / name
+    if update_golden:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), (
+        f"{name} changed; if intended, run pytest --update-golden and review the diff")
+    graph = build_graph(result.documents, result.claims, result.findings)
+    from_graphml, from_json = graphs_from_pieces(view)
+    assert _canonical(from_graphml) == _canonical(graph) == _canonical(from_json)
