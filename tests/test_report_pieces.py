@@ -1,0 +1,348 @@
+"""contradictions.md and report.html as signed pieces (``report.markdown_pieces``,
+``report.html_pieces``) written by ``splice.compose``.
+
+Three properties: the pieces spell the same text as the whole-file writers; a file composed
+again after any change of the run (reusing the unchanged pieces of the previous file) equals
+a fresh render; and an unchanged run renders nothing, one added article only a few pieces.
+
+Runs are generated here without the model: :class:`World` makes documents, claims and
+findings from a seed, and a claim id always stands for the same claim (as under one run
+fingerprint), a document id for the same text.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import report, rows, splice
+from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
+from tests.conftest import DATA, ROOT
+from tests.test_report import sample_report
+
+WRITERS: dict[str, tuple[Callable[[rows.View], list[splice.Piece]], Callable[..., str]]] = {
+    "contradictions.md": (report.markdown_pieces, report.render_markdown),
+    "report.html": (report.html_pieces, report.render_html),
+}
+SUBJECTS = ("Acme Robotics", "acme robotics", "Orbital <b>Freight</b>", "SpaceX", "Zeta|Co",
+            None)
+METRICS = ("valuation", "compute_cost", "gpu_count", "deal_value", "lease payment")
+UNITS = ("USD", "USD/year", "GPU", "percent")
+KINDS = report.KIND_ORDER
+WORDS = ("said", "the", "company", "raised", "filings", "show", "*bold*", "[x](y)", "`code`",
+         "a_b", "_lead", "<img src=x>", "#", "## not a heading", "|", "\\", "   ", "\n", "é")
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def _doc_claims(doc_id: str, n: int) -> tuple[str, list[Claim]]:
+    """A document's text and claims: a function of its id (a claim id fixes the claim)."""
+    rng = random.Random(doc_id)
+    sentences, claims, offset = [], [], 0
+    for j in range(n):
+        value = rng.choice((1.0, 2.5, 40.0, 1200.0, 2e6, 3.5e9, 1.5e10))
+        low, high = rng.choice(((value, value), (value, value * 3), (None, value),
+                                (value, None), (None, None)))
+        surface = rng.choice((f"${value:g}", f"{value:g}\nGPUs", f"about {value:g}",
+                              "5millionayear"))
+        sentence = f"{_text(rng, 4)} {surface} {_text(rng, 3)}".strip()
+        if rng.random() < 0.2:  # the figure twice: the claim is about the second one
+            sentence = f"{surface} and {sentence}"
+        at = sentence.rfind(surface) if rng.random() < 0.9 else -1
+        start = offset + max(at, 0)
+        span = Span(doc_id=doc_id, start=start, end=start + len(surface), text=surface)
+        unit = rng.choice(UNITS)
+        claims.append(Claim(
+            id=f"c-{doc_id}-{j}", doc_id=doc_id, span=span, sentence=sentence,
+            subject=rng.choice(SUBJECTS), metric=rng.choice(METRICS),
+            quantity=Quantity(span=span, value=low if low == high else None, low=low,
+                              high=high, unit=unit.split("/")[0],
+                              per="year" if "/" in unit else None),
+            normalized=Normalized(low=low, high=high, unit=unit),
+            as_of=rng.choice((None, "2024", "2025-06")),
+            modality=rng.choice(("asserted", "quoted", "projection")),
+            hedges=rng.choice(((), ("about",))), repaired=rng.random() < 0.1))
+        sentences.append(sentence)
+        offset += len(sentence) + 1
+    return "\n".join(sentences), claims
+
+
+@dataclass
+class World:
+    """A run's documents, claims, findings and skipped files, changed step by step."""
+
+    rng: random.Random
+    documents: dict[str, Document] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    findings: dict[str, Finding] = field(default_factory=dict)
+    skipped: list[Skip] = field(default_factory=list)
+    serial: int = 0
+
+    def add_document(self, *, path: str | None = None, claims: int | None = None) -> Document:
+        self.serial += 1
+        doc_id = f"d{self.serial:04d}"
+        text, made = _doc_claims(doc_id, self.rng.randint(0, 6) if claims is None else claims)
+        rng = random.Random(doc_id)
+        doc = Document(id=doc_id, path=path or f"{self.rng.choice('abcmz')}{self.serial}.txt",
+                       title=rng.choice((None, f"Title {_text(rng, 2)}", "A (paren) title")),
+                       source=rng.choice((None, "https://example.com/a?b=1&c=(2)",
+                                          "javascript:alert(1)")),
+                       published=rng.choice((None, "2025-01-02")), text=text,
+                       sha256=f"{self.serial:064d}")
+        self.documents[doc.id] = doc
+        self.claims.update((c.id, c) for c in made)
+        return doc
+
+    def add_finding(self, around: Sequence[Claim] = ()) -> Finding:
+        """A finding about some claims (most of one block, some from elsewhere)."""
+        rng = self.rng
+        self.serial += 1
+        pool = list(self.claims.values())
+        first = rng.choice(list(around) or pool) if pool else None
+        same = [c for c in pool if first is not None and (c.subject, c.metric) ==
+                (first.subject, first.metric)]
+        chosen = [first] if first is not None else []
+        chosen += rng.sample(same, min(len(same), rng.randint(0, 2)))
+        if pool and rng.random() < 0.15:
+            chosen.append(rng.choice(pool))
+        ids = tuple(dict.fromkeys(c.id for c in chosen))
+        if rng.random() < 0.05:
+            ids += ("c-missing",)
+        if rng.random() < 0.1:
+            ids = ()
+        kind = rng.choice(KINDS)
+        explanation = rng.choice((
+            _text(rng, 6), "# looks like a heading", "glued text “5millionayear” repaired to "
+            "“$5 million a year” (0.9)", ""))
+        finding = Finding(
+            id=f"f-{self.serial:04d}", kind=kind,
+            severity=rng.choice(("high", "medium", "low", "info")),
+            subject=first.subject if first is not None and rng.random() < 0.9 else None,
+            metric=first.metric if first is not None and rng.random() < 0.9 else None,
+            claims=ids, explanation=explanation, check=f"{kind}.v1",
+            arithmetic=rng.choice((None, "$1B/month × 12 = $12B/year")),
+            status=rng.choice(("open", "open", "confirmed", "dismissed", "explained")),
+            note=rng.choice((None, _text(rng, 3))))
+        self.findings[finding.id] = finding
+        return finding
+
+    def delete_document(self, doc_id: str) -> None:
+        del self.documents[doc_id]
+        gone = {cid for cid, c in self.claims.items() if c.doc_id == doc_id}
+        for cid in gone:
+            del self.claims[cid]
+        for fid in [fid for fid, f in self.findings.items() if gone & set(f.claims)]:
+            del self.findings[fid]
+
+    def rename_document(self, doc_id: str, path: str) -> None:
+        self.documents[doc_id] = self.documents[doc_id].model_copy(update={"path": path})
+
+    def review(self, finding_id: str) -> None:
+        status = self.rng.choice(("open", "confirmed", "dismissed", "explained"))
+        note = None if status == "open" else self.rng.choice((None, "checked |by hand|"))
+        self.findings[finding_id] = self.findings[finding_id].model_copy(
+            update={"status": status, "note": note})
+
+    def change_randomly(self) -> None:
+        rng = self.rng
+        step = rng.choice(("add", "add", "delete", "rename", "review", "review", "explain",
+                           "skip", "finding"))
+        docs = sorted(self.documents)
+        if step == "add" or not docs:
+            doc = self.add_document()
+            new = [c for c in self.claims.values() if c.doc_id == doc.id]
+            for _ in range(rng.randint(0, 3)):
+                self.add_finding(new)
+        elif step == "delete":
+            self.delete_document(rng.choice(docs))
+        elif step == "rename":
+            self.rename_document(rng.choice(docs), f"{rng.choice('0abnz')}-moved{self.serial}.md")
+            self.serial += 1
+        elif step in ("review", "explain") and self.findings:
+            fid = rng.choice(sorted(self.findings))
+            if step == "review":
+                self.review(fid)
+            else:  # a check's wording follows its block (mention counts)
+                self.findings[fid] = self.findings[fid].model_copy(
+                    update={"explanation": _text(rng, 5)})
+        elif step == "skip":
+            self.skipped.append(Skip(path=f"bad{self.serial}|<b>.bin", reason="not text"))
+            self.serial += 1
+        else:
+            self.add_finding()
+
+    def run(self) -> tuple[list[Document], list[Claim], list[Finding], list[Skip]]:
+        """The run as a pipeline gives it: claims in (doc, offset, id) order, findings in
+        (severity, kind, id) order."""
+        claims = sorted(self.claims.values(), key=lambda c: (c.doc_id, c.span.start, c.id))
+        findings = sorted(self.findings.values(), key=lambda f: (f.severity, f.kind, f.id))
+        return list(self.documents.values()), claims, findings, list(self.skipped)
+
+    def view(self) -> rows.View:
+        return rows.memory_view(*self.run())
+
+
+def make_world(seed: int, *, documents: int = 12, findings: int = 20) -> World:
+    world = World(random.Random(seed))
+    for _ in range(documents):
+        world.add_document()
+    for _ in range(findings):
+        world.add_finding()
+    if seed % 3 == 0:
+        world.skipped.append(Skip(path="bad|<b>.bin", reason="not *text*"))
+    return world
+
+
+def whole_text(name: str, world: World) -> str:
+    documents, claims, findings, skipped = world.run()
+    return WRITERS[name][1](findings, claims, {d.id: d for d in documents}, skipped)
+
+
+# --------------------------------------------------------------------------- same text
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_pieces_spell_the_sample_report(name):
+    findings, claims, documents, skipped = sample_report()
+    view = rows.memory_view(list(documents.values()), claims, findings, skipped)
+    assert splice.text_of(WRITERS[name][0](view)) == \
+        WRITERS[name][1](findings, claims, documents, skipped)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_pieces_spell_an_empty_report(name):
+    view = rows.memory_view([], [], [], [])
+    assert splice.text_of(WRITERS[name][0](view)) == WRITERS[name][1]([], [], {})
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_pieces_spell_a_random_report(name, seed):
+    world = make_world(seed, documents=40, findings=60)
+    pieces = WRITERS[name][0](world.view())
+    assert len({p.key for p in pieces}) == len(pieces)
+    assert splice.text_of(pieces) == whole_text(name, world)
+
+
+def test_pieces_follow_paths_shared_by_two_documents():
+    """Two documents with one path (never in one corpus folder): index rows interleave."""
+    world = make_world(5, documents=6, findings=10)
+    first, second = sorted(world.documents)[:2]
+    world.rename_document(second, world.documents[first].path)
+    for name in WRITERS:
+        pieces = WRITERS[name][0](world.view())
+        assert len({p.key for p in pieces}) == len(pieces)
+        assert splice.text_of(pieces) == whole_text(name, world)
+
+
+@pytest.mark.model
+def test_pieces_spell_the_tiny_corpus_report(tmp_path):
+    from pipeline import api
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted((DATA / "tiny").iterdir()):
+        shutil.copy(path, corpus / path.name)
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    view = rows.memory_view(result.documents, result.claims, result.findings, result.skipped)
+    by_doc = {d.id: d for d in result.documents}
+    golden = (DATA / "golden" / "contradictions.md").read_text(encoding="utf-8")
+    assert splice.text_of(report.markdown_pieces(view)) == golden
+    assert splice.text_of(report.html_pieces(view)) == report.render_html(
+        result.findings, result.claims, by_doc, result.skipped)
+
+
+# --------------------------------------------------------------------------- reuse
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 4))
+def test_recomposed_file_equals_a_fresh_render(tmp_path_factory, seed, steps):
+    folder = tmp_path_factory.mktemp("compose")
+    world = make_world(seed)
+    layouts: dict[str, splice.Layout] = {}
+    for name, (pieces, _) in WRITERS.items():
+        layouts[name] = splice.compose(folder / name, pieces(world.view()), version="t")
+    for _ in range(steps):
+        for _ in range(world.rng.randint(1, 3)):
+            world.change_randomly()
+        for name, (pieces, _) in WRITERS.items():
+            stats = splice.Stats()
+            layouts[name] = splice.compose(folder / name, pieces(world.view()), version="t",
+                                           previous=layouts[name], stats=stats)
+            assert (folder / name).read_text(encoding="utf-8") == whole_text(name, world)
+            assert stats.reused > 0
+
+
+# --------------------------------------------------------------------------- efficiency
+
+
+@dataclass
+class Loads:
+    claims: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+
+
+def counting_view(world: World, loads: Loads) -> rows.View:
+    """The world's view whose full claims and documents are counted as they are read."""
+    documents, claims, findings, skipped = world.run()
+    inner = rows.memory_view(documents, claims, findings, skipped)
+
+    def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
+        loads.claims.extend(ids)
+        return dict(inner.load_claims(ids))
+
+    def load_documents(ids: Sequence[str]) -> dict[str, Document]:
+        loads.documents.extend(ids)
+        return dict(inner.load_documents(ids))
+
+    return rows.View(docs=inner.docs, claims=inner.claims, findings=inner.findings,
+                     skipped=inner.skipped, load_claims=load_claims,
+                     load_documents=load_documents)
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_unchanged_run_renders_nothing_and_reads_nothing(tmp_path, name):
+    world = make_world(11, documents=60, findings=120)
+    layout = splice.compose(tmp_path / name, WRITERS[name][0](world.view()), version="t")
+    loads, stats = Loads(), splice.Stats()
+    pieces = WRITERS[name][0](counting_view(world, loads))
+    assert loads == Loads()  # building pieces reads no claim and no document
+    splice.compose(tmp_path / name, pieces, version="t", previous=layout, stats=stats)
+    assert stats.rendered == 0 and stats.reused == len(pieces)
+    assert loads == Loads()
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_one_added_article_renders_only_pieces_touching_it(tmp_path, name):
+    world = make_world(12, documents=80, findings=160)
+    layout = splice.compose(tmp_path / name, WRITERS[name][0](world.view()), version="t")
+    before = splice.Stats()
+    splice.compose(tmp_path / "again", WRITERS[name][0](world.view()), version="t",
+                   stats=before)
+    doc = world.add_document(path="zz-new.txt", claims=8)  # sorts last: no number moves
+    new = [c for c in world.claims.values() if c.doc_id == doc.id]
+    added = [world.add_finding(new) for _ in range(3)]
+    loads, stats = Loads(), splice.Stats()
+    splice.compose(tmp_path / name, WRITERS[name][0](counting_view(world, loads)),
+                   version="t", previous=layout, stats=stats)
+    assert (tmp_path / name).read_text(encoding="utf-8") == whole_text(name, world)
+    blocks = {(c.subject or "", c.metric) for c in new} | {
+        (f.subject or "", f.metric or "") for f in added}
+    subjects = {c.subject for c in new}
+    # head and summary; per touched group its heading/chart and contents entry; the new
+    # findings; per touched subject its index heading and the article's rows; its source row
+    bound = 3 + 2 * len(blocks) + len(added) + len(subjects) + len(new) + 1
+    assert stats.rendered <= bound, (stats, bound)
+    assert stats.bytes_rendered < before.bytes_rendered / 4
+    shown = {c for f in added for c in f.claims} | {c.id for c in new}
+    assert set(loads.claims) <= shown
+    assert set(loads.documents) <= {world.claims[c].doc_id for c in shown if c in world.claims}
