@@ -14,6 +14,9 @@ its neighbours only through "is it the first element of its list".
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -34,8 +37,31 @@ from pipeline.splice import Piece, sig
 VERSION = "exports-1"
 
 
-def _paths(view: View) -> dict[str, str]:
-    return {d.id: d.path for d in view.docs}
+_ID = operator.itemgetter(0)  # DocRow.id, ClaimRow.id
+_PATH = operator.itemgetter(1)  # DocRow.path
+_DOC = operator.itemgetter(1)  # ClaimRow.doc_id
+_NO_DOC = "\x00"  # in a signature: the document is not in the run (no path holds NUL)
+_SEP = "\x1f"  # between the parts of a signature (ids and paths never hold it)
+
+
+def _paths(view: View) -> defaultdict[str, str]:
+    """Document id -> path (``_NO_DOC`` for a document not in the run)."""
+    paths: defaultdict[str, str] = defaultdict(lambda: _NO_DOC)
+    paths.update(zip(map(_ID, view.docs), map(_PATH, view.docs), strict=True))
+    return paths
+
+
+def _claim_paths(view: View, paths: defaultdict[str, str]) -> dict[str, str]:
+    """Claim id -> the path of its document, for every claim of the run."""
+    return dict(zip(map(_ID, view.claims), map(paths.__getitem__, map(_DOC, view.claims)),
+                    strict=True))
+
+
+def _known(claims: tuple[str, ...], claim_paths: dict[str, str]) -> tuple[str, ...]:
+    """The ids of ``claims`` that are claims of the run."""
+    if all(map(claim_paths.__contains__, claims)):
+        return claims
+    return tuple(c for c in claims if c in claim_paths)
 
 
 def _indented(text: str, indent: str) -> str:
@@ -49,17 +75,12 @@ def _indented(text: str, indent: str) -> str:
 def claims_jsonl_pieces(view: View) -> Iterator[Piece]:
     """``claims.jsonl``: one piece per document, its claims' lines in run order."""
     paths = _paths(view)
-    runs: list[tuple[str, list[str]]] = []
-    for row in view.claims:
-        if runs and runs[-1][0] == row.doc_id:
-            runs[-1][1].append(row.id)
-        else:
-            runs.append((row.doc_id, [row.id]))
     seen: dict[str, int] = {}
-    for doc_id, ids in runs:
+    for doc_id, rows in itertools.groupby(view.claims, _DOC):
+        ids = list(map(_ID, rows))
         n = seen[doc_id] = seen.get(doc_id, 0) + 1
         key = f"doc:{doc_id}" if n == 1 else f"doc:{doc_id}#{n}"
-        yield Piece(key, sig(paths.get(doc_id), *ids), _jsonl_render(view, doc_id, ids))
+        yield Piece(key, paths[doc_id] + _SEP + _SEP.join(ids), _jsonl_render(view, doc_id, ids))
 
 
 def _jsonl_render(view: View, doc_id: str, ids: list[str]) -> Callable[[], str]:
@@ -95,8 +116,7 @@ def json_pieces(view: View, *, order: Sequence[Finding] | None = None) -> Iterat
     the tail. ``order``: the findings in report order when the caller has it
     (``report.report_order(view.findings)``).
     """
-    paths = _paths(view)
-    known = {c.id: c.doc_id for c in view.claims}
+    claim_paths = _claim_paths(view, _paths(view))
     findings = report_order(view.findings) if order is None else order
 
     yield Piece("head", sig(bool(view.docs)),
@@ -108,11 +128,14 @@ def json_pieces(view: View, *, order: Sequence[Finding] | None = None) -> Iterat
                 + ("[" if findings else "[]"))
     # a claim record is embedded in every finding about it: its text is made once per run
     records: dict[str, str] = {}
-    for i, f in enumerate(findings):
-        members = tuple(c for c in f.claims if c in known)
-        where = tuple(paths.get(known[c]) for c in members)
-        yield Piece(f"f:{f.id}", sig(i == 0, f.model_dump_json(), members, where),
-                    _finding_render(view, f, members, i == 0, records))
+    first = True
+    for f in findings:
+        members = _known(f.claims, claim_paths)
+        yield Piece("f:" + f.id, ("1" if first else "0") + f.model_dump_json() + _SEP
+                    + _SEP.join(members) + _SEP + _SEP.join(map(claim_paths.__getitem__,
+                                                                 members)),
+                    _finding_render(view, f, members, first, records))
+        first = False
     yield Piece("skipped", sig(bool(findings), bool(view.skipped)),
                 lambda: ("\n  ]" if findings else "") + ',\n  "skipped": '
                 + ("[" if view.skipped else "[]"))
@@ -166,23 +189,24 @@ def claimreview_pieces(view: View, *, order: Sequence[Finding] | None = None
     """``claimreview.jsonld``: one piece per finding that carries a verdict (its items, one
     per claim), between a head and a tail. ``order`` as for :func:`json_pieces`."""
     docs = {d.id: d for d in view.docs}
-    known = {c.id: c.doc_id for c in view.claims}
+    claim_docs = dict(zip(map(_ID, view.claims), map(_DOC, view.claims), strict=True))
+    claim_paths = _claim_paths(view, _paths(view))
     findings = report_order(view.findings) if order is None else order
     any_items = first = False
     for f in findings:
         if f.kind not in _RATING or f.status == "dismissed":
             continue
-        members = tuple(c for c in f.claims if c in known)
+        members = _known(f.claims, claim_paths)
         if not members:
             continue
         if not any_items:
             any_items = True
             yield Piece("head", sig(True), lambda: _REVIEW_HEAD + "[")
             first = True
-        where = tuple(docs.get(known[c]) for c in members)
-        yield Piece(f"f:{f.id}", sig(first, f.model_dump_json(), members,
-                                     tuple(d.path if d else None for d in where)),
-                    _review_render(view, f, members, where, first))
+        yield Piece("f:" + f.id, ("1" if first else "0") + f.model_dump_json() + _SEP
+                    + _SEP.join(members) + _SEP + _SEP.join(map(claim_paths.__getitem__,
+                                                                 members)),
+                    _review_render(view, f, members, docs, claim_docs, first))
         first = False
     if not any_items:
         yield Piece("head", sig(False), lambda: _REVIEW_HEAD + "[]")
@@ -192,14 +216,14 @@ def claimreview_pieces(view: View, *, order: Sequence[Finding] | None = None
 _REVIEW_HEAD = '{\n  "@context": "https://schema.org",\n  "@graph": '
 
 
-def _review_render(view: View, f: Finding, members: tuple[str, ...],
-                   where: tuple[DocRow | None, ...], first: bool) -> Callable[[], str]:
+def _review_render(view: View, f: Finding, members: tuple[str, ...], docs: dict[str, DocRow],
+                   claim_docs: dict[str, str], first: bool) -> Callable[[], str]:
     def render() -> str:
         claims = view.full_claims(members)
         value, label = _RATING[f.kind]
         parts = []
-        for i, (cid, doc) in enumerate(zip(members, where, strict=True)):
-            item = _review_item(f, claims[cid], doc, value, label)
+        for i, cid in enumerate(members):
+            item = _review_item(f, claims[cid], docs.get(claim_docs[cid]), value, label)
             parts.append(("" if first and i == 0 else ",") + "\n    "
                          + _indented(pretty_json(item), _FINDING_INDENT))
         return "".join(parts)

@@ -16,6 +16,7 @@ Edges (``kind`` attribute, also the edge key):
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import operator
@@ -347,27 +348,37 @@ _KEY_LINES = [
 ]
 _NO_DOC = "\x00"  # in a signature: the claims' document is not in the run
 _SEP = "\x1f"
-_ID = operator.itemgetter(0)  # ClaimRow.id
+# ClaimRow fields by position: the loops over every claim of a run are the hot spots
+_ID, _DOC_AT, _SUBJECT, _METRIC, _LOW, _HIGH, _MODALITY, _DUP_AT = map(
+    ClaimRow._fields.index, ("id", "doc_id", "subject", "metric", "low", "high", "modality",
+                             "dup"))
+_ID_OF = operator.itemgetter(_ID)
+_DOC = operator.itemgetter(_DOC_AT)
+_DUP = operator.itemgetter(_DUP_AT)
 
 
 def duplicate_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
     """The same_as edges of :func:`build_graph` from light rows (``ClaimRow.dup`` is the
     digest of :func:`duplicate_key`): claim id -> the next copy in its chain."""
-    grouped: dict[str, list[ClaimRow]] = {}
+    grouped: defaultdict[str, list[ClaimRow]] = defaultdict(list)
+    at = _DUP_AT
     for row in rows:
-        group = grouped.get(row.dup)
-        if group is None:
-            grouped[row.dup] = [row]
-        else:
-            group.append(row)
+        grouped[row[at]].append(row)
     following: dict[str, str] = {}
+    ne, compress = operator.ne, itertools.compress
     for group in grouped.values():
         if len(group) > 1:
-            group.sort()  # by id: the first field, unique
+            group.sort(key=_ID_OF)
+            ids, docs = list(map(_ID_OF, group)), list(map(_DOC, group))
             # copies within one document are not chained (nor is a group of one document)
-            following.update((a.id, b.id) for a, b in zip(group, group[1:], strict=False)
-                             if a.doc_id != b.doc_id)
+            following.update(compress(zip(ids, ids[1:], strict=False),
+                                      map(ne, docs, docs[1:])))
     return following
+
+
+_AGREEING_MODALITIES = frozenset(("asserted", "quoted"))
+_AGREEMENT = operator.itemgetter(*map(ClaimRow._fields.index,
+                                      ("subject", "metric", "unit", "low", "high")))
 
 
 def agreeing_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
@@ -375,26 +386,27 @@ def agreeing_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
     from light rows: claim id -> the next claim of its chain."""
     grouped: dict[tuple[object, ...], dict[str, ClaimRow]] = {}
     for row in rows:
-        if row.subject is None or row.metric == "unknown" or \
-                row.modality not in ("asserted", "quoted") or \
-                (row.low is None and row.high is None):
+        if row[_SUBJECT] is None or row[_METRIC] == "unknown" or \
+                row[_MODALITY] not in _AGREEING_MODALITIES or \
+                (row[_LOW] is None and row[_HIGH] is None):
             continue
-        key = (row.subject, row.metric, row.unit, row.low, row.high)
+        key = _AGREEMENT(row)
+        doc = row[_DOC_AT]
         by_doc = grouped.get(key)
         if by_doc is None:
-            grouped[key] = {row.doc_id: row}
+            grouped[key] = {doc: row}
         else:  # the document's first claim by id stands for it
-            seen = by_doc.get(row.doc_id)
-            if seen is None or row.id < seen.id:
-                by_doc[row.doc_id] = row
+            seen = by_doc.get(doc)
+            if seen is None or row[_ID] < seen[_ID]:
+                by_doc[doc] = row
     following: dict[str, str] = {}
     for by_doc in grouped.values():
         if len(by_doc) < 2:
             continue
-        members = sorted(by_doc.values(), key=lambda r: r.id)
-        if len({r.dup for r in members}) > 1:
-            for a, b in zip(members, members[1:], strict=False):
-                following[a.id] = b.id
+        members = sorted(by_doc.values(), key=_ID_OF)
+        if len(set(map(_DUP, members))) > 1:
+            ids = list(map(_ID_OF, members))
+            following.update(zip(ids, ids[1:], strict=False))
     return following
 
 
@@ -418,14 +430,13 @@ class GraphPlan:
 def graph_plan(view: View) -> GraphPlan:
     """Lay out the graph of ``view``; one plan serves both graph files."""
     by_doc: dict[str, list[ClaimRow]] = {}
-    for row in view.claims:
-        rows = by_doc.get(row.doc_id)
+    for doc_id, group in itertools.groupby(view.claims, _DOC):  # run order: by document
+        rows = by_doc.get(doc_id)
         if rows is None:
-            by_doc[row.doc_id] = [row]
+            by_doc[doc_id] = list(group)
         else:
-            rows.append(row)
-    claim_ids = list(map(_ID, view.claims))
-    known_claims = set(claim_ids)
+            rows.extend(group)
+    known_claims = set(map(_ID_OF, view.claims))
     same_as = duplicate_successors(view.claims)
     equal = agreeing_successors(view.claims)
     docs: list[tuple[str, DocRow | None, list[ClaimRow]]] = [
@@ -433,28 +444,27 @@ def graph_plan(view: View) -> GraphPlan:
     known = {d.id for d in view.docs}
     docs += [(i, None, by_doc[i]) for i in sorted(by_doc.keys() - known)]
     # per document: its claims, and the next claim of each one's two chains
-    next_same = dict.fromkeys(claim_ids, "")
-    next_same.update(same_as)
-    next_equal = dict.fromkeys(claim_ids, "")
-    next_equal.update(equal)
     node_sigs, edge_sigs = [], []
+    blank = itertools.repeat("")
     for _, doc, rows in docs:
-        ids = list(map(_ID, rows))
+        ids = list(map(_ID_OF, rows))
         joined = _SEP.join(ids)
         node_sigs.append((doc.path if doc is not None else _NO_DOC) + _SEP + joined)
-        edge_sigs.append(joined + "\x1e" + _SEP.join(map(next_same.__getitem__, ids))
-                         + "\x1e" + _SEP.join(map(next_equal.__getitem__, ids)))
+        edge_sigs.append(joined + "\x1e" + _SEP.join(map(same_as.get, ids, blank))
+                         + "\x1e" + _SEP.join(map(equal.get, ids, blank)))
     findings = []
     for finding in view.findings:
         edge = _EDGE_FOR_KIND.get(finding.kind)
         if edge is None:
             continue
-        members = tuple([c for c in finding.claims if c in known_claims])
+        members = finding.claims
+        if not all(map(known_claims.__contains__, members)):
+            members = tuple([c for c in members if c in known_claims])
         if len(members) > 1:
             findings.append((finding.id, finding.kind, edge, members))
     return GraphPlan(
-        metrics=sorted({r.metric for r in view.claims}),
-        entities=sorted({r.subject for r in view.claims if r.subject}),
+        metrics=sorted(set(map(operator.itemgetter(_METRIC), view.claims))),
+        entities=sorted(set(filter(None, map(operator.itemgetter(_SUBJECT), view.claims)))),
         docs=docs, node_sigs=node_sigs, edge_sigs=edge_sigs, same_as=same_as, equal=equal,
         findings=findings)
 
