@@ -16,6 +16,7 @@ import heapq
 import json
 import math
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ import markupsafe
 
 from pipeline import splice
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
-from pipeline.rows import ClaimRow, View
+from pipeline.rows import ClaimRow, DocRow, View
 
 #: Report order of finding kinds: real problems first, reassurance last.
 KIND_ORDER: tuple[str, ...] = (
@@ -655,6 +656,19 @@ class _IndexRow(NamedTuple):
     doc: str
 
 
+#: About one run of index rows in this many starts a piece (see :func:`_index_chunks`).
+INDEX_CHUNK = 8
+
+
+class _Chunk(NamedTuple):
+    """Consecutive rows of one subject's claims index: a piece of each page."""
+
+    key: str
+    rows: list[ClaimRow]
+    md_sig: str  # ids and document paths of the rows
+    html_sig: str  # and their documents' report numbers
+
+
 @dataclass
 class _Plan:
     """Order, grouping and numbering of both pages, from the view's light rows."""
@@ -665,8 +679,7 @@ class _Plan:
     claims: dict[str, ClaimRow]
     groups: list[_OrderedGroup]
     charts: list[_ChartPick | None]
-    # subject label, its claim count, its runs of rows of one (metric, document): (key, rows)
-    index: list[tuple[str, int, list[tuple[str, list[ClaimRow]]]]]
+    index: list[tuple[str, int, list[_Chunk]]]  # subject label, its claim count, its rows
     # finding id -> its signature in the Markdown page (content, paths of its claims), and
     # what the HTML page adds (report numbers of its claims' documents)
     finding_sig: dict[str, tuple[str, str]]
@@ -681,36 +694,36 @@ def _plan(view: View) -> _Plan:
     by_id = {c.id: c for c in view.claims}
     doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
     by_block: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
-    by_run: dict[tuple[str, str, str], list[ClaimRow]] = defaultdict(list)
+    by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
     for c in view.claims:
-        subject = c.subject
-        by_block[(subject or "", c.metric)].append(c)
-        by_run[(subject or "(no subject)", c.metric, c.doc_id)].append(c)
+        by_block[(c.subject or "", c.metric)].append(c)
+        by_doc[c.doc_id].append(c)
     groups = _ordered_groups(view.findings)
     charts: list[_ChartPick | None] = []
     for g in groups:
-        block = (g.subject, g.metric)
+        subject, metric = g.subject, g.metric
         highlighted: dict[str, str] = {}
+        elsewhere = False  # a finding shows a claim of another block
         for f in reversed(g.findings):  # most severe finding wins the colour
             for cid in f.claims:
-                if cid in by_id:
+                c = by_id.get(cid)
+                if c is not None:
                     highlighted[cid] = f.kind
-        pool = by_block.get(block, [])
-        extra: dict[str, ClaimRow] = {}  # claims of the findings from other blocks, in order
-        for f in g.findings:
-            shown = [by_id[cid] for cid in f.claims if cid in by_id]
-            if all((c.subject or "", c.metric) == block or c.id in extra for c in shown):
-                continue
-            for c in sorted(shown, key=_side_order(f.kind, doc_of)):
-                if (c.subject or "", c.metric) != block:
-                    extra.setdefault(c.id, c)
-        if extra:
+                    if c.metric != metric or (c.subject or "") != subject:
+                        elsewhere = True
+        pool = by_block.get((subject, metric), [])
+        if elsewhere:  # the chart plots them too, after the block's, in report order
+            extra: dict[str, ClaimRow] = {}
+            for f in g.findings:
+                shown = [by_id[cid] for cid in f.claims if cid in by_id]
+                for c in sorted(shown, key=_side_order(f.kind, doc_of)):
+                    if c.metric != metric or (c.subject or "") != subject:
+                        extra.setdefault(c.id, c)
             pool = pool + list(extra.values())
         picked = _chart_pick(pool, highlighted, doc_of)
         charts.append(None if picked is None else _ChartPick(
             picked[0], picked[1], picked[2],
             {c.id: highlighted[c.id] for c in picked[0] if c.id in highlighted}))
-    subjects = _index_runs(by_run, path)
     kinds = Counter(f.kind for f in view.findings)
     severities = Counter(f.severity for f in view.findings)
     statuses: Counter[str] = Counter(f.status for f in view.findings)
@@ -725,47 +738,85 @@ def _plan(view: View) -> _Plan:
     for f in view.findings:
         shown = [by_id.get(c) for c in f.claims]
         finding_sig[f.id] = (
-            f.model_dump_json() + "\x1e" + "\x1f".join(
-                "\x00" if c is None else path.get(c.doc_id, c.doc_id) for c in shown),
-            ",".join("" if c is None else str(number.get(c.doc_id, 0)) for c in shown))
-    return _Plan(counts, path, number, by_id, groups, charts, subjects, finding_sig)
+            f.model_dump_json() + "\x1e" + "\x1f".join([
+                "\x00" if c is None else path.get(c.doc_id, c.doc_id) for c in shown]),
+            " ".join(["" if c is None else str(number.get(c.doc_id, 0)) for c in shown]))
+    index = _index_chunks(view.claims, by_doc, view.docs, path, number)
+    return _Plan(counts, path, number, by_id, groups, charts, index, finding_sig)
 
 
-def _index_runs(by_run: Mapping[tuple[str, str, str], list[ClaimRow]], path: Mapping[str, str]
-                ) -> list[tuple[str, int, list[tuple[str, list[ClaimRow]]]]]:
-    """The claims index: subjects in order, each with its claim count and its runs of rows
-    of one (metric, document) (key, rows), rows sorted by (metric, document path, id)."""
-    by_label: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    for key in by_run:
-        by_label[key[0]].append(key)
-    unique_paths = len(set(path.values())) == len(path)
+def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow]],
+                  docs: Sequence[DocRow], path: Mapping[str, str], number: Mapping[str, int]
+                  ) -> list[tuple[str, int, list[_Chunk]]]:
+    """The claims index: subjects in order, each with its claim count and its rows sorted by
+    (metric, document path, id), cut into chunks.
+
+    A chunk is a few runs of rows of one (metric, document): a run starts a chunk when its
+    document's id hashes to 0 modulo :data:`INDEX_CHUNK` (or it is the subject's first), so
+    the cuts stay where they are when other rows come and go, and the chunk is named after
+    the run that starts it. Adding an article changes a chunk per run of its rows.
+    """
+    labels = dict.fromkeys((s or "(no subject)") for s in dict.fromkeys(c.subject for c in claims))
+    runs_of: dict[str, list[list[ClaimRow]]] = {}
+    if len(set(path.values())) == len(path) and all(d in path for d in by_doc):
+        by_label: dict[str, dict[str, list[list[ClaimRow]]]] = defaultdict(dict)
+        for d in docs:  # in path order: each (subject, metric) gets its runs in order
+            here: dict[tuple[str, str], list[ClaimRow]] = {}
+            for c in by_doc.get(d.id, ()):
+                run = here.get((c.subject or "(no subject)", c.metric))
+                if run is None:
+                    here[(c.subject or "(no subject)", c.metric)] = [c]
+                else:
+                    run.append(c)
+            for (label, metric), run in here.items():
+                if len(run) > 1:
+                    run.sort(key=lambda c: c.id)
+                by_label[label].setdefault(metric, []).append(run)
+        for label, metrics in by_label.items():
+            runs_of[label] = [run for metric in sorted(metrics) for run in metrics[metric]]
+    else:  # two documents with one path (their rows interleave by claim id), or unknown ones
+        rows_of: dict[str, list[ClaimRow]] = defaultdict(list)
+        for c in claims:
+            rows_of[c.subject or "(no subject)"].append(c)
+        for label, cs in rows_of.items():
+            runs_of[label] = _runs(sorted(cs, key=lambda c: (
+                c.metric, path.get(c.doc_id, c.doc_id), c.id)))
+    cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
     subjects = []
-    for label, keys in sorted(by_label.items(), key=lambda kv: (kv[0] == "(no subject)",
-                                                                 kv[0].lower())):
-        if unique_paths:  # a document's rows of one metric are together
-            keys.sort(key=lambda k: (k[1], path.get(k[2], k[2])))
-            runs = []
-            for key in keys:
-                cs = by_run[key]
-                if len(cs) > 1:
-                    cs.sort(key=lambda c: c.id)
-                runs.append((f"{label}\x1f{key[1]}\x1f{key[2]}", cs))
-        else:  # two documents with one path: their rows interleave by claim id
-            rows = sorted((c for key in keys for c in by_run[key]), key=lambda c: (
-                c.metric, path.get(c.doc_id, c.doc_id), c.id))
-            runs, seen = [], set()
-            for c in rows:
-                if runs and runs[-1][1][-1].metric == c.metric and \
-                        runs[-1][1][-1].doc_id == c.doc_id:
-                    runs[-1][1].append(c)
-                    continue
-                run_key = f"{label}\x1f{c.metric}\x1f{c.doc_id}"
-                while run_key in seen:
-                    run_key += "+"
-                seen.add(run_key)
-                runs.append((run_key, [c]))
-        subjects.append((label, sum(len(cs) for _, cs in runs), runs))
+    for label in sorted(labels, key=lambda s: (s == "(no subject)", s.lower())):
+        chunks: list[_Chunk] = []
+        seen: set[str] = set()
+        rows: list[ClaimRow] = []
+        md: list[str] = []
+        html: list[str] = []
+        name = f"{label}\x1f"
+        for cs in runs_of[label]:
+            doc_id = cs[0].doc_id
+            if rows and doc_id in cuts:
+                chunks.append(_Chunk(name, rows, " ".join(md), " ".join(html)))
+                name = f"{label}\x1f{cs[0].metric}\x1f{doc_id}"
+                while name in seen:
+                    name += "+"
+                seen.add(name)
+                rows, md, html = [], [], []
+            md.append(path.get(doc_id, doc_id))
+            html.append(str(number.get(doc_id, 0)))
+            md.extend([c.id for c in cs])
+            rows.extend(cs)
+        chunks.append(_Chunk(name, rows, " ".join(md), " ".join(html)))
+        subjects.append((label, len(rows) + sum(len(c.rows) for c in chunks[:-1]), chunks))
     return subjects
+
+
+def _runs(rows: Sequence[ClaimRow]) -> list[list[ClaimRow]]:
+    """Sorted index rows in runs of one (metric, document)."""
+    runs: list[list[ClaimRow]] = []
+    for c in rows:
+        if runs and runs[-1][-1].metric == c.metric and runs[-1][-1].doc_id == c.doc_id:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
 
 
 class _Renderer:
@@ -867,12 +918,12 @@ def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
                             lambda f=f: _md_tidy(r.macros.finding(r.finding(f)), "\n\n")))
     if plan.index:
         pieces.append(P("index", "", lambda: _md_tidy(r.macros.index_head(), "\n\n")))
-    for label, _, runs in plan.index:
+    for label, _, chunks in plan.index:
         pieces.append(P("s:" + label, "", lambda label=label: _md_tidy(
             r.macros.subject(label), "\n\n")))
-        for key, cs in runs:
-            pieces.append(P("r:" + key, " ".join([c.id for c in cs]) + "\x1e" + plan.doc_of(cs[0]),
-                            lambda cs=cs: _md_tidy(r.macros.rows([_IndexRow(
+        for chunk in chunks:
+            pieces.append(P("r:" + chunk.key, chunk.md_sig,
+                            lambda cs=chunk.rows: _md_tidy(r.macros.rows([_IndexRow(
                                 c.metric, c.surface, human_interval(c.low, c.high, c.unit),
                                 c.modality, plan.doc_of(c)) for c in cs]), "\n")))
     if view.skipped:
@@ -919,12 +970,11 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
         pieces.append(P("ge:" + gk, "", macro("group_end")))
     if plan.index:
         pieces.append(P("index", "", macro("index_head")))
-    for label, n, runs in plan.index:
+    for label, n, chunks in plan.index:
         pieces.append(P("s:" + label, sig(n), macro("subject", label, n)))
-        for key, cs in runs:
-            pieces.append(P("r:" + key, f"{' '.join([c.id for c in cs])}\x1e{plan.doc_of(cs[0])}"
-                                        f"\x1e{plan.number.get(cs[0].doc_id, 0)}",
-                            lambda cs=cs: str(r.macros.rows(
+        for chunk in chunks:
+            pieces.append(P("r:" + chunk.key, chunk.md_sig + "\x1e" + chunk.html_sig,
+                            lambda cs=chunk.rows: str(r.macros.rows(
                                 r.claim_views([c.id for c in cs])))))
         pieces.append(P("se:" + label, "", macro("subject_end")))
     if plan.index:
@@ -935,7 +985,8 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
                         macro("skipped", skipped)))
     pieces.append(P("sources", "", macro("sources_head")))
     for i, d in enumerate(view.docs, start=1):
-        pieces.append(P("d:" + d.id, sig(tuple(d), i), macro("source", d, i)))
+        pieces.append(P("d:" + d.id, f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}",
+                        macro("source", d, i)))
     pieces.append(P("foot", "", lambda: str(r.macros.foot(r.script))))
     return pieces
 
