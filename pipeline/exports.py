@@ -18,9 +18,10 @@ import itertools
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
-from pipeline.models import Claim, Finding
+from pipeline.models import Claim, Finding, Skip
 from pipeline.report import (
     _RATING,
     _one_line_json,
@@ -41,6 +42,7 @@ _ID = operator.itemgetter(0)  # DocRow.id, ClaimRow.id
 _PATH = operator.itemgetter(1)  # DocRow.path
 _DOC = operator.itemgetter(1)  # ClaimRow.doc_id
 _NO_DOC = "\x00"  # in a signature: the document is not in the run (no path holds NUL)
+_NO_CLAIM = "\x00\x00"  # in a signature: the claim is not in the run
 _SEP = "\x1f"  # between the parts of a signature (ids and paths never hold it)
 
 
@@ -55,13 +57,6 @@ def _claim_paths(view: View, paths: defaultdict[str, str]) -> dict[str, str]:
     """Claim id -> the path of its document, for every claim of the run."""
     return dict(zip(map(_ID, view.claims), map(paths.__getitem__, map(_DOC, view.claims)),
                     strict=True))
-
-
-def _known(claims: tuple[str, ...], claim_paths: dict[str, str]) -> tuple[str, ...]:
-    """The ids of ``claims`` that are claims of the run."""
-    if all(map(claim_paths.__contains__, claims)):
-        return claims
-    return tuple(c for c in claims if c in claim_paths)
 
 
 def _indented(text: str, indent: str) -> str:
@@ -109,126 +104,124 @@ _FINDING_INDENT = "    "  # a finding inside the "findings" list of the root obj
 _RECORD_INDENT = "        "  # a claim record inside a finding's "claims" list
 
 
-def json_pieces(view: View, *, order: Sequence[Finding] | None = None) -> Iterator[Piece]:
+def json_pieces(view: View, *, order: Sequence[Finding] | None = None) -> list[Piece]:
     """``contradictions.json``: documents, findings in report order, skipped files.
 
     One piece per document, per finding and per skipped file, plus the three list heads and
     the tail. ``order``: the findings in report order when the caller has it
     (``report.report_order(view.findings)``).
     """
-    claim_paths = _claim_paths(view, _paths(view))
     findings = report_order(view.findings) if order is None else order
+    dumps = [f.model_dump_json() for f in findings]
+    return _json_pieces(view, findings, dumps, _claim_paths(view, _paths(view)))
 
-    yield Piece("head", sig(bool(view.docs)),
-                lambda: '{\n  "documents": ' + ("[" if view.docs else "[]"))
-    for i, d in enumerate(view.docs):
-        yield Piece(f"d:{d.id}", sig(i == 0, d.path), _document_render(d, i == 0))
-    yield Piece("findings", sig(bool(view.docs), bool(findings)),
-                lambda: ("\n  ]" if view.docs else "") + ',\n  "findings": '
-                + ("[" if findings else "[]"))
+
+def _json_pieces(view: View, findings: Sequence[Finding], dumps: Sequence[str],
+                 claim_paths: dict[str, str]) -> list[Piece]:
+    has_docs, has_findings, has_skipped = bool(view.docs), bool(findings), bool(view.skipped)
+    pieces = [Piece("head", sig(has_docs),
+                    lambda: '{\n  "documents": ' + ("[" if has_docs else "[]"))]
+    pieces += [Piece("d:" + d.id, ("1" if i == 0 else "0") + d.path,
+                     partial(_document_text, d, i == 0)) for i, d in enumerate(view.docs)]
+    pieces.append(Piece("findings", sig(has_docs, has_findings),
+                        lambda: ("\n  ]" if has_docs else "") + ',\n  "findings": '
+                        + ("[" if has_findings else "[]")))
     # a claim record is embedded in every finding about it: its text is made once per run
     records: dict[str, str] = {}
+    unknown = itertools.repeat(_NO_CLAIM)
     first = True
-    for f in findings:
-        members = _known(f.claims, claim_paths)
-        yield Piece("f:" + f.id, ("1" if first else "0") + f.model_dump_json() + _SEP
-                    + _SEP.join(members) + _SEP + _SEP.join(map(claim_paths.__getitem__,
-                                                                 members)),
-                    _finding_render(view, f, members, first, records))
+    for f, dump in zip(findings, dumps, strict=True):
+        # the finding (its claim ids included) and the path of each claim's document
+        pieces.append(Piece("f:" + f.id, ("1" if first else "0") + dump + _SEP + _SEP.join(
+            map(claim_paths.get, f.claims, unknown)),
+            partial(_finding_text, view, f, claim_paths, first, records)))
         first = False
-    yield Piece("skipped", sig(bool(findings), bool(view.skipped)),
-                lambda: ("\n  ]" if findings else "") + ',\n  "skipped": '
-                + ("[" if view.skipped else "[]"))
-    for i, s in enumerate(view.skipped):
-        text = s.model_dump_json()
-        yield Piece(f"s:{i}", sig(i == 0, text),
-                    lambda s=s, first=i == 0: (("" if first else ",") + "\n    "
-                                               + _indented(pretty_json(s.model_dump(
-                                                   mode="json")), _FINDING_INDENT)))
-    yield Piece("tail", sig(bool(view.skipped)),
-                lambda: ("\n  ]" if view.skipped else "") + "\n}\n")
+    pieces.append(Piece("skipped", sig(has_findings, has_skipped),
+                        lambda: ("\n  ]" if has_findings else "") + ',\n  "skipped": '
+                        + ("[" if has_skipped else "[]")))
+    pieces += [Piece(f"s:{i}", sig(i == 0, s.model_dump_json()), partial(_skip_text, s, i == 0))
+               for i, s in enumerate(view.skipped)]
+    pieces.append(Piece("tail", sig(has_skipped),
+                        lambda: ("\n  ]" if has_skipped else "") + "\n}\n"))
+    return pieces
 
 
-def _document_render(d: DocRow, first: bool) -> Callable[[], str]:
-    def render() -> str:
-        record = {"id": d.id, "path": d.path, "title": d.title, "source": d.source,
-                  "published": d.published}
-        return ("" if first else ",") + "\n    " + _indented(pretty_json(record),
-                                                             _FINDING_INDENT)
-
-    return render
+def _skip_text(s: Skip, first: bool) -> str:
+    return ("" if first else ",") + "\n    " + _indented(pretty_json(s.model_dump(mode="json")),
+                                                         _FINDING_INDENT)
 
 
-def _finding_render(view: View, f: Finding, members: tuple[str, ...], first: bool,
-                    records: dict[str, str]) -> Callable[[], str]:
-    def render() -> str:
-        missing = [c for c in members if c not in records]
-        if missing:
-            claims = view.full_claims(missing)
-            docs = view.full_documents({claims[c].doc_id for c in missing})
-            for cid in missing:
-                records[cid] = _indented(pretty_json(claim_record(claims[cid], docs)),
-                                         _RECORD_INDENT)
-        if members:
-            inner = "\n" + _RECORD_INDENT
-            listed = "[" + inner + ("," + inner).join(records[c] for c in members) \
-                + "\n" + _FINDING_INDENT + "  ]"
-        else:
-            listed = "[]"
-        text = _indented(pretty_json({**f.model_dump(mode="json"), "claims": _CLAIMS_SLOT}),
-                         _FINDING_INDENT)
-        return ("" if first else ",") + "\n    " + text.replace(_CLAIMS_SLOT_JSON, listed, 1)
+def _document_text(d: DocRow, first: bool) -> str:
+    record = {"id": d.id, "path": d.path, "title": d.title, "source": d.source,
+              "published": d.published}
+    return ("" if first else ",") + "\n    " + _indented(pretty_json(record), _FINDING_INDENT)
 
-    return render
+
+def _finding_text(view: View, f: Finding, claim_paths: dict[str, str], first: bool,
+                  records: dict[str, str]) -> str:
+    members = [c for c in f.claims if c in claim_paths]
+    missing = [c for c in members if c not in records]
+    if missing:
+        claims = view.full_claims(missing)
+        docs = view.full_documents({claims[c].doc_id for c in missing})
+        for cid in missing:
+            records[cid] = _indented(pretty_json(claim_record(claims[cid], docs)),
+                                     _RECORD_INDENT)
+    if members:
+        inner = "\n" + _RECORD_INDENT
+        listed = "[" + inner + ("," + inner).join(records[c] for c in members) \
+            + "\n" + _FINDING_INDENT + "  ]"
+    else:
+        listed = "[]"
+    text = _indented(pretty_json({**f.model_dump(mode="json"), "claims": _CLAIMS_SLOT}),
+                     _FINDING_INDENT)
+    return ("" if first else ",") + "\n    " + text.replace(_CLAIMS_SLOT_JSON, listed, 1)
 
 
 # --------------------------------------------------------------------------- claimreview.jsonld
 
-def claimreview_pieces(view: View, *, order: Sequence[Finding] | None = None
-                       ) -> Iterator[Piece]:
+def claimreview_pieces(view: View, *, order: Sequence[Finding] | None = None) -> list[Piece]:
     """``claimreview.jsonld``: one piece per finding that carries a verdict (its items, one
     per claim), between a head and a tail. ``order`` as for :func:`json_pieces`."""
-    docs = {d.id: d for d in view.docs}
-    claim_docs = dict(zip(map(_ID, view.claims), map(_DOC, view.claims), strict=True))
-    claim_paths = _claim_paths(view, _paths(view))
     findings = report_order(view.findings) if order is None else order
-    any_items = first = False
-    for f in findings:
-        if f.kind not in _RATING or f.status == "dismissed":
+    return _claimreview_pieces(view, findings, None, _claim_paths(view, _paths(view)))
+
+
+def _claimreview_pieces(view: View, findings: Sequence[Finding], dumps: Sequence[str] | None,
+                        claim_paths: dict[str, str]) -> list[Piece]:
+    docs = {d.id: d for d in view.docs}
+    unknown = itertools.repeat(_NO_CLAIM)
+    items: list[Piece] = []
+    for i, f in enumerate(findings):
+        if f.kind not in _RATING or f.status == "dismissed" or \
+                not any(map(claim_paths.__contains__, f.claims)):
             continue
-        members = _known(f.claims, claim_paths)
-        if not members:
-            continue
-        if not any_items:
-            any_items = True
-            yield Piece("head", sig(True), lambda: _REVIEW_HEAD + "[")
-            first = True
-        yield Piece("f:" + f.id, ("1" if first else "0") + f.model_dump_json() + _SEP
-                    + _SEP.join(members) + _SEP + _SEP.join(map(claim_paths.__getitem__,
-                                                                 members)),
-                    _review_render(view, f, members, docs, claim_docs, first))
-        first = False
-    if not any_items:
-        yield Piece("head", sig(False), lambda: _REVIEW_HEAD + "[]")
-    yield Piece("tail", sig(any_items), lambda: ("\n  ]" if any_items else "") + "\n}\n")
+        dump = f.model_dump_json() if dumps is None else dumps[i]
+        first = not items
+        items.append(Piece("f:" + f.id, ("1" if first else "0") + dump + _SEP + _SEP.join(
+            map(claim_paths.get, f.claims, unknown)),
+            partial(_review_text, view, f, claim_paths, docs, first)))
+    return [Piece("head", sig(bool(items)), lambda: _REVIEW_HEAD + ("[" if items else "[]")),
+            *items,
+            Piece("tail", sig(bool(items)), lambda: ("\n  ]" if items else "") + "\n}\n")]
 
 
 _REVIEW_HEAD = '{\n  "@context": "https://schema.org",\n  "@graph": '
 
 
-def _review_render(view: View, f: Finding, members: tuple[str, ...], docs: dict[str, DocRow],
-                   claim_docs: dict[str, str], first: bool) -> Callable[[], str]:
-    def render() -> str:
-        claims = view.full_claims(members)
-        value, label = _RATING[f.kind]
-        parts = []
-        for i, cid in enumerate(members):
-            item = _review_item(f, claims[cid], docs.get(claim_docs[cid]), value, label)
-            parts.append(("" if first and i == 0 else ",") + "\n    "
-                         + _indented(pretty_json(item), _FINDING_INDENT))
-        return "".join(parts)
-
-    return render
+def _review_text(view: View, f: Finding, claim_paths: dict[str, str],
+                 docs: dict[str, DocRow], first: bool) -> str:
+    members = [c for c in f.claims if c in claim_paths]
+    claims = view.full_claims(members)
+    value, label = _RATING[f.kind]
+    parts = []
+    for cid in members:
+        claim = claims[cid]
+        item = _review_item(f, claim, docs.get(claim.doc_id), value, label)
+        parts.append(("" if first else ",") + "\n    "
+                     + _indented(pretty_json(item), _FINDING_INDENT))
+        first = False
+    return "".join(parts)
 
 
 def _review_item(f: Finding, claim: Claim, doc: DocRow | None, value: int,
@@ -251,3 +244,16 @@ def _review_item(f: Finding, claim: Claim, doc: DocRow | None, value: int,
                          "ratingExplanation": f.note or f.explanation},
     }
 
+
+def export_pieces(view: View, *, order: Sequence[Finding] | None = None
+                  ) -> dict[str, list[Piece]]:
+    """The pieces of the three files (name -> pieces), sharing the work their signatures
+    have in common (each finding's JSON, each claim's document path)."""
+    findings = report_order(view.findings) if order is None else order
+    dumps = [f.model_dump_json() for f in findings]
+    claim_paths = _claim_paths(view, _paths(view))
+    return {
+        "claims.jsonl": list(claims_jsonl_pieces(view)),
+        "contradictions.json": _json_pieces(view, findings, dumps, claim_paths),
+        "claimreview.jsonld": _claimreview_pieces(view, findings, dumps, claim_paths),
+    }

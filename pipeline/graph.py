@@ -623,3 +623,10 @@ def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece
         *nodes,
         Piece("tail", sig(has_nodes), lambda: ("\n ]" if has_nodes else "") + "\n}\n"),
     ]
+
+
+def graph_pieces(view: View) -> dict[str, list[Piece]]:
+    """The pieces of both graph files (name -> pieces) from one :func:`graph_plan`."""
+    plan = graph_plan(view)
+    return {"graph.graphml": graphml_pieces(view, plan=plan),
+            "graph.json": node_link_pieces(view, plan=plan)}

@@ -210,6 +210,16 @@ def test_pieces_take_the_report_order_when_given(registry, rules):
         assert splice.text_of(writer(view, order=order)) == splice.text_of(writer(view))
 
 
+def test_export_pieces_are_the_three_writers(registry, rules):
+    view = random_corpus(registry, rules, 8, n_docs=20).view()
+    both = exports.export_pieces(view)
+    assert list(both) == list(WRITERS)
+    for name, writer in WRITERS.items():
+        alone = list(writer(view))
+        assert [(p.key, p.sig) for p in both[name]] == [(p.key, p.sig) for p in alone]
+        assert splice.text_of(both[name]) == splice.text_of(alone)
+
+
 # --------------------------------------------------------------------------- reuse
 
 

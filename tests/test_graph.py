@@ -169,7 +169,12 @@ import re  # noqa: E402
 import pytest  # noqa: E402
 
 from pipeline import rows, splice  # noqa: E402
-from pipeline.graph import graph_plan, graphml_pieces, node_link_pieces  # noqa: E402
+from pipeline.graph import (  # noqa: E402
+    graph_pieces,
+    graph_plan,
+    graphml_pieces,
+    node_link_pieces,
+)
 from tests.conftest import DATA  # noqa: E402
 from tests.test_exports import (  # noqa: E402, F401
     Counter,
@@ -275,8 +280,13 @@ def test_reused_graph_pieces_give_the_fresh_file(registry, rules, tmp_path, seed
 def test_graph_pieces_share_one_plan(registry, rules):
     view = random_corpus(registry, rules, 2, n_docs=15).view()
     plan = graph_plan(view)
-    for writer in GRAPH_WRITERS.values():
-        assert splice.text_of(writer(view, plan=plan)) == splice.text_of(writer(view))
+    both = graph_pieces(view)
+    assert list(both) == list(GRAPH_WRITERS)
+    for name, writer in GRAPH_WRITERS.items():
+        alone = writer(view)
+        assert [(p.key, p.sig) for p in writer(view, plan=plan)] == \
+            [(p.key, p.sig) for p in alone] == [(p.key, p.sig) for p in both[name]]
+        assert splice.text_of(both[name]) == splice.text_of(alone)
 
 
 def test_unchanged_graph_renders_nothing_and_adding_a_document_little(registry, rules,
