@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
+import json
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from spacy.language import Language
@@ -18,22 +20,24 @@ from spacy.language import Language
 from pipeline import (
     checks,
     claims,
+    delta,
     distributed,
     graph,
     ingest,
     models,
+    outputs,
     parse,
     quantities,
     repair,
-    report,
     review,
+    rows,
     store,
     units,
 )
 from pipeline import rules as rules_module
-from pipeline.errors import ArticleError, InputError
-from pipeline.fsio import atomic_write, corpus_name, locked, read_article
-from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, RepairedText, Skip
+from pipeline.errors import ArticleError, InputError, OutputError
+from pipeline.fsio import corpus_name, locked, read_article
+from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.rules import Rules, load_rules
 
 Progress = Callable[[str, int, int], None]
@@ -54,21 +58,44 @@ LIGHT_COMPONENTS = ("entity_ruler",)
 STORE_BATCH = 256
 
 
-@dataclass
 class RunResult:
-    """What a run produced; the CLI prints a summary of it."""
+    """What a run produced; the CLI prints a summary of it.
 
-    documents: list[Document]
-    claims: list[Claim]
-    findings: list[Finding]
-    skipped: list[Skip]
-    outputs: list[Path] = field(default_factory=list)
-    graph: nx.MultiDiGraph | None = None
-    repaired: list[RepairedText] = field(default_factory=list)
-    parsed: int = 0
-    reused: int = 0
-    timings: dict[str, float] = field(default_factory=dict)
-    new_findings: list[str] = field(default_factory=list)
+    ``documents`` and ``claims`` are read back from the claim store the first time they are
+    asked for (an incremental run never holds every claim), ``graph`` is built on demand.
+    """
+
+    def __init__(self, *, view: rows.View, findings: list[Finding], skipped: list[Skip],
+                 parsed: int = 0, reused: int = 0, timings: dict[str, float] | None = None,
+                 new_findings: list[str] | None = None) -> None:
+        self.view = view
+        self.findings = findings
+        self.skipped = skipped
+        self.parsed = parsed
+        self.reused = reused
+        self.timings = timings if timings is not None else {}
+        self.new_findings = new_findings or []
+        self.outputs: list[Path] = []
+        self.output_stats: dict[str, Any] = {}
+        self._graph: nx.MultiDiGraph | None = None
+
+    @property
+    def documents(self) -> list[Document]:
+        """Every document, sorted by path."""
+        found = self.view.full_documents(d.id for d in self.view.docs)
+        return [found[d.id] for d in self.view.docs]
+
+    @property
+    def claims(self) -> list[Claim]:
+        """Every claim, in run order (document id, offset, id)."""
+        found = self.view.full_claims(c.id for c in self.view.claims)
+        return [found[c.id] for c in self.view.claims]
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            self._graph = graph.build_graph(self.documents, self.claims, self.findings)
+        return self._graph
 
     def findings_by_kind(self) -> dict[str, int]:
         return dict(sorted(Counter(f.kind for f in self.findings).items()))
@@ -347,7 +374,12 @@ def _extract_locked(
     jobs: int = 1,
     scheduler: str | None = None,
 ) -> RunResult:
-    """The run itself; the caller holds the output-folder lock."""
+    """The run itself; the caller holds the output-folder lock.
+
+    Under the same state fingerprint as the last run (same rules, model, options and code)
+    it is incremental (:mod:`pipeline.delta`); otherwise it runs the checks over every claim
+    and replaces the stored state.
+    """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -360,16 +392,24 @@ def _extract_locked(
     per_document: dict[str, float] = {}
     model_name = model or parse.default_model_name()
     stamp = fingerprint(rules, model=model_name, do_repair=do_repair)
-    with store.open_store(out) as db:
-        with store.paused_gc():  # reads back every stored claim: many objects, no cycles
-            documents, skipped, keys, entries = load_documents(
-                corpus, rules=rules, max_bytes=max_bytes,
-                cached=lambda key: db.get(key, stamp, quantities=False))
-        todo = [d for d in documents if d.id not in entries]
-        failed: list[Failure] = []
+    state = delta.state_fingerprint(stamp)
+    files = corpus_files(corpus)
+    with store.open_store(out) as db, store.paused_gc():
+        meta = db.meta()
+        incremental = meta.get("state") == state and scheduler is None
+        known = db.run_docs() if incremental else {}
+        items, skipped = delta.scan(corpus, known, files=files, rules=rules,
+                                    max_bytes=max_bytes,
+                                    cached=lambda key: db.get(key, stamp, quantities=False))
+        current = {i.path: i.row.id for i in items}
+        added = [i for i in items if known.get(i.path, ("",))[0] != i.row.id]
+        removed_paths = [p for p, row in known.items() if current.get(p) != row[0]]
+        todo = [i.document for i in added if i.entry is None and i.document is not None]
         lap("load")
         if progress:
-            progress("extract", len(entries), len(documents))
+            progress("extract", len(items) - len(todo), len(items))
+        entries = {i.row.id: i.entry for i in added if i.entry is not None}
+        failed: list[Failure] = []
         client = None
         try:
             if scheduler:
@@ -388,6 +428,7 @@ def _extract_locked(
                                               chunk=len(todo) if jobs > 1 else 256)
                     lap("model")
                 batch: list[tuple[store.Key, store.Entry]] = []
+                keys = {i.row.id: i.key for i in added}
                 for entry in fresh:
                     if isinstance(entry, Failure):
                         failed.append(entry)
@@ -398,72 +439,134 @@ def _extract_locked(
                         db.put_many(batch, stamp)
                         batch = []
                     if progress:
-                        progress("extract", len(entries), len(documents))
+                        progress("extract", len(items) - len(todo) + len(entries),
+                                 len(items))
                 db.put_many(batch, stamp)
-            db.keep_only(keys.values(), stamp)
             if failed:
                 gone = {f.document.id for f in failed}
-                documents = [d for d in documents if d.id not in gone]
-                skipped = sorted([*skipped, *(f.skip() for f in failed)], key=lambda s: s.path)
+                items = [i for i in items if i.row.id not in gone]
+                added = [i for i in added if i.row.id not in gone]
+                skipped = [*skipped, *(f.skip() for f in failed)]
+            skipped.sort(key=lambda s: s.path)
             lap("documents")
             timings.update({f"documents.{k}": v for k, v in per_document.items()})
-            repaired: list[RepairedText] = [entries[d.id].repaired for d in documents]
-            all_claims: list[Claim] = [c for d in documents for c in entries[d.id].claims]
-            all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
-            if client is not None:
-                findings = distributed.run_checks(client, all_claims, rules=rules)
+            found = None
+            if incremental:
+                found = delta.incremental_checks(
+                    db, added=[entries[i.row.id] for i in added],
+                    removed_docs={known[p][0] for p in removed_paths}, rules=rules)
+            if found is not None:
+                change = found.change
+                change.paths_removed = removed_paths
+                change.docs_added = [delta.doc_state(i) for i in items
+                                     if i.document is not None]  # read: new or touched
+                findings = found.findings
+                view = _store_view(db, items, entries, set(change.docs_removed),
+                                   stamp=stamp)
             else:
-                findings = checks.run_checks(all_claims, rules=rules)
-            findings = sorted([*findings, *(f for d, r in zip(documents, repaired, strict=True)
-                                            for f in repair.garbled_findings(d, r))],
-                              key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+                findings, change, view = _full_checks(db, items, entries, rules=rules,
+                                                      stamp=stamp, client=client)
             lap("checks")
         finally:
             if client is not None:
                 client.close()
-        claim_graph = graph.build_graph(documents, all_claims, findings)
-        lap("graph")
-        previous = db.finding_ids() if db.meta().get("last_run") else None
-        result = RunResult(documents=documents, claims=all_claims, findings=findings,
-                           skipped=skipped, graph=claim_graph, repaired=repaired,
-                           parsed=len(todo),
-                           reused=len(documents) - len(todo),
+        db.keep_only([i.key for i in items], stamp)
+        previous = db.finding_ids() if meta.get("last_run") else None
+        findings = review.apply_reviews(findings, review.load_reviews(out))
+        view.findings = findings
+        view.skipped = skipped
+        result = RunResult(view=view, findings=findings, skipped=skipped,
+                           parsed=len(todo) - len(failed),
+                           reused=len(items) - len(todo) + len(failed),
                            new_findings=[f.id for f in findings
                                          if previous is not None and f.id not in previous],
                            timings=timings)
-        result.outputs = write_outputs(result, out)
+        lap("prepare")
+        stats: dict[str, Any] = {}
+        result.outputs, change.layouts = outputs.write(out, view, state=state,
+                                                       layouts=db.layouts(), stats=stats)
+        result.output_stats = stats
         lap("write")
-        db.set_findings(findings)
-        db.set_meta(last_run=stamp)
+        change.meta = {"state": state if client is None or found is not None else "",
+                       "last_run": stamp}
+        db.update_state(change)
         lap("store")
     return result
 
 
-def write_outputs(result: RunResult, out: Path) -> list[Path]:
-    """Write every output file atomically; the caller holds the output-folder lock."""
-    with store.paused_gc():  # rendering makes millions of short-lived objects, no cycles
-        return _write_outputs(result, out)
+def _store_view(db: store.Store, items: Sequence[delta.Item], entries: dict[str, store.Entry],
+                removed: set[str], *, stamp: str) -> rows.View:
+    """The view of an incremental run: stored rows of the unchanged part, new rows of the
+    rest; full claims and documents read from the store on demand."""
+    new_claims = {c.id: c for e in entries.values() for c in e.claims}
+    claim_rows = [rows.ClaimRow(*json.loads(text)) for text in db.claim_rows()]
+    claim_rows = [r for r in claim_rows if r.doc_id not in removed and r.id not in new_claims]
+    claim_rows += [rows.claim_row(c) for c in new_claims.values()]
+    claim_rows.sort(key=lambda r: (r.doc_id, r.start, r.id))
+    by_id = {i.row.id: i for i in items}
+    live = [db]
+
+    def connection() -> store.Store:
+        """The run's store, or (asked after the run) a new connection to it."""
+        if live[0].closed:
+            live[0] = store.Store(db.path)
+        return live[0]
+
+    def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
+        found = {i: new_claims[i] for i in ids if i in new_claims}
+        found.update(connection().claims_by_id([i for i in ids if i not in found]))
+        return found
+
+    def load_documents(ids: Sequence[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for doc_id in ids:
+            item = by_id.get(doc_id)
+            if item is None:
+                continue
+            entry = entries.get(doc_id)
+            document = item.document or (entry.document if entry else None) \
+                or connection().document(item.key, stamp)
+            if document is None:
+                continue
+            if document.path != item.path:
+                document = document.model_copy(update={"path": item.path})
+            found[doc_id] = document
+        return found
+
+    return rows.View(docs=sorted((i.row for i in items), key=lambda r: (r.path, r.id)),
+                     claims=claim_rows, findings=[], skipped=[],
+                     load_claims=load_claims, load_documents=load_documents)
 
 
-def _write_outputs(result: RunResult, out: Path) -> list[Path]:
-    by_doc = {d.id: d for d in result.documents}
-    result.findings = review.apply_reviews(result.findings, review.load_reviews(out))
-    figure_at = report.figure_spans(result.claims, by_doc)
-    files = {
-        "claims.jsonl": report.render_claims_jsonl(result.claims, by_doc, figure_at=figure_at),
-        **report.render_all(result.findings, result.claims, by_doc, result.skipped,
-                            figure_at=figure_at),
-    }
-    written: list[Path] = []
-    for name, text in files.items():
-        atomic_write(out / name, text)
-        written.append(out / name)
-    if result.graph is not None:
-        atomic_write(out / "graph.graphml", graph.graphml_text(result.graph))
-        written.append(out / "graph.graphml")
-        atomic_write(out / "graph.json", graph.node_link_json(result.graph))
-        written.append(out / "graph.json")
-    return written
+def _full_checks(db: store.Store, items: Sequence[delta.Item], entries: dict[str, store.Entry],
+                 *, rules: Rules, stamp: str, client: Any
+                 ) -> tuple[list[Finding], store.StateChange, rows.View]:
+    """Checks over every claim; the state tables to replace; a view over memory."""
+    for item in items:
+        if item.row.id not in entries:
+            entry = item.entry or db.get(item.key, stamp, quantities=False)
+            if entry is None:  # the store lost it meanwhile: never expected
+                raise OutputError(f"claim store {db.path} changed during the run",
+                                  hint="run again")
+            if entry.document.path != item.path:
+                entry = replace(entry, document=entry.document.model_copy(
+                    update={"path": item.path}))
+            entries[item.row.id] = entry
+    documents = [entries[i.row.id].document for i in items]
+    all_claims = [c for d in documents for c in entries[d.id].claims]
+    all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
+    garbled = delta.garbled_records(entries[d.id] for d in documents)
+    if client is not None:
+        found = distributed.run_checks(client, all_claims, rules=rules)
+        records: list[checks.Record] = []
+    else:
+        records = checks.records(all_claims, rules=rules)
+        found = checks.replay(records)
+    findings = delta.run_order([*found, *(r.finding for r in garbled)])
+    change = delta.full_change(items, entries, all_claims, [*records, *garbled], findings,
+                               rules)
+    view = rows.memory_view(documents, all_claims, findings, [])
+    return findings, change, view
 
 
 @dataclass

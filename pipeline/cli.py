@@ -81,7 +81,7 @@ def _one_line(text: str) -> str:
 
 
 def _print_summary(result: api.RunResult, console: Console) -> None:
-    console.print(f"documents: {len(result.documents)}   claims: {len(result.claims)}   "
+    console.print(f"documents: {len(result.view.docs)}   claims: {len(result.view.claims)}   "
                   f"findings: {len(result.findings)}   skipped: {len(result.skipped)}")
     console.print(f"parsed {result.parsed} new or changed, reused {result.reused} from the "
                   "claim store", markup=False)

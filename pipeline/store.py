@@ -19,7 +19,7 @@ import gc
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import TypeAdapter
@@ -27,7 +27,7 @@ from pydantic import TypeAdapter
 from pipeline.errors import OutputError
 from pipeline.models import Claim, Document, Finding, Quantity, RepairedText
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "claims.db"
 
 _SCHEMA = """
@@ -44,7 +44,35 @@ CREATE TABLE IF NOT EXISTS documents (
     PRIMARY KEY (raw_sha, suffix, fingerprint)
 );
 CREATE TABLE IF NOT EXISTS findings (id TEXT PRIMARY KEY, finding TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_docs (
+    path TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    raw_sha TEXT NOT NULL,
+    suffix TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    row TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_claims (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, row TEXT NOT NULL, claim TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_claims_doc ON run_claims (doc_id);
+CREATE TABLE IF NOT EXISTS run_blocks (
+    check_name TEXT NOT NULL, block TEXT NOT NULL, claim_id TEXT NOT NULL, doc_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_blocks_block ON run_blocks (check_name, block);
+CREATE INDEX IF NOT EXISTS run_blocks_doc ON run_blocks (doc_id);
+CREATE TABLE IF NOT EXISTS run_records (
+    check_name TEXT NOT NULL, block TEXT NOT NULL, seq INTEGER NOT NULL,
+    finding_id TEXT NOT NULL, mode TEXT NOT NULL, finding TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_records_block ON run_records (check_name, block);
+CREATE INDEX IF NOT EXISTS run_records_finding ON run_records (finding_id);
+CREATE TABLE IF NOT EXISTS layouts (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
+# Tables describing the last run (its documents, claims, check records, findings and output
+# layouts), replaced or updated together with the ``state`` meta key.
+_STATE_TABLES = ("run_docs", "run_claims", "run_blocks", "run_records", "findings", "layouts")
 
 _QUANTITIES = TypeAdapter(list[Quantity])
 _CLAIMS = TypeAdapter(list[Claim])
@@ -73,6 +101,7 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.closed = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -87,8 +116,9 @@ class Store:
                     self._db.execute("INSERT INTO meta VALUES ('schema', ?)",
                                      (str(SCHEMA_VERSION),))
                 elif row[0] != str(SCHEMA_VERSION):
-                    self._db.execute("DELETE FROM documents")
-                    self._db.execute("DELETE FROM findings")
+                    for table in ("documents", *_STATE_TABLES):
+                        self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - constants
+                    self._db.execute("DELETE FROM meta WHERE key != 'schema'")
                     self._db.execute("UPDATE meta SET value=? WHERE key='schema'",
                                      (str(SCHEMA_VERSION),))
         except sqlite3.DatabaseError as exc:
@@ -103,6 +133,7 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        self.closed = True
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
@@ -178,6 +209,117 @@ class Store:
         rows = self._db.execute("SELECT finding FROM findings ORDER BY id").fetchall()
         return [Finding.model_validate_json(row[0]) for row in rows]
 
+    # -- state of the last run ---------------------------------------------------------------
+
+    def run_docs(self) -> dict[str, tuple[str, str, str, int, int, str]]:
+        """Path -> (doc id, raw sha, suffix, size, mtime_ns, DocRow JSON) of the last run."""
+        return {row[0]: tuple(row[1:])  # type: ignore[misc]
+                for row in self._db.execute(
+                    "SELECT path, doc_id, raw_sha, suffix, size, mtime_ns, row FROM run_docs")}
+
+    def claim_rows(self) -> list[str]:
+        """The ClaimRow JSON of every claim of the last run."""
+        return [row[0] for row in self._db.execute("SELECT row FROM run_claims")]
+
+    def claims_by_id(self, ids: Sequence[str]) -> dict[str, Claim]:
+        out: dict[str, Claim] = {}
+        for first in range(0, len(ids), 500):
+            part = ids[first:first + 500]
+            marks = ",".join("?" * len(part))
+            for cid, text in self._db.execute(
+                    f"SELECT id, claim FROM run_claims WHERE id IN ({marks})", part):  # noqa: S608
+                out[cid] = Claim.model_validate_json(text)
+        return out
+
+    def claims_of_docs(self, doc_ids: Sequence[str]) -> list[Claim]:
+        out: list[Claim] = []
+        for first in range(0, len(doc_ids), 500):
+            part = doc_ids[first:first + 500]
+            marks = ",".join("?" * len(part))
+            out += [Claim.model_validate_json(row[0]) for row in self._db.execute(
+                f"SELECT claim FROM run_claims WHERE doc_id IN ({marks})", part)]  # noqa: S608
+        return out
+
+    def document(self, key: Key, fingerprint: str) -> Document | None:
+        """Only the stored document (with its text) of these bytes."""
+        row = self._db.execute(
+            "SELECT document FROM documents WHERE raw_sha=? AND suffix=? AND fingerprint=?",
+            (key.raw_sha, key.suffix, fingerprint)).fetchone()
+        return None if row is None else Document.model_validate_json(row[0])
+
+    def _wanted(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (check_name TEXT, block TEXT)")
+        self._db.execute("DELETE FROM wanted")
+        self._db.executemany("INSERT INTO wanted VALUES (?, ?)", sorted(set(pairs)))
+
+    def blocks_of_docs(self, doc_ids: Iterable[str]) -> set[tuple[str, str]]:
+        """The (check, block) pairs the stored claims of these documents fall in."""
+        out: set[tuple[str, str]] = set()
+        for doc in doc_ids:
+            out.update(self._db.execute(
+                "SELECT check_name, block FROM run_blocks WHERE doc_id=?", (doc,)))
+        return out
+
+    def block_members(self, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(claim id, doc id) of the stored claims in these (check, block) pairs."""
+        self._wanted(pairs)
+        return self._db.execute(
+            "SELECT DISTINCT b.claim_id, b.doc_id FROM run_blocks b JOIN wanted w "
+            "ON b.check_name = w.check_name AND b.block = w.block").fetchall()
+
+    def records_in(self, pairs: Iterable[tuple[str, str]]) -> set[str]:
+        """Finding ids of the stored records of these (check, block) pairs."""
+        self._wanted(pairs)
+        return {row[0] for row in self._db.execute(
+            "SELECT r.finding_id FROM run_records r JOIN wanted w "
+            "ON r.check_name = w.check_name AND r.block = w.block")}
+
+    def records_of(self, finding_ids: Sequence[str]
+                   ) -> list[tuple[str, str, int, str, str]]:
+        """(check, block, seq, mode, finding JSON) of stored records of these findings."""
+        out: list[tuple[str, str, int, str, str]] = []
+        for first in range(0, len(finding_ids), 500):
+            part = finding_ids[first:first + 500]
+            marks = ",".join("?" * len(part))
+            out += self._db.execute(
+                "SELECT check_name, block, seq, mode, finding FROM run_records "
+                f"WHERE finding_id IN ({marks})", part).fetchall()  # noqa: S608
+        return out
+
+    def layouts(self) -> dict[str, bytes]:
+        return {name: bytes(data) for name, data in
+                self._db.execute("SELECT name, data FROM layouts")}
+
+    def update_state(self, change: StateChange) -> None:
+        """Apply one run's changes to the state tables in one transaction."""
+        db = self._db
+        with self._transaction():
+            if change.replace:
+                for table in _STATE_TABLES:
+                    db.execute(f"DELETE FROM {table}")  # noqa: S608 - constants
+            db.executemany("DELETE FROM run_docs WHERE path=?",
+                           [(p,) for p in change.paths_removed])
+            for table, column in (("run_claims", "doc_id"), ("run_blocks", "doc_id")):
+                db.executemany(f"DELETE FROM {table} WHERE {column}=?",  # noqa: S608
+                               [(d,) for d in change.docs_removed])
+            db.executemany("INSERT OR REPLACE INTO run_docs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           change.docs_added)
+            db.executemany("INSERT OR REPLACE INTO run_claims VALUES (?, ?, ?, ?)",
+                           change.claims_added)
+            db.executemany("INSERT INTO run_blocks VALUES (?, ?, ?, ?)", change.blocks_added)
+            db.executemany("DELETE FROM run_records WHERE check_name=? AND block=?",
+                           sorted(change.record_blocks))
+            db.executemany("INSERT INTO run_records VALUES (?, ?, ?, ?, ?, ?)",
+                           change.records_added)
+            db.executemany("DELETE FROM findings WHERE id=?",
+                           [(i,) for i in change.findings_removed])
+            db.executemany("INSERT OR REPLACE INTO findings VALUES (?, ?)",
+                           change.findings_added)
+            db.executemany("INSERT OR REPLACE INTO layouts VALUES (?, ?)",
+                           sorted(change.layouts.items()))
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           sorted(change.meta.items()))
+
     # -- meta --------------------------------------------------------------------------------
 
     def meta(self) -> dict[str, str]:
@@ -187,6 +329,24 @@ class Store:
         with self._transaction():
             self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                                  sorted(values.items()))
+
+
+@dataclass
+class StateChange:
+    """What a run changes in the state tables (see :meth:`Store.update_state`)."""
+
+    replace: bool = False  # drop every state row first (a full run)
+    paths_removed: list[str] = field(default_factory=list)
+    docs_removed: list[str] = field(default_factory=list)  # their claims and blocks go
+    docs_added: list[tuple[str, str, str, str, int, int, str]] = field(default_factory=list)
+    claims_added: list[tuple[str, str, str, str]] = field(default_factory=list)
+    blocks_added: list[tuple[str, str, str, str]] = field(default_factory=list)
+    record_blocks: set[tuple[str, str]] = field(default_factory=set)  # records replaced
+    records_added: list[tuple[str, str, int, str, str, str]] = field(default_factory=list)
+    findings_removed: list[str] = field(default_factory=list)
+    findings_added: list[tuple[str, str]] = field(default_factory=list)
+    layouts: dict[str, bytes] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
 
 
 def _loaded(quantities: tuple[Quantity, ...] | None) -> tuple[Quantity, ...]:

@@ -1,0 +1,204 @@
+"""Incremental runs: change only what the new, changed and deleted articles touch.
+
+The claim store keeps the state of the last run (see :mod:`pipeline.store`): each corpus
+file's path, size, mtime and document; each claim's light row, full JSON and the check blocks
+it falls in; each check's records per block; the findings; the output files' layouts. A run
+under the same state fingerprint then
+
+1. scans the corpus, reading only files whose size or mtime changed (like ``git status``);
+2. runs the per-document stages only on new or changed articles;
+3. recomputes the checks only for the blocks the added and deleted claims fall in, and
+   settles each affected finding id by replaying its records from every block;
+4. writes the output files reusing every unchanged piece (:mod:`pipeline.outputs`);
+5. updates the state tables in one transaction.
+
+The result is the same as a clean run's, byte for byte (``tests/test_delta.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import checks, ingest, repair, rows, store
+from pipeline.errors import ArticleError
+from pipeline.fsio import corpus_name, read_article
+from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
+from pipeline.rules import Rules
+
+GARBLED = "repair.garbled"  # the pseudo-check of repair's garbled findings (one block a doc)
+
+# Modules whose code shapes the state tables beyond the per-document results.
+_STATE_MODULES = ("checks", "graph", "repair", "rows", "store", "delta", "models", "units")
+
+
+def state_fingerprint(stamp: str) -> str:
+    """The per-document fingerprint plus the code of the checks and the state tables."""
+    import importlib
+
+    digest = hashlib.sha256(stamp.encode() + b"\0")
+    for name in _STATE_MODULES:
+        module = importlib.import_module(f"pipeline.{name}")
+        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class Item:
+    """One corpus file that became a document of this run."""
+
+    path: str
+    key: store.Key
+    size: int
+    mtime_ns: int
+    row: rows.DocRow
+    document: Document | None = None  # read this run (new, changed, or stat changed)
+    entry: store.Entry | None = None  # its stored per-document results, when found
+
+
+def scan(corpus: Path, known: dict[str, tuple[str, str, str, int, int, str]], *,
+         files: Sequence[Path], rules: Rules, max_bytes: int,
+         cached: Callable[[store.Key], store.Entry | None]) -> tuple[list[Item], list[Skip]]:
+    """The corpus as documents, reading only files whose (size, mtime) changed.
+
+    ``known``: the last run's files (:meth:`store.Store.run_docs`). Duplicates (same text
+    as an earlier path) and unreadable files become skips, as in a clean run.
+    """
+    items: list[Item] = []
+    skipped: list[Skip] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        rel = corpus_name(path, corpus)
+        try:
+            st = path.stat()
+        except OSError:
+            st = None
+        old = known.get(rel)
+        if st is not None and old is not None and (old[3], old[4]) == (st.st_size,
+                                                                       st.st_mtime_ns):
+            doc_id, raw_sha, suffix, size, mtime_ns, row_json = old
+            item = Item(rel, store.Key(raw_sha, suffix), size, mtime_ns,
+                        rows.DocRow(*json.loads(row_json)))
+        else:
+            try:
+                data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
+                key = store.Key(raw_sha=hashlib.sha256(data).hexdigest(), suffix=_suffix(rel))
+                entry = cached(key)
+                if entry is not None:
+                    document = entry.document
+                    if document.path != rel:
+                        document = document.model_copy(update={"path": rel})
+                        entry = store.Entry(document, entry.repaired, entry.quantities,
+                                            entry.claims)
+                else:
+                    document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
+                                             max_bytes=max_bytes)
+            except ArticleError as exc:
+                skipped.append(Skip(path=rel, reason=exc.detail))
+                continue
+            st = st or os.stat_result((0,) * 10)
+            item = Item(rel, key, st.st_size, st.st_mtime_ns, rows.doc_row(document),
+                        document=document, entry=entry)
+        if item.row.sha256 in seen:
+            skipped.append(Skip(path=rel, reason=f"same text as {seen[item.row.sha256]}"))
+            continue
+        seen[item.row.sha256] = rel
+        items.append(item)
+    return items, skipped
+
+
+def _suffix(rel: str) -> str:
+    return "." + rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+
+
+def doc_state(item: Item) -> tuple[str, str, str, str, int, int, str]:
+    return (item.path, item.row.id, item.key.raw_sha, item.key.suffix, item.size,
+            item.mtime_ns, json.dumps(list(item.row)))
+
+
+def claim_state(claim: Claim) -> tuple[str, str, str, str]:
+    return (claim.id, claim.doc_id, json.dumps(list(rows.claim_row(claim))),
+            claim.model_dump_json())
+
+
+def record_state(record: checks.Record) -> tuple[str, str, int, str, str, str]:
+    return (record.check, checks.block_text(record.block), record.seq, record.finding.id,
+            record.mode, record.finding.model_dump_json())
+
+
+def garbled_records(entries: Iterable[store.Entry]) -> list[checks.Record]:
+    return [checks.Record(GARBLED, (e.document.id,), seq, checks.SET, f)
+            for e in entries
+            for seq, f in enumerate(repair.garbled_findings(e.document, e.repaired))]
+
+
+def run_order(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+
+
+def full_change(items: Sequence[Item], entries: dict[str, store.Entry],
+                claims: Sequence[Claim], records: Sequence[checks.Record],
+                findings: Sequence[Finding], rules: Rules) -> store.StateChange:
+    """The state tables of a full run (every row replaced)."""
+    change = store.StateChange(replace=True)
+    change.docs_added = [doc_state(i) for i in items if i.row.id in entries]
+    change.claims_added = [claim_state(c) for c in claims]
+    cache = checks.UnitCache(rules)
+    change.blocks_added = [(check, block, c.id, c.doc_id) for c in claims
+                           for check, block in checks.claim_blocks(c, rules, cache)]
+    change.records_added = [record_state(r) for r in records]
+    change.findings_added = [(f.id, f.model_dump_json()) for f in findings]
+    return change
+
+
+@dataclass
+class Delta:
+    """What the incremental checks found."""
+
+    findings: list[Finding]  # every finding of the run, in run order (before reviews)
+    change: store.StateChange
+
+
+def incremental_checks(db: store.Store, *, added: Sequence[store.Entry],
+                       removed_docs: Iterable[str], rules: Rules) -> Delta | None:
+    """The checks of a run that adds ``added`` and deletes ``removed_docs`` (doc ids).
+
+    None when a check without a block structure is enabled (the caller runs everything).
+    """
+    removed = set(removed_docs)
+    new_claims = [c for e in added for c in e.claims]
+    cache = checks.UnitCache(rules)
+    blocks_added = [(check, block, c.id, c.doc_id) for c in new_claims
+                    for check, block in checks.claim_blocks(c, rules, cache)]
+    pairs = db.blocks_of_docs(removed) | {(b[0], b[1]) for b in blocks_added}
+    pairs |= {(GARBLED, checks.block_text((d,))) for d in removed}
+    pairs |= {(GARBLED, checks.block_text((e.document.id,))) for e in added}
+    if any(block == checks.block_text(checks.WHOLE_CORPUS) for _, block in pairs):
+        return None
+    check_pairs = {p for p in pairs if p[0] != GARBLED}
+    stored = [cid for cid, doc in db.block_members(check_pairs) if doc not in removed]
+    members = [*db.claims_by_id(sorted(set(stored))).values(), *new_claims]
+    fresh = [*checks.records(members, rules=rules, only=check_pairs),
+             *garbled_records(added)]
+    old_ids = db.records_in(pairs)
+    affected = old_ids | {r.finding.id for r in fresh}
+    others = [checks.Record(check, checks.block_of_text(block), seq, mode,
+                            Finding.model_validate_json(text))
+              for check, block, seq, mode, text in db.records_of(sorted(affected))
+              if (check, block) not in pairs]
+    winners = checks.replay([*others, *fresh])
+    previous = [f for f in db.findings() if f.id not in affected]
+    change = store.StateChange(
+        docs_removed=sorted(removed),
+        claims_added=[claim_state(c) for c in new_claims],
+        blocks_added=blocks_added,
+        record_blocks=pairs,
+        records_added=[record_state(r) for r in fresh],
+        findings_removed=sorted(affected),
+        findings_added=[(f.id, f.model_dump_json()) for f in winners],
+    )
+    return Delta(findings=run_order([*previous, *winners]), change=change)
