@@ -75,6 +75,7 @@ class RunResult:
         self.reused = reused
         self.timings = timings if timings is not None else {}
         self.new_findings = new_findings or []
+        self.incremental = False  # checks and outputs updated from the last run's state
         self.outputs: list[Path] = []
         self.output_stats: dict[str, Any] = {}
         self._graph: nx.MultiDiGraph | None = None
@@ -481,6 +482,7 @@ def _extract_locked(
                            new_findings=[f.id for f in findings
                                          if previous is not None and f.id not in previous],
                            timings=timings)
+        result.incremental = found is not None
         lap("prepare")
         stats: dict[str, Any] = {}
         result.outputs, change.layouts = outputs.write(out, view, state=state,
