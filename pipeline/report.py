@@ -352,9 +352,14 @@ def _chart_pick(claims: Sequence[Any], highlighted: Mapping[str, str],
     if len(rows_in) < 2:
         return None
     omitted = max(0, len(rows_in) - max_rows)
-    rows_in = heapq.nsmallest(max_rows, rows_in, key=lambda c: (  # = sorted(...)[:max_rows]
-        c.id not in highlighted, c.low if c.low is not None else c.high or 0.0, doc_of(c), c.id))
-    return rows_in, chosen_unit, omitted
+    # sorted(rows_in, key)[:max_rows], highlighted claims first
+    first = [c for c in rows_in if c.id in highlighted]
+    rest = [] if len(first) >= max_rows else [c for c in rows_in if c.id not in highlighted]
+    picked = heapq.nsmallest(max_rows, first, key=lambda c: (
+        c.low if c.low is not None else c.high or 0.0, doc_of(c), c.id))
+    picked += heapq.nsmallest(max_rows - len(picked), rest, key=lambda c: (
+        c.low if c.low is not None else c.high or 0.0, doc_of(c), c.id))
+    return picked, chosen_unit, omitted
 
 
 def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
@@ -715,10 +720,11 @@ def _plan(view: View) -> _Plan:
         if elsewhere:  # the chart plots them too, after the block's, in report order
             extra: dict[str, ClaimRow] = {}
             for f in g.findings:
-                shown = [by_id[cid] for cid in f.claims if cid in by_id]
-                for c in sorted(shown, key=_side_order(f.kind, doc_of)):
-                    if c.metric != metric or (c.subject or "") != subject:
-                        extra.setdefault(c.id, c)
+                new = [c for c in map(by_id.get, f.claims) if c is not None and c.id not in extra
+                       and (c.metric != metric or (c.subject or "") != subject)]
+                if len(new) > 1:  # in the order the finding shows them
+                    new.sort(key=_side_order(f.kind, doc_of))
+                extra.update((c.id, c) for c in new)
             pool = pool + list(extra.values())
         picked = _chart_pick(pool, highlighted, doc_of)
         charts.append(None if picked is None else _ChartPick(
@@ -734,13 +740,11 @@ def _plan(view: View) -> _Plan:
         tuple((s, severities[s]) for s in sorted(severities,
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
-    finding_sig: dict[str, tuple[str, str]] = {}
-    for f in view.findings:
-        shown = [by_id.get(c) for c in f.claims]
-        finding_sig[f.id] = (
-            f.model_dump_json() + "\x1e" + "\x1f".join([
-                "\x00" if c is None else path.get(c.doc_id, c.doc_id) for c in shown]),
-            " ".join(["" if c is None else str(number.get(c.doc_id, 0)) for c in shown]))
+    claim_path = {c.id: path.get(c.doc_id, c.doc_id) for c in view.claims}
+    claim_number = {c.id: number.get(c.doc_id, 0) for c in view.claims}
+    finding_sig = {f.id: (
+        f.model_dump_json() + "\x1e" + "\x1f".join([claim_path.get(c, "\x00") for c in f.claims]),
+        str([claim_number.get(c) for c in f.claims])) for f in view.findings}
     index = _index_chunks(view.claims, by_doc, view.docs, path, number)
     return _Plan(counts, path, number, by_id, groups, charts, index, finding_sig)
 
@@ -757,21 +761,25 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
     the run that starts it. Adding an article changes a chunk per run of its rows.
     """
     labels = dict.fromkeys((s or "(no subject)") for s in dict.fromkeys(c.subject for c in claims))
-    runs_of: dict[str, list[list[ClaimRow]]] = {}
+    # per subject, its runs in order: (document id, the run's rows)
+    runs_of: dict[str, list[tuple[str, list[ClaimRow]]]] = {}
     if len(set(path.values())) == len(path) and all(d in path for d in by_doc):
-        by_label: dict[str, dict[str, list[list[ClaimRow]]]] = defaultdict(dict)
+        by_label: dict[str, dict[str, list[tuple[str, list[ClaimRow]]]]] = defaultdict(dict)
         for d in docs:  # in path order: each (subject, metric) gets its runs in order
-            here: dict[tuple[str, str], list[ClaimRow]] = {}
-            for c in by_doc.get(d.id, ()):
-                run = here.get((c.subject or "(no subject)", c.metric))
+            cs = by_doc.get(d.id)
+            if cs is None:
+                continue
+            here: dict[tuple[str | None, str], list[ClaimRow]] = {}
+            for c in cs:
+                run = here.get((c.subject, c.metric))
                 if run is None:
-                    here[(c.subject or "(no subject)", c.metric)] = [c]
+                    here[(c.subject, c.metric)] = [c]
                 else:
                     run.append(c)
-            for (label, metric), run in here.items():
+            for (subject, metric), run in here.items():
                 if len(run) > 1:
                     run.sort(key=lambda c: c.id)
-                by_label[label].setdefault(metric, []).append(run)
+                by_label[subject or "(no subject)"].setdefault(metric, []).append((d.id, run))
         for label, metrics in by_label.items():
             runs_of[label] = [run for metric in sorted(metrics) for run in metrics[metric]]
     else:  # two documents with one path (their rows interleave by claim id), or unknown ones
@@ -779,9 +787,12 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
         for c in claims:
             rows_of[c.subject or "(no subject)"].append(c)
         for label, cs in rows_of.items():
-            runs_of[label] = _runs(sorted(cs, key=lambda c: (
-                c.metric, path.get(c.doc_id, c.doc_id), c.id)))
-    cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
+            runs_of[label] = [(run[0].doc_id, run) for run in _runs(sorted(cs, key=lambda c: (
+                c.metric, path.get(c.doc_id, c.doc_id), c.id)))]
+    # per document: its path and number as the signatures show them, and whether it cuts
+    shown = {d: (path.get(d, d), str(number.get(d, 0)),
+                 zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0)
+             for d in by_doc}
     subjects = []
     for label in sorted(labels, key=lambda s: (s == "(no subject)", s.lower())):
         chunks: list[_Chunk] = []
@@ -790,21 +801,27 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
         md: list[str] = []
         html: list[str] = []
         name = f"{label}\x1f"
-        for cs in runs_of[label]:
-            doc_id = cs[0].doc_id
-            if rows and doc_id in cuts:
+        count = 0
+        for doc_id, cs in runs_of[label]:
+            p, n, cut = shown[doc_id]
+            if cut and rows:
                 chunks.append(_Chunk(name, rows, " ".join(md), " ".join(html)))
                 name = f"{label}\x1f{cs[0].metric}\x1f{doc_id}"
                 while name in seen:
                     name += "+"
                 seen.add(name)
+                count += len(rows)
                 rows, md, html = [], [], []
-            md.append(path.get(doc_id, doc_id))
-            html.append(str(number.get(doc_id, 0)))
-            md.extend([c.id for c in cs])
-            rows.extend(cs)
+            md.append(p)
+            html.append(n)
+            if len(cs) == 1:
+                md.append(cs[0].id)
+                rows.append(cs[0])
+            else:
+                md.extend([c.id for c in cs])
+                rows.extend(cs)
         chunks.append(_Chunk(name, rows, " ".join(md), " ".join(html)))
-        subjects.append((label, len(rows) + sum(len(c.rows) for c in chunks[:-1]), chunks))
+        subjects.append((label, count + len(rows), chunks))
     return subjects
 
 
