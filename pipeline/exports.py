@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -67,32 +67,36 @@ def _indented(text: str, indent: str) -> str:
 # --------------------------------------------------------------------------- claims.jsonl
 
 
-def claims_jsonl_pieces(view: View) -> Iterator[Piece]:
+def claims_jsonl_pieces(view: View) -> list[Piece]:
     """``claims.jsonl``: one piece per document, its claims' lines in run order."""
     paths = _paths(view)
+    pieces = []
     seen: dict[str, int] = {}
     for doc_id, rows in itertools.groupby(view.claims, _DOC):
         ids = list(map(_ID, rows))
-        n = seen[doc_id] = seen.get(doc_id, 0) + 1
-        key = f"doc:{doc_id}" if n == 1 else f"doc:{doc_id}#{n}"
-        yield Piece(key, paths[doc_id] + _SEP + _SEP.join(ids), _jsonl_render(view, doc_id, ids))
+        key = "doc:" + doc_id
+        if key in seen:  # not in run order: the document's claims in two runs
+            seen[key] += 1
+            key += f"#{seen[key]}"
+        else:
+            seen[key] = 1
+        pieces.append(Piece(key, paths[doc_id] + _SEP + _SEP.join(ids),
+                            partial(_jsonl_text, view, doc_id, ids)))
+    return pieces
 
 
-def _jsonl_render(view: View, doc_id: str, ids: list[str]) -> Callable[[], str]:
-    def render() -> str:
-        claims = view.full_claims(ids)
-        doc = view.full_documents([doc_id]).get(doc_id)
-        lines = []
-        for cid in ids:
-            claim = claims[cid]
-            record = claim.model_dump(mode="json")
-            record["doc"] = doc.path if doc is not None else None
-            at = figure_span(claim, doc)
-            record["highlight"] = list(at) if at else None
-            lines.append(_one_line_json(record) + "\n")
-        return "".join(lines)
-
-    return render
+def _jsonl_text(view: View, doc_id: str, ids: list[str]) -> str:
+    claims = view.full_claims(ids)
+    doc = view.full_documents([doc_id]).get(doc_id)
+    lines = []
+    for cid in ids:
+        claim = claims[cid]
+        record = claim.model_dump(mode="json")
+        record["doc"] = doc.path if doc is not None else None
+        at = figure_span(claim, doc)
+        record["highlight"] = list(at) if at else None
+        lines.append(_one_line_json(record) + "\n")
+    return "".join(lines)
 
 
 # --------------------------------------------------------------------------- contradictions.json
@@ -253,7 +257,7 @@ def export_pieces(view: View, *, order: Sequence[Finding] | None = None
     dumps = [f.model_dump_json() for f in findings]
     claim_paths = _claim_paths(view, _paths(view))
     return {
-        "claims.jsonl": list(claims_jsonl_pieces(view)),
+        "claims.jsonl": claims_jsonl_pieces(view),
         "contradictions.json": _json_pieces(view, findings, dumps, claim_paths),
         "claimreview.jsonld": _claimreview_pieces(view, findings, dumps, claim_paths),
     }

@@ -357,22 +357,22 @@ _DOC = operator.itemgetter(_DOC_AT)
 _DUP = operator.itemgetter(_DUP_AT)
 
 
-def duplicate_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
+def duplicate_successors(rows: Sequence[ClaimRow]) -> list[str]:
     """The same_as edges of :func:`build_graph` from light rows (``ClaimRow.dup`` is the
-    digest of :func:`duplicate_key`): claim id -> the next copy in its chain."""
-    grouped: defaultdict[str, list[ClaimRow]] = defaultdict(list)
-    at = _DUP_AT
-    for row in rows:
-        grouped[row[at]].append(row)
-    following: dict[str, str] = {}
-    ne, compress = operator.ne, itertools.compress
+    digest of :func:`duplicate_key`): for each row, the id of the next copy in its chain
+    ("" for none)."""
+    ids, docs = list(map(_ID_OF, rows)), list(map(_DOC, rows))
+    grouped: defaultdict[str, list[int]] = defaultdict(list)
+    for i, dup in enumerate(map(_DUP, rows)):
+        grouped[dup].append(i)
+    following = [""] * len(ids)
     for group in grouped.values():
         if len(group) > 1:
-            group.sort(key=_ID_OF)
-            ids, docs = list(map(_ID_OF, group)), list(map(_DOC, group))
-            # copies within one document are not chained (nor is a group of one document)
-            following.update(compress(zip(ids, ids[1:], strict=False),
-                                      map(ne, docs, docs[1:])))
+            group.sort(key=ids.__getitem__)
+            for a, b in zip(group, group[1:], strict=False):
+                # copies within one document are not chained
+                if docs[a] != docs[b]:
+                    following[a] = ids[b]
     return following
 
 
@@ -381,11 +381,11 @@ _AGREEMENT = operator.itemgetter(*map(ClaimRow._fields.index,
                                       ("subject", "metric", "unit", "low", "high")))
 
 
-def agreeing_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
+def agreeing_successors(rows: Sequence[ClaimRow]) -> list[str]:
     """The consistent_with:equal edges of :func:`build_graph` (see :func:`agreeing_groups`)
-    from light rows: claim id -> the next claim of its chain."""
-    grouped: dict[tuple[object, ...], dict[str, ClaimRow]] = {}
-    for row in rows:
+    from light rows: for each row, the id of the next claim of its chain ("" for none)."""
+    grouped: dict[tuple[object, ...], dict[str, int]] = {}
+    for i, row in enumerate(rows):
         if row[_SUBJECT] is None or row[_METRIC] == "unknown" or \
                 row[_MODALITY] not in _AGREEING_MODALITIES or \
                 (row[_LOW] is None and row[_HIGH] is None):
@@ -394,64 +394,75 @@ def agreeing_successors(rows: Iterable[ClaimRow]) -> dict[str, str]:
         doc = row[_DOC_AT]
         by_doc = grouped.get(key)
         if by_doc is None:
-            grouped[key] = {doc: row}
+            grouped[key] = {doc: i}
         else:  # the document's first claim by id stands for it
             seen = by_doc.get(doc)
-            if seen is None or row[_ID] < seen[_ID]:
-                by_doc[doc] = row
-    following: dict[str, str] = {}
+            if seen is None or row[_ID] < rows[seen][_ID]:
+                by_doc[doc] = i
+    following = [""] * len(rows)
     for by_doc in grouped.values():
         if len(by_doc) < 2:
             continue
-        members = sorted(by_doc.values(), key=_ID_OF)
-        if len(set(map(_DUP, members))) > 1:
-            ids = list(map(_ID_OF, members))
-            following.update(zip(ids, ids[1:], strict=False))
+        members = sorted(by_doc.values(), key=lambda i: rows[i][_ID])
+        if len({rows[i][_DUP_AT] for i in members}) > 1:
+            for a, b in zip(members, members[1:], strict=False):
+                following[a] = rows[b][_ID]
     return following
+
+
+Positions = range | list[int]  # of a document's claims in the view's claim rows
+
+
+def _take(values: Sequence[Any], at: Positions) -> list[Any]:
+    if type(at) is range:
+        return list(values[at.start:at.stop])
+    return [values[i] for i in at]
 
 
 @dataclass
 class GraphPlan:
     """The graph of a view, as the piece writers lay it out (light rows only)."""
 
+    claims: Sequence[ClaimRow]
     metrics: list[str]
     entities: list[str]
     #: per document in file order: its id, its row (None: claims of an unknown document)
-    #: and its claims' rows in run order
-    docs: list[tuple[str, DocRow | None, list[ClaimRow]]]
+    #: and the positions of its claims (in run order) in ``claims``
+    docs: list[tuple[str, DocRow | None, Positions]]
     node_sigs: list[str]
     edge_sigs: list[str]
-    same_as: dict[str, str]
-    equal: dict[str, str]
+    #: per claim (by position), the next claim of its same_as / consistent_with:equal chain
+    same_as: list[str]
+    equal: list[str]
     #: (finding id, finding kind, edge kind, its known claims) of findings with edges
     findings: list[tuple[str, str, str, tuple[str, ...]]]
 
 
 def graph_plan(view: View) -> GraphPlan:
     """Lay out the graph of ``view``; one plan serves both graph files."""
-    by_doc: dict[str, list[ClaimRow]] = {}
-    for doc_id, group in itertools.groupby(view.claims, _DOC):  # run order: by document
-        rows = by_doc.get(doc_id)
-        if rows is None:
-            by_doc[doc_id] = list(group)
-        else:
-            rows.extend(group)
-    known_claims = set(map(_ID_OF, view.claims))
-    same_as = duplicate_successors(view.claims)
-    equal = agreeing_successors(view.claims)
-    docs: list[tuple[str, DocRow | None, list[ClaimRow]]] = [
-        (d.id, d, by_doc.get(d.id, [])) for d in view.docs]
+    claims = view.claims
+    ids = list(map(_ID_OF, claims))
+    where: dict[str, Positions] = {}
+    start = 0
+    for doc_id, group in itertools.groupby(map(_DOC, claims)):  # run order: by document
+        end = start + sum(1 for _ in group)
+        seen = where.get(doc_id)
+        where[doc_id] = range(start, end) if seen is None else [*seen, *range(start, end)]
+        start = end
+    same_as = duplicate_successors(claims)
+    equal = agreeing_successors(claims)
+    docs: list[tuple[str, DocRow | None, Positions]] = [
+        (d.id, d, where.get(d.id, range(0))) for d in view.docs]
     known = {d.id for d in view.docs}
-    docs += [(i, None, by_doc[i]) for i in sorted(by_doc.keys() - known)]
+    docs += [(i, None, where[i]) for i in sorted(where.keys() - known)]
     # per document: its claims, and the next claim of each one's two chains
     node_sigs, edge_sigs = [], []
-    blank = itertools.repeat("")
-    for _, doc, rows in docs:
-        ids = list(map(_ID_OF, rows))
-        joined = _SEP.join(ids)
+    for _, doc, at in docs:
+        joined = _SEP.join(_take(ids, at))
         node_sigs.append((doc.path if doc is not None else _NO_DOC) + _SEP + joined)
-        edge_sigs.append(joined + "\x1e" + _SEP.join(map(same_as.get, ids, blank))
-                         + "\x1e" + _SEP.join(map(equal.get, ids, blank)))
+        edge_sigs.append(joined + "\x1e" + _SEP.join(_take(same_as, at)) + "\x1e"
+                         + _SEP.join(_take(equal, at)))
+    known_claims = set(ids)
     findings = []
     for finding in view.findings:
         edge = _EDGE_FOR_KIND.get(finding.kind)
@@ -463,20 +474,20 @@ def graph_plan(view: View) -> GraphPlan:
         if len(members) > 1:
             findings.append((finding.id, finding.kind, edge, members))
     return GraphPlan(
-        metrics=sorted(set(map(operator.itemgetter(_METRIC), view.claims))),
-        entities=sorted(set(filter(None, map(operator.itemgetter(_SUBJECT), view.claims)))),
+        claims=claims,
+        metrics=sorted(set(map(operator.itemgetter(_METRIC), claims))),
+        entities=sorted(set(filter(None, map(operator.itemgetter(_SUBJECT), claims)))),
         docs=docs, node_sigs=node_sigs, edge_sigs=edge_sigs, same_as=same_as, equal=equal,
         findings=findings)
 
 
-def _doc_nodes(view: View, doc_id: str, doc: DocRow | None,
-               rows: list[ClaimRow]) -> list[Node]:
+def _doc_nodes(view: View, doc_id: str, doc: DocRow | None, ids: list[str]) -> list[Node]:
     out: list[Node] = [(f"doc:{doc_id}", {} if doc is None else {
         "kind": "document", "path": doc.path, "title": doc.title or "", "sha256": doc.sha256})]
-    claims = view.full_claims([r.id for r in rows])
-    for row in rows:
-        claim = claims[row.id]
-        out.append((f"claim:{row.id}", {
+    claims = view.full_claims(ids)
+    for cid in ids:
+        claim = claims[cid]
+        out.append((f"claim:{cid}", {
             "kind": "claim", "surface": claim.span.text, "metric": claim.metric,
             "subject": claim.subject or "", "unit": claim.normalized.unit,
             "low": _num(claim.normalized.low), "high": _num(claim.normalized.high),
@@ -485,8 +496,9 @@ def _doc_nodes(view: View, doc_id: str, doc: DocRow | None,
     return out
 
 
-def _doc_edges(plan: GraphPlan, doc_id: str, rows: list[ClaimRow]) -> list[Edge]:
+def _doc_edges(plan: GraphPlan, doc_id: str, at: Positions) -> list[Edge]:
     doc = f"doc:{doc_id}"
+    rows: list[ClaimRow] = _take(plan.claims, at)
     out: list[Edge] = []
     entities: dict[str, None] = {}
     for row in rows:
@@ -497,13 +509,12 @@ def _doc_edges(plan: GraphPlan, doc_id: str, rows: list[ClaimRow]) -> list[Edge]
             out.append((node, f"entity:{row.subject}", "about", {"kind": "about"}))
             entities[row.subject] = None
     out += [(doc, f"entity:{s}", "mentions", {"kind": "mentions"}) for s in entities]
-    for row in rows:
-        after = plan.same_as.get(row.id)
-        if after is not None:
-            out.append((f"claim:{row.id}", f"claim:{after}", "same_as", {"kind": "same_as"}))
-        after = plan.equal.get(row.id)
-        if after is not None:
-            out.append((f"claim:{row.id}", f"claim:{after}", "consistent_with:equal",
+    for row, same, equal in zip(rows, _take(plan.same_as, at), _take(plan.equal, at),
+                                strict=True):
+        if same:
+            out.append((f"claim:{row.id}", f"claim:{same}", "same_as", {"kind": "same_as"}))
+        if equal:
+            out.append((f"claim:{row.id}", f"claim:{equal}", "consistent_with:equal",
                         {"kind": "consistent_with", "basis": "equal"}))
     return out
 
@@ -525,18 +536,18 @@ class _Layout:
             yield f"m:{m}", "", lambda m=m: [(f"metric:{m}", {"kind": "metric", "name": m})]
         for s in self.plan.entities:
             yield f"e:{s}", "", lambda s=s: [(f"entity:{s}", {"kind": "entity", "name": s})]
-        view = self.view
-        for (doc_id, doc, rows), signature in zip(self.plan.docs, self.plan.node_sigs,
-                                                  strict=True):
-            yield f"n:{doc_id}", signature, \
-                lambda doc_id=doc_id, doc=doc, rows=rows: _doc_nodes(view, doc_id, doc, rows)
+        view, claims = self.view, self.plan.claims
+        for (doc_id, doc, at), signature in zip(self.plan.docs, self.plan.node_sigs,
+                                                strict=True):
+            yield f"n:{doc_id}", signature, lambda doc_id=doc_id, doc=doc, at=at: _doc_nodes(
+                view, doc_id, doc, list(map(_ID_OF, _take(claims, at))))
 
     def edge_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Edge]]]]:
         plan = self.plan
-        for (doc_id, _, rows), signature in zip(plan.docs, plan.edge_sigs, strict=True):
-            if rows:
+        for (doc_id, _, at), signature in zip(plan.docs, plan.edge_sigs, strict=True):
+            if at:
                 yield f"l:{doc_id}", signature, \
-                    lambda doc_id=doc_id, rows=rows: _doc_edges(plan, doc_id, rows)
+                    lambda doc_id=doc_id, at=at: _doc_edges(plan, doc_id, at)
         for fid, kind, edge, members in plan.findings:
             yield f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members), \
                 lambda f=fid, k=kind, e=edge, m=members: _finding_edges(f, k, e, m)
