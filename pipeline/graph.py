@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -385,7 +386,8 @@ def agreeing_successors(rows: Sequence[ClaimRow]) -> list[str]:
     """The consistent_with:equal edges of :func:`build_graph` (see :func:`agreeing_groups`)
     from light rows: for each row, the id of the next claim of its chain ("" for none)."""
     grouped: dict[tuple[object, ...], dict[str, int]] = {}
-    for i, row in enumerate(rows):
+    items: Sequence[Any] = rows  # rows by field position: this loop meets every claim
+    for i, row in enumerate(items):
         if row[_SUBJECT] is None or row[_METRIC] == "unknown" or \
                 row[_MODALITY] not in _AGREEING_MODALITIES or \
                 (row[_LOW] is None and row[_HIGH] is None):
@@ -397,16 +399,16 @@ def agreeing_successors(rows: Sequence[ClaimRow]) -> list[str]:
             grouped[key] = {doc: i}
         else:  # the document's first claim by id stands for it
             seen = by_doc.get(doc)
-            if seen is None or row[_ID] < rows[seen][_ID]:
+            if seen is None or row[_ID] < items[seen][_ID]:
                 by_doc[doc] = i
     following = [""] * len(rows)
     for by_doc in grouped.values():
         if len(by_doc) < 2:
             continue
-        members = sorted(by_doc.values(), key=lambda i: rows[i][_ID])
-        if len({rows[i][_DUP_AT] for i in members}) > 1:
+        members = sorted(by_doc.values(), key=lambda i: items[i][_ID])
+        if len({items[i][_DUP_AT] for i in members}) > 1:
             for a, b in zip(members, members[1:], strict=False):
-                following[a] = rows[b][_ID]
+                following[a] = items[b][_ID]
     return following
 
 
@@ -463,7 +465,7 @@ def graph_plan(view: View) -> GraphPlan:
         edge_sigs.append(joined + "\x1e" + _SEP.join(_take(same_as, at)) + "\x1e"
                          + _SEP.join(_take(equal, at)))
     known_claims = set(ids)
-    findings = []
+    findings: list[tuple[str, str, str, tuple[str, ...]]] = []
     for finding in view.findings:
         edge = _EDGE_FOR_KIND.get(finding.kind)
         if edge is None:
@@ -481,7 +483,13 @@ def graph_plan(view: View) -> GraphPlan:
         findings=findings)
 
 
-def _doc_nodes(view: View, doc_id: str, doc: DocRow | None, ids: list[str]) -> list[Node]:
+def _named_node(kind: str, name: str) -> list[Node]:
+    return [(f"{kind}:{name}", {"kind": kind, "name": name})]
+
+
+def _doc_nodes(view: View, plan: GraphPlan, doc_id: str, doc: DocRow | None,
+               at: Positions) -> list[Node]:
+    ids: list[str] = list(map(_ID_OF, _take(plan.claims, at)))
     out: list[Node] = [(f"doc:{doc_id}", {} if doc is None else {
         "kind": "document", "path": doc.path, "title": doc.title or "", "sha256": doc.sha256})]
     claims = view.full_claims(ids)
@@ -533,24 +541,22 @@ class _Layout:
 
     def node_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Node]]]]:
         for m in self.plan.metrics:
-            yield f"m:{m}", "", lambda m=m: [(f"metric:{m}", {"kind": "metric", "name": m})]
+            yield f"m:{m}", "", partial(_named_node, "metric", m)
         for s in self.plan.entities:
-            yield f"e:{s}", "", lambda s=s: [(f"entity:{s}", {"kind": "entity", "name": s})]
-        view, claims = self.view, self.plan.claims
+            yield f"e:{s}", "", partial(_named_node, "entity", s)
         for (doc_id, doc, at), signature in zip(self.plan.docs, self.plan.node_sigs,
                                                 strict=True):
-            yield f"n:{doc_id}", signature, lambda doc_id=doc_id, doc=doc, at=at: _doc_nodes(
-                view, doc_id, doc, list(map(_ID_OF, _take(claims, at))))
+            yield f"n:{doc_id}", signature, partial(_doc_nodes, self.view, self.plan, doc_id,
+                                                    doc, at)
 
     def edge_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Edge]]]]:
         plan = self.plan
         for (doc_id, _, at), signature in zip(plan.docs, plan.edge_sigs, strict=True):
             if at:
-                yield f"l:{doc_id}", signature, \
-                    lambda doc_id=doc_id, at=at: _doc_edges(plan, doc_id, at)
+                yield f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at)
         for fid, kind, edge, members in plan.findings:
             yield f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members), \
-                lambda f=fid, k=kind, e=edge, m=members: _finding_edges(f, k, e, m)
+                partial(_finding_edges, fid, kind, edge, members)
 
 
 def _graphml_text(nodes: list[Node], edges: list[Edge]) -> str:
@@ -586,7 +592,7 @@ def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
     with fixed key declarations. ``plan``: :func:`graph_plan` of the view, when the caller
     has it (shared with :func:`node_link_pieces`)."""
     layout = _Layout(view, plan or graph_plan(view))
-    nodes = [Piece(key, signature, lambda make=make: _graphml_text(make(), []))
+    nodes = [Piece(key, signature, partial(_graphml_nodes, make))
              for key, signature, make in layout.node_parts()]
     if not nodes:
         empty = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed" />',
@@ -594,9 +600,26 @@ def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
         return [Piece("head", "empty", lambda: empty)]
     head = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed">']) + "\n"
     return [Piece("head", "", lambda: head), *nodes,
-            *(Piece(key, signature, lambda make=make: _graphml_text([], make()))
+            *(Piece(key, signature, partial(_graphml_edges, make))
               for key, signature, make in layout.edge_parts()),
             Piece("tail", "", lambda: "  </graph>\n</graphml>\n")]
+
+
+def _graphml_nodes(make: Callable[[], list[Node]]) -> str:
+    return _graphml_text(make(), [])
+
+
+def _graphml_edges(make: Callable[[], list[Edge]]) -> str:
+    return _graphml_text([], make())
+
+
+def _json_links(make: Callable[[], list[Edge]], first: bool) -> str:
+    return _json_rows([{**data, "source": u, "target": v, "key": k}
+                       for u, v, k, data in make()], first)
+
+
+def _json_nodes(make: Callable[[], list[Node]], first: bool) -> str:
+    return _json_rows([{**data, "id": node} for node, data in make()], first)
 
 
 def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
@@ -614,14 +637,9 @@ def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece
     (per document, per finding), then the nodes (per metric, entity, document). ``plan`` as
     for :func:`graphml_pieces`."""
     layout = _Layout(view, plan or graph_plan(view))
-    links = [Piece(key, ("1" if i == 0 else "0") + signature,
-                   lambda make=make, first=i == 0: _json_rows(
-                       [{**data, "source": u, "target": v, "key": k}
-                        for u, v, k, data in make()], first))
+    links = [Piece(key, ("1" if i == 0 else "0") + signature, partial(_json_links, make, i == 0))
              for i, (key, signature, make) in enumerate(layout.edge_parts())]
-    nodes = [Piece(key, ("1" if i == 0 else "0") + signature,
-                   lambda make=make, first=i == 0: _json_rows(
-                       [{**data, "id": node} for node, data in make()], first))
+    nodes = [Piece(key, ("1" if i == 0 else "0") + signature, partial(_json_nodes, make, i == 0))
              for i, (key, signature, make) in enumerate(layout.node_parts())]
     has_links, has_nodes = bool(links), bool(nodes)
     return [
