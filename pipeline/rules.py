@@ -233,6 +233,16 @@ def _validate(path: Path, schema: type[Strict], data: Any) -> Any:
         ) from None
 
 
+def _pint_registry() -> pint.UnitRegistry:
+    """pint's default registry, its parsed definitions cached in the user's cache folder
+    (parsing them is most of the start-up time of a one-article run); without the cache
+    when that folder cannot be used."""
+    try:
+        return pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=":auto:")
+    except Exception:  # noqa: BLE001 - any cache problem: build it the slow way
+        return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
 def make_registry(units_path: Path) -> pint.UnitRegistry:
     """Build the one pint registry of a run: pint's defaults plus ``units.txt``.
 
@@ -240,7 +250,7 @@ def make_registry(units_path: Path) -> pint.UnitRegistry:
     once: a definition naming a unit that does not exist fails here, with its line, and not
     in the middle of a run.
     """
-    registry: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry = _pint_registry()
     where = str(units_path)
     hint = "units.txt uses pint's definition syntax; see the comments at its top"
     try:
