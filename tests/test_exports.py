@@ -210,6 +210,17 @@ def test_pieces_take_the_report_order_when_given(registry, rules):
         assert splice.text_of(writer(view, order=order)) == splice.text_of(writer(view))
 
 
+def test_claims_out_of_run_order_keep_unique_keys(registry, rules):
+    corpus = random_corpus(registry, rules, 9, n_docs=6)
+    documents, claims, findings, skipped = corpus.run()
+    shuffled = claims[::2] + claims[1::2]  # a document's claims in two runs
+    view = rows.memory_view(documents, shuffled, findings, skipped)
+    pieces = exports.claims_jsonl_pieces(view)
+    assert len({p.key for p in pieces}) == len(pieces) and any("#" in p.key for p in pieces)
+    assert splice.text_of(pieces) == report.render_claims_jsonl(
+        shuffled, {d.id: d for d in documents})
+
+
 def test_export_pieces_are_the_three_writers(registry, rules):
     view = random_corpus(registry, rules, 8, n_docs=20).view()
     both = exports.export_pieces(view)

@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
+import io
 import json
+import math
+import random
+import re
 
 import networkx as nx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import checks
+from pipeline import checks, rows, splice
 from pipeline.graph import (
     _clean,
     build_graph,
     duplicate_groups,
+    graph_pieces,
+    graph_plan,
+    graphml_pieces,
     graphml_text,
     independent_sources,
     node_link_json,
+    node_link_pieces,
 )
 from pipeline.models import Document
+from tests.conftest import DATA
 from tests.test_checks import make_claim
+from tests.test_exports import (  # noqa: F401  (tiny_run is a fixture)
+    Counter,
+    compose_all,
+    mutate,
+    random_corpus,
+    tiny_run,
+)
 
 SENTENCE = "SpaceX has bought Cursor for $60 billion."
 
@@ -160,29 +177,6 @@ def test_fast_exporters_on_the_pipeline_graph(rules, registry):
 
 
 # --- graph files as pieces (pipeline.splice) over a rows.View -----------------------------
-
-import io  # noqa: E402
-import math  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
-
-import pytest  # noqa: E402
-
-from pipeline import rows, splice  # noqa: E402
-from pipeline.graph import (  # noqa: E402
-    graph_pieces,
-    graph_plan,
-    graphml_pieces,
-    node_link_pieces,
-)
-from tests.conftest import DATA  # noqa: E402
-from tests.test_exports import (  # noqa: E402, F401
-    Counter,
-    compose_all,
-    mutate,
-    random_corpus,
-    tiny_run,
-)
 
 GRAPH_WRITERS = {"graph.graphml": graphml_pieces, "graph.json": node_link_pieces}
 
