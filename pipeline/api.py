@@ -9,7 +9,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -665,9 +665,10 @@ def add(
         with store.open_store(out) as db:
             has_previous = bool(db.meta().get("last_run"))
             previous = db.finding_ids()
+            known = db.run_docs()
         if not has_previous:
             previous = {f.id for f in run_once().findings}
-        added, rejected = _copy_into(corpus, sources, max_bytes=max_bytes)
+        added, rejected = _copy_into(corpus, sources, max_bytes=max_bytes, known=known)
         if not added:
             return AddResult(added=[], rejected=rejected, run=None)
         run = run_once()
@@ -675,16 +676,27 @@ def add(
     return AddResult(added=added, rejected=rejected, run=run, new_findings=new)
 
 
-def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
+def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
+               known: Mapping[str, tuple[str, str, str, int, int, str]] | None = None
                ) -> tuple[list[Path], list[Skip]]:
+    """Copy the sources into the corpus; ``known``: the last run's files
+    (:meth:`store.Store.run_docs`), whose content hash is trusted while their size and
+    mtime are unchanged."""
     files, rejected = expand_sources(sources)
     root = corpus.resolve()
-    known: dict[str, str] = {}
+    hashes: dict[str, str] = {}
     for path in corpus_files(corpus):
         rel = path.relative_to(corpus).as_posix()
+        last = (known or {}).get(rel)
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            if last is not None and (last[3], last[4]) == (st.st_size, st.st_mtime_ns):
+                hashes.setdefault(last[1], rel)
+                continue
         with contextlib.suppress(ArticleError):
             data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
-            known.setdefault(hashlib.sha256(data).hexdigest(), rel)
+            hashes.setdefault(hashlib.sha256(data).hexdigest(), rel)
+    known_hashes = hashes
     added: list[Path] = []
     for source in files:
         shown = str(source)
@@ -702,8 +714,8 @@ def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
             rejected.append(Skip(path=shown, reason=exc.detail))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        if digest in known:
-            rejected.append(Skip(path=shown, reason=f"duplicate of {known[digest]} "
+        if digest in known_hashes:
+            rejected.append(Skip(path=shown, reason=f"duplicate of {known_hashes[digest]} "
                                  "(same content)"))
             continue
         stem, suffix = Path(name).stem, Path(name).suffix
@@ -715,7 +727,7 @@ def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int
                 _write_new(candidate, data)
             except FileExistsError:
                 continue
-            known[digest] = candidate.name
+            known_hashes[digest] = candidate.name
             added.append(corpus / candidate.name)  # as the user named the corpus
             break
         else:
