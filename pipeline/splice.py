@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
+import itertools
 import marshal
 import os
 import stat
@@ -44,8 +44,12 @@ def sig(*parts: object) -> str:
     return "\x1f".join(map(repr, parts))
 
 
+DIGEST_SIZE = 12
+
+
 def _digest(signature: str) -> bytes:
-    return hashlib.blake2b(signature.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+    return hashlib.blake2b(signature.encode("utf-8", "surrogatepass"),
+                           digest_size=DIGEST_SIZE).digest()
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,12 @@ class Layout:
     version: str
     identity: tuple[int, int, int]  # (size, mtime_ns, inode) of the file as written
     keys: list[str]
-    digests: list[bytes]
+    digests: bytes  # DIGEST_SIZE bytes a piece, in order
     lengths: list[int]
 
     def dumps(self) -> bytes:
         return marshal.dumps((LAYOUT_FORMAT, self.version, self.identity, self.keys,
-                              b"".join(self.digests), self.lengths))
+                              self.digests, self.lengths))
 
     @classmethod
     def loads(cls, data: bytes) -> Layout | None:
@@ -69,10 +73,10 @@ class Layout:
             fmt, version, identity, keys, digests, lengths = marshal.loads(data)
         except (ValueError, EOFError, TypeError):
             return None
-        if fmt != LAYOUT_FORMAT or len(digests) != 12 * len(keys) or len(keys) != len(lengths):
+        if fmt != LAYOUT_FORMAT or len(digests) != DIGEST_SIZE * len(keys) \
+                or len(keys) != len(lengths):
             return None
-        return cls(version, tuple(identity), keys,  # type: ignore[arg-type]
-                   [digests[i:i + 12] for i in range(0, len(digests), 12)], lengths)
+        return cls(version, tuple(identity), keys, digests, lengths)  # type: ignore[arg-type]
 
 
 def _identity(st: os.stat_result) -> tuple[int, int, int]:
@@ -104,17 +108,21 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
             previous: Layout | None = None, stats: Stats | None = None) -> Layout:
     """Write the pieces to ``path`` atomically, reusing unchanged pieces of the old file.
 
+    Keys should be unique; a repeated key is still safe (bytes are reused only for an
+    equal signature digest, and equal signatures render equal text).
+
     ``previous`` is the layout returned when the file was last written; it is ignored when
     the file changed since (size, mtime, inode) or ``version`` (the writers' code) differs.
     """
     stats = stats if stats is not None else Stats()
     old = usable(previous, path, version)
-    where: dict[str, tuple[bytes, int, int]] = {}
+    index: dict[str, int] = {}
+    offsets: list[int] = []
+    old_digests = b""
     if old is not None:
-        offset = 0
-        for key, digest, length in zip(old.keys, old.digests, old.lengths, strict=True):
-            where[key] = (digest, offset, length)
-            offset += length
+        index = dict(zip(old.keys, range(len(old.keys)), strict=True))
+        offsets = list(itertools.accumulate(old.lengths, initial=0))
+        old_digests = old.digests
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -123,58 +131,54 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
     keys: list[str] = []
     digests: list[bytes] = []
     lengths: list[int] = []
-    seen: set[str] = set()
+    blake2b = hashlib.blake2b
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(os.fdopen(fd, "wb", buffering=0))
             src = stack.enter_context(open(path, "rb")) if old is not None else None
-            buffer = io.BytesIO()
-            copy_from, copy_len = 0, 0
-
-            def flush_text() -> None:
-                if buffer.tell():
-                    out.write(buffer.getbuffer())
-                    buffer.seek(0)
-                    buffer.truncate()
-
-            def flush_copy() -> None:
-                nonlocal copy_len
-                if copy_len:
-                    assert src is not None
-                    _copy_range(src.fileno(), out.fileno(), copy_from, copy_len)
-                    copy_len = 0
-
+            texts: list[bytes] = []  # rendered, not written yet
+            pending = 0
+            copy_from, copy_len = 0, 0  # old bytes to copy, not copied yet
+            rendered = reused = bytes_rendered = 0
             for piece in pieces:
-                if piece.key in seen:
-                    raise ValueError(f"{path.name}: piece key {piece.key!r} used twice")
-                seen.add(piece.key)
-                digest = _digest(piece.sig)
-                hit = where.get(piece.key)
-                if hit is not None and hit[0] == digest:
-                    _, at, length = hit
+                digest = blake2b(piece.sig.encode("utf-8", "surrogatepass"),
+                                 digest_size=DIGEST_SIZE).digest()
+                i = index.get(piece.key, -1)
+                if i >= 0 and old_digests[DIGEST_SIZE * i:DIGEST_SIZE * (i + 1)] == digest:
+                    at, length = offsets[i], offsets[i + 1] - offsets[i]
                     if copy_len and copy_from + copy_len == at:
                         copy_len += length
                     else:
-                        flush_copy()
-                        flush_text()
+                        if copy_len:
+                            _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
+                                        copy_from, copy_len)
+                        elif texts:
+                            out.write(b"".join(texts))
+                            texts, pending = [], 0
                         copy_from, copy_len = at, length
-                    stats.reused += 1
-                    stats.bytes_reused += length
+                    reused += 1
                 else:
-                    flush_copy()
+                    if copy_len:
+                        _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
+                                    copy_from, copy_len)
+                        copy_len = 0
                     data = piece.render().encode("utf-8")
-                    buffer.write(data)
-                    if buffer.tell() > 1 << 20:
-                        flush_text()
                     length = len(data)
-                    stats.rendered += 1
-                    stats.bytes_rendered += length
+                    texts.append(data)
+                    pending += length
+                    if pending > 1 << 22:
+                        out.write(b"".join(texts))
+                        texts, pending = [], 0
+                    rendered += 1
+                    bytes_rendered += length
                 keys.append(piece.key)
                 digests.append(digest)
                 lengths.append(length)
-            flush_copy()
-            flush_text()
+            if copy_len:
+                _copy_range(src.fileno(), out.fileno(), copy_from, copy_len)  # type: ignore[union-attr]
+            if texts:
+                out.write(b"".join(texts))
             os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -183,7 +187,11 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    return Layout(version, _identity(path.stat()), keys, digests, lengths)
+    stats.rendered += rendered
+    stats.reused += reused
+    stats.bytes_rendered += bytes_rendered
+    stats.bytes_reused += sum(lengths) - bytes_rendered
+    return Layout(version, _identity(path.stat()), keys, b"".join(digests), lengths)
 
 
 def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
