@@ -31,16 +31,18 @@ from pipeline.report import (
     report_order,
     safe_url,
 )
-from pipeline.rows import DocRow, View
+from pipeline.rows import ClaimRow, DocRow, View
 from pipeline.splice import Piece, sig
 
 #: Version of the piece layout of these writers (part of the version ``compose`` is given).
 VERSION = "exports-1"
 
 
-_ID = operator.itemgetter(0)  # DocRow.id, ClaimRow.id
-_PATH = operator.itemgetter(1)  # DocRow.path
-_DOC = operator.itemgetter(1)  # ClaimRow.doc_id
+# row fields by position (C-level getters: these run once per claim of the run)
+_ID = operator.itemgetter(DocRow._fields.index("id"))
+assert ClaimRow._fields.index("id") == DocRow._fields.index("id")
+_PATH = operator.itemgetter(DocRow._fields.index("path"))
+_DOC = operator.itemgetter(ClaimRow._fields.index("doc_id"))
 _NO_DOC = "\x00"  # in a signature: the document is not in the run (no path holds NUL)
 _NO_CLAIM = "\x00\x00"  # in a signature: the claim is not in the run
 _SEP = "\x1f"  # between the parts of a signature (ids and paths never hold it)
