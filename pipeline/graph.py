@@ -22,8 +22,8 @@ import math
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
@@ -438,6 +438,10 @@ class GraphPlan:
     equal: list[str]
     #: (finding id, finding kind, edge kind, its known claims) of findings with edges
     findings: list[tuple[str, str, str, tuple[str, ...]]]
+    #: the parts of a graph file in order, (key, signature, nodes or edges): first the
+    #: nodes (metrics, entities, documents), then the edges (documents, findings)
+    nodes: list[tuple[str, str, Callable[[], list[Node]]]] = field(default_factory=list)
+    edges: list[tuple[str, str, Callable[[], list[Edge]]]] = field(default_factory=list)
 
 
 def graph_plan(view: View) -> GraphPlan:
@@ -475,12 +479,22 @@ def graph_plan(view: View) -> GraphPlan:
             members = tuple([c for c in members if c in known_claims])
         if len(members) > 1:
             findings.append((finding.id, finding.kind, edge, members))
-    return GraphPlan(
+    plan = GraphPlan(
         claims=claims,
         metrics=sorted(set(map(operator.itemgetter(_METRIC), claims))),
         entities=sorted(set(filter(None, map(operator.itemgetter(_SUBJECT), claims)))),
         docs=docs, node_sigs=node_sigs, edge_sigs=edge_sigs, same_as=same_as, equal=equal,
         findings=findings)
+    plan.nodes += [(f"m:{m}", "", partial(_named_node, "metric", m)) for m in plan.metrics]
+    plan.nodes += [(f"e:{s}", "", partial(_named_node, "entity", s)) for s in plan.entities]
+    plan.nodes += [(f"n:{doc_id}", signature, partial(_doc_nodes, view, plan, doc_id, doc, at))
+                   for (doc_id, doc, at), signature in zip(docs, node_sigs, strict=True)]
+    plan.edges += [(f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at))
+                   for (doc_id, _, at), signature in zip(docs, edge_sigs, strict=True) if at]
+    plan.edges += [(f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members),
+                    partial(_finding_edges, fid, kind, edge, members))
+                   for fid, kind, edge, members in findings]
+    return plan
 
 
 def _named_node(kind: str, name: str) -> list[Node]:
@@ -533,32 +547,6 @@ def _finding_edges(finding: str, kind: str, edge: str, members: tuple[str, ...])
              {"kind": edge, "finding": finding, "finding_kind": kind}) for a, b in pairs]
 
 
-class _Layout:
-    """The pieces of a graph file in order, from a plan and a format's two renderers."""
-
-    def __init__(self, view: View, plan: GraphPlan) -> None:
-        self.view, self.plan = view, plan
-
-    def node_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Node]]]]:
-        for m in self.plan.metrics:
-            yield f"m:{m}", "", partial(_named_node, "metric", m)
-        for s in self.plan.entities:
-            yield f"e:{s}", "", partial(_named_node, "entity", s)
-        for (doc_id, doc, at), signature in zip(self.plan.docs, self.plan.node_sigs,
-                                                strict=True):
-            yield f"n:{doc_id}", signature, partial(_doc_nodes, self.view, self.plan, doc_id,
-                                                    doc, at)
-
-    def edge_parts(self) -> Iterator[tuple[str, str, Callable[[], list[Edge]]]]:
-        plan = self.plan
-        for (doc_id, _, at), signature in zip(plan.docs, plan.edge_sigs, strict=True):
-            if at:
-                yield f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at)
-        for fid, kind, edge, members in plan.findings:
-            yield f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members), \
-                partial(_finding_edges, fid, kind, edge, members)
-
-
 def _graphml_text(nodes: list[Node], edges: list[Edge]) -> str:
     lines: list[str] = []
     add = lines.append
@@ -591,9 +579,9 @@ def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
     """``graph.graphml`` as pieces: the graph :func:`build_graph` gives for the view's run,
     with fixed key declarations. ``plan``: :func:`graph_plan` of the view, when the caller
     has it (shared with :func:`node_link_pieces`)."""
-    layout = _Layout(view, plan or graph_plan(view))
+    plan = plan or graph_plan(view)
     nodes = [Piece(key, signature, partial(_graphml_nodes, make))
-             for key, signature, make in layout.node_parts()]
+             for key, signature, make in plan.nodes]
     if not nodes:
         empty = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed" />',
                            "</graphml>"]) + "\n"
@@ -601,7 +589,7 @@ def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
     head = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed">']) + "\n"
     return [Piece("head", "", lambda: head), *nodes,
             *(Piece(key, signature, partial(_graphml_edges, make))
-              for key, signature, make in layout.edge_parts()),
+              for key, signature, make in plan.edges),
             Piece("tail", "", lambda: "  </graph>\n</graphml>\n")]
 
 
@@ -636,11 +624,11 @@ def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece
     """``graph.json`` (node-link, as :func:`node_link_json` writes it) as pieces: the links
     (per document, per finding), then the nodes (per metric, entity, document). ``plan`` as
     for :func:`graphml_pieces`."""
-    layout = _Layout(view, plan or graph_plan(view))
+    plan = plan or graph_plan(view)
     links = [Piece(key, ("1" if i == 0 else "0") + signature, partial(_json_links, make, i == 0))
-             for i, (key, signature, make) in enumerate(layout.edge_parts())]
+             for i, (key, signature, make) in enumerate(plan.edges)]
     nodes = [Piece(key, ("1" if i == 0 else "0") + signature, partial(_json_nodes, make, i == 0))
-             for i, (key, signature, make) in enumerate(layout.node_parts())]
+             for i, (key, signature, make) in enumerate(plan.nodes)]
     has_links, has_nodes = bool(links), bool(nodes)
     return [
         Piece("head", sig(has_links), lambda: (
