@@ -415,9 +415,9 @@ def agreeing_successors(rows: Sequence[ClaimRow]) -> list[str]:
 Positions = range | list[int]  # of a document's claims in the view's claim rows
 
 
-def _take(values: Sequence[Any], at: Positions) -> list[Any]:
+def _take(values: Sequence[Any], at: Positions) -> Sequence[Any]:
     if type(at) is range:
-        return list(values[at.start:at.stop])
+        return values[at.start:at.stop]
     return [values[i] for i in at]
 
 
@@ -520,7 +520,7 @@ def _doc_nodes(view: View, plan: GraphPlan, doc_id: str, doc: DocRow | None,
 
 def _doc_edges(plan: GraphPlan, doc_id: str, at: Positions) -> list[Edge]:
     doc = f"doc:{doc_id}"
-    rows: list[ClaimRow] = _take(plan.claims, at)
+    rows: Sequence[ClaimRow] = _take(plan.claims, at)
     out: list[Edge] = []
     entities: dict[str, None] = {}
     for row in rows:
