@@ -20,6 +20,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 import jinja2
@@ -711,10 +712,10 @@ def _plan(view: View) -> _Plan:
         elsewhere = False  # a finding shows a claim of another block
         for f in reversed(g.findings):  # most severe finding wins the colour
             for cid in f.claims:
-                c = by_id.get(cid)
-                if c is not None:
+                shown = by_id.get(cid)
+                if shown is not None:
                     highlighted[cid] = f.kind
-                    if c.metric != metric or (c.subject or "") != subject:
+                    if shown.metric != metric or (shown.subject or "") != subject:
                         elsewhere = True
         pool = by_block.get((subject, metric), [])
         if elsewhere:  # the chart plots them too, after the block's, in report order
@@ -840,7 +841,7 @@ class _Renderer:
     """What rendering a piece needs, made on first use: a reused piece needs none of it."""
 
     def __init__(self, view: View, plan: _Plan, *, html: bool) -> None:
-        self.view, self.plan, self.html = view, plan, html
+        self.view, self.plan, self.is_html = view, plan, html
         self._macros: Any = None
         self.script = markupsafe.Markup("")
         self.script_hash = ""
@@ -851,15 +852,15 @@ class _Renderer:
     @property
     def macros(self) -> Any:
         if self._macros is None:
-            env = _environment(html=self.html)
-            if self.html:
+            env = _environment(html=self.is_html)
+            if self.is_html:
                 script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
                 digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest())
                 self.script = markupsafe.Markup(script)
                 self.script_hash = f"sha256-{digest.decode()}"
                 self._side = env.get_template("side.html.j2")
             self._macros = env.get_template(
-                HTML_PIECES_TEMPLATE if self.html else MD_PIECES_TEMPLATE).module
+                HTML_PIECES_TEMPLATE if self.is_html else MD_PIECES_TEMPLATE).module
         return self._macros
 
     def claim_views(self, ids: Sequence[str]) -> list[ClaimView]:
@@ -890,6 +891,47 @@ class _Renderer:
             assert self._side is not None
             block = self._sides[c.id] = markupsafe.Markup(self._side.render(c=c))
         return block
+
+    def md(self, sep: str, name: str, *args: Any) -> str:
+        """A Markdown piece: macro ``name`` of the arguments, tidied, after ``sep``."""
+        return _md_tidy(getattr(self.macros, name)(*args), sep)
+
+    def md_group(self, g: _OrderedGroup, pick: _ChartPick | None) -> str:
+        return self.md("\n\n", "group", self.group(g, pick))
+
+    def md_finding(self, f: Finding) -> str:
+        return self.md("\n\n", "finding", self.finding(f))
+
+    def md_rows(self, cs: Sequence[ClaimRow]) -> str:
+        doc_of = self.plan.doc_of
+        return self.md("\n", "rows", [_IndexRow(c.metric, c.surface, human_interval(
+            c.low, c.high, c.unit), c.modality, doc_of(c)) for c in cs])
+
+    def html(self, name: str, *args: Any) -> str:
+        """An HTML piece: macro ``name`` of the arguments."""
+        return str(getattr(self.macros, name)(*args))
+
+    def html_page_head(self, counts: _Counts) -> str:
+        macros = self.macros  # made first: it reads the script and its hash
+        return str(macros.page_head(counts, self.script_hash))
+
+    def html_toc(self, g: _OrderedGroup) -> str:
+        return self.html("toc_item", self.group(g, None), len(g.findings))
+
+    def html_group(self, g: _OrderedGroup, pick: _ChartPick | None) -> str:
+        return self.html("group", self.group(g, pick))
+
+    def html_finding(self, f: Finding) -> str:
+        fv = self.finding(f)
+        macros = self.macros
+        return str(macros.finding(fv, [self.side(c) for c in fv.claims]))
+
+    def html_rows(self, cs: Sequence[ClaimRow]) -> str:
+        return self.html("rows", self.claim_views([c.id for c in cs]))
+
+    def html_foot(self) -> str:
+        macros = self.macros
+        return str(macros.foot(self.script))
 
     def group(self, g: _OrderedGroup, pick: _ChartPick | None) -> Group:
         chart = None
@@ -923,31 +965,25 @@ def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     r = _Renderer(view, plan, html=False)
     P, sig = splice.Piece, splice.sig
     counts = plan.counts
-    pieces = [P("head", sig(counts), lambda: _md_tidy(r.macros.head(counts), ""))]
+    pieces = [P("head", sig(counts), partial(r.md, "", "head", counts))]
     for g, pick in zip(plan.groups, plan.charts, strict=True):
         chart_sig = None if pick is None else (
             pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c)) for c in pick.rows))
         pieces.append(P("g:" + _group_key(g), sig(g.label, g.metric_label, chart_sig),
-                        lambda g=g, pick=pick: _md_tidy(r.macros.group(r.group(g, pick)),
-                                                        "\n\n")))
+                        partial(r.md_group, g, pick)))
         for f in g.findings:
-            pieces.append(P("f:" + f.id, plan.finding_sig[f.id][0],
-                            lambda f=f: _md_tidy(r.macros.finding(r.finding(f)), "\n\n")))
+            pieces.append(P("f:" + f.id, plan.finding_sig[f.id][0], partial(r.md_finding, f)))
     if plan.index:
-        pieces.append(P("index", "", lambda: _md_tidy(r.macros.index_head(), "\n\n")))
+        pieces.append(P("index", "", partial(r.md, "\n\n", "index_head")))
     for label, _, chunks in plan.index:
-        pieces.append(P("s:" + label, "", lambda label=label: _md_tidy(
-            r.macros.subject(label), "\n\n")))
+        pieces.append(P("s:" + label, "", partial(r.md, "\n\n", "subject", label)))
         for chunk in chunks:
-            pieces.append(P("r:" + chunk.key, chunk.md_sig,
-                            lambda cs=chunk.rows: _md_tidy(r.macros.rows([_IndexRow(
-                                c.metric, c.surface, human_interval(c.low, c.high, c.unit),
-                                c.modality, plan.doc_of(c)) for c in cs]), "\n")))
+            pieces.append(P("r:" + chunk.key, chunk.md_sig, partial(r.md_rows, chunk.rows)))
     if view.skipped:
         skipped = list(view.skipped)
         pieces.append(P("skipped", sig(tuple((s.path, s.reason) for s in skipped)),
-                        lambda: _md_tidy(r.macros.skipped(skipped), "\n\n")))
-    pieces.append(P("end", "", lambda: "\n"))
+                        partial(r.md, "\n\n", "skipped", skipped)))
+    pieces.append(P("end", "", partial(str, "\n")))
     return pieces
 
 
@@ -955,63 +991,47 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     r = _Renderer(view, plan, html=True)
     P, sig = splice.Piece, splice.sig
     counts = plan.counts
-
-    def macro(name: str, *args: Any) -> Callable[[], str]:
-        return lambda: str(getattr(r.macros, name)(*args))
-
-    def page_head() -> str:
-        macros = r.macros  # made first: it reads the script and its hash
-        return str(macros.page_head(counts, r.script_hash))
-
     pieces = [
-        P("page", sig(counts.n_findings), page_head),
-        P("style", "", macro("style")),
-        P("top", sig(counts), macro("top", counts)),
+        P("page", sig(counts.n_findings), partial(r.html_page_head, counts)),
+        P("style", "", partial(r.html, "style")),
+        P("top", sig(counts), partial(r.html, "top", counts)),
     ]
     for g in plan.groups:
         pieces.append(P("t:" + _group_key(g), sig(g.key, g.label, g.metric_label, g.severity,
-                                                  len(g.findings)),
-                        lambda g=g: str(r.macros.toc_item(r.group(g, None), len(g.findings)))))
+                                                  len(g.findings)), partial(r.html_toc, g)))
     if plan.groups:
-        pieces.append(P("toc", "", macro("toc_end")))
+        pieces.append(P("toc", "", partial(r.html, "toc_end")))
     for g, pick in zip(plan.groups, plan.charts, strict=True):
         chart_sig = None if pick is None else (
             pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, 0),
                                             pick.kinds.get(c.id)) for c in pick.rows))
         gk = _group_key(g)
         pieces.append(P("g:" + gk, sig(g.key, g.label, g.metric_label, chart_sig),
-                        lambda g=g, pick=pick: str(r.macros.group(r.group(g, pick)))))
+                        partial(r.html_group, g, pick)))
         for f in g.findings:
             pieces.append(P("f:" + f.id, "\x1e".join(plan.finding_sig[f.id]),
-                            lambda f=f: _html_finding(r, f)))
-        pieces.append(P("ge:" + gk, "", macro("group_end")))
+                            partial(r.html_finding, f)))
+        pieces.append(P("ge:" + gk, "", partial(r.html, "group_end")))
     if plan.index:
-        pieces.append(P("index", "", macro("index_head")))
+        pieces.append(P("index", "", partial(r.html, "index_head")))
     for label, n, chunks in plan.index:
-        pieces.append(P("s:" + label, sig(n), macro("subject", label, n)))
+        pieces.append(P("s:" + label, sig(n), partial(r.html, "subject", label, n)))
         for chunk in chunks:
             pieces.append(P("r:" + chunk.key, chunk.md_sig + "\x1e" + chunk.html_sig,
-                            lambda cs=chunk.rows: str(r.macros.rows(
-                                r.claim_views([c.id for c in cs])))))
-        pieces.append(P("se:" + label, "", macro("subject_end")))
+                            partial(r.html_rows, chunk.rows)))
+        pieces.append(P("se:" + label, "", partial(r.html, "subject_end")))
     if plan.index:
-        pieces.append(P("index-end", "", macro("index_end")))
+        pieces.append(P("index-end", "", partial(r.html, "index_end")))
     if view.skipped:
         skipped = list(view.skipped)
         pieces.append(P("skipped", sig(tuple((s.path, s.reason) for s in skipped)),
-                        macro("skipped", skipped)))
-    pieces.append(P("sources", "", macro("sources_head")))
+                        partial(r.html, "skipped", skipped)))
+    pieces.append(P("sources", "", partial(r.html, "sources_head")))
     for i, d in enumerate(view.docs, start=1):
         pieces.append(P("d:" + d.id, f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}",
-                        macro("source", d, i)))
-    pieces.append(P("foot", "", lambda: str(r.macros.foot(r.script))))
+                        partial(r.html, "source", d, i)))
+    pieces.append(P("foot", "", r.html_foot))
     return pieces
-
-
-def _html_finding(r: _Renderer, f: Finding) -> str:
-    fv = r.finding(f)
-    macros = r.macros
-    return str(macros.finding(fv, [r.side(c) for c in fv.claims]))
 
 
 def markdown_pieces(view: View) -> list[splice.Piece]:
