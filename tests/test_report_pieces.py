@@ -123,7 +123,7 @@ class World:
             _text(rng, 6), "# looks like a heading", "glued text “5millionayear” repaired to "
             "“$5 million a year” (0.9)", ""))
         finding = Finding(
-            id=f"f-{self.serial:04d}", kind=kind,
+            id=f"f-{self.serial:04d}", kind=kind,  # type: ignore[arg-type]
             severity=rng.choice(("high", "medium", "low", "info")),
             subject=first.subject if first is not None and rng.random() < 0.9 else None,
             metric=first.metric if first is not None and rng.random() < 0.9 else None,
