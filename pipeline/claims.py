@@ -32,6 +32,7 @@ the procedure.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import hashlib
 import re
@@ -39,13 +40,21 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy
 import pint
+from spacy.attrs import DEP, IS_ALPHA, IS_STOP, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.models import Claim, Document, Modality, Quantity, RepairedText, Span
 from pipeline.rules import MetricRule, Rules
-from pipeline.units import dimension_of, normalize, unit_expression
+from pipeline.units import (
+    Conversions,
+    dimension_of,
+    normalize,
+    unit_expression,
+    unit_name_known,
+)
 
 # spaCy's NER label scheme (not world knowledge): which entity types can own a figure.
 SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART")
@@ -89,9 +98,9 @@ class _Cues:
     built once per document instead of once per figure.
     """
 
-    def __init__(self, doc: Doc, rules: Rules) -> None:
+    def __init__(self, doc: Doc, rules: Rules, *, text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = _doc_text(doc, text)
         self.ents = doc.ents  # each read walks the whole document
         self._lowered: dict[tuple[int, int], tuple[int, str]] = {}
         self._found: dict[tuple[int, int, str], list[SpacySpan]] = {}
@@ -102,6 +111,7 @@ class _Cues:
         self.dimensions = {name: rule.dimensions() for name, rule in rules.metrics.metrics.items()}
         self.frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
         self._dimensions: dict[tuple[str, str | None], str] = {}
+        self.conversions: Conversions = {}  # unit expression -> normalize()'s conversion
 
     def dimension(self, registry: pint.UnitRegistry, quantity: Quantity) -> str:
         """:func:`_dimension`, once per unit."""
@@ -186,6 +196,24 @@ class _Cues:
         return self.text[start:min(start + max(0, offset - start), span.end_char)]
 
 
+def _doc_text(doc: Doc, text: str | None) -> str:
+    """``doc.text`` (a walk over every token), or ``text`` when the doc was parsed from it: a
+    spaCy ``Doc`` keeps its text exactly, so the parsed text has the doc's length and ends
+    where the doc's last token does."""
+    if text is not None and len(doc) and doc[0].idx == 0 and \
+            doc[-1].idx + len(doc[-1].text_with_ws) == len(text):
+        return text
+    return doc.text
+
+
+def _among(column: numpy.ndarray, values: Iterable[int]) -> numpy.ndarray:
+    """Which entries of a ``Doc.to_array`` column (uint64 hashes) are among a few ``values``."""
+    found = numpy.zeros(len(column), dtype=bool)
+    for value in set(values):
+        found |= column == numpy.uint64(value)
+    return found
+
+
 def _tree_distance(a: Token, b: Token) -> int:
     """Edges between two tokens in the dependency tree (``_FAR`` across sentences)."""
     if a.i == b.i:
@@ -201,6 +229,8 @@ def _span_distance(root: Token, tokens: Iterable[Token]) -> int:
     return min((_tree_distance(root, t) for t in tokens), default=_FAR)
 
 
+# The argument slots in which a capitalised word the NER missed may be taken for a name.
+_NAME_DEPS = ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "dative")
 _VERB_DEPS = ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "acl", "pcomp", "parataxis")
 _VERB_CHILDREN = ("nsubj", "nsubjpass", "aux", "auxpass", "dobj", "dative", "mark", "xcomp",
                   "ccomp", "prt", "neg", "agent", "expl")
@@ -267,11 +297,26 @@ class _Entities:
                 self.aliases[alias.lower()] = entity.name
         self.mentions: list[_Mention] = []
         self.by_token: dict[int, _Mention] = {}
+        self._units: dict[str, bool] = {}
         stop = {w.lower() for w in rules.entities.not_entities}
         self.definite = {d.lower() for d in rules.cues.definite}
         self.stop = stop
-        self.midsentence_capitals = {t.text for t in doc if not t.is_sent_start
-                                     and t.text[:1].isupper() and t.is_alpha}
+        # token attributes read as arrays: walking the doc creates a Python object per token
+        strings = doc.vocab.strings
+        table = doc.to_array([ORTH, LOWER, SENT_START, IS_ALPHA, IS_STOP, DEP])
+        sent_start, dep = table[:, 2], table[:, 5]
+        words, index = numpy.unique(table[:, 0], return_inverse=True)
+        texts = [strings[orth] for orth in words.tolist()]
+        capital = numpy.array([text[:1].isupper() for text in texts], dtype=bool)[
+            index.reshape(-1)] & (table[:, 3] != 0)
+        # as {t.text for t in doc if not t.is_sent_start and t.text[:1].isupper() and t.is_alpha}
+        self.midsentence_capitals = {texts[k] for k in
+                                     set(index.reshape(-1)[capital & (sent_start != 1)].tolist())}
+        # tokens that may be a name the NER missed: proper_name() is None for all others
+        self._capitalised: list[int] = numpy.flatnonzero(
+            capital & (table[:, 4] == 0) & _among(dep, [strings[d] for d in _NAME_DEPS])
+        ).tolist()
+        self._sent_start = set(numpy.flatnonzero(sent_start == 1).tolist())
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
@@ -283,7 +328,7 @@ class _Entities:
                 continue
             name = ent.ent_id_ or self.aliases.get(text.lower())
             if name is None:
-                if _is_unit(rules.registry, text):
+                if self.is_unit(text):
                     continue  # "GPU" tagged ORG by the statistical NER is a counted noun
                 name = text
             mention = _Mention(ent.start, ent.end, name, self.labels.get(name, ent.label_))
@@ -292,6 +337,9 @@ class _Entities:
             for i in range(ent.start, ent.end):
                 self.by_token[i] = mention
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
+        # tokens that may be an anaphor or name an entity (see _candidates), in text order
+        anaphors = _among(table[:, 1], [strings[word] for word in self.anaphora])
+        self._arguments = sorted({*self.by_token, *numpy.flatnonzero(anaphors).tolist()})
         # who is spoken to is not who is spoken of: "told Reuters the company's revenue ..."
         self.audience = {c.i for cue in rules.cues.modality.get("quoted", ())
                          for tokens in cues.spans(doc[:], cue) for t in tokens
@@ -300,6 +348,13 @@ class _Entities:
         self._resolved: dict[int, str | None] = {}
         self._fallback: list[_Mention] | None = None
         self._opener_list: list[_Mention] | None = None
+
+    def is_unit(self, text: str) -> bool:
+        """:func:`_is_unit` in the run's registry, once per word."""
+        known = self._units.get(text)
+        if known is None:
+            known = self._units[text] = _is_unit(self.rules.registry, text)
+        return known
 
     def is_anaphor(self, token: Token) -> bool:
         word = token.lower_
@@ -331,12 +386,12 @@ class _Entities:
         if token.ent_type_ and token.ent_type_ not in SUBJECT_LABELS:
             return None  # "on Tuesday", "in June": dates and numbers are not owners
         if not token.text[:1].isupper() or token.is_stop or not token.is_alpha or \
-                token.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "poss", "dative"):
+                token.dep_ not in _NAME_DEPS:
             return None
         if token.lower_ in self.anaphora or token.lower_ in self.definite or \
                 token.text.lower() in self.stop:
             return None
-        if _is_unit(self.rules.registry, token.text):
+        if self.is_unit(token.text):
             return None  # "16GB": a unit, not a name
         if token.pos_ and token.pos_ != "PROPN":
             return None  # the tagger ran: trust it
@@ -347,7 +402,7 @@ class _Entities:
         if any(c.i in self.by_token for c in token.lefts if c.dep_ == "compound"):
             return None  # "ChatGPT Pro": the tagged name is the owner, the rest a product line
         words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()
-                 and c.is_alpha and not _is_unit(self.rules.registry, c.text)]
+                 and c.is_alpha and not self.is_unit(c.text)]
         return " ".join(t.text for t in [*words, token])
 
     def resolve(self, token: Token) -> str | None:
@@ -355,11 +410,26 @@ class _Entities:
             self._resolved[token.i] = self._resolve(token)
         return self._resolved[token.i]
 
+    def tokens_between(self, indices: list[int], start: int, end: int) -> list[Token]:
+        """The tokens of ``indices`` (sorted) in ``[start, end)``."""
+        doc = self.doc
+        return [doc[i] for i in
+                indices[bisect.bisect_left(indices, start):bisect.bisect_left(indices, end)]]
+
+    def capitalised(self, start: int = 0, end: int | None = None) -> list[Token]:
+        """The tokens in ``[start, end)`` for which :meth:`proper_name` may give a name."""
+        return self.tokens_between(self._capitalised, start,
+                                   len(self.doc) if end is None else end)
+
+    def arguments(self, start: int, end: int) -> list[Token]:
+        """The tokens in ``[start, end)`` that are part of a mention or may be anaphors."""
+        return self.tokens_between(self._arguments, start, end)
+
     def _unlabelled(self) -> list[_Mention]:
         """Names the NER missed, as mentions labelled ORG (the commonest owner of figures)."""
         if self._fallback is None:
             self._fallback = []
-            for token in self.doc:
+            for token in self.capitalised():
                 if token.i in self.by_token or self.is_anaphor(token):
                     continue
                 name = self.proper_name(token)
@@ -399,13 +469,14 @@ class _Entities:
         as a last resort for a pronoun that has no other antecedent."""
         if self._opener_list is None:
             self._opener_list = []
-            for token in self.doc:
-                if not token.is_sent_start or token.dep_ not in ("nsubj", "nsubjpass") or \
+            for token in self.capitalised():
+                if token.i not in self._sent_start or not token.is_sent_start or \
+                        token.dep_ not in ("nsubj", "nsubjpass") or \
                         token.i in self.by_token or not token.is_alpha or \
                         not token.text[:1].isupper() or token.is_stop or \
                         token.lower_ in self.anaphora or token.lower_ in self.definite or \
                         token.lower_ in self.stop or token.pos_ in ("PRON", "DET") or \
-                        _is_unit(self.rules.registry, token.text):
+                        self.is_unit(token.text):
                     continue
                 self._opener_list.append(_Mention(token.i, token.i + 1, token.text, "ORG"))
         return self._opener_list
@@ -434,7 +505,7 @@ def _is_unit(registry: pint.UnitRegistry, text: str) -> bool:
     Only plain identifiers are looked up: pint evaluates anything else as an expression
     ("Disney+" trips an assertion inside its parser).
     """
-    if not _IDENTIFIER.fullmatch(text):
+    if not _IDENTIFIER.fullmatch(text) or not unit_name_known(registry, text):
         return False
     try:
         registry.Unit(text)
@@ -550,7 +621,7 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                              if c.dep_ in ("nsubj", "nsubjpass", "dobj")}
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
-    for token in sent:
+    for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
         if token.i in figure:
             continue
         mention = entities.by_token.get(token.i)
@@ -576,7 +647,8 @@ def _candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
             antecedent = entities.resolve(token)
             if antecedent:
                 found.append((token, antecedent, 0))
-    for token in sent:  # names the NER missed, behind the tagged ones
+    # names the NER missed, behind the tagged ones
+    for token in entities.capitalised(sent.start, sent.end):
         if token.i in figure or token.i in entities.by_token:
             continue
         missed = entities.proper_name(token)
@@ -987,7 +1059,7 @@ def build_claims(
     registry: pint.UnitRegistry,
 ) -> list[Claim]:
     """Frame each quantity found in ``repaired.text`` (parsed as ``doc``) as a claim."""
-    find = _Cues(doc, rules)
+    find = _Cues(doc, rules, text=repaired.text)
     entities = _Entities(doc, rules, find)
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
@@ -1065,7 +1137,7 @@ def build_claims(
             subject=subject,
             metric=metric,
             quantity=original,
-            normalized=normalize(quantity, registry),
+            normalized=normalize(quantity, registry, conversions=find.conversions),
             as_of=as_of,
             period=period,
             modality=modality,

@@ -26,11 +26,12 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pint
 
 from pipeline.models import Bound, Quantity, Span
-from pipeline.units import ensure_unit
+from pipeline.units import ensure_unit, unit_name_known
 
 _CONTEXT_CURRENCY_CHARS = 2000
 MAX_VALUE = 1e21
@@ -221,8 +222,7 @@ _TOKEN = re.compile(
 _DASHES = {"-", "–", "—", "‒", "−"}
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):  # a tuple: a document has hundreds of tokens to build
     kind: str
     text: str
     start: int
@@ -231,8 +231,15 @@ class _Tok:
 
 
 def _tokenize(text: str) -> list[_Tok]:
-    return [_Tok(m.lastgroup or "sym", m.group(0), m.start(), m.end(), m.group(0).lower())
+    return [_Tok(m.lastgroup or "sym", (word := m.group()), m.start(), m.end(), word.lower())
             for m in _TOKEN.finditer(text)]
+
+
+# Words that may open a quantity (see _Parser.core: number words, vague amounts, fractions,
+# "a"/"an" before a scale word or a period); other words open one only as a currency code
+# (upper case) or "Rs".
+_OPENING_WORDS = frozenset({*_ONES, *_TENS, *_VAGUE_HEADS, *_VAGUE_SCALES, "several", "few",
+                            "half", "a", "an"})
 
 
 @dataclass
@@ -393,6 +400,9 @@ def _year_is_date(text: str, start: int, end: int) -> bool:
 # Masks: spans whose digits are never quantities.
 # --------------------------------------------------------------------------------------
 _MASKS = re.compile(
+    # every alternative starts at a token start or with one of these characters: the guard
+    # fails fast at every other position (same matches, half the scanning time)
+    r"(?:(?=[hw@+(#\d])|(?<!\S))(?:"
     # e-mail addresses only from the start of a token: "\S+@" tried at every position of a
     # long run without spaces is quadratic (a denial of service on hostile articles)
     r"https?://\S+|www\.\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+|@\w+"
@@ -401,6 +411,7 @@ _MASKS = re.compile(
     r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?|\b\d{1,2}\s?[ap]\.m\.|\b\d{1,2}\s?[ap]m\b"
     r"|\b\d+(?:st|nd|rd|th)\b|#\d+|\b\d+:\d+\b|\b\d+/\d+(?:/\d+)?\b"
     r"|(?m:^\s*\d{1,2}[.)](?=\s))"
+    r")"
 )
 
 
@@ -452,7 +463,7 @@ class _Parser:
         if name in self._unit_cache:
             return self._unit_cache[name]
         result: tuple[str, str] | None = None
-        if re.fullmatch(r"[A-Za-z][A-Za-z_]*", name):
+        if re.fullmatch(r"[A-Za-z][A-Za-z_]*", name) and unit_name_known(self.registry, name):
             try:
                 unit = self.registry.Unit(name)
                 dims = dict(unit.dimensionality)
@@ -852,10 +863,11 @@ class _Parser:
                     and len(self.gap(k)) <= 1:
                 return code, k
             return None
-        if t.kind == "word" and t.text.isupper() and 3 <= len(t.text) <= 4:
+        if t.kind == "word" and t.text.isupper() and 3 <= len(t.text) <= 4 \
+                and self.tok(i + 1) is not None and self.toks[i + 1].kind == "num" \
+                and len(self.gap(i + 1)) <= 1:
             code = self.currency_code(t.text)
-            if code and self.tok(i + 1) is not None and self.toks[i + 1].kind == "num" \
-                    and len(self.gap(i + 1)) <= 1:
+            if code:
                 return code, i + 1
         return None
 
@@ -1050,7 +1062,13 @@ class _Parser:
     def quantities(self) -> Iterator[_Found]:
         i = 0
         last_count: str | None = None
+        toks = self.toks
         while i < self.n:
+            t = toks[i]
+            if t.kind == "sym" or t.kind == "word" and t.low not in _OPENING_WORDS \
+                    and t.text != "Rs" and not t.text.isupper():
+                i += 1  # core() finds nothing here
+                continue
             found = self.core(i, last_count)
             if found is None:
                 i += 1

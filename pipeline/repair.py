@@ -193,21 +193,24 @@ def _segment_dp(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], fl
     # document (other scripts may lowercase by context, so they are costed in place)
     memo = vocab.piece_memo if text.isascii() else None
     max_len = vocab.max_len
-    for end in range(1, n + 1):
-        for start in range(max(0, end - max_len), end):
-            prev = best_cost[start]
-            if prev == inf:
-                continue
-            piece = text[start:end]
+    # Pieces relax forward from each start in increasing order; a cost replaces the best only
+    # when lower, so each end keeps the smallest start among equal costs, as a backward scan
+    # over the starts of each end would.
+    for start in range(n):
+        prev = best_cost[start]
+        if prev == inf:
+            continue
+        penalty = acronym[start]
+        for end in range(start + 1, min(n, start + max_len) + 1):
             if memo is None:
-                piece_cost = _piece_cost(piece, lower[start:end], vocab)
+                piece_cost = _piece_cost(text[start:end], lower[start:end], vocab)
             else:
-                known = memo.get(piece)
-                if known is None:
-                    known = memo[piece] = _piece_cost(piece, lower[start:end], vocab)
-                piece_cost = known
+                piece = text[start:end]
+                piece_cost = memo.get(piece)  # type: ignore[assignment]
+                if piece_cost is None:
+                    piece_cost = memo[piece] = _piece_cost(piece, lower[start:end], vocab)
             cost = prev + piece_cost
-            if acronym[start]:
+            if penalty:
                 cost += CASE_PENALTY
             if cost < best_cost[end]:
                 best_cost[end] = cost
@@ -270,6 +273,9 @@ def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> 
     key = word.lower().replace("'", "")
     if vocab.known(word.lower()) or vocab.known(key):
         return False
+    name_like = word[:1].isupper() and word[1:].islower() and len(key) < 2 * LONG_RUN
+    if len(key) < 6 if glued_to_number else len(key) < LONG_RUN or name_like:
+        return False  # what the verdicts below say whatever the segmentation
     pieces = [word[a:b] for a, b in segment(word, vocab)]
     known = [p for p in pieces if vocab.known(p.lower()) or p.lower().endswith("'s")]
     names = [p for p in pieces if p not in known and _NAME.match(p)]
@@ -277,7 +283,6 @@ def _is_garbled_word(word: str, vocab: Vocabulary, *, glued_to_number: bool) -> 
         return False
     if glued_to_number:
         return len(key) >= 6  # not brand names like 23andMe
-    name_like = word[:1].isupper() and word[1:].islower() and len(key) < 2 * LONG_RUN
     if len(key) < LONG_RUN or len(pieces) < 3 or name_like:
         return False
     common = [p for p in pieces

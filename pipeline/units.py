@@ -36,6 +36,15 @@ def ensure_unit(registry: pint.UnitRegistry, name: str) -> str:
 _UNIT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def unit_name_known(registry: pint.UnitRegistry, name: str) -> bool:
+    """Whether ``registry.Unit(name)`` can succeed for ``name``, an identifier
+    (``[A-Za-z_][A-Za-z0-9_]*``): a unit, alias or symbol with a prefix and suffix, or
+    ``dimensionless``. ``False`` means the lookup raises ``UndefinedUnitError``; this test
+    costs a quarter of that failure.
+    """
+    return name == "dimensionless" or bool(registry.parse_unit_name(name))
+
+
 def define_units(registry: pint.UnitRegistry, expressions: Iterable[str]) -> None:
     """Make sure every unit name used in ``expressions`` exists in ``registry``.
 
@@ -105,21 +114,43 @@ def _finite(x: float | None) -> float | None:
     return x if x is not None and math.isfinite(x) else None
 
 
-def normalize(quantity: Quantity, registry: pint.UnitRegistry) -> Normalized:
-    """Convert a quantity's interval to the canonical unit of its dimension.
+Conversions = dict[str, "tuple[float, str] | None"]
+"""Memo of :func:`conversion` by unit expression (one registry; see :func:`normalize`)."""
 
-    Values that overflow (``1e999``) or cannot be converted come back as open bounds, never
-    as an exception.
-    """
-    expr = unit_expression(quantity)
+
+def conversion(registry: pint.UnitRegistry, expr: str) -> tuple[float, str] | None:
+    """The factor from ``expr`` to the canonical unit of its dimension, and that unit;
+    ``None`` when it cannot be converted."""
     try:
         target = canonical_unit(registry, expr)
         factor = registry.Quantity(1.0, expr).to(target).magnitude
     except (pint.errors.PintError, ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return None
+    return factor, str(registry.parse_units(target))
+
+
+def normalize(quantity: Quantity, registry: pint.UnitRegistry, *,
+              conversions: Conversions | None = None) -> Normalized:
+    """Convert a quantity's interval to the canonical unit of its dimension.
+
+    Values that overflow (``1e999``) or cannot be converted come back as open bounds, never
+    as an exception. ``conversions`` (if given) remembers each unit expression's conversion
+    for the next quantity; pass one dict per registry state (units defined later do not
+    change a conversion already made, but keep it to one stage run).
+    """
+    expr = unit_expression(quantity)
+    if conversions is None:
+        converted = conversion(registry, expr)
+    elif expr in conversions:
+        converted = conversions[expr]
+    else:
+        converted = conversions[expr] = conversion(registry, expr)
+    if converted is None:
         return Normalized(low=_finite(quantity.low), high=_finite(quantity.high), unit=expr)
+    factor, unit = converted
     low = _finite(quantity.low * factor) if quantity.low is not None else None
     high = _finite(quantity.high * factor) if quantity.high is not None else None
-    return Normalized(low=low, high=high, unit=str(registry.parse_units(target)))
+    return Normalized(low=low, high=high, unit=unit)
 
 
 def duration_years(registry: pint.UnitRegistry, expr: str) -> float | None:
