@@ -490,10 +490,38 @@ def _extract_locked(
         result.output_stats = stats
         lap("write")
         change.meta = {"state": state if client is None or found is not None else "",
-                       "last_run": stamp}
+                       "last_run": stamp,
+                       "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}
         db.update_state(change)
         lap("store")
     return result
+
+
+def rerender(out: Path) -> list[Path] | None:
+    """Rewrite the output files of the last run in ``out`` from the claim store's state
+    (after a review decision), reusing every piece the decision does not touch.
+
+    None when the store holds no state of a finished run (the caller renders another way).
+    The caller holds the output-folder lock.
+    """
+    if not (out / store.DB_NAME).is_file():
+        return None
+    with store.open_store(out) as db, store.paused_gc():
+        meta = db.meta()
+        state, stamp = meta.get("state"), meta.get("last_run")
+        if not state or not stamp or "skipped" not in meta:
+            return None
+        items = [delta.Item(path, store.Key(raw_sha, suffix), size, mtime_ns,
+                            rows.DocRow(*json.loads(row)))
+                 for path, (_doc, raw_sha, suffix, size, mtime_ns, row)
+                 in db.run_docs().items()]
+        view = _store_view(db, items, {}, set(), stamp=stamp)
+        view.findings = review.apply_reviews(db.findings_in_run_order(),
+                                             review.load_reviews(out))
+        view.skipped = [Skip.model_validate(s) for s in json.loads(meta["skipped"])]
+        written, layouts = outputs.write(out, view, state=state, layouts=db.layouts())
+        db.update_state(store.StateChange(layouts=layouts))
+    return written
 
 
 def _store_view(db: store.Store, items: Sequence[delta.Item], entries: dict[str, store.Entry],

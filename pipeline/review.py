@@ -179,15 +179,23 @@ def record(out: Path, finding_id: str, status: Decision | None,
     out = Path(out)
     if not (out / "contradictions.json").is_file():
         load_report(out)  # raises the "no report" error without creating the folder
+    from pipeline import api  # noqa: PLC0415 - api imports this module
+
     with locked(out):
-        findings, claims, documents, skipped, figure_at = load_report(out)
+        findings = load_report(out)[0]
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
         merged = apply_reviews(findings, book)
-        files = {REVIEWS_FILE: dump_reviews(book),  # everything rendered before any write
-                 **report.render_all(merged, claims, documents, skipped, figure_at=figure_at)}
-        written = []
-        for name, text in files.items():
-            atomic_write(out / name, text)
-            written.append(out / name)
+        atomic_write(out / REVIEWS_FILE, dump_reviews(book))
+        # every output from the claim store's state, reusing what the decision leaves alone
+        written = api.rerender(out)
+        if written is None:  # no state (an output folder of an older version): from out/
+            findings, claims, documents, skipped, figure_at = load_report(out)
+            files = report.render_all(apply_reviews(findings, book), claims, documents,
+                                      skipped, figure_at=figure_at)
+            written = []
+            for name, text in files.items():
+                atomic_write(out / name, text)
+                written.append(out / name)
+        written = [out / REVIEWS_FILE, *written]
     return next(f for f in merged if f.id == finding.id), written

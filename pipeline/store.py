@@ -209,6 +209,13 @@ class Store:
         rows = self._db.execute("SELECT finding FROM findings ORDER BY id").fetchall()
         return [Finding.model_validate_json(row[0]) for row in rows]
 
+    def findings_in_run_order(self) -> list[Finding]:
+        """The last run's findings (before reviews) by severity, kind and id."""
+        from pipeline.models import SEVERITY_ORDER
+
+        return sorted(self.findings(),
+                      key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+
     # -- state of the last run ---------------------------------------------------------------
 
     def run_docs(self) -> dict[str, tuple[str, str, str, int, int, str]]:
