@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD
+from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from pipeline.errors import ModelError
@@ -58,9 +59,229 @@ def load_nlp(rules: Rules, *, model: str | None = None) -> Language:
     else:
         ruler = nlp.add_pipe("entity_ruler", config=ruler_config)
     ruler.add_patterns(entity_patterns(rules))  # type: ignore[attr-defined]
+    fast_ruler = _OrthMatcher.build(nlp.vocab, ruler.matcher,  # type: ignore[attr-defined]
+                                    ruler.token_patterns)  # type: ignore[attr-defined]
+    if fast_ruler is not None:
+        ruler.matcher = fast_ruler  # type: ignore[attr-defined]
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(NEWLINE_SENTENCES, before="parser")
+    if "attribute_ruler" in nlp.pipe_names:
+        ruler = nlp.get_pipe("attribute_ruler")
+        fast = _AttributeMatcher.build(nlp.vocab, ruler.matcher,  # type: ignore[attr-defined]
+                                       ruler.patterns)  # type: ignore[attr-defined]
+        if fast is not None:
+            ruler.matcher = fast  # type: ignore[attr-defined]
     return nlp
+
+
+class _OrthMatcher:
+    """Stands in for the EntityRuler's ``Matcher`` when every pattern is a plain sequence of
+    token texts (``ORTH``) and no two keys share a sequence: the same matches, found by
+    looking each token's text up among the patterns' first tokens instead of advancing every
+    pattern at every token. (The ruler makes a set of the matches and orders them by length
+    and start; with one key per sequence that order has no ties, so the order in which the
+    matches are listed does not matter.)"""
+
+    def __init__(self, matcher: object,
+                 first: dict[int, list[tuple[int, tuple[int, ...]]]]) -> None:
+        self.matcher = matcher
+        self.first = first
+        self.stale = False
+
+    @classmethod
+    def build(cls, vocab: object, matcher: object,
+              patterns: dict[str, list[object]]) -> _OrthMatcher | None:
+        strings = vocab.strings  # type: ignore[attr-defined]
+        keys: dict[tuple[int, ...], int] = {}
+        for label, lists in patterns.items():
+            match_id = strings.add(label)
+            for pattern in lists:
+                if not isinstance(pattern, list) or not pattern or not all(
+                        isinstance(spec, dict) and set(spec) == {"ORTH"}
+                        and isinstance(spec["ORTH"], str) for spec in pattern):
+                    return None
+                sequence = tuple(strings.add(spec["ORTH"]) for spec in pattern)
+                if keys.setdefault(sequence, match_id) != match_id:
+                    return None  # two keys for one sequence: their order could matter
+        first: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        for sequence, match_id in keys.items():
+            first.setdefault(sequence[0], []).append((match_id, sequence))
+        return cls(matcher, first)
+
+    def __call__(self, doc: Doc, *, as_spans: bool = False, allow_missing: bool = False,
+                 with_alignments: bool = False) -> list[tuple[int, int, int]]:
+        if as_spans or with_alignments or self.stale or not isinstance(doc, Doc):
+            return self.matcher(doc, as_spans=as_spans,  # type: ignore[operator, no-any-return]
+                                allow_missing=allow_missing, with_alignments=with_alignments)
+        if not self.first:  # as the Matcher: no patterns is an error
+            return self.matcher(doc)  # type: ignore[operator, no-any-return]
+        if not len(doc):
+            return []
+        orths = doc.to_array(ORTH).tolist()
+        first = self.first
+        matches: list[tuple[int, int, int]] = []
+        for i, orth in enumerate(orths):
+            found = first.get(orth)
+            if found is not None:
+                for match_id, sequence in found:
+                    if len(sequence) == 1 or tuple(orths[i:i + len(sequence)]) == sequence:
+                        matches.append((match_id, i, i + len(sequence)))
+        return matches
+
+    def add(self, *args: object, **kwargs: object) -> None:
+        """A pattern added later goes to the real matcher, which answers from then on."""
+        self.matcher.add(*args, **kwargs)  # type: ignore[attr-defined]
+        self.stale = True
+
+    def remove(self, *args: object, **kwargs: object) -> None:
+        self.matcher.remove(*args, **kwargs)  # type: ignore[attr-defined]
+        self.stale = True
+
+    def __getattr__(self, name: str) -> object:  # get(), _normalize_key() ... of the matcher
+        if name.startswith("__") or name == "matcher":  # not set yet (unpickling)
+            raise AttributeError(name)
+        return getattr(self.matcher, name)
+
+
+# The AttributeRuler's attributes, as its Matcher reads them from a token.
+_MATCHED_ATTRS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
+# A token test: (column of the attribute table, operator, value or set of values).
+_Test = tuple[int, str, object]
+
+
+class _AttributeMatcher:
+    """Stands in for the AttributeRuler's ``Matcher``, with the same matches.
+
+    The model's ruler maps tags (and a few words in given tags or dependencies) to parts of
+    speech and morphology with some 180 patterns of one or two tokens; spaCy's ``Matcher``
+    tries every pattern at every token. Here each token's verdicts depend only on its tag,
+    lower-case form, dependency and space flag, so they are worked out once per such
+    combination. Built only when every pattern is of that kind (equality, ``IN``, ``NOT_IN``
+    or ``REGEX`` tests of those attributes, no operators), else the ruler keeps its matcher.
+    The ruler sorts and applies the matches itself, as before.
+    """
+
+    def __init__(self, matcher: object, singles: list[tuple[int, tuple[_Test, ...]]],
+                 pairs: list[tuple[int, tuple[_Test, ...], tuple[_Test, ...]]]) -> None:
+        self.matcher = matcher
+        self.stale = False
+        self.singles = singles
+        self.pairs = pairs
+        self.memo: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...],
+                                               frozenset[int]]] = {}
+
+    @classmethod
+    def build(cls, vocab: object, matcher: object, patterns: Sequence[dict[str, object]]
+              ) -> _AttributeMatcher | None:
+        """The stand-in for a ruler's ``patterns`` (its ``patterns`` property), or ``None``
+        when one of them is of another kind."""
+        strings = vocab.strings  # type: ignore[attr-defined]
+        columns = {name: k for k, name in enumerate(_MATCHED_ATTRS)}
+        singles: list[tuple[int, tuple[_Test, ...]]] = []
+        pairs: list[tuple[int, tuple[_Test, ...], tuple[_Test, ...]]] = []
+
+        def tests(spec: object) -> tuple[_Test, ...] | None:
+            if not isinstance(spec, dict):
+                return None
+            found: list[_Test] = []
+            for attr, value in spec.items():
+                if attr not in columns:
+                    return None
+                if isinstance(value, bool):
+                    found.append((columns[attr], "==", int(value)))
+                elif isinstance(value, str):
+                    found.append((columns[attr], "==", strings.add(value)))
+                elif isinstance(value, dict) and len(value) == 1 and \
+                        isinstance(value.get("REGEX"), str):
+                    found.append((columns[attr], "REGEX", re.compile(value["REGEX"])))
+                elif isinstance(value, dict) and len(value) == 1 and \
+                        next(iter(value)) in ("IN", "NOT_IN") and \
+                        all(isinstance(v, str) for v in next(iter(value.values()))):
+                    operator, values = next(iter(value.items()))
+                    found.append((columns[attr], operator,
+                                  frozenset(get_string_id(v) for v in values)))
+                else:
+                    return None
+            return tuple(found)
+
+        for key, pattern in enumerate(patterns):
+            match_id = strings[str(key)]  # the ruler's key for its pattern number ``key``
+            for tokens in pattern["patterns"]:  # type: ignore[attr-defined]
+                specs = [tests(spec) for spec in tokens]
+                if any(spec is None for spec in specs) or len(specs) not in (1, 2):
+                    return None
+                if len(specs) == 1:
+                    singles.append((match_id, specs[0]))  # type: ignore[arg-type]
+                else:
+                    pairs.append((match_id, specs[0], specs[1]))  # type: ignore[arg-type]
+        return cls(matcher, singles, pairs)
+
+    @staticmethod
+    def _passes(row: tuple[int, ...], tests: tuple[_Test, ...], strings: object) -> bool:
+        for column, operator, value in tests:
+            if operator == "==":
+                if row[column] != value:
+                    return False
+            elif operator == "REGEX":
+                if not value.search(strings[row[column]]):  # type: ignore[attr-defined,index]
+                    return False
+            elif (row[column] in value) != (operator == "IN"):  # type: ignore[operator]
+                return False
+        return True
+
+    def _verdicts(self, row: tuple[int, ...], strings: object
+                  ) -> tuple[tuple[int, ...], tuple[int, ...], frozenset[int]]:
+        """For a token's attributes: the single-token patterns it matches, the two-token
+        patterns it may open and those it may close."""
+        found = self.memo.get(row)
+        if found is None:
+            passes = self._passes
+            found = self.memo[row] = (
+                tuple(match_id for match_id, tests in self.singles
+                      if passes(row, tests, strings)),
+                tuple(k for k, (_, first, _) in enumerate(self.pairs)
+                      if passes(row, first, strings)),
+                frozenset(k for k, (_, _, second) in enumerate(self.pairs)
+                          if passes(row, second, strings)),
+            )
+        return found
+
+    def __call__(self, doc: Doc, *, as_spans: bool = False, allow_missing: bool = False,
+                 with_alignments: bool = False) -> list[tuple[int, int, int]]:
+        if as_spans or with_alignments or self.stale or not allow_missing \
+                or not isinstance(doc, Doc):
+            return self.matcher(doc, as_spans=as_spans,  # type: ignore[operator, no-any-return]
+                                allow_missing=allow_missing, with_alignments=with_alignments)
+        if not len(doc):
+            return []
+        table = doc.to_array(list(_MATCHED_ATTRS.values())).tolist()
+        strings = doc.vocab.strings
+        verdicts = [self._verdicts(tuple(row), strings) for row in table]
+        matches: list[tuple[int, int, int]] = []
+        pairs = self.pairs
+        for i, (singles, opens, _) in enumerate(verdicts):
+            for match_id in singles:
+                matches.append((match_id, i, i + 1))
+            if opens and i + 1 < len(verdicts):
+                closes = verdicts[i + 1][2]
+                for k in opens:
+                    if k in closes:
+                        matches.append((pairs[k][0], i, i + 2))
+        return matches
+
+    def add(self, *args: object, **kwargs: object) -> None:
+        """A pattern added later goes to the real matcher, which answers from then on."""
+        self.matcher.add(*args, **kwargs)  # type: ignore[attr-defined]
+        self.stale = True
+
+    def remove(self, *args: object, **kwargs: object) -> None:
+        self.matcher.remove(*args, **kwargs)  # type: ignore[attr-defined]
+        self.stale = True
+
+    def __getattr__(self, name: str) -> object:  # get(), _normalize_key() ... of the matcher
+        if name.startswith("__") or name == "matcher":  # not set yet (unpickling)
+            raise AttributeError(name)
+        return getattr(self.matcher, name)
 
 
 NEWLINE_SENTENCES = "claims_newline_sentences"
