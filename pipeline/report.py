@@ -790,40 +790,37 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
         for label, cs in rows_of.items():
             runs_of[label] = [(run[0].doc_id, run) for run in _runs(sorted(cs, key=lambda c: (
                 c.metric, path.get(c.doc_id, c.doc_id), c.id)))]
-    # per document: its path and number as the signatures show them, and whether it cuts
-    shown = {d: (path.get(d, d), str(number.get(d, 0)),
-                 zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0)
-             for d in by_doc}
+    doc_path = {d: path.get(d, d) for d in by_doc}
+    doc_number = {d: str(number.get(d, 0)) for d in by_doc}
+    cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
     subjects = []
     for label in sorted(labels, key=lambda s: (s == "(no subject)", s.lower())):
         chunks: list[_Chunk] = []
         seen: set[str] = set()
         rows: list[ClaimRow] = []
-        md: list[str] = []
-        html: list[str] = []
+        run_docs: list[str] = []  # the document of each run of the chunk
         name = f"{label}\x1f"
         count = 0
         for doc_id, cs in runs_of[label]:
-            p, n, cut = shown[doc_id]
-            if cut and rows:
-                chunks.append(_Chunk(name, rows, " ".join(md), " ".join(html)))
+            if doc_id in cuts and rows:
+                chunks.append(_chunk(name, rows, run_docs, doc_path, doc_number))
                 name = f"{label}\x1f{cs[0].metric}\x1f{doc_id}"
                 while name in seen:
                     name += "+"
                 seen.add(name)
                 count += len(rows)
-                rows, md, html = [], [], []
-            md.append(p)
-            html.append(n)
-            if len(cs) == 1:
-                md.append(cs[0].id)
-                rows.append(cs[0])
-            else:
-                md.extend([c.id for c in cs])
-                rows.extend(cs)
-        chunks.append(_Chunk(name, rows, " ".join(md), " ".join(html)))
+                rows, run_docs = [], []
+            run_docs.append(doc_id)
+            rows += cs
+        chunks.append(_chunk(name, rows, run_docs, doc_path, doc_number))
         subjects.append((label, count + len(rows), chunks))
     return subjects
+
+
+def _chunk(name: str, rows: list[ClaimRow], docs: list[str], doc_path: Mapping[str, str],
+           doc_number: Mapping[str, str]) -> _Chunk:
+    return _Chunk(name, rows, " ".join([c.id for c in rows]) + "\x1e" + "\x1f".join(
+        map(doc_path.__getitem__, docs)), " ".join(map(doc_number.__getitem__, docs)))
 
 
 def _runs(rows: Sequence[ClaimRow]) -> list[list[ClaimRow]]:
