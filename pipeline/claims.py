@@ -104,6 +104,7 @@ class _Cues:
         self.ents = doc.ents  # each read walks the whole document
         self._lowered: dict[tuple[int, int], tuple[int, str]] = {}
         self._found: dict[tuple[int, int, str], list[SpacySpan]] = {}
+        self._present: dict[tuple[int, int, int], tuple[Sequence[str], list[str]]] = {}
         self._regex: dict[str, re.Pattern[str]] = {}
         self._words: dict[str, str] = {}  # cue -> its lowercase form
         self._last: tuple[SpacySpan, int, str] | None = None  # the span read last (a figure's
@@ -176,8 +177,19 @@ class _Cues:
         self._found[key] = found
         return found
 
-    def tokens(self, span: SpacySpan, cues: Iterable[str]) -> list[SpacySpan]:
-        return [tokens for cue in cues for tokens in self.spans(span, cue)]
+    def present(self, span: SpacySpan, cues: Sequence[str]) -> Sequence[str]:
+        """The ``cues`` whose word occurs in ``span``'s text, in order (a cheap pre-test of
+        :meth:`spans`, kept per span and cue list: a sentence's figures ask alike)."""
+        key = (span.start, span.end, id(cues))
+        found = self._present.get(key)
+        if found is None or found[0] is not cues:
+            text = self.lowered(span)
+            word = self.word
+            found = self._present[key] = (cues, [cue for cue in cues if word(cue) in text])
+        return found[1]
+
+    def tokens(self, span: SpacySpan, cues: Sequence[str]) -> list[SpacySpan]:
+        return [tokens for cue in self.present(span, cues) for tokens in self.spans(span, cue)]
 
     def ents_in(self, span: SpacySpan) -> list[SpacySpan]:
         """The entities wholly inside ``span`` (as ``span.ents``)."""
@@ -970,7 +982,7 @@ def _hedges(sent: SpacySpan, figure: SpacySpan, chain: list[Token],
             rules: Rules, find: _Cues) -> tuple[str, ...]:
     window = set(range(max(sent.start, figure.start - 3), figure.end)) | _near_chain(chain)
     hedges: list[str] = []
-    for cue in rules.cues.hedges:
+    for cue in find.present(sent, rules.cues.hedges):
         for tokens in find.spans(sent, cue):
             if any(t.i in window for t in tokens) and cue not in hedges:
                 hedges.append(cue)

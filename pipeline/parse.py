@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, TAG
+from spacy.attrs import DEP, HEAD, IS_SPACE, LOWER, ORTH, SPACY, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -384,12 +384,27 @@ def _one_sentence(doc: Doc) -> Doc:
     return doc
 
 
+_JOINED = list(Doc._get_array_attrs())  # what Doc.from_docs copies  # noqa: SLF001
+
+
 def _join(nlp: Language, text: str, docs: list[Doc]) -> Doc:
-    for doc in docs:
-        doc.tensor = numpy.zeros((0,), dtype="float32")
+    """The pieces as one ``Doc`` (text == "".join(pieces) == text): as
+    ``Doc.from_docs(docs, ensure_whitespace=False)``, which reads every token's text and
+    whitespace as Python objects; here they come from the attribute arrays it copies anyway.
+    The pieces' tensors are not kept (no stage reads them)."""
     if not docs:
         return nlp.make_doc(text)
-    return Doc.from_docs(docs, ensure_whitespace=False)  # text == "".join(pieces) == text
+    if any(doc.user_data or doc.spans for doc in docs):
+        for doc in docs:
+            doc.tensor = numpy.zeros((0,), dtype="float32")
+        return Doc.from_docs(docs, ensure_whitespace=False)
+    array = numpy.concatenate([doc.to_array(_JOINED) for doc in docs])
+    strings = nlp.vocab.strings
+    words = [strings[orth] for orth in array[:, _JOINED.index(ORTH)].tolist()]
+    spaces = (array[:, _JOINED.index(SPACY)] != 0).tolist()
+    joined = Doc(nlp.vocab, words=words, spaces=spaces)
+    joined.from_array(_JOINED, array)  # type: ignore[arg-type]
+    return joined
 
 
 def parse_selected(
