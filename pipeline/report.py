@@ -5,6 +5,12 @@ HTML pages are Jinja2 templates under ``pipeline/templates/`` (HTML autoescaped:
 of article text goes through escaping, and nothing from an article is ever placed in a URL
 unless it is an ``http(s)`` address). Output is deterministic: sorted groups, fixed float
 formatting, no timestamps, so golden files and committed ``out/`` stay stable.
+
+:func:`markdown_pieces` and :func:`html_pieces` (both at once, planned once:
+:func:`report_pieces`) give the two pages as signed pieces of a :class:`rows.View` for
+:func:`splice.compose`: order, keys and signatures from the view's light rows, full claims
+and documents read only by the pieces rendered (templates ``*.pieces.*.j2``). Their text is
+what :func:`render_markdown` and :func:`render_html` give for the same run.
 """
 
 from __future__ import annotations
