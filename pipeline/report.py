@@ -19,8 +19,10 @@ import base64
 import dataclasses
 import hashlib
 import heapq
+import itertools
 import json
 import math
+import operator
 import re
 import zlib
 from collections import Counter, defaultdict
@@ -670,6 +672,8 @@ class _IndexRow(NamedTuple):
 
 #: About one run of index rows in this many starts a piece (see :func:`_index_chunks`).
 INDEX_CHUNK = 8
+_CLAIM_ID = operator.attrgetter("id")
+_CLAIM_METRIC = operator.attrgetter("metric")
 
 
 class _Chunk(NamedTuple):
@@ -768,34 +772,31 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
     the run that starts it. Adding an article changes a chunk per run of its rows.
     """
     labels = dict.fromkeys((s or "(no subject)") for s in dict.fromkeys(c.subject for c in claims))
-    # per subject, its runs in order: (document id, the run's rows)
-    runs_of: dict[str, list[tuple[str, list[ClaimRow]]]] = {}
+    # per subject: its rows in order, by metric
+    parts_of: dict[str, list[tuple[str, list[ClaimRow]]]] = defaultdict(list)
     if len(set(path.values())) == len(path) and all(d in path for d in by_doc):
-        by_label: dict[str, dict[str, list[tuple[str, list[ClaimRow]]]]] = defaultdict(dict)
-        for d in docs:  # in path order: each (subject, metric) gets its runs in order
+        buckets: dict[tuple[str, str], list[ClaimRow]] = {}
+        for d in docs:  # in path order, each document's rows by id
             cs = by_doc.get(d.id)
             if cs is None:
                 continue
-            here: dict[tuple[str | None, str], list[ClaimRow]] = {}
-            for c in cs:
-                run = here.get((c.subject, c.metric))
-                if run is None:
-                    here[(c.subject, c.metric)] = [c]
+            for c in (sorted(cs, key=_CLAIM_ID) if len(cs) > 1 else cs):
+                bucket = buckets.get((c.subject or "(no subject)", c.metric))
+                if bucket is None:
+                    buckets[(c.subject or "(no subject)", c.metric)] = [c]
                 else:
-                    run.append(c)
-            for (subject, metric), run in here.items():
-                if len(run) > 1:
-                    run.sort(key=lambda c: c.id)
-                by_label[subject or "(no subject)"].setdefault(metric, []).append((d.id, run))
-        for label, metrics in by_label.items():
-            runs_of[label] = [run for metric in sorted(metrics) for run in metrics[metric]]
+                    bucket.append(c)
+        for (label, metric), bucket in buckets.items():
+            parts_of[label].append((metric, bucket))
+        for parts in parts_of.values():
+            parts.sort(key=lambda part: part[0])
     else:  # two documents with one path (their rows interleave by claim id), or unknown ones
         rows_of: dict[str, list[ClaimRow]] = defaultdict(list)
         for c in claims:
             rows_of[c.subject or "(no subject)"].append(c)
         for label, cs in rows_of.items():
-            runs_of[label] = [(run[0].doc_id, run) for run in _runs(sorted(cs, key=lambda c: (
-                c.metric, path.get(c.doc_id, c.doc_id), c.id)))]
+            cs.sort(key=lambda c: (c.metric, path.get(c.doc_id, c.doc_id), c.id))
+            parts_of[label] = [(m, list(g)) for m, g in itertools.groupby(cs, _CLAIM_METRIC)]
     doc_path = {d: path.get(d, d) for d in by_doc}
     doc_number = {d: str(number.get(d, 0)) for d in by_doc}
     cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
@@ -807,17 +808,22 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
         run_docs: list[str] = []  # the document of each run of the chunk
         name = f"{label}\x1f"
         count = 0
-        for doc_id, cs in runs_of[label]:
-            if doc_id in cuts and rows:
-                chunks.append(_chunk(name, rows, run_docs, doc_path, doc_number))
-                name = f"{label}\x1f{cs[0].metric}\x1f{doc_id}"
-                while name in seen:
-                    name += "+"
-                seen.add(name)
-                count += len(rows)
-                rows, run_docs = [], []
-            run_docs.append(doc_id)
-            rows += cs
+        for metric, part in parts_of[label]:
+            previous = None
+            for c in part:
+                doc_id = c.doc_id
+                if doc_id != previous:  # a run starts
+                    previous = doc_id
+                    if doc_id in cuts and rows:
+                        chunks.append(_chunk(name, rows, run_docs, doc_path, doc_number))
+                        name = f"{label}\x1f{metric}\x1f{doc_id}"
+                        while name in seen:
+                            name += "+"
+                        seen.add(name)
+                        count += len(rows)
+                        rows, run_docs = [], []
+                    run_docs.append(doc_id)
+                rows.append(c)
         chunks.append(_chunk(name, rows, run_docs, doc_path, doc_number))
         subjects.append((label, count + len(rows), chunks))
     return subjects
@@ -827,17 +833,6 @@ def _chunk(name: str, rows: list[ClaimRow], docs: list[str], doc_path: Mapping[s
            doc_number: Mapping[str, str]) -> _Chunk:
     return _Chunk(name, rows, " ".join([c.id for c in rows]) + "\x1e" + "\x1f".join(
         map(doc_path.__getitem__, docs)), " ".join(map(doc_number.__getitem__, docs)))
-
-
-def _runs(rows: Sequence[ClaimRow]) -> list[list[ClaimRow]]:
-    """Sorted index rows in runs of one (metric, document)."""
-    runs: list[list[ClaimRow]] = []
-    for c in rows:
-        if runs and runs[-1][-1].metric == c.metric and runs[-1][-1].doc_id == c.doc_id:
-            runs[-1].append(c)
-        else:
-            runs.append([c])
-    return runs
 
 
 class _Renderer:
