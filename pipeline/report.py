@@ -716,17 +716,29 @@ def _plan(view: View) -> _Plan:
         by_doc[c.doc_id].append(c)
     groups = _ordered_groups(view.findings)
     charts: list[_ChartPick | None] = []
+    # finding id -> its signature in the Markdown page (content, paths of its claims), and
+    # what the HTML page adds (report numbers of its claims' documents)
+    finding_sig: dict[str, tuple[str, str]] = {}
     for g in groups:
         subject, metric = g.subject, g.metric
         highlighted: dict[str, str] = {}
         elsewhere = False  # a finding shows a claim of another block
         for f in reversed(g.findings):  # most severe finding wins the colour
+            paths: list[str] = []
+            numbers: list[int] = []
             for cid in f.claims:
                 shown = by_id.get(cid)
-                if shown is not None:
-                    highlighted[cid] = f.kind
-                    if shown.metric != metric or (shown.subject or "") != subject:
-                        elsewhere = True
+                if shown is None:
+                    paths.append("\x00")
+                    numbers.append(-1)
+                    continue
+                highlighted[cid] = f.kind
+                if shown.metric != metric or (shown.subject or "") != subject:
+                    elsewhere = True
+                paths.append(path.get(shown.doc_id, shown.doc_id))
+                numbers.append(number.get(shown.doc_id, 0))
+            finding_sig[f.id] = (f.model_dump_json() + "\x1e" + "\x1f".join(paths),
+                                 str(numbers))
         pool = by_block.get((subject, metric), [])
         if elsewhere:  # the chart plots them too, after the block's, in report order
             extra: dict[str, ClaimRow] = {}
@@ -751,11 +763,6 @@ def _plan(view: View) -> _Plan:
         tuple((s, severities[s]) for s in sorted(severities,
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
-    claim_path = {c.id: path.get(c.doc_id, c.doc_id) for c in view.claims}
-    claim_number = {c.id: number.get(c.doc_id, 0) for c in view.claims}
-    finding_sig = {f.id: (
-        f.model_dump_json() + "\x1e" + "\x1f".join([claim_path.get(c, "\x00") for c in f.claims]),
-        str([claim_number.get(c) for c in f.claims])) for f in view.findings}
     index = _index_chunks(view.claims, by_doc, view.docs, path, number)
     return _Plan(counts, path, number, by_id, groups, charts, index, finding_sig)
 
