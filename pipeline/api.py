@@ -6,6 +6,7 @@ import contextlib
 import glob
 import hashlib
 import json
+import operator
 import os
 import time
 from collections import Counter
@@ -110,10 +111,21 @@ def corpus_files(corpus: Path) -> list[Path]:
     if not corpus.is_dir():
         raise InputError(f"corpus is not a folder: {corpus}",
                          hint="pass the folder that holds the articles")
-    files = [p for p in corpus.rglob("*")
-             if p.is_file() and not any(part.startswith(".") for part in
-                                        p.relative_to(corpus).parts)]
-    return sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
+    found: list[tuple[str, str]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):  # symlinked folders are not entered
+                    walk(entry.path, prefix + entry.name + "/")
+                elif entry.is_file():  # a symlink to a file counts, as a file
+                    found.append((prefix + entry.name, entry.path))
+
+    walk(str(corpus), "")
+    found.sort()
+    return [Path(path) for _, path in found]
 
 
 def fingerprint(rules: Rules, *, model: str, do_repair: bool) -> str:
@@ -529,10 +541,11 @@ def _store_view(db: store.Store, items: Sequence[delta.Item], entries: dict[str,
     """The view of an incremental run: stored rows of the unchanged part, new rows of the
     rest; full claims and documents read from the store on demand."""
     new_claims = {c.id: c for e in entries.values() for c in e.claims}
-    claim_rows = [rows.ClaimRow(*json.loads(text)) for text in db.claim_rows()]
-    claim_rows = [r for r in claim_rows if r.doc_id not in removed and r.id not in new_claims]
+    make = rows.ClaimRow._make
+    claim_rows = [make(r) for r in db.claim_rows()
+                  if r[1] not in removed and r[0] not in new_claims]  # (id, doc_id, ...)
     claim_rows += [rows.claim_row(c) for c in new_claims.values()]
-    claim_rows.sort(key=lambda r: (r.doc_id, r.start, r.id))
+    claim_rows.sort(key=operator.itemgetter(1, 2, 0))  # (doc id, offset, id): run order
     by_id = {i.row.id: i for i in items}
     live = [db]
 

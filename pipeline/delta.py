@@ -71,8 +71,10 @@ def scan(corpus: Path, known: dict[str, tuple[str, str, str, int, int, str]], *,
     items: list[Item] = []
     skipped: list[Skip] = []
     seen: dict[str, str] = {}
+    base = len(str(corpus).rstrip("/")) + 1
     for path in files:
-        rel = corpus_name(path, corpus)
+        rel = _shown(str(path)[base:]) if str(path).startswith(str(corpus)) \
+            else corpus_name(path, corpus)
         try:
             st = path.stat()
         except OSError:
@@ -109,6 +111,11 @@ def scan(corpus: Path, known: dict[str, tuple[str, str, str, int, int, str]], *,
         seen[item.row.sha256] = rel
         items.append(item)
     return items, skipped
+
+
+def _shown(rel: str) -> str:
+    """As :func:`fsio.corpus_name` shows a relative path (non-UTF-8 bytes escaped)."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _suffix(rel: str) -> str:

@@ -26,14 +26,16 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.fsio import TMP_SUFFIX, _default_mode, _fsync_dir
 
 LAYOUT_FORMAT = 1
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
+    """A piece of an output file (a tuple: a file can have hundreds of thousands)."""
+
     key: str
     sig: str
     render: Callable[[], str]
