@@ -6,7 +6,7 @@ import math
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.quantities import MAX_VALUE, extract_quantities, find_dates
@@ -111,3 +111,28 @@ def test_never_raises_and_spans_slice_the_text(registry, text):
             registry.parse_units(quantity.per)
     for start, end, _ in find_dates(text):
         assert 0 <= start < end <= len(text)
+
+
+_OPENERS = st.sampled_from([
+    "USD", "EUR", "Rs", "Rs.", "NASA", "GPU", "an", "An", "a", "A", "few", "several", "Several",
+    "half", "Half", "one", "One", "twenty", "Twenty", "tens", "Dozens", "hundreds", "millions",
+    "fifteen", "dozen", "hundred", "over", "decade", "years", "five", "billion",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, _OPENERS), max_size=25).map(" ".join))
+@example("half of the users, a third of staff, one-third of GPUs, half a million people")
+@example("a few thousand staff, several hundred GPUs, tens of thousands of chips, dozens")
+@example("USD 5 billion, Rs. 500 crore, Rs 20, over a decade, more than a year, an hour")
+@example("twenty-five GPUs, One hundred staff, a billion a month, millions of users")
+def test_only_opening_tokens_start_a_figure(registry, text):
+    # the parser skips tokens that are neither numbers, currency signs, opening words nor
+    # upper-case words (currency codes): core() must find nothing at any of them
+    from pipeline.quantities import _OPENING_WORDS, _Parser
+
+    parser = _Parser(text, registry)
+    for i, tok in enumerate(parser.toks):
+        if parser.core(i, None) is not None:
+            assert tok.kind in ("num", "cur") or tok.kind == "word" and (
+                tok.low in _OPENING_WORDS or tok.text == "Rs" or tok.text.isupper()), tok

@@ -16,6 +16,7 @@ from pipeline.units import (
     format_number,
     normalize,
     rate_from_total,
+    unit_name_known,
 )
 
 SPAN = Span(doc_id="d", start=0, end=1, text="x")
@@ -128,3 +129,41 @@ def test_total_and_rate_round_trip(registry, value, years):
     rate = rate_from_total(q, normalize(q, registry), registry)
     assert rate is not None and rate.low is not None
     assert rate.low * years == pytest.approx(value, rel=1e-9)
+
+
+# Identifiers that are units (names, aliases, symbols, prefixed, plural) and ones that are not.
+_NAMES = ["USD", "dollar", "dollars", "GPU", "GPUs", "kilowatt", "kW", "MW", "month", "months",
+          "year", "in", "m", "dimensionless", "Singapore_dollar", "person", "people", "H100",
+          "Anthropic", "xAI", "pricetag", "per", "pi", "inf", "nan", "and", "the", "Q3",
+          "robotaxi", "kiloGPU", "GB", "gigabytes", "_x", "USD_month"]
+
+
+@pytest.mark.parametrize("name", _NAMES)
+def test_unit_name_known_never_misses_a_unit(registry, name):
+    # False must mean the registry lookup fails; True may still fail (an offset unit, ...)
+    try:
+        registry.Unit(name)
+    except Exception:  # noqa: BLE001 - any failure of the lookup is a "not a unit"
+        return
+    assert unit_name_known(registry, name)
+
+
+@_SETTINGS
+@given(name=st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}", fullmatch=True))
+def test_unit_name_known_agrees_with_a_failing_lookup(registry, name):
+    if not unit_name_known(registry, name):
+        with pytest.raises(Exception):  # noqa: B017, PT011 - pint raises several kinds
+            registry.Unit(name)
+
+
+@pytest.mark.parametrize(("unit", "per"), [
+    ("USD", None), ("USD", "month"), ("USD", "user / month"), ("megawatt", None),
+    ("GPU", None), ("percent", None), ("no_such_unit_xyz", None), ("USD", "fortnight_xyz"),
+], ids=["usd", "per-month", "per-user-month", "power", "count", "percent", "unknown",
+        "unknown-per"])
+def test_normalize_with_remembered_conversions_is_the_same(registry, unit, per):
+    conversions: dict[str, tuple[float, str] | None] = {}
+    for value in (1.0, 2.5e9, 7.0):
+        q = quantity(value, unit=unit, per=per)
+        assert normalize(q, registry, conversions=conversions) == normalize(q, registry)
+    assert len(conversions) == 1
