@@ -289,20 +289,23 @@ _MONTHS = {
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
 _YEAR = r"(?:1[89]|20)\d{2}"
+# Each pattern but the month-first ones (which re already scans for fast) opens with a
+# look-ahead at its first character: same matches, less time at the other positions.
 _DATE_PATTERNS = [
     ("mdy", re.compile(_MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?:,\s*|\s+)"
                        r"(?P<year>" + _YEAR + r")\b")),
-    ("dmy", re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
+    ("dmy", re.compile(r"(?=\d)\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH
                        + r"(?:,?\s+(?P<year>" + _YEAR + r"))?\b")),
     ("md", re.compile(_MONTH + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![,.]?\d)")),
     ("my", re.compile(_MONTH + r",?\s+(?P<year>" + _YEAR + r")\b")),
-    ("iso", re.compile(r"\b(?P<year>" + _YEAR + r")-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("quarter", re.compile(r"\b(?P<q>[QH][1-4])(?!\d)(?:(?:\s+|\s*FY\s*|\s*')(?P<year>"
+    ("iso", re.compile(r"(?=[12])\b(?P<year>" + _YEAR + r")-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("quarter", re.compile(r"(?=[QH])\b(?P<q>[QH][1-4])(?!\d)(?:(?:\s+|\s*FY\s*|\s*')(?P<year>"
                            + _YEAR + r"|\d{2})\b)?")),
-    ("fy", re.compile(r"\b(?:FY|fiscal(?:\s+year)?)\s*'?(?P<year>" + _YEAR + r"|\d{2})\b")),
-    ("season", re.compile(r"\b(?P<year>" + _YEAR + r")[-–/](?P<y2>\d{2}|" + _YEAR + r")\b")),
-    ("decade", re.compile(r"\b(?P<year>(?:1[89]|20)\d0)s\b")),
-    ("year", re.compile(r"(?<![\w$€£¥.,])(?P<year>" + _YEAR + r")(?![\w,.]\d|\d|%)")),
+    ("fy", re.compile(r"(?=[Ff])\b(?:FY|fiscal(?:\s+year)?)\s*'?(?P<year>" + _YEAR + r"|\d{2})\b")),
+    ("season", re.compile(r"(?=[12])\b(?P<year>" + _YEAR + r")[-–/](?P<y2>\d{2}|" + _YEAR
+                          + r")\b")),
+    ("decade", re.compile(r"(?=[12])\b(?P<year>(?:1[89]|20)\d0)s\b")),
+    ("year", re.compile(r"(?=[12])(?<![\w$€£¥.,])(?P<year>" + _YEAR + r")(?![\w,.]\d|\d|%)")),
 ]
 _DATE_PREPOSITIONS = frozenset("""
 in by since until till from through during of before after early late mid year fiscal to
