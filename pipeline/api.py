@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import glob
 import hashlib
 import json
@@ -333,8 +334,16 @@ def _process_in_pool(
 
 
 def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
-    """The spaCy pipeline of a run, without the components no stage reads."""
+    """The spaCy pipeline of a run, without the components no stage reads.
+
+    Loading a model turns Python's garbage collector back on; a run that paused it
+    (:func:`store.paused_gc`) gets it paused again, or every later stage pays for
+    collections over the whole heap (twice the time of an incremental run's writing).
+    """
+    collecting = gc.isenabled()
     nlp = parse.load_nlp(rules, model=model)
+    if not collecting:
+        gc.disable()
     unused = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
     if unused:
         nlp.select_pipes(disable=unused)
@@ -428,33 +437,10 @@ def _extract_locked(
             if scheduler:
                 client = distributed.connect(scheduler)
             if todo:
-                if client is not None:
-                    fresh: Iterable[store.Entry | Failure] = distributed.process_documents(
-                        client, todo, rules=rules, model=model_name, do_repair=do_repair)
-                elif jobs > 1 and len(todo) > 1:
-                    fresh = _process_in_pool(todo, rules=rules, model=model_name,
-                                             do_repair=do_repair, jobs=jobs)
-                else:
-                    nlp = load_pipeline(rules, model=model_name)
-                    fresh = process_documents(todo, nlp=nlp, rules=rules, do_repair=do_repair,
-                                              n_process=jobs, timings=per_document,
-                                              chunk=len(todo) if jobs > 1 else 256)
-                    lap("model")
-                batch: list[tuple[store.Key, store.Entry]] = []
-                keys = {i.row.id: i.key for i in added}
-                for entry in fresh:
-                    if isinstance(entry, Failure):
-                        failed.append(entry)
-                        continue
-                    entries[entry.document.id] = entry
-                    batch.append((keys[entry.document.id], entry))
-                    if len(batch) >= STORE_BATCH:
-                        db.put_many(batch, stamp)
-                        batch = []
-                    if progress:
-                        progress("extract", len(items) - len(todo) + len(entries),
-                                 len(items))
-                db.put_many(batch, stamp)
+                _store_new(db, stamp, added, todo, entries, failed, rules=rules,
+                           model_name=model_name, do_repair=do_repair, jobs=jobs,
+                           client=client, timings=per_document, lap=lap,
+                           progress=progress, total=len(items))
             if failed:
                 gone = {f.document.id for f in failed}
                 items = [i for i in items if i.row.id not in gone]
@@ -497,10 +483,13 @@ def _extract_locked(
         result.incremental = found is not None
         lap("prepare")
         stats: dict[str, Any] = {}
+        written: dict[str, float] = {}
         result.outputs, change.layouts = outputs.write(out, view, state=state,
-                                                       layouts=db.layouts(), stats=stats)
+                                                       layouts=db.layouts(), stats=stats,
+                                                       timings=written)
         result.output_stats = stats
         lap("write")
+        timings.update(written)
         change.meta = {"state": state if client is None or found is not None else "",
                        "last_run": stamp,
                        "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}
@@ -534,6 +523,43 @@ def rerender(out: Path) -> list[Path] | None:
         written, layouts = outputs.write(out, view, state=state, layouts=db.layouts())
         db.update_state(store.StateChange(layouts=layouts))
     return written
+
+
+def _store_new(db: store.Store, stamp: str, added: Sequence[delta.Item],
+               todo: Sequence[Document], entries: dict[str, store.Entry],
+               failed: list[Failure], *, rules: Rules, model_name: str, do_repair: bool,
+               jobs: int, client: Any, timings: dict[str, float],
+               lap: Callable[[str], None], progress: Progress | None, total: int) -> None:
+    """Run the per-document stages on ``todo`` and store each result (garbage collector on:
+    parsing makes cyclic garbage)."""
+    with store.collecting_gc():
+        fresh: Iterable[store.Entry | Failure]
+        if client is not None:
+            fresh = distributed.process_documents(
+                client, todo, rules=rules, model=model_name, do_repair=do_repair)
+        elif jobs > 1 and len(todo) > 1:
+            fresh = _process_in_pool(todo, rules=rules, model=model_name,
+                                     do_repair=do_repair, jobs=jobs)
+        else:
+            nlp = load_pipeline(rules, model=model_name)
+            fresh = process_documents(todo, nlp=nlp, rules=rules, do_repair=do_repair,
+                                      n_process=jobs, timings=timings,
+                                      chunk=len(todo) if jobs > 1 else 256)
+            lap("model")
+        batch: list[tuple[store.Key, store.Entry]] = []
+        keys = {i.row.id: i.key for i in added}
+        for entry in fresh:
+            if isinstance(entry, Failure):
+                failed.append(entry)
+                continue
+            entries[entry.document.id] = entry
+            batch.append((keys[entry.document.id], entry))
+            if len(batch) >= STORE_BATCH:
+                db.put_many(batch, stamp)
+                batch = []
+            if progress:
+                progress("extract", total - len(todo) + len(entries), total)
+        db.put_many(batch, stamp)
 
 
 def _store_view(db: store.Store, items: Sequence[delta.Item], entries: dict[str, store.Entry],

@@ -391,6 +391,19 @@ def open_store(out: str | Path) -> Store:
 
 
 @contextmanager
+def collecting_gc() -> Iterator[None]:
+    """The garbage collector on for a block (parsing makes cyclic garbage: spaCy's docs),
+    then as it was."""
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+
+
+@contextmanager
 def paused_gc() -> Iterator[None]:
     """Python's cyclic garbage collector paused for a block, then restored as it was.
 
