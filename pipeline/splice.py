@@ -177,12 +177,22 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                 keys.append(piece.key)
                 digests.append(digest)
                 lengths.append(length)
-            if copy_len:
-                _copy_range(src.fileno(), out.fileno(), copy_from, copy_len)  # type: ignore[union-attr]
-            if texts:
-                out.write(b"".join(texts))
-            os.fchmod(out.fileno(), mode)
-            os.fsync(out.fileno())
+            unchanged = (old is not None and rendered == 0 and copy_from == 0
+                         and copy_len == old.identity[0] and out.tell() == 0)
+            if not unchanged:
+                if copy_len:
+                    _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
+                                copy_from, copy_len)
+                if texts:
+                    out.write(b"".join(texts))
+                os.fchmod(out.fileno(), mode)
+                os.fsync(out.fileno())
+        if unchanged:  # every piece in place: the file stays as it is, untouched
+            os.unlink(tmp)
+            assert old is not None
+            stats.reused += reused
+            stats.bytes_reused += old.identity[0]
+            return old
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
