@@ -118,22 +118,27 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
     """
     stats = stats if stats is not None else Stats()
     old = usable(previous, path, version)
-    index: dict[str, int] = {}
+    items = list(pieces)
+    keys = [p[0] for p in items]
+    blake2b = hashlib.blake2b
+    digests = [blake2b(p[1].encode("utf-8", "surrogatepass"), digest_size=DIGEST_SIZE).digest()
+               for p in items]
+    # where each piece is in the old file (-1: render it)
+    where = [-1] * len(items)
     offsets: list[int] = []
-    old_digests = b""
     if old is not None:
-        index = dict(zip(old.keys, range(len(old.keys)), strict=True))
+        size = DIGEST_SIZE
+        old_digests = [old.digests[i:i + size] for i in range(0, len(old.digests), size)]
+        at = dict(zip(old.keys, enumerate(old_digests), strict=True))
+        where = [hit[0] if hit is not None and hit[1] == digest else -1
+                 for hit, digest in zip(map(at.get, keys), digests, strict=True)]
         offsets = list(itertools.accumulate(old.lengths, initial=0))
-        old_digests = old.digests
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = _default_mode()
-    keys: list[str] = []
-    digests: list[bytes] = []
     lengths: list[int] = []
-    blake2b = hashlib.blake2b
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with contextlib.ExitStack() as stack:
@@ -142,14 +147,11 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
             texts: list[bytes] = []  # rendered, not written yet
             pending = 0
             copy_from, copy_len = 0, 0  # old bytes to copy, not copied yet
-            rendered = reused = bytes_rendered = 0
-            for piece in pieces:
-                digest = blake2b(piece.sig.encode("utf-8", "surrogatepass"),
-                                 digest_size=DIGEST_SIZE).digest()
-                i = index.get(piece.key, -1)
-                if i >= 0 and old_digests[DIGEST_SIZE * i:DIGEST_SIZE * (i + 1)] == digest:
-                    at, length = offsets[i], offsets[i + 1] - offsets[i]
-                    if copy_len and copy_from + copy_len == at:
+            rendered = bytes_rendered = 0
+            for piece, i in zip(items, where, strict=True):
+                if i >= 0:
+                    start, length = offsets[i], offsets[i + 1] - offsets[i]
+                    if copy_from + copy_len == start and copy_len:
                         copy_len += length
                     else:
                         if copy_len:
@@ -158,8 +160,7 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                         elif texts:
                             out.write(b"".join(texts))
                             texts, pending = [], 0
-                        copy_from, copy_len = at, length
-                    reused += 1
+                        copy_from, copy_len = start, length
                 else:
                     if copy_len:
                         _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
@@ -174,9 +175,8 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                         texts, pending = [], 0
                     rendered += 1
                     bytes_rendered += length
-                keys.append(piece.key)
-                digests.append(digest)
                 lengths.append(length)
+            reused = len(items) - rendered
             unchanged = (old is not None and rendered == 0 and copy_from == 0
                          and copy_len == old.identity[0] and out.tell() == 0)
             if not unchanged:
