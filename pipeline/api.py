@@ -278,10 +278,12 @@ def _process_chunk(
          for r, qs in zip(repaired, found, strict=True)),
         nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
         light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
+    memo = claims.Memo()  # the chunk's units are all defined by now (see claims.Memo)
     for document, fixed, qs in zip(part, repaired, found, strict=True):
         doc = next(docs)
         lap("parse")
-        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
+        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry,
+                                     memo=memo)
         lap("claims")
         yield store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
                           claims=tuple(framed))

@@ -38,7 +38,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy
 import pint
@@ -90,6 +90,21 @@ def _cue_regex(cue: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + re.escape(cue.lower()) + r"(?![\w-])")
 
 
+@dataclass
+class Memo:
+    """Answers :func:`build_claims` may share between documents: unit conversions, unit
+    dimensions and whether a word names a unit, in the run's registry as it stands.
+
+    Valid while no unit is defined in the registry (the quantities stage defines counted
+    nouns as it meets them): the API makes one per chunk of documents, after the chunk's
+    quantities and before its claims. Without one, each document has its own.
+    """
+
+    conversions: Conversions = field(default_factory=dict)
+    dimensions: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    units: dict[str, bool] = field(default_factory=dict)
+
+
 class _Cues:
     """Cue lookups over one parsed document, memoised: every figure of a sentence asks the same
     questions, and a span's text costs a walk over its tokens each time it is read.
@@ -98,7 +113,9 @@ class _Cues:
     built once per document instead of once per figure.
     """
 
-    def __init__(self, doc: Doc, rules: Rules, *, text: str | None = None) -> None:
+    def __init__(self, doc: Doc, rules: Rules, *, text: str | None = None,
+                 memo: Memo | None = None) -> None:
+        self.memo = Memo() if memo is None else memo
         self.doc = doc
         self.text = _doc_text(doc, text)
         self.ents = doc.ents  # each read walks the whole document
@@ -111,8 +128,8 @@ class _Cues:
         # sentence is asked about every cue list in turn)
         self.dimensions = {name: rule.dimensions() for name, rule in rules.metrics.metrics.items()}
         self.frames = {w.lower(): f for f in rules.roles.frames.values() for w in f.words}
-        self._dimensions: dict[tuple[str, str | None], str] = {}
-        self.conversions: Conversions = {}  # unit expression -> normalize()'s conversion
+        self._dimensions = self.memo.dimensions
+        self.conversions = self.memo.conversions  # unit expression -> normalize()'s conversion
 
     def dimension(self, registry: pint.UnitRegistry, quantity: Quantity) -> str:
         """:func:`_dimension`, once per unit."""
@@ -309,7 +326,7 @@ class _Entities:
                 self.aliases[alias.lower()] = entity.name
         self.mentions: list[_Mention] = []
         self.by_token: dict[int, _Mention] = {}
-        self._units: dict[str, bool] = {}
+        self._units = cues.memo.units
         stop = {w.lower() for w in rules.entities.not_entities}
         self.definite = {d.lower() for d in rules.cues.definite}
         self.stop = stop
@@ -1069,9 +1086,13 @@ def build_claims(
     *,
     rules: Rules,
     registry: pint.UnitRegistry,
+    memo: Memo | None = None,
 ) -> list[Claim]:
-    """Frame each quantity found in ``repaired.text`` (parsed as ``doc``) as a claim."""
-    find = _Cues(doc, rules, text=repaired.text)
+    """Frame each quantity found in ``repaired.text`` (parsed as ``doc``) as a claim.
+
+    ``memo`` (see :class:`Memo`) shares unit answers with other documents of the run.
+    """
+    find = _Cues(doc, rules, text=repaired.text, memo=memo)
     entities = _Entities(doc, rules, find)
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None

@@ -285,3 +285,28 @@ def test_unknown_unit_gives_unknown_metric_not_an_error(nlp: Any, rules: Any) ->
     [claim] = build_claims(document, RepairedText(doc_id="d", text=text), doc, [quantity],
                            rules=rules, registry=rules.registry)
     assert claim.metric == "unknown"
+
+
+def test_a_shared_memo_frames_the_same_claims(nlp: Any, rules: Any,
+                                              corpus_claims: list[Claim]) -> None:
+    # one Memo across every seed article (as the API shares one per chunk) changes nothing
+    from pipeline import ingest, quantities, repair
+    from pipeline.claims import Memo
+
+    memo = Memo()
+    shared: list[Claim] = []
+    found_all = []
+    for path in sorted((ROOT / "corpus").iterdir()):
+        document = ingest.ingest(path.name, path.read_bytes(),
+                                 boilerplate=rules.ingest.boilerplate)
+        fixed = repair.repair(document)
+        found = quantities.extract_quantities(fixed.text, doc_id=document.id,
+                                              registry=rules.registry)
+        found_all.append((document, fixed, found))
+    for document, fixed, found in found_all:  # units defined first, as in a chunk
+        with _pipeline_nlp(nlp):
+            doc = nlp(fixed.text)
+        shared += build_claims(document, fixed, doc, found, rules=rules,
+                               registry=rules.registry, memo=memo)
+    assert memo.conversions and memo.dimensions and memo.units
+    assert shared == corpus_claims
