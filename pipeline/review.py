@@ -151,6 +151,21 @@ def load_report(out: Path) -> Loaded:
     return findings, claims, documents, skipped, figure_at
 
 
+def last_findings(out: Path) -> list[Finding]:
+    """The findings of the last run in ``out``, in report order: from the claim store when it
+    holds that run's state (fast at any size), else read back from ``contradictions.json``.
+    Their review status is whatever :func:`apply_reviews` gives them next."""
+    from pipeline import store  # noqa: PLC0415 - store imports models only; keep it lazy
+
+    out = Path(out)
+    if (out / "contradictions.json").is_file() and (out / store.DB_NAME).is_file():
+        with store.open_store(out) as db:
+            meta = db.meta()
+            if meta.get("state") and meta.get("last_run") and "skipped" in meta:
+                return report.report_order(db.findings_in_run_order())
+    return load_report(out)[0]
+
+
 def orphans(findings: Sequence[Finding], book: ReviewBook) -> dict[str, Review]:
     """Decisions whose finding is not in ``findings`` (kept: the finding may come back)."""
     present = {f.id for f in findings}
@@ -161,7 +176,7 @@ def open_findings(out: Path, *, include_reviewed: bool = False
                   ) -> tuple[list[Finding], int, dict[str, Review]]:
     """The findings of the last run in ``out`` with current decisions (only open ones unless
     ``include_reviewed``), how many are reviewed, and the decisions left without a finding."""
-    findings = load_report(out)[0]
+    findings = last_findings(out)
     book = load_reviews(out)
     merged = apply_reviews(findings, book)
     reviewed = sum(f.status != "open" for f in merged)
@@ -182,7 +197,7 @@ def record(out: Path, finding_id: str, status: Decision | None,
     from pipeline import api  # noqa: PLC0415 - api imports this module
 
     with locked(out):
-        findings = load_report(out)[0]
+        findings = last_findings(out)
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
         merged = apply_reviews(findings, book)
