@@ -19,8 +19,10 @@ a quantity (``--share`` to change it). For each size it prints:
   another child process) and the ratio bare / end-to-end (target >= 1.5),
 
 then the time to add one new article to the largest corpus with ``pipeline.api.add``
-(target < 3 s), in-process and as a whole ``claims add`` command. Targets are printed,
-never asserted.
+(target < 3 s): three articles named to sort after every other (the median is the figure)
+and one named to sort first (every later source's number in ``report.html`` changes), each
+in a child process, timed inside ``api.add`` and as the whole process (imports included),
+with the output bytes rendered and copied. Targets are printed, never asserted.
 """
 
 from __future__ import annotations
