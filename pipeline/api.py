@@ -514,9 +514,9 @@ def rerender(out: Path) -> list[Path] | None:
         state, stamp = meta.get("state"), meta.get("last_run")
         if not state or not stamp or "skipped" not in meta:
             return None
-        items = [delta.Item(path, store.Key(raw_sha, suffix), size, mtime_ns,
+        items = [delta.Item(path, store.Key(raw_sha, suffix), size, stamp,
                             rows.DocRow(*json.loads(row)))
-                 for path, (_doc, raw_sha, suffix, size, mtime_ns, row)
+                 for path, (_doc, raw_sha, suffix, size, stamp, row)
                  in db.run_docs().items()]
         view = _store_view(db, items, {}, set(), stamp=stamp)
         view.findings = review.apply_reviews(db.findings_in_run_order(),
@@ -746,11 +746,11 @@ def add(
 
 
 def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
-               known: Mapping[str, tuple[str, str, str, int, int, str]] | None = None
+               known: Mapping[str, tuple[str, str, str, int, str, str]] | None = None
                ) -> tuple[list[Path], list[Skip]]:
     """Copy the sources into the corpus; ``known``: the last run's files
     (:meth:`store.Store.run_docs`), whose content hash is trusted while their size and
-    mtime are unchanged."""
+    :func:`delta.file_stamp` are unchanged."""
     files, rejected = expand_sources(sources)
     root = corpus.resolve()
     hashes: dict[str, str] = {}
@@ -759,7 +759,7 @@ def _copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
         last = (known or {}).get(rel)
         with contextlib.suppress(OSError):
             st = path.stat()
-            if last is not None and (last[3], last[4]) == (st.st_size, st.st_mtime_ns):
+            if last is not None and (last[3], last[4]) == (st.st_size, delta.file_stamp(st)):
                 hashes.setdefault(last[1], rel)
                 continue
         with contextlib.suppress(ArticleError):

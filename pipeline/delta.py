@@ -1,11 +1,12 @@
 """Incremental runs: change only what the new, changed and deleted articles touch.
 
 The claim store keeps the state of the last run (see :mod:`pipeline.store`): each corpus
-file's path, size, mtime and document; each claim's light row, full JSON and the check blocks
-it falls in; each check's records per block; the findings; the output files' layouts. A run
-under the same state fingerprint then
+file's path, size, mtime, ctime and inode and its document; each claim's light row, full JSON
+and the check blocks it falls in; each check's records per block; the findings; the output
+files' layouts. A run under the same state fingerprint then
 
-1. scans the corpus, reading only files whose size or mtime changed (like ``git status``);
+1. scans the corpus, reading only files whose size, mtime, ctime or inode changed (like
+   ``git status``);
 2. runs the per-document stages only on new or changed articles;
 3. recomputes the checks only for the blocks the added and deleted claims fall in, and
    settles each affected finding id by replaying its records from every block;
@@ -20,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,16 +55,22 @@ class Item:
     path: str
     key: store.Key
     size: int
-    mtime_ns: int
+    stamp: str  # file_stamp
     row: rows.DocRow
     document: Document | None = None  # read this run (new, changed, or stat changed)
     entry: store.Entry | None = None  # its stored per-document results, when found
 
 
-def scan(corpus: Path, known: dict[str, tuple[str, str, str, int, int, str]], *,
+def file_stamp(st: os.stat_result) -> str:
+    """What changes when a file's content may have: mtime, ctime (which no tool can set
+    back, unlike mtime) and inode."""
+    return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]], *,
          files: Sequence[Path], rules: Rules, max_bytes: int,
          cached: Callable[[store.Key], store.Entry | None]) -> tuple[list[Item], list[Skip]]:
-    """The corpus as documents, reading only files whose (size, mtime) changed.
+    """The corpus as documents, reading only files whose size or :func:`file_stamp` changed.
 
     ``known``: the last run's files (:meth:`store.Store.run_docs`). Duplicates (same text
     as an earlier path) and unreadable files become skips, as in a clean run.
@@ -81,9 +88,9 @@ def scan(corpus: Path, known: dict[str, tuple[str, str, str, int, int, str]], *,
             st = None
         old = known.get(rel)
         if st is not None and old is not None and (old[3], old[4]) == (st.st_size,
-                                                                       st.st_mtime_ns):
-            doc_id, raw_sha, suffix, size, mtime_ns, row_json = old
-            item = Item(rel, store.Key(raw_sha, suffix), size, mtime_ns,
+                                                                       file_stamp(st)):
+            doc_id, raw_sha, suffix, size, stamp, row_json = old
+            item = Item(rel, store.Key(raw_sha, suffix), size, stamp,
                         rows.DocRow(*json.loads(row_json)))
         else:
             try:
@@ -102,8 +109,8 @@ def scan(corpus: Path, known: dict[str, tuple[str, str, str, int, int, str]], *,
             except ArticleError as exc:
                 skipped.append(Skip(path=rel, reason=exc.detail))
                 continue
-            st = st or os.stat_result((0,) * 10)
-            item = Item(rel, key, st.st_size, st.st_mtime_ns, rows.doc_row(document),
+            st = st or os.stat_result((0,) * 10)  # vanished meanwhile: read next time
+            item = Item(rel, key, st.st_size, file_stamp(st), rows.doc_row(document),
                         document=document, entry=entry)
         if item.row.sha256 in seen:
             skipped.append(Skip(path=rel, reason=f"same text as {seen[item.row.sha256]}"))
@@ -122,9 +129,9 @@ def _suffix(rel: str) -> str:
     return "." + rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
 
 
-def doc_state(item: Item) -> tuple[str, str, str, str, int, int, str]:
+def doc_state(item: Item) -> tuple[str, str, str, str, int, str, str]:
     return (item.path, item.row.id, item.key.raw_sha, item.key.suffix, item.size,
-            item.mtime_ns, json.dumps(list(item.row)))
+            item.stamp, json.dumps(list(item.row)))
 
 
 def claim_state(claim: Claim) -> tuple[str, str, str, str]:

@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS run_docs (
     raw_sha TEXT NOT NULL,
     suffix TEXT NOT NULL,
     size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
+    stamp TEXT NOT NULL,
     row TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS run_claims (
@@ -224,11 +224,12 @@ class Store:
 
     # -- state of the last run ---------------------------------------------------------------
 
-    def run_docs(self) -> dict[str, tuple[str, str, str, int, int, str]]:
-        """Path -> (doc id, raw sha, suffix, size, mtime_ns, DocRow JSON) of the last run."""
+    def run_docs(self) -> dict[str, tuple[str, str, str, int, str, str]]:
+        """Path -> (doc id, raw sha, suffix, size, stamp, DocRow JSON) of the last run's
+        files (stamp: mtime, ctime and inode, see :func:`delta.file_stamp`)."""
         return {row[0]: tuple(row[1:])  # type: ignore[misc]
                 for row in self._db.execute(
-                    "SELECT path, doc_id, raw_sha, suffix, size, mtime_ns, row FROM run_docs")}
+                    "SELECT path, doc_id, raw_sha, suffix, size, stamp, row FROM run_docs")}
 
     def claim_rows(self) -> list[list[Any]]:
         """The ClaimRow fields of every claim of the last run (one JSON parse for all)."""
@@ -355,7 +356,7 @@ class StateChange:
     replace: bool = False  # drop every state row first (a full run)
     paths_removed: list[str] = field(default_factory=list)
     docs_removed: list[str] = field(default_factory=list)  # their claims and blocks go
-    docs_added: list[tuple[str, str, str, str, int, int, str]] = field(default_factory=list)
+    docs_added: list[tuple[str, str, str, str, int, str, str]] = field(default_factory=list)
     claims_added: list[tuple[str, str, str, str]] = field(default_factory=list)
     blocks_added: list[tuple[str, str, str, str]] = field(default_factory=list)
     record_blocks: set[tuple[str, str]] = field(default_factory=set)  # records replaced

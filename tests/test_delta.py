@@ -144,3 +144,19 @@ def test_incremental_checks_equal_checks_over_every_claim(rules):
         expected = [r for r in everything
                     if (r.check, checks.block_text(r.block)) in chosen]
         assert part == expected
+
+
+def test_a_file_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    article_path = corpus / "a.txt"
+    article_path.write_text("Acme raised $5 million in 2024.\n")
+    out = tmp_path / "out"
+    first = api.extract(corpus, out=out, rules_dir=RULES)
+    before = article_path.stat()
+    article_path.write_text("Acme raised $7 million in 2024.\n")  # same length
+    os.utime(article_path, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` does
+    again = api.extract(corpus, out=out, rules_dir=RULES)
+    assert again.parsed == 1 and again.incremental
+    assert {c.quantity.value for c in again.claims} == {7e6}
+    assert {c.quantity.value for c in first.claims} == {5e6}
