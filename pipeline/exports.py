@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 from pipeline.models import Claim, Finding, Skip
@@ -27,9 +27,11 @@ from pipeline.report import (
     _one_line_json,
     claim_record,
     figure_span,
+    finding_sigs,
+    pieces_of,
     pretty_json,
-    report_order,
     safe_url,
+    shared,
 )
 from pipeline.rows import ClaimRow, DocRow, View
 from pipeline.splice import Piece, sig
@@ -41,24 +43,21 @@ VERSION = "exports-1"
 # row fields by position (C-level getters: these run once per claim of the run)
 _ID = operator.itemgetter(DocRow._fields.index("id"))
 assert ClaimRow._fields.index("id") == DocRow._fields.index("id")
-_PATH = operator.itemgetter(DocRow._fields.index("path"))
 _DOC = operator.itemgetter(ClaimRow._fields.index("doc_id"))
+_FINDING_ID = operator.attrgetter("id")
 _NO_DOC = "\x00"  # in a signature: the document is not in the run (no path holds NUL)
-_NO_CLAIM = "\x00\x00"  # in a signature: the claim is not in the run
 _SEP = "\x1f"  # between the parts of a signature (ids and paths never hold it)
 
 
-def _paths(view: View) -> defaultdict[str, str]:
-    """Document id -> path (``_NO_DOC`` for a document not in the run)."""
-    paths: defaultdict[str, str] = defaultdict(lambda: _NO_DOC)
-    paths.update(zip(map(_ID, view.docs), map(_PATH, view.docs), strict=True))
-    return paths
-
-
-def _claim_paths(view: View, paths: defaultdict[str, str]) -> dict[str, str]:
-    """Claim id -> the path of its document, for every claim of the run."""
-    return dict(zip(map(_ID, view.claims), map(paths.__getitem__, map(_DOC, view.claims)),
-                    strict=True))
+def _findings(view: View, order: Sequence[Finding] | None
+              ) -> tuple[Sequence[Finding], Sequence[str]]:
+    """The findings in report order (``order`` when given) and their signatures (their JSON
+    and the paths of their claims' documents), shared with the report's pages."""
+    common = shared(view)
+    if order is None or (len(order) == len(common.order) and all(
+            map(operator.is_, order, common.order))):
+        return common.order, common.sigs
+    return order, finding_sigs(order, common.rows, common.path)
 
 
 def _indented(text: str, indent: str) -> str:
@@ -71,7 +70,7 @@ def _indented(text: str, indent: str) -> str:
 
 def claims_jsonl_pieces(view: View) -> list[Piece]:
     """``claims.jsonl``: one piece per document, its claims' lines in run order."""
-    paths = _paths(view)
+    path = shared(view).path
     pieces = []
     seen: dict[str, int] = {}
     for doc_id, rows in itertools.groupby(view.claims, _DOC):
@@ -82,7 +81,7 @@ def claims_jsonl_pieces(view: View) -> list[Piece]:
             key += f"#{seen[key]}"
         else:
             seen[key] = 1
-        pieces.append(Piece(key, paths[doc_id] + _SEP + _SEP.join(ids),
+        pieces.append(Piece(key, path.get(doc_id, _NO_DOC) + _SEP + _SEP.join(ids),
                             partial(_jsonl_text, view, doc_id, ids)))
     return pieces
 
@@ -117,13 +116,12 @@ def json_pieces(view: View, *, order: Sequence[Finding] | None = None) -> list[P
     the tail. ``order``: the findings in report order when the caller has it
     (``report.report_order(view.findings)``).
     """
-    findings = report_order(view.findings) if order is None else order
-    dumps = [f.model_dump_json() for f in findings]
-    return _json_pieces(view, findings, dumps, _claim_paths(view, _paths(view)))
+    findings, sigs = _findings(view, order)
+    return _json_pieces(view, findings, sigs, shared(view).rows)
 
 
-def _json_pieces(view: View, findings: Sequence[Finding], dumps: Sequence[str],
-                 claim_paths: dict[str, str]) -> list[Piece]:
+def _json_pieces(view: View, findings: Sequence[Finding], sigs: Sequence[str],
+                 rows: Mapping[str, ClaimRow]) -> list[Piece]:
     has_docs, has_findings, has_skipped = bool(view.docs), bool(findings), bool(view.skipped)
     pieces = [Piece("head", sig(has_docs),
                     lambda: '{\n  "documents": ' + ("[" if has_docs else "[]"))]
@@ -134,14 +132,12 @@ def _json_pieces(view: View, findings: Sequence[Finding], dumps: Sequence[str],
                         + ("[" if has_findings else "[]")))
     # a claim record is embedded in every finding about it: its text is made once per run
     records: dict[str, str] = {}
-    unknown = itertools.repeat(_NO_CLAIM)
-    first = True
-    for f, dump in zip(findings, dumps, strict=True):
-        # the finding (its claim ids included) and the path of each claim's document
-        pieces.append(Piece("f:" + f.id, ("1" if first else "0") + dump + _SEP + _SEP.join(
-            map(claim_paths.get, f.claims, unknown)),
-            partial(_finding_text, view, f, claim_paths, first, records)))
-        first = False
+    if findings:  # signature: first or not, the finding, the paths of its claims' documents
+        pieces += pieces_of(
+            map("f:".__add__, map(_FINDING_ID, findings)),
+            itertools.chain(["1" + sigs[0]], map("0".__add__, itertools.islice(sigs, 1, None))),
+            map(partial, repeat(_finding_text), repeat(view), findings, repeat(rows),
+                itertools.chain([True], repeat(False)), repeat(records)))
     pieces.append(Piece("skipped", sig(has_findings, has_skipped),
                         lambda: ("\n  ]" if has_findings else "") + ',\n  "skipped": '
                         + ("[" if has_skipped else "[]")))
@@ -163,9 +159,9 @@ def _document_text(d: DocRow, first: bool) -> str:
     return ("" if first else ",") + "\n    " + _indented(pretty_json(record), _FINDING_INDENT)
 
 
-def _finding_text(view: View, f: Finding, claim_paths: dict[str, str], first: bool,
+def _finding_text(view: View, f: Finding, rows: Mapping[str, ClaimRow], first: bool,
                   records: dict[str, str]) -> str:
-    members = [c for c in f.claims if c in claim_paths]
+    members = [c for c in f.claims if c in rows]
     missing = [c for c in members if c not in records]
     if missing:
         claims = view.full_claims(missing)
@@ -189,24 +185,22 @@ def _finding_text(view: View, f: Finding, claim_paths: dict[str, str], first: bo
 def claimreview_pieces(view: View, *, order: Sequence[Finding] | None = None) -> list[Piece]:
     """``claimreview.jsonld``: one piece per finding that carries a verdict (its items, one
     per claim), between a head and a tail. ``order`` as for :func:`json_pieces`."""
-    findings = report_order(view.findings) if order is None else order
-    return _claimreview_pieces(view, findings, None, _claim_paths(view, _paths(view)))
+    findings, sigs = _findings(view, order)
+    return _claimreview_pieces(view, findings, sigs, shared(view).rows)
 
 
-def _claimreview_pieces(view: View, findings: Sequence[Finding], dumps: Sequence[str] | None,
-                        claim_paths: dict[str, str]) -> list[Piece]:
-    docs = {d.id: d for d in view.docs}
-    unknown = itertools.repeat(_NO_CLAIM)
+def _claimreview_pieces(view: View, findings: Sequence[Finding], sigs: Sequence[str],
+                        rows: Mapping[str, ClaimRow]) -> list[Piece]:
+    docs = dict(zip(map(_ID, view.docs), view.docs, strict=True))
     items: list[Piece] = []
-    for i, f in enumerate(findings):
+    for f, signature in zip(findings, sigs, strict=True):
         if f.kind not in _RATING or f.status == "dismissed" or \
-                not any(map(claim_paths.__contains__, f.claims)):
+                not any(map(rows.__contains__, f.claims)):
             continue
-        dump = f.model_dump_json() if dumps is None else dumps[i]
         first = not items
-        items.append(Piece("f:" + f.id, ("1" if first else "0") + dump + _SEP + _SEP.join(
-            map(claim_paths.get, f.claims, unknown)),
-            partial(_review_text, view, f, claim_paths, docs, first)))
+        # first or not, the finding, the paths of its claims' documents
+        items.append(Piece("f:" + f.id, ("1" if first else "0") + signature,
+                           partial(_review_text, view, f, rows, docs, first)))
     return [Piece("head", sig(bool(items)), lambda: _REVIEW_HEAD + ("[" if items else "[]")),
             *items,
             Piece("tail", sig(bool(items)), lambda: ("\n  ]" if items else "") + "\n}\n")]
@@ -215,9 +209,9 @@ def _claimreview_pieces(view: View, findings: Sequence[Finding], dumps: Sequence
 _REVIEW_HEAD = '{\n  "@context": "https://schema.org",\n  "@graph": '
 
 
-def _review_text(view: View, f: Finding, claim_paths: dict[str, str],
+def _review_text(view: View, f: Finding, rows: Mapping[str, ClaimRow],
                  docs: dict[str, DocRow], first: bool) -> str:
-    members = [c for c in f.claims if c in claim_paths]
+    members = [c for c in f.claims if c in rows]
     claims = view.full_claims(members)
     value, label = _RATING[f.kind]
     parts = []
@@ -254,12 +248,11 @@ def _review_item(f: Finding, claim: Claim, doc: DocRow | None, value: int,
 def export_pieces(view: View, *, order: Sequence[Finding] | None = None
                   ) -> dict[str, list[Piece]]:
     """The pieces of the three files (name -> pieces), sharing the work their signatures
-    have in common (each finding's JSON, each claim's document path)."""
-    findings = report_order(view.findings) if order is None else order
-    dumps = [f.model_dump_json() for f in findings]
-    claim_paths = _claim_paths(view, _paths(view))
+    have in common with each other and the report's pages (:func:`report.shared`)."""
+    findings, sigs = _findings(view, order)
+    rows = shared(view).rows
     return {
         "claims.jsonl": claims_jsonl_pieces(view),
-        "contradictions.json": _json_pieces(view, findings, dumps, claim_paths),
-        "claimreview.jsonld": _claimreview_pieces(view, findings, dumps, claim_paths),
+        "contradictions.json": _json_pieces(view, findings, sigs, rows),
+        "claimreview.jsonld": _claimreview_pieces(view, findings, sigs, rows),
     }

@@ -26,7 +26,7 @@ import operator
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, NamedTuple
@@ -685,6 +685,101 @@ class _Chunk(NamedTuple):
     html_sig: str  # and their documents' report numbers
 
 
+_ROW_ID, _ROW_DOC, _ROW_SUBJECT, _ROW_METRIC = map(operator.itemgetter, map(
+    ClaimRow._fields.index, ("id", "doc_id", "subject", "metric")))
+_DOC_ID, _DOC_PATH = map(operator.itemgetter, map(DocRow._fields.index, ("id", "path")))
+_NO_DOC = "\x00"  # in a signature: the claim's document is not in the run
+_NO_CLAIM = "\x00\x00"  # in a signature: the claim is not in the run
+#: stands for a claim not in the run (no document id holds NUL)
+_MISSING_ROW = ClaimRow("", "\x00missing", 0, None, "", "", None, None, "", None, "", "")
+
+
+class Shared(NamedTuple):
+    """What the writers of every output file plan alike, made once per run
+    (:func:`shared`): the report order of the findings and their signatures."""
+
+    path: dict[str, str]  # document id -> path
+    number: dict[str, int]  # document id -> [N] in the sources list
+    rows: dict[str, ClaimRow]  # claim id -> its row
+    groups: list[_OrderedGroup]
+    order: list[Finding]  # report order (group by group)
+    #: per finding in report order: its JSON and the paths of its claims' documents
+    #: (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
+    sigs: list[str]
+    numbers: list[str]  # and the report numbers of those documents (-1: no such claim)
+    #: per group: claim id -> kind of the most severe finding showing the claim
+    highlighted: list[dict[str, str]]
+    elsewhere: list[bool]  # per group: a finding shows a claim of another (subject, metric)
+
+
+def shared(view: View) -> Shared:
+    """:class:`Shared` of ``view``, made on first use and remembered by the view."""
+    return view.shared("report.shared", _make_shared)
+
+
+def _make_shared(view: View) -> Shared:
+    docs, claims = view.docs, view.claims
+    path = dict(zip(map(_DOC_ID, docs), map(_DOC_PATH, docs), strict=True))
+    number = dict(zip(map(_DOC_ID, docs), range(1, len(docs) + 1), strict=True))
+    rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
+    groups = _ordered_groups(view.findings)
+    order = [f for g in groups for f in g.findings]
+    sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
+    numbers = [""] * len(order)
+    # a claim's document number: 0 for a document not in the run, -1 for a claim not in it
+    numbered = {**number, _MISSING_ROW.doc_id: -1}
+    path_of = [_NO_DOC, *map(_DOC_PATH, docs), _NO_CLAIM]  # by document number
+    highlighted: list[dict[str, str]] = []
+    elsewhere: list[bool] = []
+    at = 0
+    get_row, get_number, repeat = rows.get, numbered.get, itertools.repeat
+    for g in groups:
+        shown: dict[str, str] = {}
+        known: list[ClaimRow] = []
+        for i, f in enumerate(g.findings, start=at):
+            if f.claims:
+                found = list(map(get_row, f.claims, repeat(_MISSING_ROW)))
+                at_doc = list(map(get_number, map(_ROW_DOC, found), repeat(0)))
+                sigs[i] += "\x1f".join(map(path_of.__getitem__, at_doc))
+                numbers[i] = " ".join(map(str, at_doc))
+                known += found if -1 not in at_doc else \
+                    [row for row in found if row is not _MISSING_ROW]
+        for f in reversed(g.findings):  # the most severe finding (the first) wins
+            if f.claims:
+                shown.update(dict.fromkeys(f.claims, f.kind))
+        at += len(g.findings)
+        highlighted.append(shown)
+        # a finding shows a claim of another (subject, metric) block
+        metrics = set(map(_ROW_METRIC, known))
+        metrics.discard(g.metric)
+        subjects = set(map(_ROW_SUBJECT, known))
+        subjects.discard(g.subject)
+        if not g.subject:
+            subjects.discard(None)
+        elsewhere.append(bool(metrics or subjects))
+    return Shared(path, number, rows, groups, order, sigs, numbers, highlighted, elsewhere)
+
+
+def finding_sigs(findings: Sequence[Finding], rows: Mapping[str, ClaimRow],
+                 path: Mapping[str, str]) -> list[str]:
+    """Per finding: its JSON (status and note included) and the path of each of its claims'
+    documents, the signature of its piece in every file that shows it."""
+    sigs = [d + "\x1e" for d in map(Finding.model_dump_json, findings)]
+    paths = {**path, _MISSING_ROW.doc_id: _NO_CLAIM}
+    get_row, repeat = rows.get, itertools.repeat
+    for i, f in enumerate(findings):
+        if f.claims:
+            sigs[i] += "\x1f".join(map(paths.get, map(_ROW_DOC, map(
+                get_row, f.claims, repeat(_MISSING_ROW))), repeat(_NO_DOC)))
+    return sigs
+
+
+def pieces_of(keys: Iterable[str], sigs: Iterable[str],
+              renders: Iterable[Callable[[], str]]) -> Iterator[splice.Piece]:
+    """Pieces from their keys, signatures and renders (made without a Python call each)."""
+    return map(tuple.__new__, itertools.repeat(splice.Piece), zip(keys, sigs, renders, strict=True))
+
+
 @dataclass
 class _Plan:
     """Order, grouping and numbering of both pages, from the view's light rows."""
@@ -696,49 +791,25 @@ class _Plan:
     groups: list[_OrderedGroup]
     charts: list[_ChartPick | None]
     index: list[tuple[str, int, list[_Chunk]]]  # subject label, its claim count, its rows
-    # finding id -> its signature in the Markdown page (content, paths of its claims), and
-    # what the HTML page adds (report numbers of its claims' documents)
-    finding_sig: dict[str, tuple[str, str]]
+    shared: Shared
 
     def doc_of(self, c: ClaimRow) -> str:
         return self.path.get(c.doc_id, c.doc_id)
 
 
 def _plan(view: View) -> _Plan:
-    path = {d.id: d.path for d in view.docs}
-    number = {d.id: i for i, d in enumerate(view.docs, start=1)}
-    by_id = {c.id: c for c in view.claims}
+    common = shared(view)
+    path, number, by_id, groups = common.path, common.number, common.rows, common.groups
     doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
     by_block: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
     by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
     for c in view.claims:
         by_block[(c.subject or "", c.metric)].append(c)
         by_doc[c.doc_id].append(c)
-    groups = _ordered_groups(view.findings)
     charts: list[_ChartPick | None] = []
-    # finding id -> its signature in the Markdown page (content, paths of its claims), and
-    # what the HTML page adds (report numbers of its claims' documents)
-    finding_sig: dict[str, tuple[str, str]] = {}
-    for g in groups:
+    for g, highlighted, elsewhere in zip(groups, common.highlighted, common.elsewhere,
+                                         strict=True):
         subject, metric = g.subject, g.metric
-        highlighted: dict[str, str] = {}
-        elsewhere = False  # a finding shows a claim of another block
-        for f in reversed(g.findings):  # most severe finding wins the colour
-            paths: list[str] = []
-            numbers: list[int] = []
-            for cid in f.claims:
-                shown = by_id.get(cid)
-                if shown is None:
-                    paths.append("\x00")
-                    numbers.append(-1)
-                    continue
-                highlighted[cid] = f.kind
-                if shown.metric != metric or (shown.subject or "") != subject:
-                    elsewhere = True
-                paths.append(path.get(shown.doc_id, shown.doc_id))
-                numbers.append(number.get(shown.doc_id, 0))
-            finding_sig[f.id] = (f.model_dump_json() + "\x1e" + "\x1f".join(paths),
-                                 str(numbers))
         pool = by_block.get((subject, metric), [])
         if elsewhere:  # the chart plots them too, after the block's, in report order
             extra: dict[str, ClaimRow] = {}
@@ -764,7 +835,7 @@ def _plan(view: View) -> _Plan:
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
     index = _index_chunks(view.claims, by_doc, view.docs, path, number)
-    return _Plan(counts, path, number, by_id, groups, charts, index, finding_sig)
+    return _Plan(counts, path, number, by_id, groups, charts, index, common)
 
 
 def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow]],
@@ -970,6 +1041,7 @@ def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     r = _Renderer(view, plan, html=False)
     P, sig = splice.Piece, splice.sig
     counts = plan.counts
+    sigs, at = plan.shared.sigs, 0
     pieces = [P("head", sig(counts), partial(r.md, "", "head", counts))]
     for g, pick in zip(plan.groups, plan.charts, strict=True):
         chart_sig = None if pick is None else (
@@ -977,7 +1049,8 @@ def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
         pieces.append(P("g:" + _group_key(g), sig(g.label, g.metric_label, chart_sig),
                         partial(r.md_group, g, pick)))
         for f in g.findings:
-            pieces.append(P("f:" + f.id, plan.finding_sig[f.id][0], partial(r.md_finding, f)))
+            pieces.append(P("f:" + f.id, sigs[at], partial(r.md_finding, f)))
+            at += 1
     if plan.index:
         pieces.append(P("index", "", partial(r.md, "\n\n", "index_head")))
     for label, _, chunks in plan.index:
@@ -996,6 +1069,7 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     r = _Renderer(view, plan, html=True)
     P, sig = splice.Piece, splice.sig
     counts = plan.counts
+    sigs, numbers, at = plan.shared.sigs, plan.shared.numbers, 0
     pieces = [
         P("page", sig(counts.n_findings), partial(r.html_page_head, counts)),
         P("style", "", partial(r.html, "style")),
@@ -1014,8 +1088,9 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
         pieces.append(P("g:" + gk, sig(g.key, g.label, g.metric_label, chart_sig),
                         partial(r.html_group, g, pick)))
         for f in g.findings:
-            pieces.append(P("f:" + f.id, "\x1e".join(plan.finding_sig[f.id]),
+            pieces.append(P("f:" + f.id, sigs[at] + "\x1e" + numbers[at],
                             partial(r.html_finding, f)))
+            at += 1
         pieces.append(P("ge:" + gk, "", partial(r.html, "group_end")))
     if plan.index:
         pieces.append(P("index", "", partial(r.html, "index_head")))

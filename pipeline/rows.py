@@ -14,9 +14,11 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from pipeline.models import Claim, Document, Finding, Skip
+
+_T = TypeVar("_T")
 
 
 class DocRow(NamedTuple):
@@ -86,6 +88,21 @@ class View:
     load_documents: Callable[[Sequence[str]], Mapping[str, Document]]
     _claims: dict[str, Claim] = field(default_factory=dict)
     _documents: dict[str, Document] = field(default_factory=dict)
+    _shared: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, name: str, make: Callable[[View], _T]) -> _T:
+        """``make(self)``, made once and shared by the writers of a run (the findings' report
+        order, their JSON...). Made again after ``docs``, ``claims``, ``findings`` or
+        ``skipped`` is replaced by another sequence (not after a change in place)."""
+        state = (self.docs, self.claims, self.findings, self.skipped)
+        memo = self._shared
+        seen = memo.get("")
+        if seen is None or any(a is not b for a, b in zip(seen, state, strict=True)):
+            memo.clear()
+            memo[""] = state
+        if name not in memo:
+            memo[name] = make(self)
+        return memo[name]  # type: ignore[no-any-return]
 
     def full_claims(self, ids: Iterable[str]) -> dict[str, Claim]:
         """The claims with these ids (unknown ids left out), remembered for the run."""
