@@ -25,12 +25,15 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from typing import Any
 from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from pipeline import report
 from pipeline.models import Claim, Document, Finding
+from pipeline.report import pieces_of
 from pipeline.rows import ClaimRow, DocRow, View
 from pipeline.splice import Piece, sig
 
@@ -358,11 +361,34 @@ _DOC = operator.itemgetter(_DOC_AT)
 _DUP = operator.itemgetter(_DUP_AT)
 
 
-def duplicate_successors(rows: Sequence[ClaimRow]) -> list[str]:
+def _runs(rows: Sequence[ClaimRow]) -> list[tuple[str, int]]:
+    """(document id, number of rows) of each run of rows of one document."""
+    return [(doc, len(list(group))) for doc, group in itertools.groupby(map(_DOC, rows))]
+
+
+def _doc_keys(rows: Sequence[ClaimRow], runs: list[tuple[str, int]] | None = None
+              ) -> list[Any]:
+    """Per row, a key equal for the rows of one document: the number of its run of rows
+    (rows in run order hold one run per document; cheaper to compare than ids), else the
+    document id. ``runs``: :func:`_runs` of the rows, when the caller has it."""
+    runs = _runs(rows) if runs is None else runs
+    if len({doc for doc, _ in runs}) < len(runs):  # a document's rows in two runs
+        return list(map(_DOC, rows))
+    return list(itertools.chain.from_iterable(
+        itertools.starmap(itertools.repeat, zip(range(len(runs)), map(_SECOND, runs),
+                                                strict=True))))
+
+
+_FIRST, _SECOND, _THIRD = map(operator.itemgetter, range(3))
+
+
+def duplicate_successors(rows: Sequence[ClaimRow], *,
+                         doc_keys: Sequence[Any] | None = None) -> list[str]:
     """The same_as edges of :func:`build_graph` from light rows (``ClaimRow.dup`` is the
     digest of :func:`duplicate_key`): for each row, the id of the next copy in its chain
-    ("" for none)."""
-    ids, docs = list(map(_ID_OF, rows)), list(map(_DOC, rows))
+    ("" for none). ``doc_keys``: :func:`_doc_keys` of the rows, when the caller has it."""
+    ids = list(map(_ID_OF, rows))
+    docs = _doc_keys(rows) if doc_keys is None else doc_keys
     grouped: defaultdict[str, list[int]] = defaultdict(list)
     for i, dup in enumerate(map(_DUP, rows)):
         grouped[dup].append(i)
@@ -382,18 +408,21 @@ _AGREEMENT = operator.itemgetter(*map(ClaimRow._fields.index,
                                       ("subject", "metric", "unit", "low", "high")))
 
 
-def agreeing_successors(rows: Sequence[ClaimRow]) -> list[str]:
+def agreeing_successors(rows: Sequence[ClaimRow], *,
+                        doc_keys: Sequence[Any] | None = None) -> list[str]:
     """The consistent_with:equal edges of :func:`build_graph` (see :func:`agreeing_groups`)
-    from light rows: for each row, the id of the next claim of its chain ("" for none)."""
-    grouped: dict[tuple[object, ...], dict[str, int]] = {}
+    from light rows: for each row, the id of the next claim of its chain ("" for none).
+    ``doc_keys`` as for :func:`duplicate_successors`."""
+    grouped: dict[tuple[object, ...], dict[Any, int]] = {}
     items: Sequence[Any] = rows  # rows by field position: this loop meets every claim
+    docs = _doc_keys(rows) if doc_keys is None else doc_keys
     for i, row in enumerate(items):
         if row[_SUBJECT] is None or row[_METRIC] == "unknown" or \
                 row[_MODALITY] not in _AGREEING_MODALITIES or \
                 (row[_LOW] is None and row[_HIGH] is None):
             continue
         key = _AGREEMENT(row)
-        doc = row[_DOC_AT]
+        doc = docs[i]
         by_doc = grouped.get(key)
         if by_doc is None:
             grouped[key] = {doc: i}
@@ -450,13 +479,15 @@ def graph_plan(view: View) -> GraphPlan:
     ids = list(map(_ID_OF, claims))
     where: dict[str, Positions] = {}
     start = 0
-    for doc_id, group in itertools.groupby(map(_DOC, claims)):  # run order: by document
-        end = start + sum(1 for _ in group)
+    runs = _runs(claims)  # run order: by document
+    for doc_id, n in runs:
+        end = start + n
         seen = where.get(doc_id)
         where[doc_id] = range(start, end) if seen is None else [*seen, *range(start, end)]
         start = end
-    same_as = duplicate_successors(claims)
-    equal = agreeing_successors(claims)
+    doc_keys = _doc_keys(claims, runs)
+    same_as = duplicate_successors(claims, doc_keys=doc_keys)
+    equal = agreeing_successors(claims, doc_keys=doc_keys)
     docs: list[tuple[str, DocRow | None, Positions]] = [
         (d.id, d, where.get(d.id, range(0))) for d in view.docs]
     known = {d.id for d in view.docs}
@@ -468,7 +499,7 @@ def graph_plan(view: View) -> GraphPlan:
         node_sigs.append((doc.path if doc is not None else _NO_DOC) + _SEP + joined)
         edge_sigs.append(joined + "\x1e" + _SEP.join(_take(same_as, at)) + "\x1e"
                          + _SEP.join(_take(equal, at)))
-    known_claims = set(ids)
+    known_claims = report.shared(view).rows  # claim id -> row
     findings: list[tuple[str, str, str, tuple[str, ...]]] = []
     for finding in view.findings:
         edge = _EDGE_FOR_KIND.get(finding.kind)
@@ -580,16 +611,16 @@ def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
     with fixed key declarations. ``plan``: :func:`graph_plan` of the view, when the caller
     has it (shared with :func:`node_link_pieces`)."""
     plan = plan or graph_plan(view)
-    nodes = [Piece(key, signature, partial(_graphml_nodes, make))
-             for key, signature, make in plan.nodes]
+    nodes = list(pieces_of(map(_FIRST, plan.nodes), map(_SECOND, plan.nodes),
+                           map(partial, repeat(_graphml_nodes), map(_THIRD, plan.nodes))))
     if not nodes:
         empty = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed" />',
                            "</graphml>"]) + "\n"
         return [Piece("head", "empty", lambda: empty)]
     head = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed">']) + "\n"
     return [Piece("head", "", lambda: head), *nodes,
-            *(Piece(key, signature, partial(_graphml_edges, make))
-              for key, signature, make in plan.edges),
+            *pieces_of(map(_FIRST, plan.edges), map(_SECOND, plan.edges),
+                       map(partial, repeat(_graphml_edges), map(_THIRD, plan.edges))),
             Piece("tail", "", lambda: "  </graph>\n</graphml>\n")]
 
 
@@ -620,15 +651,24 @@ def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
     return "".join(out)
 
 
+def _listed(parts: list[tuple[str, str, Callable[[], Any]]],
+            text: Callable[[Callable[[], Any], bool], str]) -> list[Piece]:
+    """Pieces of the elements of a JSON list: the first has no leading comma."""
+    firsts = itertools.chain([True], repeat(False))
+    return list(pieces_of(
+        map(_FIRST, parts),
+        itertools.chain(["1" + p[1] for p in parts[:1]],
+                        map("0".__add__, map(_SECOND, itertools.islice(parts, 1, None)))),
+        map(partial, repeat(text), map(_THIRD, parts), firsts)))
+
+
 def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
     """``graph.json`` (node-link, as :func:`node_link_json` writes it) as pieces: the links
     (per document, per finding), then the nodes (per metric, entity, document). ``plan`` as
     for :func:`graphml_pieces`."""
     plan = plan or graph_plan(view)
-    links = [Piece(key, ("1" if i == 0 else "0") + signature, partial(_json_links, make, i == 0))
-             for i, (key, signature, make) in enumerate(plan.edges)]
-    nodes = [Piece(key, ("1" if i == 0 else "0") + signature, partial(_json_nodes, make, i == 0))
-             for i, (key, signature, make) in enumerate(plan.nodes)]
+    links = _listed(plan.edges, _json_links)
+    nodes = _listed(plan.nodes, _json_nodes)
     has_links, has_nodes = bool(links), bool(nodes)
     return [
         Piece("head", sig(has_links), lambda: (
