@@ -243,11 +243,18 @@ def _among(column: numpy.ndarray, values: Iterable[int]) -> numpy.ndarray:
     return found
 
 
-def _tree_distance(a: Token, b: Token) -> int:
-    """Edges between two tokens in the dependency tree (``_FAR`` across sentences)."""
+def _ancestry(a: Token) -> dict[int, int]:
+    """Each of ``a`` and its ancestors (by index) with its distance from ``a``."""
+    return {t.i: n for n, t in enumerate([a, *a.ancestors])}
+
+
+def _tree_distance(a: Token, b: Token, up: dict[int, int] | None = None) -> int:
+    """Edges between two tokens in the dependency tree (``_FAR`` across sentences); ``up`` is
+    ``_ancestry(a)`` when the caller has it."""
     if a.i == b.i:
         return 0
-    up = {t.i: n for n, t in enumerate([a, *a.ancestors])}
+    if up is None:
+        up = _ancestry(a)
     for n, t in enumerate([b, *b.ancestors]):
         if t.i in up:
             return up[t.i] + n
@@ -255,7 +262,8 @@ def _tree_distance(a: Token, b: Token) -> int:
 
 
 def _span_distance(root: Token, tokens: Iterable[Token]) -> int:
-    return min((_tree_distance(root, t) for t in tokens), default=_FAR)
+    up = _ancestry(root)
+    return min((_tree_distance(root, t, up) for t in tokens), default=_FAR)
 
 
 # The argument slots in which a capitalised word the NER missed may be taken for a name.
@@ -693,11 +701,12 @@ def _nearest(root: Token, candidates: list[tuple[Token, str, int]],
     # a name the NER missed counts as an organisation, as in anaphora resolution
     preferred = [c for c in candidates if entities.labels.get(c[1], "ORG") in prefer]
     best: tuple[int, float, str, int] | None = None
+    up = _ancestry(root)
     for token, name, penalty in preferred or candidates:
         if name in exclude:
             continue
         linear = root.i - token.i if token.i < root.i else 1.5 * (token.i - root.i)
-        key = (_tree_distance(root, token) + penalty, linear, name, token.i)
+        key = (_tree_distance(root, token, up) + penalty, linear, name, token.i)
         if best is None or key < best:
             best = key
     return (best[2], root.doc[best[3]]) if best else (None, None)
