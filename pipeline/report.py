@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import jinja2
@@ -688,6 +689,7 @@ class _Chunk(NamedTuple):
 _ROW_ID, _ROW_DOC, _ROW_SUBJECT, _ROW_METRIC = map(operator.itemgetter, map(
     ClaimRow._fields.index, ("id", "doc_id", "subject", "metric")))
 _DOC_ID, _DOC_PATH = map(operator.itemgetter, map(DocRow._fields.index, ("id", "path")))
+_FINDING_ID = operator.attrgetter("id")
 _NO_DOC = "\x00"  # in a signature: the claim's document is not in the run
 _NO_CLAIM = "\x00\x00"  # in a signature: the claim is not in the run
 #: stands for a claim not in the run (no document id holds NUL)
@@ -703,6 +705,7 @@ class Shared(NamedTuple):
     rows: dict[str, ClaimRow]  # claim id -> its row
     groups: list[_OrderedGroup]
     order: list[Finding]  # report order (group by group)
+    keys: list[str]  # per finding in report order: its piece key, "f:" + its id
     #: per finding in report order: its JSON and the paths of its claims' documents
     #: (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
     sigs: list[str]
@@ -757,7 +760,9 @@ def _make_shared(view: View) -> Shared:
         if not g.subject:
             subjects.discard(None)
         elsewhere.append(bool(metrics or subjects))
-    return Shared(path, number, rows, groups, order, sigs, numbers, highlighted, elsewhere)
+    keys = list(map("f:".__add__, map(_FINDING_ID, order)))
+    return Shared(path, number, rows, groups, order, keys, sigs, numbers, highlighted,
+                  elsewhere)
 
 
 def finding_sigs(findings: Sequence[Finding], rows: Mapping[str, ClaimRow],
@@ -801,11 +806,16 @@ def _plan(view: View) -> _Plan:
     common = shared(view)
     path, number, by_id, groups = common.path, common.number, common.rows, common.groups
     doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
-    by_block: dict[tuple[str, str], list[ClaimRow]] = defaultdict(list)
-    by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
-    for c in view.claims:
-        by_block[(c.subject or "", c.metric)].append(c)
-        by_doc[c.doc_id].append(c)
+    by_block: dict[tuple[str, str], list[ClaimRow]] = {}
+    for c, block in zip(view.claims, zip(map(_BLOCK_SUBJECT.get, map(_ROW_SUBJECT, view.claims),
+                                             map(_ROW_SUBJECT, view.claims)),
+                                         map(_ROW_METRIC, view.claims), strict=True),
+                        strict=True):
+        members = by_block.get(block)
+        if members is None:
+            by_block[block] = [c]
+        else:
+            members.append(c)
     charts: list[_ChartPick | None] = []
     for g, highlighted, elsewhere in zip(groups, common.highlighted, common.elsewhere,
                                          strict=True):
@@ -834,8 +844,92 @@ def _plan(view: View) -> _Plan:
         tuple((s, severities[s]) for s in sorted(severities,
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
-    index = _index_chunks(view.claims, by_doc, view.docs, path, number)
+    index = _fast_index_chunks(view.claims, view.docs, path, number)
+    if index is None:  # documents in two runs, two with one path, or unknown ones
+        by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
+        for c in view.claims:
+            by_doc[c.doc_id].append(c)
+        index = _index_chunks(view.claims, by_doc, view.docs, path, number)
     return _Plan(counts, path, number, by_id, groups, charts, index, common)
+
+
+_BLOCK_SUBJECT = {None: ""}  # a claim's subject -> that of its (subject, metric) block
+_INDEX_LABEL = {None: "(no subject)", "": "(no subject)"}  # subject -> claims index label
+_SORTED_BY_ID = partial(sorted, key=_ROW_ID)
+
+
+def _fast_index_chunks(claims: Sequence[ClaimRow], docs: Sequence[DocRow],
+                       path: Mapping[str, str], number: Mapping[str, int]
+                       ) -> list[tuple[str, int, list[_Chunk]]] | None:
+    """:func:`_index_chunks` (same chunks) with little work per claim, when each document's
+    claims are one run of ``claims`` (run order), paths are unique and every document of a
+    claim is in ``docs``; else None."""
+    runs = [(doc, len(list(group))) for doc, group in itertools.groupby(map(_ROW_DOC, claims))]
+    where = dict(zip(map(_FIRST, runs), itertools.accumulate(map(_SECOND, runs), initial=0),
+                     strict=False))
+    if len(where) != len(runs) or len(set(path.values())) != len(path) or \
+            not all(map(path.__contains__, where)):
+        return None
+    size = dict(runs)
+    # the claims in document path order, each document's by id
+    ordered = list(itertools.chain.from_iterable(map(_SORTED_BY_ID, [
+        claims[where[d]:where[d] + size[d]] for d in map(_DOC_ID, docs) if d in where])))
+    subjects = list(map(_ROW_SUBJECT, ordered))
+    buckets: dict[tuple[str, str], list[ClaimRow]] = {}
+    for c, block in zip(ordered, zip(map(_INDEX_LABEL.get, subjects, subjects),
+                                     map(_ROW_METRIC, ordered), strict=True), strict=True):
+        bucket = buckets.get(block)
+        if bucket is None:
+            buckets[block] = [c]
+        else:
+            bucket.append(c)
+    parts_of: dict[str, list[tuple[str, list[ClaimRow]]]] = defaultdict(list)
+    for (label, metric), bucket in buckets.items():
+        parts_of[label].append((metric, bucket))
+    cuts = {d for d in where if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
+    doc_number = {d: str(number[d]) for d in where}
+    is_cut, ne, compress = cuts.__contains__, operator.ne, itertools.compress
+    subjects_out = []
+    # subjects in order, ties in their order of appearance in ``claims``
+    in_run_order = list(map(_ROW_SUBJECT, claims))
+    labels = dict.fromkeys(map(_INDEX_LABEL.get, in_run_order, in_run_order))
+    for label in sorted(labels, key=lambda s: (s == "(no subject)", s.lower())):
+        parts = parts_of[label]
+        parts.sort(key=_FIRST)
+        chunks: list[_Chunk] = []
+        seen: set[str] = set()
+        rows: list[ClaimRow] = []
+        run_docs: list[str] = []  # the document of each run of the chunk
+        name = f"{label}\x1f"
+        count = 0
+        for metric, part in parts:
+            part_docs = list(map(_ROW_DOC, part))
+            starts = [0, *compress(range(1, len(part)),
+                                   map(ne, itertools.islice(part_docs, 1, None), part_docs))]
+            starts_docs = list(map(part_docs.__getitem__, starts))
+            at, run_at = 0, 0  # where the current chunk starts in this part: row, run
+            for k in compress(range(len(starts)), map(is_cut, starts_docs)):
+                j = starts[k]
+                if j == 0 and not rows:  # the subject's first run: nothing before it
+                    continue
+                rows += part[at:j]
+                run_docs += starts_docs[run_at:k]
+                chunks.append(_chunk(name, rows, run_docs, path, doc_number))
+                name = f"{label}\x1f{metric}\x1f{starts_docs[k]}"
+                while name in seen:
+                    name += "+"
+                seen.add(name)
+                count += len(rows)
+                rows, run_docs = [], []
+                at, run_at = j, k
+            rows += part[at:]
+            run_docs += starts_docs[run_at:]
+        chunks.append(_chunk(name, rows, run_docs, path, doc_number))
+        subjects_out.append((label, count + len(rows), chunks))
+    return subjects_out
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow]],
@@ -1041,16 +1135,17 @@ def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     r = _Renderer(view, plan, html=False)
     P, sig = splice.Piece, splice.sig
     counts = plan.counts
-    sigs, at = plan.shared.sigs, 0
+    keys, sigs, at = plan.shared.keys, plan.shared.sigs, 0
     pieces = [P("head", sig(counts), partial(r.md, "", "head", counts))]
     for g, pick in zip(plan.groups, plan.charts, strict=True):
         chart_sig = None if pick is None else (
             pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c)) for c in pick.rows))
         pieces.append(P("g:" + _group_key(g), sig(g.label, g.metric_label, chart_sig),
                         partial(r.md_group, g, pick)))
-        for f in g.findings:
-            pieces.append(P("f:" + f.id, sigs[at], partial(r.md_finding, f)))
-            at += 1
+        end = at + len(g.findings)
+        pieces += pieces_of(keys[at:end], sigs[at:end],
+                            map(partial, repeat(r.md_finding), g.findings))
+        at = end
     if plan.index:
         pieces.append(P("index", "", partial(r.md, "\n\n", "index_head")))
     for label, _, chunks in plan.index:
@@ -1069,7 +1164,9 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     r = _Renderer(view, plan, html=True)
     P, sig = splice.Piece, splice.sig
     counts = plan.counts
-    sigs, numbers, at = plan.shared.sigs, plan.shared.numbers, 0
+    keys, at = plan.shared.keys, 0
+    # a finding's signature in the Markdown page, and the report numbers of its claims
+    sigs = list(map(str.__add__, plan.shared.sigs, map("\x1e".__add__, plan.shared.numbers)))
     pieces = [
         P("page", sig(counts.n_findings), partial(r.html_page_head, counts)),
         P("style", "", partial(r.html, "style")),
@@ -1087,10 +1184,10 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
         gk = _group_key(g)
         pieces.append(P("g:" + gk, sig(g.key, g.label, g.metric_label, chart_sig),
                         partial(r.html_group, g, pick)))
-        for f in g.findings:
-            pieces.append(P("f:" + f.id, sigs[at] + "\x1e" + numbers[at],
-                            partial(r.html_finding, f)))
-            at += 1
+        end = at + len(g.findings)
+        pieces += pieces_of(keys[at:end], sigs[at:end],
+                            map(partial, repeat(r.html_finding), g.findings))
+        at = end
         pieces.append(P("ge:" + gk, "", partial(r.html, "group_end")))
     if plan.index:
         pieces.append(P("index", "", partial(r.html, "index_head")))
@@ -1107,9 +1204,12 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
         pieces.append(P("skipped", sig(tuple((s.path, s.reason) for s in skipped)),
                         partial(r.html, "skipped", skipped)))
     pieces.append(P("sources", "", partial(r.html, "sources_head")))
-    for i, d in enumerate(view.docs, start=1):
-        pieces.append(P("d:" + d.id, f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}",
-                        partial(r.html, "source", d, i)))
+    docs = view.docs
+    pieces += pieces_of(map("d:".__add__, map(_DOC_ID, docs)),
+                        [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}"
+                         for i, d in enumerate(docs, start=1)],
+                        map(partial, repeat(r.html), repeat("source"), docs,
+                            itertools.count(1)))
     pieces.append(P("foot", "", r.html_foot))
     return pieces
 
