@@ -325,3 +325,20 @@ def test_graph_pieces_match_golden_on_tiny(tiny_run, name, update_golden):  # no
     graph = build_graph(result.documents, result.claims, result.findings)
     from_graphml, from_json = graphs_from_pieces(view)
     assert _canonical(from_graphml) == _canonical(graph) == _canonical(from_json)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_chains_compare_documents_alike_by_run_or_by_id(registry, rules, seed):
+    """same_as / consistent_with:equal chains are the same whether documents are told apart
+    by their run number (claims in run order) or by id (a document's claims in two runs)."""
+    from pipeline import graph
+
+    claims = random_corpus(registry, rules, seed, n_docs=25).view().claims
+    by_id = [c.doc_id for c in claims]
+    for successors in (graph.duplicate_successors, graph.agreeing_successors):
+        assert successors(claims) == successors(claims, doc_keys=by_id)
+    split = [*claims[::2], *claims[1::2]]
+    assert graph._doc_keys(split) == [c.doc_id for c in split]
+    for successors in (graph.duplicate_successors, graph.agreeing_successors):
+        chained = dict(zip([c.id for c in split], successors(split), strict=True))
+        assert chained == dict(zip([c.id for c in claims], successors(claims), strict=True))

@@ -351,3 +351,48 @@ def test_one_added_article_renders_only_pieces_touching_it(tmp_path, name):
     assert set(loads.claims) <= (shown if name.endswith(".md") else shown | near)
     assert len(set(loads.claims)) < len(world.claims) / 4
     assert set(loads.documents) <= {world.claims[c].doc_id for c in set(loads.claims)}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_claims_index_is_the_general_one(seed):
+    """The claims index planned from per-document slices (the common case) has the chunks
+    of the general planner; claims of a document in two runs take the general one."""
+    view = make_world(seed, documents=40, findings=30).view()
+    common = report.shared(view)
+    by_doc: dict[str, list[rows.ClaimRow]] = {}
+    for c in view.claims:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    fast = report._fast_index_chunks(view.claims, view.docs, common.path, common.number)
+    assert fast is not None
+    assert fast == report._index_chunks(view.claims, by_doc, view.docs, common.path,
+                                        common.number)
+    split = [*view.claims[::2], *view.claims[1::2]]
+    assert report._fast_index_chunks(split, view.docs, common.path, common.number) is None
+
+
+def test_shared_plan_is_made_once_per_state_of_the_view():
+    world = make_world(2, documents=10, findings=12)
+    view = world.view()
+    made: list[int] = []
+
+    def make(v: rows.View) -> int:
+        made.append(1)
+        return len(v.findings)
+
+    assert view.shared("n", make) == view.shared("n", make) == len(view.findings)
+    assert len(made) == 1
+    assert report.shared(view) is report.shared(view)
+    view.findings = view.findings[:3]  # a new run state: made again
+    assert view.shared("n", make) == 3 and len(made) == 2
+    assert report.shared(view).order == report.report_order(view.findings)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_finding_signatures_are_the_shared_ones(seed):
+    """report.finding_sigs (for a caller's own order) signs a finding as the shared plan."""
+    world = make_world(seed, documents=20, findings=40)
+    view = world.view()
+    view.claims = view.claims[: len(view.claims) // 2]  # findings with claims not in the run
+    common = report.shared(view)
+    assert report.finding_sigs(common.order, common.rows, common.path) == common.sigs
+    assert common.keys == ["f:" + f.id for f in common.order]
