@@ -265,10 +265,16 @@ def make_registry(units_path: Path) -> pint.UnitRegistry:
         raise RulesError(where, f"cannot read: {exc.strerror or exc}",
                          hint="check that it is a readable file") from None
     defined = _unit_lines(where, text)
+    failures = (pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError,
+                pint.errors.UndefinedUnitError, ValueError, KeyError)
     try:
         registry.load_definitions(where)
-    except (pint.errors.DefinitionSyntaxError, pint.errors.RedefinitionError,
-            pint.errors.UndefinedUnitError, ValueError, KeyError) as exc:
+    except failures as exc:
+        if getattr(exc, "_statement", None) is None:  # a cached registry names no line:
+            try:  # the same error from an uncached one does
+                pint.UnitRegistry(autoconvert_offset_to_baseunit=True).load_definitions(where)
+            except failures as plain:
+                exc = plain
         statement = getattr(exc, "_statement", None)
         line = getattr(statement, "start_line", None)
         message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
