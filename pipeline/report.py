@@ -690,6 +690,7 @@ _ROW_ID, _ROW_DOC, _ROW_SUBJECT, _ROW_METRIC = map(operator.itemgetter, map(
     ClaimRow._fields.index, ("id", "doc_id", "subject", "metric")))
 _DOC_ID, _DOC_PATH = map(operator.itemgetter, map(DocRow._fields.index, ("id", "path")))
 _FINDING_ID = operator.attrgetter("id")
+_F_KIND, _F_SEVERITY, _F_STATUS = map(operator.attrgetter, ("kind", "severity", "status"))
 _NO_DOC = "\x00"  # in a signature: the claim's document is not in the run
 _NO_CLAIM = "\x00\x00"  # in a signature: the claim is not in the run
 #: stands for a claim not in the run (no document id holds NUL)
@@ -834,9 +835,9 @@ def _plan(view: View) -> _Plan:
         charts.append(None if picked is None else _ChartPick(
             picked[0], picked[1], picked[2],
             {c.id: highlighted[c.id] for c in picked[0] if c.id in highlighted}))
-    kinds = Counter(f.kind for f in view.findings)
-    severities = Counter(f.severity for f in view.findings)
-    statuses: Counter[str] = Counter(f.status for f in view.findings)
+    kinds = Counter(map(_F_KIND, view.findings))
+    severities = Counter(map(_F_SEVERITY, view.findings))
+    statuses: Counter[str] = Counter(map(_F_STATUS, view.findings))
     counts = _Counts(
         len(view.docs), len(view.claims), len(view.findings), len(groups),
         tuple((k, kinds[k]) for k in sorted(kinds, key=lambda k: (
@@ -1003,7 +1004,7 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
 
 def _chunk(name: str, rows: list[ClaimRow], docs: list[str], doc_path: Mapping[str, str],
            doc_number: Mapping[str, str]) -> _Chunk:
-    return _Chunk(name, rows, " ".join([c.id for c in rows]) + "\x1e" + "\x1f".join(
+    return _Chunk(name, rows, " ".join(map(_ROW_ID, rows)) + "\x1e" + "\x1f".join(
         map(doc_path.__getitem__, docs)), " ".join(map(doc_number.__getitem__, docs)))
 
 
