@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import jinja2
 import markupsafe
@@ -807,7 +807,7 @@ def _plan(view: View) -> _Plan:
     common = shared(view)
     path, number, by_id, groups = common.path, common.number, common.rows, common.groups
     doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
-    by_block: dict[tuple[str, str], list[ClaimRow]] = {}
+    by_block: dict[tuple[Any, Any], list[ClaimRow]] = {}
     for c, block in zip(view.claims, zip(map(_BLOCK_SUBJECT.get, map(_ROW_SUBJECT, view.claims),
                                              map(_ROW_SUBJECT, view.claims)),
                                          map(_ROW_METRIC, view.claims), strict=True),
@@ -876,7 +876,7 @@ def _fast_index_chunks(claims: Sequence[ClaimRow], docs: Sequence[DocRow],
     ordered = list(itertools.chain.from_iterable(map(_SORTED_BY_ID, [
         claims[where[d]:where[d] + size[d]] for d in map(_DOC_ID, docs) if d in where])))
     subjects = list(map(_ROW_SUBJECT, ordered))
-    buckets: dict[tuple[str, str], list[ClaimRow]] = {}
+    buckets: dict[tuple[Any, Any], list[ClaimRow]] = {}
     for c, block in zip(ordered, zip(map(_INDEX_LABEL.get, subjects, subjects),
                                      map(_ROW_METRIC, ordered), strict=True), strict=True):
         bucket = buckets.get(block)
@@ -893,8 +893,10 @@ def _fast_index_chunks(claims: Sequence[ClaimRow], docs: Sequence[DocRow],
     subjects_out = []
     # subjects in order, ties in their order of appearance in ``claims``
     in_run_order = list(map(_ROW_SUBJECT, claims))
-    labels = dict.fromkeys(map(_INDEX_LABEL.get, in_run_order, in_run_order))
-    for label in sorted(labels, key=lambda s: (s == "(no subject)", s.lower())):
+    # None and "" map to a label: every key is a string
+    labels = cast("dict[str, None]", dict.fromkeys(
+        map(_INDEX_LABEL.get, in_run_order, in_run_order)))
+    for label in sorted(labels, key=lambda s: (s == "(no subject)", str(s).lower())):
         parts = parts_of[label]
         parts.sort(key=_FIRST)
         chunks: list[_Chunk] = []
@@ -974,7 +976,7 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
     doc_number = {d: str(number.get(d, 0)) for d in by_doc}
     cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
     subjects = []
-    for label in sorted(labels, key=lambda s: (s == "(no subject)", s.lower())):
+    for label in sorted(labels, key=lambda s: (s == "(no subject)", str(s).lower())):
         chunks: list[_Chunk] = []
         seen: set[str] = set()
         rows: list[ClaimRow] = []
