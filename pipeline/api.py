@@ -371,10 +371,11 @@ def extract(
 
     Incremental: per-document results are kept in ``out/claims.db``; only new or changed
     articles (or all, after a change of rules, model or code) go through the per-document
-    stages, and results of deleted articles are dropped. Checks and reports always run over
-    all claims, so the output equals a clean run's. ``jobs`` is the number of parser
-    processes; ``scheduler`` the address of a Dask cluster for the per-document stages and
-    the checks.
+    stages, and results of deleted articles are dropped. Under the same fingerprint as the
+    last run, the checks run only on the blocks the new and deleted claims fall in and the
+    output files are rewritten reusing their unchanged pieces (:mod:`pipeline.delta`); the
+    output equals a clean run's either way. ``jobs`` is the number of parser processes;
+    ``scheduler`` the address of a Dask cluster for the per-document stages and the checks.
     """
     corpus, out = Path(corpus), Path(out)
     rules = load_rules(rules_dir)
