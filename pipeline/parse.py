@@ -74,7 +74,31 @@ def load_nlp(rules: Rules, *, model: str | None = None) -> Language:
     return nlp
 
 
-class _OrthMatcher:
+class _StandIn:
+    """What a stand-in for a spaCy ``Matcher`` shares: it keeps the real matcher, hands it
+    any pattern added or removed later (and from then on lets it answer: ``stale``), and
+    passes every other attribute through to it."""
+
+    def __init__(self, matcher: object) -> None:
+        self.matcher = matcher
+        self.stale = False
+
+    def add(self, *args: object, **kwargs: object) -> None:
+        """A pattern added later goes to the real matcher, which answers from then on."""
+        self.matcher.add(*args, **kwargs)  # type: ignore[attr-defined]
+        self.stale = True
+
+    def remove(self, *args: object, **kwargs: object) -> None:
+        self.matcher.remove(*args, **kwargs)  # type: ignore[attr-defined]
+        self.stale = True
+
+    def __getattr__(self, name: str) -> object:  # get(), _normalize_key() ... of the matcher
+        if name.startswith("__") or name == "matcher":  # not set yet (unpickling)
+            raise AttributeError(name)
+        return getattr(self.matcher, name)
+
+
+class _OrthMatcher(_StandIn):
     """Stands in for the EntityRuler's ``Matcher`` when every pattern is a plain sequence of
     token texts (``ORTH``) and no two keys share a sequence: the same matches, found by
     looking each token's text up among the patterns' first tokens instead of advancing every
@@ -84,9 +108,8 @@ class _OrthMatcher:
 
     def __init__(self, matcher: object,
                  first: dict[int, list[tuple[int, tuple[int, ...]]]]) -> None:
-        self.matcher = matcher
+        super().__init__(matcher)
         self.first = first
-        self.stale = False
 
     @classmethod
     def build(cls, vocab: object, matcher: object,
@@ -128,28 +151,13 @@ class _OrthMatcher:
                         matches.append((match_id, i, i + len(sequence)))
         return matches
 
-    def add(self, *args: object, **kwargs: object) -> None:
-        """A pattern added later goes to the real matcher, which answers from then on."""
-        self.matcher.add(*args, **kwargs)  # type: ignore[attr-defined]
-        self.stale = True
-
-    def remove(self, *args: object, **kwargs: object) -> None:
-        self.matcher.remove(*args, **kwargs)  # type: ignore[attr-defined]
-        self.stale = True
-
-    def __getattr__(self, name: str) -> object:  # get(), _normalize_key() ... of the matcher
-        if name.startswith("__") or name == "matcher":  # not set yet (unpickling)
-            raise AttributeError(name)
-        return getattr(self.matcher, name)
-
-
 # The AttributeRuler's attributes, as its Matcher reads them from a token.
 _MATCHED_ATTRS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
 # A token test: (column of the attribute table, operator, value or set of values).
 _Test = tuple[int, str, object]
 
 
-class _AttributeMatcher:
+class _AttributeMatcher(_StandIn):
     """Stands in for the AttributeRuler's ``Matcher``, with the same matches.
 
     The model's ruler maps tags (and a few words in given tags or dependencies) to parts of
@@ -163,8 +171,7 @@ class _AttributeMatcher:
 
     def __init__(self, matcher: object, singles: list[tuple[int, tuple[_Test, ...]]],
                  pairs: list[tuple[int, tuple[_Test, ...], tuple[_Test, ...]]]) -> None:
-        self.matcher = matcher
-        self.stale = False
+        super().__init__(matcher)
         self.singles = singles
         self.pairs = pairs
         self.memo: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...],
@@ -268,21 +275,6 @@ class _AttributeMatcher:
                     if k in closes:
                         matches.append((pairs[k][0], i, i + 2))
         return matches
-
-    def add(self, *args: object, **kwargs: object) -> None:
-        """A pattern added later goes to the real matcher, which answers from then on."""
-        self.matcher.add(*args, **kwargs)  # type: ignore[attr-defined]
-        self.stale = True
-
-    def remove(self, *args: object, **kwargs: object) -> None:
-        self.matcher.remove(*args, **kwargs)  # type: ignore[attr-defined]
-        self.stale = True
-
-    def __getattr__(self, name: str) -> object:  # get(), _normalize_key() ... of the matcher
-        if name.startswith("__") or name == "matcher":  # not set yet (unpickling)
-            raise AttributeError(name)
-        return getattr(self.matcher, name)
-
 
 NEWLINE_SENTENCES = "claims_newline_sentences"
 
