@@ -19,9 +19,8 @@ import operator
 from collections.abc import Mapping, Sequence
 from functools import partial
 from itertools import repeat
-from typing import Any
 
-from pipeline.models import Claim, Finding, Skip
+from pipeline.models import Finding, Skip
 from pipeline.report import (
     _RATING,
     _one_line_json,
@@ -30,7 +29,7 @@ from pipeline.report import (
     finding_sigs,
     pieces_of,
     pretty_json,
-    safe_url,
+    review_item,
     shared,
 )
 from pipeline.rows import ClaimRow, DocRow, View
@@ -213,36 +212,14 @@ def _review_text(view: View, f: Finding, rows: Mapping[str, ClaimRow],
                  docs: dict[str, DocRow], first: bool) -> str:
     members = [c for c in f.claims if c in rows]
     claims = view.full_claims(members)
-    value, label = _RATING[f.kind]
     parts = []
     for cid in members:
         claim = claims[cid]
-        item = _review_item(f, claim, docs.get(claim.doc_id), value, label)
+        item = review_item(f, claim, docs.get(claim.doc_id))
         parts.append(("" if first else ",") + "\n    "
                      + _indented(pretty_json(item), _FINDING_INDENT))
         first = False
     return "".join(parts)
-
-
-def _review_item(f: Finding, claim: Claim, doc: DocRow | None, value: int,
-                 label: str) -> dict[str, Any]:
-    appearance: dict[str, Any] = {"@type": "CreativeWork",
-                                  "name": (doc.title or doc.path) if doc else claim.doc_id}
-    if doc and safe_url(doc.source):
-        appearance["url"] = safe_url(doc.source)
-    if doc and doc.published:
-        appearance["datePublished"] = doc.published
-    return {
-        "@type": "ClaimReview",
-        "identifier": f"{f.id}/{claim.id}",
-        "author": {"@type": "Organization", "name": "claims (automated consistency "
-                   "check" + (", reviewed" if f.status != "open" else "") + ")"},
-        "claimReviewed": claim.sentence,
-        "itemReviewed": {"@type": "Claim", "appearance": appearance},
-        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
-                         "worstRating": 1, "alternateName": label,
-                         "ratingExplanation": f.note or f.explanation},
-    }
 
 
 def export_pieces(view: View, *, order: Sequence[Finding] | None = None

@@ -1454,6 +1454,29 @@ _RATING = {"contradiction": (1, "Contradicted by other sources"),
            "arithmetic_ok": (5, "Arithmetic checks out")}
 
 
+def review_item(f: Finding, claim: Claim, doc: Document | DocRow | None) -> dict[str, Any]:
+    """One schema.org ClaimReview item: ``claim`` as ``f`` (a kind in :data:`_RATING`) rates
+    it; ``doc`` its document (full or a row), if known."""
+    value, label = _RATING[f.kind]
+    appearance: dict[str, Any] = {"@type": "CreativeWork",
+                                  "name": (doc.title or doc.path) if doc else claim.doc_id}
+    if doc and safe_url(doc.source):
+        appearance["url"] = safe_url(doc.source)
+    if doc and doc.published:
+        appearance["datePublished"] = doc.published
+    return {
+        "@type": "ClaimReview",
+        "identifier": f"{f.id}/{claim.id}",
+        "author": {"@type": "Organization", "name": "claims (automated consistency "
+                   "check" + (", reviewed" if f.status != "open" else "") + ")"},
+        "claimReviewed": claim.sentence,
+        "itemReviewed": {"@type": "Claim", "appearance": appearance},
+        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
+                         "worstRating": 1, "alternateName": label,
+                         "ratingExplanation": f.note or f.explanation},
+    }
+
+
 def render_claimreview(
     findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
     *, order: Sequence[Finding] | None = None,
@@ -1468,29 +1491,11 @@ def render_claimreview(
     for f in (report_order(findings) if order is None else order):
         if f.kind not in _RATING or f.status == "dismissed":
             continue
-        value, label = _RATING[f.kind]
         for cid in f.claims:
             claim = by_id.get(cid)
             if claim is None:
                 continue
-            doc = documents.get(claim.doc_id)
-            appearance: dict[str, Any] = {"@type": "CreativeWork",
-                                          "name": (doc.title or doc.path) if doc else claim.doc_id}
-            if doc and safe_url(doc.source):
-                appearance["url"] = safe_url(doc.source)
-            if doc and doc.published:
-                appearance["datePublished"] = doc.published
-            items.append({
-                "@type": "ClaimReview",
-                "identifier": f"{f.id}/{claim.id}",
-                "author": {"@type": "Organization", "name": "claims (automated consistency "
-                           "check" + (", reviewed" if f.status != "open" else "") + ")"},
-                "claimReviewed": claim.sentence,
-                "itemReviewed": {"@type": "Claim", "appearance": appearance},
-                "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
-                                 "worstRating": 1, "alternateName": label,
-                                 "ratingExplanation": f.note or f.explanation},
-            })
+            items.append(review_item(f, claim, documents.get(claim.doc_id)))
     payload = {"@context": "https://schema.org", "@graph": items}
     return pretty_json(payload) + "\n"
 
