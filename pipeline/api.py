@@ -38,7 +38,7 @@ from pipeline import (
 )
 from pipeline import rules as rules_module
 from pipeline.errors import ArticleError, InputError, OutputError
-from pipeline.fsio import corpus_name, locked, read_article
+from pipeline.fsio import locked, read_article
 from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.rules import Rules, load_rules
 
@@ -147,10 +147,6 @@ def fingerprint(rules: Rules, *, model: str, do_repair: bool) -> str:
     return digest.hexdigest()[:16]
 
 
-def _suffix(rel: str) -> str:
-    return "." + rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
-
-
 def load_documents(
     corpus: Path,
     *,
@@ -162,39 +158,13 @@ def load_documents(
 
     ``cached`` looks an article's bytes up in the claim store; a hit skips ingest. Returns the
     documents, the skips, each document's store key and the stored entries found (both by
-    document id).
+    document id). (:func:`delta.scan` over no previous run: every file is read.)
     """
-    documents: list[Document] = []
-    skipped: list[Skip] = []
-    keys: dict[str, store.Key] = {}
-    entries: dict[str, store.Entry] = {}
-    seen: dict[str, str] = {}
-    for path in corpus_files(corpus):
-        rel = corpus_name(path, corpus)
-        try:
-            data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
-            key = store.Key(raw_sha=hashlib.sha256(data).hexdigest(), suffix=_suffix(rel))
-            entry = cached(key) if cached else None
-            if entry is not None:
-                document = entry.document
-                if document.path != rel:
-                    document = document.model_copy(update={"path": rel})
-                    entry = replace(entry, document=document)
-            else:
-                document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
-                                         max_bytes=max_bytes)
-        except ArticleError as exc:
-            skipped.append(Skip(path=rel, reason=exc.detail))
-            continue
-        if document.sha256 in seen:
-            skipped.append(Skip(path=rel, reason=f"same text as {seen[document.sha256]}"))
-            continue
-        seen[document.sha256] = rel
-        documents.append(document)
-        keys[document.id] = key
-        if entry is not None:
-            entries[document.id] = entry
-    return documents, skipped, keys, entries
+    items, skipped = delta.scan(corpus, {}, files=corpus_files(corpus), rules=rules,
+                                max_bytes=max_bytes, cached=cached or (lambda _key: None))
+    documents = [i.document for i in items if i.document is not None]
+    return (documents, skipped, {i.row.id: i.key for i in items},
+            {i.row.id: i.entry for i in items if i.entry is not None})
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,12 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import checks, ingest, repair, rows, store
 from pipeline.errors import ArticleError
-from pipeline.fsio import corpus_name, read_article
+from pipeline.fsio import corpus_name, read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
 
@@ -80,7 +80,7 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
     seen: dict[str, str] = {}
     base = len(str(corpus).rstrip("/")) + 1
     for path in files:
-        rel = _shown(str(path)[base:]) if str(path).startswith(str(corpus)) \
+        rel = shown_name(str(path)[base:]) if str(path).startswith(str(corpus)) \
             else corpus_name(path, corpus)
         try:
             st = path.stat()
@@ -101,8 +101,7 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
                     document = entry.document
                     if document.path != rel:
                         document = document.model_copy(update={"path": rel})
-                        entry = store.Entry(document, entry.repaired, entry.quantities,
-                                            entry.claims)
+                        entry = replace(entry, document=document)
                 else:
                     document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
                                              max_bytes=max_bytes)
@@ -118,11 +117,6 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
         seen[item.row.sha256] = rel
         items.append(item)
     return items, skipped
-
-
-def _shown(rel: str) -> str:
-    """As :func:`fsio.corpus_name` shows a relative path (non-UTF-8 bytes escaped)."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _suffix(rel: str) -> str:

@@ -24,7 +24,11 @@ def corpus_name(path: Path, corpus: Path) -> str:
     Bytes of a file name that are not UTF-8 (Python keeps them as lone surrogates, which no
     output can encode) are shown as ``\\xff`` escapes.
     """
-    rel = path.relative_to(corpus).as_posix()
+    return shown_name(path.relative_to(corpus).as_posix())
+
+
+def shown_name(rel: str) -> str:
+    """A relative path as :func:`corpus_name` shows it (non-UTF-8 bytes escaped)."""
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
