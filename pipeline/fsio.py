@@ -11,7 +11,9 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import ArticleError, OutputError
 
@@ -90,33 +92,59 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+@dataclass
+class Replacement:
+    """The new file of :func:`replacing` (unbuffered); set ``discard`` to keep the old one."""
 
-    A reader (or a run killed mid-write) sees either the old complete file or the new one;
-    a killed run can leave a ``.NAME.*.tmp`` file, which the next locked run removes
-    (:func:`remove_stale_temps`). The new file gets the old file's permissions, or the
-    umask's default for a new file (``mkstemp`` alone would make it owner-only).
+    file: BinaryIO
+    discard: bool = False
+
+    def write(self, data: bytes) -> None:
+        """Write all of ``data`` (an unbuffered write may take only part of it)."""
+        view = memoryview(data)
+        while view:
+            view = view[self.file.write(view) or 0:]
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Replacement]:
+    """A new version of ``path``, put in its place atomically when the block ends.
+
+    It is written to a temporary file in the same folder, given the old file's permissions (or
+    the umask's default for a new file: ``mkstemp`` alone would make it owner-only), flushed
+    to disk and renamed over ``path``. A reader (or a run killed mid-write) sees either the
+    old complete file or the new one; a killed run can leave a ``.NAME.*.tmp`` file, which
+    the next locked run removes (:func:`remove_stale_temps`). When the block raises, or sets
+    ``discard``, the temporary file is removed and ``path`` stays as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = _default_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-            os.fsync(handle.fileno())
+        with os.fdopen(fd, "wb", buffering=0) as handle:
+            new = Replacement(handle)
+            yield new
+            if not new.discard:
+                os.fchmod(handle.fileno(), mode)
+                os.fsync(handle.fileno())
+        if new.discard:
+            os.unlink(tmp)
+            return
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`replacing`)."""
+    with replacing(path) as new:
+        new.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def _fsync_dir(folder: Path) -> None:

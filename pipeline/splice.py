@@ -21,14 +21,12 @@ import hashlib
 import itertools
 import marshal
 import os
-import stat
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.fsio import TMP_SUFFIX, _default_mode, _fsync_dir
+from pipeline.fsio import replacing
 
 LAYOUT_FORMAT = 1
 
@@ -133,74 +131,56 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
         where = [hit[0] if hit is not None and hit[1] == digest else -1
                  for hit, digest in zip(map(at.get, keys), digests, strict=True)]
         offsets = list(itertools.accumulate(old.lengths, initial=0))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = _default_mode()
     lengths: list[int] = []
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    try:
-        with contextlib.ExitStack() as stack:
-            out = stack.enter_context(os.fdopen(fd, "wb", buffering=0))
-            src = stack.enter_context(open(path, "rb")) if old is not None else None
-            texts: list[bytes] = []  # rendered, not written yet
-            pending = 0
-            copy_from, copy_len = 0, 0  # old bytes to copy, not copied yet
-            rendered = bytes_rendered = 0
-            for piece, i in zip(items, where, strict=True):
-                if i >= 0:
-                    start, length = offsets[i], offsets[i + 1] - offsets[i]
-                    if copy_from + copy_len == start and copy_len:
-                        copy_len += length
-                    else:
-                        if copy_len:
-                            _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
-                                        copy_from, copy_len)
-                        elif texts:
-                            out.write(b"".join(texts))
-                            texts, pending = [], 0
-                        copy_from, copy_len = start, length
+    with replacing(path) as new, \
+            (open(path, "rb") if old is not None else contextlib.nullcontext()) as src:
+        out = new.file.fileno()
+        source = src.fileno() if src is not None else -1  # copies come only from an old file
+        texts: list[bytes] = []  # rendered, not written yet
+        pending = 0
+        copy_from, copy_len = 0, 0  # old bytes to copy, not copied yet
+        rendered = bytes_rendered = 0
+        for piece, i in zip(items, where, strict=True):
+            if i >= 0:
+                start, length = offsets[i], offsets[i + 1] - offsets[i]
+                if copy_from + copy_len == start and copy_len:
+                    copy_len += length
                 else:
                     if copy_len:
-                        _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
-                                    copy_from, copy_len)
-                        copy_len = 0
-                    data = piece.render().encode("utf-8")
-                    length = len(data)
-                    texts.append(data)
-                    pending += length
-                    if pending > 1 << 22:
-                        out.write(b"".join(texts))
+                        _copy_range(source, out, copy_from, copy_len)
+                    elif texts:
+                        new.write(b"".join(texts))
                         texts, pending = [], 0
-                    rendered += 1
-                    bytes_rendered += length
-                lengths.append(length)
-            reused = len(items) - rendered
-            unchanged = (old is not None and rendered == 0 and copy_from == 0
-                         and copy_len == old.identity[0] and out.tell() == 0)
-            if not unchanged:
+                    copy_from, copy_len = start, length
+            else:
                 if copy_len:
-                    _copy_range(src.fileno(), out.fileno(),  # type: ignore[union-attr]
-                                copy_from, copy_len)
-                if texts:
-                    out.write(b"".join(texts))
-                os.fchmod(out.fileno(), mode)
-                os.fsync(out.fileno())
-        if unchanged:  # every piece in place: the file stays as it is, untouched
-            os.unlink(tmp)
-            assert old is not None
-            stats.reused += reused
-            stats.bytes_reused += old.identity[0]
-            return old
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    stats.rendered += rendered
+                    _copy_range(source, out, copy_from, copy_len)
+                    copy_len = 0
+                data = piece.render().encode("utf-8")
+                length = len(data)
+                texts.append(data)
+                pending += length
+                if pending > 1 << 22:
+                    new.write(b"".join(texts))
+                    texts, pending = [], 0
+                rendered += 1
+                bytes_rendered += length
+            lengths.append(length)
+        reused = len(items) - rendered
+        # every piece in place: the file stays as it is, untouched
+        new.discard = (old is not None and rendered == 0 and copy_from == 0
+                       and copy_len == old.identity[0] and new.file.tell() == 0)
+        if not new.discard:
+            if copy_len:
+                _copy_range(source, out, copy_from, copy_len)
+            if texts:
+                new.write(b"".join(texts))
     stats.reused += reused
+    if new.discard:
+        assert old is not None
+        stats.bytes_reused += old.identity[0]
+        return old
+    stats.rendered += rendered
     stats.bytes_rendered += bytes_rendered
     stats.bytes_reused += sum(lengths) - bytes_rendered
     return Layout(version, _identity(path.stat()), keys, b"".join(digests), lengths)
