@@ -18,6 +18,8 @@ from typing import Any, NamedTuple, TypeVar
 
 from pipeline.models import Claim, Document, Finding, Skip
 
+T = TypeVar("T")
+
 _T = TypeVar("_T")
 
 
@@ -106,19 +108,21 @@ class View:
 
     def full_claims(self, ids: Iterable[str]) -> dict[str, Claim]:
         """The claims with these ids (unknown ids left out), remembered for the run."""
-        wanted = list(dict.fromkeys(ids))
-        missing = [i for i in wanted if i not in self._claims]
-        if missing:
-            self._claims.update(self.load_claims(missing))
-        return {i: self._claims[i] for i in wanted if i in self._claims}
+        return _remembered(self._claims, self.load_claims, ids)
 
     def full_documents(self, ids: Iterable[str]) -> dict[str, Document]:
         """The documents (with their text) with these ids, remembered for the run."""
-        wanted = list(dict.fromkeys(ids))
-        missing = [i for i in wanted if i not in self._documents]
-        if missing:
-            self._documents.update(self.load_documents(missing))
-        return {i: self._documents[i] for i in wanted if i in self._documents}
+        return _remembered(self._documents, self.load_documents, ids)
+
+
+def _remembered(known: dict[str, T], load: Callable[[Sequence[str]], Mapping[str, T]],
+                ids: Iterable[str]) -> dict[str, T]:
+    """``known``'s values for ``ids``, loading (and keeping) the missing ones first."""
+    wanted = list(dict.fromkeys(ids))
+    missing = [i for i in wanted if i not in known]
+    if missing:
+        known.update(load(missing))
+    return {i: known[i] for i in wanted if i in known}
 
 
 def memory_view(documents: Sequence[Document], claims: Sequence[Claim],

@@ -50,15 +50,22 @@ def clean_run(corpus: Path, folder: Path, out: Path) -> api.RunResult:
     return api.extract(corpus, out=folder, rules_dir=RULES)
 
 
-def test_random_edits_keep_incremental_output_equal_to_a_clean_run(tmp_path):
-    rng = random.Random(8)
-    pool = sentences()
+def extracted_corpus(tmp_path: Path, rng: random.Random, pool: list[str], size: int
+                     ) -> tuple[Path, Path]:
+    """A corpus of ``size`` random articles and the output folder of a first run over it."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(8):
+    for i in range(size):
         (corpus / f"m{i:02d}.txt").write_text(article(rng, pool))
     out = tmp_path / "out"
     api.extract(corpus, out=out, rules_dir=RULES)
+    return corpus, out
+
+
+def test_random_edits_keep_incremental_output_equal_to_a_clean_run(tmp_path):
+    rng = random.Random(8)
+    pool = sentences()
+    corpus, out = extracted_corpus(tmp_path, rng, pool, 8)
     steps = ["add_front", "add_end", "delete", "edit", "rename", "touch", "duplicate",
              "unreadable", "review", "add_two"]
     for step_no, step in enumerate(steps):
@@ -109,12 +116,7 @@ def test_random_edits_keep_incremental_output_equal_to_a_clean_run(tmp_path):
 def test_an_added_article_is_parsed_alone_and_rerenders_few_pieces(tmp_path):
     rng = random.Random(3)
     pool = sentences()
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for i in range(12):
-        (corpus / f"m{i:02d}.txt").write_text(article(rng, pool))
-    out = tmp_path / "out"
-    api.extract(corpus, out=out, rules_dir=RULES)
+    corpus, out = extracted_corpus(tmp_path, rng, pool, 12)
     (corpus / "new.txt").write_text(article(rng, pool))
     result = api.extract(corpus, out=out, rules_dir=RULES)
     assert result.parsed == 1 and result.reused == 12
