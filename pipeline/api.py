@@ -704,15 +704,16 @@ def add(
     with locked(out):
         with store.open_store(out) as db:
             has_previous = bool(db.meta().get("last_run"))
-            previous = db.finding_ids()
-            known = db.run_docs()
         if not has_previous:
-            previous = {f.id for f in run_once().findings}
+            run_once()
+        with store.open_store(out) as db:
+            known = db.run_docs()
         added, rejected = _copy_into(corpus, sources, max_bytes=max_bytes, known=known)
         if not added:
             return AddResult(added=[], rejected=rejected, run=None)
-        run = run_once()
-    new = [f for f in run.findings if f.id not in previous]
+        run = run_once()  # its new findings: not in the stored findings of the run before
+    new_ids = set(run.new_findings)
+    new = [f for f in run.findings if f.id in new_ids]
     return AddResult(added=added, rejected=rejected, run=run, new_findings=new)
 
 
