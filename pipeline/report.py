@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import repeat
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
@@ -845,94 +845,14 @@ def _plan(view: View) -> _Plan:
         tuple((s, severities[s]) for s in sorted(severities,
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
-    index = _fast_index_chunks(view.claims, view.docs, path, number)
-    if index is None:  # documents in two runs, two with one path, or unknown ones
-        by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
-        for c in view.claims:
-            by_doc[c.doc_id].append(c)
-        index = _index_chunks(view.claims, by_doc, view.docs, path, number)
+    by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
+    for c in view.claims:
+        by_doc[c.doc_id].append(c)
+    index = _index_chunks(view.claims, by_doc, view.docs, path, number)
     return _Plan(counts, path, number, by_id, groups, charts, index, common)
 
 
 _BLOCK_SUBJECT = {None: ""}  # a claim's subject -> that of its (subject, metric) block
-_INDEX_LABEL = {None: "(no subject)", "": "(no subject)"}  # subject -> claims index label
-_SORTED_BY_ID = partial(sorted, key=_ROW_ID)
-
-
-def _fast_index_chunks(claims: Sequence[ClaimRow], docs: Sequence[DocRow],
-                       path: Mapping[str, str], number: Mapping[str, int]
-                       ) -> list[tuple[str, int, list[_Chunk]]] | None:
-    """:func:`_index_chunks` (same chunks) with little work per claim, when each document's
-    claims are one run of ``claims`` (run order), paths are unique and every document of a
-    claim is in ``docs``; else None."""
-    runs = [(doc, len(list(group))) for doc, group in itertools.groupby(map(_ROW_DOC, claims))]
-    where = dict(zip(map(_FIRST, runs), itertools.accumulate(map(_SECOND, runs), initial=0),
-                     strict=False))
-    if len(where) != len(runs) or len(set(path.values())) != len(path) or \
-            not all(map(path.__contains__, where)):
-        return None
-    size = dict(runs)
-    # the claims in document path order, each document's by id
-    ordered = list(itertools.chain.from_iterable(map(_SORTED_BY_ID, [
-        claims[where[d]:where[d] + size[d]] for d in map(_DOC_ID, docs) if d in where])))
-    subjects = list(map(_ROW_SUBJECT, ordered))
-    buckets: dict[tuple[Any, Any], list[ClaimRow]] = {}
-    for c, block in zip(ordered, zip(map(_INDEX_LABEL.get, subjects, subjects),
-                                     map(_ROW_METRIC, ordered), strict=True), strict=True):
-        bucket = buckets.get(block)
-        if bucket is None:
-            buckets[block] = [c]
-        else:
-            bucket.append(c)
-    parts_of: dict[str, list[tuple[str, list[ClaimRow]]]] = defaultdict(list)
-    for (label, metric), bucket in buckets.items():
-        parts_of[label].append((metric, bucket))
-    cuts = {d for d in where if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
-    doc_number = {d: str(number[d]) for d in where}
-    is_cut, ne, compress = cuts.__contains__, operator.ne, itertools.compress
-    subjects_out = []
-    # subjects in order, ties in their order of appearance in ``claims``
-    in_run_order = list(map(_ROW_SUBJECT, claims))
-    # None and "" map to a label: every key is a string
-    labels = cast("dict[str, None]", dict.fromkeys(
-        map(_INDEX_LABEL.get, in_run_order, in_run_order)))
-    for label in sorted(labels, key=lambda s: (s == "(no subject)", str(s).lower())):
-        parts = parts_of[label]
-        parts.sort(key=_FIRST)
-        chunks: list[_Chunk] = []
-        seen: set[str] = set()
-        rows: list[ClaimRow] = []
-        run_docs: list[str] = []  # the document of each run of the chunk
-        name = f"{label}\x1f"
-        count = 0
-        for metric, part in parts:
-            part_docs = list(map(_ROW_DOC, part))
-            starts = [0, *compress(range(1, len(part)),
-                                   map(ne, itertools.islice(part_docs, 1, None), part_docs))]
-            starts_docs = list(map(part_docs.__getitem__, starts))
-            at, run_at = 0, 0  # where the current chunk starts in this part: row, run
-            for k in compress(range(len(starts)), map(is_cut, starts_docs)):
-                j = starts[k]
-                if j == 0 and not rows:  # the subject's first run: nothing before it
-                    continue
-                rows += part[at:j]
-                run_docs += starts_docs[run_at:k]
-                chunks.append(_chunk(name, rows, run_docs, path, doc_number))
-                name = f"{label}\x1f{metric}\x1f{starts_docs[k]}"
-                while name in seen:
-                    name += "+"
-                seen.add(name)
-                count += len(rows)
-                rows, run_docs = [], []
-                at, run_at = j, k
-            rows += part[at:]
-            run_docs += starts_docs[run_at:]
-        chunks.append(_chunk(name, rows, run_docs, path, doc_number))
-        subjects_out.append((label, count + len(rows), chunks))
-    return subjects_out
-
-
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow]],

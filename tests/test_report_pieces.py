@@ -353,23 +353,6 @@ def test_one_added_article_renders_only_pieces_touching_it(tmp_path, name):
     assert set(loads.documents) <= {world.claims[c].doc_id for c in set(loads.claims)}
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_fast_claims_index_is_the_general_one(seed):
-    """The claims index planned from per-document slices (the common case) has the chunks
-    of the general planner; claims of a document in two runs take the general one."""
-    view = make_world(seed, documents=40, findings=30).view()
-    common = report.shared(view)
-    by_doc: dict[str, list[rows.ClaimRow]] = {}
-    for c in view.claims:
-        by_doc.setdefault(c.doc_id, []).append(c)
-    fast = report._fast_index_chunks(view.claims, view.docs, common.path, common.number)
-    assert fast is not None
-    assert fast == report._index_chunks(view.claims, by_doc, view.docs, common.path,
-                                        common.number)
-    split = [*view.claims[::2], *view.claims[1::2]]
-    assert report._fast_index_chunks(split, view.docs, common.path, common.number) is None
-
-
 def test_shared_plan_is_made_once_per_state_of_the_view():
     world = make_world(2, documents=10, findings=12)
     view = world.view()
