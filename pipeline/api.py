@@ -38,7 +38,7 @@ from pipeline import (
 )
 from pipeline import rules as rules_module
 from pipeline.errors import ArticleError, InputError, OutputError
-from pipeline.fsio import locked, read_article
+from pipeline.fsio import DEFAULT_MAX_BYTES, locked, read_article
 from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.rules import Rules, load_rules
 
@@ -78,6 +78,7 @@ class RunResult:
         self.timings = timings if timings is not None else {}
         self.new_findings = new_findings or []
         self.incremental = False  # checks and outputs updated from the last run's state
+        self.rules_root: Path | None = None  # the rules folder the run used
         self.outputs: list[Path] = []
         self.output_stats: dict[str, Any] = {}
         self._graph: nx.MultiDiGraph | None = None
@@ -151,7 +152,7 @@ def load_documents(
     corpus: Path,
     *,
     rules: Rules,
-    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     cached: Callable[[store.Key], store.Entry | None] | None = None,
 ) -> tuple[list[Document], list[Skip], dict[str, store.Key], dict[str, store.Entry]]:
     """Ingest every article; a bad one becomes a :class:`Skip`, never an exception.
@@ -176,9 +177,7 @@ class Failure:
     error: str
 
     def skip(self) -> Skip:
-        return Skip(path=self.document.path,
-                    reason=f"internal error in the {self.stage} stage ({self.error}); the "
-                           "other articles were processed (please report this file)")
+        return Skip.failed(self.document.path, self.stage, self.error)
 
 
 def process_documents(
@@ -278,7 +277,8 @@ def _process_alone(
         stage = "claims"
         framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
     except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the run
-        return Failure(document=document, stage=stage, error=f"{type(exc).__name__}: {exc}")
+        return Failure(document=document, stage=stage,
+                       error=f"{type(exc).__name__}: {' '.join(str(exc).split())}")
     return store.Entry(document=document, repaired=fixed, quantities=tuple(qs),
                        claims=tuple(framed))
 
@@ -326,10 +326,10 @@ def extract(
     corpus: str | Path,
     *,
     out: str | Path = "out",
-    rules_dir: str | Path = "rules",
+    rules_dir: str | Path | None = None,
     model: str | None = None,
     do_repair: bool = True,
-    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
@@ -352,9 +352,11 @@ def extract(
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}", hint="pass --jobs 1 or more")
     with locked(out):
-        return _extract_locked(corpus, out, rules=rules, model=model, do_repair=do_repair,
-                               max_bytes=max_bytes, progress=progress, jobs=jobs,
-                               scheduler=scheduler)
+        result = _extract_locked(corpus, out, rules=rules, model=model, do_repair=do_repair,
+                                 max_bytes=max_bytes, progress=progress, jobs=jobs,
+                                 scheduler=scheduler)
+    result.rules_root = rules.root
+    return result
 
 
 def _extract_locked(
@@ -639,6 +641,8 @@ def expand_sources(patterns: Sequence[str | Path]) -> tuple[list[Path], list[Ski
         elif Path(text).is_dir():
             found += sorted(p for p in Path(text).rglob("*")
                             if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+        elif not os.path.lexists(text):
+            missing.append(Skip(path=text, reason="no such file"))
         else:
             found.append(Path(text))
     return list(dict.fromkeys(found)), missing
@@ -672,10 +676,10 @@ def add(
     *,
     corpus: str | Path = "corpus",
     out: str | Path = "out",
-    rules_dir: str | Path = "rules",
+    rules_dir: str | Path | None = None,
     model: str | None = None,
     do_repair: bool = True,
-    max_bytes: int = ingest.DEFAULT_MAX_BYTES,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
@@ -695,6 +699,11 @@ def add(
     if not corpus.is_dir():
         raise InputError(f"corpus folder not found: {corpus}",
                          hint="pass --corpus DIR, an existing folder of articles")
+    _files, missing = expand_sources(sources)
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputError(f"{missing[0].reason}: {missing[0].path}{more}",
+                         hint="check the path; nothing was added")
 
     def run_once() -> RunResult:
         return _extract_locked(corpus, out, rules=rules, model=model, do_repair=do_repair,
@@ -712,6 +721,7 @@ def add(
         if not added:
             return AddResult(added=[], rejected=rejected, run=None)
         run = run_once()  # its new findings: not in the stored findings of the run before
+        run.rules_root = rules.root
     new_ids = set(run.new_findings)
     new = [f for f in run.findings if f.id in new_ids]
     return AddResult(added=added, rejected=rejected, run=run, new_findings=new)

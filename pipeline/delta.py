@@ -93,6 +93,7 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
             item = Item(rel, store.Key(raw_sha, suffix), size, stamp,
                         rows.DocRow(*json.loads(row_json)))
         else:
+            stage = "read"
             try:
                 data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
                 key = store.Key(raw_sha=hashlib.sha256(data).hexdigest(), suffix=_suffix(rel))
@@ -103,10 +104,15 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
                         document = document.model_copy(update={"path": rel})
                         entry = replace(entry, document=document)
                 else:
+                    stage = "ingest"
                     document = ingest.ingest(rel, data, boilerplate=rules.ingest.boilerplate,
                                              max_bytes=max_bytes)
             except ArticleError as exc:
                 skipped.append(Skip(path=rel, reason=exc.detail))
+                continue
+            except Exception as exc:  # noqa: BLE001 - one article's failure (a library's
+                # ImportError included) skips that article, never the run
+                skipped.append(Skip.failed(rel, stage, exc))
                 continue
             st = st or os.stat_result((0,) * 10)  # vanished meanwhile: read next time
             item = Item(rel, key, st.st_size, file_stamp(st), rows.doc_row(document),

@@ -6,6 +6,7 @@ Stages never touch files; :mod:`pipeline.api` reads articles and writes outputs 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import stat
@@ -18,6 +19,8 @@ from typing import BinaryIO
 from pipeline.errors import ArticleError, OutputError
 
 TMP_SUFFIX = ".tmp"
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+"""Article files larger than this are skipped unread (``--max-bytes``)."""
 
 
 def corpus_name(path: Path, corpus: Path) -> str:
@@ -62,11 +65,25 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
                 raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise ArticleError(rel, f"cannot read: {exc.strerror or exc}",
-                           hint="check the file's permissions") from None
+        reason, hint = read_problem(exc)
+        raise ArticleError(rel, reason, hint=hint) from None
     if len(data) > max_bytes:
         raise ArticleError(rel, f"file is over the {max_bytes:,}-byte limit", hint=too_big_hint)
     return data
+
+
+def read_problem(exc: OSError) -> tuple[str, str]:
+    """What went wrong reading a file, and what to do: ``(reason, hint)`` for an
+    :class:`ArticleError` (a permission hint only for a permission error)."""
+    if exc.errno == errno.ENOENT:
+        return "no such file", "check the path"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"cannot read: {exc.strerror}", "check the file's permissions"
+    if exc.errno == errno.ELOOP:
+        return "symlink loop", "remove the link or point it at a file"
+    if exc.errno == errno.EISDIR:
+        return "is a folder", "name the articles in it, or the folder itself"
+    return f"cannot read: {exc.strerror or exc}", "check the file"
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from html.parser import HTMLParser
 
 from pipeline.errors import ArticleError
+from pipeline.fsio import DEFAULT_MAX_BYTES
 from pipeline.models import Document
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # spaCy's default ``nlp.max_length``: a longer text cannot be parsed in one piece.
 DEFAULT_MAX_CHARS = 1_000_000
 MIN_WORDS = 4

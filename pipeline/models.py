@@ -143,6 +143,20 @@ class Skip(Model):
     path: str
     reason: str
 
+    @classmethod
+    def failed(cls, path: str, stage: str, error: BaseException | str) -> Skip:
+        """An article a stage raised on (any exception): one line naming the stage and the
+        error, with what to do. The other articles are processed."""
+        if isinstance(error, BaseException):
+            what = " ".join(str(error).split()) or "no message"
+            error = f"{type(error).__name__}: {what}"
+        if len(error) > 300:
+            error = error[:297] + "..."
+        hint = ("a library the tool uses is missing or broken: reinstall claims (see the "
+                "README's quick start)" if error.startswith(("ImportError", "ModuleNotFound"))
+                else "the other articles were processed; please report this file")
+        return cls(path=path, reason=f"failed in the {stage} stage ({error}); {hint}")
+
 
 class RepairedText(Model):
     """A document's text after repair, with the map back to the original text.

@@ -325,12 +325,61 @@ def _unit_lines(where: str, text: str) -> dict[str, int]:
     return defined
 
 
-def load_rules(root: str | Path) -> Rules:
-    """Load and cross-check every rules file under ``root``."""
-    root = Path(root)
+LOCAL_RULES = Path("rules")
+"""The rules folder a run uses when none is given and the working directory has one."""
+
+
+def default_rules_dir() -> Path:
+    """The rules shipped inside the package (the repository's ``rules/`` folder, installed
+    as ``pipeline/default_rules``; in a checkout run without installing, ``rules/`` itself)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pipeline.default_rules")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "units.txt").is_file():
+            return Path(location)
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def find_rules_dir(given: str | Path | None = None) -> Path:
+    """The rules folder of a run: ``given`` (``--rules``), else ``./rules`` when the working
+    directory has one, else the defaults shipped with the package."""
+    if given is not None:
+        return Path(given)
+    return LOCAL_RULES if LOCAL_RULES.is_dir() else default_rules_dir()
+
+
+def is_default_rules(root: Path) -> bool:
+    """Whether a run fell back to the package's own rules (not ``./rules`` or ``--rules``)."""
+    return root == default_rules_dir() and root != LOCAL_RULES
+
+
+def init_rules(dest: str | Path) -> list[Path]:
+    """Copy the default rules into ``dest`` (created if needed) for editing; never
+    overwrites a file (:class:`RulesError` naming the first one that exists)."""
+    from pipeline.fsio import atomic_write
+
+    dest = Path(dest)
+    source = default_rules_dir()
+    names = sorted(p.name for p in source.iterdir() if p.name in RULE_FILES)
+    for name in names:
+        if (dest / name).exists():
+            raise RulesError(str(dest / name), "already exists",
+                             hint="pick another folder, or move the file away first")
+    written = []
+    for name in names:
+        atomic_write(dest / name, (source / name).read_bytes())
+        written.append(dest / name)
+    return written
+
+
+def load_rules(root: str | Path | None = None) -> Rules:
+    """Load and cross-check every rules file under ``root`` (see :func:`find_rules_dir`)."""
+    root = find_rules_dir(root)
     if not root.is_dir():
         raise RulesError(str(root), "rules folder not found",
-                         hint="pass --rules DIR pointing at a folder like the repository's rules/")
+                         hint="pass --rules DIR with a rules folder, or leave --rules out to use "
+                              "the built-in rules (claims rules init DIR writes a copy to edit)")
     registry = make_registry(root / "units.txt")
     entities = _validate(root / "entities.yaml", EntitiesFile, _load_yaml(root / "entities.yaml"))
     metrics = _validate(root / "metrics.yaml", MetricsFile, _load_yaml(root / "metrics.yaml"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import api
+from pipeline.errors import InputError
 from tests.conftest import DATA, ROOT
 
 pytestmark = pytest.mark.model
@@ -109,16 +110,31 @@ def test_traversal_in_a_source_path_lands_inside_the_corpus(tmp_path, corpus):
     assert not (tmp_path / "delta.txt").exists()
 
 
-def test_add_expands_globs_and_reports_missing_files(tmp_path, corpus):
+def test_add_expands_globs(tmp_path, corpus):
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     (incoming / "one.txt").write_text(NEW_ARTICLE)
     (incoming / "two.md").write_text(NEW_ARTICLE.replace("$9 billion", "$7 billion"))
-    result = api.add([str(incoming / "*"), str(tmp_path / "missing.txt")], corpus=corpus,
-                     out=tmp_path / "out", rules_dir=ROOT / "rules")
+    result = api.add([str(incoming / "*")], corpus=corpus, out=tmp_path / "out",
+                     rules_dir=ROOT / "rules")
     assert sorted(p.name for p in result.added) == ["one.txt", "two.md"]
-    assert [r.path for r in result.rejected] == [str(tmp_path / "missing.txt")]
-    assert "cannot read" in result.rejected[0].reason
+    assert result.rejected == []
+
+
+@pytest.mark.parametrize("missing", ["missing.txt", "nomatch-*.txt"])
+def test_add_of_a_missing_source_adds_nothing(tmp_path, corpus, missing):
+    """A missing file (or a pattern matching nothing) is a mistake in the command: one error,
+    nothing copied, nothing run (issue 13)."""
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "one.txt").write_text(NEW_ARTICLE)
+    before = sorted(p.name for p in corpus.iterdir())
+    with pytest.raises(InputError, match="nothing was added") as caught:
+        api.add([str(incoming / "one.txt"), str(tmp_path / missing)], corpus=corpus,
+                out=tmp_path / "out", rules_dir=ROOT / "rules")
+    assert str(tmp_path / missing) in str(caught.value)
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    assert not (tmp_path / "out").exists()
 
 
 def test_add_help_names_the_options():

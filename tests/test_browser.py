@@ -1,4 +1,4 @@
-"""report.html in real headless Chromium (Playwright, Debian's /usr/bin/chromium).
+"""report.html in real headless Chromium (Playwright; see ``conftest.chromium_path``).
 
 Checks that findings render, the kind/severity/status filters work, the page logs no console
 errors, and hostile markup in an article (``<script>``, ``onerror=``) never executes.
@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 from pipeline import api, report
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, chromium_path
 from tests.test_report import sample_report
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = chromium_path()
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason=f"{CHROMIUM} not installed (apt-get install chromium)"),
+    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (apt-get install chromium, or "
+                       "python -m playwright install chromium; see the README)"),
 ]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
