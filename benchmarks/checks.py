@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import checks  # noqa: E402
+from pipeline.check import checks  # noqa: E402
 from pipeline.models import Claim, Normalized, Quantity, Span  # noqa: E402
 from pipeline.rules import Rules, load_rules  # noqa: E402
 from pipeline.units import normalize  # noqa: E402

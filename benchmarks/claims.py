@@ -22,7 +22,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import api, claims, quantities, repair  # noqa: E402
+from pipeline import api  # noqa: E402
+from pipeline.extract import repair  # noqa: E402
+from pipeline.extract import claims, quantities
 from pipeline.models import Claim  # noqa: E402
 from pipeline.rules import Rules, load_rules  # noqa: E402
 from pipeline.units import dimension_of, unit_expression  # noqa: E402
@@ -72,7 +74,7 @@ def baseline(claim: Claim, doc: Any, rules: Rules) -> dict[str, Any]:
 
 
 def main() -> None:
-    from pipeline.parse import load_nlp
+    from pipeline.extract.parse import load_nlp
 
     rules = load_rules(ROOT / "rules")
     nlp = load_nlp(rules)

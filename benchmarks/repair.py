@@ -8,8 +8,8 @@ other sentences clean, as one document. Each method then tries to recover the se
 * ``no repair``: the damaged text as is;
 * ``wordninja``: every token with a lookalike or a letter/digit glue replaced by
   ``" ".join(wordninja.split(token))`` (plain segmentation, no document words, no ``$``);
-* ``repair -docvocab``: :func:`pipeline.repair.repair` with the English word list only;
-* ``repair``: :func:`pipeline.repair.repair` as the pipeline runs it.
+* ``repair -docvocab``: :func:`pipeline.extract.repair.repair` with the English word list only;
+* ``repair``: :func:`pipeline.extract.repair.repair` as the pipeline runs it.
 
 Printed per method: exact sentence recovery, figure recovery (each ``$`` figure of the clean
 sentence, e.g. ``$3.6 billion``, found verbatim in the output), number recovery (the same
@@ -35,8 +35,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.extract.repair import repair  # noqa: E402
 from pipeline.models import Document  # noqa: E402
-from pipeline.repair import repair  # noqa: E402
 from tests.test_repair import damage  # noqa: E402
 
 CASES = yaml.safe_load((ROOT / "tests" / "data" / "repair_cases.yaml").read_text("utf-8"))

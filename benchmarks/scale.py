@@ -71,7 +71,7 @@ def _yaml_texts(value: object) -> list[str]:
 
 def sentence_pool() -> list[str]:
     """Real sentences from the seeds, the tiny test corpus and the test tables."""
-    from pipeline.parse import segments
+    from pipeline.extract.parse import segments
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
     texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests/data/tiny").iterdir())
@@ -93,7 +93,7 @@ def sentence_pool() -> list[str]:
 
 def split_pool(pool: list[str]) -> tuple[list[str], list[str]]:
     """Sentences with a quantity (as the quantities stage sees them) and without."""
-    from pipeline import quantities
+    from pipeline.extract import quantities
     from pipeline.rules import load_rules
 
     registry = load_rules(ROOT / "rules").registry
@@ -106,7 +106,7 @@ def split_pool(pool: list[str]) -> tuple[list[str], list[str]]:
 
 def seed_share() -> float:
     """Share of the seed articles' sentences that hold a quantity (news-like density)."""
-    from pipeline.parse import segments
+    from pipeline.extract.parse import segments
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
     sentences = [text[s:e] for text in texts for s, e in segments(text)]
@@ -145,7 +145,8 @@ def _peak() -> dict[str, int]:
 
 
 def child_extract(corpus: str, out: str, jobs: int) -> dict[str, object]:
-    from pipeline import api, checks
+    from pipeline import api
+    from pipeline.check import checks
     from pipeline.rules import load_rules
 
     start = time.perf_counter()
@@ -163,7 +164,7 @@ def child_extract(corpus: str, out: str, jobs: int) -> dict[str, object]:
 def child_bare(corpus: str, jobs: int) -> dict[str, object]:
     import spacy
 
-    from pipeline.parse import default_model_name
+    from pipeline.extract.parse import default_model_name
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(Path(corpus).glob("*.txt"))]
     nlp = spacy.load(default_model_name())

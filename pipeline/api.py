@@ -19,28 +19,16 @@ from typing import Any
 import networkx as nx
 from spacy.language import Language
 
-from pipeline import (
-    checks,
-    claims,
-    delta,
-    distributed,
-    graph,
-    ingest,
-    models,
-    outputs,
-    parse,
-    quantities,
-    repair,
-    review,
-    rows,
-    store,
-    units,
-)
+from pipeline import distributed, models, review, units
 from pipeline import rules as rules_module
+from pipeline.check import checks
 from pipeline.errors import ArticleError, InputError, OutputError
+from pipeline.extract import claims, ingest, parse, quantities, repair
 from pipeline.fsio import DEFAULT_MAX_BYTES, locked, read_article
 from pipeline.models import Claim, Document, Finding, Skip
+from pipeline.render import graph, outputs
 from pipeline.rules import Rules, load_rules
+from pipeline.state import delta, rows, store
 
 Progress = Callable[[str, int, int], None]
 
@@ -195,7 +183,7 @@ def process_documents(
 
     Quantities are found first (from text); only the sentences holding one get the full
     parse, the sentence before each the EntityRuler and NER, the rest the EntityRuler (see
-    :func:`pipeline.parse.parse_selected`). Documents go through in chunks of ``chunk``
+    :func:`pipeline.extract.parse.parse_selected`). Documents go through in chunks of ``chunk``
     (bounded memory, steady progress; with ``n_process > 1`` spaCy starts its processes per
     chunk, so pass a large one). ``timings`` (if given) accumulates seconds per stage.
 
@@ -343,7 +331,7 @@ def extract(
     articles (or all, after a change of rules, model or code) go through the per-document
     stages, and results of deleted articles are dropped. Under the same fingerprint as the
     last run, the checks run only on the blocks the new and deleted claims fall in and the
-    output files are rewritten reusing their unchanged pieces (:mod:`pipeline.delta`); the
+    output files are rewritten reusing their unchanged pieces (:mod:`pipeline.state.delta`); the
     output equals a clean run's either way. ``jobs`` is the number of parser processes;
     ``scheduler`` the address of a Dask cluster for the per-document stages and the checks.
     """
@@ -374,7 +362,7 @@ def _extract_locked(
     """The run itself; the caller holds the output-folder lock.
 
     Under the same state fingerprint as the last run (same rules, model, options and code)
-    it is incremental (:mod:`pipeline.delta`); otherwise it runs the checks over every claim
+    it is incremental (:mod:`pipeline.state.delta`); otherwise it runs the checks over every claim
     and replaces the stored state.
     """
     timings: dict[str, float] = {}

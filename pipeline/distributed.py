@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from pipeline.api import Failure
-    from pipeline.store import Entry
+    from pipeline.state.store import Entry
 
 DOCS_PER_TASK = 32
 CHECK_TASKS = 16
@@ -96,7 +96,7 @@ def process_documents(
 
 def _check_group(claims: Sequence[Claim], *, fingerprint: str, files: RulesFiles
                  ) -> list[Finding]:
-    from pipeline.checks import run_checks
+    from pipeline.check.checks import run_checks
 
     folder = _rules_folder(fingerprint, files)
     return run_checks(claims, rules=load_rules_cached(folder))
@@ -126,7 +126,7 @@ def independent_groups(claims: Sequence[Claim], rules: Rules) -> list[list[Claim
     a document; the connected groups are independent. Groups come sorted by their first
     claim's position in ``claims``.
     """
-    from pipeline.checks import metric_family, subject_family
+    from pipeline.check.checks import metric_family, subject_family
 
     parent = list(range(len(claims)))
 

@@ -19,10 +19,10 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from pipeline import report
 from pipeline.errors import InputError
 from pipeline.fsio import atomic_write, locked
 from pipeline.models import Claim, Document, Finding, Model, Skip
+from pipeline.render import report
 
 REVIEWS_FILE = "reviews.json"
 Decision = Literal["confirmed", "dismissed", "explained"]
@@ -155,7 +155,7 @@ def last_findings(out: Path) -> list[Finding]:
     """The findings of the last run in ``out``, in report order: from the claim store when it
     holds that run's state (fast at any size), else read back from ``contradictions.json``.
     Their review status is whatever :func:`apply_reviews` gives them next."""
-    from pipeline import store  # noqa: PLC0415 - store imports models only; keep it lazy
+    from pipeline.state import store  # noqa: PLC0415 - store imports models only; keep it lazy
 
     out = Path(out)
     if (out / "contradictions.json").is_file() and (out / store.DB_NAME).is_file():

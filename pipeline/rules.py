@@ -394,7 +394,7 @@ def load_rules(root: str | Path | None = None) -> Rules:
 
 
 def _check_references(rules: Rules) -> None:
-    from pipeline.checks import CHECKS
+    from pipeline.check.checks import CHECKS
 
     path = str(rules.root / "checks.yaml")
     for i, name in enumerate(rules.checks.checks):

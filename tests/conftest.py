@@ -56,6 +56,6 @@ def registry(rules):
 @pytest.fixture(scope="session")
 def nlp(rules):
     """The real English model with the rules' EntityRuler (loaded once per session)."""
-    from pipeline.parse import load_nlp
+    from pipeline.extract.parse import load_nlp
 
     return load_nlp(rules)

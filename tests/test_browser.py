@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, report
+from pipeline import api
+from pipeline.render import report
 from tests.conftest import DATA, ROOT, chromium_path
 from tests.test_report import sample_report
 

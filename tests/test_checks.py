@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import checks
+from pipeline.check import checks
 from pipeline.models import Claim, Quantity, Span
 from pipeline.units import normalize
 from tests.conftest import DATA

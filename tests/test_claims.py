@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.claims import build_claims
+from pipeline.extract.claims import build_claims
 from pipeline.models import Claim, Document, Quantity, RepairedText, Span
 from pipeline.units import ensure_unit
 
@@ -118,7 +118,7 @@ def test_claim_span_points_into_original_text(nlp: Any, rules: Any) -> None:
 
 def test_new_entity_and_metric_come_from_rules_files(tmp_path: Path, rules: Any) -> None:
     """Adding an entity and a metric to a copy of rules/ is enough for claims to use them."""
-    from pipeline.parse import load_nlp
+    from pipeline.extract.parse import load_nlp
     from pipeline.rules import load_rules
 
     text = "ZD collected a $3 million royalty on the patent in 2025."
@@ -162,7 +162,7 @@ def _doc_ids(prefix: str) -> set[str]:
 @pytest.fixture(scope="module")
 def corpus_claims(nlp: Any, rules: Any) -> list[Claim]:
     """Every claim of the seed corpus, through ingest, repair, parse, quantities and claims."""
-    from pipeline import ingest, quantities, repair
+    from pipeline.extract import ingest, quantities, repair
 
     claims: list[Claim] = []
     for path in sorted((ROOT / "corpus").iterdir()):
@@ -268,7 +268,7 @@ def test_frames_any_text_without_a_parse(rules: Any,
 ])
 def test_normalise_date(text: str, published: str | None, expected: str | None,
                         rules: Any) -> None:
-    from pipeline.claims import _normalise_date
+    from pipeline.extract.claims import _normalise_date
 
     assert _normalise_date(text, published, rules.cues.quarters,
                            rules.cues.relative_years) == expected
@@ -290,8 +290,8 @@ def test_unknown_unit_gives_unknown_metric_not_an_error(nlp: Any, rules: Any) ->
 def test_a_shared_memo_frames_the_same_claims(nlp: Any, rules: Any,
                                               corpus_claims: list[Claim]) -> None:
     # one Memo across every seed article (as the API shares one per chunk) changes nothing
-    from pipeline import ingest, quantities, repair
-    from pipeline.claims import Memo
+    from pipeline.extract import ingest, quantities, repair
+    from pipeline.extract.claims import Memo
 
     memo = Memo()
     shared: list[Claim] = []

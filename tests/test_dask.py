@@ -41,8 +41,8 @@ def test_cluster_run_equals_local_run(tmp_path, cluster):
 
 
 def test_cluster_checks_equal_local_checks_per_block(tmp_path, cluster, rules):
-    from pipeline import checks
     from pipeline import distributed as dist
+    from pipeline.check import checks
 
     corpus = make_corpus(tmp_path / "corpus")
     result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
@@ -53,8 +53,8 @@ def test_cluster_checks_equal_local_checks_per_block(tmp_path, cluster, rules):
 
 
 def test_checks_never_relate_claims_of_different_groups(tmp_path, rules):
-    from pipeline import checks
     from pipeline import distributed as dist
+    from pipeline.check import checks
 
     corpus = make_corpus(tmp_path / "corpus")
     result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")

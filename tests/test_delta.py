@@ -1,4 +1,5 @@
-"""Incremental runs (pipeline.delta) give a clean run's output, whatever the corpus went through.
+"""Incremental runs (pipeline.state.delta) give a clean run's output, whatever the corpus went
+through.
 
 A seeded random walk over corpus edits — new articles named to sort anywhere, deletions,
 edits, renames, touched files, duplicates, an unreadable file, a review decision — runs
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, checks, review
+from pipeline import api, review
+from pipeline.check import checks
 from tests.conftest import DATA, ROOT
 from tests.test_incremental import output_files
 

@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 
-from pipeline import api, checks, exports, report, rows, splice
+from pipeline import api
+from pipeline.check import checks
 from pipeline.models import Claim, Document, Finding, Skip
+from pipeline.render import exports, report, splice
+from pipeline.state import rows
 from tests.conftest import DATA, ROOT
 from tests.test_checks import make_claim
 

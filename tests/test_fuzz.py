@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import api, repair
+from pipeline import api
 from pipeline.errors import ArticleError
-from pipeline.ingest import ingest
+from pipeline.extract import repair
+from pipeline.extract.ingest import ingest
+from pipeline.extract.quantities import extract_quantities
 from pipeline.models import Document, Quantity, Span
-from pipeline.quantities import extract_quantities
 from pipeline.units import normalize, rate_from_total
 from tests.conftest import ROOT
 

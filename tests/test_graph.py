@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import checks, rows, splice
-from pipeline.graph import (
+from pipeline.check import checks
+from pipeline.models import Document
+from pipeline.render import splice
+from pipeline.render.graph import (
     _clean,
     build_graph,
     duplicate_groups,
@@ -26,7 +28,7 @@ from pipeline.graph import (
     node_link_json,
     node_link_pieces,
 )
-from pipeline.models import Document
+from pipeline.state import rows
 from tests.conftest import DATA
 from tests.test_checks import make_claim
 from tests.test_exports import (  # noqa: F401  (tiny_run is a fixture)
@@ -176,7 +178,7 @@ def test_fast_exporters_on_the_pipeline_graph(rules, registry):
         ensure_ascii=False) + "\n"
 
 
-# --- graph files as pieces (pipeline.splice) over a rows.View -----------------------------
+# --- graph files as pieces (pipeline.render.splice) over a rows.View -----------------------------
 
 GRAPH_WRITERS = {"graph.graphml": graphml_pieces, "graph.json": node_link_pieces}
 
@@ -331,7 +333,7 @@ def test_graph_pieces_match_golden_on_tiny(tiny_run, name, update_golden):  # no
 def test_chains_compare_documents_alike_by_run_or_by_id(registry, rules, seed):
     """same_as / consistent_with:equal chains are the same whether documents are told apart
     by their run number (claims in run order) or by id (a document's claims in two runs)."""
-    from pipeline import graph
+    from pipeline.render import graph
 
     claims = random_corpus(registry, rules, seed, n_docs=25).view().claims
     by_id = [c.doc_id for c in claims]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api, claims, parse, quantities, repair
+from pipeline import api
+from pipeline.extract import claims, parse, quantities, repair
 from tests.conftest import DATA, ROOT
 
 pytestmark = pytest.mark.model
@@ -79,7 +80,7 @@ def test_changed_rules_invalidate_every_stored_result(tmp_path):
 
 
 def test_deleted_articles_leave_the_store(tmp_path):
-    from pipeline.store import open_store
+    from pipeline.state.store import open_store
 
     corpus = make_corpus(tmp_path / "corpus")
     out = tmp_path / "out"

@@ -8,8 +8,9 @@ import stat
 import pytest
 import yaml
 
-from pipeline import fsio, ingest
+from pipeline import fsio
 from pipeline.errors import ArticleError, OutputError
+from pipeline.extract import ingest
 from tests.conftest import DATA
 
 BAD = DATA / "bad"

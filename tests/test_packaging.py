@@ -139,7 +139,8 @@ def test_a_library_failure_in_one_article_skips_only_that_article(tmp_path, monk
     the run: the article is skipped with one line naming the stage, the others go on."""
     import shutil
 
-    from pipeline import api, ingest
+    from pipeline import api
+    from pipeline.extract import ingest
 
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "quickstart", corpus)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from spacy.attrs import DEP, ENT_ID, ENT_IOB, ENT_TYPE, LEMMA, MORPH, POS, TAG
 from spacy.matcher import Matcher
 
-from pipeline.parse import _AttributeMatcher, _OrthMatcher
+from pipeline.extract.parse import _AttributeMatcher, _OrthMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 

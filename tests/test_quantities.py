@@ -9,7 +9,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.quantities import MAX_VALUE, extract_quantities, find_dates
+from pipeline.extract.quantities import MAX_VALUE, extract_quantities, find_dates
 from tests.conftest import DATA
 
 TABLE = yaml.safe_load((DATA / "quantities_cases.yaml").read_text(encoding="utf-8"))
@@ -129,7 +129,7 @@ _OPENERS = st.sampled_from([
 def test_only_opening_tokens_start_a_figure(registry, text):
     # the parser skips tokens that are neither numbers, currency signs, opening words nor
     # upper-case words (currency codes): core() must find nothing at any of them
-    from pipeline.quantities import _OPENING_WORDS, _Parser
+    from pipeline.extract.quantities import _OPENING_WORDS, _Parser
 
     parser = _Parser(text, registry)
     for i, tok in enumerate(parser.toks):

@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract.repair import CHECK_NAME, garbled_findings, repair
 from pipeline.models import Document, RepairedText
-from pipeline.repair import CHECK_NAME, garbled_findings, repair
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "repair_cases.yaml").read_text("utf-8"))
@@ -227,8 +227,8 @@ def test_damaged_word_salad_never_breaks_the_map(text):
 
 @pytest.mark.model
 def test_claims_from_repaired_text_are_flagged_and_shown_against_the_original(nlp, rules):
-    from pipeline.claims import build_claims
-    from pipeline.quantities import extract_quantities
+    from pipeline.extract.claims import build_claims
+    from pipeline.extract.quantities import extract_quantities
 
     text = ("Acme Robotics will either pay 10billionforthestartup′sworkorbuyitoutrightfor60 "
             "billion, the company said. Acme Robotics earned $5 billion last year.")

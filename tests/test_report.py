@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import report
 from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
+from pipeline.render import report
 
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
 HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"

@@ -21,8 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import report, rows, splice
 from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
+from pipeline.render import report, splice
+from pipeline.state import rows
 from tests.conftest import DATA, ROOT
 from tests.test_report import sample_report
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import api, report, review
+from pipeline import api, review
 from pipeline.cli import app
 from pipeline.errors import InputError
+from pipeline.render import report
 from tests.conftest import DATA, ROOT
 from tests.test_report import sample_report
 

@@ -7,7 +7,7 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.splice import Layout, Piece, Stats, compose, text_of
+from pipeline.render.splice import Layout, Piece, Stats, compose, text_of
 
 Item = tuple[str, str]  # (key, signature); the text is derived from both
 

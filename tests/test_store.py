@@ -16,7 +16,7 @@ from pipeline.models import (
     RepairedText,
     Span,
 )
-from pipeline.store import Entry, Key, Store, open_store, paused_gc
+from pipeline.state.store import Entry, Key, Store, open_store, paused_gc
 
 
 def make_entry(text: str = "Acme is worth $2 billion.") -> Entry:

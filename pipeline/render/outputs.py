@@ -1,4 +1,4 @@
-"""The output files of a run, each written as signed pieces (:mod:`pipeline.splice`).
+"""The output files of a run, each written as signed pieces (:mod:`pipeline.render.splice`).
 
 Every file is described by piece writers over a :class:`rows.View` (:func:`pieces`);
 :func:`write` composes them into ``out/``, reusing the unchanged pieces of the previous run's
@@ -12,7 +12,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from pipeline import exports, graph, report, rows, splice
+from pipeline.render import exports, graph, report, splice
+from pipeline.state import rows
 
 # The modules and templates whose code shapes an output file's bytes.
 _TEMPLATES = Path(report.__file__).parent / "templates"

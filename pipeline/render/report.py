@@ -1,7 +1,7 @@
 """Report stage: findings, claims and documents -> text of the output files.
 
 Pure functions returning strings; ``pipeline.api`` writes them atomically. The Markdown and
-HTML pages are Jinja2 templates under ``pipeline/templates/`` (HTML autoescaped: every piece
+HTML pages are Jinja2 templates under ``pipeline/render/templates/`` (HTML autoescaped: every piece
 of article text goes through escaping, and nothing from an article is ever placed in a URL
 unless it is an ``http(s)`` address). Output is deterministic: sorted groups, fixed float
 formatting, no timestamps, so golden files and committed ``out/`` stay stable.
@@ -35,9 +35,9 @@ from typing import Any, NamedTuple
 import jinja2
 import markupsafe
 
-from pipeline import splice
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
-from pipeline.rows import ClaimRow, DocRow, View
+from pipeline.render import splice
+from pipeline.state.rows import ClaimRow, DocRow, View
 
 #: Report order of finding kinds: real problems first, reassurance last.
 KIND_ORDER: tuple[str, ...] = (
@@ -566,7 +566,7 @@ def _remembered(function: Callable[[Any], str]) -> Callable[[Any], str]:
 
 def _environment(*, html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pipeline", "templates"),
+        loader=jinja2.PackageLoader("pipeline.render", "templates"),
         autoescape=html, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
@@ -620,7 +620,7 @@ def _html(data: ReportData) -> str:
 
 # --------------------------------------------------------------------------- pieces
 #
-# contradictions.md and report.html as signed pieces (pipeline.splice): keys, order and
+# contradictions.md and report.html as signed pieces (pipeline.render.splice): keys, order and
 # signatures come from the view's light rows only; a piece's render asks the view for the full
 # claims and documents it shows. The text of all pieces is what _markdown / _html give.
 
@@ -1138,7 +1138,7 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
 
 
 def markdown_pieces(view: View) -> list[splice.Piece]:
-    """``contradictions.md`` as signed pieces (:mod:`pipeline.splice`): the head, a piece per
+    """``contradictions.md`` as signed pieces (:mod:`pipeline.render.splice`): the head, a piece per
     group (heading and values line), per finding, per claims-index subject and per run of
     index rows of one (metric, document), skipped files, the end. ``splice.text_of`` of them
     is :func:`render_markdown` of the same run."""

@@ -1,7 +1,8 @@
-"""The JSON output files as signed pieces (:mod:`pipeline.splice`).
+"""The JSON output files as signed pieces (:mod:`pipeline.render.splice`).
 
 ``claims.jsonl``, ``contradictions.json`` and ``claimreview.jsonld`` described as ordered
-:class:`~pipeline.splice.Piece` sequences over a :class:`~pipeline.rows.View`: keys, order and
+:class:`~pipeline.render.splice.Piece` sequences over a :class:`~pipeline.state.rows.View`: keys,
+order and
 signatures come from the view's light rows only; the full claims (and, for the figure
 highlights, the documents' text) are read inside the render closures, for the pieces that are
 actually rendered. ``splice.text_of`` of each sequence is byte for byte what
@@ -21,7 +22,7 @@ from functools import partial
 from itertools import repeat
 
 from pipeline.models import Finding, Skip
-from pipeline.report import (
+from pipeline.render.report import (
     _RATING,
     _one_line_json,
     claim_record,
@@ -32,8 +33,8 @@ from pipeline.report import (
     review_item,
     shared,
 )
-from pipeline.rows import ClaimRow, DocRow, View
-from pipeline.splice import Piece, sig
+from pipeline.render.splice import Piece, sig
+from pipeline.state.rows import ClaimRow, DocRow, View
 
 #: Version of the piece layout of these writers (part of the version ``compose`` is given).
 VERSION = "exports-1"

@@ -31,11 +31,11 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
-from pipeline import report
 from pipeline.models import Claim, Document, Finding
-from pipeline.report import pieces_of
-from pipeline.rows import ClaimRow, DocRow, View
-from pipeline.splice import Piece, sig
+from pipeline.render import report
+from pipeline.render.report import pieces_of
+from pipeline.render.splice import Piece, sig
+from pipeline.state.rows import ClaimRow, DocRow, View
 
 _EDGE_FOR_KIND = {
     "contradiction": "contradicts",
@@ -318,7 +318,7 @@ class _Fallback(Exception):
 
 # --------------------------------------------------------------------------- pieces
 #
-# graph.graphml and graph.json as signed pieces (pipeline.splice) over a rows.View: the same
+# graph.graphml and graph.json as signed pieces (pipeline.render.splice) over a rows.View: the same
 # graph as build_graph (same nodes, edges, keys and attributes) in an order where adding a
 # document touches few pieces. Nodes first: metric nodes, entity nodes (sorted by name), then
 # per document (in report order, by path) its node and its claims' nodes; then edges: per

@@ -1,6 +1,6 @@
 """Incremental runs: change only what the new, changed and deleted articles touch.
 
-The claim store keeps the state of the last run (see :mod:`pipeline.store`): each corpus
+The claim store keeps the state of the last run (see :mod:`pipeline.state.store`): each corpus
 file's path, size, mtime, ctime and inode and its document; each claim's light row, full JSON
 and the check blocks it falls in; each check's records per block; the findings; the output
 files' layouts. A run under the same state fingerprint then
@@ -10,7 +10,7 @@ files' layouts. A run under the same state fingerprint then
 2. runs the per-document stages only on new or changed articles;
 3. recomputes the checks only for the blocks the added and deleted claims fall in, and
    settles each affected finding id by replaying its records from every block;
-4. writes the output files reusing every unchanged piece (:mod:`pipeline.outputs`);
+4. writes the output files reusing every unchanged piece (:mod:`pipeline.render.outputs`);
 5. updates the state tables in one transaction.
 
 The result is the same as a clean run's, byte for byte (``tests/test_delta.py``).
@@ -25,16 +25,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pipeline import checks, ingest, repair, rows, store
+from pipeline.check import checks
 from pipeline.errors import ArticleError
+from pipeline.extract import ingest, repair
 from pipeline.fsio import corpus_name, read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
+from pipeline.state import rows, store
 
 GARBLED = "repair.garbled"  # the pseudo-check of repair's garbled findings (one block a doc)
 
 # Modules whose code shapes the state tables beyond the per-document results.
-_STATE_MODULES = ("checks", "graph", "repair", "rows", "store", "delta", "models", "units")
+_STATE_MODULES = ("check.checks", "render.graph", "extract.repair", "state.rows", "state.store",
+                  "state.delta", "models", "units")
 
 
 def state_fingerprint(stamp: str) -> str:

@@ -4,7 +4,7 @@ A clean run holds every :class:`Claim` in memory; an incremental run (``claims a
 large corpus) must not read 77,000 stored claims back to change one article's worth of
 output. The writers therefore work from light rows — a :class:`DocRow` per document, a
 :class:`ClaimRow` per claim, every :class:`Finding` — enough to order, group and sign every
-piece of every output file (:mod:`pipeline.splice`), and ask the view for the full claims and
+piece of every output file (:mod:`pipeline.render.splice`), and ask the view for the full claims and
 documents only of the pieces they actually render.
 """
 

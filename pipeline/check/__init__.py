@@ -1,0 +1,1 @@
+"""The checks: compare claims across documents and produce findings."""
