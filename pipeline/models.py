@@ -23,6 +23,7 @@ FindingKind = Literal[
     "reconciled",
     "arithmetic_ok",
 ]
+Direction = Literal["up", "down"]
 Severity = Literal["high", "medium", "low", "info"]
 Status = Literal["open", "confirmed", "dismissed", "explained"]
 
@@ -75,6 +76,15 @@ class Quantity(Model):
     currency code such as ``USD``, a count noun such as ``GPU``, ``percent``, ``MW``...).
     ``per`` is the rate denominator as a pint expression (``month``, ``user / month``);
     ``over`` a duration a total is spread over (``3 year``).
+
+    Written precision: ``precision`` is half a unit of the last digit written, in the value's
+    own unit (``$6.4 billion`` -> 5e7, ``$6.36 billion`` -> 5e6); ``implied`` is the interval
+    the writing implies (``$6.4 billion`` covers 6.35e9-6.45e9; hedges such as ``about`` widen
+    it by the amounts in the rules; ``more than`` / ``up to`` open one side, ``None``); checks
+    compare these intervals. ``implied`` is ``None`` when not computed (use ``low``/``high``).
+    ``direction`` says whether the text reports the amount as a rise or a fall (``rose 3%``).
+    A malformed figure (``55,5000``, ``$1.25 bilion``) keeps its reading with a lower
+    ``confidence`` and the suspected reading in ``suspect``.
     """
 
     span: Span
@@ -87,14 +97,22 @@ class Quantity(Model):
     per: str | None = None
     over: str | None = None
     scale_word: str | None = None
+    precision: float | None = None
+    hedge: str | None = None
+    direction: Direction | None = None
+    implied: tuple[float | None, float | None] | None = None
+    confidence: float = 1.0
+    suspect: str | None = None
 
 
 class Normalized(Model):
-    """A quantity converted to the canonical unit of its dimension."""
+    """A quantity converted to the canonical unit of its dimension; ``implied`` is the
+    quantity's written-precision interval (see :class:`Quantity`), converted the same way."""
 
     low: float | None
     high: float | None
     unit: str
+    implied: tuple[float | None, float | None] | None = None
 
 
 class Claim(Model):

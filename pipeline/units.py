@@ -145,12 +145,17 @@ def normalize(quantity: Quantity, registry: pint.UnitRegistry, *,
         converted = conversions[expr]
     else:
         converted = conversions[expr] = conversion(registry, expr)
+    implied = quantity.implied or (quantity.low, quantity.high)
     if converted is None:
-        return Normalized(low=_finite(quantity.low), high=_finite(quantity.high), unit=expr)
+        return Normalized(low=_finite(quantity.low), high=_finite(quantity.high), unit=expr,
+                          implied=(_finite(implied[0]), _finite(implied[1])))
     factor, unit = converted
-    low = _finite(quantity.low * factor) if quantity.low is not None else None
-    high = _finite(quantity.high * factor) if quantity.high is not None else None
-    return Normalized(low=low, high=high, unit=unit)
+
+    def scaled(x: float | None) -> float | None:
+        return _finite(x * factor) if x is not None else None
+
+    return Normalized(low=scaled(quantity.low), high=scaled(quantity.high), unit=unit,
+                      implied=(scaled(implied[0]), scaled(implied[1])))
 
 
 def duration_years(registry: pint.UnitRegistry, expr: str) -> float | None:
