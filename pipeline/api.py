@@ -23,7 +23,7 @@ from pipeline import distributed, models, review, units
 from pipeline import rules as rules_module
 from pipeline.check import checks
 from pipeline.errors import ArticleError, InputError, OutputError
-from pipeline.extract import claims, ingest, parse, quantities, repair
+from pipeline.extract import claims, dates, ingest, parse, quantities, repair
 from pipeline.fsio import DEFAULT_MAX_BYTES, locked, read_article
 from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.render import graph, outputs
@@ -34,7 +34,8 @@ Progress = Callable[[str, int, int], None]
 
 # Modules whose code shapes a document's stored results: a change to any of them makes the
 # claim store's rows stale (see :func:`fingerprint`).
-PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, units, models, rules_module)
+PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, dates, units, models,
+                        rules_module)
 # spaCy components no stage reads (claims read sentences, entities, tags, dependencies).
 UNUSED_COMPONENTS = ("lemmatizer",)
 # Only sentences holding a quantity get the full pipeline. The sentence before each gets the
