@@ -48,8 +48,8 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipeline.check.sourcing import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
-from pipeline.render.graph import independent_sources
 from pipeline.rules import Rules
 from pipeline.units import (
     define_units,

@@ -36,8 +36,8 @@ from pipeline.state import rows, store
 GARBLED = "repair.garbled"  # the pseudo-check of repair's garbled findings (one block a doc)
 
 # Modules whose code shapes the state tables beyond the per-document results.
-_STATE_MODULES = ("check.checks", "render.graph", "extract.repair", "state.rows", "state.store",
-                  "state.delta", "models", "units")
+_STATE_MODULES = ("check.checks", "check.sourcing", "extract.repair", "state.rows",
+                  "state.store", "state.delta", "models", "units")
 
 
 def state_fingerprint(stamp: str) -> str:
