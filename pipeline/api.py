@@ -7,7 +7,6 @@ import gc
 import glob
 import hashlib
 import json
-import operator
 import os
 import time
 from collections import Counter
@@ -424,8 +423,8 @@ def _extract_locked(
                 change.docs_added = [delta.doc_state(i) for i in items
                                      if i.document is not None]  # read: new or touched
                 findings = found.findings
-                view = _store_view(db, items, entries, set(change.docs_removed),
-                                   stamp=stamp)
+                view = delta.store_view(db, items, entries, set(change.docs_removed),
+                                        stamp=stamp)
             else:
                 findings, change, view = _full_checks(db, items, entries, rules=rules,
                                                       stamp=stamp, client=client)
@@ -460,33 +459,6 @@ def _extract_locked(
         db.update_state(change)
         lap("store")
     return result
-
-
-def rerender(out: Path) -> list[Path] | None:
-    """Rewrite the output files of the last run in ``out`` from the claim store's state
-    (after a review decision), reusing every piece the decision does not touch.
-
-    None when the store holds no state of a finished run (the caller renders another way).
-    The caller holds the output-folder lock.
-    """
-    if not (out / store.DB_NAME).is_file():
-        return None
-    with store.open_store(out) as db, store.paused_gc():
-        meta = db.meta()
-        state, stamp = meta.get("state"), meta.get("last_run")
-        if not state or not stamp or "skipped" not in meta:
-            return None
-        items = [delta.Item(path, store.Key(raw_sha, suffix), size, stamp,
-                            rows.DocRow(*json.loads(row)))
-                 for path, (_doc, raw_sha, suffix, size, stamp, row)
-                 in db.run_docs().items()]
-        view = _store_view(db, items, {}, set(), stamp=stamp)
-        view.findings = review.apply_reviews(db.findings_in_run_order(),
-                                             review.load_reviews(out))
-        view.skipped = [Skip.model_validate(s) for s in json.loads(meta["skipped"])]
-        written, layouts = outputs.write(out, view, state=state, layouts=db.layouts())
-        db.update_state(store.StateChange(layouts=layouts))
-    return written
 
 
 def _store_new(db: store.Store, stamp: str, added: Sequence[delta.Item],
@@ -524,51 +496,6 @@ def _store_new(db: store.Store, stamp: str, added: Sequence[delta.Item],
             if progress:
                 progress("extract", total - len(todo) + len(entries), total)
         db.put_many(batch, stamp)
-
-
-def _store_view(db: store.Store, items: Sequence[delta.Item], entries: dict[str, store.Entry],
-                removed: set[str], *, stamp: str) -> rows.View:
-    """The view of an incremental run: stored rows of the unchanged part, new rows of the
-    rest; full claims and documents read from the store on demand."""
-    new_claims = {c.id: c for e in entries.values() for c in e.claims}
-    make = rows.ClaimRow._make
-    claim_rows = [make(r) for r in db.claim_rows()
-                  if r[1] not in removed and r[0] not in new_claims]  # (id, doc_id, ...)
-    claim_rows += [rows.claim_row(c) for c in new_claims.values()]
-    claim_rows.sort(key=operator.itemgetter(1, 2, 0))  # (doc id, offset, id): run order
-    by_id = {i.row.id: i for i in items}
-    live = [db]
-
-    def connection() -> store.Store:
-        """The run's store, or (asked after the run) a new connection to it."""
-        if live[0].closed:
-            live[0] = store.Store(db.path)
-        return live[0]
-
-    def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
-        found = {i: new_claims[i] for i in ids if i in new_claims}
-        found.update(connection().claims_by_id([i for i in ids if i not in found]))
-        return found
-
-    def load_documents(ids: Sequence[str]) -> dict[str, Document]:
-        found: dict[str, Document] = {}
-        for doc_id in ids:
-            item = by_id.get(doc_id)
-            if item is None:
-                continue
-            entry = entries.get(doc_id)
-            document = item.document or (entry.document if entry else None) \
-                or connection().document(item.key, stamp)
-            if document is None:
-                continue
-            if document.path != item.path:
-                document = document.model_copy(update={"path": item.path})
-            found[doc_id] = document
-        return found
-
-    return rows.View(docs=sorted((i.row for i in items), key=lambda r: (r.path, r.id)),
-                     claims=claim_rows, findings=[], skipped=[],
-                     load_claims=load_claims, load_documents=load_documents)
 
 
 def _full_checks(db: store.Store, items: Sequence[delta.Item], entries: dict[str, store.Entry],

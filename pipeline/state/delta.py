@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -130,6 +131,68 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
 
 def _suffix(rel: str) -> str:
     return "." + rel.rsplit(".", 1)[-1].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+
+
+def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, store.Entry],
+               removed: set[str], *, stamp: str) -> rows.View:
+    """The view of an incremental run: stored rows of the unchanged part (claims of the
+    ``removed`` documents left out), new rows of the rest (``entries``, by document id);
+    full claims and documents read from the store on demand (after the run too)."""
+    new_claims = {c.id: c for e in entries.values() for c in e.claims}
+    make = rows.ClaimRow._make
+    claim_rows = [make(r) for r in db.claim_rows()
+                  if r[1] not in removed and r[0] not in new_claims]  # (id, doc_id, ...)
+    claim_rows += [rows.claim_row(c) for c in new_claims.values()]
+    claim_rows.sort(key=operator.itemgetter(1, 2, 0))  # (doc id, offset, id): run order
+    by_id = {i.row.id: i for i in items}
+    live = [db]
+
+    def connection() -> store.Store:
+        """The run's store, or (asked after the run) a new connection to it."""
+        if live[0].closed:
+            live[0] = store.Store(db.path)
+        return live[0]
+
+    def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
+        found = {i: new_claims[i] for i in ids if i in new_claims}
+        found.update(connection().claims_by_id([i for i in ids if i not in found]))
+        return found
+
+    def load_documents(ids: Sequence[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for doc_id in ids:
+            item = by_id.get(doc_id)
+            if item is None:
+                continue
+            entry = entries.get(doc_id)
+            document = item.document or (entry.document if entry else None) \
+                or connection().document(item.key, stamp)
+            if document is None:
+                continue
+            if document.path != item.path:
+                document = document.model_copy(update={"path": item.path})
+            found[doc_id] = document
+        return found
+
+    return rows.View(docs=sorted((i.row for i in items), key=lambda r: (r.path, r.id)),
+                     claims=claim_rows, findings=[], skipped=[],
+                     load_claims=load_claims, load_documents=load_documents)
+
+
+def last_run_view(db: store.Store) -> rows.View | None:
+    """The last run kept in ``db`` as a view: its documents, claims, findings (in run order,
+    before reviews) and skipped files; None when ``db`` holds no finished run's state (a
+    store written before the state was kept)."""
+    meta = db.meta()
+    stamp = meta.get("last_run")
+    if not stamp or "skipped" not in meta:
+        return None
+    items = [Item(path, store.Key(raw_sha, suffix), size, seen, rows.DocRow(*json.loads(row)))
+             for path, (_doc, raw_sha, suffix, size, seen, row) in db.run_docs().items()]
+    view = store_view(db, items, {}, set(), stamp=stamp)
+    view.findings = db.findings_in_run_order()
+    view.skipped = [Skip.model_validate(s) for s in json.loads(meta["skipped"])]
+    return view
 
 
 def doc_state(item: Item) -> tuple[str, str, str, str, int, str, str]:
