@@ -104,7 +104,7 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
                 if entry is not None:
                     document = entry.document
                     if document.path != rel:
-                        document = document.model_copy(update={"path": rel})
+                        document = document.moved(rel)
                         entry = replace(entry, document=document)
                 else:
                     stage = "ingest"
