@@ -386,3 +386,24 @@ def test_finding_signatures_are_the_shared_ones(seed):
     common = report.shared(view)
     assert report.finding_sigs(common.order, common.rows, common.path) == common.sigs
     assert common.keys == ["f:" + f.id for f in common.order]
+
+
+def test_the_plans_a_view_keeps_hold_no_cycle_back_to_it():
+    """A view (with every claim it loaded) is freed as soon as it is dropped, not left to the
+    cycle collector, which a run pauses (``store.paused_gc``)."""
+    import gc
+    import weakref
+
+    view = make_world(3, documents=10, findings=12).view()
+    for name in render.FILES:
+        render.text(view, name)
+    assert {"report.shared", "report.plan", "graph.plan"} <= set(view._shared)
+    gone = weakref.ref(view)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del view
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()

@@ -28,7 +28,7 @@ import math
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from typing import Any
@@ -266,10 +266,6 @@ class GraphPlan:
     equal: list[str]
     #: (finding id, finding kind, edge kind, its known claims) of findings with edges
     findings: list[tuple[str, str, str, tuple[str, ...]]]
-    #: the parts of a graph file in order, (key, signature, nodes or edges): first the
-    #: nodes (metrics, entities, documents), then the edges (documents, findings)
-    nodes: list[tuple[str, str, Callable[[], list[Node]]]] = field(default_factory=list)
-    edges: list[tuple[str, str, Callable[[], list[Edge]]]] = field(default_factory=list)
 
 
 def graph_plan(view: View) -> GraphPlan:
@@ -314,22 +310,33 @@ def _make_plan(view: View) -> GraphPlan:
             members = tuple([c for c in members if c in known_claims])
         if len(members) > 1:
             findings.append((finding.id, finding.kind, edge, members))
-    plan = GraphPlan(
+    return GraphPlan(
         claims=claims,
         metrics=sorted(set(map(operator.itemgetter(_METRIC), claims))),
         entities=sorted(set(filter(None, map(operator.itemgetter(_SUBJECT), claims)))),
         docs=docs, node_sigs=node_sigs, edge_sigs=edge_sigs, same_as=same_as, equal=equal,
         findings=findings)
-    plan.nodes += [(f"m:{m}", "", partial(_named_node, "metric", m)) for m in plan.metrics]
-    plan.nodes += [(f"e:{s}", "", partial(_named_node, "entity", s)) for s in plan.entities]
-    plan.nodes += [(f"n:{doc_id}", signature, partial(_doc_nodes, view, plan, doc_id, doc, at))
-                   for (doc_id, doc, at), signature in zip(docs, node_sigs, strict=True)]
-    plan.edges += [(f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at))
-                   for (doc_id, _, at), signature in zip(docs, edge_sigs, strict=True) if at]
-    plan.edges += [(f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members),
-                    partial(_finding_edges, fid, kind, edge, members))
-                   for fid, kind, edge, members in findings]
-    return plan
+
+
+Part = tuple[str, str, Callable[[], Any]]  # key, signature, its nodes or edges
+
+
+def _parts(view: View, plan: GraphPlan) -> tuple[list[Part], list[Part]]:
+    """The parts of a graph file in order: first the nodes (metrics, entities, documents),
+    then the edges (documents, findings). Made per writer, not kept in the plan: the plan
+    the view keeps holds no reference back to the view."""
+    nodes: list[Part] = [(f"m:{m}", "", partial(_named_node, "metric", m))
+                         for m in plan.metrics]
+    nodes += [(f"e:{s}", "", partial(_named_node, "entity", s)) for s in plan.entities]
+    nodes += [(f"n:{doc_id}", signature, partial(_doc_nodes, view, plan, doc_id, doc, at))
+              for (doc_id, doc, at), signature in zip(plan.docs, plan.node_sigs, strict=True)]
+    edges: list[Part] = [
+        (f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at))
+        for (doc_id, _, at), signature in zip(plan.docs, plan.edge_sigs, strict=True) if at]
+    edges += [(f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members),
+               partial(_finding_edges, fid, kind, edge, members))
+              for fid, kind, edge, members in plan.findings]
+    return nodes, edges
 
 
 def _named_node(kind: str, name: str) -> list[Node]:
@@ -418,17 +425,17 @@ def graphml_pieces(view: View) -> list[Piece]:
 
     Pieces: the head, per metric, entity and document its nodes (a document's with its
     claims'), per document its edges, per finding its edges, the tail."""
-    plan = graph_plan(view)
-    nodes = list(pieces_of(map(_FIRST, plan.nodes), map(_SECOND, plan.nodes),
-                           map(partial, repeat(_graphml_nodes), map(_THIRD, plan.nodes))))
+    node_parts, edge_parts = _parts(view, graph_plan(view))
+    nodes = list(pieces_of(map(_FIRST, node_parts), map(_SECOND, node_parts),
+                           map(partial, repeat(_graphml_nodes), map(_THIRD, node_parts))))
     if not nodes:
         empty = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed" />',
                            "</graphml>"]) + "\n"
         return [Piece("head", "empty", lambda: empty)]
     head = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed">']) + "\n"
     return [Piece("head", "", lambda: head), *nodes,
-            *pieces_of(map(_FIRST, plan.edges), map(_SECOND, plan.edges),
-                       map(partial, repeat(_graphml_edges), map(_THIRD, plan.edges))),
+            *pieces_of(map(_FIRST, edge_parts), map(_SECOND, edge_parts),
+                       map(partial, repeat(_graphml_edges), map(_THIRD, edge_parts))),
             Piece("tail", "", lambda: "  </graph>\n</graphml>\n")]
 
 
@@ -468,7 +475,7 @@ def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
     return "".join(out)
 
 
-def _listed(parts: list[tuple[str, str, Callable[[], Any]]],
+def _listed(parts: list[Part],
             text: Callable[[Callable[[], Any], bool], str]) -> list[Piece]:
     """Pieces of the elements of a JSON list: the first has no leading comma."""
     firsts = itertools.chain([True], repeat(False))
@@ -487,9 +494,9 @@ def node_link_pieces(view: View) -> list[Piece]:
 
     Pieces: the links (per document, per finding), then the nodes (per metric, entity,
     document), between a head, a middle and a tail."""
-    plan = graph_plan(view)
-    links = _listed(plan.edges, _json_links)
-    nodes = _listed(plan.nodes, _json_nodes)
+    node_parts, edge_parts = _parts(view, graph_plan(view))
+    links = _listed(edge_parts, _json_links)
+    nodes = _listed(node_parts, _json_nodes)
     has_links, has_nodes = bool(links), bool(nodes)
     return [
         Piece("head", sig(has_links), lambda: (
