@@ -151,8 +151,6 @@ def test_any_text_reads_back_from_both_graph_files(registry, sentence, subject, 
                          metric=metric or "unknown")]
     graph, from_graphml, from_json = written_graphs([doc], claims)
     assert _canonical(from_json) == _canonical(graph)
-    # GraphML is read as XML: a line break inside a text is a line break (\u2028 and \x85
-    # stay, as character references)
     assert _canonical(from_graphml) == _canonical(graph)
 
 
