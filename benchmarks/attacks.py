@@ -5,8 +5,9 @@
     .venv/bin/python benchmarks/attacks.py --scale 0.1         # every size a tenth (quick)
     .venv/bin/python benchmarks/attacks.py --list
 
-Each case (issue 19's table, plus any added below) writes one bad article next to a good one
-(``good.txt``, a short article with five figures) into a fresh corpus and runs
+Each case (issue 19's table, plus any added below) writes one bad article (the case's payload
+inside an ordinary short article) next to a good one (``good.txt``, a short article with five
+figures) into a fresh corpus and runs
 ``pipeline.api.extract`` on it in a child process (2 cores, one job), with a wall-clock limit
 (``--timeout``, default 300 s; a run over it is killed and shown as ``killed``). For each case
 it prints:
@@ -75,12 +76,24 @@ def _small_numbers(n: int) -> str:
     return "the counts were " + " ".join(str(rng.randint(1, 99)) for _ in range(n)) + ".\n"
 
 
+# Every payload sits inside an otherwise ordinary article, so that it is read as one (a file of
+# the payload alone is skipped as "too little text for an article").
+HEAD = ("Acme Corp reports its annual results\n\nAcme Corp, the maker of industrial pumps, "
+        "published its annual report on Monday. The company said demand from water utilities "
+        "stayed strong through the year.\n")
+TAIL = ("\nThe chief executive said the company would keep investing in new plants. Shares of "
+        "Acme Corp rose 2% on Monday.\n")
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
     what: str
-    text: Callable[[float], str]  # scale -> article text
+    payload: Callable[[float], str]  # scale -> the hostile part of the article
     add: bool = False  # run as ``claims add`` into a 10-article corpus
+
+    def text(self, scale: float) -> str:
+        return HEAD + self.payload(scale) + TAIL
 
 
 def _n(base: int, scale: float) -> int:
@@ -237,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = [BY_NAME[n] for n in args.case] if args.case else CASES
     work = Path(tempfile.mkdtemp(prefix="claims-attacks-"))
     try:
-        alone = measure(Case("good", "", lambda s: ""), "", timeout=args.timeout, work=work)
+        alone = measure(Case("good", "", lambda s: ""), HEAD, timeout=args.timeout, work=work)
         reference = good_claims(alone) if alone else []
         header = ("case", "KB", "bad s", "clean s", "time", "bad MB", "clean MB", "memory",
                   "good kept", "bad article")
