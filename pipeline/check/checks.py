@@ -48,6 +48,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from pipeline.errors import RulesError
 from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
 from pipeline.render.graph import independent_sources
 from pipeline.rules import Rules
@@ -109,6 +110,17 @@ def replay(records: Iterable[Record]) -> list[Finding]:
         else:
             findings.setdefault(record.finding.id, record.finding)
     return list(findings.values())
+
+
+def enabled(rules: Rules) -> list[str]:
+    """The checks ``checks.yaml`` enables, in its order; a name no check has is a
+    :class:`RulesError` naming the file and the key."""
+    for i, name in enumerate(rules.checks.checks):
+        if name not in CHECKS:
+            raise RulesError(str(rules.root / "checks.yaml"), f"unknown check {name!r}",
+                             key=f"checks -> {i}",
+                             hint="known checks: " + ", ".join(sorted(CHECKS)))
+    return list(rules.checks.checks)
 
 
 def register(name: str) -> Callable[[Check], Check]:

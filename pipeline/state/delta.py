@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.check import checks
 from pipeline.errors import ArticleError
 from pipeline.extract import ingest, repair
+from pipeline.extract.results import Entry
 from pipeline.fsio import corpus_name, read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
@@ -61,7 +63,13 @@ class Item:
     stamp: str  # file_stamp
     row: rows.DocRow
     document: Document | None = None  # read this run (new, changed, or stat changed)
-    entry: store.Entry | None = None  # its stored per-document results, when found
+    entry: Entry | None = None  # its stored per-document results, when found
+
+    @classmethod
+    def stored(cls, path: str, doc: store.RunDoc) -> Item:
+        """A file of the last run, as the claim store remembers it."""
+        return cls(path, store.Key(doc.raw_sha, doc.suffix), doc.size, doc.stamp,
+                   rows.DocRow(*json.loads(doc.row)))
 
 
 def file_stamp(st: os.stat_result) -> str:
@@ -70,9 +78,9 @@ def file_stamp(st: os.stat_result) -> str:
     return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
-def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]], *,
+def scan(corpus: Path, known: Mapping[str, store.RunDoc], *,
          files: Sequence[Path], rules: Rules, max_bytes: int,
-         cached: Callable[[store.Key], store.Entry | None]) -> tuple[list[Item], list[Skip]]:
+         cached: Callable[[store.Key], Entry | None]) -> tuple[list[Item], list[Skip]]:
     """The corpus as documents, reading only files whose size or :func:`file_stamp` changed.
 
     ``known``: the last run's files (:meth:`store.Store.run_docs`). Duplicates (same text
@@ -90,11 +98,9 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
         except OSError:
             st = None
         old = known.get(rel)
-        if st is not None and old is not None and (old[3], old[4]) == (st.st_size,
-                                                                       file_stamp(st)):
-            doc_id, raw_sha, suffix, size, stamp, row_json = old
-            item = Item(rel, store.Key(raw_sha, suffix), size, stamp,
-                        rows.DocRow(*json.loads(row_json)))
+        if st is not None and old is not None and (old.size, old.stamp) == (st.st_size,
+                                                                            file_stamp(st)):
+            item = Item.stored(rel, old)
         else:
             stage = "read"
             try:
@@ -147,7 +153,7 @@ def record_state(record: checks.Record) -> tuple[str, str, int, str, str, str]:
             record.mode, record.finding.model_dump_json())
 
 
-def garbled_records(entries: Iterable[store.Entry]) -> list[checks.Record]:
+def garbled_records(entries: Iterable[Entry]) -> list[checks.Record]:
     return [checks.Record(GARBLED, (e.document.id,), seq, checks.SET, f)
             for e in entries
             for seq, f in enumerate(repair.garbled_findings(e.document, e.repaired))]
@@ -157,7 +163,7 @@ def run_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
 
 
-def full_change(items: Sequence[Item], entries: dict[str, store.Entry],
+def full_change(items: Sequence[Item], entries: dict[str, Entry],
                 claims: Sequence[Claim], records: Sequence[checks.Record],
                 findings: Sequence[Finding], rules: Rules) -> store.StateChange:
     """The state tables of a full run (every row replaced)."""
@@ -180,7 +186,7 @@ class Delta:
     change: store.StateChange
 
 
-def incremental_checks(db: store.Store, *, added: Sequence[store.Entry],
+def incremental_checks(db: store.Store, *, added: Sequence[Entry],
                        removed_docs: Iterable[str], rules: Rules) -> Delta | None:
     """The checks of a run that adds ``added`` and deletes ``removed_docs`` (doc ids).
 
@@ -219,3 +225,49 @@ def incremental_checks(db: store.Store, *, added: Sequence[store.Entry],
         findings_added=[(f.id, f.model_dump_json()) for f in winners],
     )
     return Delta(findings=run_order([*previous, *winners]), change=change)
+
+
+def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, Entry],
+               removed: Collection[str], *, stamp: str) -> rows.View:
+    """The view of an incremental run: stored rows of the unchanged part, new rows of the
+    rest (``entries``: the new documents' results; ``removed``: ids of deleted documents);
+    full claims and documents read from the store on demand."""
+    new_claims = {c.id: c for e in entries.values() for c in e.claims}
+    claim_rows = [r for r in db.claim_rows()
+                  if r.doc_id not in removed and r.id not in new_claims]
+    claim_rows += [rows.claim_row(c) for c in new_claims.values()]
+    claim_rows.sort(key=operator.attrgetter("doc_id", "start", "id"))  # run order
+    by_id = {i.row.id: i for i in items}
+    live = [db]
+
+    def connection() -> store.Store:
+        """The run's store, or (asked after the run) a new connection to it."""
+        if live[0].closed:
+            live[0] = store.Store(db.path)
+        return live[0]
+
+    def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
+        found = {i: new_claims[i] for i in ids if i in new_claims}
+        found.update(connection().claims_by_id([i for i in ids if i not in found]))
+        return found
+
+    def load_documents(ids: Sequence[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for doc_id in ids:
+            item = by_id.get(doc_id)
+            if item is None:
+                continue
+            entry = entries.get(doc_id)
+            document = item.document or (entry.document if entry else None) \
+                or connection().document(item.key, stamp)
+            if document is None:
+                continue
+            if document.path != item.path:
+                document = document.model_copy(update={"path": item.path})
+            found[doc_id] = document
+        return found
+
+    return rows.View(docs=sorted((i.row for i in items), key=lambda r: (r.path, r.id)),
+                     claims=claim_rows, findings=[], skipped=[],
+                     load_claims=load_claims, load_documents=load_documents)
+
