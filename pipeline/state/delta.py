@@ -28,14 +28,12 @@ from pathlib import Path
 
 from pipeline.check import checks
 from pipeline.errors import ArticleError
-from pipeline.extract import ingest, repair
+from pipeline.extract import ingest
 from pipeline.extract.results import Entry
 from pipeline.fsio import corpus_name, read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
 from pipeline.state import rows, store
-
-GARBLED = "repair.garbled"  # the pseudo-check of repair's garbled findings (one block a doc)
 
 # Modules whose code shapes the state tables beyond the per-document results.
 _STATE_MODULES = ("check.checks", "render.graph", "extract.repair", "state.rows", "state.store",
@@ -153,10 +151,9 @@ def record_state(record: checks.Record) -> tuple[str, str, int, str, str, str]:
             record.mode, record.finding.model_dump_json())
 
 
-def garbled_records(entries: Iterable[Entry]) -> list[checks.Record]:
-    return [checks.Record(GARBLED, (e.document.id,), seq, checks.SET, f)
-            for e in entries
-            for seq, f in enumerate(repair.garbled_findings(e.document, e.repaired))]
+def document_records(entries: Iterable[Entry]) -> list[checks.Record]:
+    """The records of the document checks (repair's garbled runs) on these documents."""
+    return [r for e in entries for r in checks.document_records(e.document, e.repaired)]
 
 
 def run_order(findings: Iterable[Finding]) -> list[Finding]:
@@ -197,22 +194,20 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
     cache = checks.UnitCache(rules)
     blocks_added = [(check, block, c.id, c.doc_id) for c in new_claims
                     for check, block in checks.claim_blocks(c, rules, cache)]
-    pairs = db.blocks_of_docs(removed) | {(b[0], b[1]) for b in blocks_added}
-    pairs |= {(GARBLED, checks.block_text((d,))) for d in removed}
-    pairs |= {(GARBLED, checks.block_text((e.document.id,))) for e in added}
-    if any(block == checks.block_text(checks.WHOLE_CORPUS) for _, block in pairs):
+    check_pairs = db.blocks_of_docs(removed) | {(b[0], b[1]) for b in blocks_added}
+    if any(block == checks.block_text(checks.WHOLE_CORPUS) for _, block in check_pairs):
         return None
-    check_pairs = {p for p in pairs if p[0] != GARBLED}
+    pairs = check_pairs | {p for doc in [*removed, *(e.document.id for e in added)]
+                           for p in checks.document_blocks(doc)}
     stored = [cid for cid, doc in db.block_members(check_pairs) if doc not in removed]
     members = [*db.claims_by_id(sorted(set(stored))).values(), *new_claims]
     fresh = [*checks.records(members, rules=rules, only=check_pairs),
-             *garbled_records(added)]
+             *document_records(added)]
     old_ids = db.records_in(pairs)
     affected = old_ids | {r.finding.id for r in fresh}
-    others = [checks.Record(check, checks.block_of_text(block), seq, mode,
-                            Finding.model_validate_json(text))
-              for check, block, seq, mode, text in db.records_of(sorted(affected))
-              if (check, block) not in pairs]
+    others = [checks.Record(r.check, checks.block_of_text(r.block), r.seq, r.mode,
+                            Finding.model_validate_json(r.finding))
+              for r in db.records_of(sorted(affected)) if (r.check, r.block) not in pairs]
     winners = checks.replay([*others, *fresh])
     previous = [f for f in db.findings() if f.id not in affected]
     change = store.StateChange(
