@@ -360,8 +360,7 @@ def _full_checks(db: store.Store, items: Sequence[delta.Item], entries: dict[str
                 raise OutputError(f"claim store {db.path} changed during the run",
                                   hint="run again")
             if entry.document.path != item.path:
-                entry = replace(entry, document=entry.document.model_copy(
-                    update={"path": item.path}))
+                entry = replace(entry, document=entry.document.moved(item.path))
             entries[item.row.id] = entry
     documents = [entries[i.row.id].document for i in items]
     all_claims = [c for d in documents for c in entries[d.id].claims]

@@ -108,7 +108,7 @@ def scan(corpus: Path, known: Mapping[str, store.RunDoc], *,
                 if entry is not None:
                     document = entry.document
                     if document.path != rel:
-                        document = document.model_copy(update={"path": rel})
+                        document = document.moved(rel)
                         entry = replace(entry, document=document)
                 else:
                     stage = "ingest"
@@ -258,7 +258,7 @@ def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, Ent
             if document is None:
                 continue
             if document.path != item.path:
-                document = document.model_copy(update={"path": item.path})
+                document = document.moved(item.path)
             found[doc_id] = document
         return found
 
