@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections import Counter
@@ -13,25 +12,20 @@ from typing import Any
 
 import networkx as nx
 
-from pipeline import distributed, models, review, units
-from pipeline import rules as rules_module
+from pipeline import distributed, review
 from pipeline.check import checks
 from pipeline.corpus import copy_into, corpus_files, expand_sources
 from pipeline.errors import InputError, OutputError
-from pipeline.extract import claims, ingest, parse, process, quantities, repair, results
+from pipeline.extract import parse, process
 from pipeline.extract.results import Entry, Failure
 from pipeline.fsio import DEFAULT_MAX_BYTES, locked
 from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.render import graph, outputs
 from pipeline.rules import Rules, load_rules
-from pipeline.state import delta, rows, store
+from pipeline.state import delta, fingerprint, rows, store
 
 Progress = Callable[[str, int, int], None]
 
-# Modules whose code shapes a document's stored results: a change to any of them makes the
-# claim store's rows stale (see :func:`fingerprint`).
-PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, process, results, units,
-                        models, rules_module)
 # Documents written to the claim store per transaction.
 STORE_BATCH = 256
 
@@ -79,24 +73,6 @@ class RunResult:
 
     def findings_by_kind(self) -> dict[str, int]:
         return dict(sorted(Counter(f.kind for f in self.findings).items()))
-
-
-def fingerprint(rules: Rules, *, model: str, do_repair: bool) -> str:
-    """What, besides an article's bytes, shapes its per-document results.
-
-    The rules files, the spaCy model (name and installed version), the spaCy version, the
-    source code of every per-document stage and the run options. Stored results made under
-    another fingerprint are stale.
-    """
-    import spacy
-
-    digest = hashlib.sha256()
-    for part in (rules.fingerprint(), model, spacy.util.get_package_version(model) or "",
-                 spacy.__version__, f"repair={do_repair}"):
-        digest.update(part.encode() + b"\0")
-    for module in PER_DOCUMENT_MODULES:
-        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def load_documents(
@@ -195,8 +171,8 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
     per_document: dict[str, float] = {}
     rules, progress = run.rules, run.progress
     model_name = run.model or parse.default_model_name()
-    stamp = fingerprint(rules, model=model_name, do_repair=run.do_repair)
-    state = delta.state_fingerprint(stamp)
+    stamp = fingerprint.documents(rules, model=model_name, do_repair=run.do_repair)
+    state = fingerprint.checks(stamp)
     files = corpus_files(corpus)
     with store.open_store(out) as db, store.paused_gc():
         meta = db.meta()

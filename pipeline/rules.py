@@ -185,13 +185,12 @@ class Rules:
     def fingerprint(self) -> str:
         """A hash of every rules file: results computed under other rules are stale."""
         import hashlib
+        import json
 
-        digest = hashlib.sha256()
-        for name in RULE_FILES:
-            path = self.root / name
-            if path.exists():
-                digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-        return digest.hexdigest()[:16]
+        files = {name: hashlib.sha256((self.root / name).read_bytes()).hexdigest()
+                 for name in RULE_FILES if (self.root / name).exists()}
+        text = json.dumps(files, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:

@@ -35,21 +35,6 @@ from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
 from pipeline.state import rows, store
 
-# Modules whose code shapes the state tables beyond the per-document results.
-_STATE_MODULES = ("check.checks", "render.graph", "extract.repair", "state.rows", "state.store",
-                  "state.delta", "models", "units")
-
-
-def state_fingerprint(stamp: str) -> str:
-    """The per-document fingerprint plus the code of the checks and the state tables."""
-    import importlib
-
-    digest = hashlib.sha256(stamp.encode() + b"\0")
-    for name in _STATE_MODULES:
-        module = importlib.import_module(f"pipeline.{name}")
-        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
 
 @dataclass
 class Item:
