@@ -49,6 +49,8 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from networkx.utils import UnionFind
+
 from pipeline.errors import RulesError
 from pipeline.extract import repair
 from pipeline.models import (
@@ -766,25 +768,14 @@ def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]
 
 def _components(pairs: Sequence[tuple[Group, Group]]) -> list[list[Group]]:
     """Connected groups of agreeing pairs, each sorted by interval."""
-    parent: dict[int, int] = {}
+    joined: UnionFind = UnionFind()
     by_id: dict[int, Group] = {}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for a, b in pairs:
-        for g in (a, b):
-            by_id.setdefault(id(g), g)
-            parent.setdefault(id(g), id(g))
-        parent[find(id(a))] = find(id(b))
-    components: dict[int, list[Group]] = defaultdict(list)
-    for key, group in by_id.items():
-        components[find(key)].append(group)
-    return sorted((sorted(c, key=Group.sort_key) for c in components.values()),
-                  key=lambda c: c[0].sort_key())
+        by_id.setdefault(id(a), a)
+        by_id.setdefault(id(b), b)
+        joined.union(id(a), id(b))
+    return sorted((sorted((by_id[i] for i in ids), key=Group.sort_key)
+                   for ids in joined.to_sets()), key=lambda c: c[0].sort_key())
 
 
 def _reconciled(groups: Sequence[Group], rules: Rules, name: str) -> Finding:
