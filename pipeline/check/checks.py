@@ -289,8 +289,9 @@ def subject_family(rules: Rules, subject: str) -> str:
 
 
 @dataclass(frozen=True)
-class View:
-    """A claim as an interval in one normalized unit (its own, or a rate derived from it)."""
+class Interval:
+    """A claim as an interval in one normalized unit (its own, or a rate derived from it):
+    one of the claim's views (see :func:`views`)."""
 
     claim: Claim
     low: float
@@ -363,25 +364,25 @@ class UnitCache:
                           high=None if n.high is None else n.high * factor, unit=unit_rate.unit)
 
 
-def views(claim: Claim, rules: Rules, cache: UnitCache | None = None) -> list[View]:
+def views(claim: Claim, rules: Rules, cache: UnitCache | None = None) -> list[Interval]:
     """The claim in its own unit, plus as a per-year rate when it is a total over a duration."""
-    out: list[View] = []
+    out: list[Interval] = []
     own = _interval(claim.normalized, claim.quantity.bound, rules)
     if own is not None:
-        out.append(View(claim, *own, unit=claim.normalized.unit, derived=False))
+        out.append(Interval(claim, *own, unit=claim.normalized.unit, derived=False))
     rate = (cache or UnitCache(rules)).rate(claim)
     if rate is not None:
         derived = _interval(rate, claim.quantity.bound, rules)
         if derived is not None:
-            out.append(View(claim, *derived, unit=rate.unit, derived=True))
+            out.append(Interval(claim, *derived, unit=rate.unit, derived=True))
     return out
 
 
 @dataclass(frozen=True)
-class Group:
+class ClaimGroup:
     """Claims that say the same thing the same way (repetitions count once)."""
 
-    views: tuple[View, ...]
+    views: tuple[Interval, ...]
 
     @property
     def low(self) -> float:
@@ -396,7 +397,7 @@ class Group:
         return self.views[0].ref
 
     @property
-    def head(self) -> View:
+    def head(self) -> Interval:
         return self.views[0]
 
     @property
@@ -411,32 +412,32 @@ class Group:
         return (self.low, self.high, self.head.claim.id)
 
 
-def _group_key(view: View) -> tuple[object, ...]:
+def _group_key(view: Interval) -> tuple[object, ...]:
     c = view.claim
     modality = "fact" if c.modality in FACT_MODALITIES else c.modality
     return (view.low, view.high, view.ref, view.unit, c.quantity.bound, view.signature,
             c.as_of, modality, c.subject, c.metric, c.payer, c.payee, qualifier(c))
 
 
-def make_groups(items: Iterable[View]) -> list[Group]:
+def make_groups(items: Iterable[Interval]) -> list[ClaimGroup]:
     """Collapse repetitions, then sort by interval: the order the sweep walks."""
-    grouped: dict[tuple[object, ...], list[View]] = defaultdict(list)
+    grouped: dict[tuple[object, ...], list[Interval]] = defaultdict(list)
     for view in items:
         grouped[_group_key(view)].append(view)
-    groups = [Group(tuple(sorted(vs, key=lambda v: v.claim.id))) for vs in grouped.values()]
-    return sorted(groups, key=Group.sort_key)
+    groups = [ClaimGroup(tuple(sorted(vs, key=lambda v: v.claim.id))) for vs in grouped.values()]
+    return sorted(groups, key=ClaimGroup.sort_key)
 
 
 def sweep(
-    groups: Sequence[Group], compare: Callable[[Group, Group], Finding | None]
+    groups: Sequence[ClaimGroup], compare: Callable[[ClaimGroup, ClaimGroup], Finding | None]
 ) -> list[Finding]:
     """Compare each group with its predecessor and with the lowest-ending group before it.
 
     ``groups`` must be sorted by (low, high). Costs O(n) comparisons after the sort.
     """
     findings: list[Finding] = []
-    previous: Group | None = None
-    lowest_end: Group | None = None
+    previous: ClaimGroup | None = None
+    lowest_end: ClaimGroup | None = None
     for group in groups:
         partners = [g for g in (previous, lowest_end) if g is not None]
         for partner in dict.fromkeys(partners):
@@ -452,7 +453,7 @@ def sweep(
 # --- comparing two intervals ---------------------------------------------------------------
 
 
-def relative_gap(a: Group | View, b: Group | View) -> float:
+def relative_gap(a: ClaimGroup | Interval, b: ClaimGroup | Interval) -> float:
     """How far apart two intervals are, relative to the figures; <= 0 when they overlap."""
     if a.low - b.high >= b.low - a.high:
         upper, lower = a.low, b.high
@@ -465,7 +466,7 @@ def relative_gap(a: Group | View, b: Group | View) -> float:
     return gap / scale if scale else 0.0
 
 
-def ref_ratio(a: Group | View, b: Group | View) -> float:
+def ref_ratio(a: ClaimGroup | Interval, b: ClaimGroup | Interval) -> float:
     """Ratio of the larger to the smaller reference point (1.0 for equal figures)."""
     x, y = abs(a.ref), abs(b.ref)
     small, large = min(x, y), max(x, y)
@@ -483,7 +484,7 @@ def _label(metric: str) -> str:
     return metric.replace("_", " ")
 
 
-def describe(group: Group) -> str:
+def describe(group: ClaimGroup) -> str:
     """A group's figure as written, with its normalized form and how many sources say it."""
     view = group.head
     c = view.claim
@@ -502,7 +503,7 @@ def describe(group: Group) -> str:
     return text
 
 
-def _interval_text(view: View) -> str:
+def _interval_text(view: Interval) -> str:
     c = view.claim
     bound = c.quantity.bound
     if bound == "at_least":
@@ -516,7 +517,7 @@ def _interval_text(view: View) -> str:
     return ("about " if bound in ("approx", "vague") else "") + format_amount(view.ref, view.unit)
 
 
-def conversion(view: View, rules: Rules) -> str | None:
+def conversion(view: Interval, rules: Rules) -> str | None:
     """The arithmetic that turns a claim as written into its normalized figure, if any."""
     c, q = view.claim, view.claim.quantity
     if q.value is None or not math.isfinite(q.value):
@@ -536,12 +537,12 @@ def conversion(view: View, rules: Rules) -> str | None:
     return None
 
 
-def _arithmetic(groups: Sequence[Group], rules: Rules) -> str | None:
+def _arithmetic(groups: Sequence[ClaimGroup], rules: Rules) -> str | None:
     steps = [s for s in (conversion(g.head, rules) for g in groups) if s]
     return "; ".join(steps) or None
 
 
-def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding | None:
+def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) -> Finding | None:
     """Verdict on two groups of the same scope and unit; symmetric in ``a`` and ``b``."""
     if a.head.unit != b.head.unit:
         return None
@@ -549,7 +550,7 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         return None
     if {c.id for c in a.claims} & {c.id for c in b.claims}:
         return None
-    a, b = sorted((a, b), key=Group.sort_key)
+    a, b = sorted((a, b), key=ClaimGroup.sort_key)
     ca, cb = a.head.claim, b.head.claim
     if _parties_differ(ca, cb):
         return None
@@ -605,7 +606,7 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         arithmetic=_arithmetic((a, b), rules))
 
 
-def _one_voice(a: Group, b: Group, rules: Rules) -> str | None:
+def _one_voice(a: ClaimGroup, b: ClaimGroup, rules: Rules) -> str | None:
     """Whether both figures come from one article, in the same voice: "close", "apart", None.
 
     An author setting two figures side by side, or within one paragraph
@@ -639,7 +640,7 @@ def compare_claims(a: Claim, b: Claim, rules: Rules, *, check: str = "interval_c
     for va in views(a, rules, cache):
         for vb in views(b, rules, cache):
             if va.unit == vb.unit and (va.derived, vb.derived) != (True, True):
-                return compare_groups(Group((va,)), Group((vb,)), rules, check=check)
+                return compare_groups(ClaimGroup((va,)), ClaimGroup((vb,)), rules, check=check)
     return None
 
 
@@ -704,14 +705,14 @@ def _comparable(claim: Claim) -> bool:
         and claim.modality not in IGNORED_MODALITIES
 
 
-def interval_block(claim: Claim, view: View, rules: Rules) -> tuple[str, ...]:
+def interval_block(claim: Claim, view: Interval, rules: Rules) -> tuple[str, ...]:
     """The ``interval_consistency.v1`` block of one view: (subject, metric key, qualifier,
     unit) — views of exactly the same scope."""
     assert claim.subject is not None
     return (claim.subject, metric_key(rules, claim.metric), qualifier(claim, rules), view.unit)
 
 
-def scope_family(claim: Claim, view: View, rules: Rules, cache: UnitCache
+def scope_family(claim: Claim, view: Interval, rules: Rules, cache: UnitCache
                  ) -> tuple[str, ...]:
     """The ``scope.v1`` block of one view: (subject family, metric family, dimension,
     currency)."""
@@ -721,7 +722,7 @@ def scope_family(claim: Claim, view: View, rules: Rules, cache: UnitCache
             dimension, currency)
 
 
-def interval_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, View]]:
+def interval_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, Interval]]:
     """The blocking of ``interval_consistency.v1``: each view of a comparable claim, in the
     block of views of exactly the same scope (see :func:`interval_block`)."""
     if not _comparable(claim):
@@ -729,16 +730,16 @@ def interval_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[
     return [(interval_block(claim, view, rules), view) for view in views(claim, rules, cache)]
 
 
-def _interval_block(block: Sequence[View], rules: Rules) -> Iterator[tuple[str, Finding]]:
+def _interval_block(block: Sequence[Interval], rules: Rules) -> Iterator[tuple[str, Finding]]:
     """Records of ``interval_consistency.v1`` in one block.
 
     The sweep over facts sets its findings, the sweep over every figure only adds findings
     not set yet, and reconciled sets are set last (see :func:`replay`).
     """
     name = "interval_consistency.v1"
-    agreeing: list[tuple[Group, Group]] = []
+    agreeing: list[tuple[ClaimGroup, ClaimGroup]] = []
 
-    def compare(a: Group, b: Group) -> Finding | None:
+    def compare(a: ClaimGroup, b: ClaimGroup) -> Finding | None:
         finding = compare_groups(a, b, rules, check=name)
         if finding is not None and finding.kind == "reconciled":
             agreeing.append((a, b))
@@ -766,19 +767,19 @@ def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]
     return replay(check_records(CHECKS["interval_consistency.v1"], claims, rules))
 
 
-def _components(pairs: Sequence[tuple[Group, Group]]) -> list[list[Group]]:
+def _components(pairs: Sequence[tuple[ClaimGroup, ClaimGroup]]) -> list[list[ClaimGroup]]:
     """Connected groups of agreeing pairs, each sorted by interval."""
     joined: UnionFind = UnionFind()
-    by_id: dict[int, Group] = {}
+    by_id: dict[int, ClaimGroup] = {}
     for a, b in pairs:
         by_id.setdefault(id(a), a)
         by_id.setdefault(id(b), b)
         joined.union(id(a), id(b))
-    return sorted((sorted((by_id[i] for i in ids), key=Group.sort_key)
+    return sorted((sorted((by_id[i] for i in ids), key=ClaimGroup.sort_key)
                    for ids in joined.to_sets()), key=lambda c: c[0].sort_key())
 
 
-def _reconciled(groups: Sequence[Group], rules: Rules, name: str) -> Finding:
+def _reconciled(groups: Sequence[ClaimGroup], rules: Rules, name: str) -> Finding:
     head = groups[0].head
     c = head.claim
     what = f"{c.subject or '?'} {_label(metric_key(rules, c.metric))}"
@@ -803,7 +804,7 @@ def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str, rules: Rules
     return ", ".join(parts)
 
 
-def scope_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, View]]:
+def scope_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, Interval]]:
     """The blocking of ``scope.v1``: each view of a comparable fact, in its family block
     (see :func:`scope_family`)."""
     if not _comparable(claim) or claim.modality not in FACT_MODALITIES:
@@ -812,10 +813,10 @@ def scope_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Blo
             for view in views(claim, rules, cache)]
 
 
-def _scope_block(block: Sequence[View], rules: Rules) -> Iterator[tuple[str, Finding]]:
+def _scope_block(block: Sequence[Interval], rules: Rules) -> Iterator[tuple[str, Finding]]:
     """Records of ``scope.v1`` in one family block."""
     name = "scope.v1"
-    by_scope: dict[tuple[str, ...], list[View]] = defaultdict(list)
+    by_scope: dict[tuple[str, ...], list[Interval]] = defaultdict(list)
     for view in block:
         c = view.claim
         assert c.subject is not None
@@ -828,11 +829,11 @@ def _scope_block(block: Sequence[View], rules: Rules) -> Iterator[tuple[str, Fin
         members.sort(key=lambda v: (v.low, v.high, v.claim.id))
         low = min(v.low for v in members)
         high = max(v.high for v in members)
-        hulls.append(Group(tuple(
-            View(v.claim, low, high, v.ref, v.unit, v.derived) for v in members)))
-    hulls.sort(key=Group.sort_key)
+        hulls.append(ClaimGroup(tuple(
+            Interval(v.claim, low, high, v.ref, v.unit, v.derived) for v in members)))
+    hulls.sort(key=ClaimGroup.sort_key)
 
-    def compare(a: Group, b: Group) -> Finding | None:
+    def compare(a: ClaimGroup, b: ClaimGroup) -> Finding | None:
         return _scope_compare(a, b, rules, name)
 
     for finding in sweep(hulls, compare):
@@ -850,27 +851,27 @@ def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     return replay(check_records(CHECKS["scope.v1"], claims, rules))
 
 
-def _by_ref(view: View) -> tuple[float, str]:
+def _by_ref(view: Interval) -> tuple[float, str]:
     return (view.ref, view.claim.id)
 
 
-def _scope_compare(a: Group, b: Group, rules: Rules, name: str) -> Finding | None:
+def _scope_compare(a: ClaimGroup, b: ClaimGroup, rules: Rules, name: str) -> Finding | None:
     """A ``scope`` finding when two scopes' hulls do not overlap within tolerance."""
     if _one_voice(a, b, rules):
         return None
     if relative_gap(a, b) <= max(tolerance(rules, a.head.claim.metric),
                                  tolerance(rules, b.head.claim.metric)):
         return None
-    a, b = sorted((a, b), key=Group.sort_key)
+    a, b = sorted((a, b), key=ClaimGroup.sort_key)
     ca, cb = a.head.claim, b.head.claim
     diff = _scope_difference(ca, cb, a.head.unit, b.head.unit, rules)
     # show the two figures nearest to each other, one from each scope
     nearest_a, nearest_b = max(a.views, key=_by_ref), min(b.views, key=_by_ref)
     return make_finding(
         name, "scope", "low", [*a.claims, *b.claims],
-        f"{describe(Group((nearest_a,)))} and {describe(Group((nearest_b,)))} differ, but "
-        f"they measure different things ({diff}), so this is a difference of scope, not a "
-        "contradiction.")
+        f"{describe(ClaimGroup((nearest_a,)))} and {describe(ClaimGroup((nearest_b,)))} "
+        f"differ, but they measure different things ({diff}), so this is a difference of "
+        "scope, not a contradiction.")
 
 
 @register("alternative_terms.v1", blocks=per_document)
