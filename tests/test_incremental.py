@@ -9,17 +9,11 @@ import pytest
 
 from pipeline import api
 from pipeline.extract import claims, parse, process, quantities, repair
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = pytest.mark.model
 
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
-
-
-def output_files(out: Path) -> dict[str, bytes]:
-    """Every output file (not the store, the lock or temporary files), by name."""
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
-            if p.is_file() and not p.name.startswith(".") and not p.name.startswith("claims.db")}
 
 
 def make_corpus(folder: Path) -> Path:
