@@ -9,6 +9,10 @@ every figure that disagrees with an earlier one is reported, in O(n log n) per b
 Repetitions (same figure, same way, same scope) collapse into one group first, and
 explanations count documents and independent sources (syndicated copies count once).
 
+Each registration declares how its check blocks claims (:func:`register`): a check's
+findings in a block depend on that block's claims only, which the incremental runs and the
+cluster's grouping rely on.
+
 How two claims are compared (``interval_consistency.v1``):
 
 * both are normalized first (pint, ``pipeline/units.py``): rates per year, totals spread

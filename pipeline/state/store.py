@@ -6,7 +6,8 @@ changed articles. Rows are keyed by
 
 * the raw bytes' SHA-256 and the file suffix (what ingest saw), and
 * a *fingerprint* of everything else that shapes the result: the rules files, the spaCy
-  model name and version, the pipeline's source code and the run options.
+  model name and version, the per-document stages' code and the run options
+  (:func:`pipeline.state.fingerprint.documents`).
 
 A changed rule, model or stage therefore invalidates every row at once. The models are stored
 as their JSON (pydantic), so reading back gives exactly the objects a clean run makes. The
