@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
 from pipeline.render import report, splice
 from pipeline.state import rows
-from tests.conftest import DATA, ROOT
-from tests.test_report import sample_report
+from tests.conftest import DATA, ROOT, sample_report
 
 WRITERS: dict[str, tuple[Callable[[rows.View], list[splice.Piece]], Callable[..., str]]] = {
     "contradictions.md": (report.markdown_pieces, report.render_markdown),

@@ -13,8 +13,7 @@ from pipeline import api, review
 from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.render import report
-from tests.conftest import DATA, ROOT
-from tests.test_report import sample_report
+from tests.conftest import DATA, ROOT, sample_report
 
 
 def write_run(out: Path) -> None:

@@ -7,31 +7,12 @@ files, and returns the new layouts for the claim store.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.render import exports, graph, report, splice
-from pipeline.state import rows
-
-# The modules and templates whose code shapes an output file's bytes.
-_TEMPLATES = Path(report.__file__).parent / "templates"
-
-
-def _modules() -> list[Path]:
-    return [Path(m.__file__ or "") for m in (report, graph, exports, rows, splice)]
-
-
-def version(state: str) -> str:
-    """The writers' version: their code and templates, and the run state's fingerprint
-    (under which a claim id fixes the claim)."""
-    digest = hashlib.sha256(state.encode() + b"\0")
-    for path in [*_modules(), *sorted(_TEMPLATES.iterdir())]:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
+from pipeline.state import fingerprint, rows
 
 FILES = ("claims.jsonl", "contradictions.json", "contradictions.md", "report.html",
          "claimreview.jsonld", "graph.graphml", "graph.json")
@@ -54,7 +35,7 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     composing the files (``write.compose``).
     """
     start = time.perf_counter()
-    current = version(state)
+    current = fingerprint.outputs(state)
     written: list[Path] = []
     new: dict[str, bytes] = {}
     every = pieces(view)
