@@ -14,8 +14,7 @@ import pytest
 
 from pipeline import api, render
 from pipeline.state import rows
-from tests.conftest import DATA, ROOT, chromium_path
-from tests.test_report import sample_report
+from tests.conftest import DATA, ROOT, chromium_path, sample_report
 
 CHROMIUM = chromium_path()
 pytestmark = [

@@ -25,15 +25,7 @@ from pipeline.render.graph import (
     node_link_pieces,
 )
 from pipeline.state import rows
-from tests.conftest import DATA
-from tests.test_checks import make_claim
-from tests.test_exports import (  # noqa: F401  (tiny_run is a fixture)
-    Counter,
-    compose_all,
-    mutate,
-    random_corpus,
-    tiny_run,
-)
+from tests.conftest import DATA, LoadCounter, compose_all, make_claim, mutate, random_corpus
 
 SENTENCE = "SpaceX has bought Cursor for $60 billion."
 
@@ -267,7 +259,7 @@ def test_unchanged_graph_renders_nothing_and_adding_a_document_little(registry, 
     layouts: dict[str, splice.Layout] = {}
     before = corpus.view()
     compose_all(tmp_path, before, layouts, GRAPH_WRITERS)
-    counter = Counter()
+    counter = LoadCounter()
     stats = compose_all(tmp_path, corpus.view(counter), layouts, GRAPH_WRITERS, check=False)
     assert [s.rendered for s in stats.values()] == [0, 0]
     assert counter.claims == [] and counter.documents == []
@@ -291,7 +283,7 @@ def test_unchanged_graph_renders_nothing_and_adding_a_document_little(registry, 
 
 @pytest.mark.model
 @pytest.mark.parametrize("name", sorted(GRAPH_WRITERS))
-def test_graph_pieces_match_golden_on_tiny(tiny_run, name, update_golden):  # noqa: F811
+def test_graph_pieces_match_golden_on_tiny(tiny_run, name, update_golden):
     result, _ = tiny_run
     view = rows.memory_view(result.documents, result.claims, result.findings, result.skipped)
     text = render.text(view, name)

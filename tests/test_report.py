@@ -1,7 +1,8 @@
 """The output files of hand-built runs, as a run writes them (``render.text``): no model.
 
-:func:`sample_report` builds one finding of most kinds (including one with no claims, one
-dismissed, one repaired) with hostile markup in article text; other report tests reuse it.
+:func:`tests.conftest.sample_report` builds one finding of most kinds (including one with no
+claims, one dismissed, one repaired) with hostile markup in article text; other report tests
+use it too.
 """
 
 from __future__ import annotations
@@ -18,84 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import render
-from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
+from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.render import exports, report
 from pipeline.state import rows
 from pipeline.units import format_amount
-
-HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
-HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
-
-
-def make_doc(n: int, path: str, title: str | None, text: str = "",
-             source: str | None = None) -> Document:
-    return Document(id=f"d{n}", path=path, title=title, source=source, text=text,
-                    sha256=f"{n:064d}")
-
-
-def make_claim(cid: str, doc: Document, sentence: str, surface: str, low: float | None,
-               high: float | None, *, unit: str = "USD", subject: str | None = "Acme Robotics",
-               metric: str = "valuation", per: str | None = None,
-               normalized: tuple[float | None, float | None, str] | None = None,
-               repaired: bool = False, at: int | None = None) -> Claim:
-    start = (doc.text.find(sentence) if doc.text else 0) + (
-        at if at is not None else max(sentence.find(surface), 0))
-    span = Span(doc_id=doc.id, start=start, end=start + len(surface), text=surface)
-    quantity = Quantity(span=span, value=low if low == high else None, low=low, high=high,
-                        unit=unit, per=per)
-    n_low, n_high, n_unit = normalized or (low, high, unit)
-    return Claim(id=cid, doc_id=doc.id, span=span, sentence=sentence, subject=subject,
-                 metric=metric, quantity=quantity,
-                 normalized=Normalized(low=n_low, high=n_high, unit=n_unit), repaired=repaired)
-
-
-def sample_report() -> tuple[list[Finding], list[Claim], dict[str, Document], list[Skip]]:
-    """Findings of most kinds over three documents, with hostile markup in the text."""
-    twice = "Investors said $2 billion, then valued the company at $2 billion again."
-    a = make_doc(1, "alpha.txt", "Acme raises at $2B", text=f"Title\n\n{twice}\n",
-                 source="https://example.com/acme?a=1&b=2")
-    b = make_doc(2, "beta.md", f"Acme questioned {HOSTILE_IMG}", source="javascript:alert(1)")
-    c = make_doc(3, "gam|ma.txt", None)
-    hostile = f"Filings put the valuation at $3.5 billion {HOSTILE_SCRIPT} | {HOSTILE_IMG}."
-    claims = [
-        make_claim("c-1", a, twice, "$2 billion", 2e9, 2e9, at=twice.rindex("$2 billion")),
-        make_claim("c-2", b, hostile, "$3.5 billion", 3.5e9, 3.5e9),
-        make_claim("c-3", c, "Some say it is worth at least $40 million.",
-                   "at least $40 million", 4e7, None),
-        make_claim("c-4", a, "Acme pays $1.25B a month for compute.", "$1.25B a month",
-                   1.25e9, 1.25e9, per="month", metric="compute_cost",
-                   normalized=(1.5e10, 1.5e10, "USD/year")),
-        make_claim("c-5", b, "Acme spends $15 billion a year on compute.",
-                   "$15 billion a year", 1.5e10, 1.5e10, per="year", metric="compute_cost",
-                   normalized=(1.5e10, 1.5e10, "USD/year")),
-        make_claim("c-6", c, "SpaceX will either pay $10 billion for the startup's work.",
-                   "10billionforthestartup′swork", 1e10, 1e10, subject="SpaceX",
-                   metric="deal_value", repaired=True),
-        make_claim("c-7", c, "Orbital has 12,000 GPUs.", "12,000 GPUs", 12000, 12000,
-                   unit="GPU", subject="Orbital", metric="gpu_count"),
-    ]
-    findings = [
-        Finding(id="f-contra", kind="contradiction", severity="high", subject="Acme Robotics",
-                metric="valuation", claims=("c-1", "c-2"), check="value_mismatch.v1",
-                explanation="Acme Robotics valuation: $2B vs $3.5B differ by 43%."),
-        Finding(id="f-diverge", kind="divergence", severity="medium", subject="Acme Robotics",
-                metric="valuation", claims=("c-1", "c-3"), check="divergence.v1",
-                explanation="At least $40M is compatible with $2B but far below.",
-                status="dismissed", note="a different round"),
-        Finding(id="f-recon", kind="reconciled", severity="info", subject="Acme Robotics",
-                metric="compute_cost", claims=("c-4", "c-5"), check="rate_reconcile.v1",
-                explanation="Same after normalization.",
-                arithmetic="$1.25B/month × 12 = $15B/year", status="confirmed"),
-        Finding(id="f-garbled", kind="garbled", severity="low", subject="SpaceX",
-                metric="deal_value", claims=("c-6",), check="garbled.v1",
-                explanation="alpha.txt chars 3-30: glued text “10billionforthestartup′swork” "
-                            "repaired to “$10 billion for the startup's work” (confidence 0.9)."),
-        Finding(id="f-noclaims", kind="garbled", severity="low", subject=None, metric=None,
-                claims=(), check="garbled.v1", status="explained", note=f"see {HOSTILE_SCRIPT}",
-                explanation=f"Garbled run {HOSTILE_IMG} repaired."),
-    ]
-    return findings, claims, {d.id: d for d in (a, b, c)}, [Skip(path="bad|<b>.bin",
-                                                                   reason="not text")]
+from tests.conftest import make_doc, report_claim, sample_report
 
 
 def texts(findings: list[Finding], claims: list[Claim], documents: dict[str, Document],
@@ -315,8 +243,8 @@ def test_safe_url(url, ok):
 def test_any_article_text_is_escaped(text):
     doc = make_doc(1, "x.txt", text, source=text)
     sentence = f"{text} paid $5 million {text}"
-    claim = make_claim("c-1", doc, sentence, "$5 million", 5e6, 5e6)
-    other = make_claim("c-2", doc, f"{text} paid $9 million", "$9 million", 9e6, 9e6)
+    claim = report_claim("c-1", doc, sentence, "$5 million", 5e6, 5e6)
+    other = report_claim("c-2", doc, f"{text} paid $9 million", "$9 million", 9e6, 9e6)
     finding = Finding(id="f-1", kind="contradiction", severity="high", subject="Acme Robotics",
                       metric="valuation", claims=("c-1", "c-2"), explanation=text,
                       check="value_mismatch.v1", note=text)
@@ -342,7 +270,7 @@ def test_chart_coordinates_stay_in_the_plot(values):
     for i, (low, high) in enumerate(values):
         if low is not None and high is not None and low > high:
             low, high = high, low
-        claims.append(make_claim(f"c-{i:02d}", doc, "It was $1.", "$1", low, high))
+        claims.append(report_claim(f"c-{i:02d}", doc, "It was $1.", "$1", low, high))
     finding = Finding(id="f-1", kind="contradiction", severity="high", subject="Acme Robotics",
                       metric="valuation", claims=tuple(c.id for c in claims), explanation="x",
                       check="x.v1")
@@ -380,8 +308,8 @@ def test_repair_pair_from_explanation(kind, explanation, pair):
 
 def test_update_sources_are_ordered_oldest_first():
     doc = make_doc(1, "x.txt", "X")
-    new = make_claim("c-a", doc, "In 2026 it was $1 billion.", "$1 billion", 1e9, 1e9)
-    old = make_claim("c-b", doc, "In 2024 it was $5 billion.", "$5 billion", 5e9, 5e9)
+    new = report_claim("c-a", doc, "In 2026 it was $1 billion.", "$1 billion", 1e9, 1e9)
+    old = report_claim("c-b", doc, "In 2024 it was $5 billion.", "$5 billion", 5e9, 5e9)
     new, old = (c.model_copy(update={"as_of": y}) for c, y in ((new, "2026"), (old, "2024")))
     kinds = {}
     for kind in ("update", "contradiction"):
@@ -404,7 +332,7 @@ def test_update_sources_are_ordered_oldest_first():
 def test_claims_jsonl_is_one_claim_per_line_for_any_line_reader(breaker):
     sentence = f"Acme is valued{breaker}at $2 billion."
     doc = make_doc(9, "odd.txt", "Odd", text=sentence)
-    claim = make_claim("c-odd", doc, sentence, "$2 billion", 2e9, 2e9)
+    claim = report_claim("c-odd", doc, sentence, "$2 billion", 2e9, 2e9)
     lines = texts([], [claim], {doc.id: doc})["claims.jsonl"].splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["sentence"] == sentence

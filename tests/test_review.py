@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 from pipeline import api, render, review
 from pipeline.cli import app
 from pipeline.errors import InputError
+from pipeline.extract.results import Entry
 from pipeline.fsio import locked
 from pipeline.models import RepairedText
 from pipeline.state import delta, rows, store
-from tests.conftest import DATA, ROOT
-from tests.test_report import sample_report
+from tests.conftest import DATA, ROOT, sample_report
 
 
 def sample_run():
@@ -36,7 +36,7 @@ def write_run(out: Path) -> None:
     for doc in documents.values():
         key = store.Key(raw_sha=doc.sha256, suffix=".txt")
         items.append(delta.Item(doc.path, key, len(doc.text), "0:0:0", rows.doc_row(doc)))
-        entries.append((key, store.Entry(doc, RepairedText(doc_id=doc.id, text=doc.text), (),
+        entries.append((key, Entry(doc, RepairedText(doc_id=doc.id, text=doc.text), (),
                                          tuple(c for c in claims if c.doc_id == doc.id))))
     with store.open_store(out) as db:
         db.put_many(entries, stamp)

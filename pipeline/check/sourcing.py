@@ -3,8 +3,8 @@
 A syndicated article repeats another's sentence and figure: the checks count such copies once
 when they say how many independent sources back a figure (:func:`independent_sources`), and
 the claim graph links them (``same_as``) and the documents that agree on a figure
-(``consistent_with``, :func:`agreeing_groups`). Pure functions over :class:`Claim`; importing
-this module loads neither the graph nor any writer.
+(``consistent_with``, :func:`agreeing_groups`). Pure functions over :class:`Claim`, on the
+check side: importing them loads no writer.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+
+from networkx.utils import UnionFind
 
 from pipeline.models import Claim
 
@@ -59,16 +61,7 @@ def independent_sources(claims: Iterable[Claim]) -> int:
     sentence, same figure) of a claim of the other.
     """
     claims = list(claims)
-    parent: dict[str, str] = {c.doc_id: c.doc_id for c in claims}
-
-    def find(doc: str) -> str:
-        while parent[doc] != doc:
-            parent[doc] = parent[parent[doc]]
-            doc = parent[doc]
-        return doc
-
+    sources = UnionFind(c.doc_id for c in claims)
     for group in duplicate_groups(claims):
-        first = find(group[0].doc_id)
-        for claim in group[1:]:
-            parent[find(claim.doc_id)] = first
-    return len({find(doc) for doc in parent})
+        sources.union(*(c.doc_id for c in group))
+    return len({sources[c.doc_id] for c in claims})

@@ -9,15 +9,12 @@ claim store; :func:`text` gives one file's whole text (library users, tests).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from pipeline import units
-from pipeline.check import sourcing
 from pipeline.render import exports, graph, report, splice
-from pipeline.state import rows
+from pipeline.state import fingerprint, rows
 
 #: Output file -> the one function that writes it (in the order a run writes them).
 WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
@@ -30,24 +27,6 @@ WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
     "graph.json": graph.node_link_pieces,
 }
 FILES = tuple(WRITERS)
-
-# The modules and templates whose code shapes an output file's bytes.
-_TEMPLATES = Path(report.__file__).parent / "templates"
-
-
-def _modules() -> list[Path]:
-    return [Path(m.__file__ or "")
-            for m in (report, graph, exports, rows, splice, units, sourcing)]
-
-
-def version(state: str) -> str:
-    """The writers' version: their code and templates, and the run state's fingerprint
-    (under which a claim id fixes the claim)."""
-    digest = hashlib.sha256(state.encode() + b"\0")
-    for path in [*_modules(), *sorted(_TEMPLATES.iterdir())]:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 def text(view: rows.View, name: str) -> str:
@@ -65,7 +44,7 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     composing the files (``write.compose``).
     """
     start = time.perf_counter()
-    current = version(state)
+    current = fingerprint.outputs(state)
     written: list[Path] = []
     new: dict[str, bytes] = {}
     every = {name: writer(view) for name, writer in WRITERS.items()}
