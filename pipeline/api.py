@@ -262,30 +262,6 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
     return result
 
 
-def rerender(out: Path) -> list[Path] | None:
-    """Rewrite the output files of the last run in ``out`` from the claim store's state
-    (after a review decision), reusing every piece the decision does not touch.
-
-    None when the store holds no state of a finished run (the caller renders another way).
-    The caller holds the output-folder lock.
-    """
-    if not (out / store.DB_NAME).is_file():
-        return None
-    with store.open_store(out) as db, store.paused_gc():
-        meta = db.meta()
-        state, stamp = meta.get("state"), meta.get("last_run")
-        if not state or not stamp or "skipped" not in meta:
-            return None
-        items = [delta.Item.stored(path, doc) for path, doc in db.run_docs().items()]
-        view = delta.store_view(db, items, {}, set(), stamp=stamp)
-        view.findings = review.apply_reviews(db.findings_in_run_order(),
-                                             review.load_reviews(out))
-        view.skipped = [Skip.model_validate(s) for s in json.loads(meta["skipped"])]
-        written, layouts = outputs.write(out, view, state=state, layouts=db.layouts())
-        db.update_state(store.StateChange(layouts=layouts))
-    return written
-
-
 def _process(todo: Sequence[Document], run: _Settings, *, model: str, client: Any,
              timings: dict[str, float], lap: Callable[[str], None]
              ) -> Iterable[Entry | Failure]:

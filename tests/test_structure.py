@@ -143,21 +143,13 @@ def test_the_import_graph_sees_the_known_imports():
     assert graph.has_edge("distributed.py", "check/checks.py")
 
 
-_RENDER_GRAPH = pytest.mark.xfail(
-    strict=True, reason="check/checks.py counts independent sources with "
-    "render/graph.independent_sources; part R of issue 14 moves it to check/sourcing.py")
-
-
-@pytest.mark.parametrize("group", [pytest.param(g, marks=_RENDER_GRAPH) if g == "check" else g
-                                   for g in GROUPS])
+@pytest.mark.parametrize("group", GROUPS)
 def test_a_group_imports_only_groups_its_results_depend_on(group):
     wrong = [(a, b) for a, b in import_graph().edges
              if group_of(a) == group and not _allowed(a, b)]
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=True, reason="review -> api -> review (rerender): part R of issue 14 "
-                   "moves rerender into review")
 def test_no_import_cycles():
     cycles = [sorted(c) for c in nx.strongly_connected_components(import_graph()) if len(c) > 1]
     assert cycles == []

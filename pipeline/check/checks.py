@@ -55,6 +55,7 @@ from typing import Any, NamedTuple
 
 from networkx.utils import UnionFind
 
+from pipeline.check.sourcing import independent_sources
 from pipeline.errors import RulesError
 from pipeline.extract import repair
 from pipeline.models import (
@@ -66,7 +67,6 @@ from pipeline.models import (
     RepairedText,
     Severity,
 )
-from pipeline.render.graph import independent_sources
 from pipeline.rules import Rules
 from pipeline.units import (
     define_units,

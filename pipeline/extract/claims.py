@@ -33,7 +33,6 @@ the procedure.
 from __future__ import annotations
 
 import bisect
-import calendar
 import hashlib
 import re
 from collections import Counter
@@ -47,6 +46,7 @@ from spacy.attrs import DEP, IS_ALPHA, IS_STOP, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from pipeline.extract.dates import MONTHS
 from pipeline.models import Claim, Document, Modality, Quantity, RepairedText, Span
 from pipeline.rules import MetricRule, Rules
 from pipeline.units import (
@@ -70,10 +70,9 @@ IMPLIED_CURRENCY = "currency implied"
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
 _DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?",
-                    re.IGNORECASE)
+# month names and three-letter abbreviations (as-of dates do not read AP style's "Sept")
+_MONTH = re.compile(r"\b(" + "|".join(sorted((m for m in MONTHS if m != "sept"), key=len,
+                                              reverse=True)) + r")\b\.?", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _CLAUSAL = ("acl", "relcl", "advcl")
 
@@ -838,7 +837,7 @@ def _normalise_date(text: str, published: str | None,
                 and 3 * quarter - 2 > int(published[5:7]):
             year = str(int(year) - 1)  # "the fourth quarter", written in February: last year's
         return f"{year}-Q{quarter}"
-    months = [_MONTHS[m.group(1).lower()] for m in _MONTH.finditer(text)]
+    months = [MONTHS[m.group(1).lower()] for m in _MONTH.finditer(text)]
     if not months:
         if len(years) >= 2:
             return f"{years[0]}/{years[-1]}"

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from html.parser import HTMLParser
 
 from pipeline.errors import ArticleError
+from pipeline.extract.dates import MONTH_NAMES, MONTHS
 from pipeline.fsio import DEFAULT_MAX_BYTES
 from pipeline.models import Document, file_title
 
@@ -33,10 +34,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
 _DATE = re.compile(
-    r"\b(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})\b"
+    r"\b(?P<month>" + "|".join(MONTH_NAMES) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})\b"
 )
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 
@@ -212,7 +211,7 @@ def _html_to_text(html: str, *, path: str) -> tuple[str, str | None, str | None,
 def _find_date(text: str) -> str | None:
     match = _DATE.search(text)
     if match:
-        month = _MONTHS.index(match["month"]) + 1
+        month = MONTHS[match["month"].lower()]
         return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
     iso = _ISO_DATE.search(text)
     return iso.group(0) if iso else None

@@ -249,7 +249,8 @@ CONTEXT_COMPONENTS = ("entity_ruler", "ner")
 LIGHT_COMPONENTS = ("entity_ruler",)
 FULL, CONTEXT, LIGHT = 2, 1, 0
 
-Piece = tuple[int, int, int]
+#: ``(start, end, level)``: a stretch of text parsed at one level (see :func:`parse_plan`).
+Stretch = tuple[int, int, int]
 
 
 def segments(text: str) -> list[tuple[int, int]]:
@@ -266,12 +267,12 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 
 def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
-               ) -> list[Piece]:
-    """Split ``text`` into ``(start, end, level)`` pieces covering it exactly.
+               ) -> list[Stretch]:
+    """Split ``text`` into ``(start, end, level)`` stretches covering it exactly.
 
     A sentence is at level ``FULL`` when it overlaps one of the ``needed`` character ranges
     (the quantities), ``CONTEXT`` when it is one of the ``context`` sentences before such a
-    sentence, else ``LIGHT``. Neighbouring sentences of one level form one piece.
+    sentence, else ``LIGHT``. Neighbouring sentences of one level form one stretch.
     """
     ranges = segments(text)
     starts = sorted(needed)
@@ -286,13 +287,13 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
         if level == FULL:
             for j in range(max(0, i - context), i):
                 levels[j] = max(levels[j], CONTEXT)
-    pieces: list[Piece] = []
+    stretches: list[Stretch] = []
     for (start, end), level in zip(ranges, levels, strict=True):
-        if pieces and pieces[-1][2] == level:
-            pieces[-1] = (pieces[-1][0], end, level)
+        if stretches and stretches[-1][2] == level:
+            stretches[-1] = (stretches[-1][0], end, level)
         else:
-            pieces.append((start, end, level))
-    return pieces
+            stretches.append((start, end, level))
+    return stretches
 
 
 def _one_sentence(doc: Doc) -> Doc:

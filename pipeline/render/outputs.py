@@ -1,29 +1,38 @@
-"""The output files of a run, each written as signed pieces (:mod:`pipeline.render.splice`).
+"""The output files of a run: one writer each, composed into ``out/`` by reusing pieces.
 
-Every file is described by piece writers over a :class:`rows.View` (:func:`pieces`);
-:func:`write` composes them into ``out/``, reusing the unchanged pieces of the previous run's
-files, and returns the new layouts for the claim store.
+:data:`WRITERS` names the one function that writes each file, as signed pieces over a
+:class:`rows.View` (:mod:`pipeline.render.splice`); writers of one family share their planning
+through the view (:meth:`rows.View.shared`). :func:`write` composes every file into ``out/``,
+reusing the unchanged pieces of the previous run's files, and returns the new layouts for the
+claim store; :func:`text` gives one file's whole text (library users, tests).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipeline.render import exports, graph, report, splice
 from pipeline.state import fingerprint, rows
 
-FILES = ("claims.jsonl", "contradictions.json", "contradictions.md", "report.html",
-         "claimreview.jsonld", "graph.graphml", "graph.json")
+#: Output file -> the one function that writes it (in the order a run writes them).
+WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
+    "claims.jsonl": exports.claims_jsonl_pieces,
+    "contradictions.json": exports.json_pieces,
+    "contradictions.md": report.markdown_pieces,
+    "report.html": report.html_pieces,
+    "claimreview.jsonld": exports.claimreview_pieces,
+    "graph.graphml": graph.graphml_pieces,
+    "graph.json": graph.node_link_pieces,
+}
+FILES = tuple(WRITERS)
 
 
-def pieces(view: rows.View) -> dict[str, list[splice.Piece]]:
-    """File name -> its pieces, each family of writers planned once (the Markdown and HTML
-    reports share their groups; the JSON files their report order and finding JSON; the two
-    graph files their nodes and edges)."""
-    return {**exports.export_pieces(view), **report.report_pieces(view),
-            **graph.graph_pieces(view)}
+def text(view: rows.View, name: str) -> str:
+    """The whole text of output file ``name`` (one of :data:`FILES`) for ``view``, rendered
+    by the writer a run writes it with (every piece rendered, nothing reused)."""
+    return splice.text_of(WRITERS[name](view))
 
 
 def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes],
@@ -38,7 +47,7 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     current = fingerprint.outputs(state)
     written: list[Path] = []
     new: dict[str, bytes] = {}
-    every = pieces(view)
+    every = {name: writer(view) for name, writer in WRITERS.items()}
     planned = time.perf_counter()
     for name in FILES:
         previous = splice.Layout.loads(layouts[name]) if name in layouts else None

@@ -251,3 +251,17 @@ def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, Ent
                      claims=claim_rows, findings=[], skipped=[],
                      load_claims=load_claims, load_documents=load_documents)
 
+
+def last_run_view(db: store.Store) -> rows.View | None:
+    """The last run kept in ``db`` as a view: its documents, claims, findings (in run order,
+    before reviews) and skipped files; None when ``db`` holds no finished run's state (a
+    store written before the state was kept)."""
+    meta = db.meta()
+    stamp = meta.get("last_run")
+    if not stamp or "skipped" not in meta:
+        return None
+    items = [Item.stored(path, doc) for path, doc in db.run_docs().items()]
+    view = store_view(db, items, {}, set(), stamp=stamp)
+    view.findings = db.findings_in_run_order()
+    view.skipped = [Skip.model_validate(s) for s in json.loads(meta["skipped"])]
+    return view
