@@ -14,7 +14,7 @@ import networkx as nx
 
 from pipeline import distributed, review
 from pipeline.check import checks
-from pipeline.corpus import copy_into, corpus_files, expand_sources
+from pipeline.corpus import copy_into, expand_sources, walk_corpus
 from pipeline.errors import InputError, OutputError
 from pipeline.extract import parse, process
 from pipeline.extract.results import Entry, Failure
@@ -88,8 +88,10 @@ def load_documents(
     documents, the skips, each document's store key and the stored entries found (both by
     document id). (:func:`delta.scan` over no previous run: every file is read.)
     """
-    items, skipped = delta.scan(corpus, {}, files=corpus_files(corpus), rules=rules,
+    walk = walk_corpus(corpus)
+    items, skipped = delta.scan(corpus, {}, files=walk.files, rules=rules,
                                 max_bytes=max_bytes, cached=cached or (lambda _key: None))
+    skipped = sorted([*walk.skipped, *skipped], key=lambda s: s.path)
     documents = [i.document for i in items if i.document is not None]
     return (documents, skipped, {i.row.id: i.key for i in items},
             {i.row.id: i.entry for i in items if i.entry is not None})
@@ -173,14 +175,15 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
     model_name = run.model or parse.default_model_name()
     stamp = fingerprint.documents(rules, model=model_name, do_repair=run.do_repair)
     state = fingerprint.checks(stamp)
-    files = corpus_files(corpus)
+    walk = walk_corpus(corpus)
     with store.open_store(out) as db, store.paused_gc():
         meta = db.meta()
         incremental = meta.get("state") == state and run.scheduler is None
         known = db.run_docs() if incremental else {}
-        items, skipped = delta.scan(corpus, known, files=files, rules=rules,
+        items, skipped = delta.scan(corpus, known, files=walk.files, rules=rules,
                                     max_bytes=run.max_bytes,
                                     cached=lambda key: db.get(key, stamp, quantities=False))
+        skipped = [*walk.skipped, *skipped]
         current = {i.path: i.row.id for i in items}
         added = [i for i in items if i.path not in known or known[i.path].doc_id != i.row.id]
         removed_paths = [p for p, doc in known.items() if current.get(p) != doc.doc_id]

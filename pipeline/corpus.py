@@ -1,24 +1,41 @@
-"""The corpus folder: the articles a run reads (:func:`corpus_files`) and the copier of
+"""The corpus folder: the articles a run reads (:func:`walk_corpus`) and the copier of
 ``claims add`` (:func:`copy_into`), which only ever creates files inside it."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import hashlib
 import os
+import stat
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import ArticleError, InputError
-from pipeline.fsio import read_article
+from pipeline.fsio import file_kind, not_regular, read_article, read_problem, shown_name
 from pipeline.models import Skip
 from pipeline.state import delta
 from pipeline.state.store import RunDoc
 
 
-def corpus_files(corpus: Path) -> list[Path]:
-    """Every regular file under ``corpus`` (hidden files excluded), sorted by relative path."""
+@dataclass
+class CorpusWalk:
+    """What :func:`walk_corpus` found: the files to read as articles, and every other entry
+    with why it is skipped."""
+
+    files: list[Path]  # regular files and symlinks to regular files, by relative path
+    skipped: list[Skip]
+
+
+def walk_corpus(corpus: Path) -> CorpusWalk:
+    """Every regular file under ``corpus`` (hidden names excluded), sorted by relative path,
+    and a :class:`Skip` for every other entry: FIFOs, sockets and devices (reading them could
+    block forever), symlink loops, dangling symlinks, symlinks to folders (never entered) and
+    folders that cannot be read. It never raises on a bad entry; only a corpus folder that is
+    missing, not a folder or unreadable is an :class:`InputError`.
+    """
     if not corpus.exists():
         raise InputError(f"corpus folder not found: {corpus}",
                          hint="pass a folder of .txt, .md or .html articles")
@@ -26,20 +43,64 @@ def corpus_files(corpus: Path) -> list[Path]:
         raise InputError(f"corpus is not a folder: {corpus}",
                          hint="pass the folder that holds the articles")
     found: list[tuple[str, str]] = []
+    skipped: list[Skip] = []
+
+    def skip(rel: str, reason: str, hint: str) -> None:
+        skipped.append(Skip(path=shown_name(rel), reason=f"{reason} ({hint})"))
 
     def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):  # symlinked folders are not entered
-                    walk(entry.path, prefix + entry.name + "/")
-                elif entry.is_file():  # a symlink to a file counts, as a file
-                    found.append((prefix + entry.name, entry.path))
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            if not prefix:
+                raise InputError(f"cannot read the corpus folder {corpus}: "
+                                 f"{exc.strerror or exc}",
+                                 hint="check the folder's permissions") from None
+            skip(prefix, f"folder cannot be read: {exc.strerror or exc}",
+                 "check the folder's permissions")
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = prefix + entry.name
+            problem = _entry_problem(entry)
+            if problem == "folder":
+                walk(entry.path, rel + "/")
+            elif problem is None:
+                found.append((rel, entry.path))
+            else:
+                skip(rel, *problem)
 
     walk(str(corpus), "")
     found.sort()
-    return [Path(path) for _, path in found]
+    return CorpusWalk([Path(path) for _, path in found], skipped)
+
+
+def _entry_problem(entry: os.DirEntry[str]) -> tuple[str, str] | str | None:
+    """``None`` for a regular file (or a symlink to one), ``"folder"`` for a real folder, else
+    why the entry is skipped and what to do, as ``(reason, hint)``."""
+    remove = "remove it from the corpus"
+    try:
+        own = entry.stat(follow_symlinks=False)
+    except OSError as exc:
+        return read_problem(exc)
+    if stat.S_ISDIR(own.st_mode):
+        return "folder"
+    if not stat.S_ISLNK(own.st_mode):
+        return None if stat.S_ISREG(own.st_mode) else (not_regular(own.st_mode), remove)
+    try:
+        target = os.stat(entry.path)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return "dangling symlink: it points to nothing", "remove it or restore its target"
+        return read_problem(exc)
+    if stat.S_ISDIR(target.st_mode):
+        return ("symlink to a folder; such links are never followed, they could loop or lead "
+                "outside the corpus", "copy its articles into the corpus instead")
+    if not stat.S_ISREG(target.st_mode):
+        return f"symlink to {file_kind(target.st_mode)}, not a regular file", remove
+    return None
 
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -101,7 +162,7 @@ def copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
     files, rejected = expand_sources(sources)
     root = corpus.resolve()
     hashes: dict[str, str] = {}
-    for path in corpus_files(corpus):
+    for path in walk_corpus(corpus).files:
         rel = path.relative_to(corpus).as_posix()
         last = (known or {}).get(rel)
         with contextlib.suppress(OSError):

@@ -23,18 +23,19 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Article files larger than this are skipped unread (``--max-bytes``)."""
 
 
-def corpus_name(path: Path, corpus: Path) -> str:
-    """``path`` relative to ``corpus`` with "/" separators, as shown in reports.
-
-    Bytes of a file name that are not UTF-8 (Python keeps them as lone surrogates, which no
-    output can encode) are shown as ``\\xff`` escapes.
-    """
-    return shown_name(path.relative_to(corpus).as_posix())
-
-
 def shown_name(rel: str) -> str:
-    """A relative path as :func:`corpus_name` shows it (non-UTF-8 bytes escaped)."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name (relative to the corpus, "/" separators) as every output and the terminal
+    show it: bytes that are not UTF-8 (Python keeps them as lone surrogates, which no output
+    can encode) as ``\\xff``, and characters that are not printable (C0 and C1 controls, bidi
+    overrides, line separators, other invisible format characters) as ``\\x1b``,
+    ``\\u202e``: a name is data, and can neither break an output format nor add lines or
+    escape sequences to a terminal.
+    """
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = None) -> bytes:
@@ -53,7 +54,7 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
+            raise ArticleError(rel, not_regular(info.st_mode), hint="remove it from the corpus")
         if info.st_size > max_bytes:
             raise ArticleError(rel, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte "
                                "limit", hint=too_big_hint)
@@ -61,8 +62,9 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
         # stat above must not hang the run
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
         with open(os.open(path, flags), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise ArticleError(rel, not_regular(mode), hint="remove it from the corpus")
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         reason, hint = read_problem(exc)
@@ -70,6 +72,21 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
     if len(data) > max_bytes:
         raise ArticleError(rel, f"file is over the {max_bytes:,}-byte limit", hint=too_big_hint)
     return data
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is: ``a FIFO (named pipe)``, ``a socket``..."""
+    for test, kind in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def not_regular(mode: int) -> str:
+    """The reason a file of this mode is not read: ``not a regular file: a socket``."""
+    return f"not a regular file: {file_kind(mode)}"
 
 
 def read_problem(exc: OSError) -> tuple[str, str]:
