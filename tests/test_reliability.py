@@ -544,12 +544,13 @@ def test_add_refuses_a_source_that_is_a_device(tmp_path, small_corpus):
 
 
 def test_corpus_with_a_symlink_loop_is_listed_once(small_corpus):
-    from pipeline.corpus import corpus_files
+    from pipeline.corpus import walk_corpus
 
     os.symlink(small_corpus, small_corpus / "loop")
-    files = corpus_files(small_corpus)
-    names = [p.relative_to(small_corpus).as_posix() for p in files]
+    walk = walk_corpus(small_corpus)
+    names = [p.relative_to(small_corpus).as_posix() for p in walk.files]
     assert sorted(names) == sorted(p.name for p in (DATA / "tiny").iterdir())
+    assert [s.path for s in walk.skipped] == ["loop"]
 
 
 def test_a_crash_mid_chunk_keeps_every_other_article_once(tmp_path, monkeypatch):
