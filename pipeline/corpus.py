@@ -1,20 +1,32 @@
 """The corpus folder: the articles a run reads (:func:`walk_corpus`) and the copier of
-``claims add`` (:func:`copy_into`), which only ever creates files inside it."""
+``claims add`` (:func:`stage`, then :func:`place`), which only ever creates files inside it,
+each whole or not at all."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import glob
 import hashlib
 import os
 import stat
-from collections.abc import Mapping, Sequence
+import tempfile
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import ArticleError, InputError
-from pipeline.fsio import file_kind, not_regular, read_article, read_problem, shown_name
+from pipeline.errors import ArticleError, InputError, OutputError
+from pipeline.fsio import (
+    default_mode,
+    file_kind,
+    fsync_dir,
+    not_regular,
+    read_article,
+    read_problem,
+    shown_name,
+)
 from pipeline.models import Skip
 from pipeline.state import delta
 from pipeline.state.store import RunDoc
@@ -128,42 +140,137 @@ def expand_sources(patterns: Sequence[str | Path]) -> tuple[list[Path], list[Ski
     return list(dict.fromkeys(found)), missing
 
 
-def _safe_name(name: str) -> str | None:
-    """The file name to use in the corpus, or ``None`` when it is not a plain file name."""
-    if not name or name in (".", "..") or name.startswith(".") or "/" in name or "\\" in name \
-            or "\0" in name or any(ord(c) < 32 for c in name):
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an article's file name in the corpus, or ``None``.
+
+    A plain, visible name only: no path, no hidden name, nothing a terminal or an output
+    would show differently (:func:`pipeline.fsio.shown_name`): no C0 or C1 control
+    character, no bidi override, no byte that is not UTF-8.
+    """
+    if not name or name in (".", "..") or "/" in name or "\\" in name:
+        return "not a plain file name"
+    if name.startswith("."):
+        return "a hidden name (starts with a dot): runs never read hidden files"
+    if shown_name(name) == name:
         return None
-    return name
+    odd = list(dict.fromkeys(c for c in name if not c.isprintable()))
+    kinds = list(dict.fromkeys(_odd_kind(c) for c in odd))
+    return (f"the name has {' and '.join(kinds)} ({''.join(map(shown_name, odd))}); a name "
+            "must be printable text, which cannot forge terminal output or disguise itself")
 
 
-def _write_new(dest: Path, data: bytes) -> None:
-    """Create ``dest`` (never an existing file, never through a symlink) and write ``data``."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(dest, flags, 0o644)
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _odd_kind(char: str) -> str:
+    """What kind of character that is not printable ``char`` is, for a message."""
+    if 0xDC80 <= ord(char) <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
+        return "bytes that are not UTF-8"
+    if char in _BIDI:
+        return "bidi controls"
+    if unicodedata.category(char) == "Cc":
+        return "control characters"
+    return "invisible characters"
+
+
+ADD_TEMP_PREFIX = ".claims-add-"
+ADD_TEMP_SUFFIX = ".tmp"
+
+
+@dataclass
+class Staged:
+    """An article ``claims add`` copied completely to a temporary name in the corpus folder
+    (:func:`stage`), not yet given its name (:func:`place`)."""
+
+    source: str  # as the user named it
+    name: str  # the file name wanted in the corpus
+    digest: str  # SHA-256 of the bytes
+    temp: Path
+    fd: int  # the open temporary file, locked: see :func:`remove_stale_copies`
+
+
+def _temp_copy(root: Path, data: bytes) -> tuple[Path, int]:
+    """A new hidden file in ``root`` holding ``data``, on disk (fsync), locked and open."""
+    fd, temp = tempfile.mkstemp(dir=root, prefix=ADD_TEMP_PREFIX, suffix=ADD_TEMP_SUFFIX)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held until placed: the file is not stale
+        os.fchmod(fd, default_mode())
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(dest)
+            os.unlink(temp)
         raise
+    return Path(temp), fd
 
 
-def copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
-               known: Mapping[str, RunDoc] | None = None
-               ) -> tuple[list[Path], list[Skip]]:
-    """Copy the sources into the corpus; returns the files added and the sources rejected.
+def discard(staged: Sequence[Staged]) -> None:
+    """Remove what is left of staged copies (those never placed) and release them."""
+    for item in staged:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(item.temp)
+        with contextlib.suppress(OSError):
+            os.close(item.fd)
+
+
+def remove_stale_copies(corpus: Path) -> list[str]:
+    """Delete the temporary copies a killed ``claims add`` left in the corpus folder.
+
+    A copy is stale when no process holds its lock (an ``flock``, which the kernel releases
+    when the process dies, even by ``kill -9``); one a running ``claims add`` is writing (for
+    another output folder) is left alone. Best effort: a read-only corpus is left as it is.
+    Returns the names removed.
+    """
+    removed: list[str] = []
+    try:
+        entries = [e.name for e in os.scandir(corpus)
+                   if e.name.startswith(ADD_TEMP_PREFIX) and e.name.endswith(ADD_TEMP_SUFFIX)]
+    except OSError:
+        return removed
+    for name in entries:
+        path = corpus / name
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live add is writing it
+            if os.lstat(path).st_ino == os.fstat(fd).st_ino:
+                os.unlink(path)
+                removed.append(name)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return removed
+
+
+def stage(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
+          known: Mapping[str, RunDoc] | None = None, pending: Collection[str] = ()
+          ) -> tuple[list[Staged], list[Skip]]:
+    """Copy each new article among ``sources`` to a temporary name in the corpus folder
+    (complete and on disk); returns the staged copies and the sources rejected, with why.
 
     ``known``: the last run's files (:meth:`pipeline.state.store.Store.run_docs`), whose
     content hash is trusted while their size and :func:`delta.file_stamp` are unchanged.
+    ``pending``: content hashes of articles an interrupted add already placed in the corpus;
+    a source with those bytes is neither copied again nor rejected (the run finishes it).
+    Raises :class:`OutputError` when the corpus folder cannot be written (a full disk...);
+    nothing is left in the corpus then.
     """
     files, rejected = expand_sources(sources)
     root = corpus.resolve()
     hashes: dict[str, str] = {}
     for path in walk_corpus(corpus).files:
-        rel = path.relative_to(corpus).as_posix()
+        rel = shown_name(path.relative_to(corpus).as_posix())
         last = (known or {}).get(rel)
         with contextlib.suppress(OSError):
             st = path.stat()
@@ -174,40 +281,86 @@ def copy_into(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
         with contextlib.suppress(ArticleError):
             data = read_article(path, rel, max_bytes=max_bytes, root=corpus)
             hashes.setdefault(hashlib.sha256(data).hexdigest(), rel)
-    known_hashes = hashes
+    staged: list[Staged] = []
+    try:
+        for source in files:
+            shown = shown_name(str(source))
+            problem = name_problem(source.name)
+            if problem is not None:
+                rejected.append(Skip(path=shown, reason=f"{problem} (rename the file)"))
+                continue
+            if source.suffix.lower() not in ARTICLE_SUFFIXES:
+                rejected.append(Skip(path=shown, reason="not an article file type (use .txt, "
+                                     ".md or .html)"))
+                continue
+            try:
+                data = read_article(source, shown, max_bytes=max_bytes)
+            except ArticleError as exc:
+                rejected.append(Skip(path=shown, reason=exc.detail))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in hashes:
+                if digest not in pending:
+                    rejected.append(Skip(path=shown, reason=f"duplicate of {hashes[digest]} "
+                                         "(same content)"))
+                continue
+            try:
+                temp, fd = _temp_copy(root, data)
+            except OSError as exc:
+                raise OutputError(f"cannot copy {shown} into the corpus folder {corpus}: "
+                                  f"{exc.strerror or exc}",
+                                  hint="free some space or fix the folder's permissions; "
+                                  "nothing was added") from None
+            staged.append(Staged(shown, source.name, digest, temp, fd))
+            hashes[digest] = f"{shown}, given before it"
+    except BaseException:
+        discard(staged)
+        raise
+    return staged, rejected
+
+
+def place(corpus: Path, staged: Sequence[Staged]) -> list[Path]:
+    """Give each staged copy its name in the corpus folder, never replacing a file: a hard
+    link from the temporary name to the first free name of ``NAME``, ``NAME-2``,
+    ``NAME-3``... (a name taken by a file or a symlink is never written through), then the
+    temporary name is removed. The article appears whole or not at all. Returns the paths
+    placed, as the user named the corpus."""
+    root = corpus.resolve()
     added: list[Path] = []
-    for source in files:
-        shown = str(source)
-        name = _safe_name(source.name)
-        if name is None:
-            rejected.append(Skip(path=shown, reason="not a plain file name"))
-            continue
-        if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
-            rejected.append(Skip(path=shown, reason="not an article file type (use .txt, "
-                                 ".md or .html)"))
-            continue
-        try:
-            data = read_article(source, shown, max_bytes=max_bytes)
-        except ArticleError as exc:
-            rejected.append(Skip(path=shown, reason=exc.detail))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in known_hashes:
-            rejected.append(Skip(path=shown, reason=f"duplicate of {known_hashes[digest]} "
-                                 "(same content)"))
-            continue
-        stem, suffix = Path(name).stem, Path(name).suffix
+    for item in staged:
+        stem, suffix = Path(item.name).stem, Path(item.name).suffix
         for n in range(1, 1000):
-            candidate = root / (name if n == 1 else f"{stem}-{n}{suffix}")
+            candidate = root / (item.name if n == 1 else f"{stem}-{n}{suffix}")
             if candidate.parent != root:
                 break
             try:
-                _write_new(candidate, data)
+                _link_new(item.temp, candidate)
             except FileExistsError:
                 continue
-            known_hashes[digest] = candidate.name
-            added.append(corpus / candidate.name)  # as the user named the corpus
+            added.append(corpus / candidate.name)
             break
-        else:
-            rejected.append(Skip(path=shown, reason="no free file name in the corpus"))
-    return added, rejected
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(item.temp)
+        with contextlib.suppress(OSError):
+            os.close(item.fd)
+    fsync_dir(root)
+    return added
+
+
+def _link_new(temp: Path, dest: Path) -> None:
+    """Give ``temp``'s file the new name ``dest`` (``FileExistsError`` when it is taken).
+
+    A hard link never replaces an existing name. On a file system without hard links the
+    name is reserved with an exclusive create, then the complete copy renamed over it.
+    """
+    try:
+        os.link(temp, dest, follow_symlinks=False)
+        return
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK,
+                             errno.ENOSYS, errno.EXDEV):
+            raise
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    os.replace(temp, dest)

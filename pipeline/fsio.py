@@ -111,7 +111,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _default_mode() -> int:
+def default_mode() -> int:
     """``0o666`` less the umask; read from /proc where possible, since setting the umask to
     read it races with other threads creating files."""
     try:
@@ -155,7 +155,7 @@ def replacing(path: Path) -> Iterator[Replacement]:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = _default_mode()
+        mode = default_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb", buffering=0) as handle:
@@ -168,7 +168,7 @@ def replacing(path: Path) -> Iterator[Replacement]:
             os.unlink(tmp)
             return
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -181,7 +181,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         new.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename durable (best effort: some file systems cannot fsync a folder)."""
     try:
         fd = os.open(folder, os.O_RDONLY)

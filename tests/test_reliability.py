@@ -517,9 +517,14 @@ def test_add_copies_a_symlinked_source_as_a_plain_file(tmp_path, small_corpus):
     assert real.read_text() == ADDED
 
 
-@pytest.mark.parametrize("name", ["evil\n.txt", "tab\there.txt", "bell\x07.txt"],
-                         ids=["newline", "tab", "control"])
-def test_add_rejects_names_with_control_characters(tmp_path, small_corpus, name):
+@pytest.mark.parametrize("name,shown,kind", [
+    ("evil\n.txt", "\\n", "control characters"), ("tab\there.txt", "\\t", "control characters"),
+    ("bell\x07.txt", "\\x07", "control characters"),
+    ("csi\x9b31m.txt", "\\x9b", "control characters"),
+    ("gpj\u202e.txt", "\\u202e", "bidi controls"),
+    ("nbsp\xa0.txt", "\\xa0", "invisible characters"),
+], ids=["newline", "tab", "control", "c1", "bidi", "invisible"])
+def test_add_rejects_names_with_control_characters(tmp_path, small_corpus, name, shown, kind):
     from pipeline import api
 
     source = tmp_path / name
@@ -528,7 +533,11 @@ def test_add_rejects_names_with_control_characters(tmp_path, small_corpus, name)
     result = api.add([source], corpus=small_corpus, out=tmp_path / "out",
                      rules_dir=ROOT / "rules")
     assert result.added == []
-    assert [r.reason for r in result.rejected] == ["not a plain file name"]
+    assert [r.reason for r in result.rejected] == [
+        f"the name has {kind} ({shown}); a name must be printable text, which cannot forge "
+        "terminal output or disguise itself (rename the file)"]
+    assert [r.path for r in result.rejected] == [f"{tmp_path}/{name}".replace(
+        name.strip("abcdefghijklmnopqrstuvwxyz31."), shown)]
     assert sorted(p.name for p in small_corpus.iterdir()) == before
 
 
