@@ -25,7 +25,7 @@ from pipeline.corpus import (
 from pipeline.errors import InputError, OutputError
 from pipeline.extract import parse, process
 from pipeline.extract.results import Entry, Failure
-from pipeline.fsio import DEFAULT_MAX_BYTES, locked
+from pipeline.fsio import DEFAULT_MAX_BYTES, locked, new_generation
 from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.render import graph, outputs
 from pipeline.rules import Rules, load_rules
@@ -188,6 +188,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
     remove_stale_copies(corpus)
     walk = walk_corpus(corpus)
     with store.open_store(out) as db, store.paused_gc():
+        outputs.recover(out, db)
         meta = db.meta()
         journal = {entry["sha256"] for entry in pending_adds(meta)}
         incremental = meta.get("state") == state and run.scheduler is None
@@ -264,16 +265,20 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
         lap("prepare")
         stats: dict[str, Any] = {}
         written: dict[str, float] = {}
-        result.outputs, change.layouts = outputs.write(out, view, state=state,
-                                                       layouts=db.layouts(), stats=stats,
-                                                       timings=written)
-        result.output_stats = stats
-        lap("write")
-        timings.update(written)
-        change.meta = {"state": state if client is None or found is not None else "",
-                       "last_run": stamp, PENDING_ADD: "",
-                       "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}
-        db.update_state(change)
+        with new_generation(out) as generation:
+            result.outputs, change.layouts = outputs.write(out, view, state=state,
+                                                           layouts=db.layouts(),
+                                                           generation=generation,
+                                                           stats=stats, timings=written)
+            generation.carry(outputs.REVIEWS)
+            result.output_stats = stats
+            lap("write")
+            timings.update(written)
+            change.meta = {"state": state if client is None or found is not None else "",
+                           "last_run": stamp, PENDING_ADD: "",
+                           "skipped": json.dumps([s.model_dump(mode="json")
+                                                  for s in skipped])}
+            outputs.commit(db, generation, change)
         lap("store")
     return result
 

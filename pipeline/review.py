@@ -21,11 +21,11 @@ from typing import Literal
 from pydantic import ValidationError
 
 from pipeline.errors import InputError
-from pipeline.fsio import atomic_write, locked
+from pipeline.fsio import creating, locked, new_generation, write_error
 from pipeline.models import Finding, Model
-from pipeline.render import report
+from pipeline.render import outputs, report
 
-REVIEWS_FILE = "reviews.json"
+REVIEWS_FILE = outputs.REVIEWS
 Decision = Literal["confirmed", "dismissed", "explained"]
 
 
@@ -162,12 +162,16 @@ def _no_state(out: Path) -> InputError:
                       hint=f"run `claims extract CORPUS --out {out}` again, then decide")
 
 
-def rerender(out: Path) -> list[Path]:
+def rerender(out: Path, book: ReviewBook | None = None) -> list[Path]:
     """Rewrite every output file of the last run in ``out`` from the claim store's state,
-    with the decisions in ``out/reviews.json``, reusing every piece they leave alone.
+    with the decisions of ``book`` (default: those in ``out/reviews.json``), reusing every
+    piece they leave alone; returns the files written.
 
-    The caller holds the output-folder lock. Raises :class:`InputError` when the store
-    holds no state of a finished run.
+    They are written as a new generation of the folder (with ``reviews.json``, written anew
+    when ``book`` is given), which replaces the old one as a whole
+    (:class:`pipeline.fsio.Generation`): the decision and the reports showing it appear
+    together, or neither does. The caller holds the output-folder lock. Raises
+    :class:`InputError` when the store holds no state of a finished run.
     """
     from pipeline import render  # noqa: PLC0415 - the writers: only a decision needs them
     from pipeline.state import delta, store  # noqa: PLC0415
@@ -176,13 +180,25 @@ def rerender(out: Path) -> list[Path]:
     if not (out / store.DB_NAME).is_file():
         raise _no_state(out)
     with store.open_store(out) as db, store.paused_gc():
+        outputs.recover(out, db)
         view = delta.last_run_view(db)
         if view is None:
             raise _no_state(out)
-        view.findings = apply_reviews(view.findings, load_reviews(out))
-        written, layouts = render.write(out, view, state=db.meta().get("state", ""),
-                                        layouts=db.layouts())
-        db.update_state(store.StateChange(layouts=layouts))
+        view.findings = apply_reviews(view.findings, book or load_reviews(out))
+        with new_generation(out) as generation:
+            written, layouts = render.write(out, view, state=db.meta().get("state", ""),
+                                            layouts=db.layouts(), generation=generation)
+            if book is None:
+                generation.carry(REVIEWS_FILE)
+            else:
+                path = generation.path(REVIEWS_FILE)
+                try:
+                    with creating(path, like=out / REVIEWS_FILE) as new:
+                        new.write(dump_reviews(book).encode("utf-8"))
+                except OSError as exc:
+                    raise write_error(out / REVIEWS_FILE, exc) from None
+                written.insert(0, out / REVIEWS_FILE)
+            outputs.commit(db, generation, store.StateChange(layouts=layouts))
     return written
 
 
@@ -221,13 +237,14 @@ def record(out: Path, finding_id: str, status: Decision | None,
         raise _no_state(out)
     with locked(out):
         with store.open_store(out) as db:
+            outputs.recover(out, db)
             if not _holds_run(db.meta()):
                 raise _no_state(out)
         findings = last_findings(out)
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
         merged = apply_reviews(findings, book)
-        atomic_write(out / REVIEWS_FILE, dump_reviews(book))
-        # every output from the claim store's state, reusing what the decision leaves alone
-        written = [out / REVIEWS_FILE, *rerender(out)]
+        # reviews.json and every output from the claim store's state, as one new generation,
+        # reusing what the decision leaves alone
+        written = rerender(out, book)
     return next(f for f in merged if f.id == finding.id), written
