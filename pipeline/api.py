@@ -422,6 +422,7 @@ def add(
     with locked(out):
         remove_stale_copies(corpus)
         with store.open_store(out) as db:
+            outputs.recover(out, db)
             meta = db.meta()
         if not meta.get("last_run"):
             _extract_locked(corpus, out, run)

@@ -397,11 +397,15 @@ def prune(out: Path) -> None:
 
 def adopt(out: Path, names: Iterable[str]) -> None:
     """Turn the plain files ``names`` of an output folder written before generations existed
-    into its first generation, without changing what any name shows: each file is hard-linked
-    into the generation, ``.current`` switched to it, then each name replaced by its symlink
-    (to the same bytes). A kill at any point leaves every name showing the same bytes."""
+    (or copied with its symlinks followed) into its first generation, without changing what
+    any name shows: each file is hard-linked into the generation, ``.current`` switched to it,
+    then each name replaced by its symlink (to the same bytes). A kill at any point leaves
+    every name showing the same bytes."""
     if current_generation(out) is not None:
         return
+    pointer = out / CURRENT
+    if pointer.is_dir() and not pointer.is_symlink():  # a copy that followed the symlinks
+        shutil.rmtree(pointer)  # (cp -L, an unzipped archive): its files are the plain ones
     plain = [n for n in names if (out / n).is_file() and not (out / n).is_symlink()]
     if not plain:
         return
