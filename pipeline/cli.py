@@ -7,6 +7,7 @@ It parses options, calls the API, prints a summary and maps :class:`ClaimsError`
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -115,10 +116,19 @@ def _one_line(text: str) -> str:
                    for c in text)
 
 
+class _Console(Console):
+    """Rich's console, but a closed pipe ends the command as :func:`_user_errors` says (rich
+    itself would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        _silence_stdout()
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
 def _console() -> Console:
     """Where commands print: no markup, no emoji codes, no highlighting (a file name is
     shown as it is, escaped by :func:`_say`)."""
-    return Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+    return _Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def _say(console: Console, text: str) -> None:

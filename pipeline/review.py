@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import ValidationError
 
 from pipeline.errors import InputError
-from pipeline.fsio import creating, locked, new_generation, write_error
+from pipeline.fsio import creating, locked, new_generation, shown_name, write_error
 from pipeline.models import Finding, Model
 from pipeline.render import outputs, report
 
@@ -220,6 +220,18 @@ def open_findings(out: Path, *, include_reviewed: bool = False
     return shown, reviewed, orphans(findings, book)
 
 
+def _check_text(note: str) -> None:
+    """Refuse a note that is not text: bytes that are not UTF-8 (a terminal in another
+    encoding) reach Python as lone surrogates, which no output file can hold."""
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = shown_name(note[exc.start:exc.end])
+        raise InputError(f"the note is not valid UTF-8 text (it has the bytes {bad})",
+                         hint="write it in UTF-8 (check your terminal's encoding); nothing "
+                         "was recorded") from None
+
+
 def record(out: Path, finding_id: str, status: Decision | None,
            note: str | None = None) -> tuple[Finding, list[Path]]:
     """Record a decision in ``out/reviews.json`` and re-render the output files.
@@ -231,6 +243,8 @@ def record(out: Path, finding_id: str, status: Decision | None,
     from pipeline.state import store  # noqa: PLC0415 - store imports models only; keep it lazy
 
     out = Path(out)
+    if note is not None:
+        _check_text(note)
     if not (out / "contradictions.json").is_file():
         saved_findings(out)  # raises the "no report" error without creating the folder
     if not (out / store.DB_NAME).is_file():
