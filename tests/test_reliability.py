@@ -580,3 +580,37 @@ def test_a_crash_mid_chunk_keeps_every_other_article_once(tmp_path, monkeypatch)
     paths = [d.path for d in result.documents]
     assert sorted(paths) == sorted(p.name for p in (DATA / "tiny").iterdir())
     assert len({c.id for c in result.claims}) == len(result.claims)
+
+
+# --- the fault cases of benchmarks/attacks.py (issue 20) --------------------------------------
+
+
+def _attacks():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_attacks", ROOT / "benchmarks" / "attacks.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("_attacks", module)  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("case", ["symlink-loops", "fifo-devices", "hostile-names"])
+def test_attack_fault_cases_never_stop_a_run(tmp_path, case):
+    """Each hostile entry is skipped with a reason or read under its escaped name; the good
+    article keeps its claims and every output parses strictly."""
+    from pipeline import api
+    from pipeline.fsio import shown_name
+
+    attacks = _attacks()
+    chosen = attacks.BY_NAME[case]
+    corpus = attacks._corpus(tmp_path, "bad.txt", chosen.text(1.0), entries=chosen.entries)
+    out = tmp_path / "out"
+    result = api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    assert attacks._outputs_parse(out) == "ok"
+    assert {"good.txt", "bad.txt"} <= {d.path for d in result.documents}
+    names = {shown_name(p.name) for p in corpus.iterdir()} - {"good.txt", "bad.txt"}
+    listed = {d.path for d in result.documents} | {s.path for s in result.skipped}
+    assert names <= listed, "an entry was dropped silently"
+    assert all(s.reason for s in result.skipped)
