@@ -313,6 +313,20 @@ class Generation:
             return False
         return True
 
+    def repeats(self) -> str | None:
+        """The name of the published generation when this one holds exactly its files (every
+        file hard-linked from it: a run that changed nothing), else None."""
+        current = current_generation(self.out)
+        if current is None:
+            return None
+        try:
+            mine = {n: os.stat(self.folder / n).st_ino for n in os.listdir(self.folder)}
+            theirs = {n: os.stat(self.out / GENERATIONS / current / n).st_ino
+                      for n in os.listdir(self.out / GENERATIONS / current)}
+        except OSError:
+            return None
+        return current if mine == theirs else None
+
     def seal(self) -> None:
         """Make the generation's folder durable (its files are flushed as they are
         written): after this, it may be committed."""

@@ -236,6 +236,17 @@ def test_a_generation_keeps_the_name_users_open(tmp_path):
         sorted([*render.FILES, store.DB_NAME])
 
 
+def test_a_rewrite_that_changes_nothing_keeps_the_published_generation(tmp_path):
+    write_run(tmp_path)
+    before = os.readlink(tmp_path / fsio.CURRENT)
+    with fsio.locked(tmp_path):
+        review.rerender(tmp_path)  # the same decisions: every file reused whole
+    assert os.readlink(tmp_path / fsio.CURRENT) == before
+    assert leftovers(tmp_path) == []
+    with store.open_store(tmp_path) as db:
+        assert db.meta()[outputs.GENERATION] == before.rsplit("/", 1)[1]
+
+
 # --------------------------------------------------------------------------- kill tests
 
 

@@ -90,7 +90,15 @@ def commit(db: store.Store, generation: Generation, change: store.StateChange) -
     """Make a written generation the output folder's: flush it to disk, record its name with
     the run's state in one transaction of the claim store (the commit point: a kill after it
     is finished by the next run's :func:`recover`), then switch the folder to it. Ctrl-C is
-    held back meanwhile, so an interrupted run either did not commit or published."""
+    held back meanwhile, so an interrupted run either did not commit or published. A
+    generation that repeats the published one (every file unchanged) is dropped instead: the
+    folder stays as it is."""
+    same = generation.repeats()
+    if same is not None:  # nothing changed: the published generation stays, no switch
+        generation.discard()
+        change.meta[GENERATION] = same
+        db.update_state(change)
+        return
     generation.seal()
     change.meta[GENERATION] = generation.name
     with interrupts_deferred():
