@@ -21,7 +21,14 @@ from typing import Literal
 from pydantic import ValidationError
 
 from pipeline.errors import InputError
-from pipeline.fsio import creating, locked, new_generation, shown_name, write_error
+from pipeline.fsio import (
+    GENERATIONS,
+    creating,
+    locked,
+    new_generation,
+    shown_name,
+    write_error,
+)
 from pipeline.models import Finding, Model
 from pipeline.render import outputs, report
 
@@ -151,6 +158,21 @@ def last_findings(out: Path) -> list[Finding]:
     return saved_findings(out)
 
 
+def _committed_folder(out: Path) -> Path:
+    """Where the decisions of the run the claim store holds are: its generation's folder (a
+    run killed after committing and before switching ``out`` to it leaves ``out`` showing the
+    previous one until the next command), else ``out``. A reader without the lock thus sees
+    the findings and the decisions of one run."""
+    from pipeline.state import store  # noqa: PLC0415
+
+    if (out / store.DB_NAME).is_file():
+        with store.open_store(out) as db:
+            name = db.meta().get(outputs.GENERATION)
+        if name and (out / GENERATIONS / name).is_dir():
+            return out / GENERATIONS / name
+    return out
+
+
 def _holds_run(meta: dict[str, str]) -> bool:
     """Whether a claim store's meta says it holds the state of a finished run."""
     return bool(meta.get("last_run")) and "skipped" in meta
@@ -213,7 +235,7 @@ def open_findings(out: Path, *, include_reviewed: bool = False
     """The findings of the last run in ``out`` with current decisions (only open ones unless
     ``include_reviewed``), how many are reviewed, and the decisions left without a finding."""
     findings = last_findings(out)
-    book = load_reviews(out)
+    book = load_reviews(_committed_folder(Path(out)))
     merged = apply_reviews(findings, book)
     reviewed = sum(f.status != "open" for f in merged)
     shown = [f for f in merged if include_reviewed or f.status == "open"]

@@ -12,6 +12,7 @@ child die at its N-th *write step* — each call that writes bytes or changes a 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -245,6 +246,24 @@ def test_a_rewrite_that_changes_nothing_keeps_the_published_generation(tmp_path)
     assert leftovers(tmp_path) == []
     with store.open_store(tmp_path) as db:
         assert db.meta()[outputs.GENERATION] == before.rsplit("/", 1)[1]
+
+
+def test_a_reader_sees_the_committed_run_before_its_switch(tmp_path, monkeypatch):
+    """Killed after committing a decision, before switching: ``out`` still shows the previous
+    run, whole; ``claims review`` (which reads without the lock) lists the committed run's
+    findings with its decisions; the next locked command switches."""
+    write_run(tmp_path)
+    before = visible(tmp_path)
+    with monkeypatch.context() as patch:
+        patch.setattr(fsio.Generation, "publish", lambda self: None)  # killed right there
+        review.record(tmp_path, "f-contra", "dismissed", "same round")
+    assert visible(tmp_path) == before and "reviews.json" not in before
+    shown, reviewed, _ = review.open_findings(tmp_path)
+    assert reviewed == 1 and "f-contra" not in {f.id for f in shown}
+    review.record(tmp_path, "f-recon", "confirmed")
+    assert json.loads((tmp_path / "reviews.json").read_text())["reviews"].keys() == {
+        "f-contra", "f-recon"}
+    assert leftovers(tmp_path) == []
 
 
 # --------------------------------------------------------------------------- kill tests
