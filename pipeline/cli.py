@@ -86,8 +86,9 @@ def _user_errors() -> Iterator[None]:
                "one complete run; fix the cause and run again)")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        _error("interrupted; every file in the output folder is from one complete run (the "
-               "previous one, or this one if it got to publish its files)", label="Interrupted")
+        _error("the output folder shows one complete run, the previous one or this one if it "
+               "got to switch to its files; run the command again to finish",
+               label="Interrupted")
         raise typer.Exit(130) from None
 
 

@@ -106,3 +106,17 @@ def test_an_unreadable_corpus_folder_is_one_input_error(corpus, monkeypatch):
 def test_a_hostile_entry_name_is_skipped_under_its_shown_name(corpus):
     os.mkfifo(os.fsencode(corpus) + b"/evil\x1b[2J\xff.txt")
     assert list(reasons(corpus)) == ["evil\\x1b[2J\\xff.txt"]
+
+
+def test_two_names_shown_alike_keep_the_first(corpus, rules):
+    """A name with ESC and one with the four characters backslash, x, 1, b read the same
+    once escaped: the second is skipped, never merged with the first."""
+    from pipeline.api import load_documents
+
+    (corpus / "a\x1b.txt").write_text("Acme Robotics said revenue was $5 million in 2025. " * 3)
+    (corpus / "a\\x1b.txt").write_text("Acme Robotics said revenue was $6 million in 2025. " * 3)
+    documents, skipped, _keys, _entries = load_documents(corpus, rules=rules)
+    assert [d.path for d in documents].count("a\\x1b.txt") == 1
+    assert [(s.path, s.reason.split(" (")[0]) for s in skipped if "x1b" in s.path] == [
+        ("a\\x1b.txt", "another file's name is shown the same once its control characters "
+                        "are escaped")]

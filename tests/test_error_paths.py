@@ -169,3 +169,19 @@ def test_head_reads_the_first_line_of_a_listing(tmp_path):
     assert shell.returncode == 0, shell.stderr
     assert shell.stdout == f"5 open findings in {tmp_path} (0 reviewed)\n"
     assert shell.stderr == ""
+
+
+def test_ctrl_c_is_one_line_and_exit_130(tmp_path, monkeypatch):
+    from pipeline import review
+
+    write_run(tmp_path)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(review, "rerender", interrupted)
+    result = runner.invoke(app, ["review", "f-contra", "--dismiss", "--out", str(tmp_path)])
+    assert result.exit_code == 130
+    assert result.output == (
+        "Interrupted: the output folder shows one complete run, the previous one or this one "
+        "if it got to switch to its files; run the command again to finish\n")
