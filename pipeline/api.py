@@ -438,7 +438,8 @@ def add(
                 journal += [{"sha256": s.digest, "source": s.source} for s in staged]
                 with store.open_store(out) as db:
                     db.set_meta(**{PENDING_ADD: json.dumps(journal)})
-            added = place(corpus, staged)
+            added, unplaced = place(corpus, staged)
+            rejected += unplaced
         finally:
             discard(staged)
         if not added and not journal:

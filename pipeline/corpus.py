@@ -179,45 +179,74 @@ ADD_TEMP_SUFFIX = ".tmp"
 
 @dataclass
 class Staged:
-    """An article ``claims add`` copied completely to a temporary name in the corpus folder
-    (:func:`stage`), not yet given its name (:func:`place`)."""
+    """An article ``claims add`` copied completely into the corpus folder (:func:`stage`),
+    without a name there yet (:func:`place`)."""
 
     source: str  # as the user named it
     name: str  # the file name wanted in the corpus
     digest: str  # SHA-256 of the bytes
-    temp: Path
-    fd: int  # the open temporary file, locked: see :func:`remove_stale_copies`
+    fd: int  # the open copy
+    temp: Path | None  # its temporary name; None: an unnamed file (O_TMPFILE)
 
 
-def _temp_copy(root: Path, data: bytes) -> tuple[Path, int]:
-    """A new hidden file in ``root`` holding ``data``, on disk (fsync), locked and open."""
-    fd, temp = tempfile.mkstemp(dir=root, prefix=ADD_TEMP_PREFIX, suffix=ADD_TEMP_SUFFIX)
+def _unnamed(root: Path) -> int | None:
+    """An unnamed new file in ``root`` (``O_TMPFILE``), open for writing; None where the
+    system or file system has none. It gets a name by a hard link from ``/proc/self/fd``;
+    if the process dies first, the kernel frees it: nothing is ever left behind."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if not flag or not os.path.isdir("/proc/self/fd"):
+        return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # held until placed: the file is not stale
-        os.fchmod(fd, default_mode())
+        return os.open(root, flag | os.O_WRONLY | os.O_CLOEXEC, default_mode())
+    except OSError as exc:
+        if exc.errno in (errno.EOPNOTSUPP, errno.ENOTSUP, errno.EISDIR, errno.EINVAL):
+            return None
+        raise
+
+
+def _temp_copy(root: Path, data: bytes) -> tuple[int, Path | None]:
+    """A new file in ``root`` holding ``data``, on disk (fsync), open: unnamed
+    (:func:`_unnamed`), else under a hidden temporary name, locked while this process lives
+    (see :func:`remove_stale_copies`)."""
+    fd = _unnamed(root)
+    temp: Path | None = None
+    if fd is None:
+        fd, name = tempfile.mkstemp(dir=root, prefix=ADD_TEMP_PREFIX, suffix=ADD_TEMP_SUFFIX)
+        temp = Path(name)
+    try:
+        if temp is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # held until placed: the file is not stale
+            os.fchmod(fd, default_mode())
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
     except BaseException:
         os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        if temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
         raise
-    return Path(temp), fd
+    return fd, temp
 
 
 def discard(staged: Sequence[Staged]) -> None:
-    """Remove what is left of staged copies (those never placed) and release them."""
+    """Remove what is left of staged copies (their temporary names) and close them; a copy
+    is discarded once, whatever the number of calls."""
     for item in staged:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(item.temp)
-        with contextlib.suppress(OSError):
-            os.close(item.fd)
+        if item.temp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(item.temp)
+            item.temp = None
+        if item.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(item.fd)
+            item.fd = -1
 
 
 def remove_stale_copies(corpus: Path) -> list[str]:
-    """Delete the temporary copies a killed ``claims add`` left in the corpus folder.
+    """Delete the temporary copies a killed ``claims add`` left in the corpus folder (only
+    where the file system has no unnamed files, :func:`_unnamed`).
 
     A copy is stale when no process holds its lock (an ``flock``, which the kernel releases
     when the process dies, even by ``kill -9``); one a running ``claims add`` is writing (for
@@ -305,13 +334,13 @@ def stage(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
                                          "(same content)"))
                 continue
             try:
-                temp, fd = _temp_copy(root, data)
+                fd, temp = _temp_copy(root, data)
             except OSError as exc:
                 raise OutputError(f"cannot copy {shown} into the corpus folder {corpus}: "
                                   f"{exc.strerror or exc}",
                                   hint="free some space or fix the folder's permissions; "
                                   "nothing was added") from None
-            staged.append(Staged(shown, source.name, digest, temp, fd))
+            staged.append(Staged(shown, source.name, digest, fd, temp))
             hashes[digest] = f"{shown}, given before it"
     except BaseException:
         discard(staged)
@@ -319,14 +348,15 @@ def stage(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
     return staged, rejected
 
 
-def place(corpus: Path, staged: Sequence[Staged]) -> list[Path]:
+def place(corpus: Path, staged: Sequence[Staged]) -> tuple[list[Path], list[Skip]]:
     """Give each staged copy its name in the corpus folder, never replacing a file: a hard
-    link from the temporary name to the first free name of ``NAME``, ``NAME-2``,
-    ``NAME-3``... (a name taken by a file or a symlink is never written through), then the
-    temporary name is removed. The article appears whole or not at all. Returns the paths
-    placed, as the user named the corpus."""
+    link to the first free name of ``NAME``, ``NAME-2``, ``NAME-3``... (a name taken by a file
+    or a symlink is never written through), then its temporary name, if any, is removed. The
+    article appears whole or not at all. Returns the paths placed (as the user named the
+    corpus) and the copies no name was free for."""
     root = corpus.resolve()
     added: list[Path] = []
+    rejected: list[Skip] = []
     for item in staged:
         stem, suffix = Path(item.name).stem, Path(item.name).suffix
         for n in range(1, 1000):
@@ -334,27 +364,33 @@ def place(corpus: Path, staged: Sequence[Staged]) -> list[Path]:
             if candidate.parent != root:
                 break
             try:
-                _link_new(item.temp, candidate)
+                _link_new(item, candidate)
             except FileExistsError:
                 continue
             added.append(corpus / candidate.name)
             break
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(item.temp)
-        with contextlib.suppress(OSError):
-            os.close(item.fd)
+        else:
+            rejected.append(Skip(path=item.source, reason="no free file name in the corpus"))
+        discard([item])
     fsync_dir(root)
-    return added
+    return added, rejected
 
 
-def _link_new(temp: Path, dest: Path) -> None:
-    """Give ``temp``'s file the new name ``dest`` (``FileExistsError`` when it is taken).
+def _link_new(item: Staged, dest: Path) -> None:
+    """Give the staged copy the new name ``dest`` (``FileExistsError`` when it is taken).
 
     A hard link never replaces an existing name. On a file system without hard links the
     name is reserved with an exclusive create, then the complete copy renamed over it.
     """
+    if item.temp is None:  # unnamed: link the open file itself (a dir_fd makes Python call
+        root = os.open("/", os.O_RDONLY)  # linkat with AT_SYMLINK_FOLLOW, not link())
+        try:
+            os.link(f"/proc/self/fd/{item.fd}", dest, src_dir_fd=root, follow_symlinks=True)
+        finally:
+            os.close(root)
+        return
     try:
-        os.link(temp, dest, follow_symlinks=False)
+        os.link(item.temp, dest, follow_symlinks=False)
         return
     except FileExistsError:
         raise
@@ -363,4 +399,4 @@ def _link_new(temp: Path, dest: Path) -> None:
                              errno.ENOSYS, errno.EXDEV):
             raise
     os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
-    os.replace(temp, dest)
+    os.replace(item.temp, dest)

@@ -266,6 +266,24 @@ def test_a_reader_sees_the_committed_run_before_its_switch(tmp_path, monkeypatch
     assert leftovers(tmp_path) == []
 
 
+def test_a_stale_named_copy_is_removed_a_live_one_kept(tmp_path):
+    """Where the file system has no unnamed files, ``claims add`` copies to a hidden name it
+    holds a lock on: the next command removes a copy nobody holds (its writer was killed),
+    never one a running add is writing."""
+    import fcntl
+
+    from pipeline import corpus
+
+    stale = tmp_path / f"{corpus.ADD_TEMP_PREFIX}dead{corpus.ADD_TEMP_SUFFIX}"
+    stale.write_text("half an arti")
+    live = tmp_path / f"{corpus.ADD_TEMP_PREFIX}live{corpus.ADD_TEMP_SUFFIX}"
+    live.write_text("being written")
+    with open(live, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        assert corpus.remove_stale_copies(tmp_path) == [stale.name]
+    assert not stale.exists() and live.exists()
+
+
 # --------------------------------------------------------------------------- kill tests
 
 
@@ -320,16 +338,21 @@ ADDED = ("Acme Robotics valuation cut\n\nA filing shows Acme Robotics was valued
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("how", ["kill", "interrupt"])
-def test_add_stopped_at_any_write_step_is_finished_by_the_next_command(tmp_path, monkeypatch,
-                                                                        rules, how):
+@pytest.mark.parametrize(("how", "named", "every"), [
+    ("kill", False, 1), ("kill", True, 2), ("interrupt", False, 3),
+], ids=["kill", "kill-named-temp", "interrupt"])
+def test_add_stopped_at_any_write_step_is_finished_by_the_next_command(
+        tmp_path, monkeypatch, rules, how, named, every):
     """``claims add`` killed (or interrupted) at each write step — the copy, the journal, the
     link, the run: the corpus holds the article whole or not at all, the outputs are one
     generation, and the next ``claims add`` of the same file (or ``claims extract``) finishes
-    the job and reports the add's new findings."""
-    from pipeline import api
+    the job and reports the add's new findings. ``named``: on a file system without unnamed
+    files, the copy has a hidden temporary name, which the next command removes."""
+    from pipeline import api, corpus
     from pipeline.extract import process
 
+    if named:
+        monkeypatch.setattr(corpus, "_unnamed", lambda root: None)
     nlp = process.load_pipeline(rules)
     monkeypatch.setattr(process, "load_pipeline", lambda *_a, **_k: nlp)
     start = tmp_path / "start"
@@ -385,7 +408,6 @@ def test_add_stopped_at_any_write_step_is_finished_by_the_next_command(tmp_path,
         assert leftovers(folder / "out") == []
         assert visible(folder / "out") == visible(whole / "out")
 
-    _, new, seen = killed_everywhere(start, add, tmp_path, how=how, check=check,
-                                     every=1 if how == "kill" else 3)
+    _, new, seen = killed_everywhere(start, add, tmp_path, how=how, check=check, every=every)
     assert new == visible(whole / "out")
     assert seen[0] == "old" and seen[-1] == "new"
