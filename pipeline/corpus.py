@@ -367,6 +367,11 @@ def place(corpus: Path, staged: Sequence[Staged]) -> tuple[list[Path], list[Skip
                 _link_new(item, candidate)
             except FileExistsError:
                 continue
+            except OSError as exc:
+                raise OutputError(f"cannot add {item.source} to the corpus folder {corpus}: "
+                                  f"{exc.strerror or exc}",
+                                  hint="free some space or fix the folder's permissions; none "
+                                  "of its text is in the corpus") from None
             added.append(corpus / candidate.name)
             break
         else:
