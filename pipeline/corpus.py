@@ -93,7 +93,11 @@ def _entry_problem(entry: os.DirEntry[str]) -> tuple[str, str] | str | None:
     """``None`` for a regular file (or a symlink to one), ``"folder"`` for a real folder, else
     why the entry is skipped and what to do, as ``(reason, hint)``."""
     remove = "remove it from the corpus"
-    try:
+    try:  # the folder listing's file types first: no system call for plain files and folders
+        if entry.is_file(follow_symlinks=False):
+            return None
+        if entry.is_dir(follow_symlinks=False):
+            return "folder"
         own = entry.stat(follow_symlinks=False)
     except OSError as exc:
         return read_problem(exc)
