@@ -23,6 +23,13 @@ it prints:
 bad article is added with ``pipeline.api.add`` (timed alone; the clean baseline is the add of
 the clean article).
 
+The last cases (issue 20) put hostile *entries* into the corpus beside the bad article:
+symlink loops and a link to a parent folder, a FIFO, links to devices and a socket, and the
+article again under hostile names (terminal escapes, a newline, a C1 control, a bidi override,
+bytes that are not UTF-8, a Markdown injection). Each must be listed as skipped or read under
+its escaped name, never stop the run; the ``outputs`` column says whether every output file
+still parses in a strict parser (JSON without NaN, XML 1.0).
+
 Targets are printed, never asserted; ``tests/test_attacks.py`` keeps small sizes of the fast
 cases in CI, asserting growth between two sizes in one run, never an absolute time.
 """
@@ -32,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import random
 import resource
 import shutil
@@ -91,9 +99,59 @@ class Case:
     what: str
     payload: Callable[[float], str]  # scale -> the hostile part of the article
     add: bool = False  # run as ``claims add`` into a 10-article corpus
+    # hostile corpus entries beside the bad article (issue 20): corpus folder, article text
+    entries: Callable[[Path, str], None] | None = None
 
     def text(self, scale: float) -> str:
         return HEAD + self.payload(scale) + TAIL
+
+
+# --- hostile corpus entries (issue 20): the walk never raises, names are data ------------------
+
+
+def _loops(corpus: Path, _text: str) -> None:
+    """Symlink loops (to itself, two links to each other), a dangling link, a link to a
+    folder that contains it."""
+    os.symlink("self.txt", corpus / "self.txt")
+    os.symlink("ping.txt", corpus / "pong.txt")
+    os.symlink("pong.txt", corpus / "ping.txt")
+    os.symlink("gone.txt", corpus / "dangling.txt")
+    os.symlink("..", corpus / "up")
+
+
+def _specials(corpus: Path, _text: str) -> None:
+    """A FIFO with an article's name (reading it would block forever), links to endless and
+    empty devices, a socket."""
+    import socket
+
+    os.mkfifo(corpus / "pipe.txt")
+    os.symlink("/dev/zero", corpus / "zero.txt")
+    os.symlink("/dev/null", corpus / "null.md")
+    server = socket.socket(socket.AF_UNIX)
+    here = os.getcwd()
+    try:  # a socket path must be short: bind it from inside the folder
+        os.chdir(corpus)
+        server.bind("sock.txt")
+    finally:
+        os.chdir(here)
+        server.close()
+
+
+HOSTILE_NAMES = [
+    b"\x1b[31mred\x1b]0;title\x07.txt",  # colour, terminal title, bell (issue 19)
+    b"evil\nskipped good.txt: forged line.txt",  # a newline that forges a summary line
+    b"csi\xc2\x9b31m.txt",  # a C1 control (8-bit CSI)
+    b"gpj\xe2\x80\xaetxt.exe.txt",  # a right-to-left override
+    b"caf\xe9\xff.txt",  # not UTF-8
+    b"a``<img src=x onerror=alert(1)>``.pdf",  # Markdown injection of issue 20
+]
+
+
+def _names(corpus: Path, text: str) -> None:
+    """The bad article again under hostile names (each a little different, not a duplicate)."""
+    for n, name in enumerate(HOSTILE_NAMES):
+        with open(os.fsencode(corpus) + b"/" + name, "wb") as handle:
+            handle.write(text.replace("Acme", f"Acme{n}").encode("utf-8"))
 
 
 def _n(base: int, scale: float) -> int:
@@ -120,6 +178,12 @@ CASES = [
     Case("latex", "LaTeX-mangled run x 10,000", lambda s: _latex(_n(10_000, s))),
     Case("add-repeated", "claims add: 820 KB of one repeated sentence (10,000 x Zeta Corp...)",
          lambda s: ZETA * _n(10_000, s), add=True),
+    Case("symlink-loops", "symlink loops, a dangling link, a link to a parent folder",
+         lambda s: "", entries=_loops),
+    Case("fifo-devices", "a FIFO, links to /dev/zero and /dev/null, a socket",
+         lambda s: "", entries=_specials),
+    Case("hostile-names", "controls, C1, bidi override, not UTF-8, Markdown injection in names",
+         lambda s: "", entries=_names),
 ]
 BY_NAME = {c.name: c for c in CASES}
 
@@ -164,6 +228,7 @@ def _child(kind: str, args: dict[str, Any], queue: Any) -> None:
     claims = json.loads("[" + ",".join(
         (Path(args["out"]) / "claims.jsonl").read_text("utf-8").splitlines()) + "]")
     queue.put({
+        "outputs": _outputs_parse(Path(args["out"])),
         "seconds": seconds,
         "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "claims": [(c["doc"], c["span"]["start"], c["span"]["end"], c["normalized"]["low"],
@@ -171,6 +236,30 @@ def _child(kind: str, args: dict[str, Any], queue: Any) -> None:
         "findings": len(run.findings) if run else 0,
         "skipped": [(s.path, s.reason) for s in run.skipped] if run else [],
     })
+
+
+def _outputs_parse(out: Path) -> str:
+    """"ok" when every output file parses in a strict parser (JSON without NaN, XML 1.0), else
+    the first failure (a hostile name or text broke an output format)."""
+    from xml.etree import ElementTree
+
+    def reject(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    checks: list[tuple[str, Callable[[str], object]]] = [
+        ("contradictions.json", lambda t: json.loads(t, parse_constant=reject)),
+        ("claimreview.jsonld", lambda t: json.loads(t, parse_constant=reject)),
+        ("graph.json", lambda t: json.loads(t, parse_constant=reject)),
+        ("claims.jsonl", lambda t: [json.loads(line, parse_constant=reject)
+                                    for line in t.split("\n") if line]),
+        ("graph.graphml", lambda t: ElementTree.fromstring(t.encode("utf-8"))),
+    ]
+    for name, parse in checks:
+        try:
+            parse((out / name).read_text("utf-8"))
+        except (ValueError, ElementTree.ParseError) as exc:
+            return f"{name}: {exc}"[:60]
+    return "ok"
 
 
 def run_child(kind: str, args: dict[str, Any], timeout: float) -> dict[str, Any] | None:
@@ -188,7 +277,8 @@ def run_child(kind: str, args: dict[str, Any], timeout: float) -> dict[str, Any]
         process.join()
 
 
-def _corpus(folder: Path, bad_name: str | None, bad: str | None, *, extra: int = 0) -> Path:
+def _corpus(folder: Path, bad_name: str | None, bad: str | None, *, extra: int = 0,
+            entries: Callable[[Path, str], None] | None = None) -> Path:
     corpus = folder / "corpus"
     corpus.mkdir(parents=True)
     (corpus / "good.txt").write_text(GOOD, encoding="utf-8")
@@ -196,13 +286,15 @@ def _corpus(folder: Path, bad_name: str | None, bad: str | None, *, extra: int =
         (corpus / f"filler-{i:02d}.txt").write_text(clean_text(3000, seed=100 + i), "utf-8")
     if bad_name and bad is not None:
         (corpus / bad_name).write_text(bad, encoding="utf-8")
+    if entries is not None and bad is not None:
+        entries(corpus, bad)
     return corpus
 
 
 def measure(case: Case, text: str, *, timeout: float, work: Path) -> dict[str, Any] | None:
     folder = Path(tempfile.mkdtemp(dir=work))
     if not case.add:
-        corpus = _corpus(folder, "bad.txt", text)
+        corpus = _corpus(folder, "bad.txt", text, entries=case.entries)
         return run_child("extract", {"corpus": str(corpus), "out": str(folder / "out")},
                          timeout)
     corpus = _corpus(folder, None, None, extra=9)
@@ -253,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         alone = measure(Case("good", "", lambda s: ""), HEAD, timeout=args.timeout, work=work)
         reference = good_claims(alone) if alone else []
         header = ("case", "KB", "bad s", "clean s", "time", "bad MB", "clean MB", "memory",
-                  "good kept", "bad article")
+                  "good kept", "outputs", "bad article")
         rows = []
         for case in cases:
             text = case.text(args.scale)
@@ -261,16 +353,19 @@ def main(argv: list[str] | None = None) -> int:
             bad = measure(case, text, timeout=args.timeout, work=work)
             clean = measure(case, clean_text(size), timeout=args.timeout, work=work)
             if bad is None:
-                kept, fate = "-", "killed"
+                kept, parsed, fate = "-", "-", "killed"
             else:
                 kept = "yes" if good_claims(bad) == reference else "NO"
+                parsed = bad["outputs"]
                 skip = [r for p, r in bad["skipped"] if p.endswith("bad.txt")]
                 mine = sum(1 for c in bad["claims"] if c[0].endswith("bad.txt"))
                 fate = (f"skipped: {skip[0][:60]}" if skip
                         else f"{mine} claims, {bad['findings']} findings in the run")
+                if case.entries is not None:  # the hostile entries' fate
+                    fate = f"{len(bad['skipped'])} skipped, {mine} claims from bad.txt"
             rows.append((case.name, f"{size / 1024:.0f}", _fmt_s(bad), _fmt_s(clean),
                          _ratio(bad, clean, "seconds"), _fmt_mb(bad), _fmt_mb(clean),
-                         _ratio(bad, clean, "rss"), kept, fate))
+                         _ratio(bad, clean, "rss"), kept, parsed, fate))
             print(f"  done {case.name}", file=sys.stderr, flush=True)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for r in [header, *rows]:

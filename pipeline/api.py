@@ -14,11 +14,18 @@ import networkx as nx
 
 from pipeline import distributed, review
 from pipeline.check import checks
-from pipeline.corpus import copy_into, corpus_files, expand_sources
+from pipeline.corpus import (
+    discard,
+    expand_sources,
+    place,
+    remove_stale_copies,
+    stage,
+    walk_corpus,
+)
 from pipeline.errors import InputError, OutputError
 from pipeline.extract import parse, process
 from pipeline.extract.results import Entry, Failure
-from pipeline.fsio import DEFAULT_MAX_BYTES, locked
+from pipeline.fsio import DEFAULT_MAX_BYTES, locked, new_generation
 from pipeline.models import Claim, Document, Finding, Skip
 from pipeline.render import graph, outputs
 from pipeline.rules import Rules, load_rules
@@ -48,6 +55,9 @@ class RunResult:
         self.timings = timings if timings is not None else {}
         self.new_findings = new_findings or []
         self.incremental = False  # checks and outputs updated from the last run's state
+        # articles a ``claims add`` placed in the corpus whose run did not finish (its journal
+        # in the claim store); this run finished them: paths as in the outputs
+        self.journaled: list[str] = []
         self.rules_root: Path | None = None  # the rules folder the run used
         self.outputs: list[Path] = []
         self.output_stats: dict[str, Any] = {}
@@ -88,8 +98,10 @@ def load_documents(
     documents, the skips, each document's store key and the stored entries found (both by
     document id). (:func:`delta.scan` over no previous run: every file is read.)
     """
-    items, skipped = delta.scan(corpus, {}, files=corpus_files(corpus), rules=rules,
+    walk = walk_corpus(corpus)
+    items, skipped = delta.scan(corpus, {}, files=walk.files, rules=rules,
                                 max_bytes=max_bytes, cached=cached or (lambda _key: None))
+    skipped = sorted([*walk.skipped, *skipped], key=lambda s: s.path)
     documents = [i.document for i in items if i.document is not None]
     return (documents, skipped, {i.row.id: i.key for i in items},
             {i.row.id: i.entry for i in items if i.entry is not None})
@@ -173,14 +185,18 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
     model_name = run.model or parse.default_model_name()
     stamp = fingerprint.documents(rules, model=model_name, do_repair=run.do_repair)
     state = fingerprint.checks(stamp)
-    files = corpus_files(corpus)
+    remove_stale_copies(corpus)
+    walk = walk_corpus(corpus)
     with store.open_store(out) as db, store.paused_gc():
+        outputs.recover(out, db)
         meta = db.meta()
+        journal = {entry["sha256"] for entry in pending_adds(meta)}
         incremental = meta.get("state") == state and run.scheduler is None
         known = db.run_docs() if incremental else {}
-        items, skipped = delta.scan(corpus, known, files=files, rules=rules,
+        items, skipped = delta.scan(corpus, known, files=walk.files, rules=rules,
                                     max_bytes=run.max_bytes,
                                     cached=lambda key: db.get(key, stamp, quantities=False))
+        skipped = [*walk.skipped, *skipped]
         current = {i.path: i.row.id for i in items}
         added = [i for i in items if i.path not in known or known[i.path].doc_id != i.row.id]
         removed_paths = [p for p, doc in known.items() if current.get(p) != doc.doc_id]
@@ -245,19 +261,24 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
                                          if previous is not None and f.id not in previous],
                            timings=timings)
         result.incremental = found is not None
+        result.journaled = [i.path for i in items if i.key.raw_sha in journal]
         lap("prepare")
         stats: dict[str, Any] = {}
         written: dict[str, float] = {}
-        result.outputs, change.layouts = outputs.write(out, view, state=state,
-                                                       layouts=db.layouts(), stats=stats,
-                                                       timings=written)
-        result.output_stats = stats
-        lap("write")
-        timings.update(written)
-        change.meta = {"state": state if client is None or found is not None else "",
-                       "last_run": stamp,
-                       "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}
-        db.update_state(change)
+        with new_generation(out) as generation:
+            result.outputs, change.layouts = outputs.write(out, view, state=state,
+                                                           layouts=db.layouts(),
+                                                           generation=generation,
+                                                           stats=stats, timings=written)
+            generation.carry(outputs.REVIEWS)
+            result.output_stats = stats
+            lap("write")
+            timings.update(written)
+            change.meta = {"state": state if client is None or found is not None else "",
+                           "last_run": stamp, PENDING_ADD: "",
+                           "skipped": json.dumps([s.model_dump(mode="json")
+                                                  for s in skipped])}
+            outputs.commit(db, generation, change)
         lap("store")
     return result
 
@@ -331,14 +352,32 @@ def _full_checks(db: store.Store, items: Sequence[delta.Item], entries: dict[str
     return findings, change, view
 
 
+PENDING_ADD = "pending_add"
+"""The claim store's meta key of the ``claims add`` journal: the articles an add placed in
+the corpus, as a JSON list of ``{"sha256": ..., "source": ...}``; cleared by the commit of a
+run, so a non-empty journal means the run of that add did not finish."""
+
+
+def pending_adds(meta: Mapping[str, str]) -> list[dict[str, str]]:
+    """The journal of ``claims add`` in the claim store's meta (:data:`PENDING_ADD`)."""
+    try:
+        entries = json.loads(meta.get(PENDING_ADD) or "[]")
+    except ValueError:
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("sha256"), str)] \
+        if isinstance(entries, list) else []
+
+
 @dataclass
 class AddResult:
-    """What ``claims add`` did: files copied, files rejected (with why), the run after."""
+    """What ``claims add`` did: files copied, files rejected (with why), the run after, and
+    the files an interrupted add had placed in the corpus, whose run this one finished."""
 
     added: list[Path]
     rejected: list[Skip]
     run: RunResult | None
     new_findings: list[Finding] = field(default_factory=list)
+    finished: list[Path] = field(default_factory=list)
 
 
 def add(
@@ -358,11 +397,16 @@ def add(
 
     A source is rejected (one :class:`Skip` each) when it is not a .txt/.md/.html file, is
     unreadable or too big, has the same bytes as an article already in the corpus (or added
-    before it), or has a name that is not a plain file name. Files are only ever created
-    inside the corpus folder, never overwritten, never written through a symlink; a name
-    already taken gets a ``-2``, ``-3``... suffix. Findings are *new* when their id was not
-    in the previous run's findings (a run over the corpus as it was is done first when the
-    output folder has none).
+    before it), or has a name that is not a plain, printable file name
+    (:func:`pipeline.corpus.name_problem`). Files are only ever created inside the corpus
+    folder, never overwritten, never written through a symlink; a name already taken gets a
+    ``-2``, ``-3``... suffix. Each article is copied to a temporary name first, flushed to
+    disk and then linked to its name, so it appears whole or not at all; the articles placed
+    are journaled in the claim store until the run's results are committed, and a run killed
+    meanwhile is finished by the next ``claims add`` or ``claims extract``
+    (:attr:`AddResult.finished`, :attr:`RunResult.journaled`). Findings are *new* when their
+    id was not in the previous run's findings (a run over the corpus as it was is done first
+    when the output folder has none).
     """
     corpus, out = Path(corpus), Path(out)
     run = _Settings(rules=load_run_rules(rules_dir), model=model, do_repair=do_repair,
@@ -376,18 +420,36 @@ def add(
         raise InputError(f"{missing[0].reason}: {missing[0].path}{more}",
                          hint="check the path; nothing was added")
     with locked(out):
+        remove_stale_copies(corpus)
         with store.open_store(out) as db:
-            has_previous = bool(db.meta().get("last_run"))
-        if not has_previous:
+            outputs.recover(out, db)
+            meta = db.meta()
+        if not meta.get("last_run"):
             _extract_locked(corpus, out, run)
+            with store.open_store(out) as db:
+                meta = db.meta()
+        journal = pending_adds(meta)
         with store.open_store(out) as db:
             known = db.run_docs()
-        added, rejected = copy_into(corpus, sources, max_bytes=max_bytes, known=known)
-        if not added:
+        staged, rejected = stage(corpus, sources, max_bytes=max_bytes, known=known,
+                                 pending={e["sha256"] for e in journal})
+        try:
+            if staged:  # journaled before any article appears in the corpus
+                journal += [{"sha256": s.digest, "source": s.source} for s in staged]
+                with store.open_store(out) as db:
+                    db.set_meta(**{PENDING_ADD: json.dumps(journal)})
+            added, unplaced = place(corpus, staged)
+            rejected += unplaced
+        finally:
+            discard(staged)
+        if not added and not journal:
             return AddResult(added=[], rejected=rejected, run=None)
         result = _extract_locked(corpus, out, run)
         result.rules_root = run.rules.root
     # new: not in the stored findings of the run before (RunResult.new_findings)
     new_ids = set(result.new_findings)
     new = [f for f in result.findings if f.id in new_ids]
-    return AddResult(added=added, rejected=rejected, run=result, new_findings=new)
+    placed = {p.name for p in added}
+    finished = [corpus / path for path in result.journaled if path not in placed]
+    return AddResult(added=added, rejected=rejected, run=result, new_findings=new,
+                     finished=finished)

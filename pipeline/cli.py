@@ -7,6 +7,8 @@ It parses options, calls the API, prints a summary and maps :class:`ClaimsError`
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -65,38 +67,96 @@ def _progress() -> Iterator[Callable[[str, int, int], None] | None]:
 
 @contextlib.contextmanager
 def _user_errors() -> Iterator[None]:
-    """Turn a ClaimsError into one ``Error: ...`` line on stderr and exit code 1."""
+    """Every way a command can fail, as one line on stderr and a documented exit code:
+    a :class:`ClaimsError` (or any other ``OSError``: a full disk, a file too large) is one
+    ``Error: ...`` line and exit code 1, Ctrl-C exit code 130; a reader that closes the
+    output pipe early (``claims review | head -1``) ends the command quietly, exit code 0,
+    like other Unix tools that stop writing when nobody reads."""
     try:
         yield
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(0) from None
     except ClaimsError as exc:
-        print(f"Error: {_one_line(str(exc))}", file=sys.stderr)
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    except OSError as exc:  # not one of ours: a file system error the run did not expect
+        where = f": {exc.filename}" if exc.filename else ""
+        _error(f"{exc.strerror or exc}{where} (nothing was lost: the output folder holds "
+               "one complete run; fix the cause and run again)")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        print("Interrupted: files in the output folder are the previous complete ones.",
-              file=sys.stderr)
+        _error("the output folder shows one complete run, the previous one or this one if it "
+               "got to switch to its files; run the command again to finish",
+               label="Interrupted")
         raise typer.Exit(130) from None
 
 
+def _error(message: str, *, label: str = "Error") -> None:
+    with contextlib.suppress(OSError):
+        print(f"{label}: {_one_line(message)}", file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a closed pipe goes nowhere,
+    instead of failing again when Python flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def _one_line(text: str) -> str:
-    """``text`` with control and invisible characters escaped (``\\n``, ``\\x1b``,
-    ``\\u202e``): a hostile file name cannot add lines or terminal escapes to the summary."""
+    """The one terminal escaper: ``text`` with every character that is not printable
+    escaped (``\\n``, ``\\x1b``, ``\\x9b``, ``\\u202e``, a byte that is not UTF-8 as
+    ``\\udcff``), so a file name, an article's text or a reviewer's note can neither add
+    lines nor send escape sequences, C1 controls or bidi overrides to the terminal."""
+    if text.isprintable():
+        return text
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
                    for c in text)
 
 
+class _Console(Console):
+    """Rich's console, but a closed pipe ends the command as :func:`_user_errors` says (rich
+    itself would exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        _silence_stdout()
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+def _console() -> Console:
+    """Where commands print: no markup, no emoji codes, no highlighting (a file name is
+    shown as it is, escaped by :func:`_say`)."""
+    return _Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+
+
+def _say(console: Console, text: str) -> None:
+    """Print one line of output, every character of it through :func:`_one_line`."""
+    console.print(_one_line(text))
+
+
 def _print_summary(result: api.RunResult, console: Console) -> None:
-    console.print(f"documents: {len(result.view.docs)}   claims: {len(result.view.claims)}   "
-                  f"findings: {len(result.findings)}   skipped: {len(result.skipped)}")
-    console.print(f"parsed {result.parsed} new or changed, reused {result.reused} from the "
-                  "claim store", markup=False)
+    _say(console, f"documents: {len(result.view.docs)}   claims: {len(result.view.claims)}   "
+         f"findings: {len(result.findings)}   skipped: {len(result.skipped)}")
+    _say(console, f"parsed {result.parsed} new or changed, reused {result.reused} from the "
+         "claim store")
     for kind, count in result.findings_by_kind().items():
-        console.print(f"  {kind:<17}{count}")
+        _say(console, f"  {kind:<17}{count}")
     for skip in result.skipped:
-        console.print(f"skipped {_one_line(skip.path)}: {_one_line(skip.reason)}", markup=False)
+        _say(console, f"skipped {skip.path}: {skip.reason}")
     if result.rules_root is not None:
-        console.print(f"rules: {_rules_label(result.rules_root)}", markup=False)
+        _say(console, f"rules: {_rules_label(result.rules_root)}")
     if result.outputs:
-        console.print("wrote " + ", ".join(str(p) for p in result.outputs), markup=False)
+        _say(console, "wrote " + ", ".join(str(p) for p in result.outputs))
+
+
+def _print_new_findings(findings: list[Finding], console: Console) -> None:
+    _say(console, f"new findings: {len(findings)}")
+    for finding in findings:
+        _say(console, f"  {finding.id}  {finding.kind:<16} {finding.severity:<6} "
+             f"{finding.explanation}")
 
 
 def _rules_label(root: Path) -> str:
@@ -104,7 +164,7 @@ def _rules_label(root: Path) -> str:
 
     if is_default_rules(root):
         return "built-in (claims rules init DIR writes a copy to edit)"
-    return _one_line(str(root))
+    return str(root)
 
 
 @app.command()
@@ -130,14 +190,22 @@ def extract(
     """
     from pipeline import api
 
-    with _user_errors(), _progress() as progress:
-        result = api.extract(corpus, out=out, rules_dir=rules, model=model,
-                             do_repair=not no_repair, max_bytes=max_bytes, jobs=jobs,
-                             scheduler=scheduler, progress=progress)
-    _print_summary(result, Console(soft_wrap=True))
+    with _user_errors():
+        with _progress() as progress:
+            result = api.extract(corpus, out=out, rules_dir=rules, model=model,
+                                 do_repair=not no_repair, max_bytes=max_bytes, jobs=jobs,
+                                 scheduler=scheduler, progress=progress)
+        console = _console()
+        for path in result.journaled:
+            _say(console, f"finished {corpus / path} (placed by a claims add that was "
+                 "interrupted before its run ended)")
+        _print_summary(result, console)
+        if result.journaled:
+            new_ids = set(result.new_findings)
+            _print_new_findings([f for f in result.findings if f.id in new_ids], console)
     if strict and result.skipped:
-        print(f"Error: {len(result.skipped)} file(s) skipped and --strict is set "
-              "(fix or remove them; outputs were written)", file=sys.stderr)
+        _error(f"{len(result.skipped)} file(s) skipped and --strict is set (fix or remove "
+               "them; outputs were written)")
         raise typer.Exit(1)
 
 
@@ -156,22 +224,23 @@ def add(
     """Copy new articles into --corpus, extract incrementally, print the new findings."""
     from pipeline import api
 
-    with _user_errors(), _progress() as progress:
-        result = api.add(sources, corpus=corpus, out=out, rules_dir=rules, model=model,
-                         jobs=jobs, scheduler=scheduler, progress=progress)
-    console = Console(soft_wrap=True)
-    for path in result.added:
-        console.print(f"added {path}", markup=False)
-    for skip in result.rejected:
-        console.print(f"rejected {skip.path}: {skip.reason}", markup=False)
-    if result.run is None:
-        console.print("nothing added; outputs unchanged")
-        return
-    _print_summary(result.run, console)
-    console.print(f"new findings: {len(result.new_findings)}")
-    for finding in result.new_findings:
-        console.print(f"  {finding.id}  {finding.kind:<16} {finding.severity:<6} "
-                      f"{finding.explanation}", markup=False)
+    with _user_errors():
+        with _progress() as progress:
+            result = api.add(sources, corpus=corpus, out=out, rules_dir=rules, model=model,
+                             jobs=jobs, scheduler=scheduler, progress=progress)
+        console = _console()
+        for path in result.added:
+            _say(console, f"added {path}")
+        for path in result.finished:
+            _say(console, f"finished {path} (placed by a claims add that was interrupted "
+                 "before its run ended)")
+        for skip in result.rejected:
+            _say(console, f"rejected {skip.path}: {skip.reason}")
+        if result.run is None:
+            _say(console, "nothing added; outputs unchanged")
+            return
+        _print_summary(result.run, console)
+        _print_new_findings(result.new_findings, console)
 
 
 @app.command("review")
@@ -204,15 +273,15 @@ def review_cmd(
             raise typer.BadParameter("give the FINDING_ID the decision is about")
         with _user_errors():
             findings, reviewed, orphans = review.open_findings(out, include_reviewed=show_all)
-        _print_findings(findings, reviewed, out, show_all=show_all)
-        if orphans:
-            console = Console(soft_wrap=True, highlight=False)
-            console.print(f"{len(orphans)} decision(s) in {out / review.REVIEWS_FILE} refer to "
-                          "findings this run no longer reports:", markup=False)
-            for fid, decision in orphans.items():
-                where = " / ".join(x for x in (decision.subject, decision.metric) if x)
-                console.print(f"{fid}  {decision.status:<9}  {decision.kind or '?'}  {where}",
-                              markup=False)
+            console = _console()
+            _print_findings(findings, reviewed, out, show_all=show_all, console=console)
+            if orphans:
+                _say(console, f"{len(orphans)} decision(s) in {out / review.REVIEWS_FILE} "
+                     "refer to findings this run no longer reports:")
+                for fid, decision in orphans.items():
+                    where = " / ".join(x for x in (decision.subject, decision.metric) if x)
+                    _say(console, f"{fid}  {decision.status:<9}  {decision.kind or '?'}  "
+                         f"{where}")
         return
     if len(actions) != 1:
         raise typer.BadParameter("give exactly one of --confirm, --dismiss, --explain NOTE, "
@@ -225,26 +294,26 @@ def review_cmd(
     with _user_errors():
         finding, written = review.record(out, finding_id, status,
                                          explain if explain is not None else note)
-    console = Console(soft_wrap=True)
-    console.print(f"{finding.id}: {finding.status}" + (f" ({finding.note})" if finding.note
-                                                       else ""), markup=False)
-    console.print("updated " + ", ".join(str(p) for p in written), markup=False)
+        console = _console()
+        _say(console, f"{finding.id}: {finding.status}" + (f" ({finding.note})"
+                                                           if finding.note else ""))
+        _say(console, "updated " + ", ".join(str(p) for p in written))
 
 
-def _print_findings(findings: list[Finding], reviewed: int, out: Path, *, show_all: bool) -> None:
-    console = Console(soft_wrap=True, highlight=False)
+def _print_findings(findings: list[Finding], reviewed: int, out: Path, *, show_all: bool,
+                    console: Console) -> None:
     shown = "findings" if show_all else "open findings"
-    console.print(f"{len(findings)} {shown} in {out} ({reviewed} reviewed)", markup=False)
+    _say(console, f"{len(findings)} {shown} in {out} ({reviewed} reviewed)")
     for f in findings:
         where = " / ".join(x.replace("_", " ") for x in (f.subject, f.metric) if x)
         status = "" if f.status == "open" else f"  [{f.status}]"
-        console.print(f"{f.id}  {f.severity:<6}  {f.kind:<16}  {where}{status}", markup=False)
-        console.print(f"    {f.explanation}", markup=False)
+        _say(console, f"{f.id}  {f.severity:<6}  {f.kind:<16}  {where}{status}")
+        _say(console, f"    {f.explanation}")
         if f.note:
-            console.print(f"    note: {f.note}", markup=False)
+            _say(console, f"    note: {f.note}")
     if findings and not show_all:
-        console.print('decide with: claims review FINDING_ID --confirm | --dismiss | '
-                      '--explain "note"', markup=False)
+        _say(console, 'decide with: claims review FINDING_ID --confirm | --dismiss | '
+             '--explain "note"')
 
 
 rules_app = typer.Typer(help="The rules folder: units, metrics, entities, checks.",
@@ -264,8 +333,7 @@ def rules_init(
 
     with _user_errors():
         written = init_rules(dest)
-    Console(soft_wrap=True).print("wrote " + ", ".join(_one_line(str(p)) for p in written),
-                                  markup=False)
+        _say(_console(), "wrote " + ", ".join(str(p) for p in written))
 
 
 @app.callback()
@@ -275,6 +343,9 @@ def _root() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets
+        with contextlib.suppress(AttributeError, ValueError):  # an escape, not a traceback
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     app()
 
 

@@ -9,9 +9,12 @@ import contextlib
 import errno
 import fcntl
 import os
+import shutil
+import signal
 import stat
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -23,18 +26,19 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """Article files larger than this are skipped unread (``--max-bytes``)."""
 
 
-def corpus_name(path: Path, corpus: Path) -> str:
-    """``path`` relative to ``corpus`` with "/" separators, as shown in reports.
-
-    Bytes of a file name that are not UTF-8 (Python keeps them as lone surrogates, which no
-    output can encode) are shown as ``\\xff`` escapes.
-    """
-    return shown_name(path.relative_to(corpus).as_posix())
-
-
 def shown_name(rel: str) -> str:
-    """A relative path as :func:`corpus_name` shows it (non-UTF-8 bytes escaped)."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name (relative to the corpus, "/" separators) as every output and the terminal
+    show it: bytes that are not UTF-8 (Python keeps them as lone surrogates, which no output
+    can encode) as ``\\xff``, and characters that are not printable (C0 and C1 controls, bidi
+    overrides, line separators, other invisible format characters) as ``\\x1b``,
+    ``\\u202e``: a name is data, and can neither break an output format nor add lines or
+    escape sequences to a terminal.
+    """
+    text = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = None) -> bytes:
@@ -53,7 +57,7 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
+            raise ArticleError(rel, not_regular(info.st_mode), hint="remove it from the corpus")
         if info.st_size > max_bytes:
             raise ArticleError(rel, f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte "
                                "limit", hint=too_big_hint)
@@ -61,8 +65,9 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
         # stat above must not hang the run
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
         with open(os.open(path, flags), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise ArticleError(rel, "not a regular file", hint="remove it from the corpus")
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise ArticleError(rel, not_regular(mode), hint="remove it from the corpus")
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         reason, hint = read_problem(exc)
@@ -70,6 +75,21 @@ def read_article(path: Path, rel: str, *, max_bytes: int, root: Path | None = No
     if len(data) > max_bytes:
         raise ArticleError(rel, f"file is over the {max_bytes:,}-byte limit", hint=too_big_hint)
     return data
+
+
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is: ``a FIFO (named pipe)``, ``a socket``..."""
+    for test, kind in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def not_regular(mode: int) -> str:
+    """The reason a file of this mode is not read: ``not a regular file: a socket``."""
+    return f"not a regular file: {file_kind(mode)}"
 
 
 def read_problem(exc: OSError) -> tuple[str, str]:
@@ -86,6 +106,22 @@ def read_problem(exc: OSError) -> tuple[str, str]:
     return f"cannot read: {exc.strerror or exc}", "check the file"
 
 
+def write_error(path: Path, exc: OSError) -> OutputError:
+    """An :class:`OutputError` for ``exc`` raised writing ``path``: what happened and what to
+    do (a full disk, a file over the size limit of ``ulimit -f``, no permission)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "the disk is full: free some space and run again"
+    elif exc.errno == errno.EFBIG:
+        hint = ("the file would be larger than this process may write (ulimit -f): raise the "
+                "limit and run again")
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "check the folder's permissions, or pass --out DIR with a writable folder"
+    else:
+        hint = "fix the cause and run again"
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}",
+                       hint=f"{hint}; the output folder still shows the previous run, whole")
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
@@ -94,7 +130,7 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _default_mode() -> int:
+def default_mode() -> int:
     """``0o666`` less the umask; read from /proc where possible, since setting the umask to
     read it races with other threads creating files."""
     try:
@@ -117,10 +153,11 @@ class Replacement:
     discard: bool = False
 
     def write(self, data: bytes) -> None:
-        """Write all of ``data`` (an unbuffered write may take only part of it)."""
+        """Write all of ``data`` (a write may take only part of it)."""
+        fd = self.file.fileno()
         view = memoryview(data)
         while view:
-            view = view[self.file.write(view) or 0:]
+            view = view[os.write(fd, view):]
 
 
 @contextlib.contextmanager
@@ -138,7 +175,7 @@ def replacing(path: Path) -> Iterator[Replacement]:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = _default_mode()
+        mode = default_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     try:
         with os.fdopen(fd, "wb", buffering=0) as handle:
@@ -151,10 +188,40 @@ def replacing(path: Path) -> Iterator[Replacement]:
             os.unlink(tmp)
             return
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def creating(path: Path, *, like: Path | None = None) -> Iterator[Replacement]:
+    """A new file at ``path`` (which must not exist; never through a symlink), flushed to disk
+    when the block ends; removed when the block raises or sets ``discard``.
+
+    It gets the permissions of ``like`` (the file it is a new version of) when that exists,
+    else the umask's default. For a folder that no reader sees before it is complete (a new
+    generation of an output folder, :class:`Generation`): no temporary name, no rename.
+    """
+    try:
+        mode = stat.S_IMODE(like.stat().st_mode) if like is not None else default_mode()
+    except FileNotFoundError:
+        mode = default_mode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o600)
+    try:
+        with os.fdopen(fd, "wb", buffering=0) as handle:
+            new = Replacement(handle)
+            yield new
+            if not new.discard:
+                os.fchmod(handle.fileno(), mode)
+                os.fsync(handle.fileno())
+        if new.discard:
+            os.unlink(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
         raise
 
 
@@ -164,7 +231,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         new.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make a rename durable (best effort: some file systems cannot fsync a folder)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -179,14 +246,222 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def remove_stale_temps(out: Path) -> list[Path]:
-    """Delete temporary files a killed run left in ``out`` (call only while holding the lock)."""
+    """Delete temporary files (and symlinks) a killed run left in ``out`` (call only while
+    holding the lock)."""
     removed: list[Path] = []
     for tmp in sorted(out.glob(f".*{TMP_SUFFIX}")):
-        if tmp.is_file() and not tmp.is_symlink():
+        if tmp.is_symlink() or tmp.is_file():
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
                 removed.append(tmp)
     return removed
+
+
+# --------------------------------------------------------------------------- generations
+
+GENERATIONS = ".generations"
+CURRENT = ".current"
+
+
+class Generation:
+    """One complete set of an output folder's files, switched in as a whole.
+
+    The files live in ``OUT/.generations/N/``; ``OUT/.current`` is a symlink to the folder of
+    the generation readers see, and each file name in ``OUT`` a symlink through it
+    (``OUT/report.html -> .current/report.html``), so ``out/report.html`` keeps working and
+    one ``rename`` of ``.current`` switches every file at once. A reader, or a run killed at
+    any moment (``kill -9`` included), sees every file of one complete generation, the old or
+    the new, never a mix.
+
+    A run writes a new generation into a fresh folder (:meth:`begin`), flushes it to disk
+    (:meth:`seal`), commits (the caller records the generation's name in the claim store, with
+    the run's state, in one transaction) and switches to it (:meth:`publish`), which removes
+    the older generations. A generation that was never committed is removed (by the block of
+    :func:`new_generation`, or by the next run's :func:`recover`); one committed but not yet
+    published is published by the next run's :func:`recover`.
+    """
+
+    def __init__(self, out: Path, name: str) -> None:
+        self.out = out
+        self.name = name
+        self.folder = out / GENERATIONS / name
+        self.committed = False
+
+    @classmethod
+    def begin(cls, out: Path) -> Generation:
+        """A new, empty generation of ``out`` (numbered after every one there)."""
+        root = out / GENERATIONS
+        root.mkdir(parents=True, exist_ok=True)
+        numbers = [int(n) for n in os.listdir(root) if n.isdigit()]
+        current = current_generation(out)
+        if current is not None:
+            numbers.append(int(current))
+        gen = cls(out, str(max(numbers, default=0) + 1))
+        gen.folder.mkdir()
+        return gen
+
+    def path(self, name: str) -> Path:
+        """Where file ``name`` of this generation is written."""
+        return self.folder / name
+
+    def carry(self, name: str) -> bool:
+        """Give this generation the file ``name`` as ``OUT/name`` shows it now (a hard link,
+        no copy); False when there is none."""
+        try:
+            os.link(os.path.realpath(self.out / name), self.path(name))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def repeats(self) -> str | None:
+        """The name of the published generation when this one holds exactly its files (every
+        file hard-linked from it: a run that changed nothing), else None."""
+        current = current_generation(self.out)
+        if current is None:
+            return None
+        try:
+            mine = {n: os.stat(self.folder / n).st_ino for n in os.listdir(self.folder)}
+            theirs = {n: os.stat(self.out / GENERATIONS / current / n).st_ino
+                      for n in os.listdir(self.out / GENERATIONS / current)}
+        except OSError:
+            return None
+        return current if mine == theirs else None
+
+    def seal(self) -> None:
+        """Make the generation's folder durable (its files are flushed as they are
+        written): after this, it may be committed."""
+        fsync_dir(self.folder)
+        fsync_dir(self.folder.parent)
+
+    def publish(self) -> None:
+        """Switch ``OUT`` to this generation and remove every other one."""
+        publish(self.out, self.name)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def new_generation(out: Path) -> Iterator[Generation]:
+    """A :class:`Generation` to write; removed when the block raises before it was committed
+    (``generation.committed = True`` once the claim store records it)."""
+    gen = Generation.begin(out)
+    try:
+        yield gen
+    except BaseException:
+        if not gen.committed:
+            gen.discard()
+        raise
+
+
+def current_generation(out: Path) -> str | None:
+    """The name of the generation ``OUT`` shows, or None (no generations yet)."""
+    try:
+        target = os.readlink(out / CURRENT)
+    except OSError:
+        return None
+    folder, _, name = target.rpartition("/")
+    return name if folder == GENERATIONS and name.isdigit() else None
+
+
+def _link(out: Path, name: str, target: str) -> None:
+    """Make ``OUT/name`` a symlink to ``target`` (atomically replacing what is there)."""
+    link = out / name
+    try:
+        if os.readlink(link) == target:
+            return
+    except OSError:
+        pass
+    temp = out / f".{name}.link{TMP_SUFFIX}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp)
+    os.symlink(target, temp)
+    os.replace(temp, link)
+
+
+def publish(out: Path, name: str) -> None:
+    """Switch ``OUT`` to generation ``name`` (complete and durable) and remove the others.
+
+    Each file of the generation gets its name in ``OUT`` first (a symlink through
+    ``.current``; one that is new shows nothing until the switch), then ``.current`` is
+    replaced by a symlink to the generation in one ``rename``.
+    """
+    folder = out / GENERATIONS / name
+    for file in sorted(os.listdir(folder)):
+        _link(out, file, f"{CURRENT}/{file}")
+    _link(out, CURRENT, f"{GENERATIONS}/{name}")
+    fsync_dir(out)
+    prune(out)
+
+
+def prune(out: Path) -> None:
+    """Remove every generation but the one ``OUT`` shows (and stale temporary links)."""
+    current = current_generation(out)
+    root = out / GENERATIONS
+    with contextlib.suppress(FileNotFoundError):
+        for name in sorted(os.listdir(root)):
+            if name != current:
+                path = root / name
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+
+
+def adopt(out: Path, names: Iterable[str]) -> None:
+    """Turn the plain files ``names`` of an output folder written before generations existed
+    (or copied with its symlinks followed) into its first generation, without changing what
+    any name shows: each file is hard-linked into the generation, ``.current`` switched to it,
+    then each name replaced by its symlink (to the same bytes). A kill at any point leaves
+    every name showing the same bytes."""
+    if current_generation(out) is not None:
+        return
+    pointer = out / CURRENT
+    if pointer.is_dir() and not pointer.is_symlink():  # a copy that followed the symlinks
+        shutil.rmtree(pointer)  # (cp -L, an unzipped archive): its files are the plain ones
+    plain = [n for n in names if (out / n).is_file() and not (out / n).is_symlink()]
+    if not plain:
+        return
+    gen = Generation.begin(out)
+    for name in plain:
+        os.link(out / name, gen.path(name))
+    gen.seal()
+    _link(out, CURRENT, f"{GENERATIONS}/{gen.name}")
+    for name in plain:
+        _link(out, name, f"{CURRENT}/{name}")
+    fsync_dir(out)
+
+
+def recover(out: Path, committed: str | None, names: Iterable[str]) -> None:
+    """Bring an output folder to one published generation after a killed run (call while
+    holding its lock): adopt plain files of an older version (:func:`adopt`), publish the
+    generation the claim store committed (``committed``) if a kill came before its switch,
+    and remove uncommitted generations and temporary files."""
+    remove_stale_temps(out)
+    adopt(out, names)
+    if committed and committed != current_generation(out) \
+            and (out / GENERATIONS / committed).is_dir():
+        publish(out, committed)
+    prune(out)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back for a block that must not stop half way (committing and
+    publishing a generation: a few milliseconds), then deliver it. Outside the main thread
+    (where no signal handler can be set) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 @contextlib.contextmanager

@@ -21,11 +21,18 @@ from typing import Literal
 from pydantic import ValidationError
 
 from pipeline.errors import InputError
-from pipeline.fsio import atomic_write, locked
+from pipeline.fsio import (
+    GENERATIONS,
+    creating,
+    locked,
+    new_generation,
+    shown_name,
+    write_error,
+)
 from pipeline.models import Finding, Model
-from pipeline.render import report
+from pipeline.render import outputs, report
 
-REVIEWS_FILE = "reviews.json"
+REVIEWS_FILE = outputs.REVIEWS
 Decision = Literal["confirmed", "dismissed", "explained"]
 
 
@@ -151,6 +158,21 @@ def last_findings(out: Path) -> list[Finding]:
     return saved_findings(out)
 
 
+def _committed_folder(out: Path) -> Path:
+    """Where the decisions of the run the claim store holds are: its generation's folder (a
+    run killed after committing and before switching ``out`` to it leaves ``out`` showing the
+    previous one until the next command), else ``out``. A reader without the lock thus sees
+    the findings and the decisions of one run."""
+    from pipeline.state import store  # noqa: PLC0415
+
+    if (out / store.DB_NAME).is_file():
+        with store.open_store(out) as db:
+            name = db.meta().get(outputs.GENERATION)
+        if name and (out / GENERATIONS / name).is_dir():
+            return out / GENERATIONS / name
+    return out
+
+
 def _holds_run(meta: dict[str, str]) -> bool:
     """Whether a claim store's meta says it holds the state of a finished run."""
     return bool(meta.get("last_run")) and "skipped" in meta
@@ -162,12 +184,16 @@ def _no_state(out: Path) -> InputError:
                       hint=f"run `claims extract CORPUS --out {out}` again, then decide")
 
 
-def rerender(out: Path) -> list[Path]:
+def rerender(out: Path, book: ReviewBook | None = None) -> list[Path]:
     """Rewrite every output file of the last run in ``out`` from the claim store's state,
-    with the decisions in ``out/reviews.json``, reusing every piece they leave alone.
+    with the decisions of ``book`` (default: those in ``out/reviews.json``), reusing every
+    piece they leave alone; returns the files written.
 
-    The caller holds the output-folder lock. Raises :class:`InputError` when the store
-    holds no state of a finished run.
+    They are written as a new generation of the folder (with ``reviews.json``, written anew
+    when ``book`` is given), which replaces the old one as a whole
+    (:class:`pipeline.fsio.Generation`): the decision and the reports showing it appear
+    together, or neither does. The caller holds the output-folder lock. Raises
+    :class:`InputError` when the store holds no state of a finished run.
     """
     from pipeline import render  # noqa: PLC0415 - the writers: only a decision needs them
     from pipeline.state import delta, store  # noqa: PLC0415
@@ -176,13 +202,25 @@ def rerender(out: Path) -> list[Path]:
     if not (out / store.DB_NAME).is_file():
         raise _no_state(out)
     with store.open_store(out) as db, store.paused_gc():
+        outputs.recover(out, db)
         view = delta.last_run_view(db)
         if view is None:
             raise _no_state(out)
-        view.findings = apply_reviews(view.findings, load_reviews(out))
-        written, layouts = render.write(out, view, state=db.meta().get("state", ""),
-                                        layouts=db.layouts())
-        db.update_state(store.StateChange(layouts=layouts))
+        view.findings = apply_reviews(view.findings, book or load_reviews(out))
+        with new_generation(out) as generation:
+            written, layouts = render.write(out, view, state=db.meta().get("state", ""),
+                                            layouts=db.layouts(), generation=generation)
+            if book is None:
+                generation.carry(REVIEWS_FILE)
+            else:
+                path = generation.path(REVIEWS_FILE)
+                try:
+                    with creating(path, like=out / REVIEWS_FILE) as new:
+                        new.write(dump_reviews(book).encode("utf-8"))
+                except OSError as exc:
+                    raise write_error(out / REVIEWS_FILE, exc) from None
+                written.insert(0, out / REVIEWS_FILE)
+            outputs.commit(db, generation, store.StateChange(layouts=layouts))
     return written
 
 
@@ -197,11 +235,23 @@ def open_findings(out: Path, *, include_reviewed: bool = False
     """The findings of the last run in ``out`` with current decisions (only open ones unless
     ``include_reviewed``), how many are reviewed, and the decisions left without a finding."""
     findings = last_findings(out)
-    book = load_reviews(out)
+    book = load_reviews(_committed_folder(Path(out)))
     merged = apply_reviews(findings, book)
     reviewed = sum(f.status != "open" for f in merged)
     shown = [f for f in merged if include_reviewed or f.status == "open"]
     return shown, reviewed, orphans(findings, book)
+
+
+def _check_text(note: str) -> None:
+    """Refuse a note that is not text: bytes that are not UTF-8 (a terminal in another
+    encoding) reach Python as lone surrogates, which no output file can hold."""
+    try:
+        note.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = shown_name(note[exc.start:exc.end])
+        raise InputError(f"the note is not valid UTF-8 text (it has the bytes {bad})",
+                         hint="write it in UTF-8 (check your terminal's encoding); nothing "
+                         "was recorded") from None
 
 
 def record(out: Path, finding_id: str, status: Decision | None,
@@ -215,19 +265,22 @@ def record(out: Path, finding_id: str, status: Decision | None,
     from pipeline.state import store  # noqa: PLC0415 - store imports models only; keep it lazy
 
     out = Path(out)
+    if note is not None:
+        _check_text(note)
     if not (out / "contradictions.json").is_file():
         saved_findings(out)  # raises the "no report" error without creating the folder
     if not (out / store.DB_NAME).is_file():
         raise _no_state(out)
     with locked(out):
         with store.open_store(out) as db:
+            outputs.recover(out, db)
             if not _holds_run(db.meta()):
                 raise _no_state(out)
         findings = last_findings(out)
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
         merged = apply_reviews(findings, book)
-        atomic_write(out / REVIEWS_FILE, dump_reviews(book))
-        # every output from the claim store's state, reusing what the decision leaves alone
-        written = [out / REVIEWS_FILE, *rerender(out)]
+        # reviews.json and every output from the claim store's state, as one new generation,
+        # reusing what the decision leaves alone
+        written = rerender(out, book)
     return next(f for f in merged if f.id == finding.id), written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import shutil
@@ -225,6 +226,44 @@ SUBJECTS = ["Acme", "Globex & Co <b>", 'Quote"Corp', "Café Ünïcode", "Initech
 METRICS = ["revenue", "deal_value", "unknown"]
 MODALITIES = ["asserted", "asserted", "quoted", "projection"]
 SOURCES = [None, "https://news.example/a?x=1&y=2", "javascript:alert(1)", "http://b.example/"]
+
+
+def sample_run():
+    """The sample report as a run holds it: claims in run order, every finding open."""
+    findings, claims, documents, skipped = sample_report()
+    findings = [f.model_copy(update={"status": "open", "note": None}) for f in findings]
+    claims = sorted(claims, key=lambda c: (c.doc_id, c.span.start, c.id))
+    return findings, claims, documents, skipped
+
+
+def write_run(out: Path) -> None:
+    """What a finished run of the sample report leaves in ``out``: the claim store with the
+    run's state, and every output file written from it."""
+    from pipeline.extract.results import Entry
+    from pipeline.models import RepairedText
+    from pipeline.state import delta, store
+
+    findings, claims, documents, skipped = sample_run()
+    stamp = "sample-run"
+    items, entries = [], []
+    for doc in documents.values():
+        key = store.Key(raw_sha=doc.sha256, suffix=".txt")
+        items.append(delta.Item(doc.path, key, len(doc.text), "0:0:0", rows.doc_row(doc)))
+        entries.append((key, Entry(doc, RepairedText(doc_id=doc.id, text=doc.text), (),
+                                         tuple(c for c in claims if c.doc_id == doc.id))))
+    with store.open_store(out) as db:
+        db.put_many(entries, stamp)
+        db.update_state(store.StateChange(
+            replace=True, docs_added=[delta.doc_state(i) for i in items],
+            claims_added=[delta.claim_state(c) for c in claims],
+            findings_added=[(f.id, f.model_dump_json()) for f in findings],
+            meta={"state": "sample-state", "last_run": stamp,
+                  "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}))
+    from pipeline import review
+    from pipeline.fsio import locked
+
+    with locked(out):
+        review.rerender(out)
 
 
 def _document(path: str, text: str, rng: random.Random) -> Document:

@@ -88,7 +88,7 @@ def test_add_never_writes_through_a_symlinked_destination(tmp_path, corpus):
 
 @pytest.mark.parametrize("name,reason", [
     ("notes.pdf", "not an article file type"),
-    (".hidden.txt", "not a plain file name"),
+    (".hidden.txt", "a hidden name"),
 ], ids=["suffix", "hidden"])
 def test_add_rejects_unusable_names(tmp_path, corpus, name, reason):
     source = tmp_path / name

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from pipeline import render
 from pipeline.models import Claim, Document, Finding, Skip
-from pipeline.render import exports, report
+from pipeline.render import escape, exports, report
 from pipeline.state import rows
 from pipeline.units import format_amount
 from tests.conftest import make_doc, report_claim, sample_report
@@ -251,9 +251,11 @@ def test_any_article_text_is_escaped(text):
     files = texts([finding], [claim, other], {doc.id: doc})
     page = files["report.html"]
     assert page.count("<script") == 1
-    assert str(markupsafe.escape(text)) in page
+    shown = markupsafe.escape(escape.visible(text))  # the page's escaper
+    assert str(shown) in page
+    assert escape._ACTING.search(page) is None
     # the page's own anchors (href="#g-...") may start like the text; a whole link may not
-    assert f'href="{markupsafe.escape(text)}"' not in page or report.safe_url(text) is not None
+    assert f'href="{shown}"' not in page or report.safe_url(text) is not None
     assert "<" not in files["contradictions.md"]
 
 
@@ -348,20 +350,24 @@ _JSON = st.recursive(_JSON_LEAF, lambda inner: st.lists(inner, max_size=4)
 @settings(max_examples=200, deadline=None)
 @given(value=_JSON)
 def test_pretty_json_is_json_dumps_byte_for_byte(value):
-    assert exports.pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2,
-                                                   sort_keys=True)
+    """``json.dumps``'s text (with what would act in a terminal as ``\\uXXXX``: the same
+    data)."""
+    dumped = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    assert exports.pretty_json(value) == escape.json_text(dumped)
+    assert json.loads(exports.pretty_json(value)) == json.loads(dumped)
 
 
 @pytest.mark.parametrize("text", [
     "plain words", "a_b gpu_count _lead trail_ x", "pipe | star * [link](x) `code` <b>",
-    "back\\slash  spaced\n\tout ", "", "   ",
-], ids=["plain", "underscores", "specials", "whitespace", "empty", "blank"])
+    "back\\slash  spaced\n\tout ", "", "   ", "AT&T &amp; &#60; &x",
+], ids=["plain", "underscores", "specials", "whitespace", "empty", "blank", "entities"])
 @pytest.mark.parametrize("strip", [True, False], ids=["strip", "keep"])
 def test_md_cell_fast_path_matches_full_escaping(text, strip):
     flat = re.sub(r"\s+", " ", text)
     flat = flat.strip() if strip else flat
-    full = (flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    full = re.sub(r"&(?=#?[0-9A-Za-z]+;)", r"\\&", flat.replace("\\", "\\\\"))
+    full = (full.replace("|", "\\|").replace("<", "&lt;")
             .replace(">", "&gt;").replace("`", "\\`").replace("*", "\\*")
             .replace("[", "\\[").replace("]", "\\]"))
     full = re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", full)
-    assert report._md_cell(text, strip=strip) == full
+    assert escape.markdown(text, strip=strip) == full

@@ -12,42 +12,8 @@ from typer.testing import CliRunner
 from pipeline import api, render, review
 from pipeline.cli import app
 from pipeline.errors import InputError
-from pipeline.extract.results import Entry
-from pipeline.fsio import locked
-from pipeline.models import RepairedText
-from pipeline.state import delta, rows, store
-from tests.conftest import DATA, ROOT, sample_report
-
-
-def sample_run():
-    """The sample report as a run holds it: claims in run order, every finding open."""
-    findings, claims, documents, skipped = sample_report()
-    findings = [f.model_copy(update={"status": "open", "note": None}) for f in findings]
-    claims = sorted(claims, key=lambda c: (c.doc_id, c.span.start, c.id))
-    return findings, claims, documents, skipped
-
-
-def write_run(out: Path) -> None:
-    """What a finished run of the sample report leaves in ``out``: the claim store with the
-    run's state, and every output file written from it."""
-    findings, claims, documents, skipped = sample_run()
-    stamp = "sample-run"
-    items, entries = [], []
-    for doc in documents.values():
-        key = store.Key(raw_sha=doc.sha256, suffix=".txt")
-        items.append(delta.Item(doc.path, key, len(doc.text), "0:0:0", rows.doc_row(doc)))
-        entries.append((key, Entry(doc, RepairedText(doc_id=doc.id, text=doc.text), (),
-                                         tuple(c for c in claims if c.doc_id == doc.id))))
-    with store.open_store(out) as db:
-        db.put_many(entries, stamp)
-        db.update_state(store.StateChange(
-            replace=True, docs_added=[delta.doc_state(i) for i in items],
-            claims_added=[delta.claim_state(c) for c in claims],
-            findings_added=[(f.id, f.model_dump_json()) for f in findings],
-            meta={"state": "sample-state", "last_run": stamp,
-                  "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}))
-    with locked(out):
-        review.rerender(out)
+from pipeline.state import rows, store
+from tests.conftest import DATA, ROOT, sample_report, sample_run, write_run
 
 
 def report_files(out: Path) -> dict[str, str]:

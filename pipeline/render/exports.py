@@ -25,6 +25,7 @@ from itertools import repeat
 from typing import Any
 
 from pipeline.models import Claim, Document, Finding, Skip
+from pipeline.render import escape
 from pipeline.render.report import figure_span, finding_sigs, pieces_of, safe_url, shared
 from pipeline.render.splice import Piece, sig
 from pipeline.state.rows import ClaimRow, DocRow, View
@@ -156,7 +157,8 @@ def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
 
 
 def pretty_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, byte for byte.
+    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, byte for byte,
+    through :func:`escape.json_text`.
 
     ``json.dumps`` with ``indent`` runs its pure-Python encoder (generators per level);
     this writer appends to one list. Values other than plain dicts with string keys, lists,
@@ -166,20 +168,15 @@ def pretty_json(value: Any) -> str:
     try:
         _emit_json(value, "\n", parts)
     except _NotPlain:
-        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
-    return "".join(parts)
-
-
-# Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves as they are.
-_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+        return escape.json_text(json.dumps(value, ensure_ascii=False, indent=2,
+                                           sort_keys=True))
+    return escape.json_text("".join(parts))
 
 
 def _one_line_json(record: dict[str, Any]) -> str:
-    """JSON on one physical line for every line reader, ``splitlines()`` included."""
-    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
-    for char, escaped in _LINE_BREAKERS.items():
-        text = text.replace(char, escaped)
-    return text
+    """JSON on one physical line for every line reader, ``splitlines()`` included (its line
+    breakers U+0085, U+2028, U+2029 escaped by :func:`escape.json_text`)."""
+    return escape.json_text(json.dumps(record, ensure_ascii=False, sort_keys=True))
 
 
 

@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from typing import Any
-from xml.sax.saxutils import escape
 
 import networkx as nx
 
 from pipeline.check.sourcing import agreeing_groups, duplicate_groups
 from pipeline.models import Claim, Document, Finding
-from pipeline.render import report
+from pipeline.render import escape, report
 from pipeline.render.report import pieces_of
 from pipeline.render.splice import Piece, sig
 from pipeline.state.rows import ClaimRow, DocRow, View
@@ -107,15 +106,8 @@ _GRAPHML_HEAD = (
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
     'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
-_ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
-
-
-def _xml_text(text: str) -> str:
-    return escape(text)
-
-
-def _xml_attr(text: str) -> str:
-    return escape(text, _ATTR_ENTITIES)
+_xml_text = escape.xml_text
+_xml_attr = escape.xml_attr
 
 
 # --------------------------------------------------------------------------- pieces
@@ -472,7 +464,7 @@ def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
                             for k, v in sorted(row.items()))
         out.append(("\n" if first else ",\n") + "  {\n" + fields + "\n  }")
         first = False
-    return "".join(out)
+    return escape.json_text("".join(out))
 
 
 def _listed(parts: list[Part],

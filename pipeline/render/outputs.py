@@ -2,9 +2,10 @@
 
 :data:`WRITERS` names the one function that writes each file, as signed pieces over a
 :class:`rows.View` (:mod:`pipeline.render.splice`); writers of one family share their planning
-through the view (:meth:`rows.View.shared`). :func:`write` composes every file into ``out/``,
-reusing the unchanged pieces of the previous run's files, and returns the new layouts for the
-claim store; :func:`text` gives one file's whole text (library users, tests).
+through the view (:meth:`rows.View.shared`). :func:`write` composes every file into a new
+generation of ``out/`` (:class:`pipeline.fsio.Generation`), reusing the unchanged pieces of
+the previous run's files, and returns the new layouts for the claim store; :func:`text` gives
+one file's whole text (library users, tests).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from pipeline.fsio import Generation, interrupts_deferred, write_error
+from pipeline.fsio import recover as fsio_recover
 from pipeline.render import exports, graph, report, splice
-from pipeline.state import fingerprint, rows
+from pipeline.state import fingerprint, rows, store
 
 #: Output file -> the one function that writes it (in the order a run writes them).
 WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
@@ -27,6 +30,12 @@ WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
     "graph.json": graph.node_link_pieces,
 }
 FILES = tuple(WRITERS)
+REVIEWS = "reviews.json"
+"""The review decisions (written by :func:`pipeline.review.record`): a file of every
+generation of an output folder too, so a decision and the reports showing it switch in
+together."""
+NAMES = (*FILES, REVIEWS)
+"""Every file name a generation of an output folder can hold."""
 
 
 def text(view: rows.View, name: str) -> str:
@@ -36,12 +45,17 @@ def text(view: rows.View, name: str) -> str:
 
 
 def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes],
-          stats: dict[str, splice.Stats] | None = None,
+          generation: Generation, stats: dict[str, splice.Stats] | None = None,
           timings: dict[str, float] | None = None) -> tuple[list[Path], dict[str, bytes]]:
-    """Write every output file into ``out``; returns the paths and the new layouts.
+    """Write every output file into ``generation`` (a new generation of ``out``, which the
+    caller commits and publishes); returns the paths as ``out`` shows them once published,
+    and the new layouts.
 
+    The previous version of each file is read through ``out``'s names, so unchanged pieces
+    are copied from it (``copy_file_range``) and an unchanged file is hard-linked.
     ``timings`` (if given) gets the seconds spent planning the pieces (``write.plan``) and
-    composing the files (``write.compose``).
+    composing the files (``write.compose``). A file system error (a full disk, a file over
+    ``ulimit -f``) is an :class:`OutputError`; ``out`` still shows the previous run then.
     """
     start = time.perf_counter()
     current = fingerprint.outputs(state)
@@ -52,8 +66,12 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     for name in FILES:
         previous = splice.Layout.loads(layouts[name]) if name in layouts else None
         counts = splice.Stats()
-        layout = splice.compose(out / name, every[name], version=current, previous=previous,
-                                stats=counts)
+        try:
+            layout = splice.compose(out / name, every[name], version=current,
+                                    previous=previous, stats=counts,
+                                    into=generation.path(name))
+        except OSError as exc:
+            raise write_error(out / name, exc) from None
         if stats is not None:
             stats[name] = counts
         new[name] = layout.dumps()
@@ -62,3 +80,34 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
         timings["write.plan"] = planned - start
         timings["write.compose"] = time.perf_counter() - planned
     return written, new
+
+
+GENERATION = "generation"
+"""The claim store's meta key naming the output folder's committed generation."""
+
+
+def commit(db: store.Store, generation: Generation, change: store.StateChange) -> None:
+    """Make a written generation the output folder's: flush it to disk, record its name with
+    the run's state in one transaction of the claim store (the commit point: a kill after it
+    is finished by the next run's :func:`recover`), then switch the folder to it. Ctrl-C is
+    held back meanwhile, so an interrupted run either did not commit or published. A
+    generation that repeats the published one (every file unchanged) is dropped instead: the
+    folder stays as it is."""
+    same = generation.repeats()
+    if same is not None:  # nothing changed: the published generation stays, no switch
+        generation.discard()
+        change.meta[GENERATION] = same
+        db.update_state(change)
+        return
+    generation.seal()
+    change.meta[GENERATION] = generation.name
+    with interrupts_deferred():
+        db.update_state(change)
+        generation.committed = True
+        generation.publish()
+
+
+def recover(out: Path, db: store.Store) -> None:
+    """Bring ``out`` to its committed generation after a killed run (the caller holds the
+    folder's lock): :func:`pipeline.fsio.recover` with the generation the store committed."""
+    fsio_recover(out, db.meta().get(GENERATION), NAMES)

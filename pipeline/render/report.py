@@ -37,7 +37,7 @@ import jinja2
 import markupsafe
 
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding
-from pipeline.render import splice
+from pipeline.render import escape, splice
 from pipeline.state.rows import ClaimRow, DocRow, View
 from pipeline.units import CURRENCY_SIGNS, format_amount
 
@@ -85,7 +85,7 @@ def human_interval(low: float | None, high: float | None, unit: str) -> str:
 
 def safe_url(url: str | None) -> str | None:
     """The URL when it is a plain http(s) address, else None (never ``javascript:``...)."""
-    if url and _SAFE_URL.match(url.strip()):
+    if url and _SAFE_URL.match(url.strip()) and url.strip().isprintable():
         return url.strip()
     return None
 
@@ -398,37 +398,10 @@ def report_order(findings: Sequence[Finding]) -> list[Finding]:
 # --------------------------------------------------------------------------- templates
 
 
-_SPACES = re.compile(r"\s+")
-_MD_SPECIAL = re.compile(r"[\\|<>`*\[\]_]")
-_LONE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-
-
-def _md_cell(text: str | None, *, strip: bool = True) -> str:
-    """Text safe inside a Markdown table cell (pipes escaped, one line, no raw HTML)."""
-    if text is None:
-        return ""
-    text = _SPACES.sub(" ", text)
-    text = text.strip() if strip else text
-    if _MD_SPECIAL.search(text) is None:
-        return text
-    text = (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("`", "\\`").replace("*", "\\*")
-            .replace("[", "\\[").replace("]", "\\]"))
-    # an underscore inside a word (gpu_count, 000_fc05.txt) never starts emphasis
-    return _LONE_UNDERSCORE.sub(r"\\_", text) if "_" in text else text
-
-
-def _md_code(text: str | None) -> str:
-    """Inline code span that survives backticks in the text."""
-    text = re.sub(r"\s+", " ", text or "").strip()
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
-
-
 def _md_sentence(pieces: list[tuple[str, bool]]) -> str:
     out = []
     for text, fig in pieces:
-        flat = _md_cell(text, strip=fig)
+        flat = escape.markdown(text, strip=fig)
         out.append(f"**{flat}**" if fig else flat)
     return "".join(out)
 
@@ -454,12 +427,15 @@ def _environment(*, html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.render", "templates"),
         autoescape=html, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=jinja2.StrictUndefined, finalize=escape.finalize if html else None,
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
     sentence = _remembered(_md_sentence_key)
-    env.filters.update(md=_remembered(_md_cell), md_code=_remembered(_md_code),
+    env.filters.update(md=_remembered(escape.markdown),
+                       md_code=_remembered(escape.markdown_code),
+                       md_code_cell=_remembered(partial(escape.markdown_code, cell=True)),
+                       md_url=escape.markdown_url,
                        md_sentence=lambda pieces: sentence(tuple(pieces)),
                        safe_url=safe_url)
     return env

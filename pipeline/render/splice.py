@@ -3,8 +3,9 @@
 A writer describes a file as an ordered sequence of :class:`Piece` objects: a key (unique in
 the file), a *signature* (a string that changes whenever the piece's text would change) and
 a function that renders the text. :func:`compose` writes the file atomically (temporary file,
-fsync, rename); a piece whose key and signature are the same as in the previous version of
-the file is not rendered but copied from the old file by the kernel (``copy_file_range``).
+fsync, rename; or as a new file of a new generation of the output folder); a piece whose key
+and signature are the same as in the previous version of the file is not rendered but copied
+from the old file by the kernel (``copy_file_range``).
 The :class:`Layout` it returns (keys, signature digests, lengths, the file's identity) is kept
 in the claim store for the next run.
 
@@ -17,6 +18,7 @@ document id fixes the document's text, not its path).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import itertools
 import marshal
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.fsio import replacing
+from pipeline.fsio import creating, replacing
 
 LAYOUT_FORMAT = 1
 
@@ -105,7 +107,8 @@ class Stats:
 
 
 def compose(path: Path, pieces: Iterable[Piece], *, version: str,
-            previous: Layout | None = None, stats: Stats | None = None) -> Layout:
+            previous: Layout | None = None, stats: Stats | None = None,
+            into: Path | None = None) -> Layout:
     """Write the pieces to ``path`` atomically, reusing unchanged pieces of the old file.
 
     Keys should be unique; a repeated key is still safe (bytes are reused only for an
@@ -113,6 +116,10 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
 
     ``previous`` is the layout returned when the file was last written; it is ignored when
     the file changed since (size, mtime, inode) or ``version`` (the writers' code) differs.
+
+    ``into``: write the new version as this new file instead (in a new generation of an
+    output folder, :class:`pipeline.fsio.Generation`), ``path`` being the old version; a
+    file whose every piece is unchanged is hard-linked there, not copied.
     """
     stats = stats if stats is not None else Stats()
     old = usable(previous, path, version)
@@ -132,7 +139,8 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                  for hit, digest in zip(map(at.get, keys), digests, strict=True)]
         offsets = list(itertools.accumulate(old.lengths, initial=0))
     lengths: list[int] = []
-    with replacing(path) as new, \
+    writing = replacing(path) if into is None else creating(into, like=path)
+    with writing as new, \
             (open(path, "rb") if old is not None else contextlib.nullcontext()) as src:
         out = new.file.fileno()
         source = src.fileno() if src is not None else -1  # copies come only from an old file
@@ -178,12 +186,19 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
     stats.reused += reused
     if new.discard:
         assert old is not None
+        if into is not None:
+            os.link(os.path.realpath(path), into)
         stats.bytes_reused += old.identity[0]
         return old
     stats.rendered += rendered
     stats.bytes_rendered += bytes_rendered
     stats.bytes_reused += sum(lengths) - bytes_rendered
-    return Layout(version, _identity(path.stat()), keys, b"".join(digests), lengths)
+    return Layout(version, _identity((into or path).stat()), keys, b"".join(digests), lengths)
+
+
+# copy_file_range cannot copy between these files: copy through memory instead
+_NO_COPY_RANGE = frozenset({errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP,
+                            errno.ENOTSUP, errno.EBADF, errno.EPERM})
 
 
 def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
@@ -192,7 +207,10 @@ def _copy_range(src: int, dst: int, offset: int, length: int) -> None:
     while done < length:
         try:
             n = os.copy_file_range(src, dst, length - done, offset + done)
-        except OSError:  # not supported across these file systems: copy through memory
+        except OSError as exc:
+            if exc.errno not in _NO_COPY_RANGE:  # a full disk, a file too large: raise
+                raise
+            # not supported across these file systems: copy through memory
             n = os.pwrite(dst, os.pread(src, min(length - done, 1 << 24), offset + done),
                           os.lseek(dst, 0, os.SEEK_CUR))
             os.lseek(dst, n, os.SEEK_CUR)

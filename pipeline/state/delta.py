@@ -30,7 +30,7 @@ from pipeline.check import checks
 from pipeline.errors import ArticleError
 from pipeline.extract import ingest
 from pipeline.extract.results import Entry
-from pipeline.fsio import corpus_name, read_article, shown_name
+from pipeline.fsio import read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
 from pipeline.state import rows, store
@@ -72,10 +72,16 @@ def scan(corpus: Path, known: Mapping[str, store.RunDoc], *,
     items: list[Item] = []
     skipped: list[Skip] = []
     seen: dict[str, str] = {}
+    names: dict[str, str] = {}  # shown name -> the file's real relative path
     base = len(str(corpus).rstrip("/")) + 1
     for path in files:
-        rel = shown_name(str(path)[base:]) if str(path).startswith(str(corpus)) \
-            else corpus_name(path, corpus)
+        real = str(path)[base:] if str(path).startswith(str(corpus)) \
+            else path.relative_to(corpus).as_posix()
+        rel = shown_name(real)
+        if names.setdefault(rel, real) != real:  # "a\x1b.txt" shown as a name with ESC is
+            skipped.append(Skip(path=rel, reason="another file's name is shown the same once "
+                                "its control characters are escaped (rename one of them)"))
+            continue
         try:
             st = path.stat()
         except OSError:

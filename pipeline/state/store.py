@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import resource
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -138,15 +140,18 @@ class Store:
                     self._db.execute("DELETE FROM meta WHERE key != 'schema'")
                     self._db.execute("UPDATE meta SET value=? WHERE key='schema'",
                                      (str(SCHEMA_VERSION),))
-        except sqlite3.DatabaseError as exc:
-            raise OutputError(f"cannot use the claim store {self.path}: {exc}",
-                              hint="delete it; the next run rebuilds it from the corpus") from None
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from None
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        """Close the store; an SQLite error raised in the block becomes one
+        :class:`OutputError` saying what to do (:func:`store_error`)."""
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            raise store_error(self.path, exc) from None
 
     def close(self) -> None:
         self._db.close()
@@ -393,7 +398,67 @@ class _Transaction:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if exc_type is None:
+            self._db.execute("COMMIT")
+            return
+        with suppress(sqlite3.Error):  # SQLite may have rolled back itself (a full disk)
+            self._db.execute("ROLLBACK")
+
+
+def store_error(path: Path, exc: sqlite3.Error) -> OutputError:
+    """What an SQLite error on the claim store ``path`` means for the user, and what to do:
+    a full disk or a file size limit (``ulimit -f``) is not a damaged store (deleting it would
+    not help), a damaged one is rebuilt from the corpus when deleted."""
+    code = _primary_code(exc)
+    keep = "the output folder still shows the previous run, whole"
+    if code == _FULL or (code == _IOERR and _disk_full(path)):
+        hint = f"the disk is full: free some space and run again; {keep}"
+    elif code == _IOERR and _size_limited():
+        hint = ("a file size limit (ulimit -f) stops the write: raise the limit and run "
+                f"again; {keep}")
+    elif code == _IOERR:
+        hint = f"the disk failed a read or write: check it and run again; {keep}"
+    elif code in (_CORRUPT, _NOTADB):
+        hint = "delete it; the next run rebuilds it from the corpus"
+    elif code in (_READONLY, _CANTOPEN, _PERM):
+        hint = "check the output folder's permissions, or pass --out DIR with a writable one"
+    elif code in (_BUSY, _LOCKED):
+        hint = "another program is using it: close it and run again"
+    else:
+        hint = f"run again; if it persists, delete it (the next run rebuilds it); {keep}"
+    return OutputError(f"cannot use the claim store {path}: {exc}", hint=hint)
+
+
+# SQLite's primary result codes (sqlite3.SQLITE_* names need Python 3.11)
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = (
+    3, 5, 6, 8, 10, 11, 13, 14, 26)
+_MESSAGES = {"database or disk is full": _FULL, "disk i/o error": _IOERR,
+             "file is not a database": _NOTADB, "malformed": _CORRUPT, "readonly": _READONLY,
+             "unable to open": _CANTOPEN, "locked": _BUSY}
+
+
+def _primary_code(exc: sqlite3.Error) -> int:
+    """The primary SQLite result code of ``exc`` (from its message before Python 3.11)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF
+    text = str(exc).lower()
+    return next((c for words, c in _MESSAGES.items() if words in text), -1)
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the file system holding ``path`` has (almost) no space left."""
+    try:
+        fs = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return fs.f_bavail * fs.f_frsize < 1 << 20
+
+
+def _size_limited() -> bool:
+    """Whether this process has a file size limit (``ulimit -f``)."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return soft != resource.RLIM_INFINITY
 
 
 def open_store(out: str | Path) -> Store:
