@@ -23,9 +23,19 @@ from pipeline import distributed, models, review, units
 from pipeline import rules as rules_module
 from pipeline.check import checks
 from pipeline.errors import ArticleError, InputError, OutputError
-from pipeline.extract import claims, ingest, parse, quantities, repair
+from pipeline.extract import (
+    claims,
+    dates,
+    figures,
+    ingest,
+    lexicon,
+    parse,
+    quantities,
+    repair,
+    words,
+)
 from pipeline.fsio import DEFAULT_MAX_BYTES, locked, read_article
-from pipeline.models import Claim, Document, Finding, Skip
+from pipeline.models import Claim, Document, Finding, Quantity, Skip
 from pipeline.render import graph, outputs
 from pipeline.rules import Rules, load_rules
 from pipeline.state import delta, rows, store
@@ -34,7 +44,8 @@ Progress = Callable[[str, int, int], None]
 
 # Modules whose code shapes a document's stored results: a change to any of them makes the
 # claim store's rows stale (see :func:`fingerprint`).
-PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, claims, units, models, rules_module)
+PER_DOCUMENT_MODULES = (ingest, repair, parse, quantities, figures, lexicon, words, dates, claims,
+                        units, models, rules_module)
 # spaCy components no stage reads (claims read sentences, entities, tags, dependencies).
 UNUSED_COMPONENTS = ("lemmatizer",)
 # Only sentences holding a quantity get the full pipeline. The sentence before each gets the
@@ -227,8 +238,9 @@ def _process_chunk(
     registry = rules.registry
     repaired = [repair.repair(d, enabled=do_repair) for d in part]
     lap("repair")
-    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
-             for d, r in zip(part, repaired, strict=True)]
+    found = [claimable(quantities.extract_quantities(
+        r.text, doc_id=d.id, registry=registry, lexicon=rules.lexicon, source=d.source))
+        for d, r in zip(part, repaired, strict=True)]
     lap("quantities")
     docs = iter(parse.parse_selected(
         ((r.text, [(q.span.start, q.span.end) for q in qs])
@@ -247,6 +259,12 @@ def _process_chunk(
         clock = time.perf_counter()
 
 
+def claimable(found: list[Quantity]) -> list[Quantity]:
+    """The quantities claims are framed from: all but reference numbers (time references,
+    bare numbers nothing gives a unit; see ``Quantity.reference``)."""
+    return [q for q in found if not q.reference]
+
+
 def _process_alone(
     document: Document, *, nlp: Language, rules: Rules, do_repair: bool
 ) -> store.Entry | Failure:
@@ -256,7 +274,9 @@ def _process_alone(
     try:
         fixed = repair.repair(document, enabled=do_repair)
         stage = "quantities"
-        qs = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
+        qs = claimable(quantities.extract_quantities(
+            fixed.text, doc_id=document.id, registry=registry, lexicon=rules.lexicon,
+            source=document.source))
         stage = "parse"
         doc = next(iter(parse.parse_selected(
             [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,

@@ -98,8 +98,9 @@ def full_parse_claims(documents, nlp, rules):
     for document in documents:
         fixed = repair.repair(document)
         doc = next(parse.parse([fixed.text], nlp))
-        qs = quantities.extract_quantities(fixed.text, doc_id=document.id,
-                                           registry=rules.registry)
+        qs = api.claimable(quantities.extract_quantities(
+            fixed.text, doc_id=document.id, registry=rules.registry, lexicon=rules.lexicon,
+            source=document.source))
         found += claims.build_claims(document, fixed, doc, qs, rules=rules,
                                      registry=rules.registry)
     return found

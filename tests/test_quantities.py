@@ -9,6 +9,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import words as W
 from pipeline.extract.quantities import MAX_VALUE, extract_quantities, find_dates
 from tests.conftest import DATA
 
@@ -35,8 +36,14 @@ def _same_unit(registry, actual: str, expected: str) -> bool:
 
 @pytest.mark.parametrize("case", _params("cases"))
 def test_extraction_table(case, registry):
+    # `expect` lists the quantities claims are framed from; `references` (optional) the
+    # spans of reference numbers (bare numbers nothing gives a unit, time references), which
+    # are extracted with reference=True and never framed as claims
     text = case["text"]
-    found = extract_quantities(text, doc_id="t", registry=registry)
+    extracted = extract_quantities(text, doc_id="t", registry=registry)
+    found = [q for q in extracted if not q.reference]
+    if "references" in case:
+        assert [q.span.text for q in extracted if q.reference] == case["references"]
     expected = case["expect"]
     assert [q.span.text for q in found] == [e["span"] for e in expected]
     for quantity, want in zip(found, expected, strict=True):
@@ -129,10 +136,13 @@ _OPENERS = st.sampled_from([
 def test_only_opening_tokens_start_a_figure(registry, text):
     # the parser skips tokens that are neither numbers, currency signs, opening words nor
     # upper-case words (currency codes): core() must find nothing at any of them
-    from pipeline.extract.quantities import _OPENING_WORDS, _Parser
+    from pipeline.extract.figures import _OPENING_WORDS, Parser
+    from pipeline.extract.lexicon import default_lexicon
 
-    parser = _Parser(text, registry)
+    lexicon = default_lexicon()
+    parser = Parser(text, registry, lexicon)
     for i, tok in enumerate(parser.toks):
         if parser.core(i, None) is not None:
-            assert tok.kind in ("num", "cur") or tok.kind == "word" and (
-                tok.low in _OPENING_WORDS or tok.text == "Rs" or tok.text.isupper()), tok
+            assert tok.kind == "num" or tok.text[0] in lexicon.prefix_starts \
+                or tok.text in lexicon.codes or tok.kind == "word" and tok.low in _OPENING_WORDS \
+                or tok.kind == "sym" and tok.text in W.VULGAR_FRACTIONS, tok

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pipeline.check import checks
 from pipeline.errors import ArticleError
-from pipeline.extract import ingest, repair
+from pipeline.extract import ingest, quantities, repair
 from pipeline.fsio import corpus_name, read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
@@ -148,9 +148,11 @@ def record_state(record: checks.Record) -> tuple[str, str, int, str, str, str]:
 
 
 def garbled_records(entries: Iterable[store.Entry]) -> list[checks.Record]:
+    """Per-document garbled findings: repaired runs, then malformed figures."""
     return [checks.Record(GARBLED, (e.document.id,), seq, checks.SET, f)
             for e in entries
-            for seq, f in enumerate(repair.garbled_findings(e.document, e.repaired))]
+            for seq, f in enumerate([*repair.garbled_findings(e.document, e.repaired),
+                                     *quantities.malformed_findings(e.document, e.claims)])]
 
 
 def run_order(findings: Iterable[Finding]) -> list[Finding]:
