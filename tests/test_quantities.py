@@ -14,7 +14,7 @@ from pipeline.extract.quantities import MAX_VALUE, extract_quantities, find_date
 from tests.conftest import DATA
 
 TABLE = yaml.safe_load((DATA / "quantities_cases.yaml").read_text(encoding="utf-8"))
-FLOAT_FIELDS = ("value", "low", "high")
+FLOAT_FIELDS = ("value", "low", "high", "precision", "confidence")
 
 
 def _params(section: str) -> list:
@@ -55,6 +55,12 @@ def test_extraction_table(case, registry):
             if key in FLOAT_FIELDS and value is not None:
                 assert actual is not None and math.isclose(actual, float(value), rel_tol=1e-6), \
                     (key, actual, value)
+            elif key == "implied":
+                assert actual is not None and len(actual) == 2, actual
+                for got, want in zip(actual, value, strict=True):
+                    assert (got is None) == (want is None), (key, actual, value)
+                    assert want is None or math.isclose(got, float(want), rel_tol=1e-9), \
+                        (key, actual, value)
             elif key == "unit":
                 assert _same_unit(registry, actual, value), (actual, value)
             else:

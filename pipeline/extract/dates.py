@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import re
 
-from pipeline.extract.words import NOT_PLURAL, SCALE_ABBR, SCALE_WORDS, STOP
+from pipeline.extract.words import (
+    IRREGULAR_UNIT_PLURALS,
+    NOT_PLURAL,
+    SCALE_ABBR,
+    SCALE_WORDS,
+    STOP,
+    UNIT_SYMBOLS,
+    UNIT_WORDS,
+)
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
@@ -119,6 +127,9 @@ def _year_is_date(text: str, start: int, end: int) -> bool:
         lower = word.lower()
         if lower in SCALE_WORDS or word in SCALE_ABBR or lower in ("per", "percent"):
             return False
+        if word in UNIT_SYMBOLS or lower in UNIT_WORDS or lower[:-1] in UNIT_WORDS \
+                or lower in IRREGULAR_UNIT_PLURALS:
+            return False  # "1800 Calories", "2000 feet"
         if (word.islower() and lower.endswith("s") and lower not in NOT_PLURAL
                 and lower not in STOP and not prev):
             return False

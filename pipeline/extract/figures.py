@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 import pint
 
@@ -322,6 +323,8 @@ class Parser:
         if len(literal) > 1 and literal[0] == "0" and literal[1].isdigit():
             return None  # "000", "007": a code, or the tail of "10 000"
         prev = self.tok(i - 1)
+        if prev is not None and prev.text == "=" and self.prefix_currency_before(i):
+            prev = None  # "Y=410 billion": the old yen notation
         if prev is not None and self.adjacent(i) and prev.text in ("+", "/", ":", "⁄", "=") \
                 and self.tok(i - 2) is not None and self.adjacent(i - 1) \
                 and self.toks[i - 2].kind in ("num", "word") and prev.text != "+" \
@@ -360,6 +363,11 @@ class Parser:
                 part, end = slash
                 num.value, num.j, num.precision, num.literal = part, end, 0.0, \
                     self.text[t.start:self.toks[end - 1].end]
+                if self.is_word(end, "of") and self.is_word(end + 1, "a", "an") \
+                        and self.physical(end + 2) is not None:
+                    num.literal = "of-unit"  # "1⁄16 of a gallon"
+                elif self.is_word(end, "of"):  # "1/2 of the people": a share, like "half of"
+                    num.value, num.fraction, num.j = tidy(part * 100), True, end + 1
                 return num
             return None if self.tok(j + 1) is not None and self.toks[j + 1].kind == "num" \
                 and self.adjacent(j + 1) else num  # "24/7", "9/11": not amounts
@@ -531,6 +539,9 @@ class Parser:
         elif t.low == "one" and self.is_text(i + 1, *DASHES) and self.adjacent(i + 1) \
                 and self.is_word(i + 2, *W.FRACTIONS) and self.adjacent(i + 2):
             k = i + 2
+        elif t.low == "a" and self.is_word(i + 1, "half") and self.is_text(i + 2, *DASHES) \
+                and self.is_word(i + 3, "dozen"):
+            return Num(i, i + 4, 6.0, words=True, precision=0.0, scale_word="a half-dozen")
         elif t.low != "half":
             return None
         elif self.is_word(i - 1, "the", "first", "second", "this", "last", "next", "previous",
@@ -543,6 +554,12 @@ class Parser:
             return None
         share = W.FRACTIONS[word] * numerator
         surface = " ".join(x.text for x in self.toks[i:k + 1])
+        # "half a dozen", "a half-dozen"
+        if word == "half" and (self.is_word(k + 1, "a") and self.is_word(k + 2, "dozen")):
+            return Num(i, k + 3, 6.0, words=True, precision=0.0, scale_word="half a dozen")
+        if word == "half" and self.is_text(k + 1, *DASHES) and self.is_word(k + 2, "dozen") \
+                and self.adjacent(k + 1) and self.adjacent(k + 2):
+            return Num(i, k + 3, 6.0, words=True, precision=0.0, scale_word="half-dozen")
         # "half a million", "half a billion dollars"
         if word == "half" and self.is_word(k + 1, "a") and self.tok(k + 2) is not None \
                 and self.toks[k + 2].low in W.SCALE_WORDS:
@@ -553,7 +570,9 @@ class Parser:
                 and self.physical(k + 3) is not None:
             return Num(i, k + 1, share, words=True, precision=0.0, scale_word=surface,
                        literal="of-unit")  # "a millionth of an inch"
-        if self.is_word(k + 1, "of") or self.is_word(i - 1, "by"):
+        hedge = self.hedge_before(i)
+        by = self.is_word(i - 1, "by") or hedge is not None and self.is_word(hedge[1] - 1, "by")
+        if self.is_word(k + 1, "of") or by:
             return Num(i, k + 1, share * 100, fraction=True, words=True, scale_word=surface,
                        precision=0.0)
         # "a millionth of an inch" handled above ("of"); "one-half miles", "a quarter mile"
@@ -736,11 +755,13 @@ class Parser:
                             "latitude", "longitude", "incline", "tilt", "rotation"):
                 return "degree", j + 1
             return ("degree_Celsius" if self.celsius else "degree_Fahrenheit"), j + 1
-        # any other unit pint knows by its full name ("12 furlongs", "3 parsecs")
+        # any other unit pint knows by its full name, if that is no common English word
+        # ("3 ergs", "12 sieverts"; "27 shots" and "20 league games" are counted nouns)
         word = t.low
         singular = W.IRREGULAR_UNIT_PLURALS.get(word) or _singular(word)
         if len(singular) >= 3 and singular not in W.NOT_UNITS and word not in W.NOT_UNITS \
-                and word.isalpha() and (t.text.islower() or t.text.istitle()):
+                and word.isalpha() and (t.text.islower() or t.text.istitle()) \
+                and not _common_word(singular):
             found = self.resolve(singular)
             if found is not None and found[0] in (singular, singular.replace("metre", "meter")) \
                     and not found[1].startswith(("[count_", "[currency_")) \
@@ -778,7 +799,8 @@ class Parser:
             if t.kind == "num" and k > j and self.adjacent(k) and self.toks[k - 1].kind == "word":
                 k += 1  # "H100 chips"
                 continue
-            if t.kind != "word" or self.blocked[k]:
+            if t.kind != "word" or self.blocked[k] or (
+                    t.text[0] in self.lex.prefix_starts and self.prefix_currency(k)):
                 return None
             w = t.low
             back = k - 1 if k == j or self.toks[k - 1].text not in DASHES else k - 2
@@ -860,11 +882,12 @@ class Parser:
             singular = singular.lower()
         return self._count_unit(singular)
 
-    def _count_unit(self, singular: str) -> str | None:
+    def _count_unit(self, singular: str, *, compound: bool = False) -> str | None:
         found = self.resolve(singular)
         if found and found[1].startswith("[count_"):
             return found[0]
-        if len(singular) < 2 or not re.fullmatch(r"[A-Za-z]+", singular):
+        if len(singular) < 2 or not re.fullmatch(r"[A-Za-z]+(?:_[A-Za-z]+)?" if compound
+                                                 else r"[A-Za-z]+", singular):
             return None
         name = singular if found is None else f"{singular}_count"
         try:
@@ -900,6 +923,11 @@ class Parser:
                 k = j + 1
                 if self.is_word(k, "a", "an", "each", "every", "one"):
                     k += 1
+                money = self.currency_after(k, Num(k, k, 1.0, scale_word="per"))
+                if money is not None and money[0] == money[1]:
+                    found.per.append(money[0])  # "151.8 yen per dollar"
+                    j = money[2]
+                    continue
                 p = self.period(k) or self.per_unit(k)
                 if p:
                     found.per.append(p[0])
@@ -988,8 +1016,9 @@ class Parser:
             return True
         if prev.text in DASHES and self.adjacent(i) and self.tok(i - 2) is not None \
                 and self.toks[i - 2].kind == "word" and self.adjacent(i - 1) \
-                and self.toks[i - 2].low not in W.SIGN_WORDS:
-            return True  # "GPT-4", "S-1", "COVID-19"
+                and self.toks[i - 2].low not in W.SIGN_WORDS \
+                and self.toks[i - 2].low not in ("to", "and", "or", "from", "between"):
+            return True  # "GPT-4", "S-1", "COVID-19" (not "150,000 to-180,000")
         if money:
             return False
         if prev.text == "#":
@@ -1105,7 +1134,8 @@ class Parser:
         return None
 
     # -- one quantity --------------------------------------------------------------------
-    def core(self, i: int, last_count: str | None, *, second: bool = False) -> Found | None:
+    def core(self, i: int, last_count: str | None, *, second: int | bool = False
+             ) -> Found | None:
         """Parse ``[sign] [currency] [sign] number [scale] [unit]`` at ``i`` (no range, no
         rate)."""
         currency: str | None = None
@@ -1125,12 +1155,12 @@ class Parser:
             num = Num(i, i + 1, 1.0, words=True, precision=0.5)  # "over a decade"
         if num is None and not currency and self.is_word(i, "a", "an", "one") \
                 and self.tok(i + 1) is not None and self.toks[i + 1].kind == "word" \
-                and self.physical(i + 1) is not None and not self.is_word(i + 2, "of") \
+                and self.physical(i + 1) is not None \
                 and self.toks[i + 1].low not in ("degree", "deg") \
                 and not (self.toks[i + 1].low in ("foot", "pound", "mile", "inch", "yard")
                          and not self.is_word(i - 1, "weighed", "weighs", "weigh", "over",
                                               "than", "about", "nearly", "almost", "just")
-                         and self.toks[i].low != "one"):
+                         and not self.is_word(i + 2, "of") and self.toks[i].low != "one"):
             num = Num(i, i + 1, 1.0, words=True, precision=0.5)  # "weighed a tonne"
         if num is None and not currency and self.is_word(i, "a", "one") \
                 and self.tok(i + 1) is not None and self.toks[i + 1].kind == "word" \
@@ -1150,16 +1180,19 @@ class Parser:
                 and self.tok(num.i - 2) is not None and self.toks[num.i - 2].kind == "num" \
                 and self.adjacent(num.i - 1):
             return None  # the second half of "118-112" (a score line), or of "3-2"
-        if not num.words and num.scale_word is None and self.is_word(num.j, *W.ONES) \
+        if num.scale_word is None and self.is_word(num.j, *W.ONES) \
                 and self.is_text(num.j + 1, *DASHES) and self.adjacent(num.j + 2) \
                 and self.adjacent(num.j + 1) and self.tok(num.j + 2) is not None \
                 and self.toks[num.j + 2].kind == "word" and _is_plural(self.toks[num.j + 2].text):
-            unit = self._count_unit(f"{self.toks[num.j].low}_{_singular(self.toks[num.j + 2].low)}")
+            unit = self._count_unit(
+                f"{self.toks[num.j].low}_{_singular(self.toks[num.j + 2].low)}", compound=True)
             if unit is not None:  # "8 three-pointers"
                 found = Found(start, num.j + 3, num, kind="count", unit=unit)
                 return found
         if currency is None:
             sign_i = self.sign_before(num.i)
+            if second is not False and sign_i is not None and dash_range(self, sign_i):
+                sign_i = None  # "1500 - 1800": the range's dash, not a minus sign
             if sign_i is not None and self.prefix_currency(sign_i + 1) is None:
                 start = sign_i
             elif sign_i is not None:
@@ -1171,8 +1204,10 @@ class Parser:
         found = Found(start, num.j, num, currency=currency, sign_i=sign_i)
         j = num.j
         nxt = self.tok(j)
-        post = self.hedge_after(j)  # "10,000+ users", "100-plus staff", "40-odd years"
-        if post is not None and post[0].words[-1] in ("+", "plus", "odd", "ish"):
+        post = self.hedge_after(j)  # "10,000+ users", "a dozen or so stores", "50 or more GPUs"
+        if post is not None and post[0].words not in (("at", "least"), ("at", "most")) \
+                and (post[0].words[-1] in ("+", "plus", "odd", "ish")
+                     or self._unit_or_noun_at(post[1])):
             found.hedge, j = post[0], post[1]
             found.bound = post[0].rule.bound
             nxt = self.tok(j)
@@ -1235,11 +1270,20 @@ class Parser:
             and self.adjacent(j + 1)
         if hyphen:
             return self.compound(found, j + 1)
+        if glued_word and nxt is not None and nxt.text == "s" and num.value is not None \
+                and num.literal.isdigit() and num.value % 10 == 0 and 10 <= num.value <= 190 \
+                and (self.tok(j + 1) is None or not self.adjacent(j + 1)
+                     or self.toks[j + 1].kind == "sym"):
+            found.kind, found.unit, found.j = "bare", "dimensionless", j + 1
+            found.num.vague, found.num.low, found.num.high = True, num.value, num.value + 10
+            found.num.value = None
+            return found  # "the upper 90s", "in their 30s"
         if glued_word and num.scale_word is None:
             phys = self.physical(j)
             if phys:
                 found.kind = "duration" if phys[0] in W.PERIODS.values() else "physical"
                 found.unit, found.j = phys
+                self.feet_and_inches(found)
                 return found
             pct = self.percent(j)
             if pct:
@@ -1304,6 +1348,13 @@ class Parser:
             return found
         found.kind, found.unit, found.j = "bare", "dimensionless", j
         return found
+
+    def _unit_or_noun_at(self, j: int) -> bool:
+        t = self.tok(j)
+        if t is None or t.kind != "word" or t.low in W.STOP:
+            return False
+        return self.physical(j) is not None or self.period(j) is not None \
+            or self.percent(j) is not None or _is_plural(t.text)
 
     def _scale_glued(self, j: int) -> bool:
         t = self.tok(j)
@@ -1461,7 +1512,9 @@ class Parser:
                             break
         # hedges after the unit: "300 GPUs or more", "a dozen or so"
         after = self.hedge_after(first.j)
-        if after is not None and first.bound in ("exact",) and first.value is not None \
+        if after is not None and first.value is not None and (
+                first.bound == "exact" or first.bound == "approx"
+                and after[0].rule.bound != "approx") \
                 and after[0].words[0] not in ("+", "plus", "odd", "-"):
             first.hedge = after[0]
             first.bound = after[0].rule.bound
@@ -1488,30 +1541,37 @@ class Parser:
         dash = t.text in DASHES
         if between and t.low == "and":
             k = j + 1
-        elif t.low == "to" or dash or (t.low == "and" and between):
+        elif t.low in ("to", "through", "thru") or dash or (t.low == "and" and between) \
+                or t.text == "~" and self.adjacent(j) and self.adjacent(j + 1):
             k = j + 1
             if t.low == "to" and not from_range:
                 # "rose from 5% to 7%", "fell 12 per cent to 340 pence", "fell by 2 to 7":
                 # a change and its result, not a range; unless the first has no unit
                 back = [x.low for x in self.toks[max(0, first.i - 4):first.i]]
-                if (any(w in W.CHANGE_VERBS for w in back) or (back and back[-1] in
-                                                               ("by", "from"))) \
+                if (any(w in W.CHANGE_VERBS for w in back) or (back and back[-1] == "by")) \
                         and first.kind != "bare":
                     return None
                 if back and back[-1] == "from" and first.kind == "bare" \
                         and any(w in W.CHANGE_VERBS for w in back):
                     return None
             if dash and self.is_word(k, "to") and self.adjacent(k):
+                k += 1  # "150,000 -to-180,000"
+            elif t.low == "to" and self.is_text(k, *DASHES) and self.adjacent(k) \
+                    and self.adjacent(k + 1):
                 k += 1  # "150,000 to-180,000"
         else:
             return None
-        if dash and not self.adjacent(j) and first.kind == "bare" and not num_scaled(first):
-            return None  # "3 - 1": a score or a sum
         if first.num.vague or first.num.fraction:
             return None
-        second = self.core(k, None, second=True)  # a sign on it: "-18 °C to -34 °C"
+        if self.is_text(k, *_MINUS, "+") and self.tok(k + 1) is not None \
+                and self.toks[k + 1].kind == "num" and self.adjacent(k + 1):
+            k += 1  # "-18 °C to -34 °C": core() reads the sign before the number
+        second = self.core(k, None, second=k)  # a sign on it: "-18 °C to -34 °C"
         if second is None or second.num.vague or second.num.fraction:
             return None
+        if dash and not self.adjacent(j) and first.kind == "bare" and second.kind == "bare" \
+                and not num_scaled(first) and not num_scaled(second):
+            return None  # "3 - 1": a score or a sum
         a, b = first.num, second.num
         if a.value is None or b.value is None:
             return None
@@ -1523,7 +1583,8 @@ class Parser:
         if unit and not unit2 and t.low == "to" and not from_range:
             return None  # "$45 to 75 users": the second figure is something else
         if not unit and not unit2 and not (a.scale_word or b.scale_word):
-            if not (between or from_range or t.low == "to" and self._range_context(first)):
+            if not (between or from_range or t.low in ("through", "thru")
+                    or t.low == "to" and self._range_context(first)):
                 if dash and self.adjacent(j) and self.adjacent(k):
                     first.reference = True  # "131-124", "4-0": a score line
                     second_end = second.j
@@ -1541,8 +1602,8 @@ class Parser:
             low = low * b.scale
         if low is None or high is None:
             return None
-        if low > high and (first.sign_i is not None or second.sign_i is not None):
-            low, high = high, low  # "-18 °C to -34 °C"
+        if low > high and (first.sign_i is not None or second.sign_i is not None or between):
+            low, high = high, low  # "-18 °C to -34 °C", "between 3.9 and 3.6"
         if not low < high:
             return None
         merged = Found(first.i - (1 if between else 0), second.j, first.num,
@@ -1599,10 +1660,37 @@ thirds quarters year-old old odd plus ish something somethings someone
 """.split())
 
 
+_COMMON_RANK = 6000
+
+
+@cache
+def _common_cost() -> tuple[dict[str, float], float]:
+    """wordninja's English word costs and the cost of the word at :data:`_COMMON_RANK`."""
+    import wordninja
+
+    costs: dict[str, float] = wordninja.DEFAULT_LANGUAGE_MODEL._wordcost  # noqa: SLF001
+    return costs, math.log(_COMMON_RANK * math.log(max(len(costs), 2)))
+
+
+def _common_word(word: str) -> bool:
+    """Whether ``word`` is among the most frequent English words (wordninja's list)."""
+    costs, limit = _common_cost()
+    return costs.get(word, math.inf) < limit
+
+
 def tidy(x: float) -> float:
     """``x`` without the noise of binary arithmetic: 64.1 * 1e6 is 64,100,000, not
     64,099,999.99999999 (15 significant digits are kept)."""
     return float(f"{x:.15g}") if math.isfinite(x) else x
+
+
+def dash_range(parser: Parser, k: int) -> bool:
+    """Whether the dash at ``k`` separates two figures ("1500 - 1800", "5-7")."""
+    before = parser.tok(k - 1)
+    return before is not None and (before.kind == "num" or before.kind == "word"
+                                   and before.low in W.SCALE_WORDS | W.SCALE_ABBR.keys()
+                                   or parser.physical(k - 1) is not None) \
+        and parser.toks[k].text in DASHES
 
 
 def num_scaled(found: Found) -> bool:

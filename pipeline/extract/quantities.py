@@ -48,7 +48,7 @@ around more than over under less further marginally modestly steeply fully
 """.split())
 # "one thing is clear", "one day", "in one way": idioms, not counts
 _ONE_IDIOMS = frozenset("thing things day way time point hand side another other".split())
-_INDEX_WORDS = frozenset("index indices indexes average averages composite points point".split())
+_MARKET_WORDS = frozenset("stock stocks share shares dollar benchmark market industrial".split())
 
 
 def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
@@ -67,6 +67,7 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     _inherit_units(found, parser)
     _infer_currency(found, parser)
     found = _join_major_minor(found, parser)
+    found = _join_bounds(found, parser)
     _per_share(found, parser)
     _directions(found, parser)
     quantities: list[Quantity] = []
@@ -180,6 +181,11 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
     for idx, f in enumerate(found):
         if f.kind != "bare" or f.unit != "dimensionless":
             continue
+        if f.per and f.per[-1] in parser.lex.codes:
+            quoted = _exchange_rate(parser, f)
+            if quoted is not None and quoted != f.per[-1]:
+                f.kind, f.unit, f.currency = "money", quoted, quoted  # "151.8 yen per dollar"
+            continue
         following = found[idx + 1] if idx + 1 < len(found) else None
         end = toks[f.j - 1].end
         # "13 of them", "nine of which": the noun of the figure before
@@ -208,7 +214,8 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         # "3.76 million GPUs, up from 2.64 million", "Lillard (32)", "80 more", "Of the 13
         # crossovers, seven offer ..."
         donor = _previous_count(found, idx, parser)
-        more = parser.is_word(f.j, "more", "fewer", "others", "additional", "less")
+        more = parser.is_word(f.j, "more", "fewer", "others", "additional", "less") or \
+            _subject_of_verb(parser, f)  # "1,100 people died and 20,000 were hospitalized"
         if donor is not None and (f.num.scale_word and not f.num.vague or more
                                   or _listed(f, parser) or _of_the(donor, f, parser)):
             _take_unit(f, donor)
@@ -217,6 +224,16 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         quoted = _exchange_rate(parser, f)
         if quoted is not None:
             f.kind, f.unit, f.currency = "money", quoted, quoted
+            continue
+        # temperatures without a unit in a sentence about them: "lows near 30", "a heat
+        # index of 110", "highs in the upper 90s"
+        temperature = _temperature_context(parser, f, found)
+        if temperature is not None:
+            f.kind, f.unit = "physical", temperature
+            continue
+        # ages after a name: "John Smith, 34, of Springfield", "aged 34", "in their 30s"
+        if _age(parser, f):
+            f.kind, f.unit = "duration", "year"
             continue
         # index levels and point changes in a sentence about an index
         if _index_sentence(parser, f):
@@ -305,9 +322,9 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
                 and toks[k + 2].text in lex.codes and k < f.i:
             return toks[k + 2].text
     words = [t.low for t in toks[lo:hi]]
-    if not any(w in ("against", "versus", "vs", "per") for w in words):
+    if not any(w in ("against", "versus", "vs", "per") for w in words) and not f.per:
         return None
-    for k in range(lo, f.i):
+    for k in range(f.i - 1, lo - 1, -1):  # the nearest currency named before the rate
         codes = lex.word_names.get((toks[k].low,))
         if codes and toks[k].low not in ("dollar", "dollars", "greenback", "buck", "bucks"):
             return codes[0]
@@ -337,6 +354,18 @@ def _previous_count(found: list[Found], idx: int, parser: Parser) -> Found | Non
     return None
 
 
+_AUXILIARIES = frozenset("""
+have has had were was are is will would could may might remain remained died fled
+""".split())
+
+
+def _subject_of_verb(parser: Parser, f: Found) -> bool:
+    """A bare figure followed by a verb stands for a noun said before it: "more than 20,000
+    have been hospitalized", "while 300 were injured"."""
+    t = parser.tok(f.j)
+    return t is not None and t.kind == "word" and t.text.islower() and t.low in _AUXILIARIES
+
+
 def _listed(f: Found, parser: Parser) -> bool:
     """A figure in a list after a name: "Lillard (32)", ", Curry 28,"."""
     before = parser.tok(f.num.i - 1)
@@ -347,6 +376,58 @@ def _listed(f: Found, parser: Parser) -> bool:
     return False
 
 
+_TEMPERATURE_WORDS = frozenset("""
+temperature temperatures temps degree degrees highs lows thermometer mercury heat celsius
+fahrenheit
+""".split())
+
+
+def _temperature_context(parser: Parser, f: Found, found: list[Found]) -> str | None:
+    """The temperature unit of a bare figure in a sentence about temperatures (a
+    temperature word or figure in it), or ``None``."""
+    values = [x for x in (f.value, f.low, f.high) if x is not None]
+    if not values or not all(-80 <= x <= 150 for x in values) or f.num.scale_word \
+            or "," in f.num.literal:
+        return None
+    lo, hi = _sentence_bounds(parser, f.num.i)
+    words = {t.low for t in parser.toks[lo:hi] if t.kind == "word"}
+    units = {g.unit for g in found if lo <= g.i < hi and g.unit in _TEMPERATURES}
+    if not (words & _TEMPERATURE_WORDS or units or "index" in words and "heat" in words
+            or "chill" in words):
+        return None
+    if units:
+        return sorted(units)[0]
+    return "degree_Celsius" if parser.celsius else "degree_Fahrenheit"
+
+
+_TEMPERATURES = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin"})
+
+
+def _age(parser: Parser, f: Found) -> bool:
+    """An age: "John Smith, 34, of Springfield", "Smith (34)", "aged 34"."""
+    if f.num.vague and f.low is not None and parser.is_word(f.i - 1, "their", "his", "her",
+                                                              "your", "my", "our"):
+        return True  # "in their 30s"
+    if not f.num.literal.isdigit() or f.value is None or not 0 < f.value < 120:
+        return False
+    if parser.is_word(f.i - 1, "aged"):
+        return True
+    before, after = parser.tok(f.i - 1), parser.tok(f.j)
+    name = parser.tok(f.i - 2)
+    if f.num.words or not f.value.is_integer():
+        return False
+    return before is not None and after is not None and name is not None \
+        and (before.text, after.text) in ((",", ","), ("(", ")")) \
+        and name.kind == "word" and name.low not in W.STOP and (
+            name.text[:1].isupper() or name.low in _PERSON_NOUNS)
+
+
+_PERSON_NOUNS = frozenset("""
+suspect victim man woman boy girl driver passenger son daughter wife husband mother father
+brother sister student teacher officer resident owner worker patient player defendant
+""".split())
+
+
 def _index_sentence(parser: Parser, f: Found) -> bool:
     """Whether the figure's sentence is about a market index (an index word or a "points"
     figure in it) and the figure reads as a level or a change of it."""
@@ -354,8 +435,20 @@ def _index_sentence(parser: Parser, f: Found) -> bool:
     if f.num.words or f.num.scale_word:
         return False
     lo, hi = _sentence_bounds(parser, f.num.i)
-    words = {t.low for t in parser.toks[lo:hi] if t.kind == "word"}
-    if not words & _INDEX_WORDS:
+    toks = parser.toks
+    named = False
+    for k in range(lo, hi):
+        t = toks[k]
+        if t.low in ("points", "point") and k > lo and toks[k - 1].kind == "num":
+            named = True  # "fell 128.34 points"
+        elif t.low in ("index", "indices", "indexes", "composite", "average"):
+            before = [x for x in toks[max(lo, k - 3):k] if x.kind == "word"]
+            if any(x.low in ("heat", "uv", "price", "body", "mass") for x in before):
+                continue
+            if any(x.text[:1].isupper() and x.low not in W.STOP or x.low in _MARKET_WORDS
+                   for x in before):
+                named = True  # "the Hang Seng Index", "the dollar index", "Dow ... average"
+    if not named:
         return False
     prev = parser.tok(f.i - 1)
     return "." in literal or "," in literal or (
@@ -374,11 +467,11 @@ def _noun_before(parser: Parser, f: Found) -> str | None:
                                      "some", "roughly", "around") or (
             k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word"):
         k -= 1
+    if k >= 0 and toks[k].low in ("to", "at"):
+        k -= 1  # "rose to", "stood at"
     if k < 0 or toks[k].low not in _REACH_VERBS:
         return None
     k -= 1
-    if k >= 0 and toks[k].low in ("to", "at"):
-        k -= 1  # "rose to", "stood at"
     while k >= 0 and toks[k].low in ("have", "has", "had", "been", "now", "already", "just"):
         k -= 1
     if k < 0:
@@ -422,6 +515,31 @@ def _join_major_minor(found: list[Found], parser: Parser) -> list[Found]:
             f.j = nxt.j
             f.precision = 0.005
             skip = idx + 1
+        out.append(f)
+    return out
+
+
+def _join_bounds(found: list[Found], parser: Parser) -> list[Found]:
+    """A floor and a ceiling of one thing: "above 1,000 and below 1,500", "at least 20 and
+    at most 100 apples" -> one range."""
+    out: list[Found] = []
+    skip = -1
+    for idx, f in enumerate(found):
+        if idx == skip:
+            continue
+        nxt = found[idx + 1] if idx + 1 < len(found) else None
+        if nxt is not None and {f.bound, nxt.bound} == {"at_least", "at_most"} \
+                and parser.is_word(f.j, "and", "but") and nxt.i in (f.j + 1, f.j + 2) \
+                and f.value is not None and nxt.value is not None \
+                and (f.unit == nxt.unit or "dimensionless" in (f.unit, nxt.unit)):
+            low, high = sorted((f.value, nxt.value))
+            if low < high:
+                if f.unit == "dimensionless" and nxt.unit:
+                    _take_unit(f, nxt)
+                f.bound, f.low, f.high, f.value = "range", low, high, (low + high) / 2
+                f.j, f.hedge = nxt.j, None
+                f.reference = f.reference and nxt.reference
+                skip = idx + 1
         out.append(f)
     return out
 
@@ -472,11 +590,27 @@ def _per_share_before(parser: Parser, f: Found) -> bool:
 
 
 def _directions(found: list[Found], parser: Parser) -> None:
-    """Read whether each figure is the size of a rise or a fall (see the module docstring)."""
+    """Read whether each figure is the size of a rise or a fall (see the module docstring).
+
+    Coordinated figures share it both ways: "fell 128 points, or 0.7 per cent" (the second
+    from the first), "ended 163.11 points or 0.27 per cent higher" (the first from the
+    second)."""
     previous: Found | None = None
     for f in found:
         f.direction = _direction(f, parser, previous)
         previous = f
+    for a, b in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
+        if a.direction is None and b.direction is not None and _coordinated(a, b, parser) \
+                and not a.reference:
+            a.direction = b.direction
+
+
+def _coordinated(a: Found, b: Found, parser: Parser) -> bool:
+    """ "128 points, or 0.7 per cent", "3.68 (0.17 per cent)": one change said twice."""
+    if a.j > b.i:
+        return False
+    gap = [t.low for t in parser.toks[a.j:b.i]]
+    return bool(gap) and all(w in (",", "or", "(") for w in gap) and ("or" in gap or "(" in gap)
 
 
 def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
@@ -488,11 +622,8 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
     if f.sign_i is not None and f.kind == "percent":
         return "up" if toks[f.sign_i].text == "+" else "down"
     # a figure coordinated with the one before: "fell 128 points, or 0.7 per cent"
-    if previous is not None and previous.direction and previous.j <= f.i:
-        gap = [t.low for t in toks[previous.j:f.i]]
-        if gap and all(w in (",", "or", "(", "and") for w in gap) and (
-                "or" in gap or "(" in gap) and "and" not in gap:
-            return previous.direction
+    if previous is not None and previous.direction and _coordinated(previous, f, parser):
+        return previous.direction
     # before the figure: "rose 3.4 per cent", "cutting about 12,000 jobs", "a rise of 11
     # paise", "up by 2%", "revenue growth of between 8 and 11 percent"
     k = f.i - 1
@@ -516,6 +647,10 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             if w in ("off",) and steps:
                 return None
             return "down" if not _level_after(parser, k, f) else None
+        if w == "by" and steps <= 2:
+            verb = _verb_before_object(parser, k)  # "cut the risk by almost a quarter"
+            if verb is not None:
+                return verb
         if w not in _SKIPPABLE and not w.endswith("ly") and w != "between":
             break
         k -= 1
@@ -526,6 +661,21 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         if after.low in W.AFTER_UP and not parser.is_word(f.j + 1, "to", "than"):
             return "up"
         if after.low in W.AFTER_DOWN and not parser.is_word(f.j + 1, "to", "than"):
+            return "down"
+    return None
+
+
+def _verb_before_object(parser: Parser, by: int) -> str | None:
+    """The direction of a change verb governing "by": "cut the risk by", "raised its rate
+    by", "lowered prices by"."""
+    toks = parser.toks
+    for k in range(by - 1, max(-1, by - 6), -1):
+        t = toks[k]
+        if t.kind != "word" or t.low in ("to", "from", "at"):
+            return None
+        if t.low in W.UP_WORDS and t.low not in ("up",):
+            return "up"
+        if t.low in W.DOWN_WORDS and t.low not in ("down", "off"):
             return "down"
     return None
 

@@ -80,7 +80,7 @@ PERIOD_ADVERBS = {
 }
 
 # -- units -----------------------------------------------------------------------------------
-DIMENSION_ADJ = ("long", "wide", "tall", "high", "deep", "away", "across", "thick", "in")
+DIMENSION_ADJ = ("long", "wide", "tall", "high", "deep", "away", "across", "thick")
 # Symbols, case-sensitive, after a number (glued or spaced); -> pint unit names.
 UNIT_SYMBOLS = {
     "m": "meter",
@@ -90,6 +90,7 @@ UNIT_SYMBOLS = {
     "mm": "millimeter", "nm": "nanometer", "µm": "micrometer", "μm": "micrometer",
     "kg": "kilogram", "mg": "milligram", "µg": "microgram", "μg": "microgram",
     "lb": "pound", "lbs": "pound", "oz": "ounce", "ft": "foot", "yd": "yard", "yds": "yard",
+    "in": "inch",
     "mi": "mile", "mph": "mile_per_hour", "kph": "kilometer_per_hour",
     "kmh": "kilometer_per_hour", "kmph": "kilometer_per_hour",
     "GB": "gigabyte", "TB": "terabyte", "PB": "petabyte", "MB": "megabyte", "KB": "kilobyte",
@@ -192,6 +193,23 @@ UNIT_WORDS = {
     "revolution per minute": "revolutions_per_minute",
     "sq mile": "square_mile", "sq foot": "square_foot", "sq feet": "square_foot",
     "gigaannum": "gigayear", "megaannum": "megayear",
+    # common units spelled out: pint knows them, but they are also common English words, and
+    # only rare words go to pint unchecked (see figures.Parser.physical)
+    "mile": "mile", "foot": "foot", "inch": "inch", "yard": "yard", "meter": "meter",
+    "kilometer": "kilometer", "centimeter": "centimeter", "millimeter": "millimeter",
+    "pound": "pound", "ounce": "ounce", "gram": "gram", "kilogram": "kilogram", "ton": "ton",
+    "gallon": "gallon", "liter": "liter", "pint": "pint", "quart": "quart", "cup": "cup",
+    "tablespoon": "tablespoon", "teaspoon": "teaspoon", "barrel": "barrel", "acre": "acre",
+    "hectare": "hectare", "knot": "knot", "watt": "watt", "kilowatt": "kilowatt",
+    "megawatt": "megawatt", "gigawatt": "gigawatt", "terawatt": "terawatt", "volt": "volt",
+    "kilovolt": "kilovolt", "joule": "joule", "newton": "newton", "pascal": "pascal",
+    "kelvin": "kelvin", "hertz": "hertz", "byte": "byte", "megabyte": "megabyte",
+    "gigabyte": "gigabyte", "terabyte": "terabyte", "petabyte": "petabyte",
+    "exabyte": "exabyte", "gigahertz": "gigahertz", "megahertz": "megahertz",
+    "milligram": "milligram", "microgram": "microgram", "milliliter": "milliliter",
+    "nanometer": "nanometer", "micrometer": "micrometer", "parsec": "parsec",
+    "decibel": "decibel", "lumen": "lumen", "lux": "lux", "amp": "ampere", "ampere": "ampere",
+    "carat": "carat", "stone": "stone", "bushel": "bushel", "furlong": "furlong",
 }
 IRREGULAR_UNIT_PLURALS = {"feet": "foot", "inches": "inch", "degrees": "degree",
                           "centuries": "century", "millennia": "millennium",
@@ -210,7 +228,7 @@ pair set stone bag are bar barn degree square cubic number unit sheet mark stand
 bit nit rad rem gal tex den pace step mil board shake sack block lot stere block cord
 speed force mass length gram-force pixel dot sample rack foot-candle gauge reading tick
 wave week month year day hour minute second quarter decade century fortnight millennium
-percent
+percent shot league gill peck rad rem curie pica bar barn gray
 """.split())
 PERCENT_WORDS = (("per", "cent"), ("percent",), ("pct",), ("pc",), ("%",), ("per", "centum"),
                  ("percentage", "points"), ("percentage", "point"))
@@ -272,7 +290,7 @@ rally improved improve deteriorated weakened strengthened firmed softened up dow
 UP_WORDS = frozenset("""
 rose rise rises rising risen up increased increase increases increasing grew grow grows
 growing grown growth climbed climb climbs climbing jumped jump jumps jumping surged surge
-surges surging soared soar soars soaring gained gain gains gaining added add adds adding
+surges surging soared soar soars soaring gained gain gains gaining added adds adding
 advanced advance advances advancing rallied rally rallies rallying raised raise raises
 raising hiked hike hikes hiking boosted boost boosts boosting lifted lift lifts lifting
 expanded expand expands expanding improved improve improves improving firmed firmer higher
@@ -281,7 +299,7 @@ upgraded appreciated appreciate strengthened widened widening widen added
 """.split())
 DOWN_WORDS = frozenset("""
 fell fall falls falling fallen down decreased decrease decreases decreasing declined decline
-declines declining dropped drop drops dropping lost lose loses losing loss shed sheds
+declines declining dropped drop drops dropping lost lose loses losing shed sheds
 shedding slipped slip slips slipping slid slide slides sliding tumbled tumble tumbles
 tumbling plunged plunge plunges plunging sank sink sinks sinking dipped dip dips dipping
 eased ease eases easing retreated retreat retreats retreating cut cuts cutting slashed slash
@@ -298,7 +316,7 @@ AFTER_DOWN = frozenset("lower down weaker softer off behind".split())
 # Nouns of change that take "of": "a rise of 11 paise", "a decline of about 6 million barrels"
 UP_NOUNS = frozenset("rise increase gain growth jump surge hike boost climb rally".split())
 DOWN_NOUNS = frozenset("""
-fall decrease decline drop loss cut reduction slump dip plunge contraction shrinkage
+fall decrease decline drop cut reduction slump dip plunge contraction shrinkage
 """.split())
 # Words that put a level after a change verb: "rose to $44.33", "fell from 12 to 9"
 LEVEL_WORDS = frozenset("to at from of".split())
