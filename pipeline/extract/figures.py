@@ -16,6 +16,7 @@ times, ordinals, score lines ("beat them 131-124") and dates (masked, see
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterator
@@ -123,8 +124,8 @@ class Parser:
             or self.domain_currency == "GBP"
         self.celsius = bool(re.search(r"°C|℃|Celsius|centigrade|\d ?C\b", text)) or (
             self.domain_currency not in (None, "USD"))
-        # explicit currency mentions, in text order: (char offset, code); see shared spellings
-        self._explicit: list[tuple[int, str]] = []
+        # explicit currency mentions: code -> char offsets (sorted); see shared spellings
+        self._explicit: dict[str, list[int]] = {}
 
     # -- small helpers ---------------------------------------------------------------
     def tok(self, i: int) -> Tok | None:
@@ -182,9 +183,15 @@ class Parser:
         domain or an earlier unambiguous mention in the article points to another."""
         if len(codes) == 1:
             return codes[0]
-        for pos, code in reversed(self._explicit):
-            if pos < offset and code in codes:
-                return code
+        latest: tuple[int, str] | None = None
+        for code in codes:
+            offsets = self._explicit.get(code)
+            if offsets:
+                k = bisect.bisect_left(offsets, offset)
+                if k and (latest is None or offsets[k - 1] > latest[0]):
+                    latest = (offsets[k - 1], code)
+        if latest is not None:
+            return latest[1]
         if self.domain_currency in codes:
             return self.domain_currency  # type: ignore[return-value]
         return codes[0]
@@ -192,7 +199,7 @@ class Parser:
     def note_currency(self, spelling: str, code: str, offset: int) -> None:
         if (spelling in self.lex.unambiguous or spelling in self.lex.codes) \
                 and not self._in_parentheses(offset):
-            self._explicit.append((offset, code))
+            bisect.insort(self._explicit.setdefault(code, []), offset)
 
     def _in_parentheses(self, offset: int) -> bool:
         """Whether an unclosed "(" stands before ``offset`` on its line: "$410m (€331m)"."""
@@ -274,8 +281,8 @@ class Parser:
             weak = self.lex.weak_names.get(key)
             if weak:
                 code = self.pick_currency(weak, t.start)
-                named = any(c == code and pos < t.start for pos, c in self._explicit) or (
-                    code == "GBP" and self.pence)
+                named = bool(self._explicit.get(code)) and self._explicit[code][0] < t.start \
+                    or code == "GBP" and self.pence
                 if num.scale_word or named or self.is_word(j + size, "sterling"):
                     return code, code, j + size
             minor = self.lex.minor_names.get(key)
@@ -440,7 +447,7 @@ class Parser:
     def _open_quote(self, j: int) -> bool:
         """Whether a quotation is open before token ``j`` on its line."""
         start = self.toks[j].start
-        line = self.text[self.text.rfind("\n", 0, start) + 1:start]
+        line = self.text[max(self.text.rfind("\n", 0, start) + 1, start - 300):start]
         return line.count('"') % 2 == 1 or line.count("“") > line.count("”")
 
     def _length_context(self, i: int) -> bool:
@@ -725,7 +732,8 @@ class Parser:
         if t.kind != "word":
             return None
         # spelled names, several words ("cubic feet", "pound-feet", "miles per hour")
-        sizes = _WORD_SIZES.get(t.low) or _WORD_SIZES.get(_singular(t.low)) or ()
+        sizes = sorted({*_WORD_SIZES.get(t.low, ()), *_WORD_SIZES.get(_singular(t.low), ())},
+                       reverse=True)
         for size in sizes:
             toks = self.toks[j:j + size]
             if len(toks) != size or any(x.kind != "word" and x.text not in DASHES for x in toks):
@@ -841,11 +849,13 @@ class Parser:
                     and self.toks[k + 2].kind == "word" and self.adjacent(k + 2):
                 unit = None  # "data-center GPUs": a compound modifier, not the noun
             if unit is not None:
-                # the head noun comes last: "Windows machines" (a name, then the noun)
+                # the head noun comes last: "Windows machines" (a name, then the noun),
+                # "data breaches", "payments cards" (a noun used as a modifier)
                 if nxt is not None and nxt.kind == "word" and self.gap(k + 1) == " " \
                         and nxt.text.islower() and nxt.low not in W.STOP \
                         and self.period(k + 1) is None and self.physical(k + 1) is None \
-                        and t.text[:1].isupper() and not t.text[:-1].isupper():
+                        and (t.text[:1].isupper() and not t.text[:-1].isupper()
+                             or w in W.MODIFIER_NOUNS and _is_plural(nxt.text)):
                     head = self.noun_unit(nxt.text, allow_singular=False)
                     if head is not None:
                         return head, k + 2, per
@@ -1156,6 +1166,7 @@ class Parser:
         if num is None and not currency and self.is_word(i, "a", "an", "one") \
                 and self.tok(i + 1) is not None and self.toks[i + 1].kind == "word" \
                 and self.physical(i + 1) is not None \
+                and not self.is_word(i - 1, "of", "per", "each", "every") \
                 and self.toks[i + 1].low not in ("degree", "deg") \
                 and not (self.toks[i + 1].low in ("foot", "pound", "mile", "inch", "yard")
                          and not self.is_word(i - 1, "weighed", "weighs", "weigh", "over",
@@ -1399,8 +1410,8 @@ class Parser:
             if phys[0] == "foot" and self.is_text(found.j, *DASHES) \
                     and self.tok(found.j + 1) is not None \
                     and self.toks[found.j + 1].kind == "num" and self.adjacent(found.j + 1):
-                inches = float(self.toks[found.j + 1].text)
-                if found.num.value is not None and inches < 12:
+                inches = _plain_number(self.toks[found.j + 1].text)
+                if found.num.value is not None and inches is not None and inches < 12:
                     found.num.value += inches / 12
                     found.j += 2
             return found
@@ -1432,11 +1443,8 @@ class Parser:
             inch = ("inch", j + 2)
         if inch is None or inch[0] != "inch":
             return
-        try:
-            inches = float(t.text)
-        except ValueError:
-            return
-        if inches < 12:
+        inches = _plain_number(t.text)
+        if inches is not None and inches < 12:
             found.num.value += inches / 12
             found.j = inch[1]
 
@@ -1676,6 +1684,14 @@ def _common_word(word: str) -> bool:
     """Whether ``word`` is among the most frequent English words (wordninja's list)."""
     costs, limit = _common_cost()
     return costs.get(word, math.inf) < limit
+
+
+def _plain_number(literal: str) -> float | None:
+    """A digit token without separators as a float, else ``None`` ("3150,000" is not)."""
+    try:
+        return float(literal) if "," not in literal else None
+    except ValueError:
+        return None
 
 
 def tidy(x: float) -> float:

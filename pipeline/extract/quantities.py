@@ -25,6 +25,7 @@ overflow a float or exceed :data:`MAX_VALUE` are skipped.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import re
@@ -211,11 +212,17 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if level is not None:
             _take_unit(f, level)
             continue
+        # index levels and point changes in a sentence about an index
+        if _index_sentence(parser, f):
+            f.kind, f.unit = "count", parser.noun_unit("points", allow_singular=False)
+            continue
         # "3.76 million GPUs, up from 2.64 million", "Lillard (32)", "80 more", "Of the 13
         # crossovers, seven offer ..."
         donor = _previous_count(found, idx, parser)
         more = parser.is_word(f.j, "more", "fewer", "others", "additional", "less") or \
-            _subject_of_verb(parser, f)  # "1,100 people died and 20,000 were hospitalized"
+            _subject_of_verb(parser, f) or \
+            parser.is_word(f.i - 1, "from", "to", "of", "than") and not f.num.words
+        # "1,100 people died and 20,000 were hospitalized", "down from a peak of 800,000"
         if donor is not None and (f.num.scale_word and not f.num.vague or more
                                   or _listed(f, parser) or _of_the(donor, f, parser)):
             _take_unit(f, donor)
@@ -234,10 +241,6 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         # ages after a name: "John Smith, 34, of Springfield", "aged 34", "in their 30s"
         if _age(parser, f):
             f.kind, f.unit = "duration", "year"
-            continue
-        # index levels and point changes in a sentence about an index
-        if _index_sentence(parser, f):
-            f.kind, f.unit = "count", parser.noun_unit("points", allow_singular=False)
             continue
         # the counted noun stands before the figure: "U.S. cases surpassing 5 million"
         before = _noun_before(parser, f)
@@ -341,16 +344,18 @@ def _sentence_bounds(parser: Parser, k0: int) -> tuple[int, int]:
 
 
 def _previous_count(found: list[Found], idx: int, parser: Parser) -> Found | None:
-    """The nearest earlier count or money figure in the same sentence."""
-    f = found[idx]
-    for k in range(idx - 1, -1, -1):
+    """The nearest earlier count or money figure in the same sentence (a few figures back
+    at most: the look-back stays linear on long runs of figures)."""
+    later = found[idx]
+    for k in range(idx - 1, max(-1, idx - 8), -1):
         other = found[k]
-        if _sentence_break(parser, parser.toks[other.j - 1].end, parser.toks[f.i].start):
+        if _sentence_break(parser, parser.toks[other.j - 1].end, parser.toks[later.i].start):
             return None
         if other.kind in ("count", "money") and other.unit:
             return other
-        if other.kind not in ("bare",):
+        if other.kind not in ("bare", "percent", "duration"):
             return None
+        later = other
     return None
 
 
@@ -391,7 +396,8 @@ def _temperature_context(parser: Parser, f: Found, found: list[Found]) -> str | 
         return None
     lo, hi = _sentence_bounds(parser, f.num.i)
     words = {t.low for t in parser.toks[lo:hi] if t.kind == "word"}
-    units = {g.unit for g in found if lo <= g.i < hi and g.unit in _TEMPERATURES}
+    units = {g.unit for g in _near(found, f, parser) if lo <= g.i < hi
+             and g.unit in _TEMPERATURES}
     if not (words & _TEMPERATURE_WORDS or units or "index" in words and "heat" in words
             or "chill" in words):
         return None
@@ -401,6 +407,14 @@ def _temperature_context(parser: Parser, f: Found, found: list[Found]) -> str | 
 
 
 _TEMPERATURES = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin"})
+
+
+def _near(found: list[Found], f: Found, parser: Parser, reach: int = 60) -> list[Found]:
+    """The figures within ``reach`` tokens of ``f`` (bisected: linear on long inputs)."""
+    starts = [g.i for g in found]  # sorted: figures come in text order
+    lo = bisect.bisect_left(starts, f.i - reach)
+    hi = bisect.bisect_right(starts, f.j + reach)
+    return found[lo:hi]
 
 
 def _age(parser: Parser, f: Found) -> bool:
@@ -571,8 +585,8 @@ def _per_share(found: list[Found], parser: Parser) -> None:
             for g in inside:
                 g.per.append(share)
         elif share is not None:
-            earlier = [g for g in found[:idx] if g.kind == "money" and g.per == [share]
-                       and g.unit == f.unit and not _sentence_break(
+            earlier = [g for g in found[max(0, idx - 8):idx] if g.kind == "money"
+                       and g.per == [share] and g.unit == f.unit and not _sentence_break(
                            parser, toks[g.j - 1].end, toks[f.i].start)]
             if earlier:
                 f.per.append(share)

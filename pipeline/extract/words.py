@@ -271,7 +271,12 @@ INVARIANT_NOUNS = frozenset("""
 species aircraft spacecraft sheep deer fish cattle personnel police offspring crew series
 staff livestock moose swine salmon trout bison
 """.split())
-# Nouns that take no plural but are counted: "a 15-member board" -> member (hyphen compounds)
+# Plural-looking nouns that usually modify the noun after them: "237 data breaches",
+# "5.9m payments cards", "12 sales offices"
+MODIFIER_NOUNS = frozenset("""
+data media sales sports arms goods savings earnings services payments securities
+electronics news communications customs systems operations
+""".split())
 CHANGE_VERBS = frozenset("""
 rose rise rises rising risen fell fall falls falling fallen increased increase increases
 increasing decreased decrease decreases decreasing grew grow grows growing grown dropped drop
