@@ -19,9 +19,11 @@ from pipeline.rules import CurrenciesFile, HedgeRule, PrecisionFile, Rules
 # --------------------------------------------------------------------------------------
 _TOKEN = re.compile(
     r"(?P<num>\d+(?:,\d+)*(?:\.\d+)?|(?<![\w.])\.\d+)"
+    r"|(?P<sym>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
-    r"|(?P<sym>°[CF]|\S)"
+    r"|(?P<sym2>°[CF]|\S)"
 )
+_KINDS = {"num": "num", "word": "word", "sym": "sym", "sym2": "sym"}
 # Digits with commas that are neither a grouped number nor a malformed one ("1,2,3", "in
 # 2019,2020") are split again, the commas as separators.
 _SPLIT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)|(?P<sym>,)")
@@ -42,8 +44,8 @@ def tokenize(text: str) -> list[Tok]:
     """Numbers (with their digit-group separators), words and single symbols, with their
     offsets. A malformed grouping that still reads as one figure ("55,5000": a group of
     four digits) stays one token, for the parser to flag."""
-    toks = [Tok(m.lastgroup or "sym", (word := m.group()), m.start(), m.end(), word.lower())
-            for m in _TOKEN.finditer(text)]
+    toks = [Tok(_KINDS[m.lastgroup or "sym"], (word := m.group()), m.start(), m.end(),
+                word.lower()) for m in _TOKEN.finditer(text)]
     if "," not in text:
         return toks
     out: list[Tok] = []

@@ -95,7 +95,7 @@ def _keep(f: Found, parser: Parser) -> bool:
                 f.kind == "physical" and not parser.is_word(f.num.i - 1, "the", "per")
         if first.low == "one":
             noun = parser.toks[f.j - 1]
-            if f.kind == "bare" or parser.is_word(f.j, "of") or parser.is_word(
+            if f.kind == "bare" or parser.is_word(f.num.j, "of") or parser.is_word(
                     f.num.i - 1, "at", "in", "for", "no", "the", "any", "under", "by", "from",
                     "to", "into", "with", "than") or noun.low in _ONE_IDIOMS \
                     or f.kind == "count" and noun.low.endswith("s") and not noun.text.isupper() \
@@ -257,8 +257,10 @@ def _of_the_noun(parser: Parser, f: Found) -> str | None:
     """ "N of the <words> <plural noun>": the noun counted ("Four of the largest tech
     companies", "3,700 of the company's staff")."""
     j = f.j
-    if not parser.is_word(j, "of") or not parser.is_word(j + 1, "the", "its", "their", "our",
-                                                          "his", "her", "these", "those"):
+    owner = parser.tok(j + 1)
+    possessive = owner is not None and owner.kind == "word" and owner.low.endswith(("'s", "’s"))
+    if not parser.is_word(j, "of") or not (possessive or parser.is_word(
+            j + 1, "the", "its", "their", "our", "his", "her", "these", "those")):
         return None
     k = j + 2
     while k < parser.n and k - j < 7:
@@ -383,7 +385,7 @@ def _listed(f: Found, parser: Parser) -> bool:
 
 _TEMPERATURE_WORDS = frozenset("""
 temperature temperatures temps degree degrees highs lows thermometer mercury heat celsius
-fahrenheit
+fahrenheit chill chills
 """.split())
 
 
@@ -672,6 +674,10 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
     # after the figure: "0.27 per cent higher", "2.58 per cent up at", "10.7% down on"
     after = parser.tok(f.j)
     if after is not None and after.kind == "word":
+        if after.low in W.UP_NOUNS and f.kind == "percent":
+            return "up"  # "a 5.8% gain", "a 20 per cent increase"
+        if after.low in W.DOWN_NOUNS and f.kind == "percent":
+            return "down"
         if after.low in W.AFTER_UP and not parser.is_word(f.j + 1, "to", "than"):
             return "up"
         if after.low in W.AFTER_DOWN and not parser.is_word(f.j + 1, "to", "than"):
