@@ -41,6 +41,8 @@ _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *
                             *W.MULTIPLES, *W.VAGUE_PREFIXES, "half", "a", "an", "minus",
                             "negative", "dozen"})
 _CLAUSE_END = frozenset({".", ";", "!", "?", ":"})
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+_PERCENT_FIRST = frozenset(words[0] for words in W.PERCENT_POINT_WORDS + W.PERCENT_WORDS)
 
 
 @dataclass
@@ -106,6 +108,8 @@ class Parser:
         self.blocked = [False] * self.n
         self._unit_cache = lexicon.memo.for_registry(registry)
         self._physical: dict[int, tuple[str, int] | None] = {}
+        self._ends: list[int] | None = None
+        self.facts: dict[tuple[object, ...], object] = {}  # per-sentence facts, computed once
         spans = [(m.start(), m.end()) for m in MASKS.finditer(text)]
         spans += [(s, e) for s, e, _ in find_dates(text)]
         spans.sort()
@@ -126,6 +130,34 @@ class Parser:
             self.domain_currency not in (None, "USD"))
         # explicit currency mentions: code -> char offsets (sorted); see shared spellings
         self._explicit: dict[str, list[int]] = {}
+
+    # -- sentences ----------------------------------------------------------------------
+    _CHUNK = 120
+
+    def sentence(self, k: int) -> tuple[int, int]:
+        """The token range of the sentence holding token ``k`` (ended by . ! ? or ;), cut
+        into chunks of at most 120 tokens so that no look-around is quadratic on a hostile
+        run without punctuation."""
+        if self._ends is None:
+            self._ends = [idx for idx, t in enumerate(self.toks) if t.text in _SENTENCE_ENDS]
+        ends = self._ends
+        pos = bisect.bisect_left(ends, k)
+        lo = ends[pos - 1] + 1 if pos else 0
+        hi = ends[pos] if pos < len(ends) else self.n
+        if hi - lo > self._CHUNK:
+            lo += (k - lo) // self._CHUNK * self._CHUNK
+            hi = min(hi, lo + self._CHUNK)
+        return lo, hi
+
+    def sentence_words(self, k: int) -> frozenset[str]:
+        """The lower-cased words of the sentence (chunk) holding token ``k``, computed once."""
+        bounds = self.sentence(k)
+        words = self.facts.get(("words", *bounds))
+        if words is None:
+            words = self.facts[("words", *bounds)] = frozenset(
+                t.low for t in self.toks[bounds[0]:bounds[1]] if t.kind == "word")
+        assert isinstance(words, frozenset)
+        return words
 
     # -- small helpers ---------------------------------------------------------------
     def tok(self, i: int) -> Tok | None:
@@ -242,8 +274,7 @@ class Parser:
         return nxt.kind == "word" and (nxt.low in W.ONES or nxt.low in W.TENS
                                        or nxt.low in ("a", "an", "half"))
 
-    def currency_after(self, j: int, num: Num, *, money_context: bool = False
-                       ) -> tuple[str, str, int] | None:
+    def currency_after(self, j: int, num: Num) -> tuple[str, str, int] | None:
         """A currency written after a number at token ``j``: ``(code, unit, end)``; the unit
         is the currency or its minor unit ("63 cents")."""
         t = self.tok(j)
@@ -584,6 +615,13 @@ class Parser:
                        precision=0.0)
         # "a millionth of an inch" handled above ("of"); "one-half miles", "a quarter mile"
         nxt = self.tok(k + 1)
+        if word == "half" and nxt is not None and nxt.text in DASHES and self.adjacent(k + 1) \
+                and self.physical(k + 2) is not None and self.adjacent(k + 2):
+            return Num(i, k + 2, 0.5, words=True, precision=0.0, scale_word=surface,
+                       literal="half-unit")  # "a half-acre lot", "a half-mile"
+        if k > i and self.toks[k - 1].text in DASHES and word != "half":
+            return Num(i, k + 1, share * 100, fraction=True, words=True, scale_word=surface,
+                       precision=0.0)  # "a two-thirds majority"
         if nxt is not None and nxt.kind == "word" and (
                 self.physical(k + 1) is not None or self.period(k + 1) is not None):
             return Num(i, k + 1, share, words=True, precision=0.0, scale_word=surface)
@@ -651,6 +689,9 @@ class Parser:
 
     # -- units -----------------------------------------------------------------------
     def percent(self, j: int) -> tuple[str, int] | None:
+        t = self.tok(j)
+        if t is None or t.low not in _PERCENT_FIRST:
+            return None
         for words in W.PERCENT_POINT_WORDS + W.PERCENT_WORDS:
             if all(self.tok(j + k) is not None and self.toks[j + k].low == w
                    for k, w in enumerate(words)):
@@ -745,7 +786,9 @@ class Parser:
             surface = " ".join(parts).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
             if "-" in surface and not all(self.adjacent(j + k) for k in range(1, size)):
                 surface = surface.replace("-", " ")
-            for candidate in (surface, _singular_phrase(surface)):
+            spaced = surface.replace("-", " ")
+            for candidate in (surface, _singular_phrase(surface), spaced,
+                              _singular_phrase(spaced)):
                 if candidate in W.UNIT_WORDS:
                     unit = W.UNIT_WORDS[candidate]
                     if unit == "degree":
@@ -1236,6 +1279,11 @@ class Parser:
         if num.fraction:
             found.kind, found.unit, found.j = "percent", "percent", j
             return found
+        if num.literal == "half-unit":
+            phys = self.physical(j + 1)
+            if phys is not None:
+                found.kind, found.unit, found.j = "physical", phys[0], phys[1]
+                return found
         if num.literal == "of-unit":
             phys = self.physical(j + 2)
             if phys is not None:
@@ -1310,7 +1358,7 @@ class Parser:
             found.kind, found.unit, found.j = "percent", pct[0], pct[1]
             return found
         # currency words after the number: "5 billion dollars", "300 euros", "10 USD"
-        cur = self.currency_after(j, num, money_context=self.money_nearby(num.i))
+        cur = self.currency_after(j, num)
         if cur:
             found.kind, found.currency, found.unit, found.j = "money", cur[0], cur[1], cur[2]
             return found
@@ -1329,7 +1377,7 @@ class Parser:
         # counted nouns: "555,000 Nvidia GPUs", "tens of thousands of chips", "300 staff"
         k = j
         if (num.vague or num.scale_word and num.words) and self.is_word(j, "of"):
-            cur = self.currency_after(j + 1, num, money_context=True)
+            cur = self.currency_after(j + 1, num)
             if cur:
                 found.kind, found.currency, found.unit, found.j = \
                     "money", cur[0], cur[1], cur[2]
@@ -1370,18 +1418,6 @@ class Parser:
     def _scale_glued(self, j: int) -> bool:
         t = self.tok(j)
         return t is not None and (t.text in W.SCALE_ABBR or t.low in self.lex.minor_glued)
-
-    def money_nearby(self, i: int) -> bool:
-        """A currency sign within the same sentence before token ``i``."""
-        k = i - 1
-        while k >= 0 and i - k < 40:
-            t = self.toks[k]
-            if t.text in _CLAUSE_END and t.text != ":":
-                return False
-            if t.text[0] in self.lex.prefix_starts and self.prefix_currency(k) is not None:
-                return True
-            k -= 1
-        return False
 
     def compound(self, found: Found, k: int) -> Found | None:
         """A number-hyphen-word compound: "three-year", "300-megawatt", "17-point lead",
@@ -1651,8 +1687,8 @@ def _sizes(phrases: list[tuple[str, int]]) -> dict[str, tuple[int, ...]]:
 # first token of each unit symbol and spelled name -> how many tokens it may span
 _SYMBOL_SIZES = _sizes([(toks[0].text, len(toks)) for toks in map(tokenize, W.UNIT_SYMBOLS)
                         if toks])
-_WORD_SIZES = _sizes([(toks[0].low, len(toks)) for toks in map(tokenize, W.UNIT_WORDS)
-                      if toks])
+_WORD_SIZES = _sizes([(toks[0].low, size) for toks in map(tokenize, W.UNIT_WORDS) if toks
+                      for size in {len(toks), 2 * len(toks) - 1}])  # "square-foot" too
 
 _LENGTH_WORDS = frozenset("""
 length height width depth diameter distance long tall high deep wide span altitude elevation

@@ -179,6 +179,7 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
             _take_unit(f, nxt)
         elif link == [] and f.j == nxt.i and toks[f.j - 1].text.endswith(("×", "x")):
             _take_unit(f, nxt)
+    starts = [g.i for g in found]
     for idx, f in enumerate(found):
         if f.kind != "bare" or f.unit != "dimensionless":
             continue
@@ -234,7 +235,7 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
             continue
         # temperatures without a unit in a sentence about them: "lows near 30", "a heat
         # index of 110", "highs in the upper 90s"
-        temperature = _temperature_context(parser, f, found)
+        temperature = _temperature_context(parser, f, found, starts)
         if temperature is not None:
             f.kind, f.unit = "physical", temperature
             continue
@@ -322,12 +323,13 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
     lo, hi = _sentence_bounds(parser, f.num.i)
     toks = parser.toks
     lex = parser.lex
-    for k in range(lo, hi - 2):
-        if toks[k].text in lex.codes and toks[k + 1].text == "/" \
-                and toks[k + 2].text in lex.codes and k < f.i:
-            return toks[k + 2].text
-    words = [t.low for t in toks[lo:hi]]
-    if not any(w in ("against", "versus", "vs", "per") for w in words) and not f.per:
+    words = parser.sentence_words(f.num.i)
+    if "/" in parser.text[toks[lo].start:toks[f.i].start]:
+        for k in range(lo, f.i - 2):
+            if toks[k].text in lex.codes and toks[k + 1].text == "/" \
+                    and toks[k + 2].text in lex.codes:
+                return toks[k + 2].text
+    if not words & {"against", "versus", "vs", "per"} and not f.per:
         return None
     for k in range(f.i - 1, lo - 1, -1):  # the nearest currency named before the rate
         codes = lex.word_names.get((toks[k].low,))
@@ -337,12 +339,7 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
 
 
 def _sentence_bounds(parser: Parser, k0: int) -> tuple[int, int]:
-    lo, hi = k0, k0
-    while lo > 0 and parser.toks[lo - 1].text not in (".", "!", "?", ";") and k0 - lo < 60:
-        lo -= 1
-    while hi < parser.n and parser.toks[hi].text not in (".", "!", "?", ";") and hi - k0 < 60:
-        hi += 1
-    return lo, hi
+    return parser.sentence(k0)
 
 
 def _previous_count(found: list[Found], idx: int, parser: Parser) -> Found | None:
@@ -389,7 +386,8 @@ fahrenheit chill chills
 """.split())
 
 
-def _temperature_context(parser: Parser, f: Found, found: list[Found]) -> str | None:
+def _temperature_context(parser: Parser, f: Found, found: list[Found], starts: list[int]
+                         ) -> str | None:
     """The temperature unit of a bare figure in a sentence about temperatures (a
     temperature word or figure in it), or ``None``."""
     values = [x for x in (f.value, f.low, f.high) if x is not None]
@@ -397,9 +395,13 @@ def _temperature_context(parser: Parser, f: Found, found: list[Found]) -> str | 
             or "," in f.num.literal:
         return None
     lo, hi = _sentence_bounds(parser, f.num.i)
-    words = {t.low for t in parser.toks[lo:hi] if t.kind == "word"}
-    units = {g.unit for g in _near(found, f, parser) if lo <= g.i < hi
-             and g.unit in _TEMPERATURES}
+    words = parser.sentence_words(f.num.i)
+    units = parser.facts.get(("temperatures", lo, hi))
+    if units is None:
+        units = parser.facts[("temperatures", lo, hi)] = {
+            g.unit for g in _near(found, starts, f) if lo <= g.i < hi
+            and g.unit in _TEMPERATURES}
+    assert isinstance(units, set)
     if not (words & _TEMPERATURE_WORDS or units or "index" in words and "heat" in words
             or "chill" in words):
         return None
@@ -411,9 +413,9 @@ def _temperature_context(parser: Parser, f: Found, found: list[Found]) -> str | 
 _TEMPERATURES = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin"})
 
 
-def _near(found: list[Found], f: Found, parser: Parser, reach: int = 60) -> list[Found]:
-    """The figures within ``reach`` tokens of ``f`` (bisected: linear on long inputs)."""
-    starts = [g.i for g in found]  # sorted: figures come in text order
+def _near(found: list[Found], starts: list[int], f: Found, reach: int = 60) -> list[Found]:
+    """The figures within ``reach`` tokens of ``f``; ``starts`` are the figures' first
+    tokens, sorted (figures come in text order), so this is a bisection, not a scan."""
     lo = bisect.bisect_left(starts, f.i - reach)
     hi = bisect.bisect_right(starts, f.j + reach)
     return found[lo:hi]
@@ -451,6 +453,17 @@ def _index_sentence(parser: Parser, f: Found) -> bool:
     if f.num.words or f.num.scale_word:
         return False
     lo, hi = _sentence_bounds(parser, f.num.i)
+    named = parser.facts.get(("index", lo, hi))
+    if named is None:
+        named = parser.facts[("index", lo, hi)] = _names_an_index(parser, lo, hi)
+    if not named:
+        return False
+    prev = parser.tok(f.i - 1)
+    return "." in literal or "," in literal or (
+        prev is not None and prev.low in ("at", "to", "above", "below", "of"))
+
+
+def _names_an_index(parser: Parser, lo: int, hi: int) -> bool:
     toks = parser.toks
     named = False
     for k in range(lo, hi):
@@ -464,11 +477,7 @@ def _index_sentence(parser: Parser, f: Found) -> bool:
             if any(x.text[:1].isupper() and x.low not in W.STOP or x.low in _MARKET_WORDS
                    for x in before):
                 named = True  # "the Hang Seng Index", "the dollar index", "Dow ... average"
-    if not named:
-        return False
-    prev = parser.tok(f.i - 1)
-    return "." in literal or "," in literal or (
-        prev is not None and prev.low in ("at", "to", "above", "below", "of"))
+    return named
 
 
 def _noun_before(parser: Parser, f: Found) -> str | None:
@@ -597,6 +606,9 @@ def _per_share(found: list[Found], parser: Parser) -> None:
 def _per_share_before(parser: Parser, f: Found) -> bool:
     """ "per share" / "EPS" earlier in the figure's sentence, with no other figure between
     that states its own rate."""
+    sentence = parser.sentence_words(f.i)
+    if not ("per" in sentence and "share" in sentence or "eps" in sentence):
+        return False
     lo, _ = _sentence_bounds(parser, f.i)
     words = [t.low for t in parser.toks[lo:f.i]]
     for k in range(len(words) - 1):
