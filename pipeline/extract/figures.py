@@ -42,6 +42,10 @@ _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *
                             "negative", "dozen"})
 _CLAUSE_END = frozenset({".", ";", "!", "?", ":"})
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+_EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
+_HEAT_WORDS = frozenset("""
+heat heatwave heatwaves hot hotter hottest scorching sweltering soared soaring record blistering
+""".split())
 _PERCENT_FIRST = frozenset(words[0] for words in W.PERCENT_POINT_WORDS + W.PERCENT_WORDS)
 
 
@@ -126,8 +130,8 @@ class Parser:
         self.domain_currency = lexicon.domain_currency(source)
         self.pence = "£" in text or "pence" in text or "GBP" in text \
             or self.domain_currency == "GBP"
-        self.celsius = bool(re.search(r"°C|℃|Celsius|centigrade|\d ?C\b", text)) or (
-            self.domain_currency not in (None, "USD"))
+        self.celsius = bool(re.search(r"°C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b", text)) \
+            or self.domain_currency not in (None, "USD")
         # explicit currency mentions: code -> char offsets (sorted); see shared spellings
         self._explicit: dict[str, list[int]] = {}
 
@@ -805,7 +809,7 @@ class Parser:
             if self.is_word(j + 1, "of", "turn", "angle", "east", "west", "north", "south",
                             "latitude", "longitude", "incline", "tilt", "rotation"):
                 return "degree", j + 1
-            return ("degree_Celsius" if self.celsius else "degree_Fahrenheit"), j + 1
+            return self.degrees(j), j + 1
         # any other unit pint knows by its full name, if that is no common English word
         # ("3 ergs", "12 sieverts"; "27 shots" and "20 league games" are counted nouns)
         word = t.low
@@ -819,6 +823,20 @@ class Parser:
                     and found[0] not in W.PERIODS.values() and found[1] != "[time]":
                 return found[0], j + 1
         return None
+
+    def degrees(self, j: int) -> str:
+        """What a bare "degrees" means: Celsius in an article that writes Celsius (or
+        British "per cent", or from a non-US domain), or when 30-50 degrees is a heatwave;
+        else Fahrenheit."""
+        if self.celsius:
+            return "degree_Celsius"
+        before = self.tok(j - 1)
+        value = _plain_number(before.text) if before is not None and before.kind == "num" \
+            else None
+        if value is not None and 30 <= value <= 50 and \
+                self.sentence_words(j) & _HEAT_WORDS:
+            return "degree_Celsius"  # "soared to 40 degrees, the hottest day on record"
+        return "degree_Fahrenheit"
 
     def period(self, j: int) -> tuple[str, int] | None:
         t = self.tok(j)
@@ -1353,6 +1371,9 @@ class Parser:
                 found.kind, found.currency, found.unit, found.j = "money", cur[0], cur[1], cur[2]
                 return found
             return None  # "5G", "H100s", "3x": not amounts
+        if self.is_word(j, *_EXTRA_WORDS) and self.tok(j + 1) is not None \
+                and self.toks[j + 1].kind == "word" and self._unit_or_noun_at(j + 1):
+            j += 1  # "10 more years", "2 more shelters", "12 straight games"
         pct = self.percent(j)
         if pct is not None:
             found.kind, found.unit, found.j = "percent", pct[0], pct[1]

@@ -202,6 +202,14 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if noun is not None:
             f.kind, f.unit = "count", noun
             continue
+        # "won 12 straight games and 15 of their last 17": both take the noun said before
+        if _of_their_last(parser, f) or parser.is_word(f.i - 1, "last", "first", "past",
+                                                         "next", "previous") \
+                and parser.is_word(f.i - 2, "their", "its", "his", "her", "the", "our"):
+            donor = _previous_count(found, idx, parser)
+            if donor is not None:
+                _take_unit(f, donor)
+                continue
         # "115 of over 1,400 shops", "two million to 2.5 million of its 77 million customers"
         if parser.is_word(f.j, "of") and following is not None and following.kind == "count" \
                 and following.i - f.j <= 4 \
@@ -284,6 +292,15 @@ def _of_the_noun(parser: Parser, f: Found) -> str | None:
             return parser.noun_unit(t.text, allow_singular=False)
         k += 1
     return None
+
+
+def _of_their_last(parser: Parser, f: Found) -> bool:
+    """ "15 of their last 17", "5 of its past 8": a count out of a bare total."""
+    j = f.j
+    return parser.is_word(j, "of") and parser.is_word(j + 1, "their", "its", "his", "her",
+                                                      "the", "our") \
+        and parser.is_word(j + 2, "last", "first", "past", "next", "previous") \
+        and parser.tok(j + 3) is not None and parser.toks[j + 3].kind == "num"
 
 
 def _level_of_change(found: list[Found], idx: int, parser: Parser) -> Found | None:
