@@ -178,3 +178,35 @@ def test_money_is_written_as_a_newsroom_would(rules):
     assert money((2e9, 2.5e9), "EUR", rules.currencies) == "€2B–2.5B"
     assert money((3.2e9, 3.2e9), "CHF", rules.currencies) == "CHF 3.2B"
     assert money((None, 15.0), "USD", rules.currencies) == "at most US$15"
+
+
+# -- a bare "$" and the article's currency --------------------------------------------------
+
+@pytest.mark.parametrize(("text", "source", "unit"), [
+    ("The council set aside $45 million for roads.", None, "USD"),
+    ("The council set aside $45 million for roads.", "https://www.example.com.au/news/1", "AUD"),
+    ("The council set aside $45 million for roads.", "https://straits.example.sg/a", "SGD"),
+    ("It raised 300 million Australian dollars. It set aside $45 million for roads.", None,
+     "AUD"),
+    ("Its budget is NZ$2 billion. It set aside $45 million for roads.", None, "NZD"),
+    ("It paid $410m (C$550m) for it. It set aside $45 million for roads.", None, "USD"),
+])
+def test_a_bare_dollar_follows_the_article(registry, rules, text, source, unit):
+    found = extract_quantities(text, doc_id="d", registry=registry, lexicon=rules.lexicon,
+                               source=source)
+    assert [q.unit for q in found if q.span.text == "$45 million"] == [unit]
+
+
+def test_a_malformed_figure_is_a_garbled_finding_of_the_run(tmp_path):
+    from pipeline import api
+    from tests.conftest import ROOT
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Acme Corp said its Colossus site holds roughly 55,5000 GPUs "
+                                  "today.\n", encoding="utf-8")
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    garbled = [f for f in result.findings if f.kind == "garbled"]
+    assert len(garbled) == 1 and "roughly 555,000 GPUs" in garbled[0].explanation
+    claim = next(c for c in result.claims if c.id in garbled[0].claims)
+    assert claim.quantity.value == 555000 and claim.quantity.confidence == 0.5
