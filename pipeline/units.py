@@ -105,8 +105,12 @@ def canonical_unit(registry: pint.UnitRegistry, expr: str) -> str:
     parts: list[str] = []
     for name, power in sorted(units._units.items()):
         dim = dimension_of(registry, name)
-        unit = _currency_code(registry, name) if dim == "currency" else \
-            _CANONICAL_BY_DIMENSION.get(dim, name)
+        if dim == "currency":
+            unit = _currency_code(registry, name)
+        elif dim == "count":
+            unit = _count_base(registry, name)
+        else:
+            unit = _CANONICAL_BY_DIMENSION.get(dim, name)
         parts.append(unit if power == 1 else f"{unit} ** {power:g}")
     return " * ".join(parts) if parts else "dimensionless"
 
@@ -118,6 +122,21 @@ def _currency_code(registry: pint.UnitRegistry, name: str) -> str:
     code = next(iter(dims)).strip("[]").removeprefix("currency_").upper() if len(dims) == 1 \
         else name
     return code if unit_name_known(registry, code) else name
+
+
+def _count_base(registry: pint.UnitRegistry, name: str) -> str:
+    """The counted noun a synonym stands for: ``staff`` -> ``employee`` (``staff =
+    employee`` in units.txt), so figures written with either compare."""
+    try:
+        factor, base = registry.get_base_units(name)
+    except (pint.errors.PintError, ValueError, TypeError, KeyError):
+        return name
+    units = dict(base._units) if hasattr(base, "_units") else {}
+    if factor == 1 and len(units) == 1:
+        (base_name, power), = units.items()
+        if power == 1:
+            return str(base_name)
+    return name
 
 
 def _finite(x: float | None) -> float | None:

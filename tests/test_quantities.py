@@ -26,10 +26,14 @@ def _params(section: str) -> list:
 
 
 def _same_unit(registry, actual: str, expected: str) -> bool:
+    """The same unit, or another name for it (``staff`` is ``employee``: 300 staff are 300
+    employees)."""
     if actual == expected:
         return True
     try:
-        return registry.parse_units(actual) == registry.parse_units(expected)
+        if registry.parse_units(actual) == registry.parse_units(expected):
+            return True
+        return math.isclose(registry.Quantity(1.0, actual).to(expected).magnitude, 1.0)
     except Exception:  # noqa: BLE001 - an unknown name is simply not the same unit
         return False
 

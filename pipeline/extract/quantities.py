@@ -655,6 +655,8 @@ def _coordinated(a: Found, b: Found, parser: Parser) -> bool:
     if a.j > b.i:
         return False
     gap = [t.low for t in parser.toks[a.j:b.i]]
+    if gap in (["and"], [",", "and"]) and a.kind == b.kind and a.kind in ("count", "money"):
+        return True  # "cut 3,700 staff and 1,200 contractors"
     return bool(gap) and all(w in (",", "or", "(") for w in gap) and ("or" in gap or "(" in gap)
 
 
