@@ -91,7 +91,6 @@ class Found:
     sign_i: int | None = None  # token of a written sign ("-1.29%", "minus-7 yards")
     reference: bool = False  # a time reference or a number nothing names the unit of
     direction: str | None = None
-    inherit_from: int | None = None  # token index of a later figure lending its unit
 
 
 def _fmt(value: float) -> str:
@@ -554,7 +553,7 @@ class Parser:
                 return Num(i, k + 1, None, lo * scale, hi * scale, vague=True, words=True,
                            scale_word=" ".join(x.text for x in self.toks[i:k + 1]))
             return None
-        if w in W.MULTIPLES and w in ("twice", "thrice"):
+        if w in W.MULTIPLES:
             return Num(i, i + 1, W.MULTIPLES[w], words=True, precision=0.0, literal=t.text)
         # fractions: "half of", "a third of", "two-thirds of", "half a million"
         frac = self.fraction(i)
@@ -1678,7 +1677,7 @@ class Parser:
         merged.per = first.per + second.per
         merged.bound = "range"
         merged.low, merged.high = low, high
-        merged.value = (low + high) / 2
+        merged.value = tidy((low + high) / 2)
         scale = b.scale if b.scale_word and not a.scale_word else 1.0
         precisions = [p for p in ((a.precision or 0.0) * scale, b.precision) if p is not None]
         merged.precision = max(precisions) if precisions else None

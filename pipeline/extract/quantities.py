@@ -578,7 +578,7 @@ def _join_bounds(found: list[Found], parser: Parser) -> list[Found]:
             if low < high:
                 if f.unit == "dimensionless" and nxt.unit:
                     _take_unit(f, nxt)
-                f.bound, f.low, f.high, f.value = "range", low, high, (low + high) / 2
+                f.bound, f.low, f.high, f.value = "range", low, high, tidy((low + high) / 2)
                 f.j, f.hedge = nxt.j, None
                 f.reference = f.reference and nxt.reference
                 skip = idx + 1

@@ -60,9 +60,7 @@ VULGAR_FRACTIONS = {
     "½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅖": 0.4, "⅗": 0.6,
     "⅘": 0.8, "⅙": 1 / 6, "⅚": 5 / 6, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875,
 }
-# Words for "one": "a gallon", "one charge" are 1 of the unit.
-ONE_WORDS = ("a", "an", "one")
-MULTIPLES = {"twice": 2.0, "thrice": 3.0, "double": 2.0, "triple": 3.0}
+MULTIPLES = {"twice": 2.0, "thrice": 3.0}
 
 # -- periods -------------------------------------------------------------------------------
 # Reporting periods: the pint unit a rate or duration word names.
@@ -347,7 +345,5 @@ ATTACH_OVER = ("over", "across", "spanning")
 MULTIPLIER_NEXT = ("its", "the", "their", "his", "her", "that", "as", "more", "higher",
                    "larger", "bigger", "greater", "faster", "what", "our", "less", "smaller",
                    "lower", "slower", "cheaper", "heavier", "longer", "stronger", "wider")
-# words after which a bare number is a level (an index, a price, a score): "at 17,849.08"
-LEVEL_PREPOSITIONS = frozenset("at to of from".split())
 # words that make a bare number a score or rating, not an amount of anything
 SIGN_WORDS = {"minus": -1.0, "negative": -1.0, "plus": 1.0}
