@@ -91,6 +91,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.extract.lexicon import lexicon_of  # noqa: E402
 from pipeline.extract.quantities import extract_quantities  # noqa: E402
 from pipeline.rules import load_rules, make_registry  # noqa: E402
 from pipeline.units import unit_expression  # noqa: E402
@@ -955,7 +956,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     if "ours" in wanted:
         runs.append(run_inprocess("ours", "ours (pipeline.extract.quantities)",
-                                  lambda t: ours_items(t, registry, rules.lexicon), sets,
+                                  lambda t: ours_items(t, registry, lexicon_of(rules)), sets,
                                   args.repeat))
     if "quantulum3" in wanted:
         q3_parse, q3_clf, q3_label = load_quantulum(args.quantulum_classifier)

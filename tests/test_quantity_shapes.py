@@ -12,6 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.check.currency import Conversion, NotConverted, convert, cross_rate, money
+from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.quantities import MAX_VALUE, extract_quantities, malformed_findings
 from pipeline.models import Claim, Document, Normalized
 from pipeline.units import normalize
@@ -192,7 +193,7 @@ def test_money_is_written_as_a_newsroom_would(rules):
     ("It paid $410m (C$550m) for it. It set aside $45 million for roads.", None, "USD"),
 ])
 def test_a_bare_dollar_follows_the_article(registry, rules, text, source, unit):
-    found = extract_quantities(text, doc_id="d", registry=registry, lexicon=rules.lexicon,
+    found = extract_quantities(text, doc_id="d", registry=registry, lexicon=lexicon_of(rules),
                                source=source)
     assert [q.unit for q in found if q.span.text == "$45 million"] == [unit]
 

@@ -33,12 +33,12 @@ the procedure.
 from __future__ import annotations
 
 import bisect
-import calendar
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy
 import pint
@@ -46,6 +46,7 @@ from spacy.attrs import DEP, IS_ALPHA, IS_STOP, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from pipeline.extract.dates import MONTHS
 from pipeline.models import Claim, Document, Modality, Quantity, RepairedText, Span
 from pipeline.rules import MetricRule, Rules
 from pipeline.units import (
@@ -69,10 +70,9 @@ IMPLIED_CURRENCY = "currency implied"
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
 _DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?",
-                    re.IGNORECASE)
+# month names and three-letter abbreviations (as-of dates do not read AP style's "Sept")
+_MONTH = re.compile(r"\b(" + "|".join(sorted((m for m in MONTHS if m != "sept"), key=len,
+                                              reverse=True)) + r")\b\.?", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _CLAUSAL = ("acl", "relcl", "advcl")
 
@@ -837,7 +837,7 @@ def _normalise_date(text: str, published: str | None,
                 and 3 * quarter - 2 > int(published[5:7]):
             year = str(int(year) - 1)  # "the fourth quarter", written in February: last year's
         return f"{year}-Q{quarter}"
-    months = [_MONTHS[m.group(1).lower()] for m in _MONTH.finditer(text)]
+    months = [MONTHS[m.group(1).lower()] for m in _MONTH.finditer(text)]
     if not months:
         if len(years) >= 2:
             return f"{years[0]}/{years[-1]}"
@@ -1087,6 +1087,16 @@ def _continues(sent: SpacySpan, rules: Rules) -> bool:
     return not subjects or any(t.lower_ in definite for t in subjects)
 
 
+class _Previous(NamedTuple):
+    """The claim before, as the next one may continue it (see :func:`_continues`)."""
+
+    end: int  # of its sentence
+    dimension: str
+    metric: str
+    subject: str | None
+    modality: Modality
+
+
 def build_claims(
     document: Document,
     repaired: RepairedText,
@@ -1106,8 +1116,7 @@ def build_claims(
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
-    # the previous claim: its sentence's end, dimension, metric, subject and modality
-    previous: tuple[int, str, str, str | None, Modality] | None = None
+    previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
@@ -1132,9 +1141,10 @@ def build_claims(
             original = original.model_copy(update={"unit": quantity.unit,
                                                    "currency": quantity.currency})
             dimension = find.dimension(registry, quantity)
-        if metric == "unknown" and previous and previous[1] == dimension and \
-                previous[0] >= sent.start - 1 and _continues(sent, rules):
-            metric = previous[2]  # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
+        if metric == "unknown" and previous and previous.dimension == dimension and \
+                previous.end >= sent.start - 1 and _continues(sent, rules):
+            # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
+            metric = previous.metric
         rule = rules.metrics.metrics.get(metric)
         parties = _parties(root, tokens, entities, find) if dimension.startswith("currency") \
             else {}
@@ -1159,18 +1169,20 @@ def build_claims(
             subject, subject_token = _nearest(root, candidates, exclude, prefer, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
-        if subject is None and previous and previous[0] >= sent.start - 1 and \
+        if subject is None and previous and previous.end >= sent.start - 1 and \
                 _continues(sent, rules):
-            subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
+            subject = previous.subject  # "That is $3.6 billion a year": the figure before's
 
         as_of, period = _time(sent, root, tokens, document, rules, find)
         attribution = _attribution(sent, root, entities, rules, find)
         modality = _modality(sent, chain, tokens, attribution, quantity.span.start, as_of,
                              period, document, rules, find)
-        if modality == "asserted" and previous and previous[4] in ("hypothetical", "projection") \
-                and previous[0] >= sent.start - 1 and previous[0] <= sent.start \
+        if modality == "asserted" and previous \
+                and previous.modality in ("hypothetical", "projection") \
+                and previous.end >= sent.start - 1 and previous.end <= sent.start \
                 and _continues(sent, rules):
-            modality = previous[4]  # "Even if ... $300 million a month. That is $3.6 billion."
+            # "Even if ... $300 million a month. That is $3.6 billion."
+            modality = previous.modality
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
@@ -1195,7 +1207,7 @@ def build_claims(
             ) if q) or None,
             repaired=original.span.text != quantity.span.text,
         ))
-        previous = (sent.end, dimension, metric, subject, modality)
+        previous = _Previous(sent.end, dimension, metric, subject, modality)
         if subject is not None:
             last_subject[metric] = subject
     return claims

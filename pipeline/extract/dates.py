@@ -1,8 +1,10 @@
-"""Dates, and other spans whose digits are never quantities (URLs, phone numbers, clock
-times, ordinals, list markers).
+"""Dates: the month table the date readers share, and the dates and other spans whose digits
+are never quantities (URLs, phone numbers, clock times, ordinals, list markers).
 
-Dates are found by :func:`find_dates` and handed to the claims stage for time scope; the
-quantities stage masks them and every other span :data:`MASKS` finds.
+Ingest reads an article's publication date ("March 3, 2026"), claims a figure's as-of month;
+the quantities stage masks the dates :func:`find_dates` finds (so that "March 2026" is not
+read as a figure), and every other span :data:`MASKS` finds. :func:`find_dates` also hands
+the claims stage the dates of the text for time scope.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from pipeline.extract.words import (
     UNIT_WORDS,
 )
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+#: Lower-case month name or abbreviation ("jan", and AP style's "sept") -> month number.
+MONTHS: dict[str, int] = {
+    **{name.lower(): number for number, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, start=1)},
+    "sept": 9,
 }
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")

@@ -93,10 +93,6 @@ class Found:
     direction: str | None = None
 
 
-def _fmt(value: float) -> str:
-    return f"{value:g}"
-
-
 class Parser:
     """Parse one text. Holds the tokens, the masked (blocked) tokens and the article's
     context: which currency a bare ``$`` means, whether ``p`` after digits is pence."""

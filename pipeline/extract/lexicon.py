@@ -138,7 +138,7 @@ class Lexicon:
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Lexicon:
-        """Compile a rules folder's tables (``rules.lexicon`` keeps one per run)."""
+        """Compile a rules folder's tables (:func:`lexicon_of` keeps one per rules)."""
         return cls.compile(rules.currencies, rules.precision)
 
     @classmethod
@@ -231,10 +231,23 @@ def _index(table: dict[str, HedgeRule], *, last: bool) -> dict[str, tuple[Hedge,
     return {k: tuple(v) for k, v in index.items()}
 
 
+_ATTRIBUTE = "_quantities_lexicon"
+
+
+def lexicon_of(rules: Rules) -> Lexicon:
+    """The lexicon of a loaded rules folder, compiled on first use and kept on the (frozen)
+    rules object, so every document of a run shares one (and its unit memo)."""
+    found = rules.__dict__.get(_ATTRIBUTE)
+    if not isinstance(found, Lexicon):
+        found = Lexicon.from_rules(rules)
+        object.__setattr__(rules, _ATTRIBUTE, found)
+    return found
+
+
 @cache
 def default_lexicon() -> Lexicon:
     """The lexicon of the rules shipped with the package, for callers that pass none (a
     one-off call from a notebook or a test). A run passes its own rules' lexicon."""
     from pipeline.rules import default_rules_dir, load_rules
 
-    return load_rules(default_rules_dir()).lexicon
+    return lexicon_of(load_rules(default_rules_dir()))

@@ -79,6 +79,12 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     return quantities
 
 
+def claimable(found: list[Quantity]) -> list[Quantity]:
+    """The quantities claims are framed from: all but reference numbers (time references,
+    bare numbers nothing gives a unit; see ``Quantity.reference``)."""
+    return [q for q in found if not q.reference]
+
+
 def _keep(f: Found, parser: Parser) -> bool:
     if f.kind == "score":
         return False
@@ -126,7 +132,7 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
                 and b.i - a.j <= 2 and not b.per:
             between = parser.text[parser.toks[a.j - 1].end:parser.toks[b.i].start]
             if between.strip() in ("", ",") and a.value is not None and a.value > 0:
-                b.over = f"{_fmt(a.value)} {a.unit}"
+                b.over = f"{_short(a.value)} {a.unit}"
         if b.kind == "duration" and a.kind in ("money", "count", "physical") \
                 and not a.per and b.value is not None and b.bound in ("at_least", "exact") \
                 and b.value > 0:
@@ -134,7 +140,7 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
             if gap_words and gap_words[-1] in W.ATTACH_OVER and len(gap_words) <= 4 \
                     and all(t.kind == "word" for t in parser.toks[a.j:b.num.i]) \
                     and not parser.is_word(b.j, "of", "ago"):
-                a.over = f"{_fmt(b.value)} {b.unit}"
+                a.over = f"{_short(b.value)} {b.unit}"
                 b.bound, b.low, b.high, b.hedge = "exact", b.value, b.value, None
 
 
@@ -831,9 +837,10 @@ def _per_expression(per: list[str]) -> str | None:
     return " / ".join(per)
 
 
-def _fmt(value: float) -> str:
+def _short(value: float) -> str:
+    """``3.0`` -> ``"3"``: a duration's number as ``over`` writes it."""
     return f"{value:g}"
 
 
-__all__ = ["MALFORMED_CHECK", "MAX_VALUE", "SUSPECT_CONFIDENCE", "DASHES", "extract_quantities",
-           "find_dates", "implied_interval", "malformed_findings"]
+__all__ = ["MALFORMED_CHECK", "MAX_VALUE", "SUSPECT_CONFIDENCE", "DASHES", "claimable",
+           "extract_quantities", "find_dates", "implied_interval", "malformed_findings"]
