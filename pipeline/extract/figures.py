@@ -42,6 +42,9 @@ _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *
                             "negative", "dozen"})
 _CLAUSE_END = frozenset({".", ";", "!", "?", ":"})
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+# words after "a"/"an" that make a figure ("a billion", "a third", "a dozen", "a few")
+_AFTER_A = frozenset({*W.SCALE_WORDS, *W.FRACTIONS, "hundred", "dozen", "few", "couple",
+                      "half", "penny", "cent", "dollar", "euro", "pound", "yen"})
 _EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
 _HEAT_WORDS = frozenset("""
 heat heatwave heatwaves hot hotter hottest scorching sweltering soared soaring record blistering
@@ -1510,7 +1513,8 @@ class Parser:
             t = toks[i]
             if t.kind == "sym" and t.text[0] not in starts and t.text not in W.VULGAR_FRACTIONS \
                     or t.kind == "word" and t.low not in _OPENING_WORDS \
-                    and t.text[0] not in starts and t.text not in self.lex.codes:
+                    and t.text[0] not in starts and t.text not in self.lex.codes \
+                    or t.kind != "num" and not self._may_open(i, t):
                 i += 1  # core() finds nothing here
                 continue
             found = self.core(i, last_count)
@@ -1522,6 +1526,23 @@ class Parser:
                 last_count = found.unit
             yield found
             i = max(found.j, i + 1)
+
+    def _may_open(self, i: int, t: Tok) -> bool:
+        """A cheap test before core(): a word or symbol opens a figure only as a number word,
+        or as a currency spelling with a number right after it ("a" only before a scale,
+        fraction, period, unit or minor-unit word)."""
+        if t.kind == "word" and t.low in ("a", "an"):
+            nxt = self.tok(i + 1)
+            if nxt is not None and nxt.kind == "word" and (
+                    nxt.low in _AFTER_A or self.period(i + 1) is not None
+                    or self.physical(i + 1) is not None):
+                return True
+        elif t.kind == "word" and t.low in _OPENING_WORDS or t.text in W.VULGAR_FRACTIONS:
+            return True
+        for k in range(i + 1, min(i + 4, self.n)):  # a currency spelling: a number follows
+            if self.toks[k].kind == "num":
+                return self.toks[k].start - t.end <= 6
+        return False
 
     def extend(self, first: Found, last_count: str | None) -> Found:
         """Add hedges, the second end of a range, rates and the value interval."""
