@@ -93,9 +93,9 @@ def full_parse_claims(documents, nlp, rules):
     for document in documents:
         fixed = repair.repair(document)
         doc = next(parse.parse([fixed.text], nlp))
-        qs = quantities.claimable(quantities.extract_quantities(
+        qs = quantities.extract_quantities(
             fixed.text, doc_id=document.id, registry=rules.registry, lexicon=lexicon_of(rules),
-            source=document.source))
+            source=document.source, references=False)
         found += claims.build_claims(document, fixed, doc, qs, rules=rules,
                                      registry=rules.registry)
     return found

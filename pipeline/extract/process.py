@@ -111,9 +111,9 @@ def _process_chunk(
     repaired = [repair.repair(d, enabled=do_repair) for d in part]
     lap("repair")
     lexicon = lexicon_of(rules)
-    found = [quantities.claimable(quantities.extract_quantities(
-        r.text, doc_id=d.id, registry=registry, lexicon=lexicon, source=d.source))
-        for d, r in zip(part, repaired, strict=True)]
+    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry,
+                                           lexicon=lexicon, source=d.source, references=False)
+             for d, r in zip(part, repaired, strict=True)]
     lap("quantities")
     docs = iter(parse.parse_selected(
         ((r.text, [(q.span.start, q.span.end) for q in qs])
@@ -141,9 +141,9 @@ def _process_alone(
     try:
         fixed = repair.repair(document, enabled=do_repair)
         stage = "quantities"
-        qs = quantities.claimable(quantities.extract_quantities(
+        qs = quantities.extract_quantities(
             fixed.text, doc_id=document.id, registry=registry, lexicon=lexicon_of(rules),
-            source=document.source))
+            source=document.source, references=False)
         stage = "parse"
         doc = next(iter(parse.parse_selected(
             [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,

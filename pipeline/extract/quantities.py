@@ -28,7 +28,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-import re
 from collections.abc import Iterable
 
 import pint
@@ -53,13 +52,15 @@ _MARKET_WORDS = frozenset("stock stocks share shares dollar benchmark market ind
 
 
 def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
-                       lexicon: Lexicon | None = None, source: str | None = None
-                       ) -> list[Quantity]:
+                       lexicon: Lexicon | None = None, source: str | None = None,
+                       references: bool = True) -> list[Quantity]:
     """Find quantities in ``text``; spans are offsets into ``text``.
 
-    ``lexicon`` holds the run's currencies and hedges (``Lexicon.from_rules(rules)``; by
-    default the rules shipped with the package); ``source`` is the article's address, whose
-    domain says what a bare ``$`` means (a ``.com.au`` page writes Australian dollars).
+    ``lexicon`` holds the run's currencies and hedges (``lexicon_of(rules)``; by default the
+    rules shipped with the package); ``source`` is the article's address, whose domain says
+    what a bare ``$`` means (a ``.com.au`` page writes Australian dollars).
+    ``references=False`` leaves out the reference numbers (``Quantity.reference``), as the
+    pipeline does: claims are framed from the others only.
     Never raises on odd input. Dates are not quantities (see :func:`find_dates`).
     """
     parser = Parser(text, registry, lexicon or default_lexicon(), source=source)
@@ -73,16 +74,12 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     _directions(found, parser)
     quantities: list[Quantity] = []
     for f in found:
+        if f.reference and not references:
+            continue
         q = _to_quantity(f, parser, doc_id)
         if q is not None:
             quantities.append(q)
     return quantities
-
-
-def claimable(found: list[Quantity]) -> list[Quantity]:
-    """The quantities claims are framed from: all but reference numbers (time references,
-    bare numbers nothing gives a unit; see ``Quantity.reference``)."""
-    return [q for q in found if not q.reference]
 
 
 def _keep(f: Found, parser: Parser) -> bool:
@@ -145,9 +142,13 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
 
 
 def _sentence_break(parser: Parser, start: int, end: int) -> bool:
-    """A sentence boundary in the text between character offsets ``start`` and ``end``."""
+    """A sentence boundary in the text between character offsets ``start`` and ``end``: a
+    line break, or . ! ? ; before white space."""
     between = parser.text[start:end]
-    return bool(re.search(r"[.!?;]\s|\n", between))
+    return "\n" in between or any(p in between for p in _BREAKS)
+
+
+_BREAKS = (". ", "! ", "? ", "; ", ".\t", "!\t", "?\t", ";\t")
 
 
 def _infer_currency(found: list[Found], parser: Parser) -> None:
@@ -536,7 +537,8 @@ def _noun_before(parser: Parser, f: Found) -> str | None:
 # nouns that name an amount, not the things counted: "sales climbed to 17.55 million"
 _NOT_COUNTED_BEFORE = frozenset("""
 sales revenues earnings assets losses profits costs prices savings funds proceeds shares
-numbers figures totals levels rates values volumes amounts sums
+numbers figures totals levels rates values volumes amounts sums counts scores results readings
+ratings tallies estimates
 """.split())
 _REACH_VERBS = frozenset("""
 is are was were be being been reached reach reaches reaching topped tops topping hit hits
@@ -842,5 +844,5 @@ def _short(value: float) -> str:
     return f"{value:g}"
 
 
-__all__ = ["MALFORMED_CHECK", "MAX_VALUE", "SUSPECT_CONFIDENCE", "DASHES", "claimable",
-           "extract_quantities", "find_dates", "implied_interval", "malformed_findings"]
+__all__ = ["DASHES", "MALFORMED_CHECK", "MAX_VALUE", "SUSPECT_CONFIDENCE", "extract_quantities",
+           "find_dates", "implied_interval", "malformed_findings"]
