@@ -91,6 +91,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline.extract.lexicon import lexicon_of  # noqa: E402
 from pipeline.extract.quantities import extract_quantities  # noqa: E402
 from pipeline.rules import load_rules, make_registry  # noqa: E402
 from pipeline.units import unit_expression  # noqa: E402
@@ -210,8 +211,9 @@ def ours_item(q: Any) -> Item:
                 getattr(span, "text", "") or "")
 
 
-def ours_items(text: str, registry: pint.UnitRegistry) -> list[Item]:
-    return [ours_item(q) for q in extract_quantities(text, doc_id="bench", registry=registry)]
+def ours_items(text: str, registry: pint.UnitRegistry, lexicon: Any = None) -> list[Item]:
+    return [ours_item(q) for q in extract_quantities(text, doc_id="bench", registry=registry,
+                                                     lexicon=lexicon)]
 
 
 # Baseline unit names -> the benchmark's notation (shared by quantulum3 and CQE).
@@ -954,7 +956,8 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     if "ours" in wanted:
         runs.append(run_inprocess("ours", "ours (pipeline.extract.quantities)",
-                                  lambda t: ours_items(t, registry), sets, args.repeat))
+                                  lambda t: ours_items(t, registry, lexicon_of(rules)), sets,
+                                  args.repeat))
     if "quantulum3" in wanted:
         q3_parse, q3_clf, q3_label = load_quantulum(args.quantulum_classifier)
         runs.append(run_inprocess("quantulum3", q3_label,

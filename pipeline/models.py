@@ -102,6 +102,11 @@ class Quantity(Model):
     ``direction`` says whether the text reports the amount as a rise or a fall (``rose 3%``).
     A malformed figure (``55,5000``, ``$1.25 bilion``) keeps its reading with a lower
     ``confidence`` and the suspected reading in ``suspect``.
+
+    ``reference`` marks a number the text uses to point at something rather than to state
+    an amount of it: a time reference ("39 years ago"), or a bare number nothing in the
+    sentence gives a unit or counted noun to ("the answer is 42", "scored 4.3"). Such
+    numbers are extracted (a reader sees them) but no claim is framed from them.
     """
 
     span: Span
@@ -120,6 +125,7 @@ class Quantity(Model):
     implied: tuple[float | None, float | None] | None = None
     confidence: float = 1.0
     suspect: str | None = None
+    reference: bool = False
 
 
 class Normalized(Model):

@@ -11,7 +11,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pint
 import yaml
@@ -22,7 +22,7 @@ from pipeline.errors import RulesError
 DIMENSION_TERMS = ("currency", "count", "time", "power", "energy", "dimensionless")
 RULE_FILES = (
     "units.txt", "metrics.yaml", "entities.yaml", "checks.yaml", "ingest.yaml", "cues.yaml",
-    "roles.yaml",
+    "roles.yaml", "currencies.yaml", "precision.yaml", "rates.yaml",
 )
 MODALITY_NAMES = ("hypothetical", "conditional", "alternative", "projection", "quoted")
 SUBJECT_ROLES = ("nearest", "payer", "payee", "target")
@@ -163,6 +163,89 @@ class IngestFile(Strict):
         return patterns
 
 
+ISO_CODE = re.compile(r"[A-Z]{3}")
+
+
+class MinorUnit(Strict):
+    """A currency's hundredth: "63 cents", "11 paise", "34c", "96.5p"."""
+
+    unit: str = Field(min_length=1, description="a unit of units.txt worth 1/100 of the currency")
+    names: tuple[str, ...] = ()
+    glued: tuple[str, ...] = ()
+
+
+class CurrencyRule(Strict):
+    """How one currency is written (see the comments at the top of currencies.yaml)."""
+
+    name: str = Field(min_length=1)
+    names: tuple[str, ...] = ()
+    plurals: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    minor: MinorUnit | None = None
+    domains: tuple[str, ...] = ()
+
+    @field_validator("prefixes", "suffixes")
+    @classmethod
+    def _no_digits(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for spelling in value:
+            if not spelling.strip() or any(ch.isdigit() for ch in spelling):
+                raise ValueError(f"bad spelling {spelling!r}: must be non-empty, without digits")
+        return value
+
+
+class CurrenciesFile(Strict):
+    version: int = 1
+    currencies: dict[str, CurrencyRule] = Field(min_length=1)
+
+    @field_validator("currencies")
+    @classmethod
+    def _iso_codes(cls, value: dict[str, CurrencyRule]) -> dict[str, CurrencyRule]:
+        for code in value:
+            if not ISO_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not an ISO 4217 code (three capital letters)")
+        return value
+
+
+class HedgeRule(Strict):
+    """One hedge of precision.yaml: the bound it gives a figure and how far it widens it."""
+
+    bound: Literal["approx", "at_least", "at_most"]
+    below: float = Field(default=0.0, ge=0, le=1)
+    above: float = Field(default=0.0, ge=0, le=1)
+    open: bool = False
+
+
+class PrecisionFile(Strict):
+    version: int = 1
+    before: dict[str, HedgeRule] = {}
+    after: dict[str, HedgeRule] = {}
+
+
+class RateSeries(Strict):
+    quote: Literal["units_per_usd", "usd_per_unit"]
+    rates: dict[int, float] = Field(min_length=1)
+
+    @field_validator("rates")
+    @classmethod
+    def _positive(cls, value: dict[int, float]) -> dict[int, float]:
+        for year, rate in value.items():
+            if not 1900 <= year <= 2200:
+                raise ValueError(f"year {year} out of range")
+            if not rate > 0 or rate != rate or rate == float("inf"):
+                raise ValueError(f"rate for {year} must be a positive number, got {rate!r}")
+        return value
+
+
+class RatesFile(Strict):
+    version: int = 1
+    base: str = "USD"
+    source: str = Field(min_length=1, description="the public source of the rates")
+    filled: dict[int, str] = {}
+    currencies: dict[str, RateSeries] = {}
+
+
 def canonical_dimension(expr: str) -> str:
     """Normalise a dimension expression's spacing: ``"currency/ time"`` -> ``"currency / time"``."""
     parts = re.split(r"\s*([/*])\s*", expr.strip())
@@ -181,6 +264,10 @@ class Rules:
     ingest: IngestFile
     cues: CuesFile
     roles: RolesFile = field(default_factory=RolesFile)
+    currencies: CurrenciesFile = field(default_factory=lambda: CurrenciesFile(
+        currencies={"USD": CurrencyRule(name="US dollar", prefixes=("$",))}))
+    precision: PrecisionFile = field(default_factory=PrecisionFile)
+    rates: RatesFile = field(default_factory=lambda: RatesFile(source="none"))
 
     def fingerprint(self) -> str:
         """A hash of every rules file: results computed under other rules are stale."""
@@ -388,8 +475,14 @@ def load_rules(root: str | Path | None = None) -> Rules:
     ingest = _validate(root / "ingest.yaml", IngestFile, _load_yaml(root / "ingest.yaml"))
     cues = _validate(root / "cues.yaml", CuesFile, _load_yaml(root / "cues.yaml"))
     roles = _validate(root / "roles.yaml", RolesFile, _load_yaml(root / "roles.yaml"))
+    currencies = _validate(root / "currencies.yaml", CurrenciesFile,
+                           _load_yaml(root / "currencies.yaml"))
+    precision = _validate(root / "precision.yaml", PrecisionFile,
+                          _load_yaml(root / "precision.yaml"))
+    rates = _validate(root / "rates.yaml", RatesFile, _load_yaml(root / "rates.yaml"))
     rules = Rules(root=root, registry=registry, entities=entities, metrics=metrics,
-                  checks=checks, ingest=ingest, cues=cues, roles=roles)
+                  checks=checks, ingest=ingest, cues=cues, roles=roles, currencies=currencies,
+                  precision=precision, rates=rates)
     _check_references(rules)
     return rules
 
@@ -415,6 +508,45 @@ def _check_references(rules: Rules) -> None:
                                  key=f"entities -> {i} -> {ref}",
                                  hint="add that entity to the same file first")
     _check_claim_references(rules)
+    _check_currency_references(rules)
+
+
+def _check_currency_references(rules: Rules) -> None:
+    """Every currency of currencies.yaml and rates.yaml is a currency dimension of units.txt;
+    every minor unit a hundredth of its currency; no spelling is a prefix and a suffix of
+    different currencies in a way the parser cannot tell apart."""
+    registry = rules.registry
+    cpath = str(rules.root / "currencies.yaml")
+
+    def is_currency(code: str) -> bool:
+        try:
+            dims = dict(registry.Unit(code).dimensionality)
+        except (pint.errors.PintError, AttributeError, ValueError, TypeError):
+            return False
+        return dims == {f"[currency_{code.lower()}]": 1}
+
+    for code, rule in rules.currencies.currencies.items():
+        if not is_currency(code):
+            raise RulesError(cpath, f"currency {code!r} is not defined in units.txt as its own "
+                             "dimension", key=f"currencies -> {code}",
+                             hint=f"add '{code} = [currency_{code.lower()}]' to units.txt")
+        if rule.minor is not None:
+            try:
+                ratio = registry.Quantity(1, rule.minor.unit).to(code).magnitude
+            except (pint.errors.PintError, AttributeError, ValueError, TypeError):
+                ratio = None
+            if ratio is None or abs(ratio - 0.01) > 1e-9:
+                raise RulesError(cpath, f"minor unit {rule.minor.unit!r} is not 0.01 {code} in "
+                                 "units.txt", key=f"currencies -> {code} -> minor -> unit",
+                                 hint=f"define '{rule.minor.unit} = 0.01 * {code}' in units.txt")
+    rpath = str(rules.root / "rates.yaml")
+    if rules.rates.base not in rules.currencies.currencies:
+        raise RulesError(rpath, f"base currency {rules.rates.base!r} is not in currencies.yaml",
+                         key="base", hint="use a code of currencies.yaml")
+    for code in rules.rates.currencies:
+        if code not in rules.currencies.currencies:
+            raise RulesError(rpath, f"unknown currency {code!r}", key=f"currencies -> {code}",
+                             hint="add it to currencies.yaml (and units.txt) first")
 
 
 RulesFiles = tuple[tuple[str, bytes], ...]

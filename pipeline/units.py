@@ -105,9 +105,38 @@ def canonical_unit(registry: pint.UnitRegistry, expr: str) -> str:
     parts: list[str] = []
     for name, power in sorted(units._units.items()):
         dim = dimension_of(registry, name)
-        unit = _CANONICAL_BY_DIMENSION.get(dim, name)
+        if dim == "currency":
+            unit = _currency_code(registry, name)
+        elif dim == "count":
+            unit = _count_base(registry, name)
+        else:
+            unit = _CANONICAL_BY_DIMENSION.get(dim, name)
         parts.append(unit if power == 1 else f"{unit} ** {power:g}")
     return " * ".join(parts) if parts else "dimensionless"
+
+
+def _currency_code(registry: pint.UnitRegistry, name: str) -> str:
+    """The ISO code of a currency unit: ``cent`` -> ``USD``, ``penny`` -> ``GBP`` (a minor
+    unit normalizes to its currency, so 63 cents and $0.63 compare)."""
+    dims = registry.parse_units(name).dimensionality
+    code = next(iter(dims)).strip("[]").removeprefix("currency_").upper() if len(dims) == 1 \
+        else name
+    return code if unit_name_known(registry, code) else name
+
+
+def _count_base(registry: pint.UnitRegistry, name: str) -> str:
+    """The counted noun a synonym stands for: ``staff`` -> ``employee`` (``staff =
+    employee`` in units.txt), so figures written with either compare."""
+    try:
+        factor, base = registry.get_base_units(name)
+    except (pint.errors.PintError, ValueError, TypeError, KeyError):
+        return name
+    units = dict(base._units) if hasattr(base, "_units") else {}
+    if factor == 1 and len(units) == 1:
+        (base_name, power), = units.items()
+        if power == 1:
+            return str(base_name)
+    return name
 
 
 def _finite(x: float | None) -> float | None:
@@ -184,11 +213,12 @@ def rate_from_total(
         unit = str(registry.parse_units(canonical_unit(registry, f"({normalized.unit}) / year")))
     except (pint.errors.PintError, ValueError, TypeError):
         return None
-    return Normalized(  # a tiny duration ("over 1e-320 years") overflows: open bound
-        low=None if normalized.low is None else _finite(normalized.low / years),
-        high=None if normalized.high is None else _finite(normalized.high / years),
-        unit=unit,
-    )
+    def per_year(x: float | None) -> float | None:  # "over 1e-320 years" overflows: open
+        return None if x is None else _finite(x / years)
+
+    implied = normalized.implied or (normalized.low, normalized.high)
+    return Normalized(low=per_year(normalized.low), high=per_year(normalized.high), unit=unit,
+                      implied=(per_year(implied[0]), per_year(implied[1])))
 
 
 def dimension_key(registry: pint.UnitRegistry, unit: str) -> tuple[str, str]:

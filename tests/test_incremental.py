@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import api
 from pipeline.extract import claims, parse, process, quantities, repair
+from pipeline.extract.lexicon import lexicon_of
 from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = pytest.mark.model
@@ -92,8 +93,9 @@ def full_parse_claims(documents, nlp, rules):
     for document in documents:
         fixed = repair.repair(document)
         doc = next(parse.parse([fixed.text], nlp))
-        qs = quantities.extract_quantities(fixed.text, doc_id=document.id,
-                                           registry=rules.registry)
+        qs = quantities.extract_quantities(
+            fixed.text, doc_id=document.id, registry=rules.registry, lexicon=lexicon_of(rules),
+            source=document.source, references=False)
         found += claims.build_claims(document, fixed, doc, qs, rules=rules,
                                      registry=rules.registry)
     return found

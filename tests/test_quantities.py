@@ -9,11 +9,12 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import words as W
 from pipeline.extract.quantities import MAX_VALUE, extract_quantities, find_dates
 from tests.conftest import DATA
 
 TABLE = yaml.safe_load((DATA / "quantities_cases.yaml").read_text(encoding="utf-8"))
-FLOAT_FIELDS = ("value", "low", "high")
+FLOAT_FIELDS = ("value", "low", "high", "precision", "confidence")
 
 
 def _params(section: str) -> list:
@@ -25,18 +26,28 @@ def _params(section: str) -> list:
 
 
 def _same_unit(registry, actual: str, expected: str) -> bool:
+    """The same unit, or another name for it (``staff`` is ``employee``: 300 staff are 300
+    employees)."""
     if actual == expected:
         return True
     try:
-        return registry.parse_units(actual) == registry.parse_units(expected)
+        if registry.parse_units(actual) == registry.parse_units(expected):
+            return True
+        return math.isclose(registry.Quantity(1.0, actual).to(expected).magnitude, 1.0)
     except Exception:  # noqa: BLE001 - an unknown name is simply not the same unit
         return False
 
 
 @pytest.mark.parametrize("case", _params("cases"))
 def test_extraction_table(case, registry):
+    # `expect` lists the quantities claims are framed from; `references` (optional) the
+    # spans of reference numbers (bare numbers nothing gives a unit, time references), which
+    # are extracted with reference=True and never framed as claims
     text = case["text"]
-    found = extract_quantities(text, doc_id="t", registry=registry)
+    extracted = extract_quantities(text, doc_id="t", registry=registry)
+    found = [q for q in extracted if not q.reference]
+    if "references" in case:
+        assert [q.span.text for q in extracted if q.reference] == case["references"]
     expected = case["expect"]
     assert [q.span.text for q in found] == [e["span"] for e in expected]
     for quantity, want in zip(found, expected, strict=True):
@@ -48,6 +59,12 @@ def test_extraction_table(case, registry):
             if key in FLOAT_FIELDS and value is not None:
                 assert actual is not None and math.isclose(actual, float(value), rel_tol=1e-6), \
                     (key, actual, value)
+            elif key == "implied":
+                assert actual is not None and len(actual) == 2, actual
+                for got, want in zip(actual, value, strict=True):
+                    assert (got is None) == (want is None), (key, actual, value)
+                    assert want is None or math.isclose(got, float(want), rel_tol=1e-9), \
+                        (key, actual, value)
             elif key == "unit":
                 assert _same_unit(registry, actual, value), (actual, value)
             else:
@@ -129,10 +146,13 @@ _OPENERS = st.sampled_from([
 def test_only_opening_tokens_start_a_figure(registry, text):
     # the parser skips tokens that are neither numbers, currency signs, opening words nor
     # upper-case words (currency codes): core() must find nothing at any of them
-    from pipeline.extract.quantities import _OPENING_WORDS, _Parser
+    from pipeline.extract.figures import _OPENING_WORDS, Parser
+    from pipeline.extract.lexicon import default_lexicon
 
-    parser = _Parser(text, registry)
+    lexicon = default_lexicon()
+    parser = Parser(text, registry, lexicon)
     for i, tok in enumerate(parser.toks):
         if parser.core(i, None) is not None:
-            assert tok.kind in ("num", "cur") or tok.kind == "word" and (
-                tok.low in _OPENING_WORDS or tok.text == "Rs" or tok.text.isupper()), tok
+            assert tok.kind == "num" or tok.text[0] in lexicon.prefix_starts \
+                or tok.text in lexicon.codes or tok.kind == "word" and tok.low in _OPENING_WORDS \
+                or tok.kind == "sym" and tok.text in W.VULGAR_FRACTIONS, tok

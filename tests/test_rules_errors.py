@@ -87,6 +87,28 @@ CASES = [
     ("missing-file", _delete("metrics.yaml"), "metrics.yaml", ["file not found", "restore"]),
     ("not-utf8", _write_bytes("cues.yaml", b"version: 1\n# caf\xe9\n"), "cues.yaml",
      ["cannot read: not UTF-8", "save the file as UTF-8"]),
+    ("currency-not-a-unit", _append("currencies.yaml", "  XAU:\n    name: gold\n"),
+     "currencies.yaml", ["currencies -> XAU", "not defined in units.txt",
+                         "add 'XAU = [currency_xau]' to units.txt"]),
+    ("currency-not-iso", _append("currencies.yaml", "  Gold:\n    name: gold\n"),
+     "currencies.yaml", ["currencies", "not an ISO 4217 code"]),
+    ("minor-unit-not-a-hundredth", _replace("currencies.yaml", r"minor: \{unit: cent,",
+                                            "minor: {unit: penny,"),
+     "currencies.yaml", ["currencies -> USD -> minor -> unit", "not 0.01 USD"]),
+    ("hedge-unknown-bound", _replace("precision.yaml", r"^  about: \{bound: approx",
+                                     "  about: {bound: roughly"),
+     "precision.yaml", ["before -> about -> bound", "approx"]),
+    ("hedge-width-out-of-range",
+     _replace("precision.yaml", r"^  about: \{bound: approx, below: 0.05",
+              "  about: {bound: approx, below: 5"),
+     "precision.yaml", ["before -> about -> below", "less than or equal to 1"]),
+    ("rate-not-positive", _replace("rates.yaml", r"2015: 0.7522", "2015: -0.7522"),
+     "rates.yaml", ["currencies -> AUD -> rates", "must be a positive number"]),
+    ("rate-unknown-currency", _append("rates.yaml", "  XYZ:\n    quote: units_per_usd\n"
+                                                    "    rates: {2020: 1.0}\n"),
+     "rates.yaml", ["currencies -> XYZ", "unknown currency 'XYZ'"]),
+    ("rates-without-source", _replace("rates.yaml", r"^source: .*$", 'source: ""'),
+     "rates.yaml", ["source", "at least 1 character"]),
 ]
 
 

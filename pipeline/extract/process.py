@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from spacy.language import Language
 
 from pipeline.extract import claims, parse, quantities, repair
+from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.results import Entry, Failure
 from pipeline.models import Document
 from pipeline.rules import Rules, RulesFiles, load_shipped, shipped_files
@@ -109,7 +110,9 @@ def _process_chunk(
     registry = rules.registry
     repaired = [repair.repair(d, enabled=do_repair) for d in part]
     lap("repair")
-    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
+    lexicon = lexicon_of(rules)
+    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry,
+                                           lexicon=lexicon, source=d.source, references=False)
              for d, r in zip(part, repaired, strict=True)]
     lap("quantities")
     docs = iter(parse.parse_selected(
@@ -138,7 +141,9 @@ def _process_alone(
     try:
         fixed = repair.repair(document, enabled=do_repair)
         stage = "quantities"
-        qs = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
+        qs = quantities.extract_quantities(
+            fixed.text, doc_id=document.id, registry=registry, lexicon=lexicon_of(rules),
+            source=document.source, references=False)
         stage = "parse"
         doc = next(iter(parse.parse_selected(
             [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pipeline.check import checks
 from pipeline.errors import ArticleError
-from pipeline.extract import ingest
+from pipeline.extract import ingest, quantities
 from pipeline.extract.results import Entry
 from pipeline.fsio import read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
@@ -143,8 +143,17 @@ def record_state(record: checks.Record) -> tuple[str, str, int, str, str, str]:
 
 
 def document_records(entries: Iterable[Entry]) -> list[checks.Record]:
-    """The records of the document checks (repair's garbled runs) on these documents."""
-    return [r for e in entries for r in checks.document_records(e.document, e.repaired)]
+    """The records of the document checks on these documents: repair's garbled runs, then
+    the malformed figures of the document's claims (garbled findings of the same check)."""
+    records: list[checks.Record] = []
+    for e in entries:
+        own = checks.document_records(e.document, e.repaired)
+        seq = sum(r.check == quantities.MALFORMED_CHECK for r in own)
+        records += own
+        records += [checks.Record(quantities.MALFORMED_CHECK, (e.document.id,), seq + k,
+                                  checks.SET, f)
+                    for k, f in enumerate(quantities.malformed_findings(e.document, e.claims))]
+    return records
 
 
 def run_order(findings: Iterable[Finding]) -> list[Finding]:
