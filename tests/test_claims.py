@@ -268,7 +268,7 @@ def test_frames_any_text_without_a_parse(rules: Any,
 ])
 def test_normalise_date(text: str, published: str | None, expected: str | None,
                         rules: Any) -> None:
-    from pipeline.extract.claims import _normalise_date
+    from pipeline.extract.periods import normalise_date as _normalise_date
 
     assert _normalise_date(text, published, rules.cues.quarters,
                            rules.cues.relative_years) == expected
