@@ -35,14 +35,16 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pint
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
+from pipeline.extract.keys import KeyTables, basis_of, metric_frame
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
-from pipeline.extract.periods import time_scope
+from pipeline.extract.periods import Periods, time_scope
 from pipeline.extract.subjects import (
     SUBJECT_LABELS,
     Entities,
@@ -52,12 +54,22 @@ from pipeline.extract.subjects import (
 )
 from pipeline.extract.tree import (
     CLAUSAL,
+    ancestry,
     governing_chain,
     is_verb,
     sentence_of,
     subjects_of,
+    tree_distance,
 )
-from pipeline.models import Claim, Document, Modality, Quantity, RepairedText, Span
+from pipeline.models import (
+    Claim,
+    Document,
+    Modality,
+    Quantity,
+    RepairedText,
+    Span,
+    SubjectHow,
+)
 from pipeline.rules import Rules
 from pipeline.units import normalize
 
@@ -228,8 +240,15 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
     cues = rules.cues.modality
     near = _near_chain(chain)
     found: set[str] = set()
+    scoped = {w.lower() for w in rules.cues.clause_conditions}
+    modals = {w.lower() for w in rules.cues.consequence_modals}
     for name in ("alternative", "hypothetical", "conditional"):
-        if any(not _complementizer(tokens) for tokens in find.tokens(sent, cues.get(name, ()))):
+        for tokens in find.tokens(sent, cues.get(name, ())):
+            if _complementizer(tokens):
+                continue
+            if name == "hypothetical" and tokens.text.lower() in scoped and \
+                    not _conditioned(tokens, chain, figure, modals):
+                continue  # "users can apply for a share of $725 million if ...": a fact
             found.add(name)
     if _coordinated_alternative(chain, figure, rules):
         found.add("alternative")
@@ -247,6 +266,27 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
         if name in found:
             return name
     return "asserted"
+
+
+def _conditioned(cue: SpacySpan, chain: list[Token], figure: set[int],
+                 modals: set[str]) -> bool:
+    """Whether a conditional conjunction ("if", "unless") governs a figure: the figure is in
+    its clause ("if it reaches a $500 billion valuation"), or in the consequence, which
+    says what would or could happen ("..., Apple could face $900 million in costs")."""
+    clause = cue[-1].head
+    inside = {t.i for t in clause.subtree}
+    # the clause as written, up to its comma ("If it helps SpaceX achieve a $500 billion
+    # valuation, ..."), in case the parse hangs its words elsewhere
+    try:
+        last = cue.sent.end
+    except ValueError:  # no sentence boundaries
+        last = len(cue.doc)
+    end = next((t.i for t in cue.doc[cue.end:last] if t.text in (",", ";", ":")), last)
+    if figure & (inside | set(range(cue.start, end))):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in modals
+               for token in chain for c in token.children) or \
+        any(token.lower_ in modals for token in chain)
 
 
 def _hedges(sent: SpacySpan, figure: SpacySpan, chain: list[Token],
@@ -284,6 +324,103 @@ def _qualifier(figure: SpacySpan, root: Token, count: bool, entities: Entities,
 
 
 # --- the stage -------------------------------------------------------------------------------
+
+
+def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables) -> set[int]:
+    """Tokens naming who estimates a figure, not whose it is: the owner of an estimate
+    ("Refinitiv's forecast", "analysts' expectations"), the subject of an estimating verb
+    ("Wall Street expected"), the source of "according to" or "polled by". The article's
+    focal entity estimating its own figures (guidance) stays a candidate."""
+    found: set[int] = set()
+    for token in sent:
+        word = token.lower_
+        if word not in tables.estimate and word not in tables.estimate_verbs:
+            continue
+        does = any(c.dep_ == "xcomp" for c in token.children)  # "OpenAI expects to burn"
+        for child in token.children:
+            if child.dep_ == "nsubj" and does:
+                continue
+            if child.dep_ in ("poss", "nsubj", "compound", "nmod") or (
+                    child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from")):
+                names = [child, *(g for g in child.children if g.dep_ == "pobj")]
+                for name in names:
+                    mention = entities.by_token.get(name.i)
+                    if mention is not None and mention.name in (entities.focal,
+                                                                 entities.focal_org):
+                        continue
+                    found.update(t.i for t in name.subtree)
+    return found
+
+
+def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
+    """An estimate by its governing words: an estimating verb ("analysts expect", "was
+    looking for"), or a verb whose subject is an estimate ("estimates called for")."""
+    for token in chain:
+        if token.lower_ in tables.estimate_verbs:
+            return True
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in tables.estimate
+               for c in token.children):
+            return True
+    return False
+
+
+def _table_row(sent: SpacySpan, figures: set[int]) -> bool:
+    """A line of a table ("Revenue $6.70 billion $13.51 billion 101%"): several figures and
+    no verb; its columns (periods, measures) are not in the words."""
+    if sum(1 for t in sent if t.i in figures and (t.like_num or t.i == t.head.i)) < 2:
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+
+def _per_share(quantity: Quantity) -> bool:
+    """An amount per share ("$2.48 per share", "26 cents a share")."""
+    per = quantity.per
+    return per is not None and per.strip().lower() in ("share", "shares")
+
+
+def _indefinite(chain: Sequence[Token]) -> bool:
+    """The figure's clause is about something indefinite ("A company that employs 100
+    developers is spending $15 million"): not the article's focal entity."""
+    return any(c.dep_ in ("nsubj", "nsubjpass") and any(
+        d.dep_ == "det" and d.lower_ in ("a", "an", "any", "every", "each", "another")
+        for d in c.children) for token in chain for c in token.children)
+
+
+def _unresolved(sent: SpacySpan, root: Token, entities: Entities) -> str | None:
+    """The words of an organisation anaphor nearest the figure that refers to nothing the
+    article names ("The company is raising its dividend to $0.15 per share" in an article
+    that never names it): the figure is some organisation's, unnamed."""
+    best: tuple[int, Token] | None = None
+    up = ancestry(root)
+    for token in entities.arguments(sent.start, sent.end):
+        if not entities.is_anaphor(token) or token.lower_ not in entities.focal_words:
+            continue
+        distance = tree_distance(root, token, up)
+        if best is None or distance < best[0]:
+            best = (distance, token)
+    return _anaphor_words(best[1]) if best else None
+
+
+def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
+                 entities: Entities) -> tuple[SubjectHow | None, str | None]:
+    """How a subject was found: ``named`` in the sentence, or ``resolved`` from a pronoun or
+    a description (and the words it was resolved from)."""
+    if subject is None:
+        return None, None
+    if token is not None and entities.is_anaphor(token):
+        return "resolved", _anaphor_words(token)
+    if token is not None or any(m.name == subject for m in entities.mentions_in(sent)):
+        return "named", None
+    for candidate in entities.arguments(sent.start, sent.end):
+        if entities.is_anaphor(candidate) and entities.resolve(candidate) == subject:
+            return "resolved", _anaphor_words(candidate)
+    return "named", None
+
+
+def _anaphor_words(token: Token) -> str:
+    """The words of an anaphor as written: "its", "the company", "the chip giant"."""
+    words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
+    return " ".join(t.text for t in [*words, token])
 
 
 def _to_original(quantity: Quantity, repaired: RepairedText, document: Document) -> Quantity:
@@ -330,6 +467,15 @@ def build_claims(
     """
     find = Cues(doc, rules, text=repaired.text, memo=memo)
     entities = Entities(doc, rules, find)
+    tables = KeyTables.build(rules)
+    periods = Periods(doc, document, rules, find)
+    skip = {i for i in entities.by_token} | {t.i for ent in find.ents
+                                             if ent.label_ in ("DATE", "TIME") for t in ent}
+    figures: set[int] = set()
+    for q in quantities:
+        span = doc.char_span(q.span.start, q.span.end, alignment_mode="expand")
+        if span is not None:
+            figures.update(range(span.start, span.end))
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
@@ -370,7 +516,8 @@ def build_claims(
             rule = rules.metrics.metrics.get(metric)
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
-        candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"), entities)
+        candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
+                                        entities, _sources(sent, entities, tables))
         subject: str | None = None
         subject_token: Token | None = None
         role = rule.subject if rule else "nearest"
@@ -384,13 +531,44 @@ def build_claims(
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
+        how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
+            how, cue = "resolved", None
         if subject is None and previous and previous[0] >= sent.start - 1 and \
                 _continues(sent, rules):
             subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
+            how, cue = "resolved", None
+        if subject is None and entities.focal is not None and not _indefinite(chain):
+            subject, how, cue = entities.focal, "focal", None  # "Revenue rose 9%": its own
+        if subject is None:
+            cue = _unresolved(sent, root, entities)  # "the company", naming no company
 
+        count = dimension.startswith("count")
+        frame = metric_frame(figure, sent, count=count, closed=metric,
+                             per_share=_per_share(quantity), figures=figures, skip=skip,
+                             tables=tables, find=find,
+                             counted=quantity.unit if count and not quantity.per else None,
+                             by_unit=bool(rule and quantity.unit in rule.units))
+        if frame.key and frame.key.endswith(" per share") and quantity.per is None and \
+                dimension == "currency":
+            quantity = quantity.model_copy(update={"per": "share"})  # "EPS was $2.70"
+            original = original.model_copy(update={"per": "share"})
         as_of, period = time_scope(sent, root, tokens, document, rules, find)
+        period_key, period_how = periods.frame(sent, root, tokens, find, base=frame.base,
+                                               basis=frame.basis)
+        if frame.change and frame.key:
+            dated = periods.basis(sent, root, find, period_key)
+            spelled = basis_of(sent, root, tables, find)
+            if dated is not None and dated[1] != frame.basis and (
+                    spelled is None or dated[0] < spelled[0]):  # "up 88% since Q1"
+                kept = tuple(q for q in frame.qualifiers if q != frame.basis)
+                frame = replace(frame, basis=dated[1],
+                                qualifiers=tuple(sorted({*kept, dated[1]})))
+        if _table_row(sent, figures):
+            frame = replace(frame, key=None, qualifiers=())  # columns of unknown periods
+        if not frame.estimate and _estimated(chain, tables):
+            frame = replace(frame, estimate=True)  # "Wall Street was looking for $2.09"
         attribution = _attribution(sent, root, entities, rules, find)
         modality = _modality(sent, chain, tokens, attribution, quantity.span.start, as_of,
                              period, document, rules, find)
@@ -398,6 +576,10 @@ def build_claims(
                 and previous[0] >= sent.start - 1 and previous[0] <= sent.start \
                 and _continues(sent, rules):
             modality = previous[4]  # "Even if ... $300 million a month. That is $3.6 billion."
+        if frame.estimate and modality in ("asserted", "quoted"):
+            modality = "projection"  # "expectations of $11.22 billion"
+        if frame.direction and original.direction is None:
+            original = original.model_copy(update={"direction": frame.direction})
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
@@ -415,6 +597,13 @@ def build_claims(
             attribution=attribution,
             payer=payer,
             payee=payee,
+            metric_key=frame.key,
+            qualifiers=frame.qualifiers,
+            base=frame.base,
+            period_key=period_key,
+            period_how=period_how,
+            subject_how=how if subject is not None else None,
+            subject_cue=cue,
             qualifier="; ".join(q for q in (
                 joint_subject(subject_token),
                 _qualifier(figure, root, dimension.startswith("count"), entities, rules,

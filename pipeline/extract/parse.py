@@ -333,13 +333,14 @@ def segments(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
-               ) -> list[Piece]:
+def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1,
+               lead: int = 0) -> list[Piece]:
     """Split ``text`` into ``(start, end, level)`` pieces covering it exactly.
 
     A sentence is at level ``FULL`` when it overlaps one of the ``needed`` character ranges
     (the quantities), ``CONTEXT`` when it is one of the ``context`` sentences before such a
-    sentence, else ``LIGHT``. Neighbouring sentences of one level form one piece.
+    sentence or one of the first ``lead`` sentences (the title and lede name the article's
+    focal entity), else ``LIGHT``. Neighbouring sentences of one level form one piece.
     """
     ranges = segments(text)
     starts = sorted(needed)
@@ -354,6 +355,8 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
         if level == FULL:
             for j in range(max(0, i - context), i):
                 levels[j] = max(levels[j], CONTEXT)
+    for j in range(min(lead, len(levels))):
+        levels[j] = max(levels[j], CONTEXT)
     pieces: list[Piece] = []
     for (start, end), level in zip(ranges, levels, strict=True):
         if pieces and pieces[-1][2] == level:
@@ -404,6 +407,7 @@ def parse_selected(
     nlp: Language,
     *,
     context: int = 1,
+    lead: int = 0,
     context_components: Sequence[str] | None = CONTEXT_COMPONENTS,
     light: Sequence[str] = LIGHT_COMPONENTS,
     batch_size: int = 64,
@@ -411,13 +415,14 @@ def parse_selected(
 ) -> Iterator[Doc]:
     """Like :func:`parse`, but fully parse only the sentences that need it.
 
-    ``items`` are ``(text, needed ranges)``; see :func:`parse_plan`. Context sentences go
-    through ``context_components`` only (all components when ``None``), the rest through
-    the ``light`` components. Yields one ``Doc`` per text, in order, whose text is exactly the
-    input text. Pieces of each level stream through one ``nlp.pipe`` call (one set of worker
-    processes each when ``n_process > 1``).
+    ``items`` are ``(text, needed ranges)``; see :func:`parse_plan` (``context``, ``lead``).
+    Context sentences go through ``context_components`` only (all components when ``None``),
+    the rest through the ``light`` components. Yields one ``Doc`` per text, in order, whose
+    text is exactly the input text. Pieces of each level stream through one ``nlp.pipe``
+    call (one set of worker processes each when ``n_process > 1``).
     """
-    plans = [(text, parse_plan(text, needed, context=context)) for text, needed in items]
+    plans = [(text, parse_plan(text, needed, context=context, lead=lead))
+             for text, needed in items]
     if context_components is None:
         plans = [(text, [(s, e, FULL if level == CONTEXT else level) for s, e, level in plan])
                  for text, plan in plans]

@@ -6,12 +6,12 @@ import calendar
 import re
 from collections.abc import Sequence
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from pipeline.extract.cues import Cues
 from pipeline.extract.tree import cue_regex, governing_chain, span_distance
-from pipeline.models import Document
+from pipeline.models import Document, PeriodHow
 from pipeline.rules import Rules
 
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
@@ -21,6 +21,8 @@ _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?",
                     re.IGNORECASE)
+# The least score of an article's focal period: named in the title, or twice in the text.
+FOCAL_PERIOD_SCORE = 2
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -85,6 +87,20 @@ def normalise_date(text: str, published: str | None,
     return f"{year}-{months[0]:02d}"
 
 
+def _in_comparison(ent: SpacySpan, root: Token, words: set[str]) -> bool:
+    """A date in a phrase a change is measured from ("up 9% from a year ago"), or in a
+    subordinate clause ("if they had accounts between 2007 and 2022"), the figure not in it:
+    not the figure's period."""
+    token = ent.root
+    for ancestor in [token, *token.ancestors]:
+        if ancestor.lower_ in words or ancestor.dep_ in ("advcl", "relcl"):
+            if root.i not in {t.i for t in ancestor.subtree}:
+                return True
+            if ancestor.lower_ in words:
+                return False
+    return False
+
+
 def _has_date_marker(text: str, rules: Rules) -> bool:
     lowered = text.lower()
     return bool(_YEAR.search(text) or _MONTH.search(text)
@@ -93,7 +109,11 @@ def _has_date_marker(text: str, rules: Rules) -> bool:
 
 
 def time_scope(sent: SpacySpan, root: Token, figure: set[int], document: Document,
-          rules: Rules, find: Cues) -> tuple[str | None, str | None]:
+               rules: Rules, find: Cues) -> tuple[str | None, str | None]:
+    """The figure's date as written (``period``) and normalized (``as_of``), the article's
+    date when the sentence has none; dates a change is measured from are not the figure's
+    ("up 9% from a year ago")."""
+    comparison = {w.lower() for w in rules.cues.comparison_words}
     chain = governing_chain(root)
     top = chain[-1] if chain else root
     # dates of the figure's own clause (its governing chain's top and what hangs below it)
@@ -107,7 +127,7 @@ def time_scope(sent: SpacySpan, root: Token, figure: set[int], document: Documen
             if not after:
                 continue
             ent = ent.doc[after[0]:ent.end]
-        if not _has_date_marker(ent.text, rules):
+        if not _has_date_marker(ent.text, rules) or _in_comparison(ent, root, comparison):
             continue
         key = (span_distance(root, ent), abs(ent.start - root.i))
         if best is None or key < best[:2]:
@@ -128,3 +148,249 @@ def time_scope(sent: SpacySpan, root: Token, figure: set[int], document: Documen
                             rules.cues.relative_years)
     return as_of or document.published, period
 
+
+
+# --- period keys (issue 17) ------------------------------------------------------------------
+# A period key says which period a figure is about, comparable across articles:
+#   "2023"            a calendar year            "FY2024"       a fiscal year
+#   "2023-Q2"         a calendar quarter         "FY2024-Q2"    a fiscal quarter
+#   "?-Q2"            a quarter, year unwritten  "FY2024-H1"    a half
+#   "2023-08"         a month                    "2023-08-24"   a day
+#   "2022/2031"       a span of years            "to 2029"      a span ending then
+# (see pipeline/check/frames.py for when two keys agree).
+
+_FY = re.compile(r"\b(?:fiscal(?:\s+year)?|fy)\s*'?(\d{4}|\d{2})\b", re.IGNORECASE)
+_FY_WORD = re.compile(r"\bfiscal\b|\bfy\b|\bfy'?\d", re.IGNORECASE)
+_Q_GLUED = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\s*(?:FY)?'?(\d{4}|\d{2})?\b", re.IGNORECASE)
+_HALF = re.compile(r"\bH([12])\b|\b(first|second) half\b", re.IGNORECASE)
+_SPAN_END = re.compile(r"\b(?:by|through|thru|until|till|to)\s+((?:19|20)\d{2})\b",
+                       re.IGNORECASE)
+_KEY = re.compile(r"^(FY)?(\d{4}|\?)(?:-(Q|H)([1-4]))?$")
+_SEASON = re.compile(r"\b((?:19|20)\d{2})[-–/](\d{2})\b")
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _shift(key: str, years: int = 0, quarters: int = 0) -> str | None:
+    """A period key moved by whole years or quarters; ``None`` when it cannot move."""
+    match = _KEY.match(key)
+    if not match:
+        return None
+    fiscal, year, kind, number = match.groups()
+    if year == "?":
+        return key if years == 0 and quarters == 0 else None
+    y = int(year) + years
+    if kind == "Q" and number:
+        index = y * 4 + int(number) - 1 + quarters
+        return f"{fiscal or ''}{index // 4}-Q{index % 4 + 1}"
+    if quarters:
+        return None
+    return f"{fiscal or ''}{y}" + (f"-{kind}{number}" if kind else "")
+
+
+def period_key(text: str, *, published: str | None, reference: str | None,
+               rules: Rules) -> str | None:
+    """The period key a date expression names (see above), ``None`` when none.
+
+    Relative expressions ("a year ago", "the previous quarter") move ``reference`` (the
+    sentence's or the article's own period), or the year of ``published``.
+    """
+    lowered = " ".join(text.lower().split())
+    for words, offset in sorted(rules.cues.relative_quarters.items(),
+                                key=lambda kv: -len(kv[0])):
+        if cue_regex(words).search(lowered):
+            if reference and "-Q" in reference:
+                return _shift(reference, quarters=offset)
+            return None
+    for words, offset in sorted(rules.cues.relative_years.items(), key=lambda kv: -len(kv[0])):
+        if cue_regex(words).search(lowered):
+            if reference:
+                return _shift(reference, years=offset)
+            if published and _YEAR.match(published[:4]):
+                return str(int(published[:4]) + offset)
+            return None
+    season = _SEASON.search(text)
+    if season and int(season.group(2)) == (int(season.group(1)) + 1) % 100:
+        first = int(season.group(1))  # "2022-23", a season across two years
+        return f"{first}/{first + 1}"
+    fiscal = bool(_FY_WORD.search(text))
+    year: int | None = None
+    if not _YEAR.search(text) and not _FY.search(text) and reference and any(
+            cue_regex(w).search(lowered) for w in rules.cues.year_words):
+        match = _KEY.match(reference)  # "full year revenues" of a fiscal 2024 Q4 report
+        if match and match.group(2) != "?":
+            return f"{match.group(1) or ''}{match.group(2)}"
+    fy = _FY.search(text)
+    if fy:
+        year = _year(fy.group(1))
+    quarter = _quarter(text, rules.cues.quarters)
+    glued = _Q_GLUED.search(text)
+    if glued:
+        quarter = int(glued.group(1) or glued.group(2))
+        if glued.group(3) and year is None:
+            year = _year(glued.group(3))
+    years = _YEAR.findall(text)
+    if year is None and years:
+        year = int(years[-1])
+    prefix = "FY" if fiscal else ""
+    shown = str(year) if year else "?"
+    if quarter:
+        return f"{prefix}{shown}-Q{quarter}"
+    half = _HALF.search(text)
+    if half:
+        number = half.group(1) or ("1" if half.group(2).lower() == "first" else "2")
+        return f"{prefix}{shown}-H{number}"
+    if fiscal and year:
+        return f"FY{year}"
+    end = _SPAN_END.search(text)
+    if end and len(years) == 1:
+        return f"to {end.group(1)}"
+    dated = normalise_date(text, published, rules.cues.quarters, {}) if years or \
+        published else None
+    if dated and (_MONTH.search(text) or "/" in dated):
+        return dated
+    month = _MONTH.search(text)
+    if month and not years:
+        return f"?-{_MONTHS[month.group(1).lower()]:02d}"  # "in June", the year unwritten
+    return str(year) if year else None
+
+
+def _same_period(a: str | None, b: str | None) -> bool:
+    """Two keys of one period, a missing year matching any ("?-Q1" and "FY2024-Q1")."""
+    if a is None or b is None:
+        return False
+    ma, mb = _KEY.match(a), _KEY.match(b)
+    if not ma or not mb:
+        return a == b
+    if ma.groups()[2:] != mb.groups()[2:]:
+        return False
+    return "?" in (ma.group(2), mb.group(2)) or ma.group(2) == mb.group(2)
+
+
+def title_end(doc: Doc, text: str, limit: int = 400) -> int:
+    """The token after an article's title (``text`` is the doc's text): its first line when
+    that is short (``limit`` characters), else its first sentence."""
+    newline = text.find("\n", 0, limit)
+    if newline > 0:
+        for token in doc:
+            if token.idx >= newline:
+                return token.i
+    if doc.has_annotation("SENT_START"):
+        return next((t.i for t in doc if t.i > 0 and t.is_sent_start), len(doc))
+    return len(doc)
+
+
+class Periods:
+    """Period keys of one document's figures: written at the figure, relative to the
+    sentence's or the article's period, or the article's focal period (the fiscal quarter,
+    half or year its title and text name most)."""
+
+    def __init__(self, doc: Doc, document: Document, rules: Rules, find: Cues) -> None:
+        self.rules = rules
+        self.published = document.published
+        self.comparison = {w.lower() for w in rules.cues.comparison_words}
+        first_break = title_end(doc, find.text)
+        score: dict[str, int] = {}
+        for ent in find.ents:
+            if ent.label_ != "DATE":
+                continue
+            key = period_key(ent.text, published=None, reference=None, rules=rules)
+            if key is None or not _KEY.match(key) or not (
+                    key.startswith("FY") or "-" in key):
+                continue  # only fiscal periods, quarters and halves make an article's own
+            score[key] = score.get(key, 0) + (3 if ent.start < first_break else 1)
+        self.focal = self._focal(score)
+
+    @staticmethod
+    def _focal(score: dict[str, int]) -> str | None:
+        """The most named period; "?-Q2" and "FY2024-Q2" count together as the latter."""
+        merged: dict[str, int] = {}
+        for key, count in score.items():
+            kind = key.split("-", 1)[-1] if "-" in key else key
+            fuller = [k for k in score if k != key and k.endswith("-" + kind)
+                      and "?" not in k] if key.startswith(("?", "FY?")) else []
+            target = max(fuller, key=lambda k: score[k]) if fuller else key
+            merged[target] = merged.get(target, 0) + count
+        if not merged:
+            return None
+        best = max(sorted(merged), key=lambda k: merged[k])
+        return best if merged[best] >= FOCAL_PERIOD_SCORE else None
+
+
+    def frame(self, sent: SpacySpan, root: Token, figure: set[int], find: Cues, *,
+              base: bool, basis: str | None) -> tuple[str | None, PeriodHow | None]:
+        """The figure's period key and how it was found."""
+        chain = governing_chain(root)
+        top = chain[-1] if chain else root
+        scope = {t.i for t in top.subtree} if top.dep_ in ("acl",) else None
+        best: tuple[int, int, SpacySpan] | None = None
+        for ent in find.ents_in(sent):
+            if ent.label_ != "DATE" or (scope is not None and ent.root.i not in scope):
+                continue
+            if any(t.i in figure for t in ent):
+                continue
+            if _in_comparison(ent, root, self.comparison):
+                continue
+            key = (span_distance(root, ent), abs(ent.start - root.i))
+            if best is None or key < best[:2]:
+                best = (*key, ent)
+        if best is not None:
+            written = period_key(best[2].text, published=self.published,
+                                 reference=self.focal, rules=self.rules)
+            if written is not None:
+                relative = any(cue_regex(w).search(best[2].text.lower()) for w in
+                               (*self.rules.cues.relative_years,
+                                *self.rules.cues.relative_quarters))
+                return self._completed(written), "relative" if relative else "written"
+        if base:
+            if self.focal is None:
+                return None, None
+            shifted = _shift(self.focal, years=-1) if basis == "year over year" else \
+                _shift(self.focal, quarters=-1) if basis == "quarter over quarter" else None
+            return (shifted, "relative") if shifted else (None, None)
+        if self.focal is not None:
+            return self.focal, "focal"
+        return None, None
+
+    def basis(self, sent: SpacySpan, root: Token, find: Cues, period: str | None
+              ) -> tuple[int, str] | None:
+        """The basis of a change read from the date it is measured from ("up 88% since
+        Q1" in a second-quarter report is quarter over quarter), with its distance to the
+        figure in tokens; ``None`` when no such date is near."""
+        if period is None:
+            return None
+        best: tuple[int, str] | None = None
+        phrases = [ent for ent in find.ents_in(sent) if ent.label_ == "DATE"]
+        phrases += [sent.doc[t.i:t.i + 1] for t in sent if _Q_GLUED.fullmatch(t.text)]
+        for ent in phrases:
+            if not _in_comparison(ent, root, self.comparison):
+                continue
+            base = period_key(ent.text, published=self.published, reference=period,
+                              rules=self.rules)
+            if base is None:
+                continue
+            base = self._completed(base)
+            label = None
+            if _same_period(base, _shift(period, years=-1)):
+                label = "year over year"
+            elif _same_period(base, _shift(period, quarters=-1)):
+                label = "quarter over quarter"
+            if label is None:
+                continue
+            distance = ent.start - root.i if ent.start > root.i else 2 * (root.i - ent.start)
+            if best is None or distance < best[0]:
+                best = (distance, label)
+        return best
+
+    def _completed(self, key: str) -> str:
+        """A written quarter without its year takes the article's focal period's year when
+        the quarters agree ("the second quarter" in a report on fiscal 2024's)."""
+        match = _KEY.match(key)
+        focal = _KEY.match(self.focal) if self.focal else None
+        if match and focal and match.group(2) == "?" and match.groups()[2:] == \
+                focal.groups()[2:]:
+            return self.focal or key
+        return key

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -14,6 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
+from pipeline.extract.periods import title_end
 from pipeline.extract.tree import (
     NAME_DEPS,
     among,
@@ -22,6 +25,7 @@ from pipeline.extract.tree import (
     governing_chain,
     tree_distance,
 )
+from pipeline.names import name_key, related
 from pipeline.rules import Rules
 from pipeline.units import unit_name_known
 
@@ -30,6 +34,11 @@ SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART
 # Labels of places: as a modifier ("the Memphis facility") a place locates, it does not own.
 PLACE_LABELS = ("GPE", "LOC")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# Tokens after the title that count as the article's lede when its focal entity is chosen.
+LEDE_TOKENS = 80
+# The least score (see Entities._focal) of a focal entity: named in the title, or twice in
+# the lede, or three times anywhere.
+FOCAL_SCORE = 3
 
 
 # --- entities and anaphora -------------------------------------------------------------------
@@ -48,6 +57,7 @@ class Entities:
 
     def __init__(self, doc: Doc, rules: Rules, cues: Cues) -> None:
         self.doc = doc
+        self.text = cues.text
         self.rules = rules
         self.aliases: dict[str, str] = {}
         self.labels: dict[str, str] = {}
@@ -62,6 +72,12 @@ class Entities:
         self.by_token: dict[int, Mention] = {}
         self._units = cues.memo.units
         stop = {w.lower() for w in rules.entities.not_entities}
+        # words of measures and periods are never names ("EPS", "GAAP", "Q3" tagged ORG)
+        keys = rules.metrics.keys
+        stop |= {w.lower() for w in (*keys.synonyms, *(p for ps in keys.synonyms.values()
+                                                         for p in ps),
+                                     *(p for ps in keys.qualifier_synonyms.values()
+                                       for p in ps), *rules.cues.period_words)}
         self.definite = {d.lower() for d in rules.cues.definite}
         self.stop = stop
         # token attributes read as arrays: walking the doc creates a Python object per token
@@ -87,7 +103,8 @@ class Entities:
             first, _, rest = text.partition(" ")
             if rest and first.lower() in self.definite:
                 text = rest  # "The Federal Reserve" -> "Federal Reserve"
-            if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop:
+            if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop \
+                    or "%" in text:
                 continue
             name = ent.ent_id_ or self.aliases.get(text.lower())
             if name is None:
@@ -100,6 +117,16 @@ class Entities:
             for i in range(ent.start, ent.end):
                 self.by_token[i] = mention
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
+        suffixes = {k.lower(): v for k, v in rules.cues.anaphora_suffixes.items()}
+        lowered = doc.to_array([LOWER])
+        for word in {strings[w] for w in numpy.unique(lowered).tolist()}:
+            if word not in self.anaphora and word.isalpha():
+                for suffix, labels in suffixes.items():
+                    if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                        self.anaphora[word] = labels  # "chipmaker", "drugmaker"
+        self.focal_words = {w.lower() for w in rules.cues.focal_anaphora}
+        self.focal_words |= {w for w in self.anaphora
+                             if any(w.endswith(s) for s in suffixes) and w not in suffixes}
         # tokens that may be an anaphor or name an entity (see subject_candidates), in text order
         anaphors = among(table[:, 1], [strings[word] for word in self.anaphora])
         self._arguments = sorted({*self.by_token, *numpy.flatnonzero(anaphors).tolist()})
@@ -111,6 +138,93 @@ class Entities:
         self._resolved: dict[int, str | None] = {}
         self._fallback: list[Mention] | None = None
         self._opener_list: list[Mention] | None = None
+        self._unify_names(rules.entities.name_suffixes)
+        self._mention_starts = [m.start for m in self.mentions]
+        self.focal, self.focal_org = self._focal()
+
+    def _unify_names(self, suffixes: Sequence[str]) -> None:
+        """One name per entity within the article: "Nvidia", "NVIDIA" and "Nvidia Corp." are
+        one name (:func:`pipeline.names.name_key`), and so are a shorter name and the one
+        name of the same label that contains it ("Mistral" in "Mistral AI", "Huang" in "Jensen
+        Huang") or spells it out ("IBM"). The form written most often is kept (the longest on
+        a tie); names of the rules' entities are never renamed."""
+        if not self.mentions:
+            return
+        written = Counter(m.name for m in self.mentions)
+        keys = {name: name_key(name, suffixes) for name in written}
+        listed = {e.name for e in self.rules.entities.entities}
+        # a name the NER tags as a company once is a company everywhere ("Moderna, Inc."
+        # and "Moderna" tagged PERSON): the statistical labels of one name disagree
+        companies = {keys[m.name] for m in self.mentions if m.label == "ORG"}
+        relabel = {name for name in written if keys[name] in companies and name not in listed
+                   and self.labels.get(name) != "ORG"}
+        if relabel:
+            self.mentions = [Mention(m.start, m.end, m.name, "ORG") if m.name in relabel
+                             else m for m in self.mentions]
+            self.labels.update(dict.fromkeys(relabel, "ORG"))
+        cluster: dict[str, str] = {}  # name -> the name of its cluster
+        by_key: dict[tuple[str, str], list[str]] = {}
+        for name in sorted(written, key=lambda n: (-len(keys[n]), n)):
+            label = self.labels.get(name, "ORG")
+            if name in listed or not keys[name]:
+                cluster[name] = name
+                continue
+            same = by_key.get((label, keys[name]))
+            if same:
+                cluster[name] = cluster[same[0]]
+                same.append(name)
+                continue
+            longer = {cluster[other] for (lab, key), names in by_key.items() if lab == label
+                      for other in names[:1] if related(keys[name], key)
+                      and other not in listed}
+            cluster[name] = longer.pop() if len(longer) == 1 else name
+            by_key.setdefault((label, keys[name]), []).append(name)
+        members: dict[str, list[str]] = {}
+        for name, head in cluster.items():
+            members.setdefault(head, []).append(name)
+        chosen = {head: max(names, key=lambda n: (written[n], len(n), n))
+                  for head, names in members.items()}
+        rename = {name: chosen[head] for name, head in cluster.items() if chosen[head] != name}
+        if not rename:
+            return
+        self.mentions = [Mention(m.start, m.end, rename.get(m.name, m.name), m.label)
+                         for m in self.mentions]
+        self.by_token = {i: m for m in self.mentions for i in range(m.start, m.end)}
+        for old, new in rename.items():
+            self.labels.setdefault(new, self.labels.get(old, "ORG"))
+
+    def _focal(self) -> tuple[str | None, str | None]:
+        """The entity the article is about, and the organisation it is about: mentions in the
+        title count three times, in the lede (the next sentences up to ``LEDE_TOKENS``)
+        twice, elsewhere once; places only when nothing else is named. ``None`` when the
+        article names nothing."""
+        if not self.mentions:
+            return None, None
+        first_break = title_end(self.doc, self.text)
+        score: Counter[str] = Counter()
+        for mention in self.mentions:
+            if any(i in self.audience for i in range(mention.start, mention.end)):
+                continue  # "told Reuters": who is spoken to is not what it is about
+            weight = 3 if mention.start < first_break else \
+                2 if mention.start < first_break + LEDE_TOKENS else 1
+            score[mention.name] += weight
+        if not score:
+            return None, None
+        ranked = sorted(score, key=lambda n: (-score[n], min(
+            m.start for m in self.mentions if m.name == n)))
+        owners = [n for n in ranked if self.labels.get(n) not in PLACE_LABELS + ("NORP",)]
+        organisations = [n for n in owners if self.labels.get(n) == "ORG"]
+        focal = owners[0] if owners else ranked[0]
+        organisation = organisations[0] if organisations else None
+        strong = {n for n in ranked if score[n] >= FOCAL_SCORE}
+        return (focal if focal in strong else None,
+                organisation if organisation in strong else None)
+
+    def mentions_in(self, span: SpacySpan) -> list[Mention]:
+        """The mentions inside ``span``."""
+        starts = self._mention_starts
+        return self.mentions[bisect.bisect_left(starts, span.start):
+                             bisect.bisect_left(starts, span.end)]
 
     def is_unit(self, text: str) -> bool:
         """:func:`unit_word` in the run's registry, once per word."""
@@ -206,6 +320,21 @@ class Entities:
         # pronoun may be its clause's subject ("OpenAI expects ... its revenue")
         possessive = token.dep_ == "poss" and token.n_lefts + token.n_rights == 0
         banned = set() if possessive else {t.i for t in clause_subjects(token)}
+        if token.lower_ in self.focal_words and self.focal_org is not None:
+            # "we", "the company": the article's own company, unless this sentence has
+            # named another one before the word
+            try:
+                start = token.sent.start
+            except ValueError:
+                start = 0
+            for mention in reversed(self.mentions):
+                if mention.end > token.i or mention.start < start:
+                    continue
+                if mention.label in allowed and not any(
+                        i in banned or i in self.audience
+                        for i in range(mention.start, mention.end)):
+                    return mention.name
+            return self.focal_org
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
@@ -282,8 +411,14 @@ def unit_word(registry: pint.UnitRegistry, text: str) -> bool:
 
 
 def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
-                entities: Entities) -> list[tuple[Token, str, int]]:
-    """Entities and resolved anaphors of the sentence, with a penalty for mere modifiers."""
+                       entities: Entities, sources: set[int] | None = None
+                       ) -> list[tuple[Token, str, int]]:
+    """Entities and resolved anaphors of the sentence, with a penalty for mere modifiers.
+
+    ``sources`` are tokens that name who estimates or reports a figure, not whose it is
+    ("Refinitiv's forecast", "analysts polled by Bloomberg"): never candidates.
+    """
+    sources = sources or set()
     chain = governing_chain(root)
     governing = figure | {t.i for t in chain}
     # the chain's subjects and objects: "the xAI supercomputer runs on 150 megawatts"
@@ -292,7 +427,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
-        if token.i in figure:
+        if token.i in figure or token.i in sources:
             continue
         mention = entities.by_token.get(token.i)
         if mention is not None:
@@ -307,6 +442,14 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
             seen.add(key)
             place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
+            if place and not count and head.dep_ == "pobj" and \
+                    head.head.head.pos_ in ("VERB", "AUX"):
+                continue  # "closed at $471.16 in New York": where, not whose
+            if place and any(c.dep_ == "appos" and c.i in entities.by_token
+                             and entities.by_token[c.i].label not in PLACE_LABELS
+                             for t in entities.doc[mention.start:mention.end]
+                             for c in t.children):
+                continue  # "SANTA CLARA, Calif. -- NVIDIA today reported": a dateline
             penalty = 2 if modifier and (place or head.head.i not in arguments) else 0
             penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
             name = mention.name
@@ -319,7 +462,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 found.append((token, antecedent, 0))
     # names the NER missed, behind the tagged ones
     for token in entities.capitalised(sent.start, sent.end):
-        if token.i in figure or token.i in entities.by_token:
+        if token.i in figure or token.i in entities.by_token or token.i in sources:
             continue
         missed = entities.proper_name(token)
         if missed and token.dep_ != "compound":
