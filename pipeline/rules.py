@@ -102,6 +102,7 @@ class MetricKeys(Strict):
     estimate_words: tuple[str, ...] = ()
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()
+    figure_qualifiers: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()

@@ -77,6 +77,20 @@ _THRESHOLDS = {
 }
 
 
+@dataclass(frozen=True)
+class Blocked:
+    """How a check blocks: the blocks of one claim, and the records of the blocks asked for
+    (``only``; all when ``None``). A check registered here is run block by block, also in
+    incremental runs."""
+
+    blocks: Callable[[Claim, Rules, UnitCache], list[tuple[str, ...]]]
+    records: Callable[[Sequence[Claim], Rules, Container[tuple[str, ...]] | None],
+                      Iterable[Record]]
+
+
+BLOCKED: dict[str, Blocked] = {}
+
+
 # How a record enters the findings of its check (see :func:`replay`).
 SET, DEFAULT = "set", "default"
 # The block of checks that relate claims of one document only.
@@ -1034,7 +1048,9 @@ def records(claims: Sequence[Claim], *, rules: Rules,
     out: list[Record] = []
     for name in rules.checks.checks:
         wanted = None if only is None else _Only(name, only)
-        if name == "interval_consistency.v1":
+        if name in BLOCKED:
+            out += BLOCKED[name].records(claims, rules, wanted)
+        elif name == "interval_consistency.v1":
             out += _interval_records(claims, rules, wanted)
         elif name == "scope.v1":
             out += _scope_records(claims, rules, wanted)
@@ -1075,7 +1091,9 @@ def claim_blocks(claim: Claim, rules: Rules, cache: UnitCache | None = None
     cache = cache or UnitCache(rules)
     out: list[tuple[str, str]] = []
     for name in rules.checks.checks:
-        if name == "interval_consistency.v1":
+        if name in BLOCKED:
+            out += [(name, block_text(b)) for b in BLOCKED[name].blocks(claim, rules, cache)]
+        elif name == "interval_consistency.v1":
             if _comparable(claim):
                 out += [(name, block_text(interval_block(claim, v, rules)))
                         for v in views(claim, rules, cache)]
@@ -1096,3 +1114,11 @@ def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:
 
     return sorted(replay(records(claims, rules=rules)),
                   key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+
+
+# Checks defined in their own modules register themselves on import.
+from pipeline.check import policy  # noqa: E402
+
+BLOCKED[policy.NAME] = Blocked(blocks=policy.blocks_of, records=policy.records)
+BLOCKED[policy.UNNAMED] = Blocked(blocks=policy.unnamed_blocks_of,
+                                  records=policy.unnamed_records)

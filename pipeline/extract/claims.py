@@ -33,6 +33,7 @@ the procedure.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -42,9 +43,9 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
-from pipeline.extract.keys import KeyTables, basis_of, metric_frame
+from pipeline.extract.keys import KeyTables, basis_of, keys_of, metric_frame
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
-from pipeline.extract.periods import Periods, time_scope
+from pipeline.extract.periods import Periods, period_key, time_scope
 from pipeline.extract.subjects import (
     SUBJECT_LABELS,
     Entities,
@@ -78,6 +79,11 @@ __all__ = ["SUBJECT_LABELS", "Memo", "build_claims", "claim_id"]
 MODALITY_PRIORITY: tuple[Modality, ...] = (
     "alternative", "hypothetical", "conditional", "projection", "quoted"
 )
+# Tokens a table's header may stand above its rows.
+TABLE_REACH = 400
+_LINE = re.compile(r"[^\n]+")
+_PERIOD = re.compile(r"\b(?:fiscal\s+)?(?:Q[1-4]\s*(?:FY)?'?\d{2,4}|FY\s*'?\d{2,4}|"
+                     r"(?:19|20)\d{2})\b", re.IGNORECASE)
 # Hedge recorded when a bare number was read as money in the article's usual currency.
 IMPLIED_CURRENCY = "currency implied"
 
@@ -352,6 +358,69 @@ def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables) -> set[int]
     return found
 
 
+class _Tables:
+    """Tables written as lines: a header naming periods ("Metric Fiscal Q2 2023 Fiscal Q2
+    2024 Change") and rows of a label and one figure per column ("Revenue $6.70 billion
+    $13.51 billion 101%"). A row's amounts take the row's label as their metric and the
+    header's periods in order; its changes and rows under no header get no key."""
+
+    def __init__(self, doc: Doc, periods: Periods, tables: KeyTables, skip: set[int],
+                 find: Cues, quantities: Sequence[Quantity]) -> None:
+        self.doc, self.periods, self.tables, self.skip, self.find = \
+            doc, periods, tables, skip, find
+        self.quantities = quantities
+        self._headers: list[tuple[int, list[str]]] | None = None
+
+    def headers(self) -> list[tuple[int, list[str]]]:
+        """(token index, period keys) of the lines naming two periods or more (read from
+        the words: a header line holds no figure, so it is not parsed)."""
+        if self._headers is None:
+            self._headers = []
+            text = self.find.text
+            for line in _LINE.finditer(text):
+                keys = [k for m in _PERIOD.finditer(line.group(0))
+                        if (k := period_key(m.group(0), published=self.periods.published,
+                                            reference=self.periods.focal,
+                                            rules=self.periods.rules))]
+                if len(keys) >= 2:
+                    span = self.doc.char_span(line.start(), line.end(),
+                                              alignment_mode="expand")
+                    if span is not None:
+                        self._headers.append((span.start, keys))
+        return self._headers
+
+    def cell(self, sent: SpacySpan, figure: SpacySpan, quantity: Quantity
+             ) -> tuple[str, tuple[str, ...], str] | None:
+        """(metric key, qualifiers, period key) of a table cell, ``None`` when it has
+        none."""
+        if quantity.unit in ("percent", "dimensionless"):
+            return None
+        headers = [h for h in self.headers() if h[0] < sent.start and
+                   sent.start - h[0] <= TABLE_REACH]
+        if not headers:
+            return None
+        columns = headers[-1][1]
+        label = []
+        for token in sent:
+            if token.like_num or token.ent_type_ in ("MONEY", "PERCENT", "CARDINAL"):
+                break
+            if token.is_alpha and token.i not in self.skip:
+                label.append(token.lower_)
+        key, qualifiers = keys_of(label, self.tables)
+        if key is None:
+            return None
+        start, end = sent.start_char, sent.end_char
+        amounts = sorted(q.span.start for q in self.quantities
+                         if start <= q.span.start < end
+                         and q.unit not in ("percent", "dimensionless"))
+        if quantity.span.start not in amounts:
+            return None
+        index = amounts.index(quantity.span.start)
+        if index >= len(columns):
+            return None
+        return key, qualifiers, columns[index]
+
+
 def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     """An estimate by its governing words: an estimating verb ("analysts expect", "was
     looking for"), or a verb whose subject is an estimate ("estimates called for")."""
@@ -364,12 +433,13 @@ def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     return False
 
 
-def _table_row(sent: SpacySpan, figures: set[int]) -> bool:
-    """A line of a table ("Revenue $6.70 billion $13.51 billion 101%"): several figures and
-    no verb; its columns (periods, measures) are not in the words."""
-    if sum(1 for t in sent if t.i in figures and (t.like_num or t.i == t.head.i)) < 2:
-        return False
-    return not any(t.pos_ in ("VERB", "AUX") for t in sent)
+def _table_row(sent: SpacySpan, spans: Sequence[tuple[int, int]], text: str) -> bool:
+    """A line of a table ("Revenue $6.70 billion  $13.51 billion 101%"): two figures with
+    nothing but spaces between them; its columns (periods, measures) are not in its words.
+    ``spans`` are the (start, end) offsets of the document's figures, sorted."""
+    inside = [(a, b) for a, b in spans if sent.start_char <= a < sent.end_char]
+    return any(not text[b1:a2].strip() for (_, b1), (a2, _) in zip(inside, inside[1:],
+                                                                    strict=False))
 
 
 def _per_share(quantity: Quantity) -> bool:
@@ -471,6 +541,8 @@ def build_claims(
     periods = Periods(doc, document, rules, find)
     skip = {i for i in entities.by_token} | {t.i for ent in find.ents
                                              if ent.label_ in ("DATE", "TIME") for t in ent}
+    tables_of = _Tables(doc, periods, tables, skip, find, quantities)
+    spans = sorted((q.span.start, q.span.end) for q in quantities)
     figures: set[int] = set()
     for q in quantities:
         span = doc.char_span(q.span.start, q.span.end, alignment_mode="expand")
@@ -565,8 +637,14 @@ def build_claims(
                 kept = tuple(q for q in frame.qualifiers if q != frame.basis)
                 frame = replace(frame, basis=dated[1],
                                 qualifiers=tuple(sorted({*kept, dated[1]})))
-        if _table_row(sent, figures):
-            frame = replace(frame, key=None, qualifiers=())  # columns of unknown periods
+        if _table_row(sent, spans, repaired.text):
+            cell = tables_of.cell(sent, figure, quantity)  # columns from the header line
+            if cell is None:
+                frame = replace(frame, key=None, qualifiers=())
+            else:
+                frame = replace(frame, key=cell[0], qualifiers=cell[1], change=False,
+                                base=False)
+                period_key, period_how = cell[2], "written"
         if not frame.estimate and _estimated(chain, tables):
             frame = replace(frame, estimate=True)  # "Wall Street was looking for $2.09"
         attribution = _attribution(sent, root, entities, rules, find)

@@ -44,10 +44,14 @@ _COPULAS = frozenset({
 })
 _BASE_PREPOSITIONS = frozenset({"from"})
 _DEPENDENT_PREPOSITIONS = frozenset({"of", "at", "around", "near", "about", "over", "for",
-                                     "to", "by", "with", "under", "above", "below"})
+                                     "between", "to", "by", "with", "under", "above",
+                                     "below"})
 _SPACES = re.compile(r"\s*-\s*|\s+")
 # Edges between a figure and a basis word ("on a GAAP basis") that still qualify it.
 BASIS_DISTANCE = 3
+# Tokens between a figure and a known metric phrase that may name its measure when the
+# parse gives none.
+KNOWN_DISTANCE = 6
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class KeyTables:
     synonyms: dict[str, str]
     qualifiers: dict[str, str]
     spellings: dict[str, str]  # qualifier spellings as written (for text search)
+    spellings_of_keys: dict[str, str]  # synonym phrases as written -> canonical key
+    canonical: frozenset[str]
     basis: frozenset[str]
     neutral: frozenset[str]
     empty: frozenset[str]
@@ -67,6 +73,7 @@ class KeyTables:
     segments: frozenset[str]
     verb_measures: frozenset[str]
     classes: dict[str, str]
+    figure_words: frozenset[str]
     up: frozenset[str]
     down: frozenset[str]
     generic: frozenset[str]
@@ -90,6 +97,9 @@ class KeyTables:
         lowered = lambda words: frozenset(_spaced(w) for w in words)  # noqa: E731
         return cls(
             synonyms=synonyms, qualifiers=qualifiers, spellings=spellings,
+            spellings_of_keys={p.lower(): c for c, ps in keys.synonyms.items()
+                               for p in (c, *ps)},
+            canonical=frozenset(keys.synonyms),
             basis=lowered(keys.basis_qualifiers),
             neutral=lowered(keys.neutral_words), empty=lowered(keys.empty_heads),
             estimate=lowered(keys.estimate_heads),
@@ -99,6 +109,7 @@ class KeyTables:
             segments=lowered(keys.segment_words),
             classes={name: name for name, rule in rules.metrics.metrics.items()
                      if rule.key == "class"},
+            figure_words=lowered(keys.figure_qualifiers),
             verb_measures=frozenset(
                 cue.lower() for rule in rules.metrics.metrics.values() for cue in rule.cues
                 if " " not in cue and cue.lower() not in keys.synonyms
@@ -279,7 +290,7 @@ class _Finder:
                             and self.is_noun(c) and c.i not in self.skip
                             and c.i not in inside), None)
                 if obj is not None and prep in ("to", "from", "by", "below", "above", "under",
-                                                "at"):
+                                                "at", "between"):
                     # "propelled revenue to $6.2 billion", "cut the price by $50"
                     return self.measure(obj, done)
                 if obj is not None and change is not None and word not in _COPULAS and \
@@ -303,6 +314,11 @@ class _Finder:
                 ) -> tuple[Token | None, MetricFrame]:
         """``noun`` as the measure, passing an estimate on to what it estimates."""
         word = noun.lower_
+        if self.tables.change(word) and self.tables.change(word) is not None:
+            inner = self.changed_noun(noun)  # "reported a rise in EPS of $3.50, up 50%"
+            if inner is not None:
+                noun = inner
+                word = noun.lower_
         if word in self.tables.estimate or singular(word) in self.tables.estimate:
             found, frame = done(self.of_noun(noun))
             return found, MetricFrame(None, change=frame.change, direction=frame.direction,
@@ -389,6 +405,12 @@ class _Finder:
                 t.lower_ in ("-", "&")]
 
 
+def keys_of(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str, ...]]:
+    """Key and qualifiers of a phrase's words (a table row's label: "adjusted net
+    income")."""
+    return _normalize(words, tables)
+
+
 def _normalize(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str, ...]]:
     """Key and qualifiers of a phrase's words (see the module docstring)."""
     text = " ".join(words).replace(" - ", "-").replace("- ", "-")
@@ -466,6 +488,30 @@ def _basis_words(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) ->
     return found
 
 
+def _degenerate(key: str, tables: KeyTables) -> bool:
+    """A key that names no measure: one word that only qualifies ("net", "adjusted"), a
+    period or a neutral word."""
+    return " " not in key and (key in tables.basis or key in tables.neutral or
+                               key in tables.periods or key in tables.qualifiers)
+
+
+def _known_phrase(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
+                  ) -> str | None:
+    """The canonical key of the synonym-table phrase nearest the figure in its sentence
+    (within ``KNOWN_DISTANCE`` tokens), for a figure whose own phrase the parse did not
+    give ("earnings per share" in "Net of this item, earnings per share were $6.86")."""
+    best: tuple[int, int, str] | None = None
+    for spelling, canonical in tables.spellings_of_keys.items():
+        for tokens in find.spans(sent, spelling):
+            gap = root.i - tokens.end  # before the figure: what it is the value of
+            if gap < 0 or gap > KNOWN_DISTANCE:
+                continue
+            score = (gap, -len(spelling), canonical)
+            if best is None or score < best:
+                best = score
+    return best[2] if best else None
+
+
 def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
     """A part of a whole the sentence is about: "this segment", "the division" ("segment"),
     or a named one ("the gaming business" -> "gaming")."""
@@ -520,6 +566,12 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             key = None  # a verb names no measure: the closed class below
         else:
             key, qualifiers = _normalize(finder.phrase(head), tables)
+    if key is not None and _degenerate(key, tables):
+        key, qualifiers = None, ()  # "Net of this item, EPS were $6.86": a misread phrase
+    if key is None and not (count and noun is not None):
+        known = _known_phrase(sent, figure.root, tables, find)
+        if known is not None:  # "Net of this item, earnings per share were $6.86"
+            key, qualifiers = known, ()
     rule = tables.classes.get(closed)
     if rule is not None:
         key, qualifiers = closed.replace("_", " "), ()  # one amount per event
@@ -537,6 +589,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
     extra = (set(qualifiers) | set(_basis_words(sent, figure.root, tables, find))) - {key}
+    extra |= {t.lower_ for t in (*figure, *figure.root.children)
+              if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     if not qualifiers and key is not None:
         part = _segment(sent, tables, skip)
         if part:

@@ -274,7 +274,7 @@ def title_end(doc: Doc, text: str, limit: int = 400) -> int:
     """The token after an article's title (``text`` is the doc's text): its first line when
     that is short (``limit`` characters), else its first sentence."""
     newline = text.find("\n", 0, limit)
-    if newline > 0:
+    if 0 < newline < len(text.rstrip()):  # a first line with more text after it
         for token in doc:
             if token.idx >= newline:
                 return token.i
@@ -387,10 +387,17 @@ class Periods:
 
     def _completed(self, key: str) -> str:
         """A written quarter without its year takes the article's focal period's year when
-        the quarters agree ("the second quarter" in a report on fiscal 2024's)."""
+        the quarters agree ("the second quarter" in a report on fiscal 2024's), and a
+        calendar quarter of the year the focal fiscal quarter ends or starts in is that
+        fiscal quarter ("the second quarter ended July 30, 2023" in a fiscal 2024 report)."""
         match = _KEY.match(key)
         focal = _KEY.match(self.focal) if self.focal else None
-        if match and focal and match.group(2) == "?" and match.groups()[2:] == \
-                focal.groups()[2:]:
+        if not match or not focal or match.groups()[2:] != focal.groups()[2:] or \
+                match.group(3) is None:
+            return key
+        if match.group(2) == "?":
+            return self.focal or key
+        if focal.group(1) and not match.group(1) and focal.group(2) != "?" and \
+                int(focal.group(2)) - int(match.group(2)) in (0, 1):
             return self.focal or key
         return key

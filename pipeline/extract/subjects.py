@@ -334,7 +334,7 @@ class Entities:
                         i in banned or i in self.audience
                         for i in range(mention.start, mention.end)):
                     return mention.name
-            return self.focal_org
+            return self._topic(start, allowed) or self.focal_org
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
@@ -354,6 +354,26 @@ class Entities:
                 aside = aside or mention  # "xAI, which Musk merged with SpaceX": xAI first
             if aside is not None:
                 return aside.name
+        return None
+
+    def _topic(self, start: int, allowed: Sequence[str]) -> str | None:
+        """The organisation the sentence before ``start`` is about: its subject ("Its
+        developer xAI has not disclosed user numbers. ... costing the company $300
+        million")."""
+        if start == 0:
+            return None
+        try:
+            previous = self.doc[start - 1].sent
+        except ValueError:
+            return None
+        for mention in self.mentions:
+            if mention.start < previous.start or mention.end > previous.end:
+                continue
+            head = self.doc[mention.start:mention.end].root
+            role = head if head.dep_ not in ("appos", "poss", "compound") else head.head
+            if role.dep_ in ("nsubj", "nsubjpass") and role.head.i == previous.root.i and \
+                    mention.label in allowed:
+                return mention.name
         return None
 
     def _openers(self) -> list[Mention]:
