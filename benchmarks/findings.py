@@ -28,8 +28,11 @@ every selected cluster. Nothing is written to the repository.
 -> ``<cluster>/<doc>.txt``) and its character span ``[start, end)`` overlaps an occurrence of
 the figure (an exact, case-sensitive substring) in that document's text as the pipeline read
 it (``RunResult.documents``; the file's text as a fallback); when the figure occurs several
-times, any occurrence counts. A *finding matches* an entry when two different claims of the
-finding match its two sides (``a`` and ``b``, in either order).
+times, any occurrence counts. A *finding matches* an entry when two claims of the finding, in
+two different documents, match its two sides (``a`` and ``b``, in either order), where one
+side may match its figure (the same text) in any other document of the cluster: a key entry
+names one pair of outlets, but a misreported figure set against the right one as another
+outlet writes it is the same disagreement.
 
 **Counts** (per cluster, then overall = the sum of the per-cluster runs):
 
@@ -311,10 +314,26 @@ def finding_matches(finding: dict[str, Any], cluster: str, entry: Entry,
     claims = finding["claims"]
     for i, first in enumerate(claims):
         for j, second in enumerate(claims):
-            if i != j and side_matches(first, cluster, entry.a, spots) \
-                    and side_matches(second, cluster, entry.b, spots):
+            if i == j or first["key"] == second["key"]:
+                continue
+            if side_matches(first, cluster, entry.a, spots) and (
+                    side_matches(second, cluster, entry.b, spots)
+                    or _elsewhere(second, cluster, entry.b, spots)):
+                return True
+            if side_matches(second, cluster, entry.b, spots) \
+                    and _elsewhere(first, cluster, entry.a, spots):
                 return True
     return False
+
+
+def _elsewhere(claim: dict[str, Any], cluster: str, side: Side,
+               spots: dict[tuple[str, str, str], list[tuple[int, int]]]) -> bool:
+    """The claim matches the side's figure (the same text) in another document of the cluster:
+    a misreported figure set against the right one as any outlet writes it."""
+    key = claim["key"]
+    if key[0] != cluster or key[1] == side.doc:
+        return False
+    return side_matches(claim, cluster, Side(key[1], side.figure), spots)
 
 
 @dataclass
@@ -377,10 +396,12 @@ def judge(run: Run, clusters: Sequence[Cluster], present: dict[str, list[str]],
             live.append((cluster.name, entry))
             for side in (entry.a, entry.b):
                 found = occurrences(run.texts[cluster.name, side.doc], side.figure)
-                spots[cluster.name, side.doc, side.figure] = found
                 if not found:
                     figure_problems.append(f"{cluster.name}: {entry.id}: figure {side.figure!r} "
                                            f"is not in {side.doc}")
+                for doc in have:  # the same figure as other outlets write it (_elsewhere)
+                    spots[cluster.name, doc, side.figure] = occurrences(
+                        run.texts[cluster.name, doc], side.figure)
     contradictions = [f for f in run.findings if f["kind"] == "contradiction"]
     divergences = [f for f in run.findings if f["kind"] == "divergence"]
     hits = {id(f): [(c, e) for c, e in live if finding_matches(f, c, e, spots)]

@@ -79,7 +79,7 @@ differing numbers, the summary's claim frames and the findings that hold a summa
 (kind and explanation).
 
 **Model reuse.** ``api.extract`` has no parameter for a loaded model; it calls
-``pipeline.api.load_pipeline`` on every run (~0.5 s of a ~0.75 s pair). By default this script
+``pipeline.extract.process.load_pipeline`` on every run (~0.5 s of a ~0.75 s pair). By default this script
 memoizes that function in its own process(es) (keyed by the rules' fingerprint and the model
 name), so each process loads the model once; nothing in ``pipeline/`` is edited, and if
 ``extract`` stops calling ``load_pipeline`` the memo is simply unused (the footer prints how
@@ -285,10 +285,10 @@ _LOADS = [0]
 
 
 def reuse_model() -> None:
-    """Memoize ``pipeline.api.load_pipeline`` in this process (see *Model reuse*)."""
-    from pipeline import api
+    """Memoize ``pipeline.extract.process.load_pipeline`` in this process (see *Model reuse*)."""
+    from pipeline.extract import process
 
-    original = api.load_pipeline
+    original = process.load_pipeline
     if getattr(original, "_memoized", False):
         return
     cache: dict[tuple[str, str], Any] = {}
@@ -301,20 +301,20 @@ def reuse_model() -> None:
         return cache[key]
 
     load_pipeline._memoized = True  # type: ignore[attr-defined]
-    api.load_pipeline = load_pipeline  # type: ignore[assignment]
+    process.load_pipeline = load_pipeline  # type: ignore[assignment]
 
 
 def count_loads() -> None:
     """Count ``load_pipeline`` calls without memoizing them (``--fresh-model``)."""
-    from pipeline import api
+    from pipeline.extract import process
 
-    original = api.load_pipeline
+    original = process.load_pipeline
 
     def load_pipeline(*args: Any, **kwargs: Any) -> Any:
         _LOADS[0] += 1
         return original(*args, **kwargs)
 
-    api.load_pipeline = load_pipeline  # type: ignore[assignment]
+    process.load_pipeline = load_pipeline  # type: ignore[assignment]
 
 
 def init_worker(fresh: bool) -> None:

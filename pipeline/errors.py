@@ -1,10 +1,13 @@
 """Exception tree. Every error a user can cause derives from :class:`ClaimsError`.
 
 The CLI turns a ``ClaimsError`` into one ``Error: ...`` line and exit code 1. Messages
-say what happened and what to do next.
+say what happened and what to do next. Every error survives a ``pickle`` round trip (a
+worker process, or a Dask worker, raises it in the client).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class ClaimsError(Exception):
@@ -17,6 +20,19 @@ class ClaimsError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its class, its ``args`` and its attributes: the subclasses' constructors
+        take other arguments than ``args`` (the default pickling calls ``cls(*args)``)."""
+        return (_rebuilt, (type(self), self.args), self.__dict__)
+
+
+def _rebuilt(cls: type[ClaimsError], args: tuple[object, ...]) -> ClaimsError:
+    """An error of ``cls`` with these ``args``, without calling its ``__init__`` (pickle then
+    restores its attributes)."""
+    error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 class InputError(ClaimsError, ValueError):

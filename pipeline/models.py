@@ -47,6 +47,23 @@ class Document(Model):
     boilerplate: tuple[tuple[int, int], ...] = Field(
         default=(), description="(start, end) ranges of boilerplate lines; marked, not deleted"
     )
+    untitled: bool = Field(default=False, description="no headline found: the title is the "
+                           "file name (so it follows the file when the file is renamed)")
+
+    def moved(self, path: str) -> Document:
+        """The same article found under another path (its stored results are reused)."""
+        if path == self.path:
+            return self
+        update: dict[str, object] = {"path": path}
+        if self.untitled:
+            update["title"] = file_title(path)
+        return self.model_copy(update=update)
+
+
+def file_title(path: str) -> str:
+    """The title of an article without a headline: its file name without the suffix."""
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
 
 
 class Span(Model):

@@ -7,7 +7,8 @@ finding may come back) and simply not shown.
 
 Pure functions (:func:`apply_reviews`, :func:`decide`, :func:`resolve_finding`) plus a small
 store (:func:`load_reviews`, :func:`record`) that reads and writes the output folder under its
-lock, writes atomically and re-renders the report files so they show the decision at once.
+lock, writes atomically and re-renders every output file from the claim store's state of the
+last run (:func:`rerender`) so they show the decision at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 
 from pipeline.errors import InputError
 from pipeline.fsio import atomic_write, locked
-from pipeline.models import Claim, Document, Finding, Model, Skip
+from pipeline.models import Finding, Model
 from pipeline.render import report
 
 REVIEWS_FILE = "reviews.json"
@@ -114,56 +115,75 @@ def load_reviews(out: Path) -> ReviewBook:
     return parse_reviews(text, source=str(path))
 
 
-Loaded = tuple[list[Finding], list[Claim], dict[str, Document], list[Skip],
-               dict[str, tuple[int, int]]]
-
-
-def load_report(out: Path) -> Loaded:
-    """Findings, claims, documents, skips and figure offsets back from a finished run."""
+def saved_findings(out: Path) -> list[Finding]:
+    """The findings of the last run in ``out`` as ``contradictions.json`` holds them."""
     out = Path(out)
+    path = out / "contradictions.json"
     try:
-        payload = json.loads((out / "contradictions.json").read_text(encoding="utf-8"))
-        claim_lines = (out / "claims.jsonl").read_text(encoding="utf-8").splitlines()
+        payload = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"no report in {out}",
                          hint=f"run `claims extract CORPUS --out {out}` first") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{out / 'contradictions.json'} is not valid JSON: {exc}",
+        raise InputError(f"{path} is not valid JSON: {exc}",
                          hint="re-run `claims extract`") from None
     try:
-        findings = [Finding.model_validate(
+        return [Finding.model_validate(
             {**{k: v for k, v in f.items() if k in Finding.model_fields},
              "claims": [c["id"] for c in f.get("claims", [])]}) for f in payload["findings"]]
-        records = [json.loads(line) for line in claim_lines if line.strip()]
-        claims = [Claim.model_validate({k: v for k, v in rec.items() if k in Claim.model_fields})
-                  for rec in records]
-        documents = {d["id"]: Document(id=d["id"], path=d["path"], title=d.get("title"),
-                                       source=d.get("source"), published=d.get("published"),
-                                       text="", sha256="")
-                     for d in payload.get("documents", [])}
-        skipped = [Skip.model_validate(s) for s in payload.get("skipped", [])]
-        saved = records + [c for f in payload["findings"] for c in f.get("claims", [])]
-        figure_at = {c["id"]: (int(c["highlight"][0]), int(c["highlight"][1]))
-                     for c in saved if c.get("highlight")}
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"cannot read the report in {out}: {str(exc).splitlines()[0]}",
                          hint="re-run `claims extract` to rewrite it") from None
-    return findings, claims, documents, skipped, figure_at
 
 
 def last_findings(out: Path) -> list[Finding]:
     """The findings of the last run in ``out``, in report order: from the claim store when it
-    holds that run's state (fast at any size), else read back from ``contradictions.json``.
-    Their review status is whatever :func:`apply_reviews` gives them next."""
+    holds that run's state (fast at any size), else read back from ``contradictions.json``
+    (an output folder written before the store kept the state). Their review status is
+    whatever :func:`apply_reviews` gives them next."""
     from pipeline.state import store  # noqa: PLC0415 - store imports models only; keep it lazy
 
     out = Path(out)
     if (out / "contradictions.json").is_file() and (out / store.DB_NAME).is_file():
         with store.open_store(out) as db:
-            meta = db.meta()
-            if meta.get("state") and meta.get("last_run") and "skipped" in meta:
+            if _holds_run(db.meta()):
                 return report.report_order(db.findings_in_run_order())
-    return load_report(out)[0]
+    return saved_findings(out)
+
+
+def _holds_run(meta: dict[str, str]) -> bool:
+    """Whether a claim store's meta says it holds the state of a finished run."""
+    return bool(meta.get("last_run")) and "skipped" in meta
+
+
+def _no_state(out: Path) -> InputError:
+    return InputError(f"{out} holds no stored state of its last run (claims.db missing, or "
+                      "written by an older version), so no decision can reach its reports",
+                      hint=f"run `claims extract CORPUS --out {out}` again, then decide")
+
+
+def rerender(out: Path) -> list[Path]:
+    """Rewrite every output file of the last run in ``out`` from the claim store's state,
+    with the decisions in ``out/reviews.json``, reusing every piece they leave alone.
+
+    The caller holds the output-folder lock. Raises :class:`InputError` when the store
+    holds no state of a finished run.
+    """
+    from pipeline import render  # noqa: PLC0415 - the writers: only a decision needs them
+    from pipeline.state import delta, store  # noqa: PLC0415
+
+    out = Path(out)
+    if not (out / store.DB_NAME).is_file():
+        raise _no_state(out)
+    with store.open_store(out) as db, store.paused_gc():
+        view = delta.last_run_view(db)
+        if view is None:
+            raise _no_state(out)
+        view.findings = apply_reviews(view.findings, load_reviews(out))
+        written, layouts = render.write(out, view, state=db.meta().get("state", ""),
+                                        layouts=db.layouts())
+        db.update_state(store.StateChange(layouts=layouts))
+    return written
 
 
 def orphans(findings: Sequence[Finding], book: ReviewBook) -> dict[str, Review]:
@@ -186,31 +206,28 @@ def open_findings(out: Path, *, include_reviewed: bool = False
 
 def record(out: Path, finding_id: str, status: Decision | None,
            note: str | None = None) -> tuple[Finding, list[Path]]:
-    """Record a decision in ``out/reviews.json`` and re-render the report files.
+    """Record a decision in ``out/reviews.json`` and re-render the output files.
 
     Returns the finding as it now stands and the files written. Raises :class:`InputError`
-    for an unknown finding id (nothing is written then).
+    for an unknown finding id, or an output folder without the stored state of its last run
+    (nothing is written then).
     """
+    from pipeline.state import store  # noqa: PLC0415 - store imports models only; keep it lazy
+
     out = Path(out)
     if not (out / "contradictions.json").is_file():
-        load_report(out)  # raises the "no report" error without creating the folder
-    from pipeline import api  # noqa: PLC0415 - api imports this module
-
+        saved_findings(out)  # raises the "no report" error without creating the folder
+    if not (out / store.DB_NAME).is_file():
+        raise _no_state(out)
     with locked(out):
+        with store.open_store(out) as db:
+            if not _holds_run(db.meta()):
+                raise _no_state(out)
         findings = last_findings(out)
         finding = resolve_finding(findings, finding_id)
         book = decide(load_reviews(out), finding, status, note)
         merged = apply_reviews(findings, book)
         atomic_write(out / REVIEWS_FILE, dump_reviews(book))
         # every output from the claim store's state, reusing what the decision leaves alone
-        written = api.rerender(out)
-        if written is None:  # no state (an output folder of an older version): from out/
-            findings, claims, documents, skipped, figure_at = load_report(out)
-            files = report.render_all(apply_reviews(findings, book), claims, documents,
-                                      skipped, figure_at=figure_at)
-            written = []
-            for name, text in files.items():
-                atomic_write(out / name, text)
-                written.append(out / name)
-        written = [out / REVIEWS_FILE, *written]
+        written = [out / REVIEWS_FILE, *rerender(out)]
     return next(f for f in merged if f.id == finding.id), written

@@ -6,7 +6,9 @@ with a :class:`RulesError` naming the file and the key path (``metrics -> revenu
 
 from __future__ import annotations
 
+import functools
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,13 +229,12 @@ class Rules:
     def fingerprint(self) -> str:
         """A hash of every rules file: results computed under other rules are stale."""
         import hashlib
+        import json
 
-        digest = hashlib.sha256()
-        for name in RULE_FILES:
-            path = self.root / name
-            if path.exists():
-                digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-        return digest.hexdigest()[:16]
+        files = {name: hashlib.sha256((self.root / name).read_bytes()).hexdigest()
+                 for name in RULE_FILES if (self.root / name).exists()}
+        text = json.dumps(files, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
@@ -438,13 +439,9 @@ def load_rules(root: str | Path | None = None) -> Rules:
 
 
 def _check_references(rules: Rules) -> None:
-    from pipeline.check.checks import CHECKS
-
+    """Names one rules file gives that another must define. (The check names of
+    checks.yaml name code: :func:`pipeline.check.checks.enabled` checks them.)"""
     path = str(rules.root / "checks.yaml")
-    for i, name in enumerate(rules.checks.checks):
-        if name not in CHECKS:
-            raise RulesError(path, f"unknown check {name!r}", key=f"checks -> {i}",
-                             hint="known checks: " + ", ".join(sorted(CHECKS)))
     for group in ("same_metrics", "scope_metrics"):
         for label, members in getattr(rules.checks, group).items():
             for j, metric in enumerate(members):
@@ -462,6 +459,28 @@ def _check_references(rules: Rules) -> None:
                                  key=f"entities -> {i} -> {ref}",
                                  hint="add that entity to the same file first")
     _check_claim_references(rules)
+
+
+RulesFiles = tuple[tuple[str, bytes], ...]
+
+
+def shipped_files(rules: Rules) -> RulesFiles:
+    """The rules folder's files as (name, bytes), to ship to worker processes (which need
+    not share a file system with the run)."""
+    root = Path(rules.root)
+    names = sorted({*RULE_FILES, *(p.name for p in root.iterdir() if p.is_file())})
+    return tuple((name, (root / name).read_bytes()) for name in names
+                 if (root / name).is_file() and not name.startswith("."))
+
+
+@functools.lru_cache(maxsize=4)
+def load_shipped(fingerprint: str, files: RulesFiles) -> Rules:
+    """The rules of :func:`shipped_files`, written to a folder of this process and loaded,
+    once per process and fingerprint."""
+    folder = Path(tempfile.mkdtemp(prefix=f"claims-rules-{fingerprint}-"))
+    for name, data in files:
+        (folder / name).write_bytes(data)
+    return load_rules(folder)
 
 
 def _check_claim_references(rules: Rules) -> None:

@@ -207,28 +207,56 @@ def dimension_key(registry: pint.UnitRegistry, unit: str) -> tuple[str, str]:
 
 
 _SCALE_SUFFIXES = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
-_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+#: The sign written before an amount of each currency; other currencies keep their code.
+CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
-def format_number(value: float) -> str:
-    """A figure as a newsroom writes it: ``15000000000`` -> ``"15B"``, ``1500`` -> ``"1,500"``."""
+def format_number(value: float, *, grouped: bool = True) -> str:
+    """A figure as a newsroom writes it: ``15000000000`` -> ``"15B"``, ``1500`` -> ``"1,500"``.
+
+    Four significant digits with a scale suffix from a million up; ``grouped=False`` writes
+    a figure that rounds up to four digits without a thousands separator (``"1000M"``).
+    """
     if not math.isfinite(value):
         return "∞" if value > 0 else "-∞"
+    digits = ",.4g" if grouped else ".4g"
     magnitude = abs(value)
     for scale, suffix in _SCALE_SUFFIXES:
         if magnitude >= scale:
-            return f"{value / scale:,.4g}{suffix}"
+            return f"{value / scale:{digits}}{suffix}"
     if magnitude >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
-    return f"{value:,.4g}"
+    return f"{value:{digits}}"
 
 
-def format_amount(value: float, unit: str) -> str:
-    """A value with its unit: ``(1.5e10, "USD / year")`` -> ``"$15B/year"``."""
+def format_amount(value: float | None, unit: str, *, report: bool = False) -> str:
+    """A value with its unit: ``(1.5e10, "USD / year")`` -> ``"$15B/year"``,
+    ``(12000, "GPU")`` -> ``"12,000 GPU"``; the one amount formatter of the pipeline.
+
+    The default is the spelling of finding explanations. ``report=True`` is the spelling of
+    the report pages: ``"?"`` for an unknown or infinite value, the minus before the currency
+    sign (``"-$4B"``), ``%`` for percent, the unit after the first ``/`` as written
+    (``"$5/user / year"``), any other unit in full (``"3 reader / year"``), a rounded figure
+    without a thousands separator (``"1000M"``).
+    """
+    if report:
+        if value is None or not math.isfinite(value):
+            return "?"
+        head, _, rest = unit.partition("/")
+        head, rest = head.strip(), rest.strip()
+        tail = f"/{rest}" if rest else ""
+        if head in CURRENCY_SIGNS:
+            return (f"{'-' if value < 0 else ''}{CURRENCY_SIGNS[head]}"
+                    f"{format_number(abs(value), grouped=False)}{tail}")
+        if head == "percent":
+            return f"{format_number(value, grouped=False)}%{tail}"
+        return f"{format_number(value, grouped=False)} {unit}".rstrip()
+    if value is None:
+        raise ValueError("format_amount needs a value outside the report (report=True)")
     head, _, rest = unit.partition(" / ")
     number = format_number(value)
-    if head in _CURRENCY_SIGNS:
-        text = _CURRENCY_SIGNS[head] + number
+    if head in CURRENCY_SIGNS:
+        text = CURRENCY_SIGNS[head] + number
     elif head in ("dimensionless", ""):
         text = number
     else:

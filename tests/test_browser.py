@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import api
-from pipeline.render import report
-from tests.conftest import DATA, ROOT, chromium_path
-from tests.test_report import sample_report
+from pipeline import api, render
+from pipeline.state import rows
+from tests.conftest import DATA, ROOT, chromium_path, sample_report
 
 CHROMIUM = chromium_path()
 pytestmark = [
@@ -63,7 +62,9 @@ class Page:
 @pytest.fixture(scope="module")
 def sample_page(browser, tmp_path_factory) -> Iterator[Page]:
     out = tmp_path_factory.mktemp("sample") / "report.html"
-    out.write_text(report.render_html(*sample_report()), encoding="utf-8")
+    findings, claims, documents, skipped = sample_report()
+    view = rows.memory_view(list(documents.values()), claims, findings, skipped)
+    out.write_text(render.text(view, "report.html"), encoding="utf-8")
     page = Page(browser, out)
     yield page
     page.page.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pytest
@@ -11,58 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.check import checks
-from pipeline.models import Claim, Quantity, Span
-from pipeline.units import normalize
-from tests.conftest import DATA
+from pipeline.models import Claim
+from tests.conftest import DATA, make_claim
 
 PAIRS = yaml.safe_load((DATA / "checks_pairs.yaml").read_text(encoding="utf-8"))["cases"]
-
-
-def make_claim(
-    registry: Any,
-    value: float | None = None,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    unit: str = "USD",
-    per: str | None = None,
-    over: str | None = None,
-    bound: str = "exact",
-    subject: str | None = "Acme",
-    metric: str = "revenue",
-    modality: str = "asserted",
-    as_of: str | None = None,
-    doc: str = "d1",
-    start: int = 0,
-    sentence: str | None = None,
-    text: str | None = None,
-    qualifier: str | None = None,
-    metric_key: str | None = None,
-    qualifiers: tuple[str, ...] = (),
-    period_key: str | None = None,
-) -> Claim:
-    """A claim as the claims stage would build it, normalized with the run's registry."""
-    if low is None and high is None and value is not None:
-        low = high = value
-    if bound == "at_least":
-        high = None
-    if bound == "at_most":
-        high, low = (high if high is not None else low), None
-    text = text or f"{value or low} {unit}" + (f" per {per}" if per else "")
-    sentence = sentence or f"Acme says {text}."
-    span = Span(doc_id=doc, start=start, end=start + len(text), text=text)
-    quantity = Quantity(span=span, value=value, low=low, high=high, bound=bound,  # type: ignore[arg-type]
-                        unit=unit, per=per, over=over)
-    raw = f"{doc}|{start}|{text}|{value}|{low}|{high}|{unit}|{per}|{over}|{modality}|{metric}"
-    return Claim(
-        id="c-" + hashlib.sha1(raw.encode()).hexdigest()[:12], doc_id=doc, span=span,
-        sentence=sentence, subject=subject, metric=metric, quantity=quantity,
-        normalized=normalize(quantity, registry), as_of=as_of,
-        modality=modality,  # type: ignore[arg-type]
-        **({"qualifier": qualifier} if qualifier else {}),
-        metric_key=metric_key or (metric.replace("_", " ") if metric != "unknown" else None),
-        qualifiers=qualifiers, period_key=period_key,
-    )
 
 
 def _from_spec(registry: Any, spec: dict[str, Any], doc: str) -> Claim:

@@ -40,7 +40,7 @@ def _params(section: str) -> list[Any]:
 
 def _pipeline_nlp(nlp: Any) -> Any:
     """The session model with the components a pipeline run switches off, switched off."""
-    from pipeline.api import UNUSED_COMPONENTS
+    from pipeline.extract.process import UNUSED_COMPONENTS
 
     return nlp.select_pipes(disable=[n for n in UNUSED_COMPONENTS if n in nlp.pipe_names])
 

@@ -7,8 +7,7 @@ import shutil
 import pytest
 
 from pipeline import api
-from tests.conftest import DATA, ROOT
-from tests.test_incremental import output_files
+from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 distributed = pytest.importorskip("dask.distributed")

@@ -20,8 +20,7 @@ import pytest
 
 from pipeline import api, review
 from pipeline.check import checks
-from tests.conftest import DATA, ROOT
-from tests.test_incremental import output_files
+from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = pytest.mark.model
 

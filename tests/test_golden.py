@@ -1,16 +1,32 @@
-"""Golden tests of the report on the tiny corpus. Regenerate with ``pytest --update-golden``."""
+"""Golden tests of the output files as a run writes them. Regenerate with
+``pytest --update-golden`` and review the diff.
+
+The tiny corpus through the whole pipeline (``tests/data/golden/``), and the hand-built
+sample report of ``tests/test_report.py`` (hostile markup, a finding of most kinds) through
+the writers alone (``tests/data/golden/sample/``, no model needed).
+"""
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
-from pipeline import api
+from pipeline import api, render
+from pipeline.state import rows
 from tests.conftest import DATA, ROOT
+from tests.test_report import sample_report
 
-pytestmark = pytest.mark.model
 GOLDEN = DATA / "golden"
+
+
+def compare(actual: str, golden: Path, update: bool) -> None:
+    if update:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8"), (
+        f"{golden.name} changed; if intended, run pytest --update-golden and review the diff")
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +39,14 @@ def tiny_out(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("name", ["contradictions.md", "contradictions.json"])
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["contradictions.md", "contradictions.json", "report.html"])
 def test_report_matches_golden(tiny_out, name, update_golden):
-    actual = (tiny_out / name).read_text(encoding="utf-8")
-    golden = GOLDEN / name
-    if update_golden:
-        golden.write_text(actual, encoding="utf-8")
-    assert actual == golden.read_text(encoding="utf-8"), (
-        f"{name} changed; if intended, run pytest --update-golden and review the diff")
+    compare((tiny_out / name).read_text(encoding="utf-8"), GOLDEN / name, update_golden)
+
+
+@pytest.mark.parametrize("name", render.FILES)
+def test_sample_report_matches_golden(name, update_golden):
+    findings, claims, documents, skipped = sample_report()
+    view = rows.memory_view(list(documents.values()), claims, findings, skipped)
+    compare(render.text(view, name), GOLDEN / "sample" / name, update_golden)

@@ -8,18 +8,12 @@ from pathlib import Path
 import pytest
 
 from pipeline import api
-from pipeline.extract import claims, parse, quantities, repair
-from tests.conftest import DATA, ROOT
+from pipeline.extract import claims, parse, process, quantities, repair
+from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = pytest.mark.model
 
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
-
-
-def output_files(out: Path) -> dict[str, bytes]:
-    """Every output file (not the store, the lock or temporary files), by name."""
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
-            if p.is_file() and not p.name.startswith(".") and not p.name.startswith("claims.db")}
 
 
 def make_corpus(folder: Path) -> Path:
@@ -116,8 +110,8 @@ STABLE = ("id", "doc_id", "span", "quantity", "normalized", "metric", "modality"
 @pytest.mark.parametrize("folder", [DATA / "tiny", ROOT / "corpus"], ids=["tiny", "seeds"])
 def test_selective_parse_frames_the_same_claims_as_a_full_parse(folder, rules, nlp):
     documents, _, _, _ = api.load_documents(folder, rules=rules)
-    fast_nlp = api.load_pipeline(rules)
-    fast = [c for e in api.process_documents(documents, nlp=fast_nlp, rules=rules)
+    fast_nlp = process.load_pipeline(rules)
+    fast = [c for e in process.process_documents(documents, nlp=fast_nlp, rules=rules)
             for c in e.claims]
     full = full_parse_claims(documents, nlp, rules)
     assert [[getattr(c, k) for k in STABLE] for c in fast] == \
@@ -166,10 +160,10 @@ def test_jobs_must_be_positive(tmp_path):
 
 def test_chunks_do_not_change_the_results(tmp_path, rules):
     documents, _, _, _ = api.load_documents(make_corpus(tmp_path / "corpus"), rules=rules)
-    nlp = api.load_pipeline(rules)
-    whole = list(api.process_documents(documents, nlp=nlp, rules=rules))
+    nlp = process.load_pipeline(rules)
+    whole = list(process.process_documents(documents, nlp=nlp, rules=rules))
     timings: dict[str, float] = {}
-    chunked = list(api.process_documents(documents, nlp=nlp, rules=rules, chunk=1,
-                                         timings=timings))
+    chunked = list(process.process_documents(documents, nlp=nlp, rules=rules, chunk=1,
+                                             timings=timings))
     assert chunked == whole and len(whole) == len(documents)
     assert set(timings) == {"repair", "quantities", "parse", "claims"}

@@ -230,3 +230,49 @@ def test_lock_file_is_never_opened_through_a_symlink(tmp_path):
     with pytest.raises(OutputError, match="cannot write to output folder"), fsio.locked(out):
         pass
     assert not victim.exists()
+
+
+# --------------------------------------------------------------------------- titles (issue 18)
+
+TITLE_CASES = [
+    ("plain headline first", "Harbour Freight posts record volumes\n\nHarbour Freight said on "
+     "Tuesday that it handled 2.4 million containers in 2025, up 8% on the year.\n",
+     "a.txt", "Harbour Freight posts record volumes"),
+    ("newsletter banner skipped", "Get your free personalized podcast brief\n\nPort operator "
+     "lifts forecast after strong quarter\n\nThe company said revenue rose 9%.\n", "b.txt",
+     "Port operator lifts forecast after strong quarter"),
+    ("emoji prefix dropped", "📊 Quarterly results: Harbour Freight beats estimates\nThe company "
+     "said on Tuesday that revenue rose 9% to $1.9 billion in the quarter.\n", "c.txt",
+     "Quarterly results: Harbour Freight beats estimates"),
+    ("a whole sentence is no title", "Harbour Freight said on Tuesday that it handled 2.4 million"
+     " containers in 2025, up 8% on the year, and that revenue rose to $1.9 billion.\nShares "
+     "rose 3%.\n", "2025-harbour.txt", "2025-harbour"),
+    ("markdown heading", "*Updated 9 a.m.*\n\n# Harbour Freight lifts its outlook\n\nThe "
+     "operator said revenue would reach $2 billion.\n", "d.md",
+     "Harbour Freight lifts its outlook"),
+    ("dateline and byline skipped", "May 26, 2022\nBy Jane Smith\nPort strike ends after nine "
+     "days\nWorkers at the port voted to accept a 6% raise, the union said on Friday.\n",
+     "e.txt", "Port strike ends after nine days"),
+    ("breadcrumb trail stripped", "Home / Business / Port strike ends after nine days\nWorkers "
+     "voted to accept a 6% raise, the union said on Friday after a long meeting.\n", "f.txt",
+     "Port strike ends after nine days"),
+    ("line cut mid-sentence", "Harbour Freight and Portline announced an agreement under which "
+     "Harbour will acquire all of the\noutstanding shares for $4 billion in cash.\n", "g.txt",
+     "g"),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [c[1:] for c in TITLE_CASES],
+                         ids=[c[0] for c in TITLE_CASES])
+def test_title_is_a_headline_or_the_file_name(rules, text, name, title):
+    document = ingest.ingest(name, text.encode("utf-8"), boilerplate=rules.ingest.boilerplate)
+    assert document.title == title
+
+
+def test_html_metadata_title_wins(rules):
+    html = ("<html><head><title>Port strike ends after nine days</title></head><body><article>"
+            "<p>Get your free personalized podcast brief</p><p>" + "Workers at the port voted to "
+            "accept a 6% raise, the union said on Friday. " * 5 + "</p></article></body></html>")
+    document = ingest.ingest("h.html", html.encode("utf-8"),
+                             boilerplate=rules.ingest.boilerplate)
+    assert document.title == "Port strike ends after nine days"

@@ -42,3 +42,16 @@ def test_offsets_shift_after_an_edit_and_snap_inside_it():
     assert r.to_original(0, 2) == (0, 2)
     assert r.to_original(15, 17) == (13, 15)
     assert r.to_original(4, 6) == (3, 12)
+
+
+def test_a_moved_untitled_document_takes_the_new_file_name_as_its_title():
+    from pipeline.models import Document, file_title
+
+    doc = Document(id="d", path="old/name.txt", title="name", untitled=True, text="t",
+                   sha256="s")
+    assert doc.moved("new-name.md").title == "new-name"
+    titled = doc.model_copy(update={"title": "Port strike ends", "untitled": False})
+    assert titled.moved("x.txt").title == "Port strike ends"
+    assert titled.moved("x.txt").path == "x.txt"
+    assert file_title("a/b.c/report.2025.html") == "report.2025"
+    assert file_title("README") == "README"

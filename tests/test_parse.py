@@ -1,7 +1,9 @@
-"""The parse stage's stand-ins for spaCy's ``Matcher`` give spaCy's own matches (issue 8)."""
+"""The parse stage's matching gives spaCy's own matches: the AttributeRuler's stand-in for its
+``Matcher`` (issue 8), the rules' names as phrase patterns (issue 14)."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -10,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.attrs import DEP, ENT_ID, ENT_IOB, ENT_TYPE, LEMMA, MORPH, POS, TAG
 from spacy.matcher import Matcher
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc
 
-from pipeline.extract.parse import _AttributeMatcher, _OrthMatcher
+from pipeline.extract.parse import _AttributeMatcher, entity_patterns
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,9 +44,10 @@ def _with_each_matcher(component, texts, before, attrs):
     return runs
 
 
-def test_load_nlp_puts_the_stand_ins_in(nlp):
+def test_load_nlp_puts_the_stand_in_and_the_phrase_patterns_in(nlp):
     assert isinstance(nlp.get_pipe("attribute_ruler").matcher, _AttributeMatcher)
-    assert isinstance(nlp.get_pipe("entity_ruler").matcher, _OrthMatcher)
+    ruler = nlp.get_pipe("entity_ruler")
+    assert len(ruler.phrase_patterns) and not len(ruler.token_patterns)
 
 
 def test_attribute_ruler_sets_the_same_attributes(nlp):
@@ -55,14 +60,36 @@ def test_attribute_ruler_sets_the_same_attributes(nlp):
         assert (a == b).all(), text
 
 
-def test_entity_ruler_sets_the_same_entities(nlp):
+def _token_patterns(patterns: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The same patterns as token texts (``ORTH``), as the Matcher takes them."""
+    tokenizer = spacy.blank("en").tokenizer
+    return [{**p, "pattern": [{"ORTH": t.text} for t in tokenizer(str(p["pattern"]))]}
+            for p in patterns]
+
+
+def test_phrase_patterns_set_the_entities_token_patterns_set(nlp, rules):
+    """The rules' names as phrases (PhraseMatcher) give the entities the same names as token
+    patterns give (Matcher), on the seed and test articles."""
     texts = _texts()
-    before = [nlp.make_doc(text) for text in texts]
-    real, fast = _with_each_matcher(nlp.get_pipe("entity_ruler"), texts, before,
-                                    [ENT_IOB, ENT_TYPE, ENT_ID])
-    assert any(a[:, 0].any() for a in real)  # the rules' names occur in these texts
-    for text, a, b in zip(texts, real, fast, strict=True):
+    by_tokens = EntityRuler(nlp, overwrite_ents=True, phrase_matcher_attr=None)
+    by_tokens.add_patterns(_token_patterns(entity_patterns(rules)))
+    ruler = nlp.get_pipe("entity_ruler")
+    runs = []
+    for component in (by_tokens, ruler):
+        docs = [component(nlp.make_doc(text)) for text in texts]
+        runs.append([doc.to_array([ENT_IOB, ENT_TYPE, ENT_ID]) for doc in docs])
+    assert any(a[:, 0].any() for a in runs[0])  # the rules' names occur in these texts
+    for text, a, b in zip(texts, *runs, strict=True):
         assert (a == b).all(), text
+
+
+def test_every_name_of_the_rules_is_found_as_its_entity(nlp, rules):
+    ruler = nlp.get_pipe("entity_ruler")
+    for entity in rules.entities.entities:
+        for alias in (entity.name, *entity.aliases):
+            doc = ruler(nlp.make_doc(f"Reports say {alias} grew."))
+            found = [(e.text, e.label_, e.ent_id_) for e in doc.ents]
+            assert found == [(alias, entity.label, entity.name)], alias
 
 
 @pytest.mark.parametrize("pattern", [
@@ -79,45 +106,44 @@ def test_attribute_stand_in_declines_other_patterns(pattern):
     assert _AttributeMatcher.build(nlp.vocab, None, patterns[:1]) is not None
 
 
-@pytest.mark.parametrize("patterns", [
-    {"ORG": [[{"LOWER": "acme"}]]},
-    {"ORG": [[{"ORTH": "Acme", "OP": "?"}]]},
-    {"ORG": [[{"ORTH": "Acme"}]], "PRODUCT": [[{"ORTH": "Acme"}]]},  # one text, two keys
-], ids=["lower", "operator", "shared-sequence"])
-def test_orth_stand_in_declines_other_patterns(patterns):
-    nlp = spacy.blank("en")
-    assert _OrthMatcher.build(nlp.vocab, None, patterns) is None
-
-
 _WORDS = ["Open", "AI", "OpenAI", "Elon", "Musk", "Colossus", "1", "One", "the", "said", "."]
-_ALIASES = [["OpenAI"], ["Open", "AI"], ["Elon", "Musk"], ["Musk"], ["Colossus"],
-            ["Colossus", "1"], ["Colossus", "One"]]
+_ALIASES = [("OpenAI", "ORG"), ("Open AI", "ORG"), ("Elon Musk", "PERSON"), ("Musk", "PERSON"),
+            ("Colossus", "FAC"), ("Colossus 1", "FAC"), ("Colossus One", "FAC")]
+
+
+@functools.lru_cache(maxsize=1)
+def _two_rulers() -> tuple[spacy.language.Language, spacy.language.Language]:
+    """Blank pipelines with the aliases as phrase patterns and as token patterns."""
+    patterns = [{"label": label, "pattern": alias, "id": f"id{k}"}
+                for k, (alias, label) in enumerate(_ALIASES)]
+    pipelines = []
+    for listed in (patterns, _token_patterns(patterns)):
+        pipeline = spacy.blank("en")
+        pipeline.add_pipe("entity_ruler", config={"phrase_matcher_attr": None}
+                          ).add_patterns(listed)
+        pipelines.append(pipeline)
+    return pipelines[0], pipelines[1]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), max_size=30))
-def test_orth_stand_in_finds_what_the_matcher_finds(words):
-    nlp = spacy.blank("en")
-    matcher = Matcher(nlp.vocab)
-    patterns: dict[str, list[object]] = {}
-    for k, alias in enumerate(_ALIASES):
-        label = f"LABEL{k % 3}||id{k}"
-        pattern = [{"ORTH": word} for word in alias]
-        patterns.setdefault(label, []).append(pattern)
-        matcher.add(label, [pattern])
-    fast = _OrthMatcher.build(nlp.vocab, matcher, patterns)
-    assert fast is not None
-    doc = spacy.tokens.Doc(nlp.vocab, words=words)
-    assert sorted(fast(doc)) == sorted(matcher(doc))
+def test_phrase_patterns_find_what_token_patterns_find(words):
+    phrases, tokens = _two_rulers()
+    a = phrases(Doc(phrases.vocab, words=words))
+    b = tokens(Doc(tokens.vocab, words=words))
+    assert [(e.start, e.end, e.label_, e.ent_id_) for e in a.ents] == \
+        [(e.start, e.end, e.label_, e.ent_id_) for e in b.ents]
 
 
 def test_patterns_added_later_are_matched():
     nlp = spacy.blank("en")
     matcher = Matcher(nlp.vocab)
-    matcher.add("ORG", [[{"ORTH": "Acme"}]])
-    fast = _OrthMatcher.build(nlp.vocab, matcher, {"ORG": [[{"ORTH": "Acme"}]]})
+    matcher.add("0", [[{"LOWER": "acme"}]])  # the ruler's key of its pattern number 0
+    fast = _AttributeMatcher.build(
+        nlp.vocab, matcher, [{"patterns": [[{"LOWER": "acme"}]], "attrs": {}, "index": 0}])
     assert fast is not None
-    fast.add("GPE", [[{"ORTH": "Paris"}]])  # the real matcher answers from now on
     doc = nlp.make_doc("Acme opened in Paris")
-    assert sorted(fast(doc)) == sorted(matcher(doc))
-    assert len(fast(doc)) == 2
+    assert fast(doc, allow_missing=True) == [(nlp.vocab.strings["0"], 0, 1)]
+    fast.add("1", [[{"LOWER": "paris"}]])  # the real matcher answers from now on
+    assert sorted(fast(doc, allow_missing=True)) == sorted(matcher(doc, allow_missing=True))
+    assert len(fast(doc, allow_missing=True)) == 2

@@ -245,15 +245,16 @@ def test_bad_max_bytes_is_a_usage_error(tmp_path):
 
 def test_a_stage_crashing_on_one_article_skips_only_that_article(tmp_path, monkeypatch):
     from pipeline import api
+    from pipeline.extract import quantities
 
-    real = api.quantities.extract_quantities
+    real = quantities.extract_quantities
 
     def crashes_on_marker(text, **kwargs):
         if "CRASH-ME" in text:
             raise RuntimeError("simulated bug in a stage")
         return real(text, **kwargs)
 
-    monkeypatch.setattr(api.quantities, "extract_quantities", crashes_on_marker)
+    monkeypatch.setattr(quantities, "extract_quantities", crashes_on_marker)
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "tiny", corpus)
     (corpus / "crash.txt").write_text("Acme Robotics CRASH-ME said revenue was $5 million.\n")
@@ -267,7 +268,7 @@ def test_a_stage_crashing_on_one_article_skips_only_that_article(tmp_path, monke
     clean = api.extract(DATA / "tiny", out=tmp_path / "clean", rules_dir=ROOT / "rules")
     assert [c.model_dump() for c in result.claims] == [c.model_dump() for c in clean.claims]
     # a failed article is not stored: the next run tries it again
-    monkeypatch.setattr(api.quantities, "extract_quantities", real)
+    monkeypatch.setattr(quantities, "extract_quantities", real)
     again = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
     assert again.skipped == [] and "crash.txt" in {d.path for d in again.documents}
 
@@ -543,10 +544,10 @@ def test_add_refuses_a_source_that_is_a_device(tmp_path, small_corpus):
 
 
 def test_corpus_with_a_symlink_loop_is_listed_once(small_corpus):
-    from pipeline import api
+    from pipeline.corpus import corpus_files
 
     os.symlink(small_corpus, small_corpus / "loop")
-    files = api.corpus_files(small_corpus)
+    files = corpus_files(small_corpus)
     names = [p.relative_to(small_corpus).as_posix() for p in files]
     assert sorted(names) == sorted(p.name for p in (DATA / "tiny").iterdir())
 
@@ -554,15 +555,16 @@ def test_corpus_with_a_symlink_loop_is_listed_once(small_corpus):
 def test_a_crash_mid_chunk_keeps_every_other_article_once(tmp_path, monkeypatch):
     """A stage failing after earlier articles of the chunk came out: none lost, none twice."""
     from pipeline import api
+    from pipeline.extract import claims
 
-    real = api.claims.build_claims
+    real = claims.build_claims
 
     def crashes_on_marker(document, *args, **kwargs):
         if "CRASH-ME" in document.text:
             raise ValueError("simulated bug in claim frames")
         return real(document, *args, **kwargs)
 
-    monkeypatch.setattr(api.claims, "build_claims", crashes_on_marker)
+    monkeypatch.setattr(claims, "build_claims", crashes_on_marker)
     corpus = tmp_path / "corpus"
     shutil.copytree(DATA / "tiny", corpus)
     (corpus / "b-crash.txt").write_text("Acme Robotics CRASH-ME said revenue was $5 million.\n")

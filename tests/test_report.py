@@ -1,7 +1,8 @@
-"""Report rendering on hand-built findings: no model needed.
+"""The output files of hand-built runs, as a run writes them (``render.text``): no model.
 
-:func:`sample_report` builds one finding of most kinds (including one with no claims, one
-dismissed, one repaired) with hostile markup in article text; other report tests reuse it.
+:func:`tests.conftest.sample_report` builds one finding of most kinds (including one with no
+claims, one dismissed, one repaired) with hostile markup in article text; other report tests
+use it too.
 """
 
 from __future__ import annotations
@@ -17,82 +18,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
-from pipeline.render import report
-
-HOSTILE_IMG = '<img src=x onerror="window.__pwned=1">'
-HOSTILE_SCRIPT = "<script>window.__pwned=1</script>"
-
-
-def make_doc(n: int, path: str, title: str | None, text: str = "",
-             source: str | None = None) -> Document:
-    return Document(id=f"d{n}", path=path, title=title, source=source, text=text,
-                    sha256=f"{n:064d}")
+from pipeline import render
+from pipeline.models import Claim, Document, Finding, Skip
+from pipeline.render import exports, report
+from pipeline.state import rows
+from pipeline.units import format_amount
+from tests.conftest import make_doc, report_claim, sample_report
 
 
-def make_claim(cid: str, doc: Document, sentence: str, surface: str, low: float | None,
-               high: float | None, *, unit: str = "USD", subject: str | None = "Acme Robotics",
-               metric: str = "valuation", per: str | None = None,
-               normalized: tuple[float | None, float | None, str] | None = None,
-               repaired: bool = False, at: int | None = None) -> Claim:
-    start = (doc.text.find(sentence) if doc.text else 0) + (
-        at if at is not None else max(sentence.find(surface), 0))
-    span = Span(doc_id=doc.id, start=start, end=start + len(surface), text=surface)
-    quantity = Quantity(span=span, value=low if low == high else None, low=low, high=high,
-                        unit=unit, per=per)
-    n_low, n_high, n_unit = normalized or (low, high, unit)
-    return Claim(id=cid, doc_id=doc.id, span=span, sentence=sentence, subject=subject,
-                 metric=metric, quantity=quantity,
-                 normalized=Normalized(low=n_low, high=n_high, unit=n_unit), repaired=repaired)
-
-
-def sample_report() -> tuple[list[Finding], list[Claim], dict[str, Document], list[Skip]]:
-    """Findings of most kinds over three documents, with hostile markup in the text."""
-    twice = "Investors said $2 billion, then valued the company at $2 billion again."
-    a = make_doc(1, "alpha.txt", "Acme raises at $2B", text=f"Title\n\n{twice}\n",
-                 source="https://example.com/acme?a=1&b=2")
-    b = make_doc(2, "beta.md", f"Acme questioned {HOSTILE_IMG}", source="javascript:alert(1)")
-    c = make_doc(3, "gam|ma.txt", None)
-    hostile = f"Filings put the valuation at $3.5 billion {HOSTILE_SCRIPT} | {HOSTILE_IMG}."
-    claims = [
-        make_claim("c-1", a, twice, "$2 billion", 2e9, 2e9, at=twice.rindex("$2 billion")),
-        make_claim("c-2", b, hostile, "$3.5 billion", 3.5e9, 3.5e9),
-        make_claim("c-3", c, "Some say it is worth at least $40 million.",
-                   "at least $40 million", 4e7, None),
-        make_claim("c-4", a, "Acme pays $1.25B a month for compute.", "$1.25B a month",
-                   1.25e9, 1.25e9, per="month", metric="compute_cost",
-                   normalized=(1.5e10, 1.5e10, "USD/year")),
-        make_claim("c-5", b, "Acme spends $15 billion a year on compute.",
-                   "$15 billion a year", 1.5e10, 1.5e10, per="year", metric="compute_cost",
-                   normalized=(1.5e10, 1.5e10, "USD/year")),
-        make_claim("c-6", c, "SpaceX will either pay $10 billion for the startup's work.",
-                   "10billionforthestartup′swork", 1e10, 1e10, subject="SpaceX",
-                   metric="deal_value", repaired=True),
-        make_claim("c-7", c, "Orbital has 12,000 GPUs.", "12,000 GPUs", 12000, 12000,
-                   unit="GPU", subject="Orbital", metric="gpu_count"),
-    ]
-    findings = [
-        Finding(id="f-contra", kind="contradiction", severity="high", subject="Acme Robotics",
-                metric="valuation", claims=("c-1", "c-2"), check="value_mismatch.v1",
-                explanation="Acme Robotics valuation: $2B vs $3.5B differ by 43%."),
-        Finding(id="f-diverge", kind="divergence", severity="medium", subject="Acme Robotics",
-                metric="valuation", claims=("c-1", "c-3"), check="divergence.v1",
-                explanation="At least $40M is compatible with $2B but far below.",
-                status="dismissed", note="a different round"),
-        Finding(id="f-recon", kind="reconciled", severity="info", subject="Acme Robotics",
-                metric="compute_cost", claims=("c-4", "c-5"), check="rate_reconcile.v1",
-                explanation="Same after normalization.",
-                arithmetic="$1.25B/month × 12 = $15B/year", status="confirmed"),
-        Finding(id="f-garbled", kind="garbled", severity="low", subject="SpaceX",
-                metric="deal_value", claims=("c-6",), check="garbled.v1",
-                explanation="alpha.txt chars 3-30: glued text “10billionforthestartup′swork” "
-                            "repaired to “$10 billion for the startup's work” (confidence 0.9)."),
-        Finding(id="f-noclaims", kind="garbled", severity="low", subject=None, metric=None,
-                claims=(), check="garbled.v1", status="explained", note=f"see {HOSTILE_SCRIPT}",
-                explanation=f"Garbled run {HOSTILE_IMG} repaired."),
-    ]
-    return findings, claims, {d.id: d for d in (a, b, c)}, [Skip(path="bad|<b>.bin",
-                                                                   reason="not text")]
+def texts(findings: list[Finding], claims: list[Claim], documents: dict[str, Document],
+          skipped: list[Skip] = ()) -> dict[str, str]:  # type: ignore[assignment]
+    """Every output file of the run, as a run writes it."""
+    view = rows.memory_view(list(documents.values()), claims, findings, list(skipped))
+    return {name: render.text(view, name) for name in render.FILES}
 
 
 @pytest.fixture(scope="module")
@@ -101,13 +39,18 @@ def sample():
 
 
 @pytest.fixture(scope="module")
-def html(sample):
-    return report.render_html(*sample)
+def files(sample):
+    return texts(*sample)
 
 
 @pytest.fixture(scope="module")
-def markdown(sample):
-    return report.render_markdown(*sample)
+def html(files):
+    return files["report.html"]
+
+
+@pytest.fixture(scope="module")
+def markdown(files):
+    return files["contradictions.md"]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -223,8 +166,8 @@ def test_markdown_has_blank_line_after_every_heading(markdown):
 # --------------------------------------------------------------------------- JSON
 
 
-def test_json_findings_embed_their_claims(sample):
-    payload = json.loads(report.render_json(*sample))
+def test_json_findings_embed_their_claims(files):
+    payload = json.loads(files["contradictions.json"])
     by_id = {f["id"]: f for f in payload["findings"]}
     contra = by_id["f-contra"]
     assert contra["status"] == "open"
@@ -239,19 +182,26 @@ def test_json_findings_embed_their_claims(sample):
     assert [d["path"] for d in payload["documents"]] == ["alpha.txt", "beta.md", "gam|ma.txt"]
 
 
-def test_outputs_do_not_depend_on_input_order(sample):
+# the files in report order (claims.jsonl and the graph follow the run order of claims and
+# findings, which a run fixes)
+REPORT_ORDER = ("contradictions.json", "contradictions.md", "report.html", "claimreview.jsonld")
+
+
+def test_outputs_do_not_depend_on_input_order(sample, files):
     findings, claims, documents, skipped = sample
-    expected = report.render_all(*sample)
+    expected = {name: files[name] for name in REPORT_ORDER}
     docs = dict(reversed(list(documents.items())))
-    assert report.render_all(findings[::-1], claims[::-1], docs, skipped) == expected
+    reversed_run = texts(findings[::-1], claims[::-1], docs, skipped)
+    assert {name: reversed_run[name] for name in REPORT_ORDER} == expected
     for seed in range(5):
         shuffled = list(findings)
         random.Random(seed).shuffle(shuffled)
-        assert report.render_all(shuffled, claims, documents, skipped) == expected
+        again = texts(shuffled, claims, documents, skipped)
+        assert {name: again[name] for name in REPORT_ORDER} == expected
 
 
-def test_claimreview_jsonld_leaves_out_dismissed_findings(sample):
-    payload = json.loads(report.render_claimreview(*sample[:3]))
+def test_claimreview_jsonld_leaves_out_dismissed_findings(files):
+    payload = json.loads(files["claimreview.jsonld"])
     assert payload["@context"] == "https://schema.org"
     ids = {item["identifier"].split("/")[0] for item in payload["@graph"]}
     assert ids == {"f-contra", "f-recon"}
@@ -260,7 +210,7 @@ def test_claimreview_jsonld_leaves_out_dismissed_findings(sample):
 
 
 def test_empty_report_renders():
-    files = report.render_all([], [], {})
+    files = texts([], [], {})
     assert "No findings" in files["report.html"]
     assert json.loads(files["contradictions.json"])["findings"] == []
     assert files["contradictions.md"].startswith("# Contradictions report\n\n0 documents")
@@ -275,8 +225,8 @@ def test_empty_report_renders():
     (-4e9, "USD", "-$4B"), (2.5e12, "USD", "$2.5T"), (150, "MW", "150 MW"),
 ], ids=["billions", "rate", "euro", "count", "percent", "unknown", "negative", "trillions",
         "power"])
-def test_human(value, unit, expected):
-    assert report.human(value, unit) == expected
+def test_amounts_as_the_report_writes_them(value, unit, expected):
+    assert format_amount(value, unit, report=True) == expected
 
 
 @pytest.mark.parametrize(("url", "ok"), [
@@ -293,43 +243,54 @@ def test_safe_url(url, ok):
 def test_any_article_text_is_escaped(text):
     doc = make_doc(1, "x.txt", text, source=text)
     sentence = f"{text} paid $5 million {text}"
-    claim = make_claim("c-1", doc, sentence, "$5 million", 5e6, 5e6)
-    other = make_claim("c-2", doc, f"{text} paid $9 million", "$9 million", 9e6, 9e6)
+    claim = report_claim("c-1", doc, sentence, "$5 million", 5e6, 5e6)
+    other = report_claim("c-2", doc, f"{text} paid $9 million", "$9 million", 9e6, 9e6)
     finding = Finding(id="f-1", kind="contradiction", severity="high", subject="Acme Robotics",
                       metric="valuation", claims=("c-1", "c-2"), explanation=text,
                       check="value_mismatch.v1", note=text)
-    page = report.render_html([finding], [claim, other], {doc.id: doc})
+    files = texts([finding], [claim, other], {doc.id: doc})
+    page = files["report.html"]
     assert page.count("<script") == 1
     assert str(markupsafe.escape(text)) in page
     # the page's own anchors (href="#g-...") may start like the text; a whole link may not
     assert f'href="{markupsafe.escape(text)}"' not in page or report.safe_url(text) is not None
-    markdown = report.render_markdown([finding], [claim, other], {doc.id: doc})
-    assert "<" not in markdown
+    assert "<" not in files["contradictions.md"]
+
+
+_NUMBER = r"(-?[0-9.]+)"
 
 
 @settings(max_examples=80, deadline=None)
 @given(values=st.lists(st.tuples(
     st.one_of(st.none(), st.floats(-1e13, 1e13, allow_nan=False)),
-    st.one_of(st.none(), st.floats(-1e13, 1e13, allow_nan=False))), min_size=2, max_size=30))
+    st.one_of(st.none(), st.floats(-1e13, 1e13, allow_nan=False))), min_size=2, max_size=24))
 def test_chart_coordinates_stay_in_the_plot(values):
     doc = make_doc(1, "x.txt", "X")
-    views = []
+    claims = []
     for i, (low, high) in enumerate(values):
         if low is not None and high is not None and low > high:
             low, high = high, low
-        claim = make_claim(f"c-{i}", doc, "It was $1.", "$1", low, high)
-        views.append(report.claim_view(claim, {doc.id: doc}, {}, {doc.id: 1}))
-    chart = report.build_chart(views, {"c-0": "contradiction"})
-    usable = [v for v in views if v.low is not None or v.high is not None]
+        claims.append(report_claim(f"c-{i:02d}", doc, "It was $1.", "$1", low, high))
+    finding = Finding(id="f-1", kind="contradiction", severity="high", subject="Acme Robotics",
+                      metric="valuation", claims=tuple(c.id for c in claims), explanation="x",
+                      check="x.v1")
+    page = texts([finding], claims, {doc.id: doc})["report.html"]
+    usable = [c for c in claims if c.normalized.low is not None or c.normalized.high is not None]
     if len(usable) < 2:
-        assert chart is None
+        assert '<div class="chart">' not in page
         return
-    assert chart is not None
-    for row in chart.rows:
-        assert chart.left <= row["x1"] <= row["x2"] <= chart.right
-    assert all(chart.left <= x <= chart.right for x, _ in chart.ticks)
-    finite = [v for c in usable for v in (c.low, c.high) if v is not None]
-    assert chart.log == (min(finite) > 0 and max(finite) / min(finite) > 20)
+    chart = page[page.index('<div class="chart">'):page.index("</svg>")]
+    left, right = 200, 630  # the plot's x range
+    bars = re.findall(rf'<line class="bar [^"]*" x1="{_NUMBER}" x2="{_NUMBER}"', chart)
+    points = re.findall(rf'<circle class="[^"]*" cx="{_NUMBER}"', chart)
+    ticks = re.findall(rf'<line class="grid" x1="{_NUMBER}"', chart)
+    assert len(bars) + len(points) == len(usable)
+    for x1, x2 in bars:
+        assert left <= float(x1) <= float(x2) <= right
+    assert all(left <= float(x) <= right for x in [*points, *ticks])
+    finite = [v for c in usable for v in (c.normalized.low, c.normalized.high) if v is not None]
+    log = min(finite) > 0 and max(finite) / min(finite) > 20
+    assert ("(log scale" in chart) == log and ("(linear scale" in chart) == (not log)
 
 
 @pytest.mark.parametrize(("kind", "explanation", "pair"), [
@@ -347,16 +308,23 @@ def test_repair_pair_from_explanation(kind, explanation, pair):
 
 def test_update_sources_are_ordered_oldest_first():
     doc = make_doc(1, "x.txt", "X")
-    new = make_claim("c-a", doc, "In 2026 it was $1 billion.", "$1 billion", 1e9, 1e9)
-    old = make_claim("c-b", doc, "In 2024 it was $5 billion.", "$5 billion", 5e9, 5e9)
+    new = report_claim("c-a", doc, "In 2026 it was $1 billion.", "$1 billion", 1e9, 1e9)
+    old = report_claim("c-b", doc, "In 2024 it was $5 billion.", "$5 billion", 5e9, 5e9)
     new, old = (c.model_copy(update={"as_of": y}) for c, y in ((new, "2026"), (old, "2024")))
     kinds = {}
     for kind in ("update", "contradiction"):
         finding = Finding(id=f"f-{kind}", kind=kind, severity="low", subject="Acme Robotics",
                           metric="valuation", claims=("c-a", "c-b"), explanation="x",
                           check="x.v1")
-        data = report.build_report([finding], [new, old], {doc.id: doc})
-        kinds[kind] = [c.id for c in data.groups[0].findings[0].claims]
+        files = texts([finding], [new, old], {doc.id: doc})
+        row = next(line for line in files["contradictions.md"].splitlines()
+                   if line.startswith("| figure |"))
+        kinds[kind] = sorted(["c-a", "c-b"], key=lambda c: row.index(
+            "$1 billion" if c == "c-a" else "$5 billion"))
+        html = files["report.html"]
+        block = html[html.index(f'id="f-{kind}"'):]
+        assert kinds[kind] == sorted(["c-a", "c-b"], key=lambda c: block.index(
+            "In 2026" if c == "c-a" else "In 2024"))
     assert kinds == {"update": ["c-b", "c-a"], "contradiction": ["c-a", "c-b"]}
 
 
@@ -364,9 +332,8 @@ def test_update_sources_are_ordered_oldest_first():
 def test_claims_jsonl_is_one_claim_per_line_for_any_line_reader(breaker):
     sentence = f"Acme is valued{breaker}at $2 billion."
     doc = make_doc(9, "odd.txt", "Odd", text=sentence)
-    claim = make_claim("c-odd", doc, sentence, "$2 billion", 2e9, 2e9)
-    text = report.render_claims_jsonl([claim], {doc.id: doc})
-    lines = text.splitlines()
+    claim = report_claim("c-odd", doc, sentence, "$2 billion", 2e9, 2e9)
+    lines = texts([], [claim], {doc.id: doc})["claims.jsonl"].splitlines()
     assert len(lines) == 1
     assert json.loads(lines[0])["sentence"] == sentence
 
@@ -381,7 +348,7 @@ _JSON = st.recursive(_JSON_LEAF, lambda inner: st.lists(inner, max_size=4)
 @settings(max_examples=200, deadline=None)
 @given(value=_JSON)
 def test_pretty_json_is_json_dumps_byte_for_byte(value):
-    assert report.pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2,
+    assert exports.pretty_json(value) == json.dumps(value, ensure_ascii=False, indent=2,
                                                    sort_keys=True)
 
 
@@ -398,13 +365,3 @@ def test_md_cell_fast_path_matches_full_escaping(text, strip):
             .replace("[", "\\[").replace("]", "\\]"))
     full = re.sub(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])", r"\\_", full)
     assert report._md_cell(text, strip=strip) == full
-
-
-@settings(max_examples=100, deadline=None)
-@given(value=_JSON, shared=_JSON)
-def test_pretty_json_writes_a_shared_value_like_its_copies(value, shared):
-    memo = report._Memo(lambda: shared)
-    tree = {"a": [memo, {"deeper": [memo]}], "b": value, "c": memo}
-    plain = {"a": [shared, {"deeper": [shared]}], "b": value, "c": shared}
-    assert report.pretty_json(tree) == json.dumps(plain, ensure_ascii=False, indent=2,
-                                                  sort_keys=True)

@@ -9,28 +9,49 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import api, review
+from pipeline import api, render, review
 from pipeline.cli import app
 from pipeline.errors import InputError
-from pipeline.render import report
-from tests.conftest import DATA, ROOT
-from tests.test_report import sample_report
+from pipeline.extract.results import Entry
+from pipeline.fsio import locked
+from pipeline.models import RepairedText
+from pipeline.state import delta, rows, store
+from tests.conftest import DATA, ROOT, sample_report
+
+
+def sample_run():
+    """The sample report as a run holds it: claims in run order, every finding open."""
+    findings, claims, documents, skipped = sample_report()
+    findings = [f.model_copy(update={"status": "open", "note": None}) for f in findings]
+    claims = sorted(claims, key=lambda c: (c.doc_id, c.span.start, c.id))
+    return findings, claims, documents, skipped
 
 
 def write_run(out: Path) -> None:
-    """The files a finished run leaves in ``out`` for the sample report (all findings open)."""
-    findings, claims, documents, skipped = sample_report()
-    findings = [f.model_copy(update={"status": "open", "note": None}) for f in findings]
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "claims.jsonl").write_text(report.render_claims_jsonl(claims, documents))
-    for name, text in report.render_all(findings, claims, documents, skipped).items():
-        (out / name).write_text(text, encoding="utf-8")
+    """What a finished run of the sample report leaves in ``out``: the claim store with the
+    run's state, and every output file written from it."""
+    findings, claims, documents, skipped = sample_run()
+    stamp = "sample-run"
+    items, entries = [], []
+    for doc in documents.values():
+        key = store.Key(raw_sha=doc.sha256, suffix=".txt")
+        items.append(delta.Item(doc.path, key, len(doc.text), "0:0:0", rows.doc_row(doc)))
+        entries.append((key, Entry(doc, RepairedText(doc_id=doc.id, text=doc.text), (),
+                                         tuple(c for c in claims if c.doc_id == doc.id))))
+    with store.open_store(out) as db:
+        db.put_many(entries, stamp)
+        db.update_state(store.StateChange(
+            replace=True, docs_added=[delta.doc_state(i) for i in items],
+            claims_added=[delta.claim_state(c) for c in claims],
+            findings_added=[(f.id, f.model_dump_json()) for f in findings],
+            meta={"state": "sample-state", "last_run": stamp,
+                  "skipped": json.dumps([s.model_dump(mode="json") for s in skipped])}))
+    with locked(out):
+        review.rerender(out)
 
 
 def report_files(out: Path) -> dict[str, str]:
-    return {name: (out / name).read_text(encoding="utf-8")
-            for name in ("contradictions.json", "contradictions.md", "report.html",
-                         "claimreview.jsonld")}
+    return {name: (out / name).read_text(encoding="utf-8") for name in render.FILES}
 
 
 # --------------------------------------------------------------------------- pure functions
@@ -95,13 +116,42 @@ def test_record_writes_reviews_and_rerenders_the_report(tmp_path):
 
 
 def test_rerender_equals_a_full_render_with_the_decision(tmp_path):
-    """Re-rendering from out/ loses nothing: same bytes as rendering the models directly."""
+    """Re-rendering from the claim store loses nothing: same bytes as rendering the run's
+    objects directly, decision included."""
     write_run(tmp_path)
-    review.record(tmp_path, "f-recon", "explained", "monthly vs yearly")
-    findings, claims, documents, skipped = sample_report()
-    expected = report.render_all(review.apply_reviews(findings, review.load_reviews(tmp_path)),
-                                 claims, documents, skipped)
-    assert report_files(tmp_path) == expected
+    findings, claims, documents, skipped = sample_run()
+    assert report_files(tmp_path) == {
+        name: render.text(rows.memory_view(list(documents.values()), claims, findings, skipped),
+                          name) for name in render.FILES}
+    finding, written = review.record(tmp_path, "f-recon", "explained", "monthly vs yearly")
+    assert written == [tmp_path / "reviews.json", *(tmp_path / name for name in render.FILES)]
+    decided = review.apply_reviews(findings, review.load_reviews(tmp_path))
+    view = rows.memory_view(list(documents.values()), claims, decided, skipped)
+    assert report_files(tmp_path) == {name: render.text(view, name) for name in render.FILES}
+
+
+def test_a_folder_without_stored_state_asks_for_a_new_extract(tmp_path):
+    """An output folder of a version before the claim store kept the run's state: the
+    decision cannot reach the reports, so nothing is written and the error says what to do;
+    listing the findings still works (from contradictions.json)."""
+    write_run(tmp_path)
+    (tmp_path / store.DB_NAME).unlink()
+    before = report_files(tmp_path)
+    with pytest.raises(InputError, match=r"holds no stored state .*claims extract CORPUS --out"):
+        review.record(tmp_path, "f-contra", "confirmed")
+    result = runner.invoke(app, ["review", "f-contra", "--confirm", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
+    assert "run `claims extract CORPUS --out" in result.output
+    assert not (tmp_path / "reviews.json").exists() and not (tmp_path / store.DB_NAME).exists()
+    assert report_files(tmp_path) == before
+    assert runner.invoke(app, ["review", "--out", str(tmp_path)]).output.startswith(
+        f"5 open findings in {tmp_path} (0 reviewed)")
+    with store.open_store(tmp_path) as db:  # a store without a run's state
+        db.set_meta(schema=str(store.SCHEMA_VERSION))
+    with pytest.raises(InputError, match="holds no stored state"):
+        review.record(tmp_path, "f-contra", "confirmed")
+    assert not (tmp_path / "reviews.json").exists() and report_files(tmp_path) == before
 
 
 def test_unknown_finding_id_writes_nothing(tmp_path):

@@ -131,9 +131,11 @@ def test_python_tags_are_refused_in_process(rules_copy, tmp_path):
 
 
 def test_rules_error_is_a_value_error_with_file_and_key(rules, rules_copy):
+    from pipeline.check.checks import enabled
+
     _replace("checks.yaml", r"^(\s*- )[a-z_]+\.v\d+", r"\1nope.v1")(rules_copy)
     with pytest.raises(ValueError) as info:
-        load_rules(rules_copy)
+        enabled(load_rules(rules_copy))
     assert isinstance(info.value, RulesError)
     assert info.value.key == "checks -> 0"
     assert info.value.hint and rules.checks.checks[0] in info.value.hint

@@ -9,6 +9,10 @@ every figure that disagrees with an earlier one is reported, in O(n log n) per b
 Repetitions (same figure, same way, same scope) collapse into one group first, and
 explanations count documents and independent sources (syndicated copies count once).
 
+Each registration declares how its check blocks claims (:func:`register`): a check's
+findings in a block depend on that block's claims only, which the incremental runs and the
+cluster's grouping rely on.
+
 How two claims are compared (``interval_consistency.v1``):
 
 * both are normalized first (pint, ``pipeline/units.py``): rates per year, totals spread
@@ -41,15 +45,28 @@ GPU equivalents, Colossus 1 vs Colossus, operating vs net loss) are compared onl
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from pipeline.models import Claim, Finding, FindingKind, Normalized, Severity
-from pipeline.render.graph import independent_sources
+from networkx.utils import UnionFind
+
+from pipeline.check.sourcing import independent_sources
+from pipeline.errors import RulesError
+from pipeline.extract import repair
+from pipeline.models import (
+    Claim,
+    Document,
+    Finding,
+    FindingKind,
+    Normalized,
+    RepairedText,
+    Severity,
+)
 from pipeline.rules import Rules
 from pipeline.units import (
     define_units,
@@ -60,7 +77,7 @@ from pipeline.units import (
 )
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
-CHECKS: dict[str, Check] = {}
+Block = tuple[str, ...]
 
 FACT_MODALITIES = frozenset({"asserted", "quoted"})
 IGNORED_MODALITIES = frozenset({"hypothetical", "conditional", "alternative"})
@@ -77,25 +94,10 @@ _THRESHOLDS = {
 }
 
 
-@dataclass(frozen=True)
-class Blocked:
-    """How a check blocks: the blocks of one claim, and the records of the blocks asked for
-    (``only``; all when ``None``). A check registered here is run block by block, also in
-    incremental runs."""
-
-    blocks: Callable[[Claim, Rules, UnitCache], list[tuple[str, ...]]]
-    records: Callable[[Sequence[Claim], Rules, Container[tuple[str, ...]] | None],
-                      Iterable[Record]]
-
-
-BLOCKED: dict[str, Blocked] = {}
-
-
 # How a record enters the findings of its check (see :func:`replay`).
 SET, DEFAULT = "set", "default"
-# The block of checks that relate claims of one document only.
-PER_DOCUMENT_CHECKS = frozenset({"alternative_terms.v1", "arithmetic.v1"})
-WHOLE_CORPUS: tuple[str, ...] = ("*",)
+# The single block of a check without a block structure.
+WHOLE_CORPUS: Block = ("*",)
 
 
 class Record(NamedTuple):
@@ -108,7 +110,7 @@ class Record(NamedTuple):
     """
 
     check: str
-    block: tuple[str, ...]
+    block: Block
     seq: int
     mode: str
     finding: Finding
@@ -125,12 +127,90 @@ def replay(records: Iterable[Record]) -> list[Finding]:
     return list(findings.values())
 
 
-def register(name: str) -> Callable[[Check], Check]:
+# --- the registry: every check says how it blocks --------------------------------------------
+
+# A check's blocking: the blocks a claim falls in, each with what the check compares there
+# (the claim itself, or the claim as an interval in one unit). A check's findings in a block
+# depend on the block's members only.
+Blocking = Callable[[Claim, Rules, "UnitCache"], Iterable[tuple[Block, Any]]]
+# A check's work in one block: (mode, finding) pairs in the order it makes them.
+BlockCheck = Callable[[Sequence[Any], Rules], Iterable[tuple[str, Finding]]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A registered check: its function over any claims, how it blocks them, and its work
+    in one block."""
+
+    name: str
+    run: Check
+    blocks: Blocking
+    per_block: BlockCheck
+
+
+CHECKS: dict[str, Spec] = {}
+
+
+def register(name: str, *, blocks: Blocking, per_block: BlockCheck | None = None
+             ) -> Callable[[Check], Check]:
+    """Register a check under a versioned name, declaring how it blocks.
+
+    As spaCy's ``@Language.factory(name, assigns=...)``, the registration is the one place
+    that says what the rest of the pipeline must know of a check: its ``blocks`` (see
+    :data:`Blocking`), which :func:`records`, :func:`claim_blocks`, the incremental runs
+    (:mod:`pipeline.state.delta`) and the cluster's grouping
+    (:func:`pipeline.distributed.independent_groups`) all read. ``per_block`` gives its
+    records of one block from the members ``blocks`` put there; by default the check's
+    function runs on them and sets each finding it returns.
+    """
+
     def wrap(func: Check) -> Check:
-        CHECKS[name] = func
+        def run_on_block(members: Sequence[Any], rules: Rules) -> list[tuple[str, Finding]]:
+            return [(SET, finding) for finding in func(members, rules)]
+
+        CHECKS[name] = Spec(name, func, blocks, per_block or run_on_block)
         return func
 
     return wrap
+
+
+def per_document(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, Claim]]:
+    """The blocking of a check that relates claims of one document only."""
+    return [((claim.doc_id,), claim)]
+
+
+def whole_corpus(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, Claim]]:
+    """The blocking of a check without a block structure (it sees every claim)."""
+    return [(WHOLE_CORPUS, claim)]
+
+
+def enabled(rules: Rules) -> list[Spec]:
+    """The checks ``checks.yaml`` enables, in its order; a name no check has is a
+    :class:`RulesError` naming the file and the key."""
+    for i, name in enumerate(rules.checks.checks):
+        if name not in CHECKS:
+            raise RulesError(str(rules.root / "checks.yaml"), f"unknown check {name!r}",
+                             key=f"checks -> {i}",
+                             hint="known checks: " + ", ".join(sorted(CHECKS)))
+    return [CHECKS[name] for name in rules.checks.checks]
+
+
+# Checks of a document's own text rather than of claims (repair's garbled runs), blocked by
+# document like the per-document checks; they run wherever the document's repairs are.
+DocumentCheck = Callable[[Document, RepairedText], list[Finding]]
+DOCUMENT_CHECKS: dict[str, DocumentCheck] = {repair.CHECK_NAME: repair.garbled_findings}
+
+
+def document_records(document: Document, repaired: RepairedText) -> list[Record]:
+    """The records of every document check on one document (its block: the document)."""
+    return [Record(name, (document.id,), seq, SET, finding)
+            for name, check in DOCUMENT_CHECKS.items()
+            for seq, finding in enumerate(check(document, repaired))]
+
+
+def document_blocks(doc_id: str) -> list[tuple[str, str]]:
+    """The (check, block text) pairs of the document checks on one document."""
+    return [(name, block_text((doc_id,))) for name in DOCUMENT_CHECKS]
 
 
 def finding_id(check: str, kind: str, claim_ids: Iterable[str]) -> str:
@@ -213,8 +293,9 @@ def subject_family(rules: Rules, subject: str) -> str:
 
 
 @dataclass(frozen=True)
-class View:
-    """A claim as an interval in one normalized unit (its own, or a rate derived from it)."""
+class Interval:
+    """A claim as an interval in one normalized unit (its own, or a rate derived from it):
+    one of the claim's views (see :func:`views`)."""
 
     claim: Claim
     low: float
@@ -287,25 +368,25 @@ class UnitCache:
                           high=None if n.high is None else n.high * factor, unit=unit_rate.unit)
 
 
-def views(claim: Claim, rules: Rules, cache: UnitCache | None = None) -> list[View]:
+def views(claim: Claim, rules: Rules, cache: UnitCache | None = None) -> list[Interval]:
     """The claim in its own unit, plus as a per-year rate when it is a total over a duration."""
-    out: list[View] = []
+    out: list[Interval] = []
     own = _interval(claim.normalized, claim.quantity.bound, rules)
     if own is not None:
-        out.append(View(claim, *own, unit=claim.normalized.unit, derived=False))
+        out.append(Interval(claim, *own, unit=claim.normalized.unit, derived=False))
     rate = (cache or UnitCache(rules)).rate(claim)
     if rate is not None:
         derived = _interval(rate, claim.quantity.bound, rules)
         if derived is not None:
-            out.append(View(claim, *derived, unit=rate.unit, derived=True))
+            out.append(Interval(claim, *derived, unit=rate.unit, derived=True))
     return out
 
 
 @dataclass(frozen=True)
-class Group:
+class ClaimGroup:
     """Claims that say the same thing the same way (repetitions count once)."""
 
-    views: tuple[View, ...]
+    views: tuple[Interval, ...]
 
     @property
     def low(self) -> float:
@@ -320,7 +401,7 @@ class Group:
         return self.views[0].ref
 
     @property
-    def head(self) -> View:
+    def head(self) -> Interval:
         return self.views[0]
 
     @property
@@ -335,32 +416,32 @@ class Group:
         return (self.low, self.high, self.head.claim.id)
 
 
-def _group_key(view: View) -> tuple[object, ...]:
+def _group_key(view: Interval) -> tuple[object, ...]:
     c = view.claim
     modality = "fact" if c.modality in FACT_MODALITIES else c.modality
     return (view.low, view.high, view.ref, view.unit, c.quantity.bound, view.signature,
             c.as_of, modality, c.subject, c.metric, c.payer, c.payee, qualifier(c))
 
 
-def make_groups(items: Iterable[View]) -> list[Group]:
+def make_groups(items: Iterable[Interval]) -> list[ClaimGroup]:
     """Collapse repetitions, then sort by interval: the order the sweep walks."""
-    grouped: dict[tuple[object, ...], list[View]] = defaultdict(list)
+    grouped: dict[tuple[object, ...], list[Interval]] = defaultdict(list)
     for view in items:
         grouped[_group_key(view)].append(view)
-    groups = [Group(tuple(sorted(vs, key=lambda v: v.claim.id))) for vs in grouped.values()]
-    return sorted(groups, key=Group.sort_key)
+    groups = [ClaimGroup(tuple(sorted(vs, key=lambda v: v.claim.id))) for vs in grouped.values()]
+    return sorted(groups, key=ClaimGroup.sort_key)
 
 
 def sweep(
-    groups: Sequence[Group], compare: Callable[[Group, Group], Finding | None]
+    groups: Sequence[ClaimGroup], compare: Callable[[ClaimGroup, ClaimGroup], Finding | None]
 ) -> list[Finding]:
     """Compare each group with its predecessor and with the lowest-ending group before it.
 
     ``groups`` must be sorted by (low, high). Costs O(n) comparisons after the sort.
     """
     findings: list[Finding] = []
-    previous: Group | None = None
-    lowest_end: Group | None = None
+    previous: ClaimGroup | None = None
+    lowest_end: ClaimGroup | None = None
     for group in groups:
         partners = [g for g in (previous, lowest_end) if g is not None]
         for partner in dict.fromkeys(partners):
@@ -376,7 +457,7 @@ def sweep(
 # --- comparing two intervals ---------------------------------------------------------------
 
 
-def relative_gap(a: Group | View, b: Group | View) -> float:
+def relative_gap(a: ClaimGroup | Interval, b: ClaimGroup | Interval) -> float:
     """How far apart two intervals are, relative to the figures; <= 0 when they overlap."""
     if a.low - b.high >= b.low - a.high:
         upper, lower = a.low, b.high
@@ -389,7 +470,7 @@ def relative_gap(a: Group | View, b: Group | View) -> float:
     return gap / scale if scale else 0.0
 
 
-def ref_ratio(a: Group | View, b: Group | View) -> float:
+def ref_ratio(a: ClaimGroup | Interval, b: ClaimGroup | Interval) -> float:
     """Ratio of the larger to the smaller reference point (1.0 for equal figures)."""
     x, y = abs(a.ref), abs(b.ref)
     small, large = min(x, y), max(x, y)
@@ -407,7 +488,7 @@ def _label(metric: str) -> str:
     return metric.replace("_", " ")
 
 
-def describe(group: Group) -> str:
+def describe(group: ClaimGroup) -> str:
     """A group's figure as written, with its normalized form and how many sources say it."""
     view = group.head
     c = view.claim
@@ -426,7 +507,7 @@ def describe(group: Group) -> str:
     return text
 
 
-def _interval_text(view: View) -> str:
+def _interval_text(view: Interval) -> str:
     c = view.claim
     bound = c.quantity.bound
     if bound == "at_least":
@@ -440,7 +521,7 @@ def _interval_text(view: View) -> str:
     return ("about " if bound in ("approx", "vague") else "") + format_amount(view.ref, view.unit)
 
 
-def conversion(view: View, rules: Rules) -> str | None:
+def conversion(view: Interval, rules: Rules) -> str | None:
     """The arithmetic that turns a claim as written into its normalized figure, if any."""
     c, q = view.claim, view.claim.quantity
     if q.value is None or not math.isfinite(q.value):
@@ -460,12 +541,12 @@ def conversion(view: View, rules: Rules) -> str | None:
     return None
 
 
-def _arithmetic(groups: Sequence[Group], rules: Rules) -> str | None:
+def _arithmetic(groups: Sequence[ClaimGroup], rules: Rules) -> str | None:
     steps = [s for s in (conversion(g.head, rules) for g in groups) if s]
     return "; ".join(steps) or None
 
 
-def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding | None:
+def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) -> Finding | None:
     """Verdict on two groups of the same scope and unit; symmetric in ``a`` and ``b``."""
     if a.head.unit != b.head.unit:
         return None
@@ -473,7 +554,7 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         return None
     if {c.id for c in a.claims} & {c.id for c in b.claims}:
         return None
-    a, b = sorted((a, b), key=Group.sort_key)
+    a, b = sorted((a, b), key=ClaimGroup.sort_key)
     ca, cb = a.head.claim, b.head.claim
     if _parties_differ(ca, cb):
         return None
@@ -529,7 +610,7 @@ def compare_groups(a: Group, b: Group, rules: Rules, *, check: str) -> Finding |
         arithmetic=_arithmetic((a, b), rules))
 
 
-def _one_voice(a: Group, b: Group, rules: Rules) -> str | None:
+def _one_voice(a: ClaimGroup, b: ClaimGroup, rules: Rules) -> str | None:
     """Whether both figures come from one article, in the same voice: "close", "apart", None.
 
     An author setting two figures side by side, or within one paragraph
@@ -563,7 +644,7 @@ def compare_claims(a: Claim, b: Claim, rules: Rules, *, check: str = "interval_c
     for va in views(a, rules, cache):
         for vb in views(b, rules, cache):
             if va.unit == vb.unit and (va.derived, vb.derived) != (True, True):
-                return compare_groups(Group((va,)), Group((vb,)), rules, check=check)
+                return compare_groups(ClaimGroup((va,)), ClaimGroup((vb,)), rules, check=check)
     return None
 
 
@@ -593,7 +674,7 @@ def _fmt(x: float | None) -> str:
     return "?" if x is None else f"{x:,.4g}"
 
 
-@register("value_mismatch.v1")
+@register("value_mismatch.v1", blocks=whole_corpus)
 def value_mismatch(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """Asserted claims in one block whose intervals do not overlap within tolerance.
 
@@ -628,14 +709,14 @@ def _comparable(claim: Claim) -> bool:
         and claim.modality not in IGNORED_MODALITIES
 
 
-def interval_block(claim: Claim, view: View, rules: Rules) -> tuple[str, ...]:
+def interval_block(claim: Claim, view: Interval, rules: Rules) -> tuple[str, ...]:
     """The ``interval_consistency.v1`` block of one view: (subject, metric key, qualifier,
     unit) — views of exactly the same scope."""
     assert claim.subject is not None
     return (claim.subject, metric_key(rules, claim.metric), qualifier(claim, rules), view.unit)
 
 
-def scope_family(claim: Claim, view: View, rules: Rules, cache: UnitCache
+def scope_family(claim: Claim, view: Interval, rules: Rules, cache: UnitCache
                  ) -> tuple[str, ...]:
     """The ``scope.v1`` block of one view: (subject family, metric family, dimension,
     currency)."""
@@ -645,88 +726,64 @@ def scope_family(claim: Claim, view: View, rules: Rules, cache: UnitCache
             dimension, currency)
 
 
-def scope_blocks(claims: Iterable[Claim], rules: Rules) -> dict[tuple[str, ...], list[View]]:
-    """Views of exactly the same scope: (subject, metric key, qualifier, unit)."""
-    cache = UnitCache(rules)
-    grouped: dict[tuple[str, ...], list[View]] = defaultdict(list)
-    for claim in claims:
-        if not _comparable(claim):
-            continue
-        for view in views(claim, rules, cache):
-            grouped[interval_block(claim, view, rules)].append(view)
-    return grouped
+def interval_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, Interval]]:
+    """The blocking of ``interval_consistency.v1``: each view of a comparable claim, in the
+    block of views of exactly the same scope (see :func:`interval_block`)."""
+    if not _comparable(claim):
+        return []
+    return [(interval_block(claim, view, rules), view) for view in views(claim, rules, cache)]
 
 
-def _interval_records(claims: Sequence[Claim], rules: Rules,
-                      only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
-    """Records of ``interval_consistency.v1``, block by block in sorted order.
+def _interval_block(block: Sequence[Interval], rules: Rules) -> Iterator[tuple[str, Finding]]:
+    """Records of ``interval_consistency.v1`` in one block.
 
-    Within a block the sweep over facts sets its findings, the sweep over every figure only
-    adds findings not set yet, and reconciled sets are set last (see :func:`replay`).
+    The sweep over facts sets its findings, the sweep over every figure only adds findings
+    not set yet, and reconciled sets are set last (see :func:`replay`).
     """
     name = "interval_consistency.v1"
-    for key, block in sorted(scope_blocks(claims, rules).items()):
-        if only is not None and key not in only:
-            continue
-        agreeing: list[tuple[Group, Group]] = []
+    agreeing: list[tuple[ClaimGroup, ClaimGroup]] = []
 
-        def compare(a: Group, b: Group, pairs: list[tuple[Group, Group]] = agreeing
-                    ) -> Finding | None:
-            finding = compare_groups(a, b, rules, check=name)
-            if finding is not None and finding.kind == "reconciled":
-                pairs.append((a, b))
-                return None
-            return finding
+    def compare(a: ClaimGroup, b: ClaimGroup) -> Finding | None:
+        finding = compare_groups(a, b, rules, check=name)
+        if finding is not None and finding.kind == "reconciled":
+            agreeing.append((a, b))
+            return None
+        return finding
 
-        groups = make_groups(block)
-        facts = [g for g in groups if g.is_fact]
-        seq = 0
-        for finding in sweep(facts, compare):
-            yield Record(name, key, seq, SET, finding)
-            seq += 1
-        if len(facts) < len(groups):
-            for finding in sweep(groups, compare):
-                yield Record(name, key, seq, DEFAULT, finding)
-                seq += 1
-        for component in _components(agreeing):
-            yield Record(name, key, seq, SET, _reconciled(component, rules, name))
-            seq += 1
+    groups = make_groups(block)
+    facts = [g for g in groups if g.is_fact]
+    for finding in sweep(facts, compare):
+        yield SET, finding
+    if len(facts) < len(groups):
+        for finding in sweep(groups, compare):
+            yield DEFAULT, finding
+    for component in _components(agreeing):
+        yield SET, _reconciled(component, rules, name)
 
 
-@register("interval_consistency.v1")
+@register("interval_consistency.v1", blocks=interval_blocks, per_block=_interval_block)
 def interval_consistency(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """Contradiction, divergence, update or reconciled between claims of the same scope.
 
     Reconciled pairs of one block are merged into one finding per set of agreeing figures
     ("$1.25B/month", "$15 billion annually" and a three-year "$45 billion" agree).
     """
-    return replay(_interval_records(claims, rules))
+    return replay(check_records(CHECKS["interval_consistency.v1"], claims, rules))
 
 
-def _components(pairs: Sequence[tuple[Group, Group]]) -> list[list[Group]]:
+def _components(pairs: Sequence[tuple[ClaimGroup, ClaimGroup]]) -> list[list[ClaimGroup]]:
     """Connected groups of agreeing pairs, each sorted by interval."""
-    parent: dict[int, int] = {}
-    by_id: dict[int, Group] = {}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    joined: UnionFind = UnionFind()
+    by_id: dict[int, ClaimGroup] = {}
     for a, b in pairs:
-        for g in (a, b):
-            by_id.setdefault(id(g), g)
-            parent.setdefault(id(g), id(g))
-        parent[find(id(a))] = find(id(b))
-    components: dict[int, list[Group]] = defaultdict(list)
-    for key, group in by_id.items():
-        components[find(key)].append(group)
-    return sorted((sorted(c, key=Group.sort_key) for c in components.values()),
-                  key=lambda c: c[0].sort_key())
+        by_id.setdefault(id(a), a)
+        by_id.setdefault(id(b), b)
+        joined.union(id(a), id(b))
+    return sorted((sorted((by_id[i] for i in ids), key=ClaimGroup.sort_key)
+                   for ids in joined.to_sets()), key=lambda c: c[0].sort_key())
 
 
-def _reconciled(groups: Sequence[Group], rules: Rules, name: str) -> Finding:
+def _reconciled(groups: Sequence[ClaimGroup], rules: Rules, name: str) -> Finding:
     head = groups[0].head
     c = head.claim
     what = f"{c.subject or '?'} {_label(metric_key(rules, c.metric))}"
@@ -751,45 +808,43 @@ def _scope_difference(a: Claim, b: Claim, a_unit: str, b_unit: str, rules: Rules
     return ", ".join(parts)
 
 
-def _scope_records(claims: Sequence[Claim], rules: Rules,
-                   only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
-    """Records of ``scope.v1``, family block by family block in sorted order."""
+def scope_blocks(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[Block, Interval]]:
+    """The blocking of ``scope.v1``: each view of a comparable fact, in its family block
+    (see :func:`scope_family`)."""
+    if not _comparable(claim) or claim.modality not in FACT_MODALITIES:
+        return []
+    return [(scope_family(claim, view, rules, cache), view)
+            for view in views(claim, rules, cache)]
+
+
+def _scope_block(block: Sequence[Interval], rules: Rules) -> Iterator[tuple[str, Finding]]:
+    """Records of ``scope.v1`` in one family block."""
     name = "scope.v1"
-    cache = UnitCache(rules)
-    families: dict[tuple[str, ...], list[View]] = defaultdict(list)
-    for claim in claims:
-        if not _comparable(claim) or claim.modality not in FACT_MODALITIES:
-            continue
-        for view in views(claim, rules, cache):
-            families[scope_family(claim, view, rules, cache)].append(view)
-    for key, block in sorted(families.items()):
-        if only is not None and key not in only:
-            continue
-        by_scope: dict[tuple[str, ...], list[View]] = defaultdict(list)
-        for view in block:
-            c = view.claim
-            assert c.subject is not None
-            by_scope[(c.subject, metric_key(rules, c.metric), qualifier(c, rules),
-                      view.unit)].append(view)
-        if len(by_scope) < 2:
-            continue
-        hulls = []
-        for members in by_scope.values():
-            members.sort(key=lambda v: (v.low, v.high, v.claim.id))
-            low = min(v.low for v in members)
-            high = max(v.high for v in members)
-            hulls.append(Group(tuple(
-                View(v.claim, low, high, v.ref, v.unit, v.derived) for v in members)))
-        hulls.sort(key=Group.sort_key)
+    by_scope: dict[tuple[str, ...], list[Interval]] = defaultdict(list)
+    for view in block:
+        c = view.claim
+        assert c.subject is not None
+        by_scope[(c.subject, metric_key(rules, c.metric), qualifier(c, rules),
+                  view.unit)].append(view)
+    if len(by_scope) < 2:
+        return
+    hulls = []
+    for members in by_scope.values():
+        members.sort(key=lambda v: (v.low, v.high, v.claim.id))
+        low = min(v.low for v in members)
+        high = max(v.high for v in members)
+        hulls.append(ClaimGroup(tuple(
+            Interval(v.claim, low, high, v.ref, v.unit, v.derived) for v in members)))
+    hulls.sort(key=ClaimGroup.sort_key)
 
-        def compare(a: Group, b: Group) -> Finding | None:
-            return _scope_compare(a, b, rules, name)
+    def compare(a: ClaimGroup, b: ClaimGroup) -> Finding | None:
+        return _scope_compare(a, b, rules, name)
 
-        for seq, finding in enumerate(sweep(hulls, compare)):
-            yield Record(name, key, seq, SET, finding)
+    for finding in sweep(hulls, compare):
+        yield SET, finding
 
 
-@register("scope.v1")
+@register("scope.v1", blocks=scope_blocks, per_block=_scope_block)
 def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """Figures of related but different scope that disagree: a ``scope`` finding.
 
@@ -797,33 +852,33 @@ def scope(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     scope (subject, metric, qualifier, unit) is reduced to the hull of its figures, and
     the scopes are swept in interval order.
     """
-    return replay(_scope_records(claims, rules))
+    return replay(check_records(CHECKS["scope.v1"], claims, rules))
 
 
-def _by_ref(view: View) -> tuple[float, str]:
+def _by_ref(view: Interval) -> tuple[float, str]:
     return (view.ref, view.claim.id)
 
 
-def _scope_compare(a: Group, b: Group, rules: Rules, name: str) -> Finding | None:
+def _scope_compare(a: ClaimGroup, b: ClaimGroup, rules: Rules, name: str) -> Finding | None:
     """A ``scope`` finding when two scopes' hulls do not overlap within tolerance."""
     if _one_voice(a, b, rules):
         return None
     if relative_gap(a, b) <= max(tolerance(rules, a.head.claim.metric),
                                  tolerance(rules, b.head.claim.metric)):
         return None
-    a, b = sorted((a, b), key=Group.sort_key)
+    a, b = sorted((a, b), key=ClaimGroup.sort_key)
     ca, cb = a.head.claim, b.head.claim
     diff = _scope_difference(ca, cb, a.head.unit, b.head.unit, rules)
     # show the two figures nearest to each other, one from each scope
     nearest_a, nearest_b = max(a.views, key=_by_ref), min(b.views, key=_by_ref)
     return make_finding(
         name, "scope", "low", [*a.claims, *b.claims],
-        f"{describe(Group((nearest_a,)))} and {describe(Group((nearest_b,)))} differ, but "
-        f"they measure different things ({diff}), so this is a difference of scope, not a "
-        "contradiction.")
+        f"{describe(ClaimGroup((nearest_a,)))} and {describe(ClaimGroup((nearest_b,)))} "
+        f"differ, but they measure different things ({diff}), so this is a difference of "
+        "scope, not a contradiction.")
 
 
-@register("alternative_terms.v1")
+@register("alternative_terms.v1", blocks=per_document)
 def alternative_terms(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """Either/or figures in one sentence: one ``alternative`` finding showing all of them."""
     name = "alternative_terms.v1"
@@ -877,7 +932,7 @@ def _has_cue(text: str, cues: Sequence[str]) -> bool:
                for cue in cues)
 
 
-@register("arithmetic.v1")
+@register("arithmetic.v1", blocks=per_document)
 def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """In-text derivations: a figure restated per another period, or a product of two.
 
@@ -1023,21 +1078,27 @@ def _priced(unit_price: Claim, total: Claim, cache: UnitCache) -> bool:
         unit_price.normalized.unit == total.normalized.unit
 
 
-def _per_document_records(name: str, claims: Sequence[Claim], rules: Rules,
-                          only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
-    by_doc: dict[str, list[Claim]] = defaultdict(list)
+def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
+                  cache: UnitCache | None = None,
+                  only: Container[tuple[str, str]] | None = None) -> Iterator[Record]:
+    """The records of one check over ``claims``, block by block in sorted order (``only``:
+    of these (check, block text) pairs)."""
+    members: dict[Block, list[Any]] = defaultdict(list)
+    cache = cache or UnitCache(rules)
     for claim in claims:
-        by_doc[claim.doc_id].append(claim)
-    for doc, members in sorted(by_doc.items()):
-        if only is not None and (doc,) not in only:
+        for block, member in spec.blocks(claim, rules, cache):
+            members[block].append(member)
+    for block in sorted(members):
+        if only is not None and (spec.name, block_text(block)) not in only:
             continue
-        for seq, finding in enumerate(CHECKS[name](members, rules)):
-            yield Record(name, (doc,), seq, SET, finding)
+        for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
+            yield Record(spec.name, block, seq, mode, finding)
 
 
 def records(claims: Sequence[Claim], *, rules: Rules,
             only: Container[tuple[str, str]] | None = None) -> list[Record]:
-    """Every record of every check the rules enable (``only``: of these (check, block)s).
+    """Every record of every check the rules enable (``only``: of these (check, block text)
+    pairs).
 
     ``claims`` must hold every claim of each block asked for; claims of other blocks may be
     there too. A check without a block structure has the single block ``("*",)``.
@@ -1045,67 +1106,27 @@ def records(claims: Sequence[Claim], *, rules: Rules,
     define_units(rules.registry, (expr for c in claims
                                   for expr in (c.quantity.unit, c.quantity.per,
                                                c.normalized.unit) if expr))
-    out: list[Record] = []
-    for name in rules.checks.checks:
-        wanted = None if only is None else _Only(name, only)
-        if name in BLOCKED:
-            out += BLOCKED[name].records(claims, rules, wanted)
-        elif name == "interval_consistency.v1":
-            out += _interval_records(claims, rules, wanted)
-        elif name == "scope.v1":
-            out += _scope_records(claims, rules, wanted)
-        elif name in PER_DOCUMENT_CHECKS:
-            out += _per_document_records(name, claims, rules, wanted)
-        elif wanted is None or WHOLE_CORPUS in wanted:
-            out += [Record(name, WHOLE_CORPUS, seq, SET, f)
-                    for seq, f in enumerate(CHECKS[name](claims, rules))]
-    return out
+    cache = UnitCache(rules)
+    return [r for spec in enabled(rules) for r in check_records(spec, claims, rules, cache, only)]
 
 
-class _Only:
-    """The blocks of one check among (check, block) pairs."""
-
-    def __init__(self, check: str, pairs: Container[tuple[str, str]]) -> None:
-        self.check, self.pairs = check, pairs
-
-    def __contains__(self, block: object) -> bool:
-        return (self.check, block_text(block)) in self.pairs  # type: ignore[arg-type]
+def block_text(block: Block) -> str:
+    """A block as one string (for the claim store): its JSON."""
+    return json.dumps(block, ensure_ascii=False, separators=(",", ":"))
 
 
-def block_text(block: tuple[str, ...]) -> str:
-    """A block as one string (for the claim store)."""
-    return "\x1f".join(block)
-
-
-def block_of_text(text: str) -> tuple[str, ...]:
-    return tuple(text.split("\x1f"))
+def block_of_text(text: str) -> Block:
+    return tuple(json.loads(text))
 
 
 def claim_blocks(claim: Claim, rules: Rules, cache: UnitCache | None = None
                  ) -> list[tuple[str, str]]:
-    """The (check, block text) pairs a claim belongs to, for every check the rules enable.
-
-    Mirrors the blocking of :func:`records`; a claim outside every block of a check (no
-    subject, a hypothetical figure) has none for it.
-    """
+    """The (check, block text) pairs a claim belongs to, for every check the rules enable
+    (as each check declares its blocks); a claim outside every block of a check (no
+    subject, a hypothetical figure) has none for it."""
     cache = cache or UnitCache(rules)
-    out: list[tuple[str, str]] = []
-    for name in rules.checks.checks:
-        if name in BLOCKED:
-            out += [(name, block_text(b)) for b in BLOCKED[name].blocks(claim, rules, cache)]
-        elif name == "interval_consistency.v1":
-            if _comparable(claim):
-                out += [(name, block_text(interval_block(claim, v, rules)))
-                        for v in views(claim, rules, cache)]
-        elif name == "scope.v1":
-            if _comparable(claim) and claim.modality in FACT_MODALITIES:
-                out += [(name, block_text(scope_family(claim, v, rules, cache)))
-                        for v in views(claim, rules, cache)]
-        elif name in PER_DOCUMENT_CHECKS:
-            out.append((name, block_text((claim.doc_id,))))
-        else:
-            out.append((name, block_text(WHOLE_CORPUS)))
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys((spec.name, block_text(block)) for spec in enabled(rules)
+                              for block, _ in spec.blocks(claim, rules, cache)))
 
 
 def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:
@@ -1114,11 +1135,3 @@ def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:
 
     return sorted(replay(records(claims, rules=rules)),
                   key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
-
-
-# Checks defined in their own modules register themselves on import.
-from pipeline.check import policy  # noqa: E402
-
-BLOCKED[policy.NAME] = Blocked(blocks=policy.blocks_of, records=policy.records)
-BLOCKED[policy.UNNAMED] = Blocked(blocks=policy.unnamed_blocks_of,
-                                  records=policy.unnamed_records)

@@ -1,7 +1,7 @@
 """Frame matching for the checks: when two claims are about the same subject, metric and
 period (issue 17).
 
-- **Subjects** are compared by :func:`pipeline.names.name_key` ("Nvidia Corp." = "Nvidia");
+- **Subjects** are compared by :func:`pipeline.extract.names.name_key` ("Nvidia Corp." = "Nvidia");
   inside one block of comparable claims, keys that contain one another or spell one another
   out ("Mistral" / "Mistral AI", "IBM") join one cluster, unless a short key would join two
   clusters that do not relate ("Capital" in "Capital One" and "Capital Group"). Entities the
@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 from typing import Literal
 
+from pipeline.extract.names import name_key, related
 from pipeline.models import Claim
-from pipeline.names import name_key, related
 from pipeline.rules import Rules
 
 Agreement = Literal["same", "compatible", "unknown", "different"]
@@ -36,9 +36,11 @@ def subject_key(claim: Claim, rules: Rules) -> str:
 
 
 def subject_block(key: str) -> str:
-    """The part of a subject key that blocks it: its first letter (names that relate share
-    it: "mistral" / "mistral ai", "ibm" / "international business machines")."""
-    return key[:1]
+    """The part of a subject key that blocks it: its first letter or digit ("_" for any
+    other character), which names that relate share ("mistral" / "mistral ai", "ibm" /
+    "international business machines")."""
+    first = key[:1]
+    return first if first and (first.isascii() and first.isalnum()) else "_"
 
 
 def subject_clusters(keys: Iterable[str]) -> dict[str, str]:

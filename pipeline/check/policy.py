@@ -47,16 +47,17 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from pipeline.check.checks import (
+    CHECKS,
     FACT_MODALITIES,
     IGNORED_MODALITIES,
     SET,
-    Record,
     UnitCache,
+    check_records,
     qualifier,
     register,
     replay,
@@ -69,8 +70,8 @@ from pipeline.check.frames import (
     subject_clusters,
     subject_key,
 )
+from pipeline.check.sourcing import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Severity
-from pipeline.render.graph import independent_sources
 from pipeline.rules import Rules
 from pipeline.units import format_amount, format_number
 
@@ -151,6 +152,7 @@ class Figure:
     ref: float
     unit: str
     derived: bool
+    unnamed_block: bool = False  # a member of the block of the unnamed figures
 
     @property
     def signature(self) -> tuple[str | None, str | None, bool]:
@@ -184,19 +186,41 @@ def _scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
     return (*scope, f"[{legacy}]") if legacy else scope
 
 
+# The letters a subject key is blocked by (see frames.subject_block), and the block of the
+# figures no article names a subject for.
+LETTERS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
+UNNAMED_BLOCK = "?"
+
+
+def unnamed(claim: Claim) -> bool:
+    """A figure of an organisation the article never names ("The company is raising its
+    dividend to $0.15 per share" with no company named anywhere), or of no one named."""
+    return claim.subject is None and claim.metric_key is not None and \
+        claim.modality not in IGNORED_MODALITIES
+
+
 def eligible(claim: Claim) -> bool:
     return claim.metric_key is not None and claim.subject is not None \
         and claim.modality not in IGNORED_MODALITIES
 
 
-def blocks_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[str, ...]]:
-    """The blocks of ``interval_consistency.v2`` a claim belongs to."""
+def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
+              ) -> list[tuple[tuple[str, ...], Figure]]:
+    """The blocking of ``interval_consistency.v2``: each figure of an eligible claim in the
+    block (first letter of its subject key, metric key, unit). A figure of an organisation
+    its article never names joins every letter's block of its metric and unit (it may be
+    any subject's) and the block ``?`` of the unnamed ones."""
+    if unnamed(claim):
+        assert claim.metric_key is not None
+        figures = figures_of(claim, rules, cache)
+        return [*(((letter, claim.metric_key, f.unit), f) for f in figures for letter in LETTERS),
+                *(((UNNAMED_BLOCK, claim.metric_key, f.unit), replace(f, unnamed_block=True))
+                  for f in figures)]
     if not eligible(claim):
         return []
     assert claim.metric_key is not None
     first = subject_block(subject_key(claim, rules))
-    return list(dict.fromkeys((first, claim.metric_key, f.unit)
-                              for f in figures_of(claim, rules, cache)))
+    return [((first, claim.metric_key, f.unit), f) for f in figures_of(claim, rules, cache)]
 
 
 # --- verdicts --------------------------------------------------------------------------------
@@ -706,118 +730,63 @@ def _conversion(f: Figure) -> str | None:
     return None
 
 
-def records(claims: Sequence[Claim], rules: Rules,
-            only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
-    """Records of ``interval_consistency.v2``, block by block in sorted order."""
+def block_records(members: Sequence[Figure], rules: Rules
+                  ) -> Iterator[tuple[str, Finding]]:
+    """The records of ``interval_consistency.v2`` in one block: subjects clustered, each
+    (subject cluster, scope) partition compared on its own."""
     ctx = _Context(rules)
-    cache = UnitCache(rules)
-    blocks: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
-    for claim in claims:
-        if not eligible(claim):
-            continue
-        first = subject_block(subject_key(claim, rules))
-        for f in figures_of(claim, rules, cache):
-            assert claim.metric_key is not None
-            blocks[(first, claim.metric_key, f.unit)].append(f)
-    for key, members in sorted(blocks.items()):
-        if only is not None and key not in only:
-            continue
-        keys = {subject_key(f.claim, rules) for f in members}
-        cluster = subject_clusters(keys)
-        partitions: dict[tuple[str, tuple[str, ...]], list[Figure]] = defaultdict(list)
-        for f in members:
-            partitions[(cluster[subject_key(f.claim, rules)], _scope(f.claim, ctx))].append(f)
-        by_subject: dict[str, list[Figure]] = defaultdict(list)
-        for f in members:
-            by_subject[cluster[subject_key(f.claim, rules)]].append(f)
-        seq = 0
-        for (subject, scope), figures in sorted(partitions.items()):
-            ident = (subject, key[1], ",".join(scope), key[2])
-            for finding in _partition_findings(figures, ctx, ident,
-                                               context=by_subject[subject]):
-                yield Record(NAME, key, seq, SET, finding)
-                seq += 1
+    if not members:
+        return
+    key = (members[0].claim.metric_key or "", members[0].unit)
+    anonymous = [f for f in members if f.claim.subject is None]
+    named = [f for f in members if f.claim.subject is not None]
+    keys = {subject_key(f.claim, rules) for f in named}
+    cluster = subject_clusters(keys)
+    partitions: dict[tuple[str, tuple[str, ...]], list[Figure]] = defaultdict(list)
+    by_subject: dict[str, list[Figure]] = defaultdict(list)
+    for f in named:
+        subject = cluster[subject_key(f.claim, rules)]
+        partitions[(subject, _scope(f.claim, ctx))].append(f)
+        by_subject[subject].append(f)
+    for (subject, scope), figures in sorted(partitions.items()):
+        ident = (subject, key[0], ",".join(scope), key[1])
+        for finding in _partition_findings(figures, ctx, ident, context=by_subject[subject]):
+            yield SET, finding
+    if anonymous:
+        yield from _unnamed_findings(anonymous, named, by_subject, key, ctx)
 
 
-@register(NAME)
+def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
+                      by_subject: dict[str, list[Figure]], key: tuple[str, str],
+                      ctx: _Context) -> Iterator[tuple[str, Finding]]:
+    """Figures of an organisation its article never names ("The company is raising its
+    dividend to $0.15 per share"): compared with the figures of the one subject the block
+    holds, or (in the block of the unnamed, where no report names one) with each other; a
+    divergence at most."""
+    if anonymous[0].unnamed_block:  # the block of the unnamed: compared with each other
+        named = []
+    elif not named:
+        return
+    if named:
+        if len(by_subject) != 1:
+            return  # several subjects: the unnamed one could be any
+        top, chosen = next(iter(by_subject.items()))
+        reason = (f"the article names no subject; compared with {chosen[0].claim.subject}"
+                  ", the one subject the other reports of this metric are about")
+    else:
+        top, chosen = "", []
+        reason = "neither article names whose figure it is"
+    partitions: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
+    for f in [*anonymous, *chosen]:
+        partitions[_scope(f.claim, ctx)].append(f)
+    for scope, figures in sorted(partitions.items()):
+        ident = ("?", top, key[0], ",".join(scope), key[1])
+        for finding in _partition_findings(figures, ctx, ident, reason=reason):
+            yield SET, finding
+
+
+@register(NAME, blocks=blocks_of, per_block=block_records)
 def interval_consistency_v2(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     """Contradictions, divergences, updates and reconciled sets under the precision-first
     policy (see the module docstring)."""
-    return replay(records(claims, rules))
-
-
-# --- figures whose article names no subject --------------------------------------------------
-
-UNNAMED = "unnamed_subject.v1"
-
-
-def unnamed(claim: Claim) -> bool:
-    """A figure of an organisation the article never names ("The company is raising its
-    dividend to $0.15 per share" with no company named anywhere), or of no one named."""
-    return claim.subject is None and claim.metric_key is not None and \
-        claim.modality not in IGNORED_MODALITIES
-
-
-def unnamed_blocks_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[tuple[str, ...]]:
-    """The blocks of ``unnamed_subject.v1``: (metric key, unit), for unnamed figures and for
-    every figure they may be compared with."""
-    if not (unnamed(claim) or eligible(claim)):
-        return []
-    assert claim.metric_key is not None
-    return list(dict.fromkeys((claim.metric_key, f.unit)
-                              for f in figures_of(claim, rules, cache)))
-
-
-def unnamed_records(claims: Sequence[Claim], rules: Rules,
-                    only: Container[tuple[str, ...]] | None = None) -> Iterator[Record]:
-    """Records of ``unnamed_subject.v1``: an unnamed figure against the figures of the one
-    subject the corpus reports that metric for (at least ``unnamed_share`` of them), at
-    most a divergence."""
-    ctx = _Context(rules)
-    cache = UnitCache(rules)
-    share = rules.checks.thresholds.get("unnamed_share", 0.75)
-    blocks: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
-    for claim in claims:
-        if not (unnamed(claim) or eligible(claim)):
-            continue
-        for f in figures_of(claim, rules, cache):
-            assert claim.metric_key is not None
-            blocks[(claim.metric_key, f.unit)].append(f)
-    for key, members in sorted(blocks.items()):
-        if only is not None and key not in only:
-            continue
-        anonymous = [f for f in members if f.claim.subject is None]
-        named = [f for f in members if f.claim.subject is not None]
-        if not anonymous:
-            continue
-        if named:
-            cluster = subject_clusters(subject_key(f.claim, rules) for f in named)
-            counts = Counter(cluster[subject_key(f.claim, rules)] for f in named)
-            top, count = max(sorted(counts.items()), key=lambda kv: kv[1])
-            if count < share * len(named):
-                continue  # several subjects: the unnamed one could be any
-            chosen = [f for f in named if cluster[subject_key(f.claim, rules)] == top]
-            reason = (f"the article names no subject; compared with {chosen[0].claim.subject}"
-                      ", the subject the other reports of this metric are about")
-        else:  # no report names a subject for this metric: the unnamed ones among them
-            top, chosen = "", []
-            reason = "neither article names whose figure it is"
-        partitions: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
-        for f in [*anonymous, *chosen]:
-            partitions[_scope(f.claim, ctx)].append(f)
-        seq = 0
-        for scope, figures in sorted(partitions.items()):
-            if not any(f.claim.subject is None for f in figures):
-                continue
-            ident = ("?", top, key[0], ",".join(scope), key[1])
-            for finding in _partition_findings(figures, ctx, ident, reason=reason,
-                                               check=UNNAMED):
-                yield Record(UNNAMED, key, seq, SET, finding)
-                seq += 1
-
-
-@register(UNNAMED)
-def unnamed_subject(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
-    """Divergences between figures of an unnamed organisation and those of the one subject
-    the other reports of that metric are about (see :func:`unnamed_records`)."""
-    return replay(unnamed_records(claims, rules))
+    return replay(check_records(CHECKS[NAME], claims, rules))

@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 import pint
 from spacy.tokens import Doc, Token
@@ -521,6 +522,16 @@ def _continues(sent: SpacySpan, rules: Rules) -> bool:
     return not subjects or any(t.lower_ in definite for t in subjects)
 
 
+class _Previous(NamedTuple):
+    """The claim before, as the next one may continue it (see :func:`_continues`)."""
+
+    end: int  # of its sentence
+    dimension: str
+    metric: str
+    subject: str | None
+    modality: Modality
+
+
 def build_claims(
     document: Document,
     repaired: RepairedText,
@@ -551,8 +562,7 @@ def build_claims(
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
-    # the previous claim: its sentence's end, dimension, metric, subject and modality
-    previous: tuple[int, str, str, str | None, Modality] | None = None
+    previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
@@ -577,9 +587,10 @@ def build_claims(
             original = original.model_copy(update={"unit": quantity.unit,
                                                    "currency": quantity.currency})
             dimension = find.dimension(registry, quantity)
-        if metric == "unknown" and previous and previous[1] == dimension and \
-                previous[0] >= sent.start - 1 and _continues(sent, rules):
-            metric = previous[2]  # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
+        if metric == "unknown" and previous and previous.dimension == dimension and \
+                previous.end >= sent.start - 1 and _continues(sent, rules):
+            # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
+            metric = previous.metric
         rule = rules.metrics.metrics.get(metric)
         parties = _parties(root, tokens, entities, find) if dimension.startswith("currency") \
             else {}
@@ -607,9 +618,9 @@ def build_claims(
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
             how, cue = "resolved", None
-        if subject is None and previous and previous[0] >= sent.start - 1 and \
+        if subject is None and previous and previous.end >= sent.start - 1 and \
                 _continues(sent, rules):
-            subject = previous[3]  # "That is $3.6 billion a year": the previous figure's subject
+            subject = previous.subject  # "That is $3.6 billion a year": the figure before's
             how, cue = "resolved", None
         if subject is None and entities.focal is not None and not _indefinite(chain):
             subject, how, cue = entities.focal, "focal", None  # "Revenue rose 9%": its own
@@ -650,10 +661,12 @@ def build_claims(
         attribution = _attribution(sent, root, entities, rules, find)
         modality = _modality(sent, chain, tokens, attribution, quantity.span.start, as_of,
                              period, document, rules, find)
-        if modality == "asserted" and previous and previous[4] in ("hypothetical", "projection") \
-                and previous[0] >= sent.start - 1 and previous[0] <= sent.start \
+        if modality == "asserted" and previous \
+                and previous.modality in ("hypothetical", "projection") \
+                and previous.end >= sent.start - 1 and previous.end <= sent.start \
                 and _continues(sent, rules):
-            modality = previous[4]  # "Even if ... $300 million a month. That is $3.6 billion."
+            # "Even if ... $300 million a month. That is $3.6 billion."
+            modality = previous.modality
         if frame.estimate and modality in ("asserted", "quoted"):
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
@@ -689,7 +702,7 @@ def build_claims(
             ) if q) or None,
             repaired=original.span.text != quantity.span.text,
         ))
-        previous = (sent.end, dimension, metric, subject, modality)
+        previous = _Previous(sent.end, dimension, metric, subject, modality)
         if subject is not None:
             last_subject[metric] = subject
     return claims

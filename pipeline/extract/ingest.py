@@ -10,12 +10,14 @@ import codecs
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
 from pipeline.errors import ArticleError
+from pipeline.extract.dates import MONTH_NAMES, MONTHS
 from pipeline.fsio import DEFAULT_MAX_BYTES
-from pipeline.models import Document
+from pipeline.models import Document, file_title
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 # spaCy's default ``nlp.max_length``: a longer text cannot be parsed in one piece.
@@ -32,10 +34,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
 _DATE = re.compile(
-    r"\b(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})\b"
+    r"\b(?P<month>" + "|".join(MONTH_NAMES) + r")\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})\b"
 )
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 
@@ -211,10 +211,91 @@ def _html_to_text(html: str, *, path: str) -> tuple[str, str | None, str | None,
 def _find_date(text: str) -> str | None:
     match = _DATE.search(text)
     if match:
-        month = _MONTHS.index(match["month"]) + 1
+        month = MONTHS[match["month"].lower()]
         return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
     iso = _ISO_DATE.search(text)
     return iso.group(0) if iso else None
+
+
+# A headline: a few words, not a sentence of the body. Lines longer than this, or ending
+# like a sentence, are not taken as the title.
+TITLE_MAX_WORDS = 20
+TITLE_MAX_CHARS = 160
+TITLE_MIN_WORDS = 2
+TITLE_LINES = 8  # only the first lines of an article can be its headline
+_BREADCRUMB = re.compile(r"^home\s*(?:[/»>|]\s*[^/»>|]{1,40}\s*)*[/»>|]\s*", re.IGNORECASE)
+_CUT_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+_MD_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*#*\s*$")
+_LEAD_MARKUP = re.compile(r"^(?:[#>*_\-\s|]+|\d{1,2}\.\s+)+")
+_DATE_MARKER = re.compile(r"^date\s+\d{4}-\d{2}-\d{2}\b", re.IGNORECASE)
+
+
+def _strip_symbols(line: str) -> str:
+    """A line without leading emoji, pictographs and markup (``📊 Full report`` -> ``Full
+    report``)."""
+    i = 0
+    while i < len(line) and (unicodedata.category(line[i]) in ("So", "Sk", "Sm", "Cf", "Mn",
+                                                              "Zs", "Cc")
+                             or line[i] in "#>*_-|~•·"):
+        i += 1
+    return line[i:].strip()
+
+
+def _sentence_end(line: str) -> bool:
+    """Whether a line ends like a sentence of the body (a headline rarely does)."""
+    core = line.rstrip("\"'”’)»")
+    return core.endswith(".") and not core.endswith("...")
+
+
+def _headline(line: str) -> bool:
+    words = line.split()
+    if not TITLE_MIN_WORDS <= len(words) <= TITLE_MAX_WORDS or len(line) > TITLE_MAX_CHARS:
+        return False
+    if _DATE_MARKER.match(line) or _URL.match(line):
+        return False
+    first = line[0]
+    if not (first.isupper() or first.isdigit() or first in "\"'“‘$€£"):
+        return False  # a cut line, an attribution ("— Name"), a list continuation
+    dated = _DATE.search(line) or _ISO_DATE.search(line)
+    if dated and len(line) - len(dated.group(0)) < 12:
+        return False  # a dateline, not a headline
+    if sum(any(c.isalpha() for c in w) for w in words) * 2 < len(words):
+        return False  # mostly numbers and symbols: a dateline or a table row
+    if words[-1].lower().strip(",;:") in _CUT_WORDS:
+        return False  # a line cut off mid-sentence
+    return not _sentence_end(line)
+
+
+def _body(line: str) -> bool:
+    """A line of the article's body: the headline, if any, comes before it."""
+    return len(line.split()) > TITLE_MAX_WORDS or (len(line.split()) > 6 and _sentence_end(line))
+
+
+def _is_boilerplate(line: str, patterns: Sequence[str]) -> bool:
+    return any(re.match(p, line, re.IGNORECASE) for p in patterns)
+
+
+def find_title(text: str, *, markdown: bool = False,
+               boilerplate: Sequence[str] = ()) -> str | None:
+    """An article's title when its HTML metadata gave none: a Markdown heading, else the first
+    of its first lines that reads as a headline (boilerplate and banner lines from
+    ``rules/ingest.yaml`` skipped, emoji prefixes dropped); ``None`` when there is none (the
+    document is then titled by its file name: :func:`pipeline.models.file_title`)."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:TITLE_LINES * 4]
+    if markdown:
+        for line in lines:
+            heading = _MD_HEADING.match(line)
+            if heading and _headline(_strip_symbols(heading.group(1))):
+                return _strip_symbols(heading.group(1))
+    for line in lines[:TITLE_LINES]:
+        line = _strip_symbols(_LEAD_MARKUP.sub("", _BREADCRUMB.sub("", line)))
+        if not line or _is_boilerplate(line, boilerplate):
+            continue
+        if _headline(line):
+            return line
+        if _body(line):
+            break
+    return None
 
 
 def _boilerplate(text: str, patterns: Sequence[str]) -> tuple[tuple[int, int], ...]:
@@ -268,9 +349,8 @@ def ingest(
         raise ArticleError(rel_path, f"article text is {len(text):,} characters, over the "
                            f"parser's {max_chars:,}-character limit",
                            hint="split it into several articles")
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if title is None and lines:
-        title = re.sub(r"^[#>*\s]+", "", lines[0])[:200] or None
+    if not title or _is_boilerplate(title.strip(), boilerplate):
+        title = find_title(text, markdown=suffix == ".md", boilerplate=boilerplate)
     if source is None:
         url = _URL.search(text)
         source = url.group(0).rstrip(".,;") if url else None
@@ -279,7 +359,8 @@ def ingest(
     return Document(
         id=sha[:16],
         path=rel_path,
-        title=title,
+        title=title or file_title(rel_path),
+        untitled=not title,
         source=source,
         published=published,
         text=text,

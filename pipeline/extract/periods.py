@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Sequence
 
@@ -10,6 +9,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
+from pipeline.extract.dates import MONTHS
 from pipeline.extract.tree import cue_regex, governing_chain, span_distance
 from pipeline.models import Document, PeriodHow
 from pipeline.rules import Rules
@@ -17,8 +17,8 @@ from pipeline.rules import Rules
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _QUARTER = re.compile(r"\bQ([1-4])\b", re.IGNORECASE)
 _DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+# month names and three-letter abbreviations (as-of dates do not read AP style's "Sept")
+_MONTHS = {name: number for name, number in MONTHS.items() if name != "sept"}
 _MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?",
                     re.IGNORECASE)
 # The least score of an article's focal period: named in the title, or twice in the text.

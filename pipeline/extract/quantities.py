@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 import pint
 
+from pipeline.extract.dates import MONTHS
 from pipeline.models import Bound, Quantity, Span
 from pipeline.units import ensure_unit, unit_name_known
 
@@ -280,12 +281,6 @@ class _Found:
 # --------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------
-_MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
           r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
 _YEAR = r"(?:1[89]|20)\d{2}"
@@ -343,7 +338,7 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
 
 def _date_label(kind: str, g: dict[str, str | None], text: str, start: int,
                 end: int) -> str | None:
-    month = _MONTHS.get((g.get("month") or "").lower().rstrip("."), 0)
+    month = MONTHS.get((g.get("month") or "").lower().rstrip("."), 0)
     if kind in ("mdy", "dmy", "md", "iso"):
         day = int(g["day"] or 0)
         if kind == "iso":
@@ -1043,7 +1038,7 @@ class _Parser:
         if prev.kind == "word" and prev.text[:1].isupper() and num.scale_word is None \
                 and re.fullmatch(r"\d{1,4}(?:\.\d)?", literal) \
                 and prev.text not in _CAPITALISED_FUNCTION_WORDS \
-                and prev.low not in _MONTHS and not self.percent(num.j):
+                and prev.low not in MONTHS and not self.percent(num.j):
             return True  # "Grok 5", "Colossus 1", "Windows 11", "Grok 4.3"
         return False
 
@@ -1218,7 +1213,8 @@ def _singular_phrase(surface: str) -> str:
     return " ".join(parts)
 
 
-def _fmt(value: float) -> str:
+def _short(value: float) -> str:
+    """``3.0`` -> ``"3"``: a duration's number as ``over`` writes it."""
     return f"{value:g}"
 
 
@@ -1267,14 +1263,14 @@ def _attach_durations(found: list[_Found], parser: _Parser) -> None:
                 and b.i - a.j <= 2 and not b.per:
             between = parser.text[parser.toks[a.j - 1].end:parser.toks[b.i].start]
             if between.strip() in ("", ",") and a.value is not None:
-                b.over = f"{_fmt(a.value)} {a.unit}"
+                b.over = f"{_short(a.value)} {a.unit}"
         if b.kind == "duration" and a.kind in ("money", "count", "physical") \
                 and not a.per and b.value is not None and b.bound in ("at_least", "exact"):
             gap_words = [t.low for t in parser.toks[a.j:b.num.i]]
             if gap_words and gap_words[-1] in _ATTACH_OVER and len(gap_words) <= 4 \
                     and all(t.kind == "word" for t in parser.toks[a.j:b.num.i]) \
                     and not parser.is_word(b.j, "of", "ago"):
-                a.over = f"{_fmt(b.value)} {b.unit}"
+                a.over = f"{_short(b.value)} {b.unit}"
                 b.bound, b.low, b.high = "exact", b.value, b.value
 
 

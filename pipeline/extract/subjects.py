@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
+from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import title_end
 from pipeline.extract.tree import (
     NAME_DEPS,
@@ -25,7 +26,6 @@ from pipeline.extract.tree import (
     governing_chain,
     tree_distance,
 )
-from pipeline.names import name_key, related
 from pipeline.rules import Rules
 from pipeline.units import unit_name_known
 
@@ -144,7 +144,7 @@ class Entities:
 
     def _unify_names(self, suffixes: Sequence[str]) -> None:
         """One name per entity within the article: "Nvidia", "NVIDIA" and "Nvidia Corp." are
-        one name (:func:`pipeline.names.name_key`), and so are a shorter name and the one
+        one name (:func:`pipeline.extract.names.name_key`), and so are a shorter name and the one
         name of the same label that contains it ("Mistral" in "Mistral AI", "Huang" in "Jensen
         Huang") or spells it out ("IBM"). The form written most often is kept (the longest on
         a tie); names of the rules' entities are never renamed."""

@@ -1,44 +1,33 @@
-"""The JSON output files as signed pieces (:mod:`pipeline.render.splice`).
+"""``claims.jsonl``, ``contradictions.json`` and ``claimreview.jsonld``: the run as data.
 
-``claims.jsonl``, ``contradictions.json`` and ``claimreview.jsonld`` described as ordered
-:class:`~pipeline.render.splice.Piece` sequences over a :class:`~pipeline.state.rows.View`: keys,
-order and
-signatures come from the view's light rows only; the full claims (and, for the figure
-highlights, the documents' text) are read inside the render closures, for the pieces that are
-actually rendered. ``splice.text_of`` of each sequence is byte for byte what
-``report.render_claims_jsonl``, ``report.render_json`` and ``report.render_claimreview``
-give for the same run.
+:func:`claims_jsonl_pieces`, :func:`json_pieces` and :func:`claimreview_pieces` write the
+three files as ordered :class:`~pipeline.render.splice.Piece` sequences over a
+:class:`~pipeline.state.rows.View`: keys, order and signatures come from the view's light
+rows only (the findings' report order and signatures are shared with the report's pages,
+:func:`report.shared`); the full claims (and, for the figure highlights, the documents' text)
+are read inside the render closures, for the pieces that are actually rendered.
 
 Separators sit at the start of a list element (``,`` plus newline), so a piece depends on
-its neighbours only through "is it the first element of its list".
+its neighbours only through "is it the first element of its list". Pretty JSON is what
+``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)`` gives (:func:`pretty_json`
+writes it faster); a claims.jsonl line is one physical line for every line reader.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import math
 import operator
 from collections.abc import Mapping, Sequence
 from functools import partial
 from itertools import repeat
+from typing import Any
 
-from pipeline.models import Finding, Skip
-from pipeline.render.report import (
-    _RATING,
-    _one_line_json,
-    claim_record,
-    figure_span,
-    finding_sigs,
-    pieces_of,
-    pretty_json,
-    review_item,
-    shared,
-)
+from pipeline.models import Claim, Document, Finding, Skip
+from pipeline.render.report import figure_span, finding_sigs, pieces_of, safe_url, shared
 from pipeline.render.splice import Piece, sig
 from pipeline.state.rows import ClaimRow, DocRow, View
-
-#: Version of the piece layout of these writers (part of the version ``compose`` is given).
-VERSION = "exports-1"
-
 
 # row fields by position (C-level getters: these run once per claim of the run)
 _ID = operator.itemgetter(DocRow._fields.index("id"))
@@ -63,6 +52,168 @@ def _findings(view: View, order: Sequence[Finding] | None
 def _indented(text: str, indent: str) -> str:
     """Pretty JSON text moved ``indent`` to the right (strings never hold a raw newline)."""
     return text.replace("\n", "\n" + indent)
+
+
+# --------------------------------------------------------------------------- JSON records
+
+
+def _rounded(x: float | None) -> float | None:
+    """A float rounded to 6 significant digits (stable across platforms), or None."""
+    return None if x is None else float(f"{x:.6g}")
+
+
+def claim_record(claim: Claim, documents: Mapping[str, Document]) -> dict[str, Any]:
+    """The JSON shape of a claim embedded in a finding."""
+    doc = documents.get(claim.doc_id)
+    at = figure_span(claim, doc)
+    return {
+        "id": claim.id,
+        "doc": doc.path if doc else claim.doc_id,
+        "doc_id": claim.doc_id,
+        "title": doc.title if doc else None,
+        "source": doc.source if doc else None,
+        "sentence": claim.sentence,
+        "surface": claim.span.text,
+        "highlight": list(at) if at else None,
+        "start": claim.span.start,
+        "end": claim.span.end,
+        "value": _rounded(claim.quantity.value),
+        "low": _rounded(claim.quantity.low),
+        "high": _rounded(claim.quantity.high),
+        "bound": claim.quantity.bound,
+        "unit": claim.quantity.unit,
+        "per": claim.quantity.per,
+        "normalized": {"low": _rounded(claim.normalized.low),
+                       "high": _rounded(claim.normalized.high), "unit": claim.normalized.unit},
+        "subject": claim.subject,
+        "metric": claim.metric,
+        "modality": claim.modality,
+        "as_of": claim.as_of,
+        "repaired": claim.repaired,
+    }
+
+
+class _NotPlain(Exception):
+    """A value :func:`pretty_json` leaves to ``json.dumps``."""
+
+
+_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_FLOAT_SPECIAL = {math.inf: "Infinity", -math.inf: "-Infinity"}
+
+
+def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        parts.append(_encode_str(value))
+    elif kind is dict:
+        if not value:
+            parts.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, item in sorted(value.items()):
+            if type(key) is not str:
+                raise _NotPlain
+            head = sep + _encode_str(key) + ": "
+            if type(item) is str:  # leaves inline: most values are strings or null
+                parts.append(head + _encode_str(item))
+            elif item is None:
+                parts.append(head + "null")
+            else:
+                parts.append(head)
+                _emit_json(item, inner, parts)
+            sep = "," + inner
+        parts.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            parts.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for item in value:
+            if type(item) is str:
+                parts.append(sep + _encode_str(item))
+            else:
+                parts.append(sep)
+                _emit_json(item, inner, parts)
+            sep = "," + inner
+        parts.append(newline + "]")
+    elif value is None:
+        parts.append("null")
+    elif value is True:
+        parts.append("true")
+    elif value is False:
+        parts.append("false")
+    elif kind is int:
+        parts.append(int.__repr__(value))
+    elif kind is float:
+        if value != value:
+            parts.append("NaN")
+        else:
+            parts.append(_FLOAT_SPECIAL.get(value) or float.__repr__(value))
+    else:
+        raise _NotPlain
+
+
+def pretty_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, byte for byte.
+
+    ``json.dumps`` with ``indent`` runs its pure-Python encoder (generators per level);
+    this writer appends to one list. Values other than plain dicts with string keys, lists,
+    tuples, strings, ints, floats, bools and None go to ``json.dumps``.
+    """
+    parts: list[str] = []
+    try:
+        _emit_json(value, "\n", parts)
+    except _NotPlain:
+        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    return "".join(parts)
+
+
+# Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves as they are.
+_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _one_line_json(record: dict[str, Any]) -> str:
+    """JSON on one physical line for every line reader, ``splitlines()`` included."""
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    for char, escaped in _LINE_BREAKERS.items():
+        text = text.replace(char, escaped)
+    return text
+
+
+
+_RATING = {"contradiction": (1, "Contradicted by other sources"),
+           "arithmetic_error": (1, "Arithmetic does not add up"),
+           "divergence": (2, "Diverges from other sources"),
+           "update": (3, "Superseded by a later figure"),
+           "scope": (3, "Different scope than other sources"),
+           "reconciled": (5, "Consistent after normalization"),
+           "arithmetic_ok": (5, "Arithmetic checks out")}
+
+
+def review_item(f: Finding, claim: Claim, doc: Document | DocRow | None) -> dict[str, Any]:
+    """One schema.org ClaimReview item: ``claim`` as ``f`` (a kind in :data:`_RATING`) rates
+    it; ``doc`` its document (full or a row), if known."""
+    value, label = _RATING[f.kind]
+    appearance: dict[str, Any] = {"@type": "CreativeWork",
+                                  "name": (doc.title or doc.path) if doc else claim.doc_id}
+    if doc and safe_url(doc.source):
+        appearance["url"] = safe_url(doc.source)
+    if doc and doc.published:
+        appearance["datePublished"] = doc.published
+    return {
+        "@type": "ClaimReview",
+        "identifier": f"{f.id}/{claim.id}",
+        "author": {"@type": "Organization", "name": "claims (automated consistency "
+                   "check" + (", reviewed" if f.status != "open" else "") + ")"},
+        "claimReviewed": claim.sentence,
+        "itemReviewed": {"@type": "Claim", "appearance": appearance},
+        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
+                         "worstRating": 1, "alternateName": label,
+                         "ratingExplanation": f.note or f.explanation},
+    }
+
 
 
 # --------------------------------------------------------------------------- claims.jsonl
@@ -221,16 +372,3 @@ def _review_text(view: View, f: Finding, rows: Mapping[str, ClaimRow],
                      + _indented(pretty_json(item), _FINDING_INDENT))
         first = False
     return "".join(parts)
-
-
-def export_pieces(view: View, *, order: Sequence[Finding] | None = None
-                  ) -> dict[str, list[Piece]]:
-    """The pieces of the three files (name -> pieces), sharing the work their signatures
-    have in common with each other and the report's pages (:func:`report.shared`)."""
-    findings, sigs = _findings(view, order)
-    rows = shared(view).rows
-    return {
-        "claims.jsonl": claims_jsonl_pieces(view),
-        "contradictions.json": _json_pieces(view, findings, sigs, rows),
-        "claimreview.jsonld": _claimreview_pieces(view, findings, sigs, rows),
-    }

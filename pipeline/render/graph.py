@@ -1,17 +1,23 @@
-"""Graph stage: documents, entities, metrics and claims as a networkx graph.
+"""The claim graph: ``graph.graphml`` and ``graph.json`` as signed pieces, and the graph
+itself as networkx builds it (:func:`build_graph`, ``RunResult.graph``).
 
-Node ids are prefixed by kind (``doc:``, ``entity:``, ``metric:``, ``claim:``); every
-attribute is a string or number so the graph exports to GraphML as it is.
+Documents, entities, metrics and claims are nodes with ids prefixed by kind (``doc:``,
+``entity:``, ``metric:``, ``claim:``); every attribute is a string or number.
 
 Edges (``kind`` attribute, also the edge key):
 
 * ``mentions``: document -> claim, document -> entity;
 * ``about``: claim -> entity (its subject), claim -> metric;
 * ``same_as``: a claim -> an identical claim (same sentence and figure) in another document,
-  a syndicated copy; :func:`independent_sources` counts such copies once;
+  a syndicated copy (:func:`pipeline.check.sourcing.duplicate_groups`);
 * ``consistent_with``: two asserted claims of different documents giving the same figure
-  for the same subject and metric (``basis="equal"``), or a ``reconciled`` finding;
+  for the same subject and metric (``basis="equal"``,
+  :func:`pipeline.check.sourcing.agreeing_groups`), or a ``reconciled`` finding;
 * ``contradicts``, ``derived_from``: from findings between claims.
+
+:func:`graphml_pieces` and :func:`node_link_pieces` write the two files (GraphML, and
+node-link JSON that ``networkx.node_link_graph`` reads) from a :class:`rows.View`'s light
+rows; they hold the graph :func:`build_graph` builds from the full objects.
 """
 
 from __future__ import annotations
@@ -20,10 +26,9 @@ import itertools
 import json
 import math
 import operator
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from typing import Any
@@ -31,6 +36,7 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from pipeline.check.sourcing import agreeing_groups, duplicate_groups
 from pipeline.models import Claim, Document, Finding
 from pipeline.render import report
 from pipeline.render.report import pieces_of
@@ -44,64 +50,6 @@ _EDGE_FOR_KIND = {
     "arithmetic_ok": "derived_from",
     "arithmetic_error": "derived_from",
 }
-
-
-def duplicate_key(claim: Claim) -> tuple[str, str]:
-    """What makes two claims copies of each other: the same sentence and the same figure."""
-    sentence = re.sub(r"\W+", " ", claim.sentence.lower()).strip()
-    return sentence, re.sub(r"\s+", " ", claim.span.text.strip())
-
-
-def duplicate_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
-    """Claims that are copies of each other in more than one document, sorted by id."""
-    grouped: dict[tuple[str, str], list[Claim]] = defaultdict(list)
-    for claim in claims:
-        grouped[duplicate_key(claim)].append(claim)
-    return [sorted(g, key=lambda c: c.id) for _, g in sorted(grouped.items())
-            if len({c.doc_id for c in g}) > 1]
-
-
-def agreeing_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
-    """Asserted claims of one subject and metric with the same normalized figure, in more
-    than one document and not mere copies of each other; one claim per document."""
-    grouped: dict[tuple[object, ...], dict[str, Claim]] = defaultdict(dict)
-    for claim in sorted(claims, key=lambda c: c.id):
-        if claim.subject is None or claim.metric == "unknown" or \
-                claim.modality not in ("asserted", "quoted"):
-            continue
-        n = claim.normalized
-        if n.low is None and n.high is None:
-            continue
-        key = (claim.subject, claim.metric, n.unit, n.low, n.high)
-        grouped[key].setdefault(claim.doc_id, claim)
-    out = []
-    for _, by_doc in sorted(grouped.items(), key=lambda kv: repr(kv[0])):
-        members = sorted(by_doc.values(), key=lambda c: c.id)
-        if len(members) > 1 and len({duplicate_key(c) for c in members}) > 1:
-            out.append(members)
-    return out
-
-
-def independent_sources(claims: Iterable[Claim]) -> int:
-    """How many documents back these claims, counting syndicated copies once.
-
-    Two documents are one source for these claims when a claim of one is a copy (same
-    sentence, same figure) of a claim of the other.
-    """
-    claims = list(claims)
-    parent: dict[str, str] = {c.doc_id: c.doc_id for c in claims}
-
-    def find(doc: str) -> str:
-        while parent[doc] != doc:
-            parent[doc] = parent[parent[doc]]
-            doc = parent[doc]
-        return doc
-
-    for group in duplicate_groups(claims):
-        first = find(group[0].doc_id)
-        for claim in group[1:]:
-            parent[find(claim.doc_id)] = first
-    return len({find(doc) for doc in parent})
 
 
 def build_graph(
@@ -149,80 +97,6 @@ def build_graph(
     return graph
 
 
-def node_link_json(graph: nx.MultiDiGraph) -> str:
-    """The graph as node-link JSON (``networkx.node_link_graph`` reads it back).
-
-    NaN (an open interval end) becomes ``null``; keys are sorted for stable output.
-    """
-    data = nx.node_link_data(graph, edges="links")
-    fast = _flat_node_link_json(data)
-    if fast is not None:
-        return fast
-    return json.dumps(_clean(data), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-_SCALAR_JSON: dict[type, Any] = {
-    str: json.encoder.encode_basestring,  # type: ignore[attr-defined]
-    int: int.__repr__,
-    bool: lambda b: "true" if b else "false",
-    type(None): lambda _: "null",
-    float: lambda x: float.__repr__(x) if math.isfinite(x) else "null",
-}
-
-
-def _flat_node_link_json(data: dict[str, Any]) -> str | None:
-    """What ``json.dumps(_clean(data), indent=1, sort_keys=True, ensure_ascii=False)``
-    gives, for node-link data whose nodes and links are flat dicts of scalars, string
-    keys and an empty graph dict (the pipeline's graphs); None for anything else.
-
-    ``json.dumps`` with ``indent`` runs the pure-Python encoder, slow on large graphs.
-    """
-    if set(data) != {"directed", "multigraph", "graph", "nodes", "links"} or data["graph"]:
-        return None
-    lines = ["{", f' "directed": {"true" if data["directed"] else "false"},',
-             ' "graph": {},']
-    add = lines.append
-
-    def items(name: str, rows: list[dict[str, Any]], last: bool) -> bool:
-        if not rows:
-            add(f' "{name}": []' + ("" if last else ","))
-            return True
-        add(f' "{name}": [')
-        for i, row in enumerate(rows):
-            if not row:
-                add("  {}" + ("," if i < len(rows) - 1 else ""))
-                continue
-            add("  {")
-            fields = sorted(row.items())
-            for j, (key, value) in enumerate(fields):
-                encode = _SCALAR_JSON.get(type(value))
-                if encode is None or type(key) is not str:
-                    return False
-                add(f"   {_SCALAR_JSON[str](key)}: {encode(value)}"
-                    + ("," if j < len(fields) - 1 else ""))
-            add("  }," if i < len(rows) - 1 else "  }")
-        add(" ]" + ("" if last else ","))
-        return True
-
-    if not items("links", data["links"], last=False):
-        return None
-    add(f' "multigraph": {"true" if data["multigraph"] else "false"},')
-    if not items("nodes", data["nodes"], last=True):
-        return None
-    add("}")
-    return "\n".join(lines) + "\n"
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
 def _num(x: float | None) -> float:
     return float("nan") if x is None else float(x)
 
@@ -233,9 +107,6 @@ _GRAPHML_HEAD = (
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
     'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
 )
-_XML_TYPE = {str: "string", int: "long", float: "double", bool: "boolean"}
-
-
 _ATTR_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
@@ -245,75 +116,6 @@ def _xml_text(text: str) -> str:
 
 def _xml_attr(text: str) -> str:
     return escape(text, _ATTR_ENTITIES)
-
-
-def graphml_text(graph: nx.MultiDiGraph) -> str:
-    """The graph as GraphML, byte for byte what ``"\\n".join(nx.generate_graphml(graph))
-    + "\\n"`` gives, written in one pass of string joins (an ElementTree of a large graph
-    is slow to build and serialize).
-
-    Same key ids (``d0``, ``d1``... in the order attributes are first met, nodes before
-    edges, declared newest first), same escaping, non-ASCII as decimal character
-    references, same indentation. Graph-level attributes or node/edge defaults, which the
-    pipeline never sets, fall back to networkx.
-    """
-    if graph.graph or not graph.is_multigraph() or not graph.is_directed():
-        return "\n".join(nx.generate_graphml(graph)) + "\n"
-    keys: dict[tuple[str, str, str], str] = {}
-    declared: list[str] = []
-    lines: list[str] = []
-    add = lines.append
-
-    def data_lines(data: dict[Any, Any], scope: str) -> None:
-        for name, value in data.items():
-            name = str(name)
-            kind = _XML_TYPE.get(type(value))
-            if kind is None:  # numpy scalars and the like: let networkx decide
-                raise _Fallback
-            ident = keys.get((name, kind, scope))
-            if ident is None:
-                ident = keys[(name, kind, scope)] = f"d{len(keys)}"
-                declared.append(f'  <key id="{ident}" for="{scope}" '
-                                f'attr.name="{_xml_attr(name)}" attr.type="{kind}" />')
-            text = str(value)
-            if text:
-                add(f'      <data key="{ident}">{_xml_text(text)}</data>')
-            else:
-                add(f'      <data key="{ident}" />')
-
-    try:
-        for node, data in graph.nodes(data=True):
-            if data:
-                add(f'    <node id="{_xml_attr(str(node))}">')
-                data_lines(data, "node")
-                add("    </node>")
-            else:
-                add(f'    <node id="{_xml_attr(str(node))}" />')
-        for u, v, key, data in graph.edges(keys=True, data=True):
-            head = (f'    <edge source="{_xml_attr(str(u))}" target="{_xml_attr(str(v))}" '
-                    f'id="{_xml_attr(str(key))}"')
-            if data:
-                add(head + ">")
-                data_lines(data, "edge")
-                add("    </edge>")
-            else:
-                add(head + " />")
-    except _Fallback:
-        return "\n".join(nx.generate_graphml(graph)) + "\n"
-    if lines:
-        body = ['  <graph edgedefault="directed">', *lines, "  </graph>"]
-    else:
-        body = ['  <graph edgedefault="directed" />']
-    text = "\n".join([_GRAPHML_HEAD, *reversed(declared), *body, "</graphml>"])
-    # networkx serializes to ASCII (character references) and splits into lines with
-    # str.splitlines, which also breaks at \r, \x0b, \x0c, \x1c-\x1e inside texts
-    text = text.encode("ascii", "xmlcharrefreplace").decode("ascii")
-    return "\n".join(text.splitlines()) + "\n"
-
-
-class _Fallback(Exception):
-    """An attribute value the fast GraphML writer does not handle."""
-
 
 
 # --------------------------------------------------------------------------- pieces
@@ -327,9 +129,6 @@ class _Fallback(Exception):
 # comes after the nodes it joins (GraphML readers such as Gephi read in one pass). Keys,
 # order and signatures come from the light rows; the full claims are read only for the
 # documents whose node piece is rendered.
-
-#: Version of the piece layout of the graph writers (part of the version given to compose).
-PIECES_VERSION = "graph-pieces-1"
 
 Node = tuple[str, dict[str, Any]]
 Edge = tuple[str, str, str, dict[str, Any]]
@@ -467,14 +266,15 @@ class GraphPlan:
     equal: list[str]
     #: (finding id, finding kind, edge kind, its known claims) of findings with edges
     findings: list[tuple[str, str, str, tuple[str, ...]]]
-    #: the parts of a graph file in order, (key, signature, nodes or edges): first the
-    #: nodes (metrics, entities, documents), then the edges (documents, findings)
-    nodes: list[tuple[str, str, Callable[[], list[Node]]]] = field(default_factory=list)
-    edges: list[tuple[str, str, Callable[[], list[Edge]]]] = field(default_factory=list)
 
 
 def graph_plan(view: View) -> GraphPlan:
-    """Lay out the graph of ``view``; one plan serves both graph files."""
+    """The graph of ``view`` laid out for both graph files, made once per state of the view
+    (:meth:`rows.View.shared`)."""
+    return view.shared("graph.plan", _make_plan)
+
+
+def _make_plan(view: View) -> GraphPlan:
     claims = view.claims
     ids = list(map(_ID_OF, claims))
     where: dict[str, Positions] = {}
@@ -510,22 +310,33 @@ def graph_plan(view: View) -> GraphPlan:
             members = tuple([c for c in members if c in known_claims])
         if len(members) > 1:
             findings.append((finding.id, finding.kind, edge, members))
-    plan = GraphPlan(
+    return GraphPlan(
         claims=claims,
         metrics=sorted(set(map(operator.itemgetter(_METRIC), claims))),
         entities=sorted(set(filter(None, map(operator.itemgetter(_SUBJECT), claims)))),
         docs=docs, node_sigs=node_sigs, edge_sigs=edge_sigs, same_as=same_as, equal=equal,
         findings=findings)
-    plan.nodes += [(f"m:{m}", "", partial(_named_node, "metric", m)) for m in plan.metrics]
-    plan.nodes += [(f"e:{s}", "", partial(_named_node, "entity", s)) for s in plan.entities]
-    plan.nodes += [(f"n:{doc_id}", signature, partial(_doc_nodes, view, plan, doc_id, doc, at))
-                   for (doc_id, doc, at), signature in zip(docs, node_sigs, strict=True)]
-    plan.edges += [(f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at))
-                   for (doc_id, _, at), signature in zip(docs, edge_sigs, strict=True) if at]
-    plan.edges += [(f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members),
-                    partial(_finding_edges, fid, kind, edge, members))
-                   for fid, kind, edge, members in findings]
-    return plan
+
+
+Part = tuple[str, str, Callable[[], Any]]  # key, signature, its nodes or edges
+
+
+def _parts(view: View, plan: GraphPlan) -> tuple[list[Part], list[Part]]:
+    """The parts of a graph file in order: first the nodes (metrics, entities, documents),
+    then the edges (documents, findings). Made per writer, not kept in the plan: the plan
+    the view keeps holds no reference back to the view."""
+    nodes: list[Part] = [(f"m:{m}", "", partial(_named_node, "metric", m))
+                         for m in plan.metrics]
+    nodes += [(f"e:{s}", "", partial(_named_node, "entity", s)) for s in plan.entities]
+    nodes += [(f"n:{doc_id}", signature, partial(_doc_nodes, view, plan, doc_id, doc, at))
+              for (doc_id, doc, at), signature in zip(plan.docs, plan.node_sigs, strict=True)]
+    edges: list[Part] = [
+        (f"l:{doc_id}", signature, partial(_doc_edges, plan, doc_id, at))
+        for (doc_id, _, at), signature in zip(plan.docs, plan.edge_sigs, strict=True) if at]
+    edges += [(f"f:{fid}", edge + _SEP + kind + _SEP + _SEP.join(members),
+               partial(_finding_edges, fid, kind, edge, members))
+              for fid, kind, edge, members in plan.findings]
+    return nodes, edges
 
 
 def _named_node(kind: str, name: str) -> list[Node]:
@@ -601,26 +412,30 @@ def _graphml_text(nodes: list[Node], edges: list[Edge]) -> str:
         add(f'    <edge source="{_xml_attr(u)}" target="{_xml_attr(v)}" id="{_xml_attr(key)}">')
         data_lines(data, _EDGE_KEY)
         add("    </edge>")
-    # as graphml_text: ASCII with character references, lines split as str.splitlines does
+    # as networkx writes GraphML: ASCII with character references, lines split as
+    # str.splitlines splits them (also at \r, \x0b, \x0c, \x1c-\x1e inside texts)
     text = "\n".join(lines).encode("ascii", "xmlcharrefreplace").decode("ascii")
     return "\n".join(text.splitlines()) + "\n"
 
 
-def graphml_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
-    """``graph.graphml`` as pieces: the graph :func:`build_graph` gives for the view's run,
-    with fixed key declarations. ``plan``: :func:`graph_plan` of the view, when the caller
-    has it (shared with :func:`node_link_pieces`)."""
-    plan = plan or graph_plan(view)
-    nodes = list(pieces_of(map(_FIRST, plan.nodes), map(_SECOND, plan.nodes),
-                           map(partial, repeat(_graphml_nodes), map(_THIRD, plan.nodes))))
+def graphml_pieces(view: View) -> list[Piece]:
+    """``graph.graphml``: the graph :func:`build_graph` gives for the view's run, as
+    networkx writes GraphML (same escaping and indentation) but with fixed key declarations
+    (every attribute the graph can carry), nodes before edges.
+
+    Pieces: the head, per metric, entity and document its nodes (a document's with its
+    claims'), per document its edges, per finding its edges, the tail."""
+    node_parts, edge_parts = _parts(view, graph_plan(view))
+    nodes = list(pieces_of(map(_FIRST, node_parts), map(_SECOND, node_parts),
+                           map(partial, repeat(_graphml_nodes), map(_THIRD, node_parts))))
     if not nodes:
         empty = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed" />',
                            "</graphml>"]) + "\n"
         return [Piece("head", "empty", lambda: empty)]
     head = "\n".join([_GRAPHML_HEAD, *_KEY_LINES, '  <graph edgedefault="directed">']) + "\n"
     return [Piece("head", "", lambda: head), *nodes,
-            *pieces_of(map(_FIRST, plan.edges), map(_SECOND, plan.edges),
-                       map(partial, repeat(_graphml_edges), map(_THIRD, plan.edges))),
+            *pieces_of(map(_FIRST, edge_parts), map(_SECOND, edge_parts),
+                       map(partial, repeat(_graphml_edges), map(_THIRD, edge_parts))),
             Piece("tail", "", lambda: "  </graph>\n</graphml>\n")]
 
 
@@ -641,6 +456,15 @@ def _json_nodes(make: Callable[[], list[Node]], first: bool) -> str:
     return _json_rows([{**data, "id": node} for node, data in make()], first)
 
 
+_SCALAR_JSON: dict[type, Any] = {
+    str: json.encoder.encode_basestring,  # type: ignore[attr-defined]
+    int: int.__repr__,
+    bool: lambda b: "true" if b else "false",
+    type(None): lambda _: "null",
+    float: lambda x: float.__repr__(x) if math.isfinite(x) else "null",
+}
+
+
 def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
     out = []
     for row in rows:
@@ -651,7 +475,7 @@ def _json_rows(rows: list[dict[str, Any]], first: bool) -> str:
     return "".join(out)
 
 
-def _listed(parts: list[tuple[str, str, Callable[[], Any]]],
+def _listed(parts: list[Part],
             text: Callable[[Callable[[], Any], bool], str]) -> list[Piece]:
     """Pieces of the elements of a JSON list: the first has no leading comma."""
     firsts = itertools.chain([True], repeat(False))
@@ -662,13 +486,17 @@ def _listed(parts: list[tuple[str, str, Callable[[], Any]]],
         map(partial, repeat(text), map(_THIRD, parts), firsts)))
 
 
-def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece]:
-    """``graph.json`` (node-link, as :func:`node_link_json` writes it) as pieces: the links
-    (per document, per finding), then the nodes (per metric, entity, document). ``plan`` as
-    for :func:`graphml_pieces`."""
-    plan = plan or graph_plan(view)
-    links = _listed(plan.edges, _json_links)
-    nodes = _listed(plan.nodes, _json_nodes)
+def node_link_pieces(view: View) -> list[Piece]:
+    """``graph.json``: the graph :func:`build_graph` gives for the view's run as node-link
+    JSON, what ``json.dumps(networkx.node_link_data(graph, edges="links"), indent=1,
+    sort_keys=True, ensure_ascii=False)`` writes with the same nodes and edges in this
+    order, open interval ends as ``null`` (strict JSON).
+
+    Pieces: the links (per document, per finding), then the nodes (per metric, entity,
+    document), between a head, a middle and a tail."""
+    node_parts, edge_parts = _parts(view, graph_plan(view))
+    links = _listed(edge_parts, _json_links)
+    nodes = _listed(node_parts, _json_nodes)
     has_links, has_nodes = bool(links), bool(nodes)
     return [
         Piece("head", sig(has_links), lambda: (
@@ -680,10 +508,3 @@ def node_link_pieces(view: View, *, plan: GraphPlan | None = None) -> list[Piece
         *nodes,
         Piece("tail", sig(has_nodes), lambda: ("\n ]" if has_nodes else "") + "\n}\n"),
     ]
-
-
-def graph_pieces(view: View) -> dict[str, list[Piece]]:
-    """The pieces of both graph files (name -> pieces) from one :func:`graph_plan`."""
-    plan = graph_plan(view)
-    return {"graph.graphml": graphml_pieces(view, plan=plan),
-            "graph.json": node_link_pieces(view, plan=plan)}

@@ -1,48 +1,38 @@
-"""The output files of a run, each written as signed pieces (:mod:`pipeline.render.splice`).
+"""The output files of a run: one writer each, composed into ``out/`` by reusing pieces.
 
-Every file is described by piece writers over a :class:`rows.View` (:func:`pieces`);
-:func:`write` composes them into ``out/``, reusing the unchanged pieces of the previous run's
-files, and returns the new layouts for the claim store.
+:data:`WRITERS` names the one function that writes each file, as signed pieces over a
+:class:`rows.View` (:mod:`pipeline.render.splice`); writers of one family share their planning
+through the view (:meth:`rows.View.shared`). :func:`write` composes every file into ``out/``,
+reusing the unchanged pieces of the previous run's files, and returns the new layouts for the
+claim store; :func:`text` gives one file's whole text (library users, tests).
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipeline.render import exports, graph, report, splice
-from pipeline.state import rows
+from pipeline.state import fingerprint, rows
 
-# The modules and templates whose code shapes an output file's bytes.
-_TEMPLATES = Path(report.__file__).parent / "templates"
-
-
-def _modules() -> list[Path]:
-    return [Path(m.__file__ or "") for m in (report, graph, exports, rows, splice)]
-
-
-def version(state: str) -> str:
-    """The writers' version: their code and templates, and the run state's fingerprint
-    (under which a claim id fixes the claim)."""
-    digest = hashlib.sha256(state.encode() + b"\0")
-    for path in [*_modules(), *sorted(_TEMPLATES.iterdir())]:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+#: Output file -> the one function that writes it (in the order a run writes them).
+WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
+    "claims.jsonl": exports.claims_jsonl_pieces,
+    "contradictions.json": exports.json_pieces,
+    "contradictions.md": report.markdown_pieces,
+    "report.html": report.html_pieces,
+    "claimreview.jsonld": exports.claimreview_pieces,
+    "graph.graphml": graph.graphml_pieces,
+    "graph.json": graph.node_link_pieces,
+}
+FILES = tuple(WRITERS)
 
 
-FILES = ("claims.jsonl", "contradictions.json", "contradictions.md", "report.html",
-         "claimreview.jsonld", "graph.graphml", "graph.json")
-
-
-def pieces(view: rows.View) -> dict[str, list[splice.Piece]]:
-    """File name -> its pieces, each family of writers planned once (the Markdown and HTML
-    reports share their groups; the JSON files their report order and finding JSON; the two
-    graph files their nodes and edges)."""
-    return {**exports.export_pieces(view), **report.report_pieces(view),
-            **graph.graph_pieces(view)}
+def text(view: rows.View, name: str) -> str:
+    """The whole text of output file ``name`` (one of :data:`FILES`) for ``view``, rendered
+    by the writer a run writes it with (every piece rendered, nothing reused)."""
+    return splice.text_of(WRITERS[name](view))
 
 
 def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes],
@@ -54,10 +44,10 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     composing the files (``write.compose``).
     """
     start = time.perf_counter()
-    current = version(state)
+    current = fingerprint.outputs(state)
     written: list[Path] = []
     new: dict[str, bytes] = {}
-    every = pieces(view)
+    every = {name: writer(view) for name, writer in WRITERS.items()}
     planned = time.perf_counter()
     for name in FILES:
         previous = splice.Layout.loads(layouts[name]) if name in layouts else None

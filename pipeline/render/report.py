@@ -1,16 +1,18 @@
-"""Report stage: findings, claims and documents -> text of the output files.
+"""``contradictions.md`` and ``report.html``: the findings for people, as signed pieces.
 
-Pure functions returning strings; ``pipeline.api`` writes them atomically. The Markdown and
-HTML pages are Jinja2 templates under ``pipeline/render/templates/`` (HTML autoescaped: every piece
-of article text goes through escaping, and nothing from an article is ever placed in a URL
-unless it is an ``http(s)`` address). Output is deterministic: sorted groups, fixed float
-formatting, no timestamps, so golden files and committed ``out/`` stay stable.
+:func:`markdown_pieces` and :func:`html_pieces` write the two pages from a
+:class:`rows.View` (one Jinja2 template each under ``pipeline/render/templates/``, a macro per
+piece; HTML autoescaped: every piece of article text goes through escaping, and nothing from
+an article is ever placed in a URL unless it is an ``http(s)`` address). Order, keys and
+signatures come from the view's light rows; the full claims and documents are read only by
+the pieces rendered (:mod:`pipeline.render.splice`). Both pages share one plan of the run
+(:func:`_plan`, made once per view): the groups of findings by (subject, metric), most severe
+first, their charts, and the claims index.
 
-:func:`markdown_pieces` and :func:`html_pieces` (both at once, planned once:
-:func:`report_pieces`) give the two pages as signed pieces of a :class:`rows.View` for
-:func:`splice.compose`: order, keys and signatures from the view's light rows, full claims
-and documents read only by the pieces rendered (templates ``*.pieces.*.j2``). Their text is
-what :func:`render_markdown` and :func:`render_html` give for the same run.
+Also here, shared by every writer of the run: the findings' report order and signatures
+(:func:`shared`), where a claim's figure is in its sentence (:func:`figure_span`), and which
+source links are safe (:func:`safe_url`). Output is deterministic: sorted groups, fixed
+float formatting, no timestamps, so golden files and committed ``out/`` stay stable.
 """
 
 from __future__ import annotations
@@ -20,14 +22,13 @@ import dataclasses
 import hashlib
 import heapq
 import itertools
-import json
 import math
 import operator
 import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from typing import Any, NamedTuple
@@ -35,9 +36,10 @@ from typing import Any, NamedTuple
 import jinja2
 import markupsafe
 
-from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
+from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding
 from pipeline.render import splice
 from pipeline.state.rows import ClaimRow, DocRow, View
+from pipeline.units import CURRENCY_SIGNS, format_amount
 
 #: Report order of finding kinds: real problems first, reassurance last.
 KIND_ORDER: tuple[str, ...] = (
@@ -62,52 +64,23 @@ KIND_REASON: dict[str, str] = {
 STATUS_LABEL: dict[str, str] = {
     "open": "open", "confirmed": "confirmed", "dismissed": "dismissed", "explained": "explained",
 }
-_CURRENCY_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-_CURRENCY_SIGNS = frozenset(_CURRENCY_SYMBOL.values())
+_CURRENCY_SIGNS = frozenset(CURRENCY_SIGNS.values())
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- formatting
 
 
-def _fmt(x: float | None) -> float | None:
-    """A float rounded to 6 significant digits (stable across platforms), or None."""
-    return None if x is None else float(f"{x:.6g}")
-
-
-def _number(x: float) -> str:
-    a = abs(x)
-    for suffix, factor in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
-        if a >= factor:
-            return f"{x / factor:.4g}{suffix}"
-    if a >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.4g}"
-
-
-def human(x: float | None, unit: str) -> str:
-    """``2e9, "USD"`` -> ``$2B``; ``12000, "GPU"`` -> ``12,000 GPU``; ``None`` -> ``?``."""
-    if x is None or not math.isfinite(x):
-        return "?"
-    head, _, rest = unit.partition("/")
-    head, rest = head.strip(), rest.strip()
-    tail = f"/{rest}" if rest else ""
-    if head in _CURRENCY_SYMBOL:
-        return f"{'-' if x < 0 else ''}{_CURRENCY_SYMBOL[head]}{_number(abs(x))}{tail}"
-    if head == "percent":
-        return f"{_number(x)}%{tail}"
-    return f"{_number(x)} {unit}".rstrip()
-
-
 def human_interval(low: float | None, high: float | None, unit: str) -> str:
+    """An interval as the pages show it: ``$2B``, ``≥ $40M``, ``$1B – $3B``, ``?``."""
     if low is None and high is None:
         return "?"
     if low is None:
-        return f"≤ {human(high, unit)}"
+        return f"≤ {format_amount(high, unit, report=True)}"
     if high is None:
-        return f"≥ {human(low, unit)}"
+        return f"≥ {format_amount(low, unit, report=True)}"
     if low == high:
-        return human(low, unit)
-    return f"{human(low, unit)} – {human(high, unit)}"
+        return format_amount(low, unit, report=True)
+    return f"{format_amount(low, unit, report=True)} – {format_amount(high, unit, report=True)}"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -162,13 +135,6 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
         while at > 0 and sentence[at - 1] in _CURRENCY_SIGNS:
             at -= 1
     return at, sentence.find(surface, at) + len(surface)
-
-
-def figure_spans(claims: Sequence[Claim],
-                 documents: Mapping[str, Document]) -> dict[str, Highlight]:
-    """:func:`figure_span` of every claim whose figure was found in its sentence."""
-    found = {c.id: figure_span(c, documents.get(c.doc_id)) for c in claims}
-    return {k: v for k, v in found.items() if v is not None}
 
 
 def _split_sentence(sentence: str, at: Highlight | None) -> list[tuple[str, bool]]:
@@ -236,40 +202,19 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class Group:
-    key: str
-    subject: str
-    metric: str
+class GroupView:
+    """A (subject, metric) group's heading as the report shows it, with its chart."""
+
+    key: str  # the HTML anchor
+    subject: str  # label
+    metric: str  # label
     severity: str
-    findings: list[FindingView]
     chart: Chart | None
 
 
-@dataclass
-class ReportData:
-    """Everything a template needs, computed once and deterministically."""
-
-    documents: list[Document]
-    n_claims: int
-    groups: list[Group]
-    kinds: list[tuple[str, int]]
-    severities: list[tuple[str, int]]
-    statuses: list[tuple[str, int]]
-    index: list[tuple[str, list[ClaimView]]]
-    skipped: list[Skip]
-    n_findings: int
-    reasons: dict[str, str] = field(default_factory=lambda: dict(KIND_REASON))
-
-
-def document_numbers(documents: Mapping[str, Document]) -> dict[str, int]:
-    """Document id -> its 1-based number in the report's source list (sorted by path)."""
-    ordered = sorted(documents.values(), key=lambda d: (d.path, d.id))
-    return {d.id: i for i, d in enumerate(ordered, start=1)}
-
-
-def claim_view(claim: Claim, documents: Mapping[str, Document],
-               figure_at: Mapping[str, Highlight], numbers: Mapping[str, int]) -> ClaimView:
-    doc = documents.get(claim.doc_id)
+def claim_view(claim: Claim, doc: Document | None, numbers: Mapping[str, int]) -> ClaimView:
+    """``claim`` as the report shows it; ``doc`` its document (None: not in the run),
+    ``numbers`` each document's number in the sources list."""
     q, n = claim.quantity, claim.normalized
     written_unit = q.unit + (f"/{q.per}" if q.per else "")
     return ClaimView(
@@ -277,7 +222,7 @@ def claim_view(claim: Claim, documents: Mapping[str, Document],
         title=doc.title if doc else None,
         url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
         surface=claim.span.text, sentence=claim.sentence,
-        pieces=_split_sentence(claim.sentence, figure_at.get(claim.id)),
+        pieces=_split_sentence(claim.sentence, figure_span(claim, doc)),
         written=human_interval(q.low, q.high, written_unit), normalized=human_interval(
             n.low, n.high, n.unit), unit=n.unit, low=n.low, high=n.high,
         modality=claim.modality, as_of=claim.as_of, repaired=claim.repaired, hedges=claim.hedges,
@@ -329,19 +274,6 @@ def _ticks(lo: float, hi: float, log: bool) -> list[float]:
     step = min((m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), default=raw)
     start = float(math.ceil(lo / step) * step)
     return [start + i * step for i in range(int((hi - start) // step) + 1)][:8]
-
-
-def build_chart(claims: Sequence[ClaimView], highlighted: Mapping[str, str], *,
-                max_rows: int = 24) -> Chart | None:
-    """A value-spread plot of the claims that share the most common unit of the group.
-
-    Log scale when the values span more than a factor of 20; ``highlighted`` maps claim ids
-    to the kind of the finding they belong to (for colour).
-    """
-    picked = _chart_pick(claims, highlighted, lambda c: c.doc, max_rows=max_rows)
-    if picked is None:
-        return None
-    return _chart_draw(*picked, highlighted)
 
 
 def _chart_pick(claims: Sequence[Any], highlighted: Mapping[str, str],
@@ -412,7 +344,7 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
             "label": label if len(label) <= 30 else label[:29] + "…",
             "tip": f"[{c.number}] {c.doc}: {surface} → {c.normalized}",
         })
-    ticks = [(x(t), human(t, chosen_unit)) for t in _ticks(lo, hi, log)]
+    ticks = [(x(t), format_amount(t, chosen_unit, report=True)) for t in _ticks(lo, hi, log)]
     height = top + len(rows) * row_h + 26
     return Chart(width=width, height=height, left=left, right=right, log=log, unit=chosen_unit,
                  ticks=ticks, rows=rows, omitted=omitted)
@@ -457,56 +389,10 @@ def _ordered_groups(findings: Sequence[Finding]) -> list[_OrderedGroup]:
     return groups
 
 
-def build_report(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
-) -> ReportData:
-    """Group findings by (subject, metric), most severe group first, with charts and index.
+def report_order(findings: Sequence[Finding]) -> list[Finding]:
+    """The findings in the order the report shows them (group by group)."""
+    return [f for g in _ordered_groups(findings) for f in g.findings]
 
-    ``figure_at`` maps claim ids to the figure's ``(start, end)`` in its sentence (computed
-    from the documents' text when not given).
-    """
-    if figure_at is None:
-        figure_at = figure_spans(claims, documents)
-    numbers = document_numbers(documents)
-    views = {c.id: claim_view(c, documents, figure_at, numbers) for c in claims}
-    by_block: dict[tuple[str, str], list[ClaimView]] = defaultdict(list)
-    for c in claims:
-        by_block[(c.subject or "", c.metric)].append(views[c.id])
-    groups: list[Group] = []
-    for og in _ordered_groups(findings):
-        fviews = [FindingView(finding=f, claims=sorted(
-            (views[c] for c in f.claims if c in views), key=_side_order(f.kind)),
-            reason=KIND_REASON.get(f.kind, ""), repair=repair_pair(f)) for f in og.findings]
-        highlighted: dict[str, str] = {}
-        for fv in reversed(fviews):  # most severe finding wins the colour
-            for cv in fv.claims:
-                highlighted[cv.id] = fv.finding.kind
-        pool = {cv.id: cv for cv in by_block.get((og.subject, og.metric), [])}
-        for fv in fviews:
-            pool.update((cv.id, cv) for cv in fv.claims)
-        groups.append(Group(key=og.key, subject=og.label, metric=og.metric_label,
-                            severity=og.severity, findings=fviews,
-                            chart=build_chart(list(pool.values()), highlighted)))
-    index: dict[str, list[ClaimView]] = defaultdict(list)
-    for c in claims:
-        index[c.subject or "(no subject)"].append(views[c.id])
-    kinds = Counter(f.kind for f in findings)
-    severities = Counter(f.severity for f in findings)
-    statuses: Counter[str] = Counter(f.status for f in findings)
-    return ReportData(
-        documents=sorted(documents.values(), key=lambda d: (d.path, d.id)), n_claims=len(claims),
-        groups=groups,
-        kinds=[(k, kinds[k]) for k in sorted(kinds, key=lambda k: (
-            KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))],
-        severities=[(s, severities[s]) for s in sorted(severities,
-                                                       key=lambda s: SEVERITY_ORDER.get(s, 9))],
-        statuses=[(s, statuses[s]) for s in STATUS_LABEL if statuses[s]],
-        index=[(subject, sorted(cs, key=lambda c: (c.metric, c.doc, c.id)))
-               for subject, cs in sorted(index.items(), key=lambda kv: (
-                   kv[0] == "(no subject)", kv[0].lower()))],
-        skipped=list(skipped), n_findings=len(findings),
-    )
 
 
 # --------------------------------------------------------------------------- templates
@@ -575,57 +461,18 @@ def _environment(*, html: bool) -> jinja2.Environment:
     sentence = _remembered(_md_sentence_key)
     env.filters.update(md=_remembered(_md_cell), md_code=_remembered(_md_code),
                        md_sentence=lambda pieces: sentence(tuple(pieces)),
-                       human=human, safe_url=safe_url)
+                       safe_url=safe_url)
     return env
-
-
-def render_markdown(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
-) -> str:
-    """``contradictions.md``: the report for a terminal or a code host."""
-    return _markdown(build_report(findings, claims, documents, skipped, figure_at=figure_at))
-
-
-def _markdown(data: ReportData) -> str:
-    text = _environment(html=False).get_template("contradictions.md.j2").render(r=data)
-    text = re.sub(r"^(#{1,6} [^\n]*)\n+", r"\1\n\n", text, flags=re.MULTILINE)
-    text = re.sub(r"\n+(#{1,6} )", r"\n\n\1", text)
-    return re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
-
-
-def render_html(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
-) -> str:
-    """``report.html``: one self-contained page (inline CSS and JS, no network)."""
-    return _html(build_report(findings, claims, documents, skipped, figure_at=figure_at))
-
-
-def _html(data: ReportData) -> str:
-    env = _environment(html=True)
-    script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
-    # a claim is shown in every finding about it: its block is rendered once
-    side = env.get_template("side.html.j2")
-    sides: dict[str, markupsafe.Markup] = {}
-    for g in data.groups:
-        for fv in g.findings:
-            for c in fv.claims:
-                if c.id not in sides:
-                    sides[c.id] = markupsafe.Markup(side.render(c=c))
-    return env.get_template("report.html.j2").render(
-        r=data, sides=sides, script=markupsafe.Markup(script), script_hash=f"sha256-{digest}")
 
 
 # --------------------------------------------------------------------------- pieces
 #
 # contradictions.md and report.html as signed pieces (pipeline.render.splice): keys, order and
 # signatures come from the view's light rows only; a piece's render asks the view for the full
-# claims and documents it shows. The text of all pieces is what _markdown / _html give.
+# claims and documents it shows.
 
-MD_PIECES_TEMPLATE = "contradictions.pieces.md.j2"
-HTML_PIECES_TEMPLATE = "report.pieces.html.j2"
+MD_TEMPLATE = "contradictions.md.j2"
+HTML_TEMPLATE = "report.html.j2"
 
 
 class _Counts(NamedTuple):
@@ -804,6 +651,11 @@ class _Plan:
 
 
 def _plan(view: View) -> _Plan:
+    """The plan of both pages for ``view``, made once per state of the view."""
+    return view.shared("report.plan", _make_plan)
+
+
+def _make_plan(view: View) -> _Plan:
     common = shared(view)
     path, number, by_id, groups = common.path, common.number, common.rows, common.groups
     doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
@@ -940,7 +792,6 @@ class _Renderer:
         self.script_hash = ""
         self._views: dict[str, ClaimView] = {}
         self._sides: dict[str, markupsafe.Markup] = {}
-        self._side: jinja2.Template | None = None
 
     @property
     def macros(self) -> Any:
@@ -951,9 +802,7 @@ class _Renderer:
                 digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest())
                 self.script = markupsafe.Markup(script)
                 self.script_hash = f"sha256-{digest.decode()}"
-                self._side = env.get_template("side.html.j2")
-            self._macros = env.get_template(
-                HTML_PIECES_TEMPLATE if self.is_html else MD_PIECES_TEMPLATE).module
+            self._macros = env.get_template(HTML_TEMPLATE if self.is_html else MD_TEMPLATE).module
         return self._macros
 
     def claim_views(self, ids: Sequence[str]) -> list[ClaimView]:
@@ -963,9 +812,7 @@ class _Renderer:
             claims = self.view.full_claims(missing)
             documents = self.view.full_documents(sorted({c.doc_id for c in claims.values()}))
             for claim in claims.values():
-                at = figure_span(claim, documents.get(claim.doc_id))
-                cv = claim_view(claim, documents, {claim.id: at} if at else {},
-                                self.plan.number)
+                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.number)
                 path = self.plan.path.get(claim.doc_id)
                 if path is not None and cv.doc != path:  # the document moved since it was stored
                     cv = dataclasses.replace(cv, doc=path)
@@ -981,8 +828,7 @@ class _Renderer:
         """A claim's side-by-side block (HTML), rendered once."""
         block = self._sides.get(c.id)
         if block is None:
-            assert self._side is not None
-            block = self._sides[c.id] = markupsafe.Markup(self._side.render(c=c))
+            block = self._sides[c.id] = self.macros.side(c)
         return block
 
     def md(self, sep: str, name: str, *args: Any) -> str:
@@ -1026,15 +872,15 @@ class _Renderer:
         macros = self.macros
         return str(macros.foot(self.script))
 
-    def group(self, g: _OrderedGroup, pick: _ChartPick | None) -> Group:
+    def group(self, g: _OrderedGroup, pick: _ChartPick | None) -> GroupView:
         chart = None
         if pick is not None:
             rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
                              self.plan.number.get(c.doc_id, 0),
                              human_interval(c.low, c.high, c.unit)) for c in pick.rows]
             chart = _chart_draw(rows, pick.unit, pick.omitted, pick.kinds)
-        return Group(key=g.key, subject=g.label, metric=g.metric_label, severity=g.severity,
-                     findings=[], chart=chart)
+        return GroupView(key=g.key, subject=g.label, metric=g.metric_label,
+                         severity=g.severity, chart=chart)
 
 
 _HEADING_GAP = re.compile(r"^(#{1,6} [^\n]*)\n+", re.MULTILINE)
@@ -1043,8 +889,9 @@ _BLANK_RUN = re.compile(r"\n{3,}")
 
 
 def _md_tidy(text: str, sep: str) -> str:
-    """A Markdown piece as the whole page has it (see :func:`_markdown`): ``sep`` (a blank
-    line before a block, a newline before table rows), then the text without edge newlines."""
+    """A Markdown piece, tidied: ``sep`` (a blank line before a block, a newline before table
+    rows), then the text with one blank line after every heading and before it, no runs of
+    blank lines, no newlines at its edges."""
     text = _HEADING_GAP.sub(r"\1\n\n", text)
     text = _GAP_HEADING.sub(r"\n\n\1", text)
     return sep + _BLANK_RUN.sub("\n\n", text).strip("\n")
@@ -1138,306 +985,19 @@ def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
 
 
 def markdown_pieces(view: View) -> list[splice.Piece]:
-    """``contradictions.md`` as signed pieces (:mod:`pipeline.render.splice`): the head, a piece per
-    group (heading and values line), per finding, per claims-index subject and per run of
-    index rows of one (metric, document), skipped files, the end. ``splice.text_of`` of them
-    is :func:`render_markdown` of the same run."""
+    """``contradictions.md``: the report for a terminal or a code host.
+
+    Pieces: the head, per group its heading (and values line) and its findings, per
+    claims-index subject its heading and its runs of index rows of one (metric, document),
+    skipped files, the end."""
     return _md_pieces(view, _plan(view))
 
 
 def html_pieces(view: View) -> list[splice.Piece]:
-    """``report.html`` as signed pieces: the page head, the summary and filters, a table of
-    contents entry, head (with chart) and end per group, a piece per finding, per index
-    subject (head and end) and run of index rows, skipped files, a sources row per document,
-    the foot. ``splice.text_of`` of them is :func:`render_html` of the same run."""
+    """``report.html``: one self-contained page (inline CSS and JS, no network).
+
+    Pieces: the page head, the style, the summary and filters, a table of contents entry per
+    group, per group its head (with chart), its findings and its end, per index subject its
+    head, its runs of index rows and its end, skipped files, a sources row per document, the
+    foot."""
     return _html_pieces(view, _plan(view))
-
-
-def report_pieces(view: View) -> dict[str, list[splice.Piece]]:
-    """:func:`markdown_pieces` and :func:`html_pieces` (file name -> pieces), planned once."""
-    plan = _plan(view)
-    return {"contradictions.md": _md_pieces(view, plan), "report.html": _html_pieces(view, plan)}
-
-
-# --------------------------------------------------------------------------- JSON outputs
-
-
-def report_order(findings: Sequence[Finding]) -> list[Finding]:
-    """The findings in the order the report shows them (group by group)."""
-    return [f for g in _ordered_groups(findings) for f in g.findings]
-
-
-def claim_record(claim: Claim, documents: Mapping[str, Document],
-                 figure_at: Mapping[str, Highlight] | None = None) -> dict[str, Any]:
-    """The JSON shape of a claim embedded in a finding."""
-    doc = documents.get(claim.doc_id)
-    at = figure_at.get(claim.id) if figure_at is not None else figure_span(claim, doc)
-    return {
-        "id": claim.id,
-        "doc": doc.path if doc else claim.doc_id,
-        "doc_id": claim.doc_id,
-        "title": doc.title if doc else None,
-        "source": doc.source if doc else None,
-        "sentence": claim.sentence,
-        "surface": claim.span.text,
-        "highlight": list(at) if at else None,
-        "start": claim.span.start,
-        "end": claim.span.end,
-        "value": _fmt(claim.quantity.value),
-        "low": _fmt(claim.quantity.low),
-        "high": _fmt(claim.quantity.high),
-        "bound": claim.quantity.bound,
-        "unit": claim.quantity.unit,
-        "per": claim.quantity.per,
-        "normalized": {"low": _fmt(claim.normalized.low), "high": _fmt(claim.normalized.high),
-                       "unit": claim.normalized.unit},
-        "subject": claim.subject,
-        "metric": claim.metric,
-        "modality": claim.modality,
-        "as_of": claim.as_of,
-        "repaired": claim.repaired,
-    }
-
-
-class _NotPlain(Exception):
-    """A value :func:`pretty_json` leaves to ``json.dumps``."""
-
-
-_encode_str = json.encoder.encode_basestring  # type: ignore[attr-defined]
-_FLOAT_SPECIAL = {math.inf: "Infinity", -math.inf: "-Infinity"}
-
-
-class _Memo:
-    """A JSON value met many times in one document (a claim embedded in each of its
-    findings): :func:`pretty_json` writes it once per indentation and reuses the text."""
-
-    __slots__ = ("make", "texts", "value")
-
-    def __init__(self, make: Callable[[], Any]) -> None:
-        self.make = make
-        self.value: Any = None
-        self.texts: dict[str, str] = {}
-
-    def get(self) -> Any:
-        if self.value is None:
-            self.value = self.make()
-        return self.value
-
-
-def _emit_json(value: Any, newline: str, parts: list[str]) -> None:
-    kind = type(value)
-    if kind is _Memo:
-        text = value.texts.get(newline)
-        if text is None:
-            pieces: list[str] = []
-            _emit_json(value.get(), newline, pieces)
-            text = value.texts[newline] = "".join(pieces)
-        parts.append(text)
-    elif kind is str:
-        parts.append(_encode_str(value))
-    elif kind is dict:
-        if not value:
-            parts.append("{}")
-            return
-        inner = newline + "  "
-        sep = "{" + inner
-        for key, item in sorted(value.items()):
-            if type(key) is not str:
-                raise _NotPlain
-            head = sep + _encode_str(key) + ": "
-            if type(item) is str:  # leaves inline: most values are strings or null
-                parts.append(head + _encode_str(item))
-            elif item is None:
-                parts.append(head + "null")
-            else:
-                parts.append(head)
-                _emit_json(item, inner, parts)
-            sep = "," + inner
-        parts.append(newline + "}")
-    elif kind is list or kind is tuple:
-        if not value:
-            parts.append("[]")
-            return
-        inner = newline + "  "
-        sep = "[" + inner
-        for item in value:
-            if type(item) is str:
-                parts.append(sep + _encode_str(item))
-            else:
-                parts.append(sep)
-                _emit_json(item, inner, parts)
-            sep = "," + inner
-        parts.append(newline + "]")
-    elif value is None:
-        parts.append("null")
-    elif value is True:
-        parts.append("true")
-    elif value is False:
-        parts.append("false")
-    elif kind is int:
-        parts.append(int.__repr__(value))
-    elif kind is float:
-        if value != value:
-            parts.append("NaN")
-        else:
-            parts.append(_FLOAT_SPECIAL.get(value) or float.__repr__(value))
-    else:
-        raise _NotPlain
-
-
-def _unknown(value: Any) -> Any:
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def pretty_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)``, byte for byte.
-
-    ``json.dumps`` with ``indent`` runs its pure-Python encoder (generators per level);
-    this writer appends to one list. Values other than plain dicts with string keys, lists,
-    tuples, strings, ints, floats, bools and None go to ``json.dumps``.
-    """
-    parts: list[str] = []
-    try:
-        _emit_json(value, "\n", parts)
-    except _NotPlain:
-        return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True,
-                          default=lambda v: v.get() if isinstance(v, _Memo) else _unknown(v))
-    return "".join(parts)
-
-
-# Characters str.splitlines() breaks on that json.dumps(ensure_ascii=False) leaves as they are.
-_LINE_BREAKERS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-
-
-def _one_line_json(record: dict[str, Any]) -> str:
-    """JSON on one physical line for every line reader, ``splitlines()`` included."""
-    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
-    for char, escaped in _LINE_BREAKERS.items():
-        text = text.replace(char, escaped)
-    return text
-
-
-def render_claims_jsonl(claims: Sequence[Claim], documents: Mapping[str, Document], *,
-                        figure_at: Mapping[str, Highlight] | None = None) -> str:
-    """``claims.jsonl``; ``figure_at`` as :func:`figure_spans` gives it (else computed)."""
-    lines = []
-    for claim in claims:
-        record = claim.model_dump(mode="json")
-        record["doc"] = documents[claim.doc_id].path if claim.doc_id in documents else None
-        at = figure_span(claim, documents.get(claim.doc_id)) if figure_at is None \
-            else figure_at.get(claim.id)
-        record["highlight"] = list(at) if at else None
-        lines.append(_one_line_json(record))
-    return "\n".join(lines) + ("\n" if lines else "")
-
-
-def render_json(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
-    order: Sequence[Finding] | None = None,
-) -> str:
-    """``contradictions.json``: findings (with review status) embedding their claims.
-
-    ``order``: the findings in report order when the caller has it (else computed).
-    """
-    by_id = {c.id: c for c in claims}
-    # a claim is in every finding about it: its record is built and written once
-    records: dict[str, _Memo] = {}
-
-    def record(cid: str) -> _Memo:
-        memo = records.get(cid)
-        if memo is None:
-            claim = by_id[cid]
-            memo = records[cid] = _Memo(lambda: claim_record(claim, documents, figure_at))
-        return memo
-
-    payload = {
-        "documents": [{"id": d.id, "path": d.path, "title": d.title, "source": d.source,
-                       "published": d.published}
-                      for d in sorted(documents.values(), key=lambda d: d.path)],
-        "findings": [
-            {**f.model_dump(mode="json"),
-             "claims": [record(c) for c in f.claims if c in by_id]}
-            for f in (report_order(findings) if order is None else order)
-        ],
-        "skipped": [s.model_dump(mode="json") for s in skipped],
-    }
-    return pretty_json(payload) + "\n"
-
-
-_RATING = {"contradiction": (1, "Contradicted by other sources"),
-           "arithmetic_error": (1, "Arithmetic does not add up"),
-           "divergence": (2, "Diverges from other sources"),
-           "update": (3, "Superseded by a later figure"),
-           "scope": (3, "Different scope than other sources"),
-           "reconciled": (5, "Consistent after normalization"),
-           "arithmetic_ok": (5, "Arithmetic checks out")}
-
-
-def review_item(f: Finding, claim: Claim, doc: Document | DocRow | None) -> dict[str, Any]:
-    """One schema.org ClaimReview item: ``claim`` as ``f`` (a kind in :data:`_RATING`) rates
-    it; ``doc`` its document (full or a row), if known."""
-    value, label = _RATING[f.kind]
-    appearance: dict[str, Any] = {"@type": "CreativeWork",
-                                  "name": (doc.title or doc.path) if doc else claim.doc_id}
-    if doc and safe_url(doc.source):
-        appearance["url"] = safe_url(doc.source)
-    if doc and doc.published:
-        appearance["datePublished"] = doc.published
-    return {
-        "@type": "ClaimReview",
-        "identifier": f"{f.id}/{claim.id}",
-        "author": {"@type": "Organization", "name": "claims (automated consistency "
-                   "check" + (", reviewed" if f.status != "open" else "") + ")"},
-        "claimReviewed": claim.sentence,
-        "itemReviewed": {"@type": "Claim", "appearance": appearance},
-        "reviewRating": {"@type": "Rating", "ratingValue": value, "bestRating": 5,
-                         "worstRating": 1, "alternateName": label,
-                         "ratingExplanation": f.note or f.explanation},
-    }
-
-
-def render_claimreview(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    *, order: Sequence[Finding] | None = None,
-) -> str:
-    """``claimreview.jsonld``: schema.org ClaimReview items for fact-check interop.
-
-    One item per (finding, claim) for the kinds that carry a verdict, dismissed findings
-    left out. ``order``: the findings in report order when the caller has it.
-    """
-    by_id = {c.id: c for c in claims}
-    items = []
-    for f in (report_order(findings) if order is None else order):
-        if f.kind not in _RATING or f.status == "dismissed":
-            continue
-        for cid in f.claims:
-            claim = by_id.get(cid)
-            if claim is None:
-                continue
-            items.append(review_item(f, claim, documents.get(claim.doc_id)))
-    payload = {"@context": "https://schema.org", "@graph": items}
-    return pretty_json(payload) + "\n"
-
-
-def render_all(
-    findings: Sequence[Finding], claims: Sequence[Claim], documents: Mapping[str, Document],
-    skipped: Sequence[Skip] = (), *, figure_at: Mapping[str, Highlight] | None = None,
-) -> dict[str, str]:
-    """Every report file (name -> text); ``findings`` already carry their review status.
-
-    ``figure_at`` (claim id -> ``(start, end)`` of the figure in its sentence) is computed
-    from the documents' text when not given; a re-render from ``out/`` passes the saved ones.
-    """
-    if figure_at is None:
-        figure_at = figure_spans(claims, documents)
-    data = build_report(findings, claims, documents, skipped, figure_at=figure_at)
-    # the group order depends on the findings only, so it is report_order(findings)
-    order = [fv.finding for g in data.groups for fv in g.findings]
-    return {
-        "contradictions.json": render_json(findings, claims, documents, skipped,
-                                           figure_at=figure_at, order=order),
-        "contradictions.md": _markdown(data),
-        "report.html": _html(data),
-        "claimreview.jsonld": render_claimreview(findings, claims, documents, order=order),
-    }

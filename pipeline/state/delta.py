@@ -20,35 +20,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.check import checks
 from pipeline.errors import ArticleError
-from pipeline.extract import ingest, repair
+from pipeline.extract import ingest
+from pipeline.extract.results import Entry
 from pipeline.fsio import corpus_name, read_article, shown_name
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding, Skip
 from pipeline.rules import Rules
 from pipeline.state import rows, store
-
-GARBLED = "repair.garbled"  # the pseudo-check of repair's garbled findings (one block a doc)
-
-# Modules whose code shapes the state tables beyond the per-document results.
-_STATE_MODULES = ("check.checks", "render.graph", "extract.repair", "state.rows", "state.store",
-                  "state.delta", "models", "units")
-
-
-def state_fingerprint(stamp: str) -> str:
-    """The per-document fingerprint plus the code of the checks and the state tables."""
-    import importlib
-
-    digest = hashlib.sha256(stamp.encode() + b"\0")
-    for name in _STATE_MODULES:
-        module = importlib.import_module(f"pipeline.{name}")
-        digest.update(Path(module.__file__ or "").read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -61,7 +46,13 @@ class Item:
     stamp: str  # file_stamp
     row: rows.DocRow
     document: Document | None = None  # read this run (new, changed, or stat changed)
-    entry: store.Entry | None = None  # its stored per-document results, when found
+    entry: Entry | None = None  # its stored per-document results, when found
+
+    @classmethod
+    def stored(cls, path: str, doc: store.RunDoc) -> Item:
+        """A file of the last run, as the claim store remembers it."""
+        return cls(path, store.Key(doc.raw_sha, doc.suffix), doc.size, doc.stamp,
+                   rows.DocRow(*json.loads(doc.row)))
 
 
 def file_stamp(st: os.stat_result) -> str:
@@ -70,9 +61,9 @@ def file_stamp(st: os.stat_result) -> str:
     return f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
-def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]], *,
+def scan(corpus: Path, known: Mapping[str, store.RunDoc], *,
          files: Sequence[Path], rules: Rules, max_bytes: int,
-         cached: Callable[[store.Key], store.Entry | None]) -> tuple[list[Item], list[Skip]]:
+         cached: Callable[[store.Key], Entry | None]) -> tuple[list[Item], list[Skip]]:
     """The corpus as documents, reading only files whose size or :func:`file_stamp` changed.
 
     ``known``: the last run's files (:meth:`store.Store.run_docs`). Duplicates (same text
@@ -90,11 +81,9 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
         except OSError:
             st = None
         old = known.get(rel)
-        if st is not None and old is not None and (old[3], old[4]) == (st.st_size,
-                                                                       file_stamp(st)):
-            doc_id, raw_sha, suffix, size, stamp, row_json = old
-            item = Item(rel, store.Key(raw_sha, suffix), size, stamp,
-                        rows.DocRow(*json.loads(row_json)))
+        if st is not None and old is not None and (old.size, old.stamp) == (st.st_size,
+                                                                            file_stamp(st)):
+            item = Item.stored(rel, old)
         else:
             stage = "read"
             try:
@@ -104,7 +93,7 @@ def scan(corpus: Path, known: Mapping[str, tuple[str, str, str, int, str, str]],
                 if entry is not None:
                     document = entry.document
                     if document.path != rel:
-                        document = document.model_copy(update={"path": rel})
+                        document = document.moved(rel)
                         entry = replace(entry, document=document)
                 else:
                     stage = "ingest"
@@ -147,17 +136,16 @@ def record_state(record: checks.Record) -> tuple[str, str, int, str, str, str]:
             record.mode, record.finding.model_dump_json())
 
 
-def garbled_records(entries: Iterable[store.Entry]) -> list[checks.Record]:
-    return [checks.Record(GARBLED, (e.document.id,), seq, checks.SET, f)
-            for e in entries
-            for seq, f in enumerate(repair.garbled_findings(e.document, e.repaired))]
+def document_records(entries: Iterable[Entry]) -> list[checks.Record]:
+    """The records of the document checks (repair's garbled runs) on these documents."""
+    return [r for e in entries for r in checks.document_records(e.document, e.repaired)]
 
 
 def run_order(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
 
 
-def full_change(items: Sequence[Item], entries: dict[str, store.Entry],
+def full_change(items: Sequence[Item], entries: dict[str, Entry],
                 claims: Sequence[Claim], records: Sequence[checks.Record],
                 findings: Sequence[Finding], rules: Rules) -> store.StateChange:
     """The state tables of a full run (every row replaced)."""
@@ -180,7 +168,7 @@ class Delta:
     change: store.StateChange
 
 
-def incremental_checks(db: store.Store, *, added: Sequence[store.Entry],
+def incremental_checks(db: store.Store, *, added: Sequence[Entry],
                        removed_docs: Iterable[str], rules: Rules) -> Delta | None:
     """The checks of a run that adds ``added`` and deletes ``removed_docs`` (doc ids).
 
@@ -191,22 +179,20 @@ def incremental_checks(db: store.Store, *, added: Sequence[store.Entry],
     cache = checks.UnitCache(rules)
     blocks_added = [(check, block, c.id, c.doc_id) for c in new_claims
                     for check, block in checks.claim_blocks(c, rules, cache)]
-    pairs = db.blocks_of_docs(removed) | {(b[0], b[1]) for b in blocks_added}
-    pairs |= {(GARBLED, checks.block_text((d,))) for d in removed}
-    pairs |= {(GARBLED, checks.block_text((e.document.id,))) for e in added}
-    if any(block == checks.block_text(checks.WHOLE_CORPUS) for _, block in pairs):
+    check_pairs = db.blocks_of_docs(removed) | {(b[0], b[1]) for b in blocks_added}
+    if any(block == checks.block_text(checks.WHOLE_CORPUS) for _, block in check_pairs):
         return None
-    check_pairs = {p for p in pairs if p[0] != GARBLED}
+    pairs = check_pairs | {p for doc in [*removed, *(e.document.id for e in added)]
+                           for p in checks.document_blocks(doc)}
     stored = [cid for cid, doc in db.block_members(check_pairs) if doc not in removed]
     members = [*db.claims_by_id(sorted(set(stored))).values(), *new_claims]
     fresh = [*checks.records(members, rules=rules, only=check_pairs),
-             *garbled_records(added)]
+             *document_records(added)]
     old_ids = db.records_in(pairs)
     affected = old_ids | {r.finding.id for r in fresh}
-    others = [checks.Record(check, checks.block_of_text(block), seq, mode,
-                            Finding.model_validate_json(text))
-              for check, block, seq, mode, text in db.records_of(sorted(affected))
-              if (check, block) not in pairs]
+    others = [checks.Record(r.check, checks.block_of_text(r.block), r.seq, r.mode,
+                            Finding.model_validate_json(r.finding))
+              for r in db.records_of(sorted(affected)) if (r.check, r.block) not in pairs]
     winners = checks.replay([*others, *fresh])
     previous = [f for f in db.findings() if f.id not in affected]
     change = store.StateChange(
@@ -219,3 +205,63 @@ def incremental_checks(db: store.Store, *, added: Sequence[store.Entry],
         findings_added=[(f.id, f.model_dump_json()) for f in winners],
     )
     return Delta(findings=run_order([*previous, *winners]), change=change)
+
+
+def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, Entry],
+               removed: Collection[str], *, stamp: str) -> rows.View:
+    """The view of an incremental run: stored rows of the unchanged part, new rows of the
+    rest (``entries``: the new documents' results; ``removed``: ids of deleted documents);
+    full claims and documents read from the store on demand."""
+    new_claims = {c.id: c for e in entries.values() for c in e.claims}
+    claim_rows = [r for r in db.claim_rows()
+                  if r.doc_id not in removed and r.id not in new_claims]
+    claim_rows += [rows.claim_row(c) for c in new_claims.values()]
+    claim_rows.sort(key=operator.attrgetter("doc_id", "start", "id"))  # run order
+    by_id = {i.row.id: i for i in items}
+    live = [db]
+
+    def connection() -> store.Store:
+        """The run's store, or (asked after the run) a new connection to it."""
+        if live[0].closed:
+            live[0] = store.Store(db.path)
+        return live[0]
+
+    def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
+        found = {i: new_claims[i] for i in ids if i in new_claims}
+        found.update(connection().claims_by_id([i for i in ids if i not in found]))
+        return found
+
+    def load_documents(ids: Sequence[str]) -> dict[str, Document]:
+        found: dict[str, Document] = {}
+        for doc_id in ids:
+            item = by_id.get(doc_id)
+            if item is None:
+                continue
+            entry = entries.get(doc_id)
+            document = item.document or (entry.document if entry else None) \
+                or connection().document(item.key, stamp)
+            if document is None:
+                continue
+            if document.path != item.path:
+                document = document.moved(item.path)
+            found[doc_id] = document
+        return found
+
+    return rows.View(docs=sorted((i.row for i in items), key=lambda r: (r.path, r.id)),
+                     claims=claim_rows, findings=[], skipped=[],
+                     load_claims=load_claims, load_documents=load_documents)
+
+
+def last_run_view(db: store.Store) -> rows.View | None:
+    """The last run kept in ``db`` as a view: its documents, claims, findings (in run order,
+    before reviews) and skipped files; None when ``db`` holds no finished run's state (a
+    store written before the state was kept)."""
+    meta = db.meta()
+    stamp = meta.get("last_run")
+    if not stamp or "skipped" not in meta:
+        return None
+    items = [Item.stored(path, doc) for path, doc in db.run_docs().items()]
+    view = store_view(db, items, {}, set(), stamp=stamp)
+    view.findings = db.findings_in_run_order()
+    view.skipped = [Skip.model_validate(s) for s in json.loads(meta["skipped"])]
+    return view

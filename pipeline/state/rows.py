@@ -11,11 +11,11 @@ documents only of the pieces they actually render.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
+from pipeline.check.sourcing import duplicate_key
 from pipeline.models import Claim, Document, Finding, Skip
 
 T = TypeVar("T")
@@ -48,7 +48,7 @@ class ClaimRow(NamedTuple):
     modality: str
     as_of: str | None
     surface: str
-    dup: str  # digest of graph.duplicate_key: equal for copies of one sentence and figure
+    dup: str  # digest of sourcing.duplicate_key: equal for copies of one sentence and figure
 
 
 def doc_row(document: Document) -> DocRow:
@@ -57,9 +57,8 @@ def doc_row(document: Document) -> DocRow:
 
 
 def duplicate_digest(claim: Claim) -> str:
-    """A short digest of (normalized sentence, figure); see :func:`graph.duplicate_key`."""
-    sentence = re.sub(r"\W+", " ", claim.sentence.lower()).strip()
-    surface = re.sub(r"\s+", " ", claim.span.text.strip())
+    """A short digest of :func:`sourcing.duplicate_key` (normalized sentence, figure)."""
+    sentence, surface = duplicate_key(claim)
     return hashlib.blake2b(f"{sentence}\0{surface}".encode(), digest_size=10).hexdigest()
 
 

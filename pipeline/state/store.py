@@ -6,7 +6,8 @@ changed articles. Rows are keyed by
 
 * the raw bytes' SHA-256 and the file suffix (what ingest saw), and
 * a *fingerprint* of everything else that shapes the result: the rules files, the spaCy
-  model name and version, the pipeline's source code and the run options.
+  model name and version, the per-document stages' code and the run options
+  (:func:`pipeline.state.fingerprint.documents`).
 
 A changed rule, model or stage therefore invalidates every row at once. The models are stored
 as their JSON (pydantic), so reading back gives exactly the objects a clean run makes. The
@@ -22,12 +23,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from pydantic import TypeAdapter
 
 from pipeline.errors import OutputError
+from pipeline.extract.results import Entry
 from pipeline.models import Claim, Document, Finding, Quantity, RepairedText
+from pipeline.state.rows import ClaimRow
 
 SCHEMA_VERSION = 2
 DB_NAME = "claims.db"
@@ -82,21 +85,32 @@ _FINDINGS = TypeAdapter(list[Finding])
 
 
 @dataclass(frozen=True)
-class Entry:
-    """What the per-document stages produced for one article."""
-
-    document: Document
-    repaired: RepairedText
-    quantities: tuple[Quantity, ...] | None  # None: not loaded (see Store.get)
-    claims: tuple[Claim, ...]
-
-
-@dataclass(frozen=True)
 class Key:
     """Identity of an article's bytes as ingest saw them."""
 
     raw_sha: str
     suffix: str
+
+
+class RunDoc(NamedTuple):
+    """A file of the last run, as :meth:`Store.run_docs` gives it (by path)."""
+
+    doc_id: str
+    raw_sha: str
+    suffix: str
+    size: int
+    stamp: str  # mtime, ctime and inode: see :func:`pipeline.state.delta.file_stamp`
+    row: str  # the document's DocRow as JSON
+
+
+class StoredRecord(NamedTuple):
+    """A check record as the store keeps it (see :class:`pipeline.check.checks.Record`)."""
+
+    check: str
+    block: str  # :func:`pipeline.check.checks.block_text`
+    seq: int
+    mode: str
+    finding: str  # the finding's JSON
 
 
 class Store:
@@ -224,20 +238,17 @@ class Store:
 
     # -- state of the last run ---------------------------------------------------------------
 
-    def run_docs(self) -> dict[str, tuple[str, str, str, int, str, str]]:
-        """Path -> (doc id, raw sha, suffix, size, stamp, DocRow JSON) of the last run's
-        files (stamp: mtime, ctime and inode, see :func:`delta.file_stamp`)."""
-        return {row[0]: tuple(row[1:])  # type: ignore[misc]
-                for row in self._db.execute(
-                    "SELECT path, doc_id, raw_sha, suffix, size, stamp, row FROM run_docs")}
+    def run_docs(self) -> dict[str, RunDoc]:
+        """The last run's files by path."""
+        return {path: RunDoc(*rest) for path, *rest in self._db.execute(
+            "SELECT path, doc_id, raw_sha, suffix, size, stamp, row FROM run_docs")}
 
-    def claim_rows(self) -> list[list[Any]]:
-        """The ClaimRow fields of every claim of the last run (one JSON parse for all)."""
+    def claim_rows(self) -> list[ClaimRow]:
+        """The light row of every claim of the last run (one JSON parse for all)."""
         text = self._db.execute(
             "SELECT '[' || coalesce(group_concat(row, ','), '') || ']' FROM run_claims"
         ).fetchone()[0]
-        rows: list[list[Any]] = json.loads(text)
-        return rows
+        return list(map(ClaimRow._make, json.loads(text)))
 
     def claims_by_id(self, ids: Sequence[str]) -> dict[str, Claim]:
         out: dict[str, Claim] = {}
@@ -292,16 +303,15 @@ class Store:
             "SELECT r.finding_id FROM run_records r JOIN wanted w "
             "ON r.check_name = w.check_name AND r.block = w.block")}
 
-    def records_of(self, finding_ids: Sequence[str]
-                   ) -> list[tuple[str, str, int, str, str]]:
-        """(check, block, seq, mode, finding JSON) of stored records of these findings."""
-        out: list[tuple[str, str, int, str, str]] = []
+    def records_of(self, finding_ids: Sequence[str]) -> list[StoredRecord]:
+        """The stored records of these findings."""
+        out: list[StoredRecord] = []
         for first in range(0, len(finding_ids), 500):
             part = finding_ids[first:first + 500]
             marks = ",".join("?" * len(part))
-            out += self._db.execute(
+            out += map(StoredRecord._make, self._db.execute(
                 "SELECT check_name, block, seq, mode, finding FROM run_records "
-                f"WHERE finding_id IN ({marks})", part).fetchall()  # noqa: S608
+                f"WHERE finding_id IN ({marks})", part))  # noqa: S608
         return out
 
     def layouts(self) -> dict[str, bytes]:

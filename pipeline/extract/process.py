@@ -1,0 +1,194 @@
+"""The per-document stages of a run: repair, quantities, parse and claim frames, article by
+article, in one process, in a pool of worker processes, or in one batch of a worker.
+
+What this module decides shapes the stored results (how much of the text the parser sees:
+:data:`CONTEXT_SENTENCES`...), so it belongs with the stages it runs (its code is part of
+the documents' fingerprint, :mod:`pipeline.state.fingerprint`).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import time
+from collections.abc import Iterator, Sequence
+
+from spacy.language import Language
+
+from pipeline.extract import claims, parse, quantities, repair
+from pipeline.extract.results import Entry, Failure
+from pipeline.models import Document
+from pipeline.rules import Rules, RulesFiles, load_shipped, shipped_files
+
+# spaCy components no stage reads (claims read sentences, entities, tags, dependencies).
+UNUSED_COMPONENTS = ("lemmatizer",)
+# Only sentences holding a quantity get the full pipeline. The sentence before each gets the
+# EntityRuler and the NER (pronouns look back at the entities named there); all other text
+# only the EntityRuler (the rules' entities, for pronouns further back). The statistical NER
+# is the most expensive component of the small English model.
+CONTEXT_SENTENCES = 1
+# The first sentences (title and lede) get the NER too: they name the article's focal entity.
+LEAD_SENTENCES = 3
+CONTEXT_COMPONENTS = ("entity_ruler", "ner")
+LIGHT_COMPONENTS = ("entity_ruler",)
+# Documents per batch of a worker process (a pool's or a Dask cluster's).
+DOCS_PER_TASK = 32
+
+
+def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
+    """The spaCy pipeline of a run, without the components no stage reads.
+
+    Loading a model turns Python's garbage collector back on; a run that paused it
+    (:func:`pipeline.state.store.paused_gc`) gets it paused again, or every later stage pays
+    for collections over the whole heap (twice the time of an incremental run's writing).
+    """
+    collecting = gc.isenabled()
+    nlp = parse.load_nlp(rules, model=model)
+    if not collecting:
+        gc.disable()
+    unused = [name for name in UNUSED_COMPONENTS if name in nlp.pipe_names]
+    if unused:
+        nlp.select_pipes(disable=unused)
+    return nlp
+
+
+def process_documents(
+    documents: Sequence[Document],
+    *,
+    nlp: Language,
+    rules: Rules,
+    do_repair: bool = True,
+    n_process: int = 1,
+    batch_size: int = 64,
+    timings: dict[str, float] | None = None,
+    chunk: int = 256,
+) -> Iterator[Entry | Failure]:
+    """Run the per-document stages (repair, parse, quantities, claims), streaming, in order.
+
+    Quantities are found first (from text); only the sentences holding one get the full
+    parse, the sentence before each the EntityRuler and NER, the rest the EntityRuler (see
+    :func:`pipeline.extract.parse.parse_selected`). Documents go through in chunks of ``chunk``
+    (bounded memory, steady progress; with ``n_process > 1`` spaCy starts its processes per
+    chunk, so pass a large one). ``timings`` (if given) accumulates seconds per stage.
+
+    Fault barrier: when a stage raises on a chunk, the rest of that chunk is processed one
+    article at a time, and an article a stage still fails on comes out as a :class:`Failure`
+    (one skipped article, not a stopped run).
+    """
+    for first in range(0, len(documents), chunk):
+        part = documents[first:first + chunk]
+        done = 0
+        try:
+            for entry in _process_chunk(part, nlp=nlp, rules=rules, do_repair=do_repair,
+                                        n_process=n_process, batch_size=batch_size,
+                                        timings=timings):
+                yield entry
+                done += 1
+        except Exception:  # noqa: BLE001 - isolated below, article by article, and reported
+            for document in part[done:]:
+                yield _process_alone(document, nlp=nlp, rules=rules, do_repair=do_repair)
+
+
+def _process_chunk(
+    part: Sequence[Document],
+    *,
+    nlp: Language,
+    rules: Rules,
+    do_repair: bool,
+    n_process: int,
+    batch_size: int,
+    timings: dict[str, float] | None,
+) -> Iterator[Entry]:
+    spent = timings if timings is not None else {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        spent[name] = spent.get(name, 0.0) + now - clock
+        clock = now
+
+    registry = rules.registry
+    repaired = [repair.repair(d, enabled=do_repair) for d in part]
+    lap("repair")
+    found = [quantities.extract_quantities(r.text, doc_id=d.id, registry=registry)
+             for d, r in zip(part, repaired, strict=True)]
+    lap("quantities")
+    docs = iter(parse.parse_selected(
+        ((r.text, [(q.span.start, q.span.end) for q in qs])
+         for r, qs in zip(repaired, found, strict=True)),
+        nlp, context=CONTEXT_SENTENCES, lead=LEAD_SENTENCES,
+        context_components=CONTEXT_COMPONENTS, light=LIGHT_COMPONENTS,
+        batch_size=batch_size, n_process=n_process))
+    memo = claims.Memo()  # the chunk's units are all defined by now (see claims.Memo)
+    for document, fixed, qs in zip(part, repaired, found, strict=True):
+        doc = next(docs)
+        lap("parse")
+        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry,
+                                     memo=memo)
+        lap("claims")
+        yield Entry(document=document, repaired=fixed, quantities=tuple(qs),
+                    claims=tuple(framed))
+        clock = time.perf_counter()
+
+
+def _process_alone(
+    document: Document, *, nlp: Language, rules: Rules, do_repair: bool
+) -> Entry | Failure:
+    """One article through the per-document stages, naming the stage that fails."""
+    registry = rules.registry
+    stage = "repair"
+    try:
+        fixed = repair.repair(document, enabled=do_repair)
+        stage = "quantities"
+        qs = quantities.extract_quantities(fixed.text, doc_id=document.id, registry=registry)
+        stage = "parse"
+        doc = next(iter(parse.parse_selected(
+            [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,
+            context=CONTEXT_SENTENCES, lead=LEAD_SENTENCES,
+            context_components=CONTEXT_COMPONENTS,
+            light=LIGHT_COMPONENTS)))
+        stage = "claims"
+        framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
+    except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the run
+        return Failure(document=document, stage=stage,
+                       error=f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+    return Entry(document=document, repaired=fixed, quantities=tuple(qs),
+                 claims=tuple(framed))
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_pipeline(fingerprint: str, files: RulesFiles, model: str) -> tuple[Rules, Language]:
+    """Rules and spaCy pipeline of one worker process, loaded once per (rules, model)."""
+    rules = load_shipped(fingerprint, files)
+    return rules, load_pipeline(rules, model=model)
+
+
+def process_batch(documents: Sequence[Document], *, fingerprint: str, files: RulesFiles,
+                  model: str, do_repair: bool) -> list[Entry | Failure]:
+    """The per-document stages of one batch, in a worker process (a pool's or a Dask
+    cluster's): the rules come as file contents (:func:`pipeline.rules.shipped_files`), and
+    the rules and the model are loaded once per worker."""
+    rules, nlp = _worker_pipeline(fingerprint, files, model)
+    return list(process_documents(documents, nlp=nlp, rules=rules, do_repair=do_repair))
+
+
+def process_in_pool(
+    documents: Sequence[Document], *, rules: Rules, model: str, do_repair: bool, jobs: int
+) -> Iterator[Entry | Failure]:
+    """The per-document stages in ``jobs`` worker processes, batches in order.
+
+    Every stage runs in the workers (not only the parser), each loading the rules and the
+    spaCy model once; the results equal a one-process run's.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, min(DOCS_PER_TASK, -(-len(documents) // jobs)))
+    batches = [documents[i:i + size] for i in range(0, len(documents), size)]
+    work = functools.partial(process_batch, fingerprint=rules.fingerprint(),
+                             files=shipped_files(rules), model=model, do_repair=do_repair)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for entries in pool.map(work, batches):
+            yield from entries

@@ -1,0 +1,43 @@
+"""The package layout the README describes: one writer per output file, one template per
+page, and checks that load no writer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pipeline.render
+from pipeline import render
+from tests.conftest import ROOT
+
+TEMPLATES = ROOT / "pipeline" / "render" / "templates"
+
+
+def test_importing_the_checks_loads_no_writer():
+    """The checks read the sourcing helpers, not the graph: they load no writer and no
+    template engine. (pint imports dask when it is installed, and dask imports jinja2: what
+    the checks load is measured beyond what pint loads.)"""
+    code = ("import sys, pint; before = set(sys.modules); import pipeline.check.checks; "
+            "print(sorted(m for m in sys.modules if m.startswith('pipeline.render') or ("
+            "m not in before and m.split('.')[0] in ('jinja2', 'markupsafe'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_output_file_has_one_writer_named_in_the_docs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    table = pipeline.render.__doc__ or ""
+    for name, writer in render.WRITERS.items():
+        module = writer.__module__.removeprefix("pipeline.render.")
+        assert f"| `{name}` | `render.{module}.{writer.__name__}` |" in layout, name
+        row = next(line for line in table.splitlines() if line.startswith(f"``{name}``"))
+        assert f":func:`{module}.{writer.__name__}`" in row, name
+    assert list(render.WRITERS) == list(render.FILES)
+
+
+def test_one_template_per_page():
+    pages = {path.name.removesuffix(".j2") for path in TEMPLATES.glob("*.j2")}
+    assert pages == {"contradictions.md", "report.html"}
+    assert pages <= set(render.FILES)
