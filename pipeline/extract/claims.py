@@ -333,7 +333,16 @@ def _qualifier(figure: SpacySpan, root: Token, count: bool, entities: Entities,
 # --- the stage -------------------------------------------------------------------------------
 
 
-def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables) -> set[int]:
+def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables, find: Cues) -> set[int]:
+    """:func:`_estimators`, once per sentence."""
+    key = ("sources", sent.start)
+    found = find.per_sentence.get(key)
+    if not isinstance(found, set):
+        found = find.per_sentence[key] = _estimators(sent, entities, tables)
+    return found
+
+
+def _estimators(sent: SpacySpan, entities: Entities, tables: KeyTables) -> set[int]:
     """Tokens naming who estimates a figure, not whose it is: the owner of an estimate
     ("Refinitiv's forecast", "analysts' expectations"), the subject of an estimating verb
     ("Wall Street expected"), the source of "according to" or "polled by". The article's
@@ -479,6 +488,8 @@ def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
     if subject is None:
         return None, None
     if token is not None and entities.is_anaphor(token):
+        if any(m.name == subject for m in entities.mentions_in(sent)):
+            return "named", None  # "Halvorsen said its revenue ...": named in the sentence
         return "resolved", _anaphor_words(token)
     if token is not None or any(m.name == subject for m in entities.mentions_in(sent)):
         return "named", None
@@ -548,7 +559,9 @@ def build_claims(
     """
     find = Cues(doc, rules, text=repaired.text, memo=memo)
     entities = Entities(doc, rules, find)
-    tables = KeyTables.build(rules)
+    tables = find.memo.tables.get("keys")
+    if not isinstance(tables, KeyTables):
+        tables = find.memo.tables["keys"] = KeyTables.build(rules)
     periods = Periods(doc, document, rules, find)
     skip = {i for i in entities.by_token} | {t.i for ent in find.ents
                                              if ent.label_ in ("DATE", "TIME") for t in ent}
@@ -600,7 +613,7 @@ def build_claims(
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
-                                        entities, _sources(sent, entities, tables))
+                                        entities, _sources(sent, entities, tables, find))
         subject: str | None = None
         subject_token: Token | None = None
         role = rule.subject if rule else "nearest"

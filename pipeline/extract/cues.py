@@ -30,6 +30,9 @@ class Memo:
     conversions: Conversions = field(default_factory=dict)
     dimensions: dict[tuple[str, str | None], str] = field(default_factory=dict)
     units: dict[str, bool] = field(default_factory=dict)
+    # look-up tables built from the rules once, not once per document (the metric keys'
+    # tables, the words that are never names)
+    tables: dict[str, object] = field(default_factory=dict)
 
 
 class Cues:
@@ -51,6 +54,8 @@ class Cues:
         self._present: dict[tuple[int, int, int], tuple[Sequence[str], list[str]]] = {}
         self._regex: dict[str, re.Pattern[str]] = {}
         self._words: dict[str, str] = {}  # cue -> its lowercase form
+        # answers about a sentence every figure in it asks again: (question, start) -> answer
+        self.per_sentence: dict[tuple[str, int], object] = {}
         self._last: tuple[SpacySpan, int, str] | None = None  # the span read last (a figure's
         # sentence is asked about every cue list in turn)
         self.dimensions = {name: rule.dimensions() for name, rule in rules.metrics.metrics.items()}

@@ -113,7 +113,8 @@ class KeyTables:
             verb_measures=frozenset(
                 cue.lower() for rule in rules.metrics.metrics.values() for cue in rule.cues
                 if " " not in cue and cue.lower() not in keys.synonyms
-                and not any(cue.lower() in ps for ps in keys.synonyms.values())),
+                and not any(cue.lower() in ps for ps in keys.synonyms.values())
+                and not any(cue.lower() in ws for ws in keys.change_words.values())),
             up=lowered(keys.change_words.get("up", ())),
             down=lowered(keys.change_words.get("down", ())),
             generic=lowered(keys.generic_counts), plural=lowered(keys.plural_words),
@@ -592,7 +593,11 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     extra |= {t.lower_ for t in (*figure, *figure.root.children)
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     if not qualifiers and key is not None:
-        part = _segment(sent, tables, skip)
+        key_ = ("segment", sent.start)
+        if key_ not in find.per_sentence:
+            find.per_sentence[key_] = _segment(sent, tables, skip)
+        part = find.per_sentence[key_]
+        assert part is None or isinstance(part, str)
         if part:
             extra.add(part)  # "this segment soared 22%", "Nvidia's gaming business ..."
     basis = _basis_label(sent, figure.root, tables, find) if flags.change or flags.base \

@@ -71,13 +71,9 @@ class Entities:
         self.mentions: list[Mention] = []
         self.by_token: dict[int, Mention] = {}
         self._units = cues.memo.units
-        stop = {w.lower() for w in rules.entities.not_entities}
-        # words of measures and periods are never names ("EPS", "GAAP", "Q3" tagged ORG)
-        keys = rules.metrics.keys
-        stop |= {w.lower() for w in (*keys.synonyms, *(p for ps in keys.synonyms.values()
-                                                         for p in ps),
-                                     *(p for ps in keys.qualifier_synonyms.values()
-                                       for p in ps), *rules.cues.period_words)}
+        stop = cues.memo.tables.get("not names")
+        if not isinstance(stop, set):
+            stop = cues.memo.tables["not names"] = _not_names(rules)
         self.definite = {d.lower() for d in rules.cues.definite}
         self.stop = stop
         # token attributes read as arrays: walking the doc creates a Python object per token
@@ -214,7 +210,10 @@ class Entities:
             m.start for m in self.mentions if m.name == n)))
         owners = [n for n in ranked if self.labels.get(n) not in PLACE_LABELS + ("NORP",)]
         organisations = [n for n in owners if self.labels.get(n) == "ORG"]
-        focal = owners[0] if owners else ranked[0]
+        # a place is the focal entity only when no owner comes near it (a disaster's
+        # country; not a company the NER took for a place)
+        focal = owners[0] if owners and 2 * score[owners[0]] >= score[ranked[0]] \
+            else ranked[0]
         organisation = organisations[0] if organisations else None
         strong = {n for n in ranked if score[n] >= FOCAL_SCORE}
         return (focal if focal in strong else None,
@@ -406,6 +405,16 @@ class Entities:
     def booked_to(self, name: str | None) -> str | None:
         """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
         return self.acts_for.get(name, name) if name else None
+
+
+def _not_names(rules: Rules) -> set[str]:
+    """Words that are never a name, whatever the NER says: the rules' ``not_entities`` and
+    the words of measures and periods ("EPS", "GAAP", "Q3" tagged ORG)."""
+    keys = rules.metrics.keys
+    return {w.lower() for w in (*rules.entities.not_entities, *keys.synonyms,
+                                *(p for ps in keys.synonyms.values() for p in ps),
+                                *(p for ps in keys.qualifier_synonyms.values() for p in ps),
+                                *rules.cues.period_words)}
 
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

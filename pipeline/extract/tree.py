@@ -3,6 +3,7 @@ figure's governing verb chain, subjects of verbs, cue matching."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -14,7 +15,10 @@ FAR = 99
 CLAUSAL = ("acl", "relcl", "advcl")
 
 
+@functools.lru_cache(maxsize=4096)
 def cue_regex(cue: str) -> re.Pattern[str]:
+    """A cue as a case-folded whole-word pattern (cached: the same few hundred cues are
+    asked for over and over)."""
     return re.compile(r"(?<![\w-])" + re.escape(cue.lower()) + r"(?![\w-])")
 
 
