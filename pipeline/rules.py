@@ -105,6 +105,7 @@ class MetricKeys(Strict):
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()
     figure_qualifiers: tuple[str, ...] = ()
+    scope_markers: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()

@@ -265,6 +265,23 @@ def _overlap(a: Figure, b: Figure) -> bool:
     return a.low < b.high - eps and b.low < a.high - eps
 
 
+_BOUND_WORDS = {"at_least": "lower", "at_most": "upper"}
+
+
+def _thresholds_differ(a: Figure, b: Figure) -> bool:
+    """Two bounds of one direction at different values ("net debt below $25 billion" vs
+    "below $26 billion"): compatible as intervals, but not one statement."""
+    qa, qb = a.claim.quantity, b.claim.quantity
+    if qa.bound != qb.bound or qa.bound not in _BOUND_WORDS:
+        return False
+    x, y = (a.low, b.low) if qa.bound == "at_least" else (a.high, b.high)
+    pa = written_precision(a.claim) or 0.0
+    pb = written_precision(b.claim) or 0.0
+    # written-precision intervals are half-open: "$25 billion" and "$26 billion" touch
+    return math.isfinite(x) and math.isfinite(y) and x != y and \
+        abs(x - y) >= pa * abs(x) + pb * abs(y) - 1e-12 * max(abs(x), abs(y))
+
+
 def _ranges_differ(a: Figure, b: Figure) -> bool:
     """Two ranges whose ends differ ("$80-100 million" vs "$90-100 million") are two
     statements, however much they overlap."""
@@ -311,6 +328,12 @@ class _Context:
         self.far = _threshold(rules, "far_ratio")
         self.side_by_side = _threshold(rules, "side_by_side_documents")
         self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
+        # the metric keys a contradiction may rest on: the synonym table's and the metric
+        # classes' (a phrase read from the parse alone may be a misreading)
+        self.known = frozenset({k.lower() for k in keys.synonyms} |
+                               {name.replace("_", " ") for name in rules.metrics.metrics})
+        self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
+                               if q not in self.basis)  # year over year, quarter over quarter
 
 
 def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Verdict:
@@ -332,6 +355,10 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
         if open_bound and _ratio(a, b) >= ctx.far and periods != "different":
             return Verdict("divergence", ["compatible only as bounds, "
                                           f"{format_number(_ratio(a, b))}× apart"])
+        if _thresholds_differ(a, b) and periods != "different" and not running:
+            return Verdict("divergence", [
+                f"both are {_BOUND_WORDS[ca.quantity.bound]} bounds, set at different "
+                "values"])
         same_voice = (ca.modality in FACT_MODALITIES) == (cb.modality in FACT_MODALITIES)
         if periods == "different" and same_voice and not running and \
                 min(_digits(ca), _digits(cb)) >= ctx.move_digits:
@@ -359,7 +386,24 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
     if ambiguous_basis:
         reasons.append("the measurement basis (such as adjusted or GAAP) is stated for "
                        "only one of them")
+    key = ca.metric_key or ""
+    if not _known(ca, ctx):
+        reasons.append(f'the metric is read only from the words "{key}"')
+    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
+        reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
+
+
+def _known(claim: Claim, ctx: _Context) -> bool:
+    """Whether a claim's metric key is one a contradiction may rest on: in the synonym
+    table, a metric class, or the counted noun of a count ("assists")."""
+    key = (claim.metric_key or "").removesuffix(" change")
+    if key in ctx.known:
+        return True
+    unit = claim.quantity.unit.lower().replace("_", " ")
+    return bool(unit) and (key == unit or key.endswith(" " + unit) or
+                           key.rstrip("s") == unit.rstrip("s") or
+                           key.endswith(" " + unit.rstrip("s")))
 
 
 # --- groups and findings ---------------------------------------------------------------------
@@ -507,14 +551,18 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     n = len(groups)
     bases = [split_qualifiers(g.head.claim, ctx.basis)[1] for g in groups]
     # an unqualified figure that agrees with a qualified one is known as that measure
+    # (in this partition, or anywhere among the subject's figures of this metric and unit)
     implied: list[set[tuple[str, ...]]] = [set() for _ in groups]
+    qualified = [(g.head, b) for g, b in zip(groups, bases, strict=True) if b]
+    qualified += [(f, basis) for f in context
+                  if (basis := split_qualifiers(f.claim, ctx.basis)[1])]
     for i, gi in enumerate(groups):
         if bases[i]:
             continue
-        for j, gj in enumerate(groups):
-            if bases[j] and _overlap(gi.head, gj.head) and period_agreement(
-                    gi.head.claim.period_key, gj.head.claim.period_key) != "different":
-                implied[i].add(bases[j])
+        for other, basis in qualified:
+            if _overlap(gi.head, other) and period_agreement(
+                    gi.head.claim.period_key, other.claim.period_key) != "different":
+                implied[i].add(basis)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -762,7 +810,9 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
     """Figures of an organisation its article never names ("The company is raising its
     dividend to $0.15 per share"): compared with the figures of the one subject the block
     holds, or (in the block of the unnamed, where no report names one) with each other; a
-    divergence at most."""
+    divergence at most. A block sees the subjects of one first letter: in a corpus about
+    several companies the unnamed figure meets each letter's alone (the story clusters and
+    a summary with its source have one)."""
     if anonymous[0].unnamed_block:  # the block of the unnamed: compared with each other
         named = []
     elif not named:
@@ -781,7 +831,8 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
         partitions[_scope(f.claim, ctx)].append(f)
     for scope, figures in sorted(partitions.items()):
         ident = ("?", top, key[0], ",".join(scope), key[1])
-        for finding in _partition_findings(figures, ctx, ident, reason=reason):
+        for finding in _partition_findings(figures, ctx, ident, reason=reason,
+                                           context=[*anonymous, *chosen]):
             yield SET, finding
 
 

@@ -74,6 +74,7 @@ class KeyTables:
     verb_measures: frozenset[str]
     classes: dict[str, str]
     figure_words: frozenset[str]
+    scope_markers: frozenset[str]
     up: frozenset[str]
     down: frozenset[str]
     generic: frozenset[str]
@@ -110,6 +111,7 @@ class KeyTables:
             classes={name: name for name, rule in rules.metrics.metrics.items()
                      if rule.key == "class"},
             figure_words=lowered(keys.figure_qualifiers),
+            scope_markers=lowered(keys.scope_markers),
             verb_measures=frozenset(
                 cue.lower() for rule in rules.metrics.metrics.values() for cue in rule.cues
                 if " " not in cue and cue.lower() not in keys.synonyms
@@ -265,7 +267,8 @@ class _Finder:
                 if direction is not None:  # "a 22% increase", "an increase of 88%"
                     changed_by(word)
                     return done(self.changed_noun(head))
-                if word in tables.empty or singular(word) in tables.empty:
+                if (word in tables.empty or singular(word) in tables.empty) and \
+                        not self.modified(head):
                     of = self.of_noun(head)
                     if of is not None:
                         return done(of)
@@ -337,10 +340,18 @@ class _Finder:
                     subject.lower_ in self.tables.neutral:
                 continue  # "the company": who, not what
             word = subject.lower_
-            if word in self.tables.empty or singular(word) in self.tables.empty:
+            if (word in self.tables.empty or singular(word) in self.tables.empty) and \
+                    not self.modified(subject):
                 return self.of_noun(subject)
             return subject
         return None
+
+    def modified(self, head: Token) -> bool:
+        """Whether a noun has a modifier of its own that names a measure ("unemployment
+        rate", "interest rate"): then it is not an empty head."""
+        return any(c.dep_ in ("compound", "amod") and c.i not in self.skip and c.is_alpha
+                   and c.lower_ not in self.tables.neutral and c.lower_ not in
+                   self.tables.periods for c in head.lefts)
 
     def of_noun(self, head: Token) -> Token | None:
         """The noun of ``head``'s "of" phrase ("the number of valid claims" -> claims)."""
@@ -433,11 +444,13 @@ def _normalize(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[s
     for start in range(len(words)):
         for candidate in (" ".join(words[start:]), " ".join(plain[start:])):
             if candidate in tables.synonyms:
-                rest = " ".join(plain[:start])
+                rest = " ".join(w for w in plain[:start] if not tables.change(w))
                 if rest:
                     qualifiers.append(rest)
                 return tables.synonyms[candidate], tuple(sorted(set(qualifiers)))
-    return " ".join(plain), tuple(sorted(set(qualifiers)))
+    # a phrase of its own, without words of change ("increasing net debt" is net debt)
+    kept = [w for w in plain if not tables.change(w)] or plain
+    return " ".join(kept), tuple(sorted(set(qualifiers)))
 
 
 def basis_of(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
@@ -486,6 +499,26 @@ def _basis_words(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) ->
                     -2 <= tokens.start - root.i <= 2:
                 found.append(canonical)
                 break
+    return found
+
+
+def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
+                   finder: _Finder) -> set[str]:
+    """What a figure includes or leaves out, as written beside it ("a $69 billion deal,
+    including $8 billion of debt" -> "including debt")."""
+    found: set[str] = set()
+    holders = [figure.root, *([head] if head is not None else [])]
+    if figure.root.head.i != figure.root.i and finder.is_noun(figure.root.head):
+        holders.append(figure.root.head)
+    for holder in holders:
+        for child in holder.children:
+            if child.lower_ not in tables.scope_markers:
+                continue
+            noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if noun is not None and finder.is_figure_word(noun, finder.figures):
+                noun = finder.of_noun(noun) or noun
+            if noun is not None and noun.is_alpha and not noun.like_num:
+                found.add(f"{child.lower_} {singular(noun.lower_, tables.plural)}")
     return found
 
 
@@ -574,11 +607,12 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         if known is not None:  # "Net of this item, earnings per share were $6.86"
             key, qualifiers = known, ()
     rule = tables.classes.get(closed)
-    if rule is not None:
-        key, qualifiers = closed.replace("_", " "), ()  # one amount per event
+    if rule is not None:  # one amount per event, whatever the article calls it
+        key, qualifiers = closed.replace("_", " "), tuple(
+            q for q in qualifiers if q.split()[0] in tables.scope_markers)
     if key is None and closed != "unknown":
         key = closed.replace("_", " ")
-    if key is not None and per_share and not key.endswith(" per share"):
+    if key is not None and per_share and "share" not in key.split():
         key = tables.synonyms.get(f"{key} per share", f"{key} per share")
     root = figure.root
     if count and (root.lower_ in tables.generic or singular(root.lower_) in tables.generic):
@@ -592,6 +626,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     extra = (set(qualifiers) | set(_basis_words(sent, figure.root, tables, find))) - {key}
     extra |= {t.lower_ for t in (*figure, *figure.root.children)
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
+    extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
     if not qualifiers and key is not None:
         key_ = ("segment", sent.start)
         if key_ not in find.per_sentence:
