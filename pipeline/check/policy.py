@@ -345,8 +345,10 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
             (ca.payee and cb.payee and ca.payee != cb.payee):
         return Verdict("none")  # two payments between different parties: two deals
     periods = period_agreement(ca.period_key, cb.period_key)
-    if (ca.base or cb.base) and periods != "same":
-        return Verdict("none")  # "up from $2.40": an earlier period's, unless it is dated
+    if (ca.base or cb.base) and (periods != "same" or not _overlap(a, b)):
+        # "up from $2.40", "revised up from 223,000": an earlier period's or an earlier
+        # estimate's, never in dispute with a later one
+        return Verdict("none")
     running = (ca.metric_key or "") in ctx.running or \
         (ca.metric_key or "").removesuffix(" change") in ctx.running
     reasons: list[str] = []
@@ -386,12 +388,26 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
     if ambiguous_basis:
         reasons.append("the measurement basis (such as adjusted or GAAP) is stated for "
                        "only one of them")
+    sources = _sources_of(ca, cb)
+    if sources:
+        reasons.append(f"each is attributed to its own source ({sources}), as estimates by "
+                       "different counters often are")
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
         reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
+
+
+def _sources_of(a: Claim, b: Claim) -> str | None:
+    """"X and Y" when both figures are attributed, to different sources other than their
+    subject ("according to Verisk" vs "according to Moody's")."""
+    x, y = a.attribution, b.attribution
+    if not x or not y or x == y or x in (a.subject, b.subject) or y in (a.subject,
+                                                                        b.subject):
+        return None
+    return f"{x} and {y}"
 
 
 def _known(claim: Claim, ctx: _Context) -> bool:

@@ -35,6 +35,10 @@ class Memo:
     tables: dict[str, object] = field(default_factory=dict)
 
 
+#: The publication date marker opening a plain-text article (see ingest._find_date).
+DATELINE = re.compile(r"\s*date\s+(?:19|20)\d{2}-\d{2}-\d{2}\b", re.IGNORECASE)
+
+
 class Cues:
     """Cue lookups over one parsed document, memoised: every figure of a sentence asks the same
     questions, and a span's text costs a walk over its tokens each time it is read.
@@ -48,7 +52,11 @@ class Cues:
         self.memo = Memo() if memo is None else memo
         self.doc = doc
         self.text = doc_text(doc, text)
-        self.ents = doc.ents  # each read walks the whole document
+        # each read of doc.ents walks the whole document; the dateline's date ("date
+        # 2023-04-24" opening the text) is when the article was published, no figure's period
+        marker = DATELINE.match(self.text)
+        self.ents = tuple(ent for ent in doc.ents if not (
+            marker and ent.label_ == "DATE" and doc[ent.start].idx < marker.end()))
         self._lowered: dict[tuple[int, int], tuple[int, str]] = {}
         self._found: dict[tuple[int, int, str], list[SpacySpan]] = {}
         self._present: dict[tuple[int, int, int], tuple[Sequence[str], list[str]]] = {}

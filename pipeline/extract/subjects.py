@@ -112,6 +112,7 @@ class Entities:
             self.mentions.append(mention)
             for i in range(ent.start, ent.end):
                 self.by_token[i] = mention
+        self._propagate()
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
         suffixes = {k.lower(): v for k, v in rules.cues.anaphora_suffixes.items()}
         lowered = doc.to_array([LOWER])
@@ -137,6 +138,32 @@ class Entities:
         self._unify_names(rules.entities.name_suffixes)
         self._mention_starts = [m.start for m in self.mentions]
         self.focal, self.focal_org = self._focal()
+
+    def _propagate(self) -> None:
+        """A name the NER tagged once names its entity wherever the article writes it ("one
+        sense per discourse"): a title or a sentence the NER read badly ("Facebook users can
+        apply ...") still mentions the entity."""
+        if not self.mentions:
+            return
+        names = {POSSESSIVE.sub("", self.text[self.doc[m.start].idx:self.doc[m.end - 1].idx +
+                                              len(self.doc[m.end - 1])]).strip(): m
+                 for m in self.mentions}
+        added: list[Mention] = []
+        for written, mention in names.items():
+            if len(written) < 3 or not written[:1].isupper():
+                continue
+            for match in re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])",
+                                     self.text):
+                span = self.doc.char_span(match.start(), match.end())
+                if span is None or any(i in self.by_token for i in range(span.start,
+                                                                             span.end)):
+                    continue
+                found = Mention(span.start, span.end, mention.name, mention.label)
+                added.append(found)
+                for i in range(span.start, span.end):
+                    self.by_token[i] = found
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
 
     def _unify_names(self, suffixes: Sequence[str]) -> None:
         """One name per entity within the article: "Nvidia", "NVIDIA" and "Nvidia Corp." are
