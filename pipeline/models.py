@@ -133,7 +133,7 @@ class Normalized(Model):
 
 
 SubjectHow = Literal["named", "resolved", "focal"]
-PeriodHow = Literal["written", "relative", "focal"]
+PeriodHow = Literal["written", "relative", "focal", "unplaced"]
 
 
 class Claim(Model):

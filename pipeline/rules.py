@@ -106,6 +106,10 @@ class MetricKeys(Strict):
     segment_words: tuple[str, ...] = ()
     figure_qualifiers: tuple[str, ...] = ()
     scope_markers: tuple[str, ...] = ()
+    scope_words: tuple[str, ...] = ()
+    rate_words: tuple[str, ...] = ()
+    span_units: tuple[str, ...] = ()
+    intraday: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()

@@ -125,6 +125,20 @@ def test_period_keys(text: str, reference: str | None, key: str, rules: Any) -> 
     assert period_key(text, published=None, reference=reference, rules=rules) == key
 
 
+@pytest.mark.parametrize(("text", "published", "key"), [
+    ("Tuesday", "2026-03-11", "2026-03-10"),  # a Wednesday's article: the day before
+    ("on Wednesday", "2026-03-11", "2026-03-11"),
+    ("Wednesday's", "2026-03-12", "2026-03-11"),
+    ("next Tuesday", "2026-03-11", "2026-03-17"),
+    ("yesterday", "2026-03-11", "2026-03-10"),
+    ("Tuesday", None, None),  # no date to count from
+    ("Tuesday, June 9, 2026", "2026-06-11", "2026-06-09"),  # the written date
+])
+def test_days_count_from_the_publication_date(text: str, published: str | None,
+                                              key: str | None, rules: Any) -> None:
+    assert period_key(text, published=published, reference=None, rules=rules) == key
+
+
 @pytest.mark.parametrize(("a", "b", "agreement"), [
     ("2024-Q2", "2024-Q2", "same"),
     ("?-Q2", "FY2024-Q2", "compatible"),

@@ -185,3 +185,30 @@ def test_gap_text_is_a_ratio_or_a_difference(rules: Any, registry: Any) -> None:
     (nearer,) = figures_of(claim(registry, 127.1e6, "d", text="$127.1 million"), rules, cache)
     assert gap_text(big, small) == "2.183× apart"
     assert gap_text(near, nearer) == "$1.9M (1.5%) apart"
+
+
+def test_an_amount_another_report_scopes_is_ambiguous_unscoped(rules: Any,
+                                                               registry: Any) -> None:
+    deal = {"metric": "deal_value", "metric_key": "deal value"}
+    equity = claim(registry, 61e9, "a", **deal)
+    total = claim(registry, 69e9, "b", **deal)
+    assert kinds([equity, total], rules) == ["contradiction"]
+    scoped = claim(registry, 69e9, "c", qualifiers=("including debt",), **deal)
+    (finding,) = found([equity, total, scoped], rules, "divergence")
+    assert "gives one of them as including debt" in finding.explanation
+
+
+def test_a_figure_of_part_of_a_session_never_contradicts(rules: Any, registry: Any) -> None:
+    points = {"metric": "unknown", "metric_key": "point count", "unit": "point_count",
+              "qualifiers": ("intraday",)}
+    midday = claim(registry, 2100, "a", text="2,100 points", **points)
+    later = claim(registry, 800, "b", text="800 points", **points)
+    (finding,) = found([midday, later], rules, "divergence")
+    assert "part of a session" in finding.explanation
+
+
+def test_a_period_no_date_fixes_makes_a_divergence(rules: Any, registry: Any) -> None:
+    a = claim(registry, 12.9e9, "a").model_copy(update={"period_how": "unplaced"})
+    b = claim(registry, 13.4e9, "b")
+    (finding,) = found([a, b], rules, "divergence")
+    assert "words no date fixes" in finding.explanation

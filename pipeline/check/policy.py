@@ -334,6 +334,14 @@ class _Context:
                                {name.replace("_", " ") for name in rules.metrics.metrics})
         self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
                                if q not in self.basis)  # year over year, quarter over quarter
+        self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
+        self.scope_words = frozenset(w.lower() for w in keys.scope_words)
+
+    def scope_of(self, claim: Claim) -> set[str]:
+        """The qualifiers saying which part of an amount a figure is ("including debt",
+        "equity")."""
+        return {q for q in claim.qualifiers
+                if q in self.scope_words or q.split()[0] in self.scope_markers}
 
 
 def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Verdict:
@@ -379,12 +387,17 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
     if periods == "compatible" and _fiscal(ca.period_key) != _fiscal(cb.period_key):
         reasons.append("one period is a fiscal one, the other a calendar one")
     if periods == "unknown":
-        if ca.period_key or cb.period_key:
+        if "unplaced" in (ca.period_how, cb.period_how):
+            reasons.append("a report writes its period in words no date fixes (\"its latest "
+                           "fiscal year\" in an article of no one period)")
+        elif ca.period_key or cb.period_key:
             reasons.append("only one report states the period")
         elif days is not None and days > ctx.update_days:
             return Verdict("update", [f"no period stated, and published {days} days apart"])
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
+    if "intraday" in ca.qualifiers or "intraday" in cb.qualifiers:
+        reasons.append("a market figure of part of a session, which moves until the close")
     if ambiguous_basis:
         reasons.append("the measurement basis (such as adjusted or GAAP) is stated for "
                        "only one of them")
@@ -572,6 +585,10 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     qualified = [(g.head, b) for g, b in zip(groups, bases, strict=True) if b]
     qualified += [(f, basis) for f in context
                   if (basis := split_qualifiers(f.claim, ctx.basis)[1])]
+    # a value other reports give with a scope these do not state ("$69 billion, including
+    # debt"): an unscoped disagreement over it may be one of scope
+    own = {q for f in figures for q in ctx.scope_of(f.claim)}
+    scoped = [(f, sorted(s)) for f in context if (s := ctx.scope_of(f.claim) - own)]
     for i, gi in enumerate(groups):
         if bases[i]:
             continue
@@ -635,6 +652,13 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         hints.append((a, b, apart))
                 continue
             result = verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous)
+            if result.kind == "contradiction":
+                stated = next((scope for f, scope in scoped
+                               if _overlap(f, a.head) or _overlap(f, b.head)), None)
+                if stated:
+                    result = Verdict("divergence", [
+                        f"another report gives one of them as {' '.join(stated)}, a scope "
+                        "neither of these states"])
             if reason is not None and result.kind in ("contradiction", "divergence"):
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":

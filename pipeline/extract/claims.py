@@ -645,7 +645,8 @@ def build_claims(
                              per_share=_per_share(quantity), figures=figures, skip=skip,
                              tables=tables, find=find,
                              counted=quantity.unit if count and not quantity.per else None,
-                             by_unit=bool(rule and quantity.unit in rule.units))
+                             by_unit=bool(rule and quantity.unit in rule.units),
+                             decided=decided or bool(parties.get("target")))
         if frame.key and frame.key.endswith(" per share") and quantity.per is None and \
                 dimension == "currency":
             quantity = quantity.model_copy(update={"per": "share"})  # "EPS was $2.70"

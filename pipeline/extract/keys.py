@@ -30,7 +30,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.tree import span_distance, subjects_of
+from pipeline.extract.tree import governing_chain, span_distance, subjects_of
 from pipeline.rules import Rules
 
 _NOUNS = ("NOUN", "PROPN")
@@ -75,6 +75,10 @@ class KeyTables:
     classes: dict[str, str]
     figure_words: frozenset[str]
     scope_markers: frozenset[str]
+    scope_words: frozenset[str]
+    rate_words: frozenset[str]
+    span_units: frozenset[str]
+    intraday: tuple[str, ...]
     up: frozenset[str]
     down: frozenset[str]
     generic: frozenset[str]
@@ -112,6 +116,10 @@ class KeyTables:
                      if rule.key == "class"},
             figure_words=lowered(keys.figure_qualifiers),
             scope_markers=lowered(keys.scope_markers),
+            scope_words=lowered(keys.scope_words),
+            rate_words=lowered(keys.rate_words),
+            span_units=lowered(keys.span_units),
+            intraday=tuple(w.lower() for w in keys.intraday),
             verb_measures=frozenset(
                 cue.lower() for rule in rules.metrics.metrics.values() for cue in rule.cues
                 if " " not in cue and cue.lower() not in keys.synonyms
@@ -390,8 +398,8 @@ class _Finder:
             for child in token.lefts:
                 if child.dep_ in ("compound", "amod", "nmod", "npadvmod", "poss"):
                     left(child)  # "gaming GPU revenue": past the name to "gaming"
-                    if child.i not in self.skip:
-                        words.append(child)
+                    if child.i not in self.skip or child.lower_ in self.tables.rate_words:
+                        words.append(child)  # "daily active users" (NER: a date)
 
         left(head)
         words.append(head)
@@ -413,8 +421,9 @@ class _Finder:
                         inner.append(t)
                 scope += [*inner, noun]
         words = [*scope, *words]
-        return [t.lower_ for t in words if t.i not in self.skip and t.is_alpha or
-                t.lower_ in ("-", "&")]
+        return [t.lower_ for t in words if (t.i not in self.skip or
+                                            t.lower_ in self.tables.rate_words)
+                and t.is_alpha or t.lower_ in ("-", "&")]
 
 
 def keys_of(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str, ...]]:
@@ -423,14 +432,24 @@ def keys_of(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str,
     return _normalize(words, tables)
 
 
+def _tails(words: list[str], tables: KeyTables) -> list[str]:
+    """The tails of a phrase the synonym table lists ("average hourly earnings")."""
+    return [tail for start in range(len(words))
+            if (tail := " ".join(words[start:])) in tables.synonyms]
+
+
 def _normalize(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str, ...]]:
     """Key and qualifiers of a phrase's words (see the module docstring)."""
     text = " ".join(words).replace(" - ", "-").replace("- ", "-")
-    words = [w for w in _spaced(text).split() if w not in tables.periods]
+    spaced = _spaced(text).split()
+    # a rate word makes another measure unless a synonym spells it ("hourly earnings")
+    qualifiers: list[str] = [w for w in spaced if w in tables.rate_words and not any(
+        w in phrase.split() for phrase in _tails(spaced, tables))]
+    words = [w for w in spaced if w not in tables.periods or w in tables.rate_words]
+    words = [w for w in words if w not in qualifiers]
     if not words:
-        return None, ()
+        return None, tuple(qualifiers)
     # known qualifier spellings first ("non gaap"), longest first
-    qualifiers: list[str] = []
     joined = " " + " ".join(words) + " "
     for spelling in sorted(tables.qualifiers, key=len, reverse=True):
         needle = " " + spelling + " "
@@ -522,6 +541,39 @@ def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
     return found
 
 
+_SPAN_PREPS = frozenset({"over", "in", "during", "within", "for", "across"})
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _stretch(root: Token, tables: KeyTables) -> set[str]:
+    """The stretch of time a figure is measured over, as "over 3 session" ("fell 12% in four
+    trading days", "lost 4,500 points over the previous three sessions"); "over the past
+    week" is "over 1 week"."""
+    found: set[str] = set()
+    holders = [root, *governing_chain(root)[:3]]
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _SPAN_PREPS:
+                continue
+            for noun in prep.children:
+                if noun.dep_ != "pobj":
+                    continue
+                unit = singular(noun.lower_, tables.plural)
+                if unit not in tables.span_units:
+                    continue
+                number = next((c for c in noun.children if c.dep_ == "nummod"), None)
+                if number is None and not any(c.lower_ in ("past", "previous", "last", "next",
+                                                           "first", "coming")
+                                              for c in noun.children):
+                    continue  # "in the year": a period, not a stretch
+                count = number.lower_ if number is not None else "1"
+                found.add(f"over {_NUMBER_WORDS.get(count, count)} {unit}")
+        if holder.pos_ in ("VERB", "AUX"):
+            break
+    return found
+
+
 def _degenerate(key: str, tables: KeyTables) -> bool:
     """A key that names no measure: one word that only qualifies ("net", "adjusted"), a
     period or a neutral word."""
@@ -565,7 +617,7 @@ def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
-                 by_unit: bool = False) -> MetricFrame:
+                 by_unit: bool = False, decided: bool = True) -> MetricFrame:
     """The metric key of a figure, its qualifiers and its part in a change.
 
     ``closed`` is the figure's metric class (``unknown`` when none): the key when the tree
@@ -574,7 +626,10 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     document, ``skip`` the tokens of names and dates. ``counted`` is a count's counted noun
     (its unit): unless it says nothing alone ("people"), it is the measure, with its
     modifiers as qualifiers ("17.7 million valid claims"); ``by_unit``: the metric class was
-    decided by that unit ("555,000 GPUs" is a GPU count), and is the key.
+    decided by that unit ("555,000 GPUs" is a GPU count), and is the key. ``decided``: a
+    unit, a strong cue or a named target decided the class; a class read only from a weak cue
+    ("pay", "deal") keys a figure only when its own words name no measure ("would pay a $1.5
+    billion breakup fee" is a breakup fee, not a lease payment).
     """
     finder = _Finder(tables, skip, find, figures)
     root = figure.root
@@ -607,9 +662,13 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         if known is not None:  # "Net of this item, earnings per share were $6.86"
             key, qualifiers = known, ()
     rule = tables.classes.get(closed)
-    if rule is not None:  # one amount per event, whatever the article calls it
-        key, qualifiers = closed.replace("_", " "), tuple(
-            q for q in qualifiers if q.split()[0] in tables.scope_markers)
+    if rule is not None and (decided or key is None):
+        # one amount per event, whatever the article calls it, but for which part of it
+        # ("including debt", "the equity value of the deal", "the net settlement amount")
+        named = {w for phrase in (key or "", *qualifiers) for w in phrase.split()}
+        key, qualifiers = closed.replace("_", " "), tuple(sorted(
+            {q for q in qualifiers if q.split()[0] in tables.scope_markers} |
+            (named & tables.scope_words)))
     if key is None and closed != "unknown":
         key = closed.replace("_", " ")
     if key is not None and per_share and "share" not in key.split():
@@ -627,6 +686,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     extra |= {t.lower_ for t in (*figure, *figure.root.children)
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
+    extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    if tables.intraday and any(find.present(sent, tables.intraday)):
+        extra.add("intraday")  # "was up 2,100 points in afternoon trading"
     if not qualifiers and key is not None:
         key_ = ("segment", sent.start)
         if key_ not in find.per_sentence:
@@ -637,6 +699,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             extra.add(part)  # "this segment soared 22%", "Nvidia's gaming business ..."
     basis = _basis_label(sent, figure.root, tables, find) if flags.change or flags.base \
         else None
+    if key == "growth" and head is None and not flags.change:
+        key = None  # "closed up 2,963 points, or 7.9%": a move of what, the class does not say
     if flags.change:
         # a change of an unnamed measure, or of the coarse class "growth", says nothing
         coarse = head is None and key is not None and tables.change(key.split()[-1]) or \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 
@@ -21,6 +22,21 @@ _DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
 _MONTHS = {name: number for name, number in MONTHS.items() if name != "sept"}
 _MONTH = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?",
                     re.IGNORECASE)
+# Days named relative to the article's date ("on Tuesday", "yesterday"): the day they name
+# is the last such day on or before the publication date ("next Tuesday": the one after).
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:'s|’s)?\b|\b(today|tonight|"
+                      r"yesterday)\b", re.IGNORECASE)
+# Verbs a day names the saying of, not the figure's period ("Nvidia on Wednesday reported
+# revenue for the quarter", "the Labor Department said Friday").
+_SAYING = frozenset("say report announce tell state disclose post confirm add note release "
+                    "publish show".split())
+# Words of a date still ahead ("by June", "until December"): its month is the coming one.
+_AHEAD = re.compile(r"\b(?:by|until|till|through|thru|before|next|coming|ahead)\b",
+                    re.IGNORECASE)
+# Words that make a date phrase a period ("its latest fiscal year", "the quarter").
+_PERIOD_WORD = re.compile(r"\b(?:years?|quarters?|months?|half|fiscal|season|weeks?)\b",
+                          re.IGNORECASE)
 # The least score of an article's focal period: named in the title, or twice in the text.
 FOCAL_PERIOD_SCORE = 2
 
@@ -58,7 +74,9 @@ def normalise_date(text: str, published: str | None,
     """``"between February and April 2026"`` -> ``"2026-02/2026-04"``; ``"by 2029"`` -> 2029.
 
     ``"in the third quarter of 2024"`` -> ``"2024-Q3"``; a month or quarter without a year
-    takes the year of ``published``; ``None`` when nothing can be dated.
+    takes the year of ``published``, or the year before when it would lie more than a month
+    after it ("in December" written in February; not "by December"); ``None`` when nothing
+    can be dated.
     """
     years = _YEAR.findall(text) or [y for y in [_relative_year(text, published,
                                                                 relative or {})] if y]
@@ -77,6 +95,9 @@ def normalise_date(text: str, published: str | None,
         return years[0] if years else None
     if year is None:
         return None
+    if not years and published and len(published) >= 7 and published[5:7].isdigit() \
+            and months[0] > int(published[5:7]) + 1 and not _AHEAD.search(text):
+        year = str(int(year) - 1)  # "in December", written in February: last December
     if len(months) >= 2:
         first_year = years[0] if len(years) >= 2 else year
         return f"{first_year}-{months[0]:02d}/{year}-{months[-1]:02d}"
@@ -99,6 +120,27 @@ def _in_comparison(ent: SpacySpan, root: Token, words: set[str]) -> bool:
             if ancestor.lower_ in words:
                 return False
     return False
+
+
+def _owned_elsewhere(ent: SpacySpan, root: Token) -> bool:
+    """A date modifying a noun of another figure's clause ("revenue was $12.9 billion, with
+    2026 revenue expected to reach $13.4 billion"): that figure's period, not this one's. A
+    date modifying the figure's own noun, its subject or an ancestor ("2026 revenue was
+    $13.4 billion") is its own."""
+    date = ent.root
+    owner = date.head
+    if date.dep_ not in ("compound", "nmod", "amod", "nummod", "poss") or \
+            owner.pos_ not in ("NOUN", "PROPN") or owner.i == date.i:
+        return False
+    between = ent.doc[ent.end:owner.i]
+    if owner.i < ent.end or any(t.tag_ != "POS" for t in between):
+        return False  # only a date written before its noun ("2026 revenue", "2025's sales")
+    if owner.i == root.i or any(t.i == owner.i for t in root.ancestors) or \
+            any(t.i == owner.i for t in root.subtree):
+        return False
+    chain = governing_chain(root)
+    return not any(c.i == owner.i for t in chain for c in t.children
+                   if c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj"))
 
 
 def _has_date_marker(text: str, rules: Rules) -> bool:
@@ -127,7 +169,8 @@ def time_scope(sent: SpacySpan, root: Token, figure: set[int], document: Documen
             if not after:
                 continue
             ent = ent.doc[after[0]:ent.end]
-        if not _has_date_marker(ent.text, rules) or _in_comparison(ent, root, comparison):
+        if not _has_date_marker(ent.text, rules) or _in_comparison(ent, root, comparison) \
+                or _owned_elsewhere(ent, root):
             continue
         key = (span_distance(root, ent), abs(ent.start - root.i))
         if best is None or key < best[:2]:
@@ -212,6 +255,9 @@ def period_key(text: str, *, published: str | None, reference: str | None,
             if published and _YEAR.match(published[:4]):
                 return str(int(published[:4]) + offset)
             return None
+    day = _weekday_key(lowered, published)
+    if day is not None:
+        return day
     season = _SEASON.search(text)
     if season and int(season.group(2)) == (int(season.group(1)) + 1) % 100:
         first = int(season.group(1))  # "2022-23", a season across two years
@@ -256,6 +302,31 @@ def period_key(text: str, *, published: str | None, reference: str | None,
     if month and not years:
         return f"?-{_MONTHS[month.group(1).lower()]:02d}"  # "in June", the year unwritten
     return str(year) if year else None
+
+
+def _weekday_key(lowered: str, published: str | None) -> str | None:
+    """The day a weekday or "yesterday" names, from the publication date (see _WEEKDAY)."""
+    match = _WEEKDAY.search(lowered)
+    if match is None or published is None or _YEAR.search(lowered) or _MONTH.search(lowered):
+        return None
+    try:
+        day = datetime.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    if match.group(2):
+        back = 1 if match.group(2) == "yesterday" else 0
+    else:
+        back = (day.weekday() - _WEEKDAYS.index(match.group(1))) % 7
+        if re.search(r"\bnext\b", lowered):
+            back -= 7 if back else 7
+        elif back == 0 and re.search(r"\blast\b", lowered):
+            back = 7
+    return (day - datetime.timedelta(days=back)).isoformat()
+
+
+def _saying_day(ent: SpacySpan) -> bool:
+    """A day that dates a saying, not the figure ("said Friday")."""
+    return bool(_WEEKDAY.search(ent.text)) and ent.root.head.lemma_.lower() in _SAYING
 
 
 def _same_period(a: str | None, b: str | None) -> bool:
@@ -332,7 +403,8 @@ class Periods:
                 continue
             if any(t.i in figure for t in ent):
                 continue
-            if _in_comparison(ent, root, self.comparison):
+            if _in_comparison(ent, root, self.comparison) or _owned_elsewhere(ent, root) \
+                    or _saying_day(ent):
                 continue
             key = (span_distance(root, ent), abs(ent.start - root.i))
             if best is None or key < best[:2]:
@@ -353,6 +425,10 @@ class Periods:
             return (shifted, "relative") if shifted else (None, None)
         if self.focal is not None:
             return self.focal, "focal"
+        if best is not None and _PERIOD_WORD.search(best[2].text):
+            # "in its latest fiscal year" in an article of no one period: a period is
+            # written, but no date fixes which
+            return None, "unplaced"
         return None, None
 
     def basis(self, sent: SpacySpan, root: Token, find: Cues, period: str | None
