@@ -388,8 +388,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
         reasons.append("one period is a fiscal one, the other a calendar one")
     if periods == "unknown":
         if "unplaced" in (ca.period_how, cb.period_how):
-            reasons.append("a report writes its period in words no date fixes (\"its latest "
-                           "fiscal year\" in an article of no one period)")
+            reasons.append("a report writes its period in words no date fixes (such as \"the "
+                           "quarter\" in an article of no one period)")
         elif ca.period_key or cb.period_key:
             reasons.append("only one report states the period")
         elif days is not None and days > ctx.update_days:
@@ -660,6 +660,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         f"another report gives one of them as {' '.join(stated)}, a scope "
                         "neither of these states"])
             if reason is not None and result.kind in ("contradiction", "divergence"):
+                if _ratio(*cross) >= ctx.far:
+                    continue  # figures of no one named, this far apart: two things
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
                 join(i, j)

@@ -44,7 +44,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
-from pipeline.extract.keys import KeyTables, basis_of, keys_of, metric_frame
+from pipeline.extract.keys import KeyTables, basis_of, keys_of, metric_frame, singular
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, period_key, time_scope
 from pipeline.extract.subjects import (
@@ -481,6 +481,13 @@ def _unresolved(sent: SpacySpan, root: Token, entities: Entities) -> str | None:
     return _anaphor_words(best[1]) if best else None
 
 
+def _names(key: str, subject: str, tables: KeyTables) -> bool:
+    """Whether a metric key only repeats the subject's name ("castell lab" of Castell Labs)."""
+    named = {singular(w, tables.plural) for w in re.findall(r"[a-z0-9]+", subject.lower())}
+    words = key.removesuffix(" change").split()
+    return bool(words) and all(w in named for w in words)
+
+
 def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
                  entities: Entities) -> tuple[SubjectHow | None, str | None]:
     """How a subject was found: ``named`` in the sentence, or ``resolved`` from a pronoun or
@@ -670,6 +677,12 @@ def build_claims(
                 frame = replace(frame, key=cell[0], qualifiers=cell[1], change=False,
                                 base=False)
                 period_key, period_how = cell[2], "written"
+        if frame.key and subject and _names(frame.key, subject, tables):
+            # "beating analysts' estimate of $4.05 billion" read up to "Castell Labs
+            # reported": a name measures nothing; the metric class, if any, is the key
+            closed = metric.replace("_", " ") if metric != "unknown" else None
+            frame = replace(frame, key=closed, qualifiers=() if closed is None else
+                            frame.qualifiers)
         if not frame.estimate and _estimated(chain, tables):
             frame = replace(frame, estimate=True)  # "Wall Street was looking for $2.09"
         attribution = _attribution(sent, root, entities, rules, find)

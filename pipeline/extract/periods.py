@@ -29,8 +29,10 @@ _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")(?:'s|’s)?\b|\b(today|
                       r"yesterday)\b", re.IGNORECASE)
 # Verbs a day names the saying of, not the figure's period ("Nvidia on Wednesday reported
 # revenue for the quarter", "the Labor Department said Friday").
-_SAYING = frozenset("say report announce tell state disclose post confirm add note release "
-                    "publish show".split())
+_SAYING = frozenset("say says said report reports reported announce announces announced tell "
+                    "tells told state states stated disclose discloses disclosed post posts "
+                    "posted confirm confirms confirmed add adds added note notes noted "
+                    "release releases released publish published show shows showed".split())
 # Words of a date still ahead ("by June", "until December"): its month is the coming one.
 _AHEAD = re.compile(r"\b(?:by|until|till|through|thru|before|next|coming|ahead)\b",
                     re.IGNORECASE)
@@ -49,7 +51,7 @@ def _quarter(text: str, quarter_words: Sequence[str]) -> int | None:
     match = _QUARTER.search(text)
     if match:
         return int(match.group(1))
-    lowered = text.lower()
+    lowered = re.sub(r"(?<=[a-z])-(?=quarter)", " ", text.lower())  # "second-quarter"
     for number, words in enumerate(quarter_words, start=1):
         if cue_regex(words).search(lowered):
             return number
@@ -205,7 +207,7 @@ def time_scope(sent: SpacySpan, root: Token, figure: set[int], document: Documen
 _FY = re.compile(r"\b(?:fiscal(?:\s+year)?|fy)\s*'?(\d{4}|\d{2})\b", re.IGNORECASE)
 _FY_WORD = re.compile(r"\bfiscal\b|\bfy\b|\bfy'?\d", re.IGNORECASE)
 _Q_GLUED = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\s*(?:FY)?'?(\d{4}|\d{2})?\b", re.IGNORECASE)
-_HALF = re.compile(r"\bH([12])\b|\b(first|second) half\b", re.IGNORECASE)
+_HALF = re.compile(r"\bH([12])\b|\b(first|second)[ -]half\b", re.IGNORECASE)
 _SPAN_END = re.compile(r"\b(?:by|through|thru|until|till|to)\s+((?:19|20)\d{2})\b",
                        re.IGNORECASE)
 _KEY = re.compile(r"^(FY)?(\d{4}|\?)(?:-(Q|H)([1-4]))?$")
@@ -326,7 +328,12 @@ def _weekday_key(lowered: str, published: str | None) -> str | None:
 
 def _saying_day(ent: SpacySpan) -> bool:
     """A day that dates a saying, not the figure ("said Friday")."""
-    return bool(_WEEKDAY.search(ent.text)) and ent.root.head.lemma_.lower() in _SAYING
+    if not _WEEKDAY.search(ent.text):
+        return False
+    head = ent.root.head
+    if head.dep_ == "prep" and head.head.i != head.i:
+        head = head.head  # "said on Friday"
+    return head.lower_ in _SAYING  # (the pipeline runs no lemmatizer)
 
 
 def _same_period(a: str | None, b: str | None) -> bool:

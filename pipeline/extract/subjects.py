@@ -465,6 +465,12 @@ def unit_word(registry: pint.UnitRegistry, text: str) -> bool:
 
 # --- subject ---------------------------------------------------------------------------------
 
+# Verbs of reporting: their subject reports a figure of the clause they govern.
+SAYING_VERBS = frozenset("say says said report reports reported announce announces announced "
+                         "tell tells told state states stated disclose discloses disclosed "
+                         "confirm confirms confirmed add adds added note notes noted show "
+                         "shows showed estimate estimates estimated".split())
+
 
 def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                        entities: Entities, sources: set[int] | None = None
@@ -480,6 +486,15 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
     # the chain's subjects and objects: "the xAI supercomputer runs on 150 megawatts"
     arguments = governing | {c.i for t in chain for c in t.children
                              if c.dep_ in ("nsubj", "nsubjpass", "dobj")}
+    # the nominal subjects of the figure's own clause, and the sayers of a saying whose
+    # complement is that clause when it has a subject of its own
+    clause_subjects = {c.i for t in chain for c in t.children
+                       if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"}
+    sayers: set[int] = set()
+    top = chain[-1] if chain else root
+    if clause_subjects and top.dep_ in ("ccomp", "parataxis") and \
+            top.head.lower_ in SAYING_VERBS:
+        sayers = {c.i for c in top.head.children if c.dep_ == "nsubj"}
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
@@ -506,8 +521,18 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                              for t in entities.doc[mention.start:mention.end]
                              for c in t.children):
                 continue  # "SANTA CLARA, Calif. -- NVIDIA today reported": a dateline
-            penalty = 2 if modifier and (place or head.head.i not in arguments) else 0
+            # a place naming the clause's own subject is its owner ("The U.S. economy added
+            # 517,000 jobs", "Turkey's death toll"); elsewhere it only says where
+            owner_of_subject = head.head.i in clause_subjects and head.dep_ in (
+                "compound", "poss", "nmod") and not any(
+                c.i != head.i and c.i in entities.by_token and
+                entities.by_token[c.i].label not in PLACE_LABELS
+                for c in head.head.children)  # "Meta's new Louisiana data center": Meta's
+            penalty = 2 if modifier and (place or head.head.i not in arguments) \
+                and not owner_of_subject else 0
             penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
+            if head.i in sayers:
+                penalty += 2  # "..., the Labor Department said": who reports, not whose
             name = mention.name
             if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
                 name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
