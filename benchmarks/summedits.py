@@ -262,6 +262,8 @@ def _claim_view(claim: dict[str, Any]) -> dict[str, Any]:
         "subject": claim.get("subject"), "metric": claim.get("metric"),
         "qualifier": claim.get("qualifier"), "period": claim.get("period"),
         "as_of": claim.get("as_of"), "modality": claim.get("modality"),
+        "metric_key": claim.get("metric_key"), "qualifiers": claim.get("qualifiers"),
+        "period_key": claim.get("period_key"), "subject_how": claim.get("subject_how"),
         "unit": normalized.get("unit", claim.get("unit")),
         "low": normalized.get("low"), "high": normalized.get("high"),
     }
@@ -512,7 +514,9 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 
 
 def _frame(claim: dict[str, Any]) -> str:
-    extra = "".join(f" {k}={claim[k]}" for k in ("qualifier", "period", "as_of")
+    extra = "".join(f" {k}={claim[k]}" for k in ("qualifier", "period", "as_of",
+                                                 "subject_how", "metric_key", "qualifiers",
+                                                 "period_key", "modality")
                     if claim.get(k))
     return (f"{claim['surface']!r}: subject={claim['subject']} metric={claim['metric']} "
             f"unit={claim['unit']}{extra}")

@@ -138,8 +138,32 @@ class Normalized(Model):
     implied: tuple[float | None, float | None] | None = None
 
 
+SubjectHow = Literal["named", "resolved", "focal"]
+PeriodHow = Literal["written", "relative", "focal", "unplaced"]
+
+
 class Claim(Model):
-    """A quantity with what it is about: subject, metric, time and modality."""
+    """A quantity with what it is about: subject, metric, time and modality.
+
+    The frame a check compares (issue 17):
+
+    - **who**: ``subject``, and ``subject_how`` says how it was found: ``named`` in the
+      figure's own clause, ``resolved`` from a pronoun or a description (``subject_cue``:
+      "the company", "we", "its"), or the document's ``focal`` entity (named in its title
+      and lede, and most often) when the sentence names no owner;
+    - **what**: ``metric`` is the coarse class from ``rules/metrics.yaml`` (it decides whose
+      figure a payment is); ``metric_key`` the measured noun phrase normalized (lemmas, the
+      synonym table: "EPS" -> "earnings per share", "sales" -> "revenue"; a percentage
+      change is "<metric> change"), ``qualifiers`` the words that narrow it ("adjusted",
+      "data center", "year over year"), sorted; two figures are comparable only when both
+      match;
+    - **when**: ``period_key`` the period the figure is about, normalized ("2023-Q2",
+      "FY2024-Q2", "2022", "2022/2031", "2023-02-09"), ``period_how`` whether it was
+      ``written`` at the figure, ``relative`` ("last year", "a year ago" from the article's
+      date or period) or the document's ``focal`` period; ``as_of`` the date the figure
+      holds at; ``base`` marks the earlier figure of a change ("up from $656 million"),
+      which is about an earlier period than its sentence.
+    """
 
     id: str
     doc_id: str
@@ -159,6 +183,23 @@ class Claim(Model):
     payee: str | None = Field(default=None, description="who is paid, for payment figures")
     qualifier: str | None = Field(
         default=None, description="scope words narrowing the figure: 'GPU equivalents'"
+    )
+    subject_how: SubjectHow | None = None
+    subject_cue: str | None = Field(
+        default=None, description="the words the subject was resolved from: 'the company'"
+    )
+    metric_key: str | None = Field(
+        default=None, description="the measured noun phrase, normalized: 'earnings per share'"
+    )
+    qualifiers: tuple[str, ...] = Field(
+        default=(), description="words narrowing the metric, normalized and sorted"
+    )
+    period_key: str | None = Field(
+        default=None, description="the period the figure is about: '2023-Q2', 'FY2024'"
+    )
+    period_how: PeriodHow | None = None
+    base: bool = Field(
+        default=False, description="the earlier figure of a change ('up from $656 million')"
     )
 
 

@@ -50,6 +50,9 @@ class EntitiesFile(Strict):
     not_entities: tuple[str, ...] = Field(
         default=(), description="words the statistical NER tags as names that never own a figure"
     )
+    name_suffixes: tuple[str, ...] = Field(
+        default=(), description="designators that do not make a new name: Inc., Corp., plc"
+    )
 
 
 class MetricRule(Strict):
@@ -60,6 +63,9 @@ class MetricRule(Strict):
     prefer_labels: tuple[str, ...] = ()
     dimension: str
     tolerance: float = Field(default=0.05, ge=0, le=1)
+    key: str = Field(default="phrase", pattern="^(phrase|class)$",
+                     description="phrase: the metric key is the measured noun phrase; class: "
+                                 "the metric's own name (one amount per event)")
 
     @field_validator("subject")
     @classmethod
@@ -85,9 +91,44 @@ class MetricRule(Strict):
         return tuple(canonical_dimension(alt) for alt in self.dimension.split("|"))
 
 
+class MetricKeys(Strict):
+    """How a figure's measured noun phrase becomes its metric key (see metrics.yaml)."""
+
+    synonyms: dict[str, tuple[str, ...]] = {}
+    qualifier_synonyms: dict[str, tuple[str, ...]] = {}
+    basis_qualifiers: tuple[str, ...] = ()
+    neutral_words: tuple[str, ...] = ()
+    empty_heads: tuple[str, ...] = ()
+    estimate_heads: tuple[str, ...] = ()
+    estimate_verbs: tuple[str, ...] = ()
+    estimate_words: tuple[str, ...] = ()
+    difference_words: tuple[str, ...] = ()
+    segment_words: tuple[str, ...] = ()
+    figure_qualifiers: tuple[str, ...] = ()
+    scope_markers: tuple[str, ...] = ()
+    scope_words: tuple[str, ...] = ()
+    rate_words: tuple[str, ...] = ()
+    span_units: tuple[str, ...] = ()
+    intraday: tuple[str, ...] = ()
+    change_words: dict[str, tuple[str, ...]] = {}
+    generic_counts: tuple[str, ...] = ()
+    plural_words: tuple[str, ...] = ()
+    running: tuple[str, ...] = ()
+    fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
+
+    @field_validator("change_words")
+    @classmethod
+    def _directions(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name in value:
+            if name not in ("up", "down"):
+                raise ValueError(f"unknown direction {name!r}; use up or down")
+        return value
+
+
 class MetricsFile(Strict):
     version: int = 1
     metrics: dict[str, MetricRule]
+    keys: MetricKeys = MetricKeys()
 
 
 class CuesFile(Strict):
@@ -95,12 +136,20 @@ class CuesFile(Strict):
     modality: dict[str, tuple[str, ...]] = {}
     hedges: tuple[str, ...] = ()
     anaphora: dict[str, tuple[str, ...]] = {}
+    anaphora_suffixes: dict[str, tuple[str, ...]] = {}
+    focal_anaphora: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
     time_prepositions: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
     alternative_conjunctions: tuple[str, ...] = ()
     quarters: tuple[str, ...] = Field(default=(), max_length=4)
     relative_years: dict[str, int] = {}
+    period_words: tuple[str, ...] = ()
+    relative_quarters: dict[str, int] = {}
+    year_words: tuple[str, ...] = ()
+    comparison_words: tuple[str, ...] = ()
+    clause_conditions: tuple[str, ...] = ()
+    consequence_modals: tuple[str, ...] = ()
 
     @field_validator("modality")
     @classmethod

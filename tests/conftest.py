@@ -117,8 +117,12 @@ def make_claim(
     sentence: str | None = None,
     text: str | None = None,
     qualifier: str | None = None,
+    metric_key: str | None = None,
+    qualifiers: tuple[str, ...] = (),
+    period_key: str | None = None,
 ) -> Claim:
-    """A claim as the claims stage would build it, normalized with the run's registry."""
+    """A claim as the claims stage would build it, normalized with the run's registry; its
+    metric key is the metric's name unless given."""
     if low is None and high is None and value is not None:
         low = high = value
     if bound == "at_least":
@@ -137,6 +141,8 @@ def make_claim(
         normalized=normalize(quantity, registry), as_of=as_of,
         modality=modality,  # type: ignore[arg-type]
         **({"qualifier": qualifier} if qualifier else {}),
+        metric_key=metric_key or (metric.replace("_", " ") if metric != "unknown" else None),
+        qualifiers=qualifiers, period_key=period_key,
     )
 
 

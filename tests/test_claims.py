@@ -258,6 +258,8 @@ def test_frames_any_text_without_a_parse(rules: Any,
     ("June 16", "2026-06-20", "2026-06-16"),
     ("May 6, 2026", None, "2026-05-06"),
     ("by June", "2026-03-01", "2026-06"),
+    ("in December", "2026-02-06", "2025-12"),  # a month long past in the article's year
+    ("in March", "2026-02-06", "2026-03"),
     ("by June", None, None),
     ("the third quarter of 2024", None, "2024-Q3"),
     ("the fourth quarter", "2025-02-26", "2024-Q4"),
@@ -268,7 +270,7 @@ def test_frames_any_text_without_a_parse(rules: Any,
 ])
 def test_normalise_date(text: str, published: str | None, expected: str | None,
                         rules: Any) -> None:
-    from pipeline.extract.claims import _normalise_date
+    from pipeline.extract.periods import normalise_date as _normalise_date
 
     assert _normalise_date(text, published, rules.cues.quarters,
                            rules.cues.relative_years) == expected

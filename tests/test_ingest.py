@@ -276,3 +276,28 @@ def test_html_metadata_title_wins(rules):
     document = ingest.ingest("h.html", html.encode("utf-8"),
                              boilerplate=rules.ingest.boilerplate)
     assert document.title == "Port strike ends after nine days"
+
+
+PUBLISHED_CASES = [
+    ("date marker", "date 2023-04-24 Harbour Freight users can apply for a share of the fund "
+     "if they had accounts between May 24, 2007 and December 22, 2022.\n", "2023-04-24"),
+    ("date on a line of its own", "Port strike ends\nAugust 23, 2023, 6:35 PM ET\nWorkers voted "
+     "on May 1, 2022 to strike.\n", "2023-08-23"),
+    ("published line", "Port strike ends\nPublished Thursday June 8, 2023\nWorkers voted.\n",
+     "2023-06-08"),
+    ("dateline opening the story", "NEW YORK, June 5, 2025 — Harbour Freight said revenue rose "
+     "9%.\n", "2025-06-05"),
+    ("dateline with a dash", "Thursday June 8, 2023 – Harbour Freight said revenue rose 9%.\n",
+     "2023-06-08"),
+    ("a date inside a sentence is an event's", "Harbour Freight reported revenue for the quarter "
+     "ended July 30, 2023, of $13.51 billion.\n", None),
+    ("a class period is no publication date", "Users who had accounts between May 24, 2007 and "
+     "December 22, 2022 can apply.\n", None),
+]
+
+
+@pytest.mark.parametrize(("text", "published"), [c[1:] for c in PUBLISHED_CASES],
+                         ids=[c[0] for c in PUBLISHED_CASES])
+def test_publication_date_is_a_dateline_never_a_date_of_the_story(rules, text, published):
+    document = ingest.ingest("a.txt", text.encode("utf-8"), boilerplate=rules.ingest.boilerplate)
+    assert document.published == published

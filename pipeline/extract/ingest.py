@@ -208,13 +208,40 @@ def _html_to_text(html: str, *, path: str) -> tuple[str, str | None, str | None,
     return text, title, source, published
 
 
+# A publication date stands on a line of its own ("August 23, 2023, 6:35 PM ET", "Published
+# Thursday June 8, 2023") or opens the first line of the story ("NEW YORK, June 5, 2025 -- ...",
+# "Thursday June 8, 2023 - Real Madrid have ..."). A date inside a sentence of the body ("who had
+# accounts between May 24, 2007 and ...", "the quarter ended July 30, 2023") is an event's date:
+# taken as the publication date it would shift every "last year" and every as-of date.
+_DATELINE = re.compile(r"(?m)^\s*date\s+((?:19|20)\d{2}-\d{2}-\d{2})\b", re.IGNORECASE)
+_DATE_LEAD = re.compile(
+    r"^[\W_]*(?:[A-Z][A-Z.'\-]+(?:\s+[A-Z][A-Z.'\-]+)*,?\s+(?:\([A-Za-z]+\)\s*)?)?"
+    r"(?:(?:published|updated|last\s+updated|posted|dated?)\b[:\s]*)?(?:on\s+)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$", re.IGNORECASE)
+_DATE_TAIL = re.compile(
+    r"^(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,4}\b)?)?"
+    r"(?:[\W_]*$|\s*[-\u2013\u2014|]+\s*\S)", re.IGNORECASE)
+
+
 def _find_date(text: str) -> str | None:
-    match = _DATE.search(text)
-    if match:
-        month = MONTHS[match["month"].lower()]
-        return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
-    iso = _ISO_DATE.search(text)
-    return iso.group(0) if iso else None
+    """The publication date a plain-text article writes: the ``date YYYY-MM-DD`` marker line,
+    else the first date that stands on a line of its own or opens a line as a dateline; else
+    None (a date inside a sentence is not taken)."""
+    marker = _DATELINE.search(text)
+    if marker:
+        return marker.group(1)
+    for line in text.splitlines():
+        if not any(ch.isdigit() for ch in line):
+            continue
+        for match in (*_DATE.finditer(line), *_ISO_DATE.finditer(line)):
+            if not (_DATE_LEAD.match(line[:match.start()]) and
+                    _DATE_TAIL.match(line[match.end():])):
+                continue
+            if match.re is _ISO_DATE:
+                return match.group(0)
+            month = MONTHS[match["month"].lower()]
+            return f"{match['year']}-{month:02d}-{int(match['day']):02d}"
+    return None
 
 
 # A headline: a few words, not a sentence of the body. Lines longer than this, or ending

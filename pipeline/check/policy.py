@@ -1,0 +1,885 @@
+"""The precision-first comparison policy, ``interval_consistency.v2`` (issue 17).
+
+Claims are blocked by (first letter of the subject key, metric key, unit); inside a block the
+subjects are clustered (:mod:`pipeline.check.frames`) and each (subject cluster, scope
+qualifiers) partition is compared on its own.
+
+**Intervals.** Each figure is the interval its writing implies (``Normalized.implied``:
+written precision, widened by hedges, opened by bounds); two figures agree when their
+intervals overlap. There is no per-metric tolerance: only the metrics of the ``fuzzy`` table
+of ``rules/metrics.yaml`` (crowd sizes, tallies kept by several counters) are widened by
+their hedge. Until the quantities stage writes the precision (issue 16), a figure without
+one gets half a unit of its last written digit here (:func:`written_precision`).
+
+**Verdicts** for two figures of different articles whose intervals do not overlap:
+
+- ``contradiction`` only when everything matches with confidence: same subject (named,
+  resolved from a pronoun, or the article's focal entity), same metric key and qualifiers,
+  the same period (or a compatible one: a quarter whose year one side leaves unwritten), both
+  stated as facts, neither a running tally;
+- ``divergence`` when something is uncertain, with the reason: a projection or estimate, a
+  basis one side leaves unstated (adjusted or GAAP?), a period only one side states, a
+  running tally reported the same day;
+- ``update`` for a running tally (a death toll, a share price) reported on different days,
+  or figures without a period from articles published more than ``update_after_days``
+  apart;
+- nothing for different periods: two quarters' revenues are two facts.
+
+Figures that agree but are given for different periods (a summary that moves "$6.86 in the
+third quarter" to the second) are a ``divergence`` when the figure is specific enough
+(``period_move_digits`` significant digits) to be the same number by design.
+
+**Side by side.** Two values that ``side_by_side_documents`` articles or more each give
+(a total and a segment, two years) are two measures the frame did not tell apart: no
+finding.
+
+**One finding per disagreement.** Figures that agree with each other (overlapping
+intervals, agreeing periods) form a value cluster; two clusters that disagree make one
+finding listing every mention of both, with the strongest verdict of any cross-article pair
+between them. Its id derives from the subject, metric key, qualifiers and the two clusters'
+reference values, so a new mention of either side keeps it. Agreeing figures written
+differently (per month and per year) make one ``reconciled`` finding per cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from pipeline.check.checks import (
+    CHECKS,
+    FACT_MODALITIES,
+    IGNORED_MODALITIES,
+    SET,
+    UnitCache,
+    check_records,
+    qualifier,
+    register,
+    replay,
+)
+from pipeline.check.frames import (
+    period_agreement,
+    period_text,
+    split_qualifiers,
+    subject_block,
+    subject_clusters,
+    subject_key,
+)
+from pipeline.check.sourcing import independent_sources
+from pipeline.models import Claim, Finding, FindingKind, Severity
+from pipeline.rules import Rules
+from pipeline.units import format_amount, format_number
+
+NAME = "interval_consistency.v2"
+INF = math.inf
+_DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
+             "far_ratio": 4.0, "side_by_side_documents": 3.0}
+_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+_STRENGTH = {"contradiction": 3, "divergence": 2, "update": 1}
+
+
+def _threshold(rules: Rules, name: str) -> float:
+    return rules.checks.thresholds.get(name, _DEFAULTS[name])
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def written_precision(claim: Claim) -> float | None:
+    """Half a unit of the last digit written, relative to the figure ("$13.5 billion" ->
+    0.05 / 13.5); ``None`` when no digits are written ("two million")."""
+    if claim.quantity.precision is not None and claim.quantity.value:
+        return abs(claim.quantity.precision / claim.quantity.value)
+    match = _NUMBER.search(claim.span.text)
+    if match is None:
+        return None
+    try:
+        number = float(match.group(0).replace(",", ""))
+    except ValueError:
+        return None
+    if number == 0:
+        return None
+    decimals = len(match.group(1) or "")
+    return 0.5 * 10 ** -decimals / abs(number)
+
+
+def written_interval(claim: Claim, fuzzy: float = 0.0) -> tuple[float, float, float] | None:
+    """(low, high, reference) of the interval a figure's writing implies, in its normalized
+    unit; open sides are infinite. ``None`` for a figure without a value."""
+    q, n = claim.quantity, claim.normalized
+    implied = n.implied or (n.low, n.high)
+    low, high = implied
+    if low is None and high is None:
+        return None
+    computed = q.precision is not None or (q.implied is not None and q.implied != (q.low,
+                                                                                  q.high))
+    if q.bound == "at_least":
+        start = low if low is not None else high
+        assert start is not None
+        return start, INF, start
+    if q.bound == "at_most":
+        end = high if high is not None else low
+        assert end is not None
+        return (0.0 if end >= 0 else -INF), end, end
+    low = low if low is not None else high
+    high = high if high is not None else low
+    assert low is not None and high is not None
+    low, high = min(low, high), max(low, high)
+    ref = (n.low + n.high) / 2 if n.low is not None and n.high is not None else \
+        (low + high) / 2
+    if not computed:  # the quantities stage has not written the precision: its digits
+        rel = written_precision(claim) or 0.0
+        widen = {"approx": 0.05, "vague": 0.5}.get(q.bound, 0.0)
+        rel = max(rel, widen)
+        low, high = low - rel * abs(low), high + rel * abs(high)
+    if fuzzy:
+        low, high = low - fuzzy * abs(low), high + fuzzy * abs(high)
+    return low, high, ref
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A claim as an interval in one normalized unit (its own, or a rate derived from it)."""
+
+    claim: Claim
+    low: float
+    high: float
+    ref: float
+    unit: str
+    derived: bool
+    unnamed_block: bool = False  # a member of the block of the unnamed figures
+
+    @property
+    def signature(self) -> tuple[str | None, str | None, bool]:
+        q = self.claim.quantity
+        return (q.per, q.over, self.derived)
+
+
+def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
+    """The claim in its own unit, plus as a per-year rate when it is a total over a
+    duration ("a three-year, $45 billion deal" is $15 billion a year)."""
+    fuzzy = rules.metrics.keys.fuzzy.get(claim.metric_key or "", 0.0)
+    own = written_interval(claim, fuzzy)
+    if own is None:
+        return []
+    out = [Figure(claim, *own, unit=claim.normalized.unit, derived=False)]
+    rate = cache.rate(claim)
+    if rate is not None and rate.low is not None and claim.normalized.low:
+        factor = rate.low / claim.normalized.low
+        out.append(Figure(claim, own[0] * factor, own[1] * factor, own[2] * factor,
+                          unit=rate.unit, derived=True))
+    return out
+
+
+def _scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
+    """What narrows a claim's scope: its qualifiers other than bases, and the scope words
+    of its figure's own phrase ("H100 GPUs in orbit", "Colossus 1 and 2")."""
+    scope = split_qualifiers(claim, ctx.basis)[0]
+    if "segment" in scope:  # "this segment": which one is not in the sentence
+        scope = (*scope, claim.id)
+    legacy = qualifier(claim, ctx.rules)
+    return (*scope, f"[{legacy}]") if legacy else scope
+
+
+# The letters a subject key is blocked by (see frames.subject_block), and the block of the
+# figures no article names a subject for.
+LETTERS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
+UNNAMED_BLOCK = "?"
+
+
+def unnamed(claim: Claim) -> bool:
+    """A figure of an organisation the article never names ("The company is raising its
+    dividend to $0.15 per share" with no company named anywhere), or of no one named."""
+    return claim.subject is None and claim.metric_key is not None and \
+        claim.modality not in IGNORED_MODALITIES
+
+
+def eligible(claim: Claim) -> bool:
+    return claim.metric_key is not None and claim.subject is not None \
+        and claim.modality not in IGNORED_MODALITIES
+
+
+def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
+              ) -> list[tuple[tuple[str, ...], Figure]]:
+    """The blocking of ``interval_consistency.v2``: each figure of an eligible claim in the
+    block (first letter of its subject key, metric key, unit). A figure of an organisation
+    its article never names joins every letter's block of its metric and unit (it may be
+    any subject's) and the block ``?`` of the unnamed ones."""
+    if unnamed(claim):
+        assert claim.metric_key is not None
+        figures = figures_of(claim, rules, cache)
+        return [*(((letter, claim.metric_key, f.unit), f) for f in figures for letter in LETTERS),
+                *(((UNNAMED_BLOCK, claim.metric_key, f.unit), replace(f, unnamed_block=True))
+                  for f in figures)]
+    if not eligible(claim):
+        return []
+    assert claim.metric_key is not None
+    first = subject_block(subject_key(claim, rules))
+    return [((first, claim.metric_key, f.unit), f) for f in figures_of(claim, rules, cache)]
+
+
+# --- verdicts --------------------------------------------------------------------------------
+
+
+@dataclass
+class Verdict:
+    """What two figures of different articles say about each other."""
+
+    kind: str  # contradiction, divergence, update, agree, moved, none
+    reasons: list[str] = field(default_factory=list)
+
+
+def _days(a: str | None, b: str | None) -> int | None:
+    """Days between two ISO dates (``None`` unless both are full dates)."""
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days) \
+            if a and b and len(a) >= 10 and len(b) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _fiscal(key: str | None) -> bool:
+    return bool(key) and key is not None and key.startswith("FY")
+
+
+def _digits(claim: Claim) -> int:
+    match = _NUMBER.search(claim.span.text)
+    if match is None:
+        return 0
+    return len(match.group(0).replace(",", "").replace(".", "").strip("0") or "0")
+
+
+def _overlap(a: Figure, b: Figure) -> bool:
+    """Whether two figures' intervals share a value. Written-precision intervals are
+    half-open ("$0.12" is 0.115 up to 0.125, "$0.13" from 0.125): touching ends do not
+    overlap, unless one figure is a single point."""
+    if a.low == a.high or b.low == b.high:
+        return a.low <= b.high and b.low <= a.high
+    scale = max(abs(a.low), abs(a.high), abs(b.low), abs(b.high))
+    eps = 1e-12 * scale if math.isfinite(scale) else 0.0
+    return a.low < b.high - eps and b.low < a.high - eps
+
+
+_BOUND_WORDS = {"at_least": "lower", "at_most": "upper"}
+
+
+def _thresholds_differ(a: Figure, b: Figure) -> bool:
+    """Two bounds of one direction at different values ("net debt below $25 billion" vs
+    "below $26 billion"): compatible as intervals, but not one statement."""
+    qa, qb = a.claim.quantity, b.claim.quantity
+    if qa.bound != qb.bound or qa.bound not in _BOUND_WORDS:
+        return False
+    x, y = (a.low, b.low) if qa.bound == "at_least" else (a.high, b.high)
+    pa = written_precision(a.claim) or 0.0
+    pb = written_precision(b.claim) or 0.0
+    # written-precision intervals are half-open: "$25 billion" and "$26 billion" touch
+    return math.isfinite(x) and math.isfinite(y) and x != y and \
+        abs(x - y) >= pa * abs(x) + pb * abs(y) - 1e-12 * max(abs(x), abs(y))
+
+
+def _ranges_differ(a: Figure, b: Figure) -> bool:
+    """Two ranges whose ends differ ("$80-100 million" vs "$90-100 million") are two
+    statements, however much they overlap."""
+    qa, qb = a.claim.quantity, b.claim.quantity
+    if qa.bound != "range" or qb.bound != "range" or None in (qa.low, qa.high, qb.low,
+                                                               qb.high):
+        return False
+    pa = written_precision(a.claim) or 0.0
+    pb = written_precision(b.claim) or 0.0
+    assert qa.low is not None and qa.high is not None
+    assert qb.low is not None and qb.high is not None
+
+    def apart(x: float, y: float) -> bool:
+        return abs(x - y) > pa * abs(x) + pb * abs(y) + 1e-12 * max(abs(x), abs(y))
+
+    return apart(qa.low, qb.low) or apart(qa.high, qb.high)
+
+
+def _ratio(a: Figure, b: Figure) -> float:
+    x, y = abs(a.ref), abs(b.ref)
+    small, large = min(x, y), max(x, y)
+    if large == 0:
+        return 1.0
+    return large / small if small else INF
+
+
+def _how(claim: Claim) -> str:
+    if claim.subject is None:
+        return f'unnamed: "{claim.subject_cue}"' if claim.subject_cue else "unnamed"
+    if claim.subject_how == "resolved" and claim.subject_cue:
+        return f'resolved from "{claim.subject_cue}"'
+    return {"named": "named", "resolved": "resolved", "focal":
+            "the article's focal entity"}.get(claim.subject_how or "", "named")
+
+
+class _Context:
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        keys = rules.metrics.keys
+        self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
+        self.running = frozenset(k.lower() for k in keys.running)
+        self.update_days = _threshold(rules, "update_after_days")
+        self.move_digits = _threshold(rules, "period_move_digits")
+        self.far = _threshold(rules, "far_ratio")
+        self.side_by_side = _threshold(rules, "side_by_side_documents")
+        self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
+        # the metric keys a contradiction may rest on: the synonym table's and the metric
+        # classes' (a phrase read from the parse alone may be a misreading)
+        self.known = frozenset({k.lower() for k in keys.synonyms} |
+                               {name.replace("_", " ") for name in rules.metrics.metrics})
+        self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
+                               if q not in self.basis)  # year over year, quarter over quarter
+        self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
+        self.scope_words = frozenset(w.lower() for w in keys.scope_words)
+
+    def scope_of(self, claim: Claim) -> set[str]:
+        """The qualifiers saying which part of an amount a figure is ("including debt",
+        "equity")."""
+        return {q for q in claim.qualifiers
+                if q in self.scope_words or q.split()[0] in self.scope_markers}
+
+
+def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Verdict:
+    """The verdict on two figures of different articles (see the module docstring)."""
+    ca, cb = a.claim, b.claim
+    if {ca.modality, cb.modality} & IGNORED_MODALITIES:
+        return Verdict("none")
+    if (ca.payer and cb.payer and ca.payer != cb.payer) or \
+            (ca.payee and cb.payee and ca.payee != cb.payee):
+        return Verdict("none")  # two payments between different parties: two deals
+    periods = period_agreement(ca.period_key, cb.period_key)
+    if (ca.base or cb.base) and (periods != "same" or not _overlap(a, b)):
+        # "up from $2.40", "revised up from 223,000": an earlier period's or an earlier
+        # estimate's, never in dispute with a later one
+        return Verdict("none")
+    running = (ca.metric_key or "") in ctx.running or \
+        (ca.metric_key or "").removesuffix(" change") in ctx.running
+    reasons: list[str] = []
+    if _overlap(a, b) and not _ranges_differ(a, b):
+        open_bound = math.isinf(a.high) or math.isinf(b.high) or a.low == 0 or b.low == 0
+        if open_bound and _ratio(a, b) >= ctx.far and periods != "different":
+            return Verdict("divergence", ["compatible only as bounds, "
+                                          f"{format_number(_ratio(a, b))}× apart"])
+        if _thresholds_differ(a, b) and periods != "different" and not running:
+            return Verdict("divergence", [
+                f"both are {_BOUND_WORDS[ca.quantity.bound]} bounds, set at different "
+                "values"])
+        same_voice = (ca.modality in FACT_MODALITIES) == (cb.modality in FACT_MODALITIES)
+        if periods == "different" and same_voice and not running and \
+                min(_digits(ca), _digits(cb)) >= ctx.move_digits:
+            return Verdict("moved", [f"the same figure is given for {period_text(ca.period_key)}"
+                                     f" and for {period_text(cb.period_key)}"])
+        return Verdict("agree" if periods != "different" else "none")
+    if periods == "different":
+        if running and ca.as_of != cb.as_of:
+            return Verdict("update", ["a running tally reported at different times"])
+        return Verdict("none")
+    days = _days(ca.as_of, cb.as_of)
+    if running:
+        if days:
+            return Verdict("update", [f"a running tally reported {days} day(s) apart"])
+        reasons.append("a running tally, which changes as the story goes on")
+    if periods == "compatible" and _fiscal(ca.period_key) != _fiscal(cb.period_key):
+        reasons.append("one period is a fiscal one, the other a calendar one")
+    if periods == "unknown":
+        if "unplaced" in (ca.period_how, cb.period_how):
+            reasons.append("a report writes its period in words no date fixes (such as \"the "
+                           "quarter\" in an article of no one period)")
+        elif ca.period_key or cb.period_key:
+            reasons.append("only one report states the period")
+        elif days is not None and days > ctx.update_days:
+            return Verdict("update", [f"no period stated, and published {days} days apart"])
+    if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
+        reasons.append("at least one figure is a projection or estimate")
+    if "intraday" in ca.qualifiers or "intraday" in cb.qualifiers:
+        reasons.append("a market figure of part of a session, which moves until the close")
+    if ambiguous_basis:
+        reasons.append("the measurement basis (such as adjusted or GAAP) is stated for "
+                       "only one of them")
+    sources = _sources_of(ca, cb)
+    if sources:
+        reasons.append(f"each is attributed to its own source ({sources}), as estimates by "
+                       "different counters often are")
+    key = ca.metric_key or ""
+    if not _known(ca, ctx):
+        reasons.append(f'the metric is read only from the words "{key}"')
+    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
+        reasons.append("neither says what the change is measured from")
+    return Verdict("divergence" if reasons else "contradiction", reasons)
+
+
+def _sources_of(a: Claim, b: Claim) -> str | None:
+    """"X and Y" when both figures are attributed, to different sources other than their
+    subject ("according to Verisk" vs "according to Moody's")."""
+    x, y = a.attribution, b.attribution
+    if not x or not y or x == y or x in (a.subject, b.subject) or y in (a.subject,
+                                                                        b.subject):
+        return None
+    return f"{x} and {y}"
+
+
+def _known(claim: Claim, ctx: _Context) -> bool:
+    """Whether a claim's metric key is one a contradiction may rest on: in the synonym
+    table, a metric class, or the counted noun of a count ("assists")."""
+    key = (claim.metric_key or "").removesuffix(" change")
+    if key in ctx.known:
+        return True
+    unit = claim.quantity.unit.lower().replace("_", " ")
+    return bool(unit) and (key == unit or key.endswith(" " + unit) or
+                           key.rstrip("s") == unit.rstrip("s") or
+                           key.endswith(" " + unit.rstrip("s")))
+
+
+# --- groups and findings ---------------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    """Figures that say the same thing the same way (repetitions count once)."""
+
+    figures: list[Figure]
+
+    @property
+    def head(self) -> Figure:
+        return self.figures[0]
+
+    @property
+    def claims(self) -> list[Claim]:
+        return [f.claim for f in self.figures]
+
+    @property
+    def docs(self) -> set[str]:
+        return {f.claim.doc_id for f in self.figures}
+
+
+def _group_key(f: Figure, ctx: _Context) -> tuple[object, ...]:
+    c = f.claim
+    modality = "fact" if c.modality in FACT_MODALITIES else c.modality
+    return (f.low, f.high, f.ref, f.unit, c.quantity.bound, f.signature, c.period_key,
+            modality, split_qualifiers(c, ctx.basis)[1], c.payer, c.payee, c.as_of
+            if (c.metric_key or "") in ctx.running else None)
+
+
+def _groups(figures: Sequence[Figure], ctx: _Context) -> list[_Group]:
+    grouped: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    for f in figures:
+        grouped[_group_key(f, ctx)].append(f)
+    groups = [_Group(sorted(fs, key=lambda f: (f.claim.doc_id, f.claim.span.start,
+                                               f.claim.id)))
+              for fs in grouped.values()]
+    return sorted(groups, key=lambda g: (g.head.low, g.head.high, g.head.claim.id))
+
+
+def _cross(a: _Group, b: _Group) -> tuple[Figure, Figure] | None:
+    """A pair of figures from different voices, one from each group (the earliest): of
+    different articles, or of one article quoting another source ("a later filing says")."""
+    for fa in a.figures:
+        for fb in b.figures:
+            if fa.claim.doc_id != fb.claim.doc_id or \
+                    fa.claim.attribution != fb.claim.attribution:
+                return fa, fb
+    return None
+
+
+def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
+    """Two figures of one article in its own voice, further apart than ``window``
+    characters (a summary or a Q&A restating the body)."""
+    for fa in a.figures:
+        for fb in b.figures:
+            if fa.claim.doc_id == fb.claim.doc_id and \
+                    abs(fa.claim.span.start - fb.claim.span.start) > window and \
+                    fa.claim.sentence != fb.claim.sentence:
+                return fa, fb
+    return None
+
+
+def _describe(group_claims: Sequence[Claim]) -> str:
+    first = group_claims[0]
+    docs = {c.doc_id for c in group_claims}
+    text = f'"{first.span.text}"'
+    if first.repaired:
+        text += " (from repaired garbled text)"
+    if len(group_claims) > 1:
+        text += f" [{len(group_claims)} mentions in {len(docs)} document(s)"
+        independent = independent_sources(group_claims)
+        if independent < len(docs):
+            text += f", {independent} independent (the others are copies)"
+        text += "]"
+    return text
+
+
+def _interval_text(f: Figure) -> str:
+    if math.isinf(f.high):
+        return "at least " + format_amount(f.low, f.unit)
+    if f.low == 0 and f.claim.quantity.bound == "at_most":
+        return "at most " + format_amount(f.high, f.unit)
+    low, high = format_amount(f.low, f.unit), format_amount(f.high, f.unit)
+    return low if low == high else f"{low}–{high}"
+
+
+def gap_text(a: Figure, b: Figure) -> str:
+    """How far apart two figures are, as a ratio or an absolute difference."""
+    ratio = _ratio(a, b)
+    if ratio >= 1.5 or math.isinf(ratio):
+        return f"{format_number(ratio)}× apart" if not math.isinf(ratio) else "apart"
+    diff = abs(a.ref - b.ref)
+    scale = max(abs(a.ref), abs(b.ref))
+    share = diff / scale if scale else 0.0
+    return f"{format_amount(diff, a.unit)} ({share:.1%}) apart"
+
+
+def _frame_text(c: Claim) -> str:
+    metric = c.metric_key or "?"
+    if c.qualifiers:
+        metric += f" ({', '.join(c.qualifiers)})"
+    period = period_text(c.period_key)
+    if c.period_how == "focal":
+        period += ", the article's period"
+    elif c.period_how == "relative" and c.period:
+        period += f', from "{c.period}"'
+    return f"{c.subject or 'an unnamed organisation'} ({_how(c)}), {metric}, {period}, " \
+        f"{c.modality}"
+
+
+def _finding_id(kind: str, parts: Sequence[object], *, check: str = NAME) -> str:
+    raw = "|".join([check, kind, *map(str, parts)]).encode()
+    return "f-" + hashlib.sha1(raw).hexdigest()[:12]
+
+
+def _cluster_ref(groups: Sequence[_Group]) -> str:
+    """A cluster's reference value: the commonest written reference, 4 significant
+    digits (ties: the lowest)."""
+    refs = Counter(f"{g.head.ref:.4g}" for g in groups for _ in g.figures)
+    best = max(refs.values())
+    return min((r for r, n in refs.items() if n == best), key=float)
+
+
+def _finding(kind: str, severity: Severity, claims: Sequence[Claim], explanation: str,
+             ident: str, subject: str | None, metric: str | None,
+             arithmetic: str | None = None, check: str = NAME) -> Finding:
+    fk: FindingKind = kind  # type: ignore[assignment]
+    return Finding(id=ident, kind=fk, severity=severity, subject=subject, metric=metric,
+                   claims=tuple(sorted({c.id for c in claims})), explanation=explanation,
+                   check=check, arithmetic=arithmetic)
+
+
+def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[str, ...],
+                        *, reason: str | None = None, check: str = NAME,
+                        context: Sequence[Figure] = ()) -> list[Finding]:
+    """The findings of one partition: figures of one subject, metric key, scope and unit.
+
+    ``reason`` makes every disagreement a divergence at most, for that reason (a subject
+    the article does not name); then only disagreements of the figures whose claims have
+    no subject are reported, under ``check``."""
+    groups = _groups(figures, ctx)
+    n = len(groups)
+    bases = [split_qualifiers(g.head.claim, ctx.basis)[1] for g in groups]
+    # an unqualified figure that agrees with a qualified one is known as that measure
+    # (in this partition, or anywhere among the subject's figures of this metric and unit)
+    implied: list[set[tuple[str, ...]]] = [set() for _ in groups]
+    qualified = [(g.head, b) for g, b in zip(groups, bases, strict=True) if b]
+    qualified += [(f, basis) for f in context
+                  if (basis := split_qualifiers(f.claim, ctx.basis)[1])]
+    # a value other reports give with a scope these do not state ("$69 billion, including
+    # debt"): an unscoped disagreement over it may be one of scope
+    own = {q for f in figures for q in ctx.scope_of(f.claim)}
+    scoped = [(f, sorted(s)) for f in context if (s := ctx.scope_of(f.claim) - own)]
+    for i, gi in enumerate(groups):
+        if bases[i]:
+            continue
+        for other, basis in qualified:
+            if _overlap(gi.head, other) and period_agreement(
+                    gi.head.claim.period_key, other.claim.period_key) != "different":
+                implied[i].add(basis)
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys: dict[int, set[str | None]] = {k: {g.head.claim.period_key} for k, g in
+                                        enumerate(groups)}
+
+    def join(x: int, y: int) -> None:
+        """Merge two value clusters, unless a period of one differs from one of the other
+        (a figure without a period agrees with both, but does not make them one)."""
+        rx, ry = find(x), find(y)
+        if rx == ry or any(period_agreement(p, q) == "different"
+                           for p in keys[rx] for q in keys[ry]):
+            return
+        parent[rx] = ry
+        keys[ry] |= keys.pop(rx)
+
+    disagreements: dict[tuple[int, int], list[tuple[Verdict, Figure, Figure]]] = \
+        defaultdict(list)
+    budget = int(_threshold(ctx.rules, "max_pairs"))
+    hints: list[tuple[_Group, _Group, tuple[Figure, Figure]]] = []
+    pairs: list[tuple[int, int, Verdict, Figure, Figure]] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if budget <= 0 and j > i + 1:
+                break  # a huge block: neighbours only
+            budget -= 1
+            a, b = groups[i], groups[j]
+            if a.head.unit != b.head.unit or (a.head.derived and b.head.derived):
+                continue
+            known_a = {bases[i]} if bases[i] else implied[i]
+            known_b = {bases[j]} if bases[j] else implied[j]
+            if known_a and known_b and not known_a & known_b:
+                continue  # adjusted vs GAAP: two measures
+            ambiguous = bases[i] != bases[j] or bool(known_a) != bool(known_b) or \
+                len(known_a | known_b) > 1
+            cross = _cross(a, b)
+            if cross is None:
+                same = _overlap(a.head, b.head) and period_agreement(
+                    a.head.claim.period_key, b.head.claim.period_key) != "different"
+                if same and a.head.claim.modality not in IGNORED_MODALITIES and \
+                        b.head.claim.modality not in IGNORED_MODALITIES:
+                    join(i, j)  # one article's figures that agree
+                elif reason is None:
+                    apart = _apart(a, b, ctx.window)
+                    if apart is not None and period_agreement(
+                            a.head.claim.period_key, b.head.claim.period_key) != "different" \
+                            and verdict(*apart, ctx, ambiguous_basis=False).kind in (
+                                "contradiction", "divergence"):
+                        hints.append((a, b, apart))
+                continue
+            result = verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous)
+            if result.kind == "contradiction":
+                stated = next((scope for f, scope in scoped
+                               if _overlap(f, a.head) or _overlap(f, b.head)), None)
+                if stated:
+                    result = Verdict("divergence", [
+                        f"another report gives one of them as {' '.join(stated)}, a scope "
+                        "neither of these states"])
+            if reason is not None and result.kind in ("contradiction", "divergence"):
+                if _ratio(*cross) >= ctx.far:
+                    continue  # figures of no one named, this far apart: two things
+                result = Verdict("divergence", [*result.reasons, reason])
+            if result.kind == "agree":
+                join(i, j)
+            elif result.kind != "none":
+                pairs.append((i, j, result, cross[0], cross[1]))
+    for i, j, result, fa, fb in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj and result.kind != "moved":
+            continue
+        disagreements[(min(ri, rj), max(ri, rj))].append((result, fa, fb))
+    members: dict[int, list[_Group]] = defaultdict(list)
+    for k in range(n):
+        members[find(k)].append(groups[k])
+    findings: list[Finding] = [_scope_hint(a, b, pair, ident) for a, b, pair in hints]
+    support = {root: independent_sources([c for g in cluster for c in g.claims])
+               for root, cluster in members.items()}
+    consensus = max(support.values(), default=0)
+    for (ri, rj), found in sorted(disagreements.items()):
+        both = _side_by_side(members[ri], members[rj], context)
+        if len(both) >= ctx.side_by_side:
+            continue  # several articles give both figures side by side: two measures
+        if max(support[ri], support[rj]) < consensus:
+            found = [(Verdict("divergence", [*v.reasons, "neither figure is the one most "
+                                             "reports give"]), fa, fb)
+                     if v.kind == "contradiction" else (v, fa, fb) for v, fa, fb in found]
+        if reason is not None and not any(
+                c.subject is None for g in (*members[ri], *members[rj]) for c in g.claims):
+            continue
+        findings.append(_disagreement(members[ri], members[rj], found, ctx, ident,
+                                      check=check))
+    if reason is not None:
+        return findings
+    for root in sorted(members):
+        cluster = members[root]
+        signatures = {g.head.signature for g in cluster}
+        docs = {d for g in cluster for d in g.docs}
+        if len(signatures) > 1 and len(cluster) > 1 and len(docs) >= 2:
+            findings.append(_reconciled(cluster, ident))  # one article's: arithmetic.v1
+    return findings
+
+
+def _side_by_side(left: Sequence[_Group], right: Sequence[_Group],
+                  context: Sequence[Figure]) -> set[str]:
+    """The articles that give a value of both clusters, with any qualifiers: of the
+    partition's own figures, and of ``context`` (every figure of the subject and metric, a
+    segment's included)."""
+    sides: list[dict[str, list[str | None]]] = [defaultdict(list), defaultdict(list)]
+    for side, groups in zip(sides, (left, right), strict=True):
+        for g in groups:
+            for f in g.figures:
+                side[f.claim.doc_id].append(f.claim.period_key)
+        for f in context:
+            if any(_overlap(f, g.head) for g in groups):
+                side[f.claim.doc_id].append(f.claim.period_key)
+    # an article giving both for different periods ("$6.70 billion  $13.51 billion" in
+    # two columns) is not giving them side by side
+    return {d for d in sides[0].keys() & sides[1].keys()
+            if any(period_agreement(p, q) != "different"
+                   for p in sides[0][d] for q in sides[1][d])}
+
+
+def _disagreement(left: list[_Group], right: list[_Group],
+                  found: list[tuple[Verdict, Figure, Figure]], ctx: _Context,
+                  ident: tuple[str, ...], *, check: str = NAME) -> Finding:
+    def strength(item: tuple[Verdict, Figure, Figure]) -> tuple[int, int]:
+        v, fa, fb = item
+        kind = "divergence" if v.kind == "moved" else v.kind
+        return (_STRENGTH.get(kind, 0), -len(v.reasons))
+
+    best, fa, fb = max(found, key=strength)
+    kind = "divergence" if best.kind == "moved" else best.kind
+    if fa.ref > fb.ref:
+        fa, fb = fb, fa
+    left_ids = {c.id for g in left for c in g.claims}
+    first, second = (left, right) if fa.claim.id in left_ids else (right, left)
+    side_a = [c for g in first for c in g.claims]
+    side_b = [c for g in second for c in g.claims]
+    ca, cb = fa.claim, fb.claim
+    what = f"{ca.subject or cb.subject or '?'} {ca.metric_key}"
+    if ca.qualifiers:
+        what += f" ({', '.join(ca.qualifiers)})"
+    both = f"{_describe(side_a)} vs {_describe(side_b)}"
+    compared = (f"compared as {_interval_text(fa)} vs {_interval_text(fb)}"
+                if best.kind != "moved" else "")
+    frames = f"frames: {_frame_text(ca)}; {_frame_text(cb)}"
+    if kind == "contradiction":
+        ratio = _ratio(fa, fb)
+        severity: Severity = "high" if ratio >= 1.5 or abs(fb.ref - fa.ref) >= \
+            ctx.rules.checks.severity.get("high_gap", 0.5) * max(abs(fa.ref), abs(fb.ref)) \
+            else "medium"
+        explanation = (f"{what}: {both} are {gap_text(fa, fb)} ({compared}); subject, "
+                       f"metric, period and modality match ({frames}).")
+    elif best.kind == "moved":
+        severity = "medium"
+        explanation = f"{what}: {both}: {best.reasons[0]} ({frames})."
+    else:
+        severity = "low" if kind == "update" else "medium" \
+            if not any("projection" in r for r in best.reasons) else "low"
+        label = "an update rather than a contradiction" if kind == "update" else \
+            "a divergence, not a contradiction"
+        explanation = (f"{what}: {both} are {gap_text(fa, fb)} ({compared}), "
+                       f"{label}: {'; '.join(best.reasons)} ({frames}).")
+    refs = sorted([_cluster_ref(left), _cluster_ref(right)], key=float)
+    subject = ca.subject or cb.subject
+    steps = list(dict.fromkeys(step for f in (fa, fb) if (step := _conversion(f))))
+    return _finding(kind, severity, [*side_a, *side_b], explanation,
+                    _finding_id(kind, [*ident, *refs], check=check), subject, ca.metric_key,
+                    arithmetic="; ".join(steps) or None, check=check)
+
+
+def _scope_hint(a: _Group, b: _Group, pair: tuple[Figure, Figure], ident: tuple[str, ...]
+                ) -> Finding:
+    """One article giving two figures of one frame far apart in its own voice: most likely
+    two things the frame does not tell apart, an informational ``scope`` finding."""
+    fa, fb = sorted(pair, key=lambda f: f.ref)
+    c = fa.claim
+    return _finding(
+        "scope", "info", [*a.claims, *b.claims],
+        f"{c.subject} {c.metric_key}: one article gives both {_describe(a.claims)} and "
+        f"{_describe(b.claims)} in different places and in its own voice, so they most "
+        "likely describe different things (check what each counts) rather than contradict "
+        "each other.",
+        _finding_id("scope", [*ident, f"{fa.ref:.4g}", f"{fb.ref:.4g}", c.doc_id]),
+        c.subject, c.metric_key)
+
+
+def _reconciled(cluster: list[_Group], ident: tuple[str, ...]) -> Finding:
+    cluster = sorted(cluster, key=lambda g: (g.head.ref, g.head.claim.id))
+    head = cluster[0].head
+    c = head.claim
+    figures = ", ".join(_describe(g.claims) for g in cluster[:-1]) + \
+        f" and {_describe(cluster[-1].claims)}"
+    steps = list(dict.fromkeys(s for g in cluster if (s := _conversion(g.head))))
+    return _finding("reconciled", "info", [cl for g in cluster for cl in g.claims],
+                    f"{c.subject} {c.metric_key}: {figures} look different but agree after "
+                    f"normalization to {head.unit}.",
+                    _finding_id("reconciled", [*ident, _cluster_ref(cluster)]), c.subject,
+                    c.metric_key, arithmetic="; ".join(steps) or None)
+
+
+def _conversion(f: Figure) -> str | None:
+    """The arithmetic that turns a figure as written into its normalized one, if any."""
+    q = f.claim.quantity
+    if q.value is None or not math.isfinite(q.value) or not q.value:
+        return None
+    if f.derived and q.over and f.ref:
+        years = q.value / f.ref
+        return (f"{format_amount(q.value, q.unit)} over {q.over} ÷ {format_number(years)} "
+                f"= {format_amount(f.ref, f.unit)}")
+    if q.per:
+        factor = f.ref / q.value
+        if factor == 1:
+            return None
+        return (f"{format_amount(q.value, f'{q.unit} / {q.per}')} × {format_number(factor)} "
+                f"= {format_amount(f.ref, f.unit)}")
+    return None
+
+
+def block_records(members: Sequence[Figure], rules: Rules
+                  ) -> Iterator[tuple[str, Finding]]:
+    """The records of ``interval_consistency.v2`` in one block: subjects clustered, each
+    (subject cluster, scope) partition compared on its own."""
+    ctx = _Context(rules)
+    if not members:
+        return
+    key = (members[0].claim.metric_key or "", members[0].unit)
+    anonymous = [f for f in members if f.claim.subject is None]
+    named = [f for f in members if f.claim.subject is not None]
+    keys = {subject_key(f.claim, rules) for f in named}
+    cluster = subject_clusters(keys)
+    partitions: dict[tuple[str, tuple[str, ...]], list[Figure]] = defaultdict(list)
+    by_subject: dict[str, list[Figure]] = defaultdict(list)
+    for f in named:
+        subject = cluster[subject_key(f.claim, rules)]
+        partitions[(subject, _scope(f.claim, ctx))].append(f)
+        by_subject[subject].append(f)
+    for (subject, scope), figures in sorted(partitions.items()):
+        ident = (subject, key[0], ",".join(scope), key[1])
+        for finding in _partition_findings(figures, ctx, ident, context=by_subject[subject]):
+            yield SET, finding
+    if anonymous:
+        yield from _unnamed_findings(anonymous, named, by_subject, key, ctx)
+
+
+def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
+                      by_subject: dict[str, list[Figure]], key: tuple[str, str],
+                      ctx: _Context) -> Iterator[tuple[str, Finding]]:
+    """Figures of an organisation its article never names ("The company is raising its
+    dividend to $0.15 per share"): compared with the figures of the one subject the block
+    holds, or (in the block of the unnamed, where no report names one) with each other; a
+    divergence at most. A block sees the subjects of one first letter: in a corpus about
+    several companies the unnamed figure meets each letter's alone (the story clusters and
+    a summary with its source have one)."""
+    if anonymous[0].unnamed_block:  # the block of the unnamed: compared with each other
+        named = []
+    elif not named:
+        return
+    if named:
+        if len(by_subject) != 1:
+            return  # several subjects: the unnamed one could be any
+        top, chosen = next(iter(by_subject.items()))
+        reason = (f"the article names no subject; compared with {chosen[0].claim.subject}"
+                  ", the one subject the other reports of this metric are about")
+    else:
+        top, chosen = "", []
+        reason = "neither article names whose figure it is"
+    partitions: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
+    for f in [*anonymous, *chosen]:
+        partitions[_scope(f.claim, ctx)].append(f)
+    for scope, figures in sorted(partitions.items()):
+        ident = ("?", top, key[0], ",".join(scope), key[1])
+        for finding in _partition_findings(figures, ctx, ident, reason=reason,
+                                           context=[*anonymous, *chosen]):
+            yield SET, finding
+
+
+@register(NAME, blocks=blocks_of, per_block=block_records)
+def interval_consistency_v2(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
+    """Contradictions, divergences, updates and reconciled sets under the precision-first
+    policy (see the module docstring)."""
+    return replay(check_records(CHECKS[NAME], claims, rules))

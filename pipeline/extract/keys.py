@@ -1,0 +1,715 @@
+"""Metric keys of claim frames: the noun phrase a figure measures, found on the dependency
+tree and normalized (issue 17; the tables are ``keys`` in ``rules/metrics.yaml``).
+
+The measured phrase is the noun the figure is the object, attribute or complement of:
+
+- a noun the figure hangs from by a preposition: "revenue of $13.5 billion", "a fee of
+  €103m" (through "per": "earnings per share of $6.86"); or a modifier: "$13.5 billion
+  revenue";
+- the figure's own "in" phrase: "$2 billion in funding", "$13.5 billion in revenue";
+- the subject of the verb the figure completes: "revenue rose to $13.5 billion", "EPS was
+  $2.70", "revenue stood at ...";
+- the counted noun of a count: "17.7 million valid claims";
+- for a change ("rose 9%", "up 101%", "a 22% increase", "an increase of 88%"): the metric that
+  changed, and the figure is a *change* of it; the earlier level of a change ("up from $656
+  million") is its *base*.
+
+Nouns that hold no measure ("a total of", "the number of") pass to their "of" phrase;
+estimates ("expectations of $11.2 billion") mark the figure as one and pass on. The phrase is
+then normalized: names, period words and neutral words dropped, words singular, the longest
+tail listed in the synonym table gives the key, the words before it are qualifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from pipeline.extract.cues import Cues
+from pipeline.extract.tree import governing_chain, span_distance, subjects_of
+from pipeline.rules import Rules
+
+_NOUNS = ("NOUN", "PROPN")
+_COPULAS = frozenset({
+    "be", "is", "are", "was", "were", "been", "being", "stand", "stands", "stood", "reach",
+    "reached", "reaches", "total", "totaled", "totalled", "totals", "hit", "hits", "come",
+    "came", "comes", "amount", "amounted", "amounts", "top", "topped", "tops", "exceed",
+    "exceeded", "exceeds", "near", "neared", "remain", "remained", "remains", "end", "ended",
+    "finish", "finished", "settle", "settled", "land", "landed", "clock", "clocked", "become",
+    "became", "represent", "represented", "represents", "equal", "equaled", "equals",
+})
+_BASE_PREPOSITIONS = frozenset({"from"})
+_DEPENDENT_PREPOSITIONS = frozenset({"of", "at", "around", "near", "about", "over", "for",
+                                     "between", "to", "by", "with", "under", "above",
+                                     "below"})
+_SPACES = re.compile(r"\s*-\s*|\s+")
+# Edges between a figure and a basis word ("on a GAAP basis") that still qualify it.
+BASIS_DISTANCE = 3
+# Tokens between a figure and a known metric phrase that may name its measure when the
+# parse gives none.
+KNOWN_DISTANCE = 6
+
+
+@dataclass(frozen=True)
+class KeyTables:
+    """The ``keys`` tables of ``rules/metrics.yaml`` as look-ups."""
+
+    synonyms: dict[str, str]
+    qualifiers: dict[str, str]
+    spellings: dict[str, str]  # qualifier spellings as written (for text search)
+    spellings_of_keys: dict[str, str]  # synonym phrases as written -> canonical key
+    canonical: frozenset[str]
+    basis: frozenset[str]
+    neutral: frozenset[str]
+    empty: frozenset[str]
+    estimate: frozenset[str]
+    estimate_verbs: frozenset[str]
+    estimate_words: frozenset[str]
+    difference: frozenset[str]
+    segments: frozenset[str]
+    verb_measures: frozenset[str]
+    classes: dict[str, str]
+    figure_words: frozenset[str]
+    scope_markers: frozenset[str]
+    scope_words: frozenset[str]
+    rate_words: frozenset[str]
+    span_units: frozenset[str]
+    intraday: tuple[str, ...]
+    up: frozenset[str]
+    down: frozenset[str]
+    generic: frozenset[str]
+    plural: frozenset[str]
+    periods: frozenset[str]
+    running: frozenset[str]
+
+    @classmethod
+    def build(cls, rules: Rules) -> KeyTables:
+        keys = rules.metrics.keys
+        synonyms: dict[str, str] = {}
+        for canonical, phrases in keys.synonyms.items():
+            for phrase in (canonical, *phrases):
+                synonyms.setdefault(_spaced(phrase), canonical)
+        qualifiers: dict[str, str] = {}
+        spellings: dict[str, str] = {}
+        for canonical, phrases in keys.qualifier_synonyms.items():
+            for phrase in (canonical, *phrases):
+                qualifiers.setdefault(_spaced(phrase), canonical)
+                spellings.setdefault(phrase.lower(), canonical)
+        lowered = lambda words: frozenset(_spaced(w) for w in words)  # noqa: E731
+        return cls(
+            synonyms=synonyms, qualifiers=qualifiers, spellings=spellings,
+            spellings_of_keys={p.lower(): c for c, ps in keys.synonyms.items()
+                               for p in (c, *ps)},
+            canonical=frozenset(keys.synonyms),
+            basis=lowered(keys.basis_qualifiers),
+            neutral=lowered(keys.neutral_words), empty=lowered(keys.empty_heads),
+            estimate=lowered(keys.estimate_heads),
+            estimate_verbs=lowered(keys.estimate_verbs),
+            estimate_words=lowered(keys.estimate_words),
+            difference=lowered(keys.difference_words),
+            segments=lowered(keys.segment_words),
+            classes={name: name for name, rule in rules.metrics.metrics.items()
+                     if rule.key == "class"},
+            figure_words=lowered(keys.figure_qualifiers),
+            scope_markers=lowered(keys.scope_markers),
+            scope_words=lowered(keys.scope_words),
+            rate_words=lowered(keys.rate_words),
+            span_units=lowered(keys.span_units),
+            intraday=tuple(w.lower() for w in keys.intraday),
+            verb_measures=frozenset(
+                cue.lower() for rule in rules.metrics.metrics.values() for cue in rule.cues
+                if " " not in cue and cue.lower() not in keys.synonyms
+                and not any(cue.lower() in ps for ps in keys.synonyms.values())
+                and not any(cue.lower() in ws for ws in keys.change_words.values())),
+            up=lowered(keys.change_words.get("up", ())),
+            down=lowered(keys.change_words.get("down", ())),
+            generic=lowered(keys.generic_counts), plural=lowered(keys.plural_words),
+            periods=lowered(rules.cues.period_words), running=lowered(keys.running),
+        )
+
+    def change(self, word: str) -> str | None:
+        """``"up"`` or ``"down"`` when ``word`` names a change."""
+        if word in self.up:
+            return "up"
+        if word in self.down:
+            return "down"
+        return None
+
+
+def _spaced(text: str) -> str:
+    """Lowercase, hyphens and runs of spaces as one space: "non-GAAP" -> "non gaap"."""
+    return _SPACES.sub(" ", text.strip().lower())
+
+
+def singular(word: str, plural: Iterable[str] = ()) -> str:
+    """A plain English singular of a lowercase noun ("revenues" -> "revenue")."""
+    if word in plural or len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class MetricFrame:
+    """What a figure measures: the key, its qualifiers, and the figure's part in a change."""
+
+    key: str | None
+    qualifiers: tuple[str, ...] = ()
+    change: bool = False
+    direction: str | None = None
+    base: bool = False
+    estimate: bool = False
+    basis: str | None = None
+
+
+class _Finder:
+    """The measured phrase of the figures of one document (see the module docstring)."""
+
+    def __init__(self, tables: KeyTables, skip: set[int], find: Cues,
+                 figures: set[int]) -> None:
+        self.tables = tables
+        self.skip = skip  # tokens of names and dates: never part of a metric
+        self.find = find
+        self.figures = figures  # tokens of the document's figures
+
+    def is_noun(self, token: Token) -> bool:
+        if token.pos_:
+            return token.pos_ in _NOUNS and not token.like_num
+        return token.is_alpha and not token.like_num
+
+    def is_figure_word(self, token: Token, figures: set[int]) -> bool:
+        return token.i in figures or token.like_num or token.ent_type_ in (
+            "MONEY", "PERCENT", "CARDINAL", "QUANTITY")
+
+    def frame(self, figure: SpacySpan, count: bool, figures: set[int],
+              depth: int = 0) -> tuple[Token | None, MetricFrame]:
+        """The head noun of the measured phrase (``None`` when none) and the frame flags."""
+        root = figure.root
+        inside = set(range(figure.start, figure.end))
+        tables = self.tables
+        # the figure's own "in" phrase ("$2 billion in funding") or its counted noun
+        # ("17.7 million valid claims") is the measure; the words above it still say
+        # whether the figure is an estimate or an earlier level
+        own: Token | None = None
+        for child in root.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and child.i not in inside:
+                noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
+                        and noun.lower_ not in tables.periods:
+                    own = noun
+        if own is None and count and self.is_noun(root) and \
+                singular(root.lower_) not in tables.generic and \
+                root.lower_ not in tables.generic:
+            own = root
+        change: str | None = None
+        base = estimate = False
+        # a bound written into the figure ("below $25 billion") is its preposition
+        prep: str | None = root.lower_ if root.pos_ == "ADP" else None
+
+        def done(noun: Token | None) -> tuple[Token | None, MetricFrame]:
+            if own is not None:
+                return own, MetricFrame(None, base=base, estimate=estimate)
+            return noun, MetricFrame(None, change=change is not None, direction=change,
+                                     base=base, estimate=estimate)
+
+        def changed_by(word: str) -> None:
+            """The figure hangs from a change word by ``prep``: its change, or its base."""
+            nonlocal change, base
+            direction = tables.change(word)
+            if direction is None or change is not None or base:
+                return
+            if prep in _BASE_PREPOSITIONS:
+                base = True
+            elif prep in (None, "by", "of"):
+                change = direction
+
+        token = root
+        for _ in range(10):
+            head = token.head
+            if head.i == token.i:
+                break
+            word = head.lower_
+            if head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP":
+                prep = prep or word  # the preposition nearest the figure decides
+                token = head
+                continue
+            if head.i in inside or self.is_figure_word(head, figures):
+                token = head  # "$2.48 billion" inside another figure, or a coordinated one
+                continue
+            direction = tables.change(word)
+            if direction is not None and not self.is_noun(head) and \
+                    head.pos_ in ("ADV", "ADJ", "ADP", ""):
+                changed_by(word)  # "up 101%", "up from $656 million", "higher by 5%"
+                target = head.head
+                if target.i == head.i:
+                    return done(None)
+                if self.is_figure_word(target, figures) and depth < 2:
+                    # "$13.5 billion, up 101%": a change of that figure's measure
+                    noun, inner = self.frame(target.doc[target.i:target.i + 1], False,
+                                             figures, depth + 1)
+                    estimate = estimate or inner.estimate
+                    return done(noun)
+                token = head
+                prep = None
+                continue
+            verbish = head.pos_ in ("VERB", "AUX") or any(
+                c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux") for c in head.children)
+            if self.is_noun(head) and head.i not in self.skip and not verbish:
+                if word in tables.estimate or singular(word) in tables.estimate:
+                    estimate = True
+                    token = head
+                    prep = None
+                    continue
+                if word == "share" and head.dep_ == "pobj" and head.head.lower_ == "per" and \
+                        head.head.head.i != head.head.i:
+                    return done(head.head.head)  # "earnings per share of $6.86"
+                if direction is not None:  # "a 22% increase", "an increase of 88%"
+                    changed_by(word)
+                    return done(self.changed_noun(head))
+                if (word in tables.empty or singular(word) in tables.empty) and \
+                        not self.modified(head):
+                    of = self.of_noun(head)
+                    if of is not None:
+                        return done(of)
+                    token = head
+                    prep = None
+                    continue
+                if word in tables.periods or head.ent_type_ == "DATE":
+                    token = head
+                    continue
+                if prep is None or prep in _DEPENDENT_PREPOSITIONS or prep == "in":
+                    while head.dep_ in ("compound", "nmod") and head.head.i != head.i and \
+                            self.is_noun(head.head) and head.head.i not in self.skip:
+                        head = head.head  # "$3.28 billion share repurchase": the phrase
+                    return done(head)
+                token = head
+                continue
+            if verbish or head.dep_ in ("ROOT", "ccomp", "xcomp", "advcl", "relcl", "conj"):
+                verb = head
+                if token.dep_ in ("npadvmod", "dobj", "advmod", "pobj", "attr", "prep",
+                                  "quantmod", "nummod"):
+                    changed_by(word)
+                obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != token.i
+                            and self.is_noun(c) and c.i not in self.skip
+                            and c.i not in inside), None)
+                if obj is not None and prep in ("to", "from", "by", "below", "above", "under",
+                                                "at", "between"):
+                    # "propelled revenue to $6.2 billion", "cut the price by $50"
+                    return self.measure(obj, done)
+                if obj is not None and change is not None and word not in _COPULAS and \
+                        not tables.change(word):
+                    return self.measure(obj, done)  # "reported revenue ..., up 101%"
+                if word in tables.verb_measures:
+                    return done(verb)  # "values Mistral at 2 billion euros": a valuation
+                subject = self.subject_noun(verb)
+                if subject is not None:
+                    return self.measure(subject, done)
+                if obj is not None and (word in _COPULAS or tables.change(word)):
+                    return self.measure(obj, done)
+                if word in _COPULAS or tables.change(word):
+                    return done(None)
+                return done(verb)
+            token = head
+        return done(None)
+
+    def measure(self, noun: Token, done: Callable[[Token | None], tuple[Token | None,
+                                                                        MetricFrame]]
+                ) -> tuple[Token | None, MetricFrame]:
+        """``noun`` as the measure, passing an estimate on to what it estimates."""
+        word = noun.lower_
+        if self.tables.change(word) and self.tables.change(word) is not None:
+            inner = self.changed_noun(noun)  # "reported a rise in EPS of $3.50, up 50%"
+            if inner is not None:
+                noun = inner
+                word = noun.lower_
+        if word in self.tables.estimate or singular(word) in self.tables.estimate:
+            found, frame = done(self.of_noun(noun))
+            return found, MetricFrame(None, change=frame.change, direction=frame.direction,
+                                      base=frame.base, estimate=True)
+        return done(noun)
+
+    def subject_noun(self, verb: Token) -> Token | None:
+        """The noun subject of a verb, when it is a measure (not a name, a pronoun or a
+        figure)."""
+        for subject in subjects_of(verb):
+            if subject.i in self.skip or not self.is_noun(subject) or \
+                    subject.i in self.figures:
+                continue
+            if subject.pos_ == "PRON" or subject.lower_ in self.tables.periods or \
+                    subject.lower_ in self.tables.neutral:
+                continue  # "the company": who, not what
+            word = subject.lower_
+            if (word in self.tables.empty or singular(word) in self.tables.empty) and \
+                    not self.modified(subject):
+                return self.of_noun(subject)
+            return subject
+        return None
+
+    def modified(self, head: Token) -> bool:
+        """Whether a noun has a modifier of its own that names a measure ("unemployment
+        rate", "interest rate"): then it is not an empty head."""
+        return any(c.dep_ in ("compound", "amod") and c.i not in self.skip and c.is_alpha
+                   and c.lower_ not in self.tables.neutral and c.lower_ not in
+                   self.tables.periods for c in head.lefts)
+
+    def of_noun(self, head: Token) -> Token | None:
+        """The noun of ``head``'s "of" phrase ("the number of valid claims" -> claims)."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if noun is not None and self.is_noun(noun) and noun.i not in self.skip:
+                    return noun
+        return None
+
+    def changed_noun(self, change: Token) -> Token | None:
+        """What a change noun is a change of: "increase in revenue", "revenue growth", or
+        the noun it stands beside ("revenue of $13.5 billion, a 101% increase")."""
+        for child in change.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "of"):
+                noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
+                        and not noun.like_num:
+                    return noun
+        compounds = [c for c in change.lefts if c.dep_ in ("compound", "nmod")
+                     and self.is_noun(c) and c.i not in self.skip]
+        if compounds:
+            return compounds[-1]
+        if change.dep_ == "appos" and self.is_noun(change.head):
+            return change.head
+        if change.dep_ in ("dobj", "attr"):
+            return self.subject_noun(change.head)
+        return None
+
+    def phrase(self, head: Token) -> list[str]:
+        """The words of the measured phrase: the head's modifiers (recursively), the head,
+        and a "per" phrase ("earnings per share")."""
+        words: list[Token] = []
+
+        def left(token: Token) -> None:
+            for child in token.lefts:
+                if child.dep_ in ("compound", "amod", "nmod", "npadvmod", "poss"):
+                    left(child)  # "gaming GPU revenue": past the name to "gaming"
+                    if child.i not in self.skip or child.lower_ in self.tables.rate_words:
+                        words.append(child)  # "daily active users" (NER: a date)
+
+        left(head)
+        words.append(head)
+        scope: list[Token] = []
+        for child in head.rights:
+            if child.dep_ != "prep":
+                continue
+            noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if noun is None:
+                continue
+            if child.lower_ == "per":
+                words += [child, noun]
+            elif child.lower_ in ("from", "in", "at") and self.is_noun(noun) and \
+                    noun.i not in self.skip and noun.lower_ not in self.tables.periods:
+                # "revenue from the data center segment": the segment, before the head
+                inner: list[Token] = []
+                for t in noun.lefts:
+                    if t.dep_ in ("compound", "amod") and t.i not in self.skip:
+                        inner.append(t)
+                scope += [*inner, noun]
+        words = [*scope, *words]
+        return [t.lower_ for t in words if (t.i not in self.skip or
+                                            t.lower_ in self.tables.rate_words)
+                and t.is_alpha or t.lower_ in ("-", "&")]
+
+
+def keys_of(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str, ...]]:
+    """Key and qualifiers of a phrase's words (a table row's label: "adjusted net
+    income")."""
+    return _normalize(words, tables)
+
+
+def _tails(words: list[str], tables: KeyTables) -> list[str]:
+    """The tails of a phrase the synonym table lists ("average hourly earnings")."""
+    return [tail for start in range(len(words))
+            if (tail := " ".join(words[start:])) in tables.synonyms]
+
+
+def _normalize(words: list[str], tables: KeyTables) -> tuple[str | None, tuple[str, ...]]:
+    """Key and qualifiers of a phrase's words (see the module docstring)."""
+    text = " ".join(words).replace(" - ", "-").replace("- ", "-")
+    spaced = _spaced(text).split()
+    # a rate word makes another measure unless a synonym spells it ("hourly earnings")
+    qualifiers: list[str] = [w for w in spaced if w in tables.rate_words and not any(
+        w in phrase.split() for phrase in _tails(spaced, tables))]
+    words = [w for w in spaced if w not in tables.periods or w in tables.rate_words]
+    words = [w for w in words if w not in qualifiers]
+    if not words:
+        return None, tuple(qualifiers)
+    # known qualifier spellings first ("non gaap"), longest first
+    joined = " " + " ".join(words) + " "
+    for spelling in sorted(tables.qualifiers, key=len, reverse=True):
+        needle = " " + spelling + " "
+        if needle in joined and spelling not in tables.synonyms:
+            qualifiers.append(tables.qualifiers[spelling])
+            joined = joined.replace(needle, " ")
+    words = [w for w in joined.split() if w not in tables.neutral]
+    if not words:
+        return None, tuple(sorted(set(qualifiers)))
+    plain = [singular(w, tables.plural) for w in words]
+    for start in range(len(words)):
+        for candidate in (" ".join(words[start:]), " ".join(plain[start:])):
+            if candidate in tables.synonyms:
+                rest = " ".join(w for w in plain[:start] if not tables.change(w))
+                if rest:
+                    qualifiers.append(rest)
+                return tables.synonyms[candidate], tuple(sorted(set(qualifiers)))
+    # a phrase of its own, without words of change ("increasing net debt" is net debt)
+    kept = [w for w in plain if not tables.change(w)] or plain
+    return " ".join(kept), tuple(sorted(set(qualifiers)))
+
+
+def basis_of(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
+             ) -> tuple[int, str] | None:
+    """The basis of a change as written near it ("from a year ago" -> "year over year"),
+    with its distance to the figure in tokens (after the figure counts once, before it
+    twice)."""
+    found = _basis(sent, root, tables, find, distance=True)
+    return found if isinstance(found, tuple) else None
+
+
+def _basis_label(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) -> str | None:
+    found = _basis(sent, root, tables, find)
+    return found if isinstance(found, str) else None
+
+
+def _basis(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues, *,
+           distance: bool = False) -> str | tuple[int, str] | None:
+    """The basis of a change as written near it ("from a year ago" -> "year over year")."""
+    best: tuple[tuple[int, int], str] | None = None
+    for spelling, canonical in tables.spellings.items():
+        if canonical not in ("year over year", "quarter over quarter"):
+            continue
+        for tokens in find.spans(sent, spelling):
+            after = tokens.start >= root.i
+            score = (span_distance(root, tokens) + (0 if after else 2),
+                     tokens.start - root.i if after else root.i - tokens.start)
+            if best is None or score < best[0]:
+                best = (score, canonical)
+    if best is None:
+        return None
+    if distance:
+        gap = best[0][1]
+        return (gap if gap >= 0 else 2 * -gap), best[1]
+    return best[1]
+
+
+def _basis_words(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) -> list[str]:
+    """Basis qualifiers written near the figure ("on a GAAP basis", "$2.70 non-GAAP")."""
+    found = []
+    for spelling, canonical in tables.spellings.items():
+        if canonical not in tables.basis:
+            continue
+        for tokens in find.spans(sent, spelling):
+            if span_distance(root, tokens) <= BASIS_DISTANCE or \
+                    -2 <= tokens.start - root.i <= 2:
+                found.append(canonical)
+                break
+    return found
+
+
+def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
+                   finder: _Finder) -> set[str]:
+    """What a figure includes or leaves out, as written beside it ("a $69 billion deal,
+    including $8 billion of debt" -> "including debt")."""
+    found: set[str] = set()
+    holders = [figure.root, *([head] if head is not None else [])]
+    if figure.root.head.i != figure.root.i and finder.is_noun(figure.root.head):
+        holders.append(figure.root.head)
+    for holder in holders:
+        for child in holder.children:
+            if child.lower_ not in tables.scope_markers:
+                continue
+            noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if noun is not None and finder.is_figure_word(noun, finder.figures):
+                noun = finder.of_noun(noun) or noun
+            if noun is not None and noun.is_alpha and not noun.like_num:
+                found.add(f"{child.lower_} {singular(noun.lower_, tables.plural)}")
+    return found
+
+
+_SPAN_PREPS = frozenset({"over", "in", "during", "within", "for", "across"})
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def _stretch(root: Token, tables: KeyTables) -> set[str]:
+    """The stretch of time a figure is measured over, as "over 3 session" ("fell 12% in four
+    trading days", "lost 4,500 points over the previous three sessions"); "over the past
+    week" is "over 1 week"."""
+    found: set[str] = set()
+    holders = [root, *governing_chain(root)[:3]]
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _SPAN_PREPS:
+                continue
+            for noun in prep.children:
+                if noun.dep_ != "pobj":
+                    continue
+                unit = singular(noun.lower_, tables.plural)
+                if unit not in tables.span_units:
+                    continue
+                number = next((c for c in noun.children if c.dep_ == "nummod"), None)
+                if number is None and not any(c.lower_ in ("past", "previous", "last", "next",
+                                                           "first", "coming")
+                                              for c in noun.children):
+                    continue  # "in the year": a period, not a stretch
+                count = number.lower_ if number is not None else "1"
+                found.add(f"over {_NUMBER_WORDS.get(count, count)} {unit}")
+        if holder.pos_ in ("VERB", "AUX"):
+            break
+    return found
+
+
+def _degenerate(key: str, tables: KeyTables) -> bool:
+    """A key that names no measure: one word that only qualifies ("net", "adjusted"), a
+    period or a neutral word."""
+    return " " not in key and (key in tables.basis or key in tables.neutral or
+                               key in tables.periods or key in tables.qualifiers)
+
+
+def _known_phrase(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
+                  ) -> str | None:
+    """The canonical key of the synonym-table phrase nearest the figure in its sentence
+    (within ``KNOWN_DISTANCE`` tokens), for a figure whose own phrase the parse did not
+    give ("earnings per share" in "Net of this item, earnings per share were $6.86")."""
+    best: tuple[int, int, str] | None = None
+    for spelling, canonical in tables.spellings_of_keys.items():
+        for tokens in find.spans(sent, spelling):
+            gap = root.i - tokens.end  # before the figure: what it is the value of
+            if gap < 0 or gap > KNOWN_DISTANCE:
+                continue
+            score = (gap, -len(spelling), canonical)
+            if best is None or score < best:
+                best = score
+    return best[2] if best else None
+
+
+def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
+    """A part of a whole the sentence is about: "this segment", "the division" ("segment"),
+    or a named one ("the gaming business" -> "gaming")."""
+    for token in sent:
+        if token.lower_ not in tables.segments:
+            continue
+        named = [c for c in token.lefts if c.dep_ in ("compound", "amod") and c.i not in skip
+                 and c.is_alpha and c.lower_ not in tables.neutral]
+        if named:
+            return " ".join(singular(c.lower_, tables.plural) for c in named)
+        if any(c.dep_ == "det" and c.lower_ in ("this", "that", "these", "those", "the")
+               for c in token.children):
+            return "segment"
+    return None
+
+
+def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
+                 per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
+                 find: Cues, counted: str | None = None,
+                 by_unit: bool = False, decided: bool = True) -> MetricFrame:
+    """The metric key of a figure, its qualifiers and its part in a change.
+
+    ``closed`` is the figure's metric class (``unknown`` when none): the key when the tree
+    gives no phrase. ``per_share``: the figure is an amount per share ("$2.48 per share" of
+    net income is earnings per share). ``figures`` are the tokens of every figure of the
+    document, ``skip`` the tokens of names and dates. ``counted`` is a count's counted noun
+    (its unit): unless it says nothing alone ("people"), it is the measure, with its
+    modifiers as qualifiers ("17.7 million valid claims"); ``by_unit``: the metric class was
+    decided by that unit ("555,000 GPUs" is a GPU count), and is the key. ``decided``: a
+    unit, a strong cue or a named target decided the class; a class read only from a weak cue
+    ("pay", "deal") keys a figure only when its own words name no measure ("would pay a $1.5
+    billion breakup fee" is a breakup fee, not a lease payment).
+    """
+    finder = _Finder(tables, skip, find, figures)
+    root = figure.root
+    if any(c.dep_ in ("prep", "advmod") and c.lower_ in tables.difference
+           and any(g.dep_ == "pobj" for g in c.children) for c in root.children) or \
+            (root.head.lower_ in tables.difference and root.head.i != root.i):
+        return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
+    head, flags = finder.frame(figure, count, figures)
+    key: str | None = None
+    qualifiers: tuple[str, ...] = ()
+    noun = counted.lower().replace("_", " ") if counted else None
+    if noun and (singular(noun, tables.plural) in tables.generic or noun in tables.generic):
+        noun = None  # "people", "units": the verb says what (below)
+    if noun is not None and by_unit:
+        key = closed.replace("_", " ")
+    elif noun is not None:
+        token = next((t for t in figure if singular(t.lower_, tables.plural) ==
+                      singular(noun, tables.plural)), None)
+        words = finder.phrase(token) if token is not None else [noun]
+        key, qualifiers = _normalize(words, tables)
+    elif head is not None:
+        if head.pos_ in ("VERB", "AUX"):
+            key = None  # a verb names no measure: the closed class below
+        else:
+            key, qualifiers = _normalize(finder.phrase(head), tables)
+    if key is not None and _degenerate(key, tables):
+        key, qualifiers = None, ()  # "Net of this item, EPS were $6.86": a misread phrase
+    if key is None and not (count and noun is not None):
+        known = _known_phrase(sent, figure.root, tables, find)
+        if known is not None:  # "Net of this item, earnings per share were $6.86"
+            key, qualifiers = known, ()
+    rule = tables.classes.get(closed)
+    if rule is not None and (decided or key is None):
+        # one amount per event, whatever the article calls it, but for which part of it
+        # ("including debt", "the equity value of the deal", "the net settlement amount")
+        named = {w for phrase in (key or "", *qualifiers) for w in phrase.split()}
+        key, qualifiers = closed.replace("_", " "), tuple(sorted(
+            {q for q in qualifiers if q.split()[0] in tables.scope_markers} |
+            (named & tables.scope_words)))
+    if key is None and closed != "unknown":
+        key = closed.replace("_", " ")
+    if key is not None and per_share and "share" not in key.split():
+        key = tables.synonyms.get(f"{key} per share", f"{key} per share")
+    root = figure.root
+    if count and (root.lower_ in tables.generic or singular(root.lower_) in tables.generic):
+        # "12,391 people had died", "3.5 million units sold": the noun with its verb
+        verb = head if head is not None and head.pos_ in ("VERB", "AUX") else next(
+            (t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        words = [singular(root.lower_, tables.plural)] + ([verb.lower_] if verb else [])
+        phrase = " ".join(words)
+        key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
+            closed.replace("_", " ") if closed != "unknown" else phrase)
+    extra = (set(qualifiers) | set(_basis_words(sent, figure.root, tables, find))) - {key}
+    extra |= {t.lower_ for t in (*figure, *figure.root.children)
+              if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
+    extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
+    extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    if tables.intraday and any(find.present(sent, tables.intraday)):
+        extra.add("intraday")  # "was up 2,100 points in afternoon trading"
+    if not qualifiers and key is not None:
+        key_ = ("segment", sent.start)
+        if key_ not in find.per_sentence:
+            find.per_sentence[key_] = _segment(sent, tables, skip)
+        part = find.per_sentence[key_]
+        assert part is None or isinstance(part, str)
+        if part:
+            extra.add(part)  # "this segment soared 22%", "Nvidia's gaming business ..."
+    basis = _basis_label(sent, figure.root, tables, find) if flags.change or flags.base \
+        else None
+    if key == "growth" and head is None and not flags.change:
+        key = None  # "closed up 2,963 points, or 7.9%": a move of what, the class does not say
+    if flags.change:
+        # a change of an unnamed measure, or of the coarse class "growth", says nothing
+        coarse = head is None and key is not None and tables.change(key.split()[-1]) or \
+            key in (None, "growth")
+        key = None if coarse else f"{key} change"
+        if basis and key:
+            extra.add(basis)
+    estimate = flags.estimate or any(
+        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children))
+    return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
+                       change=flags.change, direction=flags.direction, base=flags.base,
+                       estimate=estimate, basis=basis)

@@ -1,0 +1,82 @@
+"""Metrics of claim frames: the closed metric class from ``rules/metrics.yaml`` (cue words
+ranked by their distance to the figure in the dependency tree)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pint
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from pipeline.extract.cues import Cues
+from pipeline.extract.tree import span_distance
+from pipeline.models import Quantity
+from pipeline.rules import MetricRule, Rules
+
+# --- metric ----------------------------------------------------------------------------------
+
+
+def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find: Cues
+              ) -> tuple[tuple[int, int, int], str] | None:
+    best: tuple[tuple[int, int, int], str] | None = None
+    below: set[int] | None = None
+    text = find.lowered(sent)
+    word = find.word
+    for name, cue in cues:
+        if word(cue) not in text:
+            continue  # absent (the common case): no lookup
+        for tokens in find.spans(sent, cue):
+            if below is None:
+                below = {t.i for t in root.subtree}
+            # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
+            distance = 0 if all(t.i in below for t in tokens) else span_distance(root, tokens)
+            score = (distance, -len(cue), abs(tokens.start - root.i))
+            if best is None or score < best[0]:
+                best = (score, name)
+    return best
+
+
+def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: str | None,
+                   registry: pint.UnitRegistry, rules: Rules, find: Cues
+                   ) -> tuple[Quantity, str] | None:
+    """A bare number with a money cue attached: "a billion a month loss" in a dollar article.
+
+    Returns the quantity re-typed in the article's usual currency and its metric, when a
+    money metric's cue sits within two dependency edges of the figure.
+    """
+    if currency is None or quantity.unit != "dimensionless" or quantity.currency:
+        return None
+    money = quantity.model_copy(update={"unit": currency, "currency": currency})
+    dimension = find.dimension(registry, money)
+    fitting = [(n, c) for n, r in rules.metrics.metrics.items()
+               if dimension in find.dimensions[n] for c in r.cues]
+    best = best_cue(sent, root, fitting, find)
+    if best is None or best[0][0] > 2:
+        return None
+    return money, best[1]
+
+
+def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
+                rules: Rules, find: Cues) -> tuple[str, bool]:
+    """The metric and whether a unit or strong cue decided it (``False``: weak or none)."""
+    fitting: dict[str, MetricRule] = {
+        name: rule for name, rule in rules.metrics.metrics.items()
+        if dimension in find.dimensions[name]
+    }
+    for name, rule in fitting.items():
+        if quantity.unit in rule.units:
+            return name, True
+    strong = best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues), find)
+    weak = best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues),
+                     find)
+    if strong:
+        return strong[1], True
+    return (weak[1] if weak else "unknown"), False
+
+
+def target_metric(dimension: str, rules: Rules) -> str | None:
+    """The metric a payment for a named company is ("pay $35 billion for Ansys")."""
+    return next((name for name, rule in rules.metrics.metrics.items()
+                 if rule.subject == "target" and dimension in rule.dimensions()), None)
+

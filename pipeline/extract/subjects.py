@@ -1,0 +1,583 @@
+"""Subjects of claim frames: entity mentions of one document, its focal entity, pronouns and
+descriptions resolved to their antecedent, and the candidate owners of a figure."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy
+import pint
+from spacy.attrs import DEP, IS_ALPHA, IS_STOP, LOWER, ORTH, SENT_START
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from pipeline.extract.cues import Cues
+from pipeline.extract.names import name_key, related
+from pipeline.extract.periods import title_end
+from pipeline.extract.tree import (
+    NAME_DEPS,
+    among,
+    ancestry,
+    clause_subjects,
+    governing_chain,
+    tree_distance,
+)
+from pipeline.rules import Rules
+from pipeline.units import unit_name_known
+
+# spaCy's NER label scheme (not world knowledge): which entity types can own a figure.
+SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART")
+# Labels of places: as a modifier ("the Memphis facility") a place locates, it does not own.
+PLACE_LABELS = ("GPE", "LOC")
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# Tokens after the title that count as the article's lede when its focal entity is chosen.
+LEDE_TOKENS = 80
+# The least score (see Entities._focal) of a focal entity: named in the title, or twice in
+# the lede, or three times anywhere.
+FOCAL_SCORE = 3
+
+
+# --- entities and anaphora -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+    label: str
+
+
+class Entities:
+    """Entity mentions of one document and the resolution of pronouns to them."""
+
+    def __init__(self, doc: Doc, rules: Rules, cues: Cues) -> None:
+        self.doc = doc
+        self.text = cues.text
+        self.rules = rules
+        self.aliases: dict[str, str] = {}
+        self.labels: dict[str, str] = {}
+        self.acts_for: dict[str, str] = {}
+        for entity in rules.entities.entities:
+            self.labels[entity.name] = entity.label
+            if entity.acts_for:
+                self.acts_for[entity.name] = entity.acts_for
+            for alias in (entity.name, *entity.aliases):
+                self.aliases[alias.lower()] = entity.name
+        self.mentions: list[Mention] = []
+        self.by_token: dict[int, Mention] = {}
+        self._units = cues.memo.units
+        stop = cues.memo.tables.get("not names")
+        if not isinstance(stop, set):
+            stop = cues.memo.tables["not names"] = _not_names(rules)
+        self.definite = {d.lower() for d in rules.cues.definite}
+        self.stop = stop
+        # token attributes read as arrays: walking the doc creates a Python object per token
+        strings = doc.vocab.strings
+        table = doc.to_array([ORTH, LOWER, SENT_START, IS_ALPHA, IS_STOP, DEP])
+        sent_start, dep = table[:, 2], table[:, 5]
+        words, index = numpy.unique(table[:, 0], return_inverse=True)
+        texts = [strings[orth] for orth in words.tolist()]
+        capital = numpy.array([text[:1].isupper() for text in texts], dtype=bool)[
+            index.reshape(-1)] & (table[:, 3] != 0)
+        # as {t.text for t in doc if not t.is_sent_start and t.text[:1].isupper() and t.is_alpha}
+        self.midsentence_capitals = {texts[k] for k in
+                                     set(index.reshape(-1)[capital & (sent_start != 1)].tolist())}
+        # tokens that may be a name the NER missed: proper_name() is None for all others
+        self._capitalised: list[int] = numpy.flatnonzero(
+            capital & (table[:, 4] == 0) & among(dep, [strings[d] for d in NAME_DEPS])
+        ).tolist()
+        self._sent_start = set(numpy.flatnonzero(sent_start == 1).tolist())
+        for ent in cues.ents:
+            if ent.label_ not in SUBJECT_LABELS:
+                continue
+            text = POSSESSIVE.sub("", ent.text).strip()
+            first, _, rest = text.partition(" ")
+            if rest and first.lower() in self.definite:
+                text = rest  # "The Federal Reserve" -> "Federal Reserve"
+            if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop \
+                    or "%" in text:
+                continue
+            name = ent.ent_id_ or self.aliases.get(text.lower())
+            if name is None:
+                if self.is_unit(text):
+                    continue  # "GPU" tagged ORG by the statistical NER is a counted noun
+                name = text
+            mention = Mention(ent.start, ent.end, name, self.labels.get(name, ent.label_))
+            self.labels.setdefault(name, mention.label)
+            self.mentions.append(mention)
+            for i in range(ent.start, ent.end):
+                self.by_token[i] = mention
+        self._propagate()
+        self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
+        suffixes = {k.lower(): v for k, v in rules.cues.anaphora_suffixes.items()}
+        lowered = doc.to_array([LOWER])
+        for word in {strings[w] for w in numpy.unique(lowered).tolist()}:
+            if word not in self.anaphora and word.isalpha():
+                for suffix, labels in suffixes.items():
+                    if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                        self.anaphora[word] = labels  # "chipmaker", "drugmaker"
+        self.focal_words = {w.lower() for w in rules.cues.focal_anaphora}
+        self.focal_words |= {w for w in self.anaphora
+                             if any(w.endswith(s) for s in suffixes) and w not in suffixes}
+        # tokens that may be an anaphor or name an entity (see subject_candidates), in text order
+        anaphors = among(table[:, 1], [strings[word] for word in self.anaphora])
+        self._arguments = sorted({*self.by_token, *numpy.flatnonzero(anaphors).tolist()})
+        # who is spoken to is not who is spoken of: "told Reuters the company's revenue ..."
+        self.audience = {c.i for cue in rules.cues.modality.get("quoted", ())
+                         for tokens in cues.spans(doc[:], cue) for t in tokens
+                         for c in t.children if c.dep_ in ("dative", "dobj")
+                         and c.i in self.by_token}
+        self._resolved: dict[int, str | None] = {}
+        self._fallback: list[Mention] | None = None
+        self._opener_list: list[Mention] | None = None
+        self._unify_names(rules.entities.name_suffixes)
+        self._mention_starts = [m.start for m in self.mentions]
+        self.focal, self.focal_org = self._focal()
+
+    def _propagate(self) -> None:
+        """A name the NER tagged once names its entity wherever the article writes it ("one
+        sense per discourse"): a title or a sentence the NER read badly ("Facebook users can
+        apply ...") still mentions the entity."""
+        if not self.mentions:
+            return
+        names = {POSSESSIVE.sub("", self.text[self.doc[m.start].idx:self.doc[m.end - 1].idx +
+                                              len(self.doc[m.end - 1])]).strip(): m
+                 for m in self.mentions}
+        added: list[Mention] = []
+        for written, mention in names.items():
+            if len(written) < 3 or not written[:1].isupper():
+                continue
+            for match in re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])",
+                                     self.text):
+                span = self.doc.char_span(match.start(), match.end())
+                if span is None or any(i in self.by_token for i in range(span.start,
+                                                                             span.end)):
+                    continue
+                found = Mention(span.start, span.end, mention.name, mention.label)
+                added.append(found)
+                for i in range(span.start, span.end):
+                    self.by_token[i] = found
+        if added:
+            self.mentions = sorted([*self.mentions, *added], key=lambda m: m.start)
+
+    def _unify_names(self, suffixes: Sequence[str]) -> None:
+        """One name per entity within the article: "Nvidia", "NVIDIA" and "Nvidia Corp." are
+        one name (:func:`pipeline.extract.names.name_key`), and so are a shorter name and the one
+        name of the same label that contains it ("Mistral" in "Mistral AI", "Huang" in "Jensen
+        Huang") or spells it out ("IBM"). The form written most often is kept (the longest on
+        a tie); names of the rules' entities are never renamed."""
+        if not self.mentions:
+            return
+        written = Counter(m.name for m in self.mentions)
+        keys = {name: name_key(name, suffixes) for name in written}
+        listed = {e.name for e in self.rules.entities.entities}
+        # a name the NER tags as a company once is a company everywhere ("Moderna, Inc."
+        # and "Moderna" tagged PERSON): the statistical labels of one name disagree
+        companies = {keys[m.name] for m in self.mentions if m.label == "ORG"}
+        relabel = {name for name in written if keys[name] in companies and name not in listed
+                   and self.labels.get(name) != "ORG"}
+        if relabel:
+            self.mentions = [Mention(m.start, m.end, m.name, "ORG") if m.name in relabel
+                             else m for m in self.mentions]
+            self.labels.update(dict.fromkeys(relabel, "ORG"))
+        cluster: dict[str, str] = {}  # name -> the name of its cluster
+        by_key: dict[tuple[str, str], list[str]] = {}
+        for name in sorted(written, key=lambda n: (-len(keys[n]), n)):
+            label = self.labels.get(name, "ORG")
+            if name in listed or not keys[name]:
+                cluster[name] = name
+                continue
+            same = by_key.get((label, keys[name]))
+            if same:
+                cluster[name] = cluster[same[0]]
+                same.append(name)
+                continue
+            longer = {cluster[other] for (lab, key), names in by_key.items() if lab == label
+                      for other in names[:1] if related(keys[name], key)
+                      and other not in listed}
+            cluster[name] = longer.pop() if len(longer) == 1 else name
+            by_key.setdefault((label, keys[name]), []).append(name)
+        members: dict[str, list[str]] = {}
+        for name, head in cluster.items():
+            members.setdefault(head, []).append(name)
+        chosen = {head: max(names, key=lambda n: (written[n], len(n), n))
+                  for head, names in members.items()}
+        rename = {name: chosen[head] for name, head in cluster.items() if chosen[head] != name}
+        if not rename:
+            return
+        self.mentions = [Mention(m.start, m.end, rename.get(m.name, m.name), m.label)
+                         for m in self.mentions]
+        self.by_token = {i: m for m in self.mentions for i in range(m.start, m.end)}
+        for old, new in rename.items():
+            self.labels.setdefault(new, self.labels.get(old, "ORG"))
+
+    def _focal(self) -> tuple[str | None, str | None]:
+        """The entity the article is about, and the organisation it is about: mentions in the
+        title count three times, in the lede (the next sentences up to ``LEDE_TOKENS``)
+        twice, elsewhere once; places only when nothing else is named. ``None`` when the
+        article names nothing."""
+        if not self.mentions:
+            return None, None
+        first_break = title_end(self.doc, self.text)
+        score: Counter[str] = Counter()
+        for mention in self.mentions:
+            if any(i in self.audience for i in range(mention.start, mention.end)):
+                continue  # "told Reuters": who is spoken to is not what it is about
+            weight = 3 if mention.start < first_break else \
+                2 if mention.start < first_break + LEDE_TOKENS else 1
+            score[mention.name] += weight
+        if not score:
+            return None, None
+        ranked = sorted(score, key=lambda n: (-score[n], min(
+            m.start for m in self.mentions if m.name == n)))
+        owners = [n for n in ranked if self.labels.get(n) not in PLACE_LABELS + ("NORP",)]
+        organisations = [n for n in owners if self.labels.get(n) == "ORG"]
+        # a place is the focal entity only when no owner comes near it (a disaster's
+        # country; not a company the NER took for a place)
+        focal = owners[0] if owners and 2 * score[owners[0]] >= score[ranked[0]] \
+            else ranked[0]
+        organisation = organisations[0] if organisations else None
+        strong = {n for n in ranked if score[n] >= FOCAL_SCORE}
+        return (focal if focal in strong else None,
+                organisation if organisation in strong else None)
+
+    def mentions_in(self, span: SpacySpan) -> list[Mention]:
+        """The mentions inside ``span``."""
+        starts = self._mention_starts
+        return self.mentions[bisect.bisect_left(starts, span.start):
+                             bisect.bisect_left(starts, span.end)]
+
+    def is_unit(self, text: str) -> bool:
+        """:func:`unit_word` in the run's registry, once per word."""
+        known = self._units.get(text)
+        if known is None:
+            known = self._units[text] = unit_word(self.rules.registry, text)
+        return known
+
+    def is_anaphor(self, token: Token) -> bool:
+        word = token.lower_
+        if word not in self.anaphora or token.i in self.by_token:
+            return False
+        if token.pos_ == "PRON" or token.tag_ in ("PRP", "PRP$"):
+            return True
+        if any(c.dep_ == "det" and c.lower_ in self.definite for c in token.children):
+            return True  # "the startup", "this company"
+        # without a tagger: a listed word standing alone in an argument slot is a pronoun
+        return not token.pos_ and token.n_lefts + token.n_rights == 0 and \
+            token.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "pobj", "poss", "attr")
+
+    def name_at(self, token: Token) -> str | None:
+        """The entity a token names: directly, by apposition, or by resolving an anaphor;
+        else a capitalised name the NER missed ("CoreWeave rents ...")."""
+        mention = self.by_token.get(token.i)
+        if mention is not None:
+            return mention.name
+        for child in token.children:
+            if child.dep_ == "appos" and child.i in self.by_token:
+                return self.by_token[child.i].name
+        if self.is_anaphor(token):
+            return self.resolve(token)
+        return self.proper_name(token)
+
+    def proper_name(self, token: Token) -> str | None:
+        """A capitalised argument the statistical NER did not tag, as a fallback name."""
+        if token.ent_type_ and token.ent_type_ not in SUBJECT_LABELS:
+            return None  # "on Tuesday", "in June": dates and numbers are not owners
+        if not token.text[:1].isupper() or token.is_stop or not token.is_alpha or \
+                token.dep_ not in NAME_DEPS:
+            return None
+        if token.lower_ in self.anaphora or token.lower_ in self.definite or \
+                token.text.lower() in self.stop:
+            return None
+        if self.is_unit(token.text):
+            return None  # "16GB": a unit, not a name
+        if token.pos_ and token.pos_ != "PROPN":
+            return None  # the tagger ran: trust it
+        if not token.pos_ and token.is_sent_start and \
+                not any(ch.isupper() for ch in token.text[1:]) and \
+                token.text not in self.midsentence_capitals:
+            return None  # "Filings seen by reporters ...": capitalised only by position
+        if any(c.i in self.by_token for c in token.lefts if c.dep_ == "compound"):
+            return None  # "ChatGPT Pro": the tagged name is the owner, the rest a product line
+        words = [c for c in token.lefts if c.dep_ == "compound" and c.text[:1].isupper()
+                 and c.is_alpha and not self.is_unit(c.text)]
+        return " ".join(t.text for t in [*words, token])
+
+    def resolve(self, token: Token) -> str | None:
+        if token.i not in self._resolved:
+            self._resolved[token.i] = self._resolve(token)
+        return self._resolved[token.i]
+
+    def tokens_between(self, indices: list[int], start: int, end: int) -> list[Token]:
+        """The tokens of ``indices`` (sorted) in ``[start, end)``."""
+        doc = self.doc
+        return [doc[i] for i in
+                indices[bisect.bisect_left(indices, start):bisect.bisect_left(indices, end)]]
+
+    def capitalised(self, start: int = 0, end: int | None = None) -> list[Token]:
+        """The tokens in ``[start, end)`` for which :meth:`proper_name` may give a name."""
+        return self.tokens_between(self._capitalised, start,
+                                   len(self.doc) if end is None else end)
+
+    def arguments(self, start: int, end: int) -> list[Token]:
+        """The tokens in ``[start, end)`` that are part of a mention or may be anaphors."""
+        return self.tokens_between(self._arguments, start, end)
+
+    def _unlabelled(self) -> list[Mention]:
+        """Names the NER missed, as mentions labelled ORG (the commonest owner of figures)."""
+        if self._fallback is None:
+            self._fallback = []
+            for token in self.capitalised():
+                if token.i in self.by_token or self.is_anaphor(token):
+                    continue
+                name = self.proper_name(token)
+                if name:
+                    self._fallback.append(Mention(token.i, token.i + 1, name, "ORG"))
+        return self._fallback
+
+    def _resolve(self, token: Token) -> str | None:
+        allowed = self.anaphora.get(token.lower_, ())
+        # "SpaceX will pay for the startup's work / buy it": not SpaceX; but a possessive
+        # pronoun may be its clause's subject ("OpenAI expects ... its revenue")
+        possessive = token.dep_ == "poss" and token.n_lefts + token.n_rights == 0
+        banned = set() if possessive else {t.i for t in clause_subjects(token)}
+        if token.lower_ in self.focal_words and self.focal_org is not None:
+            # "we", "the company": the article's own company, unless this sentence has
+            # named another one before the word
+            try:
+                start = token.sent.start
+            except ValueError:
+                start = 0
+            for mention in reversed(self.mentions):
+                if mention.end > token.i or mention.start < start:
+                    continue
+                if mention.label in allowed and not any(
+                        i in banned or i in self.audience
+                        for i in range(mention.start, mention.end)):
+                    return mention.name
+            return self._topic(start, allowed) or self.focal_org
+        first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
+        # tagged names first, then names the NER missed, then capitalised sentence openers
+        for mentions in (self.mentions, self._unlabelled(), self._openers()):
+            aside: Mention | None = None
+            for mention in reversed(mentions):
+                if mention.end > token.i or mention.start < first_sent:
+                    continue
+                if any(i in banned or i in self.audience
+                       for i in range(mention.start, mention.end)):
+                    continue
+                if mention.label not in allowed:
+                    continue
+                if aside is not None and not self._same_sentence(aside, mention):
+                    return aside.name
+                if not self._in_relative_clause(mention):
+                    return mention.name
+                aside = aside or mention  # "xAI, which Musk merged with SpaceX": xAI first
+            if aside is not None:
+                return aside.name
+        return None
+
+    def _topic(self, start: int, allowed: Sequence[str]) -> str | None:
+        """The organisation the sentence before ``start`` is about: its subject ("Its
+        developer xAI has not disclosed user numbers. ... costing the company $300
+        million")."""
+        if start == 0:
+            return None
+        try:
+            previous = self.doc[start - 1].sent
+        except ValueError:
+            return None
+        for mention in self.mentions:
+            if mention.start < previous.start or mention.end > previous.end:
+                continue
+            head = self.doc[mention.start:mention.end].root
+            role = head if head.dep_ not in ("appos", "poss", "compound") else head.head
+            if role.dep_ in ("nsubj", "nsubjpass") and role.head.i == previous.root.i and \
+                    mention.label in allowed:
+                return mention.name
+        return None
+
+    def _openers(self) -> list[Mention]:
+        """Capitalised subjects opening a sentence ("Databricks is growing fast."): names only
+        as a last resort for a pronoun that has no other antecedent."""
+        if self._opener_list is None:
+            self._opener_list = []
+            for token in self.capitalised():
+                if token.i not in self._sent_start or not token.is_sent_start or \
+                        token.dep_ not in ("nsubj", "nsubjpass") or \
+                        token.i in self.by_token or not token.is_alpha or \
+                        not token.text[:1].isupper() or token.is_stop or \
+                        token.lower_ in self.anaphora or token.lower_ in self.definite or \
+                        token.lower_ in self.stop or token.pos_ in ("PRON", "DET") or \
+                        self.is_unit(token.text):
+                    continue
+                self._opener_list.append(Mention(token.i, token.i + 1, token.text, "ORG"))
+        return self._opener_list
+
+    def _in_relative_clause(self, mention: Mention) -> bool:
+        head = self.doc[mention.start:mention.end].root
+        return any(t.dep_ == "relcl" for t in head.ancestors)
+
+    def _same_sentence(self, a: Mention, b: Mention) -> bool:
+        try:
+            return self.doc[a.start].sent.start == self.doc[b.start].sent.start
+        except ValueError:  # no sentence boundaries
+            return True
+
+    def booked_to(self, name: str | None) -> str | None:
+        """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
+        return self.acts_for.get(name, name) if name else None
+
+
+def _not_names(rules: Rules) -> set[str]:
+    """Words that are never a name, whatever the NER says: the rules' ``not_entities`` and
+    the words of measures and periods ("EPS", "GAAP", "Q3" tagged ORG)."""
+    keys = rules.metrics.keys
+    return {w.lower() for w in (*rules.entities.not_entities, *keys.synonyms,
+                                *(p for ps in keys.synonyms.values() for p in ps),
+                                *(p for ps in keys.qualifier_synonyms.values() for p in ps),
+                                *rules.cues.period_words)}
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def unit_word(registry: pint.UnitRegistry, text: str) -> bool:
+    """Whether a single word names a unit of the run's registry ("GPU", "GB").
+
+    Only plain identifiers are looked up: pint evaluates anything else as an expression
+    ("Disney+" trips an assertion inside its parser).
+    """
+    if not IDENTIFIER.fullmatch(text) or not unit_name_known(registry, text):
+        return False
+    try:
+        registry.Unit(text)
+    except (pint.errors.PintError, AttributeError, ValueError, TypeError, KeyError,
+            AssertionError):
+        return False
+    return True
+
+
+# --- subject ---------------------------------------------------------------------------------
+
+# Verbs of reporting: their subject reports a figure of the clause they govern.
+SAYING_VERBS = frozenset("say says said report reports reported announce announces announced "
+                         "tell tells told state states stated disclose discloses disclosed "
+                         "confirm confirms confirmed add adds added note notes noted show "
+                         "shows showed estimate estimates estimated".split())
+
+
+def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
+                       entities: Entities, sources: set[int] | None = None
+                       ) -> list[tuple[Token, str, int]]:
+    """Entities and resolved anaphors of the sentence, with a penalty for mere modifiers.
+
+    ``sources`` are tokens that name who estimates or reports a figure, not whose it is
+    ("Refinitiv's forecast", "analysts polled by Bloomberg"): never candidates.
+    """
+    sources = sources or set()
+    chain = governing_chain(root)
+    governing = figure | {t.i for t in chain}
+    # the chain's subjects and objects: "the xAI supercomputer runs on 150 megawatts"
+    arguments = governing | {c.i for t in chain for c in t.children
+                             if c.dep_ in ("nsubj", "nsubjpass", "dobj")}
+    # the nominal subjects of the figure's own clause, and the sayers of a saying whose
+    # complement is that clause when it has a subject of its own
+    clause_subjects = {c.i for t in chain for c in t.children
+                       if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"}
+    sayers: set[int] = set()
+    top = chain[-1] if chain else root
+    if clause_subjects and top.dep_ in ("ccomp", "parataxis") and \
+            top.head.lower_ in SAYING_VERBS:
+        sayers = {c.i for c in top.head.children if c.dep_ == "nsubj"}
+    found: list[tuple[Token, str, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
+        if token.i in figure or token.i in sources:
+            continue
+        mention = entities.by_token.get(token.i)
+        if mention is not None:
+            key = (mention.start, mention.end)
+            if key in seen:
+                continue
+            head = entities.doc[mention.start:mention.end].root
+            if head.i in entities.audience:
+                continue
+            modifier = head.dep_ in ("compound", "amod", "nmod", "npadvmod")
+            if count and modifier and head.head.i in governing:
+                continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
+            seen.add(key)
+            place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
+            if place and not count and head.dep_ == "pobj" and \
+                    head.head.head.pos_ in ("VERB", "AUX"):
+                continue  # "closed at $471.16 in New York": where, not whose
+            if place and any(c.dep_ == "appos" and c.i in entities.by_token
+                             and entities.by_token[c.i].label not in PLACE_LABELS
+                             for t in entities.doc[mention.start:mention.end]
+                             for c in t.children):
+                continue  # "SANTA CLARA, Calif. -- NVIDIA today reported": a dateline
+            # a place naming the clause's own subject is its owner ("The U.S. economy added
+            # 517,000 jobs", "Turkey's death toll"); elsewhere it only says where
+            owner_of_subject = head.head.i in clause_subjects and head.dep_ in (
+                "compound", "poss", "nmod") and not any(
+                c.i != head.i and c.i in entities.by_token and
+                entities.by_token[c.i].label not in PLACE_LABELS
+                for c in head.head.children)  # "Meta's new Louisiana data center": Meta's
+            penalty = 2 if modifier and (place or head.head.i not in arguments) \
+                and not owner_of_subject else 0
+            penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
+            if head.i in sayers:
+                penalty += 2  # "..., the Labor Department said": who reports, not whose
+            name = mention.name
+            if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
+                name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
+            found.append((head, name, penalty))
+        elif entities.is_anaphor(token):
+            antecedent = entities.resolve(token)
+            if antecedent:
+                found.append((token, antecedent, 0))
+    # names the NER missed, behind the tagged ones
+    for token in entities.capitalised(sent.start, sent.end):
+        if token.i in figure or token.i in entities.by_token or token.i in sources:
+            continue
+        missed = entities.proper_name(token)
+        if missed and token.dep_ != "compound":
+            found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
+    return found
+
+
+def nearest_subject(root: Token, candidates: list[tuple[Token, str, int]],
+             exclude: set[str], prefer: set[str], entities: Entities
+             ) -> tuple[str, Token] | tuple[None, None]:
+    """The candidate nearest the figure in the tree (then in the text), and its token."""
+    # a name the NER missed counts as an organisation, as in anaphora resolution
+    preferred = [c for c in candidates if entities.labels.get(c[1], "ORG") in prefer]
+    best: tuple[int, float, str, int] | None = None
+    up = ancestry(root)
+    for token, name, penalty in preferred or candidates:
+        if name in exclude:
+            continue
+        linear = root.i - token.i if token.i < root.i else 1.5 * (token.i - root.i)
+        key = (tree_distance(root, token, up) + penalty, linear, name, token.i)
+        if best is None or key < best:
+            best = key
+    return (best[2], root.doc[best[3]]) if best else (None, None)
+
+
+def joint_subject(token: Token | None) -> str | None:
+    """A subject coordinated with others ("Colossus 1 and 2", "xAI and SpaceX"): the whole
+    coordination, kept as the claim's scope qualifier."""
+    if token is None:
+        return None
+    conjuncts = [c for c in token.subtree if c.dep_ == "conj" and c.head.i == token.i]
+    if not conjuncts:
+        return None
+    start = min(t.i for t in token.subtree if t.i <= token.i and t.dep_ != "det")
+    end = max(t.i for c in conjuncts for t in c.subtree) + 1
+    return token.doc[start:end].text
+
