@@ -221,12 +221,15 @@ def finding_id(check: str, kind: str, claim_ids: Iterable[str]) -> str:
 
 def make_finding(
     check: str, kind: FindingKind, severity: Severity, claims: Sequence[Claim], explanation: str,
-    *, arithmetic: str | None = None,
+    *, arithmetic: str | None = None, about: Iterable[str] | None = None,
 ) -> Finding:
+    """A finding of ``claims``; its id from what it is ``about`` when given (e.g. the two
+    scopes of a scope finding: a new mention of either keeps the id), else from the claims."""
     ids = tuple(sorted({c.id for c in claims}))
     first = min(claims, key=lambda c: c.id)
     return Finding(
-        id=finding_id(check, kind, ids), kind=kind, severity=severity,
+        id=finding_id(check, kind, ids if about is None else about), kind=kind,
+        severity=severity,
         subject=first.subject, metric=first.metric, claims=ids,
         explanation=explanation, check=check, arithmetic=arithmetic,
     )
@@ -871,11 +874,13 @@ def _scope_compare(a: ClaimGroup, b: ClaimGroup, rules: Rules, name: str) -> Fin
     diff = _scope_difference(ca, cb, a.head.unit, b.head.unit, rules)
     # show the two figures nearest to each other, one from each scope
     nearest_a, nearest_b = max(a.views, key=_by_ref), min(b.views, key=_by_ref)
+    about = [f"{c.subject}|{metric_key(rules, c.metric)}|{qualifier(c, rules)}|{g.head.unit}"
+             for c, g in ((ca, a), (cb, b))]
     return make_finding(
-        name, "scope", "low", [*a.claims, *b.claims],
-        f"{describe(ClaimGroup((nearest_a,)))} and {describe(ClaimGroup((nearest_b,)))} "
-        f"differ, but they measure different things ({diff}), so this is a difference of "
-        "scope, not a contradiction.")
+        name, "scope", "low", [*a.claims, *b.claims], about=about, explanation=(
+            f"{describe(ClaimGroup((nearest_a,)))} and {describe(ClaimGroup((nearest_b,)))} "
+            f"differ, but they measure different things ({diff}), so this is a difference "
+            "of scope, not a contradiction."))
 
 
 @register("alternative_terms.v1", blocks=per_document)
