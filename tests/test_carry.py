@@ -195,3 +195,31 @@ def test_random_walk_never_loses_a_decision(tmp_path):
         moves += len(result.carried)
     assert review.load_reviews(out).reviews, "the walk should end with decisions to check"
     assert moves, "the walk should move at least one decision to a successor"
+
+
+# --------------------------------------------------------------------------- words
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("unit GPU vs GPU_equivalent", "unit GPU vs GPU equivalents"),
+    ("$5B/fiscal_quarter apart", "$5B/quarter apart"),
+    ("metric revenue_run_rate vs UNKNOWN", "metric revenue run rate (annualized) vs unknown"),
+    ("a new_thing here", "a new thing here"),
+    ('"snake_case figure" vs “other_text”, not_quoted',
+     '"snake_case figure" vs “other_text”, not quoted'),
+    ("000_fc05c8524abc8104.txt chars 1-2", "000_fc05c8524abc8104.txt chars 1-2"),
+], ids=["unit", "per-period", "listed-and-unknown", "unlisted", "quotes-kept", "file-name"])
+def test_internal_names_become_words_outside_quotes(text, expected, rules):
+    from pipeline.check.checks import user_words
+    assert user_words(text, rules.words.identifiers) == expected
+
+
+def test_no_internal_name_in_the_committed_explanations():
+    import json
+    findings = json.loads((ROOT / "out" / "contradictions.json").read_text())["findings"]
+    pattern = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\bUNKNOWN\b")
+    for f in findings:
+        if f["kind"] == "garbled":
+            continue  # quotes the article's glued text
+        outside = re.sub(r'"[^"]*"|“[^”]*”', "", f["explanation"])
+        assert not pattern.search(outside), f["explanation"]

@@ -49,7 +49,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -1097,7 +1097,36 @@ def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
         if only is not None and (spec.name, block_text(block)) not in only:
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
-            yield Record(spec.name, block, seq, mode, finding)
+            yield Record(spec.name, block, seq, mode, worded(finding, rules))
+
+
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\bUNKNOWN\b")
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
+
+
+def user_words(text: str, table: Mapping[str, str]) -> str:
+    """``text`` with the pipeline's own names (``GPU_equivalent``, ``fiscal_quarter``) in
+    the words of ``rules/words.yaml`` (others: underscores as spaces); quoted text kept."""
+    if "_" not in text and "UNKNOWN" not in text:
+        return text
+
+    def word(match: re.Match[str]) -> str:
+        name = match.group()
+        return table.get(name, name.replace("_", " "))
+
+    parts = _QUOTED.split(text)
+    return "".join(part if i % 2 else _IDENTIFIER.sub(word, part)
+                   for i, part in enumerate(parts))
+
+
+def worded(finding: Finding, rules: Rules) -> Finding:
+    """``finding`` with its explanation and arithmetic in words people read."""
+    table = rules.words.identifiers
+    explanation = user_words(finding.explanation, table)
+    arithmetic = user_words(finding.arithmetic, table) if finding.arithmetic else None
+    if (explanation, arithmetic) == (finding.explanation, finding.arithmetic):
+        return finding
+    return finding.model_copy(update={"explanation": explanation, "arithmetic": arithmetic})
 
 
 def records(claims: Sequence[Claim], *, rules: Rules,
