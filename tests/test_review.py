@@ -297,3 +297,8 @@ def test_cli_filters_and_formats_the_listing(tmp_path):
 def test_csv_cells_are_one_line_and_never_a_formula(cell, expected):
     from pipeline.render import listing
     assert listing.csv_cell(cell) == expected
+
+
+def test_the_shell_and_the_writers_name_the_same_files():
+    from pipeline.render import outputs
+    assert (review.REVIEWS_FILE, review.GENERATION) == (outputs.REVIEWS, outputs.GENERATION)

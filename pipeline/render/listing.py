@@ -13,12 +13,43 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pipeline.models import Finding
 
-if TYPE_CHECKING:
-    from pipeline.review import Mention, Review
+
+class Mention(Protocol):
+    """One claim of a finding (:class:`pipeline.review.Mention`)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def sentence(self) -> str: ...
+    @property
+    def surface(self) -> str: ...
+    @property
+    def repaired(self) -> bool: ...
+
+
+class Review(Protocol):
+    """A decision (:class:`pipeline.review.Review`), as far as a listing shows it."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def metric(self) -> str | None: ...
+    @property
+    def explanation(self) -> str | None: ...
+    @property
+    def carried_from(self) -> tuple[str, ...]: ...
 
 COLUMNS = ("id", "kind", "severity", "status", "subject", "metric", "explanation", "note",
            "arithmetic", "check", "claims")

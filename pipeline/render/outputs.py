@@ -17,8 +17,6 @@ from pathlib import Path
 from pipeline.fsio import Generation, interrupts_deferred, write_error
 from pipeline.fsio import recover as fsio_recover
 from pipeline.render import exports, graph, report, splice
-from pipeline.review import GENERATION as GENERATION_KEY
-from pipeline.review import REVIEWS_FILE
 from pipeline.state import fingerprint, rows, store
 
 #: Output file -> the one function that writes it (in the order a run writes them).
@@ -32,7 +30,7 @@ WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
     "graph.json": graph.node_link_pieces,
 }
 FILES = tuple(WRITERS)
-REVIEWS = REVIEWS_FILE
+REVIEWS = "reviews.json"  # pipeline.review.REVIEWS_FILE
 """The review decisions (written by :func:`pipeline.review.record`): a file of every
 generation of an output folder too, so a decision and the reports showing it switch in
 together."""
@@ -84,7 +82,7 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     return written, new
 
 
-GENERATION = GENERATION_KEY
+GENERATION = "generation"  # pipeline.review.GENERATION
 """The claim store's meta key naming the output folder's committed generation."""
 
 
