@@ -13,8 +13,15 @@ from pipeline import api, render, review
 from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.state import rows, store
-from tests.conftest import (DATA, ROOT, output_texts, report_pages, sample_report, sample_run,
-                            write_run)
+from tests.conftest import (
+    DATA,
+    ROOT,
+    output_texts,
+    report_pages,
+    sample_report,
+    sample_run,
+    write_run,
+)
 
 
 def report_files(out: Path) -> dict[str, str]:

@@ -31,9 +31,9 @@ for an in-memory run (:func:`pipeline.state.rows.memory_view`)::
 
 Writers of one family share their planning through the view (:meth:`rows.View.shared`): the
 findings' report order and signatures (:func:`report.shared`, all but ``claims.jsonl`` and
-the graph), the groups, charts and claims index of both reports (``report._plan``), which page of the
-HTML report shows what (:func:`pages.pages_plan`), the laid
-out graph of both graph files (:func:`graph.graph_plan`). :func:`graph.build_graph` builds
+the graph), the groups, charts and claims index of both reports (``report._plan``), which
+page of the HTML report shows what (:func:`pages.pages_plan`), the laid out graph of both
+graph files (:func:`graph.graph_plan`). :func:`graph.build_graph` builds
 the same graph as a networkx object (``RunResult.graph``).
 """
 

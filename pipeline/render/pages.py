@@ -36,8 +36,15 @@ from typing import NamedTuple
 from pipeline.models import SEVERITY_ORDER, Finding
 from pipeline.render import splice
 from pipeline.render.order import KIND_ORDER, OrderedGroup
-from pipeline.render.report import (STATUS_LABEL, _Chunk, _group_key, _Plan, _plan, _Renderer,
-                                    pieces_of)
+from pipeline.render.report import (
+    STATUS_LABEL,
+    _Chunk,
+    _group_key,
+    _Plan,
+    _plan,
+    _Renderer,
+    pieces_of,
+)
 from pipeline.state.rows import View
 
 FOLDER = "report"
@@ -141,7 +148,7 @@ def _make_pages(view: View) -> Pages:
     garbled: list[int] = []
     at = 0
     for n, g in enumerate(plan.groups):
-        mine = []
+        mine: list[int] = []
         for i in range(at, at + len(g.findings)):
             (garbled if order[i].kind == GARBLED else mine).append(i)
         at += len(g.findings)
@@ -193,12 +200,12 @@ def _index_counts(view: View, pages: Pages) -> IndexCounts:
     in_groups = [order[i] for g in pages.groups for i in g.at]
     c = _counts(in_groups)
     every = _counts(view.findings)
-    statuses = Counter(f.status for f in view.findings)
+    statuses: Counter[str] = Counter(f.status for f in view.findings)
     severity_names = [s for s, _ in every.severities]
     table = []
     for kind, n in every.kinds:
         of_kind = [f for f in view.findings if f.kind == kind]
-        per = Counter(f.severity for f in of_kind)
+        per: Counter[str] = Counter(f.severity for f in of_kind)
         open_ = sum(f.status == "open" for f in of_kind)
         table.append((kind, tuple(per[s] for s in severity_names), open_, n - open_, n))
     return IndexCounts(
@@ -274,8 +281,8 @@ class _Pager:
             listed = []
             for name, at in pages.repaired:
                 first = order[at[0]]
-                row = rows.get(first.claims[0]) if first.claims else None
-                label = path.get(row.doc_id, row.doc_id) if row is not None else first.id
+                claim = rows.get(first.claims[0]) if first.claims else None
+                label = path.get(claim.doc_id, claim.doc_id) if claim is not None else first.id
                 listed.append((name, label, len(at)))
             pieces.append(P("repaired", sig(listed, pages.n_repaired),
                             partial(r.html, "repaired", listed, pages.n_repaired)))
