@@ -11,7 +11,8 @@ index and pages linked from it, all static files that open from ``file://`` (no 
   collapsed at first; the claims index's pages; skipped files.
 * ``report/`` (:func:`folder_pieces`): a page per group (``g-….html``: its chart, its findings
   but the repaired-text ones), the repaired-text findings (``repaired….html``), the claims
-  index (``claims….html``) and the sources (``sources.html``).
+  index (``claims….html``) and the sources (``sources.html``, ``sources-2.html``… a thousand
+  documents a page).
 
 Every page has the same filters (their state in the URL's hash, carried by the links between
 pages) and the same script. A page is signed pieces like every output file
@@ -37,6 +38,7 @@ from pipeline.models import SEVERITY_ORDER, Finding
 from pipeline.render import splice
 from pipeline.render.order import KIND_ORDER, OrderedGroup
 from pipeline.render.report import (
+    SOURCES_PAGE,
     STATUS_LABEL,
     _Chunk,
     _group_key,
@@ -44,6 +46,7 @@ from pipeline.render.report import (
     _plan,
     _Renderer,
     pieces_of,
+    source_page,
 )
 from pipeline.state.rows import View
 
@@ -347,20 +350,30 @@ class _Pager:
         pieces.append(self.foot("page_foot"))
         return pieces
 
-    def sources_page(self) -> list[splice.Piece]:
+    def sources_pages(self) -> dict[str, list[splice.Piece]]:
+        """The sources, :data:`report.SOURCES_PAGE` documents a page (``[N]`` in the
+        findings links to its row)."""
         P, r = splice.Piece, self.r
         docs = self.view.docs
-        pieces = self.head("Sources")
-        pieces += [P("top", "", partial(r.html, "page_top", "Sources", "")),
-                   P("main", "", partial(r.html, "page_main")),
-                   P("sources", "", partial(r.html, "sources_head"))]
-        pieces += pieces_of(
-            (f"d:{d.id}" for d in docs),
-            [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}"
-             for i, d in enumerate(docs, start=1)],
-            map(partial, repeat(r.html), repeat("source"), docs, range(1, len(docs) + 1)))
-        pieces += [P("sources-end", "", partial(r.html, "sources_end")), self.foot("page_foot")]
-        return pieces
+        size = SOURCES_PAGE
+        listed = [(source_page(first), first, min(first + size - 1, len(docs)))
+                  for first in range(1, len(docs) + 1, size)] or [("sources.html", 0, 0)]
+        out = {}
+        for name, first, last in listed:
+            pieces = self.head("Sources")
+            pieces += [P("top", "", partial(r.html, "page_top", "Sources", "")),
+                       P("main", "", partial(r.html, "page_main")),
+                       P("sources", splice.sig(listed), partial(r.html, "sources_head", listed))]
+            mine = docs[max(first - 1, 0):last]
+            pieces += pieces_of(
+                (f"d:{d.id}" for d in mine),
+                [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}"
+                 for i, d in enumerate(mine, start=first)],
+                map(partial, repeat(r.html), repeat("source"), mine, range(first, last + 1)))
+            pieces += [P("sources-end", "", partial(r.html, "sources_end")),
+                       self.foot("page_foot")]
+            out[name] = pieces
+        return out
 
 
 def index_pieces(view: View) -> list[splice.Piece]:
@@ -387,5 +400,5 @@ def folder_pieces(view: View) -> dict[str, list[splice.Piece]]:
         out[name] = pager.repaired_page(at)
     for name, subjects in pages.claims:
         out[name] = pager.claims_page(subjects)
-    out["sources.html"] = pager.sources_page()
+    out.update(pager.sources_pages())
     return out

@@ -370,6 +370,16 @@ def _remembered(function: Callable[[Any], str]) -> Callable[[Any], str]:
     return remembered
 
 
+SOURCES_PAGE = 1000
+"""Documents per page of the HTML report's sources (``report/sources*.html``)."""
+
+
+def source_page(number: int) -> str:
+    """The page of the HTML report's folder listing source ``[number]``."""
+    page = (max(number, 1) - 1) // SOURCES_PAGE + 1
+    return "sources.html" if page == 1 else f"sources-{page}.html"
+
+
 def _environment(*, html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.render", "templates"),
@@ -378,7 +388,7 @@ def _environment(*, html: bool) -> jinja2.Environment:
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
-    env.filters["safe_url"] = safe_url
+    env.filters.update(safe_url=safe_url, source_page=source_page)
     if not html:
         sentence = _remembered(_md_sentence_key)
         env.filters.update(md=_remembered(escape.markdown),
