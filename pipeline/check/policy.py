@@ -33,6 +33,20 @@ third quarter" to the second) are a ``divergence`` when the figure is specific e
 (a total and a segment, two years) are two measures the frame did not tell apart: no
 finding.
 
+**Currencies.** A money figure in another currency than ``checks.yaml``'s
+``common_currency`` (USD) is also a figure in the common currency's block, converted at
+the average rate of its year (``rules/rates.yaml``): its period's year, else its date's,
+else the table's latest; the text says which, and when the table fills that year. The
+interval is scaled, not widened, so it meets figures in the common currency and in other
+currencies converted the same way (one currency's figures are compared in their own block
+only). A disagreement that rests on a conversion is a ``divergence`` at most ("compared
+after converting at an annual average rate", with the conversion), and none at all within
+``conversion_allowance`` (how far a day's rate strays from its year's average). An article
+that gives the amount in the common currency too is compared by that figure. A figure that
+cannot be converted (no rates for its currency or its year) and meets another article's
+figure of its subject, metric and period in another currency is listed in an informational
+``not_compared`` finding with the reason.
+
 **One finding per disagreement.** Figures that agree with each other (overlapping
 intervals, agreeing periods) form a value cluster; two clusters that disagree make one
 finding listing every mention of both, with the strongest verdict of any cross-article pair
@@ -79,7 +93,7 @@ from pipeline.units import format_amount, format_number
 NAME = "interval_consistency.v2"
 INF = math.inf
 _DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
-             "far_ratio": 4.0, "side_by_side_documents": 3.0}
+             "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1}
 _NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 _STRENGTH = {"contradiction": 3, "divergence": 2, "update": 1}
 
@@ -391,6 +405,7 @@ class _Context:
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
         self.side_by_side = _threshold(rules, "side_by_side_documents")
+        self.conversion_allowance = _threshold(rules, "conversion_allowance")
         self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
         # the metric keys a contradiction may rest on: the synonym table's and the metric
         # classes' (a phrase read from the parse alone may be a misreading)
@@ -477,15 +492,23 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
 
-def _through_exchange(result: Verdict, a: Figure, b: Figure) -> Verdict:
+def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> Verdict:
     """A verdict that rests on a conversion to the common currency: a divergence at most
     (an annual average rate is not the day's, and the rates table does not say how far a
-    year's rates ranged), with the conversion shown; never a figure moved to another
-    period (the digits differ by design)."""
+    year's rates ranged), with the conversion shown. Figures that agree once the converted
+    one is allowed ``conversion_allowance`` either way (how far a day's rate may be from
+    its year's average) are not a disagreement, but not joined as agreeing either; never
+    a figure moved to another period (the digits differ by design)."""
     shown = [f.exchange.text for f in (a, b) if f.exchange]
     if not shown or result.kind in ("agree", "none"):
         return result
     if result.kind == "moved":
+        return Verdict("none")
+    allow = 1.0 + ctx.conversion_allowance
+    x, y = (replace(f, low=min(f.low / allow, f.low * allow),
+                    high=max(f.high / allow, f.high * allow)) if f.exchange else f
+            for f in (a, b))
+    if _overlap(x, y):
         return Verdict("none")
     kind = "divergence" if result.kind == "contradiction" else result.kind
     return Verdict(kind, [*result.reasons, "compared after converting at an annual average "
@@ -739,7 +762,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         hints.append((a, b, apart))
                 continue
             result = _through_exchange(
-                verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous), *cross)
+                verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous), *cross, ctx)
             if result.kind == "contradiction":
                 stated = next((scope for f, scope in scoped
                                if _overlap(f, a.head) or _overlap(f, b.head)), None)
