@@ -860,11 +860,20 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
     elif not named:
         return
     if named:
-        if len(by_subject) != 1:
+        # the subjects with a figure the unnamed one could be the same fact as: of its scope
+        # and a period that does not differ (a segment's or another year's figure of a
+        # second company leaves the one company the unnamed figure can be about)
+        comparable = {subject: figures for subject, figures in by_subject.items()
+                      if any(_scope(f.claim, ctx) == _scope(a.claim, ctx) and period_agreement(
+                          f.claim.period_key, a.claim.period_key) != "different"
+                          for f in figures for a in anonymous)}
+        if len(comparable) != 1:
             return  # several subjects: the unnamed one could be any
-        top, chosen = next(iter(by_subject.items()))
+        top, chosen = next(iter(comparable.items()))
+        only = "the one subject" if len(by_subject) == 1 else \
+            "the one subject of its scope and period"
         reason = (f"the article names no subject; compared with {chosen[0].claim.subject}"
-                  ", the one subject the other reports of this metric are about")
+                  f", {only} the other reports of this metric are about")
     else:
         top, chosen = "", []
         reason = "neither article names whose figure it is"

@@ -366,8 +366,9 @@ class _Finder:
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 noun = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if noun is not None and self.is_noun(noun) and noun.i not in self.skip:
-                    return noun
+                if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
+                        and noun.i not in self.figures:
+                    return noun  # not the figure itself ("delivery of $5bn")
         return None
 
     def changed_noun(self, change: Token) -> Token | None:
@@ -614,6 +615,20 @@ def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
     return None
 
 
+def _event(figure: SpacySpan, finder: _Finder) -> str | None:
+    """What happened "N years ago": the noun just before the time ("the death 35 years
+    ago"), else the verb the time modifies ("was founded 20 years ago")."""
+    doc = figure.doc
+    before = doc[figure.start - 1] if figure.start > 0 else None
+    if before is not None and finder.is_noun(before) and before.i not in finder.skip and \
+            before.lower_ not in finder.tables.periods:
+        return singular(before.lower_, finder.tables.plural)
+    ago = doc[figure.end]
+    if ago.head.pos_ == "VERB" and ago.head.i != ago.i:
+        return ago.head.lower_
+    return None
+
+
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
@@ -633,6 +648,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     """
     finder = _Finder(tables, skip, find, figures)
     root = figure.root
+    if figure.end < len(figure.doc) and figure.doc[figure.end].lower_ == "ago":
+        event = _event(figure, finder)  # "the death 35 years ago": how long ago it was
+        return MetricFrame(key=f"time since {event}" if event else None)
     if any(c.dep_ in ("prep", "advmod") and c.lower_ in tables.difference
            and any(g.dep_ == "pobj" for g in c.children) for c in root.children) or \
             (root.head.lower_ in tables.difference and root.head.i != root.i):
