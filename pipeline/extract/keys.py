@@ -615,6 +615,18 @@ def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
     return None
 
 
+def _described(figure: SpacySpan, finder: _Finder) -> str | None:
+    """The noun a figure written as a hyphenated modifier describes ("an 11-truck convoy",
+    "a 5.5-magnitude aftershock"): the figure is that thing's, one of its kind."""
+    root = figure.root
+    head = root.head
+    if root.dep_ not in ("nmod", "compound", "amod") or head.i < figure.end or \
+            "-" not in figure.text or not finder.is_noun(head) or head.i in finder.skip or \
+            head.i in finder.figures:
+        return None
+    return singular(head.lower_, finder.tables.plural)
+
+
 def _event(figure: SpacySpan, finder: _Finder) -> str | None:
     """What happened "N years ago": the noun just before the time ("the death 35 years
     ago"), else the verb the time modifies ("was founded 20 years ago")."""
@@ -705,6 +717,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    described = _described(figure, finder)
+    if described and described != key:
+        extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks
     if tables.intraday and any(find.present(sent, tables.intraday)):
         extra.add("intraday")  # "was up 2,100 points in afternoon trading"
     if not qualifiers and key is not None:
