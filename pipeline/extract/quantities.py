@@ -127,21 +127,21 @@ def _time_since(found: list[Found], parser: Parser) -> None:
     ago something happened ("pleaded guilty in the death 35 years ago of a visitor"): a
     claim, not a reference. Beside another figure it dates that figure ("a Big Mac cost
     $4.79 five years ago") and stays a reference."""
+    figures = [g for g in found if not g.reference]  # in text order
+    starts = [parser.toks[g.i].start for g in figures]
     for f in found:
         if not (f.reference and f.kind == "duration" and parser.is_word(f.j, "ago")):
             continue
         start, end = parser.toks[f.i].start, parser.toks[f.j - 1].end
-        alone = True
-        for g in found:
-            if g is f or g.reference:
-                continue
-            g_start, g_end = parser.toks[g.i].start, parser.toks[g.j - 1].end
-            if g_end <= start and not _sentence_break(parser, g_end, start) or \
-                    g_start >= end and not _sentence_break(parser, end, g_start):
-                alone = False
-                break
-        if alone:
-            f.reference = False
+        k = bisect.bisect_left(starts, start)  # the nearest figures before and after
+        before = figures[k - 1] if k > 0 else None
+        after = figures[k] if k < len(figures) else None
+        if before is not None and not _sentence_break(
+                parser, parser.toks[before.j - 1].end, start):
+            continue
+        if after is not None and not _sentence_break(parser, end, starts[k]):
+            continue
+        f.reference = False
 
 
 def _attach_durations(found: list[Found], parser: Parser) -> None:
