@@ -35,6 +35,9 @@ MAX_VALUE = 1e21
 """Numbers above this (a thousand quintillion) are read as noise, not as news figures."""
 
 DASHES = frozenset({"-", "–", "—", "‒", "−"})
+# Words after "a third", "a fourth"... that make it an ordinal, not a fraction.
+_ORDINAL_NOUNS = frozenset("""quarter half year month week day time term season round
+straight consecutive successive place attempt""".split())
 _MINUS = frozenset({"-", "−", "–"})
 _FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100})
 _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *W.FEW,
@@ -592,6 +595,9 @@ class Parser:
         word = self.toks[k].low
         if word not in W.FRACTIONS:
             return None
+        if word not in ("half", "quarter", "quarters") and not word.endswith("s") and \
+                self.is_word(k + 1, *_ORDINAL_NOUNS):
+            return None  # "a fourth quarter decline", "a third straight year": ordinals
         share = W.FRACTIONS[word] * numerator
         surface = " ".join(x.text for x in self.toks[i:k + 1])
         # "half a dozen", "a half-dozen"

@@ -65,6 +65,7 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     """
     parser = Parser(text, registry, lexicon or default_lexicon(), source=source)
     found = [f for f in parser.quantities() if _keep(f, parser)]
+    _time_since(found, parser)
     _attach_durations(found, parser)
     _inherit_units(found, parser)
     _infer_currency(found, parser)
@@ -119,6 +120,28 @@ def _keep(f: Found, parser: Parser) -> bool:
                 and parser.toks[f.j + 1].text[:1].isupper():
             return False  # "(243) Ida": a catalogue number
     return True
+
+
+def _time_since(found: list[Found], parser: Parser) -> None:
+    """A time reference "N years ago" that is the only figure of its sentence says how long
+    ago something happened ("pleaded guilty in the death 35 years ago of a visitor"): a
+    claim, not a reference. Beside another figure it dates that figure ("a Big Mac cost
+    $4.79 five years ago") and stays a reference."""
+    figures = [g for g in found if not g.reference]  # in text order
+    starts = [parser.toks[g.i].start for g in figures]
+    for f in found:
+        if not (f.reference and f.kind == "duration" and parser.is_word(f.j, "ago")):
+            continue
+        start, end = parser.toks[f.i].start, parser.toks[f.j - 1].end
+        k = bisect.bisect_left(starts, start)  # the nearest figures before and after
+        before = figures[k - 1] if k > 0 else None
+        after = figures[k] if k < len(figures) else None
+        if before is not None and not _sentence_break(
+                parser, parser.toks[before.j - 1].end, start):
+            continue
+        if after is not None and not _sentence_break(parser, end, starts[k]):
+            continue
+        f.reference = False
 
 
 def _attach_durations(found: list[Found], parser: Parser) -> None:
