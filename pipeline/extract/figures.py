@@ -46,6 +46,11 @@ _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 _AFTER_A = frozenset({*W.SCALE_WORDS, *W.FRACTIONS, "hundred", "dozen", "few", "couple",
                       "half", "penny", "cent", "dollar", "euro", "pound", "yen"})
 _EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
+# Writing that says the article measures the metric way, so that a bare "degrees" is Celsius:
+# a Celsius sign or word, British "per cent", millimetres of rain, kilometres, "metres"
+_METRIC_WRITING = re.compile(
+    r"[°º⁰˚]C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
+    r"|(?:milli|centi|kilo)?metres?\b", re.IGNORECASE)
 _HEAT_WORDS = frozenset("""
 heat heatwave heatwaves hot hotter hottest scorching sweltering soared soaring record blistering
 """.split())
@@ -128,7 +133,7 @@ class Parser:
         self.domain_currency = lexicon.domain_currency(source)
         self.pence = "£" in text or "pence" in text or "GBP" in text \
             or self.domain_currency == "GBP"
-        self.celsius = bool(re.search(r"°C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b", text)) \
+        self.celsius = bool(_METRIC_WRITING.search(text)) \
             or self.domain_currency not in (None, "USD")
         # explicit currency mentions: code -> char offsets (sorted); see shared spellings
         self._explicit: dict[str, list[int]] = {}
@@ -733,6 +738,9 @@ class Parser:
             if unit is None:
                 continue
             if surface in W.GLUED_ONLY and not glued and not (
+                    surface == "m" and self.tok(j - 1) is not None
+                    and self.toks[j - 1].kind == "num" and self.gap(j) == " "
+                    and self.is_word(j + 1, *W.DIMENSION_ADJ)) and not (
                     surface in ("W", "V", "L") and self.tok(j - 1) is not None
                     and self.toks[j - 1].kind == "num" and self.gap(j) == " " and (
                         self.tok(j + 1) is None or self.toks[j + 1].text.islower()
@@ -751,10 +759,11 @@ class Parser:
                 continue  # the closing quotation mark after 'the top 10"', not inches
             if surface == "in" and not glued:
                 continue
-            if surface == "°" and self.is_word(j + 1, "c", "f") and not self.adjacent(j + 1):
+            if surface in ("°", "º", "⁰", "˚") and self.is_word(j + 1, "c", "f") \
+                    and not self.adjacent(j + 1):
                 unit = W.TEMPERATURE_LETTERS[self.toks[j + 1].text.upper()]
                 return unit, j + 2
-            if surface == "°":
+            if surface in ("°", "º", "⁰", "˚"):
                 unit = "degree_Celsius" if self.celsius else "degree_Fahrenheit"
             return unit, j + size
         if t.low == "in" and not glued and self.tok(j - 1) is not None \
@@ -1368,6 +1377,10 @@ class Parser:
             if cur:
                 found.kind, found.currency, found.unit, found.j = "money", cur[0], cur[1], cur[2]
                 return found
+            span = self.period(j)
+            if span and len(self.toks[j].text) >= 4 and self.toks[j].text.islower():
+                found.kind, found.unit, found.j = "duration", span[0], span[1]
+                return found  # "in the last 24hours", "a 10years deal"
             return None  # "5G", "H100s", "3x": not amounts
         if self.is_word(j, *_EXTRA_WORDS) and self.tok(j + 1) is not None \
                 and self.toks[j + 1].kind == "word" and self._unit_or_noun_at(j + 1):
@@ -1843,6 +1856,11 @@ def _singular(word: str) -> str:
         return word[:-1] if lower[:-1] in W.IE_NOUNS else word[:-3] + "y"
     if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
+    if lower.endswith("ses") and lower[:-2] in W.NOT_PLURAL:
+        return word[:-2]  # "buses", "gases", "lenses", "bonuses"
+    if lower.endswith("oes") and len(lower) > 4 and lower[-4] not in "aeiou" \
+            and lower[:-1] not in W.OE_NOUNS:
+        return word[:-2]  # "tornadoes", "heroes"; not "shoes", "canoes"
     if lower.endswith("s") and not lower.endswith(("ss", "us", "sis")):
         return word[:-1]
     return word

@@ -19,7 +19,7 @@ from pipeline.rules import CurrenciesFile, HedgeRule, PrecisionFile, Rules
 # --------------------------------------------------------------------------------------
 _TOKEN = re.compile(
     r"(?P<num>\d+(?:,\d+)*(?:\.\d+)?|(?<![\w.])\.\d+)"
-    r"|(?P<sym>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])"
+    r"|(?P<sym>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[º⁰˚][CF]?(?![^\W\d_]))"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
     r"|(?P<sym2>°[CF]|\S)"
 )

@@ -1,0 +1,76 @@
+"""Quantities: shapes found on news-c (issue 16, round 2), each on sentences of our own.
+
+Each case names one quantity by its span and the fields it must have; ``absent`` lists spans
+that must not come out as quantities (claims or references)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from pipeline.extract.quantities import extract_quantities
+
+CASES = [
+    # degree-sign look-alikes and the metric way of writing
+    ("Thermometers in the valley read 41⁰C on Tuesday.", "41⁰C", 41, "degree_Celsius", "exact"),
+    ("The pool was kept at 28ºC all winter.", "28ºC", 28, "degree_Celsius", "exact"),
+    ("Snow melted at 34˚F by noon.", "34˚F", 34, "degree_Fahrenheit", "exact"),
+    ("After 40mm of rain the mercury dropped 6 degrees in Pune.", "6 degrees", 6,
+     "degree_Celsius", "exact"),
+    ("The trail climbs 12 km and the hut sits at 15 degrees in July.", "15 degrees", 15,
+     "degree_Celsius", "exact"),
+    # a spaced "m" before a dimension adjective is metres
+    ("The excavators found a tusk about 2.4 m long in the gravel.", "about 2.4 m", 2.4,
+     "meter", "approx"),
+    ("The new tower is 30 m taller than the old one.", "30 m", 30, "meter", "exact"),
+    # parts per million/billion
+    ("Ozone peaked at 95 parts per billion near the port.", "95 parts per billion", 95, "ppb",
+     "exact"),
+    ("Methane held at 1,900 part per billion in the samples.", "1,900 part per billion", 1900,
+     "ppb", "exact"),
+    # a period word glued to the number
+    ("Crews worked for 36hours to restore power.", "36hours", 36, "hour", "exact"),
+]
+
+PLURALS = [
+    ("The city bought 40 electric buses this year.", "40 electric buses", "bus"),
+    ("Forecasters counted 12 tornadoes across the plains.", "12 tornadoes", "tornado"),
+    ("The shop sold 300 pairs of shoes.", "300 pairs", "pair"),
+    ("Volunteers handed out 500 potatoes.", "500 potatoes", "potato"),
+]
+
+ABSENT = [
+    ("The stadium seats 40,000,[12] more than any other in the league.", "12"),
+    ("The rule dates from an earlier code,[nb 3] since repealed.", "3"),
+    ("Engineers expect the dam to last until the year 2400 at least.", "2400"),
+]
+
+
+def _find(text, span, registry):
+    quantities = extract_quantities(text, doc_id="t", registry=registry)
+    for q in quantities:
+        if q.span.text == span:
+            return q
+    raise AssertionError(f"no quantity {span!r} in {[q.span.text for q in quantities]}")
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit", "bound"), CASES,
+                         ids=[c[1] for c in CASES])
+def test_shape(text, span, value, unit, bound, registry):
+    q = _find(text, span, registry)
+    assert q.value is not None and math.isclose(q.value, value, rel_tol=1e-9)
+    assert q.unit == unit
+    assert q.bound == bound
+
+
+@pytest.mark.parametrize(("text", "span", "noun"), PLURALS, ids=[c[2] for c in PLURALS])
+def test_counted_noun_singular(text, span, noun, registry):
+    # a noun that is also a pint name gets a "_count" suffix ("bus_count")
+    assert _find(text, span, registry).unit.removesuffix("_count") == noun
+
+
+@pytest.mark.parametrize(("text", "digits"), ABSENT, ids=[c[1] for c in ABSENT])
+def test_not_a_quantity(text, digits, registry):
+    spans = [q.span.text for q in extract_quantities(text, doc_id="t", registry=registry)]
+    assert not any(s == digits or s.startswith(digits + " ") for s in spans), spans
