@@ -31,6 +31,30 @@ CASES = [
      "ppb", "exact"),
     # a period word glued to the number
     ("Crews worked for 36hours to restore power.", "36hours", 36, "hour", "exact"),
+    # below zero
+    ("Bismarck woke to 14 below zero on Friday.", "14 below zero", -14, "degree_Fahrenheit",
+     "exact"),
+    ("Wind chills of 25 degrees below zero are likely.", "25 degrees below zero", -25,
+     "degree_Fahrenheit", "exact"),
+    # race times as durations
+    ("She won the Berlin race in 2:15:25, a course record.", "2:15:25", 8125, "second", "exact"),
+    ("The relay team finished in 1:04:09.5 after a fall.", "1:04:09.5", 3849.5, "second",
+     "exact"),
+    ("Nobody had gone under 2:05:00 on that course.", "under 2:05:00", 7500, "second",
+     "at_most"),
+    # a conversion in parentheses shares the bound
+    ("The dam holds back more than 40 miles (64 kilometers) of river.", "64 kilometers", 64,
+     "kilometer", "at_least"),
+    ("The sail spans nearly 30 feet (9 meters) at full stretch.", "9 meters", 9, "meter",
+     "approx"),
+    # "a near 50%" is approximate
+    ("The bid is a near 40% premium to Friday's close.", "near 40%", 40, "percent", "approx"),
+]
+
+RATES = [  # a conversion in parentheses shares the rate after it
+    ("Gusts reached 90 miles (145 kilometers) an hour on the ridge.", "145 kilometers", "hour"),
+    ("The pipeline moves 300,000 barrels (48 million liters) of crude a day.",
+     "48 million liters", "day"),
 ]
 
 PLURALS = [
@@ -40,7 +64,13 @@ PLURALS = [
     ("Volunteers handed out 500 potatoes.", "500 potatoes", "potato"),
 ]
 
+@pytest.mark.parametrize(("text", "span", "per"), RATES, ids=[c[1] for c in RATES])
+def test_conversion_shares_rate(text, span, per, registry):
+    assert _find(text, span, registry).per == per
+
+
 ABSENT = [
+    ("The alarm sounded at 10:32:15 a.m. on the third floor.", "10"),
     ("The stadium seats 40,000,[12] more than any other in the league.", "12"),
     ("The rule dates from an earlier code,[nb 3] since repealed.", "3"),
     ("Engineers expect the dam to last until the year 2400 at least.", "2400"),

@@ -1157,7 +1157,8 @@ class Parser:
                 if hedge.words == ("c",) and not self.adjacent(i):
                     continue
                 if len(hedge.words) == 1 and hedge.words[0] in ("near", "some") \
-                        and self.is_word(k - 1, "the", "a", "in", "for"):
+                        and self.is_word(k - 1, "the", "in", "for", *(
+                            ("a",) if hedge.words[0] == "some" else ())):
                     continue  # "the near 2 dams" is rare; "in some 5 cases"
                 return hedge, k
         return None

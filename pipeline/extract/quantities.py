@@ -28,13 +28,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+import re
 from collections.abc import Iterable
 
 import pint
 
 from pipeline.extract import words as W
 from pipeline.extract.dates import find_dates
-from pipeline.extract.figures import DASHES, MAX_VALUE, Found, Parser, tidy
+from pipeline.extract.figures import DASHES, MAX_VALUE, Found, Num, Parser, tidy
 from pipeline.extract.lexicon import Lexicon, default_lexicon
 from pipeline.extract.repair import CHECK_NAME as MALFORMED_CHECK
 from pipeline.models import Claim, Document, Finding, Quantity, Span
@@ -65,11 +66,14 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     """
     parser = Parser(text, registry, lexicon or default_lexicon(), source=source)
     found = [f for f in parser.quantities() if _keep(f, parser)]
+    found = _race_times(found, parser)
     _attach_durations(found, parser)
+    _below_zero(found, parser)
     _inherit_units(found, parser)
     _infer_currency(found, parser)
     found = _join_major_minor(found, parser)
     found = _join_bounds(found, parser)
+    _conversions(found, parser)
     _per_share(found, parser)
     _directions(found, parser)
     quantities: list[Quantity] = []
@@ -139,6 +143,95 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
                     and not parser.is_word(b.j, "of", "ago"):
                 a.over = f"{_short(b.value)} {b.unit}"
                 b.bound, b.low, b.high, b.hedge = "exact", b.value, b.value, None
+
+
+# A time of a race or a record, hours:minutes:seconds ("2:00:35", "1:59:40.2"): a duration,
+# unless a clock reading follows (a.m., p.m., a time zone)
+_RACE_TIME = re.compile(
+    r"(?<![\d:.,])(\d{1,2}):([0-5]\d):([0-5]\d(?:\.\d{1,3})?)(?![\d:])"
+    r"(?!\s?(?:[aApP]\.?[mM]\b|GMT|UTC|BST|CET|EST|EDT|PST|PDT|ET\b|local))")
+_UNDER_WORDS = frozenset("under less sub within".split())
+
+
+def _race_times(found: list[Found], parser: Parser) -> list[Found]:
+    """Add each race time of the text (see :data:`_RACE_TIME`) as a duration in seconds;
+    "less than 2:01:00" and "under 2:01:00" are at most that."""
+    if ":" not in parser.text:
+        return found
+    extra: list[Found] = []
+    for m in _RACE_TIME.finditer(parser.text):
+        i = parser.index_at(m.start())
+        j = parser.index_at(m.end())
+        if i >= j or parser.toks[i].start != m.start():
+            continue
+        seconds = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+        decimals = len(m[3].partition(".")[2])
+        precision = 0.5 * 10 ** -decimals
+        f = Found(i, j, Num(i, j, seconds, literal=m.group(), precision=precision),
+                  unit="second", kind="duration", value=seconds, low=seconds, high=seconds,
+                  precision=precision)
+        if parser.is_word(i - 1, *_UNDER_WORDS):
+            f.bound, f.low, f.i = "at_most", None, i - 1
+        elif parser.is_word(i - 1, "than") and parser.is_word(i - 2, "less", "fewer"):
+            f.bound, f.low, f.i = "at_most", None, i - 2
+        extra.append(f)
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.i)
+
+
+def _conversions(found: list[Found], parser: Parser) -> None:
+    """A figure converted in parentheses shares the bound and the rate of the one before:
+    "over 160 miles (257 kilometers) an hour" (both at least, both per hour), "nearly 100
+    miles (161 kilometers)", "2.4 trillion gallons (9 trillion liters) of rain a day"."""
+    toks = parser.toks
+    for f, g in zip(found, found[1:], strict=False):
+        if g.i != f.j + 1 or not parser.is_text(f.j, "(") or not parser.is_text(g.j, ")") \
+                or f.kind != g.kind or f.kind not in ("physical", "money") \
+                or f.unit is None or g.unit is None or f.unit == g.unit:
+            continue
+        if f.kind == "physical":
+            try:
+                parser.registry.Quantity(1.0, f.unit).to(g.unit)
+            except Exception:  # noqa: BLE001 - not the same dimension: not a conversion
+                continue
+        if g.bound == "exact" and f.bound in ("approx", "at_least", "at_most") \
+                and g.value is not None:
+            g.bound, g.hedge = f.bound, f.hedge
+            g.low = None if f.low is None else g.value
+            g.high = None if f.high is None else g.value
+        if f.per or g.per or f.kind != "physical":
+            continue
+        k = g.j + 1
+        if parser.is_word(k, "of") and parser.tok(k + 1) is not None \
+                and toks[k + 1].kind == "word" and toks[k + 1].low not in W.STOP:
+            k += 2  # "(9 trillion liters) of rain a day"
+        probe = Found(g.i, g.j, g.num, unit=g.unit, kind=g.kind)
+        end = parser.rate(k, probe, None)
+        if probe.per and end > k:
+            f.per, g.per = list(probe.per), list(probe.per)
+
+
+def _below_zero(found: list[Found], parser: Parser) -> None:
+    """A temperature "below zero" is negative: "a low of 2 below zero", "5 to 10 degrees
+    below zero" (-10..-5); a bare figure takes the article's temperature scale."""
+    for f in found:
+        if not (parser.is_word(f.j, "below") and parser.is_word(f.j + 1, "zero")) \
+                or f.kind not in ("bare", "physical") or f.sign_i is not None:
+            continue
+        if f.kind == "bare":
+            if f.unit != "dimensionless" or f.num.scale_word:
+                continue
+            f.kind, f.unit = "physical", \
+                "degree_Celsius" if parser.celsius else "degree_Fahrenheit"
+        elif f.unit not in _TEMPERATURES:
+            continue
+        f.value = -f.value if f.value is not None else None
+        f.low, f.high = (-f.high if f.high is not None else None,
+                         -f.low if f.low is not None else None)
+        if f.bound in ("at_least", "at_most"):
+            f.bound = "at_most" if f.bound == "at_least" else "at_least"
+        f.j += 2
 
 
 def _sentence_break(parser: Parser, start: int, end: int) -> bool:
@@ -406,7 +499,7 @@ def _listed(f: Found, parser: Parser) -> bool:
 
 _TEMPERATURE_WORDS = frozenset("""
 temperature temperatures temps degree degrees highs lows thermometer mercury heat celsius
-fahrenheit chill chills
+fahrenheit chill chills subzero freezing frostbite
 """.split())
 
 
