@@ -51,6 +51,17 @@ CASES = [
     ("The bid is a near 40% premium to Friday's close.", "near 40%", 40, "percent", "approx"),
 ]
 
+MONEY = [
+    # a dollar sign escaped for markdown; the span keeps the text as written
+    ("The winner takes home A\\$3,500,000 this year.", "A\\$3,500,000", 3.5e6, "AUD"),
+    ("Tickets cost \\$45 at the gate.", "$45", 45, "USD"),
+    # an exchange-rate note: "pounds" after "=" is sterling
+    ("Profit rose to $2 billion. ($1 = 0.7912 pounds)", "0.7912 pounds", 0.7912, "GBP"),
+    # a currency in a hyphenated compound
+    ("Every 1-yen move shifts profit by 40 billion yen.", "1-yen", 1, "JPY"),
+    ("Drivers face a 60-euro fine for speeding.", "60-euro", 60, "EUR"),
+]
+
 RATES = [  # a conversion in parentheses shares the rate after it
     ("Gusts reached 90 miles (145 kilometers) an hour on the ridge.", "145 kilometers", "hour"),
     ("The pipeline moves 300,000 barrels (48 million liters) of crude a day.",
@@ -63,6 +74,14 @@ PLURALS = [
     ("The shop sold 300 pairs of shoes.", "300 pairs", "pair"),
     ("Volunteers handed out 500 potatoes.", "500 potatoes", "potato"),
 ]
+
+@pytest.mark.parametrize(("text", "span", "value", "currency"), MONEY,
+                         ids=[c[1] for c in MONEY])
+def test_money(text, span, value, currency, registry):
+    q = _find(text, span, registry)
+    assert text[q.span.start:q.span.end] == q.span.text
+    assert math.isclose(q.value, value) and q.currency == currency
+
 
 @pytest.mark.parametrize(("text", "span", "per"), RATES, ids=[c[1] for c in RATES])
 def test_conversion_shares_rate(text, span, per, registry):

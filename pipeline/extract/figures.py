@@ -108,6 +108,7 @@ class Parser:
     def __init__(self, text: str, registry: pint.UnitRegistry, lexicon: Lexicon, *,
                  source: str | None = None) -> None:
         self.text = text
+        self.original = text  # the text as given, when ``text`` is a same-length rewrite
         self.registry = registry
         self.lex = lexicon
         self.toks = tokenize(text)
@@ -321,7 +322,8 @@ class Parser:
                 code = self.pick_currency(weak, t.start)
                 named = bool(self._explicit.get(code)) and self._explicit[code][0] < t.start \
                     or code == "GBP" and self.pence
-                if num.scale_word or named or self.is_word(j + size, "sterling"):
+                if num.scale_word or named or self.is_word(j + size, "sterling") \
+                        or self.is_text(num.i - 1, "="):  # "($1 = 0.6748 pounds)"
                     return code, code, j + size
             minor = self.lex.minor_names.get(key)
             if minor and best is None:
@@ -1485,6 +1487,10 @@ class Parser:
                     found.j += 2
             return found
         t = self.toks[k]
+        money = self.currency_after(k, found.num) if t.text.islower() else None
+        if money is not None and money[2] == k + 1:
+            found.kind, found.currency, found.unit, found.j = "money", money[0], money[1], k + 1
+            return found  # "a 1-yen rise", "a 50-euro fine", "a 30-cent fee"
         if t.text.islower() and t.low not in W.STOP and t.low not in _NOT_COMPOUND_NOUNS \
                 and not t.low.endswith(("ly", "ing")) and len(t.low) >= 3 \
                 and not self.is_text(k + 1, *DASHES) and t.low not in W.FRACTIONS:

@@ -64,7 +64,11 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     pipeline does: claims are framed from the others only.
     Never raises on odd input. Dates are not quantities (see :func:`find_dates`).
     """
-    parser = Parser(text, registry, lexicon or default_lexicon(), source=source)
+    # a dollar sign escaped for markdown ("A\\$4.1 million") reads as the sign itself; the
+    # same length, so offsets and span texts stay those of ``text``
+    parser = Parser(text.replace("\\$", " $") if "\\$" in text else text, registry,
+                    lexicon or default_lexicon(), source=source)
+    parser.original = text
     found = [f for f in parser.quantities() if _keep(f, parser)]
     found = _race_times(found, parser)
     _attach_durations(found, parser)
@@ -845,7 +849,7 @@ def _to_quantity(f: Found, parser: Parser, doc_id: str) -> Quantity | None:
         return None
     start = parser.toks[f.i].start
     end = parser.toks[f.j - 1].end
-    text = parser.text[start:end]
+    text = parser.original[start:end]
     precision = f.precision if f.precision is not None and math.isfinite(f.precision) else None
     suspect = None
     if f.suspect is not None:
