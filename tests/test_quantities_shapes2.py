@@ -68,6 +68,15 @@ RATES = [  # a conversion in parentheses shares the rate after it
      "48 million liters", "day"),
 ]
 
+COUNTS = [  # the counted noun a reader supplies
+    ("The landslide left 14 dead and dozens homeless.", "14 dead", 14, "person"),
+    ("Rescuers said more than 230 injured were taken to hospitals.",
+     "more than 230 injured", 230, "person"),
+    ("By Monday the death toll had risen to 57, officials said.", "57", 57, "death"),
+    ("The agency recalled 1.2 million U.S. trucks over brake faults.",
+     "1.2 million U.S. trucks", 1.2e6, "truck"),
+]
+
 PLURALS = [
     ("The city bought 40 electric buses this year.", "40 electric buses", "bus"),
     ("Forecasters counted 12 tornadoes across the plains.", "12 tornadoes", "tornado"),
@@ -111,6 +120,13 @@ def test_shape(text, span, value, unit, bound, registry):
     assert q.value is not None and math.isclose(q.value, value, rel_tol=1e-9)
     assert q.unit == unit
     assert q.bound == bound
+
+
+@pytest.mark.parametrize(("text", "span", "value", "noun"), COUNTS, ids=[c[1] for c in COUNTS])
+def test_counted(text, span, value, noun, registry):
+    q = _find(text, span, registry)
+    assert math.isclose(q.value, value) and q.unit.removesuffix("_count") == noun
+    assert not q.reference
 
 
 @pytest.mark.parametrize(("text", "span", "noun"), PLURALS, ids=[c[2] for c in PLURALS])

@@ -877,6 +877,10 @@ class Parser:
             if t.kind == "num" and k > j and self.adjacent(k) and self.toks[k - 1].kind == "word":
                 k += 1  # "H100 chips"
                 continue
+            if self._dotted_initials(k):
+                k += 4  # "7.8 million U.S. vehicles", "200 U.K. stores"
+                modifiers += 1
+                continue
             if t.kind != "word" or self.blocked[k] or (
                     t.text[0] in self.lex.prefix_starts and self.prefix_currency(k)):
                 return None
@@ -933,6 +937,15 @@ class Parser:
             modifiers += 1
             k += 1
         return None
+
+    def _dotted_initials(self, k: int) -> bool:
+        """Two dotted initials at ``k`` ("U.S.", "U.K.") before a lower-case word."""
+        toks = self.toks
+        return k + 4 < self.n and all(
+            len(toks[k + m].text) == 1 and toks[k + m].text.isupper() for m in (0, 2)) \
+            and all(toks[k + m].text == "." and self.adjacent(k + m) for m in (1, 3)) \
+            and self.adjacent(k + 2) and toks[k + 4].kind == "word" \
+            and toks[k + 4].text.islower() and self.gap(k + 4) == " "
 
     def noun_unit(self, word: str, *, allow_singular: bool) -> str | None:
         """The count unit for a counted noun, or ``None`` when ``word`` is not one.

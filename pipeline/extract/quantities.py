@@ -351,6 +351,19 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if temperature is not None:
             f.kind, f.unit = "physical", temperature
             continue
+        # people in a state: "over 3,000 injured", "12 dead", "five missing"
+        if parser.is_word(f.j, *_PERSON_STATES) and not (
+                parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word"
+                and parser.toks[f.j + 1].low not in W.STOP):
+            f.kind, f.unit = "count", parser.noun_unit("people", allow_singular=False) \
+                or "person"
+            f.j += 1
+            continue
+        # a death toll: "The death toll stands at 812"
+        if _death_toll(parser, f):
+            f.kind, f.unit = "count", parser.noun_unit("deaths", allow_singular=False) \
+                or "death"
+            continue
         # ages after a name: "John Smith, 34, of Springfield", "aged 34", "in their 30s"
         if _age(parser, f):
             f.kind, f.unit = "duration", "year"
@@ -364,6 +377,24 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if f.kind == "bare" and f.unit == "dimensionless" and (
                 not f.num.scale_word or f.num.vague):
             f.reference = True
+
+
+_PERSON_STATES = frozenset("""
+injured dead wounded missing hurt killed hospitalized hospitalised displaced evacuated
+stranded homeless unaccounted
+""".split())
+
+
+def _death_toll(parser: Parser, f: Found) -> bool:
+    """The figure a death toll reaches: "the death toll stands at 812", "death toll rose to
+    41", "a death toll of 12"."""
+    toks = parser.toks
+    for k in range(f.i - 1, max(-1, f.i - 6), -1):
+        if toks[k].kind != "word":
+            return False
+        if toks[k].low == "toll":
+            return parser.is_word(k - 1, "death")
+    return False
 
 
 def _of_the_noun(parser: Parser, f: Found) -> str | None:
