@@ -139,3 +139,26 @@ def test_counted_noun_singular(text, span, noun, registry):
 def test_not_a_quantity(text, digits, registry):
     spans = [q.span.text for q in extract_quantities(text, doc_id="t", registry=registry)]
     assert not any(s == digits or s.startswith(digits + " ") for s in spans), spans
+
+
+DIRECTIONS = [
+    ("Orders are now expected to show a 2.5% increase for the year.", "2.5%", "up"),
+    ("Analysts pencilled in a 40 billion yen upgrade to the forecast.", "40 billion yen", "up"),
+    ("Every 1-euro rise costs the exporter dearly.", "1-euro", "up"),
+    ("Output was 4.2 per cent higher than a year earlier.", "4.2 per cent", "up"),
+    ("Margins came in 3% lower than analysts expected.", "3%", "down"),
+    ("The region saw 22% more snowfall than usual.", "22%", "up"),
+    ("Exports suffered falls of 6% in May, 4% in June and 3% in July.", "3%", "down"),
+    ("Sales rose 9% in Ohio, 5% in Texas and 1% in Maine.", "5%", "up"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "direction"), DIRECTIONS,
+                         ids=[c[0][:30] for c in DIRECTIONS])
+def test_direction(text, span, direction, registry):
+    assert _find(text, span, registry).direction == direction
+
+
+def test_level_in_a_list_has_no_direction(registry):
+    text = "Profit rose 5% in 2023, and margins were 12% in the quarter."
+    assert _find(text, "12%", registry).direction is None

@@ -779,11 +779,30 @@ def _directions(found: list[Found], parser: Parser) -> None:
     previous: Found | None = None
     for f in found:
         f.direction = _direction(f, parser, previous)
+        if f.direction is None and previous is not None and previous.direction \
+                and _listed_change(previous, f, parser):
+            f.direction = previous.direction
         previous = f
     for a, b in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
         if a.direction is None and b.direction is not None and _coordinated(a, b, parser) \
                 and not a.reference:
             a.direction = b.direction
+
+
+def _listed_change(a: Found, b: Found, parser: Parser) -> bool:
+    """The next item of a list of changes, each with its own period or place: "falls of
+    55.6% in March, 7.2% in February and 8.2% in January"."""
+    if a.kind != "percent" or b.kind != "percent" or a.j > b.i:
+        return False
+    gap = [t for t in parser.toks[a.j:b.i]]
+    if not gap or gap[0].low not in ("in", "on", "at", "for", "during"):
+        return False
+    tail = [t.low for t in gap[1:]]
+    for end in ([",", "and"], [","], ["and"]):
+        if tail[-len(end):] == end and 1 <= len(tail) - len(end) <= 3 and all(
+                t.kind == "word" for t in gap[1:len(gap) - len(end)]):
+            return True
+    return False
 
 
 def _coordinated(a: Found, b: Found, parser: Parser) -> bool:
@@ -807,6 +826,16 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
     # a figure coordinated with the one before: "fell 128 points, or 0.7 per cent"
     if previous is not None and previous.direction and _coordinated(previous, f, parser):
         return previous.direction
+    # a noun phrase naming the change after the figure: "a 0.9% increase", "a 280 billion
+    # yen upgrade", "a 1-yen rise"
+    after = parser.tok(f.j)
+    if after is not None and after.kind == "word" \
+            and parser.is_word(f.i - 1, "a", "an", "every", "each") \
+            and f.kind in ("percent", "money", "count", "physical"):
+        if after.low in W.UP_NOUNS:
+            return "up"
+        if after.low in W.DOWN_NOUNS:
+            return "down"
     # before the figure: "rose 3.4 per cent", "cutting about 12,000 jobs", "a rise of 11
     # paise", "up by 2%", "revenue growth of between 8 and 11 percent"
     k = f.i - 1
@@ -821,8 +850,9 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             break
         w = t.low
         if w in W.LEVEL_WORDS:
-            if w == "of" and k > 0 and toks[k - 1].low in W.UP_NOUNS | W.DOWN_NOUNS:
-                return "up" if toks[k - 1].low in W.UP_NOUNS else "down"
+            noun = toks[k - 1].low.removesuffix("s") if k > 0 else ""  # "falls of 7%"
+            if w == "of" and k > 0 and noun in W.UP_NOUNS | W.DOWN_NOUNS:
+                return "up" if noun in W.UP_NOUNS else "down"
             return None
         if w in W.UP_WORDS and w not in ("up",) or w == "up" and not parser.is_word(k + 1, "to"):
             return "up" if not _level_after(parser, k, f) else None
@@ -845,10 +875,16 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             return "up"  # "a 5.8% gain", "a 20 per cent increase"
         if after.low in W.DOWN_NOUNS and f.kind == "percent":
             return "down"
-        if after.low in W.AFTER_UP and not parser.is_word(f.j + 1, "to", "than"):
-            return "up"
-        if after.low in W.AFTER_DOWN and not parser.is_word(f.j + 1, "to", "than"):
+        comparison = f.kind == "percent" and parser.is_word(f.j + 1, "than")
+        if after.low in W.AFTER_UP and (comparison or not parser.is_word(f.j + 1, "to", "than")):
+            return "up"  # "11.6 per cent higher than a year earlier"
+        if after.low in W.AFTER_DOWN and (comparison
+                                          or not parser.is_word(f.j + 1, "to", "than")):
             return "down"
+        if f.kind == "percent" and after.low in ("more", "excess", "fewer", "less") \
+                and parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word" \
+                and parser.toks[f.j + 1].low not in W.STOP:
+            return "up" if after.low in ("more", "excess") else "down"  # "15.7% more rain"
     return None
 
 

@@ -326,7 +326,9 @@ shaved shave erased wiped dived dove tanked
 AFTER_UP = frozenset("higher up stronger firmer ahead".split())
 AFTER_DOWN = frozenset("lower down weaker softer off behind".split())
 # Nouns of change that take "of": "a rise of 11 paise", "a decline of about 6 million barrels"
-UP_NOUNS = frozenset("rise increase gain growth jump surge hike boost climb rally".split())
+UP_NOUNS = frozenset("""
+rise increase gain growth jump surge hike boost climb rally upgrade upswing expansion
+""".split())
 DOWN_NOUNS = frozenset("""
 fall decrease decline drop cut reduction slump dip plunge contraction shrinkage
 """.split())
