@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import filecmp
 import fcntl
+import filecmp
 import os
 import shutil
 import signal
