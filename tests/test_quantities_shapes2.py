@@ -162,3 +162,18 @@ def test_direction(text, span, direction, registry):
 def test_level_in_a_list_has_no_direction(registry):
     text = "Profit rose 5% in 2023, and margins were 12% in the quarter."
     assert _find(text, "12%", registry).direction is None
+
+
+DATELINES = [
+    ("BRISBANE, Australia — The council approved a $40 million stadium upgrade.", "AUD"),
+    ("AUCKLAND (Reuters) - Fonterra cut its payout forecast by $1.5 billion.", "NZD"),
+    ("TORONTO — The lender set aside $900 million for bad loans.", "CAD"),
+    ("CHICAGO (Reuters) - Boeing booked a $2 billion charge.", "USD"),
+    ("The fund raised $40 million in Sydney last week.", "USD"),  # no dateline: US dollars
+]
+
+
+@pytest.mark.parametrize(("text", "currency"), DATELINES, ids=[c[1] + c[0][:8] for c in DATELINES])
+def test_dateline_currency(text, currency, registry):
+    money = [q for q in extract_quantities(text, doc_id="t", registry=registry) if q.currency]
+    assert [q.currency for q in money] == [currency]

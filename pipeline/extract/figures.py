@@ -131,7 +131,8 @@ class Parser:
                     break
                 if s >= tok.end:
                     break
-        self.domain_currency = lexicon.domain_currency(source)
+        self.domain_currency = lexicon.domain_currency(source) \
+            or lexicon.dateline_currency(text)
         self.pence = "£" in text or "pence" in text or "GBP" in text \
             or self.domain_currency == "GBP"
         self.celsius = bool(_METRIC_WRITING.search(text)) \
