@@ -47,6 +47,17 @@ CASES = [
      "kilometer", "at_least"),
     ("The sail spans nearly 30 feet (9 meters) at full stretch.", "9 meters", 9, "meter",
      "approx"),
+    # a change "from A to B" names two levels, even with the verb far before it
+    ("The agency raised its estimate of affected homes on Friday from 2.1 million to "
+     "2.6 million homes.", "2.1 million", 2.1e6, "home", "exact"),
+    # a unit abbreviation with a full stop inside a sentence
+    ("The trailer weighs between 3,000 lbs. and 4,500 lbs. when loaded.",
+     "between 3,000 lbs. and 4,500 lbs.", 3750, "pound", "range"),
+    # a margin is not negative
+    ("The estimate carries a margin of plus or minus 3 percent.", "3 percent", 3, "percent",
+     "exact"),
+    # a possessive before a number is no model name
+    ("The board preferred Vodafone's 120 pence offer.", "120 pence", 120, "penny", "exact"),
     # "a near 50%" is approximate
     ("The bid is a near 40% premium to Friday's close.", "near 40%", 40, "percent", "approx"),
 ]
@@ -98,6 +109,8 @@ def test_conversion_shares_rate(text, span, per, registry):
 
 
 ABSENT = [
+    ("Each of the top-five finishers earns a bonus.", "five"),
+    ("He has finished in the top three twice.", "three"),
     ("The alarm sounded at 10:32:15 a.m. on the third floor.", "10"),
     ("The stadium seats 40,000,[12] more than any other in the league.", "12"),
     ("The rule dates from an earlier code,[nb 3] since repealed.", "3"),

@@ -51,6 +51,8 @@ _EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
 _METRIC_WRITING = re.compile(
     r"[°º⁰˚]C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
     r"|(?:milli|centi|kilo)?metres?\b", re.IGNORECASE)
+# Unit abbreviations written with a full stop inside a sentence ("5,000 lbs. to")
+_DOTTED_ABBREVIATIONS = frozenset("lb lbs oz ft yd yds mi gal qt hr hrs min mins sec secs".split())
 _HEAT_WORDS = frozenset("""
 heat heatwave heatwaves hot hotter hottest scorching sweltering soared soaring record blistering
 """.split())
@@ -768,6 +770,10 @@ class Parser:
                 return unit, j + 2
             if surface in ("°", "º", "⁰", "˚"):
                 unit = "degree_Celsius" if self.celsius else "degree_Fahrenheit"
+            if surface in _DOTTED_ABBREVIATIONS and self.is_text(j + size, ".") \
+                    and self.adjacent(j + size) and self.tok(j + size + 1) is not None \
+                    and self.toks[j + size + 1].text.islower():
+                return unit, j + size + 1  # "from 5,000 lbs. to 13,200 lbs."
             return unit, j + size
         if t.low == "in" and not glued and self.tok(j - 1) is not None \
                 and self.toks[j - 1].kind == "num" and self.is_word(j + 1, *W.DIMENSION_ADJ):
@@ -1138,6 +1144,7 @@ class Parser:
         if prev.kind == "word" and prev.text[:1].isupper() and num.scale_word is None \
                 and re.fullmatch(r"\d{1,4}(?:\.\d)?", literal) \
                 and prev.text not in W.CAPITALISED_FUNCTION_WORDS \
+                and not prev.low.endswith(("'s", "’s")) \
                 and prev.low not in MONTHS and not self.percent(num.j) \
                 and not self._unit_follows(num.j) and not prev.text.isupper() or (
                     prev.kind == "word" and prev.text.isupper() and len(prev.text) > 1
@@ -1212,6 +1219,8 @@ class Parser:
         prev = self.tok(i - 1)
         if prev is None:
             return None
+        if prev.low == "minus" and self.is_word(i - 2, "or") and self.is_word(i - 3, "plus"):
+            return None  # "plus or minus 5 million light-years": a margin, not negative
         if prev.kind == "word" and prev.low in ("minus", "negative") and \
                 (self.gap(i) == " " or self.gap(i) == ""):
             return i - 1
@@ -1640,6 +1649,17 @@ class Parser:
                 first.low, first.high = None, first.value
         return first
 
+    def _clause_before(self, i: int, reach: int) -> list[str]:
+        """The lower-case words of up to ``reach`` tokens before ``i``, back to the nearest
+        clause mark."""
+        words: list[str] = []
+        for k in range(i - 1, max(-1, i - reach - 1), -1):
+            t = self.toks[k]
+            if t.text in (",", ";", ".", ":", "(", ")", "!", "?") or t.kind == "num":
+                break
+            words.append(t.low)
+        return words[::-1]
+
     def _range_verb(self, k: int) -> bool:
         """ "ranged from A to B", "anywhere from": a range, not a change from A to B."""
         prev = self.tok(k - 1)
@@ -1663,6 +1683,8 @@ class Parser:
                 # "rose from 5% to 7%", "fell 12 per cent to 340 pence", "fell by 2 to 7":
                 # a change and its result, not a range; unless the first has no unit
                 back = [x.low for x in self.toks[max(0, first.i - 4):first.i]]
+                if back and back[-1] == "from":
+                    back = self._clause_before(first.i, 12)  # "increased the total ... from"
                 if (any(w in W.CHANGE_VERBS for w in back) or (back and back[-1] == "by")) \
                         and first.kind != "bare":
                     return None

@@ -93,6 +93,10 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
 def _keep(f: Found, parser: Parser) -> bool:
     if f.kind == "score":
         return False
+    if f.num.words and f.kind != "money" and (
+            parser.is_word(f.num.i - 1, "top", "bottom") or parser.is_text(f.num.i - 1, *DASHES)
+            and parser.adjacent(f.num.i) and parser.is_word(f.num.i - 2, "top", "bottom")):
+        return False  # "the top-eight finishers", "top three": a rank, like "top 10"
     first = parser.toks[f.num.i]
     if f.kind == "duration" and parser.is_word(f.j, "ago", "earlier", "later", "before"):
         f.reference = True  # "five years ago": a time reference, counted but not a claim
@@ -274,6 +278,12 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
     # forward, right to left so chains pass the unit along: "45 and 50 mg", "19 x 12 x 11 km"
     for idx in range(len(found) - 2, -1, -1):
         f, nxt = found[idx], found[idx + 1]
+        if f.kind == "bare" and f.unit == "dimensionless" and f.bound != "range" \
+                and nxt.kind not in ("bare", "score") and nxt.unit \
+                and parser.is_word(f.i - 1, "from") and f.j == nxt.i - 1 \
+                and parser.is_word(f.j, "to"):
+            _take_unit(f, nxt)  # "increased from 4.7 million to 6.1 million vehicles"
+            continue
         if f.kind != "bare" or f.unit != "dimensionless" or nxt.kind in ("bare", "score") \
                 or f.bound == "range" or nxt.num.scale_word or not nxt.unit:
             continue
@@ -283,6 +293,7 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
             _take_unit(f, nxt)
         elif link == [] and f.j == nxt.i and toks[f.j - 1].text.endswith(("×", "x")):
             _take_unit(f, nxt)
+
     starts = [g.i for g in found]
     for idx, f in enumerate(found):
         if f.kind != "bare" or f.unit != "dimensionless":
