@@ -190,3 +190,19 @@ DATELINES = [
 def test_dateline_currency(text, currency, registry):
     money = [q for q in extract_quantities(text, doc_id="t", registry=registry) if q.currency]
     assert [q.currency for q in money] == [currency]
+
+
+RATE_BEFORE = [
+    ("Utilities paid a price per tonne of $85 for coal.", "$85", "metric_ton"),
+    ("Average revenue per user was $7.40 in the quarter.", "$7.40", "user"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "per"), RATE_BEFORE, ids=[c[1] for c in RATE_BEFORE])
+def test_rate_named_before(text, span, per, registry):
+    assert _find(text, span, registry).per == per
+
+
+def test_per_cent_is_no_rate(registry):
+    q = _find("Costs fell 5 per cent to $40.", "$40", registry)
+    assert q.per is None

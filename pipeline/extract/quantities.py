@@ -79,6 +79,7 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     found = _join_bounds(found, parser)
     _conversions(found, parser)
     _per_share(found, parser)
+    _rate_before(found, parser)
     _directions(found, parser)
     quantities: list[Quantity] = []
     for f in found:
@@ -765,6 +766,27 @@ def _per_share(found: list[Found], parser: Parser) -> None:
                            parser, toks[g.j - 1].end, toks[f.i].start)]
             if earlier:
                 f.per.append(share)
+
+
+def _rate_before(found: list[Found], parser: Parser) -> None:
+    """A money figure whose rate is named just before it: "the lowest cost per kWh at $551",
+    "a price per tonne of $120", "revenue per user was $5.20"."""
+    toks = parser.toks
+    for f in found:
+        if f.kind != "money" or f.per or f.bound == "range":
+            continue
+        k = f.i - 1
+        if parser.is_word(k, "at", "of", "was", "is", "to", "hit", "reached"):
+            k -= 1
+        for size in (1, 2, 3):  # "per kWh", "per cubic metre", "per metric ton"
+            start = k - size + 1
+            if start < 1 or not parser.is_word(start - 1, "per"):
+                continue
+            unit = parser.per_unit(start)
+            if unit is not None and unit[1] == k + 1 and toks[start].low != "cent" \
+                    and unit[0] not in parser.lex.codes:
+                f.per.append(unit[0])
+                break
 
 
 def _per_share_before(parser: Parser, f: Found) -> bool:
