@@ -243,6 +243,7 @@ class CurrencyRule(Strict):
     suffixes: tuple[str, ...] = ()
     minor: MinorUnit | None = None
     domains: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     @field_validator("prefixes", "suffixes")
     @classmethod

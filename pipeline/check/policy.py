@@ -27,7 +27,9 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
 
 Figures that agree but are given for different periods (a summary that moves "$6.86 in the
 third quarter" to the second) are a ``divergence`` when the figure is specific enough
-(``period_move_digits`` significant digits) to be the same number by design.
+(``period_move_digits`` significant digits) to be the same number by design and neither
+article gives a figure of the frame for the other's period (one that does states the value
+for both periods, or disagrees over that period directly).
 
 **Side by side.** Two values that ``side_by_side_documents`` articles or more each give
 (a total and a segment, two years) are two measures the frame did not tell apart: no
@@ -423,14 +425,19 @@ class _Context:
                 if q in self.scope_words or q.split()[0] in self.scope_markers}
 
 
-def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Verdict:
-    """The verdict on two figures of different articles (see the module docstring)."""
+def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
+            periods_by_doc: dict[str, set[str | None]] | None = None) -> Verdict:
+    """The verdict on two figures of different articles (see the module docstring).
+    ``periods_by_doc``: the periods each article gives figures of this frame for (a figure
+    moved to a period neither article otherwise covers is a move however round it is)."""
     ca, cb = a.claim, b.claim
     if {ca.modality, cb.modality} & IGNORED_MODALITIES:
         return Verdict("none")
     if (ca.payer and cb.payer and ca.payer != cb.payer) or \
             (ca.payee and cb.payee and ca.payee != cb.payee):
         return Verdict("none")  # two payments between different parties: two deals
+    if _signed_alike(a, b):
+        return Verdict("none")  # "-$27 billion" in a table of costs, "$27 billion" in prose
     periods = period_agreement(ca.period_key, cb.period_key)
     if (ca.base or cb.base) and (periods != "same" or not _overlap(a, b)):
         # "up from $2.40", "revised up from 223,000": an earlier period's or an earlier
@@ -450,7 +457,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
                 "values"])
         same_voice = (ca.modality in FACT_MODALITIES) == (cb.modality in FACT_MODALITIES)
         if periods == "different" and same_voice and not running and \
-                min(_digits(ca), _digits(cb)) >= ctx.move_digits:
+                min(_digits(ca), _digits(cb)) >= ctx.move_digits and \
+                _exclusive(ca, cb, periods_by_doc):
             return Verdict("moved", [f"the same figure is given for {period_text(ca.period_key)}"
                                      f" and for {period_text(cb.period_key)}"])
         return Verdict("agree" if periods != "different" else "none")
@@ -513,6 +521,29 @@ def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> V
     kind = "divergence" if result.kind == "contradiction" else result.kind
     return Verdict(kind, [*result.reasons, "compared after converting at an annual average "
                           "rate, not the day's: " + "; ".join(shown)])
+
+
+def _signed_alike(a: Figure, b: Figure) -> bool:
+    """The same amount written with opposite signs (a cost as a negative number in a table,
+    as a positive one in prose): a sign convention, not a disagreement."""
+    if not (a.high < 0 < b.low or b.high < 0 < a.low):
+        return False
+    negative, positive = (a, b) if a.high < 0 else (b, a)
+    return _overlap(replace(negative, low=-negative.high, high=-negative.low,
+                            ref=-negative.ref), positive)
+
+
+def _exclusive(a: Claim, b: Claim, periods_by_doc: dict[str, set[str | None]] | None
+               ) -> bool:
+    """Whether each article gives this frame's figures only for periods other than the
+    other's ("$5bn in 2023" in one, "$5bn in 2024" in the other and nothing else): the
+    same figure moved to another period, not one figure repeated for two periods."""
+    if periods_by_doc is None:
+        return False
+    return not any(period_agreement(p, b.period_key) != "different"
+                   for p in periods_by_doc.get(a.doc_id, ())) and \
+        not any(period_agreement(p, a.period_key) != "different"
+                for p in periods_by_doc.get(b.doc_id, ()))
 
 
 def _sources_of(a: Claim, b: Claim) -> str | None:
@@ -685,6 +716,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                if f.exchange is None or (f.claim.doc_id, f.claim.sentence) not in native]
     groups = _groups(figures, ctx)
     n = len(groups)
+    periods_by_doc: dict[str, set[str | None]] = defaultdict(set)
+    for f in (*figures, *context):
+        periods_by_doc[f.claim.doc_id].add(f.claim.period_key)
     bases = [split_qualifiers(g.head.claim, ctx.basis)[1] for g in groups]
     # an unqualified figure that agrees with a qualified one is known as that measure
     # (in this partition, or anywhere among the subject's figures of this metric and unit)
@@ -762,7 +796,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         hints.append((a, b, apart))
                 continue
             result = _through_exchange(
-                verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous), *cross, ctx)
+                verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
+                        periods_by_doc=periods_by_doc), *cross, ctx)
             if result.kind == "contradiction":
                 stated = next((scope for f, scope in scoped
                                if _overlap(f, a.head) or _overlap(f, b.head)), None)
@@ -1030,11 +1065,23 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
     elif not named:
         return
     if named:
-        if len(by_subject) != 1:
+        # the subjects with a figure the unnamed one could be the same fact as: of its scope
+        # and a period that does not differ (a segment's or another year's figure of a
+        # second company leaves the one company the unnamed figure can be about)
+        comparable = {subject: figures for subject, figures in by_subject.items()
+                      if any(_scope(f.claim, ctx) == _scope(a.claim, ctx) and period_agreement(
+                          f.claim.period_key, a.claim.period_key) != "different"
+                          for f in figures for a in anonymous)} or \
+            {subject: figures for subject, figures in by_subject.items()
+             if any(_scope(f.claim, ctx) == _scope(a.claim, ctx)
+                    for f in figures for a in anonymous)}  # a figure moved to another period
+        if len(comparable) != 1:
             return  # several subjects: the unnamed one could be any
-        top, chosen = next(iter(by_subject.items()))
+        top, chosen = next(iter(comparable.items()))
+        only = "the one subject" if len(by_subject) == 1 else \
+            "the one subject of its scope and period"
         reason = (f"the article names no subject; compared with {chosen[0].claim.subject}"
-                  ", the one subject the other reports of this metric are about")
+                  f", {only} the other reports of this metric are about")
     else:
         top, chosen = "", []
         reason = "neither article names whose figure it is"
