@@ -331,9 +331,11 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
     (the quantities), ``CONTEXT`` when it is one of the ``context`` sentences before such a
     sentence or one of the first ``lead`` sentences (the title and lede name the article's
     focal entity), else ``LIGHT``. Neighbouring sentences of one level form one stretch of at
-    most :data:`MAX_STRETCH` characters (or one sentence, when longer).
+    most :data:`MAX_STRETCH` characters; the pieces of a sentence longer than
+    :data:`MAX_SEGMENT` are stretches of their own (the parser sees each on its own).
     """
     ranges = segments(text)
+    cut = {start for start, _ in ranges} - {m.end() for m in _BREAK.finditer(text)} - {0}
     starts = sorted(needed)
     levels = [LIGHT] * len(ranges)
     k = 0
@@ -350,7 +352,8 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
         levels[j] = max(levels[j], CONTEXT)
     stretches: list[Stretch] = []
     for (start, end), level in zip(ranges, levels, strict=True):
-        if stretches and stretches[-1][2] == level and end - stretches[-1][0] <= MAX_STRETCH:
+        if stretches and stretches[-1][2] == level and end - stretches[-1][0] <= MAX_STRETCH \
+                and start not in cut:  # a piece of a long "sentence" is parsed on its own
             stretches[-1] = (stretches[-1][0], end, level)
         else:
             stretches.append((start, end, level))

@@ -25,6 +25,7 @@ class Failure:
     document: Document
     stage: str
     error: str
+    budget: str | None = None  # over this budget (JSON; remembered in the claim store)
 
     def skip(self) -> Skip:
         return Skip.failed(self.document.path, self.stage, self.error)
