@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections import Counter
@@ -188,7 +189,8 @@ def _remembered(db: store.Store, todo: Sequence[Document], keys: Mapping[str, st
     for document in todo:
         failure = db.failure(keys[document.id], stamp)
         if failure is not None and budget.covers(process.Budget.from_json(failure[0])):
-            found.append(Failure(document=document, stage=failure[1], error=failure[2]))
+            found.append(Failure(document=document, stage=failure[1], error=failure[2],
+                                 budget=failure[0]))
     return found
 
 
@@ -326,12 +328,12 @@ def _process(todo: Sequence[Document], run: _Settings, *, model: str, client: An
     if run.jobs > 1 and len(todo) > 1:
         return process.process_in_pool(todo, rules=run.rules, model=model,
                                        do_repair=run.do_repair, jobs=run.jobs)
+    if run.jobs == 1:  # in a watched worker, which loads the model itself (see there)
+        return process.process_guarded(
+            todo, nlp=functools.partial(process.load_pipeline, run.rules, model=model),
+            rules=run.rules, do_repair=run.do_repair, budget=run.budget, timings=timings)
     nlp = process.load_pipeline(run.rules, model=model)
     lap("model")
-    if run.jobs == 1:  # in a watched worker, each article within the budget
-        return process.process_guarded(todo, nlp=nlp, rules=run.rules,
-                                       do_repair=run.do_repair, budget=run.budget,
-                                       timings=timings)
     return process.process_documents(todo, nlp=nlp, rules=run.rules, do_repair=run.do_repair,
                                      n_process=run.jobs, timings=timings,
                                      chunk=len(todo) if run.jobs > 1 else 256)
