@@ -7,6 +7,7 @@ article's hostile part may at most about double the time its stages take."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import time
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_attack_cases_grow_linearly(case, rules, nlp):
     the bound leaves room for noise on a shared machine)."""
     attacks = _attacks()
     chosen = attacks.BY_NAME[case]
-    scale = {"figures-1k": 0.5, "sentences-20k": 0.02, "januaries": 0.02}.get(case, 0.005)
+    scale = {"figures-1k": 0.1, "sentences-20k": 0.005, "januaries": 0.01}.get(case, 0.005)
     small = _stages_seconds(chosen.text(scale), rules, nlp)
     large = _stages_seconds(chosen.text(scale * 4), rules, nlp)
     assert large < 4 * 2.0 * max(small, 0.05), (small, large)
@@ -158,3 +159,34 @@ def test_long_pieces_are_cut_and_text_is_kept(nlp):
     doc = next(iter(parse.parse_selected([(text, [(5012, 5022)])], nlp)))
     assert doc.text == text
     assert doc.char_span(5012, 5022, alignment_mode="expand") is not None
+
+
+# --- many findings from one article -------------------------------------------------------
+
+
+def test_one_article_of_many_near_identical_claims_makes_a_note_not_thousands(tmp_path):
+    attacks = _attacks()
+    corpus = attacks._corpus(tmp_path, "bad.txt", attacks.BY_NAME["sentences-20k"].text(0.01))
+    result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
+    bad = {d.id for d in result.documents if d.path == "bad.txt"}
+    assert sum(1 for c in result.claims if c.doc_id in bad) >= 200
+    notes = [f for f in result.findings if "max_article_values" in f.explanation]
+    assert len(notes) == 1 and notes[0].kind == "scope" and notes[0].severity == "info"
+    assert re.search(r"one article gives \d{3} different values", notes[0].explanation)
+    assert len(result.findings) < 10
+
+
+def test_repetition_within_one_article_is_one_mention(tmp_path):
+    once = ("Zeta Corp said its revenue was $12 million in 2025.\n")
+    other = "Zeta Corp reported revenue of $19 million for 2025, the filing showed.\n"
+    runs = []
+    for n in (1, 50):
+        folder = tmp_path / str(n)
+        corpus = folder / "corpus"
+        corpus.mkdir(parents=True)
+        (corpus / "a.txt").write_text("Zeta Corp results\n\n" + once * n, encoding="utf-8")
+        (corpus / "b.txt").write_text("Zeta Corp filing\n\n" + other, encoding="utf-8")
+        result = api.extract(corpus, out=folder / "out", rules_dir=ROOT / "rules")
+        runs.append(sorted((f.id, f.kind, len(f.claims)) for f in result.findings))
+    assert [(i, k) for i, k, _ in runs[0]] == [(i, k) for i, k, _ in runs[1]]
+    assert runs[1] and all(n <= 4 for _, _, n in runs[1])  # one mention per voice, not 50
