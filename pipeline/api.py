@@ -59,6 +59,8 @@ class RunResult:
         # articles a ``claims add`` placed in the corpus whose run did not finish (its journal
         # in the claim store); this run finished them: paths as in the outputs
         self.journaled: list[str] = []
+        # decisions moved to the finding that replaced theirs (review.carry_over)
+        self.carried: list[review.Carry] = []
         self.rules_root: Path | None = None  # the rules folder the run used
         self.outputs: list[Path] = []
         self.output_stats: dict[str, Any] = {}
@@ -285,7 +287,10 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
                 client.close()
         db.keep_only([i.key for i in items], stamp)
         previous = db.finding_ids() if meta.get("last_run") else None
-        findings = review.apply_reviews(findings, review.load_reviews(out))
+        # a decision whose finding changed id moves to its successor (review.carry_over)
+        book, carried = review.carry_over(review.load_reviews(out), findings,
+                                          review.mention_index(view.claims))
+        findings = review.apply_reviews(findings, book)
         view.findings = findings
         view.skipped = skipped
         result = RunResult(view=view, findings=findings, skipped=skipped,
@@ -295,6 +300,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
                                          if previous is not None and f.id not in previous],
                            timings=timings)
         result.incremental = found is not None
+        result.carried = carried
         result.journaled = [i.path for i in items if i.key.raw_sha in journal]
         lap("prepare")
         stats: dict[str, Any] = {}
@@ -304,7 +310,10 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
                                                            layouts=db.layouts(),
                                                            generation=generation,
                                                            stats=stats, timings=written)
-            generation.carry(outputs.REVIEWS)
+            if carried:
+                result.outputs.insert(0, review.write_book(out, generation, book))
+            else:
+                generation.carry(outputs.REVIEWS)
             result.output_stats = stats
             lap("write")
             timings.update(written)

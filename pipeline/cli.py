@@ -11,6 +11,7 @@ import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +22,10 @@ from pipeline.errors import ClaimsError
 from pipeline.fsio import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # the API loads spaCy, pint and friends: imported by the commands that run
-    from pipeline import api  # it, so `claims --help` and `claims review` start fast
+    from pipeline import (
+        api,  # it, so `claims --help` and `claims review` start fast
+        review,
+    )
     from pipeline.models import Finding
 
 app = typer.Typer(
@@ -157,6 +161,12 @@ def _print_summary(result: api.RunResult, console: Console) -> None:
         _say(console, "wrote " + ", ".join(str(p) for p in result.outputs))
 
 
+def _print_carried(result: api.RunResult, console: Console) -> None:
+    for move in result.carried:
+        _say(console, f"decision carried over: {move.old} ({move.status}) is now on "
+             f"{move.new}, the finding that replaced it (claims review {move.new} shows it)")
+
+
 def _print_new_findings(findings: list[Finding], console: Console) -> None:
     _say(console, f"new findings: {len(findings)}")
     for finding in findings:
@@ -207,6 +217,7 @@ def extract(
             _say(console, f"finished {corpus / path} (placed by a claims add that was "
                  "interrupted before its run ended)")
         _print_summary(result, console)
+        _print_carried(result, console)
         if result.journaled:
             new_ids = set(result.new_findings)
             _print_new_findings([f for f in result.findings if f.id in new_ids], console)
@@ -250,13 +261,28 @@ def add(
             return
         _print_summary(result.run, console)
         _print_new_findings(result.new_findings, console)
+        _print_carried(result.run, console)
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def _choices(values: list[str] | None, allowed: tuple[str, ...], option: str) -> list[str]:
+    bad = [v for v in values or [] if v not in allowed]
+    if bad:
+        raise typer.BadParameter(f"{bad[0]!r} is not one of {', '.join(allowed)}",
+                                 param_hint=option)
+    return values or []
 
 
 @app.command("review")
 def review_cmd(
     finding_id: Annotated[str | None, typer.Argument(
-        help="Finding id (or a unique prefix) to record a decision on; omit it to list the "
-        "open findings.", show_default=False)] = None,
+        help="Finding id (or a unique prefix): show it in full, or record a decision on it; "
+        "omit it to list the findings.", show_default=False)] = None,
     out: OutOpt = Path("out"),
     confirm: Annotated[bool, typer.Option(
         "--confirm", help="The finding is a real problem.")] = False,
@@ -266,63 +292,126 @@ def review_cmd(
         "--explain", metavar="NOTE", help="Explain the difference (e.g. different scope).",
         show_default=False)] = None,
     reopen: Annotated[bool, typer.Option(
-        "--reopen", help="Forget the decision; the finding is open again.")] = False,
+        "--reopen", help="Forget the decision; the finding is open again (a decision left "
+        "without its finding is dropped).")] = False,
     note: Annotated[str | None, typer.Option(
         "--note", help="A note to keep with --confirm or --dismiss.", show_default=False)] = None,
     show_all: Annotated[bool, typer.Option(
         "--all", help="When listing, show reviewed findings too.")] = False,
+    kind: Annotated[list[str] | None, typer.Option(
+        "--kind", help="List only findings of this kind (repeat for several); repaired-text "
+        "findings are listed only with --kind garbled.", show_default=False)] = None,
+    severity: Annotated[list[str] | None, typer.Option(
+        "--severity", help="List only findings of this severity: high, medium, low, info "
+        "(repeat for several).", show_default=False)] = None,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", help="List only findings with this review status: open, confirmed, "
+        "dismissed, explained (repeat for several; default open, --all any).",
+        show_default=False)] = None,
+    fmt: Annotated[Format, typer.Option(
+        "--format", help="Output format of a listing or of one finding.")] = Format.text,
 ) -> None:
-    """List open findings, or record a decision on one (kept in OUT/reviews.json)."""
+    """List the findings, show one in full, or record a decision on one (kept in
+    OUT/reviews.json)."""
+    from typing import get_args
+
     from pipeline import review
+    from pipeline.models import FindingKind
     actions = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss),
                                      ("--explain", explain is not None), ("--reopen", reopen))
                if on]
+    kinds = _choices(kind, get_args(FindingKind), "--kind")
+    severities = _choices(severity, ("high", "medium", "low", "info"), "--severity")
+    statuses = _choices(status, ("open", "confirmed", "dismissed", "explained"), "--status")
     if finding_id is None:
         if actions or note is not None:
             raise typer.BadParameter("give the FINDING_ID the decision is about")
         with _user_errors():
-            findings, reviewed, orphans = review.open_findings(out, include_reviewed=show_all)
+            found = review.listing(out, kinds=kinds, severities=severities,
+                                   statuses=statuses or ([] if show_all else ["open"]))
+            _print_listing(found, out, fmt, filtered=bool(kinds or severities or statuses),
+                           show_all=show_all, console=_console())
+        return
+    if kinds or severities or statuses or show_all:
+        raise typer.BadParameter("--kind, --severity, --status and --all filter a listing; "
+                                 "omit FINDING_ID to list")
+    if not actions:
+        if note is not None:
+            raise typer.BadParameter("--note goes with --confirm or --dismiss")
+        from pipeline.render import listing
+
+        with _user_errors():
+            finding, mentions, decision = review.finding_in_full(out, finding_id)
             console = _console()
-            _print_findings(findings, reviewed, out, show_all=show_all, console=console)
-            if orphans:
-                _say(console, f"{len(orphans)} decision(s) in {out / review.REVIEWS_FILE} "
-                     "refer to findings this run no longer reports:")
-                for fid, decision in orphans.items():
-                    where = " / ".join(x for x in (decision.subject, decision.metric) if x)
-                    _say(console, f"{fid}  {decision.status:<9}  {decision.kind or '?'}  "
-                         f"{where}")
+            if fmt is Format.json:
+                lines = listing.json_lines(listing.detail(finding, mentions, decision))
+            elif fmt is Format.csv:
+                rows = [{**listing.record(finding), "path": m.path, "figure": m.surface,
+                         "sentence": m.sentence} for m in mentions] or [listing.record(finding)]
+                lines = listing.csv_lines(rows, [*listing.COLUMNS, "path", "figure",
+                                                 "sentence"])
+            else:
+                lines = listing.detail_lines(finding, mentions, decision)
+            for line in lines:
+                _say(console, line)
         return
     if len(actions) != 1:
         raise typer.BadParameter("give exactly one of --confirm, --dismiss, --explain NOTE, "
                                  "--reopen")
     if note is not None and (explain is not None or reopen):
         raise typer.BadParameter("--note goes with --confirm or --dismiss")
-    status: review.Decision | None = (
+    verdict: review.Decision | None = (
         "confirmed" if confirm else "dismissed" if dismiss
         else "explained" if explain is not None else None)
     with _user_errors():
-        finding, written = review.record(out, finding_id, status,
+        finding, written = review.record(out, finding_id, verdict,
                                          explain if explain is not None else note)
         console = _console()
-        _say(console, f"{finding.id}: {finding.status}" + (f" ({finding.note})"
-                                                           if finding.note else ""))
+        if not finding.check:
+            _say(console, f"{finding.id}: decision dropped (its finding is gone)")
+        else:
+            _say(console, f"{finding.id}: {finding.status}" + (f" ({finding.note})"
+                                                               if finding.note else ""))
         _say(console, "updated " + ", ".join(str(p) for p in written))
 
 
-def _print_findings(findings: list[Finding], reviewed: int, out: Path, *, show_all: bool,
-                    console: Console) -> None:
-    shown = "findings" if show_all else "open findings"
-    _say(console, f"{len(findings)} {shown} in {out} ({reviewed} reviewed)")
-    for f in findings:
-        where = " / ".join(x.replace("_", " ") for x in (f.subject, f.metric) if x)
-        status = "" if f.status == "open" else f"  [{f.status}]"
-        _say(console, f"{f.id}  {f.severity:<6}  {f.kind:<16}  {where}{status}")
-        _say(console, f"    {f.explanation}")
-        if f.note:
-            _say(console, f"    note: {f.note}")
-    if findings and not show_all:
+def _print_listing(found: review.Listing, out: Path, fmt: Format, *, filtered: bool,
+                   show_all: bool, console: Console) -> None:
+    from pipeline.render import listing
+
+    if fmt is Format.json:
+        for line in listing.json_lines([listing.record(f) for f in found.findings]):
+            _say(console, line)
+        return
+    if fmt is Format.csv:
+        for line in listing.csv_lines([listing.record(f) for f in found.findings]):
+            _say(console, line)
+        return
+    shown = "findings" if show_all or filtered else "open findings"
+    extra = ""
+    if found.hidden:
+        extra = (f"; {found.hidden} repaired-text finding(s) not shown: --kind garbled "
+                 "lists them")
+    _say(console, f"{len(found.findings)} {shown} in {out} ({found.reviewed} reviewed"
+         f"{extra})")
+    for line in listing.text_lines(found.findings):
+        _say(console, line)
+    if found.findings and not show_all and not filtered:
         _say(console, 'decide with: claims review FINDING_ID --confirm | --dismiss | '
              '--explain "note"')
+    if found.carried:
+        _say(console, f"{len(found.carried)} decision(s) carried over to the finding that "
+             "replaced theirs (the disagreement changed):")
+        for fid, decision in found.carried.items():
+            _say(console, f"  {fid}  {decision.status:<9}  carried over from "
+                 f"{decision.carried_from[-1]}")
+    if found.orphans:
+        _say(console, f"{len(found.orphans)} decision(s) in {out / 'reviews.json'} refer to "
+             "findings this run no longer reports (claims review ID shows one, "
+             "claims review ID --reopen drops it):")
+        for fid, decision in found.orphans.items():
+            where = " / ".join(x for x in (decision.subject, decision.metric) if x)
+            _say(console, f"  {fid}  {decision.status:<9}  {decision.kind or '?'}  {where}")
 
 
 rules_app = typer.Typer(help="The rules folder: units, metrics, entities, checks.",

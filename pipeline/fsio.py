@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import filecmp
 import os
 import shutil
 import signal
@@ -314,18 +315,28 @@ class Generation:
         return True
 
     def repeats(self) -> str | None:
-        """The name of the published generation when this one holds exactly its files (every
-        file hard-linked from it: a run that changed nothing), else None."""
+        """The name of the published generation when this one holds exactly its files, else
+        None: every file hard-linked from it (a run that changed nothing) or byte for byte
+        the same (a run from scratch, without a claim store, that wrote what is published,
+        as on a fresh clone of a repository with its output committed)."""
         current = current_generation(self.out)
         if current is None:
             return None
+        theirs_folder = self.out / GENERATIONS / current
         try:
-            mine = {n: os.stat(self.folder / n).st_ino for n in os.listdir(self.folder)}
-            theirs = {n: os.stat(self.out / GENERATIONS / current / n).st_ino
-                      for n in os.listdir(self.out / GENERATIONS / current)}
+            names = sorted(os.listdir(self.folder))
+            if names != sorted(os.listdir(theirs_folder)):
+                return None
+            for name in names:
+                mine, theirs = os.stat(self.folder / name), os.stat(theirs_folder / name)
+                if mine.st_ino == theirs.st_ino and mine.st_dev == theirs.st_dev:
+                    continue
+                if mine.st_size != theirs.st_size or not filecmp.cmp(
+                        self.folder / name, theirs_folder / name, shallow=False):
+                    return None
         except OSError:
             return None
-        return current if mine == theirs else None
+        return current
 
     def seal(self) -> None:
         """Make the generation's folder durable (its files are flushed as they are

@@ -22,7 +22,7 @@ from pipeline.errors import RulesError
 DIMENSION_TERMS = ("currency", "count", "time", "power", "energy", "dimensionless")
 RULE_FILES = (
     "units.txt", "metrics.yaml", "entities.yaml", "checks.yaml", "ingest.yaml", "cues.yaml",
-    "roles.yaml", "currencies.yaml", "precision.yaml", "rates.yaml",
+    "roles.yaml", "currencies.yaml", "precision.yaml", "rates.yaml", "words.yaml",
 )
 MODALITY_NAMES = ("hypothetical", "conditional", "alternative", "projection", "quoted")
 SUBJECT_ROLES = ("nearest", "payer", "payee", "target")
@@ -212,6 +212,13 @@ class IngestFile(Strict):
         return patterns
 
 
+class WordsFile(Strict):
+    """``words.yaml``: the words people read for the pipeline's own names."""
+
+    version: int = 1
+    identifiers: dict[str, str] = {}
+
+
 ISO_CODE = re.compile(r"[A-Z]{3}")
 
 
@@ -317,6 +324,7 @@ class Rules:
         currencies={"USD": CurrencyRule(name="US dollar", prefixes=("$",))}))
     precision: PrecisionFile = field(default_factory=PrecisionFile)
     rates: RatesFile = field(default_factory=lambda: RatesFile(source="none"))
+    words: WordsFile = field(default_factory=WordsFile)
 
     def fingerprint(self) -> str:
         """A hash of every rules file: results computed under other rules are stale."""
@@ -529,9 +537,11 @@ def load_rules(root: str | Path | None = None) -> Rules:
     precision = _validate(root / "precision.yaml", PrecisionFile,
                           _load_yaml(root / "precision.yaml"))
     rates = _validate(root / "rates.yaml", RatesFile, _load_yaml(root / "rates.yaml"))
+    words = (_validate(root / "words.yaml", WordsFile, _load_yaml(root / "words.yaml"))
+             if (root / "words.yaml").is_file() else WordsFile())  # a copy made before it
     rules = Rules(root=root, registry=registry, entities=entities, metrics=metrics,
                   checks=checks, ingest=ingest, cues=cues, roles=roles, currencies=currencies,
-                  precision=precision, rates=rates)
+                  precision=precision, rates=rates, words=words)
     _check_references(rules)
     return rules
 

@@ -167,7 +167,8 @@ def test_head_reads_the_first_line_of_a_listing(tmp_path):
         shell=True, executable="/bin/bash", cwd=ROOT, capture_output=True, text=True,
         timeout=60)
     assert shell.returncode == 0, shell.stderr
-    assert shell.stdout == f"5 open findings in {tmp_path} (0 reviewed)\n"
+    assert shell.stdout == (f"3 open findings in {tmp_path} (0 reviewed; 2 repaired-text "
+                            "finding(s) not shown: --kind garbled lists them)\n")
     assert shell.stderr == ""
 
 

@@ -248,6 +248,31 @@ def test_a_rewrite_that_changes_nothing_keeps_the_published_generation(tmp_path)
         assert db.meta()[outputs.GENERATION] == before.rsplit("/", 1)[1]
 
 
+def test_a_run_from_scratch_that_writes_the_published_files_keeps_their_generation(tmp_path):
+    # a fresh clone of a repository with out/ committed has no claim store: the run redoes
+    # everything, and what it writes byte for byte the same must leave out/ (and git) as is
+    write_run(tmp_path)
+    before = os.readlink(tmp_path / fsio.CURRENT)
+    (tmp_path / store.DB_NAME).unlink()
+    write_run(tmp_path)
+    assert os.readlink(tmp_path / fsio.CURRENT) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_a_run_from_scratch_with_other_bytes_switches(tmp_path):
+    write_run(tmp_path)
+    before = os.readlink(tmp_path / fsio.CURRENT)
+    generation = tmp_path / before
+    target = generation / "claims.jsonl"
+    data = target.read_bytes()
+    target.unlink()  # not the bytes the run writes: the next run must publish its own
+    target.write_bytes(data + b"\n")
+    (tmp_path / store.DB_NAME).unlink()
+    write_run(tmp_path)
+    assert os.readlink(tmp_path / fsio.CURRENT) != before
+    assert (tmp_path / "claims.jsonl").read_bytes() == data
+
+
 def test_a_reader_sees_the_committed_run_before_its_switch(tmp_path, monkeypatch):
     """Killed after committing a decision, before switching: ``out`` still shows the previous
     run, whole; ``claims review`` (which reads without the lock) lists the committed run's

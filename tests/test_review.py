@@ -112,7 +112,7 @@ def test_a_folder_without_stored_state_asks_for_a_new_extract(tmp_path):
     assert not (tmp_path / "reviews.json").exists() and not (tmp_path / store.DB_NAME).exists()
     assert report_files(tmp_path) == before
     assert runner.invoke(app, ["review", "--out", str(tmp_path)]).output.startswith(
-        f"5 open findings in {tmp_path} (0 reviewed)")
+        f"3 open findings in {tmp_path} (0 reviewed; 2 repaired-text finding(s) not shown")
     with store.open_store(tmp_path) as db:  # a store without a run's state
         db.set_meta(schema=str(store.SCHEMA_VERSION))
     with pytest.raises(InputError, match="holds no stored state"):
@@ -144,7 +144,9 @@ def test_cli_lists_open_findings(tmp_path):
     write_run(tmp_path)
     result = runner.invoke(app, ["review", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == f"5 open findings in {tmp_path} (0 reviewed)"
+    assert result.output.splitlines()[0] == (
+        f"3 open findings in {tmp_path} (0 reviewed; 2 repaired-text finding(s) not shown: "
+        "--kind garbled lists them)")
     assert "f-contra  high    contradiction     Acme Robotics / valuation" in result.output
 
 
@@ -157,7 +159,7 @@ def test_cli_records_decisions_and_hides_them_from_the_open_list(tmp_path):
     assert result.output.startswith("f-recon: explained (monthly vs yearly)\n")
     listing = runner.invoke(app, ["review", *out]).output
     assert "f-contra" not in listing and "f-recon" not in listing
-    assert "3 open findings" in listing and "(2 reviewed)" in listing
+    assert "1 open findings" in listing and "(2 reviewed;" in listing
     everything = runner.invoke(app, ["review", "--all", *out]).output
     assert "[dismissed]" in everything and "note: monthly vs yearly" in everything
 
@@ -171,9 +173,12 @@ def test_cli_unknown_finding_id_is_one_error_line(tmp_path):
 
 
 @pytest.mark.parametrize("args", [
-    ["f-contra"], ["f-contra", "--confirm", "--dismiss"], ["--confirm"],
-    ["f-contra", "--explain", "x", "--note", "y"],
-], ids=["no-action", "two-actions", "action-without-id", "note-with-explain"])
+    ["f-contra", "--note", "y"], ["f-contra", "--confirm", "--dismiss"], ["--confirm"],
+    ["f-contra", "--explain", "x", "--note", "y"], ["f-contra", "--kind", "scope"],
+    ["--kind", "nonsense"], ["--severity", "urgent"], ["--status", "closed"],
+    ["--format", "xml"],
+], ids=["note-without-action", "two-actions", "action-without-id", "note-with-explain",
+        "filter-with-id", "bad-kind", "bad-severity", "bad-status", "bad-format"])
 def test_cli_review_usage_errors_exit_2(tmp_path, args):
     write_run(tmp_path)
     assert runner.invoke(app, ["review", *args, "--out", str(tmp_path)]).exit_code == 2
@@ -225,5 +230,75 @@ def test_cli_lists_decisions_whose_finding_is_gone(tmp_path):
     (tmp_path / "reviews.json").write_text(review.dump_reviews(gone))
     lines = runner.invoke(app, ["review", "--out", str(tmp_path)]).output.splitlines()
     at = lines.index(f"1 decision(s) in {tmp_path / 'reviews.json'} refer to findings this "
-                     "run no longer reports:")
-    assert lines[at + 1] == "f-gone  dismissed  divergence  Zeta / revenue"
+                     "run no longer reports (claims review ID shows one, claims review ID "
+                     "--reopen drops it):")
+    assert lines[at + 1] == "  f-gone  dismissed  divergence  Zeta / revenue"
+    shown = runner.invoke(app, ["review", "f-gone", "--out", str(tmp_path)])
+    assert shown.exit_code == 0 and "claims review f-gone --reopen" in shown.output
+    refused = runner.invoke(app, ["review", "f-gone", "--confirm", "--out", str(tmp_path)])
+    assert refused.exit_code == 1 and "no longer reports" in refused.output
+    dropped = runner.invoke(app, ["review", "f-gon", "--reopen", "--out", str(tmp_path)])
+    assert dropped.exit_code == 0, dropped.output
+    assert dropped.output.startswith("f-gone: decision dropped (its finding is gone)\n")
+    assert set(review.load_reviews(tmp_path).reviews) == {"f-contra"}
+    assert "no longer reports" not in runner.invoke(app, ["review", "--out",
+                                                          str(tmp_path)]).output
+
+
+def test_cli_shows_one_finding_in_full(tmp_path):
+    write_run(tmp_path)
+    out = ["--out", str(tmp_path)]
+    result = runner.invoke(app, ["review", "f-contra", *out])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "f-contra  high  contradiction  Acme Robotics / valuation"
+    assert lines[1] == "status: open"
+    assert any(line.startswith("mentions: 2 in 2 article(s)") for line in lines)
+    assert lines[-1].startswith("decide with: claims review f-contra --confirm")
+    data = json.loads(runner.invoke(app, ["review", "f-contra", "--format", "json",
+                                          *out]).output)
+    assert data["id"] == "f-contra" and len(data["mentions"]) == 2
+    assert {m["figure"] for m in data["mentions"]} and all(
+        m["figure"] in m["sentence"] for m in data["mentions"])
+    rows = runner.invoke(app, ["review", "f-contra", "--format", "csv", *out]).output
+    assert rows.splitlines()[0].startswith("id,kind,severity,status,")
+    assert len(rows.splitlines()) == 3
+
+
+def test_cli_filters_and_formats_the_listing(tmp_path):
+    write_run(tmp_path)
+    out = ["--out", str(tmp_path)]
+    every = review.last_findings(tmp_path)
+    garbled = [f.id for f in every if f.kind == "garbled"]
+    assert garbled
+    listed = json.loads(runner.invoke(app, ["review", "--format", "json", *out]).output)
+    assert {r["id"] for r in listed} == {f.id for f in every if f.kind != "garbled"}
+    only = json.loads(runner.invoke(app, ["review", "--kind", "garbled", "--format", "json",
+                                          *out]).output)
+    assert [r["id"] for r in only] == garbled
+    high = json.loads(runner.invoke(app, ["review", "--severity", "high", "--format",
+                                          "json", *out]).output)
+    assert [r["id"] for r in high] == [f.id for f in every if f.severity == "high"]
+    review.record(tmp_path, "f-contra", "confirmed")
+    confirmed = runner.invoke(app, ["review", "--status", "confirmed", *out]).output
+    assert confirmed.splitlines()[0].startswith("1 findings in")
+    assert "f-contra" in confirmed
+    table = runner.invoke(app, ["review", "--format", "csv", "--all", *out]).output
+    import csv
+    import io
+    parsed = list(csv.DictReader(io.StringIO(table)))
+    assert {r["id"]: r["status"] for r in parsed}["f-contra"] == "confirmed"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("-5%", "'-5%"), ("plain", "plain"),
+    ("two\nlines", "two lines"), (None, ""),
+], ids=["formula", "minus", "plain", "newline", "none"])
+def test_csv_cells_are_one_line_and_never_a_formula(cell, expected):
+    from pipeline.render import listing
+    assert listing.csv_cell(cell) == expected
+
+
+def test_the_shell_and_the_writers_name_the_same_files():
+    from pipeline.render import outputs
+    assert (review.REVIEWS_FILE, review.GENERATION) == (outputs.REVIEWS, outputs.GENERATION)

@@ -49,7 +49,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -221,12 +221,15 @@ def finding_id(check: str, kind: str, claim_ids: Iterable[str]) -> str:
 
 def make_finding(
     check: str, kind: FindingKind, severity: Severity, claims: Sequence[Claim], explanation: str,
-    *, arithmetic: str | None = None,
+    *, arithmetic: str | None = None, about: Iterable[str] | None = None,
 ) -> Finding:
+    """A finding of ``claims``; its id from what it is ``about`` when given (e.g. the two
+    scopes of a scope finding: a new mention of either keeps the id), else from the claims."""
     ids = tuple(sorted({c.id for c in claims}))
     first = min(claims, key=lambda c: c.id)
     return Finding(
-        id=finding_id(check, kind, ids), kind=kind, severity=severity,
+        id=finding_id(check, kind, ids if about is None else about), kind=kind,
+        severity=severity,
         subject=first.subject, metric=first.metric, claims=ids,
         explanation=explanation, check=check, arithmetic=arithmetic,
     )
@@ -871,11 +874,13 @@ def _scope_compare(a: ClaimGroup, b: ClaimGroup, rules: Rules, name: str) -> Fin
     diff = _scope_difference(ca, cb, a.head.unit, b.head.unit, rules)
     # show the two figures nearest to each other, one from each scope
     nearest_a, nearest_b = max(a.views, key=_by_ref), min(b.views, key=_by_ref)
+    about = [f"{c.subject}|{metric_key(rules, c.metric)}|{qualifier(c, rules)}|{g.head.unit}"
+             for c, g in ((ca, a), (cb, b))]
     return make_finding(
-        name, "scope", "low", [*a.claims, *b.claims],
-        f"{describe(ClaimGroup((nearest_a,)))} and {describe(ClaimGroup((nearest_b,)))} "
-        f"differ, but they measure different things ({diff}), so this is a difference of "
-        "scope, not a contradiction.")
+        name, "scope", "low", [*a.claims, *b.claims], about=about, explanation=(
+            f"{describe(ClaimGroup((nearest_a,)))} and {describe(ClaimGroup((nearest_b,)))} "
+            f"differ, but they measure different things ({diff}), so this is a difference "
+            "of scope, not a contradiction."))
 
 
 @register("alternative_terms.v1", blocks=per_document)
@@ -1092,7 +1097,36 @@ def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
         if only is not None and (spec.name, block_text(block)) not in only:
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
-            yield Record(spec.name, block, seq, mode, finding)
+            yield Record(spec.name, block, seq, mode, worded(finding, rules))
+
+
+_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\bUNKNOWN\b")
+_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
+
+
+def user_words(text: str, table: Mapping[str, str]) -> str:
+    """``text`` with the pipeline's own names (``GPU_equivalent``, ``fiscal_quarter``) in
+    the words of ``rules/words.yaml`` (others: underscores as spaces); quoted text kept."""
+    if "_" not in text and "UNKNOWN" not in text:
+        return text
+
+    def word(match: re.Match[str]) -> str:
+        name = match.group()
+        return table.get(name, name.replace("_", " "))
+
+    parts = _QUOTED.split(text)
+    return "".join(part if i % 2 else _IDENTIFIER.sub(word, part)
+                   for i, part in enumerate(parts))
+
+
+def worded(finding: Finding, rules: Rules) -> Finding:
+    """``finding`` with its explanation and arithmetic in words people read."""
+    table = rules.words.identifiers
+    explanation = user_words(finding.explanation, table)
+    arithmetic = user_words(finding.arithmetic, table) if finding.arithmetic else None
+    if (explanation, arithmetic) == (finding.explanation, finding.arithmetic):
+        return finding
+    return finding.model_copy(update={"explanation": explanation, "arithmetic": arithmetic})
 
 
 def records(claims: Sequence[Claim], *, rules: Rules,

@@ -34,6 +34,22 @@ out graph of both graph files (:func:`graph.graph_plan`). :func:`graph.build_gra
 the same graph as a networkx object (``RunResult.graph``).
 """
 
-from pipeline.render.outputs import FILES, WRITERS, text, write
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.render.outputs import FILES, WRITERS, text, write
 
 __all__ = ["FILES", "WRITERS", "text", "write"]
+
+
+def __getattr__(name: str) -> Any:
+    """The writers load on first use (jinja2, the checks' helpers): ``claims review`` needs
+    only the light modules of this package (:mod:`~pipeline.render.order`,
+    :mod:`~pipeline.render.listing`)."""
+    if name in __all__:
+        from pipeline.render import outputs
+
+        return getattr(outputs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,7 +30,7 @@ WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
     "graph.json": graph.node_link_pieces,
 }
 FILES = tuple(WRITERS)
-REVIEWS = "reviews.json"
+REVIEWS = "reviews.json"  # pipeline.review.REVIEWS_FILE
 """The review decisions (written by :func:`pipeline.review.record`): a file of every
 generation of an output folder too, so a decision and the reports showing it switch in
 together."""
@@ -82,7 +82,7 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     return written, new
 
 
-GENERATION = "generation"
+GENERATION = "generation"  # pipeline.review.GENERATION
 """The claim store's meta key naming the output folder's committed generation."""
 
 

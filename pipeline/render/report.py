@@ -38,14 +38,11 @@ import markupsafe
 
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding
 from pipeline.render import escape, splice
+from pipeline.render.order import KIND_ORDER, OrderedGroup, ordered_groups
+from pipeline.render.order import report_order as report_order  # re-exported
 from pipeline.state.rows import ClaimRow, DocRow, View
 from pipeline.units import CURRENCY_SIGNS, format_amount
 
-#: Report order of finding kinds: real problems first, reassurance last.
-KIND_ORDER: tuple[str, ...] = (
-    "contradiction", "arithmetic_error", "divergence", "update", "scope", "alternative",
-    "garbled", "reconciled", "arithmetic_ok",
-)
 #: What each kind means to a reviewer: why it was (or was not) flagged.
 KIND_REASON: dict[str, str] = {
     "contradiction": "Flagged: the sources give values that cannot both be true.",
@@ -255,14 +252,6 @@ def _side_order(kind: str, doc_of: Callable[[Any], str] = lambda v: v.doc
     return by_value
 
 
-_KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
-
-
-def _finding_key(f: Finding) -> tuple[int, int, int, str]:
-    return (f.status == "dismissed", SEVERITY_ORDER.get(f.severity, 9),
-            _KIND_RANK.get(f.kind, len(KIND_ORDER)), f.id)
-
-
 def _ticks(lo: float, hi: float, log: bool) -> list[float]:
     if log:
         first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
@@ -348,51 +337,6 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
     height = top + len(rows) * row_h + 26
     return Chart(width=width, height=height, left=left, right=right, log=log, unit=chosen_unit,
                  ticks=ticks, rows=rows, omitted=omitted)
-
-
-class _OrderedGroup(NamedTuple):
-    """A (subject, metric) group of findings as the report orders and labels it."""
-
-    subject: str  # as in the findings ("" for none)
-    metric: str
-    key: str  # the HTML anchor, unique in the report
-    label: str
-    metric_label: str
-    severity: str
-    findings: list[Finding]  # in report order
-
-
-def _ordered_groups(findings: Sequence[Finding]) -> list[_OrderedGroup]:
-    """The findings grouped by (subject, metric): most severe group first, each sorted."""
-    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in findings:
-        grouped[(f.subject or "", f.metric or "")].append(f)
-    groups: list[_OrderedGroup] = []
-    for (subject, metric), members in grouped.items():
-        members.sort(key=_finding_key)
-        live = [f for f in members if f.status != "dismissed"] or members
-        severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
-        key = re.sub(r"[^a-z0-9]+", "-", f"{subject}-{metric}".lower()).strip("-") or "group"
-        label = subject or ("Repaired text" if all(f.kind == "garbled" for f in members)
-                            else "(no subject)")
-        groups.append(_OrderedGroup(subject, metric, key, label, metric.replace("_", " "),
-                                    severity, members))
-    groups.sort(key=lambda g: (all(f.status == "dismissed" for f in g.findings),
-                               SEVERITY_ORDER.get(g.severity, 9),
-                               min(_KIND_RANK.get(f.kind, len(KIND_ORDER)) for f in g.findings),
-                               g.label.lower(), g.metric_label))
-    seen_keys: Counter[str] = Counter()
-    for i, g in enumerate(groups):  # unique anchors
-        seen_keys[g.key] += 1
-        if seen_keys[g.key] > 1:
-            groups[i] = g._replace(key=f"{g.key}-{seen_keys[g.key]}")
-    return groups
-
-
-def report_order(findings: Sequence[Finding]) -> list[Finding]:
-    """The findings in the order the report shows them (group by group)."""
-    return [f for g in _ordered_groups(findings) for f in g.findings]
-
 
 
 # --------------------------------------------------------------------------- templates
@@ -527,7 +471,7 @@ class Shared(NamedTuple):
     path: dict[str, str]  # document id -> path
     number: dict[str, int]  # document id -> [N] in the sources list
     rows: dict[str, ClaimRow]  # claim id -> its row
-    groups: list[_OrderedGroup]
+    groups: list[OrderedGroup]
     order: list[Finding]  # report order (group by group)
     keys: list[str]  # per finding in report order: its piece key, "f:" + its id
     #: per finding in report order: its JSON and the paths of its claims' documents
@@ -549,7 +493,7 @@ def _make_shared(view: View) -> Shared:
     path = dict(zip(map(_DOC_ID, docs), map(_DOC_PATH, docs), strict=True))
     number = dict(zip(map(_DOC_ID, docs), range(1, len(docs) + 1), strict=True))
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
-    groups = _ordered_groups(view.findings)
+    groups = ordered_groups(view.findings)
     order = [f for g in groups for f in g.findings]
     sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
     numbers = [""] * len(order)
@@ -617,7 +561,7 @@ class _Plan:
     path: dict[str, str]  # document id -> path
     number: dict[str, int]  # document id -> [N] in the sources list
     claims: dict[str, ClaimRow]
-    groups: list[_OrderedGroup]
+    groups: list[OrderedGroup]
     charts: list[_ChartPick | None]
     index: list[tuple[str, int, list[_Chunk]]]  # subject label, its claim count, its rows
     shared: Shared
@@ -811,7 +755,7 @@ class _Renderer:
         """A Markdown piece: macro ``name`` of the arguments, tidied, after ``sep``."""
         return _md_tidy(getattr(self.macros, name)(*args), sep)
 
-    def md_group(self, g: _OrderedGroup, pick: _ChartPick | None) -> str:
+    def md_group(self, g: OrderedGroup, pick: _ChartPick | None) -> str:
         return self.md("\n\n", "group", self.group(g, pick))
 
     def md_finding(self, f: Finding) -> str:
@@ -830,10 +774,10 @@ class _Renderer:
         macros = self.macros  # made first: it reads the script and its hash
         return str(macros.page_head(counts, self.script_hash))
 
-    def html_toc(self, g: _OrderedGroup) -> str:
+    def html_toc(self, g: OrderedGroup) -> str:
         return self.html("toc_item", self.group(g, None), len(g.findings))
 
-    def html_group(self, g: _OrderedGroup, pick: _ChartPick | None) -> str:
+    def html_group(self, g: OrderedGroup, pick: _ChartPick | None) -> str:
         return self.html("group", self.group(g, pick))
 
     def html_finding(self, f: Finding) -> str:
@@ -848,7 +792,7 @@ class _Renderer:
         macros = self.macros
         return str(macros.foot(self.script))
 
-    def group(self, g: _OrderedGroup, pick: _ChartPick | None) -> GroupView:
+    def group(self, g: OrderedGroup, pick: _ChartPick | None) -> GroupView:
         chart = None
         if pick is not None:
             rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
@@ -873,7 +817,7 @@ def _md_tidy(text: str, sep: str) -> str:
     return sep + _BLANK_RUN.sub("\n\n", text).strip("\n")
 
 
-def _group_key(g: _OrderedGroup) -> str:
+def _group_key(g: OrderedGroup) -> str:
     return f"{g.subject}\x1f{g.metric}"
 
 

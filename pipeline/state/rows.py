@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
-from pipeline.check.sourcing import duplicate_key
 from pipeline.models import Claim, Document, Finding, Skip
 
 T = TypeVar("T")
@@ -58,6 +57,8 @@ def doc_row(document: Document) -> DocRow:
 
 def duplicate_digest(claim: Claim) -> str:
     """A short digest of :func:`sourcing.duplicate_key` (normalized sentence, figure)."""
+    from pipeline.check.sourcing import duplicate_key  # noqa: PLC0415 - keep rows light
+
     sentence, surface = duplicate_key(claim)
     return hashlib.blake2b(f"{sentence}\0{surface}".encode(), digest_size=10).hexdigest()
 
