@@ -818,9 +818,9 @@ def _pairs_note(groups: Sequence[_Group], ident: tuple[str, ...], *, budget: int
         f"{c.subject or 'an unnamed organisation'} {c.metric_key}: {len(groups):,} different "
         f"values from {len({d for g in groups for d in g.docs}):,} document(s), "
         f"{_describe(groups[0].claims)} to {_describe(groups[-1].claims)}; past the limit of "
-        f"{budget:,} pairs (max_pairs in rules/checks.yaml) each value was compared with its "
-        "neighbours in value order only, so a disagreement between far-apart values of this "
-        "measure may be missing.",
+        f'{budget:,} pairs (the setting "max_pairs" in rules/checks.yaml) each value was '
+        "compared with its neighbours in value order only, so a disagreement between "
+        "far-apart values of this measure may be missing.",
         _finding_id("scope", [*ident, "max_pairs"]), c.subject, c.metric_key)
 
 
@@ -850,9 +850,9 @@ def _withhold_tables(figures: Sequence[Figure], ctx: _Context, key: tuple[str, s
             f"{low.subject or 'an unnamed organisation'} {key[0]}: one article gives "
             f"{len(values[(partition, doc)]):,} different values ({len(held):,} mentions, "
             f'"{low.span.text}" to "{high.span.text}"), more than the '
-            f"{limit:,} one article may give for one measure (max_article_values in "
-            "rules/checks.yaml): a table or list of figures the frames do not tell apart, "
-            "so none of them was compared with anything.",
+            f"{limit:,} one article may give for one measure (the setting "
+            '"max_article_values" in rules/checks.yaml): a table or list of figures the '
+            "frames do not tell apart, so none of them was compared with anything.",
             _finding_id("scope", [*partition, *key, "max_article_values", doc]),
             low.subject, key[0]))
     return kept, notes
