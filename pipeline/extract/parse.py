@@ -275,6 +275,7 @@ MAX_PUNCT_RUN = 16
 # characters (longer articles than any ordinary one are parsed in several: memory per piece
 # stays bounded; a piece's tensors and the parser's states grow with its length).
 MAX_STRETCH = 20_000
+_STOP = re.compile(r"[.!?;:][\"'”’)\]]*[ \t]")
 _PUNCT_RUN = re.compile(r"[^\w\s]{" + str(MAX_PUNCT_RUN + 1) + ",}")
 
 
@@ -294,10 +295,18 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """``text[start:end]`` in pieces of at most :data:`MAX_SEGMENT` characters, each cut
-    after the last whitespace before the bound (at the bound when there is none)."""
+    where the parser would most likely end a sentence anyway: after the last line break in
+    the second half of the piece (a line break always starts a sentence, see
+    :func:`newline_sentences`), else after the last stop, colon or semicolon followed by a
+    space ("... in 2025; the company ..." lower-case), else after the last space, else at the
+    bound."""
     while end - start > MAX_SEGMENT:
         limit = start + MAX_SEGMENT
-        cut = max(text.rfind(" ", start + 1, limit), text.rfind("\n", start + 1, limit))
+        half = start + MAX_SEGMENT // 2
+        cut = text.rfind("\n", half, limit)
+        if cut < 0:
+            stops = [m.end() - 1 for m in _STOP.finditer(text, half, limit)]
+            cut = stops[-1] if stops else text.rfind(" ", start + 1, limit)
         cut = limit if cut < 0 else cut + 1
         yield start, cut
         start = cut
