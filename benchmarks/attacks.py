@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((case.name, f"{size / 1024:.0f}", _fmt_s(bad), _fmt_s(clean),
                          _ratio(bad, clean, "seconds"), _fmt_mb(bad), _fmt_mb(clean),
                          _ratio(bad, clean, "rss"), kept, parsed, fate))
-            print(f"  done {case.name}", file=sys.stderr, flush=True)
+            print("  done " + " | ".join(rows[-1]), file=sys.stderr, flush=True)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for r in [header, *rows]:
             print("  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)).rstrip())
