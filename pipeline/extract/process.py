@@ -324,6 +324,7 @@ def process_guarded(
     alone = False
     context = multiprocessing.get_context("fork")
     while todo:
+        alone = alone or len(todo) == 1  # one article: watched stage by stage
         receive, send = context.Pipe(duplex=False)
         parent = os.getpid()
         pid = os.fork()
