@@ -22,6 +22,7 @@ FindingKind = Literal[
     "arithmetic_error",
     "reconciled",
     "arithmetic_ok",
+    "not_compared",
 ]
 Direction = Literal["up", "down"]
 Severity = Literal["high", "medium", "low", "info"]

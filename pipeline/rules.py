@@ -195,6 +195,8 @@ class ChecksFile(Strict):
     subject_groups: dict[str, tuple[str, ...]] = {}
     derivation_cues: tuple[str, ...] = ()
     neutral_qualifier_words: tuple[str, ...] = ()
+    common_currency: str = Field(default="USD", description="the currency money figures in "
+                                 "other currencies are converted to before being compared")
 
 
 class IngestFile(Strict):
@@ -241,6 +243,7 @@ class CurrencyRule(Strict):
     suffixes: tuple[str, ...] = ()
     minor: MinorUnit | None = None
     domains: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
 
     @field_validator("prefixes", "suffixes")
     @classmethod
@@ -606,6 +609,10 @@ def _check_currency_references(rules: Rules) -> None:
         if code not in rules.currencies.currencies:
             raise RulesError(rpath, f"unknown currency {code!r}", key=f"currencies -> {code}",
                              hint="add it to currencies.yaml (and units.txt) first")
+    common = rules.checks.common_currency
+    if common not in rules.currencies.currencies:
+        raise RulesError(str(rules.root / "checks.yaml"), f"unknown currency {common!r}",
+                         key="common_currency", hint="use a code of currencies.yaml")
 
 
 RulesFiles = tuple[tuple[str, bytes], ...]

@@ -71,10 +71,14 @@ def test_repetitions_collapse_into_one_finding_with_source_count(rules, registry
     assert "4 mentions in 4 document(s)" in found[0].explanation
 
 
-def test_different_currencies_never_meet_in_a_block(rules, registry):
+def test_different_currencies_meet_only_after_conversion(rules, registry):
+    """Never as amounts of one unit: a disagreement after conversion at an annual average
+    rate is a divergence at most (tests/test_convert.py has the rest)."""
     usd = make_claim(registry, 10e9, unit="USD", doc="a")
     eur = make_claim(registry, 60e9, unit="EUR", doc="b")
-    assert checks.run_checks([usd, eur], rules=rules) == []
+    (finding,) = checks.run_checks([usd, eur], rules=rules)
+    assert finding.kind == "divergence"
+    assert "≈ US$" in finding.explanation and "average rate" in finding.explanation
 
 
 def test_alternative_terms_become_one_finding_with_both_figures(rules, registry):

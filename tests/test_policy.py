@@ -212,3 +212,43 @@ def test_a_period_no_date_fixes_makes_a_divergence(rules: Any, registry: Any) ->
     b = claim(registry, 13.4e9, "b")
     (finding,) = found([a, b], rules, "divergence")
     assert "words no date fixes" in finding.explanation
+
+
+# --- second pass ------------------------------------------------------------------------------
+
+
+def test_a_round_figure_moved_to_a_period_neither_report_covers_diverges(
+        rules: Any, registry: Any) -> None:
+    a = claim(registry, 5e9, "a", text="$5bn", period_key="2027", modality="projection")
+    b = claim(registry, 5e9, "b", text="$5bn", period_key="2028", modality="projection")
+    (finding,) = found([a, b], rules, "divergence")
+    assert "the same figure is given for 2027 and for 2028" in finding.explanation
+    # the report that gives $5bn for 2028 also gives a figure for 2027: two years, one value
+    c = claim(registry, 4.1e9, "b", text="$4.1bn", period_key="2027", modality="projection",
+              start=40)
+    assert not [f for f in found([a, b, c], rules, "divergence")
+                if "the same figure" in f.explanation]
+
+
+def test_an_amount_with_opposite_signs_is_a_sign_convention(rules: Any,
+                                                            registry: Any) -> None:
+    a = claim(registry, -27e9, "a", text="-$27 billion", metric_key="clean energy funding")
+    b = claim(registry, 27e9, "b", text="$27 billion", metric_key="clean energy funding")
+    assert kinds([a, b], rules) == []
+    c = claim(registry, 31e9, "b", text="$31 billion", metric_key="clean energy funding")
+    assert kinds([a, c], rules) != []  # a different amount still disagrees
+
+
+def test_an_unnamed_figure_meets_the_one_subject_of_its_scope_and_period(
+        rules: Any, registry: Any) -> None:
+    named = claim(registry, 0.45, "a", text="$0.45", unit="USD", per="share",
+                  metric="dividend", metric_key="dividend", subject="Orlin",
+                  period_key="2027")
+    other = claim(registry, 0.3, "a", text="$0.30", unit="USD", per="share",
+                  metric="dividend", metric_key="dividend", subject="Orvane",
+                  period_key="2019", start=50)  # another company's, another year's
+    unnamed = claim(registry, 0.6, "b", text="$0.60", unit="USD", per="share",
+                    metric="dividend", metric_key="dividend", subject=None,
+                    period_key="2027")
+    (finding,) = found([named, other, unnamed], rules, "divergence")
+    assert "compared with Orlin" in finding.explanation

@@ -37,9 +37,10 @@ versus $240 for a consumer"). The same article in its own voice further apart (a
 section restating the body) gets at most an informational ``scope`` finding; an article
 quoting another source ("a later filing says ...") is compared normally.
 
-Different currencies never share a block. Figures of related but different scope (GPUs vs
-GPU equivalents, Colossus 1 vs Colossus, operating vs net loss) are compared only by
-``scope.v1``, which reports a ``scope`` finding instead of a contradiction.
+Different currencies never share a block (``interval_consistency.v2`` also compares a figure
+converted to the common currency: :mod:`pipeline.check.policy`). Figures of related but
+different scope (GPUs vs GPU equivalents, Colossus 1 vs Colossus, operating vs net loss) are
+compared only by ``scope.v1``, which reports a ``scope`` finding instead of a contradiction.
 """
 
 from __future__ import annotations

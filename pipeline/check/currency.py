@@ -45,13 +45,15 @@ class NotConverted:
 
 
 def convert(interval: tuple[float | None, float | None], source: str, target: str, *,
-            year: int | None, rates: RatesFile, currencies: CurrenciesFile | None = None
-            ) -> Conversion | NotConverted:
+            year: int | None, rates: RatesFile, currencies: CurrenciesFile | None = None,
+            why: str | None = None) -> Conversion | NotConverted:
     """Convert ``interval`` (amounts in ``source``, open ends ``None``) to ``target`` at
     ``year``'s average rate.
 
     ``year`` is the claim's date, else its article's; without one there is no rate to
-    pick. ``currencies`` (optional) gives the symbols the text is written with.
+    pick. ``currencies`` (optional) gives the symbols the text is written with; ``why``
+    (optional) says in the text where the year comes from ("the year of its period"). A
+    year the table fills is said so: "(filled: the 2024 value carried forward)".
     """
     if source == target:
         year_text = f" ({year})" if year is not None else ""
@@ -71,8 +73,9 @@ def convert(interval: tuple[float | None, float | None], source: str, target: st
     scale = _scale_of(interval)
     text = (f"{money(interval, source, currencies, scale=scale)} ≈ "
             f"{money((low, high), target, currencies, scale=scale)} at the {year} average rate")
-    if filled:
-        text += f" ({filled.split(' (')[0]})"
+    notes = [*([why] if why else []), *([f"filled: {filled.split(' (')[0]}"] if filled else [])]
+    if notes:
+        text += f" ({'; '.join(notes)})"
     return Conversion(low, high, target, rate, year, text, filled)
 
 

@@ -27,11 +27,27 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
 
 Figures that agree but are given for different periods (a summary that moves "$6.86 in the
 third quarter" to the second) are a ``divergence`` when the figure is specific enough
-(``period_move_digits`` significant digits) to be the same number by design.
+(``period_move_digits`` significant digits) to be the same number by design and neither
+article gives a figure of the frame for the other's period (one that does states the value
+for both periods, or disagrees over that period directly).
 
 **Side by side.** Two values that ``side_by_side_documents`` articles or more each give
 (a total and a segment, two years) are two measures the frame did not tell apart: no
 finding.
+
+**Currencies.** A money figure in another currency than ``checks.yaml``'s
+``common_currency`` (USD) is also a figure in the common currency's block, converted at
+the average rate of its year (``rules/rates.yaml``): its period's year, else its date's,
+else the table's latest; the text says which, and when the table fills that year. The
+interval is scaled, not widened, so it meets figures in the common currency and in other
+currencies converted the same way (one currency's figures are compared in their own block
+only). A disagreement that rests on a conversion is a ``divergence`` at most ("compared
+after converting at an annual average rate", with the conversion), and none at all within
+``conversion_allowance`` (how far a day's rate strays from its year's average). An article
+that gives the amount in the common currency too is compared by that figure. A figure that
+cannot be converted (no rates for its currency or its year) and meets another article's
+figure of its subject, metric and period in another currency is listed in an informational
+``not_compared`` finding with the reason.
 
 **One finding per disagreement.** Figures that agree with each other (overlapping
 intervals, agreeing periods) form a value cluster; two clusters that disagree make one
@@ -62,6 +78,7 @@ from pipeline.check.checks import (
     register,
     replay,
 )
+from pipeline.check.currency import NotConverted, convert
 from pipeline.check.frames import (
     period_agreement,
     period_text,
@@ -72,13 +89,14 @@ from pipeline.check.frames import (
 )
 from pipeline.check.sourcing import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Severity
-from pipeline.rules import Rules
+from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
 
 NAME = "interval_consistency.v2"
 INF = math.inf
 _DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
-             "far_ratio": 4.0, "side_by_side_documents": 3.0, "max_article_values": 20.0}
+             "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1,
+             "max_article_values": 20.0}
 # Limits (issue 19), each overridable under ``thresholds`` in ``rules/checks.yaml``; a figure
 # a limit leaves out is named in an informational ``scope`` finding, never dropped silently:
 # - ``max_pairs``: pairs of value groups compared in one partition; past it each group is
@@ -162,16 +180,38 @@ class Figure:
     unit: str
     derived: bool
     unnamed_block: bool = False  # a member of the block of the unnamed figures
+    exchange: Exchange | None = None  # converted from another currency, or not convertible
 
     @property
-    def signature(self) -> tuple[str | None, str | None, bool]:
+    def signature(self) -> tuple[str | None, str | None, bool, str | None]:
         q = self.claim.quantity
-        return (q.per, q.over, self.derived)
+        return (q.per, q.over, self.derived, self.exchange.source if self.exchange else None)
+
+    @property
+    def unconverted(self) -> bool:
+        """A figure in a currency that cannot be converted: it stands in the common
+        currency's block only to find the figures it is not compared with."""
+        return self.exchange is not None and self.exchange.reason is not None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """How a money figure written in another currency than the run's common one was
+    brought to it: ``text`` shows the conversion ("S$1.3B ≈ US$0.968B at the 2023 average
+    rate (the year of its period)"); ``reason`` says why it could not be (no rates for the
+    currency, a year the table does not cover)."""
+
+    source: str  # the currency as written
+    text: str = ""
+    reason: str | None = None
+    rate: float = 1.0  # units of the common currency per unit of ``source``
+    unit: str = ""  # the figure's unit before the conversion ("SGD / year")
 
 
 def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
     """The claim in its own unit, plus as a per-year rate when it is a total over a
-    duration ("a three-year, $45 billion deal" is $15 billion a year)."""
+    duration ("a three-year, $45 billion deal" is $15 billion a year); a money figure in
+    another currency than the common one also converted to it (:func:`exchanged`)."""
     fuzzy = rules.metrics.keys.fuzzy.get(claim.metric_key or "", 0.0)
     own = written_interval(claim, fuzzy)
     if own is None:
@@ -182,7 +222,48 @@ def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
         factor = rate.low / claim.normalized.low
         out.append(Figure(claim, own[0] * factor, own[1] * factor, own[2] * factor,
                           unit=rate.unit, derived=True))
-    return out
+    return [*out, *(x for f in out if (x := exchanged(f, rules)) is not None)]
+
+
+_PERIOD_YEAR = re.compile(r"^(?:FY)?((?:19|20)\d{2})(?:-|$)")
+
+
+def rate_year(claim: Claim, rates: RatesFile) -> tuple[int | None, str]:
+    """The year whose average rate converts a claim, and where it comes from: its
+    period's year ("2023", "FY2024-Q2"), else its date's (the sentence's, else the
+    article's), else the latest year of the rates table."""
+    match = _PERIOD_YEAR.match(claim.period_key or "")
+    if match:
+        return int(match.group(1)), "the year of its period"
+    if claim.as_of and claim.as_of[:4].isdigit():
+        return int(claim.as_of[:4]), "the year it is dated"
+    years = [y for series in rates.currencies.values() for y in series.rates]
+    return (max(years) if years else None), "undated: the latest year of the table"
+
+
+def exchanged(f: Figure, rules: Rules) -> Figure | None:
+    """A money figure in another currency than ``checks.yaml``'s ``common_currency``,
+    converted to it at the average rate of its year (:func:`rate_year`); the interval is
+    scaled, never widened. A figure that cannot be converted comes back unconverted (its
+    own figure, put in the common currency's block to be listed as not compared); a
+    derived rate that cannot be converted, not at all."""
+    common = rules.checks.common_currency
+    currencies = rules.currencies.currencies
+    source, _, rest = f.unit.partition(" / ")
+    if source == common or source not in currencies or \
+            any(part in currencies for part in rest.split(" / ")):
+        return None
+    unit = f"{common} / {rest}" if rest else common
+    year, why = rate_year(f.claim, rules.rates)
+    shown = convert((f.ref, f.ref), source, common, year=year, rates=rules.rates,
+                    currencies=rules.currencies, why=why)
+    if isinstance(shown, NotConverted):
+        if f.derived:
+            return None
+        return replace(f, unit=unit, exchange=Exchange(source, reason=shown.reason))
+    rate = shown.rate
+    return replace(f, low=f.low * rate, high=f.high * rate, ref=f.ref * rate, unit=unit,
+                   exchange=Exchange(source, shown.text, rate=rate, unit=f.unit))
 
 
 def _scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
@@ -336,6 +417,7 @@ class _Context:
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
         self.side_by_side = _threshold(rules, "side_by_side_documents")
+        self.conversion_allowance = _threshold(rules, "conversion_allowance")
         self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
         # the metric keys a contradiction may rest on: the synonym table's and the metric
         # classes' (a phrase read from the parse alone may be a misreading)
@@ -353,14 +435,19 @@ class _Context:
                 if q in self.scope_words or q.split()[0] in self.scope_markers}
 
 
-def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Verdict:
-    """The verdict on two figures of different articles (see the module docstring)."""
+def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
+            periods_by_doc: dict[str, set[str | None]] | None = None) -> Verdict:
+    """The verdict on two figures of different articles (see the module docstring).
+    ``periods_by_doc``: the periods each article gives figures of this frame for (a figure
+    moved to a period neither article otherwise covers is a move however round it is)."""
     ca, cb = a.claim, b.claim
     if {ca.modality, cb.modality} & IGNORED_MODALITIES:
         return Verdict("none")
     if (ca.payer and cb.payer and ca.payer != cb.payer) or \
             (ca.payee and cb.payee and ca.payee != cb.payee):
         return Verdict("none")  # two payments between different parties: two deals
+    if _signed_alike(a, b):
+        return Verdict("none")  # "-$27 billion" in a table of costs, "$27 billion" in prose
     periods = period_agreement(ca.period_key, cb.period_key)
     if (ca.base or cb.base) and (periods != "same" or not _overlap(a, b)):
         # "up from $2.40", "revised up from 223,000": an earlier period's or an earlier
@@ -380,7 +467,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
                 "values"])
         same_voice = (ca.modality in FACT_MODALITIES) == (cb.modality in FACT_MODALITIES)
         if periods == "different" and same_voice and not running and \
-                min(_digits(ca), _digits(cb)) >= ctx.move_digits:
+                min(_digits(ca), _digits(cb)) >= ctx.move_digits and \
+                _exclusive(ca, cb, periods_by_doc):
             return Verdict("moved", [f"the same figure is given for {period_text(ca.period_key)}"
                                      f" and for {period_text(cb.period_key)}"])
         return Verdict("agree" if periods != "different" else "none")
@@ -420,6 +508,52 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool) -> Ve
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
         reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
+
+
+def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> Verdict:
+    """A verdict that rests on a conversion to the common currency: a divergence at most
+    (an annual average rate is not the day's, and the rates table does not say how far a
+    year's rates ranged), with the conversion shown. Figures that agree once the converted
+    one is allowed ``conversion_allowance`` either way (how far a day's rate may be from
+    its year's average) are not a disagreement, but not joined as agreeing either; never
+    a figure moved to another period (the digits differ by design)."""
+    shown = [f.exchange.text for f in (a, b) if f.exchange]
+    if not shown or result.kind in ("agree", "none"):
+        return result
+    if result.kind == "moved":
+        return Verdict("none")
+    allow = 1.0 + ctx.conversion_allowance
+    x, y = (replace(f, low=min(f.low / allow, f.low * allow),
+                    high=max(f.high / allow, f.high * allow)) if f.exchange else f
+            for f in (a, b))
+    if _overlap(x, y):
+        return Verdict("none")
+    kind = "divergence" if result.kind == "contradiction" else result.kind
+    return Verdict(kind, [*result.reasons, "compared after converting at an annual average "
+                          "rate, not the day's: " + "; ".join(shown)])
+
+
+def _signed_alike(a: Figure, b: Figure) -> bool:
+    """The same amount written with opposite signs (a cost as a negative number in a table,
+    as a positive one in prose): a sign convention, not a disagreement."""
+    if not (a.high < 0 < b.low or b.high < 0 < a.low):
+        return False
+    negative, positive = (a, b) if a.high < 0 else (b, a)
+    return _overlap(replace(negative, low=-negative.high, high=-negative.low,
+                            ref=-negative.ref), positive)
+
+
+def _exclusive(a: Claim, b: Claim, periods_by_doc: dict[str, set[str | None]] | None
+               ) -> bool:
+    """Whether each article gives this frame's figures only for periods other than the
+    other's ("$5bn in 2023" in one, "$5bn in 2024" in the other and nothing else): the
+    same figure moved to another period, not one figure repeated for two periods."""
+    if periods_by_doc is None:
+        return False
+    return not any(period_agreement(p, b.period_key) != "different"
+                   for p in periods_by_doc.get(a.doc_id, ())) and \
+        not any(period_agreement(p, a.period_key) != "different"
+                for p in periods_by_doc.get(b.doc_id, ()))
 
 
 def _sources_of(a: Claim, b: Claim) -> str | None:
@@ -592,8 +726,16 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     ``reason`` makes every disagreement a divergence at most, for that reason (a subject
     the article does not name); then only disagreements of the figures whose claims have
     no subject are reported, under ``check``."""
+    # an article giving an amount in the common currency too ("S$1.3 billion (US$970
+    # million)") is compared by that figure, not by the converted one
+    native = {(f.claim.doc_id, f.claim.sentence) for f in figures if f.exchange is None}
+    figures = [f for f in figures
+               if f.exchange is None or (f.claim.doc_id, f.claim.sentence) not in native]
     groups = _groups(figures, ctx)
     n = len(groups)
+    periods_by_doc: dict[str, set[str | None]] = defaultdict(set)
+    for f in (*figures, *context):
+        periods_by_doc[f.claim.doc_id].add(f.claim.period_key)
     bases = [split_qualifiers(g.head.claim, ctx.basis)[1] for g in groups]
     # an unqualified figure that agrees with a qualified one is known as that measure
     # (in this partition, or anywhere among the subject's figures of this metric and unit)
@@ -648,6 +790,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             a, b = groups[i], groups[j]
             if a.head.unit != b.head.unit or (a.head.derived and b.head.derived):
                 continue
+            if a.head.exchange and b.head.exchange and \
+                    a.head.exchange.source == b.head.exchange.source:
+                continue  # one currency's figures: compared in that currency's block
             known_a = {bases[i]} if bases[i] else implied[i]
             known_b = {bases[j]} if bases[j] else implied[j]
             if known_a and known_b and not known_a & known_b:
@@ -661,7 +806,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                 if same and a.head.claim.modality not in IGNORED_MODALITIES and \
                         b.head.claim.modality not in IGNORED_MODALITIES:
                     join(i, j)  # one article's figures that agree
-                elif reason is None:
+                elif reason is None and not (a.head.exchange or b.head.exchange):
                     apart = _apart(a, b, ctx.window)
                     if apart is not None and period_agreement(
                             a.head.claim.period_key, b.head.claim.period_key) != "different" \
@@ -669,7 +814,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                                 "contradiction", "divergence"):
                         hints.append((a, b, apart))
                 continue
-            result = verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous)
+            result = _through_exchange(
+                verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
+                        periods_by_doc=periods_by_doc), *cross, ctx)
             if result.kind == "contradiction":
                 stated = next((scope for f, scope in scoped
                                if _overlap(f, a.head) or _overlap(f, b.head)), None)
@@ -758,8 +905,9 @@ def _disagreement(left: list[_Group], right: list[_Group],
         fa, fb = fb, fa
     left_ids = {c.id for g in left for c in g.claims}
     first, second = (left, right) if fa.claim.id in left_ids else (right, left)
-    side_a = [c for g in first for c in g.claims]
-    side_b = [c for g in second for c in g.claims]
+    # a side's figures as written in the common currency first (a stable sort)
+    side_a = [c for g in sorted(first, key=_converted) for c in g.claims]
+    side_b = [c for g in sorted(second, key=_converted) for c in g.claims]
     ca, cb = fa.claim, fb.claim
     what = f"{ca.subject or cb.subject or '?'} {ca.metric_key}"
     if ca.qualifiers:
@@ -791,6 +939,10 @@ def _disagreement(left: list[_Group], right: list[_Group],
     return _finding(kind, severity, [*side_a, *side_b], explanation,
                     _finding_id(kind, [*ident, *refs], check=check), subject, ca.metric_key,
                     arithmetic="; ".join(steps) or None, check=check)
+
+
+def _converted(group: _Group) -> bool:
+    return group.head.exchange is not None
 
 
 def _scope_hint(a: _Group, b: _Group, pair: tuple[Figure, Figure], ident: tuple[str, ...]
@@ -873,20 +1025,27 @@ def _reconciled(cluster: list[_Group], ident: tuple[str, ...]) -> Finding:
 
 
 def _conversion(f: Figure) -> str | None:
-    """The arithmetic that turns a figure as written into its normalized one, if any."""
+    """The arithmetic that turns a figure as written into its normalized one, if any: a
+    rate's, then a conversion to the common currency's."""
+    steps = [_rate_step(f), f.exchange.text if f.exchange and f.exchange.text else None]
+    return "; ".join(step for step in steps if step) or None
+
+
+def _rate_step(f: Figure) -> str | None:
     q = f.claim.quantity
+    ref, unit = (f.ref / f.exchange.rate, f.exchange.unit) if f.exchange else (f.ref, f.unit)
     if q.value is None or not math.isfinite(q.value) or not q.value:
         return None
-    if f.derived and q.over and f.ref:
-        years = q.value / f.ref
+    if f.derived and q.over and ref:
+        years = q.value / ref
         return (f"{format_amount(q.value, q.unit)} over {q.over} ÷ {format_number(years)} "
-                f"= {format_amount(f.ref, f.unit)}")
+                f"= {format_amount(ref, unit)}")
     if q.per:
-        factor = f.ref / q.value
+        factor = ref / q.value
         if factor == 1:
             return None
         return (f"{format_amount(q.value, f'{q.unit} / {q.per}')} × {format_number(factor)} "
-                f"= {format_amount(f.ref, f.unit)}")
+                f"= {format_amount(ref, unit)}")
     return None
 
 
@@ -898,9 +1057,11 @@ def block_records(members: Sequence[Figure], rules: Rules
     if not members:
         return
     key = (members[0].claim.metric_key or "", members[0].unit)
+    unconverted = [f for f in members if f.unconverted and f.claim.subject is not None]
+    members = [f for f in members if not f.unconverted]
     anonymous = [f for f in members if f.claim.subject is None]
     named = [f for f in members if f.claim.subject is not None]
-    keys = {subject_key(f.claim, rules) for f in named}
+    keys = {subject_key(f.claim, rules) for f in [*named, *unconverted]}
     cluster = subject_clusters(keys)
     named, notes = _withhold_tables(
         named, ctx, key, lambda f: (cluster[subject_key(f.claim, rules)], *_scope(f.claim, ctx)))
@@ -922,6 +1083,51 @@ def block_records(members: Sequence[Figure], rules: Rules
             yield SET, finding
     if anonymous:
         yield from _unnamed_findings(anonymous, named, by_subject, key, ctx)
+    if unconverted:
+        yield from _not_compared(unconverted, named, cluster, key, ctx)
+
+
+def _not_compared(unconverted: Sequence[Figure], named: Sequence[Figure],
+                  cluster: dict[str, str], key: tuple[str, str], ctx: _Context
+                  ) -> Iterator[tuple[str, Finding]]:
+    """Figures in a currency that cannot be converted (no rates for it, or none for its
+    year) that another article's figure of the same subject, metric, scope and period gives
+    in another currency: an informational ``not_compared`` finding per (subject, scope,
+    currency, period) of those figures, with the reason, so that no comparison is dropped
+    silently."""
+    partitions: dict[tuple[str, tuple[str, ...], str, str], list[Figure]] = defaultdict(list)
+    for f in unconverted:
+        assert f.exchange is not None
+        subject = cluster[subject_key(f.claim, ctx.rules)]
+        partitions[(subject, _scope(f.claim, ctx), f.exchange.source,
+                    f.claim.period_key or "")].append(f)
+    for (subject, scope, source, period), stranded in sorted(partitions.items()):
+        others = [g for g in [*named, *unconverted]
+                  if cluster[subject_key(g.claim, ctx.rules)] == subject and
+                  _scope(g.claim, ctx) == scope and any(_meets(f, g) for f in stranded)]
+        if not others:
+            continue
+        stranded = [f for f in stranded if any(_meets(f, g) for g in others)]
+        c = stranded[0].claim
+        assert stranded[0].exchange is not None
+        mine = ", ".join(dict.fromkeys(f'"{f.claim.span.text}"' for f in stranded))
+        theirs = ", ".join(sorted({f'"{g.claim.span.text}"' for g in others}))
+        ident = (subject, key[0], ",".join(scope), key[1], source, period,
+                 *sorted({f"{f.ref:.4g}" for f in stranded}))
+        yield SET, _finding(
+            "not_compared", "info", [f.claim for f in (*stranded, *others)],
+            f"{c.subject} {c.metric_key}: {mine} is not compared with {theirs} (other "
+            f"reports' figures in other currencies): {stranded[0].exchange.reason}.",
+            _finding_id("not_compared", ident), c.subject, c.metric_key)
+
+
+def _meets(f: Figure, g: Figure) -> bool:
+    """Whether an unconverted figure ``f`` would have been compared with ``g``: another
+    article's, in another currency, for an agreeing period."""
+    assert f.exchange is not None
+    return f.claim.doc_id != g.claim.doc_id and \
+        (g.exchange.source if g.exchange else None) != f.exchange.source and \
+        period_agreement(f.claim.period_key, g.claim.period_key) != "different"
 
 
 def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
@@ -938,11 +1144,23 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
     elif not named:
         return
     if named:
-        if len(by_subject) != 1:
+        # the subjects with a figure the unnamed one could be the same fact as: of its scope
+        # and a period that does not differ (a segment's or another year's figure of a
+        # second company leaves the one company the unnamed figure can be about)
+        comparable = {subject: figures for subject, figures in by_subject.items()
+                      if any(_scope(f.claim, ctx) == _scope(a.claim, ctx) and period_agreement(
+                          f.claim.period_key, a.claim.period_key) != "different"
+                          for f in figures for a in anonymous)} or \
+            {subject: figures for subject, figures in by_subject.items()
+             if any(_scope(f.claim, ctx) == _scope(a.claim, ctx)
+                    for f in figures for a in anonymous)}  # a figure moved to another period
+        if len(comparable) != 1:
             return  # several subjects: the unnamed one could be any
-        top, chosen = next(iter(by_subject.items()))
+        top, chosen = next(iter(comparable.items()))
+        only = "the one subject" if len(by_subject) == 1 else \
+            "the one subject of its scope and period"
         reason = (f"the article names no subject; compared with {chosen[0].claim.subject}"
-                  ", the one subject the other reports of this metric are about")
+                  f", {only} the other reports of this metric are about")
     else:
         top, chosen = "", []
         reason = "neither article names whose figure it is"

@@ -50,6 +50,8 @@ _DATE_PATTERNS = [
                           + r")\b")),
     ("decade", re.compile(r"(?=[12'’])(?:\b(?P<year>(?:1[89]|20)\d0)|['’](?P<yy>\d0))s\b")),
     ("year", re.compile(r"(?=[12])(?<![\w$€£¥.,])(?P<year>" + _YEAR + r")(?![\w,.]\d|\d|%)")),
+    # any year named as one: "by the year 2300", "in the year 950"
+    ("named", re.compile(r"(?<=\b[Yy]ear )(?P<year>\d{3,4})\b(?![,.]\d)")),
 ]
 _DATE_PREPOSITIONS = frozenset("""
 in by since until till from through during of before after early late mid year fiscal to
@@ -111,6 +113,8 @@ def _date_label(kind: str, g: dict[str, str | None], text: str, start: int,
         return f"{g['year']}s" if g.get("year") else f"19{g['yy']}s"
     if kind == "year":
         return g["year"] if _year_is_date(text, start, end) else None
+    if kind == "named":
+        return g["year"]
     return None
 
 
@@ -147,7 +151,7 @@ def _year_is_date(text: str, start: int, end: int) -> bool:
 MASKS = re.compile(
     # every alternative starts at a token start or with one of these characters: the guard
     # fails fast at every other position (same matches, half the scanning time)
-    r"(?:(?=[hw@+(#\d])|(?<!\S))(?:"
+    r"(?:(?=[hw@+(#\d\[])|(?<!\S))(?:"
     # e-mail addresses only from the start of a token: "\S+@" tried at every position of a
     # long run without spaces is quadratic (a denial of service on hostile articles)
     r"https?://\S+|www\.\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+|@\w+"
@@ -157,6 +161,8 @@ MASKS = re.compile(
     r"|\b\d+(?:st|nd|rd|th)\b|#\d+|\b\d+:\d+\b|\b\d+/\d+/\d+\b"
     r"|\b[0-2]\d[0-5]\d\s?(?:GMT|UTC|BST|CET|IST|EST|EDT|PST|PDT|hrs)\b"
     r"|(?m:^\s*\d{1,2}[.)](?=\s))"
+    # citation marks of reference works: "record,[26]", "[nb 4]"
+    r"|\[(?:\d{1,3}|nb \d{1,3}|note \d{1,3})\]"
     r")"
 )
 """Spans whose digits are never quantities. A plain ``a/b`` is left to the parser, which

@@ -35,6 +35,9 @@ MAX_VALUE = 1e21
 """Numbers above this (a thousand quintillion) are read as noise, not as news figures."""
 
 DASHES = frozenset({"-", "–", "—", "‒", "−"})
+# Words after "a third", "a fourth"... that make it an ordinal, not a fraction.
+_ORDINAL_NOUNS = frozenset("""quarter half year month week day time term season round
+straight consecutive successive place attempt""".split())
 _MINUS = frozenset({"-", "−", "–"})
 _FRACTION_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100})
 _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *W.FEW,
@@ -46,6 +49,13 @@ _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 _AFTER_A = frozenset({*W.SCALE_WORDS, *W.FRACTIONS, "hundred", "dozen", "few", "couple",
                       "half", "penny", "cent", "dollar", "euro", "pound", "yen"})
 _EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
+# Writing that says the article measures the metric way, so that a bare "degrees" is Celsius:
+# a Celsius sign or word, British "per cent", millimetres of rain, kilometres, "metres"
+_METRIC_WRITING = re.compile(
+    r"[°º⁰˚]C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
+    r"|(?:milli|centi|kilo)?metres?\b", re.IGNORECASE)
+# Unit abbreviations written with a full stop inside a sentence ("5,000 lbs. to")
+_DOTTED_ABBREVIATIONS = frozenset("lb lbs oz ft yd yds mi gal qt hr hrs min mins sec secs".split())
 _HEAT_WORDS = frozenset("""
 heat heatwave heatwaves hot hotter hottest scorching sweltering soared soaring record blistering
 """.split())
@@ -103,6 +113,7 @@ class Parser:
     def __init__(self, text: str, registry: pint.UnitRegistry, lexicon: Lexicon, *,
                  source: str | None = None) -> None:
         self.text = text
+        self.original = text  # the text as given, when ``text`` is a same-length rewrite
         self.registry = registry
         self.lex = lexicon
         self.toks = tokenize(text)
@@ -125,10 +136,11 @@ class Parser:
                     break
                 if s >= tok.end:
                     break
-        self.domain_currency = lexicon.domain_currency(source)
+        self.domain_currency = lexicon.domain_currency(source) \
+            or lexicon.dateline_currency(text)
         self.pence = "£" in text or "pence" in text or "GBP" in text \
             or self.domain_currency == "GBP"
-        self.celsius = bool(re.search(r"°C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b", text)) \
+        self.celsius = bool(_METRIC_WRITING.search(text)) \
             or self.domain_currency not in (None, "USD")
         # explicit currency mentions: code -> char offsets (sorted); see shared spellings
         self._explicit: dict[str, list[int]] = {}
@@ -316,7 +328,8 @@ class Parser:
                 code = self.pick_currency(weak, t.start)
                 named = bool(self._explicit.get(code)) and self._explicit[code][0] < t.start \
                     or code == "GBP" and self.pence
-                if num.scale_word or named or self.is_word(j + size, "sterling"):
+                if num.scale_word or named or self.is_word(j + size, "sterling") \
+                        or self.is_text(num.i - 1, "="):  # "($1 = 0.6748 pounds)"
                     return code, code, j + size
             minor = self.lex.minor_names.get(key)
             if minor and best is None:
@@ -592,6 +605,9 @@ class Parser:
         word = self.toks[k].low
         if word not in W.FRACTIONS:
             return None
+        if word not in ("half", "quarter", "quarters") and not word.endswith("s") and \
+                self.is_word(k + 1, *_ORDINAL_NOUNS):
+            return None  # "a fourth quarter decline", "a third straight year": ordinals
         share = W.FRACTIONS[word] * numerator
         surface = " ".join(x.text for x in self.toks[i:k + 1])
         # "half a dozen", "a half-dozen"
@@ -733,6 +749,9 @@ class Parser:
             if unit is None:
                 continue
             if surface in W.GLUED_ONLY and not glued and not (
+                    surface == "m" and self.tok(j - 1) is not None
+                    and self.toks[j - 1].kind == "num" and self.gap(j) == " "
+                    and self.is_word(j + 1, *W.DIMENSION_ADJ)) and not (
                     surface in ("W", "V", "L") and self.tok(j - 1) is not None
                     and self.toks[j - 1].kind == "num" and self.gap(j) == " " and (
                         self.tok(j + 1) is None or self.toks[j + 1].text.islower()
@@ -751,11 +770,16 @@ class Parser:
                 continue  # the closing quotation mark after 'the top 10"', not inches
             if surface == "in" and not glued:
                 continue
-            if surface == "°" and self.is_word(j + 1, "c", "f") and not self.adjacent(j + 1):
+            if surface in ("°", "º", "⁰", "˚") and self.is_word(j + 1, "c", "f") \
+                    and not self.adjacent(j + 1):
                 unit = W.TEMPERATURE_LETTERS[self.toks[j + 1].text.upper()]
                 return unit, j + 2
-            if surface == "°":
+            if surface in ("°", "º", "⁰", "˚"):
                 unit = "degree_Celsius" if self.celsius else "degree_Fahrenheit"
+            if surface in _DOTTED_ABBREVIATIONS and self.is_text(j + size, ".") \
+                    and self.adjacent(j + size) and self.tok(j + size + 1) is not None \
+                    and self.toks[j + size + 1].text.islower():
+                return unit, j + size + 1  # "from 5,000 lbs. to 13,200 lbs."
             return unit, j + size
         if t.low == "in" and not glued and self.tok(j - 1) is not None \
                 and self.toks[j - 1].kind == "num" and self.is_word(j + 1, *W.DIMENSION_ADJ):
@@ -866,6 +890,10 @@ class Parser:
             if t.kind == "num" and k > j and self.adjacent(k) and self.toks[k - 1].kind == "word":
                 k += 1  # "H100 chips"
                 continue
+            if self._dotted_initials(k):
+                k += 4  # "7.8 million U.S. vehicles", "200 U.K. stores"
+                modifiers += 1
+                continue
             if t.kind != "word" or self.blocked[k] or (
                     t.text[0] in self.lex.prefix_starts and self.prefix_currency(k)):
                 return None
@@ -922,6 +950,15 @@ class Parser:
             modifiers += 1
             k += 1
         return None
+
+    def _dotted_initials(self, k: int) -> bool:
+        """Two dotted initials at ``k`` ("U.S.", "U.K.") before a lower-case word."""
+        toks = self.toks
+        return k + 4 < self.n and all(
+            len(toks[k + m].text) == 1 and toks[k + m].text.isupper() for m in (0, 2)) \
+            and all(toks[k + m].text == "." and self.adjacent(k + m) for m in (1, 3)) \
+            and self.adjacent(k + 2) and toks[k + 4].kind == "word" \
+            and toks[k + 4].text.islower() and self.gap(k + 4) == " "
 
     def noun_unit(self, word: str, *, allow_singular: bool) -> str | None:
         """The count unit for a counted noun, or ``None`` when ``word`` is not one.
@@ -1113,6 +1150,7 @@ class Parser:
         if prev.kind == "word" and prev.text[:1].isupper() and num.scale_word is None \
                 and re.fullmatch(r"\d{1,4}(?:\.\d)?", literal) \
                 and prev.text not in W.CAPITALISED_FUNCTION_WORDS \
+                and not prev.low.endswith(("'s", "’s")) \
                 and prev.low not in MONTHS and not self.percent(num.j) \
                 and not self._unit_follows(num.j) and not prev.text.isupper() or (
                     prev.kind == "word" and prev.text.isupper() and len(prev.text) > 1
@@ -1148,7 +1186,8 @@ class Parser:
                 if hedge.words == ("c",) and not self.adjacent(i):
                     continue
                 if len(hedge.words) == 1 and hedge.words[0] in ("near", "some") \
-                        and self.is_word(k - 1, "the", "a", "in", "for"):
+                        and self.is_word(k - 1, "the", "in", "for", *(
+                            ("a",) if hedge.words[0] == "some" else ())):
                     continue  # "the near 2 dams" is rare; "in some 5 cases"
                 return hedge, k
         return None
@@ -1186,6 +1225,8 @@ class Parser:
         prev = self.tok(i - 1)
         if prev is None:
             return None
+        if prev.low == "minus" and self.is_word(i - 2, "or") and self.is_word(i - 3, "plus"):
+            return None  # "plus or minus 5 million light-years": a margin, not negative
         if prev.kind == "word" and prev.low in ("minus", "negative") and \
                 (self.gap(i) == " " or self.gap(i) == ""):
             return i - 1
@@ -1368,6 +1409,10 @@ class Parser:
             if cur:
                 found.kind, found.currency, found.unit, found.j = "money", cur[0], cur[1], cur[2]
                 return found
+            span = self.period(j)
+            if span and len(self.toks[j].text) >= 4 and self.toks[j].text.islower():
+                found.kind, found.unit, found.j = "duration", span[0], span[1]
+                return found  # "in the last 24hours", "a 10years deal"
             return None  # "5G", "H100s", "3x": not amounts
         if self.is_word(j, *_EXTRA_WORDS) and self.tok(j + 1) is not None \
                 and self.toks[j + 1].kind == "word" and self._unit_or_noun_at(j + 1):
@@ -1471,6 +1516,10 @@ class Parser:
                     found.j += 2
             return found
         t = self.toks[k]
+        money = self.currency_after(k, found.num) if t.text.islower() else None
+        if money is not None and money[2] == k + 1:
+            found.kind, found.currency, found.unit, found.j = "money", money[0], money[1], k + 1
+            return found  # "a 1-yen rise", "a 50-euro fine", "a 30-cent fee"
         if t.text.islower() and t.low not in W.STOP and t.low not in _NOT_COMPOUND_NOUNS \
                 and not t.low.endswith(("ly", "ing")) and len(t.low) >= 3 \
                 and not self.is_text(k + 1, *DASHES) and t.low not in W.FRACTIONS:
@@ -1606,6 +1655,17 @@ class Parser:
                 first.low, first.high = None, first.value
         return first
 
+    def _clause_before(self, i: int, reach: int) -> list[str]:
+        """The lower-case words of up to ``reach`` tokens before ``i``, back to the nearest
+        clause mark."""
+        words: list[str] = []
+        for k in range(i - 1, max(-1, i - reach - 1), -1):
+            t = self.toks[k]
+            if t.text in (",", ";", ".", ":", "(", ")", "!", "?") or t.kind == "num":
+                break
+            words.append(t.low)
+        return words[::-1]
+
     def _range_verb(self, k: int) -> bool:
         """ "ranged from A to B", "anywhere from": a range, not a change from A to B."""
         prev = self.tok(k - 1)
@@ -1629,6 +1689,8 @@ class Parser:
                 # "rose from 5% to 7%", "fell 12 per cent to 340 pence", "fell by 2 to 7":
                 # a change and its result, not a range; unless the first has no unit
                 back = [x.low for x in self.toks[max(0, first.i - 4):first.i]]
+                if back and back[-1] == "from":
+                    back = self._clause_before(first.i, 12)  # "increased the total ... from"
                 if (any(w in W.CHANGE_VERBS for w in back) or (back and back[-1] == "by")) \
                         and first.kind != "bare":
                     return None
@@ -1843,6 +1905,11 @@ def _singular(word: str) -> str:
         return word[:-1] if lower[:-1] in W.IE_NOUNS else word[:-3] + "y"
     if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
         return word[:-2]
+    if lower.endswith("ses") and lower[:-2] in W.NOT_PLURAL:
+        return word[:-2]  # "buses", "gases", "lenses", "bonuses"
+    if lower.endswith("oes") and len(lower) > 4 and lower[-4] not in "aeiou" \
+            and lower[:-1] not in W.OE_NOUNS:
+        return word[:-2]  # "tornadoes", "heroes"; not "shoes", "canoes"
     if lower.endswith("s") and not lower.endswith(("ss", "us", "sis")):
         return word[:-1]
     return word

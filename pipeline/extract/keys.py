@@ -366,8 +366,9 @@ class _Finder:
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 noun = next((g for g in child.children if g.dep_ == "pobj"), None)
-                if noun is not None and self.is_noun(noun) and noun.i not in self.skip:
-                    return noun
+                if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
+                        and noun.i not in self.figures:
+                    return noun  # not the figure itself ("delivery of $5bn")
         return None
 
     def changed_noun(self, change: Token) -> Token | None:
@@ -614,6 +615,32 @@ def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
     return None
 
 
+def _described(figure: SpacySpan, finder: _Finder) -> str | None:
+    """The noun a figure written as a hyphenated modifier describes ("an 11-truck convoy",
+    "a 5.5-magnitude aftershock"): the figure is that thing's, one of its kind."""
+    root = figure.root
+    head = root.head
+    if root.dep_ not in ("nmod", "compound", "amod") or head.i < figure.end or \
+            "-" not in figure.text or not finder.is_noun(head) or head.i in finder.skip or \
+            head.i in finder.figures:
+        return None
+    return singular(head.lower_, finder.tables.plural)
+
+
+def _event(figure: SpacySpan, finder: _Finder) -> str | None:
+    """What happened "N years ago": the noun just before the time ("the death 35 years
+    ago"), else the verb the time modifies ("was founded 20 years ago")."""
+    doc = figure.doc
+    before = doc[figure.start - 1] if figure.start > 0 else None
+    if before is not None and finder.is_noun(before) and before.i not in finder.skip and \
+            before.lower_ not in finder.tables.periods:
+        return singular(before.lower_, finder.tables.plural)
+    ago = doc[figure.end]
+    if ago.head.pos_ == "VERB" and ago.head.i != ago.i:
+        return ago.head.lower_
+    return None
+
+
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
@@ -633,6 +660,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     """
     finder = _Finder(tables, skip, find, figures)
     root = figure.root
+    if figure.end < len(figure.doc) and figure.doc[figure.end].lower_ == "ago":
+        event = _event(figure, finder)  # "the death 35 years ago": how long ago it was
+        return MetricFrame(key=f"time since {event}" if event else None)
     if any(c.dep_ in ("prep", "advmod") and c.lower_ in tables.difference
            and any(g.dep_ == "pobj" for g in c.children) for c in root.children) or \
             (root.head.lower_ in tables.difference and root.head.i != root.i):
@@ -687,6 +717,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    described = _described(figure, finder)
+    if described and described != key:
+        extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks
     if tables.intraday and any(find.present(sent, tables.intraday)):
         extra.add("intraday")  # "was up 2,100 points in afternoon trading"
     if not qualifiers and key is not None:

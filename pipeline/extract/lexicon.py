@@ -19,7 +19,7 @@ from pipeline.rules import CurrenciesFile, HedgeRule, PrecisionFile, Rules
 # --------------------------------------------------------------------------------------
 _TOKEN = re.compile(
     r"(?P<num>\d+(?:,\d+)*(?:\.\d+)?|(?<![\w.])\.\d+)"
-    r"|(?P<sym>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])"
+    r"|(?P<sym>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]|[º⁰˚][CF]?(?![^\W\d_]))"
     r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)?)"
     r"|(?P<sym2>°[CF]|\S)"
 )
@@ -130,6 +130,7 @@ class Lexicon:
     minor_names: dict[tuple[str, ...], tuple[tuple[str, str], ...]]  # words -> (code, unit)
     minor_glued: dict[str, tuple[tuple[str, str], ...]]  # symbol -> (code, unit)
     domains: tuple[tuple[str, str], ...]  # (domain ending, code), longest first
+    places: dict[str, str]  # lower-case dateline place -> code
     unambiguous: frozenset[str]  # spellings (prefixes and name words) of one currency only
     hedges_before: dict[str, tuple[Hedge, ...]]  # last word -> hedges, longest first
     hedges_after: dict[str, tuple[Hedge, ...]]  # first word -> hedges, longest first
@@ -150,7 +151,10 @@ class Lexicon:
         minor_names: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         minor_glued: dict[str, list[tuple[str, str]]] = {}
         domains: list[tuple[str, str]] = []
+        places: dict[str, str] = {}
         for code, rule in currencies.currencies.items():
+            for place in rule.places:
+                places.setdefault(place.lower(), code)
             for spelling in rule.prefixes:
                 prefixes.setdefault(spelling, []).append(code)
             for spelling in rule.suffixes:
@@ -192,11 +196,25 @@ class Lexicon:
             minor_names={k: tuple(dict.fromkeys(v)) for k, v in minor_names.items()},
             minor_glued={k: tuple(dict.fromkeys(v)) for k, v in minor_glued.items()},
             domains=tuple(sorted(domains, key=lambda d: -len(d[0]))),
+            places=places,
             unambiguous=frozenset(unambiguous),
             hedges_before=_index(precision.before, last=True),
             hedges_after=_index(precision.after, last=False),
             prefix_starts=frozenset(p[0] for p in prefixes),
         )
+
+    def dateline_currency(self, text: str) -> str | None:
+        """The currency of the place an article's dateline names ("MELBOURNE, Australia –",
+        "SYDNEY (Reuters) -"): a bare "$" in it is that place's dollar."""
+        m = _DATELINE.match(text)
+        if m is None or not self.places:
+            return None
+        for place in (m["region"], m["city"]):
+            if place:
+                code = self.places.get(" ".join(place.split()).lower())
+                if code is not None:
+                    return code
+        return None
 
     def domain_currency(self, source: str | None) -> str | None:
         """The currency a source's web domain points to (``https://x.com.au/...`` -> AUD)."""
@@ -208,6 +226,13 @@ class Lexicon:
             if host.endswith(ending):
                 return code
         return None
+
+
+# A dateline: a city in capitals, maybe a region, maybe an agency, then a dash or colon
+_DATELINE = re.compile(
+    r"\s{0,4}(?P<city>[A-Z][A-Z.'’]+(?: [A-Z][A-Z.'’]+){0,2})"
+    r"(?:, (?P<region>[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2}))?"
+    r"(?: \([A-Za-z .]{2,30}\))? ?[-–—:] ")
 
 
 def _plural(name: str) -> str:

@@ -28,13 +28,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
+import re
 from collections.abc import Iterable
 
 import pint
 
 from pipeline.extract import words as W
 from pipeline.extract.dates import find_dates
-from pipeline.extract.figures import DASHES, MAX_VALUE, Found, Parser, tidy
+from pipeline.extract.figures import DASHES, MAX_VALUE, Found, Num, Parser, tidy
 from pipeline.extract.lexicon import Lexicon, default_lexicon
 from pipeline.extract.repair import CHECK_NAME as MALFORMED_CHECK
 from pipeline.models import Claim, Document, Finding, Quantity, Span
@@ -63,14 +64,23 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     pipeline does: claims are framed from the others only.
     Never raises on odd input. Dates are not quantities (see :func:`find_dates`).
     """
-    parser = Parser(text, registry, lexicon or default_lexicon(), source=source)
+    # a dollar sign escaped for markdown ("A\\$4.1 million") reads as the sign itself; the
+    # same length, so offsets and span texts stay those of ``text``
+    parser = Parser(text.replace("\\$", " $") if "\\$" in text else text, registry,
+                    lexicon or default_lexicon(), source=source)
+    parser.original = text
     found = [f for f in parser.quantities() if _keep(f, parser)]
+    found = _race_times(found, parser)
+    _time_since(found, parser)
     _attach_durations(found, parser)
+    _below_zero(found, parser)
     _inherit_units(found, parser)
     _infer_currency(found, parser)
     found = _join_major_minor(found, parser)
     found = _join_bounds(found, parser)
+    _conversions(found, parser)
     _per_share(found, parser)
+    _rate_before(found, parser)
     _directions(found, parser)
     quantities: list[Quantity] = []
     for f in found:
@@ -85,6 +95,10 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
 def _keep(f: Found, parser: Parser) -> bool:
     if f.kind == "score":
         return False
+    if f.num.words and f.kind != "money" and (
+            parser.is_word(f.num.i - 1, "top", "bottom") or parser.is_text(f.num.i - 1, *DASHES)
+            and parser.adjacent(f.num.i) and parser.is_word(f.num.i - 2, "top", "bottom")):
+        return False  # "the top-eight finishers", "top three": a rank, like "top 10"
     first = parser.toks[f.num.i]
     if f.kind == "duration" and parser.is_word(f.j, "ago", "earlier", "later", "before"):
         f.reference = True  # "five years ago": a time reference, counted but not a claim
@@ -121,6 +135,28 @@ def _keep(f: Found, parser: Parser) -> bool:
     return True
 
 
+def _time_since(found: list[Found], parser: Parser) -> None:
+    """A time reference "N years ago" that is the only figure of its sentence says how long
+    ago something happened ("pleaded guilty in the death 35 years ago of a visitor"): a
+    claim, not a reference. Beside another figure it dates that figure ("a Big Mac cost
+    $4.79 five years ago") and stays a reference."""
+    figures = [g for g in found if not g.reference]  # in text order
+    starts = [parser.toks[g.i].start for g in figures]
+    for f in found:
+        if not (f.reference and f.kind == "duration" and parser.is_word(f.j, "ago")):
+            continue
+        start, end = parser.toks[f.i].start, parser.toks[f.j - 1].end
+        k = bisect.bisect_left(starts, start)  # the nearest figures before and after
+        before = figures[k - 1] if k > 0 else None
+        after = figures[k] if k < len(figures) else None
+        if before is not None and not _sentence_break(
+                parser, parser.toks[before.j - 1].end, start):
+            continue
+        if after is not None and not _sentence_break(parser, end, starts[k]):
+            continue
+        f.reference = False
+
+
 def _attach_durations(found: list[Found], parser: Parser) -> None:
     """Set ``over`` on a total next to a duration: "three-year, $45 billion deal",
     "$45 billion over three years"."""
@@ -139,6 +175,95 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
                     and not parser.is_word(b.j, "of", "ago"):
                 a.over = f"{_short(b.value)} {b.unit}"
                 b.bound, b.low, b.high, b.hedge = "exact", b.value, b.value, None
+
+
+# A time of a race or a record, hours:minutes:seconds ("2:00:35", "1:59:40.2"): a duration,
+# unless a clock reading follows (a.m., p.m., a time zone)
+_RACE_TIME = re.compile(
+    r"(?<![\d:.,])(\d{1,2}):([0-5]\d):([0-5]\d(?:\.\d{1,3})?)(?![\d:])"
+    r"(?!\s?(?:[aApP]\.?[mM]\b|GMT|UTC|BST|CET|EST|EDT|PST|PDT|ET\b|local))")
+_UNDER_WORDS = frozenset("under less sub within".split())
+
+
+def _race_times(found: list[Found], parser: Parser) -> list[Found]:
+    """Add each race time of the text (see :data:`_RACE_TIME`) as a duration in seconds;
+    "less than 2:01:00" and "under 2:01:00" are at most that."""
+    if ":" not in parser.text:
+        return found
+    extra: list[Found] = []
+    for m in _RACE_TIME.finditer(parser.text):
+        i = parser.index_at(m.start())
+        j = parser.index_at(m.end())
+        if i >= j or parser.toks[i].start != m.start():
+            continue
+        seconds = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+        decimals = len(m[3].partition(".")[2])
+        precision = 0.5 * 10 ** -decimals
+        f = Found(i, j, Num(i, j, seconds, literal=m.group(), precision=precision),
+                  unit="second", kind="duration", value=seconds, low=seconds, high=seconds,
+                  precision=precision)
+        if parser.is_word(i - 1, *_UNDER_WORDS):
+            f.bound, f.low, f.i = "at_most", None, i - 1
+        elif parser.is_word(i - 1, "than") and parser.is_word(i - 2, "less", "fewer"):
+            f.bound, f.low, f.i = "at_most", None, i - 2
+        extra.append(f)
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.i)
+
+
+def _conversions(found: list[Found], parser: Parser) -> None:
+    """A figure converted in parentheses shares the bound and the rate of the one before:
+    "over 160 miles (257 kilometers) an hour" (both at least, both per hour), "nearly 100
+    miles (161 kilometers)", "2.4 trillion gallons (9 trillion liters) of rain a day"."""
+    toks = parser.toks
+    for f, g in zip(found, found[1:], strict=False):
+        if g.i != f.j + 1 or not parser.is_text(f.j, "(") or not parser.is_text(g.j, ")") \
+                or f.kind != g.kind or f.kind not in ("physical", "money") \
+                or f.unit is None or g.unit is None or f.unit == g.unit:
+            continue
+        if f.kind == "physical":
+            try:
+                parser.registry.Quantity(1.0, f.unit).to(g.unit)
+            except Exception:  # noqa: BLE001 - not the same dimension: not a conversion
+                continue
+        if g.bound == "exact" and f.bound in ("approx", "at_least", "at_most") \
+                and g.value is not None:
+            g.bound, g.hedge = f.bound, f.hedge
+            g.low = None if f.low is None else g.value
+            g.high = None if f.high is None else g.value
+        if f.per or g.per or f.kind != "physical":
+            continue
+        k = g.j + 1
+        if parser.is_word(k, "of") and parser.tok(k + 1) is not None \
+                and toks[k + 1].kind == "word" and toks[k + 1].low not in W.STOP:
+            k += 2  # "(9 trillion liters) of rain a day"
+        probe = Found(g.i, g.j, g.num, unit=g.unit, kind=g.kind)
+        end = parser.rate(k, probe, None)
+        if probe.per and end > k:
+            f.per, g.per = list(probe.per), list(probe.per)
+
+
+def _below_zero(found: list[Found], parser: Parser) -> None:
+    """A temperature "below zero" is negative: "a low of 2 below zero", "5 to 10 degrees
+    below zero" (-10..-5); a bare figure takes the article's temperature scale."""
+    for f in found:
+        if not (parser.is_word(f.j, "below") and parser.is_word(f.j + 1, "zero")) \
+                or f.kind not in ("bare", "physical") or f.sign_i is not None:
+            continue
+        if f.kind == "bare":
+            if f.unit != "dimensionless" or f.num.scale_word:
+                continue
+            f.kind, f.unit = "physical", \
+                "degree_Celsius" if parser.celsius else "degree_Fahrenheit"
+        elif f.unit not in _TEMPERATURES:
+            continue
+        f.value = -f.value if f.value is not None else None
+        f.low, f.high = (-f.high if f.high is not None else None,
+                         -f.low if f.low is not None else None)
+        if f.bound in ("at_least", "at_most"):
+            f.bound = "at_most" if f.bound == "at_least" else "at_least"
+        f.j += 2
 
 
 def _sentence_break(parser: Parser, start: int, end: int) -> bool:
@@ -177,6 +302,12 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
     # forward, right to left so chains pass the unit along: "45 and 50 mg", "19 x 12 x 11 km"
     for idx in range(len(found) - 2, -1, -1):
         f, nxt = found[idx], found[idx + 1]
+        if f.kind == "bare" and f.unit == "dimensionless" and f.bound != "range" \
+                and nxt.kind not in ("bare", "score") and nxt.unit \
+                and parser.is_word(f.i - 1, "from") and f.j == nxt.i - 1 \
+                and parser.is_word(f.j, "to"):
+            _take_unit(f, nxt)  # "increased from 4.7 million to 6.1 million vehicles"
+            continue
         if f.kind != "bare" or f.unit != "dimensionless" or nxt.kind in ("bare", "score") \
                 or f.bound == "range" or nxt.num.scale_word or not nxt.unit:
             continue
@@ -186,6 +317,7 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
             _take_unit(f, nxt)
         elif link == [] and f.j == nxt.i and toks[f.j - 1].text.endswith(("×", "x")):
             _take_unit(f, nxt)
+
     starts = [g.i for g in found]
     for idx, f in enumerate(found):
         if f.kind != "bare" or f.unit != "dimensionless":
@@ -254,6 +386,19 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if temperature is not None:
             f.kind, f.unit = "physical", temperature
             continue
+        # people in a state: "over 3,000 injured", "12 dead", "five missing"
+        if parser.is_word(f.j, *_PERSON_STATES) and not (
+                parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word"
+                and parser.toks[f.j + 1].low not in W.STOP):
+            f.kind, f.unit = "count", parser.noun_unit("people", allow_singular=False) \
+                or "person"
+            f.j += 1
+            continue
+        # a death toll: "The death toll stands at 812"
+        if _death_toll(parser, f):
+            f.kind, f.unit = "count", parser.noun_unit("deaths", allow_singular=False) \
+                or "death"
+            continue
         # ages after a name: "John Smith, 34, of Springfield", "aged 34", "in their 30s"
         if _age(parser, f):
             f.kind, f.unit = "duration", "year"
@@ -267,6 +412,24 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if f.kind == "bare" and f.unit == "dimensionless" and (
                 not f.num.scale_word or f.num.vague):
             f.reference = True
+
+
+_PERSON_STATES = frozenset("""
+injured dead wounded missing hurt killed hospitalized hospitalised displaced evacuated
+stranded homeless unaccounted
+""".split())
+
+
+def _death_toll(parser: Parser, f: Found) -> bool:
+    """The figure a death toll reaches: "the death toll stands at 812", "death toll rose to
+    41", "a death toll of 12"."""
+    toks = parser.toks
+    for k in range(f.i - 1, max(-1, f.i - 6), -1):
+        if toks[k].kind != "word":
+            return False
+        if toks[k].low == "toll":
+            return parser.is_word(k - 1, "death")
+    return False
 
 
 def _of_the_noun(parser: Parser, f: Found) -> str | None:
@@ -406,7 +569,7 @@ def _listed(f: Found, parser: Parser) -> bool:
 
 _TEMPERATURE_WORDS = frozenset("""
 temperature temperatures temps degree degrees highs lows thermometer mercury heat celsius
-fahrenheit chill chills
+fahrenheit chill chills subzero freezing frostbite
 """.split())
 
 
@@ -628,6 +791,27 @@ def _per_share(found: list[Found], parser: Parser) -> None:
                 f.per.append(share)
 
 
+def _rate_before(found: list[Found], parser: Parser) -> None:
+    """A money figure whose rate is named just before it: "the lowest cost per kWh at $551",
+    "a price per tonne of $120", "revenue per user was $5.20"."""
+    toks = parser.toks
+    for f in found:
+        if f.kind != "money" or f.per or f.bound == "range":
+            continue
+        k = f.i - 1
+        if parser.is_word(k, "at", "of", "was", "is", "to", "hit", "reached"):
+            k -= 1
+        for size in (1, 2, 3):  # "per kWh", "per cubic metre", "per metric ton"
+            start = k - size + 1
+            if start < 1 or not parser.is_word(start - 1, "per"):
+                continue
+            unit = parser.per_unit(start)
+            if unit is not None and unit[1] == k + 1 and toks[start].low != "cent" \
+                    and unit[0] not in parser.lex.codes:
+                f.per.append(unit[0])
+                break
+
+
 def _per_share_before(parser: Parser, f: Found) -> bool:
     """ "per share" / "EPS" earlier in the figure's sentence, with no other figure between
     that states its own rate."""
@@ -651,11 +835,30 @@ def _directions(found: list[Found], parser: Parser) -> None:
     previous: Found | None = None
     for f in found:
         f.direction = _direction(f, parser, previous)
+        if f.direction is None and previous is not None and previous.direction \
+                and _listed_change(previous, f, parser):
+            f.direction = previous.direction
         previous = f
     for a, b in zip(reversed(found[:-1]), reversed(found[1:]), strict=True):
         if a.direction is None and b.direction is not None and _coordinated(a, b, parser) \
                 and not a.reference:
             a.direction = b.direction
+
+
+def _listed_change(a: Found, b: Found, parser: Parser) -> bool:
+    """The next item of a list of changes, each with its own period or place: "falls of
+    55.6% in March, 7.2% in February and 8.2% in January"."""
+    if a.kind != "percent" or b.kind != "percent" or a.j > b.i:
+        return False
+    gap = [t for t in parser.toks[a.j:b.i]]
+    if not gap or gap[0].low not in ("in", "on", "at", "for", "during"):
+        return False
+    tail = [t.low for t in gap[1:]]
+    for end in ([",", "and"], [","], ["and"]):
+        if tail[-len(end):] == end and 1 <= len(tail) - len(end) <= 3 and all(
+                t.kind == "word" for t in gap[1:len(gap) - len(end)]):
+            return True
+    return False
 
 
 def _coordinated(a: Found, b: Found, parser: Parser) -> bool:
@@ -679,6 +882,16 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
     # a figure coordinated with the one before: "fell 128 points, or 0.7 per cent"
     if previous is not None and previous.direction and _coordinated(previous, f, parser):
         return previous.direction
+    # a noun phrase naming the change after the figure: "a 0.9% increase", "a 280 billion
+    # yen upgrade", "a 1-yen rise"
+    after = parser.tok(f.j)
+    if after is not None and after.kind == "word" \
+            and parser.is_word(f.i - 1, "a", "an", "every", "each") \
+            and f.kind in ("percent", "money", "count", "physical"):
+        if after.low in W.UP_NOUNS:
+            return "up"
+        if after.low in W.DOWN_NOUNS:
+            return "down"
     # before the figure: "rose 3.4 per cent", "cutting about 12,000 jobs", "a rise of 11
     # paise", "up by 2%", "revenue growth of between 8 and 11 percent"
     k = f.i - 1
@@ -693,8 +906,9 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             break
         w = t.low
         if w in W.LEVEL_WORDS:
-            if w == "of" and k > 0 and toks[k - 1].low in W.UP_NOUNS | W.DOWN_NOUNS:
-                return "up" if toks[k - 1].low in W.UP_NOUNS else "down"
+            noun = toks[k - 1].low.removesuffix("s") if k > 0 else ""  # "falls of 7%"
+            if w == "of" and k > 0 and noun in W.UP_NOUNS | W.DOWN_NOUNS:
+                return "up" if noun in W.UP_NOUNS else "down"
             return None
         if w in W.UP_WORDS and w not in ("up",) or w == "up" and not parser.is_word(k + 1, "to"):
             return "up" if not _level_after(parser, k, f) else None
@@ -717,10 +931,16 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             return "up"  # "a 5.8% gain", "a 20 per cent increase"
         if after.low in W.DOWN_NOUNS and f.kind == "percent":
             return "down"
-        if after.low in W.AFTER_UP and not parser.is_word(f.j + 1, "to", "than"):
-            return "up"
-        if after.low in W.AFTER_DOWN and not parser.is_word(f.j + 1, "to", "than"):
+        comparison = f.kind == "percent" and parser.is_word(f.j + 1, "than")
+        if after.low in W.AFTER_UP and (comparison or not parser.is_word(f.j + 1, "to", "than")):
+            return "up"  # "11.6 per cent higher than a year earlier"
+        if after.low in W.AFTER_DOWN and (comparison
+                                          or not parser.is_word(f.j + 1, "to", "than")):
             return "down"
+        if f.kind == "percent" and after.low in ("more", "excess", "fewer", "less") \
+                and parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word" \
+                and parser.toks[f.j + 1].low not in W.STOP:
+            return "up" if after.low in ("more", "excess") else "down"  # "15.7% more rain"
     return None
 
 
@@ -752,7 +972,7 @@ def _to_quantity(f: Found, parser: Parser, doc_id: str) -> Quantity | None:
         return None
     start = parser.toks[f.i].start
     end = parser.toks[f.j - 1].end
-    text = parser.text[start:end]
+    text = parser.original[start:end]
     precision = f.precision if f.precision is not None and math.isfinite(f.precision) else None
     suspect = None
     if f.suspect is not None:

@@ -34,6 +34,8 @@ SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART
 # Labels of places: as a modifier ("the Memphis facility") a place locates, it does not own.
 PLACE_LABELS = ("GPE", "LOC")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# Determiners of a description that names no one ("an Australian", "another Briton").
+INDEFINITE = frozenset({"a", "an", "another"})
 # Tokens after the title that count as the article's lede when its focal entity is chosen.
 LEDE_TOKENS = 80
 # The least score (see Entities._focal) of a focal entity: named in the title, or twice in
@@ -70,6 +72,7 @@ class Entities:
                 self.aliases[alias.lower()] = entity.name
         self.mentions: list[Mention] = []
         self.by_token: dict[int, Mention] = {}
+        self.nobody: set[int] = set()  # tokens of descriptions that name no one
         self._units = cues.memo.units
         stop = cues.memo.tables.get("not names")
         if not isinstance(stop, set):
@@ -95,6 +98,11 @@ class Entities:
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
+            if ent.label_ == "NORP" and ent.start > 0 and \
+                    doc[ent.start - 1].lower_ in INDEFINITE and \
+                    ent.root.dep_ not in ("amod", "compound"):
+                self.nobody.update(range(ent.start, ent.end))
+                continue  # "an Australian pleaded guilty": a nationality, no one named
             text = POSSESSIVE.sub("", ent.text).strip()
             first, _, rest = text.partition(" ")
             if rest and first.lower() in self.definite:
@@ -155,8 +163,8 @@ class Entities:
             for match in re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])",
                                      self.text):
                 span = self.doc.char_span(match.start(), match.end())
-                if span is None or any(i in self.by_token for i in range(span.start,
-                                                                             span.end)):
+                if span is None or any(i in self.by_token or i in self.nobody
+                                       for i in range(span.start, span.end)):
                     continue
                 found = Mention(span.start, span.end, mention.name, mention.label)
                 added.append(found)
@@ -528,6 +536,8 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 c.i != head.i and c.i in entities.by_token and
                 entities.by_token[c.i].label not in PLACE_LABELS
                 for c in head.head.children)  # "Meta's new Louisiana data center": Meta's
+            if place and modifier and not owner_of_subject and head.head.i not in governing:
+                continue  # "fell from a Sydney clifftop": where, not whose
             penalty = 2 if modifier and (place or head.head.i not in arguments) \
                 and not owner_of_subject else 0
             penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
@@ -543,7 +553,8 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 found.append((token, antecedent, 0))
     # names the NER missed, behind the tagged ones
     for token in entities.capitalised(sent.start, sent.end):
-        if token.i in figure or token.i in entities.by_token or token.i in sources:
+        if token.i in figure or token.i in entities.by_token or token.i in sources or \
+                token.i in entities.nobody:
             continue
         missed = entities.proper_name(token)
         if missed and token.dep_ != "compound":

@@ -78,7 +78,8 @@ PERIOD_ADVERBS = {
 }
 
 # -- units -----------------------------------------------------------------------------------
-DIMENSION_ADJ = ("long", "wide", "tall", "high", "deep", "away", "across", "thick")
+DIMENSION_ADJ = ("long", "wide", "tall", "high", "deep", "away", "across", "thick", "longer",
+                 "wider", "taller", "higher", "deeper", "thicker", "shorter", "lower")
 # Symbols, case-sensitive, after a number (glued or spaced); -> pint unit names.
 UNIT_SYMBOLS = {
     "m": "meter",
@@ -133,12 +134,17 @@ UNIT_SYMBOLS = {
     "km/hr": "kilometer_per_hour", "m/s": "meter / second", "l/km": "liter / kilometer",
     "t": "metric_ton", "g": "gram", "h": "hour", "s": "second", "″": "inch", "′": "foot",
     '"': "inch", "”": "inch", "'": "foot", "’": "foot", "°": "degree",
+    # look-alikes of the degree sign: ordinal indicator, superscript zero, ring above
+    "º": "degree", "⁰": "degree", "˚": "degree", "ºC": "degree_Celsius", "⁰C": "degree_Celsius",
+    "˚C": "degree_Celsius", "ºF": "degree_Fahrenheit", "⁰F": "degree_Fahrenheit",
+    "˚F": "degree_Fahrenheit",
     "tpd": "metric_ton / day",
 }
 # Symbols that count as a unit only when glued to the number ("199g", "24h", "2L", "5t"),
 # never after a space, where they are words or letters ("5 g", "a 7 s").
 GLUED_ONLY = frozenset({"m", "p", "g", "h", "s", "t", "l", "L", "A", "N", "J", "K", "V",
-                        "W", "″", "′", '"', "”", "'", "’", "°", "cal", "in", "pc", "bar",
+                        "W", "″", "′", '"', "”", "'", "’", "°", "º", "⁰", "˚", "cal", "in",
+                        "pc", "bar",
                         "ly", "kt", "kn", "Ma", "Ga", "MP", "PS", "HP", "bp"})
 # Letters after a number that read as a temperature ("-10C", "30 C", "98.6F", "1.7deg C")
 TEMPERATURE_LETTERS = {"C": "degree_Celsius", "F": "degree_Fahrenheit"}
@@ -187,6 +193,7 @@ UNIT_WORDS = {
     "fluid ounce": "fluid_ounce", "troy ounce": "troy_ounce",
     "british thermal unit": "british_thermal_unit", "megapixel": "megapixel",
     "barrel per day": "barrel / day", "barrels a day": "barrel / day",
+    "part per million": "ppm", "part per billion": "ppb", "part per trillion": "ppt",
     "horsepower": "horsepower", "brake horsepower": "horsepower",
     "revolution per minute": "revolutions_per_minute",
     "sq mile": "square_mile", "sq foot": "square_foot", "sq feet": "square_foot",
@@ -264,6 +271,8 @@ IRREGULAR_PLURALS = {
     "dice": "die", "oxen": "ox", "lice": "louse", "fungi": "fungus", "cacti": "cactus",
     "nuclei": "nucleus", "stimuli": "stimulus", "alumni": "alumnus", "radii": "radius",
 }
+# Nouns ending in "-oe": their plural is "-oes", not "-o" + "es"
+OE_NOUNS = frozenset("shoe toe hoe canoe oboe floe foe sloe throe woe tiptoe horseshoe".split())
 # Nouns whose plural is the singular: "8.7 million species", "735 aircraft".
 INVARIANT_NOUNS = frozenset("""
 species aircraft spacecraft sheep deer fish cattle personnel police offspring crew series
@@ -317,7 +326,9 @@ shaved shave erased wiped dived dove tanked
 AFTER_UP = frozenset("higher up stronger firmer ahead".split())
 AFTER_DOWN = frozenset("lower down weaker softer off behind".split())
 # Nouns of change that take "of": "a rise of 11 paise", "a decline of about 6 million barrels"
-UP_NOUNS = frozenset("rise increase gain growth jump surge hike boost climb rally".split())
+UP_NOUNS = frozenset("""
+rise increase gain growth jump surge hike boost climb rally upgrade upswing expansion
+""".split())
 DOWN_NOUNS = frozenset("""
 fall decrease decline drop cut reduction slump dip plunge contraction shrinkage
 """.split())

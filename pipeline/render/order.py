@@ -14,7 +14,7 @@ from pipeline.models import SEVERITY_ORDER, Finding
 #: Report order of finding kinds: real problems first, reassurance last.
 KIND_ORDER: tuple[str, ...] = (
     "contradiction", "arithmetic_error", "divergence", "update", "scope", "alternative",
-    "garbled", "reconciled", "arithmetic_ok",
+    "garbled", "reconciled", "arithmetic_ok", "not_compared",
 )
 KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 

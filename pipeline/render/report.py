@@ -57,6 +57,9 @@ KIND_REASON: dict[str, str] = {
     "reconciled": "Not flagged: the figures look different as written but agree after "
                   "normalization.",
     "arithmetic_ok": "Not flagged: the stated arithmetic checks out.",
+    "not_compared": "Not compared: a figure in a currency (or of a year) the rates table "
+                    "cannot convert, beside figures in other currencies; listed so that "
+                    "nothing is dropped silently.",
 }
 STATUS_LABEL: dict[str, str] = {
     "open": "open", "confirmed": "confirmed", "dismissed": "dismissed", "explained": "explained",
