@@ -12,7 +12,8 @@ figures) into a fresh corpus and runs
 (``--timeout``, default 300 s; a run over it is killed and shown as ``killed``). For each case
 it prints:
 
-* seconds and peak memory (``ru_maxrss`` of the child) of the run;
+* seconds and peak memory (``ru_maxrss`` of the child, or of the worker it forks for the
+  per-document stages, whichever is higher) of the run;
 * the same for a *clean* article of the same size (real-looking news sentences drawn like
   ``benchmarks/scale.py``'s corpora, padded to the bad article's byte length), run the same
   way, and the ratios bad / clean (the targets: at most 10x the time and 2x the memory);
@@ -230,7 +231,9 @@ def _child(kind: str, args: dict[str, Any], queue: Any) -> None:
     queue.put({
         "outputs": _outputs_parse(Path(args["out"])),
         "seconds": seconds,
-        "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        # the run's peak, or its worker's (the per-document stages run in a forked one)
+        "rss": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024,
         "claims": [(c["doc"], c["span"]["start"], c["span"]["end"], c["normalized"]["low"],
                     c["subject"], c["metric"]) for c in claims],
         "findings": len(run.findings) if run else 0,
@@ -366,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((case.name, f"{size / 1024:.0f}", _fmt_s(bad), _fmt_s(clean),
                          _ratio(bad, clean, "seconds"), _fmt_mb(bad), _fmt_mb(clean),
                          _ratio(bad, clean, "rss"), kept, parsed, fate))
-            print(f"  done {case.name}", file=sys.stderr, flush=True)
+            print("  done " + " | ".join(rows[-1]), file=sys.stderr, flush=True)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for r in [header, *rows]:
             print("  ".join(str(x).ljust(w) for x, w in zip(r, widths, strict=True)).rstrip())

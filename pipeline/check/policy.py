@@ -63,7 +63,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -95,7 +95,17 @@ from pipeline.units import format_amount, format_number
 NAME = "interval_consistency.v2"
 INF = math.inf
 _DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
-             "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1}
+             "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1,
+             "max_article_values": 20.0}
+# Limits (issue 19), each overridable under ``thresholds`` in ``rules/checks.yaml``; a figure
+# a limit leaves out is named in an informational ``scope`` finding, never dropped silently:
+# - ``max_pairs``: pairs of value groups compared in one partition; past it each group is
+#   compared with its neighbours in value order only (all pairs of a corpus-wide measure
+#   grow with the square of the reports).
+# - ``max_article_values``: distinct values one article may give for one partition (one
+#   subject, metric key and scope). An article past it is a table or list of figures the
+#   frames do not tell apart (a thousand "AcmeN said revenue was $N million"): its figures
+#   there are compared with nothing, or one such article would make thousands of findings.
 _NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 _STRENGTH = {"contradiction": 3, "divergence": 2, "update": 1}
 
@@ -599,9 +609,16 @@ def _group_key(f: Figure, ctx: _Context) -> tuple[object, ...]:
 
 
 def _groups(figures: Sequence[Figure], ctx: _Context) -> list[_Group]:
+    """Figures grouped by what they say; repetition within one article in one voice is one
+    mention (its first): an article repeating a sentence 10,000 times says it once."""
     grouped: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
-    for f in figures:
-        grouped[_group_key(f, ctx)].append(f)
+    seen: set[tuple[object, ...]] = set()
+    for f in sorted(figures, key=lambda f: (f.claim.doc_id, f.claim.span.start, f.claim.id)):
+        key = _group_key(f, ctx)
+        voice = (key, f.claim.doc_id, f.claim.attribution)
+        if voice not in seen:
+            seen.add(voice)
+            grouped[key].append(f)
     groups = [_Group(sorted(fs, key=lambda f: (f.claim.doc_id, f.claim.span.start,
                                                f.claim.id)))
               for fs in grouped.values()]
@@ -761,12 +778,14 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     disagreements: dict[tuple[int, int], list[tuple[Verdict, Figure, Figure]]] = \
         defaultdict(list)
     budget = int(_threshold(ctx.rules, "max_pairs"))
+    truncated = False
     hints: list[tuple[_Group, _Group, tuple[Figure, Figure]]] = []
     pairs: list[tuple[int, int, Verdict, Figure, Figure]] = []
     for i in range(n):
         for j in range(i + 1, n):
             if budget <= 0 and j > i + 1:
-                break  # a huge block: neighbours only
+                truncated = True
+                break  # a huge block: neighbours only (said in a note below)
             budget -= 1
             a, b = groups[i], groups[j]
             if a.head.unit != b.head.unit or (a.head.derived and b.head.derived):
@@ -822,6 +841,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     for k in range(n):
         members[find(k)].append(groups[k])
     findings: list[Finding] = [_scope_hint(a, b, pair, ident) for a, b, pair in hints]
+    if truncated:
+        findings.append(_pairs_note(groups, ident, budget=int(_threshold(ctx.rules,
+                                                                         "max_pairs"))))
     support = {root: independent_sources([c for g in cluster for c in g.claims])
                for root, cluster in members.items()}
     consensus = max(support.values(), default=0)
@@ -939,6 +961,55 @@ def _scope_hint(a: _Group, b: _Group, pair: tuple[Figure, Figure], ident: tuple[
         c.subject, c.metric_key)
 
 
+def _pairs_note(groups: Sequence[_Group], ident: tuple[str, ...], *, budget: int
+                ) -> Finding:
+    """The note of a partition with more pairs of values than ``max_pairs``."""
+    c = groups[0].head.claim
+    return _finding(
+        "scope", "info", [groups[0].head.claim, groups[-1].head.claim],
+        f"{c.subject or 'an unnamed organisation'} {c.metric_key}: {len(groups):,} different "
+        f"values from {len({d for g in groups for d in g.docs}):,} document(s), "
+        f"{_describe(groups[0].claims)} to {_describe(groups[-1].claims)}; past the limit of "
+        f'{budget:,} pairs (the setting "max_pairs" in rules/checks.yaml) each value was '
+        "compared with its neighbours in value order only, so a disagreement between "
+        "far-apart values of this measure may be missing.",
+        _finding_id("scope", [*ident, "max_pairs"]), c.subject, c.metric_key)
+
+
+def _withhold_tables(figures: Sequence[Figure], ctx: _Context, key: tuple[str, str],
+                     partition_of: Callable[[Figure], tuple[str, ...]],
+                     ) -> tuple[list[Figure], list[Finding]]:
+    """``figures`` without those of an article that gives more than ``max_article_values``
+    distinct values for one partition, and one note for each such article and partition."""
+    limit = int(_threshold(ctx.rules, "max_article_values"))
+    values: dict[tuple[tuple[str, ...], str], set[tuple[object, ...]]] = defaultdict(set)
+    for f in figures:
+        values[(partition_of(f), f.claim.doc_id)].add(_group_key(f, ctx))
+    over = {k for k, found in values.items() if len(found) > limit}
+    if not over:
+        return list(figures), []
+    kept: list[Figure] = []
+    withheld: dict[tuple[tuple[str, ...], str], list[Figure]] = defaultdict(list)
+    for f in figures:
+        where = (partition_of(f), f.claim.doc_id)
+        (withheld[where] if where in over else kept).append(f)
+    notes = []
+    for (partition, doc), held in sorted(withheld.items()):
+        held.sort(key=lambda f: (f.ref, f.claim.span.start))
+        low, high = held[0].claim, held[-1].claim
+        notes.append(_finding(
+            "scope", "info", [low, high],
+            f"{low.subject or 'an unnamed organisation'} {key[0]}: one article gives "
+            f"{len(values[(partition, doc)]):,} different values ({len(held):,} mentions, "
+            f'"{low.span.text}" to "{high.span.text}"), more than the '
+            f"{limit:,} one article may give for one measure (the setting "
+            '"max_article_values" in rules/checks.yaml): a table or list of figures the '
+            "frames do not tell apart, so none of them was compared with anything.",
+            _finding_id("scope", [*partition, *key, "max_article_values", doc]),
+            low.subject, key[0]))
+    return kept, notes
+
+
 def _reconciled(cluster: list[_Group], ident: tuple[str, ...]) -> Finding:
     cluster = sorted(cluster, key=lambda g: (g.head.ref, g.head.claim.id))
     head = cluster[0].head
@@ -992,6 +1063,14 @@ def block_records(members: Sequence[Figure], rules: Rules
     named = [f for f in members if f.claim.subject is not None]
     keys = {subject_key(f.claim, rules) for f in [*named, *unconverted]}
     cluster = subject_clusters(keys)
+    named, notes = _withhold_tables(
+        named, ctx, key, lambda f: (cluster[subject_key(f.claim, rules)], *_scope(f.claim, ctx)))
+    anonymous, unnamed_notes = _withhold_tables(
+        anonymous, ctx, key, lambda f: ("?", *_scope(f.claim, ctx)))
+    if anonymous and anonymous[0].unnamed_block:  # noted once, in the block of the unnamed
+        notes += unnamed_notes
+    for note in notes:
+        yield SET, note
     partitions: dict[tuple[str, tuple[str, ...]], list[Figure]] = defaultdict(list)
     by_subject: dict[str, list[Figure]] = defaultdict(list)
     for f in named:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -447,7 +448,7 @@ def _table_row(sent: SpacySpan, spans: Sequence[tuple[int, int]], text: str) -> 
     """A line of a table ("Revenue $6.70 billion  $13.51 billion 101%"): two figures with
     nothing but spaces between them; its columns (periods, measures) are not in its words.
     ``spans`` are the (start, end) offsets of the document's figures, sorted."""
-    inside = [(a, b) for a, b in spans if sent.start_char <= a < sent.end_char]
+    inside = spans[bisect_left(spans, (sent.start_char,)):bisect_left(spans, (sent.end_char,))]
     return any(not text[b1:a2].strip() for (_, b1), (a2, _) in zip(inside, inside[1:],
                                                                     strict=False))
 

@@ -259,17 +259,77 @@ FULL, CONTEXT, LIGHT = 2, 1, 0
 Stretch = tuple[int, int, int]
 
 
+# Bounds on what one piece of text costs the parser (issue 19): no piece is longer than
+# MAX_SEGMENT characters. A longer "sentence" (a stock table or a list of a thousand figures
+# flattened to one line, a run of symbols) is cut at the last whitespace before the bound, or
+# at the bound when it has none, so that only the pieces around a quantity get the full parse
+# and no piece's parse grows with the article. News sentences are far shorter (a 1,000-
+# character sentence is some 170 words), so ordinary text is never cut.
+MAX_SEGMENT = 1000
+# spaCy's tokenizer strips prefixes and suffixes one at a time, rescanning what is left: a run
+# of punctuation costs time quadratic in its length (a 4,000-character run of "$" takes 11 s,
+# of apostrophes far more). Runs longer than MAX_PUNCT_RUN are tokenized in pieces of that
+# length (the text is unchanged; no word or number has such a run).
+MAX_PUNCT_RUN = 16
+# Neighbouring sentences of one level are parsed as one piece of at most MAX_STRETCH
+# characters (longer articles than any ordinary one are parsed in several: memory per piece
+# stays bounded; a piece's tensors and the parser's states grow with its length).
+MAX_STRETCH = 20_000
+_STOP = re.compile(r"[.!?;:][\"'”’)\]]*[ \t]")
+_PUNCT_RUN = re.compile(r"[^\w\s]{" + str(MAX_PUNCT_RUN + 1) + ",}")
+
+
 def segments(text: str) -> list[tuple[int, int]]:
-    """Cheap sentence-like ranges covering ``text`` exactly, each with its trailing space."""
+    """Cheap sentence-like ranges covering ``text`` exactly, each with its trailing space,
+    none longer than :data:`MAX_SEGMENT` characters."""
     ranges: list[tuple[int, int]] = []
     pos = 0
     for match in _BREAK.finditer(text):
         if match.end() > pos and match.start() > pos:
-            ranges.append((pos, match.end()))
+            ranges.extend(_bounded(text, pos, match.end()))
             pos = match.end()
     if pos < len(text):
-        ranges.append((pos, len(text)))
+        ranges.extend(_bounded(text, pos, len(text)))
     return ranges
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most :data:`MAX_SEGMENT` characters, each cut
+    where the parser would most likely end a sentence anyway: after the last line break in
+    the second half of the piece (a line break always starts a sentence, see
+    :func:`newline_sentences`), else after the last stop, colon or semicolon followed by a
+    space ("... in 2025; the company ..." lower-case), else after the last space, else at the
+    bound."""
+    while end - start > MAX_SEGMENT:
+        limit = start + MAX_SEGMENT
+        half = start + MAX_SEGMENT // 2
+        cut = text.rfind("\n", half, limit)
+        if cut < 0:
+            stops = [m.end() - 1 for m in _STOP.finditer(text, half, limit)]
+            cut = stops[-1] if stops else text.rfind(" ", start + 1, limit)
+        cut = limit if cut < 0 else cut + 1
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def make_doc(nlp: Language, text: str) -> str | Doc:
+    """``text`` as ``nlp.pipe`` should get it: the text itself, or, when it holds a run of
+    punctuation longer than :data:`MAX_PUNCT_RUN`, a ``Doc`` tokenized with such runs cut
+    into pieces of that length (same text; linear time)."""
+    if _PUNCT_RUN.search(text) is None:
+        return text
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = 0
+    cuts = [c for m in _PUNCT_RUN.finditer(text)
+            for c in range(m.start() + MAX_PUNCT_RUN, m.end(), MAX_PUNCT_RUN)]
+    for cut in [*cuts, len(text)]:
+        for token in nlp.tokenizer(text[pos:cut]):
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+        pos = cut
+    return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1,
@@ -279,9 +339,12 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
     A sentence is at level ``FULL`` when it overlaps one of the ``needed`` character ranges
     (the quantities), ``CONTEXT`` when it is one of the ``context`` sentences before such a
     sentence or one of the first ``lead`` sentences (the title and lede name the article's
-    focal entity), else ``LIGHT``. Neighbouring sentences of one level form one stretch.
+    focal entity), else ``LIGHT``. Neighbouring sentences of one level form one stretch of at
+    most :data:`MAX_STRETCH` characters; the pieces of a sentence longer than
+    :data:`MAX_SEGMENT` are stretches of their own (the parser sees each on its own).
     """
     ranges = segments(text)
+    cut = {start for start, _ in ranges} - {m.end() for m in _BREAK.finditer(text)} - {0}
     starts = sorted(needed)
     levels = [LIGHT] * len(ranges)
     k = 0
@@ -298,7 +361,8 @@ def parse_plan(text: str, needed: Sequence[tuple[int, int]], *, context: int = 1
         levels[j] = max(levels[j], CONTEXT)
     stretches: list[Stretch] = []
     for (start, end), level in zip(ranges, levels, strict=True):
-        if stretches and stretches[-1][2] == level:
+        if stretches and stretches[-1][2] == level and end - stretches[-1][0] <= MAX_STRETCH \
+                and start not in cut:  # a piece of a long "sentence" is parsed on its own
             stretches[-1] = (stretches[-1][0], end, level)
         else:
             stretches.append((start, end, level))
@@ -368,7 +432,8 @@ def parse_selected(
 
     def stream(level: int, keep: Sequence[str] | None, size: int) -> Iterator[Doc]:
         skip = [] if keep is None else [n for n in nlp.pipe_names if n not in keep]
-        texts = (text[s:e] for text, plan in plans for s, e, lvl in plan if lvl == level)
+        texts = (make_doc(nlp, text[s:e])
+                 for text, plan in plans for s, e, lvl in plan if lvl == level)
         return iter(nlp.pipe(texts, batch_size=size, n_process=n_process, disable=skip))
 
     streams = {FULL: stream(FULL, None, batch_size),

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
+import os
+import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from spacy.language import Language
 
@@ -136,27 +140,34 @@ def _process_chunk(
 
 
 def _process_alone(
-    document: Document, *, nlp: Language, rules: Rules, do_repair: bool
+    document: Document, *, nlp: Language, rules: Rules, do_repair: bool,
+    stage: Callable[[str], None] | None = None,
 ) -> Entry | Failure:
-    """One article through the per-document stages, naming the stage that fails."""
+    """One article through the per-document stages, naming the stage that fails
+    (``stage`` is told each stage as it starts)."""
     registry = rules.registry
-    stage = "repair"
+    tell = stage or (lambda _name: None)
+    name = "repair"
     try:
+        tell(name)
         fixed = repair.repair(document, enabled=do_repair)
-        stage = "quantities"
+        name = "quantities"
+        tell(name)
         qs = quantities.extract_quantities(
             fixed.text, doc_id=document.id, registry=registry, lexicon=lexicon_of(rules),
             source=document.source, references=False)
-        stage = "parse"
+        name = "parse"
+        tell(name)
         doc = next(iter(parse.parse_selected(
             [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,
             context=CONTEXT_SENTENCES, lead=LEAD_SENTENCES,
             context_components=CONTEXT_COMPONENTS,
             light=LIGHT_COMPONENTS)))
-        stage = "claims"
+        name = "claims"
+        tell(name)
         framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry)
     except Exception as exc:  # noqa: BLE001 - a bug on one article must not stop the run
-        return Failure(document=document, stage=stage,
+        return Failure(document=document, stage=name,
                        error=f"{type(exc).__name__}: {' '.join(str(exc).split())}")
     return Entry(document=document, repaired=fixed, quantities=tuple(qs),
                  claims=tuple(framed))
@@ -197,3 +208,207 @@ def process_in_pool(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for entries in pool.map(work, batches):
             yield from entries
+
+
+# --- the per-article budget (issue 19) ---------------------------------------------------------
+# The last line of defence against an article no linear-time fix foresaw: the per-document
+# stages run in a worker process forked from the run (it shares the loaded model: starting
+# one costs a fork, some 10-30 ms), which the run watches. An article whose stages take more
+# than ARTICLE_TIMEOUT seconds of CPU, or make the worker grow by more than ARTICLE_MEMORY
+# bytes, is skipped with one line naming the file, the stage and the budget: the worker is
+# killed (a loop inside C code, a regex or spaCy's Cython, never sees a Python signal) and a
+# new one goes on with the next article. A clean article of the 1,000,000-character limit
+# takes well under a minute and a few hundred megabytes.
+ARTICLE_TIMEOUT = 120.0
+ARTICLE_MEMORY = 2 * 1024**3
+# How often the run looks at its worker (seconds).
+WATCH_INTERVAL = 0.1
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one article may cost the per-document stages: CPU seconds, bytes of memory
+    (the worker's growth in resident memory)."""
+
+    seconds: float = ARTICLE_TIMEOUT
+    memory: int = ARTICLE_MEMORY
+
+    def text(self) -> str:
+        return f"{self.seconds:g} CPU seconds, {self.memory / 1024**2:,.0f} MB"
+
+    def covers(self, other: Budget) -> bool:
+        """True when this budget is no larger than ``other`` in any way (an article over
+        ``other`` is over this one too)."""
+        return self.seconds <= other.seconds and self.memory <= other.memory
+
+
+    def json(self) -> str:
+        return json.dumps({"seconds": self.seconds, "memory": self.memory}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Budget:
+        try:
+            data = json.loads(text)
+            return cls(seconds=float(data["seconds"]), memory=int(data["memory"]))
+        except (ValueError, KeyError, TypeError):
+            return cls(seconds=0.0, memory=0)  # unreadable: any budget covers it, retried
+
+
+def over_budget(document: Document, stage: str, what: str, budget: Budget) -> Failure:
+    """The failure of an article over its budget (one line: the stage and the budget)."""
+    return Failure(document=document, stage=stage,
+                   error=f"over the budget of {what} per article (tried again when it "
+                         "changes, or with a larger --article-timeout)",
+                   budget=budget.json())
+
+
+def _cpu_and_memory(pid: int) -> tuple[float, int]:
+    """CPU seconds (user + system) and resident bytes of a process, from /proc."""
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        fields = handle.read().rsplit(b")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    return cpu, rss
+
+
+def _worker(documents: Sequence[Document], conn: object, *,
+            nlp: Language | Callable[[], Language], rules: Rules, do_repair: bool,
+            alone: bool) -> None:
+    """The forked worker: the stages of ``documents`` in order, each result sent as it
+    comes; before each article (``alone``) or chunk, a ("start", index, stage) message."""
+    send = conn.send  # type: ignore[attr-defined]
+    if not isinstance(nlp, Language):
+        nlp = nlp()
+    if alone:
+        for k, document in enumerate(documents):
+            def stage(name: str, k: int = k) -> None:
+                send(("start", k, name))
+
+            send(("done", k, _process_alone(document, nlp=nlp, rules=rules,
+                                            do_repair=do_repair, stage=stage)))
+        return
+    send(("start", 0, "repair"))
+    timings: dict[str, float] = {}
+    for k, entry in enumerate(process_documents(documents, nlp=nlp, rules=rules,
+                                                do_repair=do_repair, timings=timings)):
+        send(("done", k, entry))
+        send(("start", k + 1, "repair"))
+    send(("timings", len(documents), timings))
+
+
+def process_guarded(
+    documents: Sequence[Document],
+    *,
+    nlp: Language | Callable[[], Language],
+    rules: Rules,
+    do_repair: bool = True,
+    budget: Budget | None = None,
+    timings: dict[str, float] | None = None,
+) -> Iterator[Entry | Failure]:
+    """The per-document stages of ``documents`` in a watched worker process, in order;
+    an article over ``budget`` comes out as a :class:`Failure` naming the stage.
+
+    The worker processes the articles in chunks (as :func:`process_documents`); when it
+    goes over the budget without finishing an article, it is killed and the articles not
+    done yet go one at a time, each watched on its own, until the one over the budget is
+    found; the chunks then resume after it. ``timings`` (if given) accumulates the
+    workers' seconds per stage. ``nlp`` is the spaCy pipeline, or a function that loads it
+    (called in each worker: forking a run that holds no model is cheaper, some 10 ms against
+    100-300 ms of copied pages, and the run itself never needs one).
+    """
+    import multiprocessing
+
+    budget = budget or Budget()
+    todo = list(documents)
+    alone = False
+    context = multiprocessing.get_context("fork")
+    while todo:
+        alone = alone or len(todo) == 1  # one article: watched stage by stage
+        receive, send = context.Pipe(duplex=False)
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns into the run
+            code = 0
+            try:
+                _die_with(parent)
+                receive.close()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
+                _worker(todo, send, nlp=nlp, rules=rules, do_repair=do_repair, alone=alone)
+                send.close()
+            except BaseException:  # noqa: BLE001 - the run sees the worker end early
+                code = 1
+            finally:
+                os._exit(code)
+        send.close()
+        done, current, killed = 0, -1, None
+        try:
+            start_cpu, base_rss = _cpu_and_memory(pid)
+            stage = "repair"
+            while done < len(todo) or (not alone and receive.poll(WATCH_INTERVAL)):
+                if receive.poll(WATCH_INTERVAL):
+                    try:
+                        message = receive.recv()
+                    except EOFError:
+                        break  # the worker died (out of memory?): the article it was on
+                    if message[0] == "timings":
+                        for name, seconds in message[2].items():
+                            if timings is not None:
+                                timings[name] = timings.get(name, 0.0) + seconds
+                        break
+                    if message[0] == "start":
+                        stage = message[2]
+                        if message[1] != current:  # the next article (chunk): a new budget
+                            if current < 0:  # the worker is ready (its model loaded)
+                                base_rss = _cpu_and_memory(pid)[1]
+                            current = message[1]
+                            start_cpu = _cpu_and_memory(pid)[0]
+                    else:
+                        yield message[2]
+                        done += 1
+                    continue
+                if current < 0:
+                    continue  # loading the model: no article's yet
+                cpu, rss = _cpu_and_memory(pid)
+                if cpu - start_cpu > budget.seconds:
+                    killed = f"{budget.seconds:g} CPU seconds"
+                elif rss - base_rss > budget.memory:
+                    killed = f"{budget.memory / 1024**2:,.0f} MB of memory"
+                if killed:
+                    break
+        finally:
+            receive.close()
+            _end(pid)
+        if done == len(todo):
+            return
+        if alone or len(todo) - done == 1:
+            yield over_budget(todo[done], stage, killed or "memory (the worker died)", budget)
+            todo = todo[done + 1:]
+            alone = False
+        else:  # find the article: the rest one at a time
+            todo = todo[done:]
+            alone = True
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when the run that forked it ends (killed, even with
+    ``kill -9``): a worker left behind would go on spending CPU on the article (Linux's
+    ``PR_SET_PDEATHSIG``)."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the run ended before the call
+        os._exit(1)
+
+
+def _end(pid: int) -> None:
+    """Kill a worker (if it still runs) and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)

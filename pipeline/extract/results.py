@@ -25,6 +25,10 @@ class Failure:
     document: Document
     stage: str
     error: str
+    budget: str | None = None  # over this budget (JSON; remembered in the claim store)
 
     def skip(self) -> Skip:
+        if self.budget is not None:  # one line: the stage and the budget
+            return Skip(path=self.document.path,
+                        reason=f"stopped in the {self.stage} stage, {self.error}")
         return Skip.failed(self.document.path, self.stage, self.error)

@@ -76,6 +76,15 @@ CREATE TABLE IF NOT EXISTS run_records (
 CREATE INDEX IF NOT EXISTS run_records_block ON run_records (check_name, block);
 CREATE INDEX IF NOT EXISTS run_records_finding ON run_records (finding_id);
 CREATE TABLE IF NOT EXISTS layouts (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS failures (
+    raw_sha TEXT NOT NULL,
+    suffix TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    budget TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    error TEXT NOT NULL,
+    PRIMARY KEY (raw_sha, suffix, fingerprint)
+);
 """
 # Tables describing the last run (its documents, claims, check records, findings and output
 # layouts), replaced or updated together with the ``state`` meta key.
@@ -196,6 +205,22 @@ class Store:
                 "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         return len(rows)
 
+    def failure(self, key: Key, fingerprint: str) -> tuple[str, str, str] | None:
+        """``(budget, stage, error)`` when these bytes went over a budget of the per-document
+        stages under this fingerprint (:meth:`put_failure`), else ``None``."""
+        row = self._db.execute(
+            "SELECT budget, stage, error FROM failures WHERE raw_sha=? AND suffix=? AND "
+            "fingerprint=?", (key.raw_sha, key.suffix, fingerprint)).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    def put_failure(self, key: Key, fingerprint: str, *, budget: str, stage: str,
+                    error: str) -> None:
+        """Remember that an article's bytes went over a budget (``budget`` says which, as
+        JSON), so that the next run skips them unless they changed or the budget grew."""
+        with self._transaction():
+            self._db.execute("INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?, ?)",
+                             (key.raw_sha, key.suffix, fingerprint, budget, stage, error))
+
     def keep_only(self, keys: Iterable[Key], fingerprint: str) -> int:
         """Drop rows of deleted articles and of other fingerprints; returns rows dropped."""
         wanted = {(k.raw_sha, k.suffix) for k in keys}
@@ -206,6 +231,7 @@ class Store:
                      if row[2] != fingerprint or (row[0], row[1]) not in wanted]
             self._db.executemany(
                 "DELETE FROM documents WHERE raw_sha=? AND suffix=? AND fingerprint=?", stale)
+            self._db.execute("DELETE FROM failures WHERE fingerprint != ?", (fingerprint,))
         return len(stale)
 
     def count(self) -> int:
