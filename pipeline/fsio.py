@@ -251,7 +251,10 @@ def remove_stale_temps(out: Path) -> list[Path]:
     holding the lock)."""
     removed: list[Path] = []
     for tmp in sorted(out.glob(f".*{TMP_SUFFIX}")):
-        if tmp.is_symlink() or tmp.is_file():
+        if tmp.is_dir() and not tmp.is_symlink():  # a folder set aside by adopt()
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+        elif tmp.is_symlink() or tmp.is_file():
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
                 removed.append(tmp)
@@ -322,21 +325,11 @@ class Generation:
         current = current_generation(self.out)
         if current is None:
             return None
-        theirs_folder = self.out / GENERATIONS / current
         try:
-            names = sorted(os.listdir(self.folder))
-            if names != sorted(os.listdir(theirs_folder)):
-                return None
-            for name in names:
-                mine, theirs = os.stat(self.folder / name), os.stat(theirs_folder / name)
-                if mine.st_ino == theirs.st_ino and mine.st_dev == theirs.st_dev:
-                    continue
-                if mine.st_size != theirs.st_size or not filecmp.cmp(
-                        self.folder / name, theirs_folder / name, shallow=False):
-                    return None
+            same = _same_tree(self.folder, self.out / GENERATIONS / current)
         except OSError:
             return None
-        return current
+        return current if same else None
 
     def seal(self) -> None:
         """Make the generation's folder durable (its files are flushed as they are
@@ -350,6 +343,27 @@ class Generation:
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _same_tree(mine: Path, theirs: Path) -> bool:
+    """Whether the folders hold the same names and bytes (a file hard-linked from the other
+    is the same; a folder, such as the report's pages, is compared the same way)."""
+    names = sorted(os.listdir(mine))
+    if names != sorted(os.listdir(theirs)):
+        return False
+    for name in names:
+        a, b = os.stat(mine / name), os.stat(theirs / name)
+        if stat.S_ISDIR(a.st_mode) or stat.S_ISDIR(b.st_mode):
+            if not (stat.S_ISDIR(a.st_mode) and stat.S_ISDIR(b.st_mode)
+                    and _same_tree(mine / name, theirs / name)):
+                return False
+            continue
+        if a.st_ino == b.st_ino and a.st_dev == b.st_dev:
+            continue
+        if a.st_size != b.st_size or not filecmp.cmp(mine / name, theirs / name,
+                                                     shallow=False):
+            return False
+    return True
 
 
 @contextlib.contextmanager
@@ -432,15 +446,23 @@ def adopt(out: Path, names: Iterable[str]) -> None:
     if pointer.is_dir() and not pointer.is_symlink():  # a copy that followed the symlinks
         shutil.rmtree(pointer)  # (cp -L, an unzipped archive): its files are the plain ones
     plain = [n for n in names if (out / n).is_file() and not (out / n).is_symlink()]
-    if not plain:
+    folders = [n for n in names if (out / n).is_dir() and not (out / n).is_symlink()]
+    if not plain and not folders:
         return
     gen = Generation.begin(out)
     for name in plain:
         os.link(out / name, gen.path(name))
+    for name in folders:  # a folder of pages: its files hard-linked alike
+        shutil.copytree(out / name, gen.path(name), copy_function=os.link)
     gen.seal()
     _link(out, CURRENT, f"{GENERATIONS}/{gen.name}")
     for name in plain:
         _link(out, name, f"{CURRENT}/{name}")
+    for name in folders:  # a folder cannot be replaced by a symlink in one rename
+        aside = out / f".{name}.old{TMP_SUFFIX}"
+        os.rename(out / name, aside)
+        _link(out, name, f"{CURRENT}/{name}")
+        shutil.rmtree(aside, ignore_errors=True)
     fsync_dir(out)
 
 

@@ -77,9 +77,31 @@ def nlp(rules):
 
 
 def output_files(out: Path) -> dict[str, bytes]:
-    """Every output file (not the store, the lock or temporary files), by name."""
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
-            if p.is_file() and not p.name.startswith(".") and not p.name.startswith("claims.db")}
+    """Every output file (not the store, the lock or temporary files), by name; the pages of
+    a folder (the report's) as ``report/NAME``."""
+    files = {}
+    for p in sorted(out.iterdir()):
+        if p.name.startswith(".") or p.name.startswith("claims.db"):
+            continue
+        if p.is_dir():
+            files.update((f"{p.name}/{page.name}", page.read_bytes())
+                         for page in sorted(p.iterdir()))
+        elif p.is_file():
+            files[p.name] = p.read_bytes()
+    return files
+
+
+def report_pages(files: dict[str, str]) -> str:
+    """Every page of the HTML report (``report.html``, then the pages of ``report/``) of a
+    run's files by name (``render.texts``, or :func:`output_files` decoded), one after the
+    other: where a test looks for what the report shows, on whichever page."""
+    return files["report.html"] + "".join(
+        text for name, text in sorted(files.items()) if name.startswith("report/"))
+
+
+def output_texts(out: Path) -> dict[str, str]:
+    """:func:`output_files` as text."""
+    return {name: data.decode("utf-8") for name, data in output_files(out).items()}
 
 
 @pytest.fixture(scope="module")

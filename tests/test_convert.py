@@ -20,7 +20,7 @@ from pipeline.check.policy import NAME
 from pipeline.errors import RulesError
 from pipeline.models import Finding
 from pipeline.rules import load_rules
-from tests.conftest import ROOT, make_claim
+from tests.conftest import ROOT, make_claim, output_texts, report_pages
 
 # Two invented articles per company: one gives the figure in one currency, one in another.
 ARTICLES = {
@@ -113,7 +113,7 @@ def test_a_currency_without_rates_is_listed_as_not_compared(run: Any) -> None:
         "reports' figures in other currencies): no exchange rates for NGN in rates.yaml.")
     assert len(finding["claims"]) == 2
     assert "not_compared     1" in summary
-    report = (out / "report.html").read_text()
+    report = report_pages(output_texts(out))  # the index and the pages of report/
     assert f'<details class="finding kind-other" id="{finding["id"]}"' in report
     assert "900 billion naira" in (out / "contradictions.md").read_text()
 

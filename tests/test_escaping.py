@@ -24,7 +24,7 @@ from pipeline.fsio import shown_name
 from pipeline.models import Skip
 from pipeline.render import escape
 from pipeline.state import rows
-from tests.conftest import DATA, ROOT, sample_report
+from tests.conftest import DATA, ROOT, output_texts, sample_report
 
 # The raw names of issue 19 and 20's reproducers, and more of their kind.
 RAW_NAMES = [
@@ -74,7 +74,10 @@ def check_every_output(files: dict[str, str], *, names: list[str]) -> None:
     for line in files["claims.jsonl"].split("\n"):
         if line:
             strict_json(line)
-    strict_html5(files["report.html"])
+    report = [name for name in files if name.startswith("report")]
+    assert "report.html" in report and "report/sources.html" in report
+    for name in report:  # the index and every page of report/
+        strict_html5(files[name])
     tokens = commonmark(files["contradictions.md"])
     assert not [t for t in tokens if t.type in ("html_inline", "html_block")], \
         "raw HTML in contradictions.md"
@@ -83,7 +86,7 @@ def check_every_output(files: dict[str, str], *, names: list[str]) -> None:
     spans = {t.content for t in tokens if t.type == "code_inline"}
     for name in names:
         assert escape.visible(name) in spans, f"{name!r} is not one whole code span"
-    page = files["report.html"]
+    page = "".join(files[name] for name in report)
     tags = re.findall(r"<([a-zA-Z]+)[\s>]", page)
     assert "img" not in tags and "iframe" not in tags
 
@@ -109,7 +112,7 @@ def hostile_view() -> rows.View:
 
 def test_every_output_parses_strictly_with_hostile_names_and_text():
     view = hostile_view()
-    files = {name: render.text(view, name) for name in render.FILES}
+    files = render.texts(view)
     check_every_output(files, names=[s.path for s in view.skipped])
 
 
@@ -175,7 +178,7 @@ def test_a_corpus_of_hostile_names_gives_strictly_parsed_outputs(tmp_path):
     shown = {shown_name(os.fsdecode(raw)) for raw in RAW_NAMES}
     found = {d.path for d in result.documents} | {s.path for s in result.skipped}
     assert found - {p.name for p in (DATA / "tiny").iterdir()} == shown
-    files = {name: (out / name).read_text(encoding="utf-8") for name in render.FILES}
+    files = output_texts(out)
     check_every_output(files, names=[s.path for s in result.skipped])
     graph = nx.read_graphml(out / "graph.graphml")
     paths = {data["path"] for _, data in graph.nodes(data=True) if data["kind"] == "document"}

@@ -44,6 +44,11 @@ def visible(out: Path) -> dict[str, bytes]:
     """What a reader sees: every output name of the folder, read through its name."""
     seen = {}
     for name in outputs.NAMES:
+        if name in outputs.FOLDERS:  # a folder of pages: each page
+            with contextlib.suppress(FileNotFoundError):
+                seen.update((f"{name}/{page}", (out / name / page).read_bytes())
+                            for page in sorted(os.listdir(out / name)))
+            continue
         with contextlib.suppress(FileNotFoundError):
             seen[name] = (out / name).read_bytes()
     return seen
@@ -234,7 +239,7 @@ def test_a_generation_keeps_the_name_users_open(tmp_path):
     assert html.parent.parent.name == fsio.GENERATIONS
     assert (tmp_path / "report.html").read_text().rstrip().endswith("</html>")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == \
-        sorted([*render.FILES, store.DB_NAME])
+        sorted([*render.FILES, *render.FOLDERS, store.DB_NAME])
 
 
 def test_a_rewrite_that_changes_nothing_keeps_the_published_generation(tmp_path):

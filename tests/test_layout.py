@@ -29,7 +29,8 @@ def test_every_output_file_has_one_writer_named_in_the_docs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     layout = readme[readme.index("## Layout"):]
     table = pipeline.render.__doc__ or ""
-    for name, writer in render.WRITERS.items():
+    for name, writer in [*render.WRITERS.items(),
+                         *((f"{folder}/", w) for folder, w in render.FOLDERS.items())]:
         module = writer.__module__.removeprefix("pipeline.render.")
         assert f"| `{name}` | `render.{module}.{writer.__name__}` |" in layout, name
         row = next(line for line in table.splitlines() if line.startswith(f"``{name}``"))
@@ -38,6 +39,8 @@ def test_every_output_file_has_one_writer_named_in_the_docs():
 
 
 def test_one_template_per_page():
+    """One template per kind of page: the Markdown page, and the HTML report's pages
+    (``report.html`` and those of ``report/`` share their style, script and macros)."""
     pages = {path.name.removesuffix(".j2") for path in TEMPLATES.glob("*.j2")}
     assert pages == {"contradictions.md", "report.html"}
     assert pages <= set(render.FILES)

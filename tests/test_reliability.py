@@ -23,7 +23,7 @@ import networkx as nx
 import pytest
 import yaml
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, output_files, output_texts, report_pages
 
 pytestmark = pytest.mark.model
 
@@ -75,9 +75,9 @@ def check_output_file(path: Path) -> None:
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    """The visible output files (not the lock, the store or temporary files)."""
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir())
-            if p.is_file() and not p.name.startswith(".") and not p.name.startswith("claims.db")}
+    """The visible output files (not the lock, the store or temporary files; the report's
+    pages as report/NAME)."""
+    return output_files(out)
 
 
 def store_is_consistent(out: Path) -> None:
@@ -437,7 +437,7 @@ def test_hostile_text_never_appears_unescaped_in_report_html(tmp_path):
     corpus = hostile_corpus_for_report(tmp_path)
     result = api.extract(corpus, out=tmp_path / "out", rules_dir=ROOT / "rules")
     assert result.claims, "the hostile articles still yield claims"
-    html = (tmp_path / "out" / "report.html").read_text()
+    html = report_pages(output_texts(tmp_path / "out"))
     for payload in HOSTILE:
         assert payload not in html
     shown = [payload for payload in HOSTILE if payload in html_module.unescape(html)]

@@ -28,9 +28,12 @@ from tests.conftest import make_doc, report_claim, sample_report
 
 def texts(findings: list[Finding], claims: list[Claim], documents: dict[str, Document],
           skipped: list[Skip] = ()) -> dict[str, str]:  # type: ignore[assignment]
-    """Every output file of the run, as a run writes it."""
+    """Every output file of the run, as a run writes it; ``"html"``: every page of the HTML
+    report (``report.html`` and the pages of ``report/``) one after the other."""
     view = rows.memory_view(list(documents.values()), claims, findings, list(skipped))
-    return {name: render.text(view, name) for name in render.FILES}
+    every = render.texts(view)
+    every["html"] = "".join(text for name, text in every.items() if name.startswith("report"))
+    return every
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def files(sample):
 
 @pytest.fixture(scope="module")
 def html(files):
-    return files["report.html"]
+    return files["html"]
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +60,7 @@ def markdown(files):
 
 
 def test_html_escapes_all_article_text(html):
-    assert html.count("<script") == 1  # the report's own script, at the end
+    assert html.count("<script") == html.count("<!doctype html>")  # each page's own script
     assert "<img" not in html
     assert "onerror=\"window" not in html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
@@ -69,13 +72,16 @@ def test_html_links_only_http_sources(html):
     assert "javascript:" not in html
 
 
-def test_html_csp_allows_only_its_own_script(html):
-    script = re.search(r"<script>(.*)</script>", html, re.DOTALL)
-    assert script is not None
-    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
-    assert f"script-src 'sha256-{digest}'" in html
-    assert "default-src 'none'" in html
-    assert not re.search(r"<(link|img|iframe)\b|src=\"http", html)
+def test_html_csp_allows_only_its_own_script(files):
+    pages = [text for name, text in files.items() if name.startswith("report")]
+    assert len(pages) >= 5  # the index, two groups, repaired text, claims index, sources
+    for page in pages:
+        script = re.search(r"<script>(.*)</script>", page, re.DOTALL)
+        assert script is not None and page.count("<script") == 1
+        digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+        assert f"script-src 'sha256-{digest}'" in page
+        assert "default-src 'none'" in page
+        assert not re.search(r"<(link|img|iframe)\b|src=\"http", page)
 
 
 def test_html_groups_most_severe_first_and_collapses_dismissed(html):
@@ -125,12 +131,13 @@ def test_html_charts_log_scale_when_values_span_orders_of_magnitude(html):
     assert charts == ["log", "linear"]  # valuation ($40M..$3.5B), compute cost (equal values)
 
 
-def test_claims_index_lists_every_claim_by_entity(html, sample):
-    start = html.index('id="claims-index"')
-    index = html[start:html.index("</section>", start)]
+def test_claims_index_lists_every_claim_by_entity(files, sample):
+    start = files["report.html"].index('id="claims-index"')
+    assert 'href="report/claims.html"' in files["report.html"][start:]
+    index = files["report/claims.html"]
     for subject in ("Acme Robotics", "Orbital", "SpaceX"):
         assert f"<summary>{subject} " in index
-    assert index.count("<tr><td>") == len(sample[1])
+    assert index.count('<tr class="claim">') == len(sample[1])
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -211,7 +218,7 @@ def test_claimreview_jsonld_leaves_out_dismissed_findings(files):
 
 def test_empty_report_renders():
     files = texts([], [], {})
-    assert "No findings" in files["report.html"]
+    assert "No findings" in files["html"]
     assert json.loads(files["contradictions.json"])["findings"] == []
     assert files["contradictions.md"].startswith("# Contradictions report\n\n0 documents")
 
@@ -249,8 +256,8 @@ def test_any_article_text_is_escaped(text):
                       metric="valuation", claims=("c-1", "c-2"), explanation=text,
                       check="value_mismatch.v1", note=text)
     files = texts([finding], [claim, other], {doc.id: doc})
-    page = files["report.html"]
-    assert page.count("<script") == 1
+    page = files["html"]
+    assert page.count("<script") == page.count("<!doctype html>")
     shown = markupsafe.escape(escape.visible(text))  # the page's escaper
     assert str(shown) in page
     assert escape._ACTING.search(page) is None
@@ -276,7 +283,7 @@ def test_chart_coordinates_stay_in_the_plot(values):
     finding = Finding(id="f-1", kind="contradiction", severity="high", subject="Acme Robotics",
                       metric="valuation", claims=tuple(c.id for c in claims), explanation="x",
                       check="x.v1")
-    page = texts([finding], claims, {doc.id: doc})["report.html"]
+    page = texts([finding], claims, {doc.id: doc})["html"]
     usable = [c for c in claims if c.normalized.low is not None or c.normalized.high is not None]
     if len(usable) < 2:
         assert '<div class="chart">' not in page
@@ -323,7 +330,7 @@ def test_update_sources_are_ordered_oldest_first():
                    if line.startswith("| figure |"))
         kinds[kind] = sorted(["c-a", "c-b"], key=lambda c: row.index(
             "$1 billion" if c == "c-a" else "$5 billion"))
-        html = files["report.html"]
+        html = files["html"]
         block = html[html.index(f'id="f-{kind}"'):]
         assert kinds[kind] == sorted(["c-a", "c-b"], key=lambda c: block.index(
             "In 2026" if c == "c-a" else "In 2024"))

@@ -1,7 +1,8 @@
-"""contradictions.md and report.html as signed pieces (``report.markdown_pieces``,
-``report.html_pieces``) written by ``splice.compose``.
+"""contradictions.md and the HTML report as signed pieces (``report.markdown_pieces``;
+``pages.index_pieces`` and ``pages.folder_pieces``, taken here as one sequence of pieces over
+every page) written by ``splice.compose``.
 
-Three properties: the pieces spell a page that shows every finding and every claim once; a
+Three properties: the pieces spell a report that shows every finding and every claim once; a
 file composed again after any change of the run (reusing the unchanged pieces of the previous
 file) equals a fresh render (``render.text``); and an unchanged run renders nothing, one added
 article only a few pieces. The pages' exact bytes are pinned by the golden files
@@ -26,13 +27,25 @@ from hypothesis import strategies as st
 
 from pipeline import render
 from pipeline.models import Claim, Document, Finding, Normalized, Quantity, Skip, Span
-from pipeline.render import report, splice
+from pipeline.render import pages, report, splice
 from pipeline.state import rows
 from tests.conftest import DATA, ROOT
 
+SITE = "report.html+report/"
+
+
+def html_site(view: rows.View) -> list[splice.Piece]:
+    """The pieces of every page of the HTML report, the index first, each key prefixed with
+    its page's name: as one file, they stand for the pages a run composes one by one."""
+    pieces = [p._replace(key=f"report.html\x1d{p.key}") for p in pages.index_pieces(view)]
+    for page, of_page in pages.folder_pieces(view).items():
+        pieces += [p._replace(key=f"{page}\x1d{p.key}") for p in of_page]
+    return pieces
+
+
 WRITERS: dict[str, Callable[[rows.View], list[splice.Piece]]] = {
     "contradictions.md": report.markdown_pieces,
-    "report.html": report.html_pieces,
+    SITE: html_site,
 }
 SUBJECTS = ("Acme Robotics", "acme robotics", "Orbital <b>Freight</b>", "SpaceX", "Zeta|Co",
             None)
@@ -206,18 +219,19 @@ def make_world(seed: int, *, documents: int = 12, findings: int = 20) -> World:
 
 
 def whole_text(name: str, world: World) -> str:
-    """The page as a fresh run renders it."""
+    """The page (every page of the HTML report) as a fresh run renders it."""
+    if name == SITE:
+        every = render.texts(world.view())
+        return every["report.html"] + "".join(
+            text for page, text in every.items() if page.startswith("report/"))
     return render.text(world.view(), name)
 
 
 def shown(name: str, text: str) -> tuple[list[str], int]:
     """The finding ids a page shows (in order), and the rows of its claims index."""
-    if name == "report.html":
+    if name == SITE:
         ids = re.findall(r'<(?:article|details) class="finding [^"]*" id="([^"]*)"', text)
-        if 'id="claims-index"' not in text:
-            return ids, 0
-        index = text[text.index('id="claims-index"'):]
-        return ids, index[:index.index("</section>")].count("<tr><td>")
+        return ids, text.count('<tr class="claim">')
     ids = re.findall(r"^###.* — `([^`]*)`$", text, re.MULTILINE)
     index = text.partition("\n## Claims index by entity\n")[2].partition("\n## Skipped files")[0]
     header = ("| metric | figure | normalized | modality | source |", "|---|---|---|---|---|")
@@ -230,10 +244,18 @@ def check_pages(world: World) -> None:
     claims index row per claim."""
     view = world.view()
     order = [f.id for f in report.report_order(view.findings)]
+    plan = pages.pages_plan(view)
+    by_page = [plan.plan.shared.order[i].id for g in plan.groups for i in g.at] + [
+        plan.plan.shared.order[i].id for _, at in plan.repaired for i in at]
+    assert sorted(by_page) == sorted(order)
+    # the group pages in report order, the repaired text after them
+    garbled = {f.id for f in view.findings if f.kind == "garbled"}
+    assert [f for f in order if f not in garbled] == by_page[:len(order) - len(garbled)]
     for name, writer in WRITERS.items():
         pieces = writer(view)
         assert len({p.key for p in pieces}) == len(pieces), name
-        assert shown(name, splice.text_of(pieces)) == (order, len(view.claims)), name
+        expected = by_page if name == SITE else order
+        assert shown(name, splice.text_of(pieces)) == (expected, len(view.claims)), name
 
 
 # --------------------------------------------------------------------------- the pages
@@ -263,8 +285,12 @@ def test_a_view_in_memory_gives_the_pages_the_pipeline_wrote_for_tiny(tmp_path):
     out = tmp_path / "out"
     result = api.extract(corpus, out=out, rules_dir=ROOT / "rules")
     view = rows.memory_view(result.documents, result.claims, result.findings, result.skipped)
-    for name in WRITERS:
-        assert render.text(view, name) == (out / name).read_text(encoding="utf-8"), name
+    every = render.texts(view)
+    written = sorted(p.relative_to(out).as_posix() for p in [out / "report.html",
+                                                              *(out / "report").iterdir()])
+    assert written == sorted(name for name in every if name.startswith("report"))
+    for name in [*written, "contradictions.md"]:
+        assert every[name] == (out / name).read_text(encoding="utf-8"), name
 
 
 # --------------------------------------------------------------------------- reuse
@@ -345,9 +371,14 @@ def test_one_added_article_renders_only_pieces_touching_it(tmp_path, name):
     blocks = {(c.subject or "", c.metric) for c in new} | {
         (f.subject or "", f.metric or "") for f in added}
     subjects = {c.subject for c in new}
-    # head and summary; per touched group its heading/chart and contents entry; the new
-    # findings; per touched subject its index heading and the article's rows; its source row
-    bound = 3 + 2 * len(blocks) + len(added) + len(subjects) + len(new) + 1
+    # head and summary; per touched group its heading/chart and contents entry (HTML: its
+    # index row, its page's filters, or a new page of 7 pieces); the new findings; per
+    # touched subject its index heading and the article's rows; its source row; (HTML) the
+    # list of pages of repaired text and of the claims index, a page of repaired text
+    per_block = 2 if name.endswith(".md") else 8
+    bound = 3 + per_block * len(blocks) + len(added) + len(subjects) + len(new) + 1
+    if name == SITE:
+        bound += 2 + 7
     assert stats.rendered <= bound, (stats, bound)
     assert stats.bytes_rendered < before.bytes_rendered / 4
     # read: the claims of the new findings, and the index rows around the new claims (the

@@ -13,11 +13,22 @@ from pipeline import api, render, review
 from pipeline.cli import app
 from pipeline.errors import InputError
 from pipeline.state import rows, store
-from tests.conftest import DATA, ROOT, sample_report, sample_run, write_run
+from tests.conftest import (
+    DATA,
+    ROOT,
+    output_texts,
+    report_pages,
+    sample_report,
+    sample_run,
+    write_run,
+)
 
 
 def report_files(out: Path) -> dict[str, str]:
-    return {name: (out / name).read_text(encoding="utf-8") for name in render.FILES}
+    """Every output file of ``out`` but the reviews (the report's pages as report/NAME)."""
+    files = output_texts(out)
+    files.pop("reviews.json", None)
+    return files
 
 
 # --------------------------------------------------------------------------- pure functions
@@ -75,8 +86,8 @@ def test_record_writes_reviews_and_rerenders_the_report(tmp_path):
     assert book["reviews"]["f-contra"]["status"] == "dismissed"
     assert book["reviews"]["f-contra"]["kind"] == "contradiction"
     files = report_files(tmp_path)
-    assert '<details class="finding kind-contradiction dismissed" id="f-contra"' in files[
-        "report.html"]
+    assert '<details class="finding kind-contradiction dismissed" id="f-contra"' in \
+        report_pages(files)
     saved = {f["id"]: f for f in json.loads(files["contradictions.json"])["findings"]}
     assert saved["f-contra"]["status"] == "dismissed"
 
@@ -86,14 +97,14 @@ def test_rerender_equals_a_full_render_with_the_decision(tmp_path):
     objects directly, decision included."""
     write_run(tmp_path)
     findings, claims, documents, skipped = sample_run()
-    assert report_files(tmp_path) == {
-        name: render.text(rows.memory_view(list(documents.values()), claims, findings, skipped),
-                          name) for name in render.FILES}
+    assert report_files(tmp_path) == render.texts(
+        rows.memory_view(list(documents.values()), claims, findings, skipped))
     finding, written = review.record(tmp_path, "f-recon", "explained", "monthly vs yearly")
-    assert written == [tmp_path / "reviews.json", *(tmp_path / name for name in render.FILES)]
+    assert written == [tmp_path / "reviews.json", *(tmp_path / name for name in render.FILES),
+                       *(tmp_path / name for name in render.FOLDERS)]
     decided = review.apply_reviews(findings, review.load_reviews(tmp_path))
     view = rows.memory_view(list(documents.values()), claims, decided, skipped)
-    assert report_files(tmp_path) == {name: render.text(view, name) for name in render.FILES}
+    assert report_files(tmp_path) == render.texts(view)
 
 
 def test_a_folder_without_stored_state_asks_for_a_new_extract(tmp_path):
@@ -210,7 +221,7 @@ def test_decision_survives_a_rerun_with_an_added_article(tmp_path):
     saved = {f["id"]: f for f in json.loads((out / "contradictions.json").read_text())[
         "findings"]}
     assert saved[target.id]["status"] == "dismissed"
-    assert f'dismissed" id="{target.id}"' in (out / "report.html").read_text()
+    assert f'dismissed" id="{target.id}"' in report_pages(output_texts(out))
 
 
 def test_review_help_names_every_decision():

@@ -1,11 +1,13 @@
-"""``contradictions.md`` and ``report.html``: the findings for people, as signed pieces.
+"""``contradictions.md`` and the report's HTML pages: the findings for people, as signed pieces.
 
-:func:`markdown_pieces` and :func:`html_pieces` write the two pages from a
-:class:`rows.View` (one Jinja2 template each under ``pipeline/render/templates/``, a macro per
+:func:`markdown_pieces` writes the Markdown page from a :class:`rows.View`, and the
+:class:`_Renderer` here renders the pieces of the HTML pages that :mod:`pipeline.render.pages`
+lays out (``report.html`` and the folder ``report/``); one Jinja2 template each under
+``pipeline/render/templates/``, a macro per
 piece; HTML autoescaped: every piece of article text goes through escaping, and nothing from
 an article is ever placed in a URL unless it is an ``http(s)`` address). Order, keys and
 signatures come from the view's light rows; the full claims and documents are read only by
-the pieces rendered (:mod:`pipeline.render.splice`). Both pages share one plan of the run
+the pieces rendered (:mod:`pipeline.render.splice`). Both reports share one plan of the run
 (:func:`_plan`, made once per view): the groups of findings by (subject, metric), most severe
 first, their charts, and the claims index.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import hashlib
 import heapq
 import itertools
@@ -370,6 +373,16 @@ def _remembered(function: Callable[[Any], str]) -> Callable[[Any], str]:
     return remembered
 
 
+SOURCES_PAGE = 1000
+"""Documents per page of the HTML report's sources (``report/sources*.html``)."""
+
+
+def source_page(number: int) -> str:
+    """The page of the HTML report's folder listing source ``[number]``."""
+    page = (max(number, 1) - 1) // SOURCES_PAGE + 1
+    return "sources.html" if page == 1 else f"sources-{page}.html"
+
+
 def _environment(*, html: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.render", "templates"),
@@ -378,13 +391,14 @@ def _environment(*, html: bool) -> jinja2.Environment:
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
-    sentence = _remembered(_md_sentence_key)
-    env.filters.update(md=_remembered(escape.markdown),
-                       md_code=_remembered(escape.markdown_code),
-                       md_code_cell=_remembered(partial(escape.markdown_code, cell=True)),
-                       md_url=escape.markdown_url,
-                       md_sentence=lambda pieces: sentence(tuple(pieces)),
-                       safe_url=safe_url)
+    env.filters.update(safe_url=safe_url, source_page=source_page)
+    if not html:
+        sentence = _remembered(_md_sentence_key)
+        env.filters.update(md=_remembered(escape.markdown),
+                           md_code=_remembered(escape.markdown_code),
+                           md_code_cell=_remembered(partial(escape.markdown_code, cell=True)),
+                           md_url=escape.markdown_url,
+                           md_sentence=lambda pieces: sentence(tuple(pieces)))
     return env
 
 
@@ -705,6 +719,18 @@ def _chunk(name: str, rows: list[ClaimRow], docs: list[str], doc_path: Mapping[s
         map(doc_path.__getitem__, docs)), " ".join(map(doc_number.__getitem__, docs)))
 
 
+@functools.cache
+def _html_macros() -> tuple[Any, markupsafe.Markup, str]:
+    """The HTML pages' macros, their script and its CSP hash: compiled once per process (the
+    HTML environment's filters remember nothing, unlike the Markdown page's, made per
+    render), since a run renders several pages."""
+    env = _environment(html=True)
+    script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest())
+    return (env.get_template(HTML_TEMPLATE).module, markupsafe.Markup(script),
+            f"sha256-{digest.decode()}")
+
+
 class _Renderer:
     """What rendering a piece needs, made on first use: a reused piece needs none of it."""
 
@@ -719,13 +745,10 @@ class _Renderer:
     @property
     def macros(self) -> Any:
         if self._macros is None:
-            env = _environment(html=self.is_html)
             if self.is_html:
-                script = env.loader.get_source(env, "report.js")[0]  # type: ignore[union-attr]
-                digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest())
-                self.script = markupsafe.Markup(script)
-                self.script_hash = f"sha256-{digest.decode()}"
-            self._macros = env.get_template(HTML_TEMPLATE if self.is_html else MD_TEMPLATE).module
+                self._macros, self.script, self.script_hash = _html_macros()
+            else:
+                self._macros = _environment(html=False).get_template(MD_TEMPLATE).module
         return self._macros
 
     def claim_views(self, ids: Sequence[str]) -> list[ClaimView]:
@@ -773,13 +796,6 @@ class _Renderer:
         """An HTML piece: macro ``name`` of the arguments."""
         return str(getattr(self.macros, name)(*args))
 
-    def html_page_head(self, counts: _Counts) -> str:
-        macros = self.macros  # made first: it reads the script and its hash
-        return str(macros.page_head(counts, self.script_hash))
-
-    def html_toc(self, g: OrderedGroup) -> str:
-        return self.html("toc_item", self.group(g, None), len(g.findings))
-
     def html_group(self, g: OrderedGroup, pick: _ChartPick | None) -> str:
         return self.html("group", self.group(g, pick))
 
@@ -790,10 +806,6 @@ class _Renderer:
 
     def html_rows(self, cs: Sequence[ClaimRow]) -> str:
         return self.html("rows", self.claim_views([c.id for c in cs]))
-
-    def html_foot(self) -> str:
-        macros = self.macros
-        return str(macros.foot(self.script))
 
     def group(self, g: OrderedGroup, pick: _ChartPick | None) -> GroupView:
         chart = None
@@ -853,60 +865,6 @@ def _md_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
     return pieces
 
 
-def _html_pieces(view: View, plan: _Plan) -> list[splice.Piece]:
-    r = _Renderer(view, plan, html=True)
-    P, sig = splice.Piece, splice.sig
-    counts = plan.counts
-    keys, at = plan.shared.keys, 0
-    # a finding's signature in the Markdown page, and the report numbers of its claims
-    sigs = list(map(str.__add__, plan.shared.sigs, map("\x1e".__add__, plan.shared.numbers)))
-    pieces = [
-        P("page", sig(counts.n_findings), partial(r.html_page_head, counts)),
-        P("style", "", partial(r.html, "style")),
-        P("top", sig(counts), partial(r.html, "top", counts)),
-    ]
-    for g in plan.groups:
-        pieces.append(P("t:" + _group_key(g), sig(g.key, g.label, g.metric_label, g.severity,
-                                                  len(g.findings)), partial(r.html_toc, g)))
-    if plan.groups:
-        pieces.append(P("toc", "", partial(r.html, "toc_end")))
-    for g, pick in zip(plan.groups, plan.charts, strict=True):
-        chart_sig = None if pick is None else (
-            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, 0),
-                                            pick.kinds.get(c.id)) for c in pick.rows))
-        gk = _group_key(g)
-        pieces.append(P("g:" + gk, sig(g.key, g.label, g.metric_label, chart_sig),
-                        partial(r.html_group, g, pick)))
-        end = at + len(g.findings)
-        pieces += pieces_of(keys[at:end], sigs[at:end],
-                            map(partial, repeat(r.html_finding), g.findings))
-        at = end
-        pieces.append(P("ge:" + gk, "", partial(r.html, "group_end")))
-    if plan.index:
-        pieces.append(P("index", "", partial(r.html, "index_head")))
-    for label, n, chunks in plan.index:
-        pieces.append(P("s:" + label, sig(n), partial(r.html, "subject", label, n)))
-        for chunk in chunks:
-            pieces.append(P("r:" + chunk.key, chunk.md_sig + "\x1e" + chunk.html_sig,
-                            partial(r.html_rows, chunk.rows)))
-        pieces.append(P("se:" + label, "", partial(r.html, "subject_end")))
-    if plan.index:
-        pieces.append(P("index-end", "", partial(r.html, "index_end")))
-    if view.skipped:
-        skipped = list(view.skipped)
-        pieces.append(P("skipped", sig(tuple((s.path, s.reason) for s in skipped)),
-                        partial(r.html, "skipped", skipped)))
-    pieces.append(P("sources", "", partial(r.html, "sources_head")))
-    docs = view.docs
-    pieces += pieces_of(map("d:".__add__, map(_DOC_ID, docs)),
-                        [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}"
-                         for i, d in enumerate(docs, start=1)],
-                        map(partial, repeat(r.html), repeat("source"), docs,
-                            itertools.count(1)))
-    pieces.append(P("foot", "", r.html_foot))
-    return pieces
-
-
 def markdown_pieces(view: View) -> list[splice.Piece]:
     """``contradictions.md``: the report for a terminal or a code host.
 
@@ -914,13 +872,3 @@ def markdown_pieces(view: View) -> list[splice.Piece]:
     claims-index subject its heading and its runs of index rows of one (metric, document),
     skipped files, the end."""
     return _md_pieces(view, _plan(view))
-
-
-def html_pieces(view: View) -> list[splice.Piece]:
-    """``report.html``: one self-contained page (inline CSS and JS, no network).
-
-    Pieces: the page head, the style, the summary and filters, a table of contents entry per
-    group, per group its head (with chart), its findings and its end, per index subject its
-    head, its runs of index rows and its end, skipped files, a sources row per document, the
-    foot."""
-    return _html_pieces(view, _plan(view))
