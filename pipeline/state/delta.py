@@ -234,11 +234,14 @@ def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, Ent
     claim_rows.sort(key=operator.attrgetter("doc_id", "start", "id"))  # run order
     by_id = {i.row.id: i for i in items}
     live = [db]
+    owner = [os.getpid()]
 
     def connection() -> store.Store:
-        """The run's store, or (asked after the run) a new connection to it."""
-        if live[0].closed:
+        """The run's store, or (asked after the run, or in a process forked to write some
+        of the files: a connection must not cross a fork) a new connection to it."""
+        if live[0].closed or owner[0] != os.getpid():
             live[0] = store.Store(db.path)
+            owner[0] = os.getpid()
         return live[0]
 
     def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
