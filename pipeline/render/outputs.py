@@ -87,9 +87,10 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     The previous version of each file is read through ``out``'s names, so unchanged pieces
     are copied from it (``copy_file_range``) and an unchanged file is hard-linked.
     ``timings`` (if given) gets the seconds spent planning the pieces (``write.plan``) and
-    composing the files (``write.compose``), summed over both processes when the files of
-    :data:`FORKED` are written by a second one (:data:`FORK_CLAIMS`: each file's pieces
-    depend on the view alone, so which process writes it changes no byte). A file system
+    composing the files (``write.compose``), summed over both processes when a second one
+    writes the files of :data:`FORKED` (from :data:`FORK_CLAIMS` claims; ``write.second``:
+    that process's share). Each file's pieces depend on the view alone, so which process
+    writes it changes no byte. A file system
     error (a full disk, a file over ``ulimit -f``) is an :class:`OutputError`; ``out`` still
     shows the previous run then.
     """
@@ -115,6 +116,8 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
             done.update(theirs[0])
             for key, seconds in theirs[1].items():
                 clock[key] += seconds
+            # how long the second process worked (its files' planning and composing)
+            clock["write.second"] = sum(theirs[1].values())
     finally:
         if child is not None:
             child.stop()
