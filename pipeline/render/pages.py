@@ -206,8 +206,9 @@ def _index_counts(view: View, pages: Pages) -> IndexCounts:
     statuses: Counter[str] = Counter(f.status for f in view.findings)
     severity_names = [s for s, _ in every.severities]
     table = []
-    per_kind = Counter((f.kind, f.severity) for f in view.findings)  # one pass over them all
-    open_kind = Counter(f.kind for f in view.findings if f.status == "open")
+    # one pass over them all
+    per_kind: Counter[tuple[str, str]] = Counter((f.kind, f.severity) for f in view.findings)
+    open_kind: Counter[str] = Counter(f.kind for f in view.findings if f.status == "open")
     for kind, n in every.kinds:
         open_ = open_kind[kind]
         table.append((kind, tuple(per_kind[kind, s] for s in severity_names), open_,
