@@ -50,7 +50,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -76,6 +76,7 @@ from pipeline.units import (
     format_number,
     rate_from_total,
 )
+from pipeline.wording import figure_words, gap_words, user_words
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
 Block = tuple[str, ...]
@@ -496,7 +497,7 @@ def describe(group: ClaimGroup) -> str:
     """A group's figure as written, with its normalized form and how many sources say it."""
     view = group.head
     c = view.claim
-    text = f'"{c.span.text}"'
+    text = f'"{figure_words(c)}"'
     if view.derived or c.quantity.per:
         text += f" (= {_interval_text(view)})"
     if c.repaired:
@@ -593,15 +594,16 @@ def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) ->
         if not facts:
             return make_finding(
                 check, "divergence", "low", claims,
-                f"{what}: {both} differ by {gap:.0%}, but at least one is a projection, so "
+                f"{what}: {both} are {gap_words(a.ref, b.ref, a.head.unit)}, but at least one is a "
+                "projection, so "
                 "this is a divergence of forecasts, not a contradiction of facts.",
                 arithmetic=_arithmetic((a, b), rules))
         severity: Severity = "high" if gap >= rules.checks.severity.get("high_gap", 0.5) \
             else "medium"
         return make_finding(
             check, "contradiction", severity, claims,
-            f"{what}: {both} differ by {gap:.0%} after normalization, more than the "
-            f"{tol:.0%} tolerance.", arithmetic=_arithmetic((a, b), rules))
+            f"{what}: {both} are {gap_words(a.ref, b.ref, a.head.unit)} after normalization, "
+            f"more than the {tol:.0%} tolerance allows.", arithmetic=_arithmetic((a, b), rules))
     if far:
         return make_finding(
             check, "divergence", "medium" if facts else "low", claims,
@@ -1099,25 +1101,6 @@ def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
             yield Record(spec.name, block, seq, mode, worded(finding, rules))
-
-
-_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\bUNKNOWN\b")
-_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
-
-
-def user_words(text: str, table: Mapping[str, str]) -> str:
-    """``text`` with the pipeline's own names (``GPU_equivalent``, ``fiscal_quarter``) in
-    the words of ``rules/words.yaml`` (others: underscores as spaces); quoted text kept."""
-    if "_" not in text and "UNKNOWN" not in text:
-        return text
-
-    def word(match: re.Match[str]) -> str:
-        name = match.group()
-        return table.get(name, name.replace("_", " "))
-
-    parts = _QUOTED.split(text)
-    return "".join(part if i % 2 else _IDENTIFIER.sub(word, part)
-                   for i, part in enumerate(parts))
 
 
 def worded(finding: Finding, rules: Rules) -> Finding:
