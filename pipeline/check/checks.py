@@ -907,7 +907,7 @@ def alternative_terms(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         shown = list({(c.normalized.low, c.normalized.high, c.normalized.unit): c
                       for c in reversed(members)}.values())[::-1]
         shown.sort(key=lambda c: (c.span.start, c.id))
-        texts = " or ".join(f'"{c.span.text}"' for c in shown)
+        texts = " or ".join(f'"{figure_words(c)}"' for c in shown)
         subject = next((c.subject for c in members if c.subject), None) or "?"
         metric = next((c.metric for c in members if c.metric != "unknown"), members[0].metric)
         findings.append(make_finding(
@@ -991,13 +991,13 @@ def _period_restatement(a: Claim, b: Claim, rules: Rules, cache: UnitCache, name
     if _close(va.ref, vb.ref, tol):
         return make_finding(
             name, "arithmetic_ok", "info", (a, b),
-            f'"{a.span.text}" and "{b.span.text}" state the same figure per different '
+            f'"{figure_words(a)}" and "{figure_words(b)}" state the same figure per different '
             "periods, and the conversion checks out.", arithmetic=steps or None)
     later = b if (b.span.start, b.id) > (a.span.start, a.id) else a
     if a.metric == b.metric and a.metric != "unknown" and _has_cue(later.sentence, cues):
         return make_finding(
             name, "arithmetic_error", "medium", (a, b),
-            f'"{later.span.text}" is given as a restatement of the other figure but does '
+            f'"{figure_words(later)}" is given as a restatement of the other figure but does '
             f"not match it after conversion ({format_amount(va.ref, va.unit)} vs "
             f"{format_amount(vb.ref, vb.unit)}).", arithmetic=steps or None)
     return None
@@ -1028,8 +1028,8 @@ def _products(a: Claim, window: Sequence[Claim], cache: UnitCache, name: str, to
                 step = _product_step(count, n, unit_price, x, total)
                 found.append(make_finding(
                     name, "arithmetic_ok", "info", (count, unit_price, total),
-                    f'"{total.span.text}" is the product of "{count.span.text}" and '
-                    f'"{unit_price.span.text}", and the multiplication checks out.',
+                    f'"{figure_words(total)}" is the product of "{figure_words(count)}" and '
+                    f'"{figure_words(unit_price)}", and the multiplication checks out.',
                     arithmetic=step))
     return found or _wrong_product(a, group, cache, name, tol)
 
@@ -1063,8 +1063,8 @@ def _wrong_product(a: Claim, group: Sequence[Claim], cache: UnitCache, name: str
                     + f", not {format_amount(y, total.normalized.unit)}")
             found.append(make_finding(
                 name, "arithmetic_error", "medium", (count, unit_price, total),
-                f'"{total.span.text}" should be the product of "{count.span.text}" and '
-                f'"{unit_price.span.text}", but the multiplication does not check out.',
+                f'"{figure_words(total)}" should be the product of "{figure_words(count)}" and '
+                f'"{figure_words(unit_price)}", but the multiplication does not check out.',
                 arithmetic=step))
     return found
 

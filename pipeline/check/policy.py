@@ -1010,7 +1010,7 @@ def _withhold_tables(figures: Sequence[Figure], ctx: _Context, key: tuple[str, s
             "scope", "info", [low, high],
             f"{low.subject or 'an unnamed organisation'} {key[0]}: one article gives "
             f"{len(values[(partition, doc)]):,} different values ({len(held):,} mentions, "
-            f'"{low.span.text}" to "{high.span.text}"), more than the '
+            f'"{figure_words(low)}" to "{figure_words(high)}"), more than the '
             f"{limit:,} one article may give for one measure (the setting "
             '"max_article_values" in rules/checks.yaml): a table or list of figures the '
             "frames do not tell apart, so none of them was compared with anything.",
@@ -1119,8 +1119,8 @@ def _not_compared(unconverted: Sequence[Figure], named: Sequence[Figure],
         stranded = [f for f in stranded if any(_meets(f, g) for g in others)]
         c = stranded[0].claim
         assert stranded[0].exchange is not None
-        mine = ", ".join(dict.fromkeys(f'"{f.claim.span.text}"' for f in stranded))
-        theirs = ", ".join(sorted({f'"{g.claim.span.text}"' for g in others}))
+        mine = ", ".join(dict.fromkeys(f'"{figure_words(f.claim)}"' for f in stranded))
+        theirs = ", ".join(sorted({f'"{figure_words(g.claim)}"' for g in others}))
         ident = (subject, key[0], ",".join(scope), key[1], source, period,
                  *sorted({f"{f.ref:.4g}" for f in stranded}))
         yield SET, _finding(
