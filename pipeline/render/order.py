@@ -44,9 +44,9 @@ def ordered_groups(findings: Sequence[Finding]) -> list[OrderedGroup]:
     spellings: dict[tuple[str, str], set[str]] = defaultdict(set)
     for f in findings:
         metric = f.metric or ""
-        label = (f.subject or "", metric.replace("_", " "))
-        grouped[label].append(f)
-        spellings[label].add(metric)
+        words = (f.subject or "", metric.replace("_", " "))
+        grouped[words].append(f)
+        spellings[words].add(metric)
     groups: list[OrderedGroup] = []
     for (subject, words), members in grouped.items():
         # the class's spelling first: the charts find the claims of the group by it

@@ -821,20 +821,10 @@ class _Renderer:
     def md_finding(self, f: Finding) -> str:
         return self.md("\n\n", "finding", self.finding(f))
 
-    def figure_of(self, c: ClaimRow) -> str:
-        """A claim's figure as a reader quotes it, from its light row: the repaired words
-        when the row's text looks glued (only then is the full claim read)."""
-        if _GLUED.search(c.surface) is None and not (
-                c.unit.partition(" ")[0] in CURRENCY_SIGNS
-                and not any(sign in c.surface for sign in _CURRENCY_SIGNS)):
-            return c.surface  # neither glued nor a sum whose currency sign may be lost
-        found = self.claim_views([c.id])
-        return found[0].figure if found else c.surface
-
     def md_rows(self, cs: Sequence[ClaimRow]) -> str:
         doc_of = self.plan.doc_of
         return self.md("\n", "rows", [_IndexRow(
-            wording.name_words(c.metric), self.figure_of(c),
+            wording.name_words(c.metric), c.surface,
             wording.unit_words(human_interval(c.low, c.high, c.unit)),
             wording.modality_words(c.modality), doc_of(c)) for c in cs])
 
@@ -856,7 +846,7 @@ class _Renderer:
     def group(self, g: OrderedGroup, pick: _ChartPick | None) -> GroupView:
         chart = None
         if pick is not None:
-            rows = [_PlotRow(c.id, c.low, c.high, self.figure_of(c), self.plan.doc_of(c),
+            rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
                              self.plan.number.get(c.doc_id, 0),
                              wording.unit_words(human_interval(c.low, c.high, c.unit)))
                     for c in pick.rows]
@@ -865,9 +855,6 @@ class _Renderer:
                          severity=g.severity, chart=chart)
 
 
-#: a figure's text that may be glued garbled text ("10billion", "over60", "300millionamonth"):
-#: its repaired words are read from the full claim
-_GLUED = re.compile(r"\d[^\W\d_]{2,}|[^\W\d_]{2,}\d")
 _HEADING_GAP = re.compile(r"^(#{1,6} [^\n]*)\n+", re.MULTILINE)
 _GAP_HEADING = re.compile(r"\n+(#{1,6} )")
 _BLANK_RUN = re.compile(r"\n{3,}")
