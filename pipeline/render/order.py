@@ -48,9 +48,10 @@ def ordered_groups(findings: Sequence[Finding]) -> list[OrderedGroup]:
         grouped[words].append(f)
         spellings[words].add(metric)
     groups: list[OrderedGroup] = []
-    for (subject, words), members in grouped.items():
+    for heading, members in grouped.items():
+        subject = heading[0]
         # the class's spelling first: the charts find the claims of the group by it
-        metric = min(spellings[(subject, words)], key=lambda m: ("_" not in m, m))
+        metric = min(spellings[heading], key=lambda m: ("_" not in m, m))
         members.sort(key=finding_key)
         live = [f for f in members if f.status != "dismissed"] or members
         severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
