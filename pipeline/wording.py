@@ -160,15 +160,46 @@ def amount_words(value: float, unit: str) -> str:
     return user_words(format_amount(value, unit))
 
 
+def _digits_for(low: float, high: float) -> int:
+    """Significant digits that show both ends of an interval apart and true to a tenth of
+    its width (``$101.85M–$101.95M``, not ``$101.8M–$102M``); 4 at least."""
+    width = abs(high - low)
+    top = max(abs(low), abs(high))
+    if not width or not top or not math.isfinite(width) or not math.isfinite(top):
+        return 4
+    need = math.floor(math.log10(top)) - math.floor(math.log10(width / 10)) + 1
+    return max(4, min(need, 9))
+
+
+def _precise(value: float, unit: str, digits: int) -> str:
+    """:func:`amount_words` with ``digits`` significant digits instead of 4."""
+    plain = amount_words(value, unit)
+    if digits <= 4:
+        return plain
+    number = format_number(value)
+    magnitude = abs(value)
+    scaled = next(((value / scale, suffix) for scale, suffix in
+                   ((1e12, "T"), (1e9, "B"), (1e6, "M")) if magnitude >= scale), None)
+    if scaled is not None:
+        better = f"{scaled[0]:,.{digits}g}{scaled[1]}"
+    elif float(value).is_integer():
+        better = f"{value:,.0f}"
+    else:
+        better = f"{value:,.{digits}g}"
+    return plain.replace(number, better, 1)
+
+
 def interval_text(low: float, high: float, unit: str) -> str:
-    """An interval as explanations spell it: ``$5B–$150B``, ``at least $60B``."""
+    """An interval as explanations spell it: ``$5B–$150B``, ``at least $60B``, with the
+    digits it needs (``$101.85M–$101.95M``)."""
     if math.isinf(high) and math.isinf(low):
         return "any value"
     if math.isinf(high):
         return "at least " + amount_words(low, unit)
     if math.isinf(low) or (low == 0 and high > 0):
         return "at most " + amount_words(high, unit)
-    a, b = amount_words(low, unit), amount_words(high, unit)
+    digits = _digits_for(low, high)
+    a, b = _precise(low, unit, digits), _precise(high, unit, digits)
     return a if a == b else f"{a}–{b}"
 
 
