@@ -140,7 +140,7 @@ def detail_lines(f: Finding, mentions: Sequence[Mention], decision: Review | Non
         lines.append(f"  {m.path}{title}")
         original = getattr(m, "original", None)
         repaired = f' (repaired; the article has "{original}")' if original else \
-            " (repaired text)" if m.repaired else ""
+            " (in repaired text)" if m.repaired else ""
         lines.append(f'    "{m.surface}"{repaired} in: {m.sentence}')
     if f.status == "open":
         lines.append(f'decide with: claims review {f.id} --confirm | --dismiss | '
