@@ -142,6 +142,18 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
     return at, sentence.find(surface, at) + len(surface)
 
 
+#: where an explanation's details start: the intervals compared, the frames' agreement, the
+#: frame of each side (pipeline.check.policy words them so)
+_DETAILS = re.compile(r"(?<=\.) (?=Compared as |Subject, metric, period and modality match\.|"
+                      r"Frames \()")
+
+
+def explanation_parts(text: str) -> list[str]:
+    """An explanation as its verdict sentence and its details (the intervals compared and
+    why, the frames), for the pages to show as a short list under the verdict."""
+    return _DETAILS.split(text)
+
+
 def _split_sentence(sentence: str, at: Highlight | None) -> list[tuple[str, bool]]:
     """The sentence as (text, is_figure) pieces, the figure at ``at``."""
     if at is not None and 0 <= at[0] < at[1] <= len(sentence):
@@ -425,7 +437,8 @@ def _environment(*, html: bool) -> jinja2.Environment:
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
-    env.filters.update(safe_url=safe_url, source_page=source_page, words=wording.user_words)
+    env.filters.update(safe_url=safe_url, source_page=source_page, words=wording.user_words,
+                       parts=explanation_parts)
     if not html:
         sentence = _remembered(_md_sentence_key)
         env.filters.update(md=_remembered(escape.markdown),
