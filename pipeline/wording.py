@@ -92,8 +92,8 @@ def user_words(text: str, table: Mapping[str, str] | None = None) -> str:
 
 def unit_words(text: str, table: Mapping[str, str] | None = None) -> str:
     """An amount as the report spells it (``≥ 1M GPU_equivalent``) with its unit in words
-    (``≥ 1M GPU equivalents``)."""
-    return user_words(text, table)
+    (``≥ 1M GPU equivalents``); a unit alone reads ``USD per year`` for ``USD / year``."""
+    return user_words(text, table).replace(" / ", " per ")
 
 
 # --------------------------------------------------------------------------- figures

@@ -240,6 +240,21 @@ def test_no_internal_identifier_reaches_user_facing_text(wording_run):
     assert not leaks
 
 
+def test_the_committed_seed_report_has_no_internal_identifier():
+    """The same scan over the committed ``out/`` of ``corpus/`` (its files, not a run)."""
+    out = ROOT / "out"
+    article_words = set(_UPPER.findall(" ".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "corpus").iterdir() if p.is_file())))
+    texts = {"contradictions.md": _CODE_SPAN.sub("", (out / "contradictions.md").read_text())}
+    for page in [out / "report.html", *sorted((out / "report").glob("*.html"))]:
+        texts[page.name] = _visible_html(page.read_text())
+    leaks = {name: sorted(found) for name, text in texts.items()
+             if (found := (set(_SNAKE.findall(text)) |
+                           (set(_UPPER.findall(text)) - article_words)) - _PLACEHOLDERS
+                 - {"HTML"})}  # "the HTML chart"
+    assert not leaks
+
+
 @pytest.mark.model
 def test_explanations_of_a_run_can_be_checked_by_hand(wording_run):
     _, out, _ = wording_run
@@ -253,7 +268,8 @@ def test_explanations_of_a_run_can_be_checked_by_hand(wording_run):
     # hedges say how far they widen a figure
     assert '("about" allows 5% either way)' in md
     # the frame of each side, in words
-    assert "Frames (subject, metric, period, how sure): Northwind Freight (named)" in md
+    assert ("Frames (subject, metric, period, how sure): Northwind Freight (named in the "
+            "sentence)") in md
     assert "2025 Q2" in md and "stated as fact" in md
     # glued text: quoted in its repaired words, the original beside it only where garbled
     assert '"$12 billion" (repaired; the article has "12billion")' in md

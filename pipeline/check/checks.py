@@ -76,7 +76,7 @@ from pipeline.units import (
     format_number,
     rate_from_total,
 )
-from pipeline.wording import figure_words, gap_words, user_words
+from pipeline.wording import figure_words, gap_words, unit_words, user_words
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
 Block = tuple[str, ...]
@@ -612,7 +612,8 @@ def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) ->
             arithmetic=_arithmetic((a, b), rules))
     return make_finding(
         check, "reconciled", "info", claims,
-        f"{what}: {both} look different but agree after normalization to {a.head.unit}.",
+        f"{what}: {both} look different but agree after normalization to "
+        f"{unit_words(a.head.unit)}.",
         arithmetic=_arithmetic((a, b), rules))
 
 
@@ -797,7 +798,8 @@ def _reconciled(groups: Sequence[ClaimGroup], rules: Rules, name: str) -> Findin
     steps = list(dict.fromkeys(s for g in groups if (s := conversion(g.head, rules))))
     return make_finding(
         name, "reconciled", "info", [cl for g in groups for cl in g.claims],
-        f"{what}: {figures} look different but agree after normalization to {head.unit}.",
+        f"{what}: {figures} look different but agree after normalization to "
+        f"{unit_words(head.unit)}.",
         arithmetic="; ".join(steps) or None)
 
 

@@ -97,6 +97,7 @@ from pipeline.wording import (
     garbled_original,
     interval_words,
     modality_words,
+    unit_words,
 )
 
 NAME = "interval_consistency.v2"
@@ -410,8 +411,8 @@ def _how(claim: Claim) -> str:
         return f'unnamed: "{claim.subject_cue}"' if claim.subject_cue else "unnamed"
     if claim.subject_how == "resolved" and claim.subject_cue:
         return f'resolved from "{claim.subject_cue}"'
-    return {"named": "named", "resolved": "resolved", "focal":
-            "the article's main subject"}.get(claim.subject_how or "", "named")
+    return {"named": "named in the sentence", "resolved": "resolved", "focal":
+            "the article's main subject"}.get(claim.subject_how or "", "named in the sentence")
 
 
 class _Context:
@@ -1028,7 +1029,7 @@ def _reconciled(cluster: list[_Group], ident: tuple[str, ...]) -> Finding:
     steps = list(dict.fromkeys(s for g in cluster if (s := _conversion(g.head))))
     return _finding("reconciled", "info", [cl for g in cluster for cl in g.claims],
                     f"{c.subject} {c.metric_key}: {figures} look different but agree after "
-                    f"normalization to {head.unit}.",
+                    f"normalization to {unit_words(head.unit)}.",
                     _finding_id("reconciled", [*ident, _cluster_ref(cluster)]), c.subject,
                     c.metric_key, arithmetic="; ".join(steps) or None)
 
