@@ -673,15 +673,6 @@ def _describe(group_claims: Sequence[Claim]) -> str:
     return text
 
 
-def _interval_text(f: Figure) -> str:
-    if math.isinf(f.high):
-        return "at least " + format_amount(f.low, f.unit)
-    if f.low == 0 and f.claim.quantity.bound == "at_most":
-        return "at most " + format_amount(f.high, f.unit)
-    low, high = format_amount(f.low, f.unit), format_amount(f.high, f.unit)
-    return low if low == high else f"{low}–{high}"
-
-
 def _compared_text(f: Figure) -> str:
     """The interval a figure was compared as, and why it is that wide, in words."""
     return interval_words(f.claim, f.low, f.high, f.ref, f.unit)
