@@ -112,6 +112,7 @@ class MetricKeys(Strict):
     intraday: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
+    level_counts: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()
     running: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")

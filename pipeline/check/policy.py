@@ -88,6 +88,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
+from pipeline.extract.keys import MOVE_KEY
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
@@ -413,6 +414,7 @@ class _Context:
         keys = rules.metrics.keys
         self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
         self.running = frozenset(k.lower() for k in keys.running)
+        self.levels = frozenset(w.lower() for w in keys.level_counts)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
@@ -505,7 +507,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
-    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
+    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
+            not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
@@ -566,11 +569,19 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
     return f"{x} and {y}"
 
 
+def _level_move(claim: Claim, ctx: _Context) -> bool:
+    """A move of a level from its previous reading ("the Dow jumped 1,450 points, or 3.6%"):
+    the named subject's own move, or one in steps of a scale (``level_counts``)."""
+    key = claim.metric_key or ""
+    return key == MOVE_KEY or (key.endswith(" change") and
+                               claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
 def _known(claim: Claim, ctx: _Context) -> bool:
     """Whether a claim's metric key is one a contradiction may rest on: in the synonym
     table, a metric class, or the counted noun of a count ("assists")."""
     key = (claim.metric_key or "").removesuffix(" change")
-    if key in ctx.known:
+    if key in ctx.known or claim.metric_key == MOVE_KEY:
         return True
     unit = claim.quantity.unit.lower().replace("_", " ")
     return bool(unit) and (key == unit or key.endswith(" " + unit) or

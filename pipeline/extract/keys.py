@@ -52,6 +52,10 @@ BASIS_DISTANCE = 3
 # Tokens between a figure and a known metric phrase that may name its measure when the
 # parse gives none.
 KNOWN_DISTANCE = 6
+# The key of a move its sentence gives of the named subject itself, no measure named ("the
+# Nasdaq Composite jumped 12.2%", "the Dow closed up 2,963 points, or 7.9%"): the subject's
+# level changed (the unit keeps a percentage move apart from one in points).
+MOVE_KEY = "level change"
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class KeyTables:
     up: frozenset[str]
     down: frozenset[str]
     generic: frozenset[str]
+    levels: frozenset[str]
     plural: frozenset[str]
     periods: frozenset[str]
     running: frozenset[str]
@@ -127,7 +132,8 @@ class KeyTables:
                 and not any(cue.lower() in ws for ws in keys.change_words.values())),
             up=lowered(keys.change_words.get("up", ())),
             down=lowered(keys.change_words.get("down", ())),
-            generic=lowered(keys.generic_counts), plural=lowered(keys.plural_words),
+            generic=lowered(keys.generic_counts), levels=lowered(keys.level_counts),
+            plural=lowered(keys.plural_words),
             periods=lowered(rules.cues.period_words), running=lowered(keys.running),
         )
 
@@ -180,6 +186,12 @@ class _Finder:
         self.skip = skip  # tokens of names and dates: never part of a metric
         self.find = find
         self.figures = figures  # tokens of the document's figures
+        self.moved = False  # the figure is a move of the named subject itself
+
+    def named_subject(self, verb: Token) -> bool:
+        """Whether the subject of ``verb`` is a name (not a date): "the Dow rose 3%"."""
+        return any(s.i in self.skip and s.ent_type_ not in ("DATE", "TIME")
+                   for s in subjects_of(verb))
 
     def is_noun(self, token: Token) -> bool:
         if token.pos_:
@@ -216,8 +228,11 @@ class _Finder:
         prep: str | None = root.lower_ if root.pos_ == "ADP" else None
 
         def done(noun: Token | None) -> tuple[Token | None, MetricFrame]:
-            if own is not None:
+            if own is not None and singular(own.lower_) not in tables.levels:
                 return own, MetricFrame(None, base=base, estimate=estimate)
+            if own is not None:  # "jumped 1,450 points": a move of the level, if any
+                return own, MetricFrame(None, change=change is not None, direction=change,
+                                        base=base, estimate=estimate)
             return noun, MetricFrame(None, change=change is not None, direction=change,
                                      base=base, estimate=estimate)
 
@@ -238,7 +253,8 @@ class _Finder:
             if head.i == token.i:
                 break
             word = head.lower_
-            if head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP":
+            if (head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP") and not (
+                    head.dep_ in ("advmod", "prt") and tables.change(word)):  # "ended up 3%"
                 prep = prep or word  # the preposition nearest the figure decides
                 token = head
                 continue
@@ -298,6 +314,12 @@ class _Finder:
                 if token.dep_ in ("npadvmod", "dobj", "advmod", "pobj", "attr", "prep",
                                   "quantmod", "nummod"):
                     changed_by(word)
+                    if change is None and prep is None:  # "ended up 2,963 points"
+                        turn = next((c.lower_ for c in verb.children if c.dep_ in (
+                            "prt", "advmod", "acomp") and c.i < token.i and
+                            tables.change(c.lower_)), None)
+                        if turn is not None:
+                            changed_by(turn)
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != token.i
                             and self.is_noun(c) and c.i not in self.skip
                             and c.i not in inside), None)
@@ -315,6 +337,8 @@ class _Finder:
                     return self.measure(subject, done)
                 if obj is not None and (word in _COPULAS or tables.change(word)):
                     return self.measure(obj, done)
+                if change is not None and self.named_subject(verb):
+                    self.moved = True  # "the Nasdaq Composite jumped 12.2%": its own move
                 if word in _COPULAS or tables.change(word):
                     return done(None)
                 return done(verb)
@@ -622,8 +646,8 @@ def _described(figure: SpacySpan, finder: _Finder) -> str | None:
     head = root.head
     if root.dep_ not in ("nmod", "compound", "amod") or head.i < figure.end or \
             "-" not in figure.text or not finder.is_noun(head) or head.i in finder.skip or \
-            head.i in finder.figures:
-        return None
+            head.i in finder.figures or finder.tables.change(head.lower_):
+        return None  # "a 1,857-point gain" is the figure's change, not a thing it belongs to
     return singular(head.lower_, finder.tables.plural)
 
 
@@ -739,6 +763,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         coarse = head is None and key is not None and tables.change(key.split()[-1]) or \
             key in (None, "growth")
         key = None if coarse else f"{key} change"
+        if key is None and finder.moved:
+            key = MOVE_KEY  # a named thing's own move: an index's, a share's day
         if basis and key:
             extra.add(basis)
     estimate = flags.estimate or any(
