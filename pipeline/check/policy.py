@@ -88,7 +88,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
-from pipeline.extract.keys import MOVE_KEY
+from pipeline.extract.keys import MOVE_KEY, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
@@ -413,7 +413,9 @@ class _Context:
         self.rules = rules
         keys = rules.metrics.keys
         self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
-        self.running = frozenset(k.lower() for k in keys.running)
+        # a key's last word is singular ("death" of "deaths"): the table's words either way
+        self.running = frozenset(w for k in keys.running for w in (
+            k.lower(), " ".join([*k.lower().split()[:-1], singular(k.lower().split()[-1])])))
         self.levels = frozenset(w.lower() for w in keys.level_counts)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
