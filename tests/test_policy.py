@@ -277,3 +277,17 @@ def test_a_move_of_a_level_needs_no_written_basis(rules: Any, registry: Any) -> 
     assert kinds([a, b], rules) == ["contradiction"]
     a, b = (c.model_copy(update={"metric_key": "revenue change"}) for c in (a, b))
     assert kinds([a, b], rules) == ["divergence"]  # a measure's change needs its basis
+
+
+def test_an_unnamed_figure_far_off_is_compared_when_both_write_its_period(
+        rules: Any, registry: Any) -> None:
+    """Figures of no one named 5x apart are two things, unless both write the one period
+    they are about ("guided for sales of $1bn in 2023" vs "$5bn ... in 2023")."""
+    named = claim(registry, 5e9, "a", text="$5bn", subject="Orlin", period_key="2027",
+                  modality="projection")
+    unnamed = claim(registry, 1e9, "b", text="$1bn", subject=None, period_key="2027",
+                    modality="projection")
+    assert kinds([named, unnamed], rules) == []  # the periods are not written: two things
+    named, unnamed = (c.model_copy(update={"period_how": "written"})
+                      for c in (named, unnamed))
+    assert kinds([named, unnamed], rules) == ["divergence"]

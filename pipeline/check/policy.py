@@ -571,6 +571,12 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
     return f"{x} and {y}"
 
 
+def _one_written_period(a: Figure, b: Figure) -> bool:
+    """Both figures write the one period they are about ("$5bn in 2023", "$1bn in 2023")."""
+    return a.claim.period_how == b.claim.period_how == "written" and \
+        period_agreement(a.claim.period_key, b.claim.period_key) == "same"
+
+
 def _level_move(claim: Claim, ctx: _Context) -> bool:
     """A move of a level from its previous reading ("the Dow jumped 1,450 points, or 3.6%"):
     the named subject's own move, or one in steps of a scale (``level_counts``)."""
@@ -838,8 +844,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         f"another report gives one of them as {' '.join(stated)}, a scope "
                         "neither of these states"])
             if reason is not None and result.kind in ("contradiction", "divergence"):
-                if _ratio(*cross) >= ctx.far:
-                    continue  # figures of no one named, this far apart: two things
+                if _ratio(*cross) >= ctx.far and not _one_written_period(*cross):
+                    continue  # figures of no one named, this far apart: two things (unless
+                    # both write the one period: "sales of $1bn in 2023" vs "$5bn in 2023")
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
                 join(i, j)
