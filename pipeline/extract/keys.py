@@ -87,6 +87,9 @@ class KeyTables:
     down: frozenset[str]
     generic: frozenset[str]
     levels: frozenset[str]
+    people: frozenset[str]
+    statistics: frozenset[str]
+    filing: frozenset[str]
     plural: frozenset[str]
     periods: frozenset[str]
     running: frozenset[str]
@@ -133,6 +136,8 @@ class KeyTables:
             up=lowered(keys.change_words.get("up", ())),
             down=lowered(keys.change_words.get("down", ())),
             generic=lowered(keys.generic_counts), levels=lowered(keys.level_counts),
+            people=lowered(keys.people_nouns), statistics=lowered(keys.statistic_words),
+            filing=lowered(keys.filing_verbs),
             plural=lowered(keys.plural_words),
             periods=lowered(rules.cues.period_words), running=lowered(keys.running),
         )
@@ -438,7 +443,8 @@ class _Finder:
             if child.lower_ == "per":
                 words += [child, noun]
             elif child.lower_ in ("from", "in", "at") and self.is_noun(noun) and \
-                    noun.i not in self.skip and noun.lower_ not in self.tables.periods:
+                    noun.i not in self.skip and noun.lower_ not in self.tables.periods and \
+                    not (child.lower_ == "from" and noun.lower_ in self.tables.people):
                 # "revenue from the data center segment": the segment, before the head
                 inner: list[Token] = []
                 for t in noun.lefts:
@@ -665,6 +671,17 @@ def _event(figure: SpacySpan, finder: _Finder) -> str | None:
     return None
 
 
+def filed_object(figure: SpacySpan, tables: KeyTables) -> Token | None:
+    """What a count of people files, submits or casts ("12 million users filed valid
+    claims": the claims), which the figure then counts; ``None`` when it counts the people."""
+    root = figure.root
+    verb = root.head
+    if root.dep_ != "nsubj" or verb.i == root.i or verb.lower_ not in tables.filing or \
+            root.lower_ not in tables.people:
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.tag_ == "NNS"), None)
+
+
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
@@ -701,7 +718,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         key = closed.replace("_", " ")
     elif noun is not None:
         token = next((t for t in figure if singular(t.lower_, tables.plural) ==
-                      singular(noun, tables.plural)), None)
+                      singular(noun, tables.plural)), None) or filed_object(figure, tables)
         words = finder.phrase(token) if token is not None else [noun]
         key, qualifiers = _normalize(words, tables)
     elif head is not None:
@@ -716,6 +733,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         if known is not None:  # "Net of this item, earnings per share were $6.86"
             key, qualifiers = known, ()
     rule = tables.classes.get(closed)
+    if rule is not None and key is not None and tables.statistics & {
+            w for phrase in (key, *qualifiers) for w in phrase.split()}:
+        rule = None  # "maximum payouts reach $38.36": each one's, not the event's amount
     if rule is not None and (decided or key is None):
         # one amount per event, whatever the article calls it, but for which part of it
         # ("including debt", "the equity value of the deal", "the net settlement amount")
