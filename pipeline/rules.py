@@ -112,6 +112,10 @@ class MetricKeys(Strict):
     intraday: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
+    level_counts: tuple[str, ...] = ()
+    people_nouns: tuple[str, ...] = ()
+    statistic_words: tuple[str, ...] = ()
+    filing_verbs: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()
     running: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")

@@ -88,6 +88,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
+from pipeline.extract.keys import MOVE_KEY, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
@@ -420,7 +421,10 @@ class _Context:
         self.rules = rules
         keys = rules.metrics.keys
         self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
-        self.running = frozenset(k.lower() for k in keys.running)
+        # a key's last word is singular ("death" of "deaths"): the table's words either way
+        self.running = frozenset(w for k in keys.running for w in (
+            k.lower(), " ".join([*k.lower().split()[:-1], singular(k.lower().split()[-1])])))
+        self.levels = frozenset(w.lower() for w in keys.level_counts)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
@@ -513,7 +517,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
-    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
+    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
+            not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
@@ -574,11 +579,25 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
     return f"{x} and {y}"
 
 
+def _one_written_period(a: Figure, b: Figure) -> bool:
+    """Both figures write the one period they are about ("$5bn in 2023", "$1bn in 2023")."""
+    return a.claim.period_how == b.claim.period_how == "written" and \
+        period_agreement(a.claim.period_key, b.claim.period_key) == "same"
+
+
+def _level_move(claim: Claim, ctx: _Context) -> bool:
+    """A move of a level from its previous reading ("the Dow jumped 1,450 points, or 3.6%"):
+    the named subject's own move, or one in steps of a scale (``level_counts``)."""
+    key = claim.metric_key or ""
+    return key == MOVE_KEY or (key.endswith(" change") and
+                               claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
 def _known(claim: Claim, ctx: _Context) -> bool:
     """Whether a claim's metric key is one a contradiction may rest on: in the synonym
     table, a metric class, or the counted noun of a count ("assists")."""
     key = (claim.metric_key or "").removesuffix(" change")
-    if key in ctx.known:
+    if key in ctx.known or claim.metric_key == MOVE_KEY:
         return True
     unit = claim.quantity.unit.lower().replace("_", " ")
     return bool(unit) and (key == unit or key.endswith(" " + unit) or
@@ -826,8 +845,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         f"another report gives one of them as {' '.join(stated)}, a scope "
                         "neither of these states"])
             if reason is not None and result.kind in ("contradiction", "divergence"):
-                if _ratio(*cross) >= ctx.far:
-                    continue  # figures of no one named, this far apart: two things
+                if _ratio(*cross) >= ctx.far and not _one_written_period(*cross):
+                    continue  # figures of no one named, this far apart: two things (unless
+                    # both write the one period: "sales of $1bn in 2023" vs "$5bn in 2023")
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
                 join(i, j)

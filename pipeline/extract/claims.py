@@ -45,7 +45,14 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
-from pipeline.extract.keys import KeyTables, basis_of, keys_of, metric_frame, singular
+from pipeline.extract.keys import (
+    KeyTables,
+    basis_of,
+    filed_object,
+    keys_of,
+    metric_frame,
+    singular,
+)
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, period_key, time_scope
 from pipeline.extract.subjects import (
@@ -74,7 +81,7 @@ from pipeline.models import (
     SubjectHow,
 )
 from pipeline.rules import Rules
-from pipeline.units import normalize
+from pipeline.units import ensure_unit, normalize
 
 __all__ = ["SUBJECT_LABELS", "Memo", "build_claims", "claim_id"]
 
@@ -649,6 +656,11 @@ def build_claims(
             cue = _unresolved(sent, root, entities)  # "the company", naming no company
 
         count = dimension.startswith("count")
+        filed = filed_object(figure, tables) if count and not quantity.per else None
+        if filed is not None:  # "12 million users filed valid claims": the claims
+            unit = ensure_unit(registry, singular(filed.lower_, tables.plural))
+            quantity = quantity.model_copy(update={"unit": unit})
+            original = original.model_copy(update={"unit": unit})
         frame = metric_frame(figure, sent, count=count, closed=metric,
                              per_share=_per_share(quantity), figures=figures, skip=skip,
                              tables=tables, find=find,
