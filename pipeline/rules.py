@@ -107,6 +107,7 @@ class MetricKeys(Strict):
     figure_qualifiers: tuple[str, ...] = ()
     scope_markers: tuple[str, ...] = ()
     scope_words: tuple[str, ...] = ()
+    sum_words: tuple[str, ...] = ()
     rate_words: tuple[str, ...] = ()
     span_units: tuple[str, ...] = ()
     intraday: tuple[str, ...] = ()
