@@ -432,6 +432,34 @@ class _Tables:
         return key, qualifiers, columns[index]
 
 
+def _unit_ratio(figure: SpacySpan, sent: SpacySpan, quantity: Quantity, entities: Entities,
+                rules: Rules) -> tuple[str, str | None] | None:
+    """(key, whose units are paid) of a count paid for each one of the same unit ("2.3
+    shares of Halcon for each Westmark share"; ``unit_ratios`` in metrics.yaml)."""
+    ratios = rules.metrics.keys.unit_ratios
+    if not ratios or quantity.per is not None:
+        return None
+    unit = singular(quantity.unit.lower().removesuffix("_count"))
+    after = sent.doc[figure.end:min(sent.end, figure.end + 12)]
+    lowers = [t.lower_ for t in after]
+    for key, ratio in ratios.items():
+        if unit != ratio.unit:
+            continue
+        for phrase in ratio.per:
+            words = phrase.lower().split()
+            k = next((k for k in range(min(7, len(lowers))) if lowers[k:k + len(words)] ==
+                      words), None)
+            if k is None or not any(singular(w) == ratio.unit for w in
+                                    lowers[k + len(words):k + len(words) + 4]):
+                continue
+            issuer = next((name for t in (*figure, *after[:k]) if t.pos_ == "PROPN"
+                           and (name := entities.name_at(t) or (
+                               t.text if t.is_alpha and t.text[:1].isupper() else None))),
+                          None)
+            return key, issuer
+    return None
+
+
 def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     """An estimate by its governing words: an estimating verb ("analysts expect", "was
     looking for"), or a verb whose subject is an estimate ("estimates called for")."""
@@ -678,6 +706,11 @@ def build_claims(
                 frame = replace(frame, key=cell[0], qualifiers=cell[1], change=False,
                                 base=False)
                 period_key, period_how = cell[2], "written"
+        ratio = _unit_ratio(figure, sent, quantity, entities, rules)
+        if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
+            frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
+            if ratio[1]:
+                subject, subject_token, how, cue = ratio[1], None, "named", None
         if frame.key and subject and _names(frame.key, subject, tables):
             # "beating analysts' estimate of $4.05 billion" read up to "Castell Labs
             # reported": a name measures nothing; the metric class, if any, is the key
@@ -695,6 +728,10 @@ def build_claims(
                 and _continues(sent, rules):
             # "Even if ... $300 million a month. That is $3.6 billion."
             modality = previous.modality
+        if ratio is not None and modality == "projection" and not frame.estimate and any(
+                c.dep_ == "aux" and c.lower_ in ("will", "'ll") for t in chain
+                for c in t.children):
+            modality = "asserted"  # "will receive 2.3 shares for each": agreed terms
         if frame.estimate and modality in ("asserted", "quoted"):
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
@@ -723,11 +760,11 @@ def build_claims(
             period_how=period_how,
             subject_how=how if subject is not None else None,
             subject_cue=cue,
-            qualifier="; ".join(q for q in (
+            qualifier=None if ratio is not None else "; ".join(q for q in (
                 joint_subject(subject_token),
                 _qualifier(figure, root, dimension.startswith("count"), entities, rules,
                            find),
-            ) if q) or None,
+            ) if q) or None,  # a ratio's "Halcon shares" name its subject, not a part
             repaired=original.span.text != quantity.span.text,
         ))
         previous = _Previous(sent.end, dimension, metric, subject, modality)
