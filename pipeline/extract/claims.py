@@ -460,6 +460,74 @@ def _unit_ratio(figure: SpacySpan, sent: SpacySpan, quantity: Quantity, entities
     return None
 
 
+_CAPTION_LINES = 2  # lines of text above a pipe table read for the metric it names
+_PIPE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class PipeCell(NamedTuple):
+    """A figure in a table written with pipes: its row's label, the metric key the table
+    names (its caption, corner or column), and the column header as a qualifier."""
+
+    label: str
+    key: str
+    qualifiers: tuple[str, ...]
+
+
+def pipe_cell(text: str, offset: int, tables: KeyTables) -> PipeCell | None:
+    """The frame of a figure at ``offset`` in a row of a pipe table ("| Halcon X2 | $829 |
+    $929 |" under "| Model | 128GB | 256GB |" and a rule line): the row's first cell is what
+    the figure belongs to, the column's header narrows it, and the metric is the one the
+    column header, the corner cell or the line above the table (its caption) names."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start:end if end >= 0 else len(text)]
+    if not line.lstrip().startswith("|"):
+        return None
+    column = line[:offset - start].count("|") - 1
+    if column < 1:
+        return None
+    lines: list[str] = []  # the table's lines above, nearest first, and two lines of text
+    cursor, prose = start, 0
+    while cursor > 0 and prose < _CAPTION_LINES:
+        above = text.rfind("\n", 0, cursor - 1) + 1
+        lines.append(text[above:cursor - 1])
+        cursor = above
+        if not lines[-1].lstrip().startswith("|"):
+            prose += bool(lines[-1].strip())
+    rule = next((k for k, ln in enumerate(lines) if _PIPE_RULE.fullmatch(ln.strip())), None)
+    if rule is None or rule + 1 >= len(lines) or \
+            any(not ln.lstrip().startswith("|") for ln in lines[:rule + 2]):
+        return None
+    header = _cells(lines[rule + 1])
+    caption = " / ".join(ln for ln in lines[rule + 2:] if not ln.lstrip().startswith("|"))
+    row = _cells(line)
+    if column >= len(header) or not row or not _WORD.search(row[0]):
+        return None
+    named = _named_key(header[column], tables)
+    if named is not None:
+        return PipeCell(row[0], named, ())
+    key = _named_key(header[0], tables) or _named_key(caption, tables)
+    if key is None:
+        return None
+    return PipeCell(row[0], key, (header[column].lower(),) if header[column] else ())
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _named_key(words: str, tables: KeyTables) -> str | None:
+    """The synonym-table key a header or caption names ("Prices" -> "price")."""
+    found = [singular(w.lower(), tables.plural) for w in _WORD.findall(words)]
+    for size in (3, 2, 1):
+        for k in range(len(found) - size + 1):
+            key = tables.spellings_of_keys.get(" ".join(found[k:k + size]))
+            if key is not None:
+                return key
+    return None
+
+
 def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     """An estimate by its governing words: an estimating verb ("analysts expect", "was
     looking for"), or a verb whose subject is an estimate ("estimates called for")."""
@@ -706,6 +774,13 @@ def build_claims(
                 frame = replace(frame, key=cell[0], qualifiers=cell[1], change=False,
                                 base=False)
                 period_key, period_how = cell[2], "written"
+        pipe = pipe_cell(repaired.text, quantity.span.start, tables) \
+            if "|" in sent.text else None
+        if pipe is not None:  # "| Halcon X2 | $829 |" under "| Model | 128GB |"
+            frame = replace(frame, key=pipe.key, qualifiers=pipe.qualifiers, change=False,
+                            base=False)
+            subject, subject_token, how, cue = pipe.label, None, "named", None
+            period_key, period_how = None, None
         ratio = _unit_ratio(figure, sent, quantity, entities, rules)
         if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
             frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
