@@ -646,8 +646,8 @@ def _strongest_cross(a: _Group, b: _Group, result: Verdict, cross: tuple[Figure,
     """The verdict of the two values on the strongest evidence: a divergence or update
     between the first two reports may rest on what only those two say (their own sources,
     their days), while two other reports of the same values disagree outright. The first
-    ``_CROSS_REACH`` figures of each group are tried; the strongest verdict wins, fewer
-    reasons first."""
+    ``_CROSS_REACH`` figures of each group are tried (pairs crediting two other counters
+    again are skipped); the strongest verdict wins, fewer reasons first."""
     def strength(v: Verdict) -> tuple[int, int]:
         return (_STRENGTH.get(v.kind, 0), -len(v.reasons))
 
@@ -655,7 +655,8 @@ def _strongest_cross(a: _Group, b: _Group, result: Verdict, cross: tuple[Figure,
     for fa in a.figures[:_CROSS_REACH]:
         for fb in b.figures[:_CROSS_REACH]:
             if (fa, fb) == cross or (fa.claim.doc_id == fb.claim.doc_id and
-                                     fa.claim.attribution == fb.claim.attribution):
+                                     fa.claim.attribution == fb.claim.attribution) or \
+                    result.kind == "divergence" and _sources_of(fa.claim, fb.claim):
                 continue
             other = _through_exchange(verdict(fa, fb, ctx, ambiguous_basis=ambiguous,
                                               periods_by_doc=periods_by_doc), fa, fb, ctx)
@@ -845,7 +846,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             result = _through_exchange(
                 verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
                         periods_by_doc=periods_by_doc), *cross, ctx)
-            if result.kind in ("divergence", "update"):
+            if result.kind == "update" or result.kind == "divergence" and \
+                    _sources_of(cross[0].claim, cross[1].claim):
                 result, cross = _strongest_cross(a, b, result, cross, ctx, ambiguous,
                                                  periods_by_doc)
             if result.kind == "contradiction":
