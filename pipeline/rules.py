@@ -91,6 +91,13 @@ class MetricRule(Strict):
         return tuple(canonical_dimension(alt) for alt in self.dimension.split("|"))
 
 
+class UnitRatio(Strict):
+    """A count of ``unit`` paid for each one of the same unit (see metrics.yaml)."""
+
+    unit: str
+    per: tuple[str, ...]
+
+
 class MetricKeys(Strict):
     """How a figure's measured noun phrase becomes its metric key (see metrics.yaml)."""
 
@@ -107,6 +114,8 @@ class MetricKeys(Strict):
     figure_qualifiers: tuple[str, ...] = ()
     scope_markers: tuple[str, ...] = ()
     scope_words: tuple[str, ...] = ()
+    sum_words: tuple[str, ...] = ()
+    unit_ratios: dict[str, UnitRatio] = {}
     rate_words: tuple[str, ...] = ()
     span_units: tuple[str, ...] = ()
     intraday: tuple[str, ...] = ()

@@ -663,6 +663,35 @@ def _cross(a: _Group, b: _Group) -> tuple[Figure, Figure] | None:
     return None
 
 
+_CROSS_REACH = 6  # figures of each group tried for a stronger pair
+
+
+def _strongest_cross(a: _Group, b: _Group, result: Verdict, cross: tuple[Figure, Figure],
+                     ctx: _Context, ambiguous: bool,
+                     periods_by_doc: dict[str, set[str | None]]
+                     ) -> tuple[Verdict, tuple[Figure, Figure]]:
+    """The verdict of the two values on the strongest evidence: a divergence or update
+    between the first two reports may rest on what only those two say (their own sources,
+    their days), while two other reports of the same values disagree outright. The first
+    ``_CROSS_REACH`` figures of each group are tried (pairs crediting two other counters
+    again are skipped); the strongest verdict wins, fewer reasons first."""
+    def strength(v: Verdict) -> tuple[int, int]:
+        return (_STRENGTH.get(v.kind, 0), -len(v.reasons))
+
+    best, pair = result, cross
+    for fa in a.figures[:_CROSS_REACH]:
+        for fb in b.figures[:_CROSS_REACH]:
+            if (fa, fb) == cross or (fa.claim.doc_id == fb.claim.doc_id and
+                                     fa.claim.attribution == fb.claim.attribution) or \
+                    result.kind == "divergence" and _sources_of(fa.claim, fb.claim):
+                continue
+            other = _through_exchange(verdict(fa, fb, ctx, ambiguous_basis=ambiguous,
+                                              periods_by_doc=periods_by_doc), fa, fb, ctx)
+            if other.kind in _STRENGTH and strength(other) > strength(best):
+                best, pair = other, (fa, fb)
+    return best, pair
+
+
 def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
     """Two figures of one article in its own voice, further apart than ``window``
     characters (a summary or a Q&A restating the body)."""
@@ -837,6 +866,10 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             result = _through_exchange(
                 verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
                         periods_by_doc=periods_by_doc), *cross, ctx)
+            if result.kind == "update" or result.kind == "divergence" and \
+                    _sources_of(cross[0].claim, cross[1].claim):
+                result, cross = _strongest_cross(a, b, result, cross, ctx, ambiguous,
+                                                 periods_by_doc)
             if result.kind == "contradiction":
                 stated = next((scope for f, scope in scoped
                                if _overlap(f, a.head) or _overlap(f, b.head)), None)

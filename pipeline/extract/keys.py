@@ -80,6 +80,7 @@ class KeyTables:
     figure_words: frozenset[str]
     scope_markers: frozenset[str]
     scope_words: frozenset[str]
+    sum_words: frozenset[str]
     rate_words: frozenset[str]
     span_units: frozenset[str]
     intraday: tuple[str, ...]
@@ -125,6 +126,7 @@ class KeyTables:
             figure_words=lowered(keys.figure_qualifiers),
             scope_markers=lowered(keys.scope_markers),
             scope_words=lowered(keys.scope_words),
+            sum_words=lowered(keys.sum_words),
             rate_words=lowered(keys.rate_words),
             span_units=lowered(keys.span_units),
             intraday=tuple(w.lower() for w in keys.intraday),
@@ -682,6 +684,28 @@ def filed_object(figure: SpacySpan, tables: KeyTables) -> Token | None:
     return next((c for c in verb.children if c.dep_ == "dobj" and c.tag_ == "NNS"), None)
 
 
+def _sum_of_events(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
+    """The figure is a sum of several events: its noun, or the subject or object of its verb,
+    is a plural with a sum word ("total penalties ... above $2 billion", "the combined fines
+    came to $4 billion")."""
+    if not tables.sum_words:
+        return False
+    nouns: list[Token] = []
+    if head is not None and head.pos_ in ("NOUN", "PROPN"):
+        nouns.append(head)
+    verb = None
+    for t in figure.root.ancestors:  # up to the verb, unless a noun owns the figure first
+        if t.pos_ in ("VERB", "AUX"):
+            verb = t
+        if t.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+            break
+    if verb is not None:
+        nouns += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                  and not figure.start <= c.i < figure.end]
+    return any(n.tag_ in ("NNS", "NNPS") and any(c.lower_ in tables.sum_words
+                                               for c in n.children) for n in nouns)
+
+
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
@@ -742,7 +766,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         named = {w for phrase in (key or "", *qualifiers) for w in phrase.split()}
         key, qualifiers = closed.replace("_", " "), tuple(sorted(
             {q for q in qualifiers if q.split()[0] in tables.scope_markers} |
-            (named & tables.scope_words)))
+            (named & tables.scope_words) |
+            ({"total"} if _sum_of_events(figure, head, tables) else set())))
     if key is None and closed != "unknown":
         key = closed.replace("_", " ")
     if key is not None and per_share and "share" not in key.split():
