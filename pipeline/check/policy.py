@@ -88,6 +88,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
+from pipeline.extract.keys import MOVE_KEY, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
@@ -420,7 +421,10 @@ class _Context:
         self.rules = rules
         keys = rules.metrics.keys
         self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
-        self.running = frozenset(k.lower() for k in keys.running)
+        # a key's last word is singular ("death" of "deaths"): the table's words either way
+        self.running = frozenset(w for k in keys.running for w in (
+            k.lower(), " ".join([*k.lower().split()[:-1], singular(k.lower().split()[-1])])))
+        self.levels = frozenset(w.lower() for w in keys.level_counts)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
@@ -513,7 +517,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
-    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
+    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
+            not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
@@ -574,11 +579,25 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
     return f"{x} and {y}"
 
 
+def _one_written_period(a: Figure, b: Figure) -> bool:
+    """Both figures write the one period they are about ("$5bn in 2023", "$1bn in 2023")."""
+    return a.claim.period_how == b.claim.period_how == "written" and \
+        period_agreement(a.claim.period_key, b.claim.period_key) == "same"
+
+
+def _level_move(claim: Claim, ctx: _Context) -> bool:
+    """A move of a level from its previous reading ("the Dow jumped 1,450 points, or 3.6%"):
+    the named subject's own move, or one in steps of a scale (``level_counts``)."""
+    key = claim.metric_key or ""
+    return key == MOVE_KEY or (key.endswith(" change") and
+                               claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
 def _known(claim: Claim, ctx: _Context) -> bool:
     """Whether a claim's metric key is one a contradiction may rest on: in the synonym
     table, a metric class, or the counted noun of a count ("assists")."""
     key = (claim.metric_key or "").removesuffix(" change")
-    if key in ctx.known:
+    if key in ctx.known or claim.metric_key == MOVE_KEY:
         return True
     unit = claim.quantity.unit.lower().replace("_", " ")
     return bool(unit) and (key == unit or key.endswith(" " + unit) or
@@ -642,6 +661,35 @@ def _cross(a: _Group, b: _Group) -> tuple[Figure, Figure] | None:
                     fa.claim.attribution != fb.claim.attribution:
                 return fa, fb
     return None
+
+
+_CROSS_REACH = 6  # figures of each group tried for a stronger pair
+
+
+def _strongest_cross(a: _Group, b: _Group, result: Verdict, cross: tuple[Figure, Figure],
+                     ctx: _Context, ambiguous: bool,
+                     periods_by_doc: dict[str, set[str | None]]
+                     ) -> tuple[Verdict, tuple[Figure, Figure]]:
+    """The verdict of the two values on the strongest evidence: a divergence or update
+    between the first two reports may rest on what only those two say (their own sources,
+    their days), while two other reports of the same values disagree outright. The first
+    ``_CROSS_REACH`` figures of each group are tried (pairs crediting two other counters
+    again are skipped); the strongest verdict wins, fewer reasons first."""
+    def strength(v: Verdict) -> tuple[int, int]:
+        return (_STRENGTH.get(v.kind, 0), -len(v.reasons))
+
+    best, pair = result, cross
+    for fa in a.figures[:_CROSS_REACH]:
+        for fb in b.figures[:_CROSS_REACH]:
+            if (fa, fb) == cross or (fa.claim.doc_id == fb.claim.doc_id and
+                                     fa.claim.attribution == fb.claim.attribution) or \
+                    result.kind == "divergence" and _sources_of(fa.claim, fb.claim):
+                continue
+            other = _through_exchange(verdict(fa, fb, ctx, ambiguous_basis=ambiguous,
+                                              periods_by_doc=periods_by_doc), fa, fb, ctx)
+            if other.kind in _STRENGTH and strength(other) > strength(best):
+                best, pair = other, (fa, fb)
+    return best, pair
 
 
 def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
@@ -818,6 +866,10 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             result = _through_exchange(
                 verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
                         periods_by_doc=periods_by_doc), *cross, ctx)
+            if result.kind == "update" or result.kind == "divergence" and \
+                    _sources_of(cross[0].claim, cross[1].claim):
+                result, cross = _strongest_cross(a, b, result, cross, ctx, ambiguous,
+                                                 periods_by_doc)
             if result.kind == "contradiction":
                 stated = next((scope for f, scope in scoped
                                if _overlap(f, a.head) or _overlap(f, b.head)), None)
@@ -826,8 +878,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         f"another report gives one of them as {' '.join(stated)}, a scope "
                         "neither of these states"])
             if reason is not None and result.kind in ("contradiction", "divergence"):
-                if _ratio(*cross) >= ctx.far:
-                    continue  # figures of no one named, this far apart: two things
+                if _ratio(*cross) >= ctx.far and not _one_written_period(*cross):
+                    continue  # figures of no one named, this far apart: two things (unless
+                    # both write the one period: "sales of $1bn in 2023" vs "$5bn in 2023")
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
                 join(i, j)
