@@ -36,6 +36,9 @@ Progress = Callable[[str, int, int], None]
 
 # Documents written to the claim store per transaction.
 STORE_BATCH = 256
+# Up to this many articles to parse, the last run's rows are read while they are parsed
+# (delta.Preload): a few articles' parse mostly waits on its worker process.
+PRELOAD_BELOW = 16
 
 
 class RunResult:
@@ -196,12 +199,14 @@ def _remembered(db: store.Store, todo: Sequence[Document], keys: Mapping[str, st
     return found
 
 
-def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
+def _extract_locked(corpus: Path, out: Path, run: _Settings,
+                    known_docs: Mapping[str, store.RunDoc] | None = None) -> RunResult:
     """The run itself; the caller holds the output-folder lock.
 
     Under the same state fingerprint as the last run (same rules, model, options and code)
     it is incremental (:mod:`pipeline.state.delta`); otherwise it runs the checks over every claim
-    and replaces the stored state.
+    and replaces the stored state. ``known_docs``: the store's files of the last run, when the
+    caller read them under the same lock (``claims add``).
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -224,7 +229,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
         meta = db.meta()
         journal = {entry["sha256"] for entry in pending_adds(meta)}
         incremental = meta.get("state") == state and run.scheduler is None
-        known = db.run_docs() if incremental else {}
+        known = (db.run_docs() if known_docs is None else known_docs) if incremental else {}
         items, skipped = delta.scan(corpus, known, files=walk.files, rules=rules,
                                     max_bytes=run.max_bytes,
                                     cached=lambda key: db.get(key, stamp, quantities=False))
@@ -252,6 +257,10 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
         try:
             if run.scheduler:
                 client = distributed.connect(run.scheduler)
+            # the stored rows are read meanwhile when the parse of a few articles waits on
+            # its worker process (the next stages need them)
+            preload = delta.Preload(db.path) if incremental and todo and client is None \
+                and len(todo) <= PRELOAD_BELOW else None
             if todo:
                 with store.collecting_gc():  # parsing makes cyclic garbage
                     fresh = _process(todo, run, model=model_name, client=client,
@@ -266,10 +275,13 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
             lap("documents")
             timings.update({f"documents.{k}": v for k, v in per_document.items()})
             found = None
+            preloaded = preload.result() if preload is not None else None
+            stored_rows, stored_findings = preloaded or (None, None)
             if incremental:
                 found = delta.incremental_checks(
                     db, added=[entries[i.row.id] for i in added],
-                    removed_docs={known[p].doc_id for p in removed_paths}, rules=rules)
+                    removed_docs={known[p].doc_id for p in removed_paths}, rules=rules,
+                    stored_findings=stored_findings)
             if found is not None:
                 change = found.change
                 change.paths_removed = removed_paths
@@ -277,7 +289,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
                                      if i.document is not None]  # read: new or touched
                 findings = found.findings
                 view = delta.store_view(db, items, entries, set(change.docs_removed),
-                                        stamp=stamp)
+                                        stamp=stamp, stored_rows=stored_rows)
             else:
                 findings, change, view = _full_checks(db, items, entries, rules=rules,
                                                       stamp=stamp, client=client)
@@ -286,7 +298,8 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings) -> RunResult:
             if client is not None:
                 client.close()
         db.keep_only([i.key for i in items], stamp)
-        previous = db.finding_ids() if meta.get("last_run") else None
+        previous = (db.finding_ids() if stored_findings is None else
+                    {f.id for f in stored_findings}) if meta.get("last_run") else None
         # a decision whose finding changed id moves to its successor (review.carry_over)
         book, carried = review.carry_over(review.load_reviews(out), findings,
                                           review.mention_index(view.claims))
@@ -496,7 +509,7 @@ def add(
             discard(staged)
         if not added and not journal:
             return AddResult(added=[], rejected=rejected, run=None)
-        result = _extract_locked(corpus, out, run)
+        result = _extract_locked(corpus, out, run, known_docs=known)
         result.rules_root = run.rules.root
     # new: not in the stored findings of the run before (RunResult.new_findings)
     new_ids = set(result.new_findings)

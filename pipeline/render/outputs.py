@@ -10,12 +10,18 @@ one file's whole text (library users, tests).
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import marshal
 import os
+import pickle
+import shutil
+import signal
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from pipeline.errors import OutputError
 from pipeline.fsio import Generation, interrupts_deferred, write_error
 from pipeline.fsio import recover as fsio_recover
 from pipeline.render import exports, graph, pages, report, splice
@@ -64,6 +70,13 @@ def texts(view: rows.View) -> dict[str, str]:
     return every
 
 
+FORK_CLAIMS = 5000
+"""From this many claims (and where ``os.fork`` exists) a run writes its files in two
+processes (:func:`write`); below it, one process is quicker than starting a second."""
+#: The files the second process writes: a share of the work about equal to the rest.
+FORKED = ("contradictions.json", "claimreview.jsonld", "graph.graphml", "graph.json")
+
+
 def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes],
           generation: Generation, stats: dict[str, splice.Stats] | None = None,
           timings: dict[str, float] | None = None) -> tuple[list[Path], dict[str, bytes]]:
@@ -74,44 +87,198 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     The previous version of each file is read through ``out``'s names, so unchanged pieces
     are copied from it (``copy_file_range``) and an unchanged file is hard-linked.
     ``timings`` (if given) gets the seconds spent planning the pieces (``write.plan``) and
-    composing the files (``write.compose``). A file system error (a full disk, a file over
-    ``ulimit -f``) is an :class:`OutputError`; ``out`` still shows the previous run then.
+    composing the files (``write.compose``), summed over both processes when a second one
+    writes the files of :data:`FORKED` (from :data:`FORK_CLAIMS` claims; ``write.second``:
+    that process's share). Each file's pieces depend on the view alone, so which process
+    writes it changes no byte. A file system
+    error (a full disk, a file over ``ulimit -f``) is an :class:`OutputError`; ``out`` still
+    shows the previous run then.
     """
-    start = time.perf_counter()
-    current = fingerprint.outputs(state)
+    version = fingerprint.outputs(state)
+    names = [*FILES, *(folder + "/" for folder in FOLDERS)]
+    done: dict[str, tuple[bytes, splice.Stats]] = {}
+    clock = {"write.plan": 0.0, "write.compose": 0.0}
+    forked = [n for n in names if n in FORKED] \
+        if len(view.claims) >= FORK_CLAIMS and hasattr(os, "fork") else []
+    child = _Child.start(out, view, forked, version=version, layouts=layouts,
+                         generation=generation) if forked else None
+    try:
+        mine = [n for n in names if child is None or n not in forked]
+        done.update(_write_files(out, view, mine, version=version, layouts=layouts,
+                                 generation=generation, clock=clock))
+        if child is not None:
+            theirs = child.result()
+            if theirs is None:  # the second process failed unexpectedly: write them here
+                for name in forked:
+                    _remove(generation.path(name.rstrip("/")))
+                theirs = (_write_files(out, view, forked, version=version, layouts=layouts,
+                                       generation=generation, clock=clock), {})
+            done.update(theirs[0])
+            for key, seconds in theirs[1].items():
+                clock[key] += seconds
+            # how long the second process worked (its files' planning and composing)
+            clock["write.second"] = sum(theirs[1].values())
+    finally:
+        if child is not None:
+            child.stop()
     written: list[Path] = []
     new: dict[str, bytes] = {}
-    every = {name: writer(view) for name, writer in WRITERS.items()}
-    planned = time.perf_counter()
-    for name in FILES:
-        previous = splice.Layout.loads(layouts[name]) if name in layouts else None
-        counts = splice.Stats()
-        try:
-            layout = splice.compose(out / name, every[name], version=current,
-                                    previous=previous, stats=counts,
-                                    into=generation.path(name))
-        except OSError as exc:
-            raise write_error(out / name, exc) from None
+    for name in names:
+        layout, counts = done[name]
+        new[name] = layout
         if stats is not None:
             stats[name] = counts
-        new[name] = layout.dumps()
-        written.append(out / name)
-    for folder, folder_writer in FOLDERS.items():
-        key = folder + "/"
+        written.append(out / name.rstrip("/"))
+    if timings is not None:
+        timings.update(clock)
+    return written, new
+
+
+def _write_files(out: Path, view: rows.View, names: list[str], *, version: str,
+                 layouts: Mapping[str, bytes], generation: Generation,
+                 clock: dict[str, float]) -> dict[str, tuple[bytes, splice.Stats]]:
+    """Plan and compose the files ``names`` (a folder's name ends with ``/``): each one's
+    new layout and counts."""
+    done: dict[str, tuple[bytes, splice.Stats]] = {}
+    for name in names:
         counts = splice.Stats()
+        start = time.perf_counter()
+        folder = name.rstrip("/")
         try:
-            new[key] = _write_folder(out / folder, folder_writer(view), version=current,
-                                     previous=layouts.get(key), stats=counts,
-                                     into=generation.path(folder))
+            if name in WRITERS:
+                pieces = WRITERS[name](view)
+                planned = time.perf_counter()
+                previous = splice.Layout.loads(layouts[name]) if name in layouts else None
+                layout = splice.compose(out / name, pieces, version=version,
+                                        previous=previous, stats=counts,
+                                        into=generation.path(name)).dumps()
+            else:
+                every = FOLDERS[folder](view)
+                planned = time.perf_counter()
+                layout = _write_folder(out / folder, every, version=version,
+                                       previous=layouts.get(name), stats=counts,
+                                       into=generation.path(folder))
         except OSError as exc:
             raise write_error(out / folder, exc) from None
-        if stats is not None:
-            stats[key] = counts
-        written.append(out / folder)
-    if timings is not None:
-        timings["write.plan"] = planned - start
-        timings["write.compose"] = time.perf_counter() - planned
-    return written, new
+        clock["write.plan"] += planned - start
+        clock["write.compose"] += time.perf_counter() - planned
+        done[name] = (layout, counts)
+    return done
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+class _Child:
+    """A forked process writing some of the files (:func:`write`); it dies with its parent
+    (Linux), reads the claim store through its own connection (:func:`rows.View` loaders
+    reconnect in a new process) and sends back its layouts, counts and timings, or the
+    :class:`OutputError` it met."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self.fd = fd
+        self.reaped = False
+
+    @classmethod
+    def start(cls, out: Path, view: rows.View, names: list[str], *, version: str,
+              layouts: Mapping[str, bytes], generation: Generation) -> _Child | None:
+        parent = os.getpid()
+        try:
+            read, write_end = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid:
+            os.close(write_end)
+            return cls(pid, read)
+        # the child: never returns
+        status = 0
+        try:
+            os.close(read)
+            _die_with_parent(parent)
+            _let_go_of_lock(out)
+            clock = {"write.plan": 0.0, "write.compose": 0.0}
+            try:
+                answer: object = ("ok", _write_files(out, view, names, version=version,
+                                                     layouts=layouts, generation=generation,
+                                                     clock=clock), clock)
+            except OutputError as exc:
+                answer = ("error", exc)
+            except KeyboardInterrupt:  # Ctrl-C reached this process: the run stops
+                answer = ("interrupted",)
+            data = pickle.dumps(answer)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+        except BaseException:  # noqa: BLE001 - anything else: the parent writes them itself
+            status = 1
+        finally:
+            os._exit(status)
+
+    def result(self) -> tuple[dict[str, tuple[bytes, splice.Stats]], dict[str, float]] | None:
+        """The child's layouts and timings; None when it failed other than by an
+        :class:`OutputError` (which is raised here)."""
+        chunks = []
+        with os.fdopen(self.fd, "rb") as pipe:
+            self.fd = -1
+            while chunk := pipe.read(1 << 20):
+                chunks.append(chunk)
+        _, status = os.waitpid(self.pid, 0)
+        self.reaped = True
+        if status != 0 or not chunks:
+            return None
+        try:
+            answer = pickle.loads(b"".join(chunks))  # noqa: S301 - our own child's bytes
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None
+        if answer[0] == "error":
+            raise answer[1]
+        if answer[0] == "interrupted":
+            raise KeyboardInterrupt
+        return answer[1], answer[2]
+
+    def stop(self) -> None:
+        """Kill the child if it still runs (the parent raised meanwhile) and reap it."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if not self.reaped:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self.pid, 0)
+            self.reaped = True
+
+
+def _let_go_of_lock(out: Path) -> None:
+    """Close this (forked) process's copy of the output folder's lock (:func:`fsio.locked`):
+    the lock stays the parent's, and goes the moment the parent dies, not when this process
+    does."""
+    lock = os.path.realpath(out / ".lock")
+    with contextlib.suppress(OSError):
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError, ValueError):
+                if os.readlink(f"/proc/self/fd/{fd}") == lock:
+                    os.close(int(fd))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies (``PR_SET_PDEATHSIG``): a run
+    killed meanwhile leaves no process writing into its output folder."""
+    try:
+        import ctypes  # noqa: PLC0415 - only in the forked child
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
 
 
 def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, version: str,
@@ -150,6 +317,12 @@ def commit(db: store.Store, generation: Generation, change: store.StateChange) -
     folder stays as it is."""
     same = generation.repeats()
     if same is not None:  # nothing changed: the published generation stays, no switch
+        # the layouts describe the files just written, the same bytes as the published
+        # ones: they describe the published files once they carry those files' identities
+        # (else the next run could reuse none of their pieces)
+        change.layouts = {name: _published(generation.out / name.rstrip("/"), layout,
+                                           folder=name.endswith("/"))
+                          for name, layout in change.layouts.items()}
         generation.discard()
         change.meta[GENERATION] = same
         db.update_state(change)
@@ -160,6 +333,28 @@ def commit(db: store.Store, generation: Generation, change: store.StateChange) -
         db.update_state(change)
         generation.committed = True
         generation.publish()
+
+
+def _published(path: Path, layout: bytes, *, folder: bool) -> bytes:
+    """``layout`` (of a file, or of a folder's pages) with the identity of the published
+    file at ``path`` (of the same bytes); unchanged when it cannot be read."""
+    if folder:
+        try:
+            pages = marshal.loads(layout)
+        except (ValueError, EOFError, TypeError):
+            return layout
+        if not isinstance(pages, dict):
+            return layout
+        return marshal.dumps({page: _published(path / page, data, folder=False)
+                              for page, data in pages.items()})
+    old = splice.Layout.loads(layout)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return layout
+    if old is None or st.st_size != old.identity[0]:
+        return layout
+    return dataclasses.replace(old, identity=splice.identity(st)).dumps()
 
 
 def recover(out: Path, db: store.Store) -> None:

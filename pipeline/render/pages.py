@@ -206,11 +206,13 @@ def _index_counts(view: View, pages: Pages) -> IndexCounts:
     statuses: Counter[str] = Counter(f.status for f in view.findings)
     severity_names = [s for s, _ in every.severities]
     table = []
+    # one pass over them all
+    per_kind: Counter[tuple[str, str]] = Counter((f.kind, f.severity) for f in view.findings)
+    open_kind: Counter[str] = Counter(f.kind for f in view.findings if f.status == "open")
     for kind, n in every.kinds:
-        of_kind = [f for f in view.findings if f.kind == kind]
-        per: Counter[str] = Counter(f.severity for f in of_kind)
-        open_ = sum(f.status == "open" for f in of_kind)
-        table.append((kind, tuple(per[s] for s in severity_names), open_, n - open_, n))
+        open_ = open_kind[kind]
+        table.append((kind, tuple(per_kind[kind, s] for s in severity_names), open_,
+                      n - open_, n))
     return IndexCounts(
         plan.counts.n_documents, plan.counts.n_claims, len(in_groups), len(pages.groups),
         pages.n_repaired, c.kinds, c.severities,

@@ -81,7 +81,8 @@ class Layout:
         return cls(version, tuple(identity), keys, digests, lengths)  # type: ignore[arg-type]
 
 
-def _identity(st: os.stat_result) -> tuple[int, int, int]:
+def identity(st: os.stat_result) -> tuple[int, int, int]:
+    """What :attr:`Layout.identity` holds of a file's ``stat``."""
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
@@ -90,7 +91,7 @@ def usable(layout: Layout | None, path: Path, version: str) -> Layout | None:
     if layout is None or layout.version != version:
         return None
     try:
-        current = _identity(path.stat())
+        current = identity(path.stat())
     except OSError:
         return None
     if current != layout.identity or sum(layout.lengths) != current[0]:
@@ -199,7 +200,7 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
     stats.rendered += rendered
     stats.bytes_rendered += bytes_rendered
     stats.bytes_reused += sum(lengths) - bytes_rendered
-    return Layout(version, _identity((into or path).stat()), keys, b"".join(digests), lengths)
+    return Layout(version, identity((into or path).stat()), keys, b"".join(digests), lengths)
 
 
 # copy_file_range cannot copy between these files: copy through memory instead

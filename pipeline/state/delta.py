@@ -22,6 +22,7 @@ import hashlib
 import json
 import operator
 import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -183,11 +184,41 @@ class Delta:
     change: store.StateChange
 
 
+class Preload:
+    """The last run's claim rows and findings, read from the claim store by a thread of its
+    own (with its own connection) while the run waits on something else: the per-document
+    stages of a few new articles wait on their worker process most of the time."""
+
+    def __init__(self, path: Path) -> None:
+        self._rows: list[rows.ClaimRow] | None = None
+        self._findings: list[Finding] | None = None
+        self._thread = threading.Thread(target=self._read, args=(path,), daemon=True,
+                                        name="claims-preload")
+        self._thread.start()
+
+    def _read(self, path: Path) -> None:
+        try:
+            with store.Store(path) as db:
+                self._rows = db.claim_rows()
+                self._findings = db.findings()
+        except Exception:  # noqa: BLE001, S110 - the run reads them itself then
+            pass
+
+    def result(self) -> tuple[list[rows.ClaimRow], list[Finding]] | None:
+        """The rows and findings, once read; None when they could not be."""
+        self._thread.join()
+        if self._rows is None or self._findings is None:
+            return None
+        return self._rows, self._findings
+
+
 def incremental_checks(db: store.Store, *, added: Sequence[Entry],
-                       removed_docs: Iterable[str], rules: Rules) -> Delta | None:
+                       removed_docs: Iterable[str], rules: Rules,
+                       stored_findings: Sequence[Finding] | None = None) -> Delta | None:
     """The checks of a run that adds ``added`` and deletes ``removed_docs`` (doc ids).
 
     None when a check without a block structure is enabled (the caller runs everything).
+    ``stored_findings``: the last run's findings when already read (:class:`Preload`).
     """
     removed = set(removed_docs)
     new_claims = [c for e in added for c in e.claims]
@@ -209,7 +240,8 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
                             Finding.model_validate_json(r.finding))
               for r in db.records_of(sorted(affected)) if (r.check, r.block) not in pairs]
     winners = checks.replay([*others, *fresh])
-    previous = [f for f in db.findings() if f.id not in affected]
+    last = db.findings() if stored_findings is None else stored_findings
+    previous = [f for f in last if f.id not in affected]
     change = store.StateChange(
         docs_removed=sorted(removed),
         claims_added=[claim_state(c) for c in new_claims],
@@ -223,22 +255,27 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
 
 
 def store_view(db: store.Store, items: Sequence[Item], entries: Mapping[str, Entry],
-               removed: Collection[str], *, stamp: str) -> rows.View:
+               removed: Collection[str], *, stamp: str,
+               stored_rows: Sequence[rows.ClaimRow] | None = None) -> rows.View:
     """The view of an incremental run: stored rows of the unchanged part, new rows of the
     rest (``entries``: the new documents' results; ``removed``: ids of deleted documents);
-    full claims and documents read from the store on demand."""
+    full claims and documents read from the store on demand. ``stored_rows``: the last
+    run's claim rows when already read (:class:`Preload`)."""
     new_claims = {c.id: c for e in entries.values() for c in e.claims}
-    claim_rows = [r for r in db.claim_rows()
+    claim_rows = [r for r in (db.claim_rows() if stored_rows is None else stored_rows)
                   if r.doc_id not in removed and r.id not in new_claims]
     claim_rows += [rows.claim_row(c) for c in new_claims.values()]
     claim_rows.sort(key=operator.attrgetter("doc_id", "start", "id"))  # run order
     by_id = {i.row.id: i for i in items}
     live = [db]
+    owner = [os.getpid()]
 
     def connection() -> store.Store:
-        """The run's store, or (asked after the run) a new connection to it."""
-        if live[0].closed:
+        """The run's store, or (asked after the run, or in a process forked to write some
+        of the files: a connection must not cross a fork) a new connection to it."""
+        if live[0].closed or owner[0] != os.getpid():
             live[0] = store.Store(db.path)
+            owner[0] = os.getpid()
         return live[0]
 
     def load_claims(ids: Sequence[str]) -> dict[str, Claim]:
