@@ -4,6 +4,7 @@ ranked by their distance to the figure in the dependency tree)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pint
 from spacy.tokens import Span as SpacySpan
@@ -57,19 +58,51 @@ def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: st
     return money, best[1]
 
 
+class _Fitting(NamedTuple):
+    """The metrics a dimension fits, and their strong and weak cues as (metric, cue)."""
+
+    metrics: tuple[tuple[str, MetricRule], ...]
+    strong: tuple[tuple[str, str], ...]
+    weak: tuple[tuple[str, str], ...]
+
+
+def _fitting(dimension: str, rules: Rules, find: Cues) -> _Fitting:
+    """The metrics fitting ``dimension``, built once per dimension and rules (a few hundred
+    cues: every figure used to walk them all)."""
+    key = f"metric cues {id(rules.metrics)} {dimension}"
+    found = find.memo.tables.get(key)
+    if not isinstance(found, _Fitting):
+        fitting = tuple((name, rule) for name, rule in rules.metrics.metrics.items()
+                        if dimension in find.dimensions[name])
+        found = find.memo.tables[key] = _Fitting(
+            fitting, tuple((n, c) for n, r in fitting for c in r.cues),
+            tuple((n, c) for n, r in fitting for c in r.weak_cues))
+    return found
+
+
+def _present(sent: SpacySpan, cues: tuple[tuple[str, str], ...], find: Cues
+             ) -> list[tuple[str, str]]:
+    """The ``(metric, cue)`` pairs whose cue word occurs in the sentence, in order: once per
+    sentence and cue list (what :func:`best_cue` would skip, skipped once for all the
+    sentence's figures)."""
+    key = (f"metric cues {id(cues)} {sent.end}", sent.start)
+    found = find.per_sentence.get(key)
+    if not isinstance(found, tuple) or found[0] is not cues:
+        text = find.lowered(sent)
+        word = find.word
+        found = find.per_sentence[key] = (cues, [(n, c) for n, c in cues if word(c) in text])
+    return found[1]  # type: ignore[no-any-return]
+
+
 def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
                 rules: Rules, find: Cues) -> tuple[str, bool]:
     """The metric and whether a unit or strong cue decided it (``False``: weak or none)."""
-    fitting: dict[str, MetricRule] = {
-        name: rule for name, rule in rules.metrics.metrics.items()
-        if dimension in find.dimensions[name]
-    }
-    for name, rule in fitting.items():
+    fitting = _fitting(dimension, rules, find)
+    for name, rule in fitting.metrics:
         if quantity.unit in rule.units:
             return name, True
-    strong = best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues), find)
-    weak = best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues),
-                     find)
+    strong = best_cue(sent, root, _present(sent, fitting.strong, find), find)
+    weak = best_cue(sent, root, _present(sent, fitting.weak, find), find)
     if strong:
         return strong[1], True
     return (weak[1] if weak else "unknown"), False
