@@ -146,8 +146,9 @@ class Entities:
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
         suffixes = {k.lower(): v for k, v in rules.cues.anaphora_suffixes.items()}
         lowered = doc.to_array([LOWER])
+        endings = tuple(suffixes)
         for word in {strings[w] for w in numpy.unique(lowered).tolist()}:
-            if word not in self.anaphora and word.isalpha():
+            if word.endswith(endings) and word not in self.anaphora and word.isalpha():
                 for suffix, labels in suffixes.items():
                     if word.endswith(suffix) and len(word) > len(suffix) + 2:
                         self.anaphora[word] = labels  # "chipmaker", "drugmaker"
