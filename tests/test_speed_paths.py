@@ -54,3 +54,16 @@ def test_policy_context_is_rebuilt_for_other_rules_and_scopes_stay_per_block(rul
 
     other = load_rules()
     assert _Context(other).rules is other
+
+
+def test_claims_memo_is_kept_across_chunks_only_while_no_unit_is_defined() -> None:
+    from pipeline.extract.process import _memo
+    from pipeline.rules import load_rules
+    from pipeline.units import define_units
+
+    registry = load_rules().registry
+    held: list = []
+    first = _memo(held, registry)
+    assert _memo(held, registry) is first  # the next chunk defined nothing: same answers
+    define_units(registry, ["speedxgadget"])
+    assert _memo(held, registry) is not first  # a new unit may change an answer

@@ -75,6 +75,7 @@ from pipeline.units import (
     format_amount,
     format_number,
     rate_from_total,
+    registry_size,
 )
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
@@ -347,7 +348,7 @@ class UnitCache:
 
     def __init__(self, rules: Rules) -> None:
         self.registry = rules.registry
-        self.size = _registry_size(rules.registry)
+        self.size = registry_size(rules.registry)
         self._dimensions: dict[str, tuple[str, str]] = {}
         self._rates: dict[tuple[str, str], Normalized | None] = {}
 
@@ -373,12 +374,6 @@ class UnitCache:
                           high=None if n.high is None else n.high * factor, unit=unit_rate.unit)
 
 
-def _registry_size(registry: object) -> int:
-    """How many units a registry defines (a unit defined later may answer a look-up that
-    failed before)."""
-    return len(getattr(registry, "_units", ()))
-
-
 # The memo handed out last by shared_cache.
 _SHARED: list[UnitCache] = []
 
@@ -387,7 +382,7 @@ def shared_cache(rules: Rules) -> UnitCache:
     """One :class:`UnitCache` for the checks of one block after another (a per-document check
     runs once per article): kept while the registry is the same and defines no new unit."""
     if _SHARED and _SHARED[0].registry is rules.registry and \
-            _SHARED[0].size == _registry_size(rules.registry):
+            _SHARED[0].size == registry_size(rules.registry):
         return _SHARED[0]
     cache = UnitCache(rules)
     _SHARED[:] = [cache]

@@ -64,6 +64,8 @@ class _Fitting(NamedTuple):
     metrics: tuple[tuple[str, MetricRule], ...]
     strong: tuple[tuple[str, str], ...]
     weak: tuple[tuple[str, str], ...]
+    strong_words: tuple[str, ...]  # each cue in lower case (Cues.word)
+    weak_words: tuple[str, ...]
 
 
 def _fitting(dimension: str, rules: Rules, find: Cues) -> _Fitting:
@@ -74,23 +76,25 @@ def _fitting(dimension: str, rules: Rules, find: Cues) -> _Fitting:
     if not isinstance(found, _Fitting):
         fitting = tuple((name, rule) for name, rule in rules.metrics.metrics.items()
                         if dimension in find.dimensions[name])
+        strong = tuple((n, c) for n, r in fitting for c in r.cues)
+        weak = tuple((n, c) for n, r in fitting for c in r.weak_cues)
         found = find.memo.tables[key] = _Fitting(
-            fitting, tuple((n, c) for n, r in fitting for c in r.cues),
-            tuple((n, c) for n, r in fitting for c in r.weak_cues))
+            fitting, strong, weak, tuple(find.word(c) for _, c in strong),
+            tuple(find.word(c) for _, c in weak))
     return found
 
 
-def _present(sent: SpacySpan, cues: tuple[tuple[str, str], ...], find: Cues
-             ) -> list[tuple[str, str]]:
-    """The ``(metric, cue)`` pairs whose cue word occurs in the sentence, in order: once per
-    sentence and cue list (what :func:`best_cue` would skip, skipped once for all the
-    sentence's figures)."""
+def _present(sent: SpacySpan, cues: tuple[tuple[str, str], ...], words: tuple[str, ...],
+             find: Cues) -> list[tuple[str, str]]:
+    """The ``(metric, cue)`` pairs whose cue word (``words``, in lower case) occurs in the
+    sentence, in order: once per sentence and cue list (what :func:`best_cue` would skip,
+    skipped once for all the sentence's figures)."""
     key = (f"metric cues {id(cues)} {sent.end}", sent.start)
     found = find.per_sentence.get(key)
     if not isinstance(found, tuple) or found[0] is not cues:
         text = find.lowered(sent)
-        word = find.word
-        found = find.per_sentence[key] = (cues, [(n, c) for n, c in cues if word(c) in text])
+        found = find.per_sentence[key] = (cues, [pair for pair, word in zip(
+            cues, words, strict=True) if word in text])
     return found[1]  # type: ignore[no-any-return]
 
 
@@ -101,8 +105,9 @@ def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
     for name, rule in fitting.metrics:
         if quantity.unit in rule.units:
             return name, True
-    strong = best_cue(sent, root, _present(sent, fitting.strong, find), find)
-    weak = best_cue(sent, root, _present(sent, fitting.weak, find), find)
+    strong = best_cue(sent, root, _present(sent, fitting.strong, fitting.strong_words, find),
+                      find)
+    weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find)
     if strong:
         return strong[1], True
     return (weak[1] if weak else "unknown"), False
