@@ -1178,13 +1178,23 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
         # the subjects with a figure the unnamed one could be the same fact as: of its scope
         # and a period that does not differ (a segment's or another year's figure of a
         # second company leaves the one company the unnamed figure can be about)
+        # the unnamed figures' periods by scope (each pair of periods agrees or not alone:
+        # a block of many unnamed figures has few distinct ones)
+        periods: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
+        for a in anonymous:
+            periods[_scope(a.claim, ctx)].add(a.claim.period_key)
+
+        def meets(f: Figure, *, period: bool) -> bool:
+            theirs = periods.get(_scope(f.claim, ctx))
+            if not theirs:
+                return False
+            return not period or any(
+                period_agreement(f.claim.period_key, p) != "different" for p in theirs)
+
         comparable = {subject: figures for subject, figures in by_subject.items()
-                      if any(_scope(f.claim, ctx) == _scope(a.claim, ctx) and period_agreement(
-                          f.claim.period_key, a.claim.period_key) != "different"
-                          for f in figures for a in anonymous)} or \
+                      if any(meets(f, period=True) for f in figures)} or \
             {subject: figures for subject, figures in by_subject.items()
-             if any(_scope(f.claim, ctx) == _scope(a.claim, ctx)
-                    for f in figures for a in anonymous)}  # a figure moved to another period
+             if any(meets(f, period=False) for f in figures)}  # a figure moved to another period
         if len(comparable) != 1:
             return  # several subjects: the unnamed one could be any
         top, chosen = next(iter(comparable.items()))
