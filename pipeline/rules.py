@@ -91,6 +91,13 @@ class MetricRule(Strict):
         return tuple(canonical_dimension(alt) for alt in self.dimension.split("|"))
 
 
+class UnitRatio(Strict):
+    """A count of ``unit`` paid for each one of the same unit (see metrics.yaml)."""
+
+    unit: str
+    per: tuple[str, ...]
+
+
 class MetricKeys(Strict):
     """How a figure's measured noun phrase becomes its metric key (see metrics.yaml)."""
 
@@ -107,11 +114,17 @@ class MetricKeys(Strict):
     figure_qualifiers: tuple[str, ...] = ()
     scope_markers: tuple[str, ...] = ()
     scope_words: tuple[str, ...] = ()
+    sum_words: tuple[str, ...] = ()
+    unit_ratios: dict[str, UnitRatio] = {}
     rate_words: tuple[str, ...] = ()
     span_units: tuple[str, ...] = ()
     intraday: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
+    level_counts: tuple[str, ...] = ()
+    people_nouns: tuple[str, ...] = ()
+    statistic_words: tuple[str, ...] = ()
+    filing_verbs: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()
     running: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
@@ -219,6 +232,7 @@ class WordsFile(Strict):
 
     version: int = 1
     identifiers: dict[str, str] = {}
+    modalities: dict[str, str] = {}
 
 
 ISO_CODE = re.compile(r"[A-Z]{3}")

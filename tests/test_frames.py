@@ -172,3 +172,25 @@ def test_one_company_named_two_ways_is_one_subject(rules: Any, pipeline_nlp: Any
     found = [f for f in run_checks([*a, *b], rules=rules) if f.kind == "contradiction"]
     assert len(found) == 1 and {c.doc_id for c in [*a, *b]} == {
         c.doc_id for c in [*a, *b] if c.id in found[0].claims}
+
+
+@pytest.mark.model
+def test_two_market_wraps_compare_moves_with_moves_and_levels_with_levels(
+        rules: Any, pipeline_nlp: Any) -> None:
+    """Two outlets on one index's day: the points move, the percent move and the close each
+    meet only their own kind (a move of 1,450 points is never the level of 40,352)."""
+    from pipeline.check.checks import run_checks
+
+    a = frames_of("The Russell 2000 index rose 121.4 points, or 6.1%, to close at 2,111.25 on "
+                  "Thursday.", rules=rules, nlp=pipeline_nlp, published="2026-05-14",
+                  name="a.txt")
+    b = frames_of("On Thursday the Russell 2000 index closed up 145 points, or 7.3%, at "
+                  "2,135.6.", rules=rules, nlp=pipeline_nlp, published="2026-05-14",
+                  name="b.txt")
+    findings = [f for f in run_checks([*a, *b], rules=rules)
+                if f.kind in ("contradiction", "divergence")]
+    by_id = {c.id: c for c in [*a, *b]}
+    pairs = sorted(tuple(sorted(by_id[i].span.text for i in f.claims)) for f in findings)
+    assert pairs == [("121.4 points", "145 points"), ("2,111.25", "2,135.6"),
+                     ("6.1%", "7.3%")]
+    assert {f.kind for f in findings} == {"contradiction"}

@@ -252,3 +252,42 @@ def test_an_unnamed_figure_meets_the_one_subject_of_its_scope_and_period(
                     period_key="2027")
     (finding,) = found([named, other, unnamed], rules, "divergence")
     assert "compared with Orlin" in finding.explanation
+
+
+# --- third pass -------------------------------------------------------------------------------
+
+
+def test_a_running_tally_keyed_in_the_singular_is_still_running(rules: Any,
+                                                               registry: Any) -> None:
+    """The table says "deaths", a key's last word is singular ("death"): one tally."""
+    a = make_claim(registry, 9000, doc="a", unit="death", text="9,000",
+                   metric="unknown", metric_key="death")
+    b = make_claim(registry, 24000, doc="b", unit="death", text="24,000",
+                   metric="unknown", metric_key="death")
+    (finding,) = found([a, b], rules, "divergence", "contradiction")
+    assert finding.kind == "divergence" and "a running tally" in finding.explanation
+
+
+def test_a_move_of_a_level_needs_no_written_basis(rules: Any, registry: Any) -> None:
+    """An index's own move is from its previous reading: two outlets' disagree outright."""
+    a = make_claim(registry, 6.1, doc="a", unit="percent", text="6.1%", metric="growth",
+                   metric_key="level change", period_key="2026-05-14")
+    b = make_claim(registry, 7.3, doc="b", unit="percent", text="7.3%", metric="growth",
+                   metric_key="level change", period_key="2026-05-14")
+    assert kinds([a, b], rules) == ["contradiction"]
+    a, b = (c.model_copy(update={"metric_key": "revenue change"}) for c in (a, b))
+    assert kinds([a, b], rules) == ["divergence"]  # a measure's change needs its basis
+
+
+def test_an_unnamed_figure_far_off_is_compared_when_both_write_its_period(
+        rules: Any, registry: Any) -> None:
+    """Figures of no one named 5x apart are two things, unless both write the one period
+    they are about ("guided for sales of $1bn in 2023" vs "$5bn ... in 2023")."""
+    named = claim(registry, 5e9, "a", text="$5bn", subject="Orlin", period_key="2027",
+                  modality="projection")
+    unnamed = claim(registry, 1e9, "b", text="$1bn", subject=None, period_key="2027",
+                    modality="projection")
+    assert kinds([named, unnamed], rules) == []  # the periods are not written: two things
+    named, unnamed = (c.model_copy(update={"period_how": "written"})
+                      for c in (named, unnamed))
+    assert kinds([named, unnamed], rules) == ["divergence"]

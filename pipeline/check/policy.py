@@ -88,9 +88,18 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
+from pipeline.extract.keys import MOVE_KEY, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
+from pipeline.wording import (
+    figure_words,
+    gap_words,
+    garbled_original,
+    interval_words,
+    modality_words,
+    unit_words,
+)
 
 NAME = "interval_consistency.v2"
 INF = math.inf
@@ -413,8 +422,8 @@ def _how(claim: Claim) -> str:
         return f'unnamed: "{claim.subject_cue}"' if claim.subject_cue else "unnamed"
     if claim.subject_how == "resolved" and claim.subject_cue:
         return f'resolved from "{claim.subject_cue}"'
-    return {"named": "named", "resolved": "resolved", "focal":
-            "the article's focal entity"}.get(claim.subject_how or "", "named")
+    return {"named": "named in the sentence", "resolved": "resolved", "focal":
+            "the article's main subject"}.get(claim.subject_how or "", "named in the sentence")
 
 
 # The context built last (a run checks every block with one set of rules).
@@ -438,7 +447,10 @@ class _Context:
         self.rules = rules
         keys = rules.metrics.keys
         self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
-        self.running = frozenset(k.lower() for k in keys.running)
+        # a key's last word is singular ("death" of "deaths"): the table's words either way
+        self.running = frozenset(w for k in keys.running for w in (
+            k.lower(), " ".join([*k.lower().split()[:-1], singular(k.lower().split()[-1])])))
+        self.levels = frozenset(w.lower() for w in keys.level_counts)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
@@ -533,7 +545,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
-    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)):
+    if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
+            not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
@@ -594,11 +607,25 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
     return f"{x} and {y}"
 
 
+def _one_written_period(a: Figure, b: Figure) -> bool:
+    """Both figures write the one period they are about ("$5bn in 2023", "$1bn in 2023")."""
+    return a.claim.period_how == b.claim.period_how == "written" and \
+        period_agreement(a.claim.period_key, b.claim.period_key) == "same"
+
+
+def _level_move(claim: Claim, ctx: _Context) -> bool:
+    """A move of a level from its previous reading ("the Dow jumped 1,450 points, or 3.6%"):
+    the named subject's own move, or one in steps of a scale (``level_counts``)."""
+    key = claim.metric_key or ""
+    return key == MOVE_KEY or (key.endswith(" change") and
+                               claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
 def _known(claim: Claim, ctx: _Context) -> bool:
     """Whether a claim's metric key is one a contradiction may rest on: in the synonym
     table, a metric class, or the counted noun of a count ("assists")."""
     key = (claim.metric_key or "").removesuffix(" change")
-    if key in ctx.known:
+    if key in ctx.known or claim.metric_key == MOVE_KEY:
         return True
     unit = claim.quantity.unit.lower().replace("_", " ")
     return bool(unit) and (key == unit or key.endswith(" " + unit) or
@@ -664,6 +691,35 @@ def _cross(a: _Group, b: _Group) -> tuple[Figure, Figure] | None:
     return None
 
 
+_CROSS_REACH = 6  # figures of each group tried for a stronger pair
+
+
+def _strongest_cross(a: _Group, b: _Group, result: Verdict, cross: tuple[Figure, Figure],
+                     ctx: _Context, ambiguous: bool,
+                     periods_by_doc: dict[str, set[str | None]]
+                     ) -> tuple[Verdict, tuple[Figure, Figure]]:
+    """The verdict of the two values on the strongest evidence: a divergence or update
+    between the first two reports may rest on what only those two say (their own sources,
+    their days), while two other reports of the same values disagree outright. The first
+    ``_CROSS_REACH`` figures of each group are tried (pairs crediting two other counters
+    again are skipped); the strongest verdict wins, fewer reasons first."""
+    def strength(v: Verdict) -> tuple[int, int]:
+        return (_STRENGTH.get(v.kind, 0), -len(v.reasons))
+
+    best, pair = result, cross
+    for fa in a.figures[:_CROSS_REACH]:
+        for fb in b.figures[:_CROSS_REACH]:
+            if (fa, fb) == cross or (fa.claim.doc_id == fb.claim.doc_id and
+                                     fa.claim.attribution == fb.claim.attribution) or \
+                    result.kind == "divergence" and _sources_of(fa.claim, fb.claim):
+                continue
+            other = _through_exchange(verdict(fa, fb, ctx, ambiguous_basis=ambiguous,
+                                              periods_by_doc=periods_by_doc), fa, fb, ctx)
+            if other.kind in _STRENGTH and strength(other) > strength(best):
+                best, pair = other, (fa, fb)
+    return best, pair
+
+
 def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
     """Two figures of one article in its own voice, further apart than ``window``
     characters (a summary or a Q&A restating the body)."""
@@ -679,9 +735,11 @@ def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
 def _describe(group_claims: Sequence[Claim]) -> str:
     first = group_claims[0]
     docs = {c.doc_id for c in group_claims}
-    text = f'"{first.span.text}"'
-    if first.repaired:
-        text += " (from repaired garbled text)"
+    shown = figure_words(first)
+    text = f'"{shown}"'
+    original = garbled_original(first.span.text, shown) if first.repaired else None
+    if original is not None:
+        text += f' (repaired; the article has "{original}")'
     if len(group_claims) > 1:
         text += f" [{len(group_claims)} mentions in {len(docs)} document(s)"
         independent = independent_sources(group_claims)
@@ -691,24 +749,15 @@ def _describe(group_claims: Sequence[Claim]) -> str:
     return text
 
 
-def _interval_text(f: Figure) -> str:
-    if math.isinf(f.high):
-        return "at least " + format_amount(f.low, f.unit)
-    if f.low == 0 and f.claim.quantity.bound == "at_most":
-        return "at most " + format_amount(f.high, f.unit)
-    low, high = format_amount(f.low, f.unit), format_amount(f.high, f.unit)
-    return low if low == high else f"{low}–{high}"
+def _compared_text(f: Figure) -> str:
+    """The interval a figure was compared as, and why it is that wide, in words."""
+    return interval_words(f.claim, f.low, f.high, f.ref, f.unit)
 
 
 def gap_text(a: Figure, b: Figure) -> str:
-    """How far apart two figures are, as a ratio or an absolute difference."""
-    ratio = _ratio(a, b)
-    if ratio >= 1.5 or math.isinf(ratio):
-        return f"{format_number(ratio)}× apart" if not math.isinf(ratio) else "apart"
-    diff = abs(a.ref - b.ref)
-    scale = max(abs(a.ref), abs(b.ref))
-    share = diff / scale if scale else 0.0
-    return f"{format_amount(diff, a.unit)} ({share:.1%}) apart"
+    """How far apart two figures are, as a ratio or an absolute difference (percentage
+    points for percentages): :func:`pipeline.wording.gap_words`."""
+    return gap_words(a.ref, b.ref, a.unit)
 
 
 def _frame_text(c: Claim) -> str:
@@ -721,7 +770,7 @@ def _frame_text(c: Claim) -> str:
     elif c.period_how == "relative" and c.period:
         period += f', from "{c.period}"'
     return f"{c.subject or 'an unnamed organisation'} ({_how(c)}), {metric}, {period}, " \
-        f"{c.modality}"
+        f"{modality_words(c.modality)}"
 
 
 def _finding_id(kind: str, parts: Sequence[object], *, check: str = NAME) -> str:
@@ -845,6 +894,10 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             result = _through_exchange(
                 verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
                         periods_by_doc=periods_by_doc), *cross, ctx)
+            if result.kind == "update" or result.kind == "divergence" and \
+                    _sources_of(cross[0].claim, cross[1].claim):
+                result, cross = _strongest_cross(a, b, result, cross, ctx, ambiguous,
+                                                 periods_by_doc)
             if result.kind == "contradiction":
                 stated = next((scope for f, scope in scoped
                                if _overlap(f, a.head) or _overlap(f, b.head)), None)
@@ -853,8 +906,9 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                         f"another report gives one of them as {' '.join(stated)}, a scope "
                         "neither of these states"])
             if reason is not None and result.kind in ("contradiction", "divergence"):
-                if _ratio(*cross) >= ctx.far:
-                    continue  # figures of no one named, this far apart: two things
+                if _ratio(*cross) >= ctx.far and not _one_written_period(*cross):
+                    continue  # figures of no one named, this far apart: two things (unless
+                    # both write the one period: "sales of $1bn in 2023" vs "$5bn in 2023")
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
                 join(i, j)
@@ -944,26 +998,26 @@ def _disagreement(left: list[_Group], right: list[_Group],
     if ca.qualifiers:
         what += f" ({', '.join(ca.qualifiers)})"
     both = f"{_describe(side_a)} vs {_describe(side_b)}"
-    compared = (f"compared as {_interval_text(fa)} vs {_interval_text(fb)}"
+    compared = (f" Compared as {_compared_text(fa)} and {_compared_text(fb)}."
                 if best.kind != "moved" else "")
-    frames = f"frames: {_frame_text(ca)}; {_frame_text(cb)}"
+    frames = f" Frames (subject, metric, period, how sure): {_frame_text(ca)}; {_frame_text(cb)}."
     if kind == "contradiction":
         ratio = _ratio(fa, fb)
         severity: Severity = "high" if ratio >= 1.5 or abs(fb.ref - fa.ref) >= \
             ctx.rules.checks.severity.get("high_gap", 0.5) * max(abs(fa.ref), abs(fb.ref)) \
             else "medium"
-        explanation = (f"{what}: {both} are {gap_text(fa, fb)} ({compared}); subject, "
-                       f"metric, period and modality match ({frames}).")
+        explanation = (f"{what}: {both} are {gap_text(fa, fb)}.{compared} Subject, "
+                       f"metric, period and modality match.{frames}")
     elif best.kind == "moved":
         severity = "medium"
-        explanation = f"{what}: {both}: {best.reasons[0]} ({frames})."
+        explanation = f"{what}: {both}: {best.reasons[0]}.{frames}"
     else:
         severity = "low" if kind == "update" else "medium" \
             if not any("projection" in r for r in best.reasons) else "low"
         label = "an update rather than a contradiction" if kind == "update" else \
             "a divergence, not a contradiction"
-        explanation = (f"{what}: {both} are {gap_text(fa, fb)} ({compared}), "
-                       f"{label}: {'; '.join(best.reasons)} ({frames}).")
+        explanation = (f"{what}: {both} are {gap_text(fa, fb)}, {label}: "
+                       f"{'; '.join(best.reasons)}.{compared}{frames}")
     refs = sorted([_cluster_ref(left), _cluster_ref(right)], key=float)
     subject = ca.subject or cb.subject
     steps = list(dict.fromkeys(step for f in (fa, fb) if (step := _conversion(f))))
@@ -1032,7 +1086,7 @@ def _withhold_tables(figures: Sequence[Figure], ctx: _Context, key: tuple[str, s
             "scope", "info", [low, high],
             f"{low.subject or 'an unnamed organisation'} {key[0]}: one article gives "
             f"{len(values[(partition, doc)]):,} different values ({len(held):,} mentions, "
-            f'"{low.span.text}" to "{high.span.text}"), more than the '
+            f'"{figure_words(low)}" to "{figure_words(high)}"), more than the '
             f"{limit:,} one article may give for one measure (the setting "
             '"max_article_values" in rules/checks.yaml): a table or list of figures the '
             "frames do not tell apart, so none of them was compared with anything.",
@@ -1050,7 +1104,7 @@ def _reconciled(cluster: list[_Group], ident: tuple[str, ...]) -> Finding:
     steps = list(dict.fromkeys(s for g in cluster if (s := _conversion(g.head))))
     return _finding("reconciled", "info", [cl for g in cluster for cl in g.claims],
                     f"{c.subject} {c.metric_key}: {figures} look different but agree after "
-                    f"normalization to {head.unit}.",
+                    f"normalization to {unit_words(head.unit)}.",
                     _finding_id("reconciled", [*ident, _cluster_ref(cluster)]), c.subject,
                     c.metric_key, arithmetic="; ".join(steps) or None)
 
@@ -1141,8 +1195,8 @@ def _not_compared(unconverted: Sequence[Figure], named: Sequence[Figure],
         stranded = [f for f in stranded if any(_meets(f, g) for g in others)]
         c = stranded[0].claim
         assert stranded[0].exchange is not None
-        mine = ", ".join(dict.fromkeys(f'"{f.claim.span.text}"' for f in stranded))
-        theirs = ", ".join(sorted({f'"{g.claim.span.text}"' for g in others}))
+        mine = ", ".join(dict.fromkeys(f'"{figure_words(f.claim)}"' for f in stranded))
+        theirs = ", ".join(sorted({f'"{figure_words(g.claim)}"' for g in others}))
         ident = (subject, key[0], ",".join(scope), key[1], source, period,
                  *sorted({f"{f.ref:.4g}" for f in stranded}))
         yield SET, _finding(

@@ -45,7 +45,14 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
-from pipeline.extract.keys import KeyTables, basis_of, keys_of, metric_frame, singular
+from pipeline.extract.keys import (
+    KeyTables,
+    basis_of,
+    filed_object,
+    keys_of,
+    metric_frame,
+    singular,
+)
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, period_key, time_scope
 from pipeline.extract.subjects import (
@@ -74,7 +81,7 @@ from pipeline.models import (
     SubjectHow,
 )
 from pipeline.rules import Rules
-from pipeline.units import normalize
+from pipeline.units import ensure_unit, normalize
 
 __all__ = ["SUBJECT_LABELS", "Memo", "build_claims", "claim_id"]
 
@@ -432,6 +439,102 @@ class _Tables:
         return key, qualifiers, columns[index]
 
 
+def _unit_ratio(figure: SpacySpan, sent: SpacySpan, quantity: Quantity, entities: Entities,
+                rules: Rules) -> tuple[str, str | None] | None:
+    """(key, whose units are paid) of a count paid for each one of the same unit ("2.3
+    shares of Halcon for each Westmark share"; ``unit_ratios`` in metrics.yaml)."""
+    ratios = rules.metrics.keys.unit_ratios
+    if not ratios or quantity.per is not None:
+        return None
+    unit = singular(quantity.unit.lower().removesuffix("_count"))
+    after = sent.doc[figure.end:min(sent.end, figure.end + 12)]
+    lowers = [t.lower_ for t in after]
+    for key, ratio in ratios.items():
+        if unit != ratio.unit:
+            continue
+        for phrase in ratio.per:
+            words = phrase.lower().split()
+            k = next((k for k in range(min(7, len(lowers))) if lowers[k:k + len(words)] ==
+                      words), None)
+            if k is None or not any(singular(w) == ratio.unit for w in
+                                    lowers[k + len(words):k + len(words) + 4]):
+                continue
+            issuer = next((name for t in (*figure, *after[:k]) if t.pos_ == "PROPN"
+                           and (name := entities.name_at(t) or (
+                               t.text if t.is_alpha and t.text[:1].isupper() else None))),
+                          None)
+            return key, issuer
+    return None
+
+
+_CAPTION_LINES = 2  # lines of text above a pipe table read for the metric it names
+_PIPE_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class PipeCell(NamedTuple):
+    """A figure in a table written with pipes: its row's label, the metric key the table
+    names (its caption, corner or column), and the column header as a qualifier."""
+
+    label: str
+    key: str
+    qualifiers: tuple[str, ...]
+
+
+def pipe_cell(text: str, offset: int, tables: KeyTables) -> PipeCell | None:
+    """The frame of a figure at ``offset`` in a row of a pipe table ("| Halcon X2 | $829 |
+    $929 |" under "| Model | 128GB | 256GB |" and a rule line): the row's first cell is what
+    the figure belongs to, the column's header narrows it, and the metric is the one the
+    column header, the corner cell or the line above the table (its caption) names."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start:end if end >= 0 else len(text)]
+    if not line.lstrip().startswith("|"):
+        return None
+    column = line[:offset - start].count("|") - 1
+    if column < 1:
+        return None
+    lines: list[str] = []  # the table's lines above, nearest first, and two lines of text
+    cursor, prose = start, 0
+    while cursor > 0 and prose < _CAPTION_LINES:
+        above = text.rfind("\n", 0, cursor - 1) + 1
+        lines.append(text[above:cursor - 1])
+        cursor = above
+        if not lines[-1].lstrip().startswith("|"):
+            prose += bool(lines[-1].strip())
+    rule = next((k for k, ln in enumerate(lines) if _PIPE_RULE.fullmatch(ln.strip())), None)
+    if rule is None or rule + 1 >= len(lines) or \
+            any(not ln.lstrip().startswith("|") for ln in lines[:rule + 2]):
+        return None
+    header = _cells(lines[rule + 1])
+    caption = " / ".join(ln for ln in lines[rule + 2:] if not ln.lstrip().startswith("|"))
+    row = _cells(line)
+    if column >= len(header) or not row or not _WORD.search(row[0]):
+        return None
+    named = _named_key(header[column], tables)
+    if named is not None:
+        return PipeCell(row[0], named, ())
+    key = _named_key(header[0], tables) or _named_key(caption, tables)
+    if key is None:
+        return None
+    return PipeCell(row[0], key, (header[column].lower(),) if header[column] else ())
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _named_key(words: str, tables: KeyTables) -> str | None:
+    """The synonym-table key a header or caption names ("Prices" -> "price")."""
+    found = [singular(w.lower(), tables.plural) for w in _WORD.findall(words)]
+    for size in (3, 2, 1):
+        for k in range(len(found) - size + 1):
+            key = tables.spellings_of_keys.get(" ".join(found[k:k + size]))
+            if key is not None:
+                return key
+    return None
+
+
 def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     """An estimate by its governing words: an estimating verb ("analysts expect", "was
     looking for"), or a verb whose subject is an estimate ("estimates called for")."""
@@ -649,6 +752,11 @@ def build_claims(
             cue = _unresolved(sent, root, entities)  # "the company", naming no company
 
         count = dimension.startswith("count")
+        filed = filed_object(figure, tables) if count and not quantity.per else None
+        if filed is not None:  # "12 million users filed valid claims": the claims
+            unit = ensure_unit(registry, singular(filed.lower_, tables.plural))
+            quantity = quantity.model_copy(update={"unit": unit})
+            original = original.model_copy(update={"unit": unit})
         frame = metric_frame(figure, sent, count=count, closed=metric,
                              per_share=_per_share(quantity), figures=figures, skip=skip,
                              tables=tables, find=find,
@@ -678,6 +786,18 @@ def build_claims(
                 frame = replace(frame, key=cell[0], qualifiers=cell[1], change=False,
                                 base=False)
                 period_key, period_how = cell[2], "written"
+        pipe = pipe_cell(repaired.text, quantity.span.start, tables) \
+            if "|" in sent.text else None
+        if pipe is not None:  # "| Halcon X2 | $829 |" under "| Model | 128GB |"
+            frame = replace(frame, key=pipe.key, qualifiers=pipe.qualifiers, change=False,
+                            base=False)
+            subject, subject_token, how, cue = pipe.label, None, "named", None
+            period_key, period_how = None, None
+        ratio = _unit_ratio(figure, sent, quantity, entities, rules)
+        if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
+            frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
+            if ratio[1]:
+                subject, subject_token, how, cue = ratio[1], None, "named", None
         if frame.key and subject and _names(frame.key, subject, tables):
             # "beating analysts' estimate of $4.05 billion" read up to "Castell Labs
             # reported": a name measures nothing; the metric class, if any, is the key
@@ -695,6 +815,10 @@ def build_claims(
                 and _continues(sent, rules):
             # "Even if ... $300 million a month. That is $3.6 billion."
             modality = previous.modality
+        if ratio is not None and modality == "projection" and not frame.estimate and any(
+                c.dep_ == "aux" and c.lower_ in ("will", "'ll") for t in chain
+                for c in t.children):
+            modality = "asserted"  # "will receive 2.3 shares for each": agreed terms
         if frame.estimate and modality in ("asserted", "quoted"):
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
@@ -723,11 +847,11 @@ def build_claims(
             period_how=period_how,
             subject_how=how if subject is not None else None,
             subject_cue=cue,
-            qualifier="; ".join(q for q in (
+            qualifier=None if ratio is not None else "; ".join(q for q in (
                 joint_subject(subject_token),
                 _qualifier(figure, root, dimension.startswith("count"), entities, rules,
                            find),
-            ) if q) or None,
+            ) if q) or None,  # a ratio's "Halcon shares" name its subject, not a part
             repaired=original.span.text != quantity.span.text,
         ))
         previous = _Previous(sent.end, dimension, metric, subject, modality)

@@ -396,13 +396,16 @@ class Parser:
                 and self.adjacent(i - 1) and re.fullmatch(r"\d{1,5}", literal):
             return None  # "Core i7 860": the model number after a model name
         kind = grouping(literal)
+        if kind == "decimal" and not self._scale_after(i + 1):
+            return None  # "1,30 people": a garbled figure, neither 1.3 nor 1 and 30
         try:
-            value = float(literal.replace(",", ""))
+            value = float(literal.replace(",", "." if kind == "decimal" else ""))
         except ValueError:
             return None
         if not math.isfinite(value):
             return None
-        decimals = len(literal.split(".")[1]) if "." in literal else 0
+        decimals = len(literal.split("." if "." in literal else ",")[1]) \
+            if "." in literal or kind == "decimal" else 0
         j = i + 1
         num = Num(i, j, value, literal=literal, precision=0.5 * 10.0 ** -decimals)
         if kind == "malformed":
@@ -471,6 +474,13 @@ class Parser:
         if num.precision is not None:
             num.precision = tidy(num.precision * num.scale)
         return num
+
+    def _scale_after(self, j: int) -> bool:
+        """Whether token ``j`` is a scale word or abbreviation ("billion", "bn", glued "m")."""
+        nxt = self.tok(j)
+        return nxt is not None and nxt.kind == "word" and (
+            nxt.low in W.SCALE_WORDS or nxt.text in W.SPACED_ABBR
+            or self.adjacent(j) and nxt.text in W.SCALE_ABBR)
 
     def fraction_digits(self, j: int) -> tuple[float, int] | None:
         """A fraction starting at token ``j``: "1/4", "3 / 16", "1⁄16", "½"."""

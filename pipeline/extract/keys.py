@@ -52,6 +52,10 @@ BASIS_DISTANCE = 3
 # Tokens between a figure and a known metric phrase that may name its measure when the
 # parse gives none.
 KNOWN_DISTANCE = 6
+# The key of a move its sentence gives of the named subject itself, no measure named ("the
+# Nasdaq Composite jumped 12.2%", "the Dow closed up 2,963 points, or 7.9%"): the subject's
+# level changed (the unit keeps a percentage move apart from one in points).
+MOVE_KEY = "level change"
 
 
 @dataclass(frozen=True)
@@ -76,12 +80,17 @@ class KeyTables:
     figure_words: frozenset[str]
     scope_markers: frozenset[str]
     scope_words: frozenset[str]
+    sum_words: frozenset[str]
     rate_words: frozenset[str]
     span_units: frozenset[str]
     intraday: tuple[str, ...]
     up: frozenset[str]
     down: frozenset[str]
     generic: frozenset[str]
+    levels: frozenset[str]
+    people: frozenset[str]
+    statistics: frozenset[str]
+    filing: frozenset[str]
     plural: frozenset[str]
     periods: frozenset[str]
     running: frozenset[str]
@@ -117,6 +126,7 @@ class KeyTables:
             figure_words=lowered(keys.figure_qualifiers),
             scope_markers=lowered(keys.scope_markers),
             scope_words=lowered(keys.scope_words),
+            sum_words=lowered(keys.sum_words),
             rate_words=lowered(keys.rate_words),
             span_units=lowered(keys.span_units),
             intraday=tuple(w.lower() for w in keys.intraday),
@@ -127,7 +137,10 @@ class KeyTables:
                 and not any(cue.lower() in ws for ws in keys.change_words.values())),
             up=lowered(keys.change_words.get("up", ())),
             down=lowered(keys.change_words.get("down", ())),
-            generic=lowered(keys.generic_counts), plural=lowered(keys.plural_words),
+            generic=lowered(keys.generic_counts), levels=lowered(keys.level_counts),
+            people=lowered(keys.people_nouns), statistics=lowered(keys.statistic_words),
+            filing=lowered(keys.filing_verbs),
+            plural=lowered(keys.plural_words),
             periods=lowered(rules.cues.period_words), running=lowered(keys.running),
         )
 
@@ -180,6 +193,12 @@ class _Finder:
         self.skip = skip  # tokens of names and dates: never part of a metric
         self.find = find
         self.figures = figures  # tokens of the document's figures
+        self.moved = False  # the figure is a move of the named subject itself
+
+    def named_subject(self, verb: Token) -> bool:
+        """Whether the subject of ``verb`` is a name (not a date): "the Dow rose 3%"."""
+        return any(s.i in self.skip and s.ent_type_ not in ("DATE", "TIME")
+                   for s in subjects_of(verb))
 
     def is_noun(self, token: Token) -> bool:
         if token.pos_:
@@ -216,8 +235,11 @@ class _Finder:
         prep: str | None = root.lower_ if root.pos_ == "ADP" else None
 
         def done(noun: Token | None) -> tuple[Token | None, MetricFrame]:
-            if own is not None:
+            if own is not None and singular(own.lower_) not in tables.levels:
                 return own, MetricFrame(None, base=base, estimate=estimate)
+            if own is not None:  # "jumped 1,450 points": a move of the level, if any
+                return own, MetricFrame(None, change=change is not None, direction=change,
+                                        base=base, estimate=estimate)
             return noun, MetricFrame(None, change=change is not None, direction=change,
                                      base=base, estimate=estimate)
 
@@ -238,7 +260,8 @@ class _Finder:
             if head.i == token.i:
                 break
             word = head.lower_
-            if head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP":
+            if (head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP") and not (
+                    head.dep_ in ("advmod", "prt") and tables.change(word)):  # "ended up 3%"
                 prep = prep or word  # the preposition nearest the figure decides
                 token = head
                 continue
@@ -298,6 +321,12 @@ class _Finder:
                 if token.dep_ in ("npadvmod", "dobj", "advmod", "pobj", "attr", "prep",
                                   "quantmod", "nummod"):
                     changed_by(word)
+                    if change is None and prep is None:  # "ended up 2,963 points"
+                        turn = next((c.lower_ for c in verb.children if c.dep_ in (
+                            "prt", "advmod", "acomp") and c.i < token.i and
+                            tables.change(c.lower_)), None)
+                        if turn is not None:
+                            changed_by(turn)
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != token.i
                             and self.is_noun(c) and c.i not in self.skip
                             and c.i not in inside), None)
@@ -315,6 +344,8 @@ class _Finder:
                     return self.measure(subject, done)
                 if obj is not None and (word in _COPULAS or tables.change(word)):
                     return self.measure(obj, done)
+                if change is not None and self.named_subject(verb):
+                    self.moved = True  # "the Nasdaq Composite jumped 12.2%": its own move
                 if word in _COPULAS or tables.change(word):
                     return done(None)
                 return done(verb)
@@ -414,7 +445,8 @@ class _Finder:
             if child.lower_ == "per":
                 words += [child, noun]
             elif child.lower_ in ("from", "in", "at") and self.is_noun(noun) and \
-                    noun.i not in self.skip and noun.lower_ not in self.tables.periods:
+                    noun.i not in self.skip and noun.lower_ not in self.tables.periods and \
+                    not (child.lower_ == "from" and noun.lower_ in self.tables.people):
                 # "revenue from the data center segment": the segment, before the head
                 inner: list[Token] = []
                 for t in noun.lefts:
@@ -628,8 +660,8 @@ def _described(figure: SpacySpan, finder: _Finder) -> str | None:
     head = root.head
     if root.dep_ not in ("nmod", "compound", "amod") or head.i < figure.end or \
             "-" not in figure.text or not finder.is_noun(head) or head.i in finder.skip or \
-            head.i in finder.figures:
-        return None
+            head.i in finder.figures or finder.tables.change(head.lower_):
+        return None  # "a 1,857-point gain" is the figure's change, not a thing it belongs to
     return singular(head.lower_, finder.tables.plural)
 
 
@@ -645,6 +677,39 @@ def _event(figure: SpacySpan, finder: _Finder) -> str | None:
     if ago.head.pos_ == "VERB" and ago.head.i != ago.i:
         return ago.head.lower_
     return None
+
+
+def filed_object(figure: SpacySpan, tables: KeyTables) -> Token | None:
+    """What a count of people files, submits or casts ("12 million users filed valid
+    claims": the claims), which the figure then counts; ``None`` when it counts the people."""
+    root = figure.root
+    verb = root.head
+    if root.dep_ != "nsubj" or verb.i == root.i or verb.lower_ not in tables.filing or \
+            root.lower_ not in tables.people:
+        return None
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.tag_ == "NNS"), None)
+
+
+def _sum_of_events(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
+    """The figure is a sum of several events: its noun, or the subject or object of its verb,
+    is a plural with a sum word ("total penalties ... above $2 billion", "the combined fines
+    came to $4 billion")."""
+    if not tables.sum_words:
+        return False
+    nouns: list[Token] = []
+    if head is not None and head.pos_ in ("NOUN", "PROPN"):
+        nouns.append(head)
+    verb = None
+    for t in figure.root.ancestors:  # up to the verb, unless a noun owns the figure first
+        if t.pos_ in ("VERB", "AUX"):
+            verb = t
+        if t.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+            break
+    if verb is not None:
+        nouns += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                  and not figure.start <= c.i < figure.end]
+    return any(n.tag_ in ("NNS", "NNPS") and any(c.lower_ in tables.sum_words
+                                               for c in n.children) for n in nouns)
 
 
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
@@ -683,7 +748,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         key = closed.replace("_", " ")
     elif noun is not None:
         token = next((t for t in figure if singular(t.lower_, tables.plural) ==
-                      singular(noun, tables.plural)), None)
+                      singular(noun, tables.plural)), None) or filed_object(figure, tables)
         words = finder.phrase(token) if token is not None else [noun]
         key, qualifiers = _normalize(words, tables)
     elif head is not None:
@@ -698,13 +763,17 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         if known is not None:  # "Net of this item, earnings per share were $6.86"
             key, qualifiers = known, ()
     rule = tables.classes.get(closed)
+    if rule is not None and key is not None and tables.statistics & {
+            w for phrase in (key, *qualifiers) for w in phrase.split()}:
+        rule = None  # "maximum payouts reach $38.36": each one's, not the event's amount
     if rule is not None and (decided or key is None):
         # one amount per event, whatever the article calls it, but for which part of it
         # ("including debt", "the equity value of the deal", "the net settlement amount")
         named = {w for phrase in (key or "", *qualifiers) for w in phrase.split()}
         key, qualifiers = closed.replace("_", " "), tuple(sorted(
             {q for q in qualifiers if q.split()[0] in tables.scope_markers} |
-            (named & tables.scope_words)))
+            (named & tables.scope_words) |
+            ({"total"} if _sum_of_events(figure, head, tables) else set())))
     if key is None and closed != "unknown":
         key = closed.replace("_", " ")
     if key is not None and per_share and "share" not in key.split():
@@ -745,6 +814,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         coarse = head is None and key is not None and tables.change(key.split()[-1]) or \
             key in (None, "growth")
         key = None if coarse else f"{key} change"
+        if key is None and finder.moved:
+            key = MOVE_KEY  # a named thing's own move: an index's, a share's day
         if basis and key:
             extra.add(basis)
     estimate = flags.estimate or any(

@@ -29,6 +29,9 @@ _KINDS = {"num": "num", "word": "word", "sym": "sym", "sym2": "sym"}
 _SPLIT = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?)|(?P<sym>,)")
 _WESTERN = re.compile(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\.\d+")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?")
+# One comma before one or two digits ("1,3", "12,5"): never two numbers. Before a scale word
+# it is a decimal comma ("$1,3 billion" is 1.3 billion); elsewhere a garbled figure.
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 _MALFORMED = re.compile(r"\d+(?:,\d+)*,\d{4,}(?:,\d+)*(?:\.\d+)?|\d{4,},\d{3}(?:,\d+)*(?:\.\d+)?")
 
 
@@ -62,13 +65,16 @@ def tokenize(text: str) -> list[Tok]:
 
 def grouping(literal: str) -> str:
     """How a digit literal is grouped: ``plain``, ``western`` ("1,234.5"), ``indian``
-    ("1,23,456"), ``malformed`` ("55,5000") or ``list`` ("1,2,3": separate numbers)."""
+    ("1,23,456"), ``decimal`` ("1,3": a decimal comma or a garbled figure, one token),
+    ``malformed`` ("55,5000") or ``list`` ("1,2,3": separate numbers)."""
     if "," not in literal:
         return "plain"
     if _WESTERN.fullmatch(literal):
         return "western"
     if _INDIAN.fullmatch(literal):
         return "indian"
+    if _DECIMAL_COMMA.fullmatch(literal):
+        return "decimal"
     groups = literal.split(".")[0].split(",")
     if all(len(g) == 4 and g[:2] in ("19", "20") for g in groups):
         return "list"  # "2019,2020": years

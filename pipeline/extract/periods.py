@@ -110,13 +110,21 @@ def normalise_date(text: str, published: str | None,
     return f"{year}-{months[0]:02d}"
 
 
+def _goes_on(clause: Token) -> bool:
+    """An infinitive that goes on with its sentence's event, no condition or time of its
+    own ("rose 121 points to close at 2,111 on Thursday": the close is the same day's)."""
+    return clause.dep_ == "advcl" and not any(c.dep_ == "mark" for c in clause.children) \
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
+
 def _in_comparison(ent: SpacySpan, root: Token, words: set[str]) -> bool:
     """A date in a phrase a change is measured from ("up 9% from a year ago"), or in a
     subordinate clause ("if they had accounts between 2007 and 2022"), the figure not in it:
     not the figure's period."""
     token = ent.root
     for ancestor in [token, *token.ancestors]:
-        if ancestor.lower_ in words or ancestor.dep_ in ("advcl", "relcl"):
+        if ancestor.lower_ in words or ancestor.dep_ in ("advcl", "relcl") and \
+                not _goes_on(ancestor):
             if root.i not in {t.i for t in ancestor.subtree}:
                 return True
             if ancestor.lower_ in words:
