@@ -36,6 +36,12 @@ def ensure_unit(registry: pint.UnitRegistry, name: str) -> str:
 _UNIT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def registry_size(registry: object) -> int:
+    """How many units a registry defines: units are only ever added (:func:`ensure_unit`),
+    so an unchanged size means an unchanged registry (memos of its answers stay valid)."""
+    return len(getattr(registry, "_units", ()))
+
+
 def unit_name_known(registry: pint.UnitRegistry, name: str) -> bool:
     """Whether ``registry.Unit(name)`` can succeed for ``name``, an identifier
     (``[A-Za-z_][A-Za-z0-9_]*``): a unit, alias or symbol with a prefix and suffix, or

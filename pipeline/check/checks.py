@@ -75,6 +75,7 @@ from pipeline.units import (
     format_amount,
     format_number,
     rate_from_total,
+    registry_size,
 )
 from pipeline.wording import figure_words, gap_words, unit_words, user_words
 
@@ -348,6 +349,7 @@ class UnitCache:
 
     def __init__(self, rules: Rules) -> None:
         self.registry = rules.registry
+        self.size = registry_size(rules.registry)
         self._dimensions: dict[str, tuple[str, str]] = {}
         self._rates: dict[tuple[str, str], Normalized | None] = {}
 
@@ -371,6 +373,21 @@ class UnitCache:
         factor = unit_rate.low
         return Normalized(low=None if n.low is None else n.low * factor,
                           high=None if n.high is None else n.high * factor, unit=unit_rate.unit)
+
+
+# The memo handed out last by shared_cache.
+_SHARED: list[UnitCache] = []
+
+
+def shared_cache(rules: Rules) -> UnitCache:
+    """One :class:`UnitCache` for the checks of one block after another (a per-document check
+    runs once per article): kept while the registry is the same and defines no new unit."""
+    if _SHARED and _SHARED[0].registry is rules.registry and \
+            _SHARED[0].size == registry_size(rules.registry):
+        return _SHARED[0]
+    cache = UnitCache(rules)
+    _SHARED[:] = [cache]
+    return cache
 
 
 def views(claim: Claim, rules: Rules, cache: UnitCache | None = None) -> list[Interval]:
@@ -954,7 +971,7 @@ def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
     name = "arithmetic.v1"
     tol = threshold(rules, "arithmetic_tolerance")
     cues = rules.checks.derivation_cues
-    cache = UnitCache(rules)
+    cache = shared_cache(rules)
     by_doc: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_doc[claim.doc_id].append(claim)

@@ -277,7 +277,17 @@ def exchanged(f: Figure, rules: Rules) -> Figure | None:
 
 def _scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
     """What narrows a claim's scope: its qualifiers other than bases, and the scope words
-    of its figure's own phrase ("H100 GPUs in orbit", "Colossus 1 and 2")."""
+    of its figure's own phrase ("H100 GPUs in orbit", "Colossus 1 and 2"); once per claim
+    and block (kept with the claim it is of: ``id`` alone could be a later object's)."""
+    known = ctx.scopes.get(id(claim))
+    if known is not None and known[0] is claim:
+        return known[1]
+    scope = _claim_scope(claim, ctx)
+    ctx.scopes[id(claim)] = (claim, scope)
+    return scope
+
+
+def _claim_scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
     scope = split_qualifiers(claim, ctx.basis)[0]
     if "segment" in scope:  # "this segment": which one is not in the sentence
         scope = (*scope, claim.id)
@@ -416,8 +426,24 @@ def _how(claim: Claim) -> str:
             "the article's main subject"}.get(claim.subject_how or "", "named in the sentence")
 
 
+# The context built last (a run checks every block with one set of rules).
+_LAST_CONTEXT: list[_Context] = []
+
+
 class _Context:
+    """The rules' thresholds and word sets one block's comparisons read, and answers per
+    figure the block asks again (its scope)."""
+
     def __init__(self, rules: Rules) -> None:
+        last = _LAST_CONTEXT[0] if _LAST_CONTEXT else None
+        if last is not None and last.rules is rules:  # built from the rules once, not per block
+            self.__dict__.update(last.__dict__)
+        else:
+            self._build(rules)
+            _LAST_CONTEXT[:] = [self]
+        self.scopes: dict[int, tuple[Claim, tuple[str, ...]]] = {}  # see _scope
+
+    def _build(self, rules: Rules) -> None:
         self.rules = rules
         keys = rules.metrics.keys
         self.basis = frozenset(q.lower() for q in keys.basis_qualifiers)
@@ -439,6 +465,8 @@ class _Context:
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
         self.scope_words = frozenset(w.lower() for w in keys.scope_words)
+
+    scopes: dict[int, tuple[Claim, tuple[str, ...]]]
 
     def scope_of(self, claim: Claim) -> set[str]:
         """The qualifiers saying which part of an amount a figure is ("including debt",
@@ -898,9 +926,12 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     if truncated:
         findings.append(_pairs_note(groups, ident, budget=int(_threshold(ctx.rules,
                                                                          "max_pairs"))))
-    support = {root: independent_sources([c for g in cluster for c in g.claims])
-               for root, cluster in members.items()}
-    consensus = max(support.values(), default=0)
+    support: dict[int, int] = {}  # read only for a disagreement (most partitions have none)
+    consensus = 0
+    if disagreements:
+        support = {root: independent_sources([c for g in cluster for c in g.claims])
+                   for root, cluster in members.items()}
+        consensus = max(support.values(), default=0)
     for (ri, rj), found in sorted(disagreements.items()):
         both = _side_by_side(members[ri], members[rj], context)
         if len(both) >= ctx.side_by_side:
@@ -1201,13 +1232,23 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
         # the subjects with a figure the unnamed one could be the same fact as: of its scope
         # and a period that does not differ (a segment's or another year's figure of a
         # second company leaves the one company the unnamed figure can be about)
+        # the unnamed figures' periods by scope (each pair of periods agrees or not alone:
+        # a block of many unnamed figures has few distinct ones)
+        periods: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
+        for a in anonymous:
+            periods[_scope(a.claim, ctx)].add(a.claim.period_key)
+
+        def meets(f: Figure, *, period: bool) -> bool:
+            theirs = periods.get(_scope(f.claim, ctx))
+            if not theirs:
+                return False
+            return not period or any(
+                period_agreement(f.claim.period_key, p) != "different" for p in theirs)
+
         comparable = {subject: figures for subject, figures in by_subject.items()
-                      if any(_scope(f.claim, ctx) == _scope(a.claim, ctx) and period_agreement(
-                          f.claim.period_key, a.claim.period_key) != "different"
-                          for f in figures for a in anonymous)} or \
+                      if any(meets(f, period=True) for f in figures)} or \
             {subject: figures for subject, figures in by_subject.items()
-             if any(_scope(f.claim, ctx) == _scope(a.claim, ctx)
-                    for f in figures for a in anonymous)}  # a figure moved to another period
+             if any(meets(f, period=False) for f in figures)}  # a figure moved to another period
         if len(comparable) != 1:
             return  # several subjects: the unnamed one could be any
         top, chosen = next(iter(comparable.items()))

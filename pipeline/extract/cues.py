@@ -33,6 +33,8 @@ class Memo:
     # look-up tables built from the rules once, not once per document (the metric keys'
     # tables, the words that are never names)
     tables: dict[str, object] = field(default_factory=dict)
+    # cue lists of the rules in lower case: id(list) -> (the list, its lowered cues)
+    lowered: dict[int, tuple[Sequence[str], tuple[str, ...]]] = field(default_factory=dict)
 
 
 #: The publication date marker opening a plain-text article (see ingest._find_date).
@@ -108,9 +110,19 @@ class Cues:
             word = self._words[cue] = cue.lower()
         return word
 
+    def lows(self, cues: Sequence[str]) -> tuple[str, ...]:
+        """The cues of a list in lower case (``word`` of each), once per list."""
+        found = self.memo.lowered.get(id(cues))
+        if found is None or found[0] is not cues:
+            found = self.memo.lowered[id(cues)] = (cues, tuple(map(self.word, cues)))
+        return found[1]
+
     def marked(self, text: str, cues: Iterable[str]) -> bool:
         """Whether any of ``cues`` occurs in ``text`` (case-insensitive, whole word)."""
         lowered = text.lower()
+        if isinstance(cues, (list, tuple)):
+            return any(low in lowered and self.regex(cue).search(lowered)
+                       for cue, low in zip(cues, self.lows(cues), strict=True))
         return any(self.word(cue) in lowered and self.regex(cue).search(lowered)
                    for cue in cues)
 
@@ -141,8 +153,8 @@ class Cues:
         found = self._present.get(key)
         if found is None or found[0] is not cues:
             text = self.lowered(span)
-            word = self.word
-            found = self._present[key] = (cues, [cue for cue in cues if word(cue) in text])
+            found = self._present[key] = (cues, [cue for cue, low in zip(
+                cues, self.lows(cues), strict=True) if low in text])
         return found[1]
 
     def tokens(self, span: SpacySpan, cues: Sequence[str]) -> list[SpacySpan]:

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 import pint
 
@@ -140,10 +140,16 @@ class Parser:
             or lexicon.dateline_currency(text)
         self.pence = "£" in text or "pence" in text or "GBP" in text \
             or self.domain_currency == "GBP"
-        self.celsius = bool(_METRIC_WRITING.search(text)) \
-            or self.domain_currency not in (None, "USD")
         # explicit currency mentions: code -> char offsets (sorted); see shared spellings
         self._explicit: dict[str, list[int]] = {}
+
+    @cached_property
+    def celsius(self) -> bool:
+        """Whether a bare degree is Celsius: the article writes metric units (or "per cent"),
+        or its source is not American. Worked out when a temperature needs it (a scan of
+        the whole text most articles never need)."""
+        return bool(_METRIC_WRITING.search(self.text)) \
+            or self.domain_currency not in (None, "USD")
 
     # -- sentences ----------------------------------------------------------------------
     _CHUNK = 120

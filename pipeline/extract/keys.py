@@ -620,7 +620,13 @@ def _known_phrase(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
     (within ``KNOWN_DISTANCE`` tokens), for a figure whose own phrase the parse did not
     give ("earnings per share" in "Net of this item, earnings per share were $6.86")."""
     best: tuple[int, int, str] | None = None
-    for spelling, canonical in tables.spellings_of_keys.items():
+    key = f"key spellings {id(tables)}"
+    spellings = find.memo.tables.get(key)
+    if not isinstance(spellings, tuple):
+        spellings = find.memo.tables[key] = tuple(tables.spellings_of_keys)
+    # the spellings whose words the sentence holds (once per sentence), in table order
+    for spelling in find.present(sent, spellings):
+        canonical = tables.spellings_of_keys[spelling]
         for tokens in find.spans(sent, spelling):
             gap = root.i - tokens.end  # before the figure: what it is the value of
             if gap < 0 or gap > KNOWN_DISTANCE:

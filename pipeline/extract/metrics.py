@@ -4,6 +4,7 @@ ranked by their distance to the figure in the dependency tree)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pint
 from spacy.tokens import Span as SpacySpan
@@ -57,19 +58,56 @@ def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: st
     return money, best[1]
 
 
+class _Fitting(NamedTuple):
+    """The metrics a dimension fits, and their strong and weak cues as (metric, cue)."""
+
+    metrics: tuple[tuple[str, MetricRule], ...]
+    strong: tuple[tuple[str, str], ...]
+    weak: tuple[tuple[str, str], ...]
+    strong_words: tuple[str, ...]  # each cue in lower case (Cues.word)
+    weak_words: tuple[str, ...]
+
+
+def _fitting(dimension: str, rules: Rules, find: Cues) -> _Fitting:
+    """The metrics fitting ``dimension``, built once per dimension and rules (a few hundred
+    cues: every figure used to walk them all)."""
+    key = f"metric cues {id(rules.metrics)} {dimension}"
+    found = find.memo.tables.get(key)
+    if not isinstance(found, _Fitting):
+        fitting = tuple((name, rule) for name, rule in rules.metrics.metrics.items()
+                        if dimension in find.dimensions[name])
+        strong = tuple((n, c) for n, r in fitting for c in r.cues)
+        weak = tuple((n, c) for n, r in fitting for c in r.weak_cues)
+        found = find.memo.tables[key] = _Fitting(
+            fitting, strong, weak, tuple(find.word(c) for _, c in strong),
+            tuple(find.word(c) for _, c in weak))
+    return found
+
+
+def _present(sent: SpacySpan, cues: tuple[tuple[str, str], ...], words: tuple[str, ...],
+             find: Cues) -> list[tuple[str, str]]:
+    """The ``(metric, cue)`` pairs whose cue word (``words``, in lower case) occurs in the
+    sentence, in order: once per sentence and cue list (what :func:`best_cue` would skip,
+    skipped once for all the sentence's figures)."""
+    key = (f"metric cues {id(cues)} {sent.end}", sent.start)
+    found = find.per_sentence.get(key)
+    if not isinstance(found, tuple) or found[0] is not cues:
+        text = find.lowered(sent)
+        found = find.per_sentence[key] = (cues, [pair for pair, word in zip(
+            cues, words, strict=True) if word in text])
+    return found[1]  # type: ignore[no-any-return]
+
+
 def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
                 rules: Rules, find: Cues) -> tuple[str, bool]:
     """The metric and whether a unit or strong cue decided it (``False``: weak or none)."""
-    fitting: dict[str, MetricRule] = {
-        name: rule for name, rule in rules.metrics.metrics.items()
-        if dimension in find.dimensions[name]
-    }
-    for name, rule in fitting.items():
+    fitting = _fitting(dimension, rules, find)
+    for name, rule in fitting.metrics:
         if quantity.unit in rule.units:
             return name, True
-    strong = best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.cues), find)
-    weak = best_cue(sent, root, ((n, c) for n, r in fitting.items() for c in r.weak_cues),
-                     find)
+    strong = best_cue(sent, root, _present(sent, fitting.strong, fitting.strong_words, find),
+                      find)
+    weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find)
     if strong:
         return strong[1], True
     return (weak[1] if weak else "unknown"), False

@@ -201,19 +201,21 @@ def _segment_dp(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], fl
     # Pieces relax forward from each start in increasing order; a cost replaces the best only
     # when lower, so each end keeps the smallest start among equal costs, as a backward scan
     # over the starts of each end would.
+    known = memo.get if memo is not None else None
     for start in range(n):
         prev = best_cost[start]
         if prev == inf:
             continue
         penalty = acronym[start]
         for end in range(start + 1, min(n, start + max_len) + 1):
-            if memo is None:
+            if known is None:
                 piece_cost = _piece_cost(text[start:end], lower[start:end], vocab)
             else:
                 piece = text[start:end]
-                piece_cost = memo.get(piece)  # type: ignore[assignment]
+                piece_cost = known(piece)  # type: ignore[assignment]
                 if piece_cost is None:
-                    piece_cost = memo[piece] = _piece_cost(piece, lower[start:end], vocab)
+                    piece_cost = memo[piece] = _piece_cost(  # type: ignore[index]
+                        piece, lower[start:end], vocab)
             cost = prev + piece_cost
             if penalty:
                 cost += CASE_PENALTY
@@ -236,7 +238,8 @@ def _segment_dp(text: str, vocab: Vocabulary) -> tuple[list[tuple[int, int]], fl
 def _piece_cost(piece: str, key: str, vocab: Vocabulary) -> float:
     if key.startswith("'") or key.endswith("'"):
         return math.inf
-    cost = vocab.cost(key)
+    doc, base = vocab.doc.get(key), vocab.base.get(key)  # vocab.cost(key), inlined: the
+    cost = base if doc is None else doc if base is None else min(doc, base)  # DP's hot spot
     if cost is None and key.endswith("'s"):
         stem = vocab.cost(key[:-2])
         cost = None if stem is None else stem + 0.5

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -52,6 +52,28 @@ class Mention:
     end: int
     name: str
     label: str
+
+
+def _word_char(ch: str) -> bool:
+    r"""What ``\w`` of a ``re`` pattern matches, or a hyphen."""
+    return ch.isalnum() or ch in "_-"
+
+
+def _occurrences(text: str, written: str) -> Iterator[tuple[int, int]]:
+    r"""The ``(start, end)`` of every occurrence of ``written`` in ``text`` not inside a word
+    (nor a hyphenated one), left to right without overlaps: as ``re.finditer`` of
+    ``(?<![\w-])WRITTEN(?![\w-])``, with ``str.find`` (a regex opening with a look-behind
+    tries every position of the article, once for each name)."""
+    pos = text.find(written)
+    size = len(written)
+    while pos >= 0:
+        end = pos + size
+        if (pos == 0 or not _word_char(text[pos - 1])) and \
+                (end == len(text) or not _word_char(text[end])):
+            yield pos, end
+            pos = text.find(written, end) if size else -1
+        else:
+            pos = text.find(written, pos + 1)
 
 
 class Entities:
@@ -124,8 +146,9 @@ class Entities:
         self.anaphora = {k.lower(): v for k, v in rules.cues.anaphora.items()}
         suffixes = {k.lower(): v for k, v in rules.cues.anaphora_suffixes.items()}
         lowered = doc.to_array([LOWER])
+        endings = tuple(suffixes)
         for word in {strings[w] for w in numpy.unique(lowered).tolist()}:
-            if word not in self.anaphora and word.isalpha():
+            if word.endswith(endings) and word not in self.anaphora and word.isalpha():
                 for suffix, labels in suffixes.items():
                     if word.endswith(suffix) and len(word) > len(suffix) + 2:
                         self.anaphora[word] = labels  # "chipmaker", "drugmaker"
@@ -160,9 +183,8 @@ class Entities:
         for written, mention in names.items():
             if len(written) < 3 or not written[:1].isupper():
                 continue
-            for match in re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])",
-                                     self.text):
-                span = self.doc.char_span(match.start(), match.end())
+            for start, end in _occurrences(self.text, written):
+                span = self.doc.char_span(start, end)
                 if span is None or any(i in self.by_token or i in self.nobody
                                        for i in range(span.start, span.end)):
                     continue

@@ -1,0 +1,69 @@
+"""Faster routes that replace a slower mechanism give the same answers as the mechanism they
+replace (speed work must not change what comes out)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.extract.subjects import _occurrences
+
+# letters, digits, hyphens, underscores, spaces and a few non-ASCII word and non-word characters
+_ALPHABET = st.sampled_from(list("abAB1_- .é²ñ’'"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(_ALPHABET, max_size=40), written=st.text(_ALPHABET, min_size=1, max_size=4))
+def test_name_occurrences_are_the_regex_matches(text: str, written: str) -> None:
+    pattern = r"(?<![\w-])" + re.escape(written) + r"(?![\w-])"
+    expected = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    assert list(_occurrences(text, written)) == expected
+
+
+def test_name_occurrences_skip_words_and_hyphenated_words() -> None:
+    text = " Acme rose; Acmes fell, pre-Acme and Acme-led; (Acme) too"
+    assert [text[s - 1:e + 1] for s, e in _occurrences(text, "Acme")] == [" Acme ", "(Acme)"]
+
+
+def test_shared_unit_cache_is_dropped_when_the_registry_gains_a_unit() -> None:
+    from pipeline.check.checks import shared_cache
+    from pipeline.rules import load_rules
+    from pipeline.units import define_units
+
+    rules = load_rules()  # its own registry: the session's is shared with other tests
+    cache = shared_cache(rules)
+    assert shared_cache(rules) is cache
+    before = cache.dimension("speedxwidget")  # not a unit yet: its own name
+    define_units(rules.registry, ["speedxwidget"])
+    fresh = shared_cache(rules)
+    assert fresh is not cache
+    assert fresh.dimension("speedxwidget") != before
+    assert shared_cache(load_rules()) is not fresh  # another registry: another memo
+
+
+def test_policy_context_is_rebuilt_for_other_rules_and_scopes_stay_per_block(rules) -> None:
+    from pipeline.check.policy import _Context
+
+    first = _Context(rules)
+    first.scopes[1] = (None, ("x",))  # type: ignore[assignment]
+    again = _Context(rules)
+    assert again.basis == first.basis and again.scopes == {}
+    from pipeline.rules import load_rules
+
+    other = load_rules()
+    assert _Context(other).rules is other
+
+
+def test_claims_memo_is_kept_across_chunks_only_while_no_unit_is_defined() -> None:
+    from pipeline.extract.process import _memo
+    from pipeline.rules import load_rules
+    from pipeline.units import define_units
+
+    registry = load_rules().registry
+    held: list = []
+    first = _memo(held, registry)
+    assert _memo(held, registry) is first  # the next chunk defined nothing: same answers
+    define_units(registry, ["speedxgadget"])
+    assert _memo(held, registry) is not first  # a new unit may change an answer
