@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.names import name_key, related
+from pipeline.extract.names import initials, name_key
 from pipeline.extract.periods import title_end
 from pipeline.extract.tree import (
     NAME_DEPS,
@@ -157,12 +157,16 @@ class Entities:
                                               len(self.doc[m.end - 1])]).strip(): m
                  for m in self.mentions}
         added: list[Mention] = []
+        runs: dict[str, list[int]] | None = None  # word -> where it starts in the text
         for written, mention in names.items():
             if len(written) < 3 or not written[:1].isupper():
                 continue
-            for match in re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])",
-                                     self.text):
-                span = self.doc.char_span(match.start(), match.end())
+            if runs is None:
+                runs = {}
+                for run in _WORD_RUN.finditer(self.text):
+                    runs.setdefault(run.group(), []).append(run.start())
+            for start, end in _occurrences(self.text, written, runs):
+                span = self.doc.char_span(start, end)
                 if span is None or any(i in self.by_token or i in self.nobody
                                        for i in range(span.start, span.end)):
                     continue
@@ -195,6 +199,10 @@ class Entities:
             self.labels.update(dict.fromkeys(relabel, "ORG"))
         cluster: dict[str, str] = {}  # name -> the name of its cluster
         by_key: dict[tuple[str, str], list[str]] = {}
+        # (label, initials or trailing words) -> the keys of by_key they come from: the keys
+        # a shorter one may be related to, without comparing it with every key (see
+        # _longer_related)
+        tails: dict[tuple[str, str], list[str]] = {}
         for name in sorted(written, key=lambda n: (-len(keys[n]), n)):
             label = self.labels.get(name, "ORG")
             if name in listed or not keys[name]:
@@ -205,11 +213,11 @@ class Entities:
                 cluster[name] = cluster[same[0]]
                 same.append(name)
                 continue
-            longer = {cluster[other] for (lab, key), names in by_key.items() if lab == label
-                      for other in names[:1] if related(keys[name], key)
-                      and other not in listed}
+            longer = {cluster[other] for key in _longer_related(keys[name], label, tails)
+                      for other in by_key[(label, key)][:1] if other not in listed}
             cluster[name] = longer.pop() if len(longer) == 1 else name
             by_key.setdefault((label, keys[name]), []).append(name)
+            _index_tails(keys[name], label, tails)
         members: dict[str, list[str]] = {}
         for name, head in cluster.items():
             members.setdefault(head, []).append(name)
@@ -440,6 +448,56 @@ class Entities:
     def booked_to(self, name: str | None) -> str | None:
         """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
         return self.acts_for.get(name, name) if name else None
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORDISH = re.compile(r"[\w-]")
+
+
+def _occurrences(text: str, written: str, runs: dict[str, list[int]]
+                 ) -> list[tuple[int, int]]:
+    r"""Where ``written`` occurs in ``text`` as whole words, left to right, not overlapping: as
+    ``re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])", text)``, but only at the
+    starts of its first word (``runs``: each word of the text and where it starts), not by a
+    scan of the whole text per name (an article naming thousands made that quadratic)."""
+    first = _WORD_RUN.match(written)
+    if first is None:
+        return []
+    found: list[tuple[int, int]] = []
+    end = 0
+    for start in runs.get(first.group(), ()):
+        if start < end or (start and text[start - 1] == "-") or \
+                not text.startswith(written, start) or \
+                _WORDISH.match(text, start + len(written)):
+            continue
+        end = start + len(written)
+        found.append((start, end))
+    return found
+
+
+def _index_tails(key: str, label: str, tails: dict[tuple[str, str], list[str]]) -> None:
+    """File ``key`` under what a shorter key related to it would be (see
+    :func:`pipeline.extract.names.related`): its initials and its trailing words."""
+    if len(key) < 3:
+        return
+    acronym = initials(key)
+    if acronym:
+        tails.setdefault((label, "i " + acronym), []).append(key)
+    words = key.split()
+    for j in range(1, len(words)):
+        tails.setdefault((label, "t " + " ".join(words[-j:])), []).append(key)
+
+
+def _longer_related(key: str, label: str, tails: dict[tuple[str, str], list[str]]
+                    ) -> list[str]:
+    """The keys filed in ``tails`` (none shorter than ``key``, none equal) that
+    ``related(key, other)`` accepts: those ``key`` spells out or ends."""
+    if len(key) < 3:
+        return []
+    found = list(tails.get((label, "i " + key), ())) if " " not in key else []
+    if len(key) >= 4:
+        found.extend(tails.get((label, "t " + key), ()))
+    return found
 
 
 def _not_names(rules: Rules) -> set[str]:
