@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -369,8 +369,8 @@ class Entities:
                 start = token.sent.start
             except ValueError:
                 start = 0
-            for mention in reversed(self.mentions):
-                if mention.end > token.i or mention.start < start:
+            for mention in _back_from(self.mentions, token.i, start):
+                if mention.end > token.i:
                     continue
                 if mention.label in allowed and not any(
                         i in banned or i in self.audience
@@ -381,8 +381,8 @@ class Entities:
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
             aside: Mention | None = None
-            for mention in reversed(mentions):
-                if mention.end > token.i or mention.start < first_sent:
+            for mention in _back_from(mentions, token.i, first_sent):
+                if mention.end > token.i:
                     continue
                 if any(i in banned or i in self.audience
                        for i in range(mention.start, mention.end)):
@@ -408,8 +408,12 @@ class Entities:
             previous = self.doc[start - 1].sent
         except ValueError:
             return None
-        for mention in self.mentions:
-            if mention.start < previous.start or mention.end > previous.end:
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(self._mention_starts, previous.start), len(mentions)):
+            mention = mentions[k]
+            if mention.start >= previous.end:
+                break
+            if mention.end > previous.end:
                 continue
             head = self.doc[mention.start:mention.end].root
             role = head if head.dep_ not in ("appos", "poss", "compound") else head.head
@@ -448,6 +452,18 @@ class Entities:
     def booked_to(self, name: str | None) -> str | None:
         """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
         return self.acts_for.get(name, name) if name else None
+
+
+def _back_from(mentions: Sequence[Mention], before: int, first: int) -> Iterator[Mention]:
+    """The ``mentions`` (sorted by start) starting in ``[first, before)``, last first: found by
+    bisection, not by a walk back from the document's last mention (an article of thousands
+    of mentions made every pronoun a walk over all of them)."""
+    k = bisect.bisect_left(mentions, before, key=lambda m: m.start)
+    while k > 0:
+        k -= 1
+        if mentions[k].start < first:
+            return
+        yield mentions[k]
 
 
 _WORD_RUN = re.compile(r"\w+")
