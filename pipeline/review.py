@@ -404,8 +404,9 @@ class Mention:
     path: str
     title: str | None
     sentence: str
-    surface: str
+    surface: str  # the figure as a reader quotes it (the repaired words)
     repaired: bool
+    original: str | None = None  # the article's text of it, where that was garbled
 
 
 def finding_in_full(out: Path, finding_id: str) -> tuple[Finding, list[Mention], Review | None]:
@@ -413,6 +414,7 @@ def finding_in_full(out: Path, finding_id: str) -> tuple[Finding, list[Mention],
     decision left without its finding (stand-in finding of check ``""``, no mentions), and
     its decision."""
     from pipeline.state import store  # noqa: PLC0415
+    from pipeline.wording import figure_words, garbled_original  # noqa: PLC0415
 
     out = Path(out)
     findings = last_findings(out)
@@ -428,8 +430,10 @@ def finding_in_full(out: Path, finding_id: str) -> tuple[Finding, list[Mention],
                                                             c.span.start)):
             row = docs.get(claim.doc_id)
             mentions.append(Mention(path=row[1] if row else "?", title=row[2] if row else None,
-                                    sentence=claim.sentence, surface=claim.span.text,
-                                    repaired=claim.repaired))
+                                    sentence=claim.sentence, surface=figure_words(claim),
+                                    repaired=claim.repaired, original=garbled_original(
+                                        claim.span.text, figure_words(claim))
+                                    if claim.repaired else None))
     return finding, mentions, book.reviews.get(finding.id)
 
 

@@ -219,6 +219,7 @@ class WordsFile(Strict):
 
     version: int = 1
     identifiers: dict[str, str] = {}
+    modalities: dict[str, str] = {}
 
 
 ISO_CODE = re.compile(r"[A-Z]{3}")

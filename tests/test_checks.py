@@ -201,7 +201,13 @@ def test_every_finding_has_a_sentence_and_severity(rules, registry):
                                              (40e9, "year", "at_least"), (5e9, "year", "approx")])]
     for finding in checks.run_checks(claims, rules=rules):
         assert finding.severity in ("high", "medium", "low", "info")
-        assert finding.explanation.count(". ") == 0 and finding.explanation.endswith(".")
+        # a verdict sentence quoting the figures first; then, for a disagreement, the
+        # intervals compared and the frames, each a sentence of its own (issue 18 item 3)
+        first = finding.explanation.split(". ")[0]
+        assert first.count('"') >= 4 and finding.explanation.endswith(".")
+        assert "\n" not in finding.explanation
+        if finding.kind in ("contradiction", "divergence"):
+            assert ". Compared as " in finding.explanation
 
 
 def test_sweep_compares_linearly_many_not_all_pairs(rules, registry):

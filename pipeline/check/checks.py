@@ -50,7 +50,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -76,6 +76,7 @@ from pipeline.units import (
     format_number,
     rate_from_total,
 )
+from pipeline.wording import figure_words, gap_words, unit_words, user_words
 
 Check = Callable[[Sequence[Claim], Rules], list[Finding]]
 Block = tuple[str, ...]
@@ -496,7 +497,7 @@ def describe(group: ClaimGroup) -> str:
     """A group's figure as written, with its normalized form and how many sources say it."""
     view = group.head
     c = view.claim
-    text = f'"{c.span.text}"'
+    text = f'"{figure_words(c)}"'
     if view.derived or c.quantity.per:
         text += f" (= {_interval_text(view)})"
     if c.repaired:
@@ -593,15 +594,16 @@ def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) ->
         if not facts:
             return make_finding(
                 check, "divergence", "low", claims,
-                f"{what}: {both} differ by {gap:.0%}, but at least one is a projection, so "
+                f"{what}: {both} are {gap_words(a.ref, b.ref, a.head.unit)}, but at least one is a "
+                "projection, so "
                 "this is a divergence of forecasts, not a contradiction of facts.",
                 arithmetic=_arithmetic((a, b), rules))
         severity: Severity = "high" if gap >= rules.checks.severity.get("high_gap", 0.5) \
             else "medium"
         return make_finding(
             check, "contradiction", severity, claims,
-            f"{what}: {both} differ by {gap:.0%} after normalization, more than the "
-            f"{tol:.0%} tolerance.", arithmetic=_arithmetic((a, b), rules))
+            f"{what}: {both} are {gap_words(a.ref, b.ref, a.head.unit)} after normalization, "
+            f"more than the {tol:.0%} tolerance allows.", arithmetic=_arithmetic((a, b), rules))
     if far:
         return make_finding(
             check, "divergence", "medium" if facts else "low", claims,
@@ -610,7 +612,8 @@ def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) ->
             arithmetic=_arithmetic((a, b), rules))
     return make_finding(
         check, "reconciled", "info", claims,
-        f"{what}: {both} look different but agree after normalization to {a.head.unit}.",
+        f"{what}: {both} look different but agree after normalization to "
+        f"{unit_words(a.head.unit)}.",
         arithmetic=_arithmetic((a, b), rules))
 
 
@@ -796,7 +799,8 @@ def _reconciled(groups: Sequence[ClaimGroup], rules: Rules, name: str) -> Findin
     steps = list(dict.fromkeys(s for g in groups if (s := conversion(g.head, rules))))
     return make_finding(
         name, "reconciled", "info", [cl for g in groups for cl in g.claims],
-        f"{what}: {figures} look different but agree after normalization to {head.unit}.",
+        f"{what}: {figures} look different but agree after normalization to "
+        f"{unit_words(head.unit)}.",
         arithmetic="; ".join(steps) or None)
 
 
@@ -906,7 +910,7 @@ def alternative_terms(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         shown = list({(c.normalized.low, c.normalized.high, c.normalized.unit): c
                       for c in reversed(members)}.values())[::-1]
         shown.sort(key=lambda c: (c.span.start, c.id))
-        texts = " or ".join(f'"{c.span.text}"' for c in shown)
+        texts = " or ".join(f'"{figure_words(c)}"' for c in shown)
         subject = next((c.subject for c in members if c.subject), None) or "?"
         metric = next((c.metric for c in members if c.metric != "unknown"), members[0].metric)
         findings.append(make_finding(
@@ -990,13 +994,13 @@ def _period_restatement(a: Claim, b: Claim, rules: Rules, cache: UnitCache, name
     if _close(va.ref, vb.ref, tol):
         return make_finding(
             name, "arithmetic_ok", "info", (a, b),
-            f'"{a.span.text}" and "{b.span.text}" state the same figure per different '
+            f'"{figure_words(a)}" and "{figure_words(b)}" state the same figure per different '
             "periods, and the conversion checks out.", arithmetic=steps or None)
     later = b if (b.span.start, b.id) > (a.span.start, a.id) else a
     if a.metric == b.metric and a.metric != "unknown" and _has_cue(later.sentence, cues):
         return make_finding(
             name, "arithmetic_error", "medium", (a, b),
-            f'"{later.span.text}" is given as a restatement of the other figure but does '
+            f'"{figure_words(later)}" is given as a restatement of the other figure but does '
             f"not match it after conversion ({format_amount(va.ref, va.unit)} vs "
             f"{format_amount(vb.ref, vb.unit)}).", arithmetic=steps or None)
     return None
@@ -1027,8 +1031,8 @@ def _products(a: Claim, window: Sequence[Claim], cache: UnitCache, name: str, to
                 step = _product_step(count, n, unit_price, x, total)
                 found.append(make_finding(
                     name, "arithmetic_ok", "info", (count, unit_price, total),
-                    f'"{total.span.text}" is the product of "{count.span.text}" and '
-                    f'"{unit_price.span.text}", and the multiplication checks out.',
+                    f'"{figure_words(total)}" is the product of "{figure_words(count)}" and '
+                    f'"{figure_words(unit_price)}", and the multiplication checks out.',
                     arithmetic=step))
     return found or _wrong_product(a, group, cache, name, tol)
 
@@ -1062,8 +1066,8 @@ def _wrong_product(a: Claim, group: Sequence[Claim], cache: UnitCache, name: str
                     + f", not {format_amount(y, total.normalized.unit)}")
             found.append(make_finding(
                 name, "arithmetic_error", "medium", (count, unit_price, total),
-                f'"{total.span.text}" should be the product of "{count.span.text}" and '
-                f'"{unit_price.span.text}", but the multiplication does not check out.',
+                f'"{figure_words(total)}" should be the product of "{figure_words(count)}" and '
+                f'"{figure_words(unit_price)}", but the multiplication does not check out.',
                 arithmetic=step))
     return found
 
@@ -1100,25 +1104,6 @@ def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
             yield Record(spec.name, block, seq, mode, worded(finding, rules))
-
-
-_IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\bUNKNOWN\b")
-_QUOTED = re.compile(r'("[^"]*"|“[^”]*”)')
-
-
-def user_words(text: str, table: Mapping[str, str]) -> str:
-    """``text`` with the pipeline's own names (``GPU_equivalent``, ``fiscal_quarter``) in
-    the words of ``rules/words.yaml`` (others: underscores as spaces); quoted text kept."""
-    if "_" not in text and "UNKNOWN" not in text:
-        return text
-
-    def word(match: re.Match[str]) -> str:
-        name = match.group()
-        return table.get(name, name.replace("_", " "))
-
-    parts = _QUOTED.split(text)
-    return "".join(part if i % 2 else _IDENTIFIER.sub(word, part)
-                   for i, part in enumerate(parts))
 
 
 def worded(finding: Finding, rules: Rules) -> Finding:

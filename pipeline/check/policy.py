@@ -91,6 +91,14 @@ from pipeline.check.sourcing import independent_sources
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules
 from pipeline.units import format_amount, format_number
+from pipeline.wording import (
+    figure_words,
+    gap_words,
+    garbled_original,
+    interval_words,
+    modality_words,
+    unit_words,
+)
 
 NAME = "interval_consistency.v2"
 INF = math.inf
@@ -403,8 +411,8 @@ def _how(claim: Claim) -> str:
         return f'unnamed: "{claim.subject_cue}"' if claim.subject_cue else "unnamed"
     if claim.subject_how == "resolved" and claim.subject_cue:
         return f'resolved from "{claim.subject_cue}"'
-    return {"named": "named", "resolved": "resolved", "focal":
-            "the article's focal entity"}.get(claim.subject_how or "", "named")
+    return {"named": "named in the sentence", "resolved": "resolved", "focal":
+            "the article's main subject"}.get(claim.subject_how or "", "named in the sentence")
 
 
 class _Context:
@@ -651,9 +659,11 @@ def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
 def _describe(group_claims: Sequence[Claim]) -> str:
     first = group_claims[0]
     docs = {c.doc_id for c in group_claims}
-    text = f'"{first.span.text}"'
-    if first.repaired:
-        text += " (from repaired garbled text)"
+    shown = figure_words(first)
+    text = f'"{shown}"'
+    original = garbled_original(first.span.text, shown) if first.repaired else None
+    if original is not None:
+        text += f' (repaired; the article has "{original}")'
     if len(group_claims) > 1:
         text += f" [{len(group_claims)} mentions in {len(docs)} document(s)"
         independent = independent_sources(group_claims)
@@ -663,24 +673,15 @@ def _describe(group_claims: Sequence[Claim]) -> str:
     return text
 
 
-def _interval_text(f: Figure) -> str:
-    if math.isinf(f.high):
-        return "at least " + format_amount(f.low, f.unit)
-    if f.low == 0 and f.claim.quantity.bound == "at_most":
-        return "at most " + format_amount(f.high, f.unit)
-    low, high = format_amount(f.low, f.unit), format_amount(f.high, f.unit)
-    return low if low == high else f"{low}–{high}"
+def _compared_text(f: Figure) -> str:
+    """The interval a figure was compared as, and why it is that wide, in words."""
+    return interval_words(f.claim, f.low, f.high, f.ref, f.unit)
 
 
 def gap_text(a: Figure, b: Figure) -> str:
-    """How far apart two figures are, as a ratio or an absolute difference."""
-    ratio = _ratio(a, b)
-    if ratio >= 1.5 or math.isinf(ratio):
-        return f"{format_number(ratio)}× apart" if not math.isinf(ratio) else "apart"
-    diff = abs(a.ref - b.ref)
-    scale = max(abs(a.ref), abs(b.ref))
-    share = diff / scale if scale else 0.0
-    return f"{format_amount(diff, a.unit)} ({share:.1%}) apart"
+    """How far apart two figures are, as a ratio or an absolute difference (percentage
+    points for percentages): :func:`pipeline.wording.gap_words`."""
+    return gap_words(a.ref, b.ref, a.unit)
 
 
 def _frame_text(c: Claim) -> str:
@@ -693,7 +694,7 @@ def _frame_text(c: Claim) -> str:
     elif c.period_how == "relative" and c.period:
         period += f', from "{c.period}"'
     return f"{c.subject or 'an unnamed organisation'} ({_how(c)}), {metric}, {period}, " \
-        f"{c.modality}"
+        f"{modality_words(c.modality)}"
 
 
 def _finding_id(kind: str, parts: Sequence[object], *, check: str = NAME) -> str:
@@ -913,26 +914,26 @@ def _disagreement(left: list[_Group], right: list[_Group],
     if ca.qualifiers:
         what += f" ({', '.join(ca.qualifiers)})"
     both = f"{_describe(side_a)} vs {_describe(side_b)}"
-    compared = (f"compared as {_interval_text(fa)} vs {_interval_text(fb)}"
+    compared = (f" Compared as {_compared_text(fa)} and {_compared_text(fb)}."
                 if best.kind != "moved" else "")
-    frames = f"frames: {_frame_text(ca)}; {_frame_text(cb)}"
+    frames = f" Frames (subject, metric, period, how sure): {_frame_text(ca)}; {_frame_text(cb)}."
     if kind == "contradiction":
         ratio = _ratio(fa, fb)
         severity: Severity = "high" if ratio >= 1.5 or abs(fb.ref - fa.ref) >= \
             ctx.rules.checks.severity.get("high_gap", 0.5) * max(abs(fa.ref), abs(fb.ref)) \
             else "medium"
-        explanation = (f"{what}: {both} are {gap_text(fa, fb)} ({compared}); subject, "
-                       f"metric, period and modality match ({frames}).")
+        explanation = (f"{what}: {both} are {gap_text(fa, fb)}.{compared} Subject, "
+                       f"metric, period and modality match.{frames}")
     elif best.kind == "moved":
         severity = "medium"
-        explanation = f"{what}: {both}: {best.reasons[0]} ({frames})."
+        explanation = f"{what}: {both}: {best.reasons[0]}.{frames}"
     else:
         severity = "low" if kind == "update" else "medium" \
             if not any("projection" in r for r in best.reasons) else "low"
         label = "an update rather than a contradiction" if kind == "update" else \
             "a divergence, not a contradiction"
-        explanation = (f"{what}: {both} are {gap_text(fa, fb)} ({compared}), "
-                       f"{label}: {'; '.join(best.reasons)} ({frames}).")
+        explanation = (f"{what}: {both} are {gap_text(fa, fb)}, {label}: "
+                       f"{'; '.join(best.reasons)}.{compared}{frames}")
     refs = sorted([_cluster_ref(left), _cluster_ref(right)], key=float)
     subject = ca.subject or cb.subject
     steps = list(dict.fromkeys(step for f in (fa, fb) if (step := _conversion(f))))
@@ -1001,7 +1002,7 @@ def _withhold_tables(figures: Sequence[Figure], ctx: _Context, key: tuple[str, s
             "scope", "info", [low, high],
             f"{low.subject or 'an unnamed organisation'} {key[0]}: one article gives "
             f"{len(values[(partition, doc)]):,} different values ({len(held):,} mentions, "
-            f'"{low.span.text}" to "{high.span.text}"), more than the '
+            f'"{figure_words(low)}" to "{figure_words(high)}"), more than the '
             f"{limit:,} one article may give for one measure (the setting "
             '"max_article_values" in rules/checks.yaml): a table or list of figures the '
             "frames do not tell apart, so none of them was compared with anything.",
@@ -1019,7 +1020,7 @@ def _reconciled(cluster: list[_Group], ident: tuple[str, ...]) -> Finding:
     steps = list(dict.fromkeys(s for g in cluster if (s := _conversion(g.head))))
     return _finding("reconciled", "info", [cl for g in cluster for cl in g.claims],
                     f"{c.subject} {c.metric_key}: {figures} look different but agree after "
-                    f"normalization to {head.unit}.",
+                    f"normalization to {unit_words(head.unit)}.",
                     _finding_id("reconciled", [*ident, _cluster_ref(cluster)]), c.subject,
                     c.metric_key, arithmetic="; ".join(steps) or None)
 
@@ -1110,8 +1111,8 @@ def _not_compared(unconverted: Sequence[Figure], named: Sequence[Figure],
         stranded = [f for f in stranded if any(_meets(f, g) for g in others)]
         c = stranded[0].claim
         assert stranded[0].exchange is not None
-        mine = ", ".join(dict.fromkeys(f'"{f.claim.span.text}"' for f in stranded))
-        theirs = ", ".join(sorted({f'"{g.claim.span.text}"' for g in others}))
+        mine = ", ".join(dict.fromkeys(f'"{figure_words(f.claim)}"' for f in stranded))
+        theirs = ", ".join(sorted({f'"{figure_words(g.claim)}"' for g in others}))
         ident = (subject, key[0], ",".join(scope), key[1], source, period,
                  *sorted({f"{f.ref:.4g}" for f in stranded}))
         yield SET, _finding(

@@ -302,6 +302,23 @@ def _is_boilerplate(line: str, patterns: Sequence[str]) -> bool:
     return any(re.match(p, line, re.IGNORECASE) for p in patterns)
 
 
+def _banner_title(line: str, patterns: Sequence[str]) -> str | None:
+    """The headline a banner line quotes ("Full report: <headline> on example.com — ..."):
+    the group ``title`` of a boilerplate pattern of ``rules/ingest.yaml`` that matches the
+    line, when it is a few words long."""
+    for pattern in patterns:
+        if "(?P<title>" not in pattern:
+            continue
+        match = re.match(pattern, line, re.IGNORECASE)
+        if match is None:
+            continue
+        title = _strip_symbols(match.group("title")).strip()
+        if TITLE_MIN_WORDS <= len(title.split()) <= TITLE_MAX_WORDS and \
+                len(title) <= TITLE_MAX_CHARS:
+            return title
+    return None
+
+
 def find_title(text: str, *, markdown: bool = False,
                boilerplate: Sequence[str] = ()) -> str | None:
     """An article's title when its HTML metadata gave none: a Markdown heading, else the first
@@ -316,6 +333,9 @@ def find_title(text: str, *, markdown: bool = False,
                 return _strip_symbols(heading.group(1))
     for line in lines[:TITLE_LINES]:
         line = _strip_symbols(_LEAD_MARKUP.sub("", _BREADCRUMB.sub("", line)))
+        quoted = _banner_title(line, boilerplate)
+        if quoted:
+            return quoted
         if not line or _is_boilerplate(line, boilerplate):
             continue
         if _headline(line):

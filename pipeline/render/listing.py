@@ -108,6 +108,7 @@ def detail(f: Finding, mentions: Sequence[Mention], decision: Review | None) -> 
     out = record(f)
     out["carried_from"] = list(decision.carried_from) if decision else []
     out["mentions"] = [{"path": m.path, "title": m.title, "figure": m.surface,
+                        "original": getattr(m, "original", None),
                         "sentence": m.sentence, "repaired": m.repaired} for m in mentions]
     return out
 
@@ -137,7 +138,9 @@ def detail_lines(f: Finding, mentions: Sequence[Mention], decision: Review | Non
     for m in mentions:
         title = f" ({m.title})" if m.title else ""
         lines.append(f"  {m.path}{title}")
-        repaired = " (repaired text)" if m.repaired else ""
+        original = getattr(m, "original", None)
+        repaired = f' (repaired; the article has "{original}")' if original else \
+            " (in repaired text)" if m.repaired else ""
         lines.append(f'    "{m.surface}"{repaired} in: {m.sentence}')
     if f.status == "open":
         lines.append(f'decide with: claims review {f.id} --confirm | --dismiss | '

@@ -39,10 +39,19 @@ class OrderedGroup(NamedTuple):
 def ordered_groups(findings: Sequence[Finding]) -> list[OrderedGroup]:
     """The findings grouped by (subject, metric): most severe group first, each sorted."""
     grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    # a metric class ("gpu_count", of the scope check) and the metric key of the same words
+    # ("gpu count", of the frames) are one group: one heading per disagreement
+    spellings: dict[tuple[str, str], set[str]] = defaultdict(set)
     for f in findings:
-        grouped[(f.subject or "", f.metric or "")].append(f)
+        metric = f.metric or ""
+        words = (f.subject or "", metric.replace("_", " "))
+        grouped[words].append(f)
+        spellings[words].add(metric)
     groups: list[OrderedGroup] = []
-    for (subject, metric), members in grouped.items():
+    for heading, members in grouped.items():
+        subject = heading[0]
+        # the class's spelling first: the charts find the claims of the group by it
+        metric = min(spellings[heading], key=lambda m: ("_" not in m, m))
         members.sort(key=finding_key)
         live = [f for f in members if f.status != "dismissed"] or members
         severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))

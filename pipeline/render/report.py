@@ -28,6 +28,7 @@ import itertools
 import math
 import operator
 import re
+import textwrap
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -39,6 +40,7 @@ from typing import Any, NamedTuple
 import jinja2
 import markupsafe
 
+from pipeline import wording
 from pipeline.models import SEVERITY_ORDER, Claim, Document, Finding
 from pipeline.render import escape, splice
 from pipeline.render.order import KIND_ORDER, OrderedGroup, ordered_groups
@@ -140,6 +142,18 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
     return at, sentence.find(surface, at) + len(surface)
 
 
+#: where an explanation's details start: the intervals compared, the frames' agreement, the
+#: frame of each side (pipeline.check.policy words them so)
+_DETAILS = re.compile(r"(?<=\.) (?=Compared as |Subject, metric, period and modality match\.|"
+                      r"Frames \()")
+
+
+def explanation_parts(text: str) -> list[str]:
+    """An explanation as its verdict sentence and its details (the intervals compared and
+    why, the frames), for the pages to show as a short list under the verdict."""
+    return _DETAILS.split(text)
+
+
 def _split_sentence(sentence: str, at: Highlight | None) -> list[tuple[str, bool]]:
     """The sentence as (text, is_figure) pieces, the figure at ``at``."""
     if at is not None and 0 <= at[0] < at[1] <= len(sentence):
@@ -175,6 +189,12 @@ class ClaimView:
     as_of: str | None
     repaired: bool
     hedges: tuple[str, ...]
+    #: the figure as a reader quotes it (the repaired words of garbled text), and the
+    #: article's original text of it when that really was garbled (else None)
+    figure: str = ""
+    original: str | None = None
+    modality_text: str = ""  # how sure, in words ("stated as fact")
+    metric_text: str = ""  # the metric in words
 
 
 @dataclass(frozen=True)
@@ -220,15 +240,23 @@ def claim_view(claim: Claim, doc: Document | None, numbers: Mapping[str, int]) -
     ``numbers`` each document's number in the sources list."""
     q, n = claim.quantity, claim.normalized
     written_unit = q.unit + (f"/{q.per}" if q.per else "")
+    at = figure_span(claim, doc)
+    figure = claim.span.text
+    if claim.repaired and at is not None:
+        figure = claim.sentence[at[0]:at[1]]
+    original = wording.garbled_original(claim.span.text, figure) if claim.repaired else None
     return ClaimView(
         id=claim.id, doc=doc.path if doc else claim.doc_id, number=numbers.get(claim.doc_id, 0),
         title=doc.title if doc else None,
         url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
         surface=claim.span.text, sentence=claim.sentence,
-        pieces=_split_sentence(claim.sentence, figure_span(claim, doc)),
-        written=human_interval(q.low, q.high, written_unit), normalized=human_interval(
-            n.low, n.high, n.unit), unit=n.unit, low=n.low, high=n.high,
-        modality=claim.modality, as_of=claim.as_of, repaired=claim.repaired, hedges=claim.hedges,
+        pieces=_split_sentence(claim.sentence, at),
+        written=wording.unit_words(human_interval(q.low, q.high, written_unit)),
+        normalized=wording.unit_words(human_interval(n.low, n.high, n.unit)), unit=n.unit,
+        low=n.low, high=n.high, modality=claim.modality, as_of=claim.as_of,
+        repaired=claim.repaired, hedges=claim.hedges, figure=figure, original=original,
+        modality_text=wording.modality_words(claim.modality),
+        metric_text=wording.name_words(claim.metric),
     )
 
 
@@ -299,6 +327,18 @@ def _chart_pick(claims: Sequence[Any], highlighted: Mapping[str, str],
     return picked, chosen_unit, omitted
 
 
+#: characters per line of a chart's row label (the margin left of the plot), and the
+#: height of a line: a longer label wraps onto more lines (never cut)
+LABEL_CHARS, LABEL_LINE = 30, 13
+
+
+def chart_label_lines(label: str) -> list[str]:
+    """A chart row's label wrapped into lines of at most :data:`LABEL_CHARS` characters
+    (a word longer than a line is broken inside it)."""
+    return textwrap.wrap(label, LABEL_CHARS, break_long_words=True,
+                         break_on_hyphens=False) or [label]
+
+
 def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
                 highlighted: Mapping[str, str]) -> Chart:
     """The chart of the claims :func:`_chart_pick` chose; each needs ``id``, ``low``, ``high``,
@@ -323,12 +363,15 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
         return round(left + frac * (right - left), 1)
 
     rows = []
-    for i, c in enumerate(rows_in):
-        y = top + i * row_h + row_h / 2
+    y_top = float(top)
+    for c in rows_in:
+        surface = re.sub(r"\s+", " ", c.surface)
+        lines = chart_label_lines(f"[{c.number}] {surface}" if c.number else surface)
+        height_of_row = max(row_h, LABEL_LINE * len(lines) + 6)
+        y = y_top + height_of_row / 2
+        y_top += height_of_row
         x1 = x(c.low) if c.low is not None else float(left)
         x2 = x(c.high) if c.high is not None else float(right)
-        surface = re.sub(r"\s+", " ", c.surface)
-        label = f"[{c.number}] {surface}" if c.number else surface
         value_x, anchor = x2 + 9, "start"  # the margin right of the plot holds the label
         rows.append({
             "value": c.normalized, "value_x": round(value_x, 1), "anchor": anchor,
@@ -336,11 +379,14 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
             "y": y, "x1": x1, "x2": x2, "point": c.low is not None and c.low == c.high,
             "open_low": c.low is None, "open_high": c.high is None,
             "kind": highlighted.get(c.id, "other"),
-            "label": label if len(label) <= 30 else label[:29] + "…",
+            "label": " ".join(lines), "lines": [
+                (round(y + 4 + LABEL_LINE * (k - (len(lines) - 1) / 2), 1), line)
+                for k, line in enumerate(lines)],
             "tip": f"[{c.number}] {c.doc}: {surface} → {c.normalized}",
         })
-    ticks = [(x(t), format_amount(t, chosen_unit, report=True)) for t in _ticks(lo, hi, log)]
-    height = top + len(rows) * row_h + 26
+    ticks = [(x(t), wording.unit_words(format_amount(t, chosen_unit, report=True)))
+             for t in _ticks(lo, hi, log)]
+    height = round(y_top) + 26
     return Chart(width=width, height=height, left=left, right=right, log=log, unit=chosen_unit,
                  ticks=ticks, rows=rows, omitted=omitted)
 
@@ -391,7 +437,8 @@ def _environment(*, html: bool) -> jinja2.Environment:
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
-    env.filters.update(safe_url=safe_url, source_page=source_page)
+    env.filters.update(safe_url=safe_url, source_page=source_page, words=wording.user_words,
+                       parts=explanation_parts)
     if not html:
         sentence = _remembered(_md_sentence_key)
         env.filters.update(md=_remembered(escape.markdown),
@@ -789,8 +836,10 @@ class _Renderer:
 
     def md_rows(self, cs: Sequence[ClaimRow]) -> str:
         doc_of = self.plan.doc_of
-        return self.md("\n", "rows", [_IndexRow(c.metric, c.surface, human_interval(
-            c.low, c.high, c.unit), c.modality, doc_of(c)) for c in cs])
+        return self.md("\n", "rows", [_IndexRow(
+            wording.name_words(c.metric), c.surface,
+            wording.unit_words(human_interval(c.low, c.high, c.unit)),
+            wording.modality_words(c.modality), doc_of(c)) for c in cs])
 
     def html(self, name: str, *args: Any) -> str:
         """An HTML piece: macro ``name`` of the arguments."""
@@ -812,7 +861,8 @@ class _Renderer:
         if pick is not None:
             rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
                              self.plan.number.get(c.doc_id, 0),
-                             human_interval(c.low, c.high, c.unit)) for c in pick.rows]
+                             wording.unit_words(human_interval(c.low, c.high, c.unit)))
+                    for c in pick.rows]
             chart = _chart_draw(rows, pick.unit, pick.omitted, pick.kinds)
         return GroupView(key=g.key, subject=g.label, metric=g.metric_label,
                          severity=g.severity, chart=chart)

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 PACKAGE = Path(__file__).resolve().parent.parent  # the ``pipeline`` folder
 FOLDERS = ("extract", "check", "state", "render")
 TOP_LEVEL = {
-    "core": ("__init__.py", "models.py", "errors.py", "fsio.py", "rules.py", "units.py"),
+    "core": ("__init__.py", "models.py", "errors.py", "fsio.py", "rules.py", "units.py",
+             "wording.py"),
     "shell": ("api.py", "cli.py", "review.py", "distributed.py", "corpus.py"),
 }
 GROUPS = ("core", *FOLDERS, "shell")

@@ -46,7 +46,7 @@ class ClaimRow(NamedTuple):
     high: float | None
     modality: str
     as_of: str | None
-    surface: str
+    surface: str  # the figure as a reader quotes it (repaired words: pipeline.wording)
     dup: str  # digest of sourcing.duplicate_key: equal for copies of one sentence and figure
 
 
@@ -64,9 +64,11 @@ def duplicate_digest(claim: Claim) -> str:
 
 
 def claim_row(claim: Claim) -> ClaimRow:
+    from pipeline.wording import figure_words  # noqa: PLC0415 - keep rows light (pint)
+
     n = claim.normalized
     return ClaimRow(claim.id, claim.doc_id, claim.span.start, claim.subject, claim.metric,
-                    n.unit, n.low, n.high, claim.modality, claim.as_of, claim.span.text,
+                    n.unit, n.low, n.high, claim.modality, claim.as_of, figure_words(claim),
                     duplicate_digest(claim))
 
 
