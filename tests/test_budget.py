@@ -190,3 +190,66 @@ def test_repetition_within_one_article_is_one_mention(tmp_path):
         runs.append(sorted((f.id, f.kind, len(f.claims)) for f in result.findings))
     assert [(i, k) for i, k, _ in runs[0]] == [(i, k) for i, k, _ in runs[1]]
     assert runs[1] and all(n <= 4 for _, _, n in runs[1])  # one mention per voice, not 50
+
+
+# --- repeated sentences: framed once, claims unchanged ----------------------------------------
+
+
+def _frames(text: str, rules, nlp, monkeypatch=None):
+    from pipeline.extract import claims, repair
+    from pipeline.extract.lexicon import lexicon_of
+    from pipeline.models import Document
+
+    doc = Document(id="d", path="r.txt", source="r.txt", title=None, text=text,
+                   sha256="1" * 64)
+    fixed = repair.repair(doc)
+    qs = quantities.extract_quantities(fixed.text, doc_id="d", registry=rules.registry,
+                                       lexicon=lexicon_of(rules), references=False)
+    parsed = next(iter(parse.parse_selected(
+        [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,
+        context=process.CONTEXT_SENTENCES, lead=process.LEAD_SENTENCES)))
+    if monkeypatch is not None:  # every figure framed afresh
+        monkeypatch.setattr(claims._Repeats, "key", lambda self, *args: None)
+    return claims.build_claims(doc, fixed, parsed, qs, rules=rules, registry=rules.registry)
+
+
+def test_repeated_sentences_are_framed_as_when_framed_afresh(rules, nlp, monkeypatch):
+    block = ("Korvel Mining said its output was 40,000 tonnes in 2025. It expects revenue of "
+             "$90 million next year. The company said that is $5 million more.\n")
+    other = ("Brightwater Inc. reported sales of $12 million. Its rival said the same. "
+             "The company said that is $5 million more.\n")
+    text = "Korvel Mining results\n\n" + "".join(
+        block if i % 5 else other for i in range(40)) + block * 30
+    once = _frames(text, rules, nlp)
+    fresh = _frames(text, rules, nlp, monkeypatch)
+    assert len(once) >= 200
+    assert once == fresh
+
+
+def test_repeated_article_grows_linearly_in_time_and_memory(rules, nlp):
+    """An article of one sentence repeated (issue 19's 820 KB case, smaller): eight times the
+    repetitions at most some eight times the CPU of its stages, and far less than eight times
+    their peak memory (the parser's batches are bounded; what grows is the claims)."""
+    import tracemalloc
+
+    from pipeline.models import Document
+
+    attacks = _attacks()
+
+    def cost(n: int) -> tuple[float, int]:
+        text = attacks.HEAD + attacks.ZETA * n + attacks.TAIL
+        doc = Document(id="z", path="z.txt", source="z.txt", title=None, text=text,
+                       sha256=f"{n:064d}")
+        tracemalloc.start()
+        start = time.process_time()
+        entries = list(process.process_documents([doc], nlp=nlp, rules=rules))
+        seconds = time.process_time() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert len(entries[0].claims) == 2 * n + 1  # type: ignore[union-attr]
+        return seconds, peak
+
+    cost(20)  # warm up (units, memo tables)
+    small, large = cost(200), cost(1600)
+    assert large[0] < 8 * 2.0 * max(small[0], 0.05), (small, large)
+    assert large[1] < 2.5 * small[1], (small, large)

@@ -673,11 +673,12 @@ def compare_claims(a: Claim, b: Claim, rules: Rules, *, check: str = "interval_c
 
 
 def _adjacent_pair(a: Claim, b: Claim) -> bool:
-    """Same or neighbouring sentence of one document (an in-text derivation)."""
+    """Same or neighbouring sentence of one document (an in-text derivation): figures no
+    further apart than their two sentences are long. Two copies of one sentence far apart
+    are not one sentence (an article of one sentence repeated 10,000 times made every pair of
+    its figures a pair, and the products of three of them cubic)."""
     if a.doc_id != b.doc_id:
         return False
-    if a.sentence == b.sentence:
-        return True
     return abs(a.span.start - b.span.start) <= len(a.sentence) + len(b.sentence)
 
 

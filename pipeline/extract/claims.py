@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
+import numpy
 import pint
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -688,6 +689,7 @@ def build_claims(
     claims: list[Claim] = []
     previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
+    repeats = _Repeats(doc, repaired.text, quantities)
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
@@ -697,6 +699,18 @@ def build_claims(
         if figure is None or not len(figure):
             continue
         sent = sentence_of(figure)
+        seen = repeats.key(sent, quantity, original, previous, last_subject)
+        if seen is not None and seen in repeats.framed:
+            again, dimension = repeats.framed[seen]
+            where = original.span
+            claims.append(again.model_copy(update={
+                "id": claim_id(document, where), "span": where,
+                "quantity": again.quantity.model_copy(update={"span": where})}))
+            previous = _Previous(sent.end, dimension, again.metric, again.subject,
+                                 again.modality)
+            if again.subject is not None:
+                last_subject[again.metric] = again.subject
+            continue
         root = figure.root
         tokens = set(range(figure.start, figure.end))
         chain = governing_chain(root)
@@ -857,4 +871,97 @@ def build_claims(
         previous = _Previous(sent.end, dimension, metric, subject, modality)
         if subject is not None:
             last_subject[metric] = subject
+        if seen is not None:
+            repeats.framed[seen] = (claims[-1], dimension)
     return claims
+
+
+# Tokens before a sentence that framing its figures may read (pronouns look back 400 tokens,
+# table headers TABLE_REACH): a repeated sentence whose window (the sentences holding these
+# tokens, the sentence before it, itself and the one after) is the same text, parse and
+# figures as an earlier occurrence's is framed as that one (see _Repeats).
+REPEAT_WINDOW = 500
+_PARSED = list(Doc._get_array_attrs())  # every token attribute a Doc stores  # noqa: SLF001
+
+
+class _Repeats:
+    """The figures of a sentence repeated in one document (boilerplate, a pasted paragraph,
+    an article of one sentence ten thousand times) are framed once: an occurrence whose
+    window (the sentences within :data:`REPEAT_WINDOW` tokens before it and the sentence
+    before, the sentence, the sentence after: their text, every parse attribute and the
+    figures found in them) and whose state of the frames before it (the claim before, each
+    metric's last subject) equal an earlier occurrence's gets that occurrence's claim at its
+    own offsets. Framing reads nothing of the document beyond such a window but what is the
+    same for every figure of it (its focal entity and period, its publication date, its
+    names); a sentence seen once costs one dictionary look-up, a repeated one the digests of
+    its window's sentences (each sentence's once)."""
+
+    def __init__(self, doc: Doc, text: str, quantities: Sequence[Quantity]) -> None:
+        self.doc = doc
+        self.text = text
+        self.starts = sorted((q.span.start, q.span.end, i) for i, q in enumerate(quantities))
+        self.quantities = quantities
+        self.sentences: set[str] = set()
+        self.windows: dict[int, tuple[bytes, ...] | None] = {}  # sentence start -> key
+        self.framed: dict[tuple[object, ...], tuple[Claim, str]] = {}
+        self._bounds: list[int] | None = None  # token starts of the doc's sentences
+        self._digests: dict[int, bytes] = {}  # sentence number -> its digest
+        self._array: numpy.ndarray | None = None  # the doc's token attributes, once needed
+
+    def key(self, sent: SpacySpan, quantity: Quantity, original: Quantity,
+            previous: _Previous | None, last_subject: dict[str, str]
+            ) -> tuple[object, ...] | None:
+        """The figure's key, ``None`` for the first occurrence of its sentence's text."""
+        if sent.start not in self.windows:
+            words = self.text[sent.start_char:sent.end_char]
+            if words in self.sentences:
+                self.windows[sent.start] = self._window(sent)
+            else:
+                self.sentences.add(words)
+                self.windows[sent.start] = None
+        window = self.windows[sent.start]
+        if window is None:
+            return None
+        base = sent.start_char
+        before = None if previous is None else (
+            previous.end - sent.start, previous.dimension, previous.metric, previous.subject,
+            previous.modality)
+        return (window, quantity.span.start - base, quantity.span.end - base,
+                original.span.text, before, tuple(sorted(last_subject.items())))
+
+    def _window(self, sent: SpacySpan) -> tuple[bytes, ...]:
+        if self._bounds is None:
+            self._bounds = [s.start for s in self.doc.sents]
+        bounds = self._bounds
+        here = bisect_right(bounds, sent.start) - 1
+        first = min(bisect_right(bounds, max(0, sent.start - REPEAT_WINDOW)) - 1,
+                    max(0, here - 1))
+        last = min(here + 1, len(bounds) - 1)
+        return tuple(self._digest(j) for j in range(max(0, first), last + 1))
+
+    def _digest(self, j: int) -> bytes:
+        """Sentence ``j``'s text, parse and figures (offsets from its start), digested."""
+        found = self._digests.get(j)
+        if found is not None:
+            return found
+        doc, bounds = self.doc, self._bounds
+        assert bounds is not None
+        first = bounds[j]
+        last = bounds[j + 1] if j + 1 < len(bounds) else len(doc)
+        start = doc[first].idx
+        end = doc[last - 1].idx + len(doc[last - 1].text_with_ws)
+        figures = [(a - start, b - start, self._fields(i)) for a, b, i in
+                   self.starts[bisect_left(self.starts, (start,)):
+                               bisect_left(self.starts, (end,))]]
+        if self._array is None:
+            self._array = self.doc.to_array(_PARSED)
+        digest = hashlib.blake2b(digest_size=16)  # a window is kilobytes: keep digests
+        digest.update(self.text[start:end].encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(repr(figures).encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(self._array[first:last].tobytes())
+        found = self._digests[j] = digest.digest()
+        return found
+
+    def _fields(self, i: int) -> str:
+        """Quantity ``i``'s fields but its span."""
+        return repr(sorted(self.quantities[i].model_dump(exclude={"span"}).items()))

@@ -275,6 +275,9 @@ MAX_PUNCT_RUN = 16
 # characters (longer articles than any ordinary one are parsed in several: memory per piece
 # stays bounded; a piece's tensors and the parser's states grow with its length).
 MAX_STRETCH = 20_000
+# The characters of one batch of pieces through the parser (a batch's tensors and parser states
+# grow with its tokens, some 4 MB per 1,000 characters of full parse): one full stretch.
+MAX_BATCH_CHARS = 20_000
 _STOP = re.compile(r"[.!?;:][\"'”’)\]]*[ \t]")
 _PUNCT_RUN = re.compile(r"[^\w\s]{" + str(MAX_PUNCT_RUN + 1) + ",}")
 
@@ -421,8 +424,11 @@ def parse_selected(
     ``items`` are ``(text, needed ranges)``; see :func:`parse_plan` (``context``, ``lead``).
     Context sentences go through ``context_components`` only (all components when ``None``),
     the rest through the ``light`` components. Yields one ``Doc`` per text, in order, whose
-    text is exactly the input text. Pieces of each level stream through one ``nlp.pipe``
-    call (one set of worker processes each when ``n_process > 1``).
+    text is exactly the input text. A piece repeated within one text is parsed once. Pieces
+    of each level go through ``nlp.pipe`` in batches of at most ``batch_size`` pieces (twice
+    and four times that for context and light ones) and :data:`MAX_BATCH_CHARS` characters;
+    with ``n_process > 1``, through one ``nlp.pipe`` call per level (one set of worker
+    processes each), in batches of pieces only.
     """
     plans = [(text, parse_plan(text, needed, context=context, lead=lead))
              for text, needed in items]
@@ -430,16 +436,52 @@ def parse_selected(
         plans = [(text, [(s, e, FULL if level == CONTEXT else level) for s, e, level in plan])
                  for text, plan in plans]
 
+    def pieces(text: str, plan: Sequence[Stretch]) -> Iterator[tuple[int, tuple[int, str]]]:
+        """The plan's pieces as ``(index of its first occurrence, (level, text))``: a piece
+        repeated in one document (boilerplate, a repeated paragraph) is parsed once."""
+        first: dict[tuple[int, str], int] = {}
+        for i, (s, e, level) in enumerate(plan):
+            key = (level, text[s:e])
+            yield first.setdefault(key, i), key
+
     def stream(level: int, keep: Sequence[str] | None, size: int) -> Iterator[Doc]:
         skip = [] if keep is None else [n for n in nlp.pipe_names if n not in keep]
-        texts = (make_doc(nlp, text[s:e])
-                 for text, plan in plans for s, e, lvl in plan if lvl == level)
-        return iter(nlp.pipe(texts, batch_size=size, n_process=n_process, disable=skip))
+        texts = (piece for text, plan in plans
+                 for n, (i, (lvl, piece)) in enumerate(pieces(text, plan))
+                 if i == n and lvl == level)
+        if n_process != 1:
+            return iter(nlp.pipe((make_doc(nlp, t) for t in texts), batch_size=size,
+                                 n_process=n_process, disable=skip))
+        return (doc for batch in _batches(texts, size)
+                for doc in nlp.pipe([make_doc(nlp, t) for t in batch], batch_size=len(batch),
+                                    disable=skip))
 
     streams = {FULL: stream(FULL, None, batch_size),
                CONTEXT: stream(CONTEXT, context_components, batch_size * 2),
                LIGHT: stream(LIGHT, light, batch_size * 4)}
     for text, plan in plans:
-        docs = [next(streams[level]) if level == FULL else _one_sentence(next(streams[level]))
-                for _, _, level in plan]
+        docs: list[Doc] = []
+        for i, (level, _) in pieces(text, plan):
+            if i < len(docs):  # parsed before in this document
+                docs.append(docs[i])
+            else:
+                doc = next(streams[level])
+                docs.append(doc if level == FULL else _one_sentence(doc))
         yield _join(nlp, text, docs)
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in batches of at most ``size`` pieces and :data:`MAX_BATCH_CHARS` characters
+    (at least one piece each): the parser's memory for a batch grows with its tokens (some
+    15 KB each), and an article of figures alone is all full-parse pieces of
+    :data:`MAX_STRETCH` characters."""
+    batch: list[str] = []
+    chars = 0
+    for text in texts:
+        if batch and (len(batch) >= size or chars + len(text) > MAX_BATCH_CHARS):
+            yield batch
+            batch, chars = [], 0
+        batch.append(text)
+        chars += len(text)
+    if batch:
+        yield batch

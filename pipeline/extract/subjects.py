@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.names import name_key, related
+from pipeline.extract.names import initials, name_key
 from pipeline.extract.periods import title_end
 from pipeline.extract.tree import (
     NAME_DEPS,
@@ -52,28 +52,6 @@ class Mention:
     end: int
     name: str
     label: str
-
-
-def _word_char(ch: str) -> bool:
-    r"""What ``\w`` of a ``re`` pattern matches, or a hyphen."""
-    return ch.isalnum() or ch in "_-"
-
-
-def _occurrences(text: str, written: str) -> Iterator[tuple[int, int]]:
-    r"""The ``(start, end)`` of every occurrence of ``written`` in ``text`` not inside a word
-    (nor a hyphenated one), left to right without overlaps: as ``re.finditer`` of
-    ``(?<![\w-])WRITTEN(?![\w-])``, with ``str.find`` (a regex opening with a look-behind
-    tries every position of the article, once for each name)."""
-    pos = text.find(written)
-    size = len(written)
-    while pos >= 0:
-        end = pos + size
-        if (pos == 0 or not _word_char(text[pos - 1])) and \
-                (end == len(text) or not _word_char(text[end])):
-            yield pos, end
-            pos = text.find(written, end) if size else -1
-        else:
-            pos = text.find(written, pos + 1)
 
 
 class Entities:
@@ -180,10 +158,15 @@ class Entities:
                                               len(self.doc[m.end - 1])]).strip(): m
                  for m in self.mentions}
         added: list[Mention] = []
+        runs: dict[str, list[int]] | None = None  # word -> where it starts in the text
         for written, mention in names.items():
             if len(written) < 3 or not written[:1].isupper():
                 continue
-            for start, end in _occurrences(self.text, written):
+            if runs is None:
+                runs = {}
+                for run in _WORD_RUN.finditer(self.text):
+                    runs.setdefault(run.group(), []).append(run.start())
+            for start, end in _occurrences(self.text, written, runs):
                 span = self.doc.char_span(start, end)
                 if span is None or any(i in self.by_token or i in self.nobody
                                        for i in range(span.start, span.end)):
@@ -217,6 +200,10 @@ class Entities:
             self.labels.update(dict.fromkeys(relabel, "ORG"))
         cluster: dict[str, str] = {}  # name -> the name of its cluster
         by_key: dict[tuple[str, str], list[str]] = {}
+        # (label, initials or trailing words) -> the keys of by_key they come from: the keys
+        # a shorter one may be related to, without comparing it with every key (see
+        # _longer_related)
+        tails: dict[tuple[str, str], list[str]] = {}
         for name in sorted(written, key=lambda n: (-len(keys[n]), n)):
             label = self.labels.get(name, "ORG")
             if name in listed or not keys[name]:
@@ -227,11 +214,11 @@ class Entities:
                 cluster[name] = cluster[same[0]]
                 same.append(name)
                 continue
-            longer = {cluster[other] for (lab, key), names in by_key.items() if lab == label
-                      for other in names[:1] if related(keys[name], key)
-                      and other not in listed}
+            longer = {cluster[other] for key in _longer_related(keys[name], label, tails)
+                      for other in by_key[(label, key)][:1] if other not in listed}
             cluster[name] = longer.pop() if len(longer) == 1 else name
             by_key.setdefault((label, keys[name]), []).append(name)
+            _index_tails(keys[name], label, tails)
         members: dict[str, list[str]] = {}
         for name, head in cluster.items():
             members.setdefault(head, []).append(name)
@@ -383,8 +370,8 @@ class Entities:
                 start = token.sent.start
             except ValueError:
                 start = 0
-            for mention in reversed(self.mentions):
-                if mention.end > token.i or mention.start < start:
+            for mention in _back_from(self.mentions, token.i, start):
+                if mention.end > token.i:
                     continue
                 if mention.label in allowed and not any(
                         i in banned or i in self.audience
@@ -395,8 +382,8 @@ class Entities:
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
             aside: Mention | None = None
-            for mention in reversed(mentions):
-                if mention.end > token.i or mention.start < first_sent:
+            for mention in _back_from(mentions, token.i, first_sent):
+                if mention.end > token.i:
                     continue
                 if any(i in banned or i in self.audience
                        for i in range(mention.start, mention.end)):
@@ -422,8 +409,12 @@ class Entities:
             previous = self.doc[start - 1].sent
         except ValueError:
             return None
-        for mention in self.mentions:
-            if mention.start < previous.start or mention.end > previous.end:
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(self._mention_starts, previous.start), len(mentions)):
+            mention = mentions[k]
+            if mention.start >= previous.end:
+                break
+            if mention.end > previous.end:
                 continue
             head = self.doc[mention.start:mention.end].root
             role = head if head.dep_ not in ("appos", "poss", "compound") else head.head
@@ -462,6 +453,68 @@ class Entities:
     def booked_to(self, name: str | None) -> str | None:
         """The entity a payment naming ``name`` as a party is booked to (``acts_for``)."""
         return self.acts_for.get(name, name) if name else None
+
+
+def _back_from(mentions: Sequence[Mention], before: int, first: int) -> Iterator[Mention]:
+    """The ``mentions`` (sorted by start) starting in ``[first, before)``, last first: found by
+    bisection, not by a walk back from the document's last mention (an article of thousands
+    of mentions made every pronoun a walk over all of them)."""
+    k = bisect.bisect_left(mentions, before, key=lambda m: m.start)
+    while k > 0:
+        k -= 1
+        if mentions[k].start < first:
+            return
+        yield mentions[k]
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORDISH = re.compile(r"[\w-]")
+
+
+def _occurrences(text: str, written: str, runs: dict[str, list[int]]
+                 ) -> list[tuple[int, int]]:
+    r"""Where ``written`` occurs in ``text`` as whole words, left to right, not overlapping: as
+    ``re.finditer(r"(?<![\w-])" + re.escape(written) + r"(?![\w-])", text)``, but only at the
+    starts of its first word (``runs``: each word of the text and where it starts), not by a
+    scan of the whole text per name (an article naming thousands made that quadratic)."""
+    first = _WORD_RUN.match(written)
+    if first is None:
+        return []
+    found: list[tuple[int, int]] = []
+    end = 0
+    for start in runs.get(first.group(), ()):
+        if start < end or (start and text[start - 1] == "-") or \
+                not text.startswith(written, start) or \
+                _WORDISH.match(text, start + len(written)):
+            continue
+        end = start + len(written)
+        found.append((start, end))
+    return found
+
+
+def _index_tails(key: str, label: str, tails: dict[tuple[str, str], list[str]]) -> None:
+    """File ``key`` under what a shorter key related to it would be (see
+    :func:`pipeline.extract.names.related`): its initials and its trailing words."""
+    if len(key) < 3:
+        return
+    acronym = initials(key)
+    if acronym:
+        tails.setdefault((label, "i " + acronym), []).append(key)
+    words = key.split()
+    for j in range(1, len(words)):
+        tails.setdefault((label, "t " + " ".join(words[-j:])), []).append(key)
+
+
+def _longer_related(key: str, label: str, tails: dict[tuple[str, str], list[str]]
+                    ) -> list[str]:
+    """The keys filed in ``tails`` (none shorter than ``key``, none equal) that
+    ``related(key, other)`` accepts: those ``key`` spells out or ends."""
+    if len(key) < 3:
+        return []
+    found = list(tails.get((label, "i " + key), ())) if " " not in key else []
+    if len(key) >= 4:
+        found.extend(tails.get((label, "t " + key), ()))
+    return found
 
 
 def _not_names(rules: Rules) -> set[str]:
