@@ -98,24 +98,6 @@ def safe_url(url: str | None) -> str | None:
 Highlight = tuple[int, int]
 
 
-def _squeezed_find(sentence: str, surface: str) -> Highlight | None:
-    """Find ``surface`` in ``sentence`` comparing letters and digits only (a repaired run reads
-    ``$5 million a year`` where the article had ``5millionayear``)."""
-    def squeeze(text: str) -> tuple[str, list[int]]:
-        keep = [i for i, ch in enumerate(text) if ch.isalnum()]
-        return "".join(text[i] for i in keep).casefold(), keep
-
-    needle = squeeze(surface)[0]
-    hay, where = squeeze(sentence)
-    at = hay.find(needle) if needle else -1
-    if at < 0:
-        return None
-    start, end = where[at], where[at + len(needle) - 1] + 1
-    while start > 0 and sentence[start - 1] in _CURRENCY_SIGNS:
-        start -= 1
-    return start, end
-
-
 def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
     """Where the claim's figure is inside ``claim.sentence`` as ``(start, end)``, or None.
 
@@ -135,7 +117,7 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
             at = document.text.find(sentence, at + 1)
     at = sentence.find(surface)
     if at < 0:
-        return _squeezed_find(sentence, surface)
+        return wording.squeezed_find(sentence, surface)
     if claim.repaired:  # the repair restored a currency sign the garbled text had lost
         while at > 0 and sentence[at - 1] in _CURRENCY_SIGNS:
             at -= 1
