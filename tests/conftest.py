@@ -104,16 +104,23 @@ def output_texts(out: Path) -> dict[str, str]:
     return {name: data.decode("utf-8") for name, data in output_files(out).items()}
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    """The tiny test corpus extracted once per test module: (run result, output folder)."""
+def extract_data_folder(tmp_path_factory, name: str):
+    """Copy the test corpus ``tests/data/NAME`` to a temporary folder and extract it with the
+    repository's rules: (run result, output folder, corpus folder)."""
     from pipeline import api
 
-    corpus = tmp_path_factory.mktemp("tiny")
-    for path in sorted((DATA / "tiny").iterdir()):
+    corpus = tmp_path_factory.mktemp(name)
+    for path in sorted((DATA / name).iterdir()):
         shutil.copy(path, corpus / path.name)
     out = tmp_path_factory.mktemp("out")
     result = api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    return result, out, corpus
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """The tiny test corpus extracted once per test module: (run result, output folder)."""
+    result, out, _ = extract_data_folder(tmp_path_factory, "tiny")
     return result, out
 
 

@@ -8,14 +8,13 @@ the writers alone (``tests/data/golden/sample/``, no model needed).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from pipeline import api, render
+from pipeline import render
 from pipeline.state import rows
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA
 from tests.test_report import sample_report
 
 GOLDEN = DATA / "golden"
@@ -30,13 +29,8 @@ def compare(actual: str, golden: Path, update: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def tiny_out(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("tiny")
-    for path in sorted((DATA / "tiny").iterdir()):
-        shutil.copy(path, corpus / path.name)
-    out = tmp_path_factory.mktemp("out")
-    api.extract(corpus, out=out, rules_dir=ROOT / "rules")
-    return out
+def tiny_out(tiny_run):
+    return tiny_run[1]
 
 
 @pytest.mark.model

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html.parser
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ import pytest
 from pipeline import wording
 from pipeline.models import Claim, Normalized, Quantity, Span
 from pipeline.render import report
-from tests.conftest import DATA, ROOT, make_claim
+from tests.conftest import ROOT, extract_data_folder, make_claim
 
 # --------------------------------------------------------------------------- gaps
 
@@ -194,14 +193,7 @@ _PLACEHOLDERS = frozenset({"NOTE", "FINDING_ID"})
 
 @pytest.fixture(scope="module")
 def wording_run(tmp_path_factory):
-    from pipeline import api
-
-    corpus = tmp_path_factory.mktemp("wording")
-    for path in sorted((DATA / "wording").iterdir()):
-        shutil.copy(path, corpus / path.name)
-    out = tmp_path_factory.mktemp("out")
-    result = api.extract(corpus, out=out, rules_dir=ROOT / "rules")
-    return result, out, corpus
+    return extract_data_folder(tmp_path_factory, "wording")
 
 
 def _user_facing(out: Path) -> dict[str, str]:
