@@ -23,9 +23,13 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.models import Claim
 from pipeline.units import CURRENCY_SIGNS, format_amount, format_number
+
+if TYPE_CHECKING:
+    from pipeline.rules import WordsFile
 
 _CURRENCY_SIGNS = frozenset(CURRENCY_SIGNS.values())
 _IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b|\bUNKNOWN\b")
@@ -36,27 +40,29 @@ _SPACES = re.compile(r"\s+")
 
 
 @functools.cache
+def _words_file(root: str | None) -> WordsFile | None:
+    """``words.yaml`` of the rules folder ``root`` (None: the built-in rules), read and
+    validated once per process; None for a folder without the file."""
+    from pipeline.rules import WordsFile, _load_yaml, _validate, find_rules_dir  # noqa: PLC0415
+
+    path = Path(find_rules_dir(root)) / "words.yaml"
+    if not path.is_file():
+        return None
+    return _validate(path, WordsFile, _load_yaml(path))
+
+
 def default_words(root: str | None = None) -> Mapping[str, str]:
     """The ``identifiers`` table of ``words.yaml`` in the rules folder ``root`` (None: the
-    built-in rules), read once per process. A folder without the file gives an empty
-    table (names are then shown with spaces for underscores)."""
-    from pipeline.rules import WordsFile, _load_yaml, _validate, find_rules_dir  # noqa: PLC0415
-
-    path = Path(find_rules_dir(root)) / "words.yaml"
-    if not path.is_file():
-        return {}
-    return dict(_validate(path, WordsFile, _load_yaml(path)).identifiers)
+    built-in rules). A folder without the file gives an empty table (names are then shown
+    with spaces for underscores)."""
+    words = _words_file(root)
+    return {} if words is None else words.identifiers
 
 
-@functools.cache
 def default_modalities(root: str | None = None) -> Mapping[str, str]:
     """The ``modalities`` table of ``words.yaml`` (see :func:`default_words`)."""
-    from pipeline.rules import WordsFile, _load_yaml, _validate, find_rules_dir  # noqa: PLC0415
-
-    path = Path(find_rules_dir(root)) / "words.yaml"
-    if not path.is_file():
-        return {}
-    return dict(_validate(path, WordsFile, _load_yaml(path)).modalities)
+    words = _words_file(root)
+    return {} if words is None else words.modalities
 
 
 def name_words(name: str, table: Mapping[str, str] | None = None) -> str:
