@@ -524,3 +524,19 @@ def locked(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked process: have the kernel kill it when its parent ``parent`` ends (killed,
+    even with ``kill -9``; Linux's ``PR_SET_PDEATHSIG``), so that no process is left behind
+    spending CPU on an article or writing into an output folder. Exits at once when the
+    parent ended before the request."""
+    import ctypes  # noqa: PLC0415 - only in forked processes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: at least not outlive a parent gone by now
+        pass
+    if os.getppid() != parent:  # the parent ended before the request
+        os._exit(1)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
+from pipeline import fsio
 from pipeline.extract import claims, parse, quantities, repair
 from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.results import Entry, Failure
@@ -352,7 +353,7 @@ def process_guarded(
         if pid == 0:  # the worker: never returns into the run
             code = 0
             try:
-                _die_with(parent)
+                fsio.die_with_parent(parent)
                 receive.close()
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
                 _worker(todo, send, nlp=nlp, rules=rules, do_repair=do_repair, alone=alone)
@@ -409,21 +410,6 @@ def process_guarded(
         else:  # find the article: the rest one at a time
             todo = todo[done:]
             alone = True
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this worker when the run that forked it ends (killed, even with
-    ``kill -9``): a worker left behind would go on spending CPU on the article (Linux's
-    ``PR_SET_PDEATHSIG``)."""
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the run ended before the call
-        os._exit(1)
 
 
 def _end(pid: int) -> None:

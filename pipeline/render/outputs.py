@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from pipeline.errors import OutputError
-from pipeline.fsio import Generation, interrupts_deferred, write_error
+from pipeline.fsio import Generation, die_with_parent, interrupts_deferred, write_error
 from pipeline.fsio import recover as fsio_recover
 from pipeline.render import exports, graph, pages, report, splice
 from pipeline.state import fingerprint, rows, store
@@ -201,7 +201,7 @@ class _Child:
         status = 0
         try:
             os.close(read)
-            _die_with_parent(parent)
+            die_with_parent(parent)
             _let_go_of_lock(out)
             clock = {"write.plan": 0.0, "write.compose": 0.0}
             try:
@@ -265,20 +265,6 @@ def _let_go_of_lock(out: Path) -> None:
             with contextlib.suppress(OSError, ValueError):
                 if os.readlink(f"/proc/self/fd/{fd}") == lock:
                     os.close(int(fd))
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies (``PR_SET_PDEATHSIG``): a run
-    killed meanwhile leaves no process writing into its output folder."""
-    try:
-        import ctypes  # noqa: PLC0415 - only in the forked child
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request
-        os._exit(1)
 
 
 def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, version: str,
