@@ -8,7 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.extract.subjects import _WORD_RUN, _occurrences
+from pipeline.extract import subjects
+from pipeline.extract.subjects import _WORD_RUN, _occurrences, _word_starts
 
 # letters, digits, hyphens, underscores, spaces and a few non-ASCII word and non-word characters
 _ALPHABET = st.sampled_from(list("abAB1_- .é²ñ’'"))
@@ -37,6 +38,29 @@ def test_name_occurrences_skip_words_and_hyphenated_words() -> None:
     text = " Acme rose; Acmes fell, pre-Acme and Acme-led; (Acme) too"
     found = _occurrences(text, "Acme", _runs(text))
     assert [text[s - 1:e + 1] for s, e in found] == [" Acme ", "(Acme)"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(_ALPHABET, max_size=40),
+       names=st.lists(st.builds(str.__add__, st.sampled_from(list("aAbBé")),
+                                st.text(_ALPHABET, max_size=3)), max_size=6),
+       few=st.sampled_from([0, 32]))
+def test_word_starts_are_the_index_of_the_text_words(text: str, names: list[str],
+                                                     few: int) -> None:
+    """Both routes (a scan per first word, or the index of every word) give the index's
+    entries for the names' first words."""
+    index = _runs(text)
+    saved = subjects.FEW_WORDS
+    subjects.FEW_WORDS = few
+    try:
+        starts = _word_starts(text, names)
+    finally:
+        subjects.FEW_WORDS = saved
+    for name in names:
+        first = _WORD_RUN.match(name)
+        assert first is not None
+        assert starts.get(first.group(), []) == index.get(first.group(), [])
+        assert _occurrences(text, name, starts) == _occurrences(text, name, index)
 
 
 def test_shared_unit_cache_is_dropped_when_the_registry_gains_a_unit() -> None:

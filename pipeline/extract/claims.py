@@ -690,6 +690,23 @@ def build_claims(
     previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     repeats = _Repeats(doc, repaired.text, quantities)
+    # per sentence (by its start), computed once for all its figures: whether it continues
+    # the figure before (see _continues), its text (one string shared by its claims)
+    continued: dict[int, bool] = {}
+    texts: dict[int, str] = {}
+
+    def continues(sent: SpacySpan) -> bool:
+        found = continued.get(sent.start)
+        if found is None:
+            found = continued[sent.start] = _continues(sent, rules)
+        return found
+
+    def sentence_text(sent: SpacySpan) -> str:
+        found = texts.get(sent.start)
+        if found is None:
+            found = texts[sent.start] = sent.text.strip()
+        return found
+
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
@@ -726,7 +743,7 @@ def build_claims(
                                                    "currency": quantity.currency})
             dimension = find.dimension(registry, quantity)
         if metric == "unknown" and previous and previous.dimension == dimension and \
-                previous.end >= sent.start - 1 and _continues(sent, rules):
+                previous.end >= sent.start - 1 and continues(sent):
             # "OpenAI is valued at $150 billion. Anthropic at $60 billion."
             metric = previous.metric
         rule = rules.metrics.metrics.get(metric)
@@ -757,7 +774,7 @@ def build_claims(
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
             how, cue = "resolved", None
         if subject is None and previous and previous.end >= sent.start - 1 and \
-                _continues(sent, rules):
+                continues(sent):
             subject = previous.subject  # "That is $3.6 billion a year": the figure before's
             how, cue = "resolved", None
         if subject is None and entities.focal is not None and not _indefinite(chain):
@@ -826,7 +843,7 @@ def build_claims(
         if modality == "asserted" and previous \
                 and previous.modality in ("hypothetical", "projection") \
                 and previous.end >= sent.start - 1 and previous.end <= sent.start \
-                and _continues(sent, rules):
+                and continues(sent):
             # "Even if ... $300 million a month. That is $3.6 billion."
             modality = previous.modality
         if ratio is not None and modality == "projection" and not frame.estimate and any(
@@ -841,7 +858,7 @@ def build_claims(
             id=claim_id(document, original.span),
             doc_id=document.id,
             span=original.span,
-            sentence=sent.text.strip(),
+            sentence=sentence_text(sent),
             subject=subject,
             metric=metric,
             quantity=original,

@@ -23,7 +23,7 @@ from pipeline import fsio
 from pipeline.extract import claims, parse, quantities, repair
 from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.results import Entry, Failure
-from pipeline.models import Document
+from pipeline.models import Document, RepairedText
 from pipeline.rules import Rules, RulesFiles, load_shipped, shipped_files
 from pipeline.units import registry_size
 
@@ -132,13 +132,17 @@ def _process_chunk(
     lap("quantities")
     docs = iter(parse.parse_selected(
         ((r.text, [(q.span.start, q.span.end) for q in qs])
-         for r, qs in zip(repaired, found, strict=True)),
+         for r, qs in zip(repaired, found, strict=True) if qs),  # see _unframed
         nlp, context=CONTEXT_SENTENCES, lead=LEAD_SENTENCES,
         context_components=CONTEXT_COMPONENTS, light=LIGHT_COMPONENTS,
         batch_size=batch_size, n_process=n_process))
     memo = _memo(held if held is not None else [], registry)  # the chunk's units are
     # all defined by now (see claims.Memo)
     for document, fixed, qs in zip(part, repaired, found, strict=True):
+        if not qs:
+            yield _unframed(document, fixed)
+            clock = time.perf_counter()
+            continue
         doc = next(docs)
         lap("parse")
         framed = claims.build_claims(document, fixed, doc, qs, rules=rules, registry=registry,
@@ -147,6 +151,12 @@ def _process_chunk(
         yield Entry(document=document, repaired=fixed, quantities=tuple(qs),
                     claims=tuple(framed))
         clock = time.perf_counter()
+
+
+def _unframed(document: Document, fixed: RepairedText) -> Entry:
+    """The entry of an article without a quantity: no claim can come of it (claims are
+    framed quantities, :func:`claims.build_claims`), so it is not parsed at all."""
+    return Entry(document=document, repaired=fixed, quantities=(), claims=())
 
 
 def _memo(held: list[tuple[int, claims.Memo]], registry: object) -> claims.Memo:
@@ -178,6 +188,8 @@ def _process_alone(
         qs = quantities.extract_quantities(
             fixed.text, doc_id=document.id, registry=registry, lexicon=lexicon_of(rules),
             source=document.source, references=False)
+        if not qs:
+            return _unframed(document, fixed)
         name = "parse"
         tell(name)
         doc = next(iter(parse.parse_selected(
@@ -195,11 +207,24 @@ def _process_alone(
                  claims=tuple(framed))
 
 
+def _freeze_heap() -> None:
+    """In a worker process, once the model and rules are loaded: every object alive now
+    (the model, the rules, pint's registry, the run's documents) is moved out of the cyclic
+    garbage collector's generations (``gc.freeze``). The per-document stages make cyclic
+    garbage (spaCy's docs), so the collector stays on, but each full collection no longer
+    rescans the loaded heap, which lives as long as the worker: some 0.15 s a collection,
+    a few percent of the stages' time. Nothing is freed or kept that would not be."""
+    if gc.isenabled():
+        gc.freeze()
+
+
 @functools.lru_cache(maxsize=4)
 def _worker_pipeline(fingerprint: str, files: RulesFiles, model: str) -> tuple[Rules, Language]:
     """Rules and spaCy pipeline of one worker process, loaded once per (rules, model)."""
     rules = load_shipped(fingerprint, files)
-    return rules, load_pipeline(rules, model=model)
+    nlp = load_pipeline(rules, model=model)
+    _freeze_heap()
+    return rules, nlp
 
 
 def process_batch(documents: Sequence[Document], *, fingerprint: str, files: RulesFiles,
@@ -302,6 +327,7 @@ def _worker(documents: Sequence[Document], conn: object, *,
     send = conn.send  # type: ignore[attr-defined]
     if not isinstance(nlp, Language):
         nlp = nlp()
+    _freeze_heap()
     if alone:
         for k, document in enumerate(documents):
             def stage(name: str, k: int = k) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy
@@ -158,14 +158,10 @@ class Entities:
                                               len(self.doc[m.end - 1])]).strip(): m
                  for m in self.mentions}
         added: list[Mention] = []
-        runs: dict[str, list[int]] | None = None  # word -> where it starts in the text
+        names = {written: mention for written, mention in names.items()
+                 if len(written) >= 3 and written[:1].isupper()}
+        runs = _word_starts(self.text, names)  # word -> where it starts in the text
         for written, mention in names.items():
-            if len(written) < 3 or not written[:1].isupper():
-                continue
-            if runs is None:
-                runs = {}
-                for run in _WORD_RUN.finditer(self.text):
-                    runs.setdefault(run.group(), []).append(run.start())
             for start, end in _occurrences(self.text, written, runs):
                 span = self.doc.char_span(start, end)
                 if span is None or any(i in self.by_token or i in self.nobody
@@ -469,6 +465,35 @@ def _back_from(mentions: Sequence[Mention], before: int, first: int) -> Iterator
 
 _WORD_RUN = re.compile(r"\w+")
 _WORDISH = re.compile(r"[\w-]")
+
+
+# Up to this many distinct first words of names, each word's starts are found with
+# ``str.find`` (a scan of the text per word, in C); more, and one index of every word of the
+# text is built instead (linear in the text, whatever the number of names).
+FEW_WORDS = 32
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_starts(text: str, names: Iterable[str]) -> dict[str, list[int]]:
+    """Where each first word of ``names`` starts in ``text`` as a whole word (a run of
+    ``\\w`` characters that is the word, neither preceded nor followed by one), in order:
+    the part of the index ``{run: starts for every run of \\w+ in text}`` that
+    :func:`_occurrences` reads for these names."""
+    words = {first.group() for name in names if (first := _WORD_RUN.match(name))}
+    runs: dict[str, list[int]] = {}
+    if len(words) > FEW_WORDS:
+        for run in _WORD_RUN.finditer(text):
+            runs.setdefault(run.group(), []).append(run.start())
+        return runs
+    boundary = _WORD_CHAR.match
+    for word in words:
+        starts = runs[word] = []
+        at = text.find(word)
+        while at >= 0:
+            if (at == 0 or not boundary(text, at - 1)) and not boundary(text, at + len(word)):
+                starts.append(at)
+            at = text.find(word, at + 1)
+    return runs
 
 
 def _occurrences(text: str, written: str, runs: dict[str, list[int]]
