@@ -47,8 +47,10 @@ def tokenize(text: str) -> list[Tok]:
     """Numbers (with their digit-group separators), words and single symbols, with their
     offsets. A malformed grouping that still reads as one figure ("55,5000": a group of
     four digits) stays one token, for the parser to flag."""
-    toks = [Tok(_KINDS[m.lastgroup or "sym"], (word := m.group()), m.start(), m.end(),
-                word.lower()) for m in _TOKEN.finditer(text)]
+    new, kinds = tuple.__new__, _KINDS  # Tok's own __new__ is a Python function: a third
+    # of the time of building the tuples of every token of every document
+    toks = [new(Tok, (kinds[m.lastgroup or "sym"], (word := m.group()), m.start(), m.end(),
+                      word.lower())) for m in _TOKEN.finditer(text)]
     if "," not in text:
         return toks
     out: list[Tok] = []
