@@ -103,3 +103,23 @@ def test_claims_memo_is_kept_across_chunks_only_while_no_unit_is_defined() -> No
     assert _memo(held, registry) is first  # the next chunk defined nothing: same answers
     define_units(registry, ["speedxgadget"])
     assert _memo(held, registry) is not first  # a new unit may change an answer
+
+
+def test_governing_chains_remembered_equal_the_walk(nlp) -> None:
+    """A figure's chain asked again (in any order, more tokens than are remembered) is the
+    chain a fresh walk gives, and each call gets a list of its own."""
+    import random
+
+    from pipeline.extract.tree import _walk_chain, governing_chain
+
+    doc = nlp("Halcon said its revenue figures were $1 million, $2 million, $3 million and "
+              "$4 million. Westmark expects to burn through $115 billion by 2029, with 75 "
+              "per cent of it coming from chips.")
+    order = [t.i for t in doc] * 3
+    random.Random(5).shuffle(order)
+    for i in order:
+        chain = governing_chain(doc[i])
+        assert [t.i for t in chain] == [t.i for t in _walk_chain(doc[i])]
+        chain.append(doc[0])  # a caller's list is its own
+    assert [t.i for t in governing_chain(doc[order[-1]])] == \
+        [t.i for t in _walk_chain(doc[order[-1]])]

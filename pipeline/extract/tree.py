@@ -71,11 +71,32 @@ def is_verb(token: Token) -> bool:
     return token.dep_ in VERB_DEPS and not any(c.dep_ == "det" for c in token.children)
 
 
+# Key of the governing chains last walked in a Doc's ``user_data`` (token index -> chain):
+# framing asks for a figure's chain some six times (subjects, keys, periods, parties,
+# modality), and in a list of figures ("$1 million, $2 million, ...") each chain runs back
+# through every figure before it. Only the last CHAINS_KEPT are kept (the figure being
+# framed): memory stays flat however many figures an article has.
+_CHAINS = "claims.governing_chain"
+CHAINS_KEPT = 4
+
+
 def governing_chain(root: Token) -> list[Token]:
     """The figure's governing words: heads up to the first verb, then up ``xcomp`` links.
 
     ``OpenAI expects to burn through $115 billion``: billion -> through -> burn -> expects.
+    Walked once for the calls of one figure (the parse is not changed after it is made);
+    each call gets its own list.
     """
+    memo = root.doc.user_data.setdefault(_CHAINS, {})
+    chain = memo.get(root.i)
+    if chain is None:
+        if len(memo) >= CHAINS_KEPT:
+            del memo[next(iter(memo))]  # the oldest
+        chain = memo[root.i] = _walk_chain(root)
+    return list(chain)
+
+
+def _walk_chain(root: Token) -> list[Token]:
     chain: list[Token] = []
     token = root
     while token.head.i != token.i:
