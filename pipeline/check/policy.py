@@ -451,6 +451,7 @@ class _Context:
         self.running = frozenset(w for k in keys.running for w in (
             k.lower(), " ".join([*k.lower().split()[:-1], singular(k.lower().split()[-1])])))
         self.levels = frozenset(w.lower() for w in keys.level_counts)
+        self.states = frozenset(keys.count_states)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
@@ -494,7 +495,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         # estimate's, never in dispute with a later one
         return Verdict("none")
     running = (ca.metric_key or "") in ctx.running or \
-        (ca.metric_key or "").removesuffix(" change") in ctx.running
+        (ca.metric_key or "").removesuffix(" change") in ctx.running or \
+        not ctx.states.isdisjoint(ca.qualifiers)  # "crew rescued": a part of a toll
     reasons: list[str] = []
     if _overlap(a, b) and not _ranges_differ(a, b):
         open_bound = math.isinf(a.high) or math.isinf(b.high) or a.low == 0 or b.low == 0

@@ -1,0 +1,133 @@
+"""Frames of disaster and accident reporting (issue 17, session 5), on sentences of our own:
+parts of a count of people (killed, rescued, missing... as qualifiers), a bare number that is
+part of a count written elsewhere, coordinated counted nouns, and places that say where, not
+whose. Each mechanism next to what it must leave alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.check import checks
+from pipeline.check.policy import NAME
+from pipeline.models import Claim
+from tests.conftest import make_claim
+from tests.test_frames import claim_at, frames_of
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+@pytest.mark.model
+def test_killed_is_a_part_of_the_count_and_the_partitive_whole_is_not(
+        rules: Any, pipeline_nlp: Any) -> None:
+    text = ("All 212 passengers and three of the eight crew were killed when the Velora Air "
+            "jet crashed on Sunday.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    three = claim_at(claims, text, "three")
+    assert three.metric_key == "crew" and "killed" in three.qualifiers
+    assert "killed" in claim_at(claims, text, "212 passengers").qualifiers
+    whole = claim_at(claims, text, "eight crew")
+    assert whole.metric_key == "crew" and "killed" not in whole.qualifiers
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "state"), [
+    ("Three crew members were pulled out alive.", "Three crew", "survived"),
+    ("Two crew members were rescued with minor injuries.", "Two crew", "rescued"),
+    ("Four passengers remain unaccounted for.", "Four passengers", "missing"),
+    ("The blast at the Orlin plant killed 14 workers on Monday.", "14 workers", "killed"),
+    ("Rescuers evacuated 3,200 residents from the valley.", "3,200 residents", "evacuated"),
+], ids=["pulled-out-alive", "rescued", "unaccounted-for", "object-of-killed",
+        "object-of-evacuated"])
+def test_a_state_of_the_people_counted_is_a_qualifier(
+        text: str, figure: str, state: str, rules: Any, pipeline_nlp: Any) -> None:
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.metric_key is not None and state in claim.qualifiers, claim.qualifiers
+
+
+@pytest.mark.model
+def test_people_carried_are_the_whole_count(rules: Any, pipeline_nlp: Any) -> None:
+    text = "The Velora Air jet was carrying 212 passengers and eight crew members."
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    passengers = claim_at(claims, text, "212 passengers")
+    assert passengers.metric_key == "passenger" and passengers.qualifiers == ()
+    assert claim_at(claims, text, "eight crew").qualifiers == ()
+
+
+@pytest.mark.model
+def test_a_death_toll_gets_no_killed_qualifier(rules: Any, pipeline_nlp: Any) -> None:
+    text = "The death toll from the Tarvik floods rose to 412 on Friday."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "412")
+    assert "killed" not in claim.qualifiers
+
+
+@pytest.mark.model
+def test_a_bare_number_of_a_count_written_before_is_a_part(rules: Any,
+                                                           pipeline_nlp: Any) -> None:
+    text = ("Velora Air said 212 passengers were on board. Of the 212 passengers, 150 were "
+            "men and 62 were women.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    men = claim_at(claims, text, "150")
+    assert men.metric_key == "passenger" and men.qualifiers  # "men": which part
+    whole = claim_at(claims, text, "212 passengers were")
+    assert whole.qualifiers == ()
+
+
+@pytest.mark.model
+def test_a_nationality_that_completes_a_copula_is_which_part_not_whose(
+        rules: Any, pipeline_nlp: Any) -> None:
+    text = ("Velora Air jet crashes near Tarvik\n\nVelora Air said the jet carried 212 "
+            "passengers. Among the 212 passengers, 150 were Danish.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "150")
+    assert claim.subject != "Danish"
+    assert "danish" in claim.qualifiers
+
+
+@pytest.mark.model
+def test_a_counted_noun_and_another_without_a_figure_are_counted_together(
+        rules: Any, pipeline_nlp: Any) -> None:
+    text = "The Velora Air jet, carrying 220 passengers and crew, came down near Tarvik."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "220 passengers")
+    assert claim.metric_key == "passenger" and "and crew" in claim.qualifiers
+
+
+@pytest.mark.model
+def test_a_site_after_a_preposition_of_place_is_where_not_whose(rules: Any,
+                                                                 pipeline_nlp: Any) -> None:
+    text = ("Velora Air jet crashes\n\nVelora Air confirmed the crash on Sunday. The jet "
+            "carrying 220 people crashed at Tarvik International Airport in Norland.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "220 people")
+    assert claim.subject not in ("Tarvik International Airport", "Norland")
+
+
+def _crew(registry: Any, value: float, doc: str, qualifiers: tuple[str, ...]) -> Claim:
+    c = make_claim(registry, value, unit="crew", metric="unknown", metric_key="crew",
+                   subject="Velora Air", doc=doc, text=f"{value:g} crew")
+    return c.model_copy(update={"qualifiers": qualifiers})
+
+
+def _kinds(claims: list[Claim], rules: Any) -> list[str]:
+    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
+                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
+
+
+def test_a_part_of_a_count_never_meets_the_whole(rules: Any, registry: Any) -> None:
+    rescued = _crew(registry, 2, "a", ("rescued",))
+    aboard = _crew(registry, 6, "b", ())
+    assert _kinds([rescued, aboard], rules) == []
+    other_aboard = _crew(registry, 7, "c", ())
+    assert _kinds([aboard, other_aboard], rules) == ["contradiction"]
+
+
+def test_a_part_of_a_count_is_a_running_tally(rules: Any, registry: Any) -> None:
+    """Two reports of the rescued that differ: the tally moves as the story goes on, so a
+    divergence with that reason, never a contradiction."""
+    a = _crew(registry, 2, "a", ("rescued",))
+    b = _crew(registry, 4, "b", ("rescued",))
+    assert _kinds([a, b], rules) == ["divergence"]
