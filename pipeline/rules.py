@@ -135,6 +135,8 @@ class MetricKeys(Strict):
     plural_words: tuple[str, ...] = ()
     running: tuple[str, ...] = ()
     count_states: dict[str, CountState] = {}
+    sizes: dict[str, str] = {}
+    size_words: dict[str, tuple[str, ...]] = {}
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")

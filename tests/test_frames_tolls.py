@@ -131,3 +131,41 @@ def test_a_part_of_a_count_is_a_running_tally(rules: Any, registry: Any) -> None
     a = _crew(registry, 2, "a", ("rescued",))
     b = _crew(registry, 4, "b", ("rescued",))
     assert _kinds([a, b], rules) == ["divergence"]
+
+
+# --- sizes of things -------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "key", "thing"), [
+    ("The Tarvik Star, a giant 720-foot cargo ship, ran aground on Friday.", "720-foot",
+     "length", "ship"),
+    ("The ship, 720 feet in length, ran aground on Friday.", "720 feet", "length", "ship"),
+    ("Crews inspected the 180-foot-tall tower on Monday.", "180-foot", "height", "tower"),
+], ids=["hyphenated-modifier", "in-length", "named-by-an-adjective"])
+def test_a_physical_measure_of_a_thing_is_its_size(text: str, figure: str, key: str,
+                                                   thing: str, rules: Any,
+                                                   pipeline_nlp: Any) -> None:
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert (claim.metric_key, claim.qualifiers) == (key, (thing,))
+
+
+@pytest.mark.model
+def test_a_measure_of_no_thing_named_is_no_size(rules: Any, pipeline_nlp: Any) -> None:
+    text = "Divers searched water 40 feet deep near the pier."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "40 feet")
+    assert claim.metric_key != "depth"
+
+
+def _length(registry: Any, value: float, doc: str) -> Claim:
+    c = make_claim(registry, value, unit="foot", metric="unknown", metric_key="length",
+                   subject="Tarvik Star", doc=doc, text=f"{value:g}-foot")
+    return c.model_copy(update={"qualifiers": ("ship",)})
+
+
+def test_a_size_rounded_after_a_conversion_is_not_a_disagreement(rules: Any,
+                                                                  registry: Any) -> None:
+    """984 and 985 feet (300 m converted and rounded twice) agree; 948 feet does not."""
+    assert _kinds([_length(registry, 984, "a"), _length(registry, 985, "b")], rules) == []
+    assert _kinds([_length(registry, 948, "a"), _length(registry, 985, "b")],
+                  rules) == ["contradiction"]

@@ -461,7 +461,8 @@ class _Context:
         # the metric keys a contradiction may rest on: the synonym table's and the metric
         # classes' (a phrase read from the parse alone may be a misreading)
         self.known = frozenset({k.lower() for k in keys.synonyms} |
-                               {name.replace("_", " ") for name in rules.metrics.metrics})
+                               {name.replace("_", " ") for name in rules.metrics.metrics} |
+                               {k.lower() for k in (*keys.sizes.values(), *keys.size_words)})
         self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)

@@ -53,6 +53,7 @@ from pipeline.extract.keys import (
     keys_of,
     metric_frame,
     singular,
+    size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, period_key, time_scope
@@ -777,6 +778,9 @@ def build_claims(
                              counted=quantity.unit if count and not quantity.per else None,
                              by_unit=bool(rule and quantity.unit in rule.units),
                              decided=decided or bool(parties.get("target")))
+        size = size_frame(figure, dimension, tables) if not count else None
+        if size is not None:  # "the 948-foot cargo ship": the ship's length
+            frame = size
         if frame.key and frame.key.endswith(" per share") and quantity.per is None and \
                 dimension == "currency":
             quantity = quantity.model_copy(update={"per": "share"})  # "EPS was $2.70"

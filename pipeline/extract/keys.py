@@ -95,6 +95,8 @@ class KeyTables:
     periods: frozenset[str]
     running: frozenset[str]
     states: dict[str, str]  # a word of a part of a count of people -> the part's name
+    sizes: dict[str, str]  # a physical dimension -> the key of a thing's size in it
+    size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
     state_keys: dict[str, frozenset[str]]  # the part's name -> keys that already are it
 
     @classmethod
@@ -147,6 +149,9 @@ class KeyTables:
             states={_spaced(w): name for name, state in keys.count_states.items()
                     for w in (name, *state.words)},
             state_keys={name: lowered(state.keys) for name, state in keys.count_states.items()},
+            sizes={k.lower(): v.lower() for k, v in keys.sizes.items()},
+            size_words={_spaced(w): name for name, words in keys.size_words.items()
+                        for w in words},
         )
 
     def change(self, word: str) -> str | None:
@@ -753,6 +758,50 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
             inner = [c.lower_ for c in conj.lefts if c.dep_ == "compound" and c.is_alpha]
             found.add(" ".join(["and", *inner, singular(conj.lower_, tables.plural)]))
     return found
+
+
+# Tokens after a physical measure that may name which size it is ("984 feet in length",
+# "1,000-foot-long").
+SIZE_REACH = 3
+
+
+def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFrame | None:
+    """A thing's size (see ``sizes`` in ``rules/metrics.yaml``): the measure named by a word
+    just after the figure ("984 feet in length", "50 feet deep", "a 300-metre-long
+    vessel"), or the dimension's size for a hyphenated modifier ("the 948-foot cargo
+    ship"); the thing (the noun modified, or the noun the figure stands in apposition to or
+    describes with "measuring") is a qualifier. ``None`` for other figures, and when the
+    words do not say whose size it is."""
+    default = tables.sizes.get(dimension)
+    if default is None:
+        return None
+    doc = figure.doc
+    named = next((tables.size_words[t.lower_] for t in doc[figure.end:min(
+        len(doc), figure.end + SIZE_REACH)] if t.lower_ in tables.size_words), None)
+    if named is None:
+        named = next((tables.size_words[t.lower_] for t in figure
+                      if t.lower_ in tables.size_words), None)
+    root = figure.root
+    head = root.head
+    if head.lower_ in tables.size_words and head.dep_ in ("amod", "compound", "nmod") and \
+            head.i >= figure.end:
+        root, head = head, head.head  # "the 180-foot-tall tower": "tall" modifies the tower
+    modifier = "-" in figure.text and root.dep_ in ("compound", "nmod", "amod") and \
+        head.i >= figure.end and head.pos_ in ("NOUN", "PROPN")
+    thing: Token | None = None
+    if modifier:
+        thing = head
+        while thing.dep_ in ("compound", "nmod") and thing.head.i > thing.i and \
+                thing.head.pos_ in ("NOUN", "PROPN"):
+            thing = thing.head
+    elif root.dep_ == "appos" and head.pos_ in ("NOUN", "PROPN"):
+        thing = head  # "The giant ship, 984 feet in length,"
+    elif root.dep_ == "dobj" and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
+        thing = head.head  # "the vessel, measuring 985 feet in length"
+    if (named is None and not modifier) or thing is None or thing.ent_type_:
+        return None  # whose size it is is not in the words: a length of anything
+    return MetricFrame(key=named or default,
+                       qualifiers=(singular(thing.lower_, tables.plural),))
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
