@@ -105,6 +105,14 @@ class CountState(Strict):
     keys: tuple[str, ...] = ()
 
 
+class SizeWord(Strict):
+    """Words naming a thing's size (see ``size_words`` in metrics.yaml)."""
+
+    dimension: str
+    words: tuple[str, ...]
+    identified: bool = False
+
+
 class MetricKeys(Strict):
     """How a figure's measured noun phrase becomes its metric key (see metrics.yaml)."""
 
@@ -136,7 +144,7 @@ class MetricKeys(Strict):
     running: tuple[str, ...] = ()
     count_states: dict[str, CountState] = {}
     sizes: dict[str, str] = {}
-    size_words: dict[str, tuple[str, ...]] = {}
+    size_words: dict[str, SizeWord] = {}
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")

@@ -169,3 +169,13 @@ def test_a_size_rounded_after_a_conversion_is_not_a_disagreement(rules: Any,
     assert _kinds([_length(registry, 984, "a"), _length(registry, 985, "b")], rules) == []
     assert _kinds([_length(registry, 948, "a"), _length(registry, 985, "b")],
                   rules) == ["contradiction"]
+
+
+@pytest.mark.model
+def test_an_age_is_compared_only_for_someone_identified(rules: Any, pipeline_nlp: Any) -> None:
+    text = ("The youngest passenger was a 3-year-old boy. The 19-year-old midfielder scored "
+            "twice on Saturday.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    assert claim_at(claims, text, "3-year").metric_key is None  # anyone's age
+    identified = claim_at(claims, text, "19-year")
+    assert (identified.metric_key, identified.qualifiers) == ("age", ("midfielder",))

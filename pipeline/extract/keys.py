@@ -97,6 +97,8 @@ class KeyTables:
     states: dict[str, str]  # a word of a part of a count of people -> the part's name
     sizes: dict[str, str]  # a physical dimension -> the key of a thing's size in it
     size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
+    size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
+    identified_sizes: frozenset[str]  # sizes compared only of an identified thing ("age")
     state_keys: dict[str, frozenset[str]]  # the part's name -> keys that already are it
 
     @classmethod
@@ -150,8 +152,11 @@ class KeyTables:
                     for w in (name, *state.words)},
             state_keys={name: lowered(state.keys) for name, state in keys.count_states.items()},
             sizes={k.lower(): v.lower() for k, v in keys.sizes.items()},
-            size_words={_spaced(w): name for name, words in keys.size_words.items()
-                        for w in words},
+            size_words={_spaced(w): name for name, size in keys.size_words.items()
+                        for w in size.words},
+            size_dimensions={name: size.dimension for name, size in keys.size_words.items()},
+            identified_sizes=frozenset(name for name, size in keys.size_words.items()
+                                       if size.identified),
         )
 
     def change(self, word: str) -> str | None:
@@ -760,6 +765,8 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
     return found
 
 
+# Determiners of a noun that identify no one ("a 3-year-old boy").
+INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 # Tokens after a physical measure that may name which size it is ("984 feet in length",
 # "1,000-foot-long").
 SIZE_REACH = 3
@@ -773,14 +780,15 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
     describes with "measuring") is a qualifier. ``None`` for other figures, and when the
     words do not say whose size it is."""
     default = tables.sizes.get(dimension)
-    if default is None:
+    if default is None and dimension not in tables.size_dimensions.values():
         return None
     doc = figure.doc
-    named = next((tables.size_words[t.lower_] for t in doc[figure.end:min(
-        len(doc), figure.end + SIZE_REACH)] if t.lower_ in tables.size_words), None)
-    if named is None:
-        named = next((tables.size_words[t.lower_] for t in figure
-                      if t.lower_ in tables.size_words), None)
+    named = next((tables.size_words[t.lower_] for t in (
+        *doc[figure.end:min(len(doc), figure.end + SIZE_REACH)], *figure)
+        if t.lower_ in tables.size_words and
+        tables.size_dimensions[tables.size_words[t.lower_]] == dimension), None)
+    if named is None and default is None:
+        return None
     root = figure.root
     head = root.head
     if head.lower_ in tables.size_words and head.dep_ in ("amod", "compound", "nmod") and \
@@ -800,8 +808,13 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
         thing = head.head  # "the vessel, measuring 985 feet in length"
     if (named is None and not modifier) or thing is None or thing.ent_type_:
         return None  # whose size it is is not in the words: a length of anything
-    return MetricFrame(key=named or default,
-                       qualifiers=(singular(thing.lower_, tables.plural),))
+    if named in tables.identified_sizes and not any(
+            c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ not in INDEFINITE)
+            for c in thing.children) and thing.pos_ != "PROPN":
+        return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
+    key = named or default
+    assert key is not None
+    return MetricFrame(key=key, qualifiers=(singular(thing.lower_, tables.plural),))
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
