@@ -179,3 +179,13 @@ def test_an_age_is_compared_only_for_someone_identified(rules: Any, pipeline_nlp
     assert claim_at(claims, text, "3-year").metric_key is None  # anyone's age
     identified = claim_at(claims, text, "19-year")
     assert (identified.metric_key, identified.qualifiers) == ("age", ("midfielder",))
+
+
+@pytest.mark.model
+def test_the_source_a_sentence_is_credited_to_is_not_the_owner(rules: Any,
+                                                               pipeline_nlp: Any) -> None:
+    text = ("Velora Air jet crashes near Tarvik\n\nVelora Air confirmed the crash on Sunday. "
+            "The jet had 212 people on board, according to the Harlow Safety Board.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "212 people")
+    assert claim.attribution == "Harlow Safety Board"
+    assert claim.subject != "Harlow Safety Board"

@@ -348,7 +348,22 @@ def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables, find: Cues)
     key = ("sources", sent.start)
     found = find.per_sentence.get(key)
     if not isinstance(found, set):
-        found = find.per_sentence[key] = _estimators(sent, entities, tables)
+        found = find.per_sentence[key] = _estimators(sent, entities, tables) | \
+            _credited(sent, entities, find)
+    return found
+
+
+def _credited(sent: SpacySpan, entities: Entities, find: Cues) -> set[int]:
+    """Tokens naming the source a prepositional cue credits the sentence to ("according to
+    the transport ministry, the jet carried 181 people"): who says, not whose the figure is;
+    the article's focal entity crediting its own figures stays a candidate."""
+    found: set[int] = set()
+    for tokens in find.tokens(sent, entities.rules.cues.modality.get("quoted", ())):
+        for source in (c for t in tokens for c in t.children if c.dep_ == "pobj"):
+            mention = entities.by_token.get(source.i)
+            if mention is not None and mention.name in (entities.focal, entities.focal_org):
+                continue
+            found.update(t.i for t in source.subtree)
     return found
 
 
