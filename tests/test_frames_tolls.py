@@ -189,3 +189,20 @@ def test_the_source_a_sentence_is_credited_to_is_not_the_owner(rules: Any,
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "212 people")
     assert claim.attribution == "Harlow Safety Board"
     assert claim.subject != "Harlow Safety Board"
+
+
+def _move(registry: Any, value: float, doc: str, direction: str | None) -> Claim:
+    c = make_claim(registry, value, unit="percent", metric="growth",
+                   metric_key="level change", subject="Tarvik 40 Index", doc=doc,
+                   text=f"{value:g}%")
+    return c.model_copy(update={"quantity": c.quantity.model_copy(
+        update={"direction": direction})})
+
+
+def test_a_rise_and_a_fall_are_not_one_move_misreported(rules: Any, registry: Any) -> None:
+    """"closed down 0.8%" and "jumped 7.9%" of one index: most likely two sessions, so a
+    divergence with that reason; two rises that differ still contradict."""
+    down = _move(registry, 0.8, "a", "down")
+    up = _move(registry, 7.9, "b", "up")
+    assert _kinds([down, up], rules) == ["divergence"]
+    assert _kinds([_move(registry, 0.8, "a", "up"), up], rules) == ["contradiction"]

@@ -536,6 +536,10 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             return Verdict("update", [f"no period stated, and published {days} days apart"])
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
+    directions = {ca.quantity.direction, cb.quantity.direction}
+    if directions == {"up", "down"}:
+        reasons.append("one report gives a rise and the other a fall, which are more likely "
+                       "moves of different days or events than one move misreported")
     if "intraday" in ca.qualifiers or "intraday" in cb.qualifiers:
         reasons.append("a market figure of part of a session, which moves until the close")
     if ambiguous_basis:
