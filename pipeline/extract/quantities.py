@@ -71,6 +71,7 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     parser.original = text
     found = [f for f in parser.quantities() if _keep(f, parser)]
     found = _race_times(found, parser)
+    found = _golf(found, parser)
     _time_since(found, parser)
     _attach_durations(found, parser)
     _below_zero(found, parser)
@@ -133,6 +134,115 @@ def _keep(f: Found, parser: Parser) -> bool:
                 and parser.toks[f.j + 1].text[:1].isupper():
             return False  # "(243) Ida": a catalogue number
     return True
+
+
+# a golf score relative to par: "three-under", "11 under par", "35-under-par", "one-over"
+_GOLF_RELATIVE = re.compile(
+    r"(?<![\w.,-])(?P<n>\d{1,2}|" + "|".join(sorted(W.ONES, key=len, reverse=True)) +
+    r")(?:-|\s)(?P<side>under|over)(?:(?:-|\s)par\b)?(?![\w-])", re.IGNORECASE)
+_GOLF_SCORE = (55, 90)  # the strokes of a round of 18 holes
+_GOLF_TOTAL = (240, 300)  # of four rounds
+
+
+def _golf(found: list[Found], parser: Parser) -> list[Found]:
+    """Read golf scores as strokes in a sentence about golf (a word of
+    :data:`~pipeline.extract.words.GOLF_WORDS`, or a relative score before a round's score):
+    relative scores ("a three-under 68": 3 and 68; "11 under par"; "minus-12"), the round's
+    score ("shot 80", "posting a 68", "rounds of 68, 68 and 69") and margins ("four back",
+    "won by two"). The "under" of "three-under 68" is no hedge on the 68."""
+    text = parser.text
+    if not any(w in text.lower() for w in ("under", "over", "par", "birdie", "bogey", "shot",
+                                           "minus", "golf", "stroke", "putt", "eagle")):
+        return found
+    toks = parser.toks
+    stroke = parser.noun_unit("strokes", allow_singular=False) or "stroke"
+    golf: dict[tuple[int, int], bool] = {}
+
+    def about_golf(k: int) -> bool:
+        bounds = parser.sentence(k)
+        if bounds not in golf:
+            golf[bounds] = bool(parser.sentence_words(k) & W.GOLF_WORDS)
+        return golf[bounds]
+
+    at = {f.num.i: f for f in found}
+    extra: list[Found] = []
+    for m in _GOLF_RELATIVE.finditer(text):
+        i = parser.index_at(m.start("n"))
+        side = parser.index_at(m.start("side"))
+        end = parser.index_at(m.end())
+        if i >= parser.n or toks[i].start != m.start("n") or end <= side:
+            continue
+        after = parser.tok(end)
+        total = int(after.text) if after is not None and after.kind == "num" \
+            and after.text.isdigit() and not parser.adjacent(end) else 0
+        score = _GOLF_SCORE[0] <= total < _GOLF_SCORE[1] or _GOLF_TOTAL[0] <= total < _GOLF_TOTAL[1]
+        if score:
+            golf[parser.sentence(i)] = True
+        elif not about_golf(i):
+            continue
+        if score:  # "three-under 68": the 68 is the round, not "under 68"
+            g = at.get(end)
+            if g is not None and g.kind == "bare":
+                _as_strokes(g, stroke, exact=True)
+                g.i = g.num.i
+        value = float(m["n"]) if m["n"].isdigit() else float(W.ONES[m["n"].lower()])
+        f = at.get(i)
+        if f is not None and f.kind in ("bare", "count") and f.j <= end:
+            _as_strokes(f, stroke, exact=True)
+            f.j = max(f.j, end)
+        elif f is None and not any(g.i <= i < g.j for g in found):
+            num = Num(i, i + 1, value, words=not m["n"].isdigit(), literal=m["n"],
+                      precision=0.5)
+            extra.append(Found(i, end, num, unit=stroke, kind="count", value=value,
+                               low=value, high=value, precision=0.5))
+    margins: set[int] = set()
+    parser.facts["golf_margins"] = margins
+    holes = False
+    for idx, f in enumerate(found):
+        if f.kind != "bare" or f.value is None or f.num.scale_word or f.bound == "range" \
+                or not f.value.is_integer() or not about_golf(f.num.i):
+            continue
+        prev = found[idx - 1] if idx else None
+        if 0 < f.value <= 18 and (parser.is_word(f.i - 1, "hole", "holes") or holes and (
+                parser.is_word(f.i - 1, "and") or parser.is_text(f.i - 1, ","))):
+            f.kind, holes = "score", True  # "holes 17 and 18": which holes, not how many
+            continue
+        holes = False
+        if f.sign_i is not None or f.value < 0:
+            _as_strokes(f, stroke, exact=False)  # "minus-12", "Woods, -11"
+        elif _GOLF_SCORE[0] <= f.value < _GOLF_SCORE[1] and (
+                _golf_score_before(parser, f) or prev is not None and prev.unit == stroke
+                and _GOLF_SCORE[0] <= (prev.value or 0) and all(
+                    t.low in (",", "and") for t in toks[prev.j:f.i])):
+            _as_strokes(f, stroke, exact=False)  # "shot 80", "rounds of 68, 68 and 69"
+        elif f.value < 30 and (parser.is_word(f.j, *W.GOLF_MARGIN_AFTER) or (
+                parser.is_word(f.i - 1, "by") and parser.is_word(f.i - 2, *W.GOLF_MARGIN_VERBS))):
+            _as_strokes(f, stroke, exact=False)  # "four back", "won by two"
+            margins.add(f.i)
+    found = [f for f in found if f.kind != "score"]
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.i)
+
+
+def _as_strokes(f: Found, stroke: str, *, exact: bool) -> None:
+    f.kind, f.unit, f.reference = "count", stroke, False
+    if exact and f.hedge is not None and f.hedge.words[0] in ("under", "over"):
+        f.hedge, f.bound, f.low, f.high = None, "exact", f.value, f.value
+
+
+def _golf_score_before(parser: Parser, f: Found) -> bool:
+    """A verb or noun of a round's score before the figure, past "a" and adjectives: "shot
+    80", "posting a 68", "scored a disappointing 71", "rounds of 68"."""
+    for k in range(f.i - 1, max(-1, f.i - 4), -1):
+        t = parser.toks[k]
+        if t.kind != "word":
+            return False
+        if t.low in W.GOLF_SCORE_BEFORE:
+            return True
+        if t.low != "of" and not (t.text.islower() and t.low not in W.STOP):
+            return False
+    return False
 
 
 def _time_since(found: list[Found], parser: Parser) -> None:
@@ -833,8 +943,9 @@ def _directions(found: list[Found], parser: Parser) -> None:
     from the first), "ended 163.11 points or 0.27 per cent higher" (the first from the
     second)."""
     previous: Found | None = None
+    margins = parser.facts.get("golf_margins") or ()
     for f in found:
-        f.direction = _direction(f, parser, previous)
+        f.direction = _direction(f, parser, previous) if f.i not in margins else None
         if f.direction is None and previous is not None and previous.direction \
                 and _listed_change(previous, f, parser):
             f.direction = previous.direction

@@ -358,3 +358,18 @@ MULTIPLIER_NEXT = ("its", "the", "their", "his", "her", "that", "as", "more", "h
                    "lower", "slower", "cheaper", "heavier", "longer", "stronger", "wider")
 # words that make a bare number a score or rating, not an amount of anything
 SIGN_WORDS = {"minus": -1.0, "negative": -1.0, "plus": 1.0}
+# Golf: a sentence with one of these words reads its scores as strokes ("a three-under 68",
+# "11 under par", "minus-12", "finished four back", "won by two")
+GOLF_WORDS = frozenset("""
+par birdie birdies birdied bogey bogeys bogeyed eagle eagles putt putts putted golf golfer
+golfers pga lpga fairway fairways leaderboard stroke strokes under-par over-par
+""".split())
+# verbs and nouns that put a golf score after them ("shot 80", "posting a 68", "rounds of 68")
+GOLF_SCORE_BEFORE = frozenset("""
+shot shoots shooting posted posting posts carded carding cards fired firing fires scored
+scoring closed opened round rounds total with a an
+""".split())
+# after a golf margin: "finished four back", "three behind", "two strokes clear"
+GOLF_MARGIN_AFTER = frozenset("back behind clear ahead".split())
+# before "by" and a golf margin: "won by two", "led by three"
+GOLF_MARGIN_VERBS = frozenset("won win wins winning lead leads leading led trail trails trailed".split())
