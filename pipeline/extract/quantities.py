@@ -175,7 +175,8 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
         after = parser.tok(end)
         total = int(after.text) if after is not None and after.kind == "num" \
             and after.text.isdigit() and not parser.adjacent(end) else 0
-        score = _GOLF_SCORE[0] <= total < _GOLF_SCORE[1] or _GOLF_TOTAL[0] <= total < _GOLF_TOTAL[1]
+        score = _GOLF_SCORE[0] <= total < _GOLF_SCORE[1] \
+            or _GOLF_TOTAL[0] <= total < _GOLF_TOTAL[1]
         if score:
             golf[parser.sentence(i)] = True
         elif not about_golf(i):
@@ -196,7 +197,7 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
             extra.append(Found(i, end, num, unit=stroke, kind="count", value=value,
                                low=value, high=value, precision=0.5))
     margins: set[int] = set()
-    parser.facts["golf_margins"] = margins
+    parser.facts[("golf_margins",)] = margins
     holes = False
     for idx, f in enumerate(found):
         if f.kind != "bare" or f.value is None or f.num.scale_word or f.bound == "range" \
@@ -216,7 +217,8 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
                     t.low in (",", "and") for t in toks[prev.j:f.i])):
             _as_strokes(f, stroke, exact=False)  # "shot 80", "rounds of 68, 68 and 69"
         elif f.value < 30 and (parser.is_word(f.j, *W.GOLF_MARGIN_AFTER) or (
-                parser.is_word(f.i - 1, "by") and parser.is_word(f.i - 2, *W.GOLF_MARGIN_VERBS))):
+                parser.is_word(f.i - 1, "by")
+                and parser.is_word(f.i - 2, *W.GOLF_MARGIN_VERBS))):
             _as_strokes(f, stroke, exact=False)  # "four back", "won by two"
             margins.add(f.i)
     found = [f for f in found if f.kind != "score"]
@@ -943,9 +945,10 @@ def _directions(found: list[Found], parser: Parser) -> None:
     from the first), "ended 163.11 points or 0.27 per cent higher" (the first from the
     second)."""
     previous: Found | None = None
-    margins = parser.facts.get("golf_margins") or ()
+    margins = parser.facts.get(("golf_margins",))
     for f in found:
-        f.direction = _direction(f, parser, previous) if f.i not in margins else None
+        golf_margin = isinstance(margins, set) and f.i in margins
+        f.direction = None if golf_margin else _direction(f, parser, previous)
         if f.direction is None and previous is not None and previous.direction \
                 and _listed_change(previous, f, parser):
             f.direction = previous.direction

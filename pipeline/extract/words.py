@@ -372,4 +372,6 @@ scoring closed opened round rounds total with a an
 # after a golf margin: "finished four back", "three behind", "two strokes clear"
 GOLF_MARGIN_AFTER = frozenset("back behind clear ahead".split())
 # before "by" and a golf margin: "won by two", "led by three"
-GOLF_MARGIN_VERBS = frozenset("won win wins winning lead leads leading led trail trails trailed".split())
+GOLF_MARGIN_VERBS = frozenset("""
+won win wins winning lead leads leading led trail trails trailed
+""".split())
