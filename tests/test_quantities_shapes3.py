@@ -61,3 +61,30 @@ def test_under_stays_a_hedge_outside_golf(registry):
     assert q.bound == "at_most"
     assert _unit(_find("The lake froze at minus 6 degrees on the day of the golf final.",
                        "minus 6 degrees", registry)).startswith("degree")
+
+
+TEMPERATURES = [  # a conversion in parentheses says which scale a bare "degrees" is not
+    ("Lyon hit 102.2 degrees (39 Celsius) on Sunday.", "102.2 degrees", "degree_Fahrenheit"),
+    ("Lyon hit 102.2 degrees (39 Celsius) on Sunday.", "39 Celsius", "degree_Celsius"),
+    ("Seville reached 41 degrees (106F), topping 104.9 degrees set in 1995.", "41 degrees",
+     "degree_Celsius"),
+    # the other "degrees" of the sentence is on the same scale as the converted one
+    ("Lyon hit 102.2 degrees (39 Celsius), beating the 101.1 degrees of 2003.",
+     "101.1 degrees", "degree_Fahrenheit"),
+    # a bare figure beside both scales: no air is 60 degrees Celsius
+    ("Lyon hit 102.2 degrees (39 Celsius), beating a record of 101.1 from 2003.", "101.1",
+     "degree_Fahrenheit"),
+    # an em dash before a temperature is punctuation, not part of a name ("GPT-4")
+    ("It was hot across Spain—43 C in Cordoba.", "43 C", "degree_Celsius"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "unit"), TEMPERATURES,
+                         ids=[c[1] for c in TEMPERATURES])
+def test_temperature_scale(text, span, unit, registry):
+    assert _find(text, span, registry).unit == unit
+
+
+def test_hyphenated_names_stay_names(registry):
+    spans = [q.span.text for q in _all("The GPT-4 model and the S-1 filing.", registry)]
+    assert spans == []

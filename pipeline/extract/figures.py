@@ -844,6 +844,9 @@ class Parser:
                 return "degree_Fahrenheit", j + 2
             if self.is_word(j + 1, "kelvin"):
                 return "kelvin", j + 2
+            if self.is_word(j + 1, "of") and self.tok(j + 2) is not None \
+                    and self.toks[j + 2].kind == "num":
+                return self.degrees(j), j + 1  # "the 101.1 degrees of 2003"
             if self.is_word(j + 1, "of", "turn", "angle", "east", "west", "north", "south",
                             "latitude", "longitude", "incline", "tilt", "rotation"):
                 return "degree", j + 1
@@ -865,7 +868,11 @@ class Parser:
     def degrees(self, j: int) -> str:
         """What a bare "degrees" means: Celsius in an article that writes Celsius (or
         British "per cent", or from a non-US domain), or when 30-50 degrees is a heatwave;
-        else Fahrenheit."""
+        else Fahrenheit. A conversion in parentheses right after says which scale it is not:
+        "101.3 degrees (38.9 Celsius)" is Fahrenheit, "40 degrees (104F)" Celsius."""
+        converted = self._converted_scale(j + 1) or self._sentence_conversion(j)
+        if converted is not None:
+            return "degree_Fahrenheit" if converted == "degree_Celsius" else "degree_Celsius"
         if self.celsius:
             return "degree_Celsius"
         before = self.tok(j - 1)
@@ -875,6 +882,36 @@ class Parser:
                 self.sentence_words(j) & _HEAT_WORDS:
             return "degree_Celsius"  # "soared to 40 degrees, the hottest day on record"
         return "degree_Fahrenheit"
+
+    def _sentence_conversion(self, j: int) -> str | None:
+        """The scale another bare "degrees" of the sentence is converted to: "101.3 degrees
+        (38.9 Celsius) ..., breaking a record of 100.8 degrees" (both Fahrenheit)."""
+        lo, hi = self.sentence(j)
+        key = ("converted degrees", lo, hi)
+        if key not in self.facts:
+            self.facts[key] = next(
+                (scale for k in range(lo, hi) if self.toks[k].low in ("degree", "degrees")
+                 and (scale := self._converted_scale(k + 1)) is not None), None)
+        found = self.facts[key]
+        return found if isinstance(found, str) else None
+
+    def _converted_scale(self, k: int) -> str | None:
+        """The temperature scale of a conversion in parentheses at token ``k``: "(38.9
+        Celsius)", "(45C)", "(113 °F)"."""
+        if not self.is_text(k, "(") or self.tok(k + 1) is None \
+                or self.toks[k + 1].kind != "num":
+            return None
+        m = k + 2
+        if self.is_text(m, "°", "º", "˚"):
+            m += 1
+        t = self.tok(m)
+        if t is None or not self.is_text(m + 1, ")"):
+            return None
+        if t.low in ("celsius", "centigrade", "c"):
+            return "degree_Celsius"
+        if t.low in ("fahrenheit", "f"):
+            return "degree_Fahrenheit"
+        return None
 
     def period(self, j: int) -> tuple[str, int] | None:
         t = self.tok(j)
@@ -1136,7 +1173,8 @@ class Parser:
                 and self.tok(num.i + 2) is not None and self.toks[num.i + 2].kind == "num" \
                 and self.adjacent(num.i + 2):
             return True
-        if prev.text in DASHES and self.adjacent(i) and self.tok(i - 2) is not None \
+        if prev.text in DASHES and prev.text != "—" and self.adjacent(i) \
+                and self.tok(i - 2) is not None \
                 and self.toks[i - 2].kind == "word" and self.adjacent(i - 1) \
                 and self.toks[i - 2].low not in W.SIGN_WORDS \
                 and self.toks[i - 2].low not in ("to", "and", "or", "from", "between"):

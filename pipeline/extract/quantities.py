@@ -704,6 +704,15 @@ def _temperature_context(parser: Parser, f: Found, found: list[Found], starts: l
     if not (words & _TEMPERATURE_WORDS or units or "index" in words and "heat" in words
             or "chill" in words):
         return None
+    if len(units) > 1 and {"degree_Celsius", "degree_Fahrenheit"} <= units:
+        # both scales in the sentence: no air is 60 degrees Celsius; else the scale of the
+        # nearest temperature before the figure ("100.8 degrees (38.2 C) ... a record of 100.4")
+        if max(values) > 60:
+            return "degree_Fahrenheit"
+        before = [g for g in _near(found, starts, f) if g.j <= f.i and g.unit in _TEMPERATURES
+                  and not parser.is_text(g.i - 1, "(")]
+        if before:
+            return str(before[-1].unit)
     if units:
         return sorted(units)[0]
     return "degree_Celsius" if parser.celsius else "degree_Fahrenheit"
