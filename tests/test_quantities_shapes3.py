@@ -88,3 +88,45 @@ def test_temperature_scale(text, span, unit, registry):
 def test_hyphenated_names_stay_names(registry):
     spans = [q.span.text for q in _all("The GPT-4 model and the S-1 filing.", registry)]
     assert spans == []
+
+
+DIRECTIONS = [
+    ("Oceans have warmed by 0.6 degrees since 1970.", "0.6 degrees", "up"),
+    ("Models say the Arctic will warm by 4C this century.", "4C", "up"),
+    ("Sensors show the lake cooled 2 degrees in a week.", "2 degrees", "down"),
+    ("Fares rose by an average of 4.5 percent this spring.", "4.5 percent", "up"),
+    ("The plan raises federal spending on roads and ports by $12 billion.", "$12 billion", "up"),
+    ("Miners posted losses of 2.4% on Friday.", "2.4%", "down"),
+    ("The two firms will lift output by a combined 300,000 tonnes.", "300,000 tonnes", "up"),
+    ("Voters approved a $40 million bond issue increase.", "$40 million", "up"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "direction"), DIRECTIONS,
+                         ids=[c[0][:30] for c in DIRECTIONS])
+def test_direction(text, span, direction, registry):
+    assert _find(text, span, registry).direction == direction
+
+
+BOUNDS = [
+    ("Damage is expected to exceed $2 billion.", "exceed $2 billion", 2e9, "at_least"),
+    ("Gusts exceeded 90 mph on the coast.", "exceeded 90 mph", 90, "at_least"),
+    ("She ran the first sub-2:10:00 race on that course.", "sub-2:10:00", 7800, "at_most"),
+    ("The vaccine is offered to adults aged 65 and older.", "65 and older", 65, "at_least"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "bound"), BOUNDS, ids=[c[1] for c in BOUNDS])
+def test_bound(text, span, value, bound, registry):
+    q = _find(text, span, registry)
+    assert math.isclose(q.value, value) and q.bound == bound
+
+
+def test_topped_is_a_level(registry):
+    # the project's tables read "topped $3 trillion" as the level reached
+    assert _find("Its value topped $3 trillion.", "$3 trillion", registry).bound == "exact"
+
+
+def test_noun_before_a_passing_verb(registry):
+    q = _find("Confirmed cases exceeded 2 million on Sunday.", "exceeded 2 million", registry)
+    assert _unit(q) == "case" and q.bound == "at_least"

@@ -45,7 +45,7 @@ SUSPECT_CONFIDENCE = 0.5
 """Confidence of a malformed figure's reading ("55,5000", "$1.25 bilion")."""
 _SKIPPABLE = frozenset("""
 by a an another further just only sharply slightly nearly almost about some roughly
-around more than over under less further marginally modestly steeply fully
+around more than over under less further marginally modestly steeply fully combined
 """.split())
 # "one thing is clear", "one day", "in one way": idioms, not counts
 _ONE_IDIOMS = frozenset("thing things day way time point hand side another other".split())
@@ -316,6 +316,8 @@ def _race_times(found: list[Found], parser: Parser) -> list[Found]:
                   precision=precision)
         if parser.is_word(i - 1, *_UNDER_WORDS):
             f.bound, f.low, f.i = "at_most", None, i - 1
+        elif parser.is_text(i - 1, "-") and parser.adjacent(i) and parser.is_word(i - 2, "sub"):
+            f.bound, f.low, f.i = "at_most", None, i - 2  # "the first sub-2:04:00 marathon"
         elif parser.is_word(i - 1, "than") and parser.is_word(i - 2, "less", "fewer"):
             f.bound, f.low, f.i = "at_most", None, i - 2
         extra.append(f)
@@ -796,6 +798,8 @@ def _noun_before(parser: Parser, f: Found) -> str | None:
         return None
     toks = parser.toks
     k = f.i - 1
+    if f.hedge is not None and f.hedge.words[0] == toks[f.i].low in _REACH_VERBS:
+        k = f.i  # "exceeded 2.1 million": the verb is the hedge
     while k >= 0 and toks[k].low in ("a", "an", "the", "record", "about", "nearly", "almost",
                                      "some", "roughly", "around") or (
             k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word"):
@@ -1007,14 +1011,18 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         return previous.direction
     # a noun phrase naming the change after the figure: "a 0.9% increase", "a 280 billion
     # yen upgrade", "a 1-yen rise"
-    after = parser.tok(f.j)
-    if after is not None and after.kind == "word" \
-            and parser.is_word(f.i - 1, "a", "an", "every", "each") \
+    if parser.is_word(f.i - 1, "a", "an", "every", "each") \
             and f.kind in ("percent", "money", "count", "physical"):
-        if after.low in W.UP_NOUNS:
-            return "up"
-        if after.low in W.DOWN_NOUNS:
-            return "down"
+        for k in range(f.j, min(parser.n, f.j + 3)):  # "a $5 trillion debt limit increase"
+            t = toks[k]
+            if t.kind != "word" or not t.text.islower():
+                break
+            if t.low in W.UP_NOUNS:
+                return "up"
+            if t.low in W.DOWN_NOUNS:
+                return "down"
+            if t.low in W.STOP:
+                break
     # before the figure: "rose 3.4 per cent", "cutting about 12,000 jobs", "a rise of 11
     # paise", "up by 2%", "revenue growth of between 8 and 11 percent"
     k = f.i - 1
@@ -1028,8 +1036,13 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
                 continue
             break
         w = t.low
+        if w == "of" and k >= 3 and toks[k - 1].low in ("average", "total") \
+                and toks[k - 2].low in ("a", "an") and toks[k - 3].low == "by":
+            k -= 3  # "heated the planet by an average of 1.1 degrees": "by" governs
+            steps += 1
+            continue
         if w in W.LEVEL_WORDS:
-            noun = toks[k - 1].low.removesuffix("s") if k > 0 else ""  # "falls of 7%"
+            noun = _singular_noun(toks[k - 1].low) if k > 0 else ""  # "falls of 7%"
             if w == "of" and k > 0 and noun in W.UP_NOUNS | W.DOWN_NOUNS:
                 return "up" if noun in W.UP_NOUNS else "down"
             return None
@@ -1069,17 +1082,25 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
 
 def _verb_before_object(parser: Parser, by: int) -> str | None:
     """The direction of a change verb governing "by": "cut the risk by", "raised its rate
-    by", "lowered prices by"."""
+    by", "lowered prices by", "increases federal spending for domestic and defense programs
+    by", "will still warm by"."""
     toks = parser.toks
-    for k in range(by - 1, max(-1, by - 6), -1):
+    for k in range(by - 1, max(-1, by - 9), -1):
         t = toks[k]
         if t.kind != "word" or t.low in ("to", "from", "at"):
             return None
-        if t.low in W.UP_WORDS and t.low not in ("up",):
+        if t.low in W.UP_WORDS and t.low not in ("up",) or t.low in W.UP_BY:
             return "up"
-        if t.low in W.DOWN_WORDS and t.low not in ("down", "off"):
+        if t.low in W.DOWN_WORDS and t.low not in ("down", "off") or t.low in W.DOWN_BY:
             return "down"
     return None
+
+
+def _singular_noun(word: str) -> str:
+    """ "falls" -> "fall", "losses" -> "loss": enough for the nouns of change."""
+    if word.endswith("sses"):
+        return word[:-2]
+    return word.removesuffix("s")
 
 
 def _level_after(parser: Parser, k: int, f: Found) -> bool:
