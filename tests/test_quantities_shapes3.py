@@ -130,3 +130,56 @@ def test_topped_is_a_level(registry):
 def test_noun_before_a_passing_verb(registry):
     q = _find("Confirmed cases exceeded 2 million on Sunday.", "exceeded 2 million", registry)
     assert _unit(q) == "case" and q.bound == "at_least"
+
+
+SHAPES = [
+    # a range after a capitalised word is no model number ("Grok 5")
+    ("Expect 2 to 4 inches of snow by morning.", "2 to 4 inches", 3, "inch", "range"),
+    ("TOTALS OF 1 TO 2 INCHES ARE LIKELY.", "1 TO 2 INCHES", 1.5, "inch", "range"),
+    # two figures joined by "or even", or a suspended hyphen, share the unit
+    ("The talks could last 3 or even 4 weeks.", "3", 3, "week", "exact"),
+    ("He signed a 4- or 5-year extension.", "4", 4, "year", "exact"),
+    # multiples written with -fold
+    ("Imports grew sixfold in a decade.", "sixfold", 6, "time", "exact"),
+    ("Claims rose 3-fold after the storm.", "3-fold", 3, "time", "exact"),
+    ("Funding must rise two-fold to reach the goal.", "two-fold", 2, "time", "exact"),
+    # ages
+    ("The trial enrolled children (age 6-11) in four cities.", "6-11", 8.5, "year", "range"),
+    ("Residents (age 65 and older) get the shot first.", "65 and older", 65, "year",
+     "at_least"),
+    # a cricket rate
+    ("The side scored at 6.4 runs per over in the final.", "6.4 runs per over", 6.4, "run",
+     "exact"),
+    # "one" before a noun, after "in"/"for", beside an earlier figure
+    ("He caught 11 passes in one game last year.", "one game", 1, "game", "exact"),
+    ("Meetings ran 45 minutes, and the vote took one hour.", "one hour", 1, "hour", "exact"),
+    # a counted noun is not followed by its adverb
+    ("She finished one stroke ahead of the field.", "one stroke", 1, "stroke", "exact"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit", "bound"), SHAPES,
+                         ids=[c[1] for c in SHAPES])
+def test_shape(text, span, value, unit, bound, registry):
+    q = _find(text, span, registry)
+    assert q.value is not None and math.isclose(q.value, value, rel_tol=1e-9)
+    assert _unit(q) == unit and q.bound == bound
+
+
+def test_runs_per_over_is_a_rate(registry):
+    assert _find("The side scored at 6.4 runs per over.", "6.4 runs per over",
+                 registry).per == "over"
+
+
+ABSENT = [
+    ("Rates doubled between 1990 and 2014.3", "2014.3"),  # a year, then a note mark
+    ("The world number one Ana Silva withdrew.", "one"),
+    ("In one incident, a driver was hurt.", "one"),
+    ("The Windows 11 to 12 upgrade path is open.", "11"),
+]
+
+
+@pytest.mark.parametrize(("text", "digits"), ABSENT, ids=[c[1] for c in ABSENT])
+def test_not_a_quantity(text, digits, registry):
+    spans = [q.span.text for q in _all(text, registry)]
+    assert not any(s == digits or s.startswith(digits + " ") for s in spans), spans

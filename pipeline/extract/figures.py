@@ -976,6 +976,7 @@ class Parser:
             if allow_singular and modifiers == 0 and not _is_plural(t.text) \
                     and nxt is not None and nxt.kind == "word" and self.gap(k + 1) == " " \
                     and nxt.text.islower() and nxt.low not in W.STOP \
+                    and nxt.low not in W.ADVERBS_AFTER_NOUN \
                     and not nxt.low.endswith(("ed", "ing", "ly")) \
                     and self.period(k + 1) is None and not _is_plural(nxt.text):
                 modifiers += 1  # "one complete orbit": an adjective, then the noun
@@ -1138,6 +1139,8 @@ class Parser:
         if p:
             return p
         t = self.tok(j)
+        if t is not None and t.low == "over" and self.is_word(j - 1, "per"):
+            return "over", j + 1  # cricket: "2.73 runs per over"
         if t is None or t.kind != "word" or t.low in W.STOP or t.low in W.SCALE_WORDS \
                 or t.low in W.ONES or t.low in W.TENS or t.low == "hundred":
             return None
@@ -1206,16 +1209,23 @@ class Parser:
                 and prev.text not in W.CAPITALISED_FUNCTION_WORDS \
                 and not prev.low.endswith(("'s", "’s")) \
                 and prev.low not in MONTHS and not self.percent(num.j) \
-                and not self._unit_follows(num.j) and not prev.text.isupper() or (
+                and not self._unit_follows(num.j) and not prev.text.isupper() \
+                and not self._range_with_unit(num.j) or (
                     prev.kind == "word" and prev.text.isupper() and len(prev.text) > 1
                     and num.scale_word is None and re.fullmatch(r"\d{1,4}", literal)
                     and prev.text not in self.lex.codes and not self.percent(num.j)
-                    and not self._unit_follows(num.j)):
+                    and not self._unit_follows(num.j) and not self._range_with_unit(num.j)):
             return True  # "Grok 5", "Colossus 1", "Windows 11", "S&P 500", "IP 67"
         if prev.kind == "word" and prev.text[:1].isupper() and self.is_text(i - 2, "&") \
                 and num.scale_word is None:
             return True  # "S&P 500"
         return False
+
+    def _range_with_unit(self, j: int) -> bool:
+        """ "to 2.5 inches", "TO 3 INCHES" at ``j``: the number before is the first end of a
+        range ("Widespread 1.5 to 2.5 inches"), not a model number."""
+        return self.is_word(j, "to") and self.tok(j + 1) is not None \
+            and self.toks[j + 1].kind == "num" and self._unit_follows(j + 2)
 
     def _unit_follows(self, j: int) -> bool:
         t = self.tok(j)
@@ -1779,7 +1789,8 @@ class Parser:
             return None
         if unit and not unit2 and t.low == "to" and not from_range:
             return None  # "$45 to 75 users": the second figure is something else
-        if not unit and not unit2 and not (a.scale_word or b.scale_word):
+        age = self.is_word(first.i - 1, "age", "ages", "aged") and not first.num.words
+        if not unit and not unit2 and not (a.scale_word or b.scale_word) and not age:
             if not (between or from_range or t.low in ("through", "thru")
                     or t.low == "to" and self._range_context(first)):
                 if dash and self.adjacent(j) and self.adjacent(k):
@@ -1807,6 +1818,8 @@ class Parser:
                        unit=unit or unit2 or "dimensionless",
                        currency=first.currency or second.currency,
                        kind=first.kind if unit else second.kind, sign_i=first.sign_i)
+        if age and not unit and not unit2:
+            merged.unit, merged.kind = "year", "duration"  # "(age 12-15)", "ages 5 to 11"
         merged.per = first.per + second.per
         merged.bound = "range"
         merged.low, merged.high = low, high

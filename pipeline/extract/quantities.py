@@ -49,6 +49,7 @@ around more than over under less further marginally modestly steeply fully combi
 """.split())
 # "one thing is clear", "one day", "in one way": idioms, not counts
 _ONE_IDIOMS = frozenset("thing things day way time point hand side another other".split())
+_YEAR_AND_NOTE = re.compile(r"(?:19|20)\d\d\.\d{1,2}")
 _MARKET_WORDS = frozenset("stock stocks share shares dollar benchmark market industrial".split())
 
 
@@ -71,6 +72,7 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     parser.original = text
     found = [f for f in parser.quantities() if _keep(f, parser)]
     found = _race_times(found, parser)
+    found = _folds(found, parser)
     found = _golf(found, parser)
     _time_since(found, parser)
     _attach_durations(found, parser)
@@ -115,7 +117,10 @@ def _keep(f: Found, parser: Parser) -> bool:
             noun = parser.toks[f.j - 1]
             if f.kind == "bare" or parser.is_word(f.num.j, "of") or parser.is_word(
                     f.num.i - 1, "at", "in", "for", "no", "the", "any", "under", "by", "from",
-                    "to", "into", "with", "than") or noun.low in _ONE_IDIOMS \
+                    "to", "into", "with", "than", "number") and not (
+                    f.kind in ("duration", "count") and parser.is_word(f.num.i - 1, "in", "for")
+                    and noun.low not in _ONE_IDIOMS
+                    and _sentence_has_other_figure(parser, f)) or noun.low in _ONE_IDIOMS \
                     or f.kind == "count" and noun.low.endswith("s") and not noun.text.isupper() \
                     or first.text == "One" and parser.tok(f.num.i - 1) is not None \
                     and parser.toks[f.num.i - 1].text[:1].isupper():
@@ -124,6 +129,10 @@ def _keep(f: Found, parser: Parser) -> bool:
             return True
         if f.kind == "bare" and first.low == "zero":
             return False
+    if f.kind == "bare" and _YEAR_AND_NOTE.fullmatch(f.num.literal) \
+            and parser.is_word(f.num.i - 1, "in", "and", "since", "to", "from", "until", "of",
+                               "through", "by"):
+        return False  # "between 1980 and 2013.4": a year, then a reference mark
     if f.kind == "bare" and parser.is_word(f.j, "in") and parser.tok(f.j + 1) is not None \
             and (parser.toks[f.j + 1].kind == "num" or parser.toks[f.j + 1].low in W.ONES):
         return False  # odds: "1 in 4 workers", "odds of 1 in 292.2 million"
@@ -247,6 +256,15 @@ def _golf_score_before(parser: Parser, f: Found) -> bool:
     return False
 
 
+def _sentence_has_other_figure(parser: Parser, f: Found) -> bool:
+    """Whether a number stands before ``f`` in its sentence: "four touchdowns in one game",
+    "all sessions last for one hour" after "From 2021", unlike "In one incident, a
+    33-year-old ..." or the idiom "in one go"."""
+    lo, _ = parser.sentence(f.num.i)
+    return any(parser.toks[k].kind == "num" or parser.toks[k].low in W.ONES
+               for k in range(lo, f.num.i))
+
+
 def _time_since(found: list[Found], parser: Parser) -> None:
     """A time reference "N years ago" that is the only figure of its sentence says how long
     ago something happened ("pleaded guilty in the death 35 years ago of a visitor"): a
@@ -321,6 +339,34 @@ def _race_times(found: list[Found], parser: Parser) -> list[Found]:
         elif parser.is_word(i - 1, "than") and parser.is_word(i - 2, "less", "fewer"):
             f.bound, f.low, f.i = "at_most", None, i - 2
         extra.append(f)
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.i)
+
+
+_FOLD_NUMBERS = {**W.ONES, **W.TENS, "hundred": 100, "thousand": 1000}
+_FOLD = re.compile(
+    r"(?<![\w.,-])(?P<n>\d+(?:\.\d+)?|" +
+    "|".join(sorted(_FOLD_NUMBERS, key=len, reverse=True)) + r")(?:-|\s)?fold\b",
+    re.IGNORECASE)
+
+
+def _folds(found: list[Found], parser: Parser) -> list[Found]:
+    """Add each multiple written with "-fold" ("five-fold", "a tenfold rise", "3-fold") as
+    that many times."""
+    if "fold" not in parser.text.lower():
+        return found
+    extra: list[Found] = []
+    for m in _FOLD.finditer(parser.text):
+        i, j = parser.index_at(m.start()), parser.index_at(m.end())
+        if i >= j or parser.toks[i].start != m.start() or any(
+                g.i <= i < g.j or i <= g.i < j for g in found):
+            continue
+        literal = m["n"]
+        value = float(literal) if literal[0].isdigit() else float(_FOLD_NUMBERS[literal.lower()])
+        num = Num(i, j, value, words=not literal[0].isdigit(), literal=literal, precision=0.5)
+        extra.append(Found(i, j, num, unit="time", kind="multiple", value=value, low=value,
+                           high=value, precision=0.5))
     if not extra:
         return found
     return sorted(found + extra, key=lambda f: f.i)
@@ -426,7 +472,7 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                 or f.bound == "range" or nxt.num.scale_word or not nxt.unit:
             continue
         link = [t.low for t in toks[f.j:nxt.i]]
-        if link in (["and"], ["or"], ["nor"], ["×"], ["x"], ["by"], ["*"]) \
+        if link in _UNIT_LINKS \
                 or link == [] and toks[nxt.i].text in ("×", "x"):
             _take_unit(f, nxt)
         elif link == [] and f.j == nxt.i and toks[f.j - 1].text.endswith(("×", "x")):
@@ -528,6 +574,11 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
             f.reference = True
 
 
+# the words between two figures that share the second one's unit: "45 and 50 mg", "7 or
+# even 8 years", "a 5- or 6-year deal", "19 x 12 x 11 km"
+_UNIT_LINKS = (["and"], ["or"], ["nor"], ["×"], ["x"], ["by"], ["*"], ["or", "even"],
+               ["and", "even"], ["or", "perhaps"], ["or", "possibly"], ["or", "maybe"],
+               ["-", "or"], ["-", "and"], ["–", "or"], ["-", "to"])
 _PERSON_STATES = frozenset("""
 injured dead wounded missing hurt killed hospitalized hospitalised displaced evacuated
 stranded homeless unaccounted
@@ -738,8 +789,8 @@ def _age(parser: Parser, f: Found) -> bool:
         return True  # "in their 30s"
     if not f.num.literal.isdigit() or f.value is None or not 0 < f.value < 120:
         return False
-    if parser.is_word(f.i - 1, "aged"):
-        return True
+    if parser.is_word(f.i - 1, "aged", "age", "ages"):
+        return True  # "aged 34", "(age 18 and older)"
     before, after = parser.tok(f.i - 1), parser.tok(f.j)
     name = parser.tok(f.i - 2)
     if f.num.words or not f.value.is_integer():

@@ -379,3 +379,8 @@ GOLF_MARGIN_AFTER = frozenset("back behind clear ahead".split())
 GOLF_MARGIN_VERBS = frozenset("""
 won win wins winning lead leads leading led trail trails trailed
 """.split())
+# words after a counted noun that are no noun themselves: "one stroke ahead", "a point clear"
+ADVERBS_AFTER_NOUN = frozenset("""
+ahead behind back apart clear away short later earlier ago apiece each left remaining last
+next
+""".split())
