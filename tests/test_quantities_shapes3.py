@@ -183,3 +183,38 @@ ABSENT = [
 def test_not_a_quantity(text, digits, registry):
     spans = [q.span.text for q in _all(text, registry)]
     assert not any(s == digits or s.startswith(digits + " ") for s in spans), spans
+
+
+MORE = [
+    # "several hundred" before a scale word takes it, and the currency after
+    ("Repairs could cost several hundred million dollars.", "several hundred million dollars",
+     "USD"),
+    # cricket: a bare score before "off N balls" is runs
+    ("Her unbeaten 88 off 51 balls sealed the chase.", "88", "run"),
+    ("They needed 30 off just 12 balls.", "30", "run"),
+    # a label names the noun of a scaled figure
+    ("Paid subscribers (PS): 12.5 million in the quarter.", "12.5 million", "subscriber"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "unit"), MORE, ids=[c[1] for c in MORE])
+def test_unit(text, span, unit, registry):
+    q = _find(text, span, registry)
+    assert _unit(q) == unit and q.direction is None
+
+
+def test_several_hundred_billion_is_vague(registry):
+    q = _find("Losses of several hundred billion dollars were feared.",
+              "several hundred billion dollars", registry)
+    assert q.bound == "vague" and math.isclose(q.low, 3e11) and math.isclose(q.high, 1e12)
+
+
+def test_a_change_from_a_level_far_before(registry):
+    spans = [q.span.text for q in _all(
+        "The fund was increased from last year's total of £4.2m to £5m.", registry)]
+    assert spans == ["£4.2m", "£5m"]
+
+
+def test_a_verb_compound_is_no_count(registry):
+    spans = [q.span.text for q in _all("She three-putted from 20 feet.", registry)]
+    assert spans == ["20 feet"]

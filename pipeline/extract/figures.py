@@ -577,6 +577,10 @@ class Parser:
             nxt = self.tok(k)
             if nxt is not None and (nxt.low in W.SCALE_WORDS or nxt.low in ("hundred", "dozen")):
                 scale = W.SCALE_WORDS.get(nxt.low) or (100.0 if nxt.low == "hundred" else 12.0)
+                if nxt.low == "hundred" and self.tok(k + 1) is not None \
+                        and self.toks[k + 1].low in W.SCALE_WORDS:
+                    k += 1  # "several hundred billion dollars"
+                    scale *= W.SCALE_WORDS[self.toks[k].low]
                 lo, hi = W.FEW[key]
                 return Num(i, k + 1, None, lo * scale, hi * scale, vague=True, words=True,
                            scale_word=" ".join(x.text for x in self.toks[i:k + 1]))
@@ -1755,6 +1759,11 @@ class Parser:
                 back = [x.low for x in self.toks[max(0, first.i - 4):first.i]]
                 if back and back[-1] == "from":
                     back = self._clause_before(first.i, 12)  # "increased the total ... from"
+                elif first.kind != "bare":
+                    clause = self._clause_before(first.i, 8)  # "increased from last year's
+                    if "from" in clause and any(  # total of £44.7m to £50m": two levels
+                            w in W.CHANGE_VERBS for w in clause[:clause.index("from")]):
+                        return None
                 if (any(w in W.CHANGE_VERBS for w in back) or (back and back[-1] == "by")) \
                         and first.kind != "bare":
                     return None

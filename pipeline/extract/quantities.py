@@ -129,6 +129,11 @@ def _keep(f: Found, parser: Parser) -> bool:
             return True
         if f.kind == "bare" and first.low == "zero":
             return False
+    if f.kind == "count" and f.unit is not None and f.unit.endswith("ed") \
+            and parser.is_text(f.num.j, *DASHES) and parser.adjacent(f.num.j) \
+            and f.j == f.num.j + 2 and (parser.tok(f.j) is None or parser.toks[f.j].kind != "word"
+                                        or parser.toks[f.j].low in W.STOP):
+        return False  # "He three-putted from 7 feet": a verb, not a count of anything
     if f.kind == "bare" and _YEAR_AND_NOTE.fullmatch(f.num.literal) \
             and parser.is_word(f.num.i - 1, "in", "and", "since", "to", "from", "until", "of",
                                "through", "by"):
@@ -149,6 +154,8 @@ def _keep(f: Found, parser: Parser) -> bool:
 _GOLF_RELATIVE = re.compile(
     r"(?<![\w.,-])(?P<n>\d{1,2}|" + "|".join(sorted(W.ONES, key=len, reverse=True)) +
     r")(?:-|\s)(?P<side>under|over)(?:(?:-|\s)par\b)?(?![\w-])", re.IGNORECASE)
+_GOLF_WORD = re.compile(r"\b(?:" + "|".join(sorted(W.GOLF_WORDS, key=len, reverse=True)) +
+                        r")\b", re.IGNORECASE)
 _GOLF_SCORE = (55, 90)  # the strokes of a round of 18 holes
 _GOLF_TOTAL = (240, 300)  # of four rounds
 
@@ -160,8 +167,8 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
     score ("shot 80", "posting a 68", "rounds of 68, 68 and 69") and margins ("four back",
     "won by two"). The "under" of "three-under 68" is no hedge on the 68."""
     text = parser.text
-    if not any(w in text.lower() for w in ("under", "over", "par", "birdie", "bogey", "shot",
-                                           "minus", "golf", "stroke", "putt", "eagle")):
+    golf_text = _GOLF_WORD.search(text) is not None
+    if not golf_text and not _GOLF_RELATIVE.search(text):
         return found
     toks = parser.toks
     stroke = parser.noun_unit("strokes", allow_singular=False) or "stroke"
@@ -205,6 +212,8 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
                       precision=0.5)
             extra.append(Found(i, end, num, unit=stroke, kind="count", value=value,
                                low=value, high=value, precision=0.5))
+    if not golf_text and not any(golf.values()):
+        return sorted(found + extra, key=lambda f: f.i) if extra else found
     margins: set[int] = set()
     parser.facts[("golf_margins",)] = margins
     holes = False
@@ -535,6 +544,19 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                                   or _listed(f, parser) or _of_the(donor, f, parser)):
             _take_unit(f, donor)
             continue
+        # cricket: "an unbeaten 107 off 60 balls" is runs
+        if parser.is_word(f.j, "off") and following is not None \
+                and (following.i == f.j + 1 or following.i == f.j + 2
+                     and parser.is_word(f.j + 1, "just", "only")) \
+                and following.kind == "count" and following.unit is not None \
+                and parser.toks[following.j - 1].low in W.BALL_NOUNS and not f.num.words:
+            f.kind, f.unit = "count", parser.noun_unit("runs", allow_singular=False) or "run"
+            continue
+        # a label names the noun: "Monthly active users (MAUs): 330 million"
+        label = _label_before(parser, f)
+        if label is not None:
+            f.kind, f.unit = "count", label
+            continue
         # exchange rates: "the rupee ended at 72.51", "USD/JPY now at 105.68"
         quoted = _exchange_rate(parser, f)
         if quoted is not None:
@@ -841,6 +863,27 @@ def _names_an_index(parser: Parser, lo: int, hi: int) -> bool:
     return named
 
 
+def _label_before(parser: Parser, f: Found) -> str | None:
+    """The plural noun of a label before a colon and a scaled figure: "Monthly active users
+    (MAUs): 330 million", "Subscribers: 2.1 million"."""
+    if not f.num.scale_word or f.num.vague or not parser.is_text(f.i - 1, ":"):
+        return None
+    k = f.i - 2
+    if parser.is_text(k, ")"):  # an abbreviation in parentheses: "(MAUs)"
+        while k >= 0 and parser.toks[k].text != "(" and f.i - k < 6:
+            k -= 1
+        k -= 1
+    t = parser.tok(k)
+    if t is None or t.kind != "word" or t.low in W.STOP or t.low in _NOT_COUNTED_BEFORE \
+            or not (_is_plural_word(t.low) or t.low in W.IRREGULAR_PLURALS):
+        return None
+    return parser.noun_unit(t.text, allow_singular=False)
+
+
+def _is_plural_word(word: str) -> bool:
+    return word.endswith("s") and len(word) > 3 and word not in W.NOT_PLURAL
+
+
 def _noun_before(parser: Parser, f: Found) -> str | None:
     """The counted noun right before a verb of reaching that governs a bare scaled figure:
     "U.S. cases surpassing 5 million", "the number of airbags being between 64 and 69
@@ -1100,8 +1143,9 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         if w in W.UP_WORDS and w not in ("up",) or w == "up" and not parser.is_word(k + 1, "to"):
             return "up" if not _level_after(parser, k, f) else None
         if w in W.DOWN_WORDS:
-            if w in ("off",) and steps:
-                return None
+            if w in ("off",) and (steps or f.kind == "count" and f.unit is not None
+                                  and parser.toks[f.j - 1].low in W.BALL_NOUNS):
+                return None  # "107 off 60 balls": the balls faced
             return "down" if not _level_after(parser, k, f) else None
         if w == "by" and steps <= 2:
             verb = _verb_before_object(parser, k)  # "cut the risk by almost a quarter"
@@ -1121,8 +1165,10 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         comparison = f.kind == "percent" and parser.is_word(f.j + 1, "than")
         if after.low in W.AFTER_UP and (comparison or not parser.is_word(f.j + 1, "to", "than")):
             return "up"  # "11.6 per cent higher than a year earlier"
-        if after.low in W.AFTER_DOWN and (comparison
-                                          or not parser.is_word(f.j + 1, "to", "than")):
+        balls = after.low == "off" and any(parser.is_word(k, *W.BALL_NOUNS)
+                                           for k in range(f.j + 2, f.j + 5))
+        if after.low in W.AFTER_DOWN and not balls and (
+                comparison or not parser.is_word(f.j + 1, "to", "than")):
             return "down"
         if f.kind == "percent" and after.low in ("more", "excess", "fewer", "less") \
                 and parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word" \

@@ -366,7 +366,7 @@ SIGN_WORDS = {"minus": -1.0, "negative": -1.0, "plus": 1.0}
 # "11 under par", "minus-12", "finished four back", "won by two")
 GOLF_WORDS = frozenset("""
 par birdie birdies birdied bogey bogeys bogeyed eagle eagles putt putts putted golf golfer
-golfers pga lpga fairway fairways leaderboard stroke strokes under-par over-par
+golfers pga lpga fairway fairways leaderboard stroke strokes under-par over-par hole holes
 """.split())
 # verbs and nouns that put a golf score after them ("shot 80", "posting a 68", "rounds of 68")
 GOLF_SCORE_BEFORE = frozenset("""
@@ -384,3 +384,5 @@ ADVERBS_AFTER_NOUN = frozenset("""
 ahead behind back apart clear away short later earlier ago apiece each left remaining last
 next
 """.split())
+# cricket: a bare score before "off N balls" is runs ("an unbeaten 107 off 60 balls")
+BALL_NOUNS = frozenset("ball balls delivery deliveries".split())
