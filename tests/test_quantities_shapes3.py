@@ -6,10 +6,13 @@ that must not come out as quantities (claims or references)."""
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.extract.quantities import extract_quantities
+from pipeline.extract.quantities import MAX_VALUE, extract_quantities
 
 
 def _all(text, registry):
@@ -218,3 +221,64 @@ def test_a_change_from_a_level_far_before(registry):
 def test_a_verb_compound_is_no_count(registry):
     spans = [q.span.text for q in _all("She three-putted from 20 feet.", registry)]
     assert spans == ["20 feet"]
+
+
+def test_golf_total_with_relative_score_in_parentheses(registry):
+    text = "Her winning total was 271 (17 under) at the Classic."
+    assert [(_unit(q), q.value) for q in _all(text, registry)] == [("stroke", 271),
+                                                                    ("stroke", 17)]
+
+
+def test_an_abbreviation_ends_no_sentence(registry):
+    q = _find("EPS: 31 cents vs. 28 cents a year ago, on revenue of $2 billion.", "28 cents",
+              registry)
+    assert q.per == "share"
+
+
+# -- the new shapes never crash, stay finite and take linear time ----------------------------
+
+_NEW_SHAPES = st.sampled_from([
+    "three-under", "68", "par", "birdies", "minus-12", "holes", "17", "and", "four", "back",
+    "won by", "(", ")", "14 under", "278", "fivefold", "5-fold", "two-fold", "degrees",
+    "(38.9 Celsius)", "(104F)", "101.3", "off", "60 balls", "age", "12-15", "and older",
+    "several hundred billion dollars", "Users (U):", "330 million", "vs.", "10- or", "12-inch",
+    "7 or even", "8 years", "exceeded", "sub-2:04:00", "heated", "by an average of", "1.1",
+    "warm by", "a", "$5 trillion", "debt limit increase", "Widespread", "1.5 to 2.5 inches",
+    "TO", "3 INCHES", "2013.4", "one", "game", "in", "—", "39 C", ",", ".", " ", "\n",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(_NEW_SHAPES, max_size=30).map(" ".join),
+                 st.lists(_NEW_SHAPES, max_size=30).map("".join)))
+def test_round3_shapes_never_crash_and_stay_finite(registry, text):
+    for q in _all(text, registry):
+        assert text[q.span.start:q.span.end] == q.span.text
+        for x in (q.value, q.low, q.high):
+            assert x is None or (math.isfinite(x) and abs(x) <= MAX_VALUE), q
+        if q.low is not None and q.high is not None:
+            assert q.low <= q.high, q
+        registry.parse_units(q.unit)
+
+
+def _time(fn, *args) -> float:
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("unit", [
+    "a birdie and a three-under 68, ", "holes 17 and 18 and ", "five-fold and 3-fold, ",
+    "101 degrees (38 Celsius), ", "107 off 60 balls, ", "Users (U): 3 million vs. ",
+    "7 or even 8 years, ", "in one game after 4 goals, ",
+], ids=lambda u: u.strip()[:20])
+def test_round3_time_grows_linearly(registry, unit):
+    # the same shape 200 and 800 times: linear time grows 4x, quadratic 16x
+    small, large = unit * 200, unit * 800
+    _all(small, registry)
+    t_small = _time(lambda t: _all(t, registry), small)
+    t_large = _time(lambda t: _all(t, registry), large)
+    assert t_large < 8 * t_small + 0.05, (unit, t_small, t_large)

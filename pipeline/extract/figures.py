@@ -1441,7 +1441,8 @@ class Parser:
             found.kind, found.unit, found.j = "bare", "dimensionless", j
             return found
         if num.words and self.toks[num.i].low in ("twice", "thrice"):
-            found.kind, found.unit, found.j = "multiple", "time", j
+            found.kind, found.unit, found.j = "multiple", \
+                self.noun_unit("times", allow_singular=False) or "time", j
             return found
         minor = self.minor_glued(j, num, None) if glued_word else None
         if minor:

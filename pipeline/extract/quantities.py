@@ -189,8 +189,11 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
         if i >= parser.n or toks[i].start != m.start("n") or end <= side:
             continue
         after = parser.tok(end)
+        at_score = end
+        if parser.is_text(i - 1, "(") and parser.is_text(end, ")"):
+            after, at_score = parser.tok(i - 2), i - 2  # "278 (14 under)"
         total = int(after.text) if after is not None and after.kind == "num" \
-            and after.text.isdigit() and not parser.adjacent(end) else 0
+            and after.text.isdigit() and not parser.adjacent(at_score) else 0
         score = _GOLF_SCORE[0] <= total < _GOLF_SCORE[1] \
             or _GOLF_TOTAL[0] <= total < _GOLF_TOTAL[1]
         if score:
@@ -198,7 +201,7 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
         elif not about_golf(i):
             continue
         if score:  # "three-under 68": the 68 is the round, not "under 68"
-            g = at.get(end)
+            g = at.get(at_score)
             if g is not None and g.kind == "bare":
                 _as_strokes(g, stroke, exact=True)
                 g.i = g.num.i
@@ -366,6 +369,7 @@ def _folds(found: list[Found], parser: Parser) -> list[Found]:
     if "fold" not in parser.text.lower():
         return found
     extra: list[Found] = []
+    times = parser.noun_unit("times", allow_singular=False) or "time"
     for m in _FOLD.finditer(parser.text):
         i, j = parser.index_at(m.start()), parser.index_at(m.end())
         if i >= j or parser.toks[i].start != m.start() or any(
@@ -374,7 +378,7 @@ def _folds(found: list[Found], parser: Parser) -> list[Found]:
         literal = m["n"]
         value = float(literal) if literal[0].isdigit() else float(_FOLD_NUMBERS[literal.lower()])
         num = Num(i, j, value, words=not literal[0].isdigit(), literal=literal, precision=0.5)
-        extra.append(Found(i, j, num, unit="time", kind="multiple", value=value, low=value,
+        extra.append(Found(i, j, num, unit=times, kind="multiple", value=value, low=value,
                            high=value, precision=0.5))
     if not extra:
         return found
@@ -439,10 +443,18 @@ def _sentence_break(parser: Parser, start: int, end: int) -> bool:
     """A sentence boundary in the text between character offsets ``start`` and ``end``: a
     line break, or . ! ? ; before white space."""
     between = parser.text[start:end]
-    return "\n" in between or any(p in between for p in _BREAKS)
+    if "\n" in between:
+        return True
+    if not any(p in between for p in _BREAKS):
+        return False
+    return _BREAK.search(between) is not None
 
 
 _BREAKS = (". ", "! ", "? ", "; ", ".\t", "!\t", "?\t", ";\t")
+# a full stop after an abbreviation ends no sentence: "10 cents vs. 6 cents", "Acme Inc. 40"
+_BREAK = re.compile(r"(?<!\bvs)(?<!\bv)(?<!\bInc)(?<!\bCorp)(?<!\bCo)(?<!\bLtd)(?<!\bNo)"
+                    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bJr)(?<!\bSt)[.!?;][ \t]"
+                    r"|[!?;][ \t]")
 
 
 def _infer_currency(found: list[Found], parser: Parser) -> None:
