@@ -181,6 +181,7 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
         return golf[bounds]
 
     at = {f.num.i: f for f in found}
+    covered = _covered(found)
     extra: list[Found] = []
     for m in _GOLF_RELATIVE.finditer(text):
         i = parser.index_at(m.start("n"))
@@ -210,7 +211,7 @@ def _golf(found: list[Found], parser: Parser) -> list[Found]:
         if f is not None and f.kind in ("bare", "count") and f.j <= end:
             _as_strokes(f, stroke, exact=True)
             f.j = max(f.j, end)
-        elif f is None and not any(g.i <= i < g.j for g in found):
+        elif f is None and i not in covered:
             num = Num(i, i + 1, value, words=not m["n"].isdigit(), literal=m["n"],
                       precision=0.5)
             extra.append(Found(i, end, num, unit=stroke, kind="count", value=value,
@@ -363,6 +364,11 @@ _FOLD = re.compile(
     re.IGNORECASE)
 
 
+def _covered(found: list[Found]) -> set[int]:
+    """The tokens the figures found so far cover."""
+    return {k for f in found for k in range(f.i, f.j)}
+
+
 def _folds(found: list[Found], parser: Parser) -> list[Found]:
     """Add each multiple written with "-fold" ("five-fold", "a tenfold rise", "3-fold") as
     that many times."""
@@ -370,10 +376,11 @@ def _folds(found: list[Found], parser: Parser) -> list[Found]:
         return found
     extra: list[Found] = []
     times = parser.noun_unit("times", allow_singular=False) or "time"
+    covered = _covered(found)
     for m in _FOLD.finditer(parser.text):
         i, j = parser.index_at(m.start()), parser.index_at(m.end())
-        if i >= j or parser.toks[i].start != m.start() or any(
-                g.i <= i < g.j or i <= g.i < j for g in found):
+        if i >= j or parser.toks[i].start != m.start() or any(k in covered
+                                                              for k in range(i, j)):
             continue
         literal = m["n"]
         value = float(literal) if literal[0].isdigit() else float(_FOLD_NUMBERS[literal.lower()])
