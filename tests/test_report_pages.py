@@ -69,9 +69,10 @@ def test_sources_are_a_thousand_to_a_page_and_findings_link_to_theirs():
     assert sources == ["report/sources-2.html", "report/sources-3.html", "report/sources.html"]
     assert every["report/sources.html"].count('<tr id="d-') == 1000
     assert every["report/sources-3.html"].count('<tr id="d-') == 501
-    assert 'id="d-2501"' in every["report/sources-3.html"]
+    # labels are the start of the document ids (make_doc's "d1" ... "d2501": whole ids here)
+    assert 'id="d-d2501"' in every["report/sources-3.html"]
     page = every["report/" + pages.page_name("Acme", "cost")]
-    assert 'href="sources.html#d-1"' in page and 'href="sources-3.html#d-2501"' in page
+    assert 'href="sources.html#d-d1"' in page and 'href="sources-3.html#d-d2501"' in page
 
 
 def test_unchanged_pages_are_linked_and_a_new_article_renders_few(tmp_path):

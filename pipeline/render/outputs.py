@@ -281,10 +281,13 @@ def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, vers
         if isinstance(loaded, dict):
             old = loaded
     os.mkdir(into)
+    # the published folder's real path, resolved once (``OUT/report`` is a symlink through
+    # ``OUT/.current``): each page is read and linked from there, not resolved a page at a time
+    real = Path(os.path.realpath(folder))
     new: dict[str, bytes] = {}
     for page in sorted(every):
         before = splice.Layout.loads(old[page]) if page in old else None
-        layout = splice.compose(folder / page, every[page], version=version, previous=before,
+        layout = splice.compose(real / page, every[page], version=version, previous=before,
                                 stats=stats, into=into / page)
         new[page] = layout.dumps()
     return marshal.dumps(new)

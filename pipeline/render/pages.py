@@ -310,7 +310,7 @@ class _Pager:
         counts = _counts([plan.shared.order[i] for i in g.at])
         pick = plan.charts[g.chart]
         chart_sig = None if pick is None else (
-            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, 0),
+            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, ""),
                                             pick.kinds.get(c.id)) for c in pick.rows))
         pieces = self.head(title)
         pieces += [P("top", sig(title), partial(r.html, "page_top", title, "")),
@@ -353,8 +353,8 @@ class _Pager:
         return pieces
 
     def sources_pages(self) -> dict[str, list[splice.Piece]]:
-        """The sources, :data:`report.SOURCES_PAGE` documents a page (``[N]`` in the
-        findings links to its row)."""
+        """The sources, :data:`report.SOURCES_PAGE` documents a page in path order (a
+        document's ``[label]`` in the findings links to its row)."""
         P, r = splice.Piece, self.r
         docs = self.view.docs
         size = SOURCES_PAGE
@@ -367,11 +367,12 @@ class _Pager:
                        P("main", "", partial(r.html, "page_main")),
                        P("sources", splice.sig(listed), partial(r.html, "sources_head", listed))]
             mine = docs[max(first - 1, 0):last]
+            labels = [self.plan.number[d.id] for d in mine]
             pieces += pieces_of(
                 (f"d:{d.id}" for d in mine),
-                [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}"
-                 for i, d in enumerate(mine, start=first)],
-                map(partial, repeat(r.html), repeat("source"), mine, range(first, last + 1)))
+                [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{label}"
+                 for d, label in zip(mine, labels, strict=True)],
+                map(partial, repeat(r.html), repeat("source"), mine, labels))
             pieces += [P("sources-end", "", partial(r.html, "sources_end")),
                        self.foot("page_foot")]
             out[name] = pieces

@@ -157,7 +157,8 @@ class ClaimView:
 
     id: str
     doc: str
-    number: int
+    label: str  # the document's label in the sources list (``[label]``; "": not in the run)
+    page: str  # the sources page that lists the document
     title: str | None
     url: str | None
     subject: str | None
@@ -220,9 +221,11 @@ class GroupView:
     chart: Chart | None
 
 
-def claim_view(claim: Claim, doc: Document | None, numbers: Mapping[str, int]) -> ClaimView:
+def claim_view(claim: Claim, doc: Document | None, labels: Mapping[str, str],
+               pages: Mapping[str, str] | None = None) -> ClaimView:
     """``claim`` as the report shows it; ``doc`` its document (None: not in the run),
-    ``numbers`` each document's number in the sources list."""
+    ``labels`` each document's label in the sources list (:func:`source_labels`), ``pages``
+    the sources page listing it (the first page when not given)."""
     q, n = claim.quantity, claim.normalized
     written_unit = q.unit + (f"/{q.per}" if q.per else "")
     at = figure_span(claim, doc)
@@ -231,7 +234,8 @@ def claim_view(claim: Claim, doc: Document | None, numbers: Mapping[str, int]) -
         figure = claim.sentence[at[0]:at[1]]
     original = wording.garbled_original(claim.span.text, figure) if claim.repaired else None
     return ClaimView(
-        id=claim.id, doc=doc.path if doc else claim.doc_id, number=numbers.get(claim.doc_id, 0),
+        id=claim.id, doc=doc.path if doc else claim.doc_id, label=labels.get(claim.doc_id, ""),
+        page=(pages or {}).get(claim.doc_id, FIRST_SOURCES_PAGE),
         title=doc.title if doc else None,
         url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
         surface=claim.span.text, sentence=claim.sentence,
@@ -327,7 +331,7 @@ def chart_label_lines(label: str) -> list[str]:
 def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
                 highlighted: Mapping[str, str]) -> Chart:
     """The chart of the claims :func:`_chart_pick` chose; each needs ``id``, ``low``, ``high``,
-    ``surface``, ``doc`` (path), ``number`` and ``normalized`` (text), as a :class:`ClaimView`."""
+    ``surface``, ``doc`` (path), ``label`` and ``normalized`` (text), as a :class:`ClaimView`."""
     values = [v for c in rows_in for v in (c.low, c.high) if v is not None]
     lo, hi = min(values), max(values)
     log = lo > 0 and hi / lo > 20
@@ -351,7 +355,7 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
     y_top = float(top)
     for c in rows_in:
         surface = re.sub(r"\s+", " ", c.surface)
-        lines = chart_label_lines(f"[{c.number}] {surface}" if c.number else surface)
+        lines = chart_label_lines(f"[{c.label}] {surface}" if c.label else surface)
         height_of_row = max(row_h, LABEL_LINE * len(lines) + 6)
         y = y_top + height_of_row / 2
         y_top += height_of_row
@@ -367,7 +371,8 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
             "label": " ".join(lines), "lines": [
                 (round(y + 4 + LABEL_LINE * (k - (len(lines) - 1) / 2), 1), line)
                 for k, line in enumerate(lines)],
-            "tip": f"[{c.number}] {c.doc}: {surface} → {c.normalized}",
+            "tip": f"[{c.label}] {c.doc}: {surface} → {c.normalized}" if c.label
+                   else f"{c.doc}: {surface} → {c.normalized}",
         })
     ticks = [(x(t), wording.unit_words(format_amount(t, chosen_unit, report=True)))
              for t in _ticks(lo, hi, log)]
@@ -408,10 +413,34 @@ SOURCES_PAGE = 1000
 """Documents per page of the HTML report's sources (``report/sources*.html``)."""
 
 
+FIRST_SOURCES_PAGE = "sources.html"
+#: A document's label in the report is at least this many characters of its id.
+SOURCE_LABEL = 4
+
+
 def source_page(number: int) -> str:
-    """The page of the HTML report's folder listing source ``[number]``."""
+    """The page of the HTML report's folder listing the ``number``-th source (from 1, in path
+    order)."""
     page = (max(number, 1) - 1) // SOURCES_PAGE + 1
-    return "sources.html" if page == 1 else f"sources-{page}.html"
+    return FIRST_SOURCES_PAGE if page == 1 else f"sources-{page}.html"
+
+
+def source_labels(ids: Iterable[str], shortest: int = SOURCE_LABEL) -> dict[str, str]:
+    """Each document's label in the report (``[7f25]``): the start of its id, ``shortest``
+    characters or as many more as it takes to tell it from every other id (the whole id at
+    most). A label depends only on the ids that start like it, not on the document's place
+    among the others, so adding an article leaves the other labels as they were (where
+    numbers by rank renumbered every later source); distinct ids get distinct labels."""
+    ordered = sorted(set(ids))
+    common = [0] * (len(ordered) + 1)  # common[i]: shared prefix of ordered[i - 1], ordered[i]
+    for i in range(1, len(ordered)):
+        a, b = ordered[i - 1], ordered[i]
+        n, top = 0, min(len(a), len(b))
+        while n < top and a[n] == b[n]:
+            n += 1
+        common[i] = n
+    return {d: d[:max(shortest, common[i] + 1, common[i + 1] + 1)]
+            for i, d in enumerate(ordered)}
 
 
 class _TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -509,7 +538,7 @@ class _PlotRow(NamedTuple):
     high: float | None
     surface: str
     doc: str
-    number: int
+    label: str
     normalized: str
 
 
@@ -535,7 +564,7 @@ class _Chunk(NamedTuple):
     key: str
     rows: list[ClaimRow]
     md_sig: str  # ids and document paths of the rows
-    html_sig: str  # and their documents' report numbers
+    html_sig: str  # and their documents' labels and sources pages
 
 
 _ROW_ID, _ROW_DOC, _ROW_SUBJECT, _ROW_METRIC = map(operator.itemgetter, map(
@@ -554,7 +583,8 @@ class Shared(NamedTuple):
     (:func:`shared`): the report order of the findings and their signatures."""
 
     path: dict[str, str]  # document id -> path
-    number: dict[str, int]  # document id -> [N] in the sources list
+    number: dict[str, str]  # document id -> its [label] in the sources list
+    page: dict[str, str]  # document id -> the sources page listing it
     rows: dict[str, ClaimRow]  # claim id -> its row
     groups: list[OrderedGroup]
     order: list[Finding]  # report order (group by group)
@@ -562,7 +592,7 @@ class Shared(NamedTuple):
     #: per finding in report order: its JSON and the paths of its claims' documents
     #: (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
     sigs: list[str]
-    numbers: list[str]  # and the report numbers of those documents (-1: no such claim)
+    numbers: list[str]  # and the labels and pages of those documents (-1: no such claim)
     #: per group: claim id -> kind of the most severe finding showing the claim
     highlighted: list[dict[str, str]]
     elsewhere: list[bool]  # per group: a finding shows a claim of another (subject, metric)
@@ -576,15 +606,18 @@ def shared(view: View) -> Shared:
 def _make_shared(view: View) -> Shared:
     docs, claims = view.docs, view.claims
     path = dict(zip(map(_DOC_ID, docs), map(_DOC_PATH, docs), strict=True))
-    number = dict(zip(map(_DOC_ID, docs), range(1, len(docs) + 1), strict=True))
+    number = source_labels(map(_DOC_ID, docs))
+    page = {d.id: source_page(n) for n, d in enumerate(docs, start=1)}
+    # what a page shows of a claim's document: its label and the link to its sources page
+    shown = {d: f"{label}@{page[d]}" for d, label in number.items()}
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
     groups = ordered_groups(view.findings)
     order = [f for g in groups for f in g.findings]
     sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
     numbers = [""] * len(order)
-    # a claim's document number: 0 for a document not in the run, -1 for a claim not in it
-    numbered = {**number, _MISSING_ROW.doc_id: -1}
-    path_of = [_NO_DOC, *map(_DOC_PATH, docs), _NO_CLAIM]  # by document number
+    # a claim's document: "0" for a document not in the run, "-1" for a claim not in it
+    numbered = {**shown, _MISSING_ROW.doc_id: "-1"}
+    path_of = {**path, _MISSING_ROW.doc_id: _NO_CLAIM}
     highlighted: list[dict[str, str]] = []
     elsewhere: list[bool] = []
     at = 0
@@ -595,10 +628,11 @@ def _make_shared(view: View) -> Shared:
         for i, f in enumerate(g.findings, start=at):
             if f.claims:
                 found = list(map(get_row, f.claims, repeat(_MISSING_ROW)))
-                at_doc = list(map(get_number, map(_ROW_DOC, found), repeat(0)))
-                sigs[i] += "\x1f".join(map(path_of.__getitem__, at_doc))
-                numbers[i] = " ".join(map(str, at_doc))
-                known += found if -1 not in at_doc else \
+                docs_of = list(map(_ROW_DOC, found))
+                at_doc = list(map(get_number, docs_of, repeat("0")))
+                sigs[i] += "\x1f".join(map(path_of.get, docs_of, repeat(_NO_DOC)))
+                numbers[i] = " ".join(at_doc)
+                known += found if "-1" not in at_doc else \
                     [row for row in found if row is not _MISSING_ROW]
         for f in reversed(g.findings):  # the most severe finding (the first) wins
             if f.claims:
@@ -614,7 +648,7 @@ def _make_shared(view: View) -> Shared:
             subjects.discard(None)
         elsewhere.append(bool(metrics or subjects))
     keys = list(map("f:".__add__, map(_FINDING_ID, order)))
-    return Shared(path, number, rows, groups, order, keys, sigs, numbers, highlighted,
+    return Shared(path, number, page, rows, groups, order, keys, sigs, numbers, highlighted,
                   elsewhere)
 
 
@@ -644,7 +678,8 @@ class _Plan:
 
     counts: _Counts
     path: dict[str, str]  # document id -> path
-    number: dict[str, int]  # document id -> [N] in the sources list
+    number: dict[str, str]  # document id -> its [label] in the sources list
+    page: dict[str, str]  # document id -> the sources page listing it
     claims: dict[str, ClaimRow]
     groups: list[OrderedGroup]
     charts: list[_ChartPick | None]
@@ -705,15 +740,16 @@ def _make_plan(view: View) -> _Plan:
     by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
     for c in view.claims:
         by_doc[c.doc_id].append(c)
-    index = _index_chunks(view.claims, by_doc, view.docs, path, number)
-    return _Plan(counts, path, number, by_id, groups, charts, index, common)
+    index = _index_chunks(view.claims, by_doc, view.docs, path, number, common.page)
+    return _Plan(counts, path, number, common.page, by_id, groups, charts, index, common)
 
 
 _BLOCK_SUBJECT = {None: ""}  # a claim's subject -> that of its (subject, metric) block
 
 
 def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow]],
-                  docs: Sequence[DocRow], path: Mapping[str, str], number: Mapping[str, int]
+                  docs: Sequence[DocRow], path: Mapping[str, str], number: Mapping[str, str],
+                  page: Mapping[str, str]
                   ) -> list[tuple[str, int, list[_Chunk]]]:
     """The claims index: subjects in order, each with its claim count and its rows sorted by
     (metric, document path, id), cut into chunks.
@@ -750,7 +786,7 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
             cs.sort(key=lambda c: (c.metric, path.get(c.doc_id, c.doc_id), c.id))
             parts_of[label] = [(m, list(g)) for m, g in itertools.groupby(cs, _CLAIM_METRIC)]
     doc_path = {d: path.get(d, d) for d in by_doc}
-    doc_number = {d: str(number.get(d, 0)) for d in by_doc}
+    doc_number = {d: f"{number.get(d, '')}@{page.get(d, FIRST_SOURCES_PAGE)}" for d in by_doc}
     cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
     subjects = []
     for label in sorted(labels, key=lambda s: (s == "(no subject)", str(s).lower())):
@@ -826,7 +862,8 @@ class _Renderer:
             claims = self.view.full_claims(missing)
             documents = self.view.full_documents(sorted({c.doc_id for c in claims.values()}))
             for claim in claims.values():
-                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.number)
+                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.number,
+                                self.plan.page)
                 path = self.plan.path.get(claim.doc_id)
                 if path is not None and cv.doc != path:  # the document moved since it was stored
                     cv = dataclasses.replace(cv, doc=path)
@@ -881,7 +918,7 @@ class _Renderer:
         chart = None
         if pick is not None:
             rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
-                             self.plan.number.get(c.doc_id, 0),
+                             self.plan.number.get(c.doc_id, ""),
                              wording.unit_words(human_interval(c.low, c.high, c.unit)))
                     for c in pick.rows]
             chart = _chart_draw(rows, pick.unit, pick.omitted, pick.kinds)
