@@ -415,7 +415,7 @@ SOURCES_PAGE = 1000
 
 FIRST_SOURCES_PAGE = "sources.html"
 #: A document's label in the report is at least this many characters of its id.
-SOURCE_LABEL = 4
+SOURCE_LABEL = 6
 
 
 def source_page(number: int) -> str:
@@ -426,7 +426,7 @@ def source_page(number: int) -> str:
 
 
 def source_labels(ids: Iterable[str], shortest: int = SOURCE_LABEL) -> dict[str, str]:
-    """Each document's label in the report (``[7f25]``): the start of its id, ``shortest``
+    """Each document's label in the report (``[7f251c]``): the start of its id, ``shortest``
     characters or as many more as it takes to tell it from every other id (the whole id at
     most). A label depends only on the ids that start like it, not on the document's place
     among the others, so adding an article leaves the other labels as they were (where
