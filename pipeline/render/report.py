@@ -418,11 +418,28 @@ FIRST_SOURCES_PAGE = "sources.html"
 SOURCE_LABEL = 6
 
 
-def source_page(number: int) -> str:
-    """The page of the HTML report's folder listing the ``number``-th source (from 1, in path
-    order)."""
-    page = (max(number, 1) - 1) // SOURCES_PAGE + 1
-    return FIRST_SOURCES_PAGE if page == 1 else f"sources-{page}.html"
+def source_pages(ids: Iterable[str], size: int = SOURCES_PAGE) -> dict[str, str]:
+    """The page of the HTML report's folder listing each source (``ids`` in path order).
+
+    About one document in ``size`` starts a page (a hash of its id), and a page that reaches
+    twice ``size`` documents ends there, so the cuts stay where they are when documents
+    come and go elsewhere: an article added before the others changes the first page, not
+    the page of every later source (which every link to it names). The first page is
+    ``sources.html``, each other one is named after the document that starts it."""
+    pages: dict[str, str] = {}
+    name, count = FIRST_SOURCES_PAGE, 0
+    taken = {name}
+    for doc in ids:
+        if count and (count >= 2 * size or
+                      zlib.crc32(doc.encode("utf-8", "surrogatepass")) % size == 0):
+            name = f"sources-{zlib.crc32(doc.encode('utf-8', 'surrogatepass')):08x}.html"
+            while name in taken:  # two cuts of one hash (unlikely): unique names
+                name = name.replace(".html", "-2.html")
+            taken.add(name)
+            count = 0
+        pages[doc] = name
+        count += 1
+    return pages
 
 
 def source_labels(ids: Iterable[str], shortest: int = SOURCE_LABEL) -> dict[str, str]:
@@ -487,7 +504,7 @@ def _environment(*, html: bool) -> jinja2.Environment:
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
-    env.filters.update(safe_url=safe_url, source_page=source_page, words=wording.user_words,
+    env.filters.update(safe_url=safe_url, words=wording.user_words,
                        parts=explanation_parts)
     if not html:
         sentence = _remembered(_md_sentence_key)
@@ -607,7 +624,7 @@ def _make_shared(view: View) -> Shared:
     docs, claims = view.docs, view.claims
     path = dict(zip(map(_DOC_ID, docs), map(_DOC_PATH, docs), strict=True))
     number = source_labels(map(_DOC_ID, docs))
-    page = {d.id: source_page(n) for n, d in enumerate(docs, start=1)}
+    page = source_pages(map(_DOC_ID, docs))
     # what a page shows of a claim's document: its label and the link to its sources page
     shown = {d: f"{label}@{page[d]}" for d, label in number.items()}
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
