@@ -129,7 +129,8 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
 
 #: where an explanation's details start: the intervals compared, the frames' agreement, the
 #: frame of each side (pipeline.check.policy words them so)
-_DETAILS = re.compile(r"(?<=\.) (?=Compared as |Subject, metric and period match, and both are stated as facts\.|"
+_DETAILS = re.compile(r"(?<=\.) (?=Compared as |"
+                      r"Subject, metric and period match, and both are stated as facts\.|"
                       r"Frames \()")
 
 
@@ -626,14 +627,14 @@ def _make_shared(view: View) -> Shared:
     number = source_labels(map(_DOC_ID, docs))
     page = source_pages(map(_DOC_ID, docs))
     # what a page shows of a claim's document: its label and the link to its sources page
-    shown = {d: f"{label}@{page[d]}" for d, label in number.items()}
+    cited = {d: f"{label}@{page[d]}" for d, label in number.items()}
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
     groups = ordered_groups(view.findings)
     order = [f for g in groups for f in g.findings]
     sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
     numbers = [""] * len(order)
     # a claim's document: "0" for a document not in the run, "-1" for a claim not in it
-    numbered = {**shown, _MISSING_ROW.doc_id: "-1"}
+    numbered = {**cited, _MISSING_ROW.doc_id: "-1"}
     path_of = {**path, _MISSING_ROW.doc_id: _NO_CLAIM}
     highlighted: list[dict[str, str]] = []
     elsewhere: list[bool] = []
