@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pipeline import fsio, render
 from pipeline.models import Finding
-from pipeline.render import outputs, pages, splice
+from pipeline.render import outputs, pages, report, splice
 from pipeline.state import rows
 from tests.conftest import make_doc, report_claim
 from tests.test_report_pieces import make_world
@@ -56,8 +56,8 @@ def test_garbled_findings_have_their_own_pages_and_groups_the_rest():
         n for n in every if n.startswith("report/")}
 
 
-def test_sources_are_a_thousand_to_a_page_and_findings_link_to_theirs():
-    docs = [make_doc(i, f"a{i:05d}.txt", f"Title {i}") for i in range(1, 2502)]
+def test_sources_are_about_a_thousand_to_a_page_and_findings_link_to_theirs():
+    docs = [make_doc(i, f"a{i:05d}.txt", f"Title {i}") for i in range(1, 5002)]
     first, last = docs[0], docs[-1]
     claims = [report_claim("c-1", first, "Acme paid $5 million.", "$5 million", 5e6, 5e6),
               report_claim("c-2", last, "Acme paid $9 million.", "$9 million", 9e6, 9e6)]
@@ -65,13 +65,28 @@ def test_sources_are_a_thousand_to_a_page_and_findings_link_to_theirs():
                       metric="cost", claims=("c-1", "c-2"), explanation="x",
                       check="value_mismatch.v1")
     every = render.texts(rows.memory_view(docs, claims, [finding], []))
-    sources = sorted(n for n in every if "sources" in n)
-    assert sources == ["report/sources-2.html", "report/sources-3.html", "report/sources.html"]
-    assert every["report/sources.html"].count('<tr id="d-') == 1000
-    assert every["report/sources-3.html"].count('<tr id="d-') == 501
-    assert 'id="d-2501"' in every["report/sources-3.html"]
+    sources = {n: every[n] for n in every if n.startswith("report/sources")}
+    counts = {n: text.count('<tr id="d-') for n, text in sources.items()}
+    assert sum(counts.values()) == len(docs)  # each document on one page
+    assert 2 <= len(sources) <= 15 and max(counts.values()) <= 2 * report.SOURCES_PAGE
+    assert 'id="d-d1"' in every["report/sources.html"]
+    # labels are the start of the document ids (make_doc's "d1" ... "d5001": whole ids here)
+    (holder,) = [n for n, text in sources.items() if 'id="d-d5001"' in text]
     page = every["report/" + pages.page_name("Acme", "cost")]
-    assert 'href="sources.html#d-1"' in page and 'href="sources-3.html#d-2501"' in page
+    assert 'href="sources.html#d-d1"' in page
+    assert f'href="{holder.removeprefix("report/")}#d-d5001"' in page
+
+
+def test_sources_pages_are_cut_by_content():
+    """An article sorting before the others joins the first page; every later source stays
+    on its page (links to it unchanged), however many are added before it."""
+    ids = [f"{i:016x}" for i in range(7, 60_000, 13)]
+    before = report.source_pages(ids)
+    after = report.source_pages(["0" * 16, *ids[:40], "00000000000000ff", *ids[40:]])
+    moved = [d for d in ids if after[d] != before[d]]
+    first_page = [d for d in ids if before[d] == "sources.html"]
+    assert set(moved) <= set(first_page)
+    assert len(set(before.values())) > 2
 
 
 def test_unchanged_pages_are_linked_and_a_new_article_renders_few(tmp_path):

@@ -126,14 +126,14 @@ def test_internal_names_read_as_words():
 
 def test_chart_labels_wrap_instead_of_being_cut():
     row = report._PlotRow("c-1", 555_000.0, 555_000.0,
-                          "roughly 555,000 Nvidia GPUs in the Memphis cluster", "a.txt", 12,
+                          "roughly 555,000 Nvidia GPUs in the Memphis cluster", "a.txt", "7f251c",
                           "555,000 GPU")
-    other = report._PlotRow("c-2", 10_000.0, 100_000.0, "tens of thousands", "b.txt", 3,
+    other = report._PlotRow("c-2", 10_000.0, 100_000.0, "tens of thousands", "b.txt", "54b2be",
                             "10,000 GPU – 100,000 GPU")
     chart = report._chart_draw([other, row], "GPU", 0, {})
     long = chart.rows[1]
     assert [line for _, line in long["lines"]] == [
-        "[12] roughly 555,000 Nvidia", "GPUs in the Memphis cluster"]
+        "[7f251c] roughly 555,000", "Nvidia GPUs in the Memphis", "cluster"]
     assert "…" not in long["label"]
     assert all(len(line) <= report.LABEL_CHARS for _, line in long["lines"])
     # the wrapped row is taller, and the chart makes room for it

@@ -73,8 +73,11 @@ def texts(view: rows.View) -> dict[str, str]:
 FORK_CLAIMS = 5000
 """From this many claims (and where ``os.fork`` exists) a run writes its files in two
 processes (:func:`write`); below it, one process is quicker than starting a second."""
-#: The files the second process writes: a share of the work about equal to the rest.
-FORKED = ("contradictions.json", "claimreview.jsonld", "graph.graphml", "graph.json")
+#: The files the second process writes: a share of the work about equal to the rest (in an
+#: add at 10,000 articles the first process, which also plans the report's pages and the
+#: Markdown page, had some 20% more to do while ``claims.jsonl`` was its).
+FORKED = ("claims.jsonl", "contradictions.json", "claimreview.jsonld", "graph.graphml",
+          "graph.json")
 
 
 def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes],
@@ -281,10 +284,13 @@ def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, vers
         if isinstance(loaded, dict):
             old = loaded
     os.mkdir(into)
+    # the published folder's real path, resolved once (``OUT/report`` is a symlink through
+    # ``OUT/.current``): each page is read and linked from there, not resolved a page at a time
+    real = Path(os.path.realpath(folder))
     new: dict[str, bytes] = {}
     for page in sorted(every):
         before = splice.Layout.loads(old[page]) if page in old else None
-        layout = splice.compose(folder / page, every[page], version=version, previous=before,
+        layout = splice.compose(real / page, every[page], version=version, previous=before,
                                 stats=stats, into=into / page)
         new[page] = layout.dumps()
     return marshal.dumps(new)

@@ -11,8 +11,8 @@ index and pages linked from it, all static files that open from ``file://`` (no 
   collapsed at first; the claims index's pages; skipped files.
 * ``report/`` (:func:`folder_pieces`): a page per group (``g-….html``: its chart, its findings
   but the repaired-text ones), the repaired-text findings (``repaired….html``), the claims
-  index (``claims….html``) and the sources (``sources.html``, ``sources-2.html``… a thousand
-  documents a page).
+  index (``claims….html``) and the sources (``sources.html``, ``sources-HASH.html``…, about a
+  thousand documents a page, cut by content).
 
 Every page has the same filters (their state in the URL's hash, carried by the links between
 pages) and the same script. A page is signed pieces like every output file
@@ -38,7 +38,7 @@ from pipeline.models import SEVERITY_ORDER, Finding
 from pipeline.render import splice
 from pipeline.render.order import KIND_ORDER, OrderedGroup
 from pipeline.render.report import (
-    SOURCES_PAGE,
+    FIRST_SOURCES_PAGE,
     STATUS_LABEL,
     _Chunk,
     _group_key,
@@ -46,9 +46,8 @@ from pipeline.render.report import (
     _plan,
     _Renderer,
     pieces_of,
-    source_page,
 )
-from pipeline.state.rows import View
+from pipeline.state.rows import DocRow, View
 
 FOLDER = "report"
 """The folder of the report's pages, next to ``report.html``."""
@@ -310,7 +309,7 @@ class _Pager:
         counts = _counts([plan.shared.order[i] for i in g.at])
         pick = plan.charts[g.chart]
         chart_sig = None if pick is None else (
-            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, 0),
+            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, ""),
                                             pick.kinds.get(c.id)) for c in pick.rows))
         pieces = self.head(title)
         pieces += [P("top", sig(title), partial(r.html, "page_top", title, "")),
@@ -353,25 +352,31 @@ class _Pager:
         return pieces
 
     def sources_pages(self) -> dict[str, list[splice.Piece]]:
-        """The sources, :data:`report.SOURCES_PAGE` documents a page (``[N]`` in the
+        """The sources in path order, about :data:`report.SOURCES_PAGE` documents a page,
+        cut by content (:func:`report.source_pages`; a document's ``[label]`` in the
         findings links to its row)."""
         P, r = splice.Piece, self.r
-        docs = self.view.docs
-        size = SOURCES_PAGE
-        listed = [(source_page(first), first, min(first + size - 1, len(docs)))
-                  for first in range(1, len(docs) + 1, size)] or [("sources.html", 0, 0)]
+        docs, page_of = self.view.docs, self.plan.page
+        split: dict[str, list[DocRow]] = {FIRST_SOURCES_PAGE: []}
+        for d in docs:
+            split.setdefault(page_of[d.id], []).append(d)
+        # the pages' links: name, first and last position of its sources (from 1)
+        listed, at = [], 1
+        for name, mine in split.items():
+            listed.append((name, at if mine else 0, at + len(mine) - 1 if mine else 0))
+            at += len(mine)
         out = {}
-        for name, first, last in listed:
+        for name, mine in split.items():
             pieces = self.head("Sources")
             pieces += [P("top", "", partial(r.html, "page_top", "Sources", "")),
                        P("main", "", partial(r.html, "page_main")),
                        P("sources", splice.sig(listed), partial(r.html, "sources_head", listed))]
-            mine = docs[max(first - 1, 0):last]
+            labels = [self.plan.number[d.id] for d in mine]
             pieces += pieces_of(
                 (f"d:{d.id}" for d in mine),
-                [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{i}"
-                 for i, d in enumerate(mine, start=first)],
-                map(partial, repeat(r.html), repeat("source"), mine, range(first, last + 1)))
+                [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{label}"
+                 for d, label in zip(mine, labels, strict=True)],
+                map(partial, repeat(r.html), repeat("source"), mine, labels))
             pieces += [P("sources-end", "", partial(r.html, "sources_end")),
                        self.foot("page_foot")]
             out[name] = pieces

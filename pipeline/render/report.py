@@ -20,6 +20,7 @@ float formatting, no timestamps, so golden files and committed ``out/`` stay sta
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -27,7 +28,9 @@ import heapq
 import itertools
 import math
 import operator
+import os
 import re
+import stat
 import textwrap
 import zlib
 from collections import Counter, defaultdict
@@ -155,7 +158,8 @@ class ClaimView:
 
     id: str
     doc: str
-    number: int
+    label: str  # the document's label in the sources list (``[label]``; "": not in the run)
+    page: str  # the sources page that lists the document
     title: str | None
     url: str | None
     subject: str | None
@@ -218,9 +222,11 @@ class GroupView:
     chart: Chart | None
 
 
-def claim_view(claim: Claim, doc: Document | None, numbers: Mapping[str, int]) -> ClaimView:
+def claim_view(claim: Claim, doc: Document | None, labels: Mapping[str, str],
+               pages: Mapping[str, str] | None = None) -> ClaimView:
     """``claim`` as the report shows it; ``doc`` its document (None: not in the run),
-    ``numbers`` each document's number in the sources list."""
+    ``labels`` each document's label in the sources list (:func:`source_labels`), ``pages``
+    the sources page listing it (the first page when not given)."""
     q, n = claim.quantity, claim.normalized
     written_unit = q.unit + (f"/{q.per}" if q.per else "")
     at = figure_span(claim, doc)
@@ -229,7 +235,8 @@ def claim_view(claim: Claim, doc: Document | None, numbers: Mapping[str, int]) -
         figure = claim.sentence[at[0]:at[1]]
     original = wording.garbled_original(claim.span.text, figure) if claim.repaired else None
     return ClaimView(
-        id=claim.id, doc=doc.path if doc else claim.doc_id, number=numbers.get(claim.doc_id, 0),
+        id=claim.id, doc=doc.path if doc else claim.doc_id, label=labels.get(claim.doc_id, ""),
+        page=(pages or {}).get(claim.doc_id, FIRST_SOURCES_PAGE),
         title=doc.title if doc else None,
         url=safe_url(doc.source) if doc else None, subject=claim.subject, metric=claim.metric,
         surface=claim.span.text, sentence=claim.sentence,
@@ -325,7 +332,7 @@ def chart_label_lines(label: str) -> list[str]:
 def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
                 highlighted: Mapping[str, str]) -> Chart:
     """The chart of the claims :func:`_chart_pick` chose; each needs ``id``, ``low``, ``high``,
-    ``surface``, ``doc`` (path), ``number`` and ``normalized`` (text), as a :class:`ClaimView`."""
+    ``surface``, ``doc`` (path), ``label`` and ``normalized`` (text), as a :class:`ClaimView`."""
     values = [v for c in rows_in for v in (c.low, c.high) if v is not None]
     lo, hi = min(values), max(values)
     log = lo > 0 and hi / lo > 20
@@ -349,7 +356,7 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
     y_top = float(top)
     for c in rows_in:
         surface = re.sub(r"\s+", " ", c.surface)
-        lines = chart_label_lines(f"[{c.number}] {surface}" if c.number else surface)
+        lines = chart_label_lines(f"[{c.label}] {surface}" if c.label else surface)
         height_of_row = max(row_h, LABEL_LINE * len(lines) + 6)
         y = y_top + height_of_row / 2
         y_top += height_of_row
@@ -365,7 +372,8 @@ def _chart_draw(rows_in: Sequence[Any], chosen_unit: str, omitted: int,
             "label": " ".join(lines), "lines": [
                 (round(y + 4 + LABEL_LINE * (k - (len(lines) - 1) / 2), 1), line)
                 for k, line in enumerate(lines)],
-            "tip": f"[{c.number}] {c.doc}: {surface} → {c.normalized}",
+            "tip": f"[{c.label}] {c.doc}: {surface} → {c.normalized}" if c.label
+                   else f"{c.doc}: {surface} → {c.normalized}",
         })
     ticks = [(x(t), wording.unit_words(format_amount(t, chosen_unit, report=True)))
              for t in _ticks(lo, hi, log)]
@@ -406,10 +414,86 @@ SOURCES_PAGE = 1000
 """Documents per page of the HTML report's sources (``report/sources*.html``)."""
 
 
-def source_page(number: int) -> str:
-    """The page of the HTML report's folder listing source ``[number]``."""
-    page = (max(number, 1) - 1) // SOURCES_PAGE + 1
-    return "sources.html" if page == 1 else f"sources-{page}.html"
+FIRST_SOURCES_PAGE = "sources.html"
+#: A document's label in the report is at least this many characters of its id.
+SOURCE_LABEL = 6
+
+
+def source_pages(ids: Iterable[str], size: int = SOURCES_PAGE) -> dict[str, str]:
+    """The page of the HTML report's folder listing each source (``ids`` in path order).
+
+    About one document in ``size`` starts a page (a hash of its id), and a page that reaches
+    twice ``size`` documents ends there, so the cuts stay where they are when documents
+    come and go elsewhere: an article added before the others changes the first page, not
+    the page of every later source (which every link to it names). The first page is
+    ``sources.html``, each other one is named after the document that starts it."""
+    pages: dict[str, str] = {}
+    name, count = FIRST_SOURCES_PAGE, 0
+    taken = {name}
+    for doc in ids:
+        if count and (count >= 2 * size or
+                      zlib.crc32(doc.encode("utf-8", "surrogatepass")) % size == 0):
+            name = f"sources-{zlib.crc32(doc.encode('utf-8', 'surrogatepass')):08x}.html"
+            while name in taken:  # two cuts of one hash (unlikely): unique names
+                name = name.replace(".html", "-2.html")
+            taken.add(name)
+            count = 0
+        pages[doc] = name
+        count += 1
+    return pages
+
+
+def source_labels(ids: Iterable[str], shortest: int = SOURCE_LABEL) -> dict[str, str]:
+    """Each document's label in the report (``[7f251c]``): the start of its id, ``shortest``
+    characters or as many more as it takes to tell it from every other id (the whole id at
+    most). A label depends only on the ids that start like it, not on the document's place
+    among the others, so adding an article leaves the other labels as they were (where
+    numbers by rank renumbered every later source); distinct ids get distinct labels."""
+    ordered = sorted(set(ids))
+    common = [0] * (len(ordered) + 1)  # common[i]: shared prefix of ordered[i - 1], ordered[i]
+    for i in range(1, len(ordered)):
+        a, b = ordered[i - 1], ordered[i]
+        n, top = 0, min(len(a), len(b))
+        while n < top and a[n] == b[n]:
+            n += 1
+        common[i] = n
+    return {d: d[:max(shortest, common[i] + 1, common[i + 1] + 1)]
+            for i, d in enumerate(ordered)}
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """The templates compiled to Python bytecode, kept in the user's cache folder: compiling
+    the two templates is some 0.3-0.7 s of every run that renders a piece (a one-article
+    ``claims add``). Jinja checks each cached entry against the template's source (a
+    checksum) and its own and Python's versions; a folder that cannot be read or written
+    only means compiling again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _template_cache(html: bool) -> _TemplateCache | None:
+    """The bytecode cache of one kind of environment (its options shape the compiled
+    code), or None when there is no private cache folder (``CLAIMS_NO_TEMPLATE_CACHE`` set,
+    or the folder cannot be made ours alone)."""
+    if os.environ.get("CLAIMS_NO_TEMPLATE_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "claims", "templates")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return None  # someone else's folder, or one others can write: never load from it
+    return _TemplateCache(folder, f"{'html' if html else 'md'}-%s.cache")
 
 
 def _environment(*, html: bool) -> jinja2.Environment:
@@ -417,10 +501,11 @@ def _environment(*, html: bool) -> jinja2.Environment:
         loader=jinja2.PackageLoader("pipeline.render", "templates"),
         autoescape=html, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined, finalize=escape.finalize if html else None,
+        bytecode_cache=_template_cache(html),
     )
     # one environment per render: the Markdown filters remember their answers for it (the
     # same documents, subjects and sentences come back in many findings)
-    env.filters.update(safe_url=safe_url, source_page=source_page, words=wording.user_words,
+    env.filters.update(safe_url=safe_url, words=wording.user_words,
                        parts=explanation_parts)
     if not html:
         sentence = _remembered(_md_sentence_key)
@@ -471,7 +556,7 @@ class _PlotRow(NamedTuple):
     high: float | None
     surface: str
     doc: str
-    number: int
+    label: str
     normalized: str
 
 
@@ -497,7 +582,7 @@ class _Chunk(NamedTuple):
     key: str
     rows: list[ClaimRow]
     md_sig: str  # ids and document paths of the rows
-    html_sig: str  # and their documents' report numbers
+    html_sig: str  # and their documents' labels and sources pages
 
 
 _ROW_ID, _ROW_DOC, _ROW_SUBJECT, _ROW_METRIC = map(operator.itemgetter, map(
@@ -516,7 +601,8 @@ class Shared(NamedTuple):
     (:func:`shared`): the report order of the findings and their signatures."""
 
     path: dict[str, str]  # document id -> path
-    number: dict[str, int]  # document id -> [N] in the sources list
+    number: dict[str, str]  # document id -> its [label] in the sources list
+    page: dict[str, str]  # document id -> the sources page listing it
     rows: dict[str, ClaimRow]  # claim id -> its row
     groups: list[OrderedGroup]
     order: list[Finding]  # report order (group by group)
@@ -524,7 +610,7 @@ class Shared(NamedTuple):
     #: per finding in report order: its JSON and the paths of its claims' documents
     #: (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
     sigs: list[str]
-    numbers: list[str]  # and the report numbers of those documents (-1: no such claim)
+    numbers: list[str]  # and the labels and pages of those documents (-1: no such claim)
     #: per group: claim id -> kind of the most severe finding showing the claim
     highlighted: list[dict[str, str]]
     elsewhere: list[bool]  # per group: a finding shows a claim of another (subject, metric)
@@ -538,15 +624,18 @@ def shared(view: View) -> Shared:
 def _make_shared(view: View) -> Shared:
     docs, claims = view.docs, view.claims
     path = dict(zip(map(_DOC_ID, docs), map(_DOC_PATH, docs), strict=True))
-    number = dict(zip(map(_DOC_ID, docs), range(1, len(docs) + 1), strict=True))
+    number = source_labels(map(_DOC_ID, docs))
+    page = source_pages(map(_DOC_ID, docs))
+    # what a page shows of a claim's document: its label and the link to its sources page
+    cited = {d: f"{label}@{page[d]}" for d, label in number.items()}
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
     groups = ordered_groups(view.findings)
     order = [f for g in groups for f in g.findings]
     sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
     numbers = [""] * len(order)
-    # a claim's document number: 0 for a document not in the run, -1 for a claim not in it
-    numbered = {**number, _MISSING_ROW.doc_id: -1}
-    path_of = [_NO_DOC, *map(_DOC_PATH, docs), _NO_CLAIM]  # by document number
+    # a claim's document: "0" for a document not in the run, "-1" for a claim not in it
+    numbered = {**cited, _MISSING_ROW.doc_id: "-1"}
+    path_of = {**path, _MISSING_ROW.doc_id: _NO_CLAIM}
     highlighted: list[dict[str, str]] = []
     elsewhere: list[bool] = []
     at = 0
@@ -557,10 +646,11 @@ def _make_shared(view: View) -> Shared:
         for i, f in enumerate(g.findings, start=at):
             if f.claims:
                 found = list(map(get_row, f.claims, repeat(_MISSING_ROW)))
-                at_doc = list(map(get_number, map(_ROW_DOC, found), repeat(0)))
-                sigs[i] += "\x1f".join(map(path_of.__getitem__, at_doc))
-                numbers[i] = " ".join(map(str, at_doc))
-                known += found if -1 not in at_doc else \
+                docs_of = list(map(_ROW_DOC, found))
+                at_doc = list(map(get_number, docs_of, repeat("0")))
+                sigs[i] += "\x1f".join(map(path_of.get, docs_of, repeat(_NO_DOC)))
+                numbers[i] = " ".join(at_doc)
+                known += found if "-1" not in at_doc else \
                     [row for row in found if row is not _MISSING_ROW]
         for f in reversed(g.findings):  # the most severe finding (the first) wins
             if f.claims:
@@ -576,7 +666,7 @@ def _make_shared(view: View) -> Shared:
             subjects.discard(None)
         elsewhere.append(bool(metrics or subjects))
     keys = list(map("f:".__add__, map(_FINDING_ID, order)))
-    return Shared(path, number, rows, groups, order, keys, sigs, numbers, highlighted,
+    return Shared(path, number, page, rows, groups, order, keys, sigs, numbers, highlighted,
                   elsewhere)
 
 
@@ -606,7 +696,8 @@ class _Plan:
 
     counts: _Counts
     path: dict[str, str]  # document id -> path
-    number: dict[str, int]  # document id -> [N] in the sources list
+    number: dict[str, str]  # document id -> its [label] in the sources list
+    page: dict[str, str]  # document id -> the sources page listing it
     claims: dict[str, ClaimRow]
     groups: list[OrderedGroup]
     charts: list[_ChartPick | None]
@@ -667,15 +758,16 @@ def _make_plan(view: View) -> _Plan:
     by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
     for c in view.claims:
         by_doc[c.doc_id].append(c)
-    index = _index_chunks(view.claims, by_doc, view.docs, path, number)
-    return _Plan(counts, path, number, by_id, groups, charts, index, common)
+    index = _index_chunks(view.claims, by_doc, view.docs, path, number, common.page)
+    return _Plan(counts, path, number, common.page, by_id, groups, charts, index, common)
 
 
 _BLOCK_SUBJECT = {None: ""}  # a claim's subject -> that of its (subject, metric) block
 
 
 def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow]],
-                  docs: Sequence[DocRow], path: Mapping[str, str], number: Mapping[str, int]
+                  docs: Sequence[DocRow], path: Mapping[str, str], number: Mapping[str, str],
+                  page: Mapping[str, str]
                   ) -> list[tuple[str, int, list[_Chunk]]]:
     """The claims index: subjects in order, each with its claim count and its rows sorted by
     (metric, document path, id), cut into chunks.
@@ -712,7 +804,7 @@ def _index_chunks(claims: Sequence[ClaimRow], by_doc: Mapping[str, list[ClaimRow
             cs.sort(key=lambda c: (c.metric, path.get(c.doc_id, c.doc_id), c.id))
             parts_of[label] = [(m, list(g)) for m, g in itertools.groupby(cs, _CLAIM_METRIC)]
     doc_path = {d: path.get(d, d) for d in by_doc}
-    doc_number = {d: str(number.get(d, 0)) for d in by_doc}
+    doc_number = {d: f"{number.get(d, '')}@{page.get(d, FIRST_SOURCES_PAGE)}" for d in by_doc}
     cuts = {d for d in by_doc if zlib.crc32(d.encode("utf-8", "surrogatepass")) % INDEX_CHUNK == 0}
     subjects = []
     for label in sorted(labels, key=lambda s: (s == "(no subject)", str(s).lower())):
@@ -788,7 +880,8 @@ class _Renderer:
             claims = self.view.full_claims(missing)
             documents = self.view.full_documents(sorted({c.doc_id for c in claims.values()}))
             for claim in claims.values():
-                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.number)
+                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.number,
+                                self.plan.page)
                 path = self.plan.path.get(claim.doc_id)
                 if path is not None and cv.doc != path:  # the document moved since it was stored
                     cv = dataclasses.replace(cv, doc=path)
@@ -843,7 +936,7 @@ class _Renderer:
         chart = None
         if pick is not None:
             rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
-                             self.plan.number.get(c.doc_id, 0),
+                             self.plan.number.get(c.doc_id, ""),
                              wording.unit_words(human_interval(c.low, c.high, c.unit)))
                     for c in pick.rows]
             chart = _chart_draw(rows, pick.unit, pick.omitted, pick.kinds)
