@@ -257,18 +257,51 @@ def qualifier(claim: Claim, rules: Rules | None = None) -> str:
     text = getattr(claim, "qualifier", None) or ""
     if not text or rules is None:
         return text.lower()
-    neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
-    for part in claim.quantity.unit.lower().split("_"):
-        neutral |= {part, part + "s", part + "es"}
-    for entity in rules.entities.entities:
-        for alias in (entity.name, *entity.aliases):
-            neutral |= set(alias.lower().split())
-    words = [w for w in re.findall(r"[\w-]+", text.lower()) if w not in neutral]
+    neutral = _tables(rules).neutral
+    units = {w for part in claim.quantity.unit.lower().split("_")
+             for w in (part, part + "s", part + "es")}
+    words = [w for w in re.findall(r"[\w-]+", text.lower())
+             if w not in neutral and w not in units]
     return " ".join(words)
+
+
+class _Tables:
+    """What the checks look up in the rules for every claim, read from them once: the
+    words that never narrow a scope (:func:`qualifier`), and each metric's key and family
+    and each subject's family as :func:`metric_key`, :func:`metric_family` and
+    :func:`subject_family` first answered them."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
+        for entity in rules.entities.entities:
+            for alias in (entity.name, *entity.aliases):
+                neutral |= set(alias.lower().split())
+        self.neutral = frozenset(neutral)
+        self.metric_keys: dict[str, str] = {}
+        self.metric_families: dict[str, str] = {}
+        self.subject_families: dict[str, str] = {}
+
+
+_TABLES: list[_Tables] = []
+
+
+def _tables(rules: Rules) -> _Tables:
+    """The tables of ``rules`` (those of the rules asked last are kept)."""
+    if not _TABLES or _TABLES[0].rules is not rules:
+        _TABLES[:] = [_Tables(rules)]
+    return _TABLES[0]
 
 
 def metric_key(rules: Rules, metric: str) -> str:
     """The metric a claim is compared under: metrics named as the same thing share a key."""
+    known = _tables(rules).metric_keys
+    if metric not in known:
+        known[metric] = _metric_key(rules, metric)
+    return known[metric]
+
+
+def _metric_key(rules: Rules, metric: str) -> str:
     for label, members in sorted(rules.checks.same_metrics.items()):
         if metric in members:
             return label
@@ -277,6 +310,13 @@ def metric_key(rules: Rules, metric: str) -> str:
 
 def metric_family(rules: Rules, metric: str) -> str:
     """Related metrics of different scope (operating vs net loss) share a family."""
+    known = _tables(rules).metric_families
+    if metric not in known:
+        known[metric] = _metric_family(rules, metric)
+    return known[metric]
+
+
+def _metric_family(rules: Rules, metric: str) -> str:
     key = metric_key(rules, metric)
     for label, members in sorted(rules.checks.scope_metrics.items()):
         if metric in members or key in members:
@@ -286,6 +326,13 @@ def metric_family(rules: Rules, metric: str) -> str:
 
 def subject_family(rules: Rules, subject: str) -> str:
     """Subjects that overlap in scope (Colossus 1, Colossus; xAI merged into SpaceX)."""
+    known = _tables(rules).subject_families
+    if subject not in known:
+        known[subject] = _subject_family(rules, subject)
+    return known[subject]
+
+
+def _subject_family(rules: Rules, subject: str) -> str:
     for label, members in sorted(rules.checks.subject_groups.items()):
         if subject in members:
             return label

@@ -233,6 +233,7 @@ class ClaimKeys:
 
     subject: str  # subject_key
     scope: tuple[str, ...]  # see _scope
+    parts: frozenset[str]  # which part of an amount (_Context.scope_of)
     bases: tuple[str, ...]  # measurement bases (adjusted, GAAP)
     group: tuple[object, ...]  # the claim's part of a figure's group key (Figure.group)
 
@@ -242,7 +243,8 @@ def claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
              claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
-    return ClaimKeys(subject_key(claim, ctx.rules), _scope(claim, ctx), bases, group)
+    return ClaimKeys(subject_key(claim, ctx.rules), _scope(claim, ctx),
+                     frozenset(ctx.scope_of(claim)), bases, group)
 
 
 def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
@@ -688,9 +690,7 @@ def _groups(figures: Sequence[Figure], ctx: _Context) -> list[_Group]:
         if voice not in seen:
             seen.add(voice)
             grouped[key].append(f)
-    groups = [_Group(sorted(fs, key=lambda f: (f.claim.doc_id, f.claim.span.start,
-                                               f.claim.id)))
-              for fs in grouped.values()]
+    groups = [_Group(fs) for fs in grouped.values()]  # each in the order walked
     return sorted(groups, key=lambda g: (g.head.low, g.head.high, g.head.claim.id))
 
 
@@ -746,7 +746,9 @@ def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
     return None
 
 
-def _describe(group_claims: Sequence[Claim]) -> str:
+def _describe(group_claims: Sequence[Claim], independent: int | None = None) -> str:
+    """A value's mentions as shown ("$5 billion" [3 mentions in 3 document(s)]);
+    ``independent``: :func:`independent_sources` of ``group_claims`` when known."""
     first = group_claims[0]
     docs = {c.doc_id for c in group_claims}
     shown = figure_words(first)
@@ -756,7 +758,8 @@ def _describe(group_claims: Sequence[Claim]) -> str:
         text += f' (repaired; the article has "{original}")'
     if len(group_claims) > 1:
         text += f" [{len(group_claims)} mentions in {len(docs)} document(s)"
-        independent = independent_sources(group_claims)
+        if independent is None:
+            independent = independent_sources(group_claims)
         if independent < len(docs):
             text += f", {independent} independent (the others are copies)"
         text += "]"
@@ -838,8 +841,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                   if (basis := f.keys.bases)]
     # a value other reports give with a scope these do not state ("$69 billion, including
     # debt"): an unscoped disagreement over it may be one of scope
-    own = {q for f in figures for q in ctx.scope_of(f.claim)}
-    scoped = [(f, sorted(s)) for f in context if (s := ctx.scope_of(f.claim) - own)]
+    own = {q for f in figures for q in f.keys.parts}
+    scoped = [(f, sorted(s)) for f in context if (s := f.keys.parts - own)]
     for i, gi in enumerate(groups):
         if bases[i]:
             continue
@@ -964,7 +967,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                 c.subject is None for g in (*members[ri], *members[rj]) for c in g.claims):
             continue
         findings.append(_disagreement(members[ri], members[rj], found, ctx, ident,
-                                      check=check))
+                                      check=check, sources=(support[ri], support[rj])))
     if reason is not None:
         return findings
     for root in sorted(members):
@@ -1012,7 +1015,10 @@ def _both_sides(left: dict[str, list[str | None]], right: dict[str, list[str | N
 
 def _disagreement(left: list[_Group], right: list[_Group],
                   found: list[tuple[Verdict, Figure, Figure]], ctx: _Context,
-                  ident: tuple[str, ...], *, check: str = NAME) -> Finding:
+                  ident: tuple[str, ...], *, check: str = NAME,
+                  sources: tuple[int, int] | None = None) -> Finding:
+    """The finding of two value clusters that disagree; ``sources``: their independent
+    sources when known."""
     def strength(item: tuple[Verdict, Figure, Figure]) -> tuple[int, int]:
         v, fa, fb = item
         kind = "divergence" if v.kind == "moved" else v.kind
@@ -1024,6 +1030,8 @@ def _disagreement(left: list[_Group], right: list[_Group],
         fa, fb = fb, fa
     left_ids = {c.id for g in left for c in g.claims}
     first, second = (left, right) if fa.claim.id in left_ids else (right, left)
+    counts = (None, None) if sources is None else \
+        sources if first is left else (sources[1], sources[0])
     # a side's figures as written in the common currency first (a stable sort)
     side_a = [c for g in sorted(first, key=_converted) for c in g.claims]
     side_b = [c for g in sorted(second, key=_converted) for c in g.claims]
@@ -1031,7 +1039,7 @@ def _disagreement(left: list[_Group], right: list[_Group],
     what = f"{ca.subject or cb.subject or '?'} {ca.metric_key}"
     if ca.qualifiers:
         what += f" ({', '.join(ca.qualifiers)})"
-    both = f"{_describe(side_a)} vs {_describe(side_b)}"
+    both = f"{_describe(side_a, counts[0])} vs {_describe(side_b, counts[1])}"
     compared = (f" Compared as {_compared_text(fa)} and {_compared_text(fb)}."
                 if best.kind != "moved" else "")
     frames = f" Frames (subject, metric, period, how sure): {_frame_text(ca)}; {_frame_text(cb)}."
