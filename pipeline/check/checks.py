@@ -1155,16 +1155,24 @@ def _priced(unit_price: Claim, total: Claim, cache: UnitCache) -> bool:
 
 def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
                   cache: UnitCache | None = None,
-                  only: Container[tuple[str, str]] | None = None) -> Iterator[Record]:
+                  only: Container[tuple[str, str]] | None = None,
+                  placed: Sequence[list[tuple[str, str]]] | None = None) -> Iterator[Record]:
     """The records of one check over ``claims``, block by block in sorted order (``only``:
-    of these (check, block text) pairs)."""
+    of these (check, block text) pairs). ``placed`` (one list per claim) gets each claim's
+    (check, block text) pairs, as :func:`claim_blocks` gives them, from the same blocking."""
     members: dict[Block, list[Any]] = defaultdict(list)
+    texts: dict[Block, str] = {}
     cache = cache or UnitCache(rules)
-    for claim in claims:
+    for i, claim in enumerate(claims):
         for block, member in spec.blocks(claim, rules, cache):
             members[block].append(member)
+            if placed is not None:
+                text = texts.get(block)
+                if text is None:
+                    text = texts[block] = block_text(block)
+                placed[i].append((spec.name, text))
     for block in sorted(members):
-        if only is not None and (spec.name, block_text(block)) not in only:
+        if only is not None and (spec.name, texts.get(block) or block_text(block)) not in only:
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
             yield Record(spec.name, block, seq, mode, worded(finding, rules))
@@ -1181,9 +1189,10 @@ def worded(finding: Finding, rules: Rules) -> Finding:
 
 
 def records(claims: Sequence[Claim], *, rules: Rules,
-            only: Container[tuple[str, str]] | None = None) -> list[Record]:
+            only: Container[tuple[str, str]] | None = None,
+            placed: Sequence[list[tuple[str, str]]] | None = None) -> list[Record]:
     """Every record of every check the rules enable (``only``: of these (check, block text)
-    pairs).
+    pairs; ``placed``: see :func:`check_records`, deduplicated by :func:`placed_blocks`).
 
     ``claims`` must hold every claim of each block asked for; claims of other blocks may be
     there too. A check without a block structure has the single block ``("*",)``.
@@ -1192,7 +1201,14 @@ def records(claims: Sequence[Claim], *, rules: Rules,
                                   for expr in (c.quantity.unit, c.quantity.per,
                                                c.normalized.unit) if expr))
     cache = UnitCache(rules)
-    return [r for spec in enabled(rules) for r in check_records(spec, claims, rules, cache, only)]
+    return [r for spec in enabled(rules)
+            for r in check_records(spec, claims, rules, cache, only, placed)]
+
+
+def placed_blocks(placed: Sequence[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
+    """Each claim's (check, block text) pairs gathered by :func:`records`, as
+    :func:`claim_blocks` gives them (each pair once, in the checks' order)."""
+    return [list(dict.fromkeys(pairs)) for pairs in placed]
 
 
 def block_text(block: Block) -> str:

@@ -163,14 +163,21 @@ def run_order(findings: Iterable[Finding]) -> list[Finding]:
 
 def full_change(items: Sequence[Item], entries: dict[str, Entry],
                 claims: Sequence[Claim], records: Sequence[checks.Record],
-                findings: Sequence[Finding], rules: Rules) -> store.StateChange:
-    """The state tables of a full run (every row replaced)."""
+                findings: Sequence[Finding], rules: Rules,
+                placed: Sequence[list[tuple[str, str]]] | None = None) -> store.StateChange:
+    """The state tables of a full run (every row replaced). ``placed``: each claim's
+    (check, block text) pairs when the checks gathered them (``checks.records``)."""
     change = store.StateChange(replace=True)
     change.docs_added = [doc_state(i) for i in items if i.row.id in entries]
     change.claims_added = [claim_state(c) for c in claims]
-    cache = checks.UnitCache(rules)
-    change.blocks_added = [(check, block, c.id, c.doc_id) for c in claims
-                           for check, block in checks.claim_blocks(c, rules, cache)]
+    if placed is None:
+        cache = checks.UnitCache(rules)
+        placed = [checks.claim_blocks(c, rules, cache) for c in claims]
+    else:
+        placed = checks.placed_blocks(placed)
+    change.blocks_added = [(check, block, c.id, c.doc_id)
+                           for c, pairs in zip(claims, placed, strict=True)
+                           for check, block in pairs]
     change.records_added = [record_state(r) for r in records]
     change.findings_added = [(f.id, f.model_dump_json()) for f in findings]
     return change
