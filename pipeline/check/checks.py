@@ -50,7 +50,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -1189,7 +1189,7 @@ def worded(finding: Finding, rules: Rules) -> Finding:
 
 
 def records(claims: Sequence[Claim], *, rules: Rules,
-            only: Container[tuple[str, str]] | None = None,
+            only: Collection[tuple[str, str]] | None = None,
             placed: Sequence[list[tuple[str, str]]] | None = None) -> list[Record]:
     """Every record of every check the rules enable (``only``: of these (check, block text)
     pairs; ``placed``: see :func:`check_records`, deduplicated by :func:`placed_blocks`).
@@ -1201,7 +1201,9 @@ def records(claims: Sequence[Claim], *, rules: Rules,
                                   for expr in (c.quantity.unit, c.quantity.per,
                                                c.normalized.unit) if expr))
     cache = UnitCache(rules)
-    return [r for spec in enabled(rules)
+    # a check none of whose blocks is asked for is not run (nor its blocking worked out)
+    asked = None if only is None or placed is not None else {check for check, _ in only}
+    return [r for spec in enabled(rules) if asked is None or spec.name in asked
             for r in check_records(spec, claims, rules, cache, only, placed)]
 
 

@@ -190,6 +190,8 @@ class Figure:
     unit: str
     derived: bool
     unnamed_block: bool = False  # a member of the block of the unnamed figures
+    # a named figure in its letter's block of the comparisons with unnamed figures
+    with_unnamed: bool = False
     exchange: Exchange | None = None  # converted from another currency, or not convertible
     # what the comparisons read of the claim, worked out once per claim (see ClaimKeys)
     keys: ClaimKeys = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -338,13 +340,17 @@ def eligible(claim: Claim) -> bool:
 def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
               ) -> list[tuple[tuple[str, ...], Figure]]:
     """The blocking of ``interval_consistency.v2``: each figure of an eligible claim in the
-    block (first letter of its subject key, metric key, unit). A figure of an organisation
-    its article never names joins every letter's block of its metric and unit (it may be
-    any subject's) and the block ``?`` of the unnamed ones."""
+    block (first letter of its subject key, metric key, unit) of the named figures, and in
+    that letter's block ``(letter, metric key, unit, "?")`` of the comparisons with unnamed
+    figures. A figure of an organisation its article never names joins every letter's
+    block of the comparisons with unnamed figures of its metric and unit (it may be any
+    subject's) and the block ``?`` of the unnamed ones. An unnamed figure does not change
+    the findings of named figures: adding one re-checks none of their blocks."""
     if unnamed(claim):
         assert claim.metric_key is not None
         figures = figures_of(claim, rules, cache)
-        return [*(((letter, claim.metric_key, f.unit), f) for f in figures for letter in LETTERS),
+        return [*(((letter, claim.metric_key, f.unit, UNNAMED_BLOCK), f)
+                  for f in figures for letter in LETTERS),
                 *(((UNNAMED_BLOCK, claim.metric_key, f.unit), replace(f, unnamed_block=True))
                   for f in figures)]
     if not eligible(claim):
@@ -352,7 +358,9 @@ def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
     assert claim.metric_key is not None
     figures = figures_of(claim, rules, cache)
     first = subject_block(figures[0].keys.subject) if figures else ""
-    return [((first, claim.metric_key, f.unit), f) for f in figures]
+    return [*(((first, claim.metric_key, f.unit), f) for f in figures),
+            *(((first, claim.metric_key, f.unit, UNNAMED_BLOCK), replace(f, with_unnamed=True))
+              for f in figures)]
 
 
 # --- verdicts --------------------------------------------------------------------------------
@@ -1179,7 +1187,8 @@ def _rate_step(f: Figure) -> str | None:
 def block_records(members: Sequence[Figure], rules: Rules
                   ) -> Iterator[tuple[str, Finding]]:
     """The records of ``interval_consistency.v2`` in one block: subjects clustered, each
-    (subject cluster, scope) partition compared on its own."""
+    (subject cluster, scope) partition compared on its own; in a letter's block of the
+    comparisons with unnamed figures, only those (see :func:`blocks_of`)."""
     ctx = _Context.shared(rules)
     if not members:
         return
@@ -1188,8 +1197,11 @@ def block_records(members: Sequence[Figure], rules: Rules
     members = [f for f in members if not f.unconverted]
     anonymous = [f for f in members if f.claim.subject is None]
     named = [f for f in members if f.claim.subject is not None]
-    if not named and not unconverted and not (anonymous and anonymous[0].unnamed_block):
-        return  # a letter's block the unnamed figures joined, and no subject of it has one
+    with_unnamed = bool(named and named[0].with_unnamed or
+                        unconverted and unconverted[0].with_unnamed or
+                        anonymous and not anonymous[0].unnamed_block)
+    if with_unnamed and not (anonymous and named):
+        return  # a letter's block of the comparisons with unnamed figures, with none
     keys = {f.keys.subject for f in [*named, *unconverted]}
     cluster = subject_clusters(keys)
     named, notes = _withhold_tables(
@@ -1198,14 +1210,18 @@ def block_records(members: Sequence[Figure], rules: Rules
         anonymous, ctx, key, lambda f: ("?", *f.keys.scope))
     if anonymous and anonymous[0].unnamed_block:  # noted once, in the block of the unnamed
         notes += unnamed_notes
-    for note in notes:
-        yield SET, note
     partitions: dict[tuple[str, tuple[str, ...]], list[Figure]] = defaultdict(list)
     by_subject: dict[str, list[Figure]] = defaultdict(list)
     for f in named:
         subject = cluster[f.keys.subject]
         partitions[(subject, f.keys.scope)].append(f)
         by_subject[subject].append(f)
+    if with_unnamed:  # the named figures' own findings are their block's
+        if anonymous:
+            yield from _unnamed_findings(anonymous, named, by_subject, key, ctx)
+        return
+    for note in notes:
+        yield SET, note
     for (subject, scope), figures in sorted(partitions.items()):
         ident = (subject, key[0], ",".join(scope), key[1])
         for finding in _partition_findings(figures, ctx, ident, context=by_subject[subject]):
