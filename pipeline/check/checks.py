@@ -52,6 +52,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from networkx.utils import UnionFind
@@ -69,6 +70,7 @@ from pipeline.models import (
     Severity,
 )
 from pipeline.rules import Rules
+from pipeline.state.store import paused_gc
 from pipeline.units import (
     define_units,
     dimension_key,
@@ -399,6 +401,20 @@ class UnitCache:
         self.size = registry_size(rules.registry)
         self._dimensions: dict[str, tuple[str, str]] = {}
         self._rates: dict[tuple[str, str], Normalized | None] = {}
+        # each claim's blocks by check, kept with the claim they are of (see placed)
+        self._placed: dict[tuple[str, int], tuple[Claim, list[tuple[Block, Any]]]] = {}
+
+    def placed(self, spec: Spec, claim: Claim, rules: Rules) -> list[tuple[Block, Any]]:
+        """``spec``'s blocks of ``claim`` (its declared blocking), worked out once per
+        claim and run: the blocks an incremental run reads for its new claims are the
+        ones their records are then made from."""
+        key = (spec.name, id(claim))
+        known = self._placed.get(key)
+        if known is not None and known[0] is claim:
+            return known[1]
+        found = list(spec.blocks(claim, rules, self))
+        self._placed[key] = (claim, found)
+        return found
 
     def dimension(self, unit: str) -> tuple[str, str]:
         if unit not in self._dimensions:
@@ -1028,10 +1044,10 @@ def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         members.sort(key=lambda c: (c.span.start, c.id))
         for i, a in enumerate(members):
             window = []
-            for b in members[i + 1:]:
-                if not _adjacent_pair(a, b):
+            for j in range(i + 1, len(members)):  # (a slice would copy the rest each time)
+                if not _adjacent_pair(a, members[j]):
                     break
-                window.append(b)
+                window.append(members[j])
             for b in window:
                 finding = _period_restatement(a, b, rules, cache, name, tol, cues)
                 if finding is not None:
@@ -1164,7 +1180,7 @@ def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
     texts: dict[Block, str] = {}
     cache = cache or UnitCache(rules)
     for i, claim in enumerate(claims):
-        for block, member in spec.blocks(claim, rules, cache):
+        for block, member in cache.placed(spec, claim, rules):
             members[block].append(member)
             if placed is not None:
                 text = texts.get(block)
@@ -1190,21 +1206,29 @@ def worded(finding: Finding, rules: Rules) -> Finding:
 
 def records(claims: Sequence[Claim], *, rules: Rules,
             only: Collection[tuple[str, str]] | None = None,
-            placed: Sequence[list[tuple[str, str]]] | None = None) -> list[Record]:
+            placed: Sequence[list[tuple[str, str]]] | None = None,
+            cache: UnitCache | None = None) -> list[Record]:
     """Every record of every check the rules enable (``only``: of these (check, block text)
-    pairs; ``placed``: see :func:`check_records`, deduplicated by :func:`placed_blocks`).
+    pairs; ``placed``: see :func:`check_records`, deduplicated by :func:`placed_blocks`;
+    ``cache``: the run's, when it already placed some of the claims in their blocks).
 
     ``claims`` must hold every claim of each block asked for; claims of other blocks may be
     there too. A check without a block structure has the single block ``("*",)``.
     """
+    define_claim_units(rules, claims)
+    cache = cache or UnitCache(rules)
+    # a check none of whose blocks is asked for is not run (nor its blocking worked out)
+    asked = None if only is None or placed is not None else {check for check, _ in only}
+    with paused_gc():  # many small objects, no cycles: the collector would rescan the claims
+        return [r for spec in enabled(rules) if asked is None or spec.name in asked
+                for r in check_records(spec, claims, rules, cache, only, placed)]
+
+
+def define_claim_units(rules: Rules, claims: Iterable[Claim]) -> None:
+    """Define the units of ``claims`` in the rules' registry (before they are blocked)."""
     define_units(rules.registry, (expr for c in claims
                                   for expr in (c.quantity.unit, c.quantity.per,
                                                c.normalized.unit) if expr))
-    cache = UnitCache(rules)
-    # a check none of whose blocks is asked for is not run (nor its blocking worked out)
-    asked = None if only is None or placed is not None else {check for check, _ in only}
-    return [r for spec in enabled(rules) if asked is None or spec.name in asked
-            for r in check_records(spec, claims, rules, cache, only, placed)]
 
 
 def placed_blocks(placed: Sequence[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
@@ -1213,6 +1237,7 @@ def placed_blocks(placed: Sequence[list[tuple[str, str]]]) -> list[list[tuple[st
     return [list(dict.fromkeys(pairs)) for pairs in placed]
 
 
+@lru_cache(maxsize=1 << 16)
 def block_text(block: Block) -> str:
     """A block as one string (for the claim store): its JSON."""
     return json.dumps(block, ensure_ascii=False, separators=(",", ":"))
@@ -1229,7 +1254,7 @@ def claim_blocks(claim: Claim, rules: Rules, cache: UnitCache | None = None
     subject, a hypothetical figure) has none for it."""
     cache = cache or UnitCache(rules)
     return list(dict.fromkeys((spec.name, block_text(block)) for spec in enabled(rules)
-                              for block, _ in spec.blocks(claim, rules, cache)))
+                              for block, _ in cache.placed(spec, claim, rules)))
 
 
 def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:

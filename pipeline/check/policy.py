@@ -67,6 +67,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from pipeline.check.checks import (
     CHECKS,
@@ -190,8 +191,6 @@ class Figure:
     unit: str
     derived: bool
     unnamed_block: bool = False  # a member of the block of the unnamed figures
-    # a named figure in its letter's block of the comparisons with unnamed figures
-    with_unnamed: bool = False
     exchange: Exchange | None = None  # converted from another currency, or not convertible
     # what the comparisons read of the claim, worked out once per claim (see ClaimKeys)
     keys: ClaimKeys = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -241,6 +240,24 @@ class ClaimKeys:
 
 
 def claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
+    """A claim's keys; claims that read the same in every field the keys depend on (an
+    article repeating a sentence) share one."""
+    q = claim.quantity
+    same = (claim.subject, claim.qualifier, claim.qualifiers, q.unit, q.bound,
+            claim.period_key, claim.modality, claim.payer, claim.payee, claim.as_of,
+            claim.metric_key, claim.id if "segment" in claim.qualifiers else None)
+    keys = ctx.keys.get(same)
+    if keys is None:
+        if len(ctx.keys) >= _KEYS_KEPT:
+            ctx.keys.clear()
+        keys = ctx.keys[same] = _claim_keys(claim, ctx)
+    return keys
+
+
+_KEYS_KEPT = 100_000  # claim keys a context keeps
+
+
+def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     scope, bases = split_qualifiers(claim, ctx.basis)
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
@@ -338,7 +355,7 @@ def eligible(claim: Claim) -> bool:
 
 
 def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
-              ) -> list[tuple[tuple[str, ...], Figure]]:
+              ) -> list[tuple[tuple[str, ...], Figure | Beside]]:
     """The blocking of ``interval_consistency.v2``: each figure of an eligible claim in the
     block (first letter of its subject key, metric key, unit) of the named figures, and in
     that letter's block ``(letter, metric key, unit, "?")`` of the comparisons with unnamed
@@ -359,8 +376,14 @@ def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
     figures = figures_of(claim, rules, cache)
     first = subject_block(figures[0].keys.subject) if figures else ""
     return [*(((first, claim.metric_key, f.unit), f) for f in figures),
-            *(((first, claim.metric_key, f.unit, UNNAMED_BLOCK), replace(f, with_unnamed=True))
-              for f in figures)]
+            *(((first, claim.metric_key, f.unit, UNNAMED_BLOCK), Beside(f)) for f in figures)]
+
+
+class Beside(NamedTuple):
+    """A named figure as a member of its letter's block of the comparisons with unnamed
+    figures (:func:`blocks_of`)."""
+
+    figure: Figure
 
 
 # --- verdicts --------------------------------------------------------------------------------
@@ -467,6 +490,7 @@ class _Context:
 
     def __init__(self, rules: Rules) -> None:
         self._build(rules)
+        self.keys: dict[tuple[object, ...], ClaimKeys] = {}  # see claim_keys
 
     @staticmethod
     def shared(rules: Rules) -> _Context:
@@ -1184,24 +1208,26 @@ def _rate_step(f: Figure) -> str | None:
     return None
 
 
-def block_records(members: Sequence[Figure], rules: Rules
+def block_records(block: Sequence[Figure | Beside], rules: Rules
                   ) -> Iterator[tuple[str, Finding]]:
     """The records of ``interval_consistency.v2`` in one block: subjects clustered, each
     (subject cluster, scope) partition compared on its own; in a letter's block of the
     comparisons with unnamed figures, only those (see :func:`blocks_of`)."""
     ctx = _Context.shared(rules)
-    if not members:
+    if not block:
         return
+    # a letter's block of the comparisons with unnamed figures: named figures Beside them
+    first = block[0]  # (a block's members are all of one kind: see blocks_of)
+    with_unnamed = isinstance(first, Beside) or (first.claim.subject is None and
+                                                 not first.unnamed_block)
+    members = [m.figure if isinstance(m, Beside) else m for m in block]
     key = (members[0].claim.metric_key or "", members[0].unit)
     unconverted = [f for f in members if f.unconverted and f.claim.subject is not None]
     members = [f for f in members if not f.unconverted]
     anonymous = [f for f in members if f.claim.subject is None]
     named = [f for f in members if f.claim.subject is not None]
-    with_unnamed = bool(named and named[0].with_unnamed or
-                        unconverted and unconverted[0].with_unnamed or
-                        anonymous and not anonymous[0].unnamed_block)
     if with_unnamed and not (anonymous and named):
-        return  # a letter's block of the comparisons with unnamed figures, with none
+        return  # no unnamed figure, or no named one, to compare
     keys = {f.keys.subject for f in [*named, *unconverted]}
     cluster = subject_clusters(keys)
     named, notes = _withhold_tables(

@@ -229,6 +229,7 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
     """
     removed = set(removed_docs)
     new_claims = [c for e in added for c in e.claims]
+    checks.define_claim_units(rules, new_claims)  # blocked as the records will block them
     cache = checks.UnitCache(rules)
     blocks_added = [(check, block, c.id, c.doc_id) for c in new_claims
                     for check, block in checks.claim_blocks(c, rules, cache)]
@@ -239,7 +240,7 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
                            for p in checks.document_blocks(doc)}
     stored = [cid for cid, doc in db.block_members(check_pairs) if doc not in removed]
     members = [*db.claims_by_id(sorted(set(stored))).values(), *new_claims]
-    fresh = [*checks.records(members, rules=rules, only=check_pairs),
+    fresh = [*checks.records(members, rules=rules, only=check_pairs, cache=cache),
              *document_records(added)]
     old_ids = db.records_in(pairs)
     affected = old_ids | {r.finding.id for r in fresh}
