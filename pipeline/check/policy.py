@@ -1081,7 +1081,7 @@ def _disagreement(left: list[_Group], right: list[_Group],
             ctx.rules.checks.severity.get("high_gap", 0.5) * max(abs(fa.ref), abs(fb.ref)) \
             else "medium"
         explanation = (f"{what}: {both} are {gap_text(fa, fb)}.{compared} Subject, "
-                       f"metric, period and modality match.{frames}")
+                       f"metric and period match, and both are stated as facts.{frames}")
     elif best.kind == "moved":
         severity = "medium"
         explanation = f"{what}: {both}: {best.reasons[0]}.{frames}"
