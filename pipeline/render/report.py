@@ -126,7 +126,8 @@ def figure_span(claim: Claim, document: Document | None) -> Highlight | None:
 
 #: where an explanation's details start: the intervals compared, the frames' agreement, the
 #: frame of each side (pipeline.check.policy words them so)
-_DETAILS = re.compile(r"(?<=\.) (?=Compared as |Subject, metric and period match, and both are stated as facts\.|"
+_DETAILS = re.compile(r"(?<=\.) (?=Compared as |"
+                      r"Subject, metric and period match, and both are stated as facts\.|"
                       r"Frames \()")
 
 
