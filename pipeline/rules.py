@@ -98,6 +98,21 @@ class UnitRatio(Strict):
     per: tuple[str, ...]
 
 
+class CountState(Strict):
+    """A part of a count of people an event involves (see ``count_states`` in metrics.yaml)."""
+
+    words: tuple[str, ...]
+    keys: tuple[str, ...] = ()
+
+
+class SizeWord(Strict):
+    """Words naming a thing's size (see ``size_words`` in metrics.yaml)."""
+
+    dimension: str
+    words: tuple[str, ...]
+    identified: bool = False
+
+
 class MetricKeys(Strict):
     """How a figure's measured noun phrase becomes its metric key (see metrics.yaml)."""
 
@@ -127,6 +142,9 @@ class MetricKeys(Strict):
     filing_verbs: tuple[str, ...] = ()
     plural_words: tuple[str, ...] = ()
     running: tuple[str, ...] = ()
+    count_states: dict[str, CountState] = {}
+    sizes: dict[str, str] = {}
+    size_words: dict[str, SizeWord] = {}
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")
@@ -153,6 +171,7 @@ class CuesFile(Strict):
     focal_anaphora: tuple[str, ...] = ()
     qualifiers: tuple[str, ...] = ()
     time_prepositions: tuple[str, ...] = ()
+    place_prepositions: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
     alternative_conjunctions: tuple[str, ...] = ()
     quarters: tuple[str, ...] = Field(default=(), max_length=4)

@@ -234,7 +234,7 @@ def shown(name: str, text: str) -> tuple[list[str], int]:
         return ids, text.count('<tr class="claim">')
     ids = re.findall(r"^###.* — `([^`]*)`$", text, re.MULTILINE)
     index = text.partition("\n## Claims index by entity\n")[2].partition("\n## Skipped files")[0]
-    header = ("| metric | figure | normalized | modality | source |", "|---|---|---|---|---|")
+    header = ("| metric | figure | normalized | how sure | source |", "|---|---|---|---|---|")
     return ids, sum(line.startswith("| ") and line not in header
                     for line in index.splitlines())
 

@@ -509,6 +509,7 @@ class _Context:
         self.running = frozenset(w for k in keys.running for w in (
             k.lower(), " ".join([*k.lower().split()[:-1], singular(k.lower().split()[-1])])))
         self.levels = frozenset(w.lower() for w in keys.level_counts)
+        self.states = frozenset(keys.count_states)
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
@@ -518,7 +519,8 @@ class _Context:
         # the metric keys a contradiction may rest on: the synonym table's and the metric
         # classes' (a phrase read from the parse alone may be a misreading)
         self.known = frozenset({k.lower() for k in keys.synonyms} |
-                               {name.replace("_", " ") for name in rules.metrics.metrics})
+                               {name.replace("_", " ") for name in rules.metrics.metrics} |
+                               {k.lower() for k in (*keys.sizes.values(), *keys.size_words)})
         self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
@@ -550,7 +552,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         # estimate's, never in dispute with a later one
         return Verdict("none")
     running = (ca.metric_key or "") in ctx.running or \
-        (ca.metric_key or "").removesuffix(" change") in ctx.running
+        (ca.metric_key or "").removesuffix(" change") in ctx.running or \
+        not ctx.states.isdisjoint(ca.qualifiers)  # "crew rescued": a part of a toll
     reasons: list[str] = []
     if _overlap(a, b) and not _ranges_differ(a, b):
         open_bound = math.isinf(a.high) or math.isinf(b.high) or a.low == 0 or b.low == 0
@@ -589,6 +592,10 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             return Verdict("update", [f"no period stated, and published {days} days apart"])
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
+    directions = {ca.quantity.direction, cb.quantity.direction}
+    if directions == {"up", "down"}:
+        reasons.append("one report gives a rise and the other a fall, which are more likely "
+                       "moves of different days or events than one move misreported")
     if "intraday" in ca.qualifiers or "intraday" in cb.qualifiers:
         reasons.append("a market figure of part of a session, which moves until the close")
     if ambiguous_basis:

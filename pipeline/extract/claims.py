@@ -53,6 +53,7 @@ from pipeline.extract.keys import (
     keys_of,
     metric_frame,
     singular,
+    size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, period_key, time_scope
@@ -347,7 +348,22 @@ def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables, find: Cues)
     key = ("sources", sent.start)
     found = find.per_sentence.get(key)
     if not isinstance(found, set):
-        found = find.per_sentence[key] = _estimators(sent, entities, tables)
+        found = find.per_sentence[key] = _estimators(sent, entities, tables) | \
+            _credited(sent, entities, find)
+    return found
+
+
+def _credited(sent: SpacySpan, entities: Entities, find: Cues) -> set[int]:
+    """Tokens naming the source a prepositional cue credits the sentence to ("according to
+    the transport ministry, the jet carried 181 people"): who says, not whose the figure is;
+    the article's focal entity crediting its own figures stays a candidate."""
+    found: set[int] = set()
+    for tokens in find.tokens(sent, entities.rules.cues.modality.get("quoted", ())):
+        for source in (c for t in tokens for c in t.children if c.dep_ == "pobj"):
+            mention = entities.by_token.get(source.i)
+            if mention is not None and mention.name in (entities.focal, entities.focal_org):
+                continue
+            found.update(t.i for t in source.subtree)
     return found
 
 
@@ -777,6 +793,9 @@ def build_claims(
                              counted=quantity.unit if count and not quantity.per else None,
                              by_unit=bool(rule and quantity.unit in rule.units),
                              decided=decided or bool(parties.get("target")))
+        size = size_frame(figure, dimension, tables) if not count else None
+        if size is not None:  # "the 948-foot cargo ship": the ship's length
+            frame = size
         if frame.key and frame.key.endswith(" per share") and quantity.per is None and \
                 dimension == "currency":
             quantity = quantity.model_copy(update={"per": "share"})  # "EPS was $2.70"

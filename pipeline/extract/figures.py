@@ -577,6 +577,10 @@ class Parser:
             nxt = self.tok(k)
             if nxt is not None and (nxt.low in W.SCALE_WORDS or nxt.low in ("hundred", "dozen")):
                 scale = W.SCALE_WORDS.get(nxt.low) or (100.0 if nxt.low == "hundred" else 12.0)
+                if nxt.low == "hundred" and self.tok(k + 1) is not None \
+                        and self.toks[k + 1].low in W.SCALE_WORDS:
+                    k += 1  # "several hundred billion dollars"
+                    scale *= W.SCALE_WORDS[self.toks[k].low]
                 lo, hi = W.FEW[key]
                 return Num(i, k + 1, None, lo * scale, hi * scale, vague=True, words=True,
                            scale_word=" ".join(x.text for x in self.toks[i:k + 1]))
@@ -844,6 +848,9 @@ class Parser:
                 return "degree_Fahrenheit", j + 2
             if self.is_word(j + 1, "kelvin"):
                 return "kelvin", j + 2
+            if self.is_word(j + 1, "of") and self.tok(j + 2) is not None \
+                    and self.toks[j + 2].kind == "num":
+                return self.degrees(j), j + 1  # "the 101.1 degrees of 2003"
             if self.is_word(j + 1, "of", "turn", "angle", "east", "west", "north", "south",
                             "latitude", "longitude", "incline", "tilt", "rotation"):
                 return "degree", j + 1
@@ -865,7 +872,11 @@ class Parser:
     def degrees(self, j: int) -> str:
         """What a bare "degrees" means: Celsius in an article that writes Celsius (or
         British "per cent", or from a non-US domain), or when 30-50 degrees is a heatwave;
-        else Fahrenheit."""
+        else Fahrenheit. A conversion in parentheses right after says which scale it is not:
+        "101.3 degrees (38.9 Celsius)" is Fahrenheit, "40 degrees (104F)" Celsius."""
+        converted = self._converted_scale(j + 1) or self._sentence_conversion(j)
+        if converted is not None:
+            return "degree_Fahrenheit" if converted == "degree_Celsius" else "degree_Celsius"
         if self.celsius:
             return "degree_Celsius"
         before = self.tok(j - 1)
@@ -875,6 +886,36 @@ class Parser:
                 self.sentence_words(j) & _HEAT_WORDS:
             return "degree_Celsius"  # "soared to 40 degrees, the hottest day on record"
         return "degree_Fahrenheit"
+
+    def _sentence_conversion(self, j: int) -> str | None:
+        """The scale another bare "degrees" of the sentence is converted to: "101.3 degrees
+        (38.9 Celsius) ..., breaking a record of 100.8 degrees" (both Fahrenheit)."""
+        lo, hi = self.sentence(j)
+        key = ("converted degrees", lo, hi)
+        if key not in self.facts:
+            self.facts[key] = next(
+                (scale for k in range(lo, hi) if self.toks[k].low in ("degree", "degrees")
+                 and (scale := self._converted_scale(k + 1)) is not None), None)
+        found = self.facts[key]
+        return found if isinstance(found, str) else None
+
+    def _converted_scale(self, k: int) -> str | None:
+        """The temperature scale of a conversion in parentheses at token ``k``: "(38.9
+        Celsius)", "(45C)", "(113 °F)"."""
+        if not self.is_text(k, "(") or self.tok(k + 1) is None \
+                or self.toks[k + 1].kind != "num":
+            return None
+        m = k + 2
+        if self.is_text(m, "°", "º", "˚"):
+            m += 1
+        t = self.tok(m)
+        if t is None or not self.is_text(m + 1, ")"):
+            return None
+        if t.low in ("celsius", "centigrade", "c"):
+            return "degree_Celsius"
+        if t.low in ("fahrenheit", "f"):
+            return "degree_Fahrenheit"
+        return None
 
     def period(self, j: int) -> tuple[str, int] | None:
         t = self.tok(j)
@@ -939,6 +980,7 @@ class Parser:
             if allow_singular and modifiers == 0 and not _is_plural(t.text) \
                     and nxt is not None and nxt.kind == "word" and self.gap(k + 1) == " " \
                     and nxt.text.islower() and nxt.low not in W.STOP \
+                    and nxt.low not in W.ADVERBS_AFTER_NOUN \
                     and not nxt.low.endswith(("ed", "ing", "ly")) \
                     and self.period(k + 1) is None and not _is_plural(nxt.text):
                 modifiers += 1  # "one complete orbit": an adjective, then the noun
@@ -1101,6 +1143,8 @@ class Parser:
         if p:
             return p
         t = self.tok(j)
+        if t is not None and t.low == "over" and self.is_word(j - 1, "per"):
+            return "over", j + 1  # cricket: "2.73 runs per over"
         if t is None or t.kind != "word" or t.low in W.STOP or t.low in W.SCALE_WORDS \
                 or t.low in W.ONES or t.low in W.TENS or t.low == "hundred":
             return None
@@ -1136,7 +1180,8 @@ class Parser:
                 and self.tok(num.i + 2) is not None and self.toks[num.i + 2].kind == "num" \
                 and self.adjacent(num.i + 2):
             return True
-        if prev.text in DASHES and self.adjacent(i) and self.tok(i - 2) is not None \
+        if prev.text in DASHES and prev.text != "—" and self.adjacent(i) \
+                and self.tok(i - 2) is not None \
                 and self.toks[i - 2].kind == "word" and self.adjacent(i - 1) \
                 and self.toks[i - 2].low not in W.SIGN_WORDS \
                 and self.toks[i - 2].low not in ("to", "and", "or", "from", "between"):
@@ -1168,16 +1213,23 @@ class Parser:
                 and prev.text not in W.CAPITALISED_FUNCTION_WORDS \
                 and not prev.low.endswith(("'s", "’s")) \
                 and prev.low not in MONTHS and not self.percent(num.j) \
-                and not self._unit_follows(num.j) and not prev.text.isupper() or (
+                and not self._unit_follows(num.j) and not prev.text.isupper() \
+                and not self._range_with_unit(num.j) or (
                     prev.kind == "word" and prev.text.isupper() and len(prev.text) > 1
                     and num.scale_word is None and re.fullmatch(r"\d{1,4}", literal)
                     and prev.text not in self.lex.codes and not self.percent(num.j)
-                    and not self._unit_follows(num.j)):
+                    and not self._unit_follows(num.j) and not self._range_with_unit(num.j)):
             return True  # "Grok 5", "Colossus 1", "Windows 11", "S&P 500", "IP 67"
         if prev.kind == "word" and prev.text[:1].isupper() and self.is_text(i - 2, "&") \
                 and num.scale_word is None:
             return True  # "S&P 500"
         return False
+
+    def _range_with_unit(self, j: int) -> bool:
+        """ "to 2.5 inches", "TO 3 INCHES" at ``j``: the number before is the first end of a
+        range ("Widespread 1.5 to 2.5 inches"), not a model number."""
+        return self.is_word(j, "to") and self.tok(j + 1) is not None \
+            and self.toks[j + 1].kind == "num" and self._unit_follows(j + 2)
 
     def _unit_follows(self, j: int) -> bool:
         t = self.tok(j)
@@ -1389,7 +1441,8 @@ class Parser:
             found.kind, found.unit, found.j = "bare", "dimensionless", j
             return found
         if num.words and self.toks[num.i].low in ("twice", "thrice"):
-            found.kind, found.unit, found.j = "multiple", "time", j
+            found.kind, found.unit, found.j = "multiple", \
+                self.noun_unit("times", allow_singular=False) or "time", j
             return found
         minor = self.minor_glued(j, num, None) if glued_word else None
         if minor:
@@ -1707,6 +1760,11 @@ class Parser:
                 back = [x.low for x in self.toks[max(0, first.i - 4):first.i]]
                 if back and back[-1] == "from":
                     back = self._clause_before(first.i, 12)  # "increased the total ... from"
+                elif first.kind != "bare":
+                    clause = self._clause_before(first.i, 8)  # "increased from last year's
+                    if "from" in clause and any(  # total of £44.7m to £50m": two levels
+                            w in W.CHANGE_VERBS for w in clause[:clause.index("from")]):
+                        return None
                 if (any(w in W.CHANGE_VERBS for w in back) or (back and back[-1] == "by")) \
                         and first.kind != "bare":
                     return None
@@ -1741,7 +1799,8 @@ class Parser:
             return None
         if unit and not unit2 and t.low == "to" and not from_range:
             return None  # "$45 to 75 users": the second figure is something else
-        if not unit and not unit2 and not (a.scale_word or b.scale_word):
+        age = self.is_word(first.i - 1, "age", "ages", "aged") and not first.num.words
+        if not unit and not unit2 and not (a.scale_word or b.scale_word) and not age:
             if not (between or from_range or t.low in ("through", "thru")
                     or t.low == "to" and self._range_context(first)):
                 if dash and self.adjacent(j) and self.adjacent(k):
@@ -1769,6 +1828,8 @@ class Parser:
                        unit=unit or unit2 or "dimensionless",
                        currency=first.currency or second.currency,
                        kind=first.kind if unit else second.kind, sign_i=first.sign_i)
+        if age and not unit and not unit2:
+            merged.unit, merged.kind = "year", "duration"  # "(age 12-15)", "ages 5 to 11"
         merged.per = first.per + second.per
         merged.bound = "range"
         merged.low, merged.high = low, high

@@ -94,6 +94,12 @@ class KeyTables:
     plural: frozenset[str]
     periods: frozenset[str]
     running: frozenset[str]
+    states: dict[str, str]  # a word of a part of a count of people -> the part's name
+    sizes: dict[str, str]  # a physical dimension -> the key of a thing's size in it
+    size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
+    size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
+    identified_sizes: frozenset[str]  # sizes compared only of an identified thing ("age")
+    state_keys: dict[str, frozenset[str]]  # the part's name -> keys that already are it
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -142,6 +148,15 @@ class KeyTables:
             filing=lowered(keys.filing_verbs),
             plural=lowered(keys.plural_words),
             periods=lowered(rules.cues.period_words), running=lowered(keys.running),
+            states={_spaced(w): name for name, state in keys.count_states.items()
+                    for w in (name, *state.words)},
+            state_keys={name: lowered(state.keys) for name, state in keys.count_states.items()},
+            sizes={k.lower(): v.lower() for k, v in keys.sizes.items()},
+            size_words={_spaced(w): name for name, size in keys.size_words.items()
+                        for w in size.words},
+            size_dimensions={name: size.dimension for name, size in keys.size_words.items()},
+            identified_sizes=frozenset(name for name, size in keys.size_words.items()
+                                       if size.identified),
         )
 
     def change(self, word: str) -> str | None:
@@ -653,6 +668,155 @@ def _segment(sent: SpacySpan, tables: KeyTables, skip: set[int]) -> str | None:
     return None
 
 
+# Dependencies of a verb's words that complete what it says of its subject ("were pulled out
+# alive", "remain unaccounted for", "were confirmed dead").
+_COMPLETIONS = frozenset({"acomp", "oprd", "xcomp", "attr", "advmod", "prt"})
+# Prepositions whose object is the whole a bare number is a part of ("of the 175
+# passengers, 82 were men", "among the dead, 40 were children").
+_PARTITIVE = frozenset({"of", "among", "amongst"})
+
+
+def _verb_state(verb: Token, tables: KeyTables, *, completions: bool) -> str | None:
+    """The part of a count a verb says its people are in ("were killed", "survived",
+    "passed away", with ``completions``: "were pulled out alive", "remain unaccounted")."""
+    states = tables.states
+    for word in (verb.lower_, verb.lemma_.lower()):
+        if word in states:
+            return states[word]
+    for child in verb.children:
+        if child.dep_ == "prt" and f"{verb.lower_} {child.lower_}" in states:
+            return states[f"{verb.lower_} {child.lower_}"]
+        if completions and child.dep_ in _COMPLETIONS and child.lower_ in states:
+            return states[child.lower_]
+    return None
+
+
+def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
+    """Which part of a count of people a figure is, by ``count_states`` (see
+    ``rules/metrics.yaml``): a word of the figure ("three missing"), an adjective or a
+    subjectless relative clause of its noun ("passengers who died", "people killed in the
+    crash"), or the verb its noun (or the first noun it is coordinated with: "175 passengers
+    and four of the six crew were killed") is the subject or object of. The whole of a
+    partitive ("the six crew" of "four of the six crew") is no part."""
+    states = tables.states
+    for token in figure:
+        if token.lower_ in states:
+            return states[token.lower_]
+    token = figure.root
+    while token.dep_ in ("nummod", "compound", "quantmod") and token.head.i != token.i and \
+            token.head.i >= figure.start:
+        token = token.head  # "Two crew" of "Two crew members"
+    if token.dep_ in ("compound", "nummod") and token.head.i != token.i:
+        token = token.head
+    while token.dep_ == "conj" and token.head.i != token.i and \
+            token.head.pos_ in ("NOUN", "PROPN", "NUM"):
+        token = token.head
+    for child in token.children:
+        if child.dep_ in ("amod", "acomp") and child.lower_ in states:
+            return states[child.lower_]
+        if child.dep_ in ("relcl", "acl") and not any(
+                g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON" for g in child.children):
+            found = _verb_state(child, tables, completions=True)
+            if found is not None:
+                return found
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head.i != token.i:
+        return _verb_state(token.head, tables, completions=True)
+    if token.dep_ == "dobj":
+        return _verb_state(token.head, tables, completions=False)
+    return None
+
+
+def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTables
+                 ) -> set[str]:
+    """Qualifiers that make a count of people one part of a count (issue 17): the state of
+    :func:`count_state` unless the key already is that part ("death toll"); for a bare
+    number whose counted noun is written elsewhere ("of the 175 passengers, 82 were men"),
+    the complement of its copula ("men", "Korean"), else "part" when the noun is the object
+    of a partitive preposition; and a counted noun coordinated with another that has no
+    figure of its own ("242 passengers and crew"): "and crew"."""
+    found: set[str] = set()
+    words = set(key.split())
+    state = count_state(figure, tables)
+    if state is not None and state not in words and key not in tables.state_keys.get(
+            state, frozenset()) and not words & {w for w, s in tables.states.items()
+                                                 if s == state}:
+        found.add(state)
+    if all(t.like_num or not t.is_alpha for t in figure):  # a bare number
+        root = figure.root
+        verb = root.head
+        if root.dep_ == "nsubj" and verb.i != root.i and verb.lemma_.lower() == "be":
+            found |= {singular(c.lower_, tables.plural) for c in verb.children
+                      if c.dep_ in ("attr", "acomp") and c.is_alpha}
+        if not found and counted:
+            noun = singular(counted.lower().replace("_", " "), tables.plural)
+            if any(singular(t.lower_, tables.plural) == noun and t.dep_ == "pobj" and
+                   t.head.lower_ in _PARTITIVE for t in figure.sent if t.i not in
+                   range(figure.start, figure.end)):
+                found.add("part")
+    noun_token = next((t for t in figure if counted and singular(t.lower_, tables.plural)
+                       == singular(counted.lower().replace("_", " "), tables.plural)), None)
+    if noun_token is not None:
+        for conj in noun_token.children:
+            if conj.dep_ != "conj" or conj.pos_ not in ("NOUN", "PROPN") or any(
+                    c.like_num or c.dep_ == "nummod" for c in conj.children):
+                continue
+            inner = [c.lower_ for c in conj.lefts if c.dep_ == "compound" and c.is_alpha]
+            found.add(" ".join(["and", *inner, singular(conj.lower_, tables.plural)]))
+    return found
+
+
+# Determiners of a noun that identify no one ("a 3-year-old boy").
+INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
+# Tokens after a physical measure that may name which size it is ("984 feet in length",
+# "1,000-foot-long").
+SIZE_REACH = 3
+
+
+def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFrame | None:
+    """A thing's size (see ``sizes`` in ``rules/metrics.yaml``): the measure named by a word
+    just after the figure ("984 feet in length", "50 feet deep", "a 300-metre-long
+    vessel"), or the dimension's size for a hyphenated modifier ("the 948-foot cargo
+    ship"); the thing (the noun modified, or the noun the figure stands in apposition to or
+    describes with "measuring") is a qualifier. ``None`` for other figures, and when the
+    words do not say whose size it is."""
+    default = tables.sizes.get(dimension)
+    if default is None and dimension not in tables.size_dimensions.values():
+        return None
+    doc = figure.doc
+    named = next((tables.size_words[t.lower_] for t in (
+        *doc[figure.end:min(len(doc), figure.end + SIZE_REACH)], *figure)
+        if t.lower_ in tables.size_words and
+        tables.size_dimensions[tables.size_words[t.lower_]] == dimension), None)
+    if named is None and default is None:
+        return None
+    root = figure.root
+    head = root.head
+    if head.lower_ in tables.size_words and head.dep_ in ("amod", "compound", "nmod") and \
+            head.i >= figure.end:
+        root, head = head, head.head  # "the 180-foot-tall tower": "tall" modifies the tower
+    modifier = "-" in figure.text and root.dep_ in ("compound", "nmod", "amod") and \
+        head.i >= figure.end and head.pos_ in ("NOUN", "PROPN")
+    thing: Token | None = None
+    if modifier:
+        thing = head
+        while thing.dep_ in ("compound", "nmod") and thing.head.i > thing.i and \
+                thing.head.pos_ in ("NOUN", "PROPN"):
+            thing = thing.head
+    elif root.dep_ == "appos" and head.pos_ in ("NOUN", "PROPN"):
+        thing = head  # "The giant ship, 984 feet in length,"
+    elif root.dep_ == "dobj" and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
+        thing = head.head  # "the vessel, measuring 985 feet in length"
+    if (named is None and not modifier) or thing is None or thing.ent_type_:
+        return None  # whose size it is is not in the words: a length of anything
+    if named in tables.identified_sizes and not any(
+            c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ not in INDEFINITE)
+            for c in thing.children) and thing.pos_ != "PROPN":
+        return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
+    key = named or default
+    assert key is not None
+    return MetricFrame(key=key, qualifiers=(singular(thing.lower_, tables.plural),))
+
+
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
     """The noun a figure written as a hyphenated modifier describes ("an 11-truck convoy",
     "a 5.5-magnitude aftershock"): the figure is that thing's, one of its kind."""
@@ -792,6 +956,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    if count and key is not None and (counted or figure.root.like_num):
+        extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
     described = _described(figure, finder)
     if described and described != key:
         extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks

@@ -45,10 +45,11 @@ SUSPECT_CONFIDENCE = 0.5
 """Confidence of a malformed figure's reading ("55,5000", "$1.25 bilion")."""
 _SKIPPABLE = frozenset("""
 by a an another further just only sharply slightly nearly almost about some roughly
-around more than over under less further marginally modestly steeply fully
+around more than over under less further marginally modestly steeply fully combined
 """.split())
 # "one thing is clear", "one day", "in one way": idioms, not counts
 _ONE_IDIOMS = frozenset("thing things day way time point hand side another other".split())
+_YEAR_AND_NOTE = re.compile(r"(?:19|20)\d\d\.\d{1,2}")
 _MARKET_WORDS = frozenset("stock stocks share shares dollar benchmark market industrial".split())
 
 
@@ -71,6 +72,8 @@ def extract_quantities(text: str, *, doc_id: str, registry: pint.UnitRegistry,
     parser.original = text
     found = [f for f in parser.quantities() if _keep(f, parser)]
     found = _race_times(found, parser)
+    found = _folds(found, parser)
+    found = _golf(found, parser)
     _time_since(found, parser)
     _attach_durations(found, parser)
     _below_zero(found, parser)
@@ -114,7 +117,10 @@ def _keep(f: Found, parser: Parser) -> bool:
             noun = parser.toks[f.j - 1]
             if f.kind == "bare" or parser.is_word(f.num.j, "of") or parser.is_word(
                     f.num.i - 1, "at", "in", "for", "no", "the", "any", "under", "by", "from",
-                    "to", "into", "with", "than") or noun.low in _ONE_IDIOMS \
+                    "to", "into", "with", "than", "number") and not (
+                    f.kind in ("duration", "count") and parser.is_word(f.num.i - 1, "in", "for")
+                    and noun.low not in _ONE_IDIOMS
+                    and _sentence_has_other_figure(parser, f)) or noun.low in _ONE_IDIOMS \
                     or f.kind == "count" and noun.low.endswith("s") and not noun.text.isupper() \
                     or first.text == "One" and parser.tok(f.num.i - 1) is not None \
                     and parser.toks[f.num.i - 1].text[:1].isupper():
@@ -123,6 +129,15 @@ def _keep(f: Found, parser: Parser) -> bool:
             return True
         if f.kind == "bare" and first.low == "zero":
             return False
+    if f.kind == "count" and f.unit is not None and f.unit.endswith("ed") \
+            and parser.is_text(f.num.j, *DASHES) and parser.adjacent(f.num.j) \
+            and f.j == f.num.j + 2 and (parser.tok(f.j) is None or parser.toks[f.j].kind != "word"
+                                        or parser.toks[f.j].low in W.STOP):
+        return False  # "He three-putted from 7 feet": a verb, not a count of anything
+    if f.kind == "bare" and _YEAR_AND_NOTE.fullmatch(f.num.literal) \
+            and parser.is_word(f.num.i - 1, "in", "and", "since", "to", "from", "until", "of",
+                               "through", "by"):
+        return False  # "between 1980 and 2013.4": a year, then a reference mark
     if f.kind == "bare" and parser.is_word(f.j, "in") and parser.tok(f.j + 1) is not None \
             and (parser.toks[f.j + 1].kind == "num" or parser.toks[f.j + 1].low in W.ONES):
         return False  # odds: "1 in 4 workers", "odds of 1 in 292.2 million"
@@ -133,6 +148,134 @@ def _keep(f: Found, parser: Parser) -> bool:
                 and parser.toks[f.j + 1].text[:1].isupper():
             return False  # "(243) Ida": a catalogue number
     return True
+
+
+# a golf score relative to par: "three-under", "11 under par", "35-under-par", "one-over"
+_GOLF_RELATIVE = re.compile(
+    r"(?<![\w.,-])(?P<n>\d{1,2}|" + "|".join(sorted(W.ONES, key=len, reverse=True)) +
+    r")(?:-|\s)(?P<side>under|over)(?:(?:-|\s)par\b)?(?![\w-])", re.IGNORECASE)
+_GOLF_WORD = re.compile(r"\b(?:" + "|".join(sorted(W.GOLF_WORDS, key=len, reverse=True)) +
+                        r")\b", re.IGNORECASE)
+_GOLF_SCORE = (55, 90)  # the strokes of a round of 18 holes
+_GOLF_TOTAL = (240, 300)  # of four rounds
+
+
+def _golf(found: list[Found], parser: Parser) -> list[Found]:
+    """Read golf scores as strokes in a sentence about golf (a word of
+    :data:`~pipeline.extract.words.GOLF_WORDS`, or a relative score before a round's score):
+    relative scores ("a three-under 68": 3 and 68; "11 under par"; "minus-12"), the round's
+    score ("shot 80", "posting a 68", "rounds of 68, 68 and 69") and margins ("four back",
+    "won by two"). The "under" of "three-under 68" is no hedge on the 68."""
+    text = parser.text
+    golf_text = _GOLF_WORD.search(text) is not None
+    if not golf_text and not _GOLF_RELATIVE.search(text):
+        return found
+    toks = parser.toks
+    stroke = parser.noun_unit("strokes", allow_singular=False) or "stroke"
+    golf: dict[tuple[int, int], bool] = {}
+
+    def about_golf(k: int) -> bool:
+        bounds = parser.sentence(k)
+        if bounds not in golf:
+            golf[bounds] = bool(parser.sentence_words(k) & W.GOLF_WORDS)
+        return golf[bounds]
+
+    at = {f.num.i: f for f in found}
+    covered = _covered(found)
+    extra: list[Found] = []
+    for m in _GOLF_RELATIVE.finditer(text):
+        i = parser.index_at(m.start("n"))
+        side = parser.index_at(m.start("side"))
+        end = parser.index_at(m.end())
+        if i >= parser.n or toks[i].start != m.start("n") or end <= side:
+            continue
+        after = parser.tok(end)
+        at_score = end
+        if parser.is_text(i - 1, "(") and parser.is_text(end, ")"):
+            after, at_score = parser.tok(i - 2), i - 2  # "278 (14 under)"
+        total = int(after.text) if after is not None and after.kind == "num" \
+            and after.text.isdigit() and not parser.adjacent(at_score) else 0
+        score = _GOLF_SCORE[0] <= total < _GOLF_SCORE[1] \
+            or _GOLF_TOTAL[0] <= total < _GOLF_TOTAL[1]
+        if score:
+            golf[parser.sentence(i)] = True
+        elif not about_golf(i):
+            continue
+        if score:  # "three-under 68": the 68 is the round, not "under 68"
+            g = at.get(at_score)
+            if g is not None and g.kind == "bare":
+                _as_strokes(g, stroke, exact=True)
+                g.i = g.num.i
+        value = float(m["n"]) if m["n"].isdigit() else float(W.ONES[m["n"].lower()])
+        f = at.get(i)
+        if f is not None and f.kind in ("bare", "count") and f.j <= end:
+            _as_strokes(f, stroke, exact=True)
+            f.j = max(f.j, end)
+        elif f is None and i not in covered:
+            num = Num(i, i + 1, value, words=not m["n"].isdigit(), literal=m["n"],
+                      precision=0.5)
+            extra.append(Found(i, end, num, unit=stroke, kind="count", value=value,
+                               low=value, high=value, precision=0.5))
+    if not golf_text and not any(golf.values()):
+        return sorted(found + extra, key=lambda f: f.i) if extra else found
+    margins: set[int] = set()
+    parser.facts[("golf_margins",)] = margins
+    holes = False
+    for idx, f in enumerate(found):
+        if f.kind != "bare" or f.value is None or f.num.scale_word or f.bound == "range" \
+                or not f.value.is_integer() or not about_golf(f.num.i):
+            continue
+        prev = found[idx - 1] if idx else None
+        if 0 < f.value <= 18 and (parser.is_word(f.i - 1, "hole", "holes") or holes and (
+                parser.is_word(f.i - 1, "and") or parser.is_text(f.i - 1, ","))):
+            f.kind, holes = "score", True  # "holes 17 and 18": which holes, not how many
+            continue
+        holes = False
+        if f.sign_i is not None or f.value < 0:
+            _as_strokes(f, stroke, exact=False)  # "minus-12", "Woods, -11"
+        elif _GOLF_SCORE[0] <= f.value < _GOLF_SCORE[1] and (
+                _golf_score_before(parser, f) or prev is not None and prev.unit == stroke
+                and _GOLF_SCORE[0] <= (prev.value or 0) and all(
+                    t.low in (",", "and") for t in toks[prev.j:f.i])):
+            _as_strokes(f, stroke, exact=False)  # "shot 80", "rounds of 68, 68 and 69"
+        elif f.value < 30 and (parser.is_word(f.j, *W.GOLF_MARGIN_AFTER) or (
+                parser.is_word(f.i - 1, "by")
+                and parser.is_word(f.i - 2, *W.GOLF_MARGIN_VERBS))):
+            _as_strokes(f, stroke, exact=False)  # "four back", "won by two"
+            margins.add(f.i)
+    found = [f for f in found if f.kind != "score"]
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.i)
+
+
+def _as_strokes(f: Found, stroke: str, *, exact: bool) -> None:
+    f.kind, f.unit, f.reference = "count", stroke, False
+    if exact and f.hedge is not None and f.hedge.words[0] in ("under", "over"):
+        f.hedge, f.bound, f.low, f.high = None, "exact", f.value, f.value
+
+
+def _golf_score_before(parser: Parser, f: Found) -> bool:
+    """A verb or noun of a round's score before the figure, past "a" and adjectives: "shot
+    80", "posting a 68", "scored a disappointing 71", "rounds of 68"."""
+    for k in range(f.i - 1, max(-1, f.i - 4), -1):
+        t = parser.toks[k]
+        if t.kind != "word":
+            return False
+        if t.low in W.GOLF_SCORE_BEFORE:
+            return True
+        if t.low != "of" and not (t.text.islower() and t.low not in W.STOP):
+            return False
+    return False
+
+
+def _sentence_has_other_figure(parser: Parser, f: Found) -> bool:
+    """Whether a number stands before ``f`` in its sentence: "four touchdowns in one game",
+    "all sessions last for one hour" after "From 2021", unlike "In one incident, a
+    33-year-old ..." or the idiom "in one go"."""
+    lo, _ = parser.sentence(f.num.i)
+    return any(parser.toks[k].kind == "num" or parser.toks[k].low in W.ONES
+               for k in range(lo, f.num.i))
 
 
 def _time_since(found: list[Found], parser: Parser) -> None:
@@ -204,9 +347,46 @@ def _race_times(found: list[Found], parser: Parser) -> list[Found]:
                   precision=precision)
         if parser.is_word(i - 1, *_UNDER_WORDS):
             f.bound, f.low, f.i = "at_most", None, i - 1
+        elif parser.is_text(i - 1, "-") and parser.adjacent(i) and parser.is_word(i - 2, "sub"):
+            f.bound, f.low, f.i = "at_most", None, i - 2  # "the first sub-2:04:00 marathon"
         elif parser.is_word(i - 1, "than") and parser.is_word(i - 2, "less", "fewer"):
             f.bound, f.low, f.i = "at_most", None, i - 2
         extra.append(f)
+    if not extra:
+        return found
+    return sorted(found + extra, key=lambda f: f.i)
+
+
+_FOLD_NUMBERS = {**W.ONES, **W.TENS, "hundred": 100, "thousand": 1000}
+_FOLD = re.compile(
+    r"(?<![\w.,-])(?P<n>\d+(?:\.\d+)?|" +
+    "|".join(sorted(_FOLD_NUMBERS, key=len, reverse=True)) + r")(?:-|\s)?fold\b",
+    re.IGNORECASE)
+
+
+def _covered(found: list[Found]) -> set[int]:
+    """The tokens the figures found so far cover."""
+    return {k for f in found for k in range(f.i, f.j)}
+
+
+def _folds(found: list[Found], parser: Parser) -> list[Found]:
+    """Add each multiple written with "-fold" ("five-fold", "a tenfold rise", "3-fold") as
+    that many times."""
+    if "fold" not in parser.text.lower():
+        return found
+    extra: list[Found] = []
+    times = parser.noun_unit("times", allow_singular=False) or "time"
+    covered = _covered(found)
+    for m in _FOLD.finditer(parser.text):
+        i, j = parser.index_at(m.start()), parser.index_at(m.end())
+        if i >= j or parser.toks[i].start != m.start() or any(k in covered
+                                                              for k in range(i, j)):
+            continue
+        literal = m["n"]
+        value = float(literal) if literal[0].isdigit() else float(_FOLD_NUMBERS[literal.lower()])
+        num = Num(i, j, value, words=not literal[0].isdigit(), literal=literal, precision=0.5)
+        extra.append(Found(i, j, num, unit=times, kind="multiple", value=value, low=value,
+                           high=value, precision=0.5))
     if not extra:
         return found
     return sorted(found + extra, key=lambda f: f.i)
@@ -270,10 +450,18 @@ def _sentence_break(parser: Parser, start: int, end: int) -> bool:
     """A sentence boundary in the text between character offsets ``start`` and ``end``: a
     line break, or . ! ? ; before white space."""
     between = parser.text[start:end]
-    return "\n" in between or any(p in between for p in _BREAKS)
+    if "\n" in between:
+        return True
+    if not any(p in between for p in _BREAKS):
+        return False
+    return _BREAK.search(between) is not None
 
 
 _BREAKS = (". ", "! ", "? ", "; ", ".\t", "!\t", "?\t", ";\t")
+# a full stop after an abbreviation ends no sentence: "10 cents vs. 6 cents", "Acme Inc. 40"
+_BREAK = re.compile(r"(?<!\bvs)(?<!\bv)(?<!\bInc)(?<!\bCorp)(?<!\bCo)(?<!\bLtd)(?<!\bNo)"
+                    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bJr)(?<!\bSt)[.!?;][ \t]"
+                    r"|[!?;][ \t]")
 
 
 def _infer_currency(found: list[Found], parser: Parser) -> None:
@@ -312,7 +500,7 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                 or f.bound == "range" or nxt.num.scale_word or not nxt.unit:
             continue
         link = [t.low for t in toks[f.j:nxt.i]]
-        if link in (["and"], ["or"], ["nor"], ["×"], ["x"], ["by"], ["*"]) \
+        if link in _UNIT_LINKS \
                 or link == [] and toks[nxt.i].text in ("×", "x"):
             _take_unit(f, nxt)
         elif link == [] and f.j == nxt.i and toks[f.j - 1].text.endswith(("×", "x")):
@@ -375,6 +563,19 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                                   or _listed(f, parser) or _of_the(donor, f, parser)):
             _take_unit(f, donor)
             continue
+        # cricket: "an unbeaten 107 off 60 balls" is runs
+        if parser.is_word(f.j, "off") and following is not None \
+                and (following.i == f.j + 1 or following.i == f.j + 2
+                     and parser.is_word(f.j + 1, "just", "only")) \
+                and following.kind == "count" and following.unit is not None \
+                and parser.toks[following.j - 1].low in W.BALL_NOUNS and not f.num.words:
+            f.kind, f.unit = "count", parser.noun_unit("runs", allow_singular=False) or "run"
+            continue
+        # a label names the noun: "Monthly active users (MAUs): 330 million"
+        label = _label_before(parser, f)
+        if label is not None:
+            f.kind, f.unit = "count", label
+            continue
         # exchange rates: "the rupee ended at 72.51", "USD/JPY now at 105.68"
         quoted = _exchange_rate(parser, f)
         if quoted is not None:
@@ -414,6 +615,11 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
             f.reference = True
 
 
+# the words between two figures that share the second one's unit: "45 and 50 mg", "7 or
+# even 8 years", "a 5- or 6-year deal", "19 x 12 x 11 km"
+_UNIT_LINKS = (["and"], ["or"], ["nor"], ["×"], ["x"], ["by"], ["*"], ["or", "even"],
+               ["and", "even"], ["or", "perhaps"], ["or", "possibly"], ["or", "maybe"],
+               ["-", "or"], ["-", "and"], ["–", "or"], ["-", "to"])
 _PERSON_STATES = frozenset("""
 injured dead wounded missing hurt killed hospitalized hospitalised displaced evacuated
 stranded homeless unaccounted
@@ -592,6 +798,15 @@ def _temperature_context(parser: Parser, f: Found, found: list[Found], starts: l
     if not (words & _TEMPERATURE_WORDS or units or "index" in words and "heat" in words
             or "chill" in words):
         return None
+    if len(units) > 1 and {"degree_Celsius", "degree_Fahrenheit"} <= units:
+        # both scales in the sentence: no air is 60 degrees Celsius; else the scale of the
+        # nearest temperature before the figure ("100.8 degrees (38.2 C) ... a record of 100.4")
+        if max(values) > 60:
+            return "degree_Fahrenheit"
+        before = [g for g in _near(found, starts, f) if g.j <= f.i and g.unit in _TEMPERATURES
+                  and not parser.is_text(g.i - 1, "(")]
+        if before:
+            return str(before[-1].unit)
     if units:
         return sorted(units)[0]
     return "degree_Celsius" if parser.celsius else "degree_Fahrenheit"
@@ -615,8 +830,8 @@ def _age(parser: Parser, f: Found) -> bool:
         return True  # "in their 30s"
     if not f.num.literal.isdigit() or f.value is None or not 0 < f.value < 120:
         return False
-    if parser.is_word(f.i - 1, "aged"):
-        return True
+    if parser.is_word(f.i - 1, "aged", "age", "ages"):
+        return True  # "aged 34", "(age 18 and older)"
     before, after = parser.tok(f.i - 1), parser.tok(f.j)
     name = parser.tok(f.i - 2)
     if f.num.words or not f.value.is_integer():
@@ -667,6 +882,27 @@ def _names_an_index(parser: Parser, lo: int, hi: int) -> bool:
     return named
 
 
+def _label_before(parser: Parser, f: Found) -> str | None:
+    """The plural noun of a label before a colon and a scaled figure: "Monthly active users
+    (MAUs): 330 million", "Subscribers: 2.1 million"."""
+    if not f.num.scale_word or f.num.vague or not parser.is_text(f.i - 1, ":"):
+        return None
+    k = f.i - 2
+    if parser.is_text(k, ")"):  # an abbreviation in parentheses: "(MAUs)"
+        while k >= 0 and parser.toks[k].text != "(" and f.i - k < 6:
+            k -= 1
+        k -= 1
+    t = parser.tok(k)
+    if t is None or t.kind != "word" or t.low in W.STOP or t.low in _NOT_COUNTED_BEFORE \
+            or not (_is_plural_word(t.low) or t.low in W.IRREGULAR_PLURALS):
+        return None
+    return parser.noun_unit(t.text, allow_singular=False)
+
+
+def _is_plural_word(word: str) -> bool:
+    return word.endswith("s") and len(word) > 3 and word not in W.NOT_PLURAL
+
+
 def _noun_before(parser: Parser, f: Found) -> str | None:
     """The counted noun right before a verb of reaching that governs a bare scaled figure:
     "U.S. cases surpassing 5 million", "the number of airbags being between 64 and 69
@@ -675,6 +911,8 @@ def _noun_before(parser: Parser, f: Found) -> str | None:
         return None
     toks = parser.toks
     k = f.i - 1
+    if f.hedge is not None and f.hedge.words[0] == toks[f.i].low in _REACH_VERBS:
+        k = f.i  # "exceeded 2.1 million": the verb is the hedge
     while k >= 0 and toks[k].low in ("a", "an", "the", "record", "about", "nearly", "almost",
                                      "some", "roughly", "around") or (
             k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word"):
@@ -833,8 +1071,10 @@ def _directions(found: list[Found], parser: Parser) -> None:
     from the first), "ended 163.11 points or 0.27 per cent higher" (the first from the
     second)."""
     previous: Found | None = None
+    margins = parser.facts.get(("golf_margins",))
     for f in found:
-        f.direction = _direction(f, parser, previous)
+        golf_margin = isinstance(margins, set) and f.i in margins
+        f.direction = None if golf_margin else _direction(f, parser, previous)
         if f.direction is None and previous is not None and previous.direction \
                 and _listed_change(previous, f, parser):
             f.direction = previous.direction
@@ -884,14 +1124,18 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         return previous.direction
     # a noun phrase naming the change after the figure: "a 0.9% increase", "a 280 billion
     # yen upgrade", "a 1-yen rise"
-    after = parser.tok(f.j)
-    if after is not None and after.kind == "word" \
-            and parser.is_word(f.i - 1, "a", "an", "every", "each") \
+    if parser.is_word(f.i - 1, "a", "an", "every", "each") \
             and f.kind in ("percent", "money", "count", "physical"):
-        if after.low in W.UP_NOUNS:
-            return "up"
-        if after.low in W.DOWN_NOUNS:
-            return "down"
+        for k in range(f.j, min(parser.n, f.j + 3)):  # "a $5 trillion debt limit increase"
+            t = toks[k]
+            if t.kind != "word" or not t.text.islower():
+                break
+            if t.low in W.UP_NOUNS:
+                return "up"
+            if t.low in W.DOWN_NOUNS:
+                return "down"
+            if t.low in W.STOP:
+                break
     # before the figure: "rose 3.4 per cent", "cutting about 12,000 jobs", "a rise of 11
     # paise", "up by 2%", "revenue growth of between 8 and 11 percent"
     k = f.i - 1
@@ -905,16 +1149,22 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
                 continue
             break
         w = t.low
+        if w == "of" and k >= 3 and toks[k - 1].low in ("average", "total") \
+                and toks[k - 2].low in ("a", "an") and toks[k - 3].low == "by":
+            k -= 3  # "heated the planet by an average of 1.1 degrees": "by" governs
+            steps += 1
+            continue
         if w in W.LEVEL_WORDS:
-            noun = toks[k - 1].low.removesuffix("s") if k > 0 else ""  # "falls of 7%"
+            noun = _singular_noun(toks[k - 1].low) if k > 0 else ""  # "falls of 7%"
             if w == "of" and k > 0 and noun in W.UP_NOUNS | W.DOWN_NOUNS:
                 return "up" if noun in W.UP_NOUNS else "down"
             return None
         if w in W.UP_WORDS and w not in ("up",) or w == "up" and not parser.is_word(k + 1, "to"):
             return "up" if not _level_after(parser, k, f) else None
         if w in W.DOWN_WORDS:
-            if w in ("off",) and steps:
-                return None
+            if w in ("off",) and (steps or f.kind == "count" and f.unit is not None
+                                  and parser.toks[f.j - 1].low in W.BALL_NOUNS):
+                return None  # "107 off 60 balls": the balls faced
             return "down" if not _level_after(parser, k, f) else None
         if w == "by" and steps <= 2:
             verb = _verb_before_object(parser, k)  # "cut the risk by almost a quarter"
@@ -934,8 +1184,10 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         comparison = f.kind == "percent" and parser.is_word(f.j + 1, "than")
         if after.low in W.AFTER_UP and (comparison or not parser.is_word(f.j + 1, "to", "than")):
             return "up"  # "11.6 per cent higher than a year earlier"
-        if after.low in W.AFTER_DOWN and (comparison
-                                          or not parser.is_word(f.j + 1, "to", "than")):
+        balls = after.low == "off" and any(parser.is_word(k, *W.BALL_NOUNS)
+                                           for k in range(f.j + 2, f.j + 5))
+        if after.low in W.AFTER_DOWN and not balls and (
+                comparison or not parser.is_word(f.j + 1, "to", "than")):
             return "down"
         if f.kind == "percent" and after.low in ("more", "excess", "fewer", "less") \
                 and parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word" \
@@ -946,17 +1198,25 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
 
 def _verb_before_object(parser: Parser, by: int) -> str | None:
     """The direction of a change verb governing "by": "cut the risk by", "raised its rate
-    by", "lowered prices by"."""
+    by", "lowered prices by", "increases federal spending for domestic and defense programs
+    by", "will still warm by"."""
     toks = parser.toks
-    for k in range(by - 1, max(-1, by - 6), -1):
+    for k in range(by - 1, max(-1, by - 9), -1):
         t = toks[k]
         if t.kind != "word" or t.low in ("to", "from", "at"):
             return None
-        if t.low in W.UP_WORDS and t.low not in ("up",):
+        if t.low in W.UP_WORDS and t.low not in ("up",) or t.low in W.UP_BY:
             return "up"
-        if t.low in W.DOWN_WORDS and t.low not in ("down", "off"):
+        if t.low in W.DOWN_WORDS and t.low not in ("down", "off") or t.low in W.DOWN_BY:
             return "down"
     return None
+
+
+def _singular_noun(word: str) -> str:
+    """ "falls" -> "fall", "losses" -> "loss": enough for the nouns of change."""
+    if word.endswith("sses"):
+        return word[:-2]
+    return word.removesuffix("s")
 
 
 def _level_after(parser: Parser, k: int, f: Found) -> bool:

@@ -33,6 +33,9 @@ from pipeline.units import unit_name_known
 SUBJECT_LABELS = ("ORG", "PERSON", "PRODUCT", "FAC", "GPE", "NORP", "WORK_OF_ART")
 # Labels of places: as a modifier ("the Memphis facility") a place locates, it does not own.
 PLACE_LABELS = ("GPE", "LOC")
+# Labels of sites: after a preposition of place beside a verb ("crashed at Muan International
+# Airport") a site says where something happened, not whose figure it is.
+SITE_LABELS = ("FAC",)
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # Determiners of a description that names no one ("an Australian", "another Briton").
 INDEFINITE = frozenset({"a", "an", "another"})
@@ -78,6 +81,7 @@ class Entities:
         if not isinstance(stop, set):
             stop = cues.memo.tables["not names"] = _not_names(rules)
         self.definite = {d.lower() for d in rules.cues.definite}
+        self.place_prepositions = frozenset(p.lower() for p in rules.cues.place_prepositions)
         self.stop = stop
         # token attributes read as arrays: walking the doc creates a Python object per token
         strings = doc.vocab.strings
@@ -599,6 +603,13 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             if place and not count and head.dep_ == "pobj" and \
                     head.head.head.pos_ in ("VERB", "AUX"):
                 continue  # "closed at $471.16 in New York": where, not whose
+            if (place or mention.label in SITE_LABELS) and head.dep_ == "pobj" and \
+                    head.head.lower_ in entities.place_prepositions and \
+                    head.head.head.i not in figure:
+                continue  # "crashed at Muan Airport carrying 181 people": where, not whose
+            if mention.label in ("NORP", *PLACE_LABELS) and head.dep_ in ("attr", "acomp") \
+                    and head.head.lemma_.lower() == "be":
+                continue  # "173 were Korean": which of them, not whose
             if place and any(c.dep_ == "appos" and c.i in entities.by_token
                              and entities.by_token[c.i].label not in PLACE_LABELS
                              for t in entities.doc[mention.start:mention.end]

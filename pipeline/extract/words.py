@@ -307,8 +307,12 @@ advanced advance advances advancing rallied rally rallies rallying raised raise 
 raising hiked hike hikes hiking boosted boost boosts boosting lifted lift lifts lifting
 expanded expand expands expanding improved improve improves improving firmed firmer higher
 stronger spiked spike spikes zoomed zoom rocketed skyrocketed jumped accelerated upgrade
-upgraded appreciated appreciate strengthened widened widening widen added
+upgraded appreciated appreciate strengthened widened widening widen added warmed warms
+heated
 """.split())
+# verbs that are a change only with "by": "the world will warm by 2.9C", "cool by 3 degrees"
+UP_BY = frozenset("warm heat".split())
+DOWN_BY = frozenset("cool".split())
 DOWN_WORDS = frozenset("""
 fell fall falls falling fallen down decreased decrease decreases decreasing declined decline
 declines declining dropped drop drops dropping lost lose loses losing shed sheds
@@ -320,7 +324,7 @@ shrank shrink shrinks shrinking shrunk contracted contract contracts contracting
 weaker softer weakening depreciated depreciate depreciates depreciating off eliminated
 eliminating eliminate eliminates trimmed trim trims trimming downgraded narrowed narrowing
 narrow plummeted plummet plummets plummeting crashed slumped slump slumps sagged decline
-shaved shave erased wiped dived dove tanked
+shaved shave erased wiped dived dove tanked cooled cools
 """.split())
 # After the figure: "0.27 per cent higher", "2.58 per cent up at", "10.7% down on last year"
 AFTER_UP = frozenset("higher up stronger firmer ahead".split())
@@ -330,7 +334,7 @@ UP_NOUNS = frozenset("""
 rise increase gain growth jump surge hike boost climb rally upgrade upswing expansion
 """.split())
 DOWN_NOUNS = frozenset("""
-fall decrease decline drop cut reduction slump dip plunge contraction shrinkage
+fall decrease decline drop cut reduction slump dip plunge contraction shrinkage loss
 """.split())
 # Words that put a level after a change verb: "rose to $44.33", "fell from 12 to 9"
 LEVEL_WORDS = frozenset("to at from of".split())
@@ -358,3 +362,27 @@ MULTIPLIER_NEXT = ("its", "the", "their", "his", "her", "that", "as", "more", "h
                    "lower", "slower", "cheaper", "heavier", "longer", "stronger", "wider")
 # words that make a bare number a score or rating, not an amount of anything
 SIGN_WORDS = {"minus": -1.0, "negative": -1.0, "plus": 1.0}
+# Golf: a sentence with one of these words reads its scores as strokes ("a three-under 68",
+# "11 under par", "minus-12", "finished four back", "won by two")
+GOLF_WORDS = frozenset("""
+par birdie birdies birdied bogey bogeys bogeyed eagle eagles putt putts putted golf golfer
+golfers pga lpga fairway fairways leaderboard stroke strokes under-par over-par hole holes
+""".split())
+# verbs and nouns that put a golf score after them ("shot 80", "posting a 68", "rounds of 68")
+GOLF_SCORE_BEFORE = frozenset("""
+shot shoots shooting posted posting posts carded carding cards fired firing fires scored
+scoring closed opened round rounds total with a an
+""".split())
+# after a golf margin: "finished four back", "three behind", "two strokes clear"
+GOLF_MARGIN_AFTER = frozenset("back behind clear ahead".split())
+# before "by" and a golf margin: "won by two", "led by three"
+GOLF_MARGIN_VERBS = frozenset("""
+won win wins winning lead leads leading led trail trails trailed
+""".split())
+# words after a counted noun that are no noun themselves: "one stroke ahead", "a point clear"
+ADVERBS_AFTER_NOUN = frozenset("""
+ahead behind back apart clear away short later earlier ago apiece each left remaining last
+next
+""".split())
+# cricket: a bare score before "off N balls" is runs ("an unbeaten 107 off 60 balls")
+BALL_NOUNS = frozenset("ball balls delivery deliveries".split())
