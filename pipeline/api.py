@@ -402,15 +402,17 @@ def _full_checks(db: store.Store, items: Sequence[delta.Item], entries: dict[str
     all_claims = [c for d in documents for c in entries[d.id].claims]
     all_claims.sort(key=lambda c: (c.doc_id, c.span.start, c.id))
     own = delta.document_records(entries[d.id] for d in documents)  # garbled runs
+    placed: list[list[tuple[str, str]]] | None = None  # each claim's blocks
     if client is not None:
         found = distributed.run_checks(client, all_claims, rules=rules)
         records: list[checks.Record] = []
     else:
-        records = checks.records(all_claims, rules=rules)
+        placed = [[] for _ in all_claims]
+        records = checks.records(all_claims, rules=rules, placed=placed)
         found = checks.replay(records)
     findings = delta.run_order([*found, *(r.finding for r in own)])
     change = delta.full_change(items, entries, all_claims, [*records, *own], findings,
-                               rules)
+                               rules, placed)
     view = rows.memory_view(documents, all_claims, findings, [])
     return findings, change, view
 

@@ -86,3 +86,21 @@ def test_document_checks_block_by_document():
     assert checks.document_blocks("d1") == [
         (name, checks.block_text(("d1",))) for name in checks.DOCUMENT_CHECKS]
     assert list(checks.DOCUMENT_CHECKS) == ["garbled.v1"]  # repair's findings, one name
+
+
+def test_blocks_gathered_with_the_records_are_the_claims_declared_blocks(rules, registry):
+    """A full run stores each claim's blocks as the records' pass met them (no second pass
+    of the blocking); they are the blocks ``claim_blocks`` declares, in its order."""
+    claims = [make_claim(registry, 5e6, doc="a", subject="Acme"),
+              make_claim(registry, 6e6, doc="b", subject="Globex", per="month"),
+              make_claim(registry, 7e6, doc="c", subject=None),  # unnamed: many blocks
+              make_claim(registry, 45e6, doc="d", subject="Acme", over="three years"),
+              make_claim(registry, 8e6, doc="e", subject="Acme", modality="hypothetical"),
+              make_claim(registry, 9e6, doc="f", subject="Initech", unit="EUR"),
+              make_claim(registry, 3.0, doc="g", subject="Acme", metric="unknown")]
+    placed: list[list[tuple[str, str]]] = [[] for _ in claims]
+    records = checks.records(claims, rules=rules, placed=placed)
+    assert records == checks.records(claims, rules=rules)
+    expected = [checks.claim_blocks(c, rules) for c in claims]
+    assert checks.placed_blocks(placed) == expected
+    assert len(expected[2]) > len(expected[0]) > 0 and expected[4] != expected[0]

@@ -163,3 +163,44 @@ def test_a_file_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
     assert again.parsed == 1 and again.incremental
     assert {c.quantity.value for c in again.claims} == {7e6}
     assert {c.quantity.value for c in first.claims} == {5e6}
+
+
+def test_an_unnamed_figure_rechecks_no_named_block_and_equals_a_clean_run(tmp_path,
+                                                                          monkeypatch):
+    """A figure of an organisation its article never names may be any subject's: it is
+    compared in every letter's block of its metric. It changes none of the named figures'
+    findings, so adding it re-checks none of their partitions, and the output is still a
+    clean run's."""
+    from pipeline.check import policy
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Acme Corp reported revenue of $5.1 billion for 2024, the "
+                                  "company said on Tuesday.\n\nAnalysts had expected more.\n")
+    (corpus / "b.txt").write_text("Globex said its revenue reached $3.4 billion in 2024.\n")
+    (corpus / "c.txt").write_text("Acme Corp's revenue was $5.9 billion in 2024, according "
+                                  "to a filing.\n")
+    out = tmp_path / "out"
+    first = api.extract(corpus, out=out, rules_dir=RULES)
+    (corpus / "new.txt").write_text("The company said its revenue was $6.3 billion in "
+                                    "2024.\n\nIt did not say how many people it employs.\n")
+    named: list[tuple[str, ...]] = []
+    original = policy._partition_findings
+
+    def spy(figures, ctx, ident, *, reason=None, **kw):
+        if reason is None:
+            named.append(ident)  # a partition of named figures compared again
+        return original(figures, ctx, ident, reason=reason, **kw)
+
+    monkeypatch.setattr(policy, "_partition_findings", spy)
+    result = api.extract(corpus, out=out, rules_dir=RULES)
+    assert result.incremental and result.parsed == 1
+    assert named == []
+    assert any(c.subject is None for c in result.claims)
+    new = [f for f in result.findings if f.id not in {g.id for g in first.findings}]
+    assert {f.subject for f in new} >= {"Acme Corp", "Globex"}  # compared in both letters
+    monkeypatch.setattr(policy, "_partition_findings", original)
+    clean = clean_run(corpus, tmp_path / "clean", out)
+    assert result.findings == clean.findings
+    mine, theirs = output_files(out), output_files(tmp_path / "clean")
+    assert [n for n in mine if mine.get(n) != theirs.get(n)] == [] and mine.keys() == theirs.keys()

@@ -79,17 +79,17 @@ def test_shared_unit_cache_is_dropped_when_the_registry_gains_a_unit() -> None:
     assert shared_cache(load_rules()) is not fresh  # another registry: another memo
 
 
-def test_policy_context_is_rebuilt_for_other_rules_and_scopes_stay_per_block(rules) -> None:
+def test_policy_context_is_built_once_per_rules_and_rebuilt_for_other_rules(rules) -> None:
     from pipeline.check.policy import _Context
 
-    first = _Context(rules)
-    first.scopes[1] = (None, ("x",))  # type: ignore[assignment]
-    again = _Context(rules)
-    assert again.basis == first.basis and again.scopes == {}
+    first = _Context.shared(rules)
+    assert _Context.shared(rules) is first
     from pipeline.rules import load_rules
 
     other = load_rules()
-    assert _Context(other).rules is other
+    assert _Context.shared(other).rules is other
+    again = _Context.shared(rules)
+    assert again.rules is rules and again.basis == first.basis
 
 
 def test_claims_memo_is_kept_across_chunks_only_while_no_unit_is_defined() -> None:

@@ -50,8 +50,9 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from networkx.utils import UnionFind
@@ -69,6 +70,7 @@ from pipeline.models import (
     Severity,
 )
 from pipeline.rules import Rules
+from pipeline.state.store import paused_gc
 from pipeline.units import (
     define_units,
     dimension_key,
@@ -257,18 +259,51 @@ def qualifier(claim: Claim, rules: Rules | None = None) -> str:
     text = getattr(claim, "qualifier", None) or ""
     if not text or rules is None:
         return text.lower()
-    neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
-    for part in claim.quantity.unit.lower().split("_"):
-        neutral |= {part, part + "s", part + "es"}
-    for entity in rules.entities.entities:
-        for alias in (entity.name, *entity.aliases):
-            neutral |= set(alias.lower().split())
-    words = [w for w in re.findall(r"[\w-]+", text.lower()) if w not in neutral]
+    neutral = _tables(rules).neutral
+    units = {w for part in claim.quantity.unit.lower().split("_")
+             for w in (part, part + "s", part + "es")}
+    words = [w for w in re.findall(r"[\w-]+", text.lower())
+             if w not in neutral and w not in units]
     return " ".join(words)
+
+
+class _Tables:
+    """What the checks look up in the rules for every claim, read from them once: the
+    words that never narrow a scope (:func:`qualifier`), and each metric's key and family
+    and each subject's family as :func:`metric_key`, :func:`metric_family` and
+    :func:`subject_family` first answered them."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
+        for entity in rules.entities.entities:
+            for alias in (entity.name, *entity.aliases):
+                neutral |= set(alias.lower().split())
+        self.neutral = frozenset(neutral)
+        self.metric_keys: dict[str, str] = {}
+        self.metric_families: dict[str, str] = {}
+        self.subject_families: dict[str, str] = {}
+
+
+_TABLES: list[_Tables] = []
+
+
+def _tables(rules: Rules) -> _Tables:
+    """The tables of ``rules`` (those of the rules asked last are kept)."""
+    if not _TABLES or _TABLES[0].rules is not rules:
+        _TABLES[:] = [_Tables(rules)]
+    return _TABLES[0]
 
 
 def metric_key(rules: Rules, metric: str) -> str:
     """The metric a claim is compared under: metrics named as the same thing share a key."""
+    known = _tables(rules).metric_keys
+    if metric not in known:
+        known[metric] = _metric_key(rules, metric)
+    return known[metric]
+
+
+def _metric_key(rules: Rules, metric: str) -> str:
     for label, members in sorted(rules.checks.same_metrics.items()):
         if metric in members:
             return label
@@ -277,6 +312,13 @@ def metric_key(rules: Rules, metric: str) -> str:
 
 def metric_family(rules: Rules, metric: str) -> str:
     """Related metrics of different scope (operating vs net loss) share a family."""
+    known = _tables(rules).metric_families
+    if metric not in known:
+        known[metric] = _metric_family(rules, metric)
+    return known[metric]
+
+
+def _metric_family(rules: Rules, metric: str) -> str:
     key = metric_key(rules, metric)
     for label, members in sorted(rules.checks.scope_metrics.items()):
         if metric in members or key in members:
@@ -286,6 +328,13 @@ def metric_family(rules: Rules, metric: str) -> str:
 
 def subject_family(rules: Rules, subject: str) -> str:
     """Subjects that overlap in scope (Colossus 1, Colossus; xAI merged into SpaceX)."""
+    known = _tables(rules).subject_families
+    if subject not in known:
+        known[subject] = _subject_family(rules, subject)
+    return known[subject]
+
+
+def _subject_family(rules: Rules, subject: str) -> str:
     for label, members in sorted(rules.checks.subject_groups.items()):
         if subject in members:
             return label
@@ -352,6 +401,20 @@ class UnitCache:
         self.size = registry_size(rules.registry)
         self._dimensions: dict[str, tuple[str, str]] = {}
         self._rates: dict[tuple[str, str], Normalized | None] = {}
+        # each claim's blocks by check, kept with the claim they are of (see placed)
+        self._placed: dict[tuple[str, int], tuple[Claim, list[tuple[Block, Any]]]] = {}
+
+    def placed(self, spec: Spec, claim: Claim, rules: Rules) -> list[tuple[Block, Any]]:
+        """``spec``'s blocks of ``claim`` (its declared blocking), worked out once per
+        claim and run: the blocks an incremental run reads for its new claims are the
+        ones their records are then made from."""
+        key = (spec.name, id(claim))
+        known = self._placed.get(key)
+        if known is not None and known[0] is claim:
+            return known[1]
+        found = list(spec.blocks(claim, rules, self))
+        self._placed[key] = (claim, found)
+        return found
 
     def dimension(self, unit: str) -> tuple[str, str]:
         if unit not in self._dimensions:
@@ -981,10 +1044,10 @@ def arithmetic(claims: Sequence[Claim], rules: Rules) -> list[Finding]:
         members.sort(key=lambda c: (c.span.start, c.id))
         for i, a in enumerate(members):
             window = []
-            for b in members[i + 1:]:
-                if not _adjacent_pair(a, b):
+            for j in range(i + 1, len(members)):  # (a slice would copy the rest each time)
+                if not _adjacent_pair(a, members[j]):
                     break
-                window.append(b)
+                window.append(members[j])
             for b in window:
                 finding = _period_restatement(a, b, rules, cache, name, tol, cues)
                 if finding is not None:
@@ -1108,16 +1171,24 @@ def _priced(unit_price: Claim, total: Claim, cache: UnitCache) -> bool:
 
 def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
                   cache: UnitCache | None = None,
-                  only: Container[tuple[str, str]] | None = None) -> Iterator[Record]:
+                  only: Container[tuple[str, str]] | None = None,
+                  placed: Sequence[list[tuple[str, str]]] | None = None) -> Iterator[Record]:
     """The records of one check over ``claims``, block by block in sorted order (``only``:
-    of these (check, block text) pairs)."""
+    of these (check, block text) pairs). ``placed`` (one list per claim) gets each claim's
+    (check, block text) pairs, as :func:`claim_blocks` gives them, from the same blocking."""
     members: dict[Block, list[Any]] = defaultdict(list)
+    texts: dict[Block, str] = {}
     cache = cache or UnitCache(rules)
-    for claim in claims:
-        for block, member in spec.blocks(claim, rules, cache):
+    for i, claim in enumerate(claims):
+        for block, member in cache.placed(spec, claim, rules):
             members[block].append(member)
+            if placed is not None:
+                text = texts.get(block)
+                if text is None:
+                    text = texts[block] = block_text(block)
+                placed[i].append((spec.name, text))
     for block in sorted(members):
-        if only is not None and (spec.name, block_text(block)) not in only:
+        if only is not None and (spec.name, texts.get(block) or block_text(block)) not in only:
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
             yield Record(spec.name, block, seq, mode, worded(finding, rules))
@@ -1134,20 +1205,39 @@ def worded(finding: Finding, rules: Rules) -> Finding:
 
 
 def records(claims: Sequence[Claim], *, rules: Rules,
-            only: Container[tuple[str, str]] | None = None) -> list[Record]:
+            only: Collection[tuple[str, str]] | None = None,
+            placed: Sequence[list[tuple[str, str]]] | None = None,
+            cache: UnitCache | None = None) -> list[Record]:
     """Every record of every check the rules enable (``only``: of these (check, block text)
-    pairs).
+    pairs; ``placed``: see :func:`check_records`, deduplicated by :func:`placed_blocks`;
+    ``cache``: the run's, when it already placed some of the claims in their blocks).
 
     ``claims`` must hold every claim of each block asked for; claims of other blocks may be
     there too. A check without a block structure has the single block ``("*",)``.
     """
+    define_claim_units(rules, claims)
+    cache = cache or UnitCache(rules)
+    # a check none of whose blocks is asked for is not run (nor its blocking worked out)
+    asked = None if only is None or placed is not None else {check for check, _ in only}
+    with paused_gc():  # many small objects, no cycles: the collector would rescan the claims
+        return [r for spec in enabled(rules) if asked is None or spec.name in asked
+                for r in check_records(spec, claims, rules, cache, only, placed)]
+
+
+def define_claim_units(rules: Rules, claims: Iterable[Claim]) -> None:
+    """Define the units of ``claims`` in the rules' registry (before they are blocked)."""
     define_units(rules.registry, (expr for c in claims
                                   for expr in (c.quantity.unit, c.quantity.per,
                                                c.normalized.unit) if expr))
-    cache = UnitCache(rules)
-    return [r for spec in enabled(rules) for r in check_records(spec, claims, rules, cache, only)]
 
 
+def placed_blocks(placed: Sequence[list[tuple[str, str]]]) -> list[list[tuple[str, str]]]:
+    """Each claim's (check, block text) pairs gathered by :func:`records`, as
+    :func:`claim_blocks` gives them (each pair once, in the checks' order)."""
+    return [list(dict.fromkeys(pairs)) for pairs in placed]
+
+
+@lru_cache(maxsize=1 << 16)
 def block_text(block: Block) -> str:
     """A block as one string (for the claim store): its JSON."""
     return json.dumps(block, ensure_ascii=False, separators=(",", ":"))
@@ -1164,7 +1254,7 @@ def claim_blocks(claim: Claim, rules: Rules, cache: UnitCache | None = None
     subject, a hypothetical figure) has none for it."""
     cache = cache or UnitCache(rules)
     return list(dict.fromkeys((spec.name, block_text(block)) for spec in enabled(rules)
-                              for block, _ in spec.blocks(claim, rules, cache)))
+                              for block, _ in cache.placed(spec, claim, rules)))
 
 
 def run_checks(claims: Sequence[Claim], *, rules: Rules) -> list[Finding]:

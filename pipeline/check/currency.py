@@ -142,6 +142,19 @@ def symbol(code: str, currencies: CurrenciesFile | None = None) -> str:
     preferring a symbol ("US$", "S$", "€", "JP¥"); else the code and a space ("CHF ")."""
     if currencies is None or code not in currencies.currencies:
         return f"{code} "
+    if not _SYMBOLS or _SYMBOLS[0][0] is not currencies:
+        _SYMBOLS[:] = [(currencies, {})]
+    known = _SYMBOLS[0][1]
+    if code not in known:
+        known[code] = _symbol(code, currencies)
+    return known[code]
+
+
+# The symbols worked out for the currencies table asked last (every converted figure asks).
+_SYMBOLS: list[tuple[CurrenciesFile, dict[str, str]]] = []
+
+
+def _symbol(code: str, currencies: CurrenciesFile) -> str:
     shared: dict[str, int] = {}
     for rule in currencies.currencies.values():
         for spelling in set(rule.prefixes):

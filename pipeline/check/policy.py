@@ -66,6 +66,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
+from typing import NamedTuple
 
 from pipeline.check.checks import (
     CHECKS,
@@ -190,11 +192,18 @@ class Figure:
     derived: bool
     unnamed_block: bool = False  # a member of the block of the unnamed figures
     exchange: Exchange | None = None  # converted from another currency, or not convertible
+    # what the comparisons read of the claim, worked out once per claim (see ClaimKeys)
+    keys: ClaimKeys = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     @property
     def signature(self) -> tuple[str | None, str | None, bool, str | None]:
         q = self.claim.quantity
         return (q.per, q.over, self.derived, self.exchange.source if self.exchange else None)
+
+    @cached_property
+    def group(self) -> tuple[object, ...]:
+        """What says the same thing the same way (see :func:`_groups`)."""
+        return (self.low, self.high, self.ref, self.unit, self.signature, self.keys.group)
 
     @property
     def unconverted(self) -> bool:
@@ -217,6 +226,46 @@ class Exchange:
     unit: str = ""  # the figure's unit before the conversion ("SGD / year")
 
 
+@dataclass(frozen=True)
+class ClaimKeys:
+    """What a block's comparisons read of a figure's claim, worked out once per claim and
+    run (by :func:`figures_of`, from the blocking) rather than again in every block and
+    partition the figure is in."""
+
+    subject: str  # subject_key
+    scope: tuple[str, ...]  # see _scope
+    parts: frozenset[str]  # which part of an amount (_Context.scope_of)
+    bases: tuple[str, ...]  # measurement bases (adjusted, GAAP)
+    group: tuple[object, ...]  # the claim's part of a figure's group key (Figure.group)
+
+
+def claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
+    """A claim's keys; claims that read the same in every field the keys depend on (an
+    article repeating a sentence) share one."""
+    q = claim.quantity
+    same = (claim.subject, claim.qualifier, claim.qualifiers, q.unit, q.bound,
+            claim.period_key, claim.modality, claim.payer, claim.payee, claim.as_of,
+            claim.metric_key, claim.id if "segment" in claim.qualifiers else None)
+    keys = ctx.keys.get(same)
+    if keys is None:
+        if len(ctx.keys) >= _KEYS_KEPT:
+            ctx.keys.clear()
+        keys = ctx.keys[same] = _claim_keys(claim, ctx)
+    return keys
+
+
+_KEYS_KEPT = 100_000  # claim keys a context keeps
+
+
+def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
+    scope, bases = split_qualifiers(claim, ctx.basis)
+    modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
+    group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
+             claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
+    return ClaimKeys(subject_key(claim, ctx.rules), _scope(claim, ctx),
+                     frozenset(ctx.scope_of(claim)), bases, group)
+
+
 def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
     """The claim in its own unit, plus as a per-year rate when it is a total over a
     duration ("a three-year, $45 billion deal" is $15 billion a year); a money figure in
@@ -225,12 +274,13 @@ def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
     own = written_interval(claim, fuzzy)
     if own is None:
         return []
-    out = [Figure(claim, *own, unit=claim.normalized.unit, derived=False)]
+    keys = claim_keys(claim, _Context.shared(rules))
+    out = [Figure(claim, *own, unit=claim.normalized.unit, derived=False, keys=keys)]
     rate = cache.rate(claim)
     if rate is not None and rate.low is not None and claim.normalized.low:
         factor = rate.low / claim.normalized.low
         out.append(Figure(claim, own[0] * factor, own[1] * factor, own[2] * factor,
-                          unit=rate.unit, derived=True))
+                          unit=rate.unit, derived=True, keys=keys))
     return [*out, *(x for f in out if (x := exchanged(f, rules)) is not None)]
 
 
@@ -277,17 +327,8 @@ def exchanged(f: Figure, rules: Rules) -> Figure | None:
 
 def _scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
     """What narrows a claim's scope: its qualifiers other than bases, and the scope words
-    of its figure's own phrase ("H100 GPUs in orbit", "Colossus 1 and 2"); once per claim
-    and block (kept with the claim it is of: ``id`` alone could be a later object's)."""
-    known = ctx.scopes.get(id(claim))
-    if known is not None and known[0] is claim:
-        return known[1]
-    scope = _claim_scope(claim, ctx)
-    ctx.scopes[id(claim)] = (claim, scope)
-    return scope
-
-
-def _claim_scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
+    of its figure's own phrase ("H100 GPUs in orbit", "Colossus 1 and 2"); a figure's is
+    worked out once per claim and run (``Figure.keys.scope``)."""
     scope = split_qualifiers(claim, ctx.basis)[0]
     if "segment" in scope:  # "this segment": which one is not in the sentence
         scope = (*scope, claim.id)
@@ -314,22 +355,35 @@ def eligible(claim: Claim) -> bool:
 
 
 def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
-              ) -> list[tuple[tuple[str, ...], Figure]]:
+              ) -> list[tuple[tuple[str, ...], Figure | Beside]]:
     """The blocking of ``interval_consistency.v2``: each figure of an eligible claim in the
-    block (first letter of its subject key, metric key, unit). A figure of an organisation
-    its article never names joins every letter's block of its metric and unit (it may be
-    any subject's) and the block ``?`` of the unnamed ones."""
+    block (first letter of its subject key, metric key, unit) of the named figures, and in
+    that letter's block ``(letter, metric key, unit, "?")`` of the comparisons with unnamed
+    figures. A figure of an organisation its article never names joins every letter's
+    block of the comparisons with unnamed figures of its metric and unit (it may be any
+    subject's) and the block ``?`` of the unnamed ones. An unnamed figure does not change
+    the findings of named figures: adding one re-checks none of their blocks."""
     if unnamed(claim):
         assert claim.metric_key is not None
         figures = figures_of(claim, rules, cache)
-        return [*(((letter, claim.metric_key, f.unit), f) for f in figures for letter in LETTERS),
+        return [*(((letter, claim.metric_key, f.unit, UNNAMED_BLOCK), f)
+                  for f in figures for letter in LETTERS),
                 *(((UNNAMED_BLOCK, claim.metric_key, f.unit), replace(f, unnamed_block=True))
                   for f in figures)]
     if not eligible(claim):
         return []
     assert claim.metric_key is not None
-    first = subject_block(subject_key(claim, rules))
-    return [((first, claim.metric_key, f.unit), f) for f in figures_of(claim, rules, cache)]
+    figures = figures_of(claim, rules, cache)
+    first = subject_block(figures[0].keys.subject) if figures else ""
+    return [*(((first, claim.metric_key, f.unit), f) for f in figures),
+            *(((first, claim.metric_key, f.unit, UNNAMED_BLOCK), Beside(f)) for f in figures)]
+
+
+class Beside(NamedTuple):
+    """A named figure as a member of its letter's block of the comparisons with unnamed
+    figures (:func:`blocks_of`)."""
+
+    figure: Figure
 
 
 # --- verdicts --------------------------------------------------------------------------------
@@ -435,13 +489,17 @@ class _Context:
     figure the block asks again (its scope)."""
 
     def __init__(self, rules: Rules) -> None:
+        self._build(rules)
+        self.keys: dict[tuple[object, ...], ClaimKeys] = {}  # see claim_keys
+
+    @staticmethod
+    def shared(rules: Rules) -> _Context:
+        """The context of ``rules``: built from the rules once, not per block."""
         last = _LAST_CONTEXT[0] if _LAST_CONTEXT else None
-        if last is not None and last.rules is rules:  # built from the rules once, not per block
-            self.__dict__.update(last.__dict__)
-        else:
-            self._build(rules)
-            _LAST_CONTEXT[:] = [self]
-        self.scopes: dict[int, tuple[Claim, tuple[str, ...]]] = {}  # see _scope
+        if last is None or last.rules is not rules:
+            last = _Context(rules)
+            _LAST_CONTEXT[:] = [last]
+        return last
 
     def _build(self, rules: Rules) -> None:
         self.rules = rules
@@ -467,8 +525,6 @@ class _Context:
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
         self.scope_words = frozenset(w.lower() for w in keys.scope_words)
-
-    scopes: dict[int, tuple[Claim, tuple[str, ...]]]
 
     def scope_of(self, claim: Claim) -> set[str]:
         """The qualifiers saying which part of an amount a figure is ("including debt",
@@ -662,28 +718,18 @@ class _Group:
         return {f.claim.doc_id for f in self.figures}
 
 
-def _group_key(f: Figure, ctx: _Context) -> tuple[object, ...]:
-    c = f.claim
-    modality = "fact" if c.modality in FACT_MODALITIES else c.modality
-    return (f.low, f.high, f.ref, f.unit, c.quantity.bound, f.signature, c.period_key,
-            modality, split_qualifiers(c, ctx.basis)[1], c.payer, c.payee, c.as_of
-            if (c.metric_key or "") in ctx.running else None)
-
-
 def _groups(figures: Sequence[Figure], ctx: _Context) -> list[_Group]:
     """Figures grouped by what they say; repetition within one article in one voice is one
     mention (its first): an article repeating a sentence 10,000 times says it once."""
     grouped: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
     seen: set[tuple[object, ...]] = set()
     for f in sorted(figures, key=lambda f: (f.claim.doc_id, f.claim.span.start, f.claim.id)):
-        key = _group_key(f, ctx)
+        key = f.group
         voice = (key, f.claim.doc_id, f.claim.attribution)
         if voice not in seen:
             seen.add(voice)
             grouped[key].append(f)
-    groups = [_Group(sorted(fs, key=lambda f: (f.claim.doc_id, f.claim.span.start,
-                                               f.claim.id)))
-              for fs in grouped.values()]
+    groups = [_Group(fs) for fs in grouped.values()]  # each in the order walked
     return sorted(groups, key=lambda g: (g.head.low, g.head.high, g.head.claim.id))
 
 
@@ -739,7 +785,9 @@ def _apart(a: _Group, b: _Group, window: float) -> tuple[Figure, Figure] | None:
     return None
 
 
-def _describe(group_claims: Sequence[Claim]) -> str:
+def _describe(group_claims: Sequence[Claim], independent: int | None = None) -> str:
+    """A value's mentions as shown ("$5 billion" [3 mentions in 3 document(s)]);
+    ``independent``: :func:`independent_sources` of ``group_claims`` when known."""
     first = group_claims[0]
     docs = {c.doc_id for c in group_claims}
     shown = figure_words(first)
@@ -749,7 +797,8 @@ def _describe(group_claims: Sequence[Claim]) -> str:
         text += f' (repaired; the article has "{original}")'
     if len(group_claims) > 1:
         text += f" [{len(group_claims)} mentions in {len(docs)} document(s)"
-        independent = independent_sources(group_claims)
+        if independent is None:
+            independent = independent_sources(group_claims)
         if independent < len(docs):
             text += f", {independent} independent (the others are copies)"
         text += "]"
@@ -788,7 +837,9 @@ def _finding_id(kind: str, parts: Sequence[object], *, check: str = NAME) -> str
 def _cluster_ref(groups: Sequence[_Group]) -> str:
     """A cluster's reference value: the commonest written reference, 4 significant
     digits (ties: the lowest)."""
-    refs = Counter(f"{g.head.ref:.4g}" for g in groups for _ in g.figures)
+    refs: Counter[str] = Counter()
+    for g in groups:
+        refs[f"{g.head.ref:.4g}"] += len(g.figures)
     best = max(refs.values())
     return min((r for r, n in refs.items() if n == best), key=float)
 
@@ -820,17 +871,17 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     periods_by_doc: dict[str, set[str | None]] = defaultdict(set)
     for f in (*figures, *context):
         periods_by_doc[f.claim.doc_id].add(f.claim.period_key)
-    bases = [split_qualifiers(g.head.claim, ctx.basis)[1] for g in groups]
+    bases = [g.head.keys.bases for g in groups]
     # an unqualified figure that agrees with a qualified one is known as that measure
     # (in this partition, or anywhere among the subject's figures of this metric and unit)
     implied: list[set[tuple[str, ...]]] = [set() for _ in groups]
     qualified = [(g.head, b) for g, b in zip(groups, bases, strict=True) if b]
     qualified += [(f, basis) for f in context
-                  if (basis := split_qualifiers(f.claim, ctx.basis)[1])]
+                  if (basis := f.keys.bases)]
     # a value other reports give with a scope these do not state ("$69 billion, including
     # debt"): an unscoped disagreement over it may be one of scope
-    own = {q for f in figures for q in ctx.scope_of(f.claim)}
-    scoped = [(f, sorted(s)) for f in context if (s := ctx.scope_of(f.claim) - own)]
+    own = {q for f in figures for q in f.keys.parts}
+    scoped = [(f, sorted(s)) for f in context if (s := f.keys.parts - own)]
     for i, gi in enumerate(groups):
         if bases[i]:
             continue
@@ -939,8 +990,12 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         support = {root: independent_sources([c for g in cluster for c in g.claims])
                    for root, cluster in members.items()}
         consensus = max(support.values(), default=0)
+    sides: dict[int, dict[str, list[str | None]]] = {}  # each cluster's, once
     for (ri, rj), found in sorted(disagreements.items()):
-        both = _side_by_side(members[ri], members[rj], context)
+        for root in (ri, rj):
+            if root not in sides:
+                sides[root] = _side(members[root], context)
+        both = _both_sides(sides[ri], sides[rj])
         if len(both) >= ctx.side_by_side:
             continue  # several articles give both figures side by side: two measures
         if max(support[ri], support[rj]) < consensus:
@@ -951,7 +1006,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                 c.subject is None for g in (*members[ri], *members[rj]) for c in g.claims):
             continue
         findings.append(_disagreement(members[ri], members[rj], found, ctx, ident,
-                                      check=check))
+                                      check=check, sources=(support[ri], support[rj])))
     if reason is not None:
         return findings
     for root in sorted(members):
@@ -968,24 +1023,41 @@ def _side_by_side(left: Sequence[_Group], right: Sequence[_Group],
     """The articles that give a value of both clusters, with any qualifiers: of the
     partition's own figures, and of ``context`` (every figure of the subject and metric, a
     segment's included)."""
-    sides: list[dict[str, list[str | None]]] = [defaultdict(list), defaultdict(list)]
-    for side, groups in zip(sides, (left, right), strict=True):
-        for g in groups:
-            for f in g.figures:
-                side[f.claim.doc_id].append(f.claim.period_key)
-        for f in context:
-            if any(_overlap(f, g.head) for g in groups):
-                side[f.claim.doc_id].append(f.claim.period_key)
+    return _both_sides(_side(left, context), _side(right, context))
+
+
+def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list[str | None]]:
+    """The articles that give a value of one cluster, each with the periods it gives it
+    for (see :func:`_side_by_side`)."""
+    side: dict[str, list[str | None]] = defaultdict(list)
+    for g in groups:
+        for f in g.figures:
+            side[f.claim.doc_id].append(f.claim.period_key)
+    heads = [g.head for g in groups]
+    # only a figure reaching into the clusters' span can overlap one of them
+    low, high = min(h.low for h in heads), max(h.high for h in heads)
+    if math.isnan(low) or math.isnan(high):
+        low, high = -INF, INF
+    for f in context:
+        if f.low <= high and low <= f.high and any(_overlap(f, h) for h in heads):
+            side[f.claim.doc_id].append(f.claim.period_key)
+    return side
+
+
+def _both_sides(left: dict[str, list[str | None]], right: dict[str, list[str | None]]
+                ) -> set[str]:
     # an article giving both for different periods ("$6.70 billion  $13.51 billion" in
     # two columns) is not giving them side by side
-    return {d for d in sides[0].keys() & sides[1].keys()
-            if any(period_agreement(p, q) != "different"
-                   for p in sides[0][d] for q in sides[1][d])}
+    return {d for d in left.keys() & right.keys()
+            if any(period_agreement(p, q) != "different" for p in left[d] for q in right[d])}
 
 
 def _disagreement(left: list[_Group], right: list[_Group],
                   found: list[tuple[Verdict, Figure, Figure]], ctx: _Context,
-                  ident: tuple[str, ...], *, check: str = NAME) -> Finding:
+                  ident: tuple[str, ...], *, check: str = NAME,
+                  sources: tuple[int, int] | None = None) -> Finding:
+    """The finding of two value clusters that disagree; ``sources``: their independent
+    sources when known."""
     def strength(item: tuple[Verdict, Figure, Figure]) -> tuple[int, int]:
         v, fa, fb = item
         kind = "divergence" if v.kind == "moved" else v.kind
@@ -997,6 +1069,8 @@ def _disagreement(left: list[_Group], right: list[_Group],
         fa, fb = fb, fa
     left_ids = {c.id for g in left for c in g.claims}
     first, second = (left, right) if fa.claim.id in left_ids else (right, left)
+    counts = (None, None) if sources is None else \
+        sources if first is left else (sources[1], sources[0])
     # a side's figures as written in the common currency first (a stable sort)
     side_a = [c for g in sorted(first, key=_converted) for c in g.claims]
     side_b = [c for g in sorted(second, key=_converted) for c in g.claims]
@@ -1004,7 +1078,7 @@ def _disagreement(left: list[_Group], right: list[_Group],
     what = f"{ca.subject or cb.subject or '?'} {ca.metric_key}"
     if ca.qualifiers:
         what += f" ({', '.join(ca.qualifiers)})"
-    both = f"{_describe(side_a)} vs {_describe(side_b)}"
+    both = f"{_describe(side_a, counts[0])} vs {_describe(side_b, counts[1])}"
     compared = (f" Compared as {_compared_text(fa)} and {_compared_text(fb)}."
                 if best.kind != "moved" else "")
     frames = f" Frames (subject, metric, period, how sure): {_frame_text(ca)}; {_frame_text(cb)}."
@@ -1076,7 +1150,7 @@ def _withhold_tables(figures: Sequence[Figure], ctx: _Context, key: tuple[str, s
     limit = int(_threshold(ctx.rules, "max_article_values"))
     values: dict[tuple[tuple[str, ...], str], set[tuple[object, ...]]] = defaultdict(set)
     for f in figures:
-        values[(partition_of(f), f.claim.doc_id)].add(_group_key(f, ctx))
+        values[(partition_of(f), f.claim.doc_id)].add(f.group)
     over = {k for k, found in values.items() if len(found) > limit}
     if not over:
         return list(figures), []
@@ -1141,34 +1215,46 @@ def _rate_step(f: Figure) -> str | None:
     return None
 
 
-def block_records(members: Sequence[Figure], rules: Rules
+def block_records(block: Sequence[Figure | Beside], rules: Rules
                   ) -> Iterator[tuple[str, Finding]]:
     """The records of ``interval_consistency.v2`` in one block: subjects clustered, each
-    (subject cluster, scope) partition compared on its own."""
-    ctx = _Context(rules)
-    if not members:
+    (subject cluster, scope) partition compared on its own; in a letter's block of the
+    comparisons with unnamed figures, only those (see :func:`blocks_of`)."""
+    ctx = _Context.shared(rules)
+    if not block:
         return
+    # a letter's block of the comparisons with unnamed figures: named figures Beside them
+    first = block[0]  # (a block's members are all of one kind: see blocks_of)
+    with_unnamed = isinstance(first, Beside) or (first.claim.subject is None and
+                                                 not first.unnamed_block)
+    members = [m.figure if isinstance(m, Beside) else m for m in block]
     key = (members[0].claim.metric_key or "", members[0].unit)
     unconverted = [f for f in members if f.unconverted and f.claim.subject is not None]
     members = [f for f in members if not f.unconverted]
     anonymous = [f for f in members if f.claim.subject is None]
     named = [f for f in members if f.claim.subject is not None]
-    keys = {subject_key(f.claim, rules) for f in [*named, *unconverted]}
+    if with_unnamed and not (anonymous and named):
+        return  # no unnamed figure, or no named one, to compare
+    keys = {f.keys.subject for f in [*named, *unconverted]}
     cluster = subject_clusters(keys)
     named, notes = _withhold_tables(
-        named, ctx, key, lambda f: (cluster[subject_key(f.claim, rules)], *_scope(f.claim, ctx)))
+        named, ctx, key, lambda f: (cluster[f.keys.subject], *f.keys.scope))
     anonymous, unnamed_notes = _withhold_tables(
-        anonymous, ctx, key, lambda f: ("?", *_scope(f.claim, ctx)))
+        anonymous, ctx, key, lambda f: ("?", *f.keys.scope))
     if anonymous and anonymous[0].unnamed_block:  # noted once, in the block of the unnamed
         notes += unnamed_notes
-    for note in notes:
-        yield SET, note
     partitions: dict[tuple[str, tuple[str, ...]], list[Figure]] = defaultdict(list)
     by_subject: dict[str, list[Figure]] = defaultdict(list)
     for f in named:
-        subject = cluster[subject_key(f.claim, rules)]
-        partitions[(subject, _scope(f.claim, ctx))].append(f)
+        subject = cluster[f.keys.subject]
+        partitions[(subject, f.keys.scope)].append(f)
         by_subject[subject].append(f)
+    if with_unnamed:  # the named figures' own findings are their block's
+        if anonymous:
+            yield from _unnamed_findings(anonymous, named, by_subject, key, ctx)
+        return
+    for note in notes:
+        yield SET, note
     for (subject, scope), figures in sorted(partitions.items()):
         ident = (subject, key[0], ",".join(scope), key[1])
         for finding in _partition_findings(figures, ctx, ident, context=by_subject[subject]):
@@ -1190,13 +1276,13 @@ def _not_compared(unconverted: Sequence[Figure], named: Sequence[Figure],
     partitions: dict[tuple[str, tuple[str, ...], str, str], list[Figure]] = defaultdict(list)
     for f in unconverted:
         assert f.exchange is not None
-        subject = cluster[subject_key(f.claim, ctx.rules)]
-        partitions[(subject, _scope(f.claim, ctx), f.exchange.source,
+        subject = cluster[f.keys.subject]
+        partitions[(subject, f.keys.scope, f.exchange.source,
                     f.claim.period_key or "")].append(f)
     for (subject, scope, source, period), stranded in sorted(partitions.items()):
         others = [g for g in [*named, *unconverted]
-                  if cluster[subject_key(g.claim, ctx.rules)] == subject and
-                  _scope(g.claim, ctx) == scope and any(_meets(f, g) for f in stranded)]
+                  if cluster[g.keys.subject] == subject and
+                  g.keys.scope == scope and any(_meets(f, g) for f in stranded)]
         if not others:
             continue
         stranded = [f for f in stranded if any(_meets(f, g) for g in others)]
@@ -1243,10 +1329,10 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
         # a block of many unnamed figures has few distinct ones)
         periods: dict[tuple[str, ...], set[str | None]] = defaultdict(set)
         for a in anonymous:
-            periods[_scope(a.claim, ctx)].add(a.claim.period_key)
+            periods[a.keys.scope].add(a.claim.period_key)
 
         def meets(f: Figure, *, period: bool) -> bool:
-            theirs = periods.get(_scope(f.claim, ctx))
+            theirs = periods.get(f.keys.scope)
             if not theirs:
                 return False
             return not period or any(
@@ -1268,7 +1354,7 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
         reason = "neither article names whose figure it is"
     partitions: dict[tuple[str, ...], list[Figure]] = defaultdict(list)
     for f in [*anonymous, *chosen]:
-        partitions[_scope(f.claim, ctx)].append(f)
+        partitions[f.keys.scope].append(f)
     for scope, figures in sorted(partitions.items()):
         ident = ("?", top, key[0], ",".join(scope), key[1])
         for finding in _partition_findings(figures, ctx, ident, reason=reason,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from networkx.utils import UnionFind
 
@@ -20,8 +21,13 @@ from pipeline.models import Claim
 
 def duplicate_key(claim: Claim) -> tuple[str, str]:
     """What makes two claims copies of each other: the same sentence and the same figure."""
-    sentence = re.sub(r"\W+", " ", claim.sentence.lower()).strip()
-    return sentence, re.sub(r"\s+", " ", claim.span.text.strip())
+    return _duplicate_key(claim.sentence, claim.span.text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _duplicate_key(sentence: str, figure: str) -> tuple[str, str]:
+    """(a claim's sentence and figure are asked again for every cluster it is counted in)"""
+    return re.sub(r"\W+", " ", sentence.lower()).strip(), re.sub(r"\s+", " ", figure.strip())
 
 
 def duplicate_groups(claims: Iterable[Claim]) -> list[list[Claim]]:
@@ -60,8 +66,14 @@ def independent_sources(claims: Iterable[Claim]) -> int:
     Two documents are one source for these claims when a claim of one is a copy (same
     sentence, same figure) of a claim of the other.
     """
-    claims = list(claims)
-    sources = UnionFind(c.doc_id for c in claims)
-    for group in duplicate_groups(claims):
-        sources.union(*(c.doc_id for c in group))
-    return len({sources[c.doc_id] for c in claims})
+    docs_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for claim in claims:
+        docs_of[duplicate_key(claim)].add(claim.doc_id)
+    docs = {d for found in docs_of.values() for d in found}
+    if len(docs) < 2:
+        return len(docs)
+    sources = UnionFind(docs)
+    for found in docs_of.values():
+        if len(found) > 1:
+            sources.union(*found)
+    return len({sources[d] for d in docs})

@@ -163,14 +163,21 @@ def run_order(findings: Iterable[Finding]) -> list[Finding]:
 
 def full_change(items: Sequence[Item], entries: dict[str, Entry],
                 claims: Sequence[Claim], records: Sequence[checks.Record],
-                findings: Sequence[Finding], rules: Rules) -> store.StateChange:
-    """The state tables of a full run (every row replaced)."""
+                findings: Sequence[Finding], rules: Rules,
+                placed: Sequence[list[tuple[str, str]]] | None = None) -> store.StateChange:
+    """The state tables of a full run (every row replaced). ``placed``: each claim's
+    (check, block text) pairs when the checks gathered them (``checks.records``)."""
     change = store.StateChange(replace=True)
     change.docs_added = [doc_state(i) for i in items if i.row.id in entries]
     change.claims_added = [claim_state(c) for c in claims]
-    cache = checks.UnitCache(rules)
-    change.blocks_added = [(check, block, c.id, c.doc_id) for c in claims
-                           for check, block in checks.claim_blocks(c, rules, cache)]
+    if placed is None:
+        cache = checks.UnitCache(rules)
+        placed = [checks.claim_blocks(c, rules, cache) for c in claims]
+    else:
+        placed = checks.placed_blocks(placed)
+    change.blocks_added = [(check, block, c.id, c.doc_id)
+                           for c, pairs in zip(claims, placed, strict=True)
+                           for check, block in pairs]
     change.records_added = [record_state(r) for r in records]
     change.findings_added = [(f.id, f.model_dump_json()) for f in findings]
     return change
@@ -222,6 +229,7 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
     """
     removed = set(removed_docs)
     new_claims = [c for e in added for c in e.claims]
+    checks.define_claim_units(rules, new_claims)  # blocked as the records will block them
     cache = checks.UnitCache(rules)
     blocks_added = [(check, block, c.id, c.doc_id) for c in new_claims
                     for check, block in checks.claim_blocks(c, rules, cache)]
@@ -232,7 +240,7 @@ def incremental_checks(db: store.Store, *, added: Sequence[Entry],
                            for p in checks.document_blocks(doc)}
     stored = [cid for cid, doc in db.block_members(check_pairs) if doc not in removed]
     members = [*db.claims_by_id(sorted(set(stored))).values(), *new_claims]
-    fresh = [*checks.records(members, rules=rules, only=check_pairs),
+    fresh = [*checks.records(members, rules=rules, only=check_pairs, cache=cache),
              *document_records(added)]
     old_ids = db.records_in(pairs)
     affected = old_ids | {r.finding.id for r in fresh}
