@@ -111,6 +111,11 @@ def run_forked(action: Callable[[], object], *, at: int | None = None,
         code = 0
         try:
             os.close(read)
+            # a fresh command's Ctrl-C: another test of this process (a Dask cluster, an
+            # event loop) may have left its own SIGINT handler or wakeup fd behind
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            with contextlib.suppress(ValueError):
+                signal.set_wakeup_fd(-1)
             with _stepped(at, how, report):
                 action()
         except KeyboardInterrupt:
