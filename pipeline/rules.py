@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import pint
 import yaml
@@ -336,6 +337,25 @@ class RatesFile(Strict):
     source: str = Field(min_length=1, description="the public source of the rates")
     filled: dict[int, str] = {}
     currencies: dict[str, RateSeries] = {}
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def kept_for_last(make: Callable[[_K], _V]) -> Callable[[_K], _V]:
+    """``make`` remembering its answer for the one argument it was last called with
+    (compared by identity): tables built from a run's rules once, not per claim, block or
+    figure, without keeping every rules object ever loaded alive."""
+    last: list[tuple[_K, _V]] = []
+
+    @functools.wraps(make)
+    def made(key: _K) -> _V:
+        if not last or last[0][0] is not key:
+            last[:] = [(key, make(key))]
+        return last[0][1]
+
+    return made
 
 
 def canonical_dimension(expr: str) -> str:

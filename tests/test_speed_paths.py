@@ -80,15 +80,15 @@ def test_shared_unit_cache_is_dropped_when_the_registry_gains_a_unit() -> None:
 
 
 def test_policy_context_is_built_once_per_rules_and_rebuilt_for_other_rules(rules) -> None:
-    from pipeline.check.policy import _Context
+    from pipeline.check.policy import _shared_context
 
-    first = _Context.shared(rules)
-    assert _Context.shared(rules) is first
+    first = _shared_context(rules)
+    assert _shared_context(rules) is first
     from pipeline.rules import load_rules
 
     other = load_rules()
-    assert _Context.shared(other).rules is other
-    again = _Context.shared(rules)
+    assert _shared_context(other).rules is other
+    again = _shared_context(rules)
     assert again.rules is rules and again.basis == first.basis
 
 

@@ -69,7 +69,7 @@ from pipeline.models import (
     RepairedText,
     Severity,
 )
-from pipeline.rules import Rules
+from pipeline.rules import Rules, kept_for_last
 from pipeline.state.store import paused_gc
 from pipeline.units import (
     define_units,
@@ -285,14 +285,8 @@ class _Tables:
         self.subject_families: dict[str, str] = {}
 
 
-_TABLES: list[_Tables] = []
-
-
-def _tables(rules: Rules) -> _Tables:
-    """The tables of ``rules`` (those of the rules asked last are kept)."""
-    if not _TABLES or _TABLES[0].rules is not rules:
-        _TABLES[:] = [_Tables(rules)]
-    return _TABLES[0]
+# The tables of ``rules`` (those of the rules asked last are kept).
+_tables = kept_for_last(_Tables)
 
 
 def metric_key(rules: Rules, metric: str) -> str:
@@ -1177,18 +1171,14 @@ def check_records(spec: Spec, claims: Sequence[Claim], rules: Rules,
     of these (check, block text) pairs). ``placed`` (one list per claim) gets each claim's
     (check, block text) pairs, as :func:`claim_blocks` gives them, from the same blocking."""
     members: dict[Block, list[Any]] = defaultdict(list)
-    texts: dict[Block, str] = {}
     cache = cache or UnitCache(rules)
     for i, claim in enumerate(claims):
         for block, member in cache.placed(spec, claim, rules):
             members[block].append(member)
             if placed is not None:
-                text = texts.get(block)
-                if text is None:
-                    text = texts[block] = block_text(block)
-                placed[i].append((spec.name, text))
+                placed[i].append((spec.name, block_text(block)))
     for block in sorted(members):
-        if only is not None and (spec.name, texts.get(block) or block_text(block)) not in only:
+        if only is not None and (spec.name, block_text(block)) not in only:
             continue
         for seq, (mode, finding) in enumerate(spec.per_block(members[block], rules)):
             yield Record(spec.name, block, seq, mode, worded(finding, rules))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pipeline.rules import CurrenciesFile, RatesFile
+from pipeline.rules import CurrenciesFile, RatesFile, kept_for_last
 from pipeline.units import format_number
 
 
@@ -142,16 +142,17 @@ def symbol(code: str, currencies: CurrenciesFile | None = None) -> str:
     preferring a symbol ("US$", "S$", "€", "JP¥"); else the code and a space ("CHF ")."""
     if currencies is None or code not in currencies.currencies:
         return f"{code} "
-    if not _SYMBOLS or _SYMBOLS[0][0] is not currencies:
-        _SYMBOLS[:] = [(currencies, {})]
-    known = _SYMBOLS[0][1]
+    known = _symbols(currencies)
     if code not in known:
         known[code] = _symbol(code, currencies)
     return known[code]
 
 
-# The symbols worked out for the currencies table asked last (every converted figure asks).
-_SYMBOLS: list[tuple[CurrenciesFile, dict[str, str]]] = []
+@kept_for_last
+def _symbols(currencies: CurrenciesFile) -> dict[str, str]:
+    """The symbols worked out so far for the currencies table asked last (every converted
+    figure asks)."""
+    return {}
 
 
 def _symbol(code: str, currencies: CurrenciesFile) -> str:

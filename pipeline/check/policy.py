@@ -92,7 +92,7 @@ from pipeline.check.frames import (
 from pipeline.check.sourcing import independent_sources
 from pipeline.extract.keys import MOVE_KEY, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
-from pipeline.rules import RatesFile, Rules
+from pipeline.rules import RatesFile, Rules, kept_for_last
 from pipeline.units import format_amount, format_number
 from pipeline.wording import (
     figure_words,
@@ -274,7 +274,7 @@ def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
     own = written_interval(claim, fuzzy)
     if own is None:
         return []
-    keys = claim_keys(claim, _Context.shared(rules))
+    keys = claim_keys(claim, _shared_context(rules))
     out = [Figure(claim, *own, unit=claim.normalized.unit, derived=False, keys=keys)]
     rate = cache.rate(claim)
     if rate is not None and rate.low is not None and claim.normalized.low:
@@ -480,10 +480,6 @@ def _how(claim: Claim) -> str:
             "the article's main subject"}.get(claim.subject_how or "", "named in the sentence")
 
 
-# The context built last (a run checks every block with one set of rules).
-_LAST_CONTEXT: list[_Context] = []
-
-
 class _Context:
     """The rules' thresholds and word sets one block's comparisons read, and answers per
     figure the block asks again (its scope)."""
@@ -491,15 +487,6 @@ class _Context:
     def __init__(self, rules: Rules) -> None:
         self._build(rules)
         self.keys: dict[tuple[object, ...], ClaimKeys] = {}  # see claim_keys
-
-    @staticmethod
-    def shared(rules: Rules) -> _Context:
-        """The context of ``rules``: built from the rules once, not per block."""
-        last = _LAST_CONTEXT[0] if _LAST_CONTEXT else None
-        if last is None or last.rules is not rules:
-            last = _Context(rules)
-            _LAST_CONTEXT[:] = [last]
-        return last
 
     def _build(self, rules: Rules) -> None:
         self.rules = rules
@@ -532,6 +519,11 @@ class _Context:
         return {q for q in claim.qualifiers
                 if q in self.scope_words or q.split()[0] in self.scope_markers}
 
+
+
+# The context of ``rules``: built from the rules once, not per block (a run checks every
+# block with one set of rules).
+_shared_context = kept_for_last(_Context)
 
 def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             periods_by_doc: dict[str, set[str | None]] | None = None) -> Verdict:
@@ -1018,17 +1010,10 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
     return findings
 
 
-def _side_by_side(left: Sequence[_Group], right: Sequence[_Group],
-                  context: Sequence[Figure]) -> set[str]:
-    """The articles that give a value of both clusters, with any qualifiers: of the
-    partition's own figures, and of ``context`` (every figure of the subject and metric, a
-    segment's included)."""
-    return _both_sides(_side(left, context), _side(right, context))
-
-
 def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list[str | None]]:
     """The articles that give a value of one cluster, each with the periods it gives it
-    for (see :func:`_side_by_side`)."""
+    for: of the partition's own figures, and of ``context`` (every figure of the subject and
+    metric, a segment's included)."""
     side: dict[str, list[str | None]] = defaultdict(list)
     for g in groups:
         for f in g.figures:
@@ -1046,6 +1031,8 @@ def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list
 
 def _both_sides(left: dict[str, list[str | None]], right: dict[str, list[str | None]]
                 ) -> set[str]:
+    """The articles that give a value of both clusters (two :func:`_side` answers), with
+    any qualifiers."""
     # an article giving both for different periods ("$6.70 billion  $13.51 billion" in
     # two columns) is not giving them side by side
     return {d for d in left.keys() & right.keys()
@@ -1220,7 +1207,7 @@ def block_records(block: Sequence[Figure | Beside], rules: Rules
     """The records of ``interval_consistency.v2`` in one block: subjects clustered, each
     (subject cluster, scope) partition compared on its own; in a letter's block of the
     comparisons with unnamed figures, only those (see :func:`blocks_of`)."""
-    ctx = _Context.shared(rules)
+    ctx = _shared_context(rules)
     if not block:
         return
     # a letter's block of the comparisons with unnamed figures: named figures Beside them
