@@ -146,6 +146,9 @@ class MetricKeys(Strict):
     count_states: dict[str, CountState] = {}
     sizes: dict[str, str] = {}
     size_words: dict[str, SizeWord] = {}
+    area_prepositions: tuple[str, ...] = ()
+    area_nouns: tuple[str, ...] = ()
+    demand_words: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")

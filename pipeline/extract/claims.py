@@ -47,8 +47,11 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
 from pipeline.extract.keys import (
+    DEMANDED,
     KeyTables,
+    area_of,
     basis_of,
+    demanded,
     filed_object,
     keys_of,
     metric_frame,
@@ -813,6 +816,12 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        area = area_of(figure, chain, subject_token, subject, tables) if frame.key else None
+        if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
+        if frame.key and dimension.startswith("currency") and \
+                demanded(figure, chain, tables):  # "sought $1.6 billion in damages"
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, DEMANDED})))
         if frame.key and frame.key.endswith(" per share") and quantity.per is None and \
                 dimension == "currency":
             quantity = quantity.model_copy(update={"per": "share"})  # "EPS was $2.70"
