@@ -149,6 +149,7 @@ class MetricKeys(Strict):
     area_prepositions: tuple[str, ...] = ()
     area_nouns: tuple[str, ...] = ()
     demand_words: tuple[str, ...] = ()
+    increment_words: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")
@@ -176,6 +177,9 @@ class CuesFile(Strict):
     qualifiers: tuple[str, ...] = ()
     time_prepositions: tuple[str, ...] = ()
     place_prepositions: tuple[str, ...] = ()
+    counterparty_prepositions: tuple[str, ...] = ()
+    earlier_headings: tuple[str, ...] = ()
+    exceeding_verbs: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
     alternative_conjunctions: tuple[str, ...] = ()
     quarters: tuple[str, ...] = Field(default=(), max_length=4)

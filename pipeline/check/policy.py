@@ -584,6 +584,9 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             return Verdict("update", [f"no period stated, and published {days} days apart"])
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
+    if a.ref == 0 or b.ref == 0:
+        reasons.append("one of them is zero, as a table not yet filled in or a count not yet "
+                       "begun shows")
     directions = {ca.quantity.direction, cb.quantity.direction}
     if directions == {"up", "down"}:
         reasons.append("one report gives a rise and the other a fall, which are more likely "

@@ -59,7 +59,7 @@ from pipeline.extract.keys import (
     size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
-from pipeline.extract.periods import Periods, period_key, time_scope
+from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
     SUBJECT_LABELS,
     Entities,
@@ -709,6 +709,9 @@ def build_claims(
     previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     repeats = _Repeats(doc, repaired.text, quantities)
+    exceeding = frozenset(w.lower() for w in rules.cues.exceeding_verbs)
+    earlier = earlier_sections(repaired.text, frozenset(
+        w.lower() for w in rules.cues.earlier_headings))
     # per sentence (by its start), computed once for all its figures: whether it continues
     # the figure before (see _continues), its text (one string shared by its claims)
     continued: dict[int, bool] = {}
@@ -829,6 +832,9 @@ def build_claims(
         as_of, period = time_scope(sent, root, tokens, document, rules, find)
         period_key, period_how = periods.frame(sent, root, tokens, find, base=frame.base,
                                                basis=frame.basis)
+        if period_how != "written" and any(start <= quantity.span.start < end
+                                           for start, end in earlier):
+            period_key, period_how = None, "unplaced"  # under "Previous election results"
         if frame.change and frame.key:
             dated = periods.basis(sent, root, find, period_key)
             spelled = basis_of(sent, root, tables, find)
@@ -882,6 +888,9 @@ def build_claims(
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
             original = original.model_copy(update={"direction": frame.direction})
+        if original.bound == "exact" and root.dep_ == "dobj" and \
+                root.head.lower_ in exceeding:  # "surpassing 400 seats": more than 400
+            original = original.model_copy(update={"bound": "at_least"})
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,

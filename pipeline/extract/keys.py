@@ -104,6 +104,8 @@ class KeyTables:
     area_prepositions: frozenset[str]  # "in Wales": where a figure holds
     area_nouns: frozenset[str]  # "in the Asia-Pacific region", "in seats where ..."
     demand_words: frozenset[str]  # "sought", "suing for": an amount asked for
+    increments: frozenset[str]  # "326 more": a difference from an unstated level
+    counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -164,6 +166,8 @@ class KeyTables:
             area_prepositions=lowered(keys.area_prepositions),
             area_nouns=lowered(keys.area_nouns),
             demand_words=lowered(keys.demand_words),
+            increments=lowered(keys.increment_words),
+            counterparty=lowered(rules.cues.counterparty_prepositions),
         )
 
     def change(self, word: str) -> str | None:
@@ -912,12 +916,19 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
            and any(g.dep_ == "pobj" for g in c.children) for c in root.children) or \
             (root.head.lower_ in tables.difference and root.head.i != root.i):
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
+    if any(c.i >= figure.end and c.lower_ in tables.increments and c.dep_ in (
+            "amod", "advmod", "acomp") for c in root.children):
+        return MetricFrame(key=None)  # "need 326 more for a majority": more than what?
     head, flags = finder.frame(figure, count, figures)
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
         # "+210 seats", "a net change of -60": a written sign makes a change (a count is
         # never below zero; a minus of an amount may be a loss or a cost)
         flags = replace(flags, change=True, direction="up" if sign == "+" else "down")
+    if count and not flags.change and not flags.base:
+        moved = _transferred(root, tables)
+        if moved is not None:  # "took 36 seats from the Greens": a change of both counts
+            flags = replace(flags, change=True, direction=moved)
     key: str | None = None
     qualifiers: tuple[str, ...] = ()
     noun = counted.lower().replace("_", " ") if counted else None
@@ -1078,3 +1089,20 @@ def demanded(figure: SpacySpan, chain: Sequence[Token], tables: KeyTables) -> bo
                                                                "acl", "relcl"):
             break  # the figure's own verb decides, not one it completes
     return False
+
+
+# spaCy's NER labels of who can give or take a count (not world knowledge).
+_PARTY_LABELS = ("ORG", "NORP", "PERSON")
+
+
+def _transferred(root: Token, tables: KeyTables) -> str | None:
+    """``"up"`` or ``"down"`` when a count passes between two parties: a counterparty
+    preposition with a named object on the counted noun or its verb ("took 36 seats from the
+    Greens": up for the taker; "handed 3 seats to the Reds": down)."""
+    holders = [root] + ([root.head] if root.head.pos_ in ("VERB", "AUX") else [])
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ == "prep" and prep.lower_ in tables.counterparty and any(
+                    c.dep_ == "pobj" and c.ent_type_ in _PARTY_LABELS for c in prep.children):
+                return "up" if prep.lower_ == "from" else "down"
+    return None

@@ -82,6 +82,8 @@ class Entities:
             stop = cues.memo.tables["not names"] = _not_names(rules)
         self.definite = {d.lower() for d in rules.cues.definite}
         self.place_prepositions = frozenset(p.lower() for p in rules.cues.place_prepositions)
+        self.counterparty_prepositions = frozenset(
+            p.lower() for p in rules.cues.counterparty_prepositions)
         self.stop = stop
         # token attributes read as arrays: walking the doc creates a Python object per token
         strings = doc.vocab.strings
@@ -632,6 +634,10 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                     head.head.lower_ in entities.place_prepositions and \
                     head.head.head.i not in figure:
                 continue  # "crashed at Muan Airport carrying 181 people": where, not whose
+            if count and head.dep_ == "pobj" and \
+                    head.head.lower_ in entities.counterparty_prepositions and \
+                    head.head.head.i in governing:
+                continue  # "took 36 seats from the Greens": who lost them, not whose
             if mention.label in ("NORP", *PLACE_LABELS) and head.dep_ in ("attr", "acomp") \
                     and head.head.lemma_.lower() == "be":
                 continue  # "173 were Korean": which of them, not whose
