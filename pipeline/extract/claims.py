@@ -254,6 +254,13 @@ def _complementizer(tokens: SpacySpan) -> bool:
     return word.dep_ == "mark" and word.head.dep_ in ("ccomp", "csubj", "xcomp")
 
 
+def _dated_itself(root: Token, figure: set[int], sent: SpacySpan, find: Cues) -> bool:
+    """Whether a date is written inside the figure's own phrase ("11 seats in the 2019
+    election"), not elsewhere in its sentence."""
+    own = {t.i for t in root.subtree} - figure
+    return any(ent.label_ == "DATE" and ent.root.i in own for ent in find.ents_in(sent))
+
+
 def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
               attribution: str | None, figure_start: int, as_of: str | None, period: str | None,
               document: Document, rules: Rules, find: Cues) -> Modality:
@@ -832,9 +839,17 @@ def build_claims(
         as_of, period = time_scope(sent, root, tokens, document, rules, find)
         period_key, period_how = periods.frame(sent, root, tokens, find, base=frame.base,
                                                basis=frame.basis)
-        if period_how != "written" and any(start <= quantity.span.start < end
-                                           for start, end in earlier):
-            period_key, period_how = None, "unplaced"  # under "Previous election results"
+        section = next((year for start, end, year in earlier
+                        if start <= quantity.span.start < end), False)
+        if period_how != "written" and section is not False:
+            # under "Previous election results": the year the section wrote before the
+            # figure ("In 2019, ..."), else no date fixes which earlier time
+            period_key, period_how = (section[1], "relative") \
+                if section and section[0] < quantity.span.start else (None, "unplaced")
+        if frame.base and period_how == "written" and _dated_itself(root, tokens, sent, find):
+            # "from just 11 seats in the 2019 election": that year's level, not the base of
+            # a change the sentence dates
+            frame = replace(frame, base=False)
         if frame.change and frame.key:
             dated = periods.basis(sent, root, find, period_key)
             spelled = basis_of(sent, root, tables, find)

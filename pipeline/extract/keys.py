@@ -249,8 +249,9 @@ class _Finder:
             if child.dep_ == "prep" and child.lower_ == "in" and child.i not in inside:
                 noun = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
-                        and noun.lower_ not in tables.periods:
-                    own = noun
+                        and noun.lower_ not in tables.periods and not any(
+                            c.ent_type_ == "DATE" for c in noun.children):
+                    own = noun  # not "in the 2019 election": a dated event says when
         if own is None and count and self.is_noun(root) and \
                 singular(root.lower_) not in tables.generic and \
                 root.lower_ not in tables.generic:
@@ -475,7 +476,9 @@ class _Finder:
                 words += [child, noun]
             elif child.lower_ in ("from", "in", "at") and self.is_noun(noun) and \
                     noun.i not in self.skip and noun.lower_ not in self.tables.periods and \
-                    not (child.lower_ == "from" and noun.lower_ in self.tables.people):
+                    not (child.lower_ == "from" and noun.lower_ in self.tables.people) and \
+                    not any(c.ent_type_ == "DATE" for c in noun.children):
+                # (not "seats in the 2019 election": a dated event says when, not what)
                 # "revenue from the data center segment": the segment, before the head
                 inner: list[Token] = []
                 for t in noun.lefts:

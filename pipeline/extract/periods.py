@@ -499,11 +499,16 @@ HEADING_WORDS = 8
 _LINE = re.compile(r"[^\n]+")
 
 
-def earlier_sections(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
-    """The (start, end) character ranges of the sections under a heading that names an
-    earlier time ("Previous election results"): a short line of its own, not the title,
-    without a final stop, one of whose words is in ``words``; the section runs to the next
-    such short line."""
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def earlier_sections(text: str, words: frozenset[str]
+                     ) -> list[tuple[int, int, tuple[int, str] | None]]:
+    """The sections under a heading that names an earlier time ("Previous election
+    results"): (start, end, first year) with the character range of the section and the
+    first year its text writes with that year's offset ("In 2019, ..."), ``None`` when it
+    writes none. A heading is a short line of its own, not the title, without a final stop,
+    one of whose words is in ``words``; the section runs to the next such short line."""
     if not words:
         return []
     headings: list[tuple[int, int, bool]] = []
@@ -515,8 +520,10 @@ def earlier_sections(text: str, words: frozenset[str]) -> list[tuple[int, int]]:
         lowered = " " + " ".join(t.lower().strip("()[]") for t in tokens) + " "
         headings.append((match.start(), match.end(),
                          any(f" {w} " in lowered for w in words)))
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int, tuple[int, str] | None]] = []
     for i, (_, end, earlier) in enumerate(headings):
         if earlier:
-            found.append((end, headings[i + 1][0] if i + 1 < len(headings) else len(text)))
+            stop = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+            year = _YEAR.search(text, end, stop)
+            found.append((end, stop, (year.start(), year.group()) if year else None))
     return found
