@@ -150,6 +150,7 @@ class MetricKeys(Strict):
     area_nouns: tuple[str, ...] = ()
     demand_words: tuple[str, ...] = ()
     increment_words: tuple[str, ...] = ()
+    neutral_passives: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")

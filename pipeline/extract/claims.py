@@ -806,7 +806,9 @@ def build_claims(
                 continues(sent):
             subject = previous.subject  # "That is $3.6 billion a year": the figure before's
             how, cue = "resolved", None
-        if subject is None and entities.focal is not None and not _indefinite(chain):
+        if subject is None and entities.focal is not None and not _indefinite(chain) and \
+                not any(c.dep_ == "poss" and entities.new_referent(c) for c in root.children):
+            # (not "another train ... its 3-4 coaches": that train's, not the focal one's)
             subject, how, cue = entities.focal, "focal", None  # "Revenue rose 9%": its own
         if subject is None:
             cue = _unresolved(sent, root, entities)  # "the company", naming no company

@@ -106,6 +106,7 @@ class KeyTables:
     demand_words: frozenset[str]  # "sought", "suing for": an amount asked for
     increments: frozenset[str]  # "326 more": a difference from an unstated level
     counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
+    neutral_passives: frozenset[str]  # "were reported": counted, not done to
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -168,6 +169,7 @@ class KeyTables:
             demand_words=lowered(keys.demand_words),
             increments=lowered(keys.increment_words),
             counterparty=lowered(rules.cues.counterparty_prepositions),
+            neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
         )
 
     def change(self, word: str) -> str | None:
@@ -743,6 +745,21 @@ def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
     return None
 
 
+def _after_partitive_opening(figure: SpacySpan) -> bool:
+    """Whether the figure's sentence opens with a partitive of a number before it ("Out of
+    the 275, 88 ...", "Of 212, 150 ..."): the figure is a part of that number."""
+    sent = figure.sent
+    words = [t for t in sent if not t.is_punct][:5]
+    lowered = [t.lower_ for t in words]
+    start = 2 if lowered[:2] == ["out", "of"] else 1 if lowered[:1] == ["of"] else 0
+    if not start:
+        return False
+    rest = words[start:]
+    if rest and rest[0].dep_ == "det":
+        rest = rest[1:]
+    return bool(rest) and rest[0].like_num and rest[0].i < figure.start
+
+
 def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTables
                  ) -> set[str]:
     """Qualifiers that make a count of people one part of a count (issue 17): the state of
@@ -770,6 +787,15 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
                    t.head.lower_ in _PARTITIVE for t in figure.sent if t.i not in
                    range(figure.start, figure.end)):
                 found.add("part")
+    if not found and _after_partitive_opening(figure):
+        found.add("part")  # "Out of the 275, 88 bodies have been identified"
+    root = figure.root
+    if not found and state is None and root.dep_ == "nsubjpass" and \
+            root.head.pos_ == "VERB" and root.head.lower_ not in tables.neutral_passives:
+        # "78 bodies have been handed over": what was done to them says which part
+        verb = root.head
+        found.add(" ".join([verb.lower_, *(c.lower_ for c in verb.children
+                                           if c.dep_ == "prt")]))
     noun_token = next((t for t in figure if counted and singular(t.lower_, tables.plural)
                        == singular(counted.lower().replace("_", " "), tables.plural)), None)
     if noun_token is not None:

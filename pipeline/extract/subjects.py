@@ -380,6 +380,8 @@ class Entities:
                         for i in range(mention.start, mention.end)):
                     return mention.name
             return self._topic(start, allowed) or self.focal_org
+        if self.new_referent(token):
+            return None  # "another train ... derailed its 3-4 coaches": that train's
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
@@ -400,6 +402,23 @@ class Entities:
             if aside is not None:
                 return aside.name
         return None
+
+    def new_referent(self, token: Token) -> bool:
+        """Whether a pronoun's sentence brings in, before it, a new referent as a subject:
+        an indefinite common noun ("another train", "a truck") with no name between it and
+        the pronoun, which the pronoun then refers to (no entity)."""
+        if token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$"):
+            return False
+        try:
+            start = token.sent.start
+        except ValueError:
+            return False
+        for t in self.doc[start:token.i]:
+            if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN" and \
+                    t.i not in self.by_token and any(
+                        c.dep_ == "det" and c.lower_ in INDEFINITE for c in t.children):
+                return not any(t.i < m.start < token.i for m in self.mentions)
+        return False
 
     def _topic(self, start: int, allowed: Sequence[str]) -> str | None:
         """The organisation the sentence before ``start`` is about: its subject ("Its
