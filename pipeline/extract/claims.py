@@ -841,13 +841,14 @@ def build_claims(
         as_of, period = time_scope(sent, root, tokens, document, rules, find)
         period_key, period_how = periods.frame(sent, root, tokens, find, base=frame.base,
                                                basis=frame.basis)
-        section = next((year for start, end, year in earlier
-                        if start <= quantity.span.start < end), False)
-        if period_how != "written" and section is not False:
+        section = next(((year,) for start, end, year in earlier
+                        if start <= quantity.span.start < end), None)
+        if period_how != "written" and section is not None:
             # under "Previous election results": the year the section wrote before the
             # figure ("In 2019, ..."), else no date fixes which earlier time
-            period_key, period_how = (section[1], "relative") \
-                if section and section[0] < quantity.span.start else (None, "unplaced")
+            year = section[0]
+            period_key, period_how = (year[1], "relative") \
+                if year is not None and year[0] < quantity.span.start else (None, "unplaced")
         if frame.base and period_how == "written" and _dated_itself(root, tokens, sent, find):
             # "from just 11 seats in the 2019 election": that year's level, not the base of
             # a change the sentence dates

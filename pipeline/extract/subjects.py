@@ -417,7 +417,9 @@ class Entities:
             if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN" and \
                     t.i not in self.by_token and any(
                         c.dep_ == "det" and c.lower_ in INDEFINITE for c in t.children):
-                return not any(t.i < m.start < token.i for m in self.mentions)
+                own = {d.i for d in t.subtree}  # "another train from Yeswanthpur"
+                return not any(t.i < m.start < token.i and m.start not in own
+                               for m in self.mentions)
         return False
 
     def _topic(self, start: int, allowed: Sequence[str]) -> str | None:
