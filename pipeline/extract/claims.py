@@ -828,7 +828,8 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
-        area = area_of(figure, chain, subject_token, subject, tables) if frame.key else None
+        area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
+            if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
         if frame.key and dimension.startswith("currency") and \

@@ -1051,7 +1051,7 @@ _AREA_LABELS = ("GPE", "LOC")
 
 
 def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
-            owner_name: str | None, tables: KeyTables) -> str | None:
+            owner_name: str | None, key: str, tables: KeyTables) -> str | None:
     """The area a figure is said to hold in, as a qualifier ("in wales", "in asia-pacific
     region"): a place or an area noun (``area_nouns``) after an area preposition on the
     figure's own words or the words governing it up to its verb ("lost 12 seats in Wales",
@@ -1069,8 +1069,11 @@ def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
     governing = [figure.root, *chain]
     verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:  # "Revenue in China fell 5%": the measured subject's own area
+        # (not "The Colossus site in Memphis houses 555,000 GPUs": where the owner is)
+        measured = set(key.split())
         governing += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                      and c.pos_ == "NOUN" and c.ent_type_ == ""]
+                      and c.pos_ == "NOUN" and c.ent_type_ == "" and
+                      singular(c.lower_, tables.plural) in measured]
     for token in governing:
         for prep in token.children:
             if prep.dep_ != "prep" or prep.lower_ not in tables.area_prepositions or \
