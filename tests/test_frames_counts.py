@@ -105,6 +105,17 @@ def test_a_place_after_in_is_an_area_qualifier(text: str, figure: str, area: str
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Northwind runs about 4,200 trucks across the region.",
+    "Northwind runs about 4,200 trucks in the region.",
+], ids=["across-spans-the-whole", "an-area-noun-that-says-no-which"])
+def test_an_area_that_names_no_part_is_no_qualifier(text: str, rules: Any,
+                                                    pipeline_nlp: Any) -> None:
+    assert not any(q.split()[0] in ("in", "across") for q in
+                   _frame(text, "about 4,200 trucks", rules, pipeline_nlp).qualifiers)
+
+
+@pytest.mark.model
 def test_a_place_that_owns_the_figure_is_no_area(rules: Any, pipeline_nlp: Any) -> None:
     text = "Orlin Pharma's revenue fell to $900 million in the third quarter."
     assert not any(q.startswith("in ") for q in

@@ -749,7 +749,7 @@ def _after_partitive_opening(figure: SpacySpan) -> bool:
     """Whether the figure's sentence opens with a partitive of a number before it ("Out of
     the 275, 88 ...", "Of 212, 150 ..."): the figure is a part of that number."""
     sent = figure.sent
-    words = [t for t in sent if not t.is_punct][:5]
+    words = [t for t in sent[:8] if not t.is_punct][:5]  # the opening words only
     lowered = [t.lower_ for t in words]
     start = 2 if lowered[:2] == ["out", "of"] else 1 if lowered[:1] == ["of"] else 0
     if not start:
@@ -1091,6 +1091,8 @@ def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
                     place.lower_ in tables.area_nouns:
                 words = [t.lower_ for t in place.lefts if t.dep_ in (
                     "compound", "amod", "nmod") or t.ent_type_ in _AREA_LABELS]
+                if not words and not any(c.dep_ in ("relcl", "acl") for c in place.children):
+                    continue  # "the region" says no which: the whole the article is about
                 words.append(singular(place.lower_, tables.plural))
             else:
                 continue

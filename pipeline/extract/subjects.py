@@ -418,8 +418,9 @@ class Entities:
                     t.i not in self.by_token and any(
                         c.dep_ == "det" and c.lower_ in INDEFINITE for c in t.children):
                 own = {d.i for d in t.subtree}  # "another train from Yeswanthpur"
-                return not any(t.i < m.start < token.i and m.start not in own
-                               for m in self.mentions)
+                first = bisect.bisect_right(self._mention_starts, t.i)
+                last = bisect.bisect_left(self._mention_starts, token.i)
+                return all(self.mentions[k].start in own for k in range(first, last))
         return False
 
     def _topic(self, start: int, allowed: Sequence[str]) -> str | None:
