@@ -52,7 +52,7 @@ _EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
 # Writing that says the article measures the metric way, so that a bare "degrees" is Celsius:
 # a Celsius sign or word, British "per cent", millimetres of rain, kilometres, "metres"
 _METRIC_WRITING = re.compile(
-    r"[°º⁰˚]C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
+    r"[°º⁰˚]C|℃|Cel[sc]ius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
     r"|(?:milli|centi|kilo)?metres?\b", re.IGNORECASE)
 # Unit abbreviations written with a full stop inside a sentence ("5,000 lbs. to")
 _DOTTED_ABBREVIATIONS = frozenset("lb lbs oz ft yd yds mi gal qt hr hrs min mins sec secs".split())
@@ -80,6 +80,9 @@ class Num:
     precision: float | None = None  # half a unit of the last digit written
     # a malformed figure: (token index, what the token probably meant, why)
     suspect: tuple[int, str, str] | None = None
+
+
+_TEMPERATURE_UNITS = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin", "degree"})
 
 
 @dataclass
@@ -529,6 +532,23 @@ class Parser:
                     return True
         return False
 
+    def _spaced_metres(self, j: int) -> bool:
+        """A spaced "m" at ``j`` that ends a figure's phrase is metres: "between 50 and 60 m.",
+        "a 100 m sprint"; never after money ("$60 m" is a scale) or before a capital."""
+        prev = self.tok(j - 1)
+        if prev is None or prev.kind != "num" or self.gap(j) != " " \
+                or self.prefix_currency_before(j - 1):
+            return False
+        k = j - 1
+        while k > 0 and self.toks[k - 1].kind == "num" and self.adjacent(k):
+            k -= 1  # "1.5" read as several tokens
+        if self.prefix_currency_before(k):
+            return False
+        nxt = self.tok(j + 1)
+        return nxt is None or nxt.text in (".", ",", ";", ")") \
+            or nxt.kind == "word" and nxt.text.islower() and nxt.low not in W.STOP \
+            and not _is_plural(nxt.text)  # "60 m units": millions
+
     def prefix_currency_before(self, i: int) -> bool:
         """Whether a currency prefix ends right before token ``i``."""
         for back in (1, 2, 3):
@@ -772,6 +792,7 @@ class Parser:
                     surface == "m" and self.tok(j - 1) is not None
                     and self.toks[j - 1].kind == "num" and self.gap(j) == " "
                     and self.is_word(j + 1, *W.DIMENSION_ADJ)) and not (
+                    surface == "m" and self._spaced_metres(j)) and not (
                     surface in ("W", "V", "L") and self.tok(j - 1) is not None
                     and self.toks[j - 1].kind == "num" and self.gap(j) == " " and (
                         self.tok(j + 1) is None or self.toks[j + 1].text.islower()
@@ -842,9 +863,9 @@ class Parser:
                     return unit, j + size
         # "degrees" alone: a temperature in news, unless an angle is meant
         if t.low in ("degree", "degrees"):
-            if self.is_word(j + 1, "celsius", "centigrade", "c"):
+            if self.is_word(j + 1, *W.CELSIUS_WORDS):
                 return "degree_Celsius", j + 2
-            if self.is_word(j + 1, "fahrenheit", "f"):
+            if self.is_word(j + 1, *W.FAHRENHEIT_WORDS):
                 return "degree_Fahrenheit", j + 2
             if self.is_word(j + 1, "kelvin"):
                 return "kelvin", j + 2
@@ -911,9 +932,9 @@ class Parser:
         t = self.tok(m)
         if t is None or not self.is_text(m + 1, ")"):
             return None
-        if t.low in ("celsius", "centigrade", "c"):
+        if t.low in W.CELSIUS_WORDS:
             return "degree_Celsius"
-        if t.low in ("fahrenheit", "f"):
+        if t.low in W.FAHRENHEIT_WORDS:
             return "degree_Fahrenheit"
         return None
 
@@ -955,6 +976,9 @@ class Parser:
                     t.text[0] in self.lex.prefix_starts and self.prefix_currency(k)):
                 return None
             w = t.low
+            if k == j and w in W.PER_GAME_ABBR:  # "9.1 ppg": points per game
+                noun = self.noun_unit(W.PER_GAME_ABBR[w], allow_singular=False)
+                return (noun, k + 1, "game") if noun is not None else None
             back = k - 1 if k == j or self.toks[k - 1].text not in DASHES else k - 2
             name_word = k > j and t.text[:1].isupper() and self.toks[back].text[:1].isupper() \
                 and (w in W.ONES or w in W.STOP)  # "Xbox One consoles", "USB-A slots"
@@ -1103,6 +1127,8 @@ class Parser:
                 found.per.append(last_count)
                 j += 1
                 continue
+            if t.low in ("each", "every") and found.unit in _TEMPERATURE_UNITS:
+                break  # "past 33°C each day": a level reached day after day, not a rate
             if t.low in ("a", "an", "each", "every") and self.tok(j + 1) is not None:
                 p = self.period(j + 1)
                 if p and not self.is_word(p[1], "ago", "earlier", "later", "old") \

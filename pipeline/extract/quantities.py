@@ -325,6 +325,9 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
 _RACE_TIME = re.compile(
     r"(?<![\d:.,])(\d{1,2}):([0-5]\d):([0-5]\d(?:\.\d{1,3})?)(?![\d:])"
     r"(?!\s?(?:[aApP]\.?[mM]\b|GMT|UTC|BST|CET|EST|EDT|PST|PDT|ET\b|local))")
+# minutes:seconds with hundredths, the writing of track and swimming times ("3:43.13",
+# "1:43.40"): a clock never has a fraction of a second
+_LAP_TIME = re.compile(r"(?<![\d:.,])(\d{1,2}):([0-5]\d\.\d{1,3})(?![\d:])")
 _UNDER_WORDS = frozenset("under less sub within".split())
 
 
@@ -334,13 +337,15 @@ def _race_times(found: list[Found], parser: Parser) -> list[Found]:
     if ":" not in parser.text:
         return found
     extra: list[Found] = []
-    for m in _RACE_TIME.finditer(parser.text):
+    matches = [(m, int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3]), m[3])
+               for m in _RACE_TIME.finditer(parser.text)]
+    matches += [(m, int(m[1]) * 60 + float(m[2]), m[2]) for m in _LAP_TIME.finditer(parser.text)]
+    for m, seconds, last in matches:
         i = parser.index_at(m.start())
         j = parser.index_at(m.end())
         if i >= j or parser.toks[i].start != m.start():
             continue
-        seconds = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
-        decimals = len(m[3].partition(".")[2])
+        decimals = len(last.partition(".")[2])
         precision = 0.5 * 10 ** -decimals
         f = Found(i, j, Num(i, j, seconds, literal=m.group(), precision=precision),
                   unit="second", kind="duration", value=seconds, low=seconds, high=seconds,
@@ -867,6 +872,10 @@ def _index_sentence(parser: Parser, f: Found) -> bool:
 
 def _names_an_index(parser: Parser, lo: int, hi: int) -> bool:
     toks = parser.toks
+    index_re = parser.lex.index_re
+    if index_re is not None and hi > lo and index_re.search(
+            parser.text, toks[lo].start, toks[hi - 1].end) is not None:
+        return True  # "the FTSE 100 closed at 7,490", "the CAC 40 rose 1.6% to 4,331"
     named = False
     for k in range(lo, hi):
         t = toks[k]
@@ -1108,6 +1117,8 @@ def _coordinated(a: Found, b: Found, parser: Parser) -> bool:
     gap = [t.low for t in parser.toks[a.j:b.i]]
     if gap in (["and"], [",", "and"]) and a.kind == b.kind and a.kind in ("count", "money"):
         return True  # "cut 3,700 staff and 1,200 contractors"
+    if len(gap) > 1 and _singular_noun(gap[0]) in W.UP_NOUNS | W.DOWN_NOUNS:
+        gap = gap[1:]  # "a 50-point decrease, or 0.1%": the noun of change names both
     return bool(gap) and all(w in (",", "or", "(") for w in gap) and ("or" in gap or "(" in gap)
 
 
@@ -1159,6 +1170,10 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             if w == "of" and k > 0 and noun in W.UP_NOUNS | W.DOWN_NOUNS:
                 return "up" if noun in W.UP_NOUNS else "down"
             return None
+        if w == "up" and k > 0 and toks[k - 1].low in W.DOWN_BEFORE_UP:
+            # "the index gave up 25 points": a fall; "gave up 3 runs": conceded, no change
+            market = f.kind in ("percent", "money") or (f.unit or "").startswith("point")
+            return "down" if market and not _level_after(parser, k, f) else None
         if w in W.UP_WORDS and w not in ("up",) or w == "up" and not parser.is_word(k + 1, "to"):
             return "up" if not _level_after(parser, k, f) else None
         if w in W.DOWN_WORDS:
@@ -1176,18 +1191,25 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         steps += 1
     # after the figure: "0.27 per cent higher", "2.58 per cent up at", "10.7% down on"
     after = parser.tok(f.j)
+    if after is not None and after.text == "," and previous is not None \
+            and _coordinated(previous, f, parser) and parser.is_word(f.j + 1, *W.AFTER_UP,
+                                                                      *W.AFTER_DOWN):
+        after = parser.toks[f.j + 1]  # "22.43 points, or 0.3%, higher at 7556.24"
+        f_end = f.j + 1
+    else:
+        f_end = f.j
     if after is not None and after.kind == "word":
         if after.low in W.UP_NOUNS and f.kind == "percent":
             return "up"  # "a 5.8% gain", "a 20 per cent increase"
         if after.low in W.DOWN_NOUNS and f.kind == "percent":
             return "down"
-        comparison = f.kind == "percent" and parser.is_word(f.j + 1, "than")
-        if after.low in W.AFTER_UP and (comparison or not parser.is_word(f.j + 1, "to", "than")):
+        comparison = f.kind == "percent" and parser.is_word(f_end + 1, "than")
+        if after.low in W.AFTER_UP and (comparison or not parser.is_word(f_end + 1, "to", "than")):
             return "up"  # "11.6 per cent higher than a year earlier"
         balls = after.low == "off" and any(parser.is_word(k, *W.BALL_NOUNS)
                                            for k in range(f.j + 2, f.j + 5))
         if after.low in W.AFTER_DOWN and not balls and (
-                comparison or not parser.is_word(f.j + 1, "to", "than")):
+                comparison or not parser.is_word(f_end + 1, "to", "than")):
             return "down"
         if f.kind == "percent" and after.low in ("more", "excess", "fewer", "less") \
                 and parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word" \
