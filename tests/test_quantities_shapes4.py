@@ -138,13 +138,52 @@ def test_warming_per_decade_stays_a_rate(registry):
     assert q.per is not None
 
 
+SHARES_OF_SCALES = [
+    ("Nearly a quarter million fans came to the parade.", "Nearly a quarter million fans",
+     2.5e5),
+    ("Roughly a third of a million voters stayed home.",
+     "Roughly a third of a million voters",
+     1e6 / 3),
+    ("The city spent three-quarters of a billion dollars on roads.",
+     "three-quarters of a billion dollars", 7.5e8),
+    ("The charity raised half a million pounds.", "half a million pounds", 5e5),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value"), SHARES_OF_SCALES,
+                         ids=[c[1] for c in SHARES_OF_SCALES])
+def test_share_of_a_scale_word(text, span, value, registry):
+    assert math.isclose(_find(text, span, registry).value, value, rel_tol=1e-6)
+
+
+def test_ordinal_before_a_compound_is_no_share(registry):
+    spans = [q.span.text for q in _all("It was its third billion-dollar deal.", registry)]
+    assert not any("third" in s for s in spans)
+
+
+def test_hyphenated_rates(registry):
+    q = _find("The board declared a 15-cent-a-share dividend.", "15-cent-a-share", registry)
+    assert q.per == "share"
+    q = _find("Parking is a $7-a-day charge.", "$7-a-day", registry)
+    assert q.per == "day" and q.currency == "USD"
+
+
+def test_suspended_hyphen_range_takes_the_unit(registry):
+    q = _find("They planned a 30- to 40-meter tower.", "30- to 40-meter", registry)
+    assert (q.bound, q.low, q.high, q.unit) == ("range", 30, 40, "meter")
+    # "or" offers two sizes, not a range
+    spans = [q.span.text for q in _all("Pick a 13- or 15-inch laptop.", registry)]
+    assert spans == ["13", "15-inch"]
+
+
 # -- the new shapes never crash, stay finite and take linear time ----------------------------
 
 _NEW_SHAPES = st.sampled_from([
     "FTSE 250", "Sensex", "closed", "at", "7,490.5", "gave up", "12 points", ", or", "0.5%",
     "higher", "lower", "a 30-point", "rise", "AUD $", "USD $12", "million", "Celcius",
     "degrees", "ppg", "9.1", "between", "50 and 60", "m", "3:43.13", "4:07", "each day",
-    "past 33°C", "soared past", "units", "$60", ",", ".", " ", "\n",
+    "past 33°C", "soared past", "units", "$60", "a quarter", "of a", "billion", "-a-share",
+    "12-cent", "8-", "to", "16-meter", ",", ".", " ", "\n",
 ])
 
 
@@ -173,7 +212,8 @@ def _time(fn, *args) -> float:
 @pytest.mark.parametrize("unit", [
     "the FTSE 100 closed 3 points, or 0.1%, higher at 7,490. ", "gave up 5 points, ",
     "AUD $3 million (USD $2 million), ", "between 50 and 60 m, ", "3:43.13 and 4:07.64, ",
-    "9.1 ppg, ", "past 33°C each day, ",
+    "9.1 ppg, ", "past 33°C each day, ", "a third of a million people, ",
+    "a 12-cent-a-share dividend, ", "an 8- to 16-meter mast, ",
 ], ids=lambda u: u.strip()[:20])
 def test_round4_time_grows_linearly(registry, unit):
     # the same shape 200 and 800 times: linear time grows 4x, quadratic 16x

@@ -656,12 +656,19 @@ class Parser:
         if word == "half" and self.is_text(k + 1, *DASHES) and self.is_word(k + 2, "dozen") \
                 and self.adjacent(k + 1) and self.adjacent(k + 2):
             return Num(i, k + 3, 6.0, words=True, precision=0.0, scale_word="half-dozen")
-        # "half a million", "half a billion dollars"
-        if word == "half" and self.is_word(k + 1, "a") and self.tok(k + 2) is not None \
-                and self.toks[k + 2].low in W.SCALE_WORDS:
-            scale = W.SCALE_WORDS[self.toks[k + 2].low]
-            return Num(i, k + 3, 0.5 * scale, words=True, scale=scale,
-                       scale_word=self.toks[k + 2].text, precision=0.0)
+        # "half a million", "a quarter million", "a third of a million people",
+        # "three-quarters of a billion dollars": the share of a scale word
+        m = k + 1
+        if self.is_word(m, "of") and self.is_word(m + 1, "a", "an"):
+            m += 2
+        elif word == "half" and self.is_word(m, "a"):
+            m += 1
+        if self.tok(m) is not None and self.toks[m].low in W.SCALE_WORDS \
+                and (m > k + 1 or word != "half" or t.low in ("a", "one")) \
+                and not (self.is_text(m + 1, *DASHES) and self.adjacent(m + 1)):
+            scale = W.SCALE_WORDS[self.toks[m].low]
+            return Num(i, m + 1, share * scale, words=True, scale=scale,
+                       scale_word=self.toks[m].text, precision=0.0)
         if self.is_word(k + 1, "of") and self.is_word(k + 2, "a", "an") \
                 and self.physical(k + 3) is not None:
             return Num(i, k + 1, share, words=True, precision=0.0, scale_word=surface,
@@ -1090,6 +1097,15 @@ class Parser:
         """Read rate denominators after token ``j`` into ``found.per``; return the new end."""
         while j < self.n:
             t = self.toks[j]
+            if t.text == "-" and self.adjacent(j) and self.is_word(j + 1, "a", "an") \
+                    and self.adjacent(j + 1) and self.is_text(j + 2, "-") \
+                    and self.adjacent(j + 2) and self.adjacent(j + 3):
+                # "a 12-cent-a-share dividend", "a $1.50-a-share payout", "a $5-a-day fee"
+                p = self.period(j + 3) or self.per_unit(j + 3, singular_only=True)
+                if p:
+                    found.per.append(p[0])
+                    j = p[1]
+                    continue
             if t.text == "/" and self.tok(j + 1) is not None and self.gap(j + 1) in ("", " "):
                 p = self.period(j + 1) or self.per_unit(j + 1)
                 if p:
@@ -1799,6 +1815,10 @@ class Parser:
                     return None
             if dash and self.is_word(k, "to") and self.adjacent(k):
                 k += 1  # "150,000 -to-180,000"
+            elif dash and self.adjacent(j) and self.is_word(k, "to") \
+                    and not self.adjacent(k) and first.kind == "bare" \
+                    and self.tok(k + 1) is not None and self.toks[k + 1].kind == "num":
+                k += 1  # "an 8- to 16-meter telescope": the unit after the second end
             elif t.low == "to" and self.is_text(k, *DASHES) and self.adjacent(k) \
                     and self.adjacent(k + 1):
                 k += 1  # "150,000 to-180,000"
