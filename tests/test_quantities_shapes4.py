@@ -176,6 +176,19 @@ def test_suspended_hyphen_range_takes_the_unit(registry):
     assert spans == ["13", "15-inch"]
 
 
+def test_capitalised_number_word_in_a_name_is_no_figure(registry):
+    assert _all("Crowds cheered the band called Three Dog Night.", registry) == []
+    assert _all("They toured the Three Mile Island plant in May.", registry) == []
+    q = _find("Officials said Two Hundred people came.", "Two Hundred people", registry)
+    assert q.value == 200
+
+
+def test_change_verb_by_past_a_year(registry):
+    q = _find("The agency cut its forecast for 2026 by about 2 percent.", "about 2 percent",
+              registry)
+    assert q.direction == "down"
+
+
 # -- the new shapes never crash, stay finite and take linear time ----------------------------
 
 _NEW_SHAPES = st.sampled_from([

@@ -50,6 +50,7 @@ around more than over under less further marginally modestly steeply fully combi
 # "one thing is clear", "one day", "in one way": idioms, not counts
 _ONE_IDIOMS = frozenset("thing things day way time point hand side another other".split())
 _YEAR_AND_NOTE = re.compile(r"(?:19|20)\d\d\.\d{1,2}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MARKET_WORDS = frozenset("stock stocks share shares dollar benchmark market industrial".split())
 
 
@@ -103,6 +104,13 @@ def _keep(f: Found, parser: Parser) -> bool:
             and parser.adjacent(f.num.i) and parser.is_word(f.num.i - 2, "top", "bottom")):
         return False  # "the top-eight finishers", "top three": a rank, like "top 10"
     first = parser.toks[f.num.i]
+    if f.num.words and first.text[:1].isupper() and f.kind not in ("money", "percent"):
+        before, after = parser.tok(f.num.i - 1), parser.tok(f.num.j)
+        if before is not None and (before.kind == "word" and before.text.islower()
+                                   or before.text == ",") \
+                and after is not None and after.kind == "word" and after.text[:1].isupper() \
+                and not parser.adjacent(f.num.j):
+            return False  # "dubbed One Big Beautiful Bill", "the Three Mile Island plant"
     if f.kind == "duration" and parser.is_word(f.j, "ago", "earlier", "later", "before"):
         f.reference = True  # "five years ago": a time reference, counted but not a claim
         return True
@@ -1225,6 +1233,8 @@ def _verb_before_object(parser: Parser, by: int) -> str | None:
     toks = parser.toks
     for k in range(by - 1, max(-1, by - 9), -1):
         t = toks[k]
+        if t.kind == "num" and _YEAR.fullmatch(t.text):
+            continue  # "reduced its estimate for 2015 by"
         if t.kind != "word" or t.low in ("to", "from", "at"):
             return None
         if t.low in W.UP_WORDS and t.low not in ("up",) or t.low in W.UP_BY:
