@@ -189,6 +189,28 @@ def test_change_verb_by_past_a_year(registry):
     assert q.direction == "down"
 
 
+EXCHANGE_LEVELS = [
+    ("The rupee was trading at 83.215 in early deals.", "83.215", "INR"),
+    ("Later the yen weakened to 151.62 after the data.", "151.62", "JPY"),
+    ("The Swiss franc firmed to 0.8843 by noon.", "0.8843", "CHF"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "code"), EXCHANGE_LEVELS,
+                         ids=[c[2] for c in EXCHANGE_LEVELS])
+def test_currency_as_subject_quotes_its_level(text, span, code, registry):
+    assert _find(text, span, registry).currency == code
+
+
+@pytest.mark.parametrize("text", [
+    "The euro rose to 1.0812 in New York.",  # quoted in dollars, not per dollar
+    "The euro zone's index rose to 45.62.",
+    "Sales in yen rose to 12.55.",
+])
+def test_no_currency_for_other_levels(text, registry):
+    assert all(q.currency is None for q in _all(text, registry))
+
+
 # -- the new shapes never crash, stay finite and take linear time ----------------------------
 
 _NEW_SHAPES = st.sampled_from([

@@ -736,12 +736,33 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
                     and toks[k + 2].text in lex.codes:
                 return toks[k + 2].text
     if not words & {"against", "versus", "vs", "per"} and not f.per:
+        # "the rupee ended at 72.51", "the partially convertible rupee was hovering at
+        # 79.715": a currency as the subject, its level after "at" or "to"
+        if not parser.is_word(f.i - 1, "at", "to") or len(f.num.literal.partition(".")[2]) < 2:
+            return None
+        for k in range(f.i - 2, max(lo - 1, f.i - 10), -1):
+            codes = lex.word_names.get((toks[k].low,))
+            if codes and toks[k].low not in ("dollar", "dollars", "greenback", "buck", "bucks") \
+                    and codes[0] not in _QUOTED_IN_DOLLARS \
+                    and (any(parser.is_word(m, "the") for m in range(max(lo, k - 3), k))
+                         or k - 1 <= lo) \
+                    and not parser.is_word(k + 1, *_NOT_A_CURRENCY_AFTER):
+                return codes[0]  # quoted per dollar: the rupee's, the yen's level
         return None
     for k in range(f.i - 1, lo - 1, -1):  # the nearest currency named before the rate
         codes = lex.word_names.get((toks[k].low,))
         if codes and toks[k].low not in ("dollar", "dollars", "greenback", "buck", "bucks"):
             return codes[0]
     return None
+
+
+# currencies whose level is quoted in dollars, not per dollar ("the euro rose to 1.0812")
+_QUOTED_IN_DOLLARS = frozenset("EUR GBP AUD NZD".split())
+# nouns after a currency's name that make it something else: "the euro zone", "the yen
+# carry trade", "the rupee index"
+_NOT_A_CURRENCY_AFTER = frozenset("""
+zone area index indices bond bonds stocks shares market markets futures trade region
+""".split())
 
 
 def _sentence_bounds(parser: Parser, k0: int) -> tuple[int, int]:
