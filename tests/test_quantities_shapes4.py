@@ -211,6 +211,19 @@ def test_no_currency_for_other_levels(text, registry):
     assert all(q.currency is None for q in _all(text, registry))
 
 
+def test_bare_figure_between_two_of_one_noun_takes_it(registry):
+    text = "A win is worth 3 points, a draw 1 and a bonus 2 points."
+    q = _find(text, "1", registry)
+    assert _unit(q) == "point"
+    text = "The club has 14 shops, 6 outlets and 3 kiosks."
+    assert _unit(_find(text, "6 outlets", registry)) == "outlet"
+
+
+def test_runs_off_balls_win_over_the_neighbours(registry):
+    text = "He made 88 off 51 balls and then 40 off 22 balls."
+    assert _unit(_find(text, "40", registry)) == "run"
+
+
 # -- the new shapes never crash, stay finite and take linear time ----------------------------
 
 _NEW_SHAPES = st.sampled_from([

@@ -584,6 +584,14 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                 and parser.toks[following.j - 1].low in W.BALL_NOUNS and not f.num.words:
             f.kind, f.unit = "count", parser.noun_unit("runs", allow_singular=False) or "run"
             continue
+        # between two figures of one noun: "first place gets 25 points, second 18 and third
+        # 15 points"
+        if donor is not None and following is not None and following.kind == donor.kind \
+                and following.unit == donor.unit and following.currency == donor.currency \
+                and following.i - f.j <= 6 and not f.per \
+                and not _sentence_break(parser, end, toks[following.i].start):
+            _take_unit(f, donor)
+            continue
         # a label names the noun: "Monthly active users (MAUs): 330 million"
         label = _label_before(parser, f)
         if label is not None:
