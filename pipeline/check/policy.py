@@ -15,8 +15,9 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
 
 - ``contradiction`` only when everything matches with confidence: same subject (named,
   resolved from a pronoun, or the article's focal entity), same metric key and qualifiers,
-  the same period (or a compatible one: a quarter whose year one side leaves unwritten), both
-  stated as facts, neither a running tally;
+  the same period (or a compatible one: a quarter whose year one side leaves unwritten),
+  written beside both figures (a period taken from the article's title or lead is a guess:
+  a divergence at most), both stated as facts, neither a running tally;
 - ``divergence`` when something is uncertain, with the reason: a projection or estimate, a
   basis one side leaves unstated (adjusted or GAAP?), a period only one side states, a
   running tally reported the same day;
@@ -572,6 +573,11 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         if days:
             return Verdict("update", [f"a running tally reported {days} day(s) apart"])
         reasons.append("a running tally, which changes as the story goes on")
+    if periods != "unknown" and "focal" in (ca.period_how, cb.period_how):
+        # "net income was $7.9 billion" in a quarter's report may be the year's ("annual",
+        # "for 2023" a clause away): the article's period is a guess, not the figure's words
+        reasons.append("the period of at least one figure is the article's, not written "
+                       "beside it")
     if periods == "compatible" and _fiscal(ca.period_key) != _fiscal(cb.period_key):
         reasons.append("one period is a fiscal one, the other a calendar one")
     if periods == "unknown":
