@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
+from threadpoolctl import threadpool_limits
 
 from pipeline import fsio
 from pipeline.extract import claims, parse, quantities, repair
@@ -53,7 +54,13 @@ def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
     Loading a model turns Python's garbage collector back on; a run that paused it
     (:func:`pipeline.state.store.paused_gc`) gets it paused again, or every later stage pays
     for collections over the whole heap (twice the time of an incremental run's writing).
+
+    The networks' matrix products run on one BLAS thread in this process (numpy's BLAS,
+    :func:`pipeline.extract.parse.numpy_products`, would start one per core): a run's
+    parallelism is its worker processes (``--jobs``), which the products' threads would only
+    contend with.
     """
+    threadpool_limits(limits=1, user_api="blas")
     collecting = gc.isenabled()
     nlp = parse.load_nlp(rules, model=model)
     if not collecting:
