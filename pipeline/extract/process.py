@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
-from threadpoolctl import threadpool_limits
 
 from pipeline import fsio
 from pipeline.extract import claims, parse, quantities, repair
@@ -27,6 +26,11 @@ from pipeline.extract.results import Entry, Failure
 from pipeline.models import Document, RepairedText
 from pipeline.rules import Rules, RulesFiles, load_shipped, shipped_files
 from pipeline.units import registry_size
+
+try:  # a declared dependency; a venv installed before it was still runs (all BLAS threads)
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover
+    threadpool_limits = None
 
 # spaCy components no stage reads (claims read sentences, entities, tags, dependencies).
 UNUSED_COMPONENTS = ("lemmatizer",)
@@ -63,7 +67,8 @@ def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
     parallelism is its worker processes (``--jobs``), which the products' threads would only
     contend with.
     """
-    threadpool_limits(limits=1, user_api="blas")
+    if threadpool_limits is not None:
+        threadpool_limits(limits=1, user_api="blas")
     collecting = gc.isenabled()
     nlp = parse.load_nlp(rules, model=model)
     if not collecting:
