@@ -584,6 +584,9 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             return Verdict("update", [f"no period stated, and published {days} days apart"])
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
+    if a.ref == 0 or b.ref == 0:
+        reasons.append("one of them is zero, as a table not yet filled in or a count not yet "
+                       "begun shows")
     directions = {ca.quantity.direction, cb.quantity.direction}
     if directions == {"up", "down"}:
         reasons.append("one report gives a rise and the other a fall, which are more likely "
@@ -977,11 +980,18 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         findings.append(_pairs_note(groups, ident, budget=int(_threshold(ctx.rules,
                                                                          "max_pairs"))))
     support: dict[int, int] = {}  # read only for a disagreement (most partitions have none)
-    consensus = 0
+    periods: dict[int, str | None] = {}
     if disagreements:
         support = {root: independent_sources([c for g in cluster for c in g.claims])
                    for root, cluster in members.items()}
-        consensus = max(support.values(), default=0)
+        periods = {root: cluster[0].head.claim.period_key for root, cluster in members.items()}
+
+    def consensus(period: str | None) -> int:
+        """The most sources any value of ``period`` has: a value most reports give for
+        another period ("412 seats" now) says nothing of one period ("203 seats" in 2019)."""
+        return max((n for root, n in support.items() if periods[root] == period or
+                    period_agreement(periods[root], period) in ("same", "compatible")),
+                   default=0)
     sides: dict[int, dict[str, list[str | None]]] = {}  # each cluster's, once
     for (ri, rj), found in sorted(disagreements.items()):
         for root in (ri, rj):
@@ -990,7 +1000,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         both = _both_sides(sides[ri], sides[rj])
         if len(both) >= ctx.side_by_side:
             continue  # several articles give both figures side by side: two measures
-        if max(support[ri], support[rj]) < consensus:
+        if max(support[ri], support[rj]) < consensus(periods[ri]):
             found = [(Verdict("divergence", [*v.reasons, "neither figure is the one most "
                                              "reports give"]), fa, fb)
                      if v.kind == "contradiction" else (v, fa, fb) for v, fa, fb in found]
