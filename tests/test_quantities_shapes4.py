@@ -270,3 +270,26 @@ def test_round4_time_grows_linearly(registry, unit):
     t_small = _time(lambda t: _all(t, registry), small)
     t_large = _time(lambda t: _all(t, registry), large)
     assert t_large < 8 * t_small + 0.05, (unit, t_small, t_large)
+
+
+# -- currency names written with stops, and scale words joined by a hyphen ------------------
+
+CURRENCY_NAMES = [
+    ("Exports reached 41.3 billion U.S. dollars last year.", "41.3 billion U.S. dollars",
+     41.3e9, "USD"),
+    ("The port handled goods worth 12 billion U.S. dollars.", "12 billion U.S. dollars",
+     12e9, "USD"),
+    ("A regulator imposed a $2.4-billion penalty on the carrier.", "$2.4-billion", 2.4e9, "USD"),
+    ("The bank was handed a 1.1-billion-euro fine.", "1.1-billion-euro", 1.1e9, "EUR"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit"), CURRENCY_NAMES)
+def test_stopped_currency_names_and_hyphenated_scales(text, span, value, unit, registry):
+    q = _find(text, span, registry)
+    assert math.isclose(q.value, value) and q.unit == unit
+
+
+def test_a_hyphen_before_a_small_word_is_no_scale(registry):
+    assert [q.value for q in _all("They won 3-0 and charged a $4-a-month fee.", registry)
+            if q.unit == "USD"] == [4.0]

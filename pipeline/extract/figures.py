@@ -323,7 +323,7 @@ class Parser:
         # names: "Australian dollars", "pounds sterling", "crore rupees", "cents"
         best: tuple[str, str, int] | None = None
         for size in range(min(self.lex.max_name_words, self.n - j), 0, -1):
-            if size > 1 and not all(self.gap(j + k) in (" ", "-", ".", ". ")
+            if size > 1 and not all(self.gap(j + k) in ("", " ", "-", ".", ". ")
                                     for k in range(1, size)):
                 continue
             key = tuple(x.low for x in self.toks[j:j + size])
@@ -436,7 +436,12 @@ class Parser:
                 return num
             return None if self.tok(j + 1) is not None and self.toks[j + 1].kind == "num" \
                 and self.adjacent(j + 1) else num  # "24/7", "9/11": not amounts
-        if nxt is not None and nxt.kind == "word":
+        after = self.tok(j + 1)
+        if nxt is not None and nxt.text == "-" and after is not None and self.adjacent(j) \
+                and self.adjacent(j + 1) and after.kind == "word" and \
+                W.SCALE_WORDS.get(after.low, 0) >= 1e6:  # "a $1.9-billion fine"
+            num.scale, num.scale_word, num.j = W.SCALE_WORDS[after.low], after.text, j + 2
+        elif nxt is not None and nxt.kind == "word":
             glued = self.adjacent(j)
             if glued and nxt.text == "m" and self.is_word(j + 1, *W.DIMENSION_ADJ):
                 return num  # "400m long": metres, read as a unit by the caller
