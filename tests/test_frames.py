@@ -119,6 +119,7 @@ def test_subject_clusters_leave_an_ambiguous_short_name_alone() -> None:
     ("the previous quarter", "FY2024-Q2", "FY2024-Q1"),
     ("the previous quarter", "2024-Q1", "2023-Q4"),
     ("full year", "2022-Q4", "2022"),
+    ("annual net income", "2023-Q4", "2023"),  # the year of a quarter's report
     ("in June", None, "?-06"),
 ])
 def test_period_keys(text: str, reference: str | None, key: str, rules: Any) -> None:
