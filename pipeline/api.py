@@ -15,6 +15,7 @@ import networkx as nx
 
 from pipeline import distributed, review
 from pipeline.check import checks
+from pipeline.collector import collecting_gc, paused_gc
 from pipeline.corpus import (
     discard,
     expand_sources,
@@ -225,7 +226,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings,
     state = fingerprint.checks(stamp)
     remove_stale_copies(corpus)
     walk = walk_corpus(corpus)
-    with store.open_store(out) as db, store.paused_gc():
+    with store.open_store(out) as db, paused_gc():
         outputs.recover(out, db)
         meta = db.meta()
         journal = {entry["sha256"] for entry in pending_adds(meta)}
@@ -263,7 +264,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings,
             preload = delta.Preload(db.path) if incremental and todo and client is None \
                 and len(todo) <= PRELOAD_BELOW else None
             if todo:
-                with store.collecting_gc():  # parsing makes cyclic garbage
+                with collecting_gc():  # parsing makes cyclic garbage
                     fresh = _process(todo, run, model=model_name, client=client,
                                      timings=per_document, lap=lap)
                     failed += _store_new(db, stamp, fresh, keys, entries, stored=stored)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import ValidationError
 
+from pipeline.collector import paused_gc
 from pipeline.errors import InputError
 from pipeline.fsio import (
     GENERATIONS,
@@ -319,7 +320,7 @@ def rerender(out: Path, book: ReviewBook | None = None) -> list[Path]:
     out = Path(out)
     if not (out / store.DB_NAME).is_file():
         raise _no_state(out)
-    with store.open_store(out) as db, store.paused_gc():
+    with store.open_store(out) as db, paused_gc():
         outputs.recover(out, db)
         view = delta.last_run_view(db)
         if view is None:

@@ -421,7 +421,7 @@ def test_finding_signatures_are_the_shared_ones(seed):
 
 def test_the_plans_a_view_keeps_hold_no_cycle_back_to_it():
     """A view (with every claim it loaded) is freed as soon as it is dropped, not left to the
-    cycle collector, which a run pauses (``store.paused_gc``)."""
+    cycle collector, which a run pauses (``collector.paused_gc``)."""
     import gc
     import weakref
 

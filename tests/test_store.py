@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from pipeline.collector import paused_gc
 from pipeline.extract.results import Entry
 from pipeline.models import (
     Claim,
@@ -17,7 +18,7 @@ from pipeline.models import (
     RepairedText,
     Span,
 )
-from pipeline.state.store import Key, Store, open_store, paused_gc
+from pipeline.state.store import Key, Store, open_store
 
 
 def make_entry(text: str = "Acme is worth $2 billion.") -> Entry:

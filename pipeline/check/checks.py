@@ -58,6 +58,7 @@ from typing import Any, NamedTuple
 from networkx.utils import UnionFind
 
 from pipeline.check.sourcing import independent_sources
+from pipeline.collector import paused_gc
 from pipeline.errors import RulesError
 from pipeline.extract import repair
 from pipeline.models import (
@@ -70,7 +71,6 @@ from pipeline.models import (
     Severity,
 )
 from pipeline.rules import Rules, kept_for_last
-from pipeline.state.store import paused_gc
 from pipeline.units import (
     define_units,
     dimension_key,

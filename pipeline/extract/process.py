@@ -52,7 +52,7 @@ def load_pipeline(rules: Rules, *, model: str | None = None) -> Language:
     """The spaCy pipeline of a run, without the components no stage reads.
 
     Loading a model turns Python's garbage collector back on; a run that paused it
-    (:func:`pipeline.state.store.paused_gc`) gets it paused again, or every later stage pays
+    (:func:`pipeline.collector.paused_gc`) gets it paused again, or every later stage pays
     for collections over the whole heap (twice the time of an incremental run's writing).
     """
     collecting = gc.isenabled()

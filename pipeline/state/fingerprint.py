@@ -4,7 +4,8 @@ result stale.
 The package's code falls into groups by its folder layout, plus one declared table for the
 modules at its top (:data:`TOP_LEVEL`):
 
-* ``core``: the contracts and helpers every stage uses (models, errors, fsio, rules, units);
+* ``core``: the contracts and helpers every stage uses (models, errors, fsio, rules, units,
+  wording, the garbage collector's policy);
 * ``extract``, ``check``, ``state``, ``render``: every file under that folder (templates
   included), so a new file joins its folder's group by being there;
 * ``shell``: api, cli, review, distributed, corpus: they run the others and shape no stored
@@ -33,7 +34,7 @@ PACKAGE = Path(__file__).resolve().parent.parent  # the ``pipeline`` folder
 FOLDERS = ("extract", "check", "state", "render")
 TOP_LEVEL = {
     "core": ("__init__.py", "models.py", "errors.py", "fsio.py", "rules.py", "units.py",
-             "wording.py"),
+             "wording.py", "collector.py"),
     "shell": ("api.py", "cli.py", "review.py", "distributed.py", "corpus.py"),
 }
 GROUPS = ("core", *FOLDERS, "shell")

@@ -16,13 +16,12 @@ findings of the last run are kept too, so ``claims add`` can tell which ones are
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import resource
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -482,35 +481,4 @@ def _size_limited() -> bool:
 def open_store(out: str | Path) -> Store:
     """Open (creating when needed) the claim store of an output folder."""
     return Store(Path(out) / DB_NAME)
-
-
-@contextmanager
-def collecting_gc() -> Iterator[None]:
-    """The garbage collector on for a block (parsing makes cyclic garbage: spaCy's docs),
-    then as it was."""
-    enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not enabled:
-            gc.disable()
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for a block, then restored as it was.
-
-    Reading back ten thousand stored articles (or rendering their report) makes millions of
-    objects and no reference cycles; the collector would rescan the growing heap again and
-    again, about half the time of such a block. Cyclic garbage made meanwhile is collected
-    once the collector runs again.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
