@@ -136,35 +136,3 @@ def test_paused_gc_restores_the_collector_even_on_error(enabled):
         assert gc.isenabled() == enabled
     finally:
         (gc.enable if before else gc.disable)()
-
-
-def test_a_packed_entry_is_the_entry_and_is_stored_as_packed(tmp_path):
-    # a worker sends its entries as JSON (results.pack); the run reads them back equal, and
-    # the store keeps that JSON without encoding the models again
-
-    from pipeline.extract import results
-
-    entry = make_entry()
-    received = results.unpack(results.pack(entry))
-    assert received == entry
-    assert received.json_parts() == results.pack(entry)
-    key = Key(raw_sha="ab" * 32, suffix=".txt")
-    with open_store(tmp_path / "out") as db:
-        db.put_many([(key, received)], "fp")
-        assert db.get(key, "fp") == entry
-
-
-def test_an_entry_copied_with_another_document_is_encoded_afresh(tmp_path):
-    from dataclasses import replace
-
-    from pipeline.extract import results
-
-    received = results.unpack(results.pack(make_entry()))
-    moved = replace(received, document=received.document.moved("b.txt"))
-    assert moved.packed is not None  # carried over by the copy, but not this document's
-    assert b'"b.txt"' in moved.json_parts()[0]
-    key = Key(raw_sha="ab" * 32, suffix=".txt")
-    with open_store(tmp_path / "out") as db:
-        db.put_many([(key, moved)], "fp")
-        stored = db.get(key, "fp")
-    assert stored is not None and stored.document.path == "b.txt"
