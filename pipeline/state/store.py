@@ -194,7 +194,9 @@ class Store:
         """Store entries in one transaction; returns how many were written."""
         rows = [
             (key.raw_sha, key.suffix, fingerprint, entry.document.sha256,
-             *(part.decode() for part in entry.json_parts()))
+             entry.document.model_dump_json(), entry.repaired.model_dump_json(),
+             _QUANTITIES.dump_json(list(_loaded(entry.quantities))).decode(),
+             _CLAIMS.dump_json(list(entry.claims)).decode())
             for key, entry in items
         ]
         with self._transaction():
@@ -403,6 +405,12 @@ class StateChange:
     findings_added: list[tuple[str, str]] = field(default_factory=list)
     layouts: dict[str, bytes] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+
+
+def _loaded(quantities: tuple[Quantity, ...] | None) -> tuple[Quantity, ...]:
+    if quantities is None:
+        raise ValueError("cannot store an entry read without its quantities")
+    return quantities
 
 
 class _Transaction:
