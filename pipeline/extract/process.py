@@ -23,7 +23,7 @@ from spacy.language import Language
 from pipeline import fsio
 from pipeline.extract import claims, parse, quantities, repair
 from pipeline.extract.lexicon import lexicon_of
-from pipeline.extract.results import Entry, Failure, pack, unpack
+from pipeline.extract.results import Entry, Failure
 from pipeline.models import Document, RepairedText
 from pipeline.rules import Rules, RulesFiles, load_shipped, shipped_files
 from pipeline.units import registry_size
@@ -320,15 +320,6 @@ def _cpu_and_memory(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
-def _sendable(result: Entry | Failure) -> Failure | tuple[bytes, bytes, bytes, bytes]:
-    """A worker's result as it goes to the run: an entry as JSON (:func:`results.pack`)."""
-    return pack(result) if isinstance(result, Entry) else result
-
-
-def _received(sent: Failure | tuple[bytes, bytes, bytes, bytes]) -> Entry | Failure:
-    return sent if isinstance(sent, Failure) else unpack(sent)
-
-
 def _worker(documents: Sequence[Document], conn: object, *,
             nlp: Language | Callable[[], Language], rules: Rules, do_repair: bool,
             alone: bool) -> None:
@@ -343,14 +334,14 @@ def _worker(documents: Sequence[Document], conn: object, *,
             def stage(name: str, k: int = k) -> None:
                 send(("start", k, name))
 
-            send(("done", k, _sendable(_process_alone(document, nlp=nlp, rules=rules,
-                                                      do_repair=do_repair, stage=stage))))
+            send(("done", k, _process_alone(document, nlp=nlp, rules=rules,
+                                            do_repair=do_repair, stage=stage)))
         return
     send(("start", 0, "repair"))
     timings: dict[str, float] = {}
     for k, entry in enumerate(process_documents(documents, nlp=nlp, rules=rules,
                                                 do_repair=do_repair, timings=timings)):
-        send(("done", k, _sendable(entry)))
+        send(("done", k, entry))
         send(("start", k + 1, "repair"))
     send(("timings", len(documents), timings))
 
@@ -431,7 +422,7 @@ def process_guarded(
                             current = message[1]
                             start_cpu = _cpu_and_memory(pid)[0]
                     else:
-                        yield _received(message[2])
+                        yield message[2]
                         done += 1
                     continue
                 if current < 0:
