@@ -43,6 +43,9 @@ class EntityRule(Strict):
     acts_for: str | None = Field(
         default=None, description="entity a payment to or from this one is booked to"
     )
+    index: bool = Field(
+        default=False, description="a stock-market index: its levels and moves are in points"
+    )
 
 
 class EntitiesFile(Strict):

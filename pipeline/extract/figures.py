@@ -52,7 +52,7 @@ _EXTRA_WORDS = ("more", "fewer", "additional", "extra", "other", "further")
 # Writing that says the article measures the metric way, so that a bare "degrees" is Celsius:
 # a Celsius sign or word, British "per cent", millimetres of rain, kilometres, "metres"
 _METRIC_WRITING = re.compile(
-    r"[°º⁰˚]C|℃|Celsius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
+    r"[°º⁰˚]C|℃|Cel[sc]ius|centigrade|\d ?C\b|\bper cent\b|\d ?(?:mm|cm|km)\b"
     r"|(?:milli|centi|kilo)?metres?\b", re.IGNORECASE)
 # Unit abbreviations written with a full stop inside a sentence ("5,000 lbs. to")
 _DOTTED_ABBREVIATIONS = frozenset("lb lbs oz ft yd yds mi gal qt hr hrs min mins sec secs".split())
@@ -80,6 +80,9 @@ class Num:
     precision: float | None = None  # half a unit of the last digit written
     # a malformed figure: (token index, what the token probably meant, why)
     suspect: tuple[int, str, str] | None = None
+
+
+_TEMPERATURE_UNITS = frozenset({"degree_Celsius", "degree_Fahrenheit", "kelvin", "degree"})
 
 
 @dataclass
@@ -529,6 +532,23 @@ class Parser:
                     return True
         return False
 
+    def _spaced_metres(self, j: int) -> bool:
+        """A spaced "m" at ``j`` that ends a figure's phrase is metres: "between 50 and 60 m.",
+        "a 100 m sprint"; never after money ("$60 m" is a scale) or before a capital."""
+        prev = self.tok(j - 1)
+        if prev is None or prev.kind != "num" or self.gap(j) != " " \
+                or self.prefix_currency_before(j - 1):
+            return False
+        k = j - 1
+        while k > 0 and self.toks[k - 1].kind == "num" and self.adjacent(k):
+            k -= 1  # "1.5" read as several tokens
+        if self.prefix_currency_before(k):
+            return False
+        nxt = self.tok(j + 1)
+        return nxt is None or nxt.text in (".", ",", ";", ")") \
+            or nxt.kind == "word" and nxt.text.islower() and nxt.low not in W.STOP \
+            and not _is_plural(nxt.text)  # "60 m units": millions
+
     def prefix_currency_before(self, i: int) -> bool:
         """Whether a currency prefix ends right before token ``i``."""
         for back in (1, 2, 3):
@@ -636,12 +656,19 @@ class Parser:
         if word == "half" and self.is_text(k + 1, *DASHES) and self.is_word(k + 2, "dozen") \
                 and self.adjacent(k + 1) and self.adjacent(k + 2):
             return Num(i, k + 3, 6.0, words=True, precision=0.0, scale_word="half-dozen")
-        # "half a million", "half a billion dollars"
-        if word == "half" and self.is_word(k + 1, "a") and self.tok(k + 2) is not None \
-                and self.toks[k + 2].low in W.SCALE_WORDS:
-            scale = W.SCALE_WORDS[self.toks[k + 2].low]
-            return Num(i, k + 3, 0.5 * scale, words=True, scale=scale,
-                       scale_word=self.toks[k + 2].text, precision=0.0)
+        # "half a million", "a quarter million", "a third of a million people",
+        # "three-quarters of a billion dollars": the share of a scale word
+        m = k + 1
+        if self.is_word(m, "of") and self.is_word(m + 1, "a", "an"):
+            m += 2
+        elif word == "half" and self.is_word(m, "a"):
+            m += 1
+        if self.tok(m) is not None and self.toks[m].low in W.SCALE_WORDS \
+                and (m > k + 1 or word != "half" or t.low in ("a", "one")) \
+                and not (self.is_text(m + 1, *DASHES) and self.adjacent(m + 1)):
+            scale = W.SCALE_WORDS[self.toks[m].low]
+            return Num(i, m + 1, share * scale, words=True, scale=scale,
+                       scale_word=self.toks[m].text, precision=0.0)
         if self.is_word(k + 1, "of") and self.is_word(k + 2, "a", "an") \
                 and self.physical(k + 3) is not None:
             return Num(i, k + 1, share, words=True, precision=0.0, scale_word=surface,
@@ -772,6 +799,7 @@ class Parser:
                     surface == "m" and self.tok(j - 1) is not None
                     and self.toks[j - 1].kind == "num" and self.gap(j) == " "
                     and self.is_word(j + 1, *W.DIMENSION_ADJ)) and not (
+                    surface == "m" and self._spaced_metres(j)) and not (
                     surface in ("W", "V", "L") and self.tok(j - 1) is not None
                     and self.toks[j - 1].kind == "num" and self.gap(j) == " " and (
                         self.tok(j + 1) is None or self.toks[j + 1].text.islower()
@@ -842,9 +870,9 @@ class Parser:
                     return unit, j + size
         # "degrees" alone: a temperature in news, unless an angle is meant
         if t.low in ("degree", "degrees"):
-            if self.is_word(j + 1, "celsius", "centigrade", "c"):
+            if self.is_word(j + 1, *W.CELSIUS_WORDS):
                 return "degree_Celsius", j + 2
-            if self.is_word(j + 1, "fahrenheit", "f"):
+            if self.is_word(j + 1, *W.FAHRENHEIT_WORDS):
                 return "degree_Fahrenheit", j + 2
             if self.is_word(j + 1, "kelvin"):
                 return "kelvin", j + 2
@@ -911,9 +939,9 @@ class Parser:
         t = self.tok(m)
         if t is None or not self.is_text(m + 1, ")"):
             return None
-        if t.low in ("celsius", "centigrade", "c"):
+        if t.low in W.CELSIUS_WORDS:
             return "degree_Celsius"
-        if t.low in ("fahrenheit", "f"):
+        if t.low in W.FAHRENHEIT_WORDS:
             return "degree_Fahrenheit"
         return None
 
@@ -955,6 +983,9 @@ class Parser:
                     t.text[0] in self.lex.prefix_starts and self.prefix_currency(k)):
                 return None
             w = t.low
+            if k == j and w in W.PER_GAME_ABBR:  # "9.1 ppg": points per game
+                noun = self.noun_unit(W.PER_GAME_ABBR[w], allow_singular=False)
+                return (noun, k + 1, "game") if noun is not None else None
             back = k - 1 if k == j or self.toks[k - 1].text not in DASHES else k - 2
             name_word = k > j and t.text[:1].isupper() and self.toks[back].text[:1].isupper() \
                 and (w in W.ONES or w in W.STOP)  # "Xbox One consoles", "USB-A slots"
@@ -1066,6 +1097,15 @@ class Parser:
         """Read rate denominators after token ``j`` into ``found.per``; return the new end."""
         while j < self.n:
             t = self.toks[j]
+            if t.text == "-" and self.adjacent(j) and self.is_word(j + 1, "a", "an") \
+                    and self.adjacent(j + 1) and self.is_text(j + 2, "-") \
+                    and self.adjacent(j + 2) and self.adjacent(j + 3):
+                # "a 12-cent-a-share dividend", "a $1.50-a-share payout", "a $5-a-day fee"
+                p = self.period(j + 3) or self.per_unit(j + 3, singular_only=True)
+                if p:
+                    found.per.append(p[0])
+                    j = p[1]
+                    continue
             if t.text == "/" and self.tok(j + 1) is not None and self.gap(j + 1) in ("", " "):
                 p = self.period(j + 1) or self.per_unit(j + 1)
                 if p:
@@ -1103,6 +1143,8 @@ class Parser:
                 found.per.append(last_count)
                 j += 1
                 continue
+            if t.low in ("each", "every") and found.unit in _TEMPERATURE_UNITS:
+                break  # "past 33°C each day": a level reached day after day, not a rate
             if t.low in ("a", "an", "each", "every") and self.tok(j + 1) is not None:
                 p = self.period(j + 1)
                 if p and not self.is_word(p[1], "ago", "earlier", "later", "old") \
@@ -1773,6 +1815,10 @@ class Parser:
                     return None
             if dash and self.is_word(k, "to") and self.adjacent(k):
                 k += 1  # "150,000 -to-180,000"
+            elif dash and self.adjacent(j) and self.is_word(k, "to") \
+                    and not self.adjacent(k) and first.kind == "bare" \
+                    and self.tok(k + 1) is not None and self.toks[k + 1].kind == "num":
+                k += 1  # "an 8- to 16-meter telescope": the unit after the second end
             elif t.low == "to" and self.is_text(k, *DASHES) and self.adjacent(k) \
                     and self.adjacent(k + 1):
                 k += 1  # "150,000 to-180,000"

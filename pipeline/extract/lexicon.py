@@ -143,15 +143,19 @@ class Lexicon:
     hedges_before: dict[str, tuple[Hedge, ...]]  # last word -> hedges, longest first
     hedges_after: dict[str, tuple[Hedge, ...]]  # first word -> hedges, longest first
     prefix_starts: frozenset[str]  # first characters of the prefix spellings
+    index_re: re.Pattern[str] | None = None  # names of stock-market indexes (entities.yaml)
     memo: UnitMemo = field(default_factory=UnitMemo, compare=False, repr=False)
 
     @classmethod
     def from_rules(cls, rules: Rules) -> Lexicon:
         """Compile a rules folder's tables (:func:`lexicon_of` keeps one per rules)."""
-        return cls.compile(rules.currencies, rules.precision)
+        indexes = tuple(alias for e in rules.entities.entities if e.index
+                        for alias in (e.name, *e.aliases))
+        return cls.compile(rules.currencies, rules.precision, indexes)
 
     @classmethod
-    def compile(cls, currencies: CurrenciesFile, precision: PrecisionFile) -> Lexicon:
+    def compile(cls, currencies: CurrenciesFile, precision: PrecisionFile,
+                indexes: tuple[str, ...] = ()) -> Lexicon:
         prefixes: dict[str, list[str]] = {}
         suffixes: dict[str, list[str]] = {}
         names: dict[tuple[str, ...], list[str]] = {}
@@ -209,6 +213,9 @@ class Lexicon:
             hedges_before=_index(precision.before, last=True),
             hedges_after=_index(precision.after, last=False),
             prefix_starts=frozenset(p[0] for p in prefixes),
+            index_re=re.compile(r"(?<![\w&])(?:" + "|".join(
+                re.escape(a) for a in sorted(set(indexes), key=len, reverse=True))
+                + r")(?![\w&])") if indexes else None,
         )
 
     def dateline_currency(self, text: str) -> str | None:

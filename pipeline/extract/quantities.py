@@ -50,6 +50,7 @@ around more than over under less further marginally modestly steeply fully combi
 # "one thing is clear", "one day", "in one way": idioms, not counts
 _ONE_IDIOMS = frozenset("thing things day way time point hand side another other".split())
 _YEAR_AND_NOTE = re.compile(r"(?:19|20)\d\d\.\d{1,2}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _MARKET_WORDS = frozenset("stock stocks share shares dollar benchmark market industrial".split())
 
 
@@ -103,6 +104,13 @@ def _keep(f: Found, parser: Parser) -> bool:
             and parser.adjacent(f.num.i) and parser.is_word(f.num.i - 2, "top", "bottom")):
         return False  # "the top-eight finishers", "top three": a rank, like "top 10"
     first = parser.toks[f.num.i]
+    if f.num.words and first.text[:1].isupper() and f.kind not in ("money", "percent"):
+        before, after = parser.tok(f.num.i - 1), parser.tok(f.num.j)
+        if before is not None and (before.kind == "word" and before.text.islower()
+                                   or before.text == ",") \
+                and after is not None and after.kind == "word" and after.text[:1].isupper() \
+                and not parser.adjacent(f.num.j):
+            return False  # "dubbed One Big Beautiful Bill", "the Three Mile Island plant"
     if f.kind == "duration" and parser.is_word(f.j, "ago", "earlier", "later", "before"):
         f.reference = True  # "five years ago": a time reference, counted but not a claim
         return True
@@ -325,6 +333,9 @@ def _attach_durations(found: list[Found], parser: Parser) -> None:
 _RACE_TIME = re.compile(
     r"(?<![\d:.,])(\d{1,2}):([0-5]\d):([0-5]\d(?:\.\d{1,3})?)(?![\d:])"
     r"(?!\s?(?:[aApP]\.?[mM]\b|GMT|UTC|BST|CET|EST|EDT|PST|PDT|ET\b|local))")
+# minutes:seconds with hundredths, the writing of track and swimming times ("3:43.13",
+# "1:43.40"): a clock never has a fraction of a second
+_LAP_TIME = re.compile(r"(?<![\d:.,])(\d{1,2}):([0-5]\d\.\d{1,3})(?![\d:])")
 _UNDER_WORDS = frozenset("under less sub within".split())
 
 
@@ -334,13 +345,15 @@ def _race_times(found: list[Found], parser: Parser) -> list[Found]:
     if ":" not in parser.text:
         return found
     extra: list[Found] = []
-    for m in _RACE_TIME.finditer(parser.text):
+    matches = [(m, int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3]), m[3])
+               for m in _RACE_TIME.finditer(parser.text)]
+    matches += [(m, int(m[1]) * 60 + float(m[2]), m[2]) for m in _LAP_TIME.finditer(parser.text)]
+    for m, seconds, last in matches:
         i = parser.index_at(m.start())
         j = parser.index_at(m.end())
         if i >= j or parser.toks[i].start != m.start():
             continue
-        seconds = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
-        decimals = len(m[3].partition(".")[2])
+        decimals = len(last.partition(".")[2])
         precision = 0.5 * 10 ** -decimals
         f = Found(i, j, Num(i, j, seconds, literal=m.group(), precision=precision),
                   unit="second", kind="duration", value=seconds, low=seconds, high=seconds,
@@ -571,6 +584,14 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                 and parser.toks[following.j - 1].low in W.BALL_NOUNS and not f.num.words:
             f.kind, f.unit = "count", parser.noun_unit("runs", allow_singular=False) or "run"
             continue
+        # between two figures of one noun: "first place gets 25 points, second 18 and third
+        # 15 points"
+        if donor is not None and following is not None and following.kind == donor.kind \
+                and following.unit == donor.unit and following.currency == donor.currency \
+                and following.i - f.j <= 6 and not f.per \
+                and not _sentence_break(parser, end, toks[following.i].start):
+            _take_unit(f, donor)
+            continue
         # a label names the noun: "Monthly active users (MAUs): 330 million"
         label = _label_before(parser, f)
         if label is not None:
@@ -723,12 +744,33 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
                     and toks[k + 2].text in lex.codes:
                 return toks[k + 2].text
     if not words & {"against", "versus", "vs", "per"} and not f.per:
+        # "the rupee ended at 72.51", "the partially convertible rupee was hovering at
+        # 79.715": a currency as the subject, its level after "at" or "to"
+        if not parser.is_word(f.i - 1, "at", "to") or len(f.num.literal.partition(".")[2]) < 2:
+            return None
+        for k in range(f.i - 2, max(lo - 1, f.i - 10), -1):
+            codes = lex.word_names.get((toks[k].low,))
+            if codes and toks[k].low not in ("dollar", "dollars", "greenback", "buck", "bucks") \
+                    and codes[0] not in _QUOTED_IN_DOLLARS \
+                    and (any(parser.is_word(m, "the") for m in range(max(lo, k - 3), k))
+                         or k - 1 <= lo) \
+                    and not parser.is_word(k + 1, *_NOT_A_CURRENCY_AFTER):
+                return codes[0]  # quoted per dollar: the rupee's, the yen's level
         return None
     for k in range(f.i - 1, lo - 1, -1):  # the nearest currency named before the rate
         codes = lex.word_names.get((toks[k].low,))
         if codes and toks[k].low not in ("dollar", "dollars", "greenback", "buck", "bucks"):
             return codes[0]
     return None
+
+
+# currencies whose level is quoted in dollars, not per dollar ("the euro rose to 1.0812")
+_QUOTED_IN_DOLLARS = frozenset("EUR GBP AUD NZD".split())
+# nouns after a currency's name that make it something else: "the euro zone", "the yen
+# carry trade", "the rupee index"
+_NOT_A_CURRENCY_AFTER = frozenset("""
+zone area index indices bond bonds stocks shares market markets futures trade region
+""".split())
 
 
 def _sentence_bounds(parser: Parser, k0: int) -> tuple[int, int]:
@@ -867,6 +909,10 @@ def _index_sentence(parser: Parser, f: Found) -> bool:
 
 def _names_an_index(parser: Parser, lo: int, hi: int) -> bool:
     toks = parser.toks
+    index_re = parser.lex.index_re
+    if index_re is not None and hi > lo and index_re.search(
+            parser.text, toks[lo].start, toks[hi - 1].end) is not None:
+        return True  # "the FTSE 100 closed at 7,490", "the CAC 40 rose 1.6% to 4,331"
     named = False
     for k in range(lo, hi):
         t = toks[k]
@@ -1108,6 +1154,8 @@ def _coordinated(a: Found, b: Found, parser: Parser) -> bool:
     gap = [t.low for t in parser.toks[a.j:b.i]]
     if gap in (["and"], [",", "and"]) and a.kind == b.kind and a.kind in ("count", "money"):
         return True  # "cut 3,700 staff and 1,200 contractors"
+    if len(gap) > 1 and _singular_noun(gap[0]) in W.UP_NOUNS | W.DOWN_NOUNS:
+        gap = gap[1:]  # "a 50-point decrease, or 0.1%": the noun of change names both
     return bool(gap) and all(w in (",", "or", "(") for w in gap) and ("or" in gap or "(" in gap)
 
 
@@ -1159,6 +1207,10 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
             if w == "of" and k > 0 and noun in W.UP_NOUNS | W.DOWN_NOUNS:
                 return "up" if noun in W.UP_NOUNS else "down"
             return None
+        if w == "up" and k > 0 and toks[k - 1].low in W.DOWN_BEFORE_UP:
+            # "the index gave up 25 points": a fall; "gave up 3 runs": conceded, no change
+            market = f.kind in ("percent", "money") or (f.unit or "").startswith("point")
+            return "down" if market and not _level_after(parser, k, f) else None
         if w in W.UP_WORDS and w not in ("up",) or w == "up" and not parser.is_word(k + 1, "to"):
             return "up" if not _level_after(parser, k, f) else None
         if w in W.DOWN_WORDS:
@@ -1176,18 +1228,25 @@ def _direction(f: Found, parser: Parser, previous: Found | None) -> str | None:
         steps += 1
     # after the figure: "0.27 per cent higher", "2.58 per cent up at", "10.7% down on"
     after = parser.tok(f.j)
+    if after is not None and after.text == "," and previous is not None \
+            and _coordinated(previous, f, parser) and parser.is_word(f.j + 1, *W.AFTER_UP,
+                                                                      *W.AFTER_DOWN):
+        after = parser.toks[f.j + 1]  # "22.43 points, or 0.3%, higher at 7556.24"
+        f_end = f.j + 1
+    else:
+        f_end = f.j
     if after is not None and after.kind == "word":
         if after.low in W.UP_NOUNS and f.kind == "percent":
             return "up"  # "a 5.8% gain", "a 20 per cent increase"
         if after.low in W.DOWN_NOUNS and f.kind == "percent":
             return "down"
-        comparison = f.kind == "percent" and parser.is_word(f.j + 1, "than")
-        if after.low in W.AFTER_UP and (comparison or not parser.is_word(f.j + 1, "to", "than")):
+        comparison = f.kind == "percent" and parser.is_word(f_end + 1, "than")
+        if after.low in W.AFTER_UP and (comparison or not parser.is_word(f_end + 1, "to", "than")):
             return "up"  # "11.6 per cent higher than a year earlier"
         balls = after.low == "off" and any(parser.is_word(k, *W.BALL_NOUNS)
                                            for k in range(f.j + 2, f.j + 5))
         if after.low in W.AFTER_DOWN and not balls and (
-                comparison or not parser.is_word(f.j + 1, "to", "than")):
+                comparison or not parser.is_word(f_end + 1, "to", "than")):
             return "down"
         if f.kind == "percent" and after.low in ("more", "excess", "fewer", "less") \
                 and parser.tok(f.j + 1) is not None and parser.toks[f.j + 1].kind == "word" \
@@ -1203,6 +1262,8 @@ def _verb_before_object(parser: Parser, by: int) -> str | None:
     toks = parser.toks
     for k in range(by - 1, max(-1, by - 9), -1):
         t = toks[k]
+        if t.kind == "num" and _YEAR.fullmatch(t.text):
+            continue  # "reduced its estimate for 2015 by"
         if t.kind != "word" or t.low in ("to", "from", "at"):
             return None
         if t.low in W.UP_WORDS and t.low not in ("up",) or t.low in W.UP_BY:

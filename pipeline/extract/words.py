@@ -176,6 +176,9 @@ UNIT_WORDS = {
     "degree celsius": "degree_Celsius", "degree fahrenheit": "degree_Fahrenheit",
     "degree centigrade": "degree_Celsius", "degree kelvin": "kelvin",
     "celsius": "degree_Celsius", "fahrenheit": "degree_Fahrenheit", "centigrade": "degree_Celsius",
+    # common misspellings of the scales ("1.5 degrees Celcius")
+    "celcius": "degree_Celsius", "degree celcius": "degree_Celsius",
+    "farenheit": "degree_Fahrenheit", "degree farenheit": "degree_Fahrenheit",
     "deg c": "degree_Celsius", "deg f": "degree_Fahrenheit", "deg": "degree",
     "mile per hour": "mile_per_hour", "miles an hour": "mile_per_hour",
     "kilometre per hour": "kilometer_per_hour", "kilometer per hour": "kilometer_per_hour",
@@ -326,6 +329,8 @@ eliminating eliminate eliminates trimmed trim trims trimming downgraded narrowed
 narrow plummeted plummet plummets plummeting crashed slumped slump slumps sagged decline
 shaved shave erased wiped dived dove tanked cooled cools
 """.split())
+# Phrasal verbs whose particle reads the other way: "gave up 25.16 points" is a fall
+DOWN_BEFORE_UP = frozenset("gave give gives giving given".split())
 # After the figure: "0.27 per cent higher", "2.58 per cent up at", "10.7% down on last year"
 AFTER_UP = frozenset("higher up stronger firmer ahead".split())
 AFTER_DOWN = frozenset("lower down weaker softer off behind".split())
@@ -384,5 +389,11 @@ ADVERBS_AFTER_NOUN = frozenset("""
 ahead behind back apart clear away short later earlier ago apiece each left remaining last
 next
 """.split())
+# The temperature scales after "degrees", misspellings included ("degrees Celcius")
+CELSIUS_WORDS = frozenset("celsius centigrade celcius c".split())
+FAHRENHEIT_WORDS = frozenset("fahrenheit farenheit f".split())
+# Sports rates written as one abbreviation after the figure: "9.1 ppg" is points per game
+PER_GAME_ABBR = {"ppg": "points", "rpg": "rebounds", "apg": "assists", "spg": "steals",
+                 "bpg": "blocks"}
 # cricket: a bare score before "off N balls" is runs ("an unbeaten 107 off 60 balls")
 BALL_NOUNS = frozenset("ball balls delivery deliveries".split())
