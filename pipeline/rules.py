@@ -149,6 +149,11 @@ class MetricKeys(Strict):
     count_states: dict[str, CountState] = {}
     sizes: dict[str, str] = {}
     size_words: dict[str, SizeWord] = {}
+    area_prepositions: tuple[str, ...] = ()
+    area_nouns: tuple[str, ...] = ()
+    demand_words: tuple[str, ...] = ()
+    increment_words: tuple[str, ...] = ()
+    neutral_passives: tuple[str, ...] = ()
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")
@@ -176,6 +181,9 @@ class CuesFile(Strict):
     qualifiers: tuple[str, ...] = ()
     time_prepositions: tuple[str, ...] = ()
     place_prepositions: tuple[str, ...] = ()
+    counterparty_prepositions: tuple[str, ...] = ()
+    earlier_headings: tuple[str, ...] = ()
+    exceeding_verbs: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()
     alternative_conjunctions: tuple[str, ...] = ()
     quarters: tuple[str, ...] = Field(default=(), max_length=4)

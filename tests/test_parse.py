@@ -10,12 +10,23 @@ import pytest
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from spacy.attrs import DEP, ENT_ID, ENT_IOB, ENT_TYPE, LEMMA, MORPH, POS, TAG
+from spacy.attrs import (
+    DEP,
+    ENT_ID,
+    ENT_IOB,
+    ENT_TYPE,
+    HEAD,
+    LEMMA,
+    MORPH,
+    POS,
+    SENT_START,
+    TAG,
+)
 from spacy.matcher import Matcher
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
-from pipeline.extract.parse import _AttributeMatcher, entity_patterns
+from pipeline.extract.parse import _AttributeMatcher, entity_patterns, numpy_products
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +68,36 @@ def test_attribute_ruler_sets_the_same_attributes(nlp):
                                     [POS, MORPH, LEMMA, TAG, DEP])
     assert len(real) == len(texts)
     for text, a, b in zip(texts, real, fast, strict=True):
+        assert (a == b).all(), text
+
+
+def _models(nlp):
+    return [node for _, component in nlp.pipeline
+            if hasattr(getattr(component, "model", None), "walk")
+            for node in component.model.walk()]
+
+
+def test_matrix_products_with_numpy_annotate_as_with_blis(nlp):
+    """load_nlp hands the networks' matrix products to numpy's BLAS (numpy_products): every
+    annotation of the seed and test articles is what thinc's default (cython-blis) gives."""
+    from thinc.api import NumpyOps
+
+    texts = _texts()
+    attrs = [TAG, POS, DEP, HEAD, ENT_IOB, ENT_TYPE, SENT_START]
+    models = _models(nlp)
+    assert {type(m.ops) for m in models} == {NumpyOps}
+    assert not any(m.ops.use_blis for m in models)
+    runs = []
+    blis = NumpyOps(use_blis=True)
+    try:
+        for ops in (models[0].ops, blis):
+            for model in models:
+                model.ops = ops
+            runs.append([doc.to_array(attrs) for doc in nlp.pipe(texts)])
+    finally:
+        numpy_products(nlp)
+    assert sum(len(a) for a in runs[0]) > 5000
+    for text, a, b in zip(texts, *runs, strict=True):
         assert (a == b).all(), text
 
 

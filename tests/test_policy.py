@@ -214,6 +214,19 @@ def test_a_period_no_date_fixes_makes_a_divergence(rules: Any, registry: Any) ->
     assert "words no date fixes" in finding.explanation
 
 
+
+def test_a_period_taken_from_the_article_makes_a_divergence(rules: Any, registry: Any) -> None:
+    """"Net income was $15.0 billion" in a quarter's report may be the year's: a period guessed
+    from the article is never a contradiction's, one written beside both figures is."""
+    guessed = claim(registry, 15.0e9, "a", text="$15.0 billion", period_key="2023-Q4"
+                    ).model_copy(update={"period_how": "focal"})
+    written = claim(registry, 7.9e9, "b", text="$7.9 billion", period_key="2023-Q4"
+                    ).model_copy(update={"period_how": "written"})
+    (finding,) = found([guessed, written], rules, "divergence")
+    assert "the article's, not written beside it" in finding.explanation
+    both = guessed.model_copy(update={"period_how": "written"})
+    assert kinds([both, written], rules) == ["contradiction"]
+
 # --- second pass ------------------------------------------------------------------------------
 
 

@@ -15,8 +15,9 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
 
 - ``contradiction`` only when everything matches with confidence: same subject (named,
   resolved from a pronoun, or the article's focal entity), same metric key and qualifiers,
-  the same period (or a compatible one: a quarter whose year one side leaves unwritten), both
-  stated as facts, neither a running tally;
+  the same period (or a compatible one: a quarter whose year one side leaves unwritten),
+  written beside both figures (a period taken from the article's title or lead is a guess:
+  a divergence at most), both stated as facts, neither a running tally;
 - ``divergence`` when something is uncertain, with the reason: a projection or estimate, a
   basis one side leaves unstated (adjusted or GAAP?), a period only one side states, a
   running tally reported the same day;
@@ -572,6 +573,11 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         if days:
             return Verdict("update", [f"a running tally reported {days} day(s) apart"])
         reasons.append("a running tally, which changes as the story goes on")
+    if periods != "unknown" and "focal" in (ca.period_how, cb.period_how):
+        # "net income was $7.9 billion" in a quarter's report may be the year's ("annual",
+        # "for 2023" a clause away): the article's period is a guess, not the figure's words
+        reasons.append("the period of at least one figure is the article's, not written "
+                       "beside it")
     if periods == "compatible" and _fiscal(ca.period_key) != _fiscal(cb.period_key):
         reasons.append("one period is a fiscal one, the other a calendar one")
     if periods == "unknown":
@@ -584,6 +590,9 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             return Verdict("update", [f"no period stated, and published {days} days apart"])
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
+    if a.ref == 0 or b.ref == 0:
+        reasons.append("one of them is zero, as a table not yet filled in or a count not yet "
+                       "begun shows")
     directions = {ca.quantity.direction, cb.quantity.direction}
     if directions == {"up", "down"}:
         reasons.append("one report gives a rise and the other a fall, which are more likely "
@@ -977,11 +986,18 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         findings.append(_pairs_note(groups, ident, budget=int(_threshold(ctx.rules,
                                                                          "max_pairs"))))
     support: dict[int, int] = {}  # read only for a disagreement (most partitions have none)
-    consensus = 0
+    periods: dict[int, str | None] = {}
     if disagreements:
         support = {root: independent_sources([c for g in cluster for c in g.claims])
                    for root, cluster in members.items()}
-        consensus = max(support.values(), default=0)
+        periods = {root: cluster[0].head.claim.period_key for root, cluster in members.items()}
+
+    def consensus(period: str | None) -> int:
+        """The most sources any value of ``period`` has: a value most reports give for
+        another period ("412 seats" now) says nothing of one period ("203 seats" in 2019)."""
+        return max((n for root, n in support.items() if periods[root] == period or
+                    period_agreement(periods[root], period) in ("same", "compatible")),
+                   default=0)
     sides: dict[int, dict[str, list[str | None]]] = {}  # each cluster's, once
     for (ri, rj), found in sorted(disagreements.items()):
         for root in (ri, rj):
@@ -990,7 +1006,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         both = _both_sides(sides[ri], sides[rj])
         if len(both) >= ctx.side_by_side:
             continue  # several articles give both figures side by side: two measures
-        if max(support[ri], support[rj]) < consensus:
+        if max(support[ri], support[rj]) < consensus(periods[ri]):
             found = [(Verdict("divergence", [*v.reasons, "neither figure is the one most "
                                              "reports give"]), fa, fb)
                      if v.kind == "contradiction" else (v, fa, fb) for v, fa, fb in found]

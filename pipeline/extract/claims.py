@@ -47,8 +47,11 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
 from pipeline.extract.keys import (
+    DEMANDED,
     KeyTables,
+    area_of,
     basis_of,
+    demanded,
     filed_object,
     keys_of,
     metric_frame,
@@ -56,7 +59,7 @@ from pipeline.extract.keys import (
     size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
-from pipeline.extract.periods import Periods, period_key, time_scope
+from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
     SUBJECT_LABELS,
     Entities,
@@ -249,6 +252,13 @@ def _complementizer(tokens: SpacySpan) -> bool:
     close", "asked if it would pay"): its clause is a complement, not an adverbial."""
     word = tokens[-1]
     return word.dep_ == "mark" and word.head.dep_ in ("ccomp", "csubj", "xcomp")
+
+
+def _dated_itself(root: Token, figure: set[int], sent: SpacySpan, find: Cues) -> bool:
+    """Whether a date is written inside the figure's own phrase ("11 seats in the 2019
+    election"), not elsewhere in its sentence."""
+    own = {t.i for t in root.subtree} - figure
+    return any(ent.label_ == "DATE" and ent.root.i in own for ent in find.ents_in(sent))
 
 
 def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
@@ -706,6 +716,9 @@ def build_claims(
     previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     repeats = _Repeats(doc, repaired.text, quantities)
+    exceeding = frozenset(w.lower() for w in rules.cues.exceeding_verbs)
+    earlier = earlier_sections(repaired.text, frozenset(
+        w.lower() for w in rules.cues.earlier_headings))
     # per sentence (by its start), computed once for all its figures: whether it continues
     # the figure before (see _continues), its text (one string shared by its claims)
     continued: dict[int, bool] = {}
@@ -793,7 +806,9 @@ def build_claims(
                 continues(sent):
             subject = previous.subject  # "That is $3.6 billion a year": the figure before's
             how, cue = "resolved", None
-        if subject is None and entities.focal is not None and not _indefinite(chain):
+        if subject is None and entities.focal is not None and not _indefinite(chain) and \
+                not any(c.dep_ == "poss" and entities.new_referent(c) for c in root.children):
+            # (not "another train ... its 3-4 coaches": that train's, not the focal one's)
             subject, how, cue = entities.focal, "focal", None  # "Revenue rose 9%": its own
         if subject is None:
             cue = _unresolved(sent, root, entities)  # "the company", naming no company
@@ -813,6 +828,13 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
+            if frame.key else None
+        if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
+        if frame.key and dimension.startswith("currency") and \
+                demanded(figure, chain, tables):  # "sought $1.6 billion in damages"
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, DEMANDED})))
         if frame.key and frame.key.endswith(" per share") and quantity.per is None and \
                 dimension == "currency":
             quantity = quantity.model_copy(update={"per": "share"})  # "EPS was $2.70"
@@ -820,6 +842,18 @@ def build_claims(
         as_of, period = time_scope(sent, root, tokens, document, rules, find)
         period_key, period_how = periods.frame(sent, root, tokens, find, base=frame.base,
                                                basis=frame.basis)
+        section = next(((year,) for start, end, year in earlier
+                        if start <= quantity.span.start < end), None)
+        if period_how != "written" and section is not None:
+            # under "Previous election results": the year the section wrote before the
+            # figure ("In 2019, ..."), else no date fixes which earlier time
+            year = section[0]
+            period_key, period_how = (year[1], "relative") \
+                if year is not None and year[0] < quantity.span.start else (None, "unplaced")
+        if frame.base and period_how == "written" and _dated_itself(root, tokens, sent, find):
+            # "from just 11 seats in the 2019 election": that year's level, not the base of
+            # a change the sentence dates
+            frame = replace(frame, base=False)
         if frame.change and frame.key:
             dated = periods.basis(sent, root, find, period_key)
             spelled = basis_of(sent, root, tables, find)
@@ -873,6 +907,9 @@ def build_claims(
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
             original = original.model_copy(update={"direction": frame.direction})
+        if original.bound == "exact" and root.dep_ == "dobj" and \
+                root.head.lower_ in exceeding:  # "surpassing 400 seats": more than 400
+            original = original.model_copy(update={"bound": "at_least"})
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,

@@ -23,8 +23,8 @@ tail listed in the synonym table gives the key, the words before it are qualifie
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
@@ -43,6 +43,7 @@ _COPULAS = frozenset({
     "became", "represent", "represented", "represents", "equal", "equaled", "equals",
 })
 _BASE_PREPOSITIONS = frozenset({"from"})
+_MINUS = frozenset("-\u2212\u2013")  # hyphen-minus, minus sign, en dash
 _DEPENDENT_PREPOSITIONS = frozenset({"of", "at", "around", "near", "about", "over", "for",
                                      "between", "to", "by", "with", "under", "above",
                                      "below"})
@@ -100,6 +101,12 @@ class KeyTables:
     size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
     identified_sizes: frozenset[str]  # sizes compared only of an identified thing ("age")
     state_keys: dict[str, frozenset[str]]  # the part's name -> keys that already are it
+    area_prepositions: frozenset[str]  # "in Wales": where a figure holds
+    area_nouns: frozenset[str]  # "in the Asia-Pacific region", "in seats where ..."
+    demand_words: frozenset[str]  # "sought", "suing for": an amount asked for
+    increments: frozenset[str]  # "326 more": a difference from an unstated level
+    counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
+    neutral_passives: frozenset[str]  # "were reported": counted, not done to
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -157,6 +164,12 @@ class KeyTables:
             size_dimensions={name: size.dimension for name, size in keys.size_words.items()},
             identified_sizes=frozenset(name for name, size in keys.size_words.items()
                                        if size.identified),
+            area_prepositions=lowered(keys.area_prepositions),
+            area_nouns=lowered(keys.area_nouns),
+            demand_words=lowered(keys.demand_words),
+            increments=lowered(keys.increment_words),
+            counterparty=lowered(rules.cues.counterparty_prepositions),
+            neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
         )
 
     def change(self, word: str) -> str | None:
@@ -238,8 +251,9 @@ class _Finder:
             if child.dep_ == "prep" and child.lower_ == "in" and child.i not in inside:
                 noun = next((g for g in child.children if g.dep_ == "pobj"), None)
                 if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
-                        and noun.lower_ not in tables.periods:
-                    own = noun
+                        and noun.lower_ not in tables.periods and not any(
+                            c.ent_type_ == "DATE" for c in noun.children):
+                    own = noun  # not "in the 2019 election": a dated event says when
         if own is None and count and self.is_noun(root) and \
                 singular(root.lower_) not in tables.generic and \
                 root.lower_ not in tables.generic:
@@ -250,9 +264,12 @@ class _Finder:
         prep: str | None = root.lower_ if root.pos_ == "ADP" else None
 
         def done(noun: Token | None) -> tuple[Token | None, MetricFrame]:
-            if own is not None and singular(own.lower_) not in tables.levels:
+            if own is not None and own.i != root.i and \
+                    singular(own.lower_) not in tables.levels:
                 return own, MetricFrame(None, base=base, estimate=estimate)
-            if own is not None:  # "jumped 1,450 points": a move of the level, if any
+            if own is not None:
+                # "jumped 1,450 points": a move of the level; "lost 12 seats", "added 13.1
+                # million subscribers": a change of the count, never its level
                 return own, MetricFrame(None, change=change is not None, direction=change,
                                         base=base, estimate=estimate)
             return noun, MetricFrame(None, change=change is not None, direction=change,
@@ -461,7 +478,9 @@ class _Finder:
                 words += [child, noun]
             elif child.lower_ in ("from", "in", "at") and self.is_noun(noun) and \
                     noun.i not in self.skip and noun.lower_ not in self.tables.periods and \
-                    not (child.lower_ == "from" and noun.lower_ in self.tables.people):
+                    not (child.lower_ == "from" and noun.lower_ in self.tables.people) and \
+                    not any(c.ent_type_ == "DATE" for c in noun.children):
+                # (not "seats in the 2019 election": a dated event says when, not what)
                 # "revenue from the data center segment": the segment, before the head
                 inner: list[Token] = []
                 for t in noun.lefts:
@@ -726,6 +745,21 @@ def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
     return None
 
 
+def _after_partitive_opening(figure: SpacySpan) -> bool:
+    """Whether the figure's sentence opens with a partitive of a number before it ("Out of
+    the 275, 88 ...", "Of 212, 150 ..."): the figure is a part of that number."""
+    sent = figure.sent
+    words = [t for t in sent[:8] if not t.is_punct][:5]  # the opening words only
+    lowered = [t.lower_ for t in words]
+    start = 2 if lowered[:2] == ["out", "of"] else 1 if lowered[:1] == ["of"] else 0
+    if not start:
+        return False
+    rest = words[start:]
+    if rest and rest[0].dep_ == "det":
+        rest = rest[1:]
+    return bool(rest) and rest[0].like_num and rest[0].i < figure.start
+
+
 def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTables
                  ) -> set[str]:
     """Qualifiers that make a count of people one part of a count (issue 17): the state of
@@ -753,6 +787,15 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
                    t.head.lower_ in _PARTITIVE for t in figure.sent if t.i not in
                    range(figure.start, figure.end)):
                 found.add("part")
+    if not found and _after_partitive_opening(figure):
+        found.add("part")  # "Out of the 275, 88 bodies have been identified"
+    root = figure.root
+    if not found and state is None and root.dep_ == "nsubjpass" and \
+            root.head.pos_ == "VERB" and root.head.lower_ not in tables.neutral_passives:
+        # "78 bodies have been handed over": what was done to them says which part
+        verb = root.head
+        found.add(" ".join([verb.lower_, *(c.lower_ for c in verb.children
+                                           if c.dep_ == "prt")]))
     noun_token = next((t for t in figure if counted and singular(t.lower_, tables.plural)
                        == singular(counted.lower().replace("_", " "), tables.plural)), None)
     if noun_token is not None:
@@ -902,7 +945,19 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
            and any(g.dep_ == "pobj" for g in c.children) for c in root.children) or \
             (root.head.lower_ in tables.difference and root.head.i != root.i):
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
+    if any(c.i >= figure.end and c.lower_ in tables.increments and c.dep_ in (
+            "amod", "advmod", "acomp") for c in root.children):
+        return MetricFrame(key=None)  # "need 326 more for a majority": more than what?
     head, flags = finder.frame(figure, count, figures)
+    sign = figure.text[:1]
+    if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
+        # "+210 seats", "a net change of -60": a written sign makes a change (a count is
+        # never below zero; a minus of an amount may be a loss or a cost)
+        flags = replace(flags, change=True, direction="up" if sign == "+" else "down")
+    if count and not flags.change and not flags.base:
+        moved = _transferred(root, tables)
+        if moved is not None:  # "took 36 seats from the Greens": a change of both counts
+            flags = replace(flags, change=True, direction=moved)
     key: str | None = None
     qualifiers: tuple[str, ...] = ()
     noun = counted.lower().replace("_", " ") if counted else None
@@ -989,3 +1044,99 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
                        change=flags.change, direction=flags.direction, base=flags.base,
                        estimate=estimate, basis=basis)
+
+
+# spaCy's NER labels of places (not world knowledge): a figure "in" one holds there.
+_AREA_LABELS = ("GPE", "LOC")
+
+
+def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
+            owner_name: str | None, key: str, tables: KeyTables) -> str | None:
+    """The area a figure is said to hold in, as a qualifier ("in wales", "in asia-pacific
+    region"): a place or an area noun (``area_nouns``) after an area preposition on the
+    figure's own words or the words governing it up to its verb ("lost 12 seats in Wales",
+    "2.9 million subscribers in the Asia-Pacific region"). ``owner``: the token of the
+    figure's subject, which is no area of itself ("In Turkey, the toll rose to 44,000"
+    is Turkey's own toll)."""
+    if not tables.area_prepositions:
+        return None
+    inside = range(figure.start, figure.end)
+    owned: set[int] = set()
+    if owner is not None:
+        owned = {owner.i}
+        if owner.ent_iob_ != "O":  # every token of the owner's name
+            owned |= {t.i for e in owner.doc.ents if e.start <= owner.i < e.end for t in e}
+    governing = [figure.root, *chain]
+    verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:  # "Revenue in China fell 5%": the measured subject's own area
+        # (not "The Colossus site in Memphis houses 555,000 GPUs": where the owner is)
+        measured = set(key.split())
+        governing += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                      and c.pos_ == "NOUN" and c.ent_type_ == "" and
+                      singular(c.lower_, tables.plural) in measured]
+    for token in governing:
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in tables.area_prepositions or \
+                    prep.i in inside:
+                continue
+            place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if place is None or place.i in owned or place.i in inside:
+                continue
+            if place.ent_type_ in _AREA_LABELS:
+                ent = next((e for e in place.doc.ents if e.start <= place.i < e.end), None)
+                words = [t.lower_ for t in (ent or [place]) if t.dep_ != "det"]
+                if owner_name is not None and _spaced(" ".join(words)) == _spaced(owner_name):
+                    continue  # "In Turkey, the toll rose": Turkey's own
+            elif singular(place.lower_) in tables.area_nouns or \
+                    place.lower_ in tables.area_nouns:
+                words = [t.lower_ for t in place.lefts if t.dep_ in (
+                    "compound", "amod", "nmod") or t.ent_type_ in _AREA_LABELS]
+                if not words and not any(c.dep_ in ("relcl", "acl") for c in place.children):
+                    continue  # "the region" says no which: the whole the article is about
+                words.append(singular(place.lower_, tables.plural))
+            else:
+                continue
+            return _spaced(" ".join([prep.lower_, *words]))
+    return None
+
+
+DEMANDED = "sought"  # the qualifier of an amount asked for
+
+
+def demanded(figure: SpacySpan, chain: Sequence[Token], tables: KeyTables) -> bool:
+    """Whether a figure is an amount asked for (``demand_words``): a demand verb among its
+    governing words ("sought $1.6 billion", "asked for $2 million") or heading a clause of
+    the figure's own ("the $1.6 billion sought by ...", "the $1.6bn that it was suing
+    for")."""
+    if not tables.demand_words:
+        return False
+    root = figure.root
+    words = [*(c for c in root.children if c.dep_ in ("acl", "relcl")), *chain]
+    for token in words:
+        word = token.lower_
+        if word in tables.demand_words:
+            return True
+        if f"{word} for" in tables.demand_words and any(
+                c.lower_ == "for" for c in token.children):
+            return True
+        if token.pos_ in ("VERB", "AUX") and token.dep_ not in ("xcomp", "aux", "auxpass",
+                                                               "acl", "relcl"):
+            break  # the figure's own verb decides, not one it completes
+    return False
+
+
+# spaCy's NER labels of who can give or take a count (not world knowledge).
+_PARTY_LABELS = ("ORG", "NORP", "PERSON")
+
+
+def _transferred(root: Token, tables: KeyTables) -> str | None:
+    """``"up"`` or ``"down"`` when a count passes between two parties: a counterparty
+    preposition with a named object on the counted noun or its verb ("took 36 seats from the
+    Greens": up for the taker; "handed 3 seats to the Reds": down)."""
+    holders = [root] + ([root.head] if root.head.pos_ in ("VERB", "AUX") else [])
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ == "prep" and prep.lower_ in tables.counterparty and any(
+                    c.dep_ == "pobj" and c.ent_type_ in _PARTY_LABELS for c in prep.children):
+                return "up" if prep.lower_ == "from" else "down"
+    return None

@@ -492,3 +492,38 @@ class Periods:
                 int(focal.group(2)) - int(match.group(2)) in (0, 1):
             return self.focal or key
         return key
+
+
+# The most words of a line that is a section heading (see ``earlier_headings``).
+HEADING_WORDS = 8
+_LINE = re.compile(r"[^\n]+")
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def earlier_sections(text: str, words: frozenset[str]
+                     ) -> list[tuple[int, int, tuple[int, str] | None]]:
+    """The sections under a heading that names an earlier time ("Previous election
+    results"): (start, end, first year) with the character range of the section and the
+    first year its text writes with that year's offset ("In 2019, ..."), ``None`` when it
+    writes none. A heading is a short line of its own, not the title, without a final stop,
+    one of whose words is in ``words``; the section runs to the next such short line."""
+    if not words:
+        return []
+    headings: list[tuple[int, int, bool]] = []
+    for n, match in enumerate(_LINE.finditer(text)):
+        line = match.group().strip()
+        tokens = line.split()
+        if n == 0 or not tokens or len(tokens) > HEADING_WORDS or line[-1] in ".!?:;,\"'’”":
+            continue
+        lowered = " " + " ".join(t.lower().strip("()[]") for t in tokens) + " "
+        headings.append((match.start(), match.end(),
+                         any(f" {w} " in lowered for w in words)))
+    found: list[tuple[int, int, tuple[int, str] | None]] = []
+    for i, (_, end, earlier) in enumerate(headings):
+        if earlier:
+            stop = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+            year = _YEAR.search(text, end, stop)
+            found.append((end, stop, (year.start(), year.group()) if year else None))
+    return found

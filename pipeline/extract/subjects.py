@@ -82,6 +82,8 @@ class Entities:
             stop = cues.memo.tables["not names"] = _not_names(rules)
         self.definite = {d.lower() for d in rules.cues.definite}
         self.place_prepositions = frozenset(p.lower() for p in rules.cues.place_prepositions)
+        self.counterparty_prepositions = frozenset(
+            p.lower() for p in rules.cues.counterparty_prepositions)
         self.stop = stop
         # token attributes read as arrays: walking the doc creates a Python object per token
         strings = doc.vocab.strings
@@ -378,6 +380,8 @@ class Entities:
                         for i in range(mention.start, mention.end)):
                     return mention.name
             return self._topic(start, allowed) or self.focal_org
+        if self.new_referent(token):
+            return None  # "another train ... derailed its 3-4 coaches": that train's
         first_sent = max(0, token.i - 400)  # look back some 400 tokens (about 15 sentences)
         # tagged names first, then names the NER missed, then capitalised sentence openers
         for mentions in (self.mentions, self._unlabelled(), self._openers()):
@@ -398,6 +402,26 @@ class Entities:
             if aside is not None:
                 return aside.name
         return None
+
+    def new_referent(self, token: Token) -> bool:
+        """Whether a pronoun's sentence brings in, before it, a new referent as a subject:
+        an indefinite common noun ("another train", "a truck") with no name between it and
+        the pronoun, which the pronoun then refers to (no entity)."""
+        if token.pos_ != "PRON" and token.tag_ not in ("PRP", "PRP$"):
+            return False
+        try:
+            start = token.sent.start
+        except ValueError:
+            return False
+        for t in self.doc[start:token.i]:
+            if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "NOUN" and \
+                    t.i not in self.by_token and any(
+                        c.dep_ == "det" and c.lower_ in INDEFINITE for c in t.children):
+                own = {d.i for d in t.subtree}  # "another train from Yeswanthpur"
+                first = bisect.bisect_right(self._mention_starts, t.i)
+                last = bisect.bisect_left(self._mention_starts, token.i)
+                return all(self.mentions[k].start in own for k in range(first, last))
+        return False
 
     def _topic(self, start: int, allowed: Sequence[str]) -> str | None:
         """The organisation the sentence before ``start`` is about: its subject ("Its
@@ -632,6 +656,10 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                     head.head.lower_ in entities.place_prepositions and \
                     head.head.head.i not in figure:
                 continue  # "crashed at Muan Airport carrying 181 people": where, not whose
+            if count and head.dep_ == "pobj" and \
+                    head.head.lower_ in entities.counterparty_prepositions and \
+                    head.head.head.i in governing:
+                continue  # "took 36 seats from the Greens": who lost them, not whose
             if mention.label in ("NORP", *PLACE_LABELS) and head.dep_ in ("attr", "acomp") \
                     and head.head.lemma_.lower() == "be":
                 continue  # "173 were Korean": which of them, not whose
