@@ -134,6 +134,7 @@ class _Settings:
     scheduler: str | None
     progress: Progress | None
     budget: process.Budget = field(default_factory=process.Budget)
+    warm: process.Warm | None = None  # a parse worker loading the model (claims add)
 
 
 def extract(
@@ -354,7 +355,8 @@ def _process(todo: Sequence[Document], run: _Settings, *, model: str, client: An
     if run.jobs == 1:  # in a watched worker, which loads the model itself (see there)
         return process.process_guarded(
             todo, nlp=functools.partial(process.load_pipeline, run.rules, model=model),
-            rules=run.rules, do_repair=run.do_repair, budget=run.budget, timings=timings)
+            rules=run.rules, do_repair=run.do_repair, budget=run.budget, timings=timings,
+            warm=run.warm)
     nlp = process.load_pipeline(run.rules, model=model)
     lap("model")
     return process.process_documents(todo, nlp=nlp, rules=run.rules, do_repair=run.do_repair,
@@ -487,6 +489,23 @@ def add(
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise InputError(f"{missing[0].reason}: {missing[0].path}{more}",
                          hint="check the path; nothing was added")
+    # the parse worker starts loading the model now (before the lock: it holds none), while
+    # this process stages the articles and scans the corpus
+    if jobs == 1 and scheduler is None:
+        run = replace(run, warm=process.Warm.start(
+            functools.partial(process.load_pipeline, run.rules,
+                              model=model or parse.default_model_name()),
+            rules=run.rules, do_repair=do_repair))
+    try:
+        return _add_locked(corpus, out, sources, run)
+    finally:
+        if run.warm is not None:
+            run.warm.close()
+
+
+def _add_locked(corpus: Path, out: Path, sources: Sequence[str | Path],
+                run: _Settings) -> AddResult:
+    """:func:`add` from taking the output folder's lock on."""
     with locked(out):
         remove_stale_copies(corpus)
         with store.open_store(out) as db:
@@ -499,7 +518,7 @@ def add(
         journal = pending_adds(meta)
         with store.open_store(out) as db:
             known = db.run_docs()
-        staged, rejected = stage(corpus, sources, max_bytes=max_bytes, known=known,
+        staged, rejected = stage(corpus, sources, max_bytes=run.max_bytes, known=known,
                                  pending={e["sha256"] for e in journal})
         try:
             if staged:  # journaled before any article appears in the corpus

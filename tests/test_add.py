@@ -73,6 +73,52 @@ def test_add_runs_a_baseline_first_when_the_output_folder_is_new(tmp_path, corpu
         {f.id for f in result.run.findings} - {f.id for f in baseline.findings}
 
 
+def _warm_workers(monkeypatch) -> list:
+    from pipeline.extract import process
+
+    started = []
+    real = process.Warm.start
+
+    def start(*args, **kwargs):
+        warm = real(*args, **kwargs)
+        started.append((warm, warm.pid))
+        return warm
+
+    monkeypatch.setattr(process.Warm, "start", start)
+    return started
+
+
+def test_add_parses_in_the_worker_it_started_first(tmp_path, corpus, monkeypatch):
+    # the parse worker is forked (loading the model) before the article is copied and the
+    # corpus scanned; the run takes it, and the outputs are those of a run from scratch
+    out = tmp_path / "out"
+    api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    started = _warm_workers(monkeypatch)
+    source = tmp_path / "delta.txt"
+    source.write_text(NEW_ARTICLE)
+    api.add([source], corpus=corpus, out=out, rules_dir=ROOT / "rules")
+    [(warm, pid)] = started
+    assert warm.pid is None  # taken by the run (a close() would also leave None)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # and reaped
+    fresh = tmp_path / "fresh"
+    api.extract(corpus, out=fresh, rules_dir=ROOT / "rules")
+    for name in ("claims.jsonl", "contradictions.json", "report.html"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes()
+
+
+def test_an_add_that_adds_nothing_stops_its_worker(tmp_path, corpus, monkeypatch):
+    out = tmp_path / "out"
+    api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    started = _warm_workers(monkeypatch)
+    result = api.add([corpus / "alpha.txt"], corpus=corpus, out=out, rules_dir=ROOT / "rules")
+    assert result.run is None and result.rejected  # a duplicate: no run
+    [(warm, pid)] = started
+    assert warm.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
 def test_add_never_writes_through_a_symlinked_destination(tmp_path, corpus):
     outside = tmp_path / "outside.txt"
     outside.write_text("untouched\n")

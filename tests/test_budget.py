@@ -7,6 +7,7 @@ article's hostile part may at most about double the time its stages take."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 import time
@@ -102,6 +103,67 @@ def test_guarded_worker_gives_what_the_stages_give(rules, nlp):
             for i in range(3)]
     plain = list(process.process_documents(docs, nlp=nlp, rules=rules))
     guarded = list(process.process_guarded(docs, nlp=nlp, rules=rules))
+    assert [e.claims for e in guarded] == [e.claims for e in plain]  # type: ignore[union-attr]
+
+
+def _three_docs():
+    from pipeline.models import Document
+
+    return [Document(id=f"d{i}", path=f"{i}.txt", source=f"{i}.txt", title=None,
+                     text=GOOD.replace("Harbour", f"Harbour{i}"), sha256=f"{i:064d}")
+            for i in range(3)]
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat", "rb") as handle:
+        return handle.read().rsplit(b")", 1)[1].split()[0].decode()
+
+
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_warm_worker_gives_what_the_stages_give(rules, nlp):
+    # a worker forked before its articles are known (claims add) loads the model first, then
+    # runs them as a fresh worker does
+    docs = _three_docs()
+    plain = list(process.process_documents(docs, nlp=nlp, rules=rules))
+    warm = process.Warm.start(lambda: nlp, rules=rules)
+    assert warm is not None and warm.pid is not None
+    pid = warm.pid
+    guarded = list(process.process_guarded(docs, nlp=nlp, rules=rules, warm=warm))
+    assert [e.claims for e in guarded] == [e.claims for e in plain]  # type: ignore[union-attr]
+    assert warm.pid is None and _gone(pid)  # taken, then reaped by the run
+    warm.close()  # nothing left to stop
+
+
+def test_a_warm_worker_no_run_took_is_stopped(rules, nlp):
+    warm = process.Warm.start(lambda: nlp, rules=rules)
+    assert warm is not None and warm.pid is not None
+    pid = warm.pid
+    warm.close()
+    assert warm.pid is None and _gone(pid)
+
+
+def test_a_dead_warm_worker_is_replaced_by_a_fresh_one(rules, nlp):
+    def broken():
+        raise RuntimeError("the model cannot load")
+
+    docs = _three_docs()
+    warm = process.Warm.start(broken, rules=rules)
+    assert warm is not None and warm.pid is not None
+    pid = warm.pid
+    deadline = time.monotonic() + 30
+    while _state(pid) != "Z":  # it died loading (not reaped yet: the run reaps it)
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    guarded = list(process.process_guarded(docs, nlp=nlp, rules=rules, warm=warm))
+    assert _gone(pid)  # reaped; a worker of the run's own did the articles
+    plain = list(process.process_documents(docs, nlp=nlp, rules=rules))
     assert [e.claims for e in guarded] == [e.claims for e in plain]  # type: ignore[union-attr]
 
 

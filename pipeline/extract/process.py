@@ -16,6 +16,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.language import Language
 
@@ -375,6 +376,7 @@ def process_guarded(
     do_repair: bool = True,
     budget: Budget | None = None,
     timings: dict[str, float] | None = None,
+    warm: Warm | None = None,
 ) -> Iterator[Entry | Failure]:
     """The per-document stages of ``documents`` in a watched worker process, in order;
     an article over ``budget`` comes out as a :class:`Failure` naming the stage.
@@ -385,7 +387,9 @@ def process_guarded(
     found; the chunks then resume after it. ``timings`` (if given) accumulates the
     workers' seconds per stage. ``nlp`` is the spaCy pipeline, or a function that loads it
     (called in each worker: forking a run that holds no model is cheaper, some 10 ms against
-    100-300 ms of copied pages, and the run itself never needs one).
+    100-300 ms of copied pages, and the run itself never needs one). ``warm``: a worker
+    started before the articles were known (:class:`Warm`, its model loaded meanwhile), which
+    takes the first chunk instead of a new one (a new one is forked when it is gone).
     """
     import multiprocessing
 
@@ -395,22 +399,28 @@ def process_guarded(
     context = multiprocessing.get_context("fork")
     while todo:
         alone = alone or len(todo) == 1  # one article: watched stage by stage
-        receive, send = context.Pipe(duplex=False)
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the worker: never returns into the run
-            code = 0
-            try:
-                fsio.die_with_parent(parent)
-                receive.close()
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
-                _worker(todo, send, nlp=nlp, rules=rules, do_repair=do_repair, alone=alone)
-                send.close()
-            except BaseException:  # noqa: BLE001 - the run sees the worker end early
-                code = 1
-            finally:
-                os._exit(code)
-        send.close()
+        taken = warm.take(todo, alone=alone) if warm is not None else None
+        warm = None  # the first chunk's worker only: a killed one is not warm again
+        if taken is not None:
+            pid, receive = taken
+        else:
+            receive, send = context.Pipe(duplex=False)
+            parent = os.getpid()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns into the run
+                code = 0
+                try:
+                    fsio.die_with_parent(parent)
+                    receive.close()
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
+                    _worker(todo, send, nlp=nlp, rules=rules, do_repair=do_repair,
+                            alone=alone)
+                    send.close()
+                except BaseException:  # noqa: BLE001 - the run sees the worker end early
+                    code = 1
+                finally:
+                    os._exit(code)
+            send.close()
         done, current, killed = 0, -1, None
         try:
             start_cpu, base_rss = _cpu_and_memory(pid)
@@ -458,6 +468,81 @@ def process_guarded(
         else:  # find the article: the rest one at a time
             todo = todo[done:]
             alone = True
+
+
+class Warm:
+    """A watched worker of :func:`process_guarded` forked before the run knows its articles:
+    it loads the spaCy pipeline meanwhile, then waits for the first chunk (``claims add``:
+    the model's loading, some 0.4 s, overlaps the copy of the article, the scan of the
+    corpus and the store's reads instead of following them). It runs the chunk exactly as a
+    worker forked for it would (:func:`_worker`); a warm worker no run took is killed by
+    :meth:`close` (and by the kernel with its parent, as any worker)."""
+
+    def __init__(self, pid: int, tasks: Any, results: Any) -> None:
+        self.pid: int | None = pid
+        self._tasks = tasks
+        self._results = results
+
+    @classmethod
+    def start(cls, nlp: Callable[[], Language], *, rules: Rules,
+              do_repair: bool = True) -> Warm | None:
+        """Fork the worker (it calls ``nlp`` at once); None when it cannot be forked."""
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        try:
+            task_receive, task_send = context.Pipe(duplex=False)
+            receive, send = context.Pipe(duplex=False)
+            parent = os.getpid()
+            pid = os.fork()
+        except OSError:
+            return None
+        if pid == 0:  # the worker: never returns into the run
+            code = 0
+            try:
+                fsio.die_with_parent(parent)
+                receive.close()
+                task_send.close()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
+                model = nlp()
+                try:
+                    todo, alone = task_receive.recv()
+                except EOFError:  # no run took it
+                    os._exit(0)
+                task_receive.close()
+                _worker(todo, send, nlp=model, rules=rules, do_repair=do_repair, alone=alone)
+                send.close()
+            except BaseException:  # noqa: BLE001 - the run sees the worker end early
+                code = 1
+            finally:
+                os._exit(code)
+        task_receive.close()
+        send.close()
+        return cls(pid, task_send, receive)
+
+    def take(self, todo: Sequence[Document], *, alone: bool) -> tuple[int, Any] | None:
+        """Give the worker its articles: its pid and the connection its results come on;
+        None when it is gone (taken before, closed, or dead) and was reaped."""
+        pid, self.pid = self.pid, None
+        if pid is None:
+            return None
+        try:
+            self._tasks.send((list(todo), alone))
+        except OSError:  # it died (loading the model?): a fresh worker instead
+            self._results.close()
+            _end(pid)
+            return None
+        finally:
+            self._tasks.close()
+        return pid, self._results
+
+    def close(self) -> None:
+        """Kill and reap the worker unless a run took it."""
+        pid, self.pid = self.pid, None
+        if pid is not None:
+            self._tasks.close()
+            self._results.close()
+            _end(pid)
 
 
 def _end(pid: int) -> None:

@@ -291,7 +291,7 @@ def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, vers
     for page in sorted(every):
         before = splice.Layout.loads(old[page]) if page in old else None
         layout = splice.compose(real / page, every[page], version=version, previous=before,
-                                stats=stats, into=into / page)
+                                stats=stats, into=into / page, real=True)
         new[page] = layout.dumps()
     return marshal.dumps(new)
 

@@ -109,7 +109,7 @@ class Stats:
 
 def compose(path: Path, pieces: Iterable[Piece], *, version: str,
             previous: Layout | None = None, stats: Stats | None = None,
-            into: Path | None = None) -> Layout:
+            into: Path | None = None, real: bool = False) -> Layout:
     """Write the pieces to ``path`` atomically, reusing unchanged pieces of the old file.
 
     Keys should be unique; a repeated key is still safe (bytes are reused only for an
@@ -120,7 +120,9 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
 
     ``into``: write the new version as this new file instead (in a new generation of an
     output folder, :class:`pipeline.fsio.Generation`), ``path`` being the old version; a
-    file whose every piece is unchanged is hard-linked there, not copied.
+    file whose every piece is unchanged is hard-linked there, not copied. ``real``: ``path``
+    is its real path already (no symlink in it: a page of a folder resolved once), so the
+    link is made to it without resolving it again.
     """
     stats = stats if stats is not None else Stats()
     old = usable(previous, path, version)
@@ -131,7 +133,7 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                for p in items]
     if old is not None and into is not None and keys == old.keys \
             and b"".join(digests) == old.digests:  # unchanged: linked without opening it
-        os.link(os.path.realpath(path), into)
+        os.link(path if real else os.path.realpath(path), into)
         stats.reused += len(items)
         stats.bytes_reused += old.identity[0]
         return old
@@ -194,7 +196,7 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
     if new.discard:
         assert old is not None
         if into is not None:
-            os.link(os.path.realpath(path), into)
+            os.link(path if real else os.path.realpath(path), into)
         stats.bytes_reused += old.identity[0]
         return old
     stats.rendered += rendered
