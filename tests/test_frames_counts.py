@@ -247,3 +247,23 @@ def test_the_consensus_of_another_period_does_not_weaken_a_disagreement(
              and f.kind == "contradiction"]
     assert len(found) == 1  # 11 vs 203 in 2019 (each against 240 is a divergence)
     assert set(found[0].claims) == {claims[3].id, claims[4].id}
+
+
+# --- a change noun as the subject: its figure is the change ------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "key"), [
+    ("Globex's sales growth slowed to 2% in the quarter.", "2%", "revenue change"),
+    ("Initech's revenue growth was 7% last year.", "7%", "revenue change"),
+    ("Globex's revenue was $4 billion last year.", "$4 billion", "revenue"),
+    ("The expansion of the Globex plant has lifted its output, using over 9,000 robots.",
+     "over 9,000 robots", None),
+], ids=["slowed-to", "copula", "a-level-stays", "a-clause-after-a-change-noun"])
+def test_a_change_noun_as_subject_makes_its_figure_a_change(
+        text: str, figure: str, key: str | None, rules: Any, pipeline_nlp: Any) -> None:
+    claim = _frame(text, figure, rules, pipeline_nlp)
+    if key is None:
+        assert not (claim.metric_key or "").endswith(" change"), claim.metric_key
+    else:
+        assert claim.metric_key == key  # sales = revenue (rules/metrics.yaml synonyms)

@@ -373,6 +373,18 @@ class _Finder:
                     return done(verb)  # "values Mistral at 2 billion euros": a valuation
                 subject = self.subject_noun(verb)
                 if subject is not None:
+                    moved = tables.change(subject.lower_)
+                    if moved is not None and change is None and not base and \
+                            subject.head.i == verb.i and subject.dep_ in ("nsubj", "nsubjpass") \
+                            and (word in _COPULAS or prep in ("to", "at", "from")
+                                 or tables.change(word) is not None) and \
+                            self.changed_noun(subject) is not None:
+                        # "revenue growth slowed to 1%", "sales growth was 4%": the
+                        # figure is the change the subject names, whatever the verb
+                        if prep in _BASE_PREPOSITIONS:
+                            base = True
+                        else:
+                            change = moved
                     return self.measure(subject, done)
                 if obj is not None and (word in _COPULAS or tables.change(word)):
                     return self.measure(obj, done)
