@@ -369,6 +369,25 @@ def kept_for_last(make: Callable[[_K], _V]) -> Callable[[_K], _V]:
     return made
 
 
+_A = TypeVar("_A")
+
+
+def answered_for_last(make: Callable[[_K, _A], _V]) -> Callable[[_K, _A], _V]:
+    """``make(key, arg)`` remembering its answer per ``arg`` while ``key`` is the one it was
+    last called with (compared by identity, as :func:`kept_for_last`): a metric's key or a
+    currency's symbol worked out once per run's rules, not once per claim."""
+    answers: Callable[[_K], dict[_A, _V]] = kept_for_last(lambda _key: {})
+
+    @functools.wraps(make)
+    def answered(key: _K, arg: _A) -> _V:
+        known = answers(key)
+        if arg not in known:
+            known[arg] = make(key, arg)
+        return known[arg]
+
+    return answered
+
+
 def canonical_dimension(expr: str) -> str:
     """Normalise a dimension expression's spacing: ``"currency/ time"`` -> ``"currency / time"``."""
     parts = re.split(r"\s*([/*])\s*", expr.strip())

@@ -70,7 +70,7 @@ from pipeline.models import (
     RepairedText,
     Severity,
 )
-from pipeline.rules import Rules, kept_for_last
+from pipeline.rules import Rules, answered_for_last, kept_for_last
 from pipeline.units import (
     define_units,
     dimension_key,
@@ -259,7 +259,7 @@ def qualifier(claim: Claim, rules: Rules | None = None) -> str:
     text = getattr(claim, "qualifier", None) or ""
     if not text or rules is None:
         return text.lower()
-    neutral = _tables(rules).neutral
+    neutral = _neutral(rules)
     units = {w for part in claim.quantity.unit.lower().split("_")
              for w in (part, part + "s", part + "es")}
     words = [w for w in re.findall(r"[\w-]+", text.lower())
@@ -267,52 +267,28 @@ def qualifier(claim: Claim, rules: Rules | None = None) -> str:
     return " ".join(words)
 
 
-class _Tables:
-    """What the checks look up in the rules for every claim, read from them once: the
-    words that never narrow a scope (:func:`qualifier`), and each metric's key and family
-    and each subject's family as :func:`metric_key`, :func:`metric_family` and
-    :func:`subject_family` first answered them."""
-
-    def __init__(self, rules: Rules) -> None:
-        self.rules = rules
-        neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
-        for entity in rules.entities.entities:
-            for alias in (entity.name, *entity.aliases):
-                neutral |= set(alias.lower().split())
-        self.neutral = frozenset(neutral)
-        self.metric_keys: dict[str, str] = {}
-        self.metric_families: dict[str, str] = {}
-        self.subject_families: dict[str, str] = {}
+@kept_for_last
+def _neutral(rules: Rules) -> frozenset[str]:
+    """The words that never narrow a scope (:func:`qualifier`), read from the rules once."""
+    neutral = {w.lower() for w in rules.checks.neutral_qualifier_words}
+    for entity in rules.entities.entities:
+        for alias in (entity.name, *entity.aliases):
+            neutral |= set(alias.lower().split())
+    return frozenset(neutral)
 
 
-# The tables of ``rules`` (those of the rules asked last are kept).
-_tables = kept_for_last(_Tables)
-
-
+@answered_for_last
 def metric_key(rules: Rules, metric: str) -> str:
     """The metric a claim is compared under: metrics named as the same thing share a key."""
-    known = _tables(rules).metric_keys
-    if metric not in known:
-        known[metric] = _metric_key(rules, metric)
-    return known[metric]
-
-
-def _metric_key(rules: Rules, metric: str) -> str:
     for label, members in sorted(rules.checks.same_metrics.items()):
         if metric in members:
             return label
     return metric
 
 
+@answered_for_last
 def metric_family(rules: Rules, metric: str) -> str:
     """Related metrics of different scope (operating vs net loss) share a family."""
-    known = _tables(rules).metric_families
-    if metric not in known:
-        known[metric] = _metric_family(rules, metric)
-    return known[metric]
-
-
-def _metric_family(rules: Rules, metric: str) -> str:
     key = metric_key(rules, metric)
     for label, members in sorted(rules.checks.scope_metrics.items()):
         if metric in members or key in members:
@@ -320,15 +296,9 @@ def _metric_family(rules: Rules, metric: str) -> str:
     return key
 
 
+@answered_for_last
 def subject_family(rules: Rules, subject: str) -> str:
     """Subjects that overlap in scope (Colossus 1, Colossus; xAI merged into SpaceX)."""
-    known = _tables(rules).subject_families
-    if subject not in known:
-        known[subject] = _subject_family(rules, subject)
-    return known[subject]
-
-
-def _subject_family(rules: Rules, subject: str) -> str:
     for label, members in sorted(rules.checks.subject_groups.items()):
         if subject in members:
             return label

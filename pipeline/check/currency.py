@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pipeline.rules import CurrenciesFile, RatesFile, kept_for_last
+from pipeline.rules import CurrenciesFile, RatesFile, answered_for_last
 from pipeline.units import format_number
 
 
@@ -142,20 +142,12 @@ def symbol(code: str, currencies: CurrenciesFile | None = None) -> str:
     preferring a symbol ("US$", "S$", "€", "JP¥"); else the code and a space ("CHF ")."""
     if currencies is None or code not in currencies.currencies:
         return f"{code} "
-    known = _symbols(currencies)
-    if code not in known:
-        known[code] = _symbol(code, currencies)
-    return known[code]
+    return _symbol(currencies, code)
 
 
-@kept_for_last
-def _symbols(currencies: CurrenciesFile) -> dict[str, str]:
-    """The symbols worked out so far for the currencies table asked last (every converted
-    figure asks)."""
-    return {}
-
-
-def _symbol(code: str, currencies: CurrenciesFile) -> str:
+@answered_for_last
+def _symbol(currencies: CurrenciesFile, code: str) -> str:
+    """(every converted figure asks: worked out once per currencies table and code)"""
     shared: dict[str, int] = {}
     for rule in currencies.currencies.values():
         for spelling in set(rule.prefixes):
