@@ -346,7 +346,8 @@ def _worker(documents: Sequence[Document], conn: object, *,
             nlp: Language | Callable[[], Language], rules: Rules, do_repair: bool,
             alone: bool) -> None:
     """The forked worker: the stages of ``documents`` in order, each result sent as it
-    comes; before each article (``alone``) or chunk, a ("start", index, stage) message."""
+    comes; before each article (``alone``) or chunk, a ("start", index, stage) message. The
+    connection is closed after the last message."""
     send = conn.send  # type: ignore[attr-defined]
     if not isinstance(nlp, Language):
         nlp = nlp()
@@ -358,14 +359,15 @@ def _worker(documents: Sequence[Document], conn: object, *,
 
             send(("done", k, _process_alone(document, nlp=nlp, rules=rules,
                                             do_repair=do_repair, stage=stage)))
-        return
-    send(("start", 0, "repair"))
-    timings: dict[str, float] = {}
-    for k, entry in enumerate(process_documents(documents, nlp=nlp, rules=rules,
-                                                do_repair=do_repair, timings=timings)):
-        send(("done", k, entry))
-        send(("start", k + 1, "repair"))
-    send(("timings", len(documents), timings))
+    else:
+        send(("start", 0, "repair"))
+        timings: dict[str, float] = {}
+        for k, entry in enumerate(process_documents(documents, nlp=nlp, rules=rules,
+                                                    do_repair=do_repair, timings=timings)):
+            send(("done", k, entry))
+            send(("start", k + 1, "repair"))
+        send(("timings", len(documents), timings))
+    conn.close()  # type: ignore[attr-defined]
 
 
 def process_guarded(
@@ -405,21 +407,8 @@ def process_guarded(
             pid, receive = taken
         else:
             receive, send = context.Pipe(duplex=False)
-            parent = os.getpid()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns into the run
-                code = 0
-                try:
-                    fsio.die_with_parent(parent)
-                    receive.close()
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
-                    _worker(todo, send, nlp=nlp, rules=rules, do_repair=do_repair,
-                            alone=alone)
-                    send.close()
-                except BaseException:  # noqa: BLE001 - the run sees the worker end early
-                    code = 1
-                finally:
-                    os._exit(code)
+            pid = _fork_worker(functools.partial(_worker, todo, send, nlp=nlp, rules=rules,
+                                                 do_repair=do_repair, alone=alone), receive)
             send.close()
         done, current, killed = 0, -1, None
         try:
@@ -489,33 +478,22 @@ class Warm:
         """Fork the worker (it calls ``nlp`` at once); None when it cannot be forked."""
         import multiprocessing
 
+        def run() -> None:  # in the worker
+            model = nlp()
+            try:
+                todo, alone = task_receive.recv()
+            except EOFError:  # no run took it
+                os._exit(0)
+            task_receive.close()
+            _worker(todo, send, nlp=model, rules=rules, do_repair=do_repair, alone=alone)
+
         context = multiprocessing.get_context("fork")
         try:
             task_receive, task_send = context.Pipe(duplex=False)
             receive, send = context.Pipe(duplex=False)
-            parent = os.getpid()
-            pid = os.fork()
+            pid = _fork_worker(run, receive, task_send)
         except OSError:
             return None
-        if pid == 0:  # the worker: never returns into the run
-            code = 0
-            try:
-                fsio.die_with_parent(parent)
-                receive.close()
-                task_send.close()
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # the run handles Ctrl-C
-                model = nlp()
-                try:
-                    todo, alone = task_receive.recv()
-                except EOFError:  # no run took it
-                    os._exit(0)
-                task_receive.close()
-                _worker(todo, send, nlp=model, rules=rules, do_repair=do_repair, alone=alone)
-                send.close()
-            except BaseException:  # noqa: BLE001 - the run sees the worker end early
-                code = 1
-            finally:
-                os._exit(code)
         task_receive.close()
         send.close()
         return cls(pid, task_send, receive)
@@ -543,6 +521,28 @@ class Warm:
             self._tasks.close()
             self._results.close()
             _end(pid)
+
+
+def _fork_worker(run: Callable[[], None], *unused: Any) -> int:
+    """Fork a watched worker that runs ``run`` and exits (status 1 if it raised); the pid.
+
+    The worker dies with the run, closes the connection ends it does not use (``unused``)
+    and ignores Ctrl-C (the run handles it); it never returns into the run's code."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            fsio.die_with_parent(parent)
+            for end in unused:
+                end.close()
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            run()
+        except BaseException:  # noqa: BLE001 - the run sees the worker end early
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
 
 
 def _end(pid: int) -> None:
