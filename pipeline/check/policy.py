@@ -263,7 +263,7 @@ def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
              claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
-    return ClaimKeys(subject_key(claim, ctx.rules), _scope(claim, ctx),
+    return ClaimKeys(subject_key(claim, ctx.rules), _scope(claim, scope, ctx),
                      frozenset(ctx.scope_of(claim)), bases, group)
 
 
@@ -326,11 +326,11 @@ def exchanged(f: Figure, rules: Rules) -> Figure | None:
                    exchange=Exchange(source, shown.text, rate=rate, unit=f.unit))
 
 
-def _scope(claim: Claim, ctx: _Context) -> tuple[str, ...]:
-    """What narrows a claim's scope: its qualifiers other than bases, and the scope words
-    of its figure's own phrase ("H100 GPUs in orbit", "Colossus 1 and 2"); a figure's is
-    worked out once per claim and run (``Figure.keys.scope``)."""
-    scope = split_qualifiers(claim, ctx.basis)[0]
+def _scope(claim: Claim, scope: tuple[str, ...], ctx: _Context) -> tuple[str, ...]:
+    """What narrows a claim's scope: its qualifiers other than bases (``scope``, from
+    :func:`split_qualifiers`), and the scope words of its figure's own phrase ("H100 GPUs in
+    orbit", "Colossus 1 and 2"); a figure's is worked out once per claim and run
+    (``Figure.keys.scope``)."""
     if "segment" in scope:  # "this segment": which one is not in the sentence
         scope = (*scope, claim.id)
     legacy = qualifier(claim, ctx.rules)
@@ -521,10 +521,10 @@ class _Context:
                 if q in self.scope_words or q.split()[0] in self.scope_markers}
 
 
-
 # The context of ``rules``: built from the rules once, not per block (a run checks every
 # block with one set of rules).
 _shared_context = kept_for_last(_Context)
+
 
 def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             periods_by_doc: dict[str, set[str | None]] | None = None) -> Verdict:

@@ -499,9 +499,6 @@ HEADING_WORDS = 8
 _LINE = re.compile(r"[^\n]+")
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-
-
 def earlier_sections(text: str, words: frozenset[str]
                      ) -> list[tuple[int, int, tuple[int, str] | None]]:
     """The sections under a heading that names an earlier time ("Previous election
