@@ -355,12 +355,8 @@ def _qualifier(figure: SpacySpan, root: Token, count: bool, entities: Entities,
 
 def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables, find: Cues) -> set[int]:
     """:func:`_estimators`, once per sentence."""
-    key = ("sources", sent.start)
-    found = find.per_sentence.get(key)
-    if not isinstance(found, set):
-        found = find.per_sentence[key] = _estimators(sent, entities, tables) | \
-            _credited(sent, entities, find)
-    return found
+    return find.of_sentence("sources", sent, lambda: _estimators(sent, entities, tables) |
+                            _credited(sent, entities, find))
 
 
 def _credited(sent: SpacySpan, entities: Entities, find: Cues) -> set[int]:
@@ -719,22 +715,14 @@ def build_claims(
     exceeding = frozenset(w.lower() for w in rules.cues.exceeding_verbs)
     earlier = earlier_sections(repaired.text, frozenset(
         w.lower() for w in rules.cues.earlier_headings))
-    # per sentence (by its start), computed once for all its figures: whether it continues
-    # the figure before (see _continues), its text (one string shared by its claims)
-    continued: dict[int, bool] = {}
-    texts: dict[int, str] = {}
 
+    # per sentence, computed once for all its figures: whether it continues the figure
+    # before (see _continues), its text (one string shared by its claims)
     def continues(sent: SpacySpan) -> bool:
-        found = continued.get(sent.start)
-        if found is None:
-            found = continued[sent.start] = _continues(sent, rules)
-        return found
+        return find.of_sentence("continues", sent, lambda: _continues(sent, rules))
 
     def sentence_text(sent: SpacySpan) -> str:
-        found = texts.get(sent.start)
-        if found is None:
-            found = texts[sent.start] = sent.text.strip()
-        return found
+        return find.of_sentence("text", sent, lambda: sent.text.strip())
 
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)

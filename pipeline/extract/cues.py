@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import pint
 from spacy.tokens import Doc
@@ -16,6 +17,8 @@ from pipeline.extract.tree import cue_regex
 from pipeline.models import Quantity
 from pipeline.rules import Rules
 from pipeline.units import Conversions, dimension_of, unit_expression
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -95,6 +98,14 @@ class Cues:
         offset, lowered = self._lowered[key]
         self._last = (span, offset, lowered)
         return offset, lowered
+
+    def of_sentence(self, question: str, sent: SpacySpan, make: Callable[[], _T]) -> _T:
+        """The answer to ``question`` about ``sent``: ``make()`` the first time any of the
+        sentence's figures asks, :attr:`per_sentence`'s after."""
+        key = (question, sent.start)
+        if key not in self.per_sentence:
+            self.per_sentence[key] = make()
+        return cast(_T, self.per_sentence[key])
 
     def lowered(self, span: SpacySpan) -> str:
         """``span.text.lower()``."""

@@ -1031,11 +1031,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     if tables.intraday and any(find.present(sent, tables.intraday)):
         extra.add("intraday")  # "was up 2,100 points in afternoon trading"
     if not qualifiers and key is not None:
-        key_ = ("segment", sent.start)
-        if key_ not in find.per_sentence:
-            find.per_sentence[key_] = _segment(sent, tables, skip)
-        part = find.per_sentence[key_]
-        assert part is None or isinstance(part, str)
+        part = find.of_sentence("segment", sent, lambda: _segment(sent, tables, skip))
         if part:
             extra.add(part)  # "this segment soared 22%", "Nvidia's gaming business ..."
     basis = _basis_label(sent, figure.root, tables, find) if flags.change or flags.base \
