@@ -240,9 +240,9 @@ class _Pager:
         self.pages = pages_plan(view)
         self.plan = self.pages.plan
         self.r = _Renderer(view, self.plan, html=True)
-        # a finding's signature in the Markdown page, and the report numbers of its claims
+        # a finding's signature in the Markdown page, and the labels of its claims' documents
         shared = self.plan.shared
-        self.sigs = list(map(str.__add__, shared.sigs, map("\x1e".__add__, shared.numbers)))
+        self.sigs = list(map(str.__add__, shared.sigs, map("\x1e".__add__, shared.cited)))
 
     def head(self, title: str) -> list[splice.Piece]:
         P, r = splice.Piece, self.r
@@ -309,7 +309,7 @@ class _Pager:
         counts = _counts([plan.shared.order[i] for i in g.at])
         pick = plan.charts[g.chart]
         chart_sig = None if pick is None else (
-            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.number.get(c.doc_id, ""),
+            pick.unit, pick.omitted, tuple((c.id, plan.doc_of(c), plan.label.get(c.doc_id, ""),
                                             pick.kinds.get(c.id)) for c in pick.rows))
         pieces = self.head(title)
         pieces += [P("top", sig(title), partial(r.html, "page_top", title, "")),
@@ -371,7 +371,7 @@ class _Pager:
             pieces += [P("top", "", partial(r.html, "page_top", "Sources", "")),
                        P("main", "", partial(r.html, "page_main")),
                        P("sources", splice.sig(listed), partial(r.html, "sources_head", listed))]
-            labels = [self.plan.number[d.id] for d in mine]
+            labels = [self.plan.label[d.id] for d in mine]
             pieces += pieces_of(
                 (f"d:{d.id}" for d in mine),
                 [f"{d.path}\x1f{d.title}\x1f{d.source}\x1f{d.published}\x1f{label}"

@@ -601,7 +601,7 @@ class Shared(NamedTuple):
     (:func:`shared`): the report order of the findings and their signatures."""
 
     path: dict[str, str]  # document id -> path
-    number: dict[str, str]  # document id -> its [label] in the sources list
+    label: dict[str, str]  # document id -> its [label] in the sources list
     page: dict[str, str]  # document id -> the sources page listing it
     rows: dict[str, ClaimRow]  # claim id -> its row
     groups: list[OrderedGroup]
@@ -610,7 +610,7 @@ class Shared(NamedTuple):
     #: per finding in report order: its JSON and the paths of its claims' documents
     #: (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
     sigs: list[str]
-    numbers: list[str]  # and the labels and pages of those documents (-1: no such claim)
+    cited: list[str]  # and the labels and pages of those documents (-1: no such claim)
     #: per group: claim id -> kind of the most severe finding showing the claim
     highlighted: list[dict[str, str]]
     elsewhere: list[bool]  # per group: a finding shows a claim of another (subject, metric)
@@ -624,15 +624,15 @@ def shared(view: View) -> Shared:
 def _make_shared(view: View) -> Shared:
     docs, claims = view.docs, view.claims
     path = dict(zip(map(_DOC_ID, docs), map(_DOC_PATH, docs), strict=True))
-    number = source_labels(map(_DOC_ID, docs))
+    label = source_labels(map(_DOC_ID, docs))
     page = source_pages(map(_DOC_ID, docs))
     # what a page shows of a claim's document: its label and the link to its sources page
-    cited = {d: f"{label}@{page[d]}" for d, label in number.items()}
+    cited = {d: f"{shown}@{page[d]}" for d, shown in label.items()}
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
     groups = ordered_groups(view.findings)
     order = [f for g in groups for f in g.findings]
     sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
-    numbers = [""] * len(order)
+    cites = [""] * len(order)
     # a claim's document: "0" for a document not in the run, "-1" for a claim not in it
     numbered = {**cited, _MISSING_ROW.doc_id: "-1"}
     path_of = {**path, _MISSING_ROW.doc_id: _NO_CLAIM}
@@ -649,7 +649,7 @@ def _make_shared(view: View) -> Shared:
                 docs_of = list(map(_ROW_DOC, found))
                 at_doc = list(map(get_number, docs_of, repeat("0")))
                 sigs[i] += "\x1f".join(map(path_of.get, docs_of, repeat(_NO_DOC)))
-                numbers[i] = " ".join(at_doc)
+                cites[i] = " ".join(at_doc)
                 known += found if "-1" not in at_doc else \
                     [row for row in found if row is not _MISSING_ROW]
         for f in reversed(g.findings):  # the most severe finding (the first) wins
@@ -666,7 +666,7 @@ def _make_shared(view: View) -> Shared:
             subjects.discard(None)
         elsewhere.append(bool(metrics or subjects))
     keys = list(map("f:".__add__, map(_FINDING_ID, order)))
-    return Shared(path, number, page, rows, groups, order, keys, sigs, numbers, highlighted,
+    return Shared(path, label, page, rows, groups, order, keys, sigs, cites, highlighted,
                   elsewhere)
 
 
@@ -696,7 +696,7 @@ class _Plan:
 
     counts: _Counts
     path: dict[str, str]  # document id -> path
-    number: dict[str, str]  # document id -> its [label] in the sources list
+    label: dict[str, str]  # document id -> its [label] in the sources list
     page: dict[str, str]  # document id -> the sources page listing it
     claims: dict[str, ClaimRow]
     groups: list[OrderedGroup]
@@ -715,7 +715,7 @@ def _plan(view: View) -> _Plan:
 
 def _make_plan(view: View) -> _Plan:
     common = shared(view)
-    path, number, by_id, groups = common.path, common.number, common.rows, common.groups
+    path, label, by_id, groups = common.path, common.label, common.rows, common.groups
     doc_of: Callable[[ClaimRow], str] = lambda c: path.get(c.doc_id, c.doc_id)  # noqa: E731
     by_block: dict[tuple[Any, Any], list[ClaimRow]] = {}
     for c, block in zip(view.claims, zip(map(_BLOCK_SUBJECT.get, map(_ROW_SUBJECT, view.claims),
@@ -758,8 +758,8 @@ def _make_plan(view: View) -> _Plan:
     by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
     for c in view.claims:
         by_doc[c.doc_id].append(c)
-    index = _index_chunks(view.claims, by_doc, view.docs, path, number, common.page)
-    return _Plan(counts, path, number, common.page, by_id, groups, charts, index, common)
+    index = _index_chunks(view.claims, by_doc, view.docs, path, label, common.page)
+    return _Plan(counts, path, label, common.page, by_id, groups, charts, index, common)
 
 
 _BLOCK_SUBJECT = {None: ""}  # a claim's subject -> that of its (subject, metric) block
@@ -880,7 +880,7 @@ class _Renderer:
             claims = self.view.full_claims(missing)
             documents = self.view.full_documents(sorted({c.doc_id for c in claims.values()}))
             for claim in claims.values():
-                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.number,
+                cv = claim_view(claim, documents.get(claim.doc_id), self.plan.label,
                                 self.plan.page)
                 path = self.plan.path.get(claim.doc_id)
                 if path is not None and cv.doc != path:  # the document moved since it was stored
@@ -936,7 +936,7 @@ class _Renderer:
         chart = None
         if pick is not None:
             rows = [_PlotRow(c.id, c.low, c.high, c.surface, self.plan.doc_of(c),
-                             self.plan.number.get(c.doc_id, ""),
+                             self.plan.label.get(c.doc_id, ""),
                              wording.unit_words(human_interval(c.low, c.high, c.unit)))
                     for c in pick.rows]
             chart = _chart_draw(rows, pick.unit, pick.omitted, pick.kinds)
