@@ -289,6 +289,10 @@ class CurrencyRule(Strict):
     minor: MinorUnit | None = None
     domains: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
+    quoted_in_dollars: bool = Field(
+        default=False, description="its exchange rate is quoted in US dollars ('the euro "
+        "rose to 1.0812'), not per dollar ('the yen weakened to 151.62')"
+    )
 
     @field_validator("prefixes", "suffixes")
     @classmethod

@@ -144,6 +144,7 @@ class Lexicon:
     hedges_after: dict[str, tuple[Hedge, ...]]  # first word -> hedges, longest first
     prefix_starts: frozenset[str]  # first characters of the prefix spellings
     index_re: re.Pattern[str] | None = None  # names of stock-market indexes (entities.yaml)
+    quoted_in_dollars: frozenset[str] = frozenset()  # codes whose rates are in US dollars
     memo: UnitMemo = field(default_factory=UnitMemo, compare=False, repr=False)
 
     @classmethod
@@ -213,6 +214,8 @@ class Lexicon:
             hedges_before=_index(precision.before, last=True),
             hedges_after=_index(precision.after, last=False),
             prefix_starts=frozenset(p[0] for p in prefixes),
+            quoted_in_dollars=frozenset(code for code, rule in currencies.currencies.items()
+                                        if rule.quoted_in_dollars),
             index_re=re.compile(r"(?<![\w&])(?:" + "|".join(
                 re.escape(a) for a in sorted(set(indexes), key=len, reverse=True))
                 + r")(?![\w&])") if indexes else None,

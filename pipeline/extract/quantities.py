@@ -750,8 +750,7 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
             return None
         for k in range(f.i - 2, max(lo - 1, f.i - 10), -1):
             codes = lex.word_names.get((toks[k].low,))
-            if codes and toks[k].low not in ("dollar", "dollars", "greenback", "buck", "bucks") \
-                    and codes[0] not in _QUOTED_IN_DOLLARS \
+            if codes and codes[0] not in lex.quoted_in_dollars \
                     and (any(parser.is_word(m, "the") for m in range(max(lo, k - 3), k))
                          or k - 1 <= lo) \
                     and not parser.is_word(k + 1, *_NOT_A_CURRENCY_AFTER):
@@ -764,8 +763,6 @@ def _exchange_rate(parser: Parser, f: Found) -> str | None:
     return None
 
 
-# currencies whose level is quoted in dollars, not per dollar ("the euro rose to 1.0812")
-_QUOTED_IN_DOLLARS = frozenset("EUR GBP AUD NZD".split())
 # nouns after a currency's name that make it something else: "the euro zone", "the yen
 # carry trade", "the rupee index"
 _NOT_A_CURRENCY_AFTER = frozenset("""
