@@ -431,9 +431,9 @@ def source_pages(ids: Iterable[str], size: int = SOURCES_PAGE) -> dict[str, str]
     name, count = FIRST_SOURCES_PAGE, 0
     taken = {name}
     for doc in ids:
-        if count and (count >= 2 * size or
-                      zlib.crc32(doc.encode("utf-8", "surrogatepass")) % size == 0):
-            name = f"sources-{zlib.crc32(doc.encode('utf-8', 'surrogatepass')):08x}.html"
+        cut = zlib.crc32(doc.encode("utf-8", "surrogatepass"))
+        if count and (count >= 2 * size or cut % size == 0):
+            name = f"sources-{cut:08x}.html"
             while name in taken:  # two cuts of one hash (unlikely): unique names
                 name = name.replace(".html", "-2.html")
             taken.add(name)
