@@ -33,6 +33,7 @@ the procedure.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -702,8 +703,11 @@ def build_claims(
     tables_of = _Tables(doc, periods, tables, skip, find, quantities)
     spans = sorted((q.span.start, q.span.end) for q in quantities)
     figures: set[int] = set()
+    figure_spans: dict[tuple[int, int], SpacySpan | None] = {}  # each figure's tokens
     for q in quantities:
-        span = doc.char_span(q.span.start, q.span.end, alignment_mode="expand")
+        at = (q.span.start, q.span.end)
+        span = figure_spans[at] if at in figure_spans else \
+            figure_spans.setdefault(at, doc.char_span(*at, alignment_mode="expand"))
         if span is not None:
             figures.update(range(span.start, span.end))
     currencies = Counter(q.currency for q in quantities if q.currency)
@@ -728,7 +732,7 @@ def build_claims(
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
             continue
-        figure = doc.char_span(quantity.span.start, quantity.span.end, alignment_mode="expand")
+        figure = figure_spans[(quantity.span.start, quantity.span.end)]
         dimension = find.dimension(registry, quantity)
         if figure is None or not len(figure):
             continue
@@ -963,10 +967,14 @@ class _Repeats:
         self.starts = sorted((q.span.start, q.span.end, i) for i, q in enumerate(quantities))
         self.quantities = quantities
         self.sentences: set[str] = set()
-        self.windows: dict[int, tuple[bytes, ...] | None] = {}  # sentence start -> key
+        self.windows: dict[int, int | None] = {}  # sentence start -> its window's number
         self.framed: dict[tuple[object, ...], tuple[Claim, str]] = {}
         self._bounds: list[int] | None = None  # token starts of the doc's sentences
-        self._digests: dict[int, bytes] = {}  # sentence number -> its digest
+        # sentence number -> the number of its digest (equal digests, equal numbers), or
+        # None until needed; a window is the numbers of its sentences, numbered in turn
+        self._kinds: list[int | None] = []
+        self._digests: dict[bytes, int] = {}
+        self._numbered: dict[tuple[int, ...], int] = {}
         self._array: numpy.ndarray | None = None  # the doc's token attributes, once needed
 
     def key(self, sent: SpacySpan, quantity: Quantity, original: Quantity,
@@ -990,21 +998,28 @@ class _Repeats:
         return (window, quantity.span.start - base, quantity.span.end - base,
                 original.span.text, before, tuple(sorted(last_subject.items())))
 
-    def _window(self, sent: SpacySpan) -> tuple[bytes, ...]:
+    def _window(self, sent: SpacySpan) -> int:
+        """The number of the sentence's window: equal for windows whose sentences have
+        equal digests, in order."""
         if self._bounds is None:
             self._bounds = [s.start for s in self.doc.sents]
-        bounds = self._bounds
+            self._kinds = [None] * len(self._bounds)
+        bounds, kinds = self._bounds, self._kinds
         here = bisect_right(bounds, sent.start) - 1
-        first = min(bisect_right(bounds, max(0, sent.start - REPEAT_WINDOW)) - 1,
-                    max(0, here - 1))
+        first = max(0, min(bisect_right(bounds, max(0, sent.start - REPEAT_WINDOW)) - 1,
+                           max(0, here - 1)))
         last = min(here + 1, len(bounds) - 1)
-        return tuple(self._digest(j) for j in range(max(0, first), last + 1))
+        window = kinds[first:last + 1]
+        if None in window:
+            for j in range(first, last + 1):
+                if kinds[j] is None:
+                    kinds[j] = self._digests.setdefault(self._digest(j), len(self._digests))
+            window = kinds[first:last + 1]
+        return self._numbered.setdefault(tuple(window),  # type: ignore[arg-type]
+                                         len(self._numbered))
 
     def _digest(self, j: int) -> bytes:
         """Sentence ``j``'s text, parse and figures (offsets from its start), digested."""
-        found = self._digests.get(j)
-        if found is not None:
-            return found
         doc, bounds = self.doc, self._bounds
         assert bounds is not None
         first = bounds[j]
@@ -1020,9 +1035,14 @@ class _Repeats:
         digest.update(self.text[start:end].encode("utf-8", "surrogatepass") + b"\0")
         digest.update(repr(figures).encode("utf-8", "surrogatepass") + b"\0")
         digest.update(self._array[first:last].tobytes())
-        found = self._digests[j] = digest.digest()
-        return found
+        return digest.digest()
 
-    def _fields(self, i: int) -> str:
-        """Quantity ``i``'s fields but its span."""
-        return repr(sorted(self.quantities[i].model_dump(exclude={"span"}).items()))
+    def _fields(self, i: int) -> bytes | str:
+        """Quantity ``i``'s fields but its span (exactly: ``marshal`` tells ``-0.0`` from
+        ``0.0``; a value marshal cannot write, by its ``repr``)."""
+        quantity = self.quantities[i]
+        try:
+            return marshal.dumps(tuple((k, v) for k, v in quantity.__dict__.items()
+                                       if k != "span"))
+        except ValueError:
+            return repr(sorted(quantity.model_dump(exclude={"span"}).items()))

@@ -1058,6 +1058,24 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
 _AREA_LABELS = ("GPE", "LOC")
 
 
+def entity_at(token: Token) -> SpacySpan | None:
+    """The entity of ``doc.ents`` holding ``token``, ``None`` when none, read from the
+    IOB tags around it (``doc.ents`` walks the whole document each time it is read)."""
+    if token.ent_iob_ not in ("B", "I"):
+        return None  # outside ("O") or untagged: doc.ents ends an entity at such a token
+    doc = token.doc
+    start = token.i
+    while doc[start].ent_iob_ == "I" and start > 0:
+        start -= 1
+    if doc[start].ent_iob_ != "B" or not doc[start].ent_type_:  # tags out of order
+        # (doc.ents raises on them) or an entity without a label: as doc.ents reads them
+        return next((e for e in doc.ents if e.start <= token.i < e.end), None)
+    end = start + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end] if token.i < end else None
+
+
 def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
             owner_name: str | None, key: str, tables: KeyTables) -> str | None:
     """The area a figure is said to hold in, as a qualifier ("in wales", "in asia-pacific
@@ -1073,7 +1091,7 @@ def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
     if owner is not None:
         owned = {owner.i}
         if owner.ent_iob_ != "O":  # every token of the owner's name
-            owned |= {t.i for e in owner.doc.ents if e.start <= owner.i < e.end for t in e}
+            owned |= {t.i for t in entity_at(owner) or ()}
     governing = [figure.root, *chain]
     verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:  # "Revenue in China fell 5%": the measured subject's own area
@@ -1091,7 +1109,7 @@ def area_of(figure: SpacySpan, chain: Sequence[Token], owner: Token | None,
             if place is None or place.i in owned or place.i in inside:
                 continue
             if place.ent_type_ in _AREA_LABELS:
-                ent = next((e for e in place.doc.ents if e.start <= place.i < e.end), None)
+                ent = entity_at(place)
                 words = [t.lower_ for t in (ent or [place]) if t.dep_ != "det"]
                 if owner_name is not None and _spaced(" ".join(words)) == _spaced(owner_name):
                     continue  # "In Turkey, the toll rose": Turkey's own

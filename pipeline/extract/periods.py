@@ -380,10 +380,13 @@ class Periods:
         self.comparison = {w.lower() for w in rules.cues.comparison_words}
         first_break = title_end(doc, find.text)
         score: dict[str, int] = {}
+        keys: dict[str, str | None] = {}  # a date's text -> its key (dates repeat)
         for ent in find.ents:
             if ent.label_ != "DATE":
                 continue
-            key = period_key(ent.text, published=None, reference=None, rules=rules)
+            text = ent.text
+            key = keys[text] if text in keys else keys.setdefault(
+                text, period_key(text, published=None, reference=None, rules=rules))
             if key is None or not _KEY.match(key) or not (
                     key.startswith("FY") or "-" in key):
                 continue  # only fiscal periods, quarters and halves make an article's own
