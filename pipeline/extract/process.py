@@ -21,6 +21,7 @@ from typing import Any
 from spacy.language import Language
 
 from pipeline import fsio
+from pipeline.collector import paused_gc
 from pipeline.extract import claims, parse, quantities, repair
 from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.results import Entry, Failure
@@ -417,7 +418,8 @@ def process_guarded(
             while done < len(todo) or (not alone and receive.poll(WATCH_INTERVAL)):
                 if receive.poll(WATCH_INTERVAL):
                     try:
-                        message = receive.recv()
+                        with paused_gc():  # an entry is thousands of objects, no cycles
+                            message = receive.recv()
                     except EOFError:
                         break  # the worker died (out of memory?): the article it was on
                     if message[0] == "timings":
