@@ -32,3 +32,62 @@ def test_the_entity_at_a_token_reads_hand_set_tags_as_doc_ents_does(nlp):
         span = entity_at(token)
         assert (None if span is None else (span.start, span.end)) == _by_ents(doc, token.i)
     assert (entity_at(doc[5]).start, entity_at(doc[5]).end) == (4, 7)  # type: ignore[union-attr]
+
+
+def _frames(text: str, rules, nlp, *, memo: bool):
+    from pipeline.extract import claims, parse, process, quantities, repair
+    from pipeline.extract.lexicon import lexicon_of
+    from pipeline.models import Document
+
+    doc = Document(id="d", path="r.txt", source="r.txt", title=None, text=text,
+                   sha256="2" * 64)
+    fixed = repair.repair(doc)
+    qs = quantities.extract_quantities(fixed.text, doc_id="d", registry=rules.registry,
+                                       lexicon=lexicon_of(rules), references=False)
+    parsed = next(iter(parse.parse_selected(
+        [(fixed.text, [(q.span.start, q.span.end) for q in qs])], nlp,
+        context=process.CONTEXT_SENTENCES, lead=process.LEAD_SENTENCES)))
+    key = claims._Repeats.key
+    keys: list[object] = []
+
+    def counted(self, *args):  # every figure's key, to count the memo's hits
+        found = key(self, *args)
+        keys.append(found)
+        return found
+
+    claims._Repeats.key = counted if memo else (  # type: ignore[method-assign]
+        lambda self, *args: None)  # every figure framed afresh
+    try:
+        framed = claims.build_claims(doc, fixed, parsed, qs, rules=rules,
+                                     registry=rules.registry)
+    finally:
+        claims._Repeats.key = key  # type: ignore[method-assign]
+    hits = sum(1 for k in keys if k is not None) - len({k for k in keys if k is not None})
+    return framed, hits
+
+
+def test_a_sentence_repeated_in_differing_contexts_is_framed_as_afresh(rules, nlp):
+    """The same sentences under other owners, currencies, headings and figures before them:
+    what the memo gives equals what framing each figure afresh gives, and the contexts do
+    change some frames (the test would see a memo that ignored them)."""
+    same = ("It said its revenue was $12 million in 2025. That is $3 million more. "
+            "Profit reached 4 million.\n")
+    contexts = [
+        "Halvorsen Shipping reported on Monday.\n",
+        "Brightwater Inc. and its rival Korvel Mining reported on Tuesday.\n",
+        "Previous results\n\nIn 2019, Korvel Mining posted a loss of A$5 million.\n",
+        "Costs at Halvorsen Shipping were 20,000 tonnes.\n",
+        "The bank expects revenue of €40 million next year.\n",
+        "Sales at the group rose 8% in the second quarter.\n",
+    ]
+    text = "Halvorsen Shipping results\n\n" + "".join(
+        contexts[i % len(contexts)] + same * (1 + i % 3) for i in range(30))
+    once, hits = _frames(text, rules, nlp, memo=True)
+    fresh, _ = _frames(text, rules, nlp, memo=False)
+    assert len(once) > 150 and hits > 50  # the memo framed many figures
+    assert [c.model_dump_json() for c in once] == [c.model_dump_json() for c in fresh]
+    frames: dict[str, set[tuple[object, ...]]] = {}
+    for c in once:
+        frames.setdefault(c.quantity.span.text, set()).add(
+            (c.subject, c.metric, c.metric_key, c.period_key, c.quantity.unit))
+    assert any(len(seen) > 1 for seen in frames.values())  # contexts changed frames
