@@ -226,14 +226,16 @@ def _child(kind: str, args: dict[str, Any], queue: Any) -> None:
                         rules_dir=ROOT / "rules")
         run = added.run
     seconds = time.perf_counter() - start
+    # the run's peak, or its worker's (the per-document stages run in a forked one), taken
+    # before this benchmark reads and parses the outputs (which is not the run's memory)
+    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024
     claims = json.loads("[" + ",".join(
         (Path(args["out"]) / "claims.jsonl").read_text("utf-8").splitlines()) + "]")
     queue.put({
         "outputs": _outputs_parse(Path(args["out"])),
         "seconds": seconds,
-        # the run's peak, or its worker's (the per-document stages run in a forked one)
-        "rss": max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) * 1024,
+        "rss": rss,
         "claims": [(c["doc"], c["span"]["start"], c["span"]["end"], c["normalized"]["low"],
                     c["subject"], c["metric"]) for c in claims],
         "findings": len(run.findings) if run else 0,
