@@ -91,3 +91,32 @@ def test_a_sentence_repeated_in_differing_contexts_is_framed_as_afresh(rules, nl
         frames.setdefault(c.quantity.span.text, set()).add(
             (c.subject, c.metric, c.metric_key, c.period_key, c.quantity.unit))
     assert any(len(seen) > 1 for seen in frames.values())  # contexts changed frames
+
+
+def test_an_entry_sent_from_a_worker_arrives_as_it_left(rules, nlp):
+    """transfer.pack/unpack through pickle: every claim equal, with the same set fields, in
+    the same order, whether framed afresh or copied from an earlier repeat."""
+    import pickle
+
+    from pipeline.extract import process, transfer
+    from pipeline.models import Document
+
+    block = ("Korvel Mining said its output was 40,000 tonnes in 2025. It expects revenue of "
+             "$90 million next year. The company said that is $5 million more.\n")
+    text = "Korvel Mining results\n\n" + block * 40 + "Brightwater Inc. said the same.\n"
+    doc = Document(id="t", path="t.txt", source="t.txt", title=None, text=text,
+                   sha256="3" * 64)
+    entry = next(iter(process.process_documents([doc], nlp=nlp, rules=rules)))
+    packed = transfer.pack(entry)  # type: ignore[arg-type]
+    assert isinstance(packed, transfer.Packed)
+    assert sum(isinstance(c, tuple) for c in packed.claims) > 60  # sent by reference
+    back = transfer.unpack(pickle.loads(pickle.dumps(packed)))
+    assert back == entry
+    for a, b in zip(back.claims, entry.claims, strict=True):
+        assert a.model_dump_json() == b.model_dump_json()
+        assert a.model_fields_set == b.model_fields_set
+        assert a.quantity.model_fields_set == b.quantity.model_fields_set
+        assert a.span.model_fields_set == b.span.model_fields_set
+    once = next(iter(process.process_documents([doc.model_copy(update={
+        "text": "Korvel Mining results\n\n" + block})], nlp=nlp, rules=rules)))
+    assert transfer.pack(once) is once  # type: ignore[arg-type]  # nothing repeats

@@ -23,7 +23,7 @@ from spacy.language import Language
 
 from pipeline import fsio
 from pipeline.collector import paused_gc
-from pipeline.extract import claims, parse, quantities, repair
+from pipeline.extract import claims, parse, quantities, repair, transfer
 from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.results import Entry, Failure
 from pipeline.models import Document, RepairedText
@@ -360,6 +360,12 @@ def _cpu_and_memory(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
+def _sent(entry: Entry | Failure) -> object:
+    """An entry as the worker sends it (its claims framed again by reference, see
+    :mod:`pipeline.extract.transfer`)."""
+    return transfer.pack(entry) if isinstance(entry, Entry) else entry
+
+
 def _worker(documents: Sequence[Document], conn: object, *,
             nlp: Language | Callable[[], Language], rules: Rules, do_repair: bool,
             alone: bool) -> None:
@@ -375,14 +381,14 @@ def _worker(documents: Sequence[Document], conn: object, *,
             def stage(name: str, k: int = k) -> None:
                 send(("start", k, name))
 
-            send(("done", k, _process_alone(document, nlp=nlp, rules=rules,
-                                            do_repair=do_repair, stage=stage)))
+            send(("done", k, _sent(_process_alone(document, nlp=nlp, rules=rules,
+                                                  do_repair=do_repair, stage=stage))))
     else:
         send(("start", 0, "repair"))
         timings: dict[str, float] = {}
         for k, entry in enumerate(process_documents(documents, nlp=nlp, rules=rules,
                                                     do_repair=do_repair, timings=timings)):
-            send(("done", k, entry))
+            send(("done", k, _sent(entry)))
             send(("start", k + 1, "repair"))
         send(("timings", len(documents), timings))
     conn.close()  # type: ignore[attr-defined]
@@ -452,7 +458,9 @@ def process_guarded(
                             current = message[1]
                             start_cpu = _cpu_and_memory(pid)[0]
                     else:
-                        yield message[2]
+                        with paused_gc():
+                            entry = transfer.unpack(message[2])
+                        yield entry
                         done += 1
                     continue
                 if current < 0:
