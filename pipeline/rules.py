@@ -128,6 +128,8 @@ class MetricKeys(Strict):
     estimate_heads: tuple[str, ...] = ()
     estimate_verbs: tuple[str, ...] = ()
     estimate_words: tuple[str, ...] = ()
+    estimate_marks: tuple[str, ...] = ()
+    annualized_words: tuple[str, ...] = ()
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()
     figure_qualifiers: tuple[str, ...] = ()

@@ -609,6 +609,13 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
+    if _bare_count(ca, ctx) and _bare_count(cb, ctx) and _ratio(a, b) >= ctx.far and \
+            not _one_written_period(a, b):
+        # "the two countries" vs "more than 75 countries", "its total to 27" (in one
+        # region) vs "400 seats": a count that names only what it counts says not which
+        reasons.append(f"both count \"{key}\" and name no measure, and are "
+                       f"{format_number(_ratio(a, b))}× apart: more likely counts of "
+                       "different sets than one count misreported")
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
@@ -683,6 +690,15 @@ def _level_move(claim: Claim, ctx: _Context) -> bool:
     key = claim.metric_key or ""
     return key == MOVE_KEY or (key.endswith(" change") and
                                claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
+def _bare_count(claim: Claim, ctx: _Context) -> bool:
+    """A count keyed by its counted noun alone ("75 countries", "27 seats"): the key says
+    what is counted, not which set of them (no measure named, no synonym-table metric)."""
+    key = claim.metric_key or ""
+    unit = claim.quantity.unit.lower().replace("_", " ")
+    return bool(unit) and key not in ctx.known and not claim.qualifiers and \
+        singular(key) == singular(unit)
 
 
 def _known(claim: Claim, ctx: _Context) -> bool:

@@ -74,6 +74,8 @@ class KeyTables:
     estimate: frozenset[str]
     estimate_verbs: frozenset[str]
     estimate_words: frozenset[str]
+    estimate_marks: frozenset[str]  # "(est.)" after a figure
+    annualized: frozenset[str]  # "annualized run rate": a rate scaled to a year
     difference: frozenset[str]
     segments: frozenset[str]
     verb_measures: frozenset[str]
@@ -132,6 +134,8 @@ class KeyTables:
             estimate=lowered(keys.estimate_heads),
             estimate_verbs=lowered(keys.estimate_verbs),
             estimate_words=lowered(keys.estimate_words),
+            estimate_marks=frozenset(w.lower().rstrip(".") for w in keys.estimate_marks),
+            annualized=lowered(keys.annualized_words),
             difference=lowered(keys.difference_words),
             segments=lowered(keys.segment_words),
             classes={name: name for name, rule in rules.metrics.metrics.items()
@@ -653,6 +657,26 @@ def _stretch(root: Token, tables: KeyTables) -> set[str]:
     return found
 
 
+ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
+
+
+def _annualized(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A figure that is a rate scaled to a year from a shorter stretch ("an annualized run
+    rate of 2 million vehicles", "at an annual pace of $40 billion"): an ``annualized_words``
+    phrase on the figure's own words or the nouns governing it, up to its verb. Never the
+    actual figure of a year (nor of the quarter it was read from)."""
+    if not tables.annualized:
+        return False
+    words: list[Token] = [*figure, *figure.root.children]
+    for holder in governing_chain(figure.root)[:4]:
+        if holder.pos_ in ("VERB", "AUX"):
+            break
+        words += [holder, *(c for c in holder.children if c.i < holder.i)]
+    seen = " ".join(t.lower_ for t in sorted(set(words), key=lambda t: t.i))
+    seen = f" {_spaced(seen)} "
+    return any(f" {phrase} " in seen for phrase in tables.annualized)
+
+
 def _degenerate(key: str, tables: KeyTables) -> bool:
     """A key that names no measure: one word that only qualifies ("net", "adjusted"), a
     period or a neutral word."""
@@ -1023,6 +1047,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    if _annualized(figure, tables):
+        extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
     described = _described(figure, finder)
@@ -1048,10 +1074,34 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         if basis and key:
             extra.add(basis)
     estimate = flags.estimate or any(
-        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children))
+        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children)) or \
+        _estimated_measure(head, tables) or _estimate_mark(figure, tables)
     return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
                        change=flags.change, direction=flags.direction, base=flags.base,
                        estimate=estimate, basis=basis)
+
+
+def _estimated_measure(head: Token | None, tables: KeyTables) -> bool:
+    """The measured noun itself is an estimate's ("the expected revenue was $25.9 billion",
+    "estimated sales of $3 billion"): an estimate word modifies it, on its own (not the end
+    of "better-than-expected", which judges the figure against an estimate)."""
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in tables.estimate_words and
+               c.i < head.i and not (c.i > 0 and c.doc[c.i - 1].text in ("-", "than"))
+               for c in head.children)
+
+
+_MARK = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z. ]{0,15}?)\.?\s*\)")
+
+
+def _estimate_mark(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A mark in parentheses right after the figure that says it is an estimate ("$25.9
+    billion (est.)", "$3.10 (consensus)"): ``estimate_marks``."""
+    if not tables.estimate_marks:
+        return False
+    match = _MARK.match(figure.doc.text, figure.end_char)
+    return match is not None and match.group(1).strip().lower() in tables.estimate_marks
 
 
 # spaCy's NER labels of places (not world knowledge): a figure "in" one holds there.

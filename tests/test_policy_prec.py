@@ -1,0 +1,121 @@
+"""Precision of contradictions (issue 17, session 7), on claims and sentences of our own:
+a contradiction only when subject, metric key with its qualifiers, period and modality all
+match with confidence; each mechanism demotes (or keeps apart) what is weaker, next to what
+it must leave a contradiction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.check import checks
+from pipeline.check.policy import NAME
+from pipeline.models import Claim
+from tests.conftest import make_claim
+from tests.test_frames import claim_at, frames_of
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+def _frame(text: str, figure: str, rules: Any, nlp: Any) -> Claim:
+    return claim_at(frames_of(text, rules=rules, nlp=nlp), text, figure)
+
+
+def _findings(claims: list[Claim], rules: Any) -> list[Any]:
+    return [f for f in checks.run_checks(claims, rules=rules)
+            if f.check == NAME and f.kind in ("contradiction", "divergence")]
+
+
+def _kinds(claims: list[Claim], rules: Any) -> list[str]:
+    return sorted(f.kind for f in _findings(claims, rules))
+
+
+# --- counts that name only what they count ---------------------------------------------------
+
+
+def _count(registry: Any, value: float, doc: str, *, period: str | None = None,
+           how: str | None = None, key: str = "country") -> Claim:
+    c = make_claim(registry, value, unit=key, metric="unknown", metric_key=key,
+                   subject="Velmar Republic", doc=doc, text=f"{value:g} {key}s",
+                   period_key=period)
+    return c.model_copy(update={"period_how": how})
+
+
+def test_bare_counts_far_apart_are_a_divergence(rules: Any, registry: Any) -> None:
+    """"the two countries" vs "more than 75 countries" of one subject: a count keyed by its
+    counted noun alone says what it counts, not which set; far apart, most likely two sets."""
+    found = _findings([_count(registry, 2, "a"), _count(registry, 75, "b")], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert "name no measure" in found[0].explanation
+
+
+def test_bare_counts_close_or_of_one_written_period_still_contradict(
+        rules: Any, registry: Any) -> None:
+    """171 vs 174 passengers (a digit wrong) stays a contradiction, and so do 11 vs 203 seats
+    when both reports write the one period they are about."""
+    assert _kinds([_count(registry, 171, "a", key="passenger"),
+                   _count(registry, 174, "b", key="passenger")], rules) == ["contradiction"]
+    assert _kinds([_count(registry, 11, "a", period="2019", how="written", key="seat"),
+                   _count(registry, 203, "b", period="2019", how="written", key="seat")],
+                  rules) == ["contradiction"]
+
+
+def test_a_named_measure_far_apart_still_contradicts(rules: Any, registry: Any) -> None:
+    a = make_claim(registry, 2e9, doc="a", subject="Velmar Motors")
+    b = make_claim(registry, 9e9, doc="b", subject="Velmar Motors")
+    assert _kinds([a, b], rules) == ["contradiction"]
+
+
+# --- estimates named on the measure or marked after the figure -------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure"), [
+    ("The expected revenue was $41.2 billion, but Velmar Motors reported less.",
+     "$41.2 billion"),
+    ("Velmar Motors posted revenue of $40.1 billion vs. $41.2 billion (est.) on Tuesday.",
+     "$41.2 billion"),
+    ("Velmar Motors earned $1.42 a share against $1.50 (consensus).", "$1.50"),
+], ids=["expected-revenue", "est-mark", "consensus-mark"])
+def test_an_estimate_named_on_the_measure_or_marked_is_a_projection(
+        text: str, figure: str, rules: Any, pipeline_nlp: Any) -> None:
+    assert _frame(text, figure, rules, pipeline_nlp).modality == "projection"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Velmar Motors reported better-than-expected revenue of $41.2 billion.",
+     "$41.2 billion"),
+    ("Velmar Motors posted revenue of $40.1 billion (up 3%) on Tuesday.", "$40.1 billion"),
+], ids=["better-than-expected", "another-parenthesis"])
+def test_a_figure_judged_against_an_estimate_is_a_fact(text: str, figure: str, rules: Any,
+                                                       pipeline_nlp: Any) -> None:
+    assert _frame(text, figure, rules, pipeline_nlp).modality != "projection"
+
+
+# --- rates scaled to a year ------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Velmar Motors reached an annualized run rate of nearly 3 million scooters in the "
+     "second quarter.", "nearly 3 million scooters"),
+    ("Cloud sales at Velmar Soft hit a run rate of $12 billion.", "$12 billion"),
+], ids=["annualized-run-rate", "run-rate"])
+def test_a_rate_scaled_to_a_year_is_qualified_annualized(text: str, figure: str, rules: Any,
+                                                         pipeline_nlp: Any) -> None:
+    assert "annualized" in _frame(text, figure, rules, pipeline_nlp).qualifiers
+
+
+@pytest.mark.model
+def test_a_quarters_actual_count_is_not_annualized(rules: Any, pipeline_nlp: Any) -> None:
+    text = ("In the second quarter Velmar Motors built about 740,000 scooters, an annualized "
+            "run rate of nearly 3 million.")
+    assert "annualized" not in _frame(text, "about 740,000 scooters", rules,
+                                      pipeline_nlp).qualifiers
