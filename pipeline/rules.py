@@ -130,6 +130,7 @@ class MetricKeys(Strict):
     estimate_words: tuple[str, ...] = ()
     estimate_marks: tuple[str, ...] = ()
     annualized_words: tuple[str, ...] = ()
+    revision_verbs: tuple[str, ...] = ()
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()
     figure_qualifiers: tuple[str, ...] = ()

@@ -119,3 +119,69 @@ def test_a_quarters_actual_count_is_not_annualized(rules: Any, pipeline_nlp: Any
             "run rate of nearly 3 million.")
     assert "annualized" not in _frame(text, "about 740,000 scooters", rules,
                                       pipeline_nlp).qualifiers
+
+
+# --- an amount after a revision ---------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "revised"), [
+    ("Tarvik Foods was fined $210 million in 2019, a penalty later reduced to $95 million on "
+     "appeal.", "$95 million", True),
+    ("An appeal court slashed that fine to just $95 million.", "$95 million", True),
+    ("Tarvik Foods was fined $210 million in 2019, a penalty later reduced to $95 million on "
+     "appeal.", "$210 million", False),
+    ("Tarvik Foods said revenue rose to $4.1 billion.", "$4.1 billion", False),
+], ids=["reduced-to", "slashed-to", "the-amount-before", "rose-to-is-a-level"])
+def test_an_amount_revised_to_is_qualified_revised(text: str, figure: str, revised: bool,
+                                                   rules: Any, pipeline_nlp: Any) -> None:
+    assert ("revised" in _frame(text, figure, rules, pipeline_nlp).qualifiers) is revised
+
+
+def _fine(registry: Any, value: float, doc: str, qualifiers: tuple[str, ...] = ()) -> Claim:
+    c = make_claim(registry, value, unit="USD", metric="fine", metric_key="fine",
+                   subject="Tarvik Foods", doc=doc, text=f"${value / 1e6:g} million")
+    return c.model_copy(update={"qualifiers": qualifiers})
+
+
+def test_a_revised_amount_against_another_is_a_divergence(rules: Any, registry: Any) -> None:
+    """$95 million "reduced to on appeal" against a $210 million fine: before and after a
+    revision, or two fines; never a contradiction. Two revised amounts that differ still
+    contradict."""
+    found = _findings([_fine(registry, 95e6, "a", ("revised",)), _fine(registry, 210e6, "b")],
+                      rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert "after a revision" in found[0].explanation
+    assert _kinds([_fine(registry, 95e6, "a", ("revised",)),
+                   _fine(registry, 120e6, "b", ("revised",))], rules) == ["contradiction"]
+
+
+# --- one of a kind -----------------------------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "instance"), [
+    ("Oren Falk kicked a 41-yard field goal late in the third quarter.", "41-yard", True),
+    ("The Tarvik Star, a giant 720-foot cargo ship, ran aground.", "720-foot", False),
+    ("The 720-foot ship ran aground on Friday.", "720-foot", False),
+], ids=["an-indefinite-instance", "a-names-description", "a-definite-thing"])
+def test_a_size_of_an_indefinite_thing_is_one_of_its_kind(
+        text: str, figure: str, instance: bool, rules: Any, pipeline_nlp: Any) -> None:
+    claim = _frame(text, figure, rules, pipeline_nlp)
+    assert claim.metric_key == "length"
+    assert ("one of its kind" in claim.qualifiers) is instance
+
+
+def _kick(registry: Any, value: float, doc: str, qualifiers: tuple[str, ...]) -> Claim:
+    c = make_claim(registry, value, unit="yard", metric="unknown", metric_key="length",
+                   subject="Oren Falk", doc=doc, text=f"{value:g}-yard")
+    return c.model_copy(update={"qualifiers": qualifiers})
+
+
+def test_sizes_of_one_of_a_kind_are_a_divergence(rules: Any, registry: Any) -> None:
+    found = _findings([_kick(registry, 27, "a", ("goal", "one of its kind")),
+                       _kick(registry, 55, "b", ("goal", "one of its kind"))], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert "one of a kind" in found[0].explanation
+    assert _kinds([_kick(registry, 27, "a", ("goal",)), _kick(registry, 55, "b", ("goal",))],
+                  rules) == ["contradiction"]

@@ -91,7 +91,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
-from pipeline.extract.keys import MOVE_KEY, singular
+from pipeline.extract.keys import INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
 from pipeline.units import format_amount, format_number
@@ -260,6 +260,8 @@ _KEYS_KEPT = 100_000  # claim keys a context keeps
 
 def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     scope, bases = split_qualifiers(claim, ctx.basis)
+    # compared, with a reason (verdict), not kept apart
+    scope = tuple(q for q in scope if q not in (REVISED, INSTANCE))
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
              claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
@@ -609,6 +611,15 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
+    if (REVISED in ca.qualifiers) != (REVISED in cb.qualifiers):
+        reasons.append("one figure is the amount after a revision (\"reduced to\", "
+                       "\"revised to\"), which another report may give as it was before, "
+                       "or of another event")
+    instances = (INSTANCE in ca.qualifiers) + (INSTANCE in cb.qualifiers)
+    if instances:
+        reasons.append(f"{'both describe' if instances == 2 else 'one describes'} one of a "
+                       "kind (such as \"a 27-yard field goal\"), and the two may be "
+                       "different ones")
     if _bare_count(ca, ctx) and _bare_count(cb, ctx) and _ratio(a, b) >= ctx.far and \
             not _one_written_period(a, b):
         # "the two countries" vs "more than 75 countries", "its total to 27" (in one

@@ -76,6 +76,7 @@ class KeyTables:
     estimate_words: frozenset[str]
     estimate_marks: frozenset[str]  # "(est.)" after a figure
     annualized: frozenset[str]  # "annualized run rate": a rate scaled to a year
+    revision: frozenset[str]  # "reduced to": an amount after a revision
     difference: frozenset[str]
     segments: frozenset[str]
     verb_measures: frozenset[str]
@@ -136,6 +137,7 @@ class KeyTables:
             estimate_words=lowered(keys.estimate_words),
             estimate_marks=frozenset(w.lower().rstrip(".") for w in keys.estimate_marks),
             annualized=lowered(keys.annualized_words),
+            revision=lowered(keys.revision_verbs),
             difference=lowered(keys.difference_words),
             segments=lowered(keys.segment_words),
             classes={name: name for name, rule in rules.metrics.metrics.items()
@@ -658,6 +660,20 @@ def _stretch(root: Token, tables: KeyTables) -> set[str]:
 
 
 ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
+REVISED = "revised"  # the qualifier of an amount after a revision of it
+
+
+def _revised(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A figure an amount was revised to ("the fine was later reduced to 372m euros on
+    appeal", "a court slashed that penalty to $90 million"): the object of "to" on a
+    ``revision_verbs`` verb. Two reports of one thing, one before and one after a revision,
+    are not in dispute (a divergence at most, see the policy)."""
+    root = figure.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.i == root.i or prep.lower_ != "to":
+        return False
+    verb = prep.head
+    return verb.i != prep.i and verb.lower_ in tables.revision
 
 
 def _annualized(figure: SpacySpan, tables: KeyTables) -> bool:
@@ -893,7 +909,23 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
         return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
     key = named or default
     assert key is not None
-    return MetricFrame(key=key, qualifiers=(singular(thing.lower_, tables.plural),))
+    qualifiers = [singular(thing.lower_, tables.plural)]
+    if _one_of_its_kind(thing):
+        qualifiers.append(INSTANCE)  # "kicked a 27-yard field goal": one of several?
+    return MetricFrame(key=key, qualifiers=tuple(qualifiers))
+
+
+INSTANCE = "one of its kind"  # the qualifier of a size of an indefinite thing
+
+
+def _one_of_its_kind(thing: Token) -> bool:
+    """A thing written with an indefinite article that no name identifies ("kicked a 27-yard
+    field goal", "after a 40-minute delay"): one of its kind, which another report's figure
+    may be of another one. Not a name's description ("The Dali, a 948-foot cargo ship", "the
+    Dali is a 948-foot ship")."""
+    if not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in thing.children):
+        return False
+    return thing.dep_ not in ("appos", "attr") and thing.pos_ != "PROPN"
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
@@ -1049,6 +1081,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
     if _annualized(figure, tables):
         extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
+    if _revised(figure, tables):
+        extra.add(REVISED)  # "the fine was later reduced to 372m euros on appeal"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
     described = _described(figure, finder)
