@@ -185,3 +185,30 @@ def test_sizes_of_one_of_a_kind_are_a_divergence(rules: Any, registry: Any) -> N
     assert "one of a kind" in found[0].explanation
     assert _kinds([_kick(registry, 27, "a", ("goal",)), _kick(registry, 55, "b", ("goal",))],
                   rules) == ["contradiction"]
+
+
+# --- what may be, and counts that keep changing ------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "modality"), [
+    ("Velmar Might Have Sold Up To 90,000 Headsets Over Launch Weekend", "Up To 90,000",
+     "projection"),
+    ("Velmar could reach $2 billion in sales this year, analysts said.", "$2 billion",
+     "projection"),
+    ("Velmar sold 90,000 headsets over the launch weekend.", "90,000 headsets", "asserted"),
+    ("Velmar sold 90,000 headsets in May.", "90,000 headsets", "asserted"),
+], ids=["might-have", "could", "a-fact", "the-month-may"])
+def test_a_modal_of_possibility_makes_a_projection(text: str, figure: str, modality: str,
+                                                   rules: Any, pipeline_nlp: Any) -> None:
+    assert _frame(text, figure, rules, pipeline_nlp).modality == modality
+
+
+def test_counts_of_bodies_are_a_running_tally(rules: Any, registry: Any) -> None:
+    """36 bodies recovered in the morning, 68 by the evening: a tally that moves, so a
+    divergence with that reason."""
+    a = _count(registry, 36, "a", key="body")
+    b = _count(registry, 68, "b", key="body")
+    found = _findings([a, b], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert "running tally" in found[0].explanation
