@@ -621,7 +621,7 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
                        "kind (such as \"a 27-yard field goal\"), and the two may be "
                        "different ones")
     if _bare_count(ca, ctx) and _bare_count(cb, ctx) and _ratio(a, b) >= ctx.far and \
-            not _one_written_period(a, b):
+            not (periods == "same" and "focal" not in (ca.period_how, cb.period_how)):
         # "the two countries" vs "more than 75 countries", "its total to 27" (in one
         # region) vs "400 seats": a count that names only what it counts says not which
         reasons.append(f"both count \"{key}\" and name no measure, and are "
