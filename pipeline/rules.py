@@ -131,6 +131,8 @@ class MetricKeys(Strict):
     estimate_marks: tuple[str, ...] = ()
     annualized_words: tuple[str, ...] = ()
     revision_verbs: tuple[str, ...] = ()
+    earlier_words: tuple[str, ...] = ()
+    close_words: tuple[str, ...] = ()
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()
     figure_qualifiers: tuple[str, ...] = ()

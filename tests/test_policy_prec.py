@@ -212,3 +212,44 @@ def test_counts_of_bodies_are_a_running_tally(rules: Any, registry: Any) -> None
     found = _findings([a, b], rules)
     assert [f.kind for f in found] == ["divergence"]
     assert "running tally" in found[0].explanation
+
+
+# --- earlier things, and changes over a month ------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "earlier"), [
+    ("Tarvik Foods paid a previous fine of $210 million in 2019.", "$210 million", True),
+    ("Norvale raised the original offer of $40 a share to $46.", "$40 a share", True),
+    ("Tarvik Foods was fined $95 million on Monday.", "$95 million", False),
+    ("Revenue rose to $4.1 billion from the previous quarter.", "$4.1 billion", False),
+], ids=["a-previous-fine", "the-original-offer", "the-current-fine", "a-previous-period"])
+def test_a_measure_of_an_earlier_thing_is_qualified_earlier(
+        text: str, figure: str, earlier: bool, rules: Any, pipeline_nlp: Any) -> None:
+    assert ("earlier" in _frame(text, figure, rules, pipeline_nlp).qualifiers) is earlier
+
+
+@pytest.mark.model
+def test_a_change_from_the_previous_month_is_month_over_month(rules: Any,
+                                                               pipeline_nlp: Any) -> None:
+    text = "Velmar's consumer prices rose 0.4% from the previous month in June."
+    assert "month over month" in _frame(text, "0.4%", rules, pipeline_nlp).qualifiers
+
+
+# --- a market level's move as a reading -------------------------------------------------------
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "intraday"), [
+    ("The Velmar Industrial Average was up 4.2 percent, or nearly 1,900 points.", "4.2 percent",
+     True),
+    ("The Velmar Industrial Average was up 4.2 percent, or nearly 1,900 points.",
+     "nearly 1,900 points", True),
+    ("The Velmar Industrial Average closed up 4.8%, its best day in years.", "4.8%", False),
+    ("The Velmar Industrial Average jumped 4.8% on Wednesday.", "4.8%", False),
+], ids=["was-up-percent", "was-up-points", "closed-up", "jumped"])
+def test_a_level_move_stated_as_where_it_stands_is_intraday(
+        text: str, figure: str, intraday: bool, rules: Any, pipeline_nlp: Any) -> None:
+    claim = _frame(text, figure, rules, pipeline_nlp)
+    assert claim.metric_key is not None
+    assert ("intraday" in claim.qualifiers) is intraday

@@ -77,6 +77,8 @@ class KeyTables:
     estimate_marks: frozenset[str]  # "(est.)" after a figure
     annualized: frozenset[str]  # "annualized run rate": a rate scaled to a year
     revision: frozenset[str]  # "reduced to": an amount after a revision
+    earlier: frozenset[str]  # "a previous fine": an earlier thing's measure
+    close_words: frozenset[str]  # "closed up 3%": a market level's move at the close
     difference: frozenset[str]
     segments: frozenset[str]
     verb_measures: frozenset[str]
@@ -138,6 +140,8 @@ class KeyTables:
             estimate_marks=frozenset(w.lower().rstrip(".") for w in keys.estimate_marks),
             annualized=lowered(keys.annualized_words),
             revision=lowered(keys.revision_verbs),
+            earlier=lowered(keys.earlier_words),
+            close_words=lowered(keys.close_words),
             difference=lowered(keys.difference_words),
             segments=lowered(keys.segment_words),
             classes={name: name for name, rule in rules.metrics.metrics.items()
@@ -576,7 +580,8 @@ def _basis(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues, *,
     """The basis of a change as written near it ("from a year ago" -> "year over year")."""
     best: tuple[tuple[int, int], str] | None = None
     for spelling, canonical in tables.spellings.items():
-        if canonical not in ("year over year", "quarter over quarter"):
+        if canonical not in ("year over year", "quarter over quarter",
+                             "month over month"):
             continue
         for tokens in find.spans(sent, spelling):
             after = tokens.start >= root.i
@@ -661,6 +666,19 @@ def _stretch(root: Token, tables: KeyTables) -> set[str]:
 
 ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
 REVISED = "revised"  # the qualifier of an amount after a revision of it
+EARLIER = "earlier"  # the qualifier of a measure of an earlier thing ("a previous fine")
+
+
+def _earlier(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
+    """The measured noun (or a count's own noun) is an earlier one ("a previous fine of
+    €500 million", "the original offer of $40 a share", "its former record of 9.58
+    seconds"): an ``earlier_words`` adjective before it. Another thing than the current one
+    the story is about, never compared with it."""
+    if not tables.earlier:
+        return False
+    nouns = [t for t in (head, figure.root) if t is not None and t.pos_ in ("NOUN", "PROPN")]
+    return any(c.dep_ == "amod" and c.lower_ in tables.earlier and c.i < noun.i
+               for noun in nouns for c in noun.children)
 
 
 def _revised(figure: SpacySpan, tables: KeyTables) -> bool:
@@ -1083,6 +1101,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
     if _revised(figure, tables):
         extra.add(REVISED)  # "the fine was later reduced to 372m euros on appeal"
+    if key is not None and _earlier(figure, head, tables):
+        extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
     described = _described(figure, finder)
@@ -1107,12 +1127,28 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             key = MOVE_KEY  # a named thing's own move: an index's, a share's day
         if basis and key:
             extra.add(basis)
+        level = key == MOVE_KEY or (counted is not None and singular(
+            counted.lower().replace("_", " ").split()[0]) in tables.levels)
+        if key and level and _reading(figure, sent, tables):
+            extra.add("intraday")  # "the Dow was up 2,100 points": a reading, not the close
     estimate = flags.estimate or any(
         t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children)) or \
         _estimated_measure(head, tables) or _estimate_mark(figure, tables)
     return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
                        change=flags.change, direction=flags.direction, base=flags.base,
                        estimate=estimate, basis=basis)
+
+
+def _reading(figure: SpacySpan, sent: SpacySpan, tables: KeyTables) -> bool:
+    """A level's move stated as where it stands ("the Dow was up 2,500 points", "the index
+    is down 3%"): a reading at some moment of the session, unless the sentence says it is
+    the close (``close_words``: "closed up", "ended the day up")."""
+    verb = next((t for t in figure.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_ != "be" or not any(
+            c.dep_ in ("advmod", "acomp", "prt", "prep") and tables.change(c.lower_)
+            and c.lower_ in ("up", "down", "higher", "lower") for c in verb.children):
+        return False
+    return not any(t.lower_ in tables.close_words for t in sent)
 
 
 def _estimated_measure(head: Token | None, tables: KeyTables) -> bool:
