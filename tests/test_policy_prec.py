@@ -253,3 +253,24 @@ def test_a_level_move_stated_as_where_it_stands_is_intraday(
     claim = _frame(text, figure, rules, pipeline_nlp)
     assert claim.metric_key is not None
     assert ("intraday" in claim.qualifiers) is intraday
+
+
+# --- a figure cut short -----------------------------------------------------------------------
+
+
+def _gain(registry: Any, value: float, doc: str, text: str) -> Claim:
+    return make_claim(registry, value, unit="percent", metric="growth",
+                      metric_key="level change", subject="Velmar Industrial Average", doc=doc,
+                      text=text)
+
+
+def test_a_figure_cut_short_and_one_rounded_are_one_value(rules: Any, registry: Any) -> None:
+    """7.87% written "7.8%" (cut short) by one report and "7.9%" (rounded) by another: with
+    the precise figure among the reports, one value; without it, still a disagreement; a
+    figure further off still contradicts."""
+    cut, rounded = _gain(registry, 7.8, "a", "7.8%"), _gain(registry, 7.9, "b", "7.9%")
+    precise = _gain(registry, 7.87, "c", "7.87%")
+    assert _kinds([cut, rounded, precise], rules) == []
+    assert _kinds([cut, rounded], rules) == ["contradiction"]
+    assert _kinds([_gain(registry, 6.3, "a", "6.3%"), rounded, precise],
+                  rules) == ["contradiction"]

@@ -1033,6 +1033,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         both = _both_sides(sides[ri], sides[rj])
         if len(both) >= ctx.side_by_side:
             continue  # several articles give both figures side by side: two measures
+        if _truncated(members[ri], members[rj]):
+            continue  # "7.8%" and "7.9%" of one 7.87%: cut short and rounded, one value
         if max(support[ri], support[rj]) < consensus(periods[ri]):
             found = [(Verdict("divergence", [*v.reasons, "neither figure is the one most "
                                              "reports give"]), fa, fb)
@@ -1051,6 +1053,27 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if len(signatures) > 1 and len(cluster) > 1 and len(docs) >= 2:
             findings.append(_reconciled(cluster, ident))  # one article's: arithmetic.v1
     return findings
+
+
+def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
+    """Whether two value clusters are one value written at two precisions, one of them cut
+    short rather than rounded: a more precise figure of one cluster ("7.87%") lies in what
+    a shorter exact figure of the other ("7.8%") reads as when its last digit is cut
+    (7.8 up to 7.9) as well as rounded. Writers often cut a figure short; without the more
+    precise figure in the reports, the two stay a disagreement."""
+    for shorter, other in ((left, right), (right, left)):
+        for group in shorter:
+            a = group.head
+            if a.claim.quantity.bound != "exact" or a.low == a.high or \
+                    not (math.isfinite(a.low) and math.isfinite(a.high)):
+                continue
+            step = a.high - a.low  # a unit of its last written digit
+            cut = replace(a, low=a.ref - step, high=a.high) if a.ref < 0 else \
+                replace(a, low=a.low, high=a.ref + step)
+            if any(_digits(f.claim) > _digits(a.claim) and _overlap(cut, f)
+                   for g in other for f in g.figures):
+                return True
+    return False
 
 
 def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list[str | None]]:
