@@ -314,6 +314,10 @@ class _Finder:
             if direction is not None and not self.is_noun(head) and \
                     head.pos_ in ("ADV", "ADJ", "ADP", ""):
                 changed_by(word)  # "up 101%", "up from $656 million", "higher by 5%"
+                measured = next((c for c in head.children if c.dep_ in (
+                    "nsubj", "nsubjpass") and self.is_noun(c) and c.i not in self.skip), None)
+                if measured is not None:  # "with storage revenue up 54%": its own measure
+                    return self.measure(measured, done)
                 target = head.head
                 if target.i == head.i:
                     return done(None)
