@@ -164,11 +164,15 @@ def test_a_revised_amount_against_another_is_a_divergence(rules: Any, registry: 
     ("Oren Falk kicked a 41-yard field goal late in the third quarter.", "41-yard", True),
     ("The Tarvik Star, a giant 720-foot cargo ship, ran aground.", "720-foot", False),
     ("The 720-foot ship ran aground on Friday.", "720-foot", False),
-], ids=["an-indefinite-instance", "a-names-description", "a-definite-thing"])
-def test_a_size_of_an_indefinite_thing_is_one_of_its_kind(
+    ("A 6.3-magnitude earthquake struck the region on Monday.", "6.3-magnitude", True),
+    ("The 7.8-magnitude earthquake destroyed thousands of buildings.", "7.8-magnitude",
+     False),
+], ids=["an-indefinite-instance", "a-names-description", "a-definite-thing",
+        "an-indefinite-quake", "the-quake"])
+def test_a_figure_of_an_indefinite_thing_is_one_of_its_kind(
         text: str, figure: str, instance: bool, rules: Any, pipeline_nlp: Any) -> None:
     claim = _frame(text, figure, rules, pipeline_nlp)
-    assert claim.metric_key == "length"
+    assert claim.metric_key is not None
     assert ("one of its kind" in claim.qualifiers) is instance
 
 
@@ -274,3 +278,11 @@ def test_a_figure_cut_short_and_one_rounded_are_one_value(rules: Any, registry: 
     assert _kinds([cut, rounded], rules) == ["contradiction"]
     assert _kinds([_gain(registry, 6.3, "a", "6.3%"), rounded, precise],
                   rules) == ["contradiction"]
+
+
+def test_a_figure_cut_short_against_the_precise_one_alone_still_disagrees(
+        rules: Any, registry: Any) -> None:
+    """"13%" against one report's "13.8%": a changed number, not a cut one, unless another
+    report rounds the same value to as many digits."""
+    short, precise = _gain(registry, 13, "a", "13%"), _gain(registry, 13.8, "b", "13.8%")
+    assert _kinds([short, precise], rules) == ["contradiction"]

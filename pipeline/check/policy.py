@@ -1056,11 +1056,12 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
 
 
 def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
-    """Whether two value clusters are one value written at two precisions, one of them cut
-    short rather than rounded: a more precise figure of one cluster ("7.87%") lies in what
-    a shorter exact figure of the other ("7.8%") reads as when its last digit is cut
-    (7.8 up to 7.9) as well as rounded. Writers often cut a figure short; without the more
-    precise figure in the reports, the two stay a disagreement."""
+    """Whether two value clusters are one value written at one precision, cut short by one
+    report and rounded by another: the other cluster of a shorter exact figure ("7.8%") has
+    a figure of as many digits ("7.9%") and a more precise one ("7.87%") that lies in what
+    the shorter one reads as when its last digit is cut (7.8 up to 7.9) as well as rounded.
+    Writers often cut a figure short; without both, the two stay a disagreement ("13%"
+    against a report's "13.8%" alone is a changed number)."""
     for shorter, other in ((left, right), (right, left)):
         for group in shorter:
             a = group.head
@@ -1070,8 +1071,10 @@ def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
             step = a.high - a.low  # a unit of its last written digit
             cut = replace(a, low=a.ref - step, high=a.high) if a.ref < 0 else \
                 replace(a, low=a.low, high=a.ref + step)
-            if any(_digits(f.claim) > _digits(a.claim) and _overlap(cut, f)
-                   for g in other for f in g.figures):
+            figures = [f for g in other for f in g.figures]
+            if any(_digits(f.claim) == _digits(a.claim) for f in figures) and \
+                    any(_digits(f.claim) > _digits(a.claim) and _overlap(cut, f)
+                        for f in figures):
                 return True
     return False
 
