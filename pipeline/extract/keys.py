@@ -1105,7 +1105,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
     if _revised(figure, tables):
         extra.add(REVISED)  # "the fine was later reduced to 372m euros on appeal"
-    if key is not None and _earlier(figure, head, tables):
+    if key is not None and not tables.earlier & set(key.split()) and \
+            _earlier(figure, head, tables):
         extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
