@@ -224,10 +224,10 @@ def test_counts_of_bodies_are_a_running_tally(rules: Any, registry: Any) -> None
 @pytest.mark.model
 @pytest.mark.parametrize(("text", "figure", "earlier"), [
     ("Tarvik Foods paid a previous fine of $210 million in 2019.", "$210 million", True),
-    ("Norvale raised the original offer of $40 a share to $46.", "$40 a share", True),
+    ("Norvale rejected a prior offer of $40 a share.", "$40 a share", True),
     ("Tarvik Foods was fined $95 million on Monday.", "$95 million", False),
     ("Revenue rose to $4.1 billion from the previous quarter.", "$4.1 billion", False),
-], ids=["a-previous-fine", "the-original-offer", "the-current-fine", "a-previous-period"])
+], ids=["a-previous-fine", "a-prior-offer", "the-current-fine", "a-previous-period"])
 def test_a_measure_of_an_earlier_thing_is_qualified_earlier(
         text: str, figure: str, earlier: bool, rules: Any, pipeline_nlp: Any) -> None:
     assert ("earlier" in _frame(text, figure, rules, pipeline_nlp).qualifiers) is earlier
