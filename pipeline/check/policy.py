@@ -36,6 +36,12 @@ for both periods, or disagrees over that period directly).
 (a total and a segment, two years) are two measures the frame did not tell apart: no
 finding.
 
+**Lists and scale gaps.** Figures of one partition that an article lists in one sentence and
+that disagree with each other (both stated as facts, neither an earlier level) are parts of a
+whole or figures of different things: a disagreement resting on one of them is a divergence
+at most. So is one between figures ``scale_gap_ratio`` times apart or more ("$68" vs "$68.7
+billion"): a scale word left out or a table in millions, not one figure misreported.
+
 **Currencies.** A money figure in another currency than ``checks.yaml``'s
 ``common_currency`` (USD) is also a figure in the common currency's block, converted at
 the average rate of its year (``rules/rates.yaml``): its period's year, else its date's,
@@ -108,7 +114,7 @@ NAME = "interval_consistency.v2"
 INF = math.inf
 _DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
              "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1,
-             "max_article_values": 20.0}
+             "max_article_values": 20.0, "scale_gap_ratio": 500.0}
 # Limits (issue 19), each overridable under ``thresholds`` in ``rules/checks.yaml``; a figure
 # a limit leaves out is named in an informational ``scope`` finding, never dropped silently:
 # - ``max_pairs``: pairs of value groups compared in one partition; past it each group is
@@ -503,6 +509,7 @@ class _Context:
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
+        self.scale_gap = _threshold(rules, "scale_gap_ratio")
         self.side_by_side = _threshold(rules, "side_by_side_documents")
         self.conversion_allowance = _threshold(rules, "conversion_allowance")
         self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
@@ -630,6 +637,11 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
+    if _ratio(a, b) >= ctx.scale_gap:
+        # "$68" vs "$68.7 billion", a table's "$40,111" (in millions) vs "$134.90 billion"
+        reasons.append(f"they are {format_number(_ratio(a, b))}× apart, as far as a scale "
+                       "word left out (or a table in thousands or millions) puts them; a "
+                       "misreport of one figure seldom does")
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
 
@@ -881,6 +893,22 @@ def _finding(kind: str, severity: Severity, claims: Sequence[Claim], explanation
                    check=check, arithmetic=arithmetic)
 
 
+def _listed(figures: Sequence[Figure]) -> set[tuple[str, str]]:
+    """The (article, sentence) pairs that give two or more figures of one partition that
+    disagree ("to forfeit $2.5 billion and pay a $1.8 billion fine", "the lander will cost
+    $250 crore and the launch $365 crore more"): a list of parts or of different things,
+    which the frame did not tell apart."""
+    by_sentence: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+    for f in figures:
+        if not f.claim.base and f.claim.modality in FACT_MODALITIES:
+            # not "up from $6.7 billion" (the earlier level) nor "beating estimates of $11
+            # billion" (another voice): those say what they are
+            by_sentence[f.claim.doc_id, f.claim.sentence].append(f)
+    return {where for where, found in by_sentence.items() if len(found) > 1 and any(
+        not _overlap(x, y) and period_agreement(x.claim.period_key, y.claim.period_key)
+        != "different" for k, x in enumerate(found) for y in found[k + 1:])}
+
+
 def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[str, ...],
                         *, reason: str | None = None, check: str = NAME,
                         context: Sequence[Figure] = ()) -> list[Finding]:
@@ -896,6 +924,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                if f.exchange is None or (f.claim.doc_id, f.claim.sentence) not in native]
     groups = _groups(figures, ctx)
     n = len(groups)
+    listed = _listed(figures)
     periods_by_doc: dict[str, set[str | None]] = defaultdict(set)
     for f in (*figures, *context):
         periods_by_doc[f.claim.doc_id].add(f.claim.period_key)
@@ -980,6 +1009,11 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             result = _through_exchange(
                 verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
                         periods_by_doc=periods_by_doc), *cross, ctx)
+            if result.kind == "contradiction" and \
+                    any((f.claim.doc_id, f.claim.sentence) in listed for f in cross):
+                result = Verdict("divergence", [
+                    "one article gives several different figures of this measure in one "
+                    "sentence (parts of a whole, or figures of different things)"])
             if result.kind == "update" or result.kind == "divergence" and \
                     _sources_of(cross[0].claim, cross[1].claim):
                 result, cross = _strongest_cross(a, b, result, cross, ctx, ambiguous,

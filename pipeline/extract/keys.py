@@ -1036,8 +1036,11 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             (root.head.lower_ in tables.difference and root.head.i != root.i):
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
     if any(c.i >= figure.end and c.lower_ in tables.increments and c.dep_ in (
-            "amod", "advmod", "acomp") for c in root.children):
-        return MetricFrame(key=None)  # "need 326 more for a majority": more than what?
+            "amod", "advmod", "acomp") for c in root.children) or (
+            _increment_after(figure, tables)):
+        # "need 326 more for a majority", "won 143 seats, 80 fewer than polls predicted"
+        # (the parser may hang the figure from "fewer"): more or fewer than what?
+        return MetricFrame(key=None)
     head, flags = finder.frame(figure, count, figures)
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
@@ -1262,6 +1265,17 @@ def demanded(figure: SpacySpan, chain: Sequence[Token], tables: KeyTables) -> bo
 
 # spaCy's NER labels of who can give or take a count (not world knowledge).
 _PARTY_LABELS = ("ORG", "NORP", "PERSON")
+
+
+def _increment_after(figure: SpacySpan, tables: KeyTables) -> bool:
+    """An increment word right after the figure's number, inside the figure ("26 more
+    seats") or just past it ("80 fewer than polls predicted"): a difference."""
+    first = next((t.i for t in figure if t.like_num), None)
+    if first is None or any(t.lower_ in ("%", "percent", "cent") for t in figure):
+        return False  # "20 per cent more productive": a relative change, keyed as one
+    doc = figure.doc
+    return any(doc[k].lower_ in tables.increments
+               for k in range(first + 1, min(figure.end + 1, len(doc))))
 
 
 def _transferred(root: Token, tables: KeyTables) -> str | None:
