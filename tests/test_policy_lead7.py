@@ -92,3 +92,25 @@ def test_a_level_after_its_difference_keeps_its_key(rules: Any, pipeline_nlp: An
     text = "The Harbour Party won 143 seats in the election."
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "143 seats")
     assert claim.metric_key == "seat"
+
+
+@pytest.mark.parametrize(("text", "figure", "full"), [
+    ("Coach Martin Edvardsen left the club on Monday. Edvardsen will be paid a $4 million "
+     "severance fee.", "$4 million", "Martin Edvardsen"),
+    ("Borussia Veldhoven agreed the sale on Monday. Veldhoven will receive 40 million euros "
+     "for the striker.", "40 million euros", "Borussia Veldhoven"),
+])
+def test_a_short_name_takes_the_full_name_the_article_writes(
+        text: str, figure: str, full: str, rules: Any, pipeline_nlp: Any) -> None:
+    """"Edvardsen" after "Martin Edvardsen": the subject is the full name, so that a report
+    writing only the full name meets this one (subjects block by their first letter)."""
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.subject == full
+
+
+def test_a_short_name_two_full_names_fit_stays_as_written(rules: Any,
+                                                          pipeline_nlp: Any) -> None:
+    text = ("Anna Edvardsen and Martin Edvardsen both left the board. Edvardsen will be paid "
+            "a $4 million severance fee.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "$4 million")
+    assert claim.subject in (None, "Edvardsen")

@@ -59,6 +59,7 @@ from pipeline.extract.keys import (
     size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
+from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
     SUBJECT_LABELS,
@@ -934,7 +935,33 @@ def build_claims(
             last_subject[metric] = subject
         if seen is not None:
             repeats.framed[seen] = (claims[-1], dimension)
-    return claims
+    return _full_names(claims, [m.name for m in entities.mentions], rules)
+
+
+def _full_names(claims: list[Claim], names: Sequence[str], rules: Rules) -> list[Claim]:
+    """Subjects given the full name the article writes elsewhere ("Zhao" after "Changpeng
+    Zhao", "Dortmund" after "Borussia Dortmund", "IBM" after "International Business
+    Machines"), so that reports naming one entity either way meet (subjects are compared by
+    key, and blocked by its first letter). Only when exactly one longer name of the article
+    fits; otherwise the subject stays as written."""
+    suffixes = rules.entities.name_suffixes
+    subjects = sorted({c.subject for c in claims if c.subject})
+    if not subjects:
+        return claims
+    longest: dict[str, str] = {}
+    for name in sorted({*names, *subjects}, key=lambda n: (-len(n), n)):
+        if key := name_key(name, suffixes):
+            longest.setdefault(key, name)
+    full: dict[str, str] = {}
+    for subject in subjects:
+        key = name_key(subject, suffixes)
+        fits = [k for k in longest if len(k) > len(key) and related(key, k)] if key else []
+        if len(fits) == 1:
+            full[subject] = longest[fits[0]]
+    if not full:
+        return claims
+    return [c.model_copy(update={"subject": full[c.subject]})
+            if c.subject in full else c for c in claims]
 
 
 # Tokens before a sentence that framing its figures may read (pronouns look back 400 tokens,
