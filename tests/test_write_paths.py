@@ -11,7 +11,7 @@ import pytest
 
 from pipeline import fsio, render
 from pipeline.errors import OutputError
-from pipeline.render import outputs, splice
+from pipeline.render import outputs, report, splice
 from pipeline.state import rows, store
 from tests.test_report_pieces import make_world
 
@@ -59,6 +59,24 @@ def test_files_written_by_a_second_process_are_the_same_and_reused_next(tmp_path
     assert {n: b for n, b in shown(out).items() if n != "claims.db"} == expected(world.view())
     for name in outputs.FORKED:  # the second process's files reused their old pieces
         assert stats[name].reused > stats[name].rendered, name
+
+
+def test_the_shared_plan_is_made_once_before_the_second_process_starts(tmp_path, forked,
+                                                                         monkeypatch):
+    out = tmp_path / "out"
+    made = tmp_path / "made"
+    world = make_world(8, documents=40, findings=60)
+    real = report._make_shared
+
+    def noted(view):
+        with made.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(view)
+
+    monkeypatch.setattr(report, "_make_shared", noted)
+    run_write(out, world.view(), {})
+    assert made.read_text().split() == [str(os.getpid())]  # once, here: inherited there
+    assert {n: b for n, b in shown(out).items() if n != "claims.db"} == expected(world.view())
 
 
 def test_a_second_process_that_dies_leaves_its_files_to_the_first(tmp_path, forked,

@@ -92,8 +92,9 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     ``timings`` (if given) gets the seconds spent planning the pieces (``write.plan``) and
     composing the files (``write.compose``), summed over both processes when a second one
     writes the files of :data:`FORKED` (from :data:`FORK_CLAIMS` claims; ``write.second``:
-    that process's share). Each file's pieces depend on the view alone, so which process
-    writes it changes no byte. A file system
+    that process's share). The plan every file shares (:func:`report.shared`) is made
+    before the second process starts, which inherits it. Each file's pieces depend on the
+    view alone, so which process writes it changes no byte. A file system
     error (a full disk, a file over ``ulimit -f``) is an :class:`OutputError`; ``out`` still
     shows the previous run then.
     """
@@ -103,6 +104,10 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     clock = {"write.plan": 0.0, "write.compose": 0.0}
     forked = [n for n in names if n in FORKED] \
         if len(view.claims) >= FORK_CLAIMS and hasattr(os, "fork") else []
+    if forked:  # the plan both processes share, made once: the second one inherits it
+        start = time.perf_counter()
+        report.shared(view)
+        clock["write.plan"] += time.perf_counter() - start
     child = _Child.start(out, view, forked, version=version, layouts=layouts,
                          generation=generation) if forked else None
     try:
