@@ -115,6 +115,47 @@ def test_a_full_disk_in_the_second_process_is_the_runs_error(tmp_path, forked, m
     assert list((out / fsio.GENERATIONS).iterdir()) == []  # nothing half-written is left
 
 
+@pytest.mark.parametrize("two", [False, True], ids=["one process", "two processes"])
+def test_a_new_file_that_cannot_be_flushed_is_the_runs_error(tmp_path, monkeypatch, two):
+    """Files are flushed to disk by threads while the next ones are written (a full disk is
+    often found only then, with delayed allocation): that error still stops the run, names
+    the file and leaves the previous run in place."""
+    if two:
+        monkeypatch.setattr(outputs, "FORK_CLAIMS", 0)
+    out = tmp_path / "out"
+    world = make_world(9, documents=20, findings=30)
+    layouts, _ = run_write(out, world.view(), {})
+    before = shown(out)
+    doc = world.add_document(path="zz-new.txt", claims=3)
+    world.add_finding([c for c in world.claims.values() if c.doc_id == doc.id])
+
+    def full(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(splice, "_flush", full)
+    with pytest.raises(OutputError, match=r"cannot write .*out/\S+: No space left"):
+        run_write(out, world.view(), layouts)
+    assert shown(out) == before
+    assert [p.name for p in (out / fsio.GENERATIONS).iterdir()] == ["1"]
+
+
+def test_every_new_file_is_flushed_before_the_write_returns(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    world = make_world(10, documents=20, findings=30)
+    flushed: list[str] = []
+    real = splice._flush
+
+    def noted(path):
+        real(path)
+        flushed.append(str(path))
+
+    monkeypatch.setattr(splice, "_flush", noted)
+    run_write(out, world.view(), {})
+    generation = out / fsio.GENERATIONS / "1"
+    written = sorted(str(p) for p in generation.rglob("*") if p.is_file())
+    assert sorted(flushed) == written
+
+
 def test_a_run_that_repeats_the_published_files_leaves_layouts_the_next_run_uses(tmp_path):
     """Every piece rendered again (the writers' code changed, say) into the same bytes: the
     published generation stays, and the layouts kept describe its files, so the next run
