@@ -764,9 +764,13 @@ def _make_plan(view: View) -> _Plan:
         tuple((s, severities[s]) for s in sorted(severities,
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
-    by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
-    for c in view.claims:
-        by_doc[c.doc_id].append(c)
+    # run order keeps a document's claims together: a list per run of one document
+    by_doc: dict[str, list[ClaimRow]] = {
+        doc: list(cs) for doc, cs in itertools.groupby(view.claims, _ROW_DOC)}
+    if sum(map(len, by_doc.values())) != len(view.claims):  # a document's claims apart
+        by_doc = defaultdict(list)
+        for c in view.claims:
+            by_doc[c.doc_id].append(c)
     index = _index_chunks(view.claims, by_doc, view.docs, path, label, common.page)
     return _Plan(counts, path, label, common.page, by_id, groups, charts, index, common)
 
