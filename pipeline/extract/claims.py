@@ -56,7 +56,7 @@ from pipeline.extract.keys import (
     keys_of,
     metric_frame,
     singular,
-    size_frame,
+    price_frame, size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
@@ -816,6 +816,11 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        if dimension == "currency" and not frame.change and not frame.base and (
+                frame.key is None or frame.key not in tables.canonical):
+            price = price_frame(figure, tables, skip)
+            if price is not None:  # "the headset priced starting at $1,799": its price
+                frame = replace(price, estimate=frame.estimate)
         area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole

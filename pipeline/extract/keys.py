@@ -107,6 +107,7 @@ class KeyTables:
     increments: frozenset[str]  # "326 more": a difference from an unstated level
     counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
     neutral_passives: frozenset[str]  # "were reported": counted, not done to
+    price_words: frozenset[str]  # "priced at", "sells for": a money figure is a price
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -170,6 +171,7 @@ class KeyTables:
             increments=lowered(keys.increment_words),
             counterparty=lowered(rules.cues.counterparty_prepositions),
             neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
+            price_words=lowered(keys.price_words),
         )
 
     def change(self, word: str) -> str | None:
@@ -870,6 +872,47 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
     key = named or default
     assert key is not None
     return MetricFrame(key=key, qualifiers=(singular(thing.lower_, tables.plural),))
+
+
+def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricFrame | None:
+    """A money figure that a verb of pricing governs, alone or with the preposition the
+    figure hangs from ("priced at $449", "sells the Zephyr for $1,299", "starting at
+    $1,799", `price_words`): the price of what is sold, whatever the sentence calls it."""
+    token = figure.root
+    prep: str | None = None
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.pos_ == "ADP" or head.dep_ in ("prep", "agent"):
+            prep = prep or head.lower_
+            token = head
+            continue
+        if head.pos_ not in ("VERB", "AUX"):
+            return None
+        word = head.lower_
+        if word in tables.price_words or prep and f"{word} {prep}" in tables.price_words:
+            thing = _priced_thing(head, skip)
+            key, qualifiers = _normalize([thing.lower_], tables) if thing is not None \
+                else (None, ())
+            return MetricFrame(key=tables.synonyms.get("price", "price"), qualifiers=tuple(
+                sorted({*qualifiers, key})) if key and key != "price" else ())
+        return None
+    return None
+
+
+def _priced_thing(verb: Token, skip: set[int]) -> Token | None:
+    """The common noun whose price a verb of pricing gives, as a qualifier ("the headset
+    priced at", "sold its stake for", "tickets start at"); a name is the subject instead."""
+    while verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head  # "priced starting at": the pricing verb's
+    candidates = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+    if verb.dep_ == "acl":
+        candidates.append(verb.head)
+    for noun in candidates:
+        if noun.pos_ == "NOUN" and noun.i not in skip and noun.is_alpha:
+            return noun
+    return None
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:

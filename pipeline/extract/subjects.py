@@ -631,6 +631,8 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
     if clause_subjects and top.dep_ in ("ccomp", "parataxis") and \
             top.head.lower_ in SAYING_VERBS:
         sayers = {c.i for c in top.head.children if c.dep_ == "nsubj"}
+    else:
+        sayers = _reporting_sayers(root)
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
@@ -681,6 +683,9 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 and not owner_of_subject else 0
             penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
             if head.i in sayers:
+                if mention.name not in (entities.focal, entities.focal_org) and \
+                        mention.label in _SAYER_LABELS:
+                    continue  # "..., Niroula said": who reports, not whose
                 penalty += 2  # "..., the Labor Department said": who reports, not whose
             name = mention.name
             if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
@@ -699,6 +704,34 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+# Labels of a sayer that is never the owner of the figures it reports (a company saying its
+# own figures may own them).
+_SAYER_LABELS = ("PERSON",)
+
+
+def _reporting_sayers(root: Token) -> set[int]:
+    """The subjects of a saying verb whose reported clause holds the figure, when that
+    clause has a noun subject of its own: "The ferry was carrying 40 passengers, including
+    12 foreigners, Tom Hartman said" (the parse may hang the clause from "said" or "said"
+    from the clause)."""
+    clause: Token | None = None
+    saying: Token | None = None
+    for token in root.ancestors:
+        if token.dep_ in ("ccomp", "parataxis") and token.head.lower_ in SAYING_VERBS:
+            clause, saying = token, token.head
+            break
+        if token.dep_ == "ROOT":
+            clause = token
+            saying = next((c for c in token.children if c.dep_ in ("ccomp", "parataxis")
+                           and c.lower_ in SAYING_VERBS and c.i > root.i), None)
+            break
+    if clause is None or saying is None or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+            for c in clause.children):
+        return set()
+    return {c.i for c in saying.children if c.dep_ == "nsubj"}
 
 
 def nearest_subject(root: Token, candidates: list[tuple[Token, str, int]],
