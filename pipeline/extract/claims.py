@@ -771,6 +771,7 @@ def build_claims(
             rule = rules.metrics.metrics.get(metric)
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
+        priced = price_frame(figure, tables, skip) if dimension == "currency" else None
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
                                         entities, _sources(sent, entities, tables, find))
         subject: str | None = None
@@ -785,6 +786,8 @@ def build_claims(
         if subject is None:
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
+            if priced is not None and not prefer:
+                prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
@@ -816,11 +819,9 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
-        if dimension == "currency" and not frame.change and not frame.base and (
+        if priced is not None and not frame.change and not frame.base and (
                 frame.key is None or frame.key not in tables.canonical):
-            price = price_frame(figure, tables, skip)
-            if price is not None:  # "the headset priced starting at $1,799": its price
-                frame = replace(price, estimate=frame.estimate)
+            frame = replace(priced, estimate=frame.estimate)  # "the headset priced at"
         area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole

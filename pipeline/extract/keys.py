@@ -893,26 +893,33 @@ def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricF
         word = head.lower_
         if word in tables.price_words or prep and f"{word} {prep}" in tables.price_words:
             thing = _priced_thing(head, skip)
-            key, qualifiers = _normalize([thing.lower_], tables) if thing is not None \
-                else (None, ())
+            key, qualifiers = _normalize(thing, tables) if thing else (None, ())
             return MetricFrame(key=tables.synonyms.get("price", "price"), qualifiers=tuple(
                 sorted({*qualifiers, key})) if key and key != "price" else ())
         return None
     return None
 
 
-def _priced_thing(verb: Token, skip: set[int]) -> Token | None:
-    """The common noun whose price a verb of pricing gives, as a qualifier ("the headset
-    priced at", "sold its stake for", "tickets start at"); a name is the subject instead."""
-    while verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+def _priced_thing(verb: Token, skip: set[int]) -> list[str]:
+    """The words of what a verb of pricing gives the price of, as a qualifier: a common
+    noun ("the headset priced at", "sold its stake for"), or the words of a product's name
+    the NER left untagged beside its maker's ("Apple iPhone 15 starts at $799, while the
+    iPhone 15 Plus starts at $899"); a tagged name is the subject instead."""
+    while verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
         verb = verb.head  # "priced starting at": the pricing verb's
     candidates = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
     if verb.dep_ == "acl":
         candidates.append(verb.head)
     for noun in candidates:
-        if noun.pos_ == "NOUN" and noun.i not in skip and noun.is_alpha:
-            return noun
-    return None
+        if noun.i in skip:
+            continue
+        if noun.pos_ == "NOUN" and noun.is_alpha:
+            return [noun.lower_]
+        if noun.pos_ == "PROPN":
+            return [t.lower_ for t in sorted([noun, *(c for c in noun.children if c.dep_ in (
+                "compound", "nummod", "amod", "cc"))], key=lambda t: t.i) if t.i not in skip]
+    return []
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:

@@ -958,8 +958,10 @@ def _noun_before(parser: Parser, f: Found) -> str | None:
         k = f.i  # "exceeded 2.1 million": the verb is the hedge
     while k >= 0 and toks[k].low in ("a", "an", "the", "record", "about", "nearly", "almost",
                                      "some", "roughly", "around") or (
-            k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word"):
-        k -= 1
+            k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word") or (
+            k >= 1 and toks[k].kind == "word" and toks[k].text.islower()
+            and toks[k - 1].low in ("a", "an") and toks[k].low not in _REACH_VERBS):
+        k -= 1  # (and "an impressive 260 million": a word between an article and it)
     if k >= 0 and toks[k].low in ("to", "at"):
         k -= 1  # "rose to", "stood at"
     if k < 0 or toks[k].low not in _REACH_VERBS:
