@@ -113,9 +113,9 @@ class Entities:
             first, _, rest = text.partition(" ")
             if rest and first.lower() in self.definite:
                 text = rest  # "The Federal Reserve" -> "Federal Reserve"
-            if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop \
-                    or "%" in text:
-                continue
+            if not text or not any(ch.isalpha() for ch in text) or "%" in text or \
+                    text.lower() in stop and not ent.ent_id_:
+                continue  # (an alias of the rules is a name: "the Nasdaq" is the index)
             name = ent.ent_id_ or self.aliases.get(text.lower())
             if name is None:
                 if self.is_unit(text):
