@@ -101,9 +101,14 @@ class Entities:
             capital & (table[:, 4] == 0) & among(dep, [strings[d] for d in NAME_DEPS])
         ).tolist()
         self._sent_start = set(numpy.flatnonzero(sent_start == 1).tolist())
+        headline = _headline_words(doc, self.text)
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
+            if headline is not None and ent.start < headline[0] and not ent.ent_id_ and \
+                    len(ent) >= 3 and ent.text.lower() not in headline[1]:
+                continue  # "Stocks Surge as Trump Announces Tariff Pause": a title-case
+                # headline's words the NER took for one name the article never writes again
             if ent.label_ == "NORP" and ent.start > 0 and \
                     doc[ent.start - 1].lower_ in INDEFINITE and \
                     ent.root.dep_ not in ("amod", "compound"):
@@ -704,6 +709,17 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+def _headline_words(doc: Doc, text: str) -> tuple[int, str] | None:
+    """The token after a title-case title line and the article's text after it, lowered;
+    ``None`` when the title is not title case (most of its words capitalised)."""
+    end = title_end(doc, text)
+    words = [t for t in doc[:end] if t.is_alpha and len(t) > 3]
+    if end >= len(doc) or len(words) < 3 or \
+            sum(t.text[:1].isupper() for t in words) < 0.8 * len(words):
+        return None
+    return end, text[doc[end].idx:].lower()
 
 
 # Labels of a sayer that is never the owner of the figures it reports (a company saying its
