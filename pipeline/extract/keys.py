@@ -603,9 +603,10 @@ def _basis_words(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) ->
 
 
 def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
-                   finder: _Finder) -> set[str]:
+                   finder: _Finder, *, count: bool = False) -> set[str]:
     """What a figure includes or leaves out, as written beside it ("a $69 billion deal,
-    including $8 billion of debt" -> "including debt")."""
+    including $8 billion of debt" -> "including debt"). A count's part counted on its own
+    ("68 passengers, including 10 foreigners") is one of those counted, not a scope."""
     found: set[str] = set()
     holders = [figure.root, *([head] if head is not None else [])]
     if figure.root.head.i != figure.root.i and finder.is_noun(figure.root.head):
@@ -615,6 +616,9 @@ def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
             if child.lower_ not in tables.scope_markers:
                 continue
             noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if count and noun is not None and (noun.i in finder.figures or any(
+                    c.i in finder.figures for c in noun.children if c.dep_ == "nummod")):
+                continue
             if noun is not None and finder.is_figure_word(noun, finder.figures):
                 noun = finder.of_noun(noun) or noun
             if noun is not None and noun.is_alpha and not noun.like_num:
@@ -1071,7 +1075,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     extra = (set(qualifiers) | set(_basis_words(sent, figure.root, tables, find))) - {key}
     extra |= {t.lower_ for t in (*figure, *figure.root.children)
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
-    extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
+    extra |= _scope_markers(figure, head, tables, finder, count=count)  # "including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"

@@ -109,6 +109,11 @@ class Entities:
                     len(ent) >= 3 and ent.text.lower() not in headline[1]:
                 continue  # "Stocks Surge as Trump Announces Tariff Pause": a title-case
                 # headline's words the NER took for one name the article never writes again
+            if len(ent) == 1 and ent.root.pos_ == "NOUN" and not ent.ent_id_ and \
+                    (ent.start == 0 or ent.root.is_sent_start) and \
+                    re.search(rf"\b{re.escape(ent.text.lower())}\b", self.text) is not None:
+                continue  # "Plane carrying 72 people crashed": a common noun capitalised
+                # at a sentence's start, which the article writes in lower case elsewhere
             if ent.label_ == "NORP" and ent.start > 0 and \
                     doc[ent.start - 1].lower_ in INDEFINITE and \
                     ent.root.dep_ not in ("amod", "compound"):
