@@ -570,6 +570,16 @@ def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     return False
 
 
+def _on_terms(root: Token) -> bool:
+    """Whether a figure is the terms another figure rests on ("earnings per share of $2.22
+    on revenue of $8.71 billion"): the object of "of" after a noun that "on" governs."""
+    of = root.head
+    noun = of.head
+    return of.i != root.i and of.lower_ == "of" and noun.i != of.i and \
+        noun.pos_ in ("NOUN", "PROPN") and noun.head.i != noun.i and noun.head.lower_ == "on" \
+        and noun.dep_ == "pobj"
+
+
 def _table_row(sent: SpacySpan, spans: Sequence[tuple[int, int]], text: str) -> bool:
     """A line of a table ("Revenue $6.70 billion  $13.51 billion 101%"): two figures with
     nothing but spaces between them; its columns (periods, measures) are not in its words.
@@ -897,6 +907,10 @@ def build_claims(
                 c.dep_ == "aux" and c.lower_ in ("will", "'ll") for t in chain
                 for c in t.children):
             modality = "asserted"  # "will receive 2.3 shares for each": agreed terms
+        if modality in ("asserted", "quoted") and previous is not None and \
+                previous.modality == "projection" and previous.end == sent.end and \
+                _on_terms(root):
+            modality = "projection"  # "expected EPS of $2.22 on revenue of $8.71 billion"
         if frame.estimate and modality in ("asserted", "quoted"):
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
