@@ -55,8 +55,9 @@ from pipeline.extract.keys import (
     filed_object,
     keys_of,
     metric_frame,
+    price_frame,
     singular,
-    price_frame, size_frame,
+    size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
