@@ -504,6 +504,8 @@ class _Finder:
         words = [*scope, *words]
         return [t.lower_ for t in words if (t.i not in self.skip or
                                             t.lower_ in self.tables.rate_words)
+                and (t.i not in self.figures or head.i in self.figures)
+                # ("a 33 per cent premium": the figure's words, unless its own noun is it)
                 and t.is_alpha or t.lower_ in ("-", "&")]
 
 
@@ -657,6 +659,26 @@ def _stretch(root: Token, tables: KeyTables) -> set[str]:
         if holder.pos_ in ("VERB", "AUX"):
             break
     return found
+
+
+def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) -> list[str]:
+    """What a copula says of the people a figure counts, as the words of their key: an
+    adjective ("were dead"), a place or state ("were on board", "were without power", "were
+    aboard the Velora" when the synonyms know "people aboard"); the copula itself when it
+    says nothing more ("there were 115 people")."""
+    for child in verb.children:
+        if child.i in range(figure.start, figure.end) or child.i == figure.root.head.i:
+            continue
+        if child.dep_ in ("acomp", "advmod") and child.is_alpha and child.pos_ in (
+                "ADJ", "ADV") and not child.is_stop and not child.lower_.endswith("ly"):
+            return [child.lower_]
+        if child.dep_ == "prep" and child.i > figure.end:
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.is_alpha and obj.ent_type_ == "":
+                return [child.lower_, obj.lower_]
+            if f"{noun} {child.lower_}" in tables.synonyms:  # (the object is a name)
+                return [child.lower_]
+    return [verb.lower_]
 
 
 def _degenerate(key: str, tables: KeyTables) -> bool:
@@ -1068,7 +1090,10 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         # "12,391 people had died", "3.5 million units sold": the noun with its verb
         verb = head if head is not None and head.pos_ in ("VERB", "AUX") else next(
             (t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
-        words = [singular(root.lower_, tables.plural)] + ([verb.lower_] if verb else [])
+        words = [singular(root.lower_, tables.plural)] + (
+            _complement(verb, figure, singular(root.lower_, tables.plural), tables)
+            if verb is not None and verb.lower_ in _COPULAS
+            else [verb.lower_] if verb else [])
         phrase = " ".join(words)
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
