@@ -107,7 +107,7 @@ class KeyTables:
     increments: frozenset[str]  # "326 more": a difference from an unstated level
     counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
     neutral_passives: frozenset[str]  # "were reported": counted, not done to
-    price_words: frozenset[str]  # "priced at", "sells for": a money figure is a price
+    money_verbs: dict[str, str]  # "priced at" -> "price", "joined for" -> "fee"
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -171,7 +171,8 @@ class KeyTables:
             increments=lowered(keys.increment_words),
             counterparty=lowered(rules.cues.counterparty_prepositions),
             neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
-            price_words=lowered(keys.price_words),
+            money_verbs={_spaced(w): key for key, words in keys.money_verbs.items()
+                         for w in words},
         )
 
     def change(self, word: str) -> str | None:
@@ -901,9 +902,11 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
 
 
 def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricFrame | None:
-    """A money figure that a verb of pricing governs, alone or with the preposition the
-    figure hangs from ("priced at $449", "sells the Zephyr for $1,299", "starting at
-    $1,799", `price_words`): the price of what is sold, whatever the sentence calls it."""
+    """A money figure that a verb of exchange governs, alone or with the preposition the
+    figure hangs from (`money_verbs`: "priced at $449", "sells the Zephyr for $1,299",
+    "joined Tarvo for 25 million euros"): the key the table names (a price, a fee) whatever
+    the sentence calls it; a price is qualified by the thing sold when a common noun or an
+    untagged product name says it."""
     token = figure.root
     prep: str | None = None
     for _ in range(4):
@@ -917,12 +920,17 @@ def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricF
         if head.pos_ not in ("VERB", "AUX"):
             return None
         word = head.lower_
-        if word in tables.price_words or prep and f"{word} {prep}" in tables.price_words:
-            thing = _priced_thing(head, skip)
-            key, qualifiers = _normalize(thing, tables) if thing else (None, ())
-            return MetricFrame(key=tables.synonyms.get("price", "price"), qualifiers=tuple(
-                sorted({*qualifiers, key})) if key and key != "price" else ())
-        return None
+        named = tables.money_verbs.get(word) or (
+            tables.money_verbs.get(f"{word} {prep}") if prep else None)
+        if named is None:
+            return None
+        key = tables.synonyms.get(named, named)
+        if key != tables.synonyms.get("price", "price"):
+            return MetricFrame(key=key)
+        thing = _priced_thing(head, skip)
+        part, qualifiers = _normalize(thing, tables) if thing else (None, ())
+        return MetricFrame(key=key, qualifiers=tuple(sorted({*qualifiers, part}))
+                           if part and part != key else ())
     return None
 
 
