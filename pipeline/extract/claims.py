@@ -56,6 +56,7 @@ from pipeline.extract.keys import (
     keys_of,
     metric_frame,
     price_frame,
+    remaining_frame,
     singular,
     size_frame,
 )
@@ -830,6 +831,9 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        left = remaining_frame(figure, dimension, tables)
+        if left is not None:  # "with 3 seconds remaining in overtime": the time left
+            frame = left
         if priced is not None and not frame.change and not frame.base and (
                 frame.key is None or frame.key not in tables.canonical):
             frame = replace(priced, estimate=frame.estimate)  # "the headset priced at"

@@ -856,6 +856,24 @@ INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 SIZE_REACH = 3
 
 
+def remaining_frame(figure: SpacySpan, dimension: str, tables: KeyTables
+                    ) -> MetricFrame | None:
+    """A stretch of time a word of what is left describes ("with 3 seconds remaining in
+    overtime", "two minutes left"; `figure_qualifiers`): the time left, with the span of
+    play or work it is left of ("in overtime") as qualifier, whatever the clause is about."""
+    if dimension != "time":
+        return None
+    root = figure.root
+    word = next((c for c in root.children if c.dep_ in ("acl", "amod", "advmod")
+                 and c.lower_ in tables.figure_words and c.i >= figure.end), None)
+    if word is None:
+        return None
+    key = tables.synonyms.get(f"time {word.lower_}", f"time {word.lower_}")
+    within = [f"in {g.lower_}" for c in word.children if c.dep_ == "prep" and c.lower_ == "in"
+              for g in c.children if g.dep_ == "pobj" and g.is_alpha]
+    return MetricFrame(key=key, qualifiers=tuple(within[:1]))
+
+
 def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFrame | None:
     """A thing's size (see ``sizes`` in ``rules/metrics.yaml``): the measure named by a word
     just after the figure ("984 feet in length", "50 feet deep", "a 300-metre-long
