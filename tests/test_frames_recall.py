@@ -34,12 +34,3 @@ def test_a_sayer_after_the_figure_is_not_its_owner_but_a_named_owner_stays(
             "passengers last year, Tom Hartley said.")
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "300 passengers")
     assert claim.subject == "Norvale Shipping"
-
-
-def test_a_nationality_describing_someone_unnamed_is_no_owner(
-        rules: Any, pipeline_nlp: Any) -> None:  # noqa: F811
-    text = ("Tarvo United sign Hartley\n\nTarvo United have agreed to sign Sam Hartley. The "
-            "Spanish giants will pay 103m euros for the midfielder.")
-    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "103m euros")
-    assert claim.subject != "Spanish"
-    assert claim.subject_how == "focal"

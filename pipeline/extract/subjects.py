@@ -675,8 +675,6 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             if mention.label in ("NORP", *PLACE_LABELS) and head.dep_ in ("attr", "acomp") \
                     and head.head.lemma_.lower() == "be":
                 continue  # "173 were Korean": which of them, not whose
-            if mention.label == "NORP" and head.dep_ == "amod" and head.head.pos_ == "NOUN":
-                continue  # "the Spanish giants will pay": a description of someone unnamed
             if place and any(c.dep_ == "appos" and c.i in entities.by_token
                              and entities.by_token[c.i].label not in PLACE_LABELS
                              for t in entities.doc[mention.start:mention.end]
