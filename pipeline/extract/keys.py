@@ -866,6 +866,9 @@ def remaining_frame(figure: SpacySpan, dimension: str, tables: KeyTables
     root = figure.root
     word = next((c for c in root.children if c.dep_ in ("acl", "amod", "advmod")
                  and c.lower_ in tables.figure_words and c.i >= figure.end), None)
+    if word is None and root.dep_ == "nsubj" and root.head.lower_ in tables.figure_words \
+            and root.head.i >= figure.end:
+        word = root.head  # "with 13 seconds remaining": the seconds are what remains
     if word is None:
         return None
     key = tables.synonyms.get(f"time {word.lower_}", f"time {word.lower_}")
