@@ -101,12 +101,14 @@ class Entities:
             capital & (table[:, 4] == 0) & among(dep, [strings[d] for d in NAME_DEPS])
         ).tolist()
         self._sent_start = set(numpy.flatnonzero(sent_start == 1).tolist())
-        headline = _headline_words(doc, self.text)
+        headline: tuple[int, str] | None | bool = False  # read at the first long name
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
-            if headline is not None and ent.start < headline[0] and not ent.ent_id_ and \
-                    len(ent) >= 3 and ent.text.lower() not in headline[1]:
+            if len(ent) >= 3 and not ent.ent_id_ and headline is False:
+                headline = _headline_words(doc, self.text)
+            if isinstance(headline, tuple) and ent.start < headline[0] and \
+                    not ent.ent_id_ and len(ent) >= 3 and ent.text.lower() not in headline[1]:
                 continue  # "Stocks Surge as Trump Announces Tariff Pause": a title-case
                 # headline's words the NER took for one name the article never writes again
             if len(ent) == 1 and ent.root.pos_ == "NOUN" and not ent.ent_id_ and \
