@@ -102,6 +102,13 @@ class Entities:
         ).tolist()
         self._sent_start = set(numpy.flatnonzero(sent_start == 1).tolist())
         headline: tuple[int, str] | None | bool = False  # read at the first long name
+        # one-word names the tagger reads as a common noun at a sentence's start somewhere,
+        # and the article writes in lower case: none of their sentence-start mentions names
+        common_nouns = {ent.text for ent in cues.ents
+                        if len(ent) == 1 and ent.root.pos_ == "NOUN" and not ent.ent_id_
+                        and ent.label_ in SUBJECT_LABELS
+                        and (ent.start == 0 or ent.root.is_sent_start)
+                        and re.search(rf"\b{re.escape(ent.text.lower())}\b", self.text)}
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
@@ -111,9 +118,8 @@ class Entities:
                     not ent.ent_id_ and len(ent) >= 3 and ent.text.lower() not in headline[1]:
                 continue  # "Stocks Surge as Trump Announces Tariff Pause": a title-case
                 # headline's words the NER took for one name the article never writes again
-            if len(ent) == 1 and ent.root.pos_ == "NOUN" and not ent.ent_id_ and \
-                    (ent.start == 0 or ent.root.is_sent_start) and \
-                    re.search(rf"\b{re.escape(ent.text.lower())}\b", self.text) is not None:
+            if len(ent) == 1 and not ent.ent_id_ and ent.text in common_nouns and \
+                    (ent.start == 0 or ent.root.is_sent_start):
                 continue  # "Plane carrying 72 people crashed": a common noun capitalised
                 # at a sentence's start, which the article writes in lower case elsewhere
             if ent.label_ == "NORP" and ent.start > 0 and \
