@@ -91,7 +91,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
-from pipeline.extract.keys import MOVE_KEY, singular
+from pipeline.extract.keys import INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
 from pipeline.units import format_amount, format_number
@@ -260,6 +260,8 @@ _KEYS_KEPT = 100_000  # claim keys a context keeps
 
 def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     scope, bases = split_qualifiers(claim, ctx.basis)
+    # compared, with a reason (verdict), not kept apart
+    scope = tuple(q for q in scope if q not in (REVISED, INSTANCE))
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
              claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
@@ -609,6 +611,22 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
+    if (REVISED in ca.qualifiers) != (REVISED in cb.qualifiers):
+        reasons.append("one figure is the amount after a revision (\"reduced to\", "
+                       "\"revised to\"), which another report may give as it was before, "
+                       "or of another event")
+    instances = (INSTANCE in ca.qualifiers) + (INSTANCE in cb.qualifiers)
+    if instances:
+        reasons.append(f"{'both describe' if instances == 2 else 'one describes'} one of a "
+                       "kind (such as \"a 27-yard field goal\"), and the two may be "
+                       "different ones")
+    if _bare_count(ca, ctx) and _bare_count(cb, ctx) and _ratio(a, b) >= ctx.far and \
+            not (periods == "same" and "focal" not in (ca.period_how, cb.period_how)):
+        # "the two countries" vs "more than 75 countries", "its total to 27" (in one
+        # region) vs "400 seats": a count that names only what it counts says not which
+        reasons.append(f"both count \"{key}\" and name no measure, and are "
+                       f"{format_number(_ratio(a, b))}× apart: more likely counts of "
+                       "different sets than one count misreported")
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
@@ -683,6 +701,15 @@ def _level_move(claim: Claim, ctx: _Context) -> bool:
     key = claim.metric_key or ""
     return key == MOVE_KEY or (key.endswith(" change") and
                                claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
+def _bare_count(claim: Claim, ctx: _Context) -> bool:
+    """A count keyed by its counted noun alone ("75 countries", "27 seats"): the key says
+    what is counted, not which set of them (no measure named, no synonym-table metric)."""
+    key = claim.metric_key or ""
+    unit = claim.quantity.unit.lower().replace("_", " ")
+    return bool(unit) and key not in ctx.known and not claim.qualifiers and \
+        singular(key) == singular(unit)
 
 
 def _known(claim: Claim, ctx: _Context) -> bool:
@@ -1006,6 +1033,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         both = _both_sides(sides[ri], sides[rj])
         if len(both) >= ctx.side_by_side:
             continue  # several articles give both figures side by side: two measures
+        if _truncated(members[ri], members[rj]):
+            continue  # "7.8%" and "7.9%" of one 7.87%: cut short and rounded, one value
         if max(support[ri], support[rj]) < consensus(periods[ri]):
             found = [(Verdict("divergence", [*v.reasons, "neither figure is the one most "
                                              "reports give"]), fa, fb)
@@ -1024,6 +1053,30 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if len(signatures) > 1 and len(cluster) > 1 and len(docs) >= 2:
             findings.append(_reconciled(cluster, ident))  # one article's: arithmetic.v1
     return findings
+
+
+def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
+    """Whether two value clusters are one value written at one precision, cut short by one
+    report and rounded by another: the other cluster of a shorter exact figure ("7.8%") has
+    a figure of as many digits ("7.9%") and a more precise one ("7.87%") that lies in what
+    the shorter one reads as when its last digit is cut (7.8 up to 7.9) as well as rounded.
+    Writers often cut a figure short; without both, the two stay a disagreement ("13%"
+    against a report's "13.8%" alone is a changed number)."""
+    for shorter, other in ((left, right), (right, left)):
+        for group in shorter:
+            a = group.head
+            if a.claim.quantity.bound != "exact" or a.low == a.high or \
+                    not (math.isfinite(a.low) and math.isfinite(a.high)):
+                continue
+            step = a.high - a.low  # a unit of its last written digit
+            cut = replace(a, low=a.ref - step, high=a.high) if a.ref < 0 else \
+                replace(a, low=a.low, high=a.ref + step)
+            figures = [f for g in other for f in g.figures]
+            if any(_digits(f.claim) == _digits(a.claim) for f in figures) and \
+                    any(_digits(f.claim) > _digits(a.claim) and _overlap(cut, f)
+                        for f in figures):
+                return True
+    return False
 
 
 def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list[str | None]]:

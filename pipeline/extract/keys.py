@@ -74,6 +74,11 @@ class KeyTables:
     estimate: frozenset[str]
     estimate_verbs: frozenset[str]
     estimate_words: frozenset[str]
+    estimate_marks: frozenset[str]  # "(est.)" after a figure
+    annualized: frozenset[str]  # "annualized run rate": a rate scaled to a year
+    revision: frozenset[str]  # "reduced to": an amount after a revision
+    earlier: frozenset[str]  # "a previous fine": an earlier thing's measure
+    close_words: frozenset[str]  # "closed up 3%": a market level's move at the close
     difference: frozenset[str]
     segments: frozenset[str]
     verb_measures: frozenset[str]
@@ -133,6 +138,11 @@ class KeyTables:
             estimate=lowered(keys.estimate_heads),
             estimate_verbs=lowered(keys.estimate_verbs),
             estimate_words=lowered(keys.estimate_words),
+            estimate_marks=frozenset(w.lower().rstrip(".") for w in keys.estimate_marks),
+            annualized=lowered(keys.annualized_words),
+            revision=lowered(keys.revision_verbs),
+            earlier=lowered(keys.earlier_words),
+            close_words=lowered(keys.close_words),
             difference=lowered(keys.difference_words),
             segments=lowered(keys.segment_words),
             classes={name: name for name, rule in rules.metrics.metrics.items()
@@ -307,6 +317,10 @@ class _Finder:
             if direction is not None and not self.is_noun(head) and \
                     head.pos_ in ("ADV", "ADJ", "ADP", ""):
                 changed_by(word)  # "up 101%", "up from $656 million", "higher by 5%"
+                measured = next((c for c in head.children if c.dep_ in (
+                    "nsubj", "nsubjpass") and self.is_noun(c) and c.i not in self.skip), None)
+                if measured is not None:  # "with storage revenue up 54%": its own measure
+                    return self.measure(measured, done)
                 target = head.head
                 if target.i == head.i:
                     return done(None)
@@ -575,7 +589,8 @@ def _basis(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues, *,
     """The basis of a change as written near it ("from a year ago" -> "year over year")."""
     best: tuple[tuple[int, int], str] | None = None
     for spelling, canonical in tables.spellings.items():
-        if canonical not in ("year over year", "quarter over quarter"):
+        if canonical not in ("year over year", "quarter over quarter",
+                             "month over month"):
             continue
         for tokens in find.spans(sent, spelling):
             after = tokens.start >= root.i
@@ -680,6 +695,53 @@ def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) ->
             if f"{noun} {child.lower_}" in tables.synonyms:  # (the object is a name)
                 return [child.lower_]
     return [verb.lower_]
+
+
+ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
+REVISED = "revised"  # the qualifier of an amount after a revision of it
+EARLIER = "earlier"  # the qualifier of a measure of an earlier thing ("a previous fine")
+
+
+def _earlier(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
+    """The measured noun (or a count's own noun) is an earlier one ("a previous fine of
+    €500 million", "the original offer of $40 a share", "its former record of 9.58
+    seconds"): an ``earlier_words`` adjective before it. Another thing than the current one
+    the story is about, never compared with it."""
+    if not tables.earlier:
+        return False
+    nouns = [t for t in (head, figure.root) if t is not None and t.pos_ in ("NOUN", "PROPN")]
+    return any(c.dep_ == "amod" and c.lower_ in tables.earlier and c.i < noun.i
+               for noun in nouns for c in noun.children)
+
+
+def _revised(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A figure an amount was revised to ("the fine was later reduced to 372m euros on
+    appeal", "a court slashed that penalty to $90 million"): the object of "to" on a
+    ``revision_verbs`` verb. Two reports of one thing, one before and one after a revision,
+    are not in dispute (a divergence at most, see the policy)."""
+    root = figure.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.i == root.i or prep.lower_ != "to":
+        return False
+    verb = prep.head
+    return verb.i != prep.i and verb.lower_ in tables.revision
+
+
+def _annualized(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A figure that is a rate scaled to a year from a shorter stretch ("an annualized run
+    rate of 2 million vehicles", "at an annual pace of $40 billion"): an ``annualized_words``
+    phrase on the figure's own words or the nouns governing it, up to its verb. Never the
+    actual figure of a year (nor of the quarter it was read from)."""
+    if not tables.annualized:
+        return False
+    words: list[Token] = [*figure, *figure.root.children]
+    for holder in governing_chain(figure.root)[:4]:
+        if holder.pos_ in ("VERB", "AUX"):
+            break
+        words += [holder, *(c for c in holder.children if c.i < holder.i)]
+    seen = " ".join(t.lower_ for t in sorted(set(words), key=lambda t: t.i))
+    seen = f" {_spaced(seen)} "
+    return any(f" {phrase} " in seen for phrase in tables.annualized)
 
 
 def _degenerate(key: str, tables: KeyTables) -> bool:
@@ -919,7 +981,23 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
         return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
     key = named or default
     assert key is not None
-    return MetricFrame(key=key, qualifiers=(singular(thing.lower_, tables.plural),))
+    qualifiers = [singular(thing.lower_, tables.plural)]
+    if _one_of_its_kind(thing):
+        qualifiers.append(INSTANCE)  # "kicked a 27-yard field goal": one of several?
+    return MetricFrame(key=key, qualifiers=tuple(qualifiers))
+
+
+INSTANCE = "one of its kind"  # the qualifier of a size of an indefinite thing
+
+
+def _one_of_its_kind(thing: Token) -> bool:
+    """A thing written with an indefinite article that no name identifies ("kicked a 27-yard
+    field goal", "after a 40-minute delay"): one of its kind, which another report's figure
+    may be of another one. Not a name's description ("The Dali, a 948-foot cargo ship", "the
+    Dali is a 948-foot ship")."""
+    if not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in thing.children):
+        return False
+    return thing.dep_ not in ("appos", "attr") and thing.pos_ != "PROPN"
 
 
 def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricFrame | None:
@@ -1131,11 +1209,20 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
     extra |= _scope_markers(figure, head, tables, finder, count=count)  # "including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    if _annualized(figure, tables):
+        extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
+    if _revised(figure, tables):
+        extra.add(REVISED)  # "the fine was later reduced to 372m euros on appeal"
+    if key is not None and not tables.earlier & set(key.split()) and \
+            _earlier(figure, head, tables):
+        extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
     described = _described(figure, finder)
     if described and described != key:
         extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks
+        if _one_of_its_kind(figure.root.head):
+            extra.add(INSTANCE)  # "a 6.3-magnitude quake struck": which one of them?
     if tables.intraday and any(find.present(sent, tables.intraday)):
         extra.add("intraday")  # "was up 2,100 points in afternoon trading"
     if not qualifiers and key is not None:
@@ -1155,11 +1242,51 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             key = MOVE_KEY  # a named thing's own move: an index's, a share's day
         if basis and key:
             extra.add(basis)
+        level = key == MOVE_KEY or (counted is not None and singular(
+            counted.lower().replace("_", " ").split()[0]) in tables.levels)
+        if key and level and _reading(figure, sent, tables):
+            extra.add("intraday")  # "the Dow was up 2,100 points": a reading, not the close
     estimate = flags.estimate or any(
-        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children))
+        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children)) or \
+        _estimated_measure(head, tables) or _estimate_mark(figure, tables)
     return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
                        change=flags.change, direction=flags.direction, base=flags.base,
                        estimate=estimate, basis=basis)
+
+
+def _reading(figure: SpacySpan, sent: SpacySpan, tables: KeyTables) -> bool:
+    """A level's move stated as where it stands ("the Dow was up 2,500 points", "the index
+    is down 3%"): a reading at some moment of the session, unless the sentence says it is
+    the close (``close_words``: "closed up", "ended the day up")."""
+    verb = next((t for t in figure.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_ != "be" or not any(
+            c.dep_ in ("advmod", "acomp", "prt", "prep") and tables.change(c.lower_)
+            and c.lower_ in ("up", "down", "higher", "lower") for c in verb.children):
+        return False
+    return not any(t.lower_ in tables.close_words for t in sent)
+
+
+def _estimated_measure(head: Token | None, tables: KeyTables) -> bool:
+    """The measured noun itself is an estimate's ("the expected revenue was $25.9 billion",
+    "estimated sales of $3 billion"): an estimate word modifies it, on its own (not the end
+    of "better-than-expected", which judges the figure against an estimate)."""
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in tables.estimate_words and
+               c.i < head.i and not (c.i > 0 and c.doc[c.i - 1].text in ("-", "than"))
+               for c in head.children)
+
+
+_MARK = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z. ]{0,15}?)\.?\s*\)")
+
+
+def _estimate_mark(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A mark in parentheses right after the figure that says it is an estimate ("$25.9
+    billion (est.)", "$3.10 (consensus)"): ``estimate_marks``."""
+    if not tables.estimate_marks:
+        return False
+    match = _MARK.match(figure.doc.text, figure.end_char)
+    return match is not None and match.group(1).strip().lower() in tables.estimate_marks
 
 
 # spaCy's NER labels of places (not world knowledge): a figure "in" one holds there.
