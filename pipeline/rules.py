@@ -159,6 +159,7 @@ class MetricKeys(Strict):
     demand_words: tuple[str, ...] = ()
     increment_words: tuple[str, ...] = ()
     neutral_passives: tuple[str, ...] = ()
+    money_verbs: dict[str, tuple[str, ...]] = {}
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")

@@ -55,6 +55,8 @@ from pipeline.extract.keys import (
     filed_object,
     keys_of,
     metric_frame,
+    price_frame,
+    remaining_frame,
     singular,
     size_frame,
 )
@@ -571,6 +573,16 @@ def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     return False
 
 
+def _on_terms(root: Token) -> bool:
+    """Whether a figure is the terms another figure rests on ("earnings per share of $2.22
+    on revenue of $8.71 billion"): the object of "of" after a noun that "on" governs."""
+    of = root.head
+    noun = of.head
+    return of.i != root.i and of.lower_ == "of" and noun.i != of.i and \
+        noun.pos_ in ("NOUN", "PROPN") and noun.head.i != noun.i and noun.head.lower_ == "on" \
+        and noun.dep_ == "pobj"
+
+
 def _table_row(sent: SpacySpan, spans: Sequence[tuple[int, int]], text: str) -> bool:
     """A line of a table ("Revenue $6.70 billion  $13.51 billion 101%"): two figures with
     nothing but spaces between them; its columns (periods, measures) are not in its words.
@@ -772,6 +784,7 @@ def build_claims(
             rule = rules.metrics.metrics.get(metric)
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
+        priced = price_frame(figure, tables, skip) if dimension == "currency" else None
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
                                         entities, _sources(sent, entities, tables, find))
         subject: str | None = None
@@ -786,6 +799,8 @@ def build_claims(
         if subject is None:
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
+            if priced is not None and not prefer:
+                prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
@@ -817,6 +832,12 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        left = remaining_frame(figure, dimension, tables)
+        if left is not None:  # "with 3 seconds remaining in overtime": the time left
+            frame = left
+        if priced is not None and not frame.change and not frame.base and (
+                frame.key is None or frame.key not in tables.canonical):
+            frame = replace(priced, estimate=frame.estimate)  # "the headset priced at"
         area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
@@ -892,6 +913,10 @@ def build_claims(
                 c.dep_ == "aux" and c.lower_ in ("will", "'ll") for t in chain
                 for c in t.children):
             modality = "asserted"  # "will receive 2.3 shares for each": agreed terms
+        if modality in ("asserted", "quoted") and previous is not None and \
+                previous.modality == "projection" and previous.end == sent.end and \
+                _on_terms(root):
+            modality = "projection"  # "expected EPS of $2.22 on revenue of $8.71 billion"
         if frame.estimate and modality in ("asserted", "quoted"):
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:

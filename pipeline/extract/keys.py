@@ -112,6 +112,7 @@ class KeyTables:
     increments: frozenset[str]  # "326 more": a difference from an unstated level
     counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
     neutral_passives: frozenset[str]  # "were reported": counted, not done to
+    money_verbs: dict[str, str]  # "priced at" -> "price", "joined for" -> "fee"
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -180,6 +181,8 @@ class KeyTables:
             increments=lowered(keys.increment_words),
             counterparty=lowered(rules.cues.counterparty_prepositions),
             neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
+            money_verbs={_spaced(w): key for key, words in keys.money_verbs.items()
+                         for w in words},
         )
 
     def change(self, word: str) -> str | None:
@@ -516,6 +519,8 @@ class _Finder:
         words = [*scope, *words]
         return [t.lower_ for t in words if (t.i not in self.skip or
                                             t.lower_ in self.tables.rate_words)
+                and (t.i not in self.figures or head.i in self.figures)
+                # ("a 33 per cent premium": the figure's words, unless its own noun is it)
                 and t.is_alpha or t.lower_ in ("-", "&")]
 
 
@@ -616,9 +621,10 @@ def _basis_words(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) ->
 
 
 def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
-                   finder: _Finder) -> set[str]:
+                   finder: _Finder, *, count: bool = False) -> set[str]:
     """What a figure includes or leaves out, as written beside it ("a $69 billion deal,
-    including $8 billion of debt" -> "including debt")."""
+    including $8 billion of debt" -> "including debt"). A count's part counted on its own
+    ("68 passengers, including 10 foreigners") is one of those counted, not a scope."""
     found: set[str] = set()
     holders = [figure.root, *([head] if head is not None else [])]
     if figure.root.head.i != figure.root.i and finder.is_noun(figure.root.head):
@@ -628,6 +634,9 @@ def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
             if child.lower_ not in tables.scope_markers:
                 continue
             noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if count and noun is not None and (noun.i in finder.figures or any(
+                    c.i in finder.figures for c in noun.children if c.dep_ == "nummod")):
+                continue
             if noun is not None and finder.is_figure_word(noun, finder.figures):
                 noun = finder.of_noun(noun) or noun
             if noun is not None and noun.is_alpha and not noun.like_num:
@@ -666,6 +675,26 @@ def _stretch(root: Token, tables: KeyTables) -> set[str]:
         if holder.pos_ in ("VERB", "AUX"):
             break
     return found
+
+
+def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) -> list[str]:
+    """What a copula says of the people a figure counts, as the words of their key: an
+    adjective ("were dead"), a place or state ("were on board", "were without power", "were
+    aboard the Velora" when the synonyms know "people aboard"); the copula itself when it
+    says nothing more ("there were 115 people")."""
+    for child in verb.children:
+        if child.i in range(figure.start, figure.end) or child.i == figure.root.head.i:
+            continue
+        if child.dep_ in ("acomp", "advmod") and child.is_alpha and child.pos_ in (
+                "ADJ", "ADV") and not child.is_stop and not child.lower_.endswith("ly"):
+            return [child.lower_]
+        if child.dep_ == "prep" and child.i > figure.end:
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.is_alpha and obj.ent_type_ == "":
+                return [child.lower_, obj.lower_]
+            if f"{noun} {child.lower_}" in tables.synonyms:  # (the object is a name)
+                return [child.lower_]
+    return [verb.lower_]
 
 
 ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
@@ -889,6 +918,27 @@ INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 SIZE_REACH = 3
 
 
+def remaining_frame(figure: SpacySpan, dimension: str, tables: KeyTables
+                    ) -> MetricFrame | None:
+    """A stretch of time a word of what is left describes ("with 3 seconds remaining in
+    overtime", "two minutes left"; `figure_qualifiers`): the time left, with the span of
+    play or work it is left of ("in overtime") as qualifier, whatever the clause is about."""
+    if dimension != "time":
+        return None
+    root = figure.root
+    word = next((c for c in root.children if c.dep_ in ("acl", "amod", "advmod")
+                 and c.lower_ in tables.figure_words and c.i >= figure.end), None)
+    if word is None and root.dep_ == "nsubj" and root.head.lower_ in tables.figure_words \
+            and root.head.i >= figure.end:
+        word = root.head  # "with 13 seconds remaining": the seconds are what remains
+    if word is None:
+        return None
+    key = tables.synonyms.get(f"time {word.lower_}", f"time {word.lower_}")
+    within = [f"in {g.lower_}" for c in word.children if c.dep_ == "prep" and c.lower_ == "in"
+              for g in c.children if g.dep_ == "pobj" and g.is_alpha]
+    return MetricFrame(key=key, qualifiers=tuple(within[:1]))
+
+
 def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFrame | None:
     """A thing's size (see ``sizes`` in ``rules/metrics.yaml``): the measure named by a word
     just after the figure ("984 feet in length", "50 feet deep", "a 300-metre-long
@@ -948,6 +998,61 @@ def _one_of_its_kind(thing: Token) -> bool:
     if not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in thing.children):
         return False
     return thing.dep_ not in ("appos", "attr") and thing.pos_ != "PROPN"
+
+
+def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricFrame | None:
+    """A money figure that a verb of exchange governs, alone or with the preposition the
+    figure hangs from (`money_verbs`: "priced at $449", "sells the Zephyr for $1,299",
+    "joined Tarvo for 25 million euros"): the key the table names (a price, a fee) whatever
+    the sentence calls it; a price is qualified by the thing sold when a common noun or an
+    untagged product name says it."""
+    token = figure.root
+    prep: str | None = None
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.pos_ == "ADP" or head.dep_ in ("prep", "agent"):
+            prep = prep or head.lower_
+            token = head
+            continue
+        if head.pos_ not in ("VERB", "AUX"):
+            return None
+        word = head.lower_
+        named = tables.money_verbs.get(word) or (
+            tables.money_verbs.get(f"{word} {prep}") if prep else None)
+        if named is None:
+            return None
+        key = tables.synonyms.get(named, named)
+        if key != tables.synonyms.get("price", "price"):
+            return MetricFrame(key=key)
+        thing = _priced_thing(head, skip)
+        part, qualifiers = _normalize(thing, tables) if thing else (None, ())
+        return MetricFrame(key=key, qualifiers=tuple(sorted({*qualifiers, part}))
+                           if part and part != key else ())
+    return None
+
+
+def _priced_thing(verb: Token, skip: set[int]) -> list[str]:
+    """The words of what a verb of pricing gives the price of, as a qualifier: a common
+    noun ("the headset priced at", "sold its stake for"), or the words of a product's name
+    the NER left untagged beside its maker's ("Apple iPhone 15 starts at $799, while the
+    iPhone 15 Plus starts at $899"); a tagged name is the subject instead."""
+    while verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        verb = verb.head  # "priced starting at": the pricing verb's
+    candidates = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+    if verb.dep_ == "acl":
+        candidates.append(verb.head)
+    for noun in candidates:
+        if noun.i in skip:
+            continue
+        if noun.pos_ == "NOUN" and noun.is_alpha:
+            return [noun.lower_]
+        if noun.pos_ == "PROPN":
+            return [t.lower_ for t in sorted([noun, *(c for c in noun.children if c.dep_ in (
+                "compound", "nummod", "amod", "cc"))], key=lambda t: t.i) if t.i not in skip]
+    return []
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
@@ -1095,14 +1200,17 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         # "12,391 people had died", "3.5 million units sold": the noun with its verb
         verb = head if head is not None and head.pos_ in ("VERB", "AUX") else next(
             (t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
-        words = [singular(root.lower_, tables.plural)] + ([verb.lower_] if verb else [])
+        words = [singular(root.lower_, tables.plural)] + (
+            _complement(verb, figure, singular(root.lower_, tables.plural), tables)
+            if verb is not None and verb.lower_ in _COPULAS
+            else [verb.lower_] if verb else [])
         phrase = " ".join(words)
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
     extra = (set(qualifiers) | set(_basis_words(sent, figure.root, tables, find))) - {key}
     extra |= {t.lower_ for t in (*figure, *figure.root.children)
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
-    extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
+    extra |= _scope_markers(figure, head, tables, finder, count=count)  # "including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
     if _annualized(figure, tables):
         extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
