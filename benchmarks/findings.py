@@ -473,11 +473,14 @@ def _claim_line(claim: dict[str, Any]) -> str:
 
 
 def _frame(claim: dict[str, Any]) -> str:
-    extra = "".join(f" {k}={claim[k]}" for k in ("qualifier", "period", "as_of")
+    extra = "".join(f" {k}={claim[k]}" for k in ("qualifier", "period", "period_how", "as_of")
                     if claim.get(k))
     unit = (claim.get("normalized") or {}).get("unit", claim.get("unit"))
-    return (f"{claim.get('surface')!r}: subject={claim.get('subject')} "
-            f"metric={claim.get('metric')} unit={unit}{extra}")
+    how = claim.get("subject_how")
+    return (f"{claim.get('surface')!r}: subject={claim.get('subject')}"
+            f"{f' ({how})' if how else ''} metric={claim.get('metric')} "
+            f"key={claim.get('metric_key')!r} unit={unit} "
+            f"modality={claim.get('modality')}{extra}")
 
 
 def print_misses(title: str, judged: Judged, run: Run) -> None:

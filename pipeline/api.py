@@ -17,12 +17,14 @@ from pipeline import distributed, review
 from pipeline.check import checks
 from pipeline.collector import collecting_gc, paused_gc
 from pipeline.corpus import (
+    CorpusWalk,
     discard,
     expand_sources,
     place,
     remove_stale_copies,
     stage,
     walk_corpus,
+    with_placed,
 )
 from pipeline.errors import InputError, OutputError
 from pipeline.extract import parse, process
@@ -202,13 +204,15 @@ def _remembered(db: store.Store, todo: Sequence[Document], keys: Mapping[str, st
 
 
 def _extract_locked(corpus: Path, out: Path, run: _Settings,
-                    known_docs: Mapping[str, store.RunDoc] | None = None) -> RunResult:
+                    known_docs: Mapping[str, store.RunDoc] | None = None,
+                    walked: CorpusWalk | None = None) -> RunResult:
     """The run itself; the caller holds the output-folder lock.
 
     Under the same state fingerprint as the last run (same rules, model, options and code)
     it is incremental (:mod:`pipeline.state.delta`); otherwise it runs the checks over every claim
     and replaces the stored state. ``known_docs``: the store's files of the last run, when the
-    caller read them under the same lock (``claims add``).
+    caller read them under the same lock (``claims add``); ``walked``: the corpus as the
+    caller walked it under that lock, with the files it placed there since.
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -225,7 +229,7 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings,
     stamp = fingerprint.documents(rules, model=model_name, do_repair=run.do_repair)
     state = fingerprint.checks(stamp)
     remove_stale_copies(corpus)
-    walk = walk_corpus(corpus)
+    walk = walk_corpus(corpus) if walked is None else walked
     with store.open_store(out) as db, paused_gc():
         outputs.recover(out, db)
         meta = db.meta()
@@ -518,8 +522,9 @@ def _add_locked(corpus: Path, out: Path, sources: Sequence[str | Path],
         journal = pending_adds(meta)
         with store.open_store(out) as db:
             known = db.run_docs()
+        walk = walk_corpus(corpus)  # once: the run below is given it with what is placed
         staged, rejected = stage(corpus, sources, max_bytes=run.max_bytes, known=known,
-                                 pending={e["sha256"] for e in journal})
+                                 pending={e["sha256"] for e in journal}, walk=walk)
         try:
             if staged:  # journaled before any article appears in the corpus
                 journal += [{"sha256": s.digest, "source": s.source} for s in staged]
@@ -531,7 +536,8 @@ def _add_locked(corpus: Path, out: Path, sources: Sequence[str | Path],
             discard(staged)
         if not added and not journal:
             return AddResult(added=[], rejected=rejected, run=None)
-        result = _extract_locked(corpus, out, run, known_docs=known)
+        result = _extract_locked(corpus, out, run, known_docs=known,
+                                 walked=with_placed(walk, corpus, added))
         result.rules_root = run.rules.root
     # new: not in the stored findings of the run before (RunResult.new_findings)
     new_ids = set(result.new_findings)

@@ -89,6 +89,17 @@ def walk_corpus(corpus: Path) -> CorpusWalk:
     return CorpusWalk([Path(path) for _, path in found], skipped)
 
 
+def with_placed(walk: CorpusWalk, corpus: Path, placed: Sequence[Path]) -> CorpusWalk:
+    """``walk`` (of ``corpus``) with the files :func:`place` has just given a name there:
+    what walking the corpus again would find, without reading its folder again."""
+    if not placed:
+        return walk
+    base = len(str(corpus).rstrip("/")) + 1
+    files = [*walk.files, *(corpus / p.name for p in placed)]
+    files.sort(key=lambda p: str(p)[base:])
+    return CorpusWalk(files, walk.skipped)
+
+
 def _entry_problem(entry: os.DirEntry[str]) -> tuple[str, str] | str | None:
     """``None`` for a regular file (or a symlink to one), ``"folder"`` for a real folder, else
     why the entry is skipped and what to do, as ``(reason, hint)``."""
@@ -287,8 +298,8 @@ def remove_stale_copies(corpus: Path) -> list[str]:
 
 
 def stage(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
-          known: Mapping[str, RunDoc] | None = None, pending: Collection[str] = ()
-          ) -> tuple[list[Staged], list[Skip]]:
+          known: Mapping[str, RunDoc] | None = None, pending: Collection[str] = (),
+          walk: CorpusWalk | None = None) -> tuple[list[Staged], list[Skip]]:
     """Copy each new article among ``sources`` to a temporary name in the corpus folder
     (complete and on disk); returns the staged copies and the sources rejected, with why.
 
@@ -296,15 +307,16 @@ def stage(corpus: Path, sources: Sequence[str | Path], *, max_bytes: int,
     content hash is trusted while their size and :func:`delta.file_stamp` are unchanged.
     ``pending``: content hashes of articles an interrupted add already placed in the corpus;
     a source with those bytes is neither copied again nor rejected (the run finishes it).
-    Raises :class:`OutputError` when the corpus folder cannot be written (a full disk...);
-    nothing is left in the corpus then.
+    ``walk``: :func:`walk_corpus` of ``corpus``, when the caller has it. Raises
+    :class:`OutputError` when the corpus folder cannot be written (a full disk...); nothing
+    is left in the corpus then.
     """
     files, rejected = expand_sources(sources)
     root = corpus.resolve()
     hashes: dict[str, str] = {}
     top = str(corpus)
     base = len(top.rstrip("/")) + 1
-    for path in walk_corpus(corpus).files:
+    for path in (walk or walk_corpus(corpus)).files:
         name = str(path)  # the relative path by slicing, not pathlib (10,000 files an add)
         rel = shown_name(name[base:] if name.startswith(top)
                          else path.relative_to(corpus).as_posix())

@@ -128,6 +128,11 @@ class MetricKeys(Strict):
     estimate_heads: tuple[str, ...] = ()
     estimate_verbs: tuple[str, ...] = ()
     estimate_words: tuple[str, ...] = ()
+    estimate_marks: tuple[str, ...] = ()
+    annualized_words: tuple[str, ...] = ()
+    revision_verbs: tuple[str, ...] = ()
+    earlier_words: tuple[str, ...] = ()
+    close_words: tuple[str, ...] = ()
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()
     figure_qualifiers: tuple[str, ...] = ()
@@ -154,6 +159,7 @@ class MetricKeys(Strict):
     demand_words: tuple[str, ...] = ()
     increment_words: tuple[str, ...] = ()
     neutral_passives: tuple[str, ...] = ()
+    money_verbs: dict[str, tuple[str, ...]] = {}
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
     @field_validator("change_words")

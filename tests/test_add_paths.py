@@ -124,3 +124,39 @@ def test_an_article_sorting_first_renumbers_nothing(tmp_path: Path) -> None:
     assert stats["contradictions.md"].bytes_rendered < stats["contradictions.md"].bytes_reused
     for name, text in outputs.texts(world.view()).items():  # the same as a fresh render
         assert (out / name).read_text(encoding="utf-8") == text, name
+
+
+def test_an_add_walks_the_corpus_once_and_runs_on_what_a_walk_finds(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """The add's run is given the corpus as the add walked it, with the files it placed
+    (one under a free name): the same documents and outputs as a run that walks again."""
+    from pipeline import api
+    from pipeline import corpus as corpus_module
+
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "b.txt").write_text("Acme said its revenue was $5 billion in 2024.\n")
+    (corpus / "sub" / "c.txt").write_text("Acme reported revenue of $7 billion in 2024.\n")
+    out = tmp_path / "out"
+    api.extract(corpus, out=out)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    (incoming / "b.txt").write_text("Acme's revenue reached $6 billion in 2024, it said.\n")
+    (incoming / "a.txt").write_text("Rivals put Acme's revenue in 2024 at $9 billion.\n")
+    walks: list[Path] = []
+    real = corpus_module.walk_corpus
+
+    def counted(folder: Path) -> corpus_module.CorpusWalk:
+        walks.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(api, "walk_corpus", counted)
+    monkeypatch.setattr(corpus_module, "walk_corpus", counted)
+    result = api.add([incoming / "b.txt", incoming / "a.txt"], corpus=corpus, out=out)
+    assert len(walks) == 1
+    assert result.run is not None
+    assert [d.path for d in result.run.view.docs] == ["a.txt", "b-2.txt", "b.txt", "sub/c.txt"]
+    fresh = tmp_path / "fresh"
+    api.extract(corpus, out=fresh)
+    for name in ("claims.jsonl", "contradictions.json", "contradictions.md"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name

@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -78,15 +79,20 @@ def _stepped(at: int | None, how: str, report: int) -> Iterator[None]:
     die by SIGKILL (``how="kill"``) or get a SIGINT (``how="interrupt"``)."""
     real_write = os.write
     count = 0
+    counting = threading.Lock()  # files are flushed by threads too: every step counted once
 
     def step() -> None:
         nonlocal count
-        count += 1
-        real_write(report, b".")
-        if count == at:
+        with counting:
+            count += 1
+            mine = count
+            real_write(report, b".")
+        if mine == at:
             if how == "kill":
                 os.kill(os.getpid(), signal.SIGKILL)
-            signal.raise_signal(signal.SIGINT)
+            # Ctrl-C is sent to the process (the kernel picks a thread that does not block
+            # it), not to the thread at the step: a file may be flushed by another thread
+            os.kill(os.getpid(), signal.SIGINT)
 
     def wrapped(function: Callable[..., object]) -> Callable[..., object]:
         def call(*args: object, **kwargs: object) -> object:

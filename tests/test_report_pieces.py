@@ -419,6 +419,28 @@ def test_finding_signatures_are_the_shared_ones(seed):
     assert common.keys == ["f:" + f.id for f in common.order]
 
 
+@pytest.mark.parametrize("shuffled", [False, True], ids=["run order", "shuffled"])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_claims_index_sees_every_claim_of_a_document(seed, shuffled):
+    """The plan takes a document's claims as one run of run order; claims out of that order
+    (a document's claims apart) are all indexed all the same."""
+    from collections import defaultdict
+
+    view = make_world(seed, documents=15, findings=20).view()
+    if shuffled:
+        claims = list(view.claims)
+        random.Random(seed).shuffle(claims)
+        view.claims = claims
+    by_doc: dict[str, list[rows.ClaimRow]] = defaultdict(list)
+    for c in view.claims:
+        by_doc[c.doc_id].append(c)
+    common = report.shared(view)
+    expected = report._index_chunks(view.claims, by_doc, view.docs, common.path, common.label,
+                                    common.page)
+    assert report._plan(view).index == expected
+    assert sum(n for _, n, _ in expected) == len(view.claims)
+
+
 def test_the_plans_a_view_keeps_hold_no_cycle_back_to_it():
     """A view (with every claim it loaded) is freed as soon as it is dropped, not left to the
     cycle collector, which a run pauses (``collector.paused_gc``)."""

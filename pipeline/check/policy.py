@@ -36,6 +36,12 @@ for both periods, or disagrees over that period directly).
 (a total and a segment, two years) are two measures the frame did not tell apart: no
 finding.
 
+**Lists and scale gaps.** Figures of one partition that an article lists in one sentence and
+that disagree with each other (both stated as facts, neither an earlier level) are parts of a
+whole or figures of different things: a disagreement resting on one of them is a divergence
+at most. So is one between figures ``scale_gap_ratio`` times apart or more ("$68" vs "$68.7
+billion"): a scale word left out or a table in millions, not one figure misreported.
+
 **Currencies.** A money figure in another currency than ``checks.yaml``'s
 ``common_currency`` (USD) is also a figure in the common currency's block, converted at
 the average rate of its year (``rules/rates.yaml``): its period's year, else its date's,
@@ -91,7 +97,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
-from pipeline.extract.keys import MOVE_KEY, singular
+from pipeline.extract.keys import INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
 from pipeline.units import format_amount, format_number
@@ -108,7 +114,7 @@ NAME = "interval_consistency.v2"
 INF = math.inf
 _DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
              "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1,
-             "max_article_values": 20.0}
+             "max_article_values": 20.0, "scale_gap_ratio": 500.0}
 # Limits (issue 19), each overridable under ``thresholds`` in ``rules/checks.yaml``; a figure
 # a limit leaves out is named in an informational ``scope`` finding, never dropped silently:
 # - ``max_pairs``: pairs of value groups compared in one partition; past it each group is
@@ -260,6 +266,8 @@ _KEYS_KEPT = 100_000  # claim keys a context keeps
 
 def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     scope, bases = split_qualifiers(claim, ctx.basis)
+    # compared, with a reason (verdict), not kept apart
+    scope = tuple(q for q in scope if q not in (REVISED, INSTANCE))
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
              claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
@@ -501,6 +509,7 @@ class _Context:
         self.update_days = _threshold(rules, "update_after_days")
         self.move_digits = _threshold(rules, "period_move_digits")
         self.far = _threshold(rules, "far_ratio")
+        self.scale_gap = _threshold(rules, "scale_gap_ratio")
         self.side_by_side = _threshold(rules, "side_by_side_documents")
         self.conversion_allowance = _threshold(rules, "conversion_allowance")
         self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
@@ -609,9 +618,30 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     key = ca.metric_key or ""
     if not _known(ca, ctx):
         reasons.append(f'the metric is read only from the words "{key}"')
+    if (REVISED in ca.qualifiers) != (REVISED in cb.qualifiers):
+        reasons.append("one figure is the amount after a revision (\"reduced to\", "
+                       "\"revised to\"), which another report may give as it was before, "
+                       "or of another event")
+    instances = (INSTANCE in ca.qualifiers) + (INSTANCE in cb.qualifiers)
+    if instances:
+        reasons.append(f"{'both describe' if instances == 2 else 'one describes'} one of a "
+                       "kind (such as \"a 27-yard field goal\"), and the two may be "
+                       "different ones")
+    if _bare_count(ca, ctx) and _bare_count(cb, ctx) and _ratio(a, b) >= ctx.far and \
+            not (periods == "same" and "focal" not in (ca.period_how, cb.period_how)):
+        # "the two countries" vs "more than 75 countries", "its total to 27" (in one
+        # region) vs "400 seats": a count that names only what it counts says not which
+        reasons.append(f"both count \"{key}\" and name no measure, and are "
+                       f"{format_number(_ratio(a, b))}× apart: more likely counts of "
+                       "different sets than one count misreported")
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
+    if _ratio(a, b) >= ctx.scale_gap:
+        # "$68" vs "$68.7 billion", a table's "$40,111" (in millions) vs "$134.90 billion"
+        reasons.append(f"they are {format_number(_ratio(a, b))}× apart, as far as a scale "
+                       "word left out (or a table in thousands or millions) puts them; a "
+                       "misreport of one figure seldom does")
     return Verdict("divergence" if reasons else "contradiction", reasons)
 
 
@@ -683,6 +713,15 @@ def _level_move(claim: Claim, ctx: _Context) -> bool:
     key = claim.metric_key or ""
     return key == MOVE_KEY or (key.endswith(" change") and
                                claim.quantity.unit.lower().split("_")[0] in ctx.levels)
+
+
+def _bare_count(claim: Claim, ctx: _Context) -> bool:
+    """A count keyed by its counted noun alone ("75 countries", "27 seats"): the key says
+    what is counted, not which set of them (no measure named, no synonym-table metric)."""
+    key = claim.metric_key or ""
+    unit = claim.quantity.unit.lower().replace("_", " ")
+    return bool(unit) and key not in ctx.known and not claim.qualifiers and \
+        singular(key) == singular(unit)
 
 
 def _known(claim: Claim, ctx: _Context) -> bool:
@@ -854,6 +893,22 @@ def _finding(kind: str, severity: Severity, claims: Sequence[Claim], explanation
                    check=check, arithmetic=arithmetic)
 
 
+def _listed(figures: Sequence[Figure]) -> set[tuple[str, str]]:
+    """The (article, sentence) pairs that give two or more figures of one partition that
+    disagree ("to forfeit $2.5 billion and pay a $1.8 billion fine", "the lander will cost
+    $250 crore and the launch $365 crore more"): a list of parts or of different things,
+    which the frame did not tell apart."""
+    by_sentence: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+    for f in figures:
+        if not f.claim.base and f.claim.modality in FACT_MODALITIES:
+            # not "up from $6.7 billion" (the earlier level) nor "beating estimates of $11
+            # billion" (another voice): those say what they are
+            by_sentence[f.claim.doc_id, f.claim.sentence].append(f)
+    return {where for where, found in by_sentence.items() if len(found) > 1 and any(
+        not _overlap(x, y) and period_agreement(x.claim.period_key, y.claim.period_key)
+        != "different" for k, x in enumerate(found) for y in found[k + 1:])}
+
+
 def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[str, ...],
                         *, reason: str | None = None, check: str = NAME,
                         context: Sequence[Figure] = ()) -> list[Finding]:
@@ -869,6 +924,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                if f.exchange is None or (f.claim.doc_id, f.claim.sentence) not in native]
     groups = _groups(figures, ctx)
     n = len(groups)
+    listed = _listed(figures)
     periods_by_doc: dict[str, set[str | None]] = defaultdict(set)
     for f in (*figures, *context):
         periods_by_doc[f.claim.doc_id].add(f.claim.period_key)
@@ -953,6 +1009,11 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
             result = _through_exchange(
                 verdict(cross[0], cross[1], ctx, ambiguous_basis=ambiguous,
                         periods_by_doc=periods_by_doc), *cross, ctx)
+            if result.kind == "contradiction" and \
+                    any((f.claim.doc_id, f.claim.sentence) in listed for f in cross):
+                result = Verdict("divergence", [
+                    "one article gives several different figures of this measure in one "
+                    "sentence (parts of a whole, or figures of different things)"])
             if result.kind == "update" or result.kind == "divergence" and \
                     _sources_of(cross[0].claim, cross[1].claim):
                 result, cross = _strongest_cross(a, b, result, cross, ctx, ambiguous,
@@ -1006,6 +1067,8 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         both = _both_sides(sides[ri], sides[rj])
         if len(both) >= ctx.side_by_side:
             continue  # several articles give both figures side by side: two measures
+        if _truncated(members[ri], members[rj]):
+            continue  # "7.8%" and "7.9%" of one 7.87%: cut short and rounded, one value
         if max(support[ri], support[rj]) < consensus(periods[ri]):
             found = [(Verdict("divergence", [*v.reasons, "neither figure is the one most "
                                              "reports give"]), fa, fb)
@@ -1024,6 +1087,30 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if len(signatures) > 1 and len(cluster) > 1 and len(docs) >= 2:
             findings.append(_reconciled(cluster, ident))  # one article's: arithmetic.v1
     return findings
+
+
+def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
+    """Whether two value clusters are one value written at one precision, cut short by one
+    report and rounded by another: the other cluster of a shorter exact figure ("7.8%") has
+    a figure of as many digits ("7.9%") and a more precise one ("7.87%") that lies in what
+    the shorter one reads as when its last digit is cut (7.8 up to 7.9) as well as rounded.
+    Writers often cut a figure short; without both, the two stay a disagreement ("13%"
+    against a report's "13.8%" alone is a changed number)."""
+    for shorter, other in ((left, right), (right, left)):
+        for group in shorter:
+            a = group.head
+            if a.claim.quantity.bound != "exact" or a.low == a.high or \
+                    not (math.isfinite(a.low) and math.isfinite(a.high)):
+                continue
+            step = a.high - a.low  # a unit of its last written digit
+            cut = replace(a, low=a.ref - step, high=a.high) if a.ref < 0 else \
+                replace(a, low=a.low, high=a.ref + step)
+            figures = [f for g in other for f in g.figures]
+            if any(_digits(f.claim) == _digits(a.claim) for f in figures) and \
+                    any(_digits(f.claim) > _digits(a.claim) and _overlap(cut, f)
+                        for f in figures):
+                return True
+    return False
 
 
 def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list[str | None]]:

@@ -56,10 +56,13 @@ from pipeline.extract.keys import (
     filed_object,
     keys_of,
     metric_frame,
+    price_frame,
+    remaining_frame,
     singular,
     size_frame,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
+from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
     SUBJECT_LABELS,
@@ -571,6 +574,16 @@ def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     return False
 
 
+def _on_terms(root: Token) -> bool:
+    """Whether a figure is the terms another figure rests on ("earnings per share of $2.22
+    on revenue of $8.71 billion"): the object of "of" after a noun that "on" governs."""
+    of = root.head
+    noun = of.head
+    return of.i != root.i and of.lower_ == "of" and noun.i != of.i and \
+        noun.pos_ in ("NOUN", "PROPN") and noun.head.i != noun.i and noun.head.lower_ == "on" \
+        and noun.dep_ == "pobj"
+
+
 def _table_row(sent: SpacySpan, spans: Sequence[tuple[int, int]], text: str) -> bool:
     """A line of a table ("Revenue $6.70 billion  $13.51 billion 101%"): two figures with
     nothing but spaces between them; its columns (periods, measures) are not in its words.
@@ -775,6 +788,7 @@ def build_claims(
             rule = rules.metrics.metrics.get(metric)
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
+        priced = price_frame(figure, tables, skip) if dimension == "currency" else None
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
                                         entities, _sources(sent, entities, tables, find))
         subject: str | None = None
@@ -789,6 +803,8 @@ def build_claims(
         if subject is None:
             exclude = {n for n in (parties.get("payer"),) if n and role in ("payee", "target")}
             prefer = set(rule.prefer_labels) if rule else set()
+            if priced is not None and not prefer:
+                prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
@@ -820,6 +836,12 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        left = remaining_frame(figure, dimension, tables)
+        if left is not None:  # "with 3 seconds remaining in overtime": the time left
+            frame = left
+        if priced is not None and not frame.change and not frame.base and (
+                frame.key is None or frame.key not in tables.canonical):
+            frame = replace(priced, estimate=frame.estimate)  # "the headset priced at"
         area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
@@ -895,6 +917,10 @@ def build_claims(
                 c.dep_ == "aux" and c.lower_ in ("will", "'ll") for t in chain
                 for c in t.children):
             modality = "asserted"  # "will receive 2.3 shares for each": agreed terms
+        if modality in ("asserted", "quoted") and previous is not None and \
+                previous.modality == "projection" and previous.end == sent.end and \
+                _on_terms(root):
+            modality = "projection"  # "expected EPS of $2.22 on revenue of $8.71 billion"
         if frame.estimate and modality in ("asserted", "quoted"):
             modality = "projection"  # "expectations of $11.22 billion"
         if frame.direction and original.direction is None:
@@ -938,7 +964,33 @@ def build_claims(
             last_subject[metric] = subject
         if seen is not None:
             repeats.framed[seen] = (claims[-1], dimension)
-    return claims
+    return _full_names(claims, [m.name for m in entities.mentions], rules)
+
+
+def _full_names(claims: list[Claim], names: Sequence[str], rules: Rules) -> list[Claim]:
+    """Subjects given the full name the article writes elsewhere ("Zhao" after "Changpeng
+    Zhao", "Dortmund" after "Borussia Dortmund", "IBM" after "International Business
+    Machines"), so that reports naming one entity either way meet (subjects are compared by
+    key, and blocked by its first letter). Only when exactly one longer name of the article
+    fits; otherwise the subject stays as written."""
+    suffixes = rules.entities.name_suffixes
+    subjects = sorted({c.subject for c in claims if c.subject})
+    if not subjects:
+        return claims
+    longest: dict[str, str] = {}
+    for name in sorted({*names, *subjects}, key=lambda n: (-len(n), n)):
+        if key := name_key(name, suffixes):
+            longest.setdefault(key, name)
+    full: dict[str, str] = {}
+    for subject in subjects:
+        key = name_key(subject, suffixes)
+        fits = [k for k in longest if len(k) > len(key) and related(key, k)] if key else []
+        if len(fits) == 1:
+            full[subject] = longest[fits[0]]
+    if not full:
+        return claims
+    return [c.model_copy(update={"subject": full[c.subject]})
+            if c.subject in full else c for c in claims]
 
 
 # Tokens before a sentence that framing its figures may read (pronouns look back 400 tokens,

@@ -74,6 +74,11 @@ class KeyTables:
     estimate: frozenset[str]
     estimate_verbs: frozenset[str]
     estimate_words: frozenset[str]
+    estimate_marks: frozenset[str]  # "(est.)" after a figure
+    annualized: frozenset[str]  # "annualized run rate": a rate scaled to a year
+    revision: frozenset[str]  # "reduced to": an amount after a revision
+    earlier: frozenset[str]  # "a previous fine": an earlier thing's measure
+    close_words: frozenset[str]  # "closed up 3%": a market level's move at the close
     difference: frozenset[str]
     segments: frozenset[str]
     verb_measures: frozenset[str]
@@ -107,6 +112,7 @@ class KeyTables:
     increments: frozenset[str]  # "326 more": a difference from an unstated level
     counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
     neutral_passives: frozenset[str]  # "were reported": counted, not done to
+    money_verbs: dict[str, str]  # "priced at" -> "price", "joined for" -> "fee"
 
     @classmethod
     def build(cls, rules: Rules) -> KeyTables:
@@ -132,6 +138,11 @@ class KeyTables:
             estimate=lowered(keys.estimate_heads),
             estimate_verbs=lowered(keys.estimate_verbs),
             estimate_words=lowered(keys.estimate_words),
+            estimate_marks=frozenset(w.lower().rstrip(".") for w in keys.estimate_marks),
+            annualized=lowered(keys.annualized_words),
+            revision=lowered(keys.revision_verbs),
+            earlier=lowered(keys.earlier_words),
+            close_words=lowered(keys.close_words),
             difference=lowered(keys.difference_words),
             segments=lowered(keys.segment_words),
             classes={name: name for name, rule in rules.metrics.metrics.items()
@@ -170,6 +181,8 @@ class KeyTables:
             increments=lowered(keys.increment_words),
             counterparty=lowered(rules.cues.counterparty_prepositions),
             neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
+            money_verbs={_spaced(w): key for key, words in keys.money_verbs.items()
+                         for w in words},
         )
 
     def change(self, word: str) -> str | None:
@@ -304,6 +317,10 @@ class _Finder:
             if direction is not None and not self.is_noun(head) and \
                     head.pos_ in ("ADV", "ADJ", "ADP", ""):
                 changed_by(word)  # "up 101%", "up from $656 million", "higher by 5%"
+                measured = next((c for c in head.children if c.dep_ in (
+                    "nsubj", "nsubjpass") and self.is_noun(c) and c.i not in self.skip), None)
+                if measured is not None:  # "with storage revenue up 54%": its own measure
+                    return self.measure(measured, done)
                 target = head.head
                 if target.i == head.i:
                     return done(None)
@@ -502,6 +519,8 @@ class _Finder:
         words = [*scope, *words]
         return [t.lower_ for t in words if (t.i not in self.skip or
                                             t.lower_ in self.tables.rate_words)
+                and (t.i not in self.figures or head.i in self.figures)
+                # ("a 33 per cent premium": the figure's words, unless its own noun is it)
                 and t.is_alpha or t.lower_ in ("-", "&")]
 
 
@@ -570,7 +589,8 @@ def _basis(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues, *,
     """The basis of a change as written near it ("from a year ago" -> "year over year")."""
     best: tuple[tuple[int, int], str] | None = None
     for spelling, canonical in tables.spellings.items():
-        if canonical not in ("year over year", "quarter over quarter"):
+        if canonical not in ("year over year", "quarter over quarter",
+                             "month over month"):
             continue
         for tokens in find.spans(sent, spelling):
             after = tokens.start >= root.i
@@ -601,9 +621,10 @@ def _basis_words(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues) ->
 
 
 def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
-                   finder: _Finder) -> set[str]:
+                   finder: _Finder, *, count: bool = False) -> set[str]:
     """What a figure includes or leaves out, as written beside it ("a $69 billion deal,
-    including $8 billion of debt" -> "including debt")."""
+    including $8 billion of debt" -> "including debt"). A count's part counted on its own
+    ("68 passengers, including 10 foreigners") is one of those counted, not a scope."""
     found: set[str] = set()
     holders = [figure.root, *([head] if head is not None else [])]
     if figure.root.head.i != figure.root.i and finder.is_noun(figure.root.head):
@@ -613,6 +634,9 @@ def _scope_markers(figure: SpacySpan, head: Token | None, tables: KeyTables,
             if child.lower_ not in tables.scope_markers:
                 continue
             noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if count and noun is not None and (noun.i in finder.figures or any(
+                    c.i in finder.figures for c in noun.children if c.dep_ == "nummod")):
+                continue
             if noun is not None and finder.is_figure_word(noun, finder.figures):
                 noun = finder.of_noun(noun) or noun
             if noun is not None and noun.is_alpha and not noun.like_num:
@@ -651,6 +675,73 @@ def _stretch(root: Token, tables: KeyTables) -> set[str]:
         if holder.pos_ in ("VERB", "AUX"):
             break
     return found
+
+
+def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) -> list[str]:
+    """What a copula says of the people a figure counts, as the words of their key: an
+    adjective ("were dead"), a place or state ("were on board", "were without power", "were
+    aboard the Velora" when the synonyms know "people aboard"); the copula itself when it
+    says nothing more ("there were 115 people")."""
+    for child in verb.children:
+        if child.i in range(figure.start, figure.end) or child.i == figure.root.head.i:
+            continue
+        if child.dep_ in ("acomp", "advmod") and child.is_alpha and child.pos_ in (
+                "ADJ", "ADV") and not child.is_stop and not child.lower_.endswith("ly"):
+            return [child.lower_]
+        if child.dep_ == "prep" and child.i > figure.end:
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.is_alpha and obj.ent_type_ == "":
+                return [child.lower_, obj.lower_]
+            if f"{noun} {child.lower_}" in tables.synonyms:  # (the object is a name)
+                return [child.lower_]
+    return [verb.lower_]
+
+
+ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
+REVISED = "revised"  # the qualifier of an amount after a revision of it
+EARLIER = "earlier"  # the qualifier of a measure of an earlier thing ("a previous fine")
+
+
+def _earlier(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
+    """The measured noun (or a count's own noun) is an earlier one ("a previous fine of
+    €500 million", "the original offer of $40 a share", "its former record of 9.58
+    seconds"): an ``earlier_words`` adjective before it. Another thing than the current one
+    the story is about, never compared with it."""
+    if not tables.earlier:
+        return False
+    nouns = [t for t in (head, figure.root) if t is not None and t.pos_ in ("NOUN", "PROPN")]
+    return any(c.dep_ == "amod" and c.lower_ in tables.earlier and c.i < noun.i
+               for noun in nouns for c in noun.children)
+
+
+def _revised(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A figure an amount was revised to ("the fine was later reduced to 372m euros on
+    appeal", "a court slashed that penalty to $90 million"): the object of "to" on a
+    ``revision_verbs`` verb. Two reports of one thing, one before and one after a revision,
+    are not in dispute (a divergence at most, see the policy)."""
+    root = figure.root
+    prep = root.head
+    if root.dep_ != "pobj" or prep.i == root.i or prep.lower_ != "to":
+        return False
+    verb = prep.head
+    return verb.i != prep.i and verb.lower_ in tables.revision
+
+
+def _annualized(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A figure that is a rate scaled to a year from a shorter stretch ("an annualized run
+    rate of 2 million vehicles", "at an annual pace of $40 billion"): an ``annualized_words``
+    phrase on the figure's own words or the nouns governing it, up to its verb. Never the
+    actual figure of a year (nor of the quarter it was read from)."""
+    if not tables.annualized:
+        return False
+    words: list[Token] = [*figure, *figure.root.children]
+    for holder in governing_chain(figure.root)[:4]:
+        if holder.pos_ in ("VERB", "AUX"):
+            break
+        words += [holder, *(c for c in holder.children if c.i < holder.i)]
+    seen = " ".join(t.lower_ for t in sorted(set(words), key=lambda t: t.i))
+    seen = f" {_spaced(seen)} "
+    return any(f" {phrase} " in seen for phrase in tables.annualized)
 
 
 def _degenerate(key: str, tables: KeyTables) -> bool:
@@ -827,6 +918,27 @@ INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 SIZE_REACH = 3
 
 
+def remaining_frame(figure: SpacySpan, dimension: str, tables: KeyTables
+                    ) -> MetricFrame | None:
+    """A stretch of time a word of what is left describes ("with 3 seconds remaining in
+    overtime", "two minutes left"; `figure_qualifiers`): the time left, with the span of
+    play or work it is left of ("in overtime") as qualifier, whatever the clause is about."""
+    if dimension != "time":
+        return None
+    root = figure.root
+    word = next((c for c in root.children if c.dep_ in ("acl", "amod", "advmod")
+                 and c.lower_ in tables.figure_words and c.i >= figure.end), None)
+    if word is None and root.dep_ == "nsubj" and root.head.lower_ in tables.figure_words \
+            and root.head.i >= figure.end:
+        word = root.head  # "with 13 seconds remaining": the seconds are what remains
+    if word is None:
+        return None
+    key = tables.synonyms.get(f"time {word.lower_}", f"time {word.lower_}")
+    within = [f"in {g.lower_}" for c in word.children if c.dep_ == "prep" and c.lower_ == "in"
+              for g in c.children if g.dep_ == "pobj" and g.is_alpha]
+    return MetricFrame(key=key, qualifiers=tuple(within[:1]))
+
+
 def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFrame | None:
     """A thing's size (see ``sizes`` in ``rules/metrics.yaml``): the measure named by a word
     just after the figure ("984 feet in length", "50 feet deep", "a 300-metre-long
@@ -869,7 +981,78 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
         return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
     key = named or default
     assert key is not None
-    return MetricFrame(key=key, qualifiers=(singular(thing.lower_, tables.plural),))
+    qualifiers = [singular(thing.lower_, tables.plural)]
+    if _one_of_its_kind(thing):
+        qualifiers.append(INSTANCE)  # "kicked a 27-yard field goal": one of several?
+    return MetricFrame(key=key, qualifiers=tuple(qualifiers))
+
+
+INSTANCE = "one of its kind"  # the qualifier of a size of an indefinite thing
+
+
+def _one_of_its_kind(thing: Token) -> bool:
+    """A thing written with an indefinite article that no name identifies ("kicked a 27-yard
+    field goal", "after a 40-minute delay"): one of its kind, which another report's figure
+    may be of another one. Not a name's description ("The Dali, a 948-foot cargo ship", "the
+    Dali is a 948-foot ship")."""
+    if not any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in thing.children):
+        return False
+    return thing.dep_ not in ("appos", "attr") and thing.pos_ != "PROPN"
+
+
+def price_frame(figure: SpacySpan, tables: KeyTables, skip: set[int]) -> MetricFrame | None:
+    """A money figure that a verb of exchange governs, alone or with the preposition the
+    figure hangs from (`money_verbs`: "priced at $449", "sells the Zephyr for $1,299",
+    "joined Tarvo for 25 million euros"): the key the table names (a price, a fee) whatever
+    the sentence calls it; a price is qualified by the thing sold when a common noun or an
+    untagged product name says it."""
+    token = figure.root
+    prep: str | None = None
+    for _ in range(4):
+        head = token.head
+        if head.i == token.i:
+            return None
+        if head.pos_ == "ADP" or head.dep_ in ("prep", "agent"):
+            prep = prep or head.lower_
+            token = head
+            continue
+        if head.pos_ not in ("VERB", "AUX"):
+            return None
+        word = head.lower_
+        named = tables.money_verbs.get(word) or (
+            tables.money_verbs.get(f"{word} {prep}") if prep else None)
+        if named is None:
+            return None
+        key = tables.synonyms.get(named, named)
+        if key != tables.synonyms.get("price", "price"):
+            return MetricFrame(key=key)
+        thing = _priced_thing(head, skip)
+        part, qualifiers = _normalize(thing, tables) if thing else (None, ())
+        return MetricFrame(key=key, qualifiers=tuple(sorted({*qualifiers, part}))
+                           if part and part != key else ())
+    return None
+
+
+def _priced_thing(verb: Token, skip: set[int]) -> list[str]:
+    """The words of what a verb of pricing gives the price of, as a qualifier: a common
+    noun ("the headset priced at", "sold its stake for"), or the words of a product's name
+    the NER left untagged beside its maker's ("Apple iPhone 15 starts at $799, while the
+    iPhone 15 Plus starts at $899"); a tagged name is the subject instead."""
+    while verb.dep_ in ("xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX") and \
+            not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        verb = verb.head  # "priced starting at": the pricing verb's
+    candidates = [c for c in verb.children if c.dep_ in ("dobj", "nsubj", "nsubjpass")]
+    if verb.dep_ == "acl":
+        candidates.append(verb.head)
+    for noun in candidates:
+        if noun.i in skip:
+            continue
+        if noun.pos_ == "NOUN" and noun.is_alpha:
+            return [noun.lower_]
+        if noun.pos_ == "PROPN":
+            return [t.lower_ for t in sorted([noun, *(c for c in noun.children if c.dep_ in (
+                "compound", "nummod", "amod", "cc"))], key=lambda t: t.i) if t.i not in skip]
+    return []
 
 
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
@@ -958,8 +1141,11 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             (root.head.lower_ in tables.difference and root.head.i != root.i):
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
     if any(c.i >= figure.end and c.lower_ in tables.increments and c.dep_ in (
-            "amod", "advmod", "acomp") for c in root.children):
-        return MetricFrame(key=None)  # "need 326 more for a majority": more than what?
+            "amod", "advmod", "acomp") for c in root.children) or (
+            _increment_after(figure, tables)):
+        # "need 326 more for a majority", "won 143 seats, 80 fewer than polls predicted"
+        # (the parser may hang the figure from "fewer"): more or fewer than what?
+        return MetricFrame(key=None)
     head, flags = finder.frame(figure, count, figures)
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
@@ -1014,20 +1200,32 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         # "12,391 people had died", "3.5 million units sold": the noun with its verb
         verb = head if head is not None and head.pos_ in ("VERB", "AUX") else next(
             (t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
-        words = [singular(root.lower_, tables.plural)] + ([verb.lower_] if verb else [])
+        words = [singular(root.lower_, tables.plural)] + (
+            _complement(verb, figure, singular(root.lower_, tables.plural), tables)
+            if verb is not None and verb.lower_ in _COPULAS
+            else [verb.lower_] if verb else [])
         phrase = " ".join(words)
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
     extra = (set(qualifiers) | set(_basis_words(sent, figure.root, tables, find))) - {key}
     extra |= {t.lower_ for t in (*figure, *figure.root.children)
               if t.lower_ in tables.figure_words}  # "$3.95 billion remaining"
-    extra |= _scope_markers(figure, head, tables, finder)  # "$69 billion, including debt"
+    extra |= _scope_markers(figure, head, tables, finder, count=count)  # "including debt"
     extra |= _stretch(figure.root, tables)  # "lost 4,500 points over the previous three sessions"
+    if _annualized(figure, tables):
+        extra.add(ANNUALIZED)  # "an annualized run rate of 2 million vehicles"
+    if _revised(figure, tables):
+        extra.add(REVISED)  # "the fine was later reduced to 372m euros on appeal"
+    if key is not None and not tables.earlier & set(key.split()) and \
+            _earlier(figure, head, tables):
+        extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
     described = _described(figure, finder)
     if described and described != key:
         extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks
+        if _one_of_its_kind(figure.root.head):
+            extra.add(INSTANCE)  # "a 6.3-magnitude quake struck": which one of them?
     if tables.intraday and any(find.present(sent, tables.intraday)):
         extra.add("intraday")  # "was up 2,100 points in afternoon trading"
     if not qualifiers and key is not None:
@@ -1047,11 +1245,51 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             key = MOVE_KEY  # a named thing's own move: an index's, a share's day
         if basis and key:
             extra.add(basis)
+        level = key == MOVE_KEY or (counted is not None and singular(
+            counted.lower().replace("_", " ").split()[0]) in tables.levels)
+        if key and level and _reading(figure, sent, tables):
+            extra.add("intraday")  # "the Dow was up 2,100 points": a reading, not the close
     estimate = flags.estimate or any(
-        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children))
+        t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children)) or \
+        _estimated_measure(head, tables) or _estimate_mark(figure, tables)
     return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
                        change=flags.change, direction=flags.direction, base=flags.base,
                        estimate=estimate, basis=basis)
+
+
+def _reading(figure: SpacySpan, sent: SpacySpan, tables: KeyTables) -> bool:
+    """A level's move stated as where it stands ("the Dow was up 2,500 points", "the index
+    is down 3%"): a reading at some moment of the session, unless the sentence says it is
+    the close (``close_words``: "closed up", "ended the day up")."""
+    verb = next((t for t in figure.root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_ != "be" or not any(
+            c.dep_ in ("advmod", "acomp", "prt", "prep") and tables.change(c.lower_)
+            and c.lower_ in ("up", "down", "higher", "lower") for c in verb.children):
+        return False
+    return not any(t.lower_ in tables.close_words for t in sent)
+
+
+def _estimated_measure(head: Token | None, tables: KeyTables) -> bool:
+    """The measured noun itself is an estimate's ("the expected revenue was $25.9 billion",
+    "estimated sales of $3 billion"): an estimate word modifies it, on its own (not the end
+    of "better-than-expected", which judges the figure against an estimate)."""
+    if head is None or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return any(c.dep_ in ("amod", "compound") and c.lower_ in tables.estimate_words and
+               c.i < head.i and not (c.i > 0 and c.doc[c.i - 1].text in ("-", "than"))
+               for c in head.children)
+
+
+_MARK = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z. ]{0,15}?)\.?\s*\)")
+
+
+def _estimate_mark(figure: SpacySpan, tables: KeyTables) -> bool:
+    """A mark in parentheses right after the figure that says it is an estimate ("$25.9
+    billion (est.)", "$3.10 (consensus)"): ``estimate_marks``."""
+    if not tables.estimate_marks:
+        return False
+    match = _MARK.match(figure.doc.text, figure.end_char)
+    return match is not None and match.group(1).strip().lower() in tables.estimate_marks
 
 
 # spaCy's NER labels of places (not world knowledge): a figure "in" one holds there.
@@ -1153,6 +1391,17 @@ def demanded(figure: SpacySpan, chain: Sequence[Token], tables: KeyTables) -> bo
 
 # spaCy's NER labels of who can give or take a count (not world knowledge).
 _PARTY_LABELS = ("ORG", "NORP", "PERSON")
+
+
+def _increment_after(figure: SpacySpan, tables: KeyTables) -> bool:
+    """An increment word right after the figure's number, inside the figure ("26 more
+    seats") or just past it ("80 fewer than polls predicted"): a difference."""
+    first = next((t.i for t in figure if t.like_num), None)
+    if first is None or any(t.lower_ in ("%", "percent", "cent") for t in figure):
+        return False  # "20 per cent more productive": a relative change, keyed as one
+    doc = figure.doc
+    return any(doc[k].lower_ in tables.increments
+               for k in range(first + 1, min(figure.end + 1, len(doc))))
 
 
 def _transferred(root: Token, tables: KeyTables) -> str | None:

@@ -133,6 +133,9 @@ def _keep(f: Found, parser: Parser) -> bool:
                     or first.text == "One" and parser.tok(f.num.i - 1) is not None \
                     and parser.toks[f.num.i - 1].text[:1].isupper():
                 return False  # "one of", "under one roof", "That one costs", "Colossus One"
+            if f.kind == "physical" and parser.is_text(f.num.j, *DASHES) and \
+                    parser.adjacent(f.num.j) and parser.adjacent(f.num.j + 1):
+                return True  # "a one-yard touchdown pass": a measure, as "a 3-yard pass" is
             f.reference = True  # "one charge": extracted, too slight to frame as a claim
             return True
         if f.kind == "bare" and first.low == "zero":
@@ -649,9 +652,10 @@ stranded homeless unaccounted
 
 def _death_toll(parser: Parser, f: Found) -> bool:
     """The figure a death toll reaches: "the death toll stands at 812", "death toll rose to
-    41", "a death toll of 12"."""
+    41", "a death toll of 12", "the death toll from the fire in Tarvo stands at 64" (words
+    only between them: a comma or a figure ends the search)."""
     toks = parser.toks
-    for k in range(f.i - 1, max(-1, f.i - 6), -1):
+    for k in range(f.i - 1, max(-1, f.i - 11), -1):
         if toks[k].kind != "word":
             return False
         if toks[k].low == "toll":
@@ -958,8 +962,10 @@ def _noun_before(parser: Parser, f: Found) -> str | None:
         k = f.i  # "exceeded 2.1 million": the verb is the hedge
     while k >= 0 and toks[k].low in ("a", "an", "the", "record", "about", "nearly", "almost",
                                      "some", "roughly", "around") or (
-            k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word"):
-        k -= 1
+            k >= 0 and toks[k].low.endswith("ly") and toks[k].kind == "word") or (
+            k >= 1 and toks[k].kind == "word" and toks[k].text.islower()
+            and toks[k - 1].low in ("a", "an") and toks[k].low not in _REACH_VERBS):
+        k -= 1  # (and "an impressive 260 million": a word between an article and it)
     if k >= 0 and toks[k].low in ("to", "at"):
         k -= 1  # "rose to", "stood at"
     if k < 0 or toks[k].low not in _REACH_VERBS:

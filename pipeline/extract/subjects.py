@@ -101,9 +101,27 @@ class Entities:
             capital & (table[:, 4] == 0) & among(dep, [strings[d] for d in NAME_DEPS])
         ).tolist()
         self._sent_start = set(numpy.flatnonzero(sent_start == 1).tolist())
+        headline: tuple[int, str] | None | bool = False  # read at the first long name
+        # one-word names the tagger reads as a common noun at a sentence's start somewhere,
+        # and the article writes in lower case: none of their sentence-start mentions names
+        common_nouns = {ent.text for ent in cues.ents
+                        if len(ent) == 1 and ent.root.pos_ == "NOUN" and not ent.ent_id_
+                        and ent.label_ in SUBJECT_LABELS
+                        and (ent.start == 0 or ent.root.is_sent_start)
+                        and re.search(rf"\b{re.escape(ent.text.lower())}\b", self.text)}
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
+            if len(ent) >= 3 and not ent.ent_id_ and headline is False:
+                headline = _headline_words(doc, self.text)
+            if isinstance(headline, tuple) and ent.start < headline[0] and \
+                    not ent.ent_id_ and len(ent) >= 3 and ent.text.lower() not in headline[1]:
+                continue  # "Stocks Surge as Trump Announces Tariff Pause": a title-case
+                # headline's words the NER took for one name the article never writes again
+            if len(ent) == 1 and not ent.ent_id_ and ent.text in common_nouns and \
+                    (ent.start == 0 or ent.root.is_sent_start):
+                continue  # "Plane carrying 72 people crashed": a common noun capitalised
+                # at a sentence's start, which the article writes in lower case elsewhere
             if ent.label_ == "NORP" and ent.start > 0 and \
                     doc[ent.start - 1].lower_ in INDEFINITE and \
                     ent.root.dep_ not in ("amod", "compound"):
@@ -113,9 +131,9 @@ class Entities:
             first, _, rest = text.partition(" ")
             if rest and first.lower() in self.definite:
                 text = rest  # "The Federal Reserve" -> "Federal Reserve"
-            if not text or not any(ch.isalpha() for ch in text) or text.lower() in stop \
-                    or "%" in text:
-                continue
+            if not text or not any(ch.isalpha() for ch in text) or "%" in text or \
+                    text.lower() in stop and not ent.ent_id_:
+                continue  # (an alias of the rules is a name: "the Nasdaq" is the index)
             name = ent.ent_id_ or self.aliases.get(text.lower())
             if name is None:
                 if self.is_unit(text):
@@ -631,6 +649,8 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
     if clause_subjects and top.dep_ in ("ccomp", "parataxis") and \
             top.head.lower_ in SAYING_VERBS:
         sayers = {c.i for c in top.head.children if c.dep_ == "nsubj"}
+    else:
+        sayers = _reporting_sayers(root)
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
@@ -681,6 +701,9 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 and not owner_of_subject else 0
             penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
             if head.i in sayers:
+                if mention.name not in (entities.focal, entities.focal_org) and \
+                        mention.label in _SAYER_LABELS:
+                    continue  # "..., Niroula said": who reports, not whose
                 penalty += 2  # "..., the Labor Department said": who reports, not whose
             name = mention.name
             if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
@@ -699,6 +722,45 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+def _headline_words(doc: Doc, text: str) -> tuple[int, str] | None:
+    """The token after a title-case title line and the article's text after it, lowered;
+    ``None`` when the title is not title case (most of its words capitalised)."""
+    end = title_end(doc, text)
+    words = [t for t in doc[:end] if t.is_alpha and len(t) > 3]
+    if end >= len(doc) or len(words) < 3 or \
+            sum(t.text[:1].isupper() for t in words) < 0.8 * len(words):
+        return None
+    return end, text[doc[end].idx:].lower()
+
+
+# Labels of a sayer that is never the owner of the figures it reports (a company saying its
+# own figures may own them).
+_SAYER_LABELS = ("PERSON",)
+
+
+def _reporting_sayers(root: Token) -> set[int]:
+    """The subjects of a saying verb whose reported clause holds the figure, when that
+    clause has a noun subject of its own: "The ferry was carrying 40 passengers, including
+    12 foreigners, Tom Hartman said" (the parse may hang the clause from "said" or "said"
+    from the clause)."""
+    clause: Token | None = None
+    saying: Token | None = None
+    for token in root.ancestors:
+        if token.dep_ in ("ccomp", "parataxis") and token.head.lower_ in SAYING_VERBS:
+            clause, saying = token, token.head
+            break
+        if token.dep_ == "ROOT":
+            clause = token
+            saying = next((c for c in token.children if c.dep_ in ("ccomp", "parataxis")
+                           and c.lower_ in SAYING_VERBS and c.i > root.i), None)
+            break
+    if clause is None or saying is None or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.pos_ in ("NOUN", "PROPN")
+            for c in clause.children):
+        return set()
+    return {c.i for c in saying.children if c.dep_ == "nsubj"}
 
 
 def nearest_subject(root: Token, candidates: list[tuple[Token, str, int]],

@@ -92,8 +92,9 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     ``timings`` (if given) gets the seconds spent planning the pieces (``write.plan``) and
     composing the files (``write.compose``), summed over both processes when a second one
     writes the files of :data:`FORKED` (from :data:`FORK_CLAIMS` claims; ``write.second``:
-    that process's share). Each file's pieces depend on the view alone, so which process
-    writes it changes no byte. A file system
+    that process's share). The plan every file shares (:func:`report.shared`) is made
+    before the second process starts, which inherits it. Each file's pieces depend on the
+    view alone, so which process writes it changes no byte. A file system
     error (a full disk, a file over ``ulimit -f``) is an :class:`OutputError`; ``out`` still
     shows the previous run then.
     """
@@ -103,6 +104,10 @@ def write(out: Path, view: rows.View, *, state: str, layouts: Mapping[str, bytes
     clock = {"write.plan": 0.0, "write.compose": 0.0}
     forked = [n for n in names if n in FORKED] \
         if len(view.claims) >= FORK_CLAIMS and hasattr(os, "fork") else []
+    if forked:  # the plan both processes share, made once: the second one inherits it
+        start = time.perf_counter()
+        report.shared(view)
+        clock["write.plan"] += time.perf_counter() - start
     child = _Child.start(out, view, forked, version=version, layouts=layouts,
                          generation=generation) if forked else None
     try:
@@ -141,32 +146,55 @@ def _write_files(out: Path, view: rows.View, names: list[str], *, version: str,
                  layouts: Mapping[str, bytes], generation: Generation,
                  clock: dict[str, float]) -> dict[str, tuple[bytes, splice.Stats]]:
     """Plan and compose the files ``names`` (a folder's name ends with ``/``): each one's
-    new layout and counts."""
+    new layout and counts. Each new file is flushed to disk by a :class:`splice.Flusher`
+    while the next ones are planned and composed; this returns once all of them are."""
     done: dict[str, tuple[bytes, splice.Stats]] = {}
-    for name in names:
-        counts = splice.Stats()
-        start = time.perf_counter()
-        folder = name.rstrip("/")
-        try:
-            if name in WRITERS:
-                pieces = WRITERS[name](view)
-                planned = time.perf_counter()
-                previous = splice.Layout.loads(layouts[name]) if name in layouts else None
-                layout = splice.compose(out / name, pieces, version=version,
-                                        previous=previous, stats=counts,
-                                        into=generation.path(name)).dumps()
-            else:
-                every = FOLDERS[folder](view)
-                planned = time.perf_counter()
-                layout = _write_folder(out / folder, every, version=version,
-                                       previous=layouts.get(name), stats=counts,
-                                       into=generation.path(folder))
-        except OSError as exc:
-            raise write_error(out / folder, exc) from None
-        clock["write.plan"] += planned - start
-        clock["write.compose"] += time.perf_counter() - planned
-        done[name] = (layout, counts)
+    flusher = splice.Flusher()
+    try:
+        for name in names:
+            counts = splice.Stats()
+            start = time.perf_counter()
+            folder = name.rstrip("/")
+            try:
+                if name in WRITERS:
+                    pieces = WRITERS[name](view)
+                    planned = time.perf_counter()
+                    previous = splice.Layout.loads(layouts[name]) if name in layouts else None
+                    layout = splice.compose(out / name, pieces, version=version,
+                                            previous=previous, stats=counts,
+                                            into=generation.path(name),
+                                            flusher=flusher).dumps()
+                else:
+                    every = FOLDERS[folder](view)
+                    planned = time.perf_counter()
+                    layout = _write_folder(out / folder, every, version=version,
+                                           previous=layouts.get(name), stats=counts,
+                                           into=generation.path(folder), flusher=flusher)
+            except OSError as exc:
+                raise write_error(out / folder, exc) from None
+            clock["write.plan"] += planned - start
+            clock["write.compose"] += time.perf_counter() - planned
+            done[name] = (layout, counts)
+    except BaseException:  # the error being raised stands; the flushes end first
+        with contextlib.suppress(splice.FlushError):
+            flusher.wait()
+        raise
+    start = time.perf_counter()
+    try:
+        flusher.wait()
+    except splice.FlushError as exc:
+        raise write_error(_shown(out, generation, exc.path), exc.error) from None
+    clock["write.compose"] += time.perf_counter() - start
     return done
+
+
+def _shown(out: Path, generation: Generation, path: Path) -> Path:
+    """Where ``out`` shows a file of ``generation`` (``OUT/report/a.html`` for
+    ``OUT/.generations/N/report/a.html``) once published."""
+    try:
+        return out / path.relative_to(generation.folder)
+    except ValueError:
+        return path
 
 
 def _remove(path: Path) -> None:
@@ -271,7 +299,8 @@ def _let_go_of_lock(out: Path) -> None:
 
 
 def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, version: str,
-                  previous: bytes | None, stats: splice.Stats, into: Path) -> bytes:
+                  previous: bytes | None, stats: splice.Stats, into: Path,
+                  flusher: splice.Flusher | None = None) -> bytes:
     """Write the pages of a folder into ``into`` (the folder in the new generation), each
     composed like a file from the previous version of the page in ``folder``; returns the
     folder's layout (its pages' layouts)."""
@@ -291,7 +320,7 @@ def _write_folder(folder: Path, every: Mapping[str, list[splice.Piece]], *, vers
     for page in sorted(every):
         before = splice.Layout.loads(old[page]) if page in old else None
         layout = splice.compose(real / page, every[page], version=version, previous=before,
-                                stats=stats, into=into / page, real=True)
+                                stats=stats, into=into / page, real=True, flusher=flusher)
         new[page] = layout.dumps()
     return marshal.dumps(new)
 

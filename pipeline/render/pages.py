@@ -26,6 +26,7 @@ other findings come and go.
 
 from __future__ import annotations
 
+import operator
 import re
 import zlib
 from collections import Counter
@@ -117,9 +118,13 @@ def _kind_rank(kind: str) -> tuple[int, str]:
     return (KIND_ORDER.index(kind) if kind in KIND_ORDER else 99, kind)
 
 
+# a finding's fields by C-level getters: counted over every finding, per page and in all
+_KIND, _SEVERITY, _STATUS = map(operator.attrgetter, ("kind", "severity", "status"))
+
+
 def _counts(findings: Sequence[Finding]) -> Counts:
-    kinds = Counter(f.kind for f in findings)
-    severities = Counter(f.severity for f in findings)
+    kinds = Counter(map(_KIND, findings))
+    severities = Counter(map(_SEVERITY, findings))
     return Counts(tuple((k, kinds[k]) for k in sorted(kinds, key=_kind_rank)),
                   tuple((s, severities[s]) for s in sorted(
                       severities, key=lambda s: (SEVERITY_ORDER.get(s, 9), s))),
@@ -202,11 +207,13 @@ def _index_counts(view: View, pages: Pages) -> IndexCounts:
     in_groups = [order[i] for g in pages.groups for i in g.at]
     c = _counts(in_groups)
     every = _counts(view.findings)
-    statuses: Counter[str] = Counter(f.status for f in view.findings)
+    statuses: Counter[str] = Counter(map(_STATUS, view.findings))
     severity_names = [s for s, _ in every.severities]
     table = []
     # one pass over them all
-    per_kind: Counter[tuple[str, str]] = Counter((f.kind, f.severity) for f in view.findings)
+    per_kind: Counter[tuple[str, str]] = Counter(zip(map(_KIND, view.findings),
+                                                     map(_SEVERITY, view.findings),
+                                                     strict=True))
     open_kind: Counter[str] = Counter(f.kind for f in view.findings if f.status == "open")
     for kind, n in every.kinds:
         open_ = open_kind[kind]
@@ -222,7 +229,8 @@ def _index_counts(view: View, pages: Pages) -> IndexCounts:
 def _group_row(pages: Pages, g: GroupPage) -> GroupRow:
     order = pages.plan.shared.order
     findings = [order[i] for i in g.at]
-    combos = Counter((f.kind, f.severity, f.status) for f in findings)
+    combos = Counter(zip(map(_KIND, findings), map(_SEVERITY, findings),
+                         map(_STATUS, findings), strict=True))
     live = [f for f in findings if f.status != "dismissed"] or findings
     severity = min((f.severity for f in live), key=lambda s: SEVERITY_ORDER.get(s, 9))
     kinds = _counts(findings).kinds

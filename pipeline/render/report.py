@@ -607,8 +607,8 @@ class Shared(NamedTuple):
     groups: list[OrderedGroup]
     order: list[Finding]  # report order (group by group)
     keys: list[str]  # per finding in report order: its piece key, "f:" + its id
-    #: per finding in report order: its JSON and the paths of its claims' documents
-    #: (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
+    #: per finding in report order: a digest of its JSON and the paths of its claims'
+    #: documents (``_NO_DOC``, ``_NO_CLAIM`` for a document, a claim not in the run)
     sigs: list[str]
     cited: list[str]  # and the labels and pages of those documents (-1: no such claim)
     #: per group: claim id -> kind of the most severe finding showing the claim
@@ -666,14 +666,23 @@ def _make_shared(view: View) -> Shared:
             subjects.discard(None)
         elsewhere.append(bool(metrics or subjects))
     keys = list(map("f:".__add__, map(_FINDING_ID, order)))
-    return Shared(path, label, page, rows, groups, order, keys, sigs, cites, highlighted,
-                  elsewhere)
+    return Shared(path, label, page, rows, groups, order, keys, _digested(sigs), cites,
+                  highlighted, elsewhere)
+
+
+def _digested(sigs: list[str]) -> list[str]:
+    """Each signature as a short digest of it, made once: four files sign a piece per
+    finding with it (each prefixed or suffixed differently), so hashing the finding's JSON
+    once here spares :func:`splice.compose` hashing it again in each of them."""
+    blake2b = hashlib.blake2b
+    return [blake2b(s.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            for s in sigs]
 
 
 def finding_sigs(findings: Sequence[Finding], rows: Mapping[str, ClaimRow],
                  path: Mapping[str, str]) -> list[str]:
-    """Per finding: its JSON (status and note included) and the path of each of its claims'
-    documents, the signature of its piece in every file that shows it."""
+    """Per finding: a digest of its JSON (status and note included) and of the path of each
+    of its claims' documents, the signature of its piece in every file that shows it."""
     sigs = [d + "\x1e" for d in map(Finding.model_dump_json, findings)]
     paths = {**path, _MISSING_ROW.doc_id: _NO_CLAIM}
     get_row, repeat = rows.get, itertools.repeat
@@ -681,7 +690,7 @@ def finding_sigs(findings: Sequence[Finding], rows: Mapping[str, ClaimRow],
         if f.claims:
             sigs[i] += "\x1f".join(map(paths.get, map(_ROW_DOC, map(
                 get_row, f.claims, repeat(_MISSING_ROW))), repeat(_NO_DOC)))
-    return sigs
+    return _digested(sigs)
 
 
 def pieces_of(keys: Iterable[str], sigs: Iterable[str],
@@ -755,9 +764,13 @@ def _make_plan(view: View) -> _Plan:
         tuple((s, severities[s]) for s in sorted(severities,
                                                  key=lambda s: SEVERITY_ORDER.get(s, 9))),
         tuple((s, statuses[s]) for s in STATUS_LABEL if statuses[s]))
-    by_doc: dict[str, list[ClaimRow]] = defaultdict(list)
-    for c in view.claims:
-        by_doc[c.doc_id].append(c)
+    # run order keeps a document's claims together: a list per run of one document
+    by_doc: dict[str, list[ClaimRow]] = {
+        doc: list(cs) for doc, cs in itertools.groupby(view.claims, _ROW_DOC)}
+    if sum(map(len, by_doc.values())) != len(view.claims):  # a document's claims apart
+        by_doc = defaultdict(list)
+        for c in view.claims:
+            by_doc[c.doc_id].append(c)
     index = _index_chunks(view.claims, by_doc, view.docs, path, label, common.page)
     return _Plan(counts, path, label, common.page, by_id, groups, charts, index, common)
 

@@ -23,12 +23,15 @@ import hashlib
 import itertools
 import marshal
 import os
-from collections.abc import Callable, Iterable
+import signal
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.fsio import creating, replacing
+from pipeline.fsio import Replacement, creating, default_mode, replacing
 
 LAYOUT_FORMAT = 1
 
@@ -107,9 +110,100 @@ class Stats:
     bytes_reused: int = 0
 
 
+class Flusher:
+    """New files flushed to disk by a few threads while their writer goes on with the next
+    ones (``fsync`` waits on the disk, not on this process, and concurrent flushes share the
+    file system's journal commits). :meth:`wait` returns once every file handed over is on
+    disk, and raises the first error met as :class:`FlushError`."""
+
+    THREADS = 4
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._jobs: list[tuple[Path, Future[None]]] = []
+
+    def add(self, path: Path) -> None:
+        """Flush the file at ``path`` to disk (through a descriptor of its own: ``fsync``
+        flushes the file, whichever descriptor wrote it)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.THREADS, thread_name_prefix="claims-flush",
+                                            initializer=_signals_to_main_thread)
+        self._jobs.append((path, self._pool.submit(_flush, path)))
+
+    def wait(self) -> None:
+        """Return once every file is on disk; :class:`FlushError` for the first that could
+        not be flushed (the others are waited for all the same)."""
+        failed: FlushError | None = None
+        try:
+            for path, job in self._jobs:
+                try:
+                    job.result()
+                except OSError as exc:
+                    failed = failed or FlushError(path, exc)
+        finally:
+            self._jobs = []
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+        if failed is not None:
+            raise failed
+
+
+class FlushError(Exception):
+    """A file :class:`Flusher` could not flush to disk (a full disk found late...)."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(f"{path}: {error}")
+        self.path = path
+        self.error = error
+
+
+def _signals_to_main_thread() -> None:
+    """Block Ctrl-C (and a polite kill) in a flushing thread, so that the kernel hands them to
+    the main thread, where Python runs its handlers at once (one that reaches another
+    thread may wait there unseen until the run ends)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _flush(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _created(path: Path, like: Path, flusher: Flusher) -> Iterator[Replacement]:
+    """:func:`pipeline.fsio.creating`, but the new file is handed to ``flusher`` to be
+    flushed to disk instead of flushed here (the caller waits for the flusher before it
+    commits the generation holding the file)."""
+    try:
+        mode = stat.S_IMODE(like.stat().st_mode)
+    except FileNotFoundError:
+        mode = default_mode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 0o600)
+    try:
+        with os.fdopen(fd, "wb", buffering=0) as handle:
+            new = Replacement(handle)
+            yield new
+            if not new.discard:
+                os.fchmod(handle.fileno(), mode)
+        if new.discard:
+            os.unlink(path)
+        else:
+            flusher.add(path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        raise
+
+
 def compose(path: Path, pieces: Iterable[Piece], *, version: str,
             previous: Layout | None = None, stats: Stats | None = None,
-            into: Path | None = None, real: bool = False) -> Layout:
+            into: Path | None = None, real: bool = False,
+            flusher: Flusher | None = None) -> Layout:
     """Write the pieces to ``path`` atomically, reusing unchanged pieces of the old file.
 
     Keys should be unique; a repeated key is still safe (bytes are reused only for an
@@ -122,7 +216,8 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
     output folder, :class:`pipeline.fsio.Generation`), ``path`` being the old version; a
     file whose every piece is unchanged is hard-linked there, not copied. ``real``: ``path``
     is its real path already (no symlink in it: a page of a folder resolved once), so the
-    link is made to it without resolving it again.
+    link is made to it without resolving it again. ``flusher`` (with ``into``): the new file
+    is flushed to disk by it (the caller waits for it), not before this returns.
     """
     stats = stats if stats is not None else Stats()
     old = usable(previous, path, version)
@@ -148,7 +243,8 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                  for hit, digest in zip(map(at.get, keys), digests, strict=True)]
         offsets = list(itertools.accumulate(old.lengths, initial=0))
     lengths: list[int] = []
-    writing = replacing(path) if into is None else creating(into, like=path)
+    writing = replacing(path) if into is None else creating(into, like=path) \
+        if flusher is None else _created(into, path, flusher)
     with writing as new, \
             (open(path, "rb") if old is not None else contextlib.nullcontext()) as src:
         out = new.file.fileno()
