@@ -1251,7 +1251,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
             extra.add("intraday")  # "the Dow was up 2,100 points": a reading, not the close
     estimate = flags.estimate or any(
         t.lower_ in tables.estimate_words for t in (*figure, *figure.root.children)) or \
-        _estimated_measure(head, tables) or _estimate_mark(figure, tables)
+        _estimated_measure(head, tables) or _estimate_mark(figure, tables, find.text)
     return MetricFrame(key=key, qualifiers=tuple(sorted(extra)) if key else (),
                        change=flags.change, direction=flags.direction, base=flags.base,
                        estimate=estimate, basis=basis)
@@ -1283,12 +1283,13 @@ def _estimated_measure(head: Token | None, tables: KeyTables) -> bool:
 _MARK = re.compile(r"\s*\(\s*([A-Za-z][A-Za-z. ]{0,15}?)\.?\s*\)")
 
 
-def _estimate_mark(figure: SpacySpan, tables: KeyTables) -> bool:
+def _estimate_mark(figure: SpacySpan, tables: KeyTables, text: str) -> bool:
     """A mark in parentheses right after the figure that says it is an estimate ("$25.9
-    billion (est.)", "$3.10 (consensus)"): ``estimate_marks``."""
+    billion (est.)", "$3.10 (consensus)"): ``estimate_marks``. ``text``: the doc's text
+    (``Cues.text``; ``doc.text`` walks every token of the document, per figure)."""
     if not tables.estimate_marks:
         return False
-    match = _MARK.match(figure.doc.text, figure.end_char)
+    match = _MARK.match(text, figure.end_char)
     return match is not None and match.group(1).strip().lower() in tables.estimate_marks
 
 
