@@ -904,9 +904,28 @@ def _listed(figures: Sequence[Figure]) -> set[tuple[str, str]]:
             # not "up from $6.7 billion" (the earlier level) nor "beating estimates of $11
             # billion" (another voice): those say what they are
             by_sentence[f.claim.doc_id, f.claim.sentence].append(f)
-    return {where for where, found in by_sentence.items() if len(found) > 1 and any(
-        not _overlap(x, y) and period_agreement(x.claim.period_key, y.claim.period_key)
-        != "different" for k, x in enumerate(found) for y in found[k + 1:])}
+    return {where for where, found in by_sentence.items()
+            if len(found) > 1 and _some_pair_disagrees(found)}
+
+
+def _some_pair_disagrees(found: Sequence[Figure]) -> bool:
+    """Whether two of ``found`` (one before the other) are apart and not of different
+    periods. Figures with the same interval and period answer alike, so each kind is asked
+    once (a sentence repeated 10,000 times in one article is 10,000 figures of one kind,
+    not 50 million pairs): a kind with itself when it has two figures, a kind before
+    another when its first figure comes before the other's last (the pairs in order)."""
+    def disagree(x: Figure, y: Figure) -> bool:
+        return not _overlap(x, y) and \
+            period_agreement(x.claim.period_key, y.claim.period_key) != "different"
+
+    kinds: dict[tuple[float, float, str | None], list[int]] = {}
+    for k, f in enumerate(found):
+        kinds.setdefault((f.low, f.high, f.claim.period_key), []).append(k)
+    groups = list(kinds.values())
+    if any(len(g) > 1 and disagree(found[g[0]], found[g[1]]) for g in groups):
+        return True
+    return any(a[0] < b[-1] and disagree(found[a[0]], found[b[0]])
+               for a in groups for b in groups if a is not b)
 
 
 def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[str, ...],
