@@ -15,7 +15,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -197,13 +197,16 @@ def replacing(path: Path) -> Iterator[Replacement]:
 
 
 @contextlib.contextmanager
-def creating(path: Path, *, like: Path | None = None) -> Iterator[Replacement]:
+def creating(path: Path, *, like: Path | None = None,
+             flushed_by: Callable[[Path], None] | None = None) -> Iterator[Replacement]:
     """A new file at ``path`` (which must not exist; never through a symlink), flushed to disk
     when the block ends; removed when the block raises or sets ``discard``.
 
     It gets the permissions of ``like`` (the file it is a new version of) when that exists,
     else the umask's default. For a folder that no reader sees before it is complete (a new
     generation of an output folder, :class:`Generation`): no temporary name, no rename.
+    ``flushed_by``: the complete file is handed to it to be flushed later (the caller waits
+    for it before committing the generation) instead of flushed here.
     """
     try:
         mode = stat.S_IMODE(like.stat().st_mode) if like is not None else default_mode()
@@ -217,9 +220,12 @@ def creating(path: Path, *, like: Path | None = None) -> Iterator[Replacement]:
             yield new
             if not new.discard:
                 os.fchmod(handle.fileno(), mode)
-                os.fsync(handle.fileno())
+                if flushed_by is None:
+                    os.fsync(handle.fileno())
         if new.discard:
             os.unlink(path)
+        elif flushed_by is not None:
+            flushed_by(path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)

@@ -24,14 +24,13 @@ import itertools
 import marshal
 import os
 import signal
-import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline.fsio import Replacement, creating, default_mode, replacing
+from pipeline.fsio import creating, replacing
 
 LAYOUT_FORMAT = 1
 
@@ -173,31 +172,6 @@ def _flush(path: Path) -> None:
         os.close(fd)
 
 
-@contextlib.contextmanager
-def _created(path: Path, like: Path, flusher: Flusher) -> Iterator[Replacement]:
-    """:func:`pipeline.fsio.creating`, but the new file is handed to ``flusher`` to be
-    flushed to disk instead of flushed here (the caller waits for the flusher before it
-    commits the generation holding the file)."""
-    try:
-        mode = stat.S_IMODE(like.stat().st_mode)
-    except FileNotFoundError:
-        mode = default_mode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                 0o600)
-    try:
-        with os.fdopen(fd, "wb", buffering=0) as handle:
-            new = Replacement(handle)
-            yield new
-            if not new.discard:
-                os.fchmod(handle.fileno(), mode)
-        if new.discard:
-            os.unlink(path)
-        else:
-            flusher.add(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        raise
 
 
 def compose(path: Path, pieces: Iterable[Piece], *, version: str,
@@ -243,8 +217,8 @@ def compose(path: Path, pieces: Iterable[Piece], *, version: str,
                  for hit, digest in zip(map(at.get, keys), digests, strict=True)]
         offsets = list(itertools.accumulate(old.lengths, initial=0))
     lengths: list[int] = []
-    writing = replacing(path) if into is None else creating(into, like=path) \
-        if flusher is None else _created(into, path, flusher)
+    writing = replacing(path) if into is None else creating(
+        into, like=path, flushed_by=None if flusher is None else flusher.add)
     with writing as new, \
             (open(path, "rb") if old is not None else contextlib.nullcontext()) as src:
         out = new.file.fileno()
