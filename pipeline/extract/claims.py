@@ -719,8 +719,9 @@ def build_claims(
     figure_spans: dict[tuple[int, int], SpacySpan | None] = {}  # each figure's tokens
     for q in quantities:
         at = (q.span.start, q.span.end)
-        span = figure_spans[at] if at in figure_spans else \
-            figure_spans.setdefault(at, doc.char_span(*at, alignment_mode="expand"))
+        if at not in figure_spans:
+            figure_spans[at] = doc.char_span(*at, alignment_mode="expand")
+        span = figure_spans[at]
         if span is not None:
             figures.update(range(span.start, span.end))
     currencies = Counter(q.currency for q in quantities if q.currency)
@@ -729,7 +730,6 @@ def build_claims(
     previous: _Previous | None = None
     last_subject: dict[str, str] = {}  # metric -> subject of its latest claim in this document
     repeats = _Repeats(doc, repaired.text, quantities)
-    exceeding = frozenset(w.lower() for w in rules.cues.exceeding_verbs)
     earlier = earlier_sections(repaired.text, frozenset(
         w.lower() for w in rules.cues.earlier_headings))
 
@@ -926,7 +926,7 @@ def build_claims(
         if frame.direction and original.direction is None:
             original = original.model_copy(update={"direction": frame.direction})
         if original.bound == "exact" and root.dep_ == "dobj" and \
-                root.head.lower_ in exceeding:  # "surpassing 400 seats": more than 400
+                root.head.lower_ in tables.exceeding:  # "surpassing 400 seats": more than 400
             original = original.model_copy(update={"bound": "at_least"})
         claims.append(Claim(
             id=claim_id(document, original.span),

@@ -111,6 +111,7 @@ class KeyTables:
     demand_words: frozenset[str]  # "sought", "suing for": an amount asked for
     increments: frozenset[str]  # "326 more": a difference from an unstated level
     counterparty: frozenset[str]  # "took 36 seats from the Greens": a transfer
+    exceeding: frozenset[str]  # "surpassing 400 seats": a lower bound
     neutral_passives: frozenset[str]  # "were reported": counted, not done to
     money_verbs: dict[str, str]  # "priced at" -> "price", "joined for" -> "fee"
 
@@ -180,6 +181,7 @@ class KeyTables:
             demand_words=lowered(keys.demand_words),
             increments=lowered(keys.increment_words),
             counterparty=lowered(rules.cues.counterparty_prepositions),
+            exceeding=lowered(rules.cues.exceeding_verbs),
             neutral_passives=lowered((*keys.neutral_passives, *keys.filing_verbs)),
             money_verbs={_spaced(w): key for key, words in keys.money_verbs.items()
                          for w in words},
@@ -1140,11 +1142,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
            and any(g.dep_ == "pobj" for g in c.children) for c in root.children) or \
             (root.head.lower_ in tables.difference and root.head.i != root.i):
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
-    if any(c.i >= figure.end and c.lower_ in tables.increments and c.dep_ in (
-            "amod", "advmod", "acomp") for c in root.children) or (
-            _increment_after(figure, tables)):
-        # "need 326 more for a majority", "won 143 seats, 80 fewer than polls predicted"
-        # (the parser may hang the figure from "fewer"): more or fewer than what?
+    if _increment_after(figure, tables):  # more or fewer than what?
         return MetricFrame(key=None)
     head, flags = finder.frame(figure, count, figures)
     sign = figure.text[:1]
@@ -1395,8 +1393,13 @@ _PARTY_LABELS = ("ORG", "NORP", "PERSON")
 
 
 def _increment_after(figure: SpacySpan, tables: KeyTables) -> bool:
-    """An increment word right after the figure's number, inside the figure ("26 more
-    seats") or just past it ("80 fewer than polls predicted"): a difference."""
+    """A difference from a level the words do not give: an increment word the figure governs
+    after it ("need 326 more for a majority"), or one right after the figure's number, inside
+    the figure ("26 more seats") or just past it ("80 fewer than polls predicted", where the
+    parser may hang the figure from "fewer")."""
+    if any(c.i >= figure.end and c.lower_ in tables.increments and c.dep_ in (
+            "amod", "advmod", "acomp") for c in figure.root.children):
+        return True
     first = next((t.i for t in figure if t.like_num), None)
     if first is None or any(t.lower_ in ("%", "percent", "cent") for t in figure):
         return False  # "20 per cent more productive": a relative change, keyed as one
