@@ -189,6 +189,11 @@ class Claim(Model):
     subject_cue: str | None = Field(
         default=None, description="the words the subject was resolved from: 'the company'"
     )
+    owner: str | None = Field(
+        default=None, description="the figure's owner as written when the subject does not "
+        "name it: a common noun ('the lander and rover') the subject only modifies or stands "
+        "in for"
+    )
     metric_key: str | None = Field(
         default=None, description="the measured noun phrase, normalized: 'earnings per share'"
     )

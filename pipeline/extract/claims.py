@@ -647,6 +647,49 @@ def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
     return "named", None
 
 
+def _other_owner(chain: Sequence[Token], figure: set[int], subject_token: Token | None,
+                 entities: Entities, measure: set[str]) -> str | None:
+    """The words of the figure's owner when it is a common noun the subject does not name.
+
+    The nominal subject of the figure's own clause ("The lander and rover cost Rs 215
+    crore", "Macron's centrists won 168 seats", "the mission incurred a cost of ...") owns
+    the figure; when it is a common noun (not a name, not a pronoun or a description such as
+    "the company", not a word of the measure: "revenue rose", "the deal is worth"), the
+    article's main subject or a name that only modifies that noun is a guess at whose
+    figure it is. ``measure``: the lemmas of the figure's key, qualifiers and
+    counted noun."""
+    owner = next((c for t in chain for c in t.children
+                  if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if owner is None or owner.pos_ != "NOUN" or owner.i in figure or \
+            owner.i in entities.by_token or entities.name_at(owner) is not None:
+        return None
+    if owner.lemma_.lower() in measure or owner.lower_ in measure:
+        return None
+    inside = {t.i for t in owner.subtree}
+    if inside & figure:
+        return None  # "the $725 million settlement was approved": the figure's own phrase
+    if subject_token is not None and (subject_token.head.i != owner.i or
+                                      subject_token.dep_ not in ("poss", "compound")):
+        return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
+        # settlement with Halcon drew 9 million claims"): not a mere modifier of the owner
+    words = [t for t in owner.subtree if t.i <= owner.i or t.dep_ == "conj"
+             and t.head.i == owner.i]
+    last = max(t.i for t in words) + 1 if words else owner.i + 1
+    first = min(t.i for t in words) if words else owner.i
+    return owner.doc[first:last].text
+
+
+def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
+    """The words of the synonym table's keys and phrases ("revenue", "sales", "deal"): a
+    clause subject made of one measures, it owns nothing (built once per run)."""
+    words = find.memo.tables.get("measure words")
+    if not isinstance(words, frozenset):
+        words = find.memo.tables["measure words"] = frozenset(
+            w for phrase in (*tables.synonyms, *tables.canonical)
+            for w in re.findall(r"[a-z]+", phrase.lower()))
+    return words
+
+
 def _anaphor_words(token: Token) -> str:
     """The words of an anaphor as written: "its", "the company", "the chip giant"."""
     words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
@@ -793,6 +836,7 @@ def build_claims(
                                         entities, _sources(sent, entities, tables, find))
         subject: str | None = None
         subject_token: Token | None = None
+        searched = False  # the subject is the nearest candidate or the focal entity
         role = rule.subject if rule else "nearest"
         if role == "payee":
             subject = payee or payer  # no lessor named: the payment is known by its payer
@@ -806,6 +850,7 @@ def build_claims(
             if priced is not None and not prefer:
                 prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
+            searched = True
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
@@ -818,6 +863,7 @@ def build_claims(
                 not any(c.dep_ == "poss" and entities.new_referent(c) for c in root.children):
             # (not "another train ... its 3-4 coaches": that train's, not the focal one's)
             subject, how, cue = entities.focal, "focal", None  # "Revenue rose 9%": its own
+            searched = True
         if subject is None:
             cue = _unresolved(sent, root, entities)  # "the company", naming no company
 
@@ -890,12 +936,14 @@ def build_claims(
             frame = replace(frame, key=pipe.key, qualifiers=pipe.qualifiers, change=False,
                             base=False)
             subject, subject_token, how, cue = pipe.label, None, "named", None
+            searched = False
             period_key, period_how = None, None
         ratio = _unit_ratio(figure, sent, quantity, entities, rules)
         if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
             frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
             if ratio[1]:
                 subject, subject_token, how, cue = ratio[1], None, "named", None
+                searched = False
         if frame.key and subject and _names(frame.key, subject, tables):
             # "beating analysts' estimate of $4.05 billion" read up to "Castell Labs
             # reported": a name measures nothing; the metric class, if any, is the key
@@ -928,6 +976,10 @@ def build_claims(
         if original.bound == "exact" and root.dep_ == "dobj" and \
                 root.head.lower_ in tables.exceeding:  # "surpassing 400 seats": more than 400
             original = original.model_copy(update={"bound": "at_least"})
+        owner = _other_owner(chain, tokens, subject_token, entities, {
+            *(frame.key or "").split(), *(w for q in frame.qualifiers for w in q.split()),
+            singular(quantity.unit.lower().replace("_", " "), tables.plural),
+            *_measure_words(tables, find)}) if searched and subject is not None else None
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
@@ -952,6 +1004,7 @@ def build_claims(
             period_how=period_how,
             subject_how=how if subject is not None else None,
             subject_cue=cue,
+            owner=owner,
             qualifier=None if ratio is not None else "; ".join(q for q in (
                 joint_subject(subject_token),
                 _qualifier(figure, root, dimension.startswith("count"), entities, rules,

@@ -1,0 +1,37 @@
+"""Session 8 (prec8): a contradiction only on a frame the text makes sure of, on claims and
+sentences of our own. A figure whose clause names its owner with a common noun the subject
+does not name ("The orbiter and the relay satellite cost ...", framed as the agency's) is a
+divergence at most, with the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.check import checks
+from pipeline.check.policy import NAME
+from pipeline.models import Claim
+from tests.conftest import make_claim
+
+
+def _found(claims: list[Claim], rules: Any) -> list[Any]:
+    return [f for f in checks.run_checks(claims, rules=rules)
+            if f.check == NAME and f.kind in ("contradiction", "divergence")]
+
+
+def _cost(registry: Any, value: float, doc: str, owner: str | None = None) -> Claim:
+    claim = make_claim(registry, value, metric="cost", metric_key="cost",
+                       subject="Aldren Space Agency", doc=doc,
+                       text=f"${value / 1e6:g} million")
+    return claim.model_copy(update={"owner": owner})
+
+
+def test_a_figure_of_an_unnamed_owner_is_a_divergence(rules: Any, registry: Any) -> None:
+    found = _found([_cost(registry, 210e6, "a", owner="The orbiter and the relay satellite"),
+                    _cost(registry, 615e6, "b")], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert '"The orbiter and the relay satellite"' in found[0].explanation
+
+
+def test_figures_their_subject_owns_still_contradict(rules: Any, registry: Any) -> None:
+    found = _found([_cost(registry, 210e6, "a"), _cost(registry, 615e6, "b")], rules)
+    assert [f.kind for f in found] == ["contradiction"]
