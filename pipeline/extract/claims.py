@@ -48,6 +48,7 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
 from pipeline.extract.keys import (
+    PART,
     DEMANDED,
     KeyTables,
     area_of,
@@ -647,8 +648,9 @@ def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
     return "named", None
 
 
-def _other_owner(chain: Sequence[Token], figure: set[int], subject_token: Token | None,
-                 entities: Entities, measure: set[str]) -> str | None:
+def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
+                 subject_token: Token | None, entities: Entities, measure: set[str]
+                 ) -> str | None:
     """The words of the figure's owner when it is a common noun the subject does not name.
 
     The nominal subject of the figure's own clause ("The lander and rover cost Rs 215
@@ -658,7 +660,7 @@ def _other_owner(chain: Sequence[Token], figure: set[int], subject_token: Token 
     article's main subject or a name that only modifies that noun is a guess at whose
     figure it is. ``measure``: the lemmas of the figure's key, qualifiers and
     counted noun."""
-    owner = next((c for t in chain for c in t.children
+    owner = next((c for t in (root, *chain) for c in t.children
                   if c.dep_ in ("nsubj", "nsubjpass")), None)
     if owner is None or owner.pos_ != "NOUN" or owner.i in figure or \
             owner.i in entities.by_token or entities.name_at(owner) is not None:
@@ -892,6 +894,11 @@ def build_claims(
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
+        if frame.key and dimension.startswith("currency") and any(
+                t.dep_ == "prep" and t.lower_ in tables.scope_markers for t in chain):
+            # "a $9.6 billion deal, including about $1.7 billion of debt": a part of an
+            # amount written beside it, not the whole another report gives
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, PART})))
         if frame.key and dimension.startswith("currency") and \
                 demanded(figure, chain, tables):  # "sought $1.6 billion in damages"
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, DEMANDED})))
@@ -976,7 +983,7 @@ def build_claims(
         if original.bound == "exact" and root.dep_ == "dobj" and \
                 root.head.lower_ in tables.exceeding:  # "surpassing 400 seats": more than 400
             original = original.model_copy(update={"bound": "at_least"})
-        owner = _other_owner(chain, tokens, subject_token, entities, {
+        owner = _other_owner(root, chain, tokens, subject_token, entities, {
             *(frame.key or "").split(), *(w for q in frame.qualifiers for w in q.split()),
             singular(quantity.unit.lower().replace("_", " "), tables.plural),
             *_measure_words(tables, find)}) if searched and subject is not None else None
