@@ -602,8 +602,8 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         # "The lander and rover cost Rs 215 crore" framed as the mission's (the article's
         # main subject), "Macron's centrists won 168 seats" as Macron's: the subject is a
         # guess at whose figure it is, the sentence's owner is a thing it does not name
-        reasons.append("; ".join(f'"{c.quantity.span.text}" belongs to "{c.owner}", which '
-                                 f'the subject {c.subject} does not name' for c in owned))
+        reasons.append("; ".join(f'"{c.quantity.span.text}" is said of "{c.owner}", not '
+                                 f'of {c.subject} itself' for c in owned))
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
     if a.ref == 0 or b.ref == 0:

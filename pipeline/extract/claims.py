@@ -649,8 +649,8 @@ def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
 
 
 def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
-                 subject_token: Token | None, entities: Entities, measure: set[str]
-                 ) -> str | None:
+                 subject_token: Token | None, entities: Entities, measure: set[str],
+                 plain: frozenset[str]) -> str | None:
     """The words of the figure's owner when it is a common noun the subject does not name.
 
     The nominal subject of the figure's own clause ("The lander and rover cost Rs 215
@@ -659,14 +659,26 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     "the company", not a word of the measure: "revenue rose", "the deal is worth"), the
     article's main subject or a name that only modifies that noun is a guess at whose
     figure it is. ``measure``: the lemmas of the figure's key, qualifiers and
-    counted noun."""
-    owner = next((c for t in (root, *chain) for c in t.children
+    counted noun; ``plain``: words that never narrow a measure (totals, periods, bases)."""
+    heads = [root, *chain]
+    while heads[-1].dep_ == "advcl" and heads[-1].tag_ in ("VBG", "VBN") and len(heads) < 12:
+        heads.append(heads[-1].head)  # "..., generating $1.9 billion": the clause's subject's
+    owner = next((c for t in heads for c in t.children
                   if c.dep_ in ("nsubj", "nsubjpass")), None)
     if owner is None or owner.pos_ != "NOUN" or owner.i in figure or \
             owner.i in entities.by_token or entities.name_at(owner) is not None:
         return None
     if owner.lemma_.lower() in measure or owner.lower_ in measure:
-        return None
+        # a measure's own noun ("Revenue rose 8%") owns nothing, unless a word narrows it
+        # that the key does not carry ("Online sales remain its largest revenue engine,
+        # generating $57.3 billion": a segment's)
+        narrowed = [c for c in owner.children if c.dep_ in ("amod", "compound")
+                    and c.is_alpha and not c.ent_type_ and c.i not in entities.by_token
+                    and c.lower_ not in measure and c.lower_ not in plain]
+        if not narrowed or subject_token is not None and \
+                subject_token.i in {t.i for t in owner.subtree}:
+            return None
+        return f"{narrowed[0].text} {owner.text}"
     inside = {t.i for t in owner.subtree}
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
@@ -689,6 +701,17 @@ def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
         words = find.memo.tables["measure words"] = frozenset(
             w for phrase in (*tables.synonyms, *tables.canonical)
             for w in re.findall(r"[a-z]+", phrase.lower()))
+    return words
+
+
+def _plain_words(tables: KeyTables, find: Cues) -> frozenset[str]:
+    """Words that never narrow a measure to a part: the neutral words, period words, bases
+    and scope words of the key tables (built once per run)."""
+    words = find.memo.tables.get("plain words")
+    if not isinstance(words, frozenset):
+        words = find.memo.tables["plain words"] = frozenset(
+            w for phrase in (*tables.neutral, *tables.periods, *tables.basis,
+                             *tables.scope_words) for w in phrase.lower().split())
     return words
 
 
@@ -986,7 +1009,8 @@ def build_claims(
         owner = _other_owner(root, chain, tokens, subject_token, entities, {
             *(frame.key or "").split(), *(w for q in frame.qualifiers for w in q.split()),
             singular(quantity.unit.lower().replace("_", " "), tables.plural),
-            *_measure_words(tables, find)}) if searched and subject is not None else None
+            *_measure_words(tables, find)}, _plain_words(tables, find)) \
+            if searched and subject is not None else None
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
