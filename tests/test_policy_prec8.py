@@ -36,3 +36,27 @@ def test_a_figure_of_an_unnamed_owner_is_a_divergence(rules: Any, registry: Any)
 def test_figures_their_subject_owns_still_contradict(rules: Any, registry: Any) -> None:
     found = _found([_cost(registry, 210e6, "a"), _cost(registry, 615e6, "b")], rules)
     assert [f.kind for f in found] == ["contradiction"]
+
+
+def _stores(registry: Any, value: float, doc: str, how: str) -> Claim:
+    claim = make_claim(registry, value, unit="store", metric="unknown", metric_key="store",
+                       subject="Dunmore Markets", doc=doc, text=f"{value:,.0f} stores")
+    return claim.model_copy(update={"subject_how": how,
+                                    "subject_cue": "The company" if how == "resolved"
+                                    else None})
+
+
+def test_a_bare_count_of_a_resolved_subject_is_a_divergence(rules: Any,
+                                                            registry: Any) -> None:
+    """"The company's 1,910 stores" (resolved from "the company") against "Dunmore Markets
+    operates 2,400 stores": a guessed subject and a key that names only what is counted."""
+    found = _found([_stores(registry, 1910, "a", "resolved"),
+                    _stores(registry, 2400, "b", "named")], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert 'resolved from "The company", not named' in found[0].explanation
+
+
+def test_a_bare_count_of_named_subjects_still_contradicts(rules: Any, registry: Any) -> None:
+    found = _found([_stores(registry, 1910, "a", "named"),
+                    _stores(registry, 2400, "b", "named")], rules)
+    assert [f.kind for f in found] == ["contradiction"]

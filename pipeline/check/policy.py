@@ -641,6 +641,14 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         reasons.append(f"both count \"{key}\" and name no measure, and are "
                        f"{format_number(_ratio(a, b))}× apart: more likely counts of "
                        "different sets than one count misreported")
+    guessed = [c for c in (ca, cb) if c.subject_how in ("resolved", "focal")]
+    if guessed and (_bare_count(ca, ctx) or _bare_count(cb, ctx)):
+        # "The company's 2,278 stores" (which company?) against another's "2,800 stores": a
+        # subject found from a description or the article's main subject, and a key that
+        # names only what is counted, make two guesses, not a sure frame
+        reasons.append(f"the subject of \"{guessed[0].quantity.span.text}\" is "
+                       f"{_how(guessed[0])}, not named, and \"{key}\" names only what is "
+                       "counted")
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
