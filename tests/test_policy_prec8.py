@@ -60,3 +60,23 @@ def test_a_bare_count_of_named_subjects_still_contradicts(rules: Any, registry: 
     found = _found([_stores(registry, 1910, "a", "named"),
                     _stores(registry, 2400, "b", "named")], rules)
     assert [f.kind for f in found] == ["contradiction"]
+
+
+def _share(registry: Any, value: float, doc: str, key: str) -> Claim:
+    return make_claim(registry, value, unit="percent", metric="unknown", metric_key=key,
+                      subject="Harbour Dockers Union", doc=doc, text=f"{value:g}%")
+
+
+def test_a_share_of_people_is_a_divergence(rules: Any, registry: Any) -> None:
+    """"71% of members voted against the offer" vs "66% of members backed the next one":
+    a percentage keyed by whom it counts does not say which vote."""
+    found = _found([_share(registry, 71, "a", "members"),
+                    _share(registry, 66, "b", "members")], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert 'a share of "members" says whom it counts' in found[0].explanation
+
+
+def test_a_share_of_a_measure_still_contradicts(rules: Any, registry: Any) -> None:
+    found = _found([_share(registry, 71, "a", "operating margin"),
+                    _share(registry, 66, "b", "operating margin")], rules)
+    assert [f.kind for f in found] == ["contradiction"], found[0].explanation

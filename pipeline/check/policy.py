@@ -20,7 +20,10 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
   a divergence at most), both stated as facts, neither a running tally;
 - ``divergence`` when something is uncertain, with the reason: a projection or estimate, a
   basis one side leaves unstated (adjusted or GAAP?), a period only one side states, a
-  running tally reported the same day;
+  running tally reported the same day, a figure whose clause names another owner than the
+  subject (``Claim.owner``: "The orbiter and the relay satellite cost ..." framed as the
+  agency's), a count keyed only by what it counts whose subject is resolved or the
+  article's main one (two guesses);
 - ``update`` for a running tally (a death toll, a share price) reported on different days,
   or figures without a period from articles published more than ``update_after_days``
   apart;
@@ -521,6 +524,14 @@ class _Context:
         self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
+        # keys that name whom or what a count counts: a percentage keyed by one is a share
+        # of them that does not say what they did ("59% of members ... agreed")
+        self.counted = frozenset(
+            {singular(w.lower()) for w in keys.people_nouns} |
+            {name.replace("_", " ") for name, rule in rules.metrics.metrics.items()
+             if rule.dimension == "count"} |
+            {singular(u.lower()) for rule in rules.metrics.metrics.values()
+             if rule.dimension == "count" for u in rule.units})
         self.scope_words = frozenset(w.lower() for w in keys.scope_words)
 
     def scope_of(self, claim: Claim) -> set[str]:
@@ -641,6 +652,11 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         reasons.append(f"both count \"{key}\" and name no measure, and are "
                        f"{format_number(_ratio(a, b))}× apart: more likely counts of "
                        "different sets than one count misreported")
+    if ca.quantity.unit == "percent" and (key in ctx.counted or singular(key) in ctx.counted):
+        # "voted 64% against the offer" vs "59% of members agreed to approve": shares of
+        # one body of people in two votes, or of two answers, not one share misreported
+        reasons.append(f"a share of \"{key}\" says whom it counts, not what they did or "
+                       "hold, and the two may be shares of different votes or answers")
     guessed = [c for c in (ca, cb) if c.subject_how in ("resolved", "focal")]
     if guessed and (_bare_count(ca, ctx) or _bare_count(cb, ctx)):
         # "The company's 2,278 stores" (which company?) against another's "2,800 stores": a
