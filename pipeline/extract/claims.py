@@ -665,8 +665,18 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
         heads.append(heads[-1].head)  # "..., generating $1.9 billion": the clause's subject's
     owner = next((c for t in heads for c in t.children
                   if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if owner is None or owner.pos_ != "NOUN" or owner.i in figure or \
-            owner.i in entities.by_token or entities.name_at(owner) is not None:
+    if owner is None or owner.i in figure:
+        return None
+    named = entities.name_at(owner)
+    if named is not None:
+        # "Kane scored 213 goals in 320 games for Tottenham": the clause names its owner,
+        # and a name in an adjunct ("for", "with") is a guess at whose figure it is
+        if subject_token is not None and subject_token.dep_ == "pobj" and \
+                subject_token.i not in {t.i for t in owner.subtree} and \
+                named != entities.name_at(subject_token):
+            return named
+        return None
+    if owner.pos_ != "NOUN" or owner.i in entities.by_token:
         return None
     if owner.lemma_.lower() in measure or owner.lower_ in measure:
         # a measure's own noun ("Revenue rose 8%") owns nothing, unless a word narrows it
