@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pipeline.check import checks
 from pipeline.check.policy import NAME
 from pipeline.models import Claim
 from tests.conftest import make_claim
+from tests.test_frames import claim_at, frames_of
 
 
 def _found(claims: list[Claim], rules: Any) -> list[Any]:
@@ -80,3 +83,27 @@ def test_a_share_of_a_measure_still_contradicts(rules: Any, registry: Any) -> No
     found = _found([_share(registry, 71, "a", "operating margin"),
                     _share(registry, 66, "b", "operating margin")], rules)
     assert [f.kind for f in found] == ["contradiction"], found[0].explanation
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "part"), [
+    ("Halcon agreed to buy Westmark in a deal valued at $9.6 billion, including $1.7 billion "
+     "of debt.", "$1.7 billion", True),
+    ("The company is raising its dividend to $0.40 per share and adopting a framework "
+     "focused on returning capital to investors, excluding a share buyback program, and "
+     "reducing net debt below $12 billion.", "$12 billion", False),
+])
+def test_an_amount_an_including_phrase_holds_is_a_part(text: str, figure: str, part: bool,
+                                                       rules: Any, pipeline_nlp: Any) -> None:
+    """An amount in the noun phrase of "including" is a part of the whole beside it; one
+    behind a verb of that phrase ("including a buyback and reducing net debt below ...") is
+    no part of anything."""
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert ("part" in claim.qualifiers) is part, claim.qualifiers

@@ -714,6 +714,18 @@ def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
     return words
 
 
+def _in_scope_phrase(chain: Sequence[Token], tables: KeyTables) -> bool:
+    """Whether the figure is in the noun phrase an including/excluding/plus phrase holds
+    ("including the assumption of $1.7 billion of debt"), no verb between ("including a
+    buyback and reducing net debt below $26 billion": the debt is no part of anything)."""
+    for token in chain:
+        if token.dep_ == "prep" and token.lower_ in tables.scope_markers:
+            return True
+        if is_verb(token):
+            return False
+    return False
+
+
 def _plain_words(tables: KeyTables, find: Cues) -> frozenset[str]:
     """Words that never narrow a measure to a part: the neutral words, period words, bases
     and scope words of the key tables (built once per run)."""
@@ -927,8 +939,8 @@ def build_claims(
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
-        if frame.key and dimension.startswith("currency") and any(
-                t.dep_ == "prep" and t.lower_ in tables.scope_markers for t in chain):
+        if frame.key and dimension.startswith("currency") and \
+                _in_scope_phrase(chain, tables):
             # "a $9.6 billion deal, including about $1.7 billion of debt": a part of an
             # amount written beside it, not the whole another report gives
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, PART})))
