@@ -48,8 +48,8 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
 from pipeline.extract.keys import (
-    PART,
     DEMANDED,
+    PART,
     KeyTables,
     area_of,
     basis_of,
