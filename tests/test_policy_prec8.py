@@ -99,6 +99,9 @@ def pipeline_nlp(rules: Any) -> Any:
     ("The company is raising its dividend to $0.40 per share and adopting a framework "
      "focused on returning capital to investors, excluding a share buyback program, and "
      "reducing net debt below $12 billion.", "$12 billion", False),
+    ("The company is lifting its payout to $0.25 per share and implementing a framework "
+     "focused on returning cash to shareholders, including a stock repurchase program and "
+     "increasing net debt below $12 billion.", "$12 billion", False),
 ])
 def test_an_amount_an_including_phrase_holds_is_a_part(text: str, figure: str, part: bool,
                                                        rules: Any, pipeline_nlp: Any) -> None:

@@ -695,7 +695,8 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if subject_token is not None and (subject_token.head.i != owner.i or
                                       subject_token.dep_ not in ("poss", "compound")):
         return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
-        # settlement with Halcon drew 9 million claims"): not a mere modifier of the owner
+        # settlement with Halcon drew 9 million claims", "Halcon said the jet was carrying
+        # 174 passengers"): maybe its owner; only a mere modifier of the owner is not
     words = [t for t in owner.subtree if t.i <= owner.i or t.dep_ == "conj"
              and t.head.i == owner.i]
     last = max(t.i for t in words) + 1 if words else owner.i + 1
@@ -716,13 +717,14 @@ def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
 
 def _in_scope_phrase(chain: Sequence[Token], tables: KeyTables) -> bool:
     """Whether the figure is in the noun phrase an including/excluding/plus phrase holds
-    ("including the assumption of $1.7 billion of debt"), no verb between ("including a
-    buyback and reducing net debt below $26 billion": the debt is no part of anything)."""
+    ("including the assumption of $1.7 billion of debt"), no verb or other item of the phrase
+    between ("including a buyback and reducing net debt below $26 billion": the debt is no
+    part of anything)."""
     for token in chain:
         if token.dep_ == "prep" and token.lower_ in tables.scope_markers:
             return True
-        if is_verb(token):
-            return False
+        if is_verb(token) or token.dep_ == "conj":
+            return False  # another item of the phrase ("a buyback and net debt below ...")
     return False
 
 
