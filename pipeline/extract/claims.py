@@ -657,8 +657,10 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     crore", "Macron's centrists won 168 seats", "the mission incurred a cost of ...") owns
     the figure; when it is a common noun (not a name, not a pronoun or a description such as
     "the company", not a word of the measure: "revenue rose", "the deal is worth"), the
-    article's main subject or a name that only modifies that noun is a guess at whose
-    figure it is. ``measure``: the lemmas of the figure's key, qualifiers and
+    article's main subject or a possessive on that noun is a guess at whose figure it is
+    ("the Colossus site" names its owner). A noun of the measure narrowed by a word the key
+    does not carry is a segment's; a name subject while the subject came from an adjunct is
+    the owner. ``measure``: the lemmas of the figure's key, qualifiers and
     counted noun; ``plain``: words that never narrow a measure (totals, periods, bases)."""
     heads = [root, *chain]
     while heads[-1].dep_ == "advcl" and heads[-1].tag_ in ("VBG", "VBN") and len(heads) < 12:
@@ -693,10 +695,11 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
     if subject_token is not None and (subject_token.head.i != owner.i or
-                                      subject_token.dep_ not in ("poss", "compound")):
+                                      subject_token.dep_ != "poss"):
         return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
         # settlement with Halcon drew 9 million claims", "Halcon said the jet was carrying
-        # 174 passengers"): maybe its owner; only a mere modifier of the owner is not
+        # 174 passengers") or naming the owner ("the Colossus site"): maybe its owner; only
+        # a possessive on the owner ("Holm's centrist bloc") is not
     words = [t for t in owner.subtree if t.i <= owner.i or t.dep_ == "conj"
              and t.head.i == owner.i]
     last = max(t.i for t in words) + 1 if words else owner.i + 1
