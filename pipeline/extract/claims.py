@@ -650,7 +650,7 @@ def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
 
 def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
                  subject_token: Token | None, entities: Entities, measure: set[str],
-                 plain: frozenset[str]) -> str | None:
+                 metric: set[str], plain: frozenset[str]) -> str | None:
     """The words of the figure's owner when it is a common noun the subject does not name.
 
     The nominal subject of the figure's own clause ("The lander and rover cost Rs 215
@@ -661,7 +661,8 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     ("the Colossus site" names its owner). A noun of the measure narrowed by a word the key
     does not carry is a segment's; a name subject while the subject came from an adjunct is
     the owner. ``measure``: the lemmas of the figure's key, qualifiers and
-    counted noun; ``plain``: words that never narrow a measure (totals, periods, bases)."""
+    counted noun; ``metric``: the words of its key and of the synonym table's measures;
+    ``plain``: words that never narrow a measure (totals, periods, bases)."""
     heads = [root, *chain]
     while heads[-1].dep_ == "advcl" and heads[-1].tag_ in ("VBG", "VBN") and len(heads) < 12:
         heads.append(heads[-1].head)  # "..., generating $1.9 billion": the clause's subject's
@@ -683,7 +684,10 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if owner.lemma_.lower() in measure or owner.lower_ in measure:
         # a measure's own noun ("Revenue rose 8%") owns nothing, unless a word narrows it
         # that the key does not carry ("Online sales remain its largest revenue engine,
-        # generating $57.3 billion": a segment's)
+        # generating $57.3 billion": a segment's); a qualifier's or counted noun's own
+        # words describe it ("this mixed reality headset", priced at ...)
+        if owner.lemma_.lower() not in metric and owner.lower_ not in metric:
+            return None
         narrowed = [c for c in owner.children if c.dep_ in ("amod", "compound")
                     and c.is_alpha and not c.ent_type_ and c.i not in entities.by_token
                     and c.lower_ not in measure and c.lower_ not in plain]
@@ -1033,10 +1037,11 @@ def build_claims(
         if original.bound == "exact" and root.dep_ == "dobj" and \
                 root.head.lower_ in tables.exceeding:  # "surpassing 400 seats": more than 400
             original = original.model_copy(update={"bound": "at_least"})
+        metric_words = {*(frame.key or "").split(), *_measure_words(tables, find)}
         owner = _other_owner(root, chain, tokens, subject_token, entities, {
-            *(frame.key or "").split(), *(w for q in frame.qualifiers for w in q.split()),
-            singular(quantity.unit.lower().replace("_", " "), tables.plural),
-            *_measure_words(tables, find)}, _plain_words(tables, find)) \
+            *metric_words, *(w for q in frame.qualifiers for w in q.split()),
+            singular(quantity.unit.lower().replace("_", " "), tables.plural)},
+            metric_words, _plain_words(tables, find)) \
             if searched and subject is not None else None
         claims.append(Claim(
             id=claim_id(document, original.span),
