@@ -207,8 +207,10 @@ def singular(word: str, plural: Iterable[str] = ()) -> str:
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return word[:-2]
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")) or \
+            (word.endswith("uses") and len(word) > 5 and
+             not word.endswith(("ouses", "auses", "cuses", "fuses"))):
+        return word[:-2]  # "bonuses", "surpluses", "viruses" (not "houses", "causes")
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word

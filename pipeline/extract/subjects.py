@@ -276,10 +276,12 @@ class Entities:
         organisations = [n for n in owners if self.labels.get(n) == "ORG"]
         # a place is the focal entity only when no owner comes near it (a disaster's
         # country; not a company the NER took for a place)
-        focal = owners[0] if owners and 2 * score[owners[0]] >= score[ranked[0]] \
-            else ranked[0]
-        organisation = organisations[0] if organisations else None
         strong = {n for n in ranked if score[n] >= FOCAL_SCORE}
+        focal = owners[0] if owners and 2 * score[owners[0]] >= score[ranked[0]] and \
+            (owners[0] in strong or ranked[0] not in strong) else ranked[0]
+        # (an owner too rarely named to be the focal entity leaves it to the place the
+        # article is about: "The U.S. economy grew ..." with the agency that said so once)
+        organisation = organisations[0] if organisations else None
         return (focal if focal in strong else None,
                 organisation if organisation in strong else None)
 

@@ -1,0 +1,102 @@
+"""Session 8 (recall8): must flags lost before the policy on stories nobody tuned for, fixed
+by mechanism and tested on names and sentences of our own: a surname and the full name meet
+in one block, "-uses" plurals, and the place an article is about as its focal entity when
+the only organisation it names is named too rarely to be."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.check import checks
+from pipeline.check.frames import subject_block
+from pipeline.check.policy import NAME
+from pipeline.extract.keys import singular
+from pipeline.models import Claim
+from tests.conftest import make_claim
+from tests.test_frames import claim_at, frames_of
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+def _found(claims: list[Claim], rules: Any) -> list[Any]:
+    return [f for f in checks.run_checks(claims, rules=rules)
+            if f.check == NAME and f.kind in ("contradiction", "divergence")]
+
+
+# --- a surname and the full name in one block ------------------------------------------------
+
+
+@pytest.mark.parametrize(("short", "full"), [
+    ("varga", "ines varga"),
+    ("delacroix", "president marie delacroix"),
+    ("harbor express", "north bay harbor express"),
+])
+def test_a_name_and_its_trailing_words_share_a_block(short: str, full: str) -> None:
+    assert subject_block(short) == subject_block(full)
+
+
+def test_unrelated_names_of_one_first_letter_may_block_apart() -> None:
+    assert subject_block("varga quarry") != subject_block("varga")
+
+
+def _fine(registry: Any, value: float, doc: str, subject: str) -> Claim:
+    return make_claim(registry, value, metric="fine", metric_key="fine", subject=subject,
+                      doc=doc, sentence=f"{subject} agreed to pay a fine.",
+                      text=f"${value / 1e6:g} million")
+
+
+def test_a_surname_meets_the_full_name_another_report_writes(rules: Any,
+                                                             registry: Any) -> None:
+    """One report writes only "Ines Varga", the other only "Varga": one person's fine of
+    $40 million against $900 million is a disagreement found (the first letters differ)."""
+    found = _found([_fine(registry, 40e6, "a", "Varga"),
+                    _fine(registry, 900e6, "b", "Ines Varga")], rules)
+    assert [f.kind for f in found] == ["contradiction"]
+
+
+def test_names_sharing_only_a_first_word_still_do_not_meet(rules: Any,
+                                                           registry: Any) -> None:
+    """"Varga" and "Varga Quarry" (a leading word) are not related: no finding."""
+    found = _found([_fine(registry, 40e6, "a", "Varga"),
+                    _fine(registry, 900e6, "b", "Varga Quarry")], rules)
+    assert found == []
+
+
+# --- plurals in -uses ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("plural", "one"), [
+    ("bonuses", "bonus"), ("surpluses", "surplus"), ("viruses", "virus"),
+    ("houses", "house"), ("causes", "cause"), ("excuses", "excuse"), ("uses", "use"),
+])
+def test_plurals_in_uses(plural: str, one: str) -> None:
+    assert singular(plural) == one
+
+
+def test_bonuses_are_keyed_as_a_bonus(rules: Any, pipeline_nlp: Any) -> None:
+    text = "Tarvik Foods will pay 3 million euros in bonuses to its staff."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "3 million euros")
+    assert claim.metric_key == "bonus"
+
+
+# --- the place an article is about ----------------------------------------------------------
+
+
+def test_a_place_is_focal_when_the_one_organisation_is_named_too_rarely(
+        rules: Any, pipeline_nlp: Any) -> None:
+    """Norland's economy is named in the lede and again later; the statistics office once:
+    an unnamed figure is Norland's (the article's place), not no one's."""
+    text = ("OSTRAVEN (Wire) - The Norland economy grew faster than expected in the spring, "
+            "as households spent more.\n\n"
+            "The Statistics Office said Thursday that output rose at an annual rate of 3.1%.\n\n"
+            "Household spending, which makes up most of the economy, rose 4.4% in the second "
+            "quarter.\n\nExports from Norland rose as well.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "4.4%")
+    assert (claim.subject, claim.subject_how) == ("Norland", "focal")
