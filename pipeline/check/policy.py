@@ -370,8 +370,9 @@ def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
     figures, and in that letter's block ``(letter, metric key, unit, "?")`` of the
     comparisons with unnamed figures. A figure of an organisation its article never names
     joins every letter's block of the comparisons with unnamed figures of its metric and
-    unit (it may be any subject's) and the block ``?`` of the unnamed ones. An unnamed figure does not change
-    the findings of named figures: adding one re-checks none of their blocks."""
+    unit (it may be any subject's) and the block ``?`` of the unnamed ones. An unnamed
+    figure does not change the findings of named figures: adding one re-checks none of
+    their blocks."""
     if unnamed(claim):
         assert claim.metric_key is not None
         figures = figures_of(claim, rules, cache)
