@@ -100,3 +100,32 @@ def test_a_place_is_focal_when_the_one_organisation_is_named_too_rarely(
             "quarter.\n\nExports from Norland rose as well.")
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "4.4%")
     assert (claim.subject, claim.subject_how) == ("Norland", "focal")
+
+
+# --- a figure dated to a day against one of that day -------------------------------------------
+
+
+def _coaches(registry: Any, value: float, doc: str, **kw: Any) -> Claim:
+    return make_claim(registry, value, unit="coach", metric="unknown", metric_key="coach",
+                      subject="Harbor Express", doc=doc, text=f"{value:g} coaches", **kw)
+
+
+def test_a_figure_dated_to_a_day_meets_one_published_that_day(rules: Any,
+                                                              registry: Any) -> None:
+    """"four coaches derailed on June 2" against "ten coaches derailed" in an article of
+    June 2: the day is when the event happened, not another measure."""
+    found = _found([_coaches(registry, 4, "a", period_key="2031-06-02", as_of="2031-06-02"),
+                    _coaches(registry, 10, "b", as_of="2031-06-02")], rules)
+    assert [f.kind for f in found] == ["contradiction"]
+
+
+@pytest.mark.parametrize(("period_key", "as_of"), [
+    ("2031-06-02", "2031-06-09"),  # the other article is of another day
+    ("2031-Q2", "2031-06-02"),  # a quarter, not a day
+])
+def test_a_period_only_one_report_states_otherwise_stays_a_divergence(
+        rules: Any, registry: Any, period_key: str, as_of: str) -> None:
+    found = _found([_coaches(registry, 4, "a", period_key=period_key, as_of=period_key),
+                    _coaches(registry, 10, "b", as_of=as_of)], rules)
+    assert [f.kind for f in found] == ["divergence"]
+    assert "only one report states the period" in found[0].explanation

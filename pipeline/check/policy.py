@@ -594,7 +594,7 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         if "unplaced" in (ca.period_how, cb.period_how):
             reasons.append("a report writes its period in words no date fixes (such as \"the "
                            "quarter\" in an article of no one period)")
-        elif ca.period_key or cb.period_key:
+        elif (ca.period_key or cb.period_key) and not _the_day_of(ca, cb):
             reasons.append("only one report states the period")
         elif days is not None and days > ctx.update_days:
             return Verdict("update", [f"no period stated, and published {days} days apart"])
@@ -700,6 +700,15 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
                                                                         b.subject):
         return None
     return f"{x} and {y}"
+
+
+def _the_day_of(a: Claim, b: Claim) -> bool:
+    """One figure is dated to a day ("four coaches derailed on June 2") and the other, with
+    no period, is of that day (its article's date): the day is when, and both say it."""
+    dated, other = (a, b) if a.period_key else (b, a)
+    day = dated.period_key or ""
+    return len(day) == 10 and day[4] == day[7] == "-" and other.period_key is None and \
+        other.as_of == day
 
 
 def _one_written_period(a: Figure, b: Figure) -> bool:
