@@ -129,3 +129,82 @@ def test_a_period_only_one_report_states_otherwise_stays_a_divergence(
                     _coaches(registry, 10, "b", as_of=as_of)], rules)
     assert [f.kind for f in found] == ["divergence"]
     assert "only one report states the period" in found[0].explanation
+
+
+# --- a dateline's outlet ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dash", ["–", "-", "—"])
+def test_a_datelines_outlet_is_no_owner(rules: Any, pipeline_nlp: Any, dash: str) -> None:
+    """"Morva, Eastland (Norpress News) –": the outlet reports the toll, it is not its owner
+    (the place of the dateline is)."""
+    text = (f"Morva, Eastland (Norpress News) {dash} Police arrested nine people on Monday "
+            "after the collapse of a bridge in which at least 134 people were killed.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text,
+                     "at least 134 people")
+    assert claim.subject != "Norpress News"
+
+
+def test_a_name_in_parentheses_inside_a_sentence_stays_a_name(rules: Any,
+                                                              pipeline_nlp: Any) -> None:
+    text = "The maker (Halvorsen Motors) - a supplier said - sold 40,000 scooters in May."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "40,000 scooters")
+    assert claim.subject == "Halvorsen Motors"
+
+
+def test_a_credit_lines_name_is_no_mention(rules: Any, pipeline_nlp: Any) -> None:
+    """"Photo: Norpress News" under a picture: who took the picture is not a name the
+    article is about (its other mentions still count)."""
+    from pipeline.extract.cues import Cues
+    from pipeline.extract.subjects import Entities
+
+    text = ("Bridge collapse in Morva kills 134\n\n"
+            "Rescuers search the river in Morva. Photo: Norpress News\n\n"
+            "At least 134 people were killed when the bridge collapsed on Sunday.\n\n"
+            "The operator did not answer calls from Norpress News.")
+    doc = pipeline_nlp(text)
+    entities = Entities(doc, rules, Cues(doc, rules, text=text))
+    credit = text.index("Norpress")
+    starts = [doc[m.start].idx for m in entities.mentions if m.name == "Norpress News"]
+    assert credit not in starts
+    assert text.rindex("Norpress") in starts
+
+
+# --- names written with digits ----------------------------------------------------------------
+
+
+def test_a_name_written_with_digits_is_no_figure_and_owns_the_sentences_figures(
+        rules: Any, pipeline_nlp: Any) -> None:
+    """"9W said ...", "9W will record ...": a company whose name starts with a digit is no
+    figure of nine, wherever the article writes it, and owns the charge."""
+    text = ("Shares of 9W fell on Monday. 9W will record a $4.2 billion pre-tax charge in the "
+            "third quarter. Earlier, 9W said it would pay $6 billion to settle the claims.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    assert not [c for c in claims if c.span.text == "9W"]
+    assert claim_at(claims, text, "$4.2 billion").subject == "9W"
+
+
+@pytest.mark.parametrize(("text", "figure", "part"), [
+    ("Tarvik has opted to pay $1 billion of the total in cash, instead of stock.",
+     "$1 billion", True),
+    ("Tarvik will pay $2 billion of it next year.", "$2 billion", True),
+    ("Tarvik will pay a $1 billion fee to settle the case.", "$1 billion", False),
+])
+def test_an_amount_of_a_whole_already_named_is_a_part(rules: Any, pipeline_nlp: Any,
+                                                      text: str, figure: str,
+                                                      part: bool) -> None:
+    """"$1 billion of the total" is part of a sum said elsewhere ("$6 billion to settle"):
+    a different measure from the sum, not a second figure of it."""
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert ("part" in claim.qualifiers) is part
+
+
+def test_a_credit_lines_own_words_are_no_name(rules: Any, pipeline_nlp: Any) -> None:
+    from pipeline.extract.cues import Cues
+    from pipeline.extract.subjects import Entities
+
+    text = ("Orbiter costs climb\nPhoto Credit: NSRA\n\nThe orbiter cost $90 million, "
+            "the agency said.\nPhoto Credit: NSRA\n\nIt was launched in May.")
+    doc = pipeline_nlp(text)
+    entities = Entities(doc, rules, Cues(doc, rules, text=text))
+    assert "Photo Credit" not in {m.name for m in entities.mentions}
