@@ -208,3 +208,9 @@ def test_a_credit_lines_own_words_are_no_name(rules: Any, pipeline_nlp: Any) -> 
     doc = pipeline_nlp(text)
     entities = Entities(doc, rules, Cues(doc, rules, text=text))
     assert "Photo Credit" not in {m.name for m in entities.mentions}
+
+
+def test_a_percentage_of_a_whole_is_no_part(rules: Any, pipeline_nlp: Any) -> None:
+    text = "Tarvik owns about 75 per cent of the company."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "75 per cent")
+    assert "part" not in claim.qualifiers

@@ -869,12 +869,16 @@ def _after_partitive_opening(figure: SpacySpan) -> bool:
 
 # Words after "of" that stand for a whole already said ("$2 billion of it", "of which").
 _WHOLE_PRONOUNS = frozenset({"it", "which", "them", "those", "these", "that", "this"})
+_PERCENT_WORDS = frozenset({"percent", "cent", "pct", "percentage", "points"})
 
 
 def _part_of_a_whole(figure: SpacySpan) -> bool:
     """An amount said to be part of a whole the text names with a determiner ("pay $1 billion
     of the total in cash", "$3 billion of its debt", "$2 billion of which"); "$1 billion of
-    debt" (of a kind, no determiner) is what the amount is, not a part."""
+    debt" (of a kind, no determiner) is what the amount is, not a part; a percentage of
+    something is a share of it, not a part of another figure."""
+    if any(t.text == "%" or t.lower_ in _PERCENT_WORDS for t in figure):
+        return False
     for token in figure:
         for prep in token.children:
             if prep.dep_ != "prep" or prep.lower_ not in _PARTITIVE or prep.i < figure.end:
