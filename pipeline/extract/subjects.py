@@ -740,6 +740,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
 
 # A dateline: a line's opening place (a few capitalised words), then the outlet in parentheses
 # and a dash.
+DATELINE_REACH = 120
 _DATELINE = re.compile(r"\s*(?:[A-Z][\w.'’-]*[,\s]+){1,6}\(\s*")
 _DATELINE_END = re.compile(r"\s*\)\s*[-\u2013\u2014]")
 
@@ -754,10 +755,13 @@ def _outlet(text: str, start: int, end: int, credits: re.Pattern[str]) -> bool:
     """Whether the name at ``text[start:end]`` is an outlet: a dateline's ("WASHINGTON
     (Wire) -", "Morva, Eastland (Wire) –") or a credit line's ("Photo: Wire"), or the credit
     line's words themselves ("Photo Credit:"); who reports, never whose a figure is."""
-    line_start = text.rfind("\n", 0, start) + 1
     if text[end:end + 2].lstrip().startswith(":") and credits.fullmatch(text[start:end] + ":"):
         return True  # "Photo Credit: ..." tagged as a name itself
-    if _DATELINE.fullmatch(text, line_start, start):
+    # a dateline's place is a few words: look back that far only (a name repeated along one
+    # long line is checked in constant time each)
+    reach = max(0, start - DATELINE_REACH)
+    line_start = text.rfind("\n", reach, start) + 1 or reach
+    if (line_start > reach or reach == 0) and _DATELINE.fullmatch(text, line_start, start):
         return bool(_DATELINE_END.match(text, end))
     before = text[max(line_start, start - 24):start]
     match = credits.search(before)
