@@ -6,13 +6,13 @@ that must not come out as quantities (claims or references)."""
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.quantities import MAX_VALUE, extract_quantities
+from tests.conftest import best_cpu_seconds
 
 
 def _all(text, registry):
@@ -261,15 +261,6 @@ def test_round3_shapes_never_crash_and_stay_finite(registry, text):
         registry.parse_units(q.unit)
 
 
-def _time(fn, *args) -> float:
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @pytest.mark.parametrize("unit", [
     "a birdie and a three-under 68, ", "holes 17 and 18 and ", "five-fold and 3-fold, ",
     "101 degrees (38 Celsius), ", "107 off 60 balls, ", "Users (U): 3 million vs. ",
@@ -279,6 +270,6 @@ def test_round3_time_grows_linearly(registry, unit):
     # the same shape 200 and 800 times: linear time grows 4x, quadratic 16x
     small, large = unit * 200, unit * 800
     _all(small, registry)
-    t_small = _time(lambda t: _all(t, registry), small)
-    t_large = _time(lambda t: _all(t, registry), large)
+    t_small = best_cpu_seconds(lambda t: _all(t, registry), small)
+    t_large = best_cpu_seconds(lambda t: _all(t, registry), large)
     assert t_large < 8 * t_small + 0.05, (unit, t_small, t_large)

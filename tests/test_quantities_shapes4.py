@@ -4,13 +4,13 @@ spent, and news-a), each on sentences of our own."""
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.quantities import MAX_VALUE, extract_quantities
+from tests.conftest import best_cpu_seconds
 
 
 def _all(text, registry):
@@ -248,15 +248,6 @@ def test_round4_shapes_never_crash_and_stay_finite(registry, text):
         registry.parse_units(q.unit)
 
 
-def _time(fn, *args) -> float:
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @pytest.mark.parametrize("unit", [
     "the FTSE 100 closed 3 points, or 0.1%, higher at 7,490. ", "gave up 5 points, ",
     "AUD $3 million (USD $2 million), ", "between 50 and 60 m, ", "3:43.13 and 4:07.64, ",
@@ -267,8 +258,8 @@ def test_round4_time_grows_linearly(registry, unit):
     # the same shape 200 and 800 times: linear time grows 4x, quadratic 16x
     small, large = unit * 200, unit * 800
     _all(small, registry)
-    t_small = _time(lambda t: _all(t, registry), small)
-    t_large = _time(lambda t: _all(t, registry), large)
+    t_small = best_cpu_seconds(lambda t: _all(t, registry), small)
+    t_large = best_cpu_seconds(lambda t: _all(t, registry), large)
     assert t_large < 8 * t_small + 0.05, (unit, t_small, t_large)
 
 

@@ -5,7 +5,6 @@ intervals, malformed figures, and the currency conversion the checks call. No sp
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 from hypothesis import example, given, settings
@@ -16,6 +15,7 @@ from pipeline.extract.lexicon import lexicon_of
 from pipeline.extract.quantities import MAX_VALUE, extract_quantities, malformed_findings
 from pipeline.models import Claim, Document, Normalized
 from pipeline.units import normalize
+from tests.conftest import best_cpu_seconds
 
 # Pieces of the new shapes, glued or spaced at random: the parser must never crash, never
 # produce inf/nan, and every interval it returns must be ordered.
@@ -83,15 +83,6 @@ def test_the_implied_interval_holds_the_figure(registry, number, hedge, sign, sc
                             abs_tol=abs(q.value) * 1e-12), (text, q)
 
 
-def _time(fn, *args) -> float:
-    best = math.inf
-    for _ in range(3):
-        start = time.perf_counter()
-        fn(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @pytest.mark.parametrize("unit", [
     "rose 1.5% to $3,000, ", "between 3 and 4 miles, ", "55,5000 GPUs ", "-12C, ",
     "tens of thousands of fans and ", "a third of 1/4 cup, ", "$1.25 bilion ", "(32) ",
@@ -101,8 +92,9 @@ def test_time_grows_linearly_with_the_input(registry, unit):
     # the same shape 200 and 800 times: linear time grows 4x, quadratic 16x
     small, large = unit * 200, unit * 800
     extract_quantities(small, doc_id="w", registry=registry)  # warm the unit memo
-    t_small = _time(lambda t: extract_quantities(t, doc_id="s", registry=registry), small)
-    t_large = _time(lambda t: extract_quantities(t, doc_id="l", registry=registry), large)
+    def run(text: str) -> None:
+        extract_quantities(text, doc_id="t", registry=registry)
+    t_small, t_large = best_cpu_seconds(run, small), best_cpu_seconds(run, large)
     assert t_large < 8 * t_small + 0.05, (unit, t_small, t_large)
 
 
