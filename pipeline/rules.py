@@ -187,6 +187,7 @@ class CuesFile(Strict):
     qualifiers: tuple[str, ...] = ()
     time_prepositions: tuple[str, ...] = ()
     place_prepositions: tuple[str, ...] = ()
+    credit_words: tuple[str, ...] = ()
     counterparty_prepositions: tuple[str, ...] = ()
     earlier_headings: tuple[str, ...] = ()
     exceeding_verbs: tuple[str, ...] = ()

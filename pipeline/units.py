@@ -265,6 +265,19 @@ def format_number(value: float, *, grouped: bool = True) -> str:
     return f"{value:{digits}}"
 
 
+def format_ratio(ratio: float) -> str:
+    """How many times one figure is the other, as a reader says it: ``2.183`` -> ``"2.2"``,
+    ``10.09`` -> ``"10"``, ``1.04`` -> ``"1.04"`` (three digits below 2, so a small gap does
+    not read as 1), whole and grouped from 10 up (``"1,250"``)."""
+    if not math.isfinite(ratio):
+        return "∞"
+    if ratio < 2:
+        return f"{ratio:.3g}"
+    if ratio < 10:
+        return f"{ratio:.2g}"
+    return format_number(round(ratio))
+
+
 def format_amount(value: float | None, unit: str, *, report: bool = False) -> str:
     """A value with its unit: ``(1.5e10, "USD / year")`` -> ``"$15B/year"``,
     ``(12000, "GPU")`` -> ``"12,000 GPU"``; the one amount formatter of the pipeline.

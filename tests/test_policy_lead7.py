@@ -103,7 +103,7 @@ def test_a_level_after_its_difference_keeps_its_key(rules: Any, pipeline_nlp: An
 def test_a_short_name_takes_the_full_name_the_article_writes(
         text: str, figure: str, full: str, rules: Any, pipeline_nlp: Any) -> None:
     """"Edvardsen" after "Martin Edvardsen": the subject is the full name, so that a report
-    writing only the full name meets this one (subjects block by their first letter)."""
+    writing only the full name meets this one (subjects block by a letter of their key)."""
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
     assert claim.subject == full
 

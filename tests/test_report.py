@@ -361,7 +361,10 @@ def test_pretty_json_is_json_dumps_byte_for_byte(value):
     data)."""
     dumped = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
     assert exports.pretty_json(value) == escape.json_text(dumped)
-    assert json.loads(exports.pretty_json(value)) == json.loads(dumped)
+    # read back and dumped again, not compared as data: NaN is never equal to itself
+    again = json.dumps(json.loads(exports.pretty_json(value)), ensure_ascii=False, indent=2,
+                       sort_keys=True)
+    assert again == dumped
 
 
 @pytest.mark.parametrize("text", [

@@ -14,6 +14,7 @@ from pipeline.units import (
     duration_years,
     format_amount,
     format_number,
+    format_ratio,
     normalize,
     rate_from_total,
     unit_name_known,
@@ -106,6 +107,14 @@ def test_format_amount(value, unit, text):
 
 def test_format_number_small_fractions():
     assert format_number(6.36) == "6.36"
+
+
+@pytest.mark.parametrize("ratio, text", [
+    (2.183, "2.2"), (9.333, "9.3"), (10.09, "10"), (11.45, "11"), (1.04, "1.04"),
+    (1.5, "1.5"), (1.999, "2"), (1250.4, "1,250"), (math.inf, "∞"),
+])
+def test_format_ratio_speaks_as_a_reader_does(ratio, text):
+    assert format_ratio(ratio) == text
 
 
 _SETTINGS = settings(max_examples=100, deadline=None,

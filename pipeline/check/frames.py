@@ -36,10 +36,15 @@ def subject_key(claim: Claim, rules: Rules) -> str:
 
 
 def subject_block(key: str) -> str:
-    """The part of a subject key that blocks it: its first letter or digit ("_" for any
-    other character), which names that relate share ("mistral" / "mistral ai", "ibm" /
-    "international business machines")."""
-    first = key[:1]
+    """The part of a subject key that blocks it: the first letter or digit of its last word
+    ("_" for any other character), which a name shares with its trailing words ("zhao" /
+    "changpeng zhao", "macron" / "emmanuel macron", "coromandel express" / "shalimar chennai
+    coromandel express"), the way :func:`pipeline.extract.names.related` relates names
+    across articles. An acronym and its spelled-out name ("ibm" / "international business
+    machines") fall in different blocks: inside one article they are one name already
+    (``Entities``), across articles ``rules/entities.yaml`` aliases tell them."""
+    words = key.split()
+    first = words[-1][:1] if words else ""
     return first if first and (first.isascii() and first.isalnum()) else "_"
 
 

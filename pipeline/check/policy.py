@@ -1,8 +1,8 @@
 """The precision-first comparison policy, ``interval_consistency.v2`` (issue 17).
 
-Claims are blocked by (first letter of the subject key, metric key, unit); inside a block the
-subjects are clustered (:mod:`pipeline.check.frames`) and each (subject cluster, scope
-qualifiers) partition is compared on its own.
+Claims are blocked by (first letter of the subject key's last word, metric key, unit); inside
+a block the subjects are clustered (:mod:`pipeline.check.frames`) and each (subject cluster,
+scope qualifiers) partition is compared on its own.
 
 **Intervals.** Each figure is the interval its writing implies (``Normalized.implied``:
 written precision, widened by hedges, opened by bounds); two figures agree when their
@@ -369,12 +369,13 @@ def eligible(claim: Claim) -> bool:
 def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
               ) -> list[tuple[tuple[str, ...], Figure | Beside]]:
     """The blocking of ``interval_consistency.v2``: each figure of an eligible claim in the
-    block (first letter of its subject key, metric key, unit) of the named figures, and in
-    that letter's block ``(letter, metric key, unit, "?")`` of the comparisons with unnamed
-    figures. A figure of an organisation its article never names joins every letter's
-    block of the comparisons with unnamed figures of its metric and unit (it may be any
-    subject's) and the block ``?`` of the unnamed ones. An unnamed figure does not change
-    the findings of named figures: adding one re-checks none of their blocks."""
+    block (first letter of its subject key's last word, metric key, unit) of the named
+    figures, and in that letter's block ``(letter, metric key, unit, "?")`` of the
+    comparisons with unnamed figures. A figure of an organisation its article never names
+    joins every letter's block of the comparisons with unnamed figures of its metric and
+    unit (it may be any subject's) and the block ``?`` of the unnamed ones. An unnamed
+    figure does not change the findings of named figures: adding one re-checks none of
+    their blocks."""
     if unnamed(claim):
         assert claim.metric_key is not None
         figures = figures_of(claim, rules, cache)
@@ -604,7 +605,7 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         if "unplaced" in (ca.period_how, cb.period_how):
             reasons.append("a report writes its period in words no date fixes (such as \"the "
                            "quarter\" in an article of no one period)")
-        elif ca.period_key or cb.period_key:
+        elif (ca.period_key or cb.period_key) and not _the_day_of(ca, cb):
             reasons.append("only one report states the period")
         elif days is not None and days > ctx.update_days:
             return Verdict("update", [f"no period stated, and published {days} days apart"])
@@ -730,6 +731,15 @@ def _sources_of(a: Claim, b: Claim) -> str | None:
                                                                         b.subject):
         return None
     return f"{x} and {y}"
+
+
+def _the_day_of(a: Claim, b: Claim) -> bool:
+    """One figure is dated to a day ("four coaches derailed on June 2") and the other, with
+    no period, is of that day (its article's date): the day is when, and both say it."""
+    dated, other = (a, b) if a.period_key else (b, a)
+    day = dated.period_key or ""
+    return len(day) == 10 and day[4] == day[7] == "-" and other.period_key is None and \
+        other.as_of == day
 
 
 def _one_written_period(a: Figure, b: Figure) -> bool:
@@ -1454,7 +1464,7 @@ def _unnamed_findings(anonymous: Sequence[Figure], named: Sequence[Figure],
     """Figures of an organisation its article never names ("The company is raising its
     dividend to $0.15 per share"): compared with the figures of the one subject the block
     holds, or (in the block of the unnamed, where no report names one) with each other; a
-    divergence at most. A block sees the subjects of one first letter: in a corpus about
+    divergence at most. A block sees the subjects of one letter: in a corpus about
     several companies the unnamed figure meets each letter's alone (the story clusters and
     a summary with its source have one)."""
     if anonymous[0].unnamed_block:  # the block of the unnamed: compared with each other

@@ -66,6 +66,7 @@ from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
+    PLACE_LABELS,
     SUBJECT_LABELS,
     Entities,
     joint_subject,
@@ -103,6 +104,8 @@ TABLE_REACH = 400
 _LINE = re.compile(r"[^\n]+")
 _PERIOD = re.compile(r"\b(?:fiscal\s+)?(?:Q[1-4]\s*(?:FY)?'?\d{2,4}|FY\s*'?\d{2,4}|"
                      r"(?:19|20)\d{2})\b", re.IGNORECASE)
+# A figure written as digits alone or glued to letters ("3M", "737"), as names write them.
+_NAME_FIGURE = re.compile(r"\d[\d.,]*[A-Za-z]*")
 # Hedge recorded when a bare number was read as money in the article's usual currency.
 IMPLIED_CURRENCY = "currency implied"
 
@@ -758,6 +761,17 @@ def _to_original(quantity: Quantity, repaired: RepairedText, document: Document)
     return quantity.model_copy(update={"span": span})
 
 
+def _in_a_name(quantity: Quantity, figure: SpacySpan | None, entities: Entities) -> bool:
+    """A bare number that is (part of) a name, not a figure: "3M said", "the Orbiter 3
+    mission": written as digits (and letters) alone, every token of it inside one named
+    entity that is not a place."""
+    if figure is None or not len(figure) or not _NAME_FIGURE.fullmatch(quantity.span.text):
+        return False  # (a currency a bare "3M" took from the amount before is no unit)
+    mention = entities.by_token.get(figure.start)
+    return mention is not None and mention.label not in PLACE_LABELS and \
+        all(entities.by_token.get(i) is mention for i in range(figure.start, figure.end))
+
+
 def _in_boilerplate(document: Document, start: int, end: int) -> bool:
     return any(b_start <= start and end <= b_end for b_start, b_end in document.boilerplate)
 
@@ -820,7 +834,10 @@ def build_claims(
         at = (q.span.start, q.span.end)
         if at not in figure_spans:
             figure_spans[at] = doc.char_span(*at, alignment_mode="expand")
-        span = figure_spans[at]
+    quantities = [q for q in quantities
+                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)]
+    for q in quantities:
+        span = figure_spans[(q.span.start, q.span.end)]
         if span is not None:
             figures.update(range(span.start, span.end))
     currencies = Counter(q.currency for q in quantities if q.currency)

@@ -208,8 +208,10 @@ def singular(word: str, plural: Iterable[str] = ()) -> str:
         return word
     if word.endswith("ies"):
         return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
-        return word[:-2]
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")) or \
+            (word.endswith("uses") and len(word) > 5 and
+             not word.endswith(("ouses", "auses", "cuses", "fuses"))):
+        return word[:-2]  # "bonuses", "surpluses", "viruses" (not "houses", "causes")
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -866,6 +868,30 @@ def _after_partitive_opening(figure: SpacySpan) -> bool:
     return bool(rest) and rest[0].like_num and rest[0].i < figure.start
 
 
+# Words after "of" that stand for a whole already said ("$2 billion of it", "of which").
+_WHOLE_PRONOUNS = frozenset({"it", "which", "them", "those", "these", "that", "this"})
+_PERCENT_WORDS = frozenset({"percent", "cent", "pct", "percentage", "points"})
+
+
+def _part_of_a_whole(figure: SpacySpan) -> bool:
+    """An amount said to be part of a whole the text names with a determiner ("pay $1 billion
+    of the total in cash", "$3 billion of its debt", "$2 billion of which"); "$1 billion of
+    debt" (of a kind, no determiner) is what the amount is, not a part; a percentage of
+    something is a share of it, not a part of another figure."""
+    if any(t.text == "%" or t.lower_ in _PERCENT_WORDS for t in figure):
+        return False
+    for token in figure:
+        for prep in token.children:
+            if prep.dep_ != "prep" or prep.lower_ not in _PARTITIVE or prep.i < figure.end:
+                continue
+            for whole in prep.children:
+                if whole.dep_ == "pobj" and (whole.lower_ in _WHOLE_PRONOUNS or any(
+                        c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an")
+                        for c in whole.children)):
+                    return True
+    return False
+
+
 def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTables
                  ) -> set[str]:
     """Qualifiers that make a count of people one part of a count (issue 17): the state of
@@ -1220,6 +1246,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
+    if not count and "part" not in extra and _part_of_a_whole(figure):
+        extra.add("part")  # "$1 billion of the total in cash", "$2 billion of it"
     described = _described(figure, finder)
     if described and described != key:
         extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks

@@ -36,6 +36,9 @@ PLACE_LABELS = ("GPE", "LOC")
 # Labels of sites: after a preposition of place beside a verb ("crashed at Muan International
 # Airport") a site says where something happened, not whose figure it is.
 SITE_LABELS = ("FAC",)
+# A name that starts with a digit ("3M"): the NER tags it where it reads it as a name, and
+# it names its entity wherever the article writes it (not only where the NER saw it).
+_DIGIT_NAME = re.compile(r"\d[A-Z][A-Za-z]*")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # Determiners of a description that names no one ("an Australian", "another Briton").
 INDEFINITE = frozenset({"a", "an", "another"})
@@ -109,6 +112,10 @@ class Entities:
                         and ent.label_ in SUBJECT_LABELS
                         and (ent.start == 0 or ent.root.is_sent_start)
                         and re.search(rf"\b{re.escape(ent.text.lower())}\b", self.text)}
+        credits = cues.memo.tables.get("credit lines")
+        if not isinstance(credits, re.Pattern):
+            credits = cues.memo.tables["credit lines"] = _credit_line(rules.cues.credit_words)
+        self._credits = credits
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
                 continue
@@ -122,6 +129,9 @@ class Entities:
                     (ent.start == 0 or ent.root.is_sent_start):
                 continue  # "Plane carrying 72 people crashed": a common noun capitalised
                 # at a sentence's start, which the article writes in lower case elsewhere
+            if _outlet(self.text, ent.start_char, ent.end_char, credits):
+                self.nobody.update(range(ent.start, ent.end))
+                continue  # "MORVA, Eastland (Wire) - ...", "Photo: Wire": the outlet
             if ent.label_ == "NORP" and ent.start > 0 and \
                     doc[ent.start - 1].lower_ in INDEFINITE and \
                     ent.root.dep_ not in ("amod", "compound"):
@@ -183,13 +193,15 @@ class Entities:
                  for m in self.mentions}
         added: list[Mention] = []
         names = {written: mention for written, mention in names.items()
-                 if len(written) >= 3 and written[:1].isupper()}
+                 if len(written) >= 3 and written[:1].isupper() or
+                 _DIGIT_NAME.fullmatch(written)}
         runs = _word_starts(self.text, names)  # word -> where it starts in the text
         for written, mention in names.items():
             for start, end in _occurrences(self.text, written, runs):
                 span = self.doc.char_span(start, end)
-                if span is None or any(i in self.by_token or i in self.nobody
-                                       for i in range(span.start, span.end)):
+                if span is None or _outlet(self.text, start, end, self._credits) or \
+                        any(i in self.by_token or i in self.nobody
+                            for i in range(span.start, span.end)):
                     continue
                 found = Mention(span.start, span.end, mention.name, mention.label)
                 added.append(found)
@@ -276,10 +288,12 @@ class Entities:
         organisations = [n for n in owners if self.labels.get(n) == "ORG"]
         # a place is the focal entity only when no owner comes near it (a disaster's
         # country; not a company the NER took for a place)
-        focal = owners[0] if owners and 2 * score[owners[0]] >= score[ranked[0]] \
-            else ranked[0]
-        organisation = organisations[0] if organisations else None
         strong = {n for n in ranked if score[n] >= FOCAL_SCORE}
+        focal = owners[0] if owners and 2 * score[owners[0]] >= score[ranked[0]] and \
+            (owners[0] in strong or ranked[0] not in strong) else ranked[0]
+        # (an owner too rarely named to be the focal entity leaves it to the place the
+        # article is about: "The U.S. economy grew ..." with the agency that said so once)
+        organisation = organisations[0] if organisations else None
         return (focal if focal in strong else None,
                 organisation if organisation in strong else None)
 
@@ -722,6 +736,36 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+# A dateline: a line's opening place (a few capitalised words), then the outlet in parentheses
+# and a dash.
+DATELINE_REACH = 120
+_DATELINE = re.compile(r"\s*(?:[A-Z][\w.'’-]*[,\s]+){1,6}\(\s*")
+_DATELINE_END = re.compile(r"\s*\)\s*[-\u2013\u2014]")
+
+
+def _credit_line(words: Sequence[str]) -> re.Pattern[str]:
+    """What stands before a name credited for a picture: "Photo: ", "Image credit: "."""
+    spelled = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"(?i)(?:^|\W)(?:{spelled})\s*:\s*")
+
+
+def _outlet(text: str, start: int, end: int, credits: re.Pattern[str]) -> bool:
+    """Whether the name at ``text[start:end]`` is an outlet: a dateline's ("WASHINGTON
+    (Wire) -", "Morva, Eastland (Wire) –") or a credit line's ("Photo: Wire"), or the credit
+    line's words themselves ("Photo Credit:"); who reports, never whose a figure is."""
+    if text[end:end + 2].lstrip().startswith(":") and credits.fullmatch(text[start:end] + ":"):
+        return True  # "Photo Credit: ..." tagged as a name itself
+    # a dateline's place is a few words: look back that far only (a name repeated along one
+    # long line is checked in constant time each)
+    reach = max(0, start - DATELINE_REACH)
+    line_start = text.rfind("\n", reach, start) + 1 or reach
+    if (line_start > reach or reach == 0) and _DATELINE.fullmatch(text, line_start, start):
+        return bool(_DATELINE_END.match(text, end))
+    before = text[max(line_start, start - 24):start]
+    match = credits.search(before)
+    return match is not None and match.end() == len(before)
 
 
 def _headline_words(doc: Doc, text: str) -> tuple[int, str] | None:
