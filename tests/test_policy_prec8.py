@@ -59,8 +59,12 @@ def test_a_bare_count_of_a_resolved_subject_is_a_divergence(rules: Any,
     assert 'resolved from "The company", not named' in found[0].explanation
 
 
-def test_a_bare_count_of_named_subjects_still_contradicts(rules: Any, registry: Any) -> None:
-    found = _found([_stores(registry, 1910, "a", "named"),
+@pytest.mark.parametrize("how", ["named", "focal"])
+def test_a_bare_count_of_named_subjects_still_contradicts(how: str, rules: Any,
+                                                          registry: Any) -> None:
+    """Named on both sides, or the article's main subject (a disaster's counts of its
+    place): still a contradiction."""
+    found = _found([_stores(registry, 1910, "a", how),
                     _stores(registry, 2400, "b", "named")], rules)
     assert [f.kind for f in found] == ["contradiction"]
 

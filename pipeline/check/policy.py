@@ -22,8 +22,8 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
   basis one side leaves unstated (adjusted or GAAP?), a period only one side states, a
   running tally reported the same day, a figure whose clause names another owner than the
   subject (``Claim.owner``: "The orbiter and the relay satellite cost ..." framed as the
-  agency's), a count keyed only by what it counts whose subject is resolved or the
-  article's main one (two guesses);
+  agency's), a count keyed only by what it counts whose subject is resolved from a
+  pronoun or a description (two guesses);
 - ``update`` for a running tally (a death toll, a share price) reported on different days,
   or figures without a period from articles published more than ``update_after_days``
   apart;
@@ -658,11 +658,12 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         # one body of people in two votes, or of two answers, not one share misreported
         reasons.append(f"a share of \"{key}\" says whom it counts, not what they did or "
                        "hold, and the two may be shares of different votes or answers")
-    guessed = [c for c in (ca, cb) if c.subject_how in ("resolved", "focal")]
+    guessed = [c for c in (ca, cb) if c.subject_how == "resolved"]
     if guessed and (_bare_count(ca, ctx) or _bare_count(cb, ctx)):
         # "The company's 2,278 stores" (which company?) against another's "2,800 stores": a
-        # subject found from a description or the article's main subject, and a key that
-        # names only what is counted, make two guesses, not a sure frame
+        # subject resolved from a description and a key that names only what is counted
+        # make two guesses, not a sure frame (a disaster's counts, "34 children" of the
+        # article's place, stay comparable: the article is about that one event)
         reasons.append(f"the subject of \"{guessed[0].quantity.span.text}\" is "
                        f"{_how(guessed[0])}, not named, and \"{key}\" names only what is "
                        "counted")
