@@ -151,7 +151,9 @@ class Claim(Model):
     - **who**: ``subject``, and ``subject_how`` says how it was found: ``named`` in the
       figure's own clause, ``resolved`` from a pronoun or a description (``subject_cue``:
       "the company", "we", "its"), or the document's ``focal`` entity (named in its title
-      and lede, and most often) when the sentence names no owner;
+      and lede, and most often) when the sentence names no owner; ``owner`` the words of
+      the figure's owner when its clause gives one the subject does not name (a common-noun
+      subject such as "the lander and rover", "Holm's centrist bloc", "Wholesale sales");
     - **what**: ``metric`` is the coarse class from ``rules/metrics.yaml`` (it decides whose
       figure a payment is); ``metric_key`` the measured noun phrase normalized (lemmas, the
       synonym table: "EPS" -> "earnings per share", "sales" -> "revenue"; a percentage
@@ -188,6 +190,11 @@ class Claim(Model):
     subject_how: SubjectHow | None = None
     subject_cue: str | None = Field(
         default=None, description="the words the subject was resolved from: 'the company'"
+    )
+    owner: str | None = Field(
+        default=None, description="the figure's owner as written when the subject does not "
+        "name it: a common noun ('the lander and rover') the subject only modifies or stands "
+        "in for"
     )
     metric_key: str | None = Field(
         default=None, description="the measured noun phrase, normalized: 'earnings per share'"

@@ -20,7 +20,10 @@ one gets half a unit of its last written digit here (:func:`written_precision`).
   a divergence at most), both stated as facts, neither a running tally;
 - ``divergence`` when something is uncertain, with the reason: a projection or estimate, a
   basis one side leaves unstated (adjusted or GAAP?), a period only one side states, a
-  running tally reported the same day;
+  running tally reported the same day, a figure whose clause names another owner than the
+  subject (``Claim.owner``: "The orbiter and the relay satellite cost ..." framed as the
+  agency's), a count keyed only by what it counts whose subject is resolved from a
+  pronoun or a description (two guesses);
 - ``update`` for a running tally (a death toll, a share price) reported on different days,
   or figures without a period from articles published more than ``update_after_days``
   apart;
@@ -522,6 +525,14 @@ class _Context:
         self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)
+        # keys that name whom or what a count counts: a percentage keyed by one is a share
+        # of them that does not say what they did ("59% of members ... agreed")
+        self.counted = frozenset(
+            {singular(w.lower()) for w in keys.people_nouns} |
+            {name.replace("_", " ") for name, rule in rules.metrics.metrics.items()
+             if rule.dimension == "count"} |
+            {singular(u.lower()) for rule in rules.metrics.metrics.values()
+             if rule.dimension == "count" for u in rule.units})
         self.scope_words = frozenset(w.lower() for w in keys.scope_words)
 
     def scope_of(self, claim: Claim) -> set[str]:
@@ -598,6 +609,13 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
             reasons.append("only one report states the period")
         elif days is not None and days > ctx.update_days:
             return Verdict("update", [f"no period stated, and published {days} days apart"])
+    owned = [c for c in (ca, cb) if c.owner]
+    if owned:
+        # "The lander and rover cost Rs 215 crore" framed as the mission's (the article's
+        # main subject), "Macron's centrists won 168 seats" as Macron's: the subject is a
+        # guess at whose figure it is, the sentence's owner is a thing it does not name
+        reasons.append("; ".join(f'"{c.quantity.span.text}" is said of "{c.owner}", not '
+                                 f'of {c.subject} itself' for c in owned))
     if ca.modality not in FACT_MODALITIES or cb.modality not in FACT_MODALITIES:
         reasons.append("at least one figure is a projection or estimate")
     if a.ref == 0 or b.ref == 0:
@@ -635,6 +653,20 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         reasons.append(f"both count \"{key}\" and name no measure, and are "
                        f"{format_number(_ratio(a, b))}× apart: more likely counts of "
                        "different sets than one count misreported")
+    if ca.quantity.unit == "percent" and (key in ctx.counted or singular(key) in ctx.counted):
+        # "voted 64% against the offer" vs "59% of members agreed to approve": shares of
+        # one body of people in two votes, or of two answers, not one share misreported
+        reasons.append(f"a share of \"{key}\" says whom it counts, not what they did or "
+                       "hold, and the two may be shares of different votes or answers")
+    guessed = [c for c in (ca, cb) if c.subject_how == "resolved"]
+    if guessed and (_bare_count(ca, ctx) or _bare_count(cb, ctx)):
+        # "The company's 2,278 stores" (which company?) against another's "2,800 stores": a
+        # subject resolved from a description and a key that names only what is counted
+        # make two guesses, not a sure frame (a disaster's counts, "34 children" of the
+        # article's place, stay comparable: the article is about that one event)
+        reasons.append(f"the subject of \"{guessed[0].quantity.span.text}\" is "
+                       f"{_how(guessed[0])}, not named, and \"{key}\" names only what is "
+                       "counted")
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")

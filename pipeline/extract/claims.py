@@ -49,6 +49,7 @@ from spacy.tokens import Span as SpacySpan
 from pipeline.extract.cues import Cues, Memo
 from pipeline.extract.keys import (
     DEMANDED,
+    PART,
     KeyTables,
     area_of,
     basis_of,
@@ -650,6 +651,104 @@ def _subject_how(subject: str | None, token: Token | None, sent: SpacySpan,
     return "named", None
 
 
+def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
+                 subject_token: Token | None, entities: Entities, measure: set[str],
+                 metric: set[str], plain: frozenset[str]) -> str | None:
+    """The words of the figure's owner when it is a common noun the subject does not name.
+
+    The nominal subject of the figure's own clause ("The lander and rover cost Rs 215
+    crore", "Macron's centrists won 168 seats", "the mission incurred a cost of ...") owns
+    the figure; when it is a common noun (not a name, not a pronoun or a description such as
+    "the company", not a word of the measure: "revenue rose", "the deal is worth"), the
+    article's main subject or a possessive on that noun is a guess at whose figure it is
+    ("the Colossus site" names its owner). A noun of the measure narrowed by a word the key
+    does not carry is a segment's; a name subject while the subject came from an adjunct is
+    the owner. ``measure``: the lemmas of the figure's key, qualifiers and
+    counted noun; ``metric``: the words of its key and of the synonym table's measures;
+    ``plain``: words that never narrow a measure (totals, periods, bases)."""
+    heads = [root, *chain]
+    while heads[-1].dep_ == "advcl" and heads[-1].tag_ in ("VBG", "VBN") and len(heads) < 12:
+        heads.append(heads[-1].head)  # "..., generating $1.9 billion": the clause's subject's
+    owner = next((c for t in heads for c in t.children
+                  if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if owner is None or owner.i in figure:
+        return None
+    named = entities.name_at(owner)
+    if named is not None:
+        # "Kane scored 213 goals in 320 games for Tottenham": the clause names its owner,
+        # and a name in an adjunct ("for", "with") is a guess at whose figure it is
+        if subject_token is not None and subject_token.dep_ == "pobj" and \
+                subject_token.i not in {t.i for t in owner.subtree} and \
+                named != entities.name_at(subject_token):
+            return named
+        return None
+    if owner.pos_ != "NOUN" or owner.i in entities.by_token:
+        return None
+    if owner.lemma_.lower() in measure or owner.lower_ in measure:
+        # a measure's own noun ("Revenue rose 8%") owns nothing, unless a word narrows it
+        # that the key does not carry ("Online sales remain its largest revenue engine,
+        # generating $57.3 billion": a segment's); a qualifier's or counted noun's own
+        # words describe it ("this mixed reality headset", priced at ...)
+        if owner.lemma_.lower() not in metric and owner.lower_ not in metric:
+            return None
+        narrowed = [c for c in owner.children if c.dep_ in ("amod", "compound")
+                    and c.is_alpha and not c.ent_type_ and c.i not in entities.by_token
+                    and c.lower_ not in measure and c.lower_ not in plain]
+        if not narrowed or subject_token is not None and \
+                subject_token.i in {t.i for t in owner.subtree}:
+            return None
+        return f"{narrowed[0].text} {owner.text}"
+    inside = {t.i for t in owner.subtree}
+    if inside & figure:
+        return None  # "the $725 million settlement was approved": the figure's own phrase
+    if subject_token is not None and (subject_token.head.i != owner.i or
+                                      subject_token.dep_ != "poss"):
+        return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
+        # settlement with Halcon drew 9 million claims", "Halcon said the jet was carrying
+        # 174 passengers") or naming the owner ("the Colossus site"): maybe its owner; only
+        # a possessive on the owner ("Holm's centrist bloc") is not
+    words = [t for t in owner.subtree if t.i <= owner.i or t.dep_ == "conj"
+             and t.head.i == owner.i]
+    last = max(t.i for t in words) + 1 if words else owner.i + 1
+    first = min(t.i for t in words) if words else owner.i
+    return owner.doc[first:last].text
+
+
+def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
+    """The words of the synonym table's keys and phrases ("revenue", "sales", "deal"): a
+    clause subject made of one measures, it owns nothing (built once per run)."""
+    words = find.memo.tables.get("measure words")
+    if not isinstance(words, frozenset):
+        words = find.memo.tables["measure words"] = frozenset(
+            w for phrase in (*tables.synonyms, *tables.canonical)
+            for w in re.findall(r"[a-z]+", phrase.lower()))
+    return words
+
+
+def _in_scope_phrase(chain: Sequence[Token], tables: KeyTables) -> bool:
+    """Whether the figure is in the noun phrase an including/excluding/plus phrase holds
+    ("including the assumption of $1.7 billion of debt"), no verb or other item of the phrase
+    between ("including a buyback and reducing net debt below $26 billion": the debt is no
+    part of anything)."""
+    for token in chain:
+        if token.dep_ == "prep" and token.lower_ in tables.scope_markers:
+            return True
+        if is_verb(token) or token.dep_ == "conj":
+            return False  # another item of the phrase ("a buyback and net debt below ...")
+    return False
+
+
+def _plain_words(tables: KeyTables, find: Cues) -> frozenset[str]:
+    """Words that never narrow a measure to a part: the neutral words, period words, bases
+    and scope words of the key tables (built once per run)."""
+    words = find.memo.tables.get("plain words")
+    if not isinstance(words, frozenset):
+        words = find.memo.tables["plain words"] = frozenset(
+            w for phrase in (*tables.neutral, *tables.periods, *tables.basis,
+                             *tables.scope_words) for w in phrase.lower().split())
+    return words
+
+
 def _anaphor_words(token: Token) -> str:
     """The words of an anaphor as written: "its", "the company", "the chip giant"."""
     words = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound")]
@@ -810,6 +909,7 @@ def build_claims(
                                         entities, _sources(sent, entities, tables, find))
         subject: str | None = None
         subject_token: Token | None = None
+        searched = False  # the subject is the nearest candidate or the focal entity
         role = rule.subject if rule else "nearest"
         if role == "payee":
             subject = payee or payer  # no lessor named: the payment is known by its payer
@@ -823,6 +923,7 @@ def build_claims(
             if priced is not None and not prefer:
                 prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
+            searched = True
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
@@ -835,6 +936,7 @@ def build_claims(
                 not any(c.dep_ == "poss" and entities.new_referent(c) for c in root.children):
             # (not "another train ... its 3-4 coaches": that train's, not the focal one's)
             subject, how, cue = entities.focal, "focal", None  # "Revenue rose 9%": its own
+            searched = True
         if subject is None:
             cue = _unresolved(sent, root, entities)  # "the company", naming no company
 
@@ -863,6 +965,11 @@ def build_claims(
             if frame.key else None
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
+        if frame.key and dimension.startswith("currency") and \
+                _in_scope_phrase(chain, tables):
+            # "a $9.6 billion deal, including about $1.7 billion of debt": a part of an
+            # amount written beside it, not the whole another report gives
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, PART})))
         if frame.key and dimension.startswith("currency") and \
                 demanded(figure, chain, tables):  # "sought $1.6 billion in damages"
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, DEMANDED})))
@@ -907,12 +1014,14 @@ def build_claims(
             frame = replace(frame, key=pipe.key, qualifiers=pipe.qualifiers, change=False,
                             base=False)
             subject, subject_token, how, cue = pipe.label, None, "named", None
+            searched = False
             period_key, period_how = None, None
         ratio = _unit_ratio(figure, sent, quantity, entities, rules)
         if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
             frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
             if ratio[1]:
                 subject, subject_token, how, cue = ratio[1], None, "named", None
+                searched = False
         if frame.key and subject and _names(frame.key, subject, tables):
             # "beating analysts' estimate of $4.05 billion" read up to "Castell Labs
             # reported": a name measures nothing; the metric class, if any, is the key
@@ -945,6 +1054,12 @@ def build_claims(
         if original.bound == "exact" and root.dep_ == "dobj" and \
                 root.head.lower_ in tables.exceeding:  # "surpassing 400 seats": more than 400
             original = original.model_copy(update={"bound": "at_least"})
+        metric_words = {*(frame.key or "").split(), *_measure_words(tables, find)}
+        owner = _other_owner(root, chain, tokens, subject_token, entities, {
+            *metric_words, *(w for q in frame.qualifiers for w in q.split()),
+            singular(quantity.unit.lower().replace("_", " "), tables.plural)},
+            metric_words, _plain_words(tables, find)) \
+            if searched and subject is not None else None
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
@@ -969,6 +1084,7 @@ def build_claims(
             period_how=period_how,
             subject_how=how if subject is not None else None,
             subject_cue=cue,
+            owner=owner,
             qualifier=None if ratio is not None else "; ".join(q for q in (
                 joint_subject(subject_token),
                 _qualifier(figure, root, dimension.startswith("count"), entities, rules,

@@ -57,6 +57,7 @@ KNOWN_DISTANCE = 6
 # Nasdaq Composite jumped 12.2%", "the Dow closed up 2,963 points, or 7.9%"): the subject's
 # level changed (the unit keeps a percentage move apart from one in points).
 MOVE_KEY = "level change"
+PART = "part"  # the qualifier of a part of a whole written beside it ("Out of the 275, 88")
 
 
 @dataclass(frozen=True)
@@ -917,9 +918,9 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
             if any(singular(t.lower_, tables.plural) == noun and t.dep_ == "pobj" and
                    t.head.lower_ in _PARTITIVE for t in figure.sent if t.i not in
                    range(figure.start, figure.end)):
-                found.add("part")
+                found.add(PART)
     if not found and _after_partitive_opening(figure):
-        found.add("part")  # "Out of the 275, 88 bodies have been identified"
+        found.add(PART)  # "Out of the 275, 88 bodies have been identified"
     root = figure.root
     if not found and state is None and root.dep_ == "nsubjpass" and \
             root.head.pos_ == "VERB" and root.head.lower_ not in tables.neutral_passives:

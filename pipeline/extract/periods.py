@@ -260,11 +260,10 @@ def period_key(text: str, *, published: str | None, reference: str | None,
             return None
     for words, offset in sorted(rules.cues.relative_years.items(), key=lambda kv: -len(kv[0])):
         if cue_regex(words).search(lowered):
-            if reference:
-                return _shift(reference, years=offset)
-            if published and _YEAR.match(published[:4]):
-                return str(int(published[:4]) + offset)
-            return None
+            shifted = _shift(reference, years=offset) if reference else \
+                str(int(published[:4]) + offset) if published and \
+                _YEAR.match(published[:4]) else None
+            return _with_part(shifted, text, rules)
     day = _weekday_key(lowered, published)
     if day is not None:
         return day
@@ -312,6 +311,22 @@ def period_key(text: str, *, published: str | None, reference: str | None,
     if month and not years:
         return f"?-{_MONTHS[month.group(1).lower()]:02d}"  # "in June", the year unwritten
     return str(year) if year else None
+
+
+def _with_part(key: str | None, text: str, rules: Rules) -> str | None:
+    """A relative year's key with the quarter or half the words name ("last year's fourth
+    quarter" in a third-quarter report is the year before's Q4, not its Q3)."""
+    match = _KEY.match(key) if key else None
+    if match is None or match.group(2) == "?":
+        return key
+    quarter = _quarter(text, rules.cues.quarters)
+    half = _HALF.search(text)
+    part = f"Q{quarter}" if quarter else \
+        f"H{half.group(1) or ('1' if half.group(2).lower() == 'first' else '2')}" if half \
+        else None
+    if part is None:
+        return key
+    return f"{match.group(1) or ''}{match.group(2)}-{part}"
 
 
 def _weekday_key(lowered: str, published: str | None) -> str | None:
@@ -390,6 +405,8 @@ class Periods:
             if key is None or not _KEY.match(key) or not (
                     key.startswith("FY") or "-" in key):
                 continue  # only fiscal periods, quarters and halves make an article's own
+            if any(t.lower_ in self.comparison for t in ent.root.ancestors):
+                continue  # "compared with $2.5 billion in third quarter 2022": a base's
             score[key] = score.get(key, 0) + (3 if ent.start < first_break else 1)
         self.focal = self._focal(score)
 
