@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.models import Claim
-from pipeline.units import CURRENCY_SIGNS, format_amount, format_number
+from pipeline.units import CURRENCY_SIGNS, format_amount, format_number, format_ratio
 
 if TYPE_CHECKING:
     from pipeline.rules import WordsFile
@@ -235,7 +235,7 @@ def gap_words(a_ref: float, b_ref: float, unit: str) -> str:
         return "apart (one of them is zero)"
     ratio = large / small
     if ratio >= 1.5:
-        return f"{format_number(ratio)}× apart"
+        return f"{format_ratio(ratio)}× apart"
     return f"{amount_words(diff, unit)} ({_share(diff / large)}) apart"
 
 

@@ -90,7 +90,7 @@ def test_a_disagreement_after_conversion_is_a_divergence_showing_it(run: Any) ->
     assert finding["kind"] == "divergence"
     assert "compared after converting at an annual average rate, not the day's: S$2.1B ≈ " \
         "US$1.56B at the 2023 average rate (the year of its period)" in finding["explanation"]
-    assert "2.174× apart" in finding["explanation"]
+    assert "2.2× apart" in finding["explanation"]
 
 
 @pytest.mark.model

@@ -31,7 +31,7 @@ from tests.conftest import ROOT, extract_data_folder, make_claim
     (100e6, 101.9e6, "USD", "$1.9M (1.9%) apart"),
     (12e9, 15e9, "USD", "$3B (20%) apart"),
     (1e9, 2.4e9, "USD", "2.4× apart"),
-    (55_000, 555_000, "GPU", "10.09× apart"),
+    (55_000, 555_000, "GPU", "10× apart"),
     (0.0, 5.0, "USD", "apart (one of them is zero)"),
 ], ids=["points", "one-point", "points-not-ratio", "money-close", "money-20pc", "ratio",
         "count-ratio", "zero"])

@@ -76,6 +76,7 @@ from pipeline.units import (
     dimension_key,
     format_amount,
     format_number,
+    format_ratio,
     rate_from_total,
     registry_size,
 )
@@ -651,7 +652,7 @@ def compare_groups(a: ClaimGroup, b: ClaimGroup, rules: Rules, *, check: str) ->
     if far:
         return make_finding(
             check, "divergence", "medium" if facts else "low", claims,
-            f"{what}: {both} are compatible as bounds but {format_number(ratio)}× apart, "
+            f"{what}: {both} are compatible as bounds but {format_ratio(ratio)}× apart, "
             f"at or above the divergence ratio of {format_number(diverge_at)}.",
             arithmetic=_arithmetic((a, b), rules))
     return make_finding(

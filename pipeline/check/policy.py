@@ -103,7 +103,7 @@ from pipeline.check.sourcing import independent_sources
 from pipeline.extract.keys import INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
-from pipeline.units import format_amount, format_number
+from pipeline.units import format_amount, format_number, format_ratio
 from pipeline.wording import (
     figure_words,
     gap_words,
@@ -573,7 +573,7 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         open_bound = math.isinf(a.high) or math.isinf(b.high) or a.low == 0 or b.low == 0
         if open_bound and _ratio(a, b) >= ctx.far and periods != "different":
             return Verdict("divergence", ["compatible only as bounds, "
-                                          f"{format_number(_ratio(a, b))}× apart"])
+                                          f"{format_ratio(_ratio(a, b))}× apart"])
         if _thresholds_differ(a, b) and periods != "different" and not running:
             return Verdict("divergence", [
                 f"both are {_BOUND_WORDS[ca.quantity.bound]} bounds, set at different "
@@ -651,7 +651,7 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         # "the two countries" vs "more than 75 countries", "its total to 27" (in one
         # region) vs "400 seats": a count that names only what it counts says not which
         reasons.append(f"both count \"{key}\" and name no measure, and are "
-                       f"{format_number(_ratio(a, b))}× apart: more likely counts of "
+                       f"{format_ratio(_ratio(a, b))}× apart: more likely counts of "
                        "different sets than one count misreported")
     if ca.quantity.unit == "percent" and (key in ctx.counted or singular(key) in ctx.counted):
         # "voted 64% against the offer" vs "59% of members agreed to approve": shares of
@@ -672,7 +672,7 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         reasons.append("neither says what the change is measured from")
     if _ratio(a, b) >= ctx.scale_gap:
         # "$68" vs "$68.7 billion", a table's "$40,111" (in millions) vs "$134.90 billion"
-        reasons.append(f"they are {format_number(_ratio(a, b))}× apart, as far as a scale "
+        reasons.append(f"they are {format_ratio(_ratio(a, b))}× apart, as far as a scale "
                        "word left out (or a table in thousands or millions) puts them; a "
                        "misreport of one figure seldom does")
     return Verdict("divergence" if reasons else "contradiction", reasons)
