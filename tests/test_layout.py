@@ -3,6 +3,7 @@ page, and checks that load no writer."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -44,3 +45,17 @@ def test_one_template_per_page():
     pages = {path.name.removesuffix(".j2") for path in TEMPLATES.glob("*.j2")}
     assert pages == {"contradictions.md", "report.html"}
     assert pages <= set(render.FILES)
+
+
+def test_every_module_is_named_in_the_readme_layout():
+    """A newcomer finds every module of the package in the README's layout section (its file
+    name, or its name as written in code: `ingest`, `results.Entry`, `render.splice`): a new
+    module is documented where it lives, or this fails."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    layout = layout[:layout.find("\n## ", 1)] if "\n## " in layout[1:] else layout
+    package = ROOT / "pipeline"
+    missing = [str(path.relative_to(ROOT)) for path in sorted(package.rglob("*.py"))
+               if path.name != "__init__.py" and path.name not in layout
+               and not re.search(rf"`(?:[\w.]+\.)?{path.stem}(?:\.[\w.]+)?`", layout)]
+    assert missing == []
