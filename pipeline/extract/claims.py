@@ -717,12 +717,9 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
 def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
     """The words of the synonym table's keys and phrases ("revenue", "sales", "deal"): a
     clause subject made of one measures, it owns nothing (built once per run)."""
-    words = find.memo.tables.get("measure words")
-    if not isinstance(words, frozenset):
-        words = find.memo.tables["measure words"] = frozenset(
-            w for phrase in (*tables.synonyms, *tables.canonical)
-            for w in re.findall(r"[a-z]+", phrase.lower()))
-    return words
+    return find.memo.table("measure words", frozenset, lambda: frozenset(
+        w for phrase in (*tables.synonyms, *tables.canonical)
+        for w in re.findall(r"[a-z]+", phrase.lower())))
 
 
 def _in_scope_phrase(chain: Sequence[Token], tables: KeyTables) -> bool:
@@ -741,12 +738,9 @@ def _in_scope_phrase(chain: Sequence[Token], tables: KeyTables) -> bool:
 def _plain_words(tables: KeyTables, find: Cues) -> frozenset[str]:
     """Words that never narrow a measure to a part: the neutral words, period words, bases
     and scope words of the key tables (built once per run)."""
-    words = find.memo.tables.get("plain words")
-    if not isinstance(words, frozenset):
-        words = find.memo.tables["plain words"] = frozenset(
-            w for phrase in (*tables.neutral, *tables.periods, *tables.basis,
-                             *tables.scope_words) for w in phrase.lower().split())
-    return words
+    return find.memo.table("plain words", frozenset, lambda: frozenset(
+        w for phrase in (*tables.neutral, *tables.periods, *tables.basis,
+                         *tables.scope_words) for w in phrase.lower().split()))
 
 
 def _anaphor_words(token: Token) -> str:
@@ -820,9 +814,7 @@ def build_claims(
     """
     find = Cues(doc, rules, text=repaired.text, memo=memo)
     entities = Entities(doc, rules, find)
-    tables = find.memo.tables.get("keys")
-    if not isinstance(tables, KeyTables):
-        tables = find.memo.tables["keys"] = KeyTables.build(rules)
+    tables = find.memo.table("keys", KeyTables, lambda: KeyTables.build(rules))
     periods = Periods(doc, document, rules, find)
     skip = {i for i in entities.by_token} | {t.i for ent in find.ents
                                              if ent.label_ in ("DATE", "TIME") for t in ent}

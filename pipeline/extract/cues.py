@@ -40,6 +40,14 @@ class Memo:
     # cue lists of the rules in lower case: id(list) -> (the list, its lowered cues)
     lowered: dict[int, tuple[Sequence[str], tuple[str, ...]]] = field(default_factory=dict)
 
+    def table(self, name: str, kind: type[_T], build: Callable[[], _T]) -> _T:
+        """The look-up table ``name`` (a ``kind``), built by ``build`` on first use."""
+        found = self.tables.get(name)
+        if isinstance(found, kind):
+            return found
+        made = self.tables[name] = build()
+        return made
+
 
 #: The publication date marker opening a plain-text article (see ingest._find_date).
 DATELINE = re.compile(r"\s*date\s+(?:19|20)\d{2}-\d{2}-\d{2}\b", re.IGNORECASE)

@@ -762,10 +762,8 @@ def _known_phrase(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
     (within ``KNOWN_DISTANCE`` tokens), for a figure whose own phrase the parse did not
     give ("earnings per share" in "Net of this item, earnings per share were $6.86")."""
     best: tuple[int, int, str] | None = None
-    key = f"key spellings {id(tables)}"
-    spellings = find.memo.tables.get(key)
-    if not isinstance(spellings, tuple):
-        spellings = find.memo.tables[key] = tuple(tables.spellings_of_keys)
+    spellings = find.memo.table(f"key spellings {id(tables)}", tuple,
+                                lambda: tuple(tables.spellings_of_keys))
     # the spellings whose words the sentence holds (once per sentence), in table order
     for spelling in find.present(sent, spellings):
         canonical = tables.spellings_of_keys[spelling]
@@ -1246,8 +1244,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
-    if not count and "part" not in extra and _part_of_a_whole(figure):
-        extra.add("part")  # "$1 billion of the total in cash", "$2 billion of it"
+    if not count and PART not in extra and _part_of_a_whole(figure):
+        extra.add(PART)  # "$1 billion of the total in cash", "$2 billion of it"
     described = _described(figure, finder)
     if described and described != key:
         extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks

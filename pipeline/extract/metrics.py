@@ -71,17 +71,15 @@ class _Fitting(NamedTuple):
 def _fitting(dimension: str, rules: Rules, find: Cues) -> _Fitting:
     """The metrics fitting ``dimension``, built once per dimension and rules (a few hundred
     cues: every figure used to walk them all)."""
-    key = f"metric cues {id(rules.metrics)} {dimension}"
-    found = find.memo.tables.get(key)
-    if not isinstance(found, _Fitting):
+    def build() -> _Fitting:
         fitting = tuple((name, rule) for name, rule in rules.metrics.metrics.items()
                         if dimension in find.dimensions[name])
         strong = tuple((n, c) for n, r in fitting for c in r.cues)
         weak = tuple((n, c) for n, r in fitting for c in r.weak_cues)
-        found = find.memo.tables[key] = _Fitting(
-            fitting, strong, weak, tuple(find.word(c) for _, c in strong),
-            tuple(find.word(c) for _, c in weak))
-    return found
+        return _Fitting(fitting, strong, weak, tuple(find.word(c) for _, c in strong),
+                        tuple(find.word(c) for _, c in weak))
+
+    return find.memo.table(f"metric cues {id(rules.metrics)} {dimension}", _Fitting, build)
 
 
 def _present(sent: SpacySpan, cues: tuple[tuple[str, str], ...], words: tuple[str, ...],

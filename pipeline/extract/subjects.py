@@ -80,9 +80,7 @@ class Entities:
         self.by_token: dict[int, Mention] = {}
         self.nobody: set[int] = set()  # tokens of descriptions that name no one
         self._units = cues.memo.units
-        stop = cues.memo.tables.get("not names")
-        if not isinstance(stop, set):
-            stop = cues.memo.tables["not names"] = _not_names(rules)
+        stop = cues.memo.table("not names", set, lambda: _not_names(rules))
         self.definite = {d.lower() for d in rules.cues.definite}
         self.place_prepositions = frozenset(p.lower() for p in rules.cues.place_prepositions)
         self.counterparty_prepositions = frozenset(
@@ -112,9 +110,8 @@ class Entities:
                         and ent.label_ in SUBJECT_LABELS
                         and (ent.start == 0 or ent.root.is_sent_start)
                         and re.search(rf"\b{re.escape(ent.text.lower())}\b", self.text)}
-        credits = cues.memo.tables.get("credit lines")
-        if not isinstance(credits, re.Pattern):
-            credits = cues.memo.tables["credit lines"] = _credit_line(rules.cues.credit_words)
+        credits = cues.memo.table("credit lines", re.Pattern,
+                                  lambda: _credit_line(rules.cues.credit_words))
         self._credits = credits
         for ent in cues.ents:
             if ent.label_ not in SUBJECT_LABELS:
