@@ -48,6 +48,7 @@ from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
 from pipeline.extract.keys import (
+    CONVERTED,
     DEMANDED,
     PART,
     KeyTables,
@@ -701,8 +702,11 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     inside = {t.i for t in owner.subtree}
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
-    if subject_token is not None and (subject_token.head.i != owner.i or
-                                      subject_token.dep_ != "poss"):
+    if subject_token is not None and _in_other_clause(subject_token, owner, figure):
+        pass  # "The alliance led by Halcon won 233 seats", "counting was held for 542 seats
+        # after Halcon's candidate was elected": a name in a clause of its own
+    elif subject_token is not None and (subject_token.head.i != owner.i or
+                                        subject_token.dep_ != "poss"):
         return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
         # settlement with Halcon drew 9 million claims", "Halcon said the jet was carrying
         # 174 passengers") or naming the owner ("the Colossus site"): maybe its owner; only
@@ -712,6 +716,19 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     last = max(t.i for t in words) + 1 if words else owner.i + 1
     first = min(t.i for t in words) if words else owner.i
     return owner.doc[first:last].text
+
+
+def _in_other_clause(token: Token, owner: Token, figure: set[int]) -> bool:
+    """Whether a name is inside a clause of its own that does not hold the figure: a
+    modifier clause of the owner ("The alliance led by Halcon won 233 seats") or an
+    adverbial clause ("counting was held for 542 seats after Halcon's candidate was
+    elected")."""
+    for ancestor in token.ancestors:
+        if ancestor.dep_ in ("acl", "relcl", "advcl"):
+            if figure & {t.i for t in ancestor.subtree}:
+                return False
+            return ancestor.dep_ == "advcl" or ancestor.head.i == owner.i
+    return False
 
 
 def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
@@ -849,6 +866,7 @@ def build_claims(
     def sentence_text(sent: SpacySpan) -> str:
         return find.of_sentence("text", sent, lambda: sent.text.strip())
 
+    converted = conversions(quantities, repaired.text)
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
@@ -1020,6 +1038,10 @@ def build_claims(
             closed = metric.replace("_", " ") if metric != "unknown" else None
             frame = replace(frame, key=closed, qualifiers=() if closed is None else
                             frame.qualifiers)
+        if frame.key and (quantity.span.start, quantity.span.end) in converted:
+            # "a 2.42 billion euro fine ($2.8 billion)": the article's own conversion of the
+            # amount before it, the same figure restated at a rate it does not state
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, CONVERTED})))
         if not frame.estimate and _estimated(chain, tables):
             frame = replace(frame, estimate=True)  # "Wall Street was looking for $2.09"
         attribution = _attribution(sent, root, entities, rules, find)
@@ -1090,6 +1112,29 @@ def build_claims(
         if seen is not None:
             repeats.framed[seen] = (claims[-1], dimension)
     return _full_names(claims, [m.name for m in entities.mentions], rules)
+
+
+# the words between an amount and its conversion in parentheses: a noun or two of the amount
+# ("2.42 billion euro fine ($2.8 billion)") and a hedge ("(about US$970 million)")
+_IN_PARENTHESES = re.compile(
+    r"\s*(?:[^\W\d]+\s+){0,2}\(\s*(?:about|around|roughly|approximately|nearly|some|or|"
+    r"ca\.|c\.|~|≈)?\s*$", re.IGNORECASE)
+
+
+def conversions(quantities: Sequence[Quantity], text: str) -> set[tuple[int, int]]:
+    """The spans of money figures written in parentheses right after an amount in another
+    currency ("€2.42 billion ($2.8 billion)", "S$1.3 billion (about US$970 million)"): the
+    article's conversion of that amount, not a figure of its own."""
+    found: set[tuple[int, int]] = set()
+    ordered = sorted(quantities, key=lambda q: (q.span.start, q.span.end))
+    for before, q in zip(ordered, ordered[1:], strict=False):
+        if not before.currency or not q.currency or before.currency == q.currency or \
+                q.span.start < before.span.end:
+            continue
+        if _IN_PARENTHESES.fullmatch(text[before.span.end:q.span.start]) and \
+                text[q.span.end:q.span.end + 3].lstrip().startswith(")"):
+            found.add((q.span.start, q.span.end))
+    return found
 
 
 def _full_names(claims: list[Claim], names: Sequence[str], rules: Rules) -> list[Claim]:

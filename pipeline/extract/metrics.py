@@ -29,13 +29,29 @@ def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find
             continue  # absent (the common case): no lookup
         for tokens in find.spans(sent, cue):
             if below is None:
-                below = {t.i for t in root.subtree}
+                below = {t.i for t in root.subtree} | _in_phrase_after(root)
             # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
             distance = 0 if all(t.i in below for t in tokens) else span_distance(root, tokens)
             score = (distance, -len(cue), abs(tokens.start - root.i))
             if best is None or score < best[0]:
                 best = (score, name)
     return best
+
+
+def _in_phrase_after(root: Token) -> set[int]:
+    """The noun phrase of an "in" right after a figure ("earned $2.1 billion in profit",
+    "$89.5 billion in revenue"): what the figure measures, wherever the parser hangs the
+    preposition (often on the verb)."""
+    doc = root.doc
+    after = root.right_edge.i + 1
+    if after >= len(doc) or doc[after].lower_ != "in" or doc[after].dep_ != "prep":
+        return set()
+    return {t.i for c in doc[after].children if c.dep_ == "pobj" for t in c.subtree}
+
+
+def clause_head(root: Token) -> Token | None:
+    """The verb of the clause a figure is in (its nearest verb ancestor)."""
+    return next((t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
 
 
 def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: str | None,
@@ -107,8 +123,24 @@ def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
                       find)
     weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find)
     if strong:
-        return strong[1], True
+        # a cue outside the figure's clause ("Google has $102.88B in cash, ... a huge figure
+        # for a fine") names the class, but does not decide it over the figure's own words
+        return strong[1], strong[0][0] == 0 or _in_clause(sent, root, strong[1], fitting,
+                                                           find)
     return (weak[1] if weak else "unknown"), False
+
+
+def _in_clause(sent: SpacySpan, root: Token, metric: str, fitting: _Fitting, find: Cues
+               ) -> bool:
+    """Whether a cue of ``metric`` is in the figure's clause (the subtree of its nearest verb
+    ancestor; the whole sentence when it has none)."""
+    head = clause_head(root)
+    if head is None:
+        return True
+    clause = {t.i for t in head.subtree}
+    return any(all(t.i in clause for t in tokens)
+               for name, cue in _present(sent, fitting.strong, fitting.strong_words, find)
+               if name == metric for tokens in find.spans(sent, cue))
 
 
 def target_metric(dimension: str, rules: Rules) -> str | None:

@@ -217,6 +217,7 @@ class Entities:
             return
         written = Counter(m.name for m in self.mentions)
         keys = {name: name_key(name, suffixes) for name in written}
+        kinds = frozenset(w.lower() for w in self.rules.entities.kind_names)
         listed = {e.name for e in self.rules.entities.entities}
         # a name the NER tags as a company once is a company everywhere ("Moderna, Inc."
         # and "Moderna" tagged PERSON): the statistical labels of one name disagree
@@ -244,7 +245,8 @@ class Entities:
                 same.append(name)
                 continue
             longer = {cluster[other] for key in _longer_related(keys[name], label, tails)
-                      for other in by_key[(label, key)][:1] if other not in listed}
+                      for other in by_key[(label, key)][:1] if other not in listed} \
+                if keys[name] not in kinds else set()  # "Congress", not "Trinamool Congress"
             cluster[name] = longer.pop() if len(longer) == 1 else name
             by_key.setdefault((label, keys[name]), []).append(name)
             _index_tails(keys[name], label, tails)
@@ -679,6 +681,10 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             if count and modifier and head.head.i in governing:
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
             seen.add(key)
+            if head.dep_ == "conj" and head.head.i in governing and any(
+                    c.dep_ == "nummod" and c.like_num and c.i not in figure
+                    for c in head.children):
+                continue  # "the Reds winning 240 seats and the Blues 99": the Blues' 99
             place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
             if place and not count and head.dep_ == "pobj" and \
                     head.head.head.pos_ in ("VERB", "AUX"):
