@@ -49,9 +49,7 @@ def _in_phrase_after(root: Token) -> set[int]:
     return {t.i for c in doc[after].children if c.dep_ == "pobj" for t in c.subtree}
 
 
-def clause_head(root: Token) -> Token | None:
-    """The verb of the clause a figure is in (its nearest verb ancestor)."""
-    return next((t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+_OTHER_CLAUSES = frozenset({"conj", "advcl", "ccomp", "parataxis", "relcl", "acl"})
 
 
 def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: str | None,
@@ -132,15 +130,29 @@ def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
 
 def _in_clause(sent: SpacySpan, root: Token, metric: str, fitting: _Fitting, find: Cues
                ) -> bool:
-    """Whether a cue of ``metric`` is in the figure's clause (the subtree of its nearest verb
-    ancestor; the whole sentence when it has none)."""
-    head = clause_head(root)
-    if head is None:
-        return True
-    clause = {t.i for t in head.subtree}
-    return any(all(t.i in clause for t in tokens)
-               for name, cue in _present(sent, fitting.strong, fitting.strong_words, find)
-               if name == metric for tokens in find.spans(sent, cue))
+    """Whether a cue of ``metric`` is within the figure's reach: on the figure's clause or
+    one above it, not inside another clause hanging from them ("Google has $102.88B in
+    cash, ... but it is a huge figure for a fine": the cue's clause is a conjunct of the
+    figure's)."""
+    above = {root.i, *(t.i for t in root.ancestors)}
+    for name, cue in _present(sent, fitting.strong, fitting.strong_words, find):
+        if name != metric:
+            continue
+        for tokens in find.spans(sent, cue):
+            if _reaches(tokens.root, above):
+                return True
+    return False
+
+
+def _reaches(token: Token, above: set[int]) -> bool:
+    """Whether the path up from a cue's token meets the figure's ancestors before it leaves
+    a clause of its own (a verb heading a conjunct, subordinate or relative clause)."""
+    for t in [token, *token.ancestors]:
+        if t.i in above:
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in _OTHER_CLAUSES:
+            return False
+    return False
 
 
 def target_metric(dimension: str, rules: Rules) -> str | None:
