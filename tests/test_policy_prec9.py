@@ -209,3 +209,22 @@ def test_a_figure_rounded_away_still_contradicts(rules: Any, registry: Any) -> N
     found = _found([_profit(registry, 22.8e9, "a", "$22.8 billion"),
                     _profit(registry, 22.96e9, "b", "$22.96 billion")], rules)
     assert [f.kind for f in found] == ["contradiction"]
+
+
+@pytest.mark.model
+def test_a_person_a_resolved_subjects_verb_takes_owns_the_figure(rules: Any,
+                                                                  pipeline_nlp: Any) -> None:
+    """"the club ... moved to sign Jonas Falk for £42m": which of the club's deals is the
+    figure? The person's, not the record fee another report gives."""
+    text = ("Harbour City Rovers have agreed to sell Marten Holm to Vesna for a record fee. "
+            "Although fans are disappointed at losing their talisman, the club has already "
+            "moved to sign Lindqvist striker Jonas Falk for £42m as part of its rebuild.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "£42m")
+    assert (claim.subject_how, claim.owner) == ("resolved", "Jonas Falk")
+
+
+@pytest.mark.model
+def test_a_named_subjects_deal_keeps_no_owner(rules: Any, pipeline_nlp: Any) -> None:
+    text = "Harbour City Rovers signed striker Jonas Falk for £42m on Friday."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "£42m")
+    assert claim.owner is None

@@ -718,6 +718,20 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     return owner.doc[first:last].text
 
 
+def _person_object(chain: Sequence[Token], figure: set[int], subject: str,
+                   entities: Entities) -> str | None:
+    """A person named as the direct object of the figure's verbs ("moved to sign Lindqvist
+    for £65m"), other than the subject."""
+    for verb in chain:
+        for child in verb.children:
+            if child.dep_ != "dobj" or child.i in figure:
+                continue
+            mention = entities.by_token.get(child.i)
+            if mention is not None and mention.label == "PERSON" and mention.name != subject:
+                return mention.name
+    return None
+
+
 def _in_other_clause(token: Token, owner: Token, figure: set[int]) -> bool:
     """Whether a name is inside a clause of its own that does not hold the figure: a
     modifier clause of the owner ("The alliance led by Halcon won 233 seats") or an
@@ -1074,6 +1088,10 @@ def build_claims(
             singular(quantity.unit.lower().replace("_", " "), tables.plural)},
             metric_words, _plain_words(tables, find)) \
             if searched and subject is not None else None
+        if owner is None and how == "resolved" and subject is not None:
+            # "the club has moved to sign Lindqvist for £65m": a person the figure's verb
+            # takes, under a subject resolved from a description: which of its deals?
+            owner = _person_object(chain, tokens, subject, entities)
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
