@@ -228,3 +228,14 @@ def test_a_named_subjects_deal_keeps_no_owner(rules: Any, pipeline_nlp: Any) -> 
     text = "Harbour City Rovers signed striker Jonas Falk for £42m on Friday."
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "£42m")
     assert claim.owner is None
+
+
+@pytest.mark.model
+def test_a_possessive_inside_the_owners_phrase_leaves_the_owner(rules: Any,
+                                                                pipeline_nlp: Any) -> None:
+    """"The second edition in Vashti's probe series, the mission incurred ...": the
+    edition's cost, framed as Vashti's only by a possessive of its phrase."""
+    text = ("The second edition in Vashti's lunar probe series, the mission incurred a total "
+            "cost of Rs 970 crore.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 970 crore")
+    assert claim.owner is not None and "edition" in claim.owner

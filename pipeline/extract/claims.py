@@ -678,10 +678,11 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if named is not None:
         # "Kane scored 213 goals in 320 games for Tottenham": the clause names its owner,
         # and a name in an adjunct ("for", "with") is a guess at whose figure it is
-        if subject_token is not None and subject_token.dep_ == "pobj" and \
+        if subject_token is not None and subject_token.dep_ in ("pobj", "poss") and \
                 subject_token.i not in {t.i for t in owner.subtree} and \
                 named != entities.name_at(subject_token):
-            return named
+            return named  # (or a possessive elsewhere: "India's first mission Vikra-1,
+            # which had cost Rs 386 crore": Vikra-1's cost)
         return None
     if owner.pos_ != "NOUN" or owner.i in entities.by_token:
         return None
@@ -702,9 +703,11 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     inside = {t.i for t in owner.subtree}
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
-    if subject_token is not None and _in_other_clause(subject_token, owner, figure):
-        pass  # "The alliance led by Halcon won 233 seats", "counting was held for 542 seats
-        # after Halcon's candidate was elected": a name in a clause of its own
+    if subject_token is not None and (_in_other_clause(subject_token, owner, figure) or (
+            subject_token.dep_ == "poss" and subject_token.i in inside)):
+        pass  # a name in a clause of its own ("The alliance led by Halcon won 233 seats")
+        # or a possessive inside the owner's phrase ("The second edition in Vashti's probe
+        # series, the mission incurred ...": the edition's cost)
     elif subject_token is not None and (subject_token.head.i != owner.i or
                                         subject_token.dep_ != "poss"):
         return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
