@@ -239,3 +239,18 @@ def test_a_possessive_inside_the_owners_phrase_leaves_the_owner(rules: Any,
             "cost of Rs 970 crore.")
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 970 crore")
     assert claim.owner is not None and "edition" in claim.owner
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "owner"), [
+    ("Counting was held for 412 seats after Harbour Party's candidate was elected unopposed.",
+     "412 seats", "Counting"),
+    ("These gains lifted Halcon's revenue to $5 billion.", "$5 billion", None),
+], ids=["possessive-in-an-adjunct", "possessive-on-the-measure"])
+def test_a_possessive_in_an_adjunct_leaves_the_owner(text: str, figure: str,
+                                                     owner: str | None, rules: Any,
+                                                     pipeline_nlp: Any) -> None:
+    """A possessive on a noun of an adjunct the figure is not in ("after Harbour Party's
+    candidate ...") is a guess at whose figure it is; one on the measured noun is not."""
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.owner == owner

@@ -703,11 +703,15 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     inside = {t.i for t in owner.subtree}
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
+    governing = {t.i for t in heads} | figure
     if subject_token is not None and (_in_other_clause(subject_token, owner, figure) or (
-            subject_token.dep_ == "poss" and subject_token.i in inside)):
+            subject_token.dep_ == "poss" and (subject_token.i in inside or
+                                              not {subject_token.head.i, subject_token.head
+                                                   .head.i} & governing))):
         pass  # a name in a clause of its own ("The alliance led by Halcon won 233 seats")
         # or a possessive inside the owner's phrase ("The second edition in Vashti's probe
-        # series, the mission incurred ...": the edition's cost)
+        # series, the mission incurred ...": the edition's cost) or in an adjunct ("counting
+        # was held for 542 seats after Halcon's candidate ...")
     elif subject_token is not None and (subject_token.head.i != owner.i or
                                         subject_token.dep_ != "poss"):
         return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
