@@ -740,15 +740,13 @@ def _person_object(chain: Sequence[Token], figure: set[int], subject: str,
 
 
 def _in_other_clause(token: Token, owner: Token, figure: set[int]) -> bool:
-    """Whether a name is inside a clause of its own that does not hold the figure: a
-    modifier clause of the owner ("The alliance led by Halcon won 233 seats") or an
-    adverbial clause ("counting was held for 542 seats after Halcon's candidate was
-    elected")."""
+    """Whether a name is inside a modifier clause of the owner that does not hold the
+    figure ("The alliance led by Halcon won 233 seats")."""
     for ancestor in token.ancestors:
         if ancestor.dep_ in ("acl", "relcl", "advcl"):
             if figure & {t.i for t in ancestor.subtree}:
                 return False
-            return ancestor.dep_ == "advcl" or ancestor.head.i == owner.i
+            return ancestor.dep_ != "advcl" and ancestor.head.i == owner.i
     return False
 
 

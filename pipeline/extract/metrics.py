@@ -150,8 +150,10 @@ def _reaches(token: Token, above: set[int]) -> bool:
     for t in [token, *token.ancestors]:
         if t.i in above:
             return True
-        if t.pos_ in ("VERB", "AUX") and t.dep_ in _OTHER_CLAUSES:
-            return False
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in _OTHER_CLAUSES and not (
+                t.head.i in above and t.head.pos_ in ("NOUN", "PROPN", "NUM")):
+            return False  # (a clause on the figure's own noun describes it: "a $45 billion
+            # deal for Halcon to use its data centers")
     return False
 
 
