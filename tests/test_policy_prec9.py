@@ -254,3 +254,15 @@ def test_a_possessive_in_an_adjunct_leaves_the_owner(text: str, figure: str,
     candidate ...") is a guess at whose figure it is; one on the measured noun is not."""
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
     assert claim.owner == owner
+
+
+@pytest.mark.model
+def test_the_subject_of_a_clause_with_its_own_figure_is_not_this_ones(rules: Any,
+                                                                      pipeline_nlp: Any) -> None:
+    """"X's showing lifted the bloc with 37 seats, while the Harbour Congress won 29": the
+    Harbour Congress owns the 29, not the 37."""
+    text = ("The Reform Union's performance boosted the Northern bloc in the west with 37 "
+            "seats, while the Harbour Congress won 29 seats in the east.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    assert claim_at(claims, text, "37 seats").subject != "Harbour Congress"
+    assert claim_at(claims, text, "29 seats").subject == "Harbour Congress"

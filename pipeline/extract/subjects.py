@@ -639,6 +639,11 @@ SAYING_VERBS = frozenset("say says said report reports reported announce announc
                          "shows showed estimate estimates estimated".split())
 
 
+# Clauses a figure's clause may sit beside, each with its own subject ("X won 37 seats,
+# while Y won 29").
+_OWN_CLAUSES = frozenset({"advcl", "conj", "ccomp", "parataxis", "relcl"})
+
+
 def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                        entities: Entities, sources: set[int] | None = None
                        ) -> list[tuple[Token, str, int]]:
@@ -685,6 +690,12 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                     c.dep_ == "nummod" and c.like_num and c.i not in figure
                     for c in head.children):
                 continue  # "the Reds winning 240 seats and the Blues 99": the Blues' 99
+            clause = head.head
+            if head.dep_ in ("nsubj", "nsubjpass") and clause.dep_ in _OWN_CLAUSES and \
+                    clause.i not in governing and any(
+                        t.like_num and t.i not in figure for t in clause.subtree):
+                continue  # "..., while the Blues won 29 seats": the subject of a clause
+                # with its own figure, not this one's
             place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
             if place and not count and head.dep_ == "pobj" and \
                     head.head.head.pos_ in ("VERB", "AUX"):
