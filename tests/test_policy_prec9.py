@@ -266,3 +266,17 @@ def test_the_subject_of_a_clause_with_its_own_figure_is_not_this_ones(rules: Any
     claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
     assert claim_at(claims, text, "37 seats").subject != "Harbour Congress"
     assert claim_at(claims, text, "29 seats").subject == "Harbour Congress"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "figure", "owned"), [
+    ("Former agency chief Oren Vashti spoke on Monday. He further added that the lander and "
+     "rover will cost the organisation ₹250 crore.", "₹250 crore", True),
+    ("Halcon Air said the jet was carrying 174 passengers.", "174 passengers", False),
+], ids=["a-person-saying", "an-organisation-saying"])
+def test_a_person_saying_the_clause_is_no_owner(text: str, figure: str, owned: bool,
+                                                rules: Any, pipeline_nlp: Any) -> None:
+    """A person who says the figure's clause speaks of a thing the clause names; an
+    organisation saying it may be its owner (its jet)."""
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert (claim.owner is not None) is owned, claim.owner

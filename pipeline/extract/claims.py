@@ -68,6 +68,7 @@ from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
     PLACE_LABELS,
+    SAYING_VERBS,
     SUBJECT_LABELS,
     Entities,
     joint_subject,
@@ -704,7 +705,8 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
     governing = {t.i for t in heads} | figure
-    if subject_token is not None and (_in_other_clause(subject_token, owner, figure) or (
+    if subject_token is not None and (_in_other_clause(subject_token, owner, figure) or
+                                      _person_saying(subject_token, root, entities) or (
             subject_token.dep_ == "poss" and (subject_token.i in inside or
                                               not {subject_token.head.i, subject_token.head
                                                    .head.i} & governing))):
@@ -723,6 +725,19 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     last = max(t.i for t in words) + 1 if words else owner.i + 1
     first = min(t.i for t in words) if words else owner.i
     return owner.doc[first:last].text
+
+
+def _person_saying(token: Token, root: Token, entities: Entities) -> bool:
+    """Whether a subject is a person saying the figure's clause ("He further added that the
+    lander will cost the agency ₹250 crore"): who speaks, not whose the thing is (an
+    organisation saying it may be its owner: "Halcon said the jet was carrying 174
+    passengers")."""
+    if token.dep_ != "nsubj" or token.head.lower_ not in SAYING_VERBS or \
+            token.head.i not in {t.i for t in root.ancestors}:
+        return False
+    name = entities.name_at(token)
+    return name is not None and any(m.name == name and m.label == "PERSON"
+                                    for m in entities.mentions)
 
 
 def _person_object(chain: Sequence[Token], figure: set[int], subject: str,
