@@ -280,3 +280,12 @@ def test_a_person_saying_the_clause_is_no_owner(text: str, figure: str, owned: b
     organisation saying it may be its owner (its jet)."""
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
     assert (claim.owner is not None) is owned, claim.owner
+
+
+@pytest.mark.model
+def test_the_thing_a_measure_is_of_owns_it_when_the_subject_only_modifies_it(
+        rules: Any, pipeline_nlp: Any) -> None:
+    """"The cost of the plant, built by Halcon in 2019": the plant's cost."""
+    text = "The cost of the plant, built by Halcon in 2019, was $2 billion."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "$2 billion")
+    assert claim.owner == "the plant"

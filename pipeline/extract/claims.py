@@ -671,6 +671,9 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     heads = [root, *chain]
     while heads[-1].dep_ == "advcl" and heads[-1].tag_ in ("VBG", "VBN") and len(heads) < 12:
         heads.append(heads[-1].head)  # "..., generating $1.9 billion": the clause's subject's
+    measured = _of_a_thing(heads, figure, subject_token, entities, measure)
+    if measured is not None:
+        return measured  # "the cost of the payload carrier, used by Halcon, at $365 million"
     owner = next((c for t in heads for c in t.children
                   if c.dep_ in ("nsubj", "nsubjpass")), None)
     if owner is None or owner.i in figure:
@@ -725,6 +728,28 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     last = max(t.i for t in words) + 1 if words else owner.i + 1
     first = min(t.i for t in words) if words else owner.i
     return owner.doc[first:last].text
+
+
+def _of_a_thing(heads: Sequence[Token], figure: set[int], subject_token: Token | None,
+                entities: Entities, measure: set[str]) -> str | None:
+    """The words of a common noun the figure's measured noun is "of" ("puts the cost of the
+    payload carrier, used by Halcon, at $365 million") when the subject is named only in a
+    modifier clause of that noun: the thing's figure, not the subject's own."""
+    if subject_token is None:
+        return None
+    nouns = [n for t in heads for n in (t, *t.children) if n.pos_ == "NOUN" and
+             (n.lemma_.lower() in measure or n.lower_ in measure)]
+    for noun in nouns:
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for thing in prep.children:
+                if thing.dep_ == "pobj" and thing.pos_ == "NOUN" and \
+                        thing.i not in entities.by_token and thing.i not in figure and \
+                        _in_other_clause(subject_token, thing, figure):
+                    first = min(t.i for t in thing.subtree if t.i <= thing.i)
+                    return thing.doc[first:thing.i + 1].text
+    return None
 
 
 def _person_saying(token: Token, root: Token, entities: Entities) -> bool:
