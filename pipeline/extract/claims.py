@@ -682,7 +682,8 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if named is not None:
         # "Kane scored 213 goals in 320 games for Tottenham": the clause names its owner,
         # and a name in an adjunct ("for", "with") is a guess at whose figure it is
-        if subject_token is not None and subject_token.dep_ in ("pobj", "poss") and \
+        if subject_token is not None and (subject_token.dep_ == "pobj" or (
+                subject_token.dep_ == "poss" and subject_token.pos_ == "PROPN")) and \
                 subject_token.i not in {t.i for t in owner.subtree} and \
                 named != entities.name_at(subject_token):
             return named  # (or a possessive elsewhere: "India's first mission Vikra-1,

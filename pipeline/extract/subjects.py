@@ -644,6 +644,20 @@ SAYING_VERBS = frozenset("say says said report reports reported announce announc
 _OWN_CLAUSES = frozenset({"advcl", "conj", "ccomp", "parataxis", "relcl"})
 
 
+def _clauses_beside(chain: list[Token], root: Token, figure: set[int]) -> set[int]:
+    """The tokens of clauses hanging from the figure's clause chain that hold a figure of
+    their own and not this one ("X boosted the bloc with 37 seats, while Y won 29")."""
+    beside: set[int] = set()
+    for holder in (root, *chain):
+        for clause in holder.children:
+            if clause.dep_ not in _OWN_CLAUSES or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            tokens = {t.i for t in clause.subtree}
+            if not tokens & figure and any(t.like_num for t in clause.subtree):
+                beside |= tokens
+    return beside
+
+
 def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                        entities: Entities, sources: set[int] | None = None
                        ) -> list[tuple[Token, str, int]]:
@@ -669,6 +683,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         sayers = {c.i for c in top.head.children if c.dep_ == "nsubj"}
     else:
         sayers = _reporting_sayers(root)
+    beside = _clauses_beside(chain, root, figure)
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
@@ -690,12 +705,9 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                     c.dep_ == "nummod" and c.like_num and c.i not in figure
                     for c in head.children):
                 continue  # "the Reds winning 240 seats and the Blues 99": the Blues' 99
-            clause = head.head
-            if head.dep_ in ("nsubj", "nsubjpass") and clause.dep_ in _OWN_CLAUSES and \
-                    clause.i not in governing and any(
-                        t.like_num and t.i not in figure for t in clause.subtree):
-                continue  # "..., while the Blues won 29 seats": the subject of a clause
-                # with its own figure, not this one's
+            if head.i in beside:
+                continue  # "..., while the Blues won 29 seats": a name of a clause beside the
+                # figure's with a figure of its own, not this one's
             place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
             if place and not count and head.dep_ == "pobj" and \
                     head.head.head.pos_ in ("VERB", "AUX"):
