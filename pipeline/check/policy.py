@@ -716,15 +716,21 @@ def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> V
                           "rate, not the day's: " + "; ".join(shown)])
 
 
+_CUT_DIGITS = 3  # a shorter figure of fewer significant digits ("13%" of 13.8%) may as well
+# be a changed number (a SummEdits pair): a disagreement, unless another report corroborates
+# the cut (see _truncated)
+
+
 def _cut_short(shorter: Figure, longer: Figure) -> tuple[Figure, Figure] | None:
-    """``(shorter, longer)`` when an exact figure written with fewer digits is the other one
-    with its last digits dropped ("$22.9 billion" of $22.96 billion, "7.8%" of 7.87%): the
+    """``(shorter, longer)`` when an exact figure written with fewer digits (three or more) is
+    the other one with its last digits dropped ("$22.9 billion" of $22.96 billion): the
     longer lies between the shorter's value and one unit of its last digit above it (below,
     for a negative one)."""
     a = shorter
     if a.claim.quantity.bound != "exact" or longer.claim.quantity.bound != "exact" or \
             a.low == a.high or not (math.isfinite(a.low) and math.isfinite(a.high)) or \
-            _digits(longer.claim) <= _digits(a.claim) or a.unit != longer.unit:
+            _digits(longer.claim) <= _digits(a.claim) or a.unit != longer.unit or \
+            _digits(a.claim) < _CUT_DIGITS:
         return None
     step = a.high - a.low  # a unit of its last written digit
     cut = replace(a, low=a.ref - step, high=a.ref) if a.ref < 0 else \
