@@ -968,6 +968,8 @@ class Parser:
         "5.9m payments cards" -> card, "3.9 million Xbox One consoles" -> console.
         """
         per: str | None = None
+        if "\n" in self.gap(j):
+            return None  # a word on the next line is no noun of the figure ("– 1\n\nAsom")
         k = j
         modifiers = 0
         while k < self.n and modifiers <= 3:

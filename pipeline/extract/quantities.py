@@ -30,6 +30,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pint
 
@@ -600,6 +601,12 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if label is not None:
             f.kind, f.unit = "count", label
             continue
+        # a line of a list under a header that names what it counts: "Following are the
+        # number of seats won by parties:" then "Labour – 411", "Greens – 4"
+        listed = _list_header(parser, f)
+        if listed is not None:
+            f.kind, f.unit = "count", listed
+            continue
         # exchange rates: "the rupee ended at 72.51", "USD/JPY now at 105.68"
         quoted = _exchange_rate(parser, f)
         if quoted is not None:
@@ -944,6 +951,55 @@ def _label_before(parser: Parser, f: Found) -> str | None:
             or not (_is_plural_word(t.low) or t.low in W.IRREGULAR_PLURALS):
         return None
     return parser.noun_unit(t.text, allow_singular=False)
+
+
+# how far up a list of "<label> – <number>" lines its header may stand
+_LIST_REACH = 80
+_LABEL_MARKS = frozenset({*DASHES, ":"})
+_LIST_LINE = re.compile(r"(?P<label>[^\d\s:–—-][^\n]{0,80}?)\s*[–—:-]\s*\d[\d,]*")
+_HEADER_NOUN = re.compile(r"\bnumbers? of ([a-z]+)\b", re.IGNORECASE)
+
+
+class ListEntry(NamedTuple):
+    """A line of a list under a header that names what it counts: the line's label
+    ("Greens") and the header's counted noun ("seats")."""
+
+    label: str
+    noun: str
+
+
+def list_entry(text: str, start: int, end: int) -> ListEntry | None:
+    """The list line a whole number at ``text[start:end]`` ends, under its header: the
+    line is a label, a dash or colon and the number ("Greens – 4"), and the first line above
+    the list's lines ends with a colon and says "the number of <plural noun>" ("Following
+    are the number of seats won by parties:"). ``None`` for any other figure."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[end:line_end].strip():
+        return None
+    line = _LIST_LINE.fullmatch(text[line_start:line_end].strip())
+    if line is None:
+        return None
+    for above in text[:line_start].split("\n")[::-1][:_LIST_REACH]:
+        above = above.strip()
+        if not above or _LIST_LINE.fullmatch(above):
+            continue
+        match = _HEADER_NOUN.search(above)
+        if not above.endswith(":") or match is None or \
+                not _is_plural_word(match[1].lower()):
+            return None
+        return ListEntry(line["label"].strip(), match[1])
+    return None
+
+
+def _list_header(parser: Parser, f: Found) -> str | None:
+    """The counted noun of a list line's header (:func:`list_entry`)."""
+    if f.num.words or f.num.scale_word or f.value is None or not f.value.is_integer() \
+            or f.per or not parser.is_text(f.i - 1, *_LABEL_MARKS):
+        return None
+    entry = list_entry(parser.text, parser.toks[f.i].start, parser.toks[f.j - 1].end)
+    return None if entry is None else parser.noun_unit(entry.noun, allow_singular=False)
 
 
 def _is_plural_word(word: str) -> bool:
