@@ -44,6 +44,10 @@ _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *
                             *W.MULTIPLES, *W.VAGUE_PREFIXES, "half", "a", "an", "minus",
                             "negative", "dozen"})
 _CLAUSE_END = frozenset({".", ";", "!", "?", ":"})
+# a gapped clause ("..., and the Congress 99."): its links, the words of its name, its ends
+GAP_LINKS = ("and", "while", "but", "whereas")
+GAP_NAME_WORDS = 4
+GAP_ENDS = frozenset({".", ",", ";", ")", "!", "?"})
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 # words after "a"/"an" that make a figure ("a billion", "a third", "a dozen", "a few")
 _AFTER_A = frozenset({*W.SCALE_WORDS, *W.FRACTIONS, "hundred", "dozen", "few", "couple",
@@ -1257,6 +1261,8 @@ class Parser:
                 and self.adjacent(num.j) and self.tok(num.j + 1) is not None \
                 and self.toks[num.j + 1].kind == "num":
             return False  # "the Celtics 118-112": a score line, read by range_end
+        if self._gapped_count(i, num):
+            return False  # "the BJP winning 240 seats and the Congress 99."
         if prev.kind == "word" and prev.text[:1].isupper() and num.scale_word is None \
                 and re.fullmatch(r"\d{1,4}(?:\.\d)?", literal) \
                 and prev.text not in W.CAPITALISED_FUNCTION_WORDS \
@@ -1273,6 +1279,26 @@ class Parser:
                 and num.scale_word is None:
             return True  # "S&P 500"
         return False
+
+    def _gapped_count(self, i: int, num: Num) -> bool:
+        """A number after a name at the end of a gapped clause ("winning 240 seats and the
+        Congress 99."): "and" (or "while", "but"), maybe "the", up to four capitalised
+        words, the number, the clause's end; and a number earlier in the sentence."""
+        nxt = self.tok(num.j)
+        if nxt is not None and nxt.text not in GAP_ENDS:
+            return False
+        k = i - 1
+        while k >= 0 and i - k <= GAP_NAME_WORDS and self.toks[k].kind == "word" \
+                and self.toks[k].text[:1].isupper():
+            k -= 1
+        if k == i - 1:
+            return False
+        if self.is_word(k, "the"):
+            k -= 1
+        if not self.is_word(k, *GAP_LINKS):
+            return False
+        lo, _ = self.sentence(k)
+        return any(self.toks[m].kind == "num" for m in range(lo, k))
 
     def _range_with_unit(self, j: int) -> bool:
         """ "to 2.5 inches", "TO 3 INCHES" at ``j``: the number before is the first end of a

@@ -36,7 +36,17 @@ import pint
 
 from pipeline.extract import words as W
 from pipeline.extract.dates import find_dates
-from pipeline.extract.figures import DASHES, MAX_VALUE, Found, Num, Parser, tidy
+from pipeline.extract.figures import (
+    DASHES,
+    GAP_ENDS,
+    GAP_LINKS,
+    GAP_NAME_WORDS,
+    MAX_VALUE,
+    Found,
+    Num,
+    Parser,
+    tidy,
+)
 from pipeline.extract.lexicon import Lexicon, default_lexicon
 from pipeline.extract.repair import CHECK_NAME as MALFORMED_CHECK
 from pipeline.models import Claim, Document, Finding, Quantity, Span
@@ -601,6 +611,12 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if label is not None:
             f.kind, f.unit = "count", label
             continue
+        # a gapped clause: "the BJP winning 240 seats and the Congress 99", "250 miles per
+        # charge for the base model, and 320 for the premium one"
+        gapped = _gapped(found, idx, parser)
+        if gapped is not None:
+            _take_unit(f, gapped)
+            continue
         # a line of a list under a header that names what it counts: "Following are the
         # number of seats won by parties:" then "Labour – 411", "Greens – 4"
         listed = _list_header(parser, f)
@@ -783,6 +799,42 @@ zone area index indices bond bonds stocks shares market markets futures trade re
 
 def _sentence_bounds(parser: Parser, k0: int) -> tuple[int, int]:
     return parser.sentence(k0)
+
+
+_GAP_PREPOSITIONS = frozenset({"for", "in", "at", "on", "from", "by", "among", "with"})
+
+
+def _gapped(found: list[Found], idx: int, parser: Parser) -> Found | None:
+    """The figure before a bare one whose clause leaves out its verb and noun (a gapped
+    clause): after "and" (or "while", "but"), either a name then the number at the clause's
+    end ("the BJP winning 240 seats and the Congress 99."), or the number then the
+    preposition the figure before is followed by ("250 miles per charge for the base model,
+    and 320 for the premium one"). ``None`` for any other figure."""
+    if idx == 0 or found[idx].num.words:
+        return None
+    f, donor = found[idx], found[idx - 1]
+    if donor.kind not in ("count", "money", "physical") or not donor.unit or \
+            donor.unit == "dimensionless":
+        return None
+    toks = parser.toks
+    if _sentence_break(parser, toks[donor.j - 1].end, toks[f.i].start):
+        return None
+    link = toks[donor.j:f.i]
+    after = parser.tok(f.j)
+    k = next((n for n, t in enumerate(link) if t.low in GAP_LINKS), None)
+    if k is None:
+        return None
+    name = link[k + 1:]
+    if name and name[0].low == "the":
+        name = name[1:]
+    if name:  # "and the Congress 99."
+        named = len(name) <= GAP_NAME_WORDS and all(
+            t.kind == "word" and t.text[:1].isupper() for t in name)
+        return donor if named and (after is None or after.text in GAP_ENDS) else None
+    # "..., and 320 for the premium Cyberbeast": the same preposition follows both
+    if after is None or after.low not in _GAP_PREPOSITIONS:
+        return None
+    return donor if any(t.low == after.low for t in link[:3]) else None
 
 
 def _previous_count(found: list[Found], idx: int, parser: Parser) -> Found | None:

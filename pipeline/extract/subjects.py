@@ -678,6 +678,8 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             modifier = head.dep_ in ("compound", "amod", "nmod", "npadvmod")
             if count and modifier and head.head.i in governing:
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
+            if _owns_other_figure(head, figure, governing):
+                continue  # "the BJP winning 240 seats and the Congress 99": the 99's
             seen.add(key)
             place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
             if place and not count and head.dep_ == "pobj" and \
@@ -733,6 +735,23 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+def _owns_other_figure(head: Token, figure: set[int], governing: set[int]) -> bool:
+    """Whether a name owns another figure of its sentence in a clause of its own: the
+    number of a gapped clause it starts ("... and the Congress 99"), or the object of a verb
+    it is the subject of, off the figure's governing words ("by winning 240 of the seats
+    while the Congress bagged 99 seats")."""
+    if head.dep_ == "conj" and any(c.dep_ == "nummod" and c.i not in figure
+                                   for c in head.children):
+        return True
+    verb = head.head
+    if head.dep_ not in ("nsubj", "nsubjpass") or verb.i in governing or \
+            verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(t.like_num and t.i not in figure
+               for c in verb.children if c.dep_ in ("dobj", "attr")
+               for t in c.subtree)
 
 
 # A dateline: a line's opening place (a few capitalised words), then the outlet in parentheses
