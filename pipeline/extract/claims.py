@@ -47,6 +47,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
+from pipeline.extract.figures import list_entry
 from pipeline.extract.keys import (
     DEMANDED,
     PART,
@@ -65,7 +66,6 @@ from pipeline.extract.keys import (
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
-from pipeline.extract.quantities import list_entry
 from pipeline.extract.subjects import (
     PLACE_LABELS,
     SUBJECT_LABELS,
@@ -829,7 +829,8 @@ def build_claims(
         if at not in figure_spans:
             figure_spans[at] = doc.char_span(*at, alignment_mode="expand")
     quantities = [q for q in quantities
-                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)]
+                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)
+                  or list_entry(repaired.text, q.span.start, q.span.end) is not None]
     for q in quantities:
         span = figure_spans[(q.span.start, q.span.end)]
         if span is not None:

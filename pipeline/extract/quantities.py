@@ -30,7 +30,6 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
 
 import pint
 
@@ -38,6 +37,7 @@ from pipeline.extract import words as W
 from pipeline.extract.dates import find_dates
 from pipeline.extract.figures import (
     DASHES,
+    GAP_COMMAS,
     GAP_ENDS,
     GAP_LINKS,
     GAP_NAME_WORDS,
@@ -45,6 +45,7 @@ from pipeline.extract.figures import (
     Found,
     Num,
     Parser,
+    list_entry,
     tidy,
 )
 from pipeline.extract.lexicon import Lexicon, default_lexicon
@@ -806,8 +807,9 @@ _GAP_PREPOSITIONS = frozenset({"for", "in", "at", "on", "from", "by", "among", "
 
 def _gapped(found: list[Found], idx: int, parser: Parser) -> Found | None:
     """The figure before a bare one whose clause leaves out its verb and noun (a gapped
-    clause): after "and" (or "while", "but"), either a name then the number at the clause's
-    end ("the BJP winning 240 seats and the Congress 99."), or the number then the
+    clause): after "and" (or "while", "but", a comma), either a name then the number at the
+    clause's end ("the BJP winning 240 seats and the Congress 99.", "NDA has 292 seats,
+    INDIA 234;"), or the number then the
     preposition the figure before is followed by ("250 miles per charge for the base model,
     and 320 for the premium one"). ``None`` for any other figure."""
     if idx == 0 or found[idx].num.words:
@@ -821,7 +823,8 @@ def _gapped(found: list[Found], idx: int, parser: Parser) -> Found | None:
         return None
     link = toks[donor.j:f.i]
     after = parser.tok(f.j)
-    k = next((n for n, t in enumerate(link) if t.low in GAP_LINKS), None)
+    k = next((n for n in range(len(link) - 1, -1, -1)
+              if link[n].low in GAP_LINKS or link[n].text in GAP_COMMAS), None)
     if k is None:
         return None
     name = link[k + 1:]
@@ -1005,50 +1008,10 @@ def _label_before(parser: Parser, f: Found) -> str | None:
     return parser.noun_unit(t.text, allow_singular=False)
 
 
-# how far up a list of "<label> – <number>" lines its header may stand
-_LIST_REACH = 80
-_LABEL_MARKS = frozenset({*DASHES, ":"})
-_LIST_LINE = re.compile(r"(?P<label>[^\d\s:–—-][^\n]{0,80}?)\s*[–—:-]\s*\d[\d,]*")
-_HEADER_NOUN = re.compile(r"\bnumbers? of ([a-z]+)\b", re.IGNORECASE)
-
-
-class ListEntry(NamedTuple):
-    """A line of a list under a header that names what it counts: the line's label
-    ("Greens") and the header's counted noun ("seats")."""
-
-    label: str
-    noun: str
-
-
-def list_entry(text: str, start: int, end: int) -> ListEntry | None:
-    """The list line a whole number at ``text[start:end]`` ends, under its header: the
-    line is a label, a dash or colon and the number ("Greens – 4"), and the first line above
-    the list's lines ends with a colon and says "the number of <plural noun>" ("Following
-    are the number of seats won by parties:"). ``None`` for any other figure."""
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    line_start = text.rfind("\n", 0, start) + 1
-    if text[end:line_end].strip():
-        return None
-    line = _LIST_LINE.fullmatch(text[line_start:line_end].strip())
-    if line is None:
-        return None
-    for above in text[:line_start].split("\n")[::-1][:_LIST_REACH]:
-        above = above.strip()
-        if not above or _LIST_LINE.fullmatch(above):
-            continue
-        match = _HEADER_NOUN.search(above)
-        if not above.endswith(":") or match is None or \
-                not _is_plural_word(match[1].lower()):
-            return None
-        return ListEntry(line["label"].strip(), match[1])
-    return None
-
-
 def _list_header(parser: Parser, f: Found) -> str | None:
     """The counted noun of a list line's header (:func:`list_entry`)."""
     if f.num.words or f.num.scale_word or f.value is None or not f.value.is_integer() \
-            or f.per or not parser.is_text(f.i - 1, *_LABEL_MARKS):
+            or f.per:
         return None
     entry = list_entry(parser.text, parser.toks[f.i].start, parser.toks[f.j - 1].end)
     return None if entry is None else parser.noun_unit(entry.noun, allow_singular=False)
