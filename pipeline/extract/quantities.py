@@ -833,11 +833,25 @@ def _gapped(found: list[Found], idx: int, parser: Parser) -> Found | None:
     if name:  # "and the Congress 99."
         named = len(name) <= GAP_NAME_WORDS and all(
             t.kind == "word" and t.text[:1].isupper() for t in name)
-        return donor if named and (after is None or after.text in GAP_ENDS) else None
+        return donor if named and (after is None or after.text in GAP_ENDS) and \
+            _named_before(parser, donor) else None
     # "..., and 320 for the premium Cyberbeast": the same preposition follows both
     if after is None or after.low not in _GAP_PREPOSITIONS:
         return None
     return donor if any(t.low == after.low for t in link[:3]) else None
+
+
+def _named_before(parser: Parser, donor: Found) -> bool:
+    """Whether the clause of the figure a gapped clause repeats starts from a name, as the
+    gapped one does ("the BJP winning 240 seats and the Congress 99"; not "It sold 5 cars
+    and Windows 11"): a capitalised word that is no function word, a few words before it."""
+    lo, _ = parser.sentence(donor.i)
+    return any(t.kind == "word" and t.text[:1].isupper()
+               and t.text not in W.CAPITALISED_FUNCTION_WORDS and t.low not in W.STOP
+               for t in parser.toks[max(lo, donor.i - _GAP_REACH):donor.i])
+
+
+_GAP_REACH = 6  # words before a figure in which its clause names its owner
 
 
 def _previous_count(found: list[Found], idx: int, parser: Parser) -> Found | None:
