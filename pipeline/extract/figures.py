@@ -70,6 +70,7 @@ _PERCENT_FIRST = frozenset(words[0] for words in W.PERCENT_POINT_WORDS + W.PERCE
 
 # how far up a list of "<label> – <number>" lines its header may stand
 _LIST_REACH = 80
+_LINE_MAX = 300  # characters of a list's line or header at most
 _LIST_LINE = re.compile(r"(?P<label>[^\d\s:–—-][^\n]{0,80}?)\s*[–—:-]\s*\d[\d,]*")
 # a table's row written on one line: capitalised labels, each followed by its number
 _ROW_LINE = re.compile(r"(?:[A-Z][^\s\d]*(?:\s+[A-Z][^\s\d]*)*\s+\d[\d,]*\s*){2,}")
@@ -91,9 +92,9 @@ def list_entry(text: str, start: int, end: int) -> ListEntry | None:
     number's label is the word before it), and the first line above
     the list's lines ends with a colon and says "the number of <plural noun>" ("Following
     are the number of seats won by parties:"). ``None`` for any other figure."""
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start, line_end = _line_around(text, start, end)
+    if line_start < 0:
+        return None
     written = text[line_start:line_end].strip()
     line = _LIST_LINE.fullmatch(written)
     if line is not None and not text[end:line_end].strip():
@@ -103,8 +104,15 @@ def list_entry(text: str, start: int, end: int) -> ListEntry | None:
         label = before[before.rfind(" ") + 1:] if " " in before else before
     else:
         return None
-    for above in text[:line_start].split("\n")[::-1][:_LIST_REACH]:
-        above = above.strip()
+    end_of_above = line_start - 1
+    for _ in range(_LIST_REACH):  # line by line upwards, never the whole text (long lists)
+        if end_of_above < 0:
+            return None
+        start_of_above, _ = _line_around(text, end_of_above, end_of_above)
+        if start_of_above < 0:
+            return None
+        above = text[start_of_above:end_of_above].strip()
+        end_of_above = start_of_above - 1
         if not above or _LIST_LINE.fullmatch(above) or _ROW_LINE.fullmatch(above):
             continue
         match = _HEADER_NOUN.search(above)
@@ -113,6 +121,20 @@ def list_entry(text: str, start: int, end: int) -> ListEntry | None:
             return None
         return ListEntry(label, match[1])
     return None
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the line holding ``text[start:end]``, ``(-1, -1)`` when it is longer
+    than a list's line may be (each look stays short on a hostile single-line text)."""
+    before = text.rfind("\n", max(0, start - _LINE_MAX), start)
+    if before < 0 and start > _LINE_MAX:
+        return -1, -1
+    after = text.find("\n", end, end + _LINE_MAX)
+    if after < 0:
+        if len(text) - end > _LINE_MAX:
+            return -1, -1
+        after = len(text)
+    return before + 1, after
 
 
 def _plural_noun(word: str) -> bool:
