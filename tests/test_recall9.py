@@ -81,3 +81,11 @@ def test_no_gap_without_the_gapped_shape(text: str, number: str, registry: Any) 
     """The number keeps no unit of the figure before it."""
     assert all(unit not in ("car", "mile") for s, unit, _ in _read(text, registry)
                if s.startswith(number))
+
+
+def test_a_list_look_up_stays_short_on_a_hostile_line() -> None:
+    """One 800,000-character line of "Label 12" pairs under a counting header: too long to
+    be a list's line, so no look-up reads it whole (each answer in bounded time)."""
+    text = "Following are the number of seats won by parties:\n" + "Word 12 " * 100_000
+    start = text.index("12", 60_000)
+    assert list_entry(text, start, start + 2) is None
