@@ -7,8 +7,10 @@ then reads what only the neighbourhood of a figure tells:
 
 * a total spread over a duration ("a three-year, $45 billion deal");
 * a unit given once for several figures ("45 and 50 mg", "33 points ... Lillard (32)",
-  "2.64 million, up from 3.76 million GPUs", "13 of them", "115 of over 1,400 shops"), or
-  written before the figure ("U.S. cases surpassing 5 million");
+  "2.64 million, up from 3.76 million GPUs", "13 of them", "115 of over 1,400 shops", a
+  gapped clause "won 41 seats and the Greens 9"), written before the figure ("U.S. cases
+  surpassing 5 million"), or by the header of a list ("the number of seats won by
+  parties:" over "Greens – 9");
 * index levels ("the Dow fell 128.34 points ... to 17,849.08");
 * the currency of a bare scaled amount ("a billion a month" after "$3 billion");
 * whether the figure is a rise or a fall ("rose 3.4 per cent", "a decline of 6 million
