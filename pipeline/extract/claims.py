@@ -47,6 +47,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
+from pipeline.extract.figures import list_entry
 from pipeline.extract.keys import (
     CONVERTED,
     DEMANDED,
@@ -73,6 +74,7 @@ from pipeline.extract.subjects import (
     Entities,
     joint_subject,
     nearest_subject,
+    respective_owner,
     subject_candidates,
 )
 from pipeline.extract.tree import (
@@ -904,7 +906,8 @@ def build_claims(
         if at not in figure_spans:
             figure_spans[at] = doc.char_span(*at, alignment_mode="expand")
     quantities = [q for q in quantities
-                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)]
+                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)
+                  or list_entry(repaired.text, q.span.start, q.span.end) is not None]
     for q in quantities:
         span = figure_spans[(q.span.start, q.span.end)]
         if span is not None:
@@ -994,6 +997,9 @@ def build_claims(
                 prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
             searched = True
+        respective = respective_owner(tokens, sent, entities) if searched else None
+        if respective is not None:  # "X and Y won 14 and 9 seats, respectively"
+            subject, subject_token = respective
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
@@ -1086,6 +1092,11 @@ def build_claims(
             subject, subject_token, how, cue = pipe.label, None, "named", None
             searched = False
             period_key, period_how = None, None
+        listed = list_entry(repaired.text, quantity.span.start, quantity.span.end) \
+            if dimension.startswith("count") and "\n" in repaired.text else None
+        if listed is not None:  # "DMK – 22" under "the number of seats won by parties:"
+            subject, subject_token, how, cue = listed.label, None, "named", None
+            searched = False
         ratio = _unit_ratio(figure, sent, quantity, entities, rules)
         if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
             frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
