@@ -194,6 +194,7 @@ class CuesFile(Strict):
     place_prepositions: tuple[str, ...] = ()
     credit_words: tuple[str, ...] = ()
     counterparty_prepositions: tuple[str, ...] = ()
+    target_prepositions: tuple[str, ...] = ()
     earlier_headings: tuple[str, ...] = ()
     exceeding_verbs: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()

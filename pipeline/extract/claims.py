@@ -684,7 +684,10 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if named is not None:
         # "Kane scored 213 goals in 320 games for Tottenham": the clause names its owner,
         # and a name in an adjunct ("for", "with") is a guess at whose figure it is
-        if subject_token is not None and (subject_token.dep_ == "pobj" or (
+        # (not whom the figure is against: "The Commission announced a fine against Halcon")
+        if subject_token is not None and (subject_token.dep_ == "pobj" and
+                                          subject_token.head.lower_ not in
+                                          entities.target_prepositions or (
                 subject_token.dep_ == "poss" and subject_token.pos_ == "PROPN")) and \
                 subject_token.i not in {t.i for t in owner.subtree} and \
                 named != entities.name_at(subject_token):

@@ -7,6 +7,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy
@@ -85,6 +86,7 @@ class Entities:
         self.place_prepositions = frozenset(p.lower() for p in rules.cues.place_prepositions)
         self.counterparty_prepositions = frozenset(
             p.lower() for p in rules.cues.counterparty_prepositions)
+        self.target_prepositions = frozenset(p.lower() for p in rules.cues.target_prepositions)
         self.stop = stop
         # token attributes read as arrays: walking the doc creates a Python object per token
         strings = doc.vocab.strings
@@ -173,6 +175,7 @@ class Entities:
                          for c in t.children if c.dep_ in ("dative", "dobj")
                          and c.i in self.by_token}
         self._resolved: dict[int, str | None] = {}
+        self._resolved_past_sources: dict[int, str | None] = {}
         self._fallback: list[Mention] | None = None
         self._opener_list: list[Mention] | None = None
         self._unify_names(rules.entities.name_suffixes)
@@ -358,7 +361,14 @@ class Entities:
                  and c.is_alpha and not self.is_unit(c.text)]
         return " ".join(t.text for t in [*words, token])
 
-    def resolve(self, token: Token) -> str | None:
+    def resolve(self, token: Token, sources: AbstractSet[int] = frozenset()) -> str | None:
+        """The entity an anaphor refers to; never one named by ``sources``, the tokens of
+        its sentence that name who reports or estimates a figure ("According to analysts
+        surveyed by Halcon, the tech giant was expected to report ...": not Halcon)."""
+        if sources and any(i in sources for i in range(token.sent.start, token.i)):
+            if token.i not in self._resolved_past_sources:
+                self._resolved_past_sources[token.i] = self._resolve(token, sources)
+            return self._resolved_past_sources[token.i]
         if token.i not in self._resolved:
             self._resolved[token.i] = self._resolve(token)
         return self._resolved[token.i]
@@ -390,12 +400,13 @@ class Entities:
                     self._fallback.append(Mention(token.i, token.i + 1, name, "ORG"))
         return self._fallback
 
-    def _resolve(self, token: Token) -> str | None:
+    def _resolve(self, token: Token, sources: AbstractSet[int] = frozenset()) -> str | None:
         allowed = self.anaphora.get(token.lower_, ())
         # "SpaceX will pay for the startup's work / buy it": not SpaceX; but a possessive
         # pronoun may be its clause's subject ("OpenAI expects ... its revenue")
         possessive = token.dep_ == "poss" and token.n_lefts + token.n_rights == 0
         banned = set() if possessive else {t.i for t in clause_subjects(token)}
+        banned |= sources
         if token.lower_ in self.focal_words and self.focal_org is not None:
             # "we", "the company": the article's own company, unless this sentence has
             # named another one before the word
@@ -684,6 +695,14 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
     else:
         sayers = _reporting_sayers(root)
     beside = _clauses_beside(chain, root, figure)
+    # "announced a EUR 4.3 billion fine against Halcon": whom the figure is against owns it;
+    # the subjects of its clause only announce or impose it
+    targets = {g.i for t in (root, *chain) for c in t.children
+               if c.dep_ == "prep" and c.lower_ in entities.target_prepositions
+               for g in c.children if g.dep_ == "pobj" and g.i in entities.by_token}
+    if targets:
+        sayers |= {c.i for t in chain for c in t.children
+                   if c.dep_ == "nsubj" and c.i not in targets}
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
@@ -741,7 +760,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 continue  # "fell from a Sydney clifftop": where, not whose
             penalty = 2 if modifier and (place or head.head.i not in arguments) \
                 and not owner_of_subject else 0
-            penalty += 1 if head.dep_ == "pobj" else 0  # "in Miami": an adjunct
+            penalty += 1 if head.dep_ == "pobj" and head.i not in targets else 0  # "in Miami"
             if head.i in sayers:
                 if mention.name not in (entities.focal, entities.focal_org) and \
                         mention.label in _SAYER_LABELS:
@@ -752,7 +771,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
             found.append((head, name, penalty))
         elif entities.is_anaphor(token):
-            antecedent = entities.resolve(token)
+            antecedent = entities.resolve(token, sources)
             if antecedent:
                 found.append((token, antecedent, 0))
     # names the NER missed, behind the tagged ones
