@@ -29,14 +29,14 @@ def pipeline_nlp(rules: Any) -> Any:
 
 @pytest.mark.model
 def test_the_target_prepositions_are_data(rules: Any, pipeline_nlp: Any) -> None:
-    """Without "against" in the rules the announcer is the nearest owner again."""
+    """Without "against" in the rules the announcer is the nearest owner again (a
+    judgment has no payment frame of its own, unlike a fine: ``rules/roles.yaml``)."""
+    text = "The Harlow County Court announced a $45 million judgment against Dalen Brandt."
     bare = dataclasses.replace(rules, cues=rules.cues.model_copy(
         update={"target_prepositions": ()}))
-    with_rule = claim_at(frames_of(ANNOUNCED, rules=rules, nlp=pipeline_nlp), ANNOUNCED,
-                         "$1.2 billion")
-    without = claim_at(frames_of(ANNOUNCED, rules=bare, nlp=pipeline_nlp), ANNOUNCED,
-                       "$1.2 billion")
-    assert (with_rule.subject, without.subject) == ("Corvane Foods", "Trade Authority")
+    owners = [claim_at(frames_of(text, rules=r, nlp=pipeline_nlp), text, "$45 million").subject
+              for r in (rules, bare)]
+    assert owners == ["Dalen Brandt", "Harlow County Court"]
 
 
 @pytest.mark.model
