@@ -771,7 +771,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                 name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
             found.append((head, name, penalty))
         elif entities.is_anaphor(token):
-            antecedent = entities.resolve(token, sources)
+            antecedent = entities.resolve(token, _adjuncts(sources, entities.doc))
             if antecedent:
                 found.append((token, antecedent, 0))
     # names the NER missed, behind the tagged ones
@@ -783,6 +783,14 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+def _adjuncts(sources: set[int], doc: Doc) -> frozenset[int]:
+    """The ``sources`` tokens inside a prepositional phrase ("According to analysts surveyed
+    by Halcon", "analysts at Halcon"): an adjunct naming who estimates, never an anaphor's
+    antecedent; a possessive ("Halcon's projected cash burn ... it") may still be one."""
+    return frozenset(i for i in sources
+                     if any(a.dep_ in ("prep", "agent") for a in doc[i].ancestors))
 
 
 def _owns_other_figure(head: Token, figure: set[int], governing: set[int]) -> bool:
