@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import time
@@ -205,17 +206,14 @@ def _remembered(db: store.Store, todo: Sequence[Document], keys: Mapping[str, st
 
 def _extract_locked(corpus: Path, out: Path, run: _Settings,
                     known_docs: Mapping[str, store.RunDoc] | None = None,
-                    walked: CorpusWalk | None = None,
-                    preload: delta.Preload | None = None) -> RunResult:
+                    walked: CorpusWalk | None = None) -> RunResult:
     """The run itself; the caller holds the output-folder lock.
 
     Under the same state fingerprint as the last run (same rules, model, options and code)
     it is incremental (:mod:`pipeline.state.delta`); otherwise it runs the checks over every claim
     and replaces the stored state. ``known_docs``: the store's files of the last run, when the
     caller read them under the same lock (``claims add``); ``walked``: the corpus as the
-    caller walked it under that lock, with the files it placed there since; ``preload``:
-    the store's rows and findings being read since the caller took that lock (used when the
-    run preloads them, see below).
+    caller walked it under that lock, with the files it placed there since.
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -268,10 +266,14 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings,
                 client = distributed.connect(run.scheduler)
             # the stored rows are read meanwhile when the parse of a few articles waits on
             # its worker process (the next stages need them)
-            preload = (preload or delta.Preload(db.path)) if incremental and todo \
-                and client is None and len(todo) <= PRELOAD_BELOW else None
+            preload = delta.Preload(db.path) if incremental and todo and client is None \
+                and len(todo) <= PRELOAD_BELOW else None
             if todo:
-                with collecting_gc():  # parsing makes cyclic garbage
+                # parsing makes cyclic garbage; but while the stored rows are read meanwhile
+                # (a few articles, parsed by a worker process), collecting would rescan the
+                # heap the read is growing (twice the read's time): the collector stays
+                # paused then, and a few articles' garbage waits for the end of the run
+                with collecting_gc() if preload is None else contextlib.nullcontext():
                     fresh = _process(todo, run, model=model_name, client=client,
                                      timings=per_document, lap=lap)
                     failed += _store_new(db, stamp, fresh, keys, entries, stored=stored)
@@ -504,16 +506,15 @@ def add(
                               model=model or parse.default_model_name()),
             rules=run.rules, do_repair=do_repair))
     try:
-        return _add_locked(corpus, out, sources, run, few=len(_files) <= PRELOAD_BELOW)
+        return _add_locked(corpus, out, sources, run)
     finally:
         if run.warm is not None:
             run.warm.close()
 
 
 def _add_locked(corpus: Path, out: Path, sources: Sequence[str | Path],
-                run: _Settings, *, few: bool = False) -> AddResult:
-    """:func:`add` from taking the output folder's lock on; ``few``: the sources are few
-    enough files for the run to read the store's rows while they are parsed."""
+                run: _Settings) -> AddResult:
+    """:func:`add` from taking the output folder's lock on."""
     with locked(out):
         remove_stale_copies(corpus)
         with store.open_store(out) as db:
@@ -526,11 +527,6 @@ def _add_locked(corpus: Path, out: Path, sources: Sequence[str | Path],
         journal = pending_adds(meta)
         with store.open_store(out) as db:
             known = db.run_docs()
-            # the stored rows and findings an add of a few articles needs after their parse
-            # are read from now on (no run writes them before this one: the lock is ours),
-            # while the articles are staged, the corpus scanned and the model loaded
-            early = delta.Preload(db.path) if few and meta.get("state") \
-                and run.scheduler is None else None
         walk = walk_corpus(corpus)  # once: the run below is given it with what is placed
         staged, rejected = stage(corpus, sources, max_bytes=run.max_bytes, known=known,
                                  pending={e["sha256"] for e in journal}, walk=walk)
@@ -546,7 +542,7 @@ def _add_locked(corpus: Path, out: Path, sources: Sequence[str | Path],
         if not added and not journal:
             return AddResult(added=[], rejected=rejected, run=None)
         result = _extract_locked(corpus, out, run, known_docs=known,
-                                 walked=with_placed(walk, corpus, added), preload=early)
+                                 walked=with_placed(walk, corpus, added))
         result.rules_root = run.rules.root
     # new: not in the stored findings of the run before (RunResult.new_findings)
     new_ids = set(result.new_findings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -108,38 +109,25 @@ def test_add_parses_in_the_worker_it_started_first(tmp_path, corpus, monkeypatch
         assert (out / name).read_bytes() == (fresh / name).read_bytes()
 
 
-def test_add_reads_the_stored_rows_from_when_it_holds_the_lock(tmp_path, corpus, monkeypatch):
-    # the last run's rows and findings are read (delta.Preload) from when the add holds the
-    # output folder's lock, before the article is staged, not after the corpus is scanned;
-    # the run uses that read (no second one), and the outputs are those of a fresh run
+def test_add_reads_the_stored_rows_with_the_collector_paused(tmp_path, corpus, monkeypatch):
+    # while the worker parses the article, the run reads the last run's rows and findings
+    # (delta.Preload); the collector stays paused meanwhile (collecting would rescan the heap
+    # the read grows), and the outputs are those of a fresh run
     out = tmp_path / "out"
     api.extract(corpus, out=out, rules_dir=ROOT / "rules")
-    made: list[delta.Preload] = []
-    used: list[delta.Preload] = []
+    collecting: list[bool] = []
+    real_read = delta.Preload._read
 
-    class Spy(delta.Preload):
-        def __init__(self, path: Path) -> None:
-            made.append(self)
-            super().__init__(path)
+    def read(self: delta.Preload, path: Path) -> None:
+        real_read(self, path)
+        collecting.append(gc.isenabled())
 
-        def result(self):  # type: ignore[no-untyped-def]
-            used.append(self)
-            return super().result()
-
-    real_stage = api.stage
-    read_before_staging: list[int] = []
-
-    def stage(*args, **kwargs):  # type: ignore[no-untyped-def]
-        read_before_staging.append(len(made))
-        return real_stage(*args, **kwargs)
-
-    monkeypatch.setattr(delta, "Preload", Spy)
-    monkeypatch.setattr(api, "stage", stage)
+    monkeypatch.setattr(delta.Preload, "_read", read)
     source = tmp_path / "delta.txt"
     source.write_text(NEW_ARTICLE)
     result = api.add([source], corpus=corpus, out=out, rules_dir=ROOT / "rules")
     assert result.run is not None and result.run.incremental
-    assert read_before_staging == [1] and len(made) == 1 and used == made
+    assert collecting == [False]
     fresh = tmp_path / "fresh"
     api.extract(corpus, out=fresh, rules_dir=ROOT / "rules")
     assert output_files(out) == output_files(fresh)
