@@ -14,7 +14,6 @@ import pytest
 
 from pipeline import api
 from pipeline.errors import InputError
-from pipeline.state import delta
 from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = pytest.mark.model
@@ -116,13 +115,13 @@ def test_add_reads_the_stored_rows_with_the_collector_paused(tmp_path, corpus, m
     out = tmp_path / "out"
     api.extract(corpus, out=out, rules_dir=ROOT / "rules")
     collecting: list[bool] = []
-    real_read = delta.Preload._read
+    real_process = api._process
 
-    def read(self: delta.Preload, path: Path) -> None:
-        real_read(self, path)
-        collecting.append(gc.isenabled())
+    def process(*args, **kwargs):  # type: ignore[no-untyped-def]
+        collecting.append(gc.isenabled())  # while the stored rows are being read
+        return real_process(*args, **kwargs)
 
-    monkeypatch.setattr(delta.Preload, "_read", read)
+    monkeypatch.setattr(api, "_process", process)
     source = tmp_path / "delta.txt"
     source.write_text(NEW_ARTICLE)
     result = api.add([source], corpus=corpus, out=out, rules_dir=ROOT / "rules")
