@@ -316,8 +316,6 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings,
                                           review.mention_index(view.claims))
         findings = review.apply_reviews(findings, book)
         view.findings = findings
-        if preloaded is not None and preload is not None:  # the findings read, as stored
-            view.finding_json = preload.finding_json()
         view.skipped = skipped
         result = RunResult(view=view, findings=findings, skipped=skipped,
                            parsed=len(todo) - len(failed) + remembered,

@@ -419,35 +419,6 @@ def test_finding_signatures_are_the_shared_ones(seed):
     assert common.keys == ["f:" + f.id for f in common.order]
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_stored_json_of_an_unchanged_finding_stands_for_its_dump(seed):
-    """A view's findings read from the claim store (``finding_json``: the finding object and
-    the JSON it was read from) are signed from that JSON, not dumped again: the same
-    signatures as dumping each. Only the very object read counts: a copy of it (another
-    review status, or a finding of this run under that id) is dumped afresh."""
-    world = make_world(seed, documents=16, findings=30)
-    plain = world.view()
-    expected = report.shared(plain).sigs
-    view = world.view()
-    view.finding_json = {f.id: (f, f.model_dump_json()) for f in view.findings}
-    assert report.shared(view).sigs == expected
-    assert view.finding_dumps(view.findings) == [f.model_dump_json() for f in view.findings]
-    # the stored text is what is used for the object read...
-    first = view.findings[0]
-    view.finding_json = {first.id: (first, "{}")}
-    assert view.finding_dumps([first]) == ["{}"]
-    # ...and never for another object under its id
-    status = "explained" if first.status != "explained" else "open"
-    copy = first.model_copy(update={"status": status})
-    assert view.finding_dumps([copy]) == [copy.model_dump_json()]
-    view.findings = [copy, *view.findings[1:]]
-    changed = report.shared(view)
-    assert set(changed.sigs) != set(expected)
-    other = world.view()
-    other.findings = list(view.findings)
-    assert report.shared(other).sigs == changed.sigs
-
-
 @pytest.mark.parametrize("shuffled", [False, True], ids=["run order", "shuffled"])
 @pytest.mark.parametrize("seed", range(3))
 def test_the_claims_index_sees_every_claim_of_a_document(seed, shuffled):

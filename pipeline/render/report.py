@@ -631,7 +631,7 @@ def _make_shared(view: View) -> Shared:
     rows = dict(zip(map(_ROW_ID, claims), claims, strict=True))
     groups = ordered_groups(view.findings)
     order = [f for g in groups for f in g.findings]
-    sigs = [d + "\x1e" for d in view.finding_dumps(order)]  # as finding_sigs
+    sigs = [d + "\x1e" for d in map(Finding.model_dump_json, order)]  # as finding_sigs
     cites = [""] * len(order)
     # a claim's document: "0" for a document not in the run, "-1" for a claim not in it
     numbered = {**cited, _MISSING_ROW.doc_id: "-1"}

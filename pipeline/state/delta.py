@@ -199,7 +199,6 @@ class Preload:
     def __init__(self, path: Path) -> None:
         self._rows: list[rows.ClaimRow] | None = None
         self._findings: list[Finding] | None = None
-        self._json: list[str] = []
         self._thread = threading.Thread(target=self._read, args=(path,), daemon=True,
                                         name="claims-preload")
         self._thread.start()
@@ -208,7 +207,7 @@ class Preload:
         try:
             with store.Store(path) as db:
                 self._rows = db.claim_rows()
-                self._findings, self._json = db.findings_and_json()
+                self._findings = db.findings()
         except Exception:  # noqa: BLE001, S110 - the run reads them itself then
             pass
 
@@ -218,13 +217,6 @@ class Preload:
         if self._rows is None or self._findings is None:
             return None
         return self._rows, self._findings
-
-    def finding_json(self) -> dict[str, tuple[Finding, str]]:
-        """Each finding read (by id) with the JSON it was read from (:attr:`rows.View.
-        finding_json`); empty when they could not be read. Call after :meth:`result`."""
-        if self._findings is None or len(self._json) != len(self._findings):
-            return {}
-        return {f.id: (f, text) for f, text in zip(self._findings, self._json, strict=True)}
 
 
 def incremental_checks(db: store.Store, *, added: Sequence[Entry],

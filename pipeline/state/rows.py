@@ -90,11 +90,6 @@ class View:
     skipped: Sequence[Skip]
     load_claims: Callable[[Sequence[str]], Mapping[str, Claim]]
     load_documents: Callable[[Sequence[str]], Mapping[str, Document]]
-    #: findings as the claim store holds them: finding id -> (the finding read from the
-    #: store, its stored JSON); a finding of ``findings`` that *is* that object (unchanged
-    #: since, review status included) has that JSON, so writers need not dump it again
-    #: (:meth:`finding_dumps`)
-    finding_json: Mapping[str, tuple[Finding, str]] = field(default_factory=dict)
     _claims: dict[str, Claim] = field(default_factory=dict)
     _documents: dict[str, Document] = field(default_factory=dict)
     _shared: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -112,19 +107,6 @@ class View:
         if name not in memo:
             memo[name] = make(self)
         return memo[name]  # type: ignore[no-any-return]
-
-    def finding_dumps(self, findings: Iterable[Finding]) -> list[str]:
-        """``Finding.model_dump_json`` of each finding: the stored JSON of one read from the
-        claim store and unchanged since (:attr:`finding_json`), else dumped now."""
-        stored = self.finding_json
-        if not stored:
-            return list(map(Finding.model_dump_json, findings))
-        get, dump = stored.get, Finding.model_dump_json
-        out = []
-        for f in findings:
-            known = get(f.id)
-            out.append(known[1] if known is not None and known[0] is f else dump(f))
-        return out
 
     def full_claims(self, ids: Iterable[str]) -> dict[str, Claim]:
         """The claims with these ids (unknown ids left out), remembered for the run."""

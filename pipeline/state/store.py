@@ -263,12 +263,6 @@ class Store:
             "FROM (SELECT finding FROM findings ORDER BY id)").fetchone()[0]
         return _FINDINGS.validate_json(text)
 
-    def findings_and_json(self) -> tuple[list[Finding], list[str]]:
-        """The last run's findings (before reviews), by id, and the JSON each was read from
-        (``Finding.model_dump_json`` of it: how a run stores it)."""
-        texts = [row[0] for row in self._db.execute("SELECT finding FROM findings ORDER BY id")]
-        return _FINDINGS.validate_json("[" + ",".join(texts) + "]"), texts
-
     def findings_in_run_order(self) -> list[Finding]:
         """The last run's findings (before reviews) by severity, kind and id."""
         from pipeline.models import SEVERITY_ORDER
