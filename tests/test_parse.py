@@ -207,7 +207,8 @@ def test_the_model_tokenizer_is_read_whole_without_the_defaults_build(nlp):
 
 def test_the_tokenizer_is_left_to_a_model_folder_only_when_it_ships_one(tmp_path, rules):
     """A model given as a folder gets its own tokenizer through the rule-less stand-in as
-    well; a folder without a serialized tokenizer is not taken for one that has it."""
+    well; a folder without a serialized tokenizer, or with one of another kind, is not
+    taken for one the stand-in can leave its tokenizer to."""
     from pipeline.extract.parse import _ships_tokenizer, default_model_name, load_nlp
 
     assert _ships_tokenizer(default_model_name())
@@ -219,6 +220,11 @@ def test_the_tokenizer_is_left_to_a_model_folder_only_when_it_ships_one(tmp_path
         blank.tokenizer.to_bytes(exclude=["vocab"])
     assert [t.text for t in loaded("Don't go to the U.S.")] == \
         ["Do", "n't", "go", "to", "the", "U.S."]
+    config = (tmp_path / "model" / "config.cfg").read_text()
+    (tmp_path / "model" / "config.cfg").write_text(
+        config.replace('"spacy.Tokenizer.v1"', '"spacy.ja.JapaneseTokenizer"'))
+    assert not _ships_tokenizer(str(tmp_path / "model"))  # another kind: spaCy's loading
+    (tmp_path / "model" / "config.cfg").write_text(config)
     (tmp_path / "model" / "tokenizer").unlink()
     assert not _ships_tokenizer(str(tmp_path / "model"))
     assert not _ships_tokenizer(str(tmp_path / "no such model"))

@@ -132,17 +132,29 @@ def load_nlp(rules: Rules, *, model: str | None = None) -> Language:
     return nlp
 
 
+#: the tokenizer :func:`empty_tokenizer` stands in for (others serialize other data)
+SPACY_TOKENIZER = "spacy.Tokenizer.v1"
+
+
 def _ships_tokenizer(name: str) -> bool:
     """Whether the model ``name`` (an installed package or a folder) holds a serialized
-    tokenizer: the data :func:`empty_tokenizer` leaves its tokenizer to."""
+    tokenizer of spaCy's own kind: the data :func:`empty_tokenizer` leaves its tokenizer
+    to (a model with another tokenizer, Japanese say, keeps spaCy's loading)."""
     folders: list[Path] = []
     if spacy.util.is_package(name):
         package = spacy.util.get_package_path(name)
         folders = [sub for sub in package.iterdir() if sub.is_dir()]
     elif Path(name).is_dir():
         folders = [Path(name)]
-    return any((folder / "tokenizer").is_file() and (folder / "config.cfg").is_file()
-               for folder in folders)
+    for folder in folders:
+        if (folder / "tokenizer").is_file() and (folder / "config.cfg").is_file():
+            try:
+                config = spacy.util.load_config(folder / "config.cfg", interpolate=False)
+                kind = config["nlp"]["tokenizer"]["@tokenizers"]
+            except (KeyError, TypeError, ValueError, OSError):
+                return False
+            return bool(kind == SPACY_TOKENIZER)
+    return False
 
 
 def numpy_products(nlp: Language) -> None:
