@@ -57,6 +57,10 @@ class EntitiesFile(Strict):
     name_suffixes: tuple[str, ...] = Field(
         default=(), description="designators that do not make a new name: Inc., Corp., plc"
     )
+    kind_names: tuple[str, ...] = Field(
+        default=(), description="one-word names of a kind of body (Congress, Party): never the "
+        "short form of a longer name ending in them"
+    )
 
 
 class MetricRule(Strict):
@@ -132,6 +136,7 @@ class MetricKeys(Strict):
     annualized_words: tuple[str, ...] = ()
     revision_verbs: tuple[str, ...] = ()
     earlier_words: tuple[str, ...] = ()
+    addition_words: tuple[str, ...] = ()
     close_words: tuple[str, ...] = ()
     difference_words: tuple[str, ...] = ()
     segment_words: tuple[str, ...] = ()

@@ -17,7 +17,7 @@ period (issue 17).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Literal
 
 from pipeline.extract.names import name_key, related
@@ -48,13 +48,15 @@ def subject_block(key: str) -> str:
     return first if first and (first.isascii() and first.isalnum()) else "_"
 
 
-def subject_clusters(keys: Iterable[str]) -> dict[str, str]:
-    """Each key with the key of its cluster (see the module docstring); deterministic."""
+def subject_clusters(keys: Iterable[str], kinds: Collection[str] = ()) -> dict[str, str]:
+    """Each key with the key of its cluster (see the module docstring); deterministic.
+    ``kinds``: one-word names of a kind of body ("congress"), related to no longer name
+    ending in them ("trinamool congress" is another body)."""
     ordered = sorted(set(keys), key=lambda k: (-len(k), k))
     cluster: dict[str, str] = {}
     heads: list[str] = []
     for key in ordered:
-        matches = [h for h in heads if related(key, h)]
+        matches = [h for h in heads if related(key, h) and (key == h or key not in kinds)]
         if len(matches) == 1:
             cluster[key] = matches[0]
         elif not matches:

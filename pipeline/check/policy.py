@@ -100,7 +100,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
-from pipeline.extract.keys import INSTANCE, MOVE_KEY, REVISED, singular
+from pipeline.extract.keys import CONVERTED, INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
 from pipeline.units import format_amount, format_number, format_ratio
@@ -270,7 +270,7 @@ _KEYS_KEPT = 100_000  # claim keys a context keeps
 def _claim_keys(claim: Claim, ctx: _Context) -> ClaimKeys:
     scope, bases = split_qualifiers(claim, ctx.basis)
     # compared, with a reason (verdict), not kept apart
-    scope = tuple(q for q in scope if q not in (REVISED, INSTANCE))
+    scope = tuple(q for q in scope if q not in (REVISED, INSTANCE, CONVERTED))
     modality = "fact" if claim.modality in FACT_MODALITIES else claim.modality
     group = (claim.quantity.bound, claim.period_key, modality, bases, claim.payer,
              claim.payee, claim.as_of if (claim.metric_key or "") in ctx.running else None)
@@ -534,6 +534,7 @@ class _Context:
             {singular(u.lower()) for rule in rules.metrics.metrics.values()
              if rule.dimension == "count" for u in rule.units})
         self.scope_words = frozenset(w.lower() for w in keys.scope_words)
+        self.kinds = frozenset(w.lower() for w in rules.entities.kind_names)
 
     def scope_of(self, claim: Claim) -> set[str]:
         """The qualifiers saying which part of an amount a figure is ("including debt",
@@ -641,6 +642,20 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
         reasons.append("one figure is the amount after a revision (\"reduced to\", "
                        "\"revised to\"), which another report may give as it was before, "
                        "or of another event")
+    cut = _cut_short(a, b) or _cut_short(b, a)
+    if cut:
+        # "profits amounting to $22.9 billion" vs "$22.96 billion": the digits the shorter
+        # one leaves out dropped, not rounded (writers often cut a figure short)
+        reasons.append(f'"{cut[0].claim.quantity.span.text}" is "'
+                       f'{cut[1].claim.quantity.span.text}" cut short to fewer digits, not '
+                       "rounded")
+    converted = [c for c in (ca, cb) if CONVERTED in c.qualifiers]
+    if converted:
+        # "a 2.42 billion euro fine ($2.8 billion)": the article's own conversion of the
+        # amount before it, at a rate it does not state, restating that figure
+        reasons.append("; ".join(f'"{c.quantity.span.text}" is the article\'s conversion '
+                                 "(in parentheses) of an amount in another currency, at a "
+                                 "rate it does not state" for c in converted))
     instances = (INSTANCE in ca.qualifiers) + (INSTANCE in cb.qualifiers)
     if instances:
         reasons.append(f"{'both describe' if instances == 2 else 'one describes'} one of a "
@@ -699,6 +714,29 @@ def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> V
     kind = "divergence" if result.kind == "contradiction" else result.kind
     return Verdict(kind, [*result.reasons, "compared after converting at an annual average "
                           "rate, not the day's: " + "; ".join(shown)])
+
+
+_CUT_DIGITS = 3  # a shorter figure of fewer significant digits ("13%" of 13.8%) may as well
+# be a changed number (a SummEdits pair): a disagreement, unless another report corroborates
+# the cut (see _truncated)
+
+
+def _cut_short(shorter: Figure, longer: Figure) -> tuple[Figure, Figure] | None:
+    """``(shorter, longer)`` when an exact figure written with fewer digits (three or more) is
+    the other one with its last digits dropped ("$22.9 billion" of $22.96 billion): the
+    longer lies between the shorter's value and one unit of its last digit above it (below,
+    for a negative one)."""
+    a = shorter
+    if a.claim.quantity.bound != "exact" or longer.claim.quantity.bound != "exact" or \
+            a.low == a.high or not (math.isfinite(a.low) and math.isfinite(a.high)) or \
+            _digits(longer.claim) <= _digits(a.claim) or a.unit != longer.unit or \
+            _digits(a.claim) < _CUT_DIGITS:
+        return None
+    step = a.high - a.low  # a unit of its last written digit
+    cut = replace(a, low=a.ref - step, high=a.ref) if a.ref < 0 else \
+        replace(a, low=a.ref, high=a.ref + step)
+    inside = cut.low <= longer.low and longer.high <= cut.high
+    return (shorter, longer) if inside else None
 
 
 def _signed_alike(a: Figure, b: Figure) -> bool:
@@ -1387,7 +1425,7 @@ def block_records(block: Sequence[Figure | Beside], rules: Rules
     if with_unnamed and not (anonymous and named):
         return  # no unnamed figure, or no named one, to compare
     keys = {f.keys.subject for f in [*named, *unconverted]}
-    cluster = subject_clusters(keys)
+    cluster = subject_clusters(keys, ctx.kinds)
     named, notes = _withhold_tables(
         named, ctx, key, lambda f: (cluster[f.keys.subject], *f.keys.scope))
     anonymous, unnamed_notes = _withhold_tables(

@@ -47,7 +47,9 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues, Memo
+from pipeline.extract.figures import list_entry
 from pipeline.extract.keys import (
+    CONVERTED,
     DEMANDED,
     PART,
     KeyTables,
@@ -67,10 +69,12 @@ from pipeline.extract.names import name_key, related
 from pipeline.extract.periods import Periods, earlier_sections, period_key, time_scope
 from pipeline.extract.subjects import (
     PLACE_LABELS,
+    SAYING_VERBS,
     SUBJECT_LABELS,
     Entities,
     joint_subject,
     nearest_subject,
+    respective_owner,
     subject_candidates,
 )
 from pipeline.extract.tree import (
@@ -669,6 +673,9 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     heads = [root, *chain]
     while heads[-1].dep_ == "advcl" and heads[-1].tag_ in ("VBG", "VBN") and len(heads) < 12:
         heads.append(heads[-1].head)  # "..., generating $1.9 billion": the clause's subject's
+    measured = _of_a_thing(heads, figure, subject_token, entities, measure)
+    if measured is not None:
+        return measured  # "the cost of the payload carrier, used by Halcon, at $365 million"
     owner = next((c for t in heads for c in t.children
                   if c.dep_ in ("nsubj", "nsubjpass")), None)
     if owner is None or owner.i in figure:
@@ -677,10 +684,12 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     if named is not None:
         # "Kane scored 213 goals in 320 games for Tottenham": the clause names its owner,
         # and a name in an adjunct ("for", "with") is a guess at whose figure it is
-        if subject_token is not None and subject_token.dep_ == "pobj" and \
+        if subject_token is not None and (subject_token.dep_ == "pobj" or (
+                subject_token.dep_ == "poss" and subject_token.pos_ == "PROPN")) and \
                 subject_token.i not in {t.i for t in owner.subtree} and \
                 named != entities.name_at(subject_token):
-            return named
+            return named  # (or a possessive elsewhere: "India's first mission Vikra-1,
+            # which had cost Rs 386 crore": Vikra-1's cost)
         return None
     if owner.pos_ != "NOUN" or owner.i in entities.by_token:
         return None
@@ -701,8 +710,18 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     inside = {t.i for t in owner.subtree}
     if inside & figure:
         return None  # "the $725 million settlement was approved": the figure's own phrase
-    if subject_token is not None and (subject_token.head.i != owner.i or
-                                      subject_token.dep_ != "poss"):
+    governing = {t.i for t in heads} | figure
+    if subject_token is not None and (_in_other_clause(subject_token, owner, figure) or
+                                      _person_saying(subject_token, root, entities) or (
+            subject_token.dep_ == "poss" and (subject_token.i in inside or
+                                              not {subject_token.head.i, subject_token.head
+                                                   .head.i} & governing))):
+        pass  # a name in a clause of its own ("The alliance led by Halcon won 233 seats")
+        # or a possessive inside the owner's phrase ("The second edition in Vashti's probe
+        # series, the mission incurred ...": the edition's cost) or in an adjunct ("counting
+        # was held for 542 seats after Halcon's candidate ...")
+    elif subject_token is not None and (subject_token.head.i != owner.i or
+                                        subject_token.dep_ != "poss"):
         return None  # a name elsewhere ("these gains lifted Halcon's revenue", "the
         # settlement with Halcon drew 9 million claims", "Halcon said the jet was carrying
         # 174 passengers") or naming the owner ("the Colossus site"): maybe its owner; only
@@ -712,6 +731,66 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
     last = max(t.i for t in words) + 1 if words else owner.i + 1
     first = min(t.i for t in words) if words else owner.i
     return owner.doc[first:last].text
+
+
+def _of_a_thing(heads: Sequence[Token], figure: set[int], subject_token: Token | None,
+                entities: Entities, measure: set[str]) -> str | None:
+    """The words of a common noun the figure's measured noun is "of" ("puts the cost of the
+    payload carrier, used by Halcon, at $365 million") when the subject is named only in a
+    modifier clause of that noun: the thing's figure, not the subject's own."""
+    if subject_token is None:
+        return None
+    nouns = [n for t in heads for n in (t, *t.children) if n.pos_ == "NOUN" and
+             (n.lemma_.lower() in measure or n.lower_ in measure)]
+    for noun in nouns:
+        for prep in noun.children:
+            if prep.dep_ != "prep" or prep.lower_ != "of":
+                continue
+            for thing in prep.children:
+                if thing.dep_ == "pobj" and thing.pos_ == "NOUN" and \
+                        thing.i not in entities.by_token and thing.i not in figure and \
+                        _in_other_clause(subject_token, thing, figure):
+                    first = min(t.i for t in thing.subtree if t.i <= thing.i)
+                    return thing.doc[first:thing.i + 1].text
+    return None
+
+
+def _person_saying(token: Token, root: Token, entities: Entities) -> bool:
+    """Whether a subject is a person saying the figure's clause ("He further added that the
+    lander will cost the agency ₹250 crore"): who speaks, not whose the thing is (an
+    organisation saying it may be its owner: "Halcon said the jet was carrying 174
+    passengers")."""
+    if token.dep_ != "nsubj" or token.head.lower_ not in SAYING_VERBS or \
+            token.head.i not in {t.i for t in root.ancestors}:
+        return False
+    name = entities.name_at(token)
+    return name is not None and any(m.name == name and m.label == "PERSON"
+                                    for m in entities.mentions)
+
+
+def _person_object(chain: Sequence[Token], figure: set[int], subject: str,
+                   entities: Entities) -> str | None:
+    """A person named as the direct object of the figure's verbs ("moved to sign Lindqvist
+    for £65m"), other than the subject."""
+    for verb in chain:
+        for child in verb.children:
+            if child.dep_ != "dobj" or child.i in figure:
+                continue
+            mention = entities.by_token.get(child.i)
+            if mention is not None and mention.label == "PERSON" and mention.name != subject:
+                return mention.name
+    return None
+
+
+def _in_other_clause(token: Token, owner: Token, figure: set[int]) -> bool:
+    """Whether a name is inside a modifier clause of the owner that does not hold the
+    figure ("The alliance led by Halcon won 233 seats")."""
+    for ancestor in token.ancestors:
+        if ancestor.dep_ in ("acl", "relcl", "advcl"):
+            if figure & {t.i for t in ancestor.subtree}:
+                return False
+            return ancestor.dep_ != "advcl" and ancestor.head.i == owner.i
+    return False
 
 
 def _measure_words(tables: KeyTables, find: Cues) -> frozenset[str]:
@@ -827,7 +906,8 @@ def build_claims(
         if at not in figure_spans:
             figure_spans[at] = doc.char_span(*at, alignment_mode="expand")
     quantities = [q for q in quantities
-                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)]
+                  if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)
+                  or list_entry(repaired.text, q.span.start, q.span.end) is not None]
     for q in quantities:
         span = figure_spans[(q.span.start, q.span.end)]
         if span is not None:
@@ -849,6 +929,7 @@ def build_claims(
     def sentence_text(sent: SpacySpan) -> str:
         return find.of_sentence("text", sent, lambda: sent.text.strip())
 
+    converted = conversions(quantities, repaired.text)
     for quantity in sorted(quantities, key=lambda q: (q.span.start, q.span.end)):
         original = _to_original(quantity, repaired, document)
         if _in_boilerplate(document, original.span.start, original.span.end):
@@ -916,6 +997,9 @@ def build_claims(
                 prefer = {"PRODUCT"}  # "the iPhone 15 Plus starts at $899": not Apple's
             subject, subject_token = nearest_subject(root, candidates, exclude, prefer, entities)
             searched = True
+        respective = respective_owner(tokens, sent, entities) if searched else None
+        if respective is not None:  # "X and Y won 14 and 9 seats, respectively"
+            subject, subject_token = respective
         how, cue = _subject_how(subject, subject_token, sent, entities)
         if subject is None and metric != "unknown" and _definite_figure(root, rules):
             subject = last_subject.get(metric)  # "The $60 billion price tag": a known deal
@@ -1008,6 +1092,11 @@ def build_claims(
             subject, subject_token, how, cue = pipe.label, None, "named", None
             searched = False
             period_key, period_how = None, None
+        listed = list_entry(repaired.text, quantity.span.start, quantity.span.end) \
+            if dimension.startswith("count") and "\n" in repaired.text else None
+        if listed is not None:  # "DMK – 22" under "the number of seats won by parties:"
+            subject, subject_token, how, cue = listed.label, None, "named", None
+            searched = False
         ratio = _unit_ratio(figure, sent, quantity, entities, rules)
         if ratio is not None:  # "2.3 shares of Halcon for each Westmark share"
             frame = replace(frame, key=ratio[0], qualifiers=(), change=False, base=False)
@@ -1020,6 +1109,10 @@ def build_claims(
             closed = metric.replace("_", " ") if metric != "unknown" else None
             frame = replace(frame, key=closed, qualifiers=() if closed is None else
                             frame.qualifiers)
+        if frame.key and (quantity.span.start, quantity.span.end) in converted:
+            # "a 2.42 billion euro fine ($2.8 billion)": the article's own conversion of the
+            # amount before it, the same figure restated at a rate it does not state
+            frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, CONVERTED})))
         if not frame.estimate and _estimated(chain, tables):
             frame = replace(frame, estimate=True)  # "Wall Street was looking for $2.09"
         attribution = _attribution(sent, root, entities, rules, find)
@@ -1052,6 +1145,10 @@ def build_claims(
             singular(quantity.unit.lower().replace("_", " "), tables.plural)},
             metric_words, _plain_words(tables, find)) \
             if searched and subject is not None else None
+        if owner is None and how == "resolved" and subject is not None:
+            # "the club has moved to sign Lindqvist for £65m": a person the figure's verb
+            # takes, under a subject resolved from a description: which of its deals?
+            owner = _person_object(chain, tokens, subject, entities)
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
@@ -1090,6 +1187,29 @@ def build_claims(
         if seen is not None:
             repeats.framed[seen] = (claims[-1], dimension)
     return _full_names(claims, [m.name for m in entities.mentions], rules)
+
+
+# the words between an amount and its conversion in parentheses: a noun or two of the amount
+# ("2.42 billion euro fine ($2.8 billion)") and a hedge ("(about US$970 million)")
+_IN_PARENTHESES = re.compile(
+    r"\s*(?:[^\W\d]+\s+){0,2}\(\s*(?:about|around|roughly|approximately|nearly|some|or|"
+    r"ca\.|c\.|~|≈)?\s*$", re.IGNORECASE)
+
+
+def conversions(quantities: Sequence[Quantity], text: str) -> set[tuple[int, int]]:
+    """The spans of money figures written in parentheses right after an amount in another
+    currency ("€2.42 billion ($2.8 billion)", "S$1.3 billion (about US$970 million)"): the
+    article's conversion of that amount, not a figure of its own."""
+    found: set[tuple[int, int]] = set()
+    ordered = sorted(quantities, key=lambda q: (q.span.start, q.span.end))
+    for before, q in zip(ordered, ordered[1:], strict=False):
+        if not before.currency or not q.currency or before.currency == q.currency or \
+                q.span.start < before.span.end:
+            continue
+        if _IN_PARENTHESES.fullmatch(text[before.span.end:q.span.start]) and \
+                text[q.span.end:q.span.end + 3].lstrip().startswith(")"):
+            found.add((q.span.start, q.span.end))
+    return found
 
 
 def _full_names(claims: list[Claim], names: Sequence[str], rules: Rules) -> list[Claim]:

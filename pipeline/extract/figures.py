@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import NamedTuple
 
 import pint
 
@@ -44,6 +45,11 @@ _OPENING_WORDS = frozenset({*W.ONES, *W.TENS, *W.VAGUE_HEADS, *W.VAGUE_SCALES, *
                             *W.MULTIPLES, *W.VAGUE_PREFIXES, "half", "a", "an", "minus",
                             "negative", "dozen"})
 _CLAUSE_END = frozenset({".", ";", "!", "?", ":"})
+# a gapped clause ("..., and the Congress 99."): its links, the words of its name, its ends
+GAP_LINKS = ("and", "while", "but", "whereas")
+GAP_COMMAS = (",", ";")
+GAP_NAME_WORDS = 4
+GAP_ENDS = frozenset({".", ",", ";", ")", "!", "?"})
 _SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 # words after "a"/"an" that make a figure ("a billion", "a third", "a dozen", "a few")
 _AFTER_A = frozenset({*W.SCALE_WORDS, *W.FRACTIONS, "hundred", "dozen", "few", "couple",
@@ -60,6 +66,79 @@ _HEAT_WORDS = frozenset("""
 heat heatwave heatwaves hot hotter hottest scorching sweltering soared soaring record blistering
 """.split())
 _PERCENT_FIRST = frozenset(words[0] for words in W.PERCENT_POINT_WORDS + W.PERCENT_WORDS)
+
+
+# how far up a list of "<label> – <number>" lines its header may stand
+_LIST_REACH = 80
+_LINE_MAX = 300  # characters of a list's line or header at most
+_LIST_LINE = re.compile(r"(?P<label>[^\d\s:–—-][^\n]{0,80}?)\s*[–—:-]\s*\d[\d,]*")
+# a table's row written on one line: capitalised labels, each followed by its number
+_ROW_LINE = re.compile(r"(?:[A-Z][^\s\d]*(?:\s+[A-Z][^\s\d]*)*\s+\d[\d,]*\s*){2,}")
+_HEADER_NOUN = re.compile(r"\bnumbers? of ([a-z]+)\b", re.IGNORECASE)
+
+
+class ListEntry(NamedTuple):
+    """A line of a list under a header that names what it counts: the line's label
+    ("Greens") and the header's counted noun ("seats")."""
+
+    label: str
+    noun: str
+
+
+def list_entry(text: str, start: int, end: int) -> ListEntry | None:
+    """The list line a whole number at ``text[start:end]`` ends, under its header: the
+    line is a label, a dash or colon and the number ("Greens – 4"), or a table's row of
+    capitalised labels each followed by a number ("Party Won Greens 4 Liberals 9": a
+    number's label is the word before it), and the first line above
+    the list's lines ends with a colon and says "the number of <plural noun>" ("Following
+    are the number of seats won by parties:"). ``None`` for any other figure."""
+    line_start, line_end = _line_around(text, start, end)
+    if line_start < 0:
+        return None
+    written = text[line_start:line_end].strip()
+    line = _LIST_LINE.fullmatch(written)
+    if line is not None and not text[end:line_end].strip():
+        label = line["label"].strip()
+    elif line is None and _ROW_LINE.fullmatch(written):  # "Alliance Won NDA 292 INDIA 234 Other 17"
+        before = text[line_start:start].rstrip()
+        label = before[before.rfind(" ") + 1:] if " " in before else before
+    else:
+        return None
+    end_of_above = line_start - 1
+    for _ in range(_LIST_REACH):  # line by line upwards, never the whole text (long lists)
+        if end_of_above < 0:
+            return None
+        start_of_above, _ = _line_around(text, end_of_above, end_of_above)
+        if start_of_above < 0:
+            return None
+        above = text[start_of_above:end_of_above].strip()
+        end_of_above = start_of_above - 1
+        if not above or _LIST_LINE.fullmatch(above) or _ROW_LINE.fullmatch(above):
+            continue
+        match = _HEADER_NOUN.search(above)
+        if not above.endswith(":") or match is None or \
+                not _plural_noun(match[1].lower()):
+            return None
+        return ListEntry(label, match[1])
+    return None
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the line holding ``text[start:end]``, ``(-1, -1)`` when it is longer
+    than a list's line may be (each look stays short on a hostile single-line text)."""
+    before = text.rfind("\n", max(0, start - _LINE_MAX), start)
+    if before < 0 and start > _LINE_MAX:
+        return -1, -1
+    after = text.find("\n", end, end + _LINE_MAX)
+    if after < 0:
+        if len(text) - end > _LINE_MAX:
+            return -1, -1
+        after = len(text)
+    return before + 1, after
+
+
+def _plural_noun(word: str) -> bool:
+    return word.endswith("s") and len(word) > 3 and word not in W.NOT_PLURAL
 
 
 @dataclass
@@ -968,6 +1047,8 @@ class Parser:
         "5.9m payments cards" -> card, "3.9 million Xbox One consoles" -> console.
         """
         per: str | None = None
+        if "\n" in self.gap(j):
+            return None  # a word on the next line is no noun of the figure ("– 1\n\nAsom")
         k = j
         modifiers = 0
         while k < self.n and modifiers <= 3:
@@ -1255,6 +1336,11 @@ class Parser:
                 and self.adjacent(num.j) and self.tok(num.j + 1) is not None \
                 and self.toks[num.j + 1].kind == "num":
             return False  # "the Celtics 118-112": a score line, read by range_end
+        if self._gapped_count(i, num):
+            return False  # "the BJP winning 240 seats and the Congress 99."
+        if prev.kind == "word" and "\n" in self.text and list_entry(
+                self.text, self.toks[num.i].start, self.toks[num.j - 1].end) is not None:
+            return False  # a table's row under its header: "Alliance Won NDA 292 INDIA 234"
         if prev.kind == "word" and prev.text[:1].isupper() and num.scale_word is None \
                 and re.fullmatch(r"\d{1,4}(?:\.\d)?", literal) \
                 and prev.text not in W.CAPITALISED_FUNCTION_WORDS \
@@ -1271,6 +1357,26 @@ class Parser:
                 and num.scale_word is None:
             return True  # "S&P 500"
         return False
+
+    def _gapped_count(self, i: int, num: Num) -> bool:
+        """A number after a name at the end of a gapped clause ("winning 240 seats and the
+        Congress 99."): "and" (or "while", "but", a comma), maybe "the", up to four capitalised
+        words, the number, the clause's end; and a number earlier in the sentence."""
+        nxt = self.tok(num.j)
+        if nxt is not None and nxt.text not in GAP_ENDS:
+            return False
+        k = i - 1
+        while k >= 0 and i - k <= GAP_NAME_WORDS and self.toks[k].kind == "word" \
+                and self.toks[k].text[:1].isupper():
+            k -= 1
+        if k == i - 1:
+            return False
+        if self.is_word(k, "the"):
+            k -= 1
+        if not (self.is_word(k, *GAP_LINKS) or self.is_text(k, *GAP_COMMAS)):
+            return False
+        lo, _ = self.sentence(k)
+        return any(self.toks[m].kind == "num" for m in range(lo, k))
 
     def _range_with_unit(self, j: int) -> bool:
         """ "to 2.5 inches", "TO 3 INCHES" at ``j``: the number before is the first end of a

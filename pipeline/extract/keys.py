@@ -79,6 +79,7 @@ class KeyTables:
     annualized: frozenset[str]  # "annualized run rate": a rate scaled to a year
     revision: frozenset[str]  # "reduced to": an amount after a revision
     earlier: frozenset[str]  # "a previous fine": an earlier thing's measure
+    additions: frozenset[str]  # "an additional cost": an amount added to an unstated one
     close_words: frozenset[str]  # "closed up 3%": a market level's move at the close
     difference: frozenset[str]
     segments: frozenset[str]
@@ -144,6 +145,7 @@ class KeyTables:
             annualized=lowered(keys.annualized_words),
             revision=lowered(keys.revision_verbs),
             earlier=lowered(keys.earlier_words),
+            additions=lowered(keys.addition_words),
             close_words=lowered(keys.close_words),
             difference=lowered(keys.difference_words),
             segments=lowered(keys.segment_words),
@@ -705,6 +707,9 @@ def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) ->
 ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
 REVISED = "revised"  # the qualifier of an amount after a revision of it
 EARLIER = "earlier"  # the qualifier of a measure of an earlier thing ("a previous fine")
+CONVERTED = "converted"  # the qualifier of an article's own conversion of an amount
+TOTAL = "total"  # the qualifier of the whole a part was counted from ("out of 412 seats")
+ADDED = "added"  # the qualifier of an amount added to one it does not give ("an extra $500")
 
 
 def _earlier(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
@@ -717,6 +722,18 @@ def _earlier(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
     nouns = [t for t in (head, figure.root) if t is not None and t.pos_ in ("NOUN", "PROPN")]
     return any(c.dep_ == "amod" and c.lower_ in tables.earlier and c.i < noun.i
                for noun in nouns for c in noun.children)
+
+
+def _added(figure: SpacySpan, head: Token | None, tables: KeyTables) -> bool:
+    """The figure is an amount added to another it does not give ("at an additional cost of
+    $6,500", "an extra $2 billion", "a further 40 jobs"): an ``addition_words`` adjective on
+    the measured noun or on the figure. Not the whole, never compared with it."""
+    if not tables.additions:
+        return False
+    nouns = [t for t in (head, figure.root) if t is not None]
+    return any(c.dep_ in ("amod", "advmod", "quantmod") and c.lower_ in tables.additions
+               and c.i < noun.i for noun in nouns for c in noun.children) or \
+        any(t.lower_ in tables.additions for t in figure)
 
 
 def _revised(figure: SpacySpan, tables: KeyTables) -> bool:
@@ -864,6 +881,25 @@ def _after_partitive_opening(figure: SpacySpan) -> bool:
     if rest and rest[0].dep_ == "det":
         rest = rest[1:]
     return bool(rest) and rest[0].like_num and rest[0].i < figure.start
+
+
+_WHOLE_DETERMINERS = frozenset({"the", "their", "its", "his", "her", "our", "all"})
+
+
+def whole_after_part(figure: SpacySpan) -> bool:
+    """The figure is the whole a number before it was counted from ("won 187 out of 412
+    seats", "checked 318 of the 350 bridges", "14 of their 22 matches"): a total, not a
+    second figure of what the part measures."""
+    doc = figure.doc
+    k = next((t.i for t in figure if t.like_num), figure.start) - 1
+    if k >= 0 and doc[k].lower_ in _WHOLE_DETERMINERS:
+        k -= 1
+    if k < 1 or doc[k].lower_ != "of":
+        return False
+    k -= 1
+    if doc[k].lower_ == "out":
+        k -= 1
+    return k >= 0 and doc[k].like_num and not doc[k].is_punct
 
 
 # Words after "of" that stand for a whole already said ("$2 billion of it", "of which").
@@ -1242,8 +1278,12 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     if key is not None and not tables.earlier & set(key.split()) and \
             _earlier(figure, head, tables):
         extra.add(EARLIER)  # "a previous fine of €500 million", "the original offer"
+    if key is not None and _added(figure, head, tables):
+        extra.add(ADDED)  # "at an additional cost of $6,500": on top of what?
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
+    if key is not None and whole_after_part(figure):
+        extra.add(TOTAL)  # "won 187 out of 412 seats": all the seats, not the ones won
     if not count and PART not in extra and _part_of_a_whole(figure):
         extra.add(PART)  # "$1 billion of the total in cash", "$2 billion of it"
     described = _described(figure, finder)

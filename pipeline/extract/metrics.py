@@ -29,13 +29,27 @@ def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find
             continue  # absent (the common case): no lookup
         for tokens in find.spans(sent, cue):
             if below is None:
-                below = {t.i for t in root.subtree}
+                below = {t.i for t in root.subtree} | _in_phrase_after(root)
             # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
             distance = 0 if all(t.i in below for t in tokens) else span_distance(root, tokens)
             score = (distance, -len(cue), abs(tokens.start - root.i))
             if best is None or score < best[0]:
                 best = (score, name)
     return best
+
+
+def _in_phrase_after(root: Token) -> set[int]:
+    """The noun phrase of an "in" right after a figure ("earned $2.1 billion in profit",
+    "$89.5 billion in revenue"): what the figure measures, wherever the parser hangs the
+    preposition (often on the verb)."""
+    doc = root.doc
+    after = root.right_edge.i + 1
+    if after >= len(doc) or doc[after].lower_ != "in" or doc[after].dep_ != "prep":
+        return set()
+    return {t.i for c in doc[after].children if c.dep_ == "pobj" for t in c.subtree}
+
+
+_OTHER_CLAUSES = frozenset({"conj", "advcl", "ccomp", "parataxis", "relcl", "acl"})
 
 
 def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: str | None,
@@ -107,8 +121,40 @@ def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
                       find)
     weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find)
     if strong:
-        return strong[1], True
+        # a cue outside the figure's clause ("Google has $102.88B in cash, ... a huge figure
+        # for a fine") names the class, but does not decide it over the figure's own words
+        return strong[1], strong[0][0] == 0 or _in_clause(sent, root, strong[1], fitting,
+                                                           find)
     return (weak[1] if weak else "unknown"), False
+
+
+def _in_clause(sent: SpacySpan, root: Token, metric: str, fitting: _Fitting, find: Cues
+               ) -> bool:
+    """Whether a cue of ``metric`` is within the figure's reach: on the figure's clause or
+    one above it, not inside another clause hanging from them ("Google has $102.88B in
+    cash, ... but it is a huge figure for a fine": the cue's clause is a conjunct of the
+    figure's)."""
+    above = {root.i, *(t.i for t in root.ancestors)}
+    for name, cue in _present(sent, fitting.strong, fitting.strong_words, find):
+        if name != metric:
+            continue
+        for tokens in find.spans(sent, cue):
+            if _reaches(tokens.root, above):
+                return True
+    return False
+
+
+def _reaches(token: Token, above: set[int]) -> bool:
+    """Whether the path up from a cue's token meets the figure's ancestors before it leaves
+    a clause of its own (a verb heading a conjunct, subordinate or relative clause)."""
+    for t in [token, *token.ancestors]:
+        if t.i in above:
+            return True
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in _OTHER_CLAUSES and not (
+                t.head.i in above and t.head.pos_ in ("NOUN", "PROPN", "NUM")):
+            return False  # (a clause on the figure's own noun describes it: "a $45 billion
+            # deal for Halcon to use its data centers")
+    return False
 
 
 def target_metric(dimension: str, rules: Rules) -> str | None:

@@ -117,12 +117,22 @@ def _goes_on(clause: Token) -> bool:
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
+# Dependencies of a figure on the noun it measures ("a $2.4 billion fine", "a fine ($2.8
+# billion)").
+_ON_ITS_NOUN = frozenset({"nummod", "compound", "amod", "quantmod", "nmod", "appos"})
+
+
 def _in_comparison(ent: SpacySpan, root: Token, words: set[str]) -> bool:
     """A date in a phrase a change is measured from ("up 9% from a year ago"), or in a
     subordinate clause ("if they had accounts between 2007 and 2022"), the figure not in it:
     not the figure's period."""
     token = ent.root
+    # the noun the figure measures: a relative clause on it describes the figure itself ("a
+    # $2.4 billion fine that regulators imposed a year ago"), its date is the figure's
+    described = {root.i, root.head.i} if root.dep_ in _ON_ITS_NOUN else {root.i}
     for ancestor in [token, *token.ancestors]:
+        if ancestor.dep_ == "relcl" and ancestor.head.i in described:
+            return False
         if ancestor.lower_ in words or ancestor.dep_ in ("advcl", "relcl") and \
                 not _goes_on(ancestor):
             if root.i not in {t.i for t in ancestor.subtree}:

@@ -7,8 +7,10 @@ then reads what only the neighbourhood of a figure tells:
 
 * a total spread over a duration ("a three-year, $45 billion deal");
 * a unit given once for several figures ("45 and 50 mg", "33 points ... Lillard (32)",
-  "2.64 million, up from 3.76 million GPUs", "13 of them", "115 of over 1,400 shops"), or
-  written before the figure ("U.S. cases surpassing 5 million");
+  "2.64 million, up from 3.76 million GPUs", "13 of them", "115 of over 1,400 shops", a
+  gapped clause "won 41 seats and the Greens 9"), written before the figure ("U.S. cases
+  surpassing 5 million"), or by the header of a list ("the number of seats won by
+  parties:" over "Greens – 9");
 * index levels ("the Dow fell 128.34 points ... to 17,849.08");
 * the currency of a bare scaled amount ("a billion a month" after "$3 billion");
 * whether the figure is a rise or a fall ("rose 3.4 per cent", "a decline of 6 million
@@ -35,7 +37,19 @@ import pint
 
 from pipeline.extract import words as W
 from pipeline.extract.dates import find_dates
-from pipeline.extract.figures import DASHES, MAX_VALUE, Found, Num, Parser, tidy
+from pipeline.extract.figures import (
+    DASHES,
+    GAP_COMMAS,
+    GAP_ENDS,
+    GAP_LINKS,
+    GAP_NAME_WORDS,
+    MAX_VALUE,
+    Found,
+    Num,
+    Parser,
+    list_entry,
+    tidy,
+)
 from pipeline.extract.lexicon import Lexicon, default_lexicon
 from pipeline.extract.repair import CHECK_NAME as MALFORMED_CHECK
 from pipeline.models import Claim, Document, Finding, Quantity, Span
@@ -600,6 +614,18 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
         if label is not None:
             f.kind, f.unit = "count", label
             continue
+        # a gapped clause: "the BJP winning 240 seats and the Congress 99", "250 miles per
+        # charge for the base model, and 320 for the premium one"
+        gapped = _gapped(found, idx, parser)
+        if gapped is not None:
+            _take_unit(f, gapped)
+            continue
+        # a line of a list under a header that names what it counts: "Following are the
+        # number of seats won by parties:" then "Labour – 411", "Greens – 4"
+        listed = _list_header(parser, f)
+        if listed is not None:
+            f.kind, f.unit = "count", listed
+            continue
         # exchange rates: "the rupee ended at 72.51", "USD/JPY now at 105.68"
         quoted = _exchange_rate(parser, f)
         if quoted is not None:
@@ -778,6 +804,58 @@ def _sentence_bounds(parser: Parser, k0: int) -> tuple[int, int]:
     return parser.sentence(k0)
 
 
+_GAP_PREPOSITIONS = frozenset({"for", "in", "at", "on", "from", "by", "among", "with"})
+
+
+def _gapped(found: list[Found], idx: int, parser: Parser) -> Found | None:
+    """The figure before a bare one whose clause leaves out its verb and noun (a gapped
+    clause): after "and" (or "while", "but", a comma), either a name then the number at the
+    clause's end ("the BJP winning 240 seats and the Congress 99.", "NDA has 292 seats,
+    INDIA 234;"), or the number then the
+    preposition the figure before is followed by ("250 miles per charge for the base model,
+    and 320 for the premium one"). ``None`` for any other figure."""
+    if idx == 0 or found[idx].num.words:
+        return None
+    f, donor = found[idx], found[idx - 1]
+    if donor.kind not in ("count", "money", "physical") or not donor.unit or \
+            donor.unit == "dimensionless":
+        return None
+    toks = parser.toks
+    if _sentence_break(parser, toks[donor.j - 1].end, toks[f.i].start):
+        return None
+    link = toks[donor.j:f.i]
+    after = parser.tok(f.j)
+    k = next((n for n in range(len(link) - 1, -1, -1)
+              if link[n].low in GAP_LINKS or link[n].text in GAP_COMMAS), None)
+    if k is None:
+        return None
+    name = link[k + 1:]
+    if name and name[0].low == "the":
+        name = name[1:]
+    if name:  # "and the Congress 99."
+        named = len(name) <= GAP_NAME_WORDS and all(
+            t.kind == "word" and t.text[:1].isupper() for t in name)
+        return donor if named and (after is None or after.text in GAP_ENDS) and \
+            _named_before(parser, donor) else None
+    # "..., and 320 for the premium Cyberbeast": the same preposition follows both
+    if after is None or after.low not in _GAP_PREPOSITIONS:
+        return None
+    return donor if any(t.low == after.low for t in link[:3]) else None
+
+
+def _named_before(parser: Parser, donor: Found) -> bool:
+    """Whether the clause of the figure a gapped clause repeats starts from a name, as the
+    gapped one does ("the BJP winning 240 seats and the Congress 99"; not "It sold 5 cars
+    and Windows 11"): a capitalised word that is no function word, a few words before it."""
+    lo, _ = parser.sentence(donor.i)
+    return any(t.kind == "word" and t.text[:1].isupper()
+               and t.text not in W.CAPITALISED_FUNCTION_WORDS and t.low not in W.STOP
+               for t in parser.toks[max(lo, donor.i - _GAP_REACH):donor.i])
+
+
+_GAP_REACH = 6  # words before a figure in which its clause names its owner
+
+
 def _previous_count(found: list[Found], idx: int, parser: Parser) -> Found | None:
     """The nearest earlier count or money figure in the same sentence (a few figures back
     at most: the look-back stays linear on long runs of figures)."""
@@ -944,6 +1022,15 @@ def _label_before(parser: Parser, f: Found) -> str | None:
             or not (_is_plural_word(t.low) or t.low in W.IRREGULAR_PLURALS):
         return None
     return parser.noun_unit(t.text, allow_singular=False)
+
+
+def _list_header(parser: Parser, f: Found) -> str | None:
+    """The counted noun of a list line's header (:func:`list_entry`)."""
+    if f.num.words or f.num.scale_word or f.value is None or not f.value.is_integer() \
+            or f.per:
+        return None
+    entry = list_entry(parser.text, parser.toks[f.i].start, parser.toks[f.j - 1].end)
+    return None if entry is None else parser.noun_unit(entry.noun, allow_singular=False)
 
 
 def _is_plural_word(word: str) -> bool:

@@ -217,6 +217,7 @@ class Entities:
             return
         written = Counter(m.name for m in self.mentions)
         keys = {name: name_key(name, suffixes) for name in written}
+        kinds = frozenset(w.lower() for w in self.rules.entities.kind_names)
         listed = {e.name for e in self.rules.entities.entities}
         # a name the NER tags as a company once is a company everywhere ("Moderna, Inc."
         # and "Moderna" tagged PERSON): the statistical labels of one name disagree
@@ -244,7 +245,8 @@ class Entities:
                 same.append(name)
                 continue
             longer = {cluster[other] for key in _longer_related(keys[name], label, tails)
-                      for other in by_key[(label, key)][:1] if other not in listed}
+                      for other in by_key[(label, key)][:1] if other not in listed} \
+                if keys[name] not in kinds else set()  # "Congress", not "Trinamool Congress"
             cluster[name] = longer.pop() if len(longer) == 1 else name
             by_key.setdefault((label, keys[name]), []).append(name)
             _index_tails(keys[name], label, tails)
@@ -637,6 +639,25 @@ SAYING_VERBS = frozenset("say says said report reports reported announce announc
                          "shows showed estimate estimates estimated".split())
 
 
+# Clauses a figure's clause may sit beside, each with its own subject ("X won 37 seats,
+# while Y won 29").
+_OWN_CLAUSES = frozenset({"advcl", "conj", "ccomp", "parataxis", "relcl"})
+
+
+def _clauses_beside(chain: list[Token], root: Token, figure: set[int]) -> set[int]:
+    """The tokens of clauses hanging from the figure's clause chain that hold a figure of
+    their own and not this one ("X boosted the bloc with 37 seats, while Y won 29")."""
+    beside: set[int] = set()
+    for holder in (root, *chain):
+        for clause in holder.children:
+            if clause.dep_ not in _OWN_CLAUSES or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            tokens = {t.i for t in clause.subtree}
+            if not tokens & figure and any(t.like_num for t in clause.subtree):
+                beside |= tokens
+    return beside
+
+
 def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
                        entities: Entities, sources: set[int] | None = None
                        ) -> list[tuple[Token, str, int]]:
@@ -662,6 +683,7 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         sayers = {c.i for c in top.head.children if c.dep_ == "nsubj"}
     else:
         sayers = _reporting_sayers(root)
+    beside = _clauses_beside(chain, root, figure)
     found: list[tuple[Token, str, int]] = []
     seen: set[tuple[int, int]] = set()
     for token in entities.arguments(sent.start, sent.end):  # the others add nothing here
@@ -678,7 +700,16 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             modifier = head.dep_ in ("compound", "amod", "nmod", "npadvmod")
             if count and modifier and head.head.i in governing:
                 continue  # "555,000 Nvidia GPUs": the maker qualifies the unit
+            if _owns_other_figure(head, figure, governing):
+                continue  # "the BJP winning 240 seats and the Congress 99": the 99's
             seen.add(key)
+            if head.dep_ == "conj" and head.head.i in governing and any(
+                    c.dep_ == "nummod" and c.like_num and c.i not in figure
+                    for c in head.children):
+                continue  # "the Reds winning 240 seats and the Blues 99": the Blues' 99
+            if head.i in beside:
+                continue  # "..., while the Blues won 29 seats": a name of a clause beside the
+                # figure's with a figure of its own, not this one's
             place = mention.label in PLACE_LABELS  # "Meta's new Louisiana data center"
             if place and not count and head.dep_ == "pobj" and \
                     head.head.head.pos_ in ("VERB", "AUX"):
@@ -733,6 +764,23 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     return found
+
+
+def _owns_other_figure(head: Token, figure: set[int], governing: set[int]) -> bool:
+    """Whether a name owns another figure of its sentence in a clause of its own: the
+    number of a gapped clause it starts ("... and the Congress 99"), or the object of a verb
+    it is the subject of, off the figure's governing words ("by winning 240 of the seats
+    while the Congress bagged 99 seats")."""
+    if head.dep_ == "conj" and any(c.dep_ == "nummod" and c.i not in figure
+                                   for c in head.children):
+        return True
+    verb = head.head
+    if head.dep_ not in ("nsubj", "nsubjpass") or verb.i in governing or \
+            verb.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(t.like_num and t.i not in figure
+               for c in verb.children if c.dep_ in ("dobj", "attr")
+               for t in c.subtree)
 
 
 # A dateline: a line's opening place (a few capitalised words), then the outlet in parentheses
@@ -834,3 +882,62 @@ def joint_subject(token: Token | None) -> str | None:
     end = max(t.i for c in conjuncts for t in c.subtree) + 1
     return token.doc[start:end].text
 
+
+
+# Relative pronouns: the subject of a relative clause is the noun the clause hangs from.
+_RELATIVE = frozenset({"which", "who", "that", "whom"})
+# Steps from a coordinated figure up to its verb ("won 16 and 12 seats": 16 -> seats -> won).
+_VERB_REACH = 4
+
+
+def respective_owner(figure: set[int], sent: SpacySpan, entities: Entities
+                     ) -> tuple[str, Token] | None:
+    """The owner a sentence with "respectively" gives a figure: the k-th of coordinated
+    figures ("won 14 and 9 seats, respectively") belongs to the k-th of the coordinated
+    subjects of their verb ("The Greens and the Liberals"; through a relative pronoun, the
+    nouns the clause hangs from). ``None`` when the words do not pair them one to one."""
+    doc = sent.doc
+    number = next((doc[i] for i in sorted(figure) if doc[i].like_num), None)
+    if number is None or not any(t.lower_ == "respectively" for t in sent):
+        return None
+    first = number
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    items = sorted((first, *first.conjuncts), key=lambda t: t.i)
+    if len(items) < 2:
+        return None
+    k = next((n for n, t in enumerate(items) if t.i in figure), None)
+    verb = first.head
+    for _ in range(_VERB_REACH):
+        if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if k is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    owner = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if owner is not None and owner.lower_ in _RELATIVE and verb.dep_ == "relcl":
+        owner = verb.head
+    if owner is None:
+        return None
+    # the named ones ("Naidu's TDP and Kumar's JD(U), which won 16 and 12 seats ...,
+    # respectively, and other alliance partners": the partners are no pair of a figure)
+    owners = [(name, t) for t in sorted((owner, *owner.conjuncts), key=lambda t: t.i)
+              if (name := _written_name(t, entities))]
+    return owners[k] if len(owners) == len(items) else None
+
+
+def _written_name(token: Token, entities: Entities) -> str | None:
+    """The name a token is part of: its entity mention, else a proper noun with the
+    proper nouns compounded to it ("Telugu Desam Party"), else what it refers to."""
+    mention = entities.by_token.get(token.i)
+    if mention is not None:
+        return mention.name
+    if token.pos_ == "PROPN":
+        words, stack = [token], [token]
+        while stack:
+            for c in stack.pop().lefts:
+                if c.dep_ == "compound" and c.pos_ == "PROPN":
+                    words.append(c)
+                    stack.append(c)
+        return " ".join(t.text for t in sorted(words, key=lambda t: t.i))
+    return entities.name_at(token)
