@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import time
@@ -268,7 +269,11 @@ def _extract_locked(corpus: Path, out: Path, run: _Settings,
             preload = delta.Preload(db.path) if incremental and todo and client is None \
                 and len(todo) <= PRELOAD_BELOW else None
             if todo:
-                with collecting_gc():  # parsing makes cyclic garbage
+                # parsing makes cyclic garbage; but while the stored rows are read meanwhile
+                # (a few articles, parsed by a worker process), collecting would rescan the
+                # heap the read is growing (twice the read's time): the collector stays
+                # paused then, and a few articles' garbage waits for the end of the run
+                with collecting_gc() if preload is None else contextlib.nullcontext():
                     fresh = _process(todo, run, model=model_name, client=client,
                                      timings=per_document, lap=lap)
                     failed += _store_new(db, stamp, fresh, keys, entries, stored=stored)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -13,7 +14,7 @@ import pytest
 
 from pipeline import api
 from pipeline.errors import InputError
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, output_files
 
 pytestmark = pytest.mark.model
 
@@ -105,6 +106,30 @@ def test_add_parses_in_the_worker_it_started_first(tmp_path, corpus, monkeypatch
     api.extract(corpus, out=fresh, rules_dir=ROOT / "rules")
     for name in ("claims.jsonl", "contradictions.json", "report.html"):
         assert (out / name).read_bytes() == (fresh / name).read_bytes()
+
+
+def test_add_reads_the_stored_rows_with_the_collector_paused(tmp_path, corpus, monkeypatch):
+    # while the worker parses the article, the run reads the last run's rows and findings
+    # (delta.Preload); the collector stays paused meanwhile (collecting would rescan the heap
+    # the read grows), and the outputs are those of a fresh run
+    out = tmp_path / "out"
+    api.extract(corpus, out=out, rules_dir=ROOT / "rules")
+    collecting: list[bool] = []
+    real_process = api._process
+
+    def process(*args, **kwargs):  # type: ignore[no-untyped-def]
+        collecting.append(gc.isenabled())  # while the stored rows are being read
+        return real_process(*args, **kwargs)
+
+    monkeypatch.setattr(api, "_process", process)
+    source = tmp_path / "delta.txt"
+    source.write_text(NEW_ARTICLE)
+    result = api.add([source], corpus=corpus, out=out, rules_dir=ROOT / "rules")
+    assert result.run is not None and result.run.incremental
+    assert collecting == [False]
+    fresh = tmp_path / "fresh"
+    api.extract(corpus, out=fresh, rules_dir=ROOT / "rules")
+    assert output_files(out) == output_files(fresh)
 
 
 def test_an_add_that_adds_nothing_stops_its_worker(tmp_path, corpus, monkeypatch):

@@ -188,3 +188,64 @@ def test_patterns_added_later_are_matched():
     fast.add("1", [[{"LOWER": "paris"}]])  # the real matcher answers from now on
     assert sorted(fast(doc, allow_missing=True)) == sorted(matcher(doc, allow_missing=True))
     assert len(fast(doc, allow_missing=True)) == 2
+
+
+def test_the_model_tokenizer_is_read_whole_without_the_defaults_build(nlp):
+    """load_nlp leaves the tokenizer's build to the model's data (empty_tokenizer): it is
+    the tokenizer spaCy's own loading gives, every setting and special case, and it splits
+    text as that one does."""
+    from pipeline.extract.parse import EMPTY_TOKENIZER, default_model_name
+
+    assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == EMPTY_TOKENIZER
+    plain = spacy.load(default_model_name(), exclude=["lemmatizer"])
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == \
+        plain.tokenizer.to_bytes(exclude=["vocab"])
+    assert len(nlp.tokenizer.rules) > 1000
+    for text in [*_texts(), "Don't e.g. U.S. $1.2bn at 10:30a.m. (c) :-) N.Y.-based"]:
+        assert [t.text for t in nlp.tokenizer(text)] == [t.text for t in plain.tokenizer(text)]
+
+
+def test_the_tokenizer_is_left_to_a_model_folder_only_when_it_ships_one(tmp_path, rules):
+    """A model given as a folder gets its own tokenizer through the rule-less stand-in as
+    well; a folder without a serialized tokenizer, or with one of another kind, is not
+    taken for one the stand-in can leave its tokenizer to."""
+    from pipeline.extract.parse import _ships_tokenizer, default_model_name, load_nlp
+
+    assert _ships_tokenizer(default_model_name())
+    blank = spacy.blank("en")
+    blank.to_disk(tmp_path / "model")
+    assert _ships_tokenizer(str(tmp_path / "model"))
+    loaded = load_nlp(rules, model=str(tmp_path / "model"))
+    assert loaded.tokenizer.to_bytes(exclude=["vocab"]) == \
+        blank.tokenizer.to_bytes(exclude=["vocab"])
+    assert [t.text for t in loaded("Don't go to the U.S.")] == \
+        ["Do", "n't", "go", "to", "the", "U.S."]
+    config = (tmp_path / "model" / "config.cfg").read_text()
+    (tmp_path / "model" / "config.cfg").write_text(
+        config.replace('"spacy.Tokenizer.v1"', '"spacy.ja.JapaneseTokenizer"'))
+    assert not _ships_tokenizer(str(tmp_path / "model"))  # another kind: spaCy's loading
+    (tmp_path / "model" / "config.cfg").write_text(config)
+    (tmp_path / "model" / "tokenizer").unlink()
+    assert not _ships_tokenizer(str(tmp_path / "model"))
+    assert not _ships_tokenizer(str(tmp_path / "no such model"))
+
+
+def test_entry_points_by_group_are_catalogues_selection():
+    """While a model loads, catalogue's entry points are selected through an index by group:
+    the same entries in the same order as its own selection, for every group; other
+    selections and the global itself are left as they were."""
+    import catalogue
+
+    from pipeline.extract.parse import _EntryPointIndex, _indexed_entry_points
+
+    every = catalogue.AVAILABLE_ENTRY_POINTS
+    index = _EntryPointIndex(every)
+    groups = set(dict.keys(every))
+    assert groups
+    for group in [*groups, "no such group"]:
+        assert list(index.select(group=group)) == list(every.select(group=group))
+    some = next(iter(every.select(group=sorted(groups)[0])))
+    assert list(index.select(name=some.name)) == list(every.select(name=some.name))
+    with _indexed_entry_points():
+        assert isinstance(catalogue.AVAILABLE_ENTRY_POINTS, _EntryPointIndex)
+    assert catalogue.AVAILABLE_ENTRY_POINTS is every

@@ -136,3 +136,26 @@ def test_paused_gc_restores_the_collector_even_on_error(enabled):
         assert gc.isenabled() == enabled
     finally:
         (gc.enable if before else gc.disable)()
+
+
+def test_claim_rows_come_back_as_the_rows_stored(tmp_path):
+    """The last run's claim rows are read back as ``ClaimRow`` tuples equal to those stored
+    (made in one C loop); a stored row of the wrong length is an error, not a short row."""
+    import json
+
+    from pipeline.state.rows import ClaimRow
+    from pipeline.state.store import StateChange
+
+    rows = [ClaimRow("c1", "d1", 4, "Acme", "revenue", "USD", 1e9, 2e9, "asserted", None,
+                     "$1bn", "ab12"),
+            ClaimRow("c2", "d1", 9, None, "unknown", "", None, None, "quoted", "2024",
+                     "x", "cd34")]
+    with Store(tmp_path / "c.db") as db:
+        db.update_state(StateChange(claims_added=[
+            (r.id, r.doc_id, json.dumps(list(r)), "{}") for r in rows]))
+        back = db.claim_rows()
+        assert back == rows and all(type(r) is ClaimRow for r in back)
+        assert back[0].surface == "$1bn" and back[1].as_of == "2024"
+        db.update_state(StateChange(claims_added=[("c3", "d2", json.dumps(["c3"]), "{}")]))
+        with pytest.raises(TypeError):
+            db.claim_rows()

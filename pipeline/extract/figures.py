@@ -1272,7 +1272,8 @@ class Parser:
             return p
         t = self.tok(j)
         if t is not None and t.low == "over" and self.is_word(j - 1, "per"):
-            return "over", j + 1  # cricket: "2.73 runs per over"
+            unit = self._count_unit("over")  # cricket: "2.73 runs per over"
+            return (unit, j + 1) if unit else None
         if t is None or t.kind != "word" or t.low in W.STOP or t.low in W.SCALE_WORDS \
                 or t.low in W.ONES or t.low in W.TENS or t.low == "hundred":
             return None

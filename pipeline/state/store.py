@@ -23,6 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -121,6 +122,9 @@ class StoredRecord(NamedTuple):
     seq: int
     mode: str
     finding: str  # the finding's JSON
+
+
+_NEW_ROW = partial(tuple.__new__, ClaimRow)
 
 
 class Store:
@@ -274,11 +278,16 @@ class Store:
             "SELECT path, doc_id, raw_sha, suffix, size, stamp, row FROM run_docs")}
 
     def claim_rows(self) -> list[ClaimRow]:
-        """The light row of every claim of the last run (one JSON parse for all)."""
+        """The light row of every claim of the last run (one JSON parse for all; the rows
+        made by ``tuple.__new__`` in one C loop once each is seen to have every field, a
+        quarter of ``ClaimRow._make``'s time; else by ``_make``, which says what is wrong)."""
         text = self._db.execute(
             "SELECT '[' || coalesce(group_concat(row, ','), '') || ']' FROM run_claims"
         ).fetchone()[0]
-        return list(map(ClaimRow._make, json.loads(text)))
+        values = json.loads(text)
+        if set(map(len, values)) <= {len(ClaimRow._fields)}:
+            return list(map(_NEW_ROW, values))
+        return list(map(ClaimRow._make, values))
 
     def claims_by_id(self, ids: Sequence[str]) -> dict[str, Claim]:
         out: dict[str, Claim] = {}
