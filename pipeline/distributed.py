@@ -14,7 +14,7 @@ and load the rules and the spaCy model once per worker process (see
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from networkx.utils import UnionFind
 
@@ -52,13 +52,24 @@ def process_documents(
     batch_size: int = DOCS_PER_TASK,
 ) -> Iterator[Entry | Failure]:
     """The per-document stages of ``documents`` on the cluster; entries in input order."""
-    files = shipped_files(rules)
+    files = _ship(client, rules)
     batches = [list(documents[i:i + batch_size]) for i in range(0, len(documents), batch_size)]
     futures = client.map(process_batch, batches, fingerprint=rules.fingerprint(), files=files,
                          model=model, do_repair=do_repair, pure=False)
     for future in futures:
         yield from future.result()
         future.release()
+
+
+def _ship(client: Client, rules: Rules) -> Any:
+    """The rules' files on every worker, as one piece of data named by its content.
+
+    Passed inline, a keyword argument of ``client.map`` over 100 kB becomes a piece of data
+    named after the argument (``files``), the same name in every call: a second run on the
+    same cluster meets the first one's under that name and the scheduler fails an assertion.
+    Scattered under a name of its own per call (not one hashed from the content: a call's
+    release of it would race the next call's scatter of the same name)."""
+    return client.scatter(shipped_files(rules), broadcast=True, hash=False)
 
 
 def _check_group(claims: Sequence[Claim], *, fingerprint: str, files: RulesFiles
@@ -99,7 +110,7 @@ def run_checks(
     buckets: list[list[Claim]] = [[] for _ in range(max(1, min(tasks, len(groups))))]
     for group in sorted(groups, key=len, reverse=True):
         min(buckets, key=len).extend(group)
-    files = shipped_files(rules)
+    files = _ship(client, rules)
     futures = client.map(_check_group, [b for b in buckets if b],
                          fingerprint=rules.fingerprint(), files=files, pure=False)
     merged: dict[str, Finding] = {}

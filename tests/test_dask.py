@@ -39,6 +39,22 @@ def test_cluster_run_equals_local_run(tmp_path, cluster):
     assert [f.id for f in remote.findings] == [f.id for f in local.findings]
 
 
+def test_rules_over_dasks_inline_limit_ship_run_after_run(tmp_path, cluster):
+    # Dask names a keyword argument of map over 100 kB after the argument: every run's rules
+    # met the last run's under one name and the scheduler failed. Rules that big (a padded
+    # copy, whatever the shipped rules weigh) must work for run after run on one cluster.
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    (rules / "notes.txt").write_text("padding\n" * 30_000, encoding="utf-8")
+    corpus = make_corpus(tmp_path / "corpus")
+    local = api.extract(corpus, out=tmp_path / "local", rules_dir=rules)
+    for run in ("first", "second", "third"):
+        remote = api.extract(corpus, out=tmp_path / run, rules_dir=rules,
+                             scheduler=cluster.scheduler_address)
+        assert [f.id for f in remote.findings] == [f.id for f in local.findings]
+        assert output_files(tmp_path / run) == output_files(tmp_path / "local")
+
+
 def test_cluster_checks_equal_local_checks_per_block(tmp_path, cluster, rules):
     from pipeline import distributed as dist
     from pipeline.check import checks
