@@ -117,7 +117,7 @@ def list_entry(text: str, start: int, end: int) -> ListEntry | None:
             continue
         match = _HEADER_NOUN.search(above)
         if not above.endswith(":") or match is None or \
-                not _plural_noun(match[1].lower()):
+                not is_plural_word(match[1].lower()):
             return None
         return ListEntry(label, match[1])
     return None
@@ -137,7 +137,8 @@ def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
     return before + 1, after
 
 
-def _plural_noun(word: str) -> bool:
+def is_plural_word(word: str) -> bool:
+    """A lower-case word read as a plural noun by its ending ("seats"; not "news")."""
     return word.endswith("s") and len(word) > 3 and word not in W.NOT_PLURAL
 
 

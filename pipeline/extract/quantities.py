@@ -47,6 +47,7 @@ from pipeline.extract.figures import (
     Found,
     Num,
     Parser,
+    is_plural_word,
     list_entry,
     tidy,
 )
@@ -1019,7 +1020,7 @@ def _label_before(parser: Parser, f: Found) -> str | None:
         k -= 1
     t = parser.tok(k)
     if t is None or t.kind != "word" or t.low in W.STOP or t.low in _NOT_COUNTED_BEFORE \
-            or not (_is_plural_word(t.low) or t.low in W.IRREGULAR_PLURALS):
+            or not (is_plural_word(t.low) or t.low in W.IRREGULAR_PLURALS):
         return None
     return parser.noun_unit(t.text, allow_singular=False)
 
@@ -1031,10 +1032,6 @@ def _list_header(parser: Parser, f: Found) -> str | None:
         return None
     entry = list_entry(parser.text, parser.toks[f.i].start, parser.toks[f.j - 1].end)
     return None if entry is None else parser.noun_unit(entry.noun, allow_singular=False)
-
-
-def _is_plural_word(word: str) -> bool:
-    return word.endswith("s") and len(word) > 3 and word not in W.NOT_PLURAL
 
 
 def _noun_before(parser: Parser, f: Found) -> str | None:

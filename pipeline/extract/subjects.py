@@ -722,10 +722,6 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             if _owns_other_figure(head, figure, governing):
                 continue  # "the BJP winning 240 seats and the Congress 99": the 99's
             seen.add(key)
-            if head.dep_ == "conj" and head.head.i in governing and any(
-                    c.dep_ == "nummod" and c.like_num and c.i not in figure
-                    for c in head.children):
-                continue  # "the Reds winning 240 seats and the Blues 99": the Blues' 99
             if head.i in beside:
                 continue  # "..., while the Blues won 29 seats": a name of a clause beside the
                 # figure's with a figure of its own, not this one's
