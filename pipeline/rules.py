@@ -182,15 +182,6 @@ class MetricsFile(Strict):
     keys: MetricKeys = MetricKeys()
 
 
-class AgreementTerms(Strict):
-    """What makes a future-tense figure the terms of an agreement (``cues.yaml``)."""
-
-    futures: tuple[str, ...] = ()  # the future auxiliaries set aside under an agreement
-    prepositions: tuple[str, ...] = ()  # "under the deal", "as part of the settlement"
-    nouns: tuple[str, ...] = ()  # agreement, deal, contract...
-    unsettled: tuple[str, ...] = ()  # "the proposed deal": not yet an agreement
-
-
 class CuesFile(Strict):
     version: int = 1
     modality: dict[str, tuple[str, ...]] = {}
@@ -216,7 +207,6 @@ class CuesFile(Strict):
     comparison_words: tuple[str, ...] = ()
     clause_conditions: tuple[str, ...] = ()
     consequence_modals: tuple[str, ...] = ()
-    agreement_terms: AgreementTerms = Field(default_factory=lambda: AgreementTerms())
 
     @field_validator("modality")
     @classmethod

@@ -95,7 +95,7 @@ from pipeline.models import (
     Span,
     SubjectHow,
 )
-from pipeline.rules import AgreementTerms, Rules
+from pipeline.rules import Rules
 from pipeline.units import ensure_unit, normalize
 
 __all__ = ["SUBJECT_LABELS", "Memo", "build_claims", "claim_id"]
@@ -293,9 +293,8 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
         found.add("alternative")
     if _inverted_condition(sent):
         found.add("hypothetical")
-    projected = [tokens for tokens in find.tokens(sent, cues.get("projection", ()))
-                 if any(t.i in near for t in tokens)]
-    if projected and not _agreed_terms(projected, chain, rules.cues.agreement_terms):
+    if any(t.i in near for tokens in find.tokens(sent, cues.get("projection", ()))
+           for t in tokens):
         found.add("projection")
     if period and as_of and document.published and as_of[:4].isdigit() \
             and as_of[:4] > document.published[:4]:
@@ -306,49 +305,6 @@ def _modality(sent: SpacySpan, chain: list[Token], figure: set[int],
         if name in found:
             return name
     return "asserted"
-
-
-def _agreed_terms(cues: list[SpacySpan], chain: list[Token], terms: AgreementTerms) -> bool:
-    """Whether the projection cues on a figure's verbs are only a plain future ("will",
-    "would") of a clause under an agreement: "Under the deal, 3M will pay $6 billion", "the
-    agreement will raise the top wage to $40", "... and the starting wage will jump to $28"
-    (a conjunct of a verb under the deal). Such a figure states what was agreed."""
-    futures = {w.lower() for w in terms.futures}
-    if not futures or not all(c.text.lower() in futures for c in cues):
-        return False
-    verbs = [t for t in chain if t.pos_ in ("VERB", "AUX")]
-    for verb in list(verbs):  # "..., and the starting wage will jump": its first conjunct
-        while verb.dep_ == "conj" and verb.head.i != verb.i:
-            verb = verb.head
-            verbs.append(verb)
-    return any(_under_agreement(child, terms) for verb in verbs for child in verb.children)
-
-
-def _under_agreement(child: Token, terms: AgreementTerms) -> bool:
-    """Whether a verb's dependent puts its clause under an agreement: the agreement is its
-    subject ("the agreement will raise ...") or the object of a leading preposition ("under
-    the deal", "as part of the settlement"), and not one still to be made ("the proposed
-    deal")."""
-    nouns = {w.lower() for w in terms.nouns}
-    unsettled = {w.lower() for w in terms.unsettled}
-
-    def agreed(noun: Token) -> bool:
-        return noun.lower_ in nouns and not any(
-            c.lower_ in unsettled for c in noun.children if c.dep_ in ("amod", "compound"))
-
-    if child.dep_ in ("nsubj", "nsubjpass"):
-        return agreed(child)
-    if child.dep_ != "prep":
-        return False
-    phrase = list(child.subtree)
-    text = " ".join(t.lower_ for t in phrase)
-    lead = max((p for p in terms.prepositions if text == p.lower() or text.startswith(
-        p.lower() + " ")), key=len, default=None)
-    if lead is None:
-        return False
-    # the agreement is the object of the leading preposition (or of its "of")
-    rest = phrase[len(lead.split()):]
-    return any(agreed(t) for t in rest[:6] if t.dep_ == "pobj")
 
 
 def _conditioned(cue: SpacySpan, chain: list[Token], figure: set[int],
