@@ -207,6 +207,8 @@ class CuesFile(Strict):
     comparison_words: tuple[str, ...] = ()
     clause_conditions: tuple[str, ...] = ()
     consequence_modals: tuple[str, ...] = ()
+    agreement_nouns: tuple[str, ...] = ()
+    agreed_modals: tuple[str, ...] = ()
 
     @field_validator("modality")
     @classmethod
