@@ -159,6 +159,7 @@ class MetricKeys(Strict):
     count_states: dict[str, CountState] = {}
     sizes: dict[str, str] = {}
     size_words: dict[str, SizeWord] = {}
+    compass_words: tuple[str, ...] = ()
     area_prepositions: tuple[str, ...] = ()
     area_nouns: tuple[str, ...] = ()
     demand_words: tuple[str, ...] = ()

@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 
+from pipeline.check import checks
+from pipeline.check.policy import NAME
 from pipeline.extract import ingest
 from pipeline.extract.process import load_pipeline, process_documents
 from pipeline.models import Claim
+from tests.conftest import make_claim
 
-pytestmark = pytest.mark.model
+pytestmark = pytest.mark.model  # (the policy tests at the end need no model)
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +37,11 @@ def _claim(text: str, figure: str, rules: Any, nlp: Any) -> Claim:
              if c.span.start < start + len(figure) and start < c.span.end]
     assert found, f"no claim over {figure!r}"
     return found[0]
+
+
+def _kinds(claims: list[Claim], rules: Any) -> list[str]:
+    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
+                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
 
 
 # --- an age written as a modifier of a name ---------------------------------------------------
@@ -112,3 +120,48 @@ def test_an_amount_of_a_determined_whole_is_a_part(rules: Any, pipeline_nlp: Any
     text = "Halcon will pay $1 billion of the total in cash."
     claim = _claim(text, "$1 billion", rules, pipeline_nlp)
     assert claim.metric_key != "total" and "part" in claim.qualifiers
+
+
+# --- a distance from a place ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "figure", "place", "direction"), [
+    ("The derailment happened near Brenn Valley, about 310 km north of Larvik, police said.",
+     "about 310 km", "Larvik", "north of"),
+    ("The quake struck 18 kilometers (11 miles) south of Hualien City on Monday.",
+     "11 miles", "Hualien City", "south of"),
+    ("Rescuers reached the village, 40 miles southwest of Denver, by noon.", "40 miles",
+     "Denver", "southwest of"),
+])
+def test_a_length_in_a_direction_of_a_place_is_a_distance_from_it(
+        text: str, figure: str, place: str, direction: str, rules: Any,
+        pipeline_nlp: Any) -> None:
+    claim = _claim(text, figure, rules, pipeline_nlp)
+    assert (claim.subject, claim.metric_key, claim.qualifiers) == (
+        place, "distance", (direction,))
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("The capsule flew 270,000 miles from Earth.", "270,000 miles"),  # where it was, once
+    ("The road runs 40 miles north through the valley.", "40 miles"),  # of no place
+])
+def test_no_distance_without_a_direction_of_a_place(text: str, figure: str, rules: Any,
+                                                   pipeline_nlp: Any) -> None:
+    assert _claim(text, figure, rules, pipeline_nlp).metric_key != "distance"
+
+
+def _distance(registry: Any, value: float, unit: str, doc: str, direction: str) -> Claim:
+    return make_claim(registry, value, unit=unit, metric="unknown", metric_key="distance",
+                      qualifiers=(direction,), subject="Larvik", doc=doc,
+                      text=f"{value:g} {unit}s {direction} Larvik")
+
+
+def test_two_distances_from_one_place_contradict(rules: Any, registry: Any) -> None:
+    a = _distance(registry, 310, "mile", "a", "north of")
+    b = _distance(registry, 190, "mile", "b", "north of")
+    assert _kinds([a, b], rules) == ["contradiction"]
+
+
+def test_distances_in_two_directions_are_not_compared(rules: Any, registry: Any) -> None:
+    a = _distance(registry, 310, "kilometer", "a", "north of")
+    b = _distance(registry, 120, "kilometer", "b", "south of")
+    assert _kinds([a, b], rules) == []

@@ -51,11 +51,13 @@ from pipeline.extract.figures import list_entry
 from pipeline.extract.keys import (
     CONVERTED,
     DEMANDED,
+    DISTANCE,
     PART,
     KeyTables,
     area_of,
     basis_of,
     demanded,
+    distance_frame,
     filed_object,
     keys_of,
     metric_frame,
@@ -1070,6 +1072,13 @@ def build_claims(
             frame = sized[0]
             subject, subject_token, how, cue = sized_owner, sized[1], "named", None
             searched = False
+        distance = distance_frame(figure, dimension, tables) if not count else None
+        place = entities.name_at(distance[1]) if distance is not None else None
+        if distance is not None and place is not None:
+            # "the valley, about 380 km north of Larvik": the distance from Larvik
+            frame = distance[0]
+            subject, subject_token, how, cue = place, distance[1], "named", None
+            searched = False
         left = remaining_frame(figure, dimension, tables)
         if left is not None:  # "with 3 seconds remaining in overtime": the time left
             frame = left
@@ -1077,7 +1086,7 @@ def build_claims(
                 frame.key is None or frame.key not in tables.canonical):
             frame = replace(priced, estimate=frame.estimate)  # "the headset priced at"
         area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
-            if frame.key else None
+            if frame.key and frame.key != DISTANCE else None  # (a distance is from a place)
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
         if frame.key and dimension.startswith("currency") and \

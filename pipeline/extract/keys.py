@@ -107,6 +107,7 @@ class KeyTables:
     size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
     size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
     identified_sizes: frozenset[str]  # sizes compared only of an identified thing ("age")
+    compass: frozenset[str]  # "north": "380 km north of Athens" is a distance from Athens
     state_keys: dict[str, frozenset[str]]  # the part's name -> keys that already are it
     area_prepositions: frozenset[str]  # "in Wales": where a figure holds
     area_nouns: frozenset[str]  # "in the Asia-Pacific region", "in seats where ..."
@@ -179,6 +180,7 @@ class KeyTables:
             size_dimensions={name: size.dimension for name, size in keys.size_words.items()},
             identified_sizes=frozenset(name for name, size in keys.size_words.items()
                                        if size.identified),
+            compass=lowered(keys.compass_words),
             area_prepositions=lowered(keys.area_prepositions),
             area_nouns=lowered(keys.area_nouns),
             demand_words=lowered(keys.demand_words),
@@ -1053,6 +1055,38 @@ def named_size(figure: SpacySpan, dimension: str, tables: KeyTables
         return None
     key = named or tables.sizes[dimension]
     return MetricFrame(key=key), thing
+
+
+DISTANCE = "distance"  # the key of a length from a place in a compass direction
+# Labels of a place a distance is measured from.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def distance_frame(figure: SpacySpan, dimension: str, tables: KeyTables
+                   ) -> tuple[MetricFrame, Token] | None:
+    """A length from a named place in a compass direction (``compass_words``: "the valley,
+    about 380 km north of Larvik", "18 kilometers (11 miles) south of Brennholm City"): the
+    distance, qualified by the direction, and the token of the place, which is what the
+    reports of one story share (the thing located is written as a town, a valley, "the
+    crash site" or not at all). ``None`` for other figures ("270,000 miles from Earth": a
+    craft's distance at one moment, not a place's)."""
+    if dimension != "length":
+        return None
+    token = figure.root
+    while token.dep_ in ("appos", "conj") and token.head.i != token.i and \
+            token.head.i < figure.start:
+        token = token.head  # "18 kilometers (11 miles) south of": the first figure's
+    head = next((t for t in (token.head, *(c for c in token.children if c.dep_ in (
+        "appos", "advmod", "npadvmod"))) if t.i != token.i and t.lower_ in tables.compass
+        and t.i >= figure.end), None)  # ("18 kilometers (11 miles) south of": beside it)
+    if head is None:
+        return None
+    place = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"), None)
+    if place is None or not (place.ent_type_ in _PLACE_LABELS or (
+            not place.ent_type_ and place.pos_ == "PROPN")):
+        return None
+    return MetricFrame(key=DISTANCE, qualifiers=(f"{head.lower_} of",)), place
 
 
 def _indefinite(thing: Token) -> bool:
