@@ -165,3 +165,8 @@ def test_distances_in_two_directions_are_not_compared(rules: Any, registry: Any)
     a = _distance(registry, 310, "kilometer", "a", "north of")
     b = _distance(registry, 120, "kilometer", "b", "south of")
     assert _kinds([a, b], rules) == []
+
+
+def test_a_percentage_of_a_kind_is_no_amount_of_it(rules: Any, pipeline_nlp: Any) -> None:
+    text = "More than 95% of ballots have been counted, the commission said."
+    assert _claim(text, "95%", rules, pipeline_nlp).metric_key != "ballot"

@@ -918,12 +918,16 @@ _WHOLE_PRONOUNS = frozenset({"it", "which", "them", "those", "these", "that", "t
 _PERCENT_WORDS = frozenset({"percent", "cent", "pct", "percentage", "points"})
 
 
+def _percentage(figure: SpacySpan) -> bool:
+    return any(t.text == "%" or t.lower_ in _PERCENT_WORDS for t in figure)
+
+
 def _part_of_a_whole(figure: SpacySpan) -> bool:
     """An amount said to be part of a whole the text names with a determiner ("pay $1 billion
     of the total in cash", "$3 billion of its debt", "$2 billion of which"); "$1 billion of
     debt" (of a kind, no determiner) is what the amount is, not a part; a percentage of
     something is a share of it, not a part of another figure."""
-    if any(t.text == "%" or t.lower_ in _PERCENT_WORDS for t in figure):
+    if _percentage(figure):
         return False
     for token in figure:
         for prep in token.children:
@@ -1290,7 +1294,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         return MetricFrame(key=None)
     # "$100 billion of liquidity": the kind, unless a unit or a strong cue decided the class
     # ("burn through $115 billion of cash" is a cash burn)
-    head, flags = finder.frame(figure, count, figures, kind=not decided or closed == "unknown")
+    # ("97% of votes" is a share of them, not votes)
+    head, flags = finder.frame(figure, count, figures, kind=(
+        not decided or closed == "unknown") and not _percentage(figure))
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
         # "+210 seats", "a net change of -60": a written sign makes a change (a count is
