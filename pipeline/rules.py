@@ -159,6 +159,7 @@ class MetricKeys(Strict):
     count_states: dict[str, CountState] = {}
     sizes: dict[str, str] = {}
     size_words: dict[str, SizeWord] = {}
+    compass_words: tuple[str, ...] = ()
     area_prepositions: tuple[str, ...] = ()
     area_nouns: tuple[str, ...] = ()
     demand_words: tuple[str, ...] = ()
@@ -207,6 +208,8 @@ class CuesFile(Strict):
     comparison_words: tuple[str, ...] = ()
     clause_conditions: tuple[str, ...] = ()
     consequence_modals: tuple[str, ...] = ()
+    agreement_nouns: tuple[str, ...] = ()
+    agreed_modals: tuple[str, ...] = ()
 
     @field_validator("modality")
     @classmethod

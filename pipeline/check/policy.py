@@ -100,7 +100,7 @@ from pipeline.check.frames import (
     subject_key,
 )
 from pipeline.check.sourcing import independent_sources
-from pipeline.extract.keys import CONVERTED, INSTANCE, MOVE_KEY, REVISED, singular
+from pipeline.extract.keys import CONVERTED, DISTANCE, INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
 from pipeline.units import format_amount, format_number, format_ratio
@@ -521,7 +521,8 @@ class _Context:
         # classes' (a phrase read from the parse alone may be a misreading)
         self.known = frozenset({k.lower() for k in keys.synonyms} |
                                {name.replace("_", " ") for name in rules.metrics.metrics} |
-                               {k.lower() for k in (*keys.sizes.values(), *keys.size_words)})
+                               {k.lower() for k in (*keys.sizes.values(), *keys.size_words)} |
+                               ({DISTANCE} if keys.compass_words else set()))
         self.bases = frozenset(q for q, spellings in keys.qualifier_synonyms.items()
                                if q not in self.basis)  # year over year, quarter over quarter
         self.scope_markers = frozenset(w.lower() for w in keys.scope_markers)

@@ -51,14 +51,17 @@ from pipeline.extract.figures import list_entry
 from pipeline.extract.keys import (
     CONVERTED,
     DEMANDED,
+    DISTANCE,
     PART,
     KeyTables,
     area_of,
     basis_of,
     demanded,
+    distance_frame,
     filed_object,
     keys_of,
     metric_frame,
+    named_size,
     price_frame,
     remaining_frame,
     singular,
@@ -582,6 +585,34 @@ def _estimated(chain: Sequence[Token], tables: KeyTables) -> bool:
     return False
 
 
+def _agreed_terms(sent: SpacySpan, chain: list[Token], rules: Rules, find: Cues) -> bool:
+    """Whether a figure in the future tense is a term of an agreement (``agreement_nouns`` of
+    ``rules/cues.yaml``): its clause, or the clause it is a conjunct of, is "under" such a
+    noun or has one as its subject ("Under the deal, ... the starting wage will rise to $30
+    an hour", "the contract will pay each driver $500"), and no projection cue but an
+    ``agreed_modals`` auxiliary of those clauses sits on the figure's chain."""
+    nouns = {w.lower() for w in rules.cues.agreement_nouns}
+    modals = {w.lower() for w in rules.cues.agreed_modals}
+    verbs = [t for t in chain if t.pos_ in ("VERB", "AUX")][:1]
+    while verbs and verbs[-1].dep_ == "conj" and verbs[-1].head.i != verbs[-1].i:
+        verbs.append(verbs[-1].head)  # "..., and the starting rate will jump to $28"
+    if not verbs or not nouns:
+        return False
+    near = _near_chain(chain) | {c.i for v in verbs for c in v.children if c.dep_ == "aux"}
+    cues = [t for tokens in find.tokens(sent, rules.cues.modality.get("projection", ()))
+            for t in tokens if t.i in near]
+    if not cues or any(t.lower_ not in modals for t in cues):
+        return False
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in nouns:
+                return True  # "the agreement will raise ..."
+            if child.dep_ == "prep" and child.lower_ == "under" and any(
+                    g.dep_ == "pobj" and g.lower_ in nouns for g in child.children):
+                return True  # "Under the agreement, ..."
+    return False
+
+
 def _on_terms(root: Token) -> bool:
     """Whether a figure is the terms another figure rests on ("earnings per share of $2.22
     on revenue of $8.71 billion"): the object of "of" after a noun that "on" governs."""
@@ -1034,6 +1065,20 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
+        sized = named_size(figure, dimension, tables) if not count else None
+        sized_owner = entities.name_at(sized[1]) if sized is not None else None
+        if sized is not None and sized_owner is not None:
+            # "the father of 6-year-old Ana Ruiz": her age, whoever the clause is about
+            frame = sized[0]
+            subject, subject_token, how, cue = sized_owner, sized[1], "named", None
+            searched = False
+        distance = distance_frame(figure, dimension, tables) if not count else None
+        place = entities.name_at(distance[1]) if distance is not None else None
+        if distance is not None and place is not None:
+            # "the valley, about 380 km north of Larvik": the distance from Larvik
+            frame = distance[0]
+            subject, subject_token, how, cue = place, distance[1], "named", None
+            searched = False
         left = remaining_frame(figure, dimension, tables)
         if left is not None:  # "with 3 seconds remaining in overtime": the time left
             frame = left
@@ -1041,7 +1086,7 @@ def build_claims(
                 frame.key is None or frame.key not in tables.canonical):
             frame = replace(priced, estimate=frame.estimate)  # "the headset priced at"
         area = area_of(figure, chain, subject_token, subject, frame.key, tables) \
-            if frame.key else None
+            if frame.key and frame.key != DISTANCE else None  # (a distance is from a place)
         if area is not None:  # "lost 12 seats in Wales": Wales's part, not the whole
             frame = replace(frame, qualifiers=tuple(sorted({*frame.qualifiers, area})))
         if frame.key and dimension.startswith("currency") and \
@@ -1131,6 +1176,9 @@ def build_claims(
                 c.dep_ == "aux" and c.lower_ in ("will", "'ll") for t in chain
                 for c in t.children):
             modality = "asserted"  # "will receive 2.3 shares for each": agreed terms
+        if modality == "projection" and not frame.estimate and \
+                _agreed_terms(sent, chain, rules, find):
+            modality = "asserted"  # "Under the deal, the starting wage will rise to $30"
         if modality in ("asserted", "quoted") and previous is not None and \
                 previous.modality == "projection" and previous.end == sent.end and \
                 _on_terms(root):

@@ -107,6 +107,7 @@ class KeyTables:
     size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
     size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
     identified_sizes: frozenset[str]  # sizes compared only of an identified thing ("age")
+    compass: frozenset[str]  # "north": "380 km north of Athens" is a distance from Athens
     state_keys: dict[str, frozenset[str]]  # the part's name -> keys that already are it
     area_prepositions: frozenset[str]  # "in Wales": where a figure holds
     area_nouns: frozenset[str]  # "in the Asia-Pacific region", "in seats where ..."
@@ -179,6 +180,7 @@ class KeyTables:
             size_dimensions={name: size.dimension for name, size in keys.size_words.items()},
             identified_sizes=frozenset(name for name, size in keys.size_words.items()
                                        if size.identified),
+            compass=lowered(keys.compass_words),
             area_prepositions=lowered(keys.area_prepositions),
             area_nouns=lowered(keys.area_nouns),
             demand_words=lowered(keys.demand_words),
@@ -258,18 +260,24 @@ class _Finder:
             "MONEY", "PERCENT", "CARDINAL", "QUANTITY")
 
     def frame(self, figure: SpacySpan, count: bool, figures: set[int],
-              depth: int = 0) -> tuple[Token | None, MetricFrame]:
-        """The head noun of the measured phrase (``None`` when none) and the frame flags."""
+              depth: int = 0, *, kind: bool = False) -> tuple[Token | None, MetricFrame]:
+        """The head noun of the measured phrase (``None`` when none) and the frame flags;
+        ``kind``: an "of" phrase of a kind on the figure names the measure."""
         root = figure.root
         inside = set(range(figure.start, figure.end))
         tables = self.tables
-        # the figure's own "in" phrase ("$2 billion in funding") or its counted noun
+        # the figure's own "in" phrase ("$2 billion in funding"), an "of" of a kind ("$100
+        # billion of liquidity", not "of its debt") or its counted noun
         # ("17.7 million valid claims") is the measure; the words above it still say
         # whether the figure is an estimate or an earlier level
         own: Token | None = None
         for child in root.children:
-            if child.dep_ == "prep" and child.lower_ == "in" and child.i not in inside:
+            if child.dep_ == "prep" and child.lower_ in ("in", "of") and \
+                    child.i not in inside:
                 noun = next((g for g in child.children if g.dep_ == "pobj"), None)
+                if noun is not None and child.lower_ == "of" and (not kind or count or any(
+                        c.dep_ in ("det", "poss") for c in noun.children)):
+                    continue  # "$3 billion of its debt": a part of a whole (PART)
                 if noun is not None and self.is_noun(noun) and noun.i not in self.skip \
                         and noun.lower_ not in tables.periods and not any(
                             c.ent_type_ == "DATE" for c in noun.children):
@@ -777,7 +785,9 @@ def _known_phrase(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
                   ) -> str | None:
     """The canonical key of the synonym-table phrase nearest the figure in its sentence
     (within ``KNOWN_DISTANCE`` tokens), for a figure whose own phrase the parse did not
-    give ("earnings per share" in "Net of this item, earnings per share were $6.86")."""
+    give ("earnings per share" in "Net of this item, earnings per share were $6.86"). A
+    word of the table used as a verb names no measure ("will pay each driver $500" is no
+    pay)."""
     best: tuple[int, int, str] | None = None
     spellings = find.memo.table(f"key spellings {id(tables)}", tuple,
                                 lambda: tuple(tables.spellings_of_keys))
@@ -786,7 +796,8 @@ def _known_phrase(sent: SpacySpan, root: Token, tables: KeyTables, find: Cues
         canonical = tables.spellings_of_keys[spelling]
         for tokens in find.spans(sent, spelling):
             gap = root.i - tokens.end  # before the figure: what it is the value of
-            if gap < 0 or gap > KNOWN_DISTANCE:
+            if gap < 0 or gap > KNOWN_DISTANCE or (
+                    len(tokens) == 1 and tokens[0].pos_ in ("VERB", "AUX")):
                 continue
             score = (gap, -len(spelling), canonical)
             if best is None or score < best:
@@ -907,12 +918,16 @@ _WHOLE_PRONOUNS = frozenset({"it", "which", "them", "those", "these", "that", "t
 _PERCENT_WORDS = frozenset({"percent", "cent", "pct", "percentage", "points"})
 
 
+def _percentage(figure: SpacySpan) -> bool:
+    return any(t.text == "%" or t.lower_ in _PERCENT_WORDS for t in figure)
+
+
 def _part_of_a_whole(figure: SpacySpan) -> bool:
     """An amount said to be part of a whole the text names with a determiner ("pay $1 billion
     of the total in cash", "$3 billion of its debt", "$2 billion of which"); "$1 billion of
     debt" (of a kind, no determiner) is what the amount is, not a part; a percentage of
     something is a share of it, not a part of another figure."""
-    if any(t.text == "%" or t.lower_ in _PERCENT_WORDS for t in figure):
+    if _percentage(figure):
         return False
     for token in figure:
         for prep in token.children:
@@ -1008,7 +1023,88 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
     vessel"), or the dimension's size for a hyphenated modifier ("the 948-foot cargo
     ship"); the thing (the noun modified, or the noun the figure stands in apposition to or
     describes with "measuring") is a qualifier. ``None`` for other figures, and when the
-    words do not say whose size it is."""
+    words do not say whose size it is (a name's size is :func:`named_size`)."""
+    sized = _sized(figure, dimension, tables)
+    if sized is None:
+        return None
+    named, thing = sized
+    if thing.ent_type_:
+        if named in tables.identified_sizes and _indefinite(thing):
+            return MetricFrame(key=None)  # "a 10-year-old Corolla": one of many
+        return None
+    if named in tables.identified_sizes and not any(
+            c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ not in INDEFINITE)
+            for c in thing.children) and thing.pos_ != "PROPN":
+        return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
+    key = named or tables.sizes[dimension]
+    qualifiers = [singular(thing.lower_, tables.plural)]
+    if _one_of_its_kind(thing):
+        qualifiers.append(INSTANCE)  # "kicked a 27-yard field goal": one of several?
+    return MetricFrame(key=key, qualifiers=tuple(qualifiers))
+
+
+def named_size(figure: SpacySpan, dimension: str, tables: KeyTables
+               ) -> tuple[MetricFrame, Token] | None:
+    """The size of a thing a name identifies ("6-year-old Ana Ruiz", "the 950-foot
+    freighter Marlow"): the measure, with no qualifier, and the
+    token of the name, which owns it (the claim's subject); ``None`` when the thing is no
+    name, or a name with an indefinite article ("a 10-year-old Corolla": one of many)."""
+    sized = _sized(figure, dimension, tables)
+    if sized is None:
+        return None
+    named, thing = sized
+    if thing.ent_type_ not in NAME_LABELS and (thing.ent_type_ or thing.pos_ != "PROPN"):
+        return None  # (a name the NER missed is still a name)
+    if _indefinite(thing):
+        return None
+    key = named or tables.sizes[dimension]
+    return MetricFrame(key=key), thing
+
+
+DISTANCE = "distance"  # the key of a length from a place in a compass direction
+# Labels of a place a distance is measured from.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def distance_frame(figure: SpacySpan, dimension: str, tables: KeyTables
+                   ) -> tuple[MetricFrame, Token] | None:
+    """A length from a named place in a compass direction (``compass_words``: "the valley,
+    about 380 km north of Larvik", "18 kilometers (11 miles) south of Brennholm City"): the
+    distance, qualified by the direction, and the token of the place, which is what the
+    reports of one story share (the thing located is written as a town, a valley, "the
+    crash site" or not at all). ``None`` for other figures ("270,000 miles from Earth": a
+    craft's distance at one moment, not a place's)."""
+    if dimension != "length":
+        return None
+    token = figure.root
+    while token.dep_ in ("appos", "conj") and token.head.i != token.i and \
+            token.head.i < figure.start:
+        token = token.head  # "18 kilometers (11 miles) south of": the first figure's
+    head = next((t for t in (token.head, *(c for c in token.children if c.dep_ in (
+        "appos", "advmod", "npadvmod"))) if t.i != token.i and t.lower_ in tables.compass
+        and t.i >= figure.end), None)  # ("18 kilometers (11 miles) south of": beside it)
+    if head is None:
+        return None
+    place = next((g for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                  for g in c.children if g.dep_ == "pobj"), None)
+    if place is None or not (place.ent_type_ in _PLACE_LABELS or (
+            not place.ent_type_ and place.pos_ == "PROPN")):
+        return None
+    return MetricFrame(key=DISTANCE, qualifiers=(f"{head.lower_} of",)), place
+
+
+def _indefinite(thing: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ in INDEFINITE for c in thing.children)
+
+
+# Entity labels of things a size may be of: a person, a ship or a building, a product.
+NAME_LABELS = frozenset({"PERSON", "FAC", "PRODUCT", "ORG", "WORK_OF_ART"})
+
+
+def _sized(figure: SpacySpan, dimension: str, tables: KeyTables
+           ) -> tuple[str | None, Token] | None:
+    """The measure a size figure names (``None``: the dimension's default size) and the
+    thing it is the size of, when the words say both."""
     default = tables.sizes.get(dimension)
     if default is None and dimension not in tables.size_dimensions.values():
         return None
@@ -1036,18 +1132,9 @@ def size_frame(figure: SpacySpan, dimension: str, tables: KeyTables) -> MetricFr
         thing = head  # "The giant ship, 984 feet in length,"
     elif root.dep_ == "dobj" and head.dep_ == "acl" and head.head.pos_ in ("NOUN", "PROPN"):
         thing = head.head  # "the vessel, measuring 985 feet in length"
-    if (named is None and not modifier) or thing is None or thing.ent_type_:
+    if (named is None and not modifier) or thing is None:
         return None  # whose size it is is not in the words: a length of anything
-    if named in tables.identified_sizes and not any(
-            c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ not in INDEFINITE)
-            for c in thing.children) and thing.pos_ != "PROPN":
-        return MetricFrame(key=None)  # "a 3-year-old boy": anyone's age
-    key = named or default
-    assert key is not None
-    qualifiers = [singular(thing.lower_, tables.plural)]
-    if _one_of_its_kind(thing):
-        qualifiers.append(INSTANCE)  # "kicked a 27-yard field goal": one of several?
-    return MetricFrame(key=key, qualifiers=tuple(qualifiers))
+    return named, thing
 
 
 INSTANCE = "one of its kind"  # the qualifier of a size of an indefinite thing
@@ -1205,7 +1292,11 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
     if _increment_after(figure, tables):  # more or fewer than what?
         return MetricFrame(key=None)
-    head, flags = finder.frame(figure, count, figures)
+    # "$100 billion of liquidity": the kind, unless a unit or a strong cue decided the class
+    # ("burn through $115 billion of cash" is a cash burn)
+    # ("97% of votes" is a share of them, not votes)
+    head, flags = finder.frame(figure, count, figures, kind=(
+        not decided or closed == "unknown") and not _percentage(figure))
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
         # "+210 seats", "a net change of -60": a written sign makes a change (a count is
