@@ -103,7 +103,7 @@ from pipeline.check.sourcing import independent_sources
 from pipeline.extract.keys import CONVERTED, DISTANCE, INSTANCE, MOVE_KEY, REVISED, singular
 from pipeline.models import Claim, Finding, FindingKind, Severity
 from pipeline.rules import RatesFile, Rules, kept_for_last
-from pipeline.units import format_amount, format_number, format_ratio
+from pipeline.units import PHYSICAL_UNITS, format_amount, format_number, format_ratio
 from pipeline.wording import (
     figure_words,
     gap_words,
@@ -117,6 +117,7 @@ NAME = "interval_consistency.v2"
 INF = math.inf
 _DEFAULTS = {"update_after_days": 31.0, "period_move_digits": 3.0, "max_pairs": 20000.0,
              "far_ratio": 4.0, "side_by_side_documents": 3.0, "conversion_allowance": 0.1,
+             "unit_conversion_allowance": 0.03,
              "max_article_values": 20.0, "scale_gap_ratio": 500.0}
 # Limits (issue 19), each overridable under ``thresholds`` in ``rules/checks.yaml``; a figure
 # a limit leaves out is named in an informational ``scope`` finding, never dropped silently:
@@ -516,6 +517,7 @@ class _Context:
         self.scale_gap = _threshold(rules, "scale_gap_ratio")
         self.side_by_side = _threshold(rules, "side_by_side_documents")
         self.conversion_allowance = _threshold(rules, "conversion_allowance")
+        self.unit_allowance = _threshold(rules, "unit_conversion_allowance")
         self.window = rules.checks.thresholds.get("comparison_window_chars", 600.0)
         # the metric keys a contradiction may rest on: the synonym table's and the metric
         # classes' (a phrase read from the parse alone may be a misreading)
@@ -701,6 +703,8 @@ def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> V
     one is allowed ``conversion_allowance`` either way (how far a day's rate may be from
     its year's average) are not a disagreement, but not joined as agreeing either; never
     a figure moved to another period (the digits differ by design)."""
+    if result.kind not in ("agree", "none", "moved") and _unit_rounding(a, b, ctx):
+        return Verdict("none")
     shown = [f.exchange.text for f in (a, b) if f.exchange]
     if not shown or result.kind in ("agree", "none"):
         return result
@@ -715,6 +719,19 @@ def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> V
     kind = "divergence" if result.kind == "contradiction" else result.kind
     return Verdict(kind, [*result.reasons, "compared after converting at an annual average "
                           "rate, not the day's: " + "; ".join(shown)])
+
+
+def _unit_rounding(a: Figure, b: Figure, ctx: _Context) -> bool:
+    """Whether two physical measures written in different units ("235 miles", "380 km")
+    agree once the one converted by its writer is allowed ``unit_conversion_allowance``
+    either way: the conversion the checks make is exact, the writer's was rounded."""
+    if a.unit != b.unit or a.unit not in PHYSICAL_UNITS or \
+            a.claim.quantity.unit == b.claim.quantity.unit:
+        return False
+    allow = 1.0 + ctx.unit_allowance
+    x, y = (replace(f, low=min(f.low / allow, f.low * allow),
+                    high=max(f.high / allow, f.high * allow)) for f in (a, b))
+    return _overlap(x, y)
 
 
 _CUT_DIGITS = 3  # a shorter figure of fewer significant digits ("13%" of 13.8%) may as well
