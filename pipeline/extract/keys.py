@@ -833,13 +833,14 @@ def _verb_state(verb: Token, tables: KeyTables, *, completions: bool) -> str | N
     return None
 
 
-def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
+def count_state(figure: SpacySpan, tables: KeyTables, depth: int = 0) -> str | None:
     """Which part of a count of people a figure is, by ``count_states`` (see
     ``rules/metrics.yaml``): a word of the figure ("three missing"), an adjective or a
     subjectless relative clause of its noun ("passengers who died", "people killed in the
     crash"), or the verb its noun (or the first noun it is coordinated with: "175 passengers
-    and four of the six crew were killed") is the subject or object of. The whole of a
-    partitive ("the six crew" of "four of the six crew") is no part."""
+    and four of the six crew were killed") is the subject or object of; else the state of the
+    whole it is counted in (:func:`_whole_state`: "26 foreigners among the dead"). The whole
+    of a partitive ("the six crew" of "four of the six crew") is no part."""
     states = tables.states
     for token in figure:
         if token.lower_ in states:
@@ -861,11 +862,77 @@ def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
             found = _verb_state(child, tables, completions=True)
             if found is not None:
                 return found
+    found = None
     if token.dep_ in ("nsubj", "nsubjpass") and token.head.i != token.i:
-        return _verb_state(token.head, tables, completions=True)
-    if token.dep_ == "dobj":
-        return _verb_state(token.head, tables, completions=False)
-    return None
+        found = _verb_state(token.head, tables, completions=True)
+    elif token.dep_ == "dobj":
+        found = _verb_state(token.head, tables, completions=False)
+    return found or _whole_state(token, tables, depth)
+
+
+# Words that make the noun after them a part of the count before them ("the toll rose to
+# 154, including 26 foreigners").
+_INCLUDING = frozenset({"including", "include", "includes", "included"})
+
+
+def _whole_state(token: Token, tables: KeyTables, depth: int) -> str | None:
+    """The part of a count of people a count inside a whole is in: the whole's (a part of
+    the dead is dead). The whole is the object of a partitive after the counted noun, or
+    after the copula it is the subject of ("19 foreigners among the dead", "35 women were
+    among the victims who drowned"), or the count an including phrase hangs from ("the toll
+    rose to 154, including 26 foreigners", "killing 154 people, including 26 foreigners"):
+    a state word, a noun whose relative clause says the state, or a phrase the synonym
+    table keys to a state's key ("toll": the death toll)."""
+    if depth > 1:
+        return None
+    holders = [token]
+    if (token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() == "be") or \
+            token.dep_ == "dobj":
+        holders.append(token.head)  # "26 foreigners were among the dead", "counted ..."
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("among", "amongst"):
+                continue
+            # (its object, or the word the parser hung from it otherwise: "among
+            # deceased" of a headline may come out as an adjective of the preposition)
+            wholes = [c for c in prep.children if c.dep_ == "pobj"] or [
+                c for c in prep.children if c.pos_ in ("NOUN", "ADJ", "PROPN")]
+            for whole in wholes[:1]:
+                found = _noun_state(whole, tables, depth)
+                if found is not None:
+                    return found
+    including = token.head
+    if token.dep_ != "pobj" or including.lower_ not in _INCLUDING or \
+            including.head.i == including.i:
+        return None
+    whole = including.head
+    if whole.pos_ in ("VERB", "AUX"):
+        found = _verb_state(whole, tables, completions=True)
+        if found is not None:
+            return found  # "154 people were killed, including 26 foreigners"
+        for subject in whole.children:
+            if subject.dep_ in ("nsubj", "nsubjpass"):
+                found = _noun_state(subject, tables, depth)
+                if found is not None:
+                    return found  # "the toll has risen to 154, including ..."
+        return None
+    return _noun_state(whole, tables, depth)
+
+
+def _noun_state(noun: Token, tables: KeyTables, depth: int) -> str | None:
+    """The part of a count of people a noun of a whole names: a state word ("the dead",
+    "the injured"), a phrase keyed to a state's key ("the death toll", "the toll"), or the
+    count's own state ("154 people killed", "the victims who drowned")."""
+    word = noun.lower_
+    if word in tables.states:
+        return tables.states[word]
+    words = [c.lower_ for c in noun.lefts if c.dep_ in ("compound", "amod") and c.is_alpha]
+    for phrase in (" ".join([*words, word]), singular(word, tables.plural), word):
+        key = tables.synonyms.get(phrase)
+        for state, keys in tables.state_keys.items():
+            if key is not None and key in keys:
+                return state
+    return count_state(noun.doc[noun.i:noun.i + 1], tables, depth + 1)
 
 
 def _after_partitive_opening(figure: SpacySpan) -> bool:
