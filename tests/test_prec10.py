@@ -4,6 +4,10 @@
   including 12 foreign tourists", "7 tourists were among the dead" are parts of the dead,
   which change as the story goes on (a running tally: never a contradiction between two
   reports); "310 passengers, including 25 foreigners" is no state of anyone.
+- An amount of money that says what it is of ("9 billion euros of bonds") measures that; a
+  metric cue word elsewhere in its clause ("after the takeover") does not make it the
+  takeover's price, and a cue in a phrase or clause that sets the figure against another event
+  ("before the acquisition") names that event, not the figure's measure.
 
 (Single frames are cases of ``tests/data/frames_cases.yaml``.)"""
 
@@ -70,3 +74,25 @@ def test_the_state_words_of_a_whole_are_data(rules: Any, pipeline_nlp: Any) -> N
     got = ["killed" in claim_at(frames_of(text, rules=r, nlp=pipeline_nlp), text,
                                 "7 tourists").qualifiers for r in (rules, bare)]
     assert got == [True, False]
+
+
+@pytest.mark.model
+def test_worthless_bonds_are_not_the_takeover_price(rules: Any, pipeline_nlp: Any) -> None:
+    """A report of the bonds an acquisition wiped out never meets the price paid."""
+    price = "Halcon agreed to buy Westmark for 3 billion euros on Sunday."
+    bonds = "About 16 billion euros of Westmark bonds became worthless after the takeover."
+    found = _findings([price, bonds], rules, pipeline_nlp)
+    assert not [f for f in found if f.kind in ("contradiction", "divergence")]
+
+
+@pytest.mark.model
+def test_an_event_cue_is_data(rules: Any, pipeline_nlp: Any) -> None:
+    """Without "before" among ``event_prepositions`` (``rules/cues.yaml``) the acquisition
+    after it names the debt's class again."""
+    text = "Westmark had $2 billion in debt before the acquisition."
+    bare = dataclasses.replace(rules, cues=rules.cues.model_copy(update={
+        "event_prepositions": tuple(w for w in rules.cues.event_prepositions
+                                    if w != "before")}))
+    metrics = [claim_at(frames_of(text, rules=r, nlp=pipeline_nlp), text,
+                        "$2 billion").metric for r in (rules, bare)]
+    assert metrics == ["unknown", "deal_value"]

@@ -30,7 +30,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.tree import governing_chain, span_distance, subjects_of
+from pipeline.extract.tree import governing_chain, measured_of, span_distance, subjects_of
 from pipeline.rules import Rules
 
 _NOUNS = ("NOUN", "PROPN")
@@ -258,8 +258,10 @@ class _Finder:
             "MONEY", "PERCENT", "CARDINAL", "QUANTITY")
 
     def frame(self, figure: SpacySpan, count: bool, figures: set[int],
-              depth: int = 0) -> tuple[Token | None, MetricFrame]:
-        """The head noun of the measured phrase (``None`` when none) and the frame flags."""
+              depth: int = 0, amount: bool = False) -> tuple[Token | None, MetricFrame]:
+        """The head noun of the measured phrase (``None`` when none) and the frame flags.
+        ``amount``: the figure is an amount of money, whose own "of" phrase is what it
+        measures ("$5 billion of debt")."""
         root = figure.root
         inside = set(range(figure.start, figure.end))
         tables = self.tables
@@ -274,6 +276,11 @@ class _Finder:
                         and noun.lower_ not in tables.periods and not any(
                             c.ent_type_ == "DATE" for c in noun.children):
                     own = noun  # not "in the 2019 election": a dated event says when
+        if own is None and amount:
+            noun = measured_of(root)
+            if noun is not None and noun.i not in self.skip and noun.i not in inside and \
+                    noun.lower_ not in tables.periods and noun.lower_ not in tables.empty:
+                own = noun  # "16 billion francs of bonds" (not "$1 billion of the total")
         if own is None and count and self.is_noun(root) and \
                 singular(root.lower_) not in tables.generic and \
                 root.lower_ not in tables.generic:
@@ -1247,7 +1254,8 @@ def _sum_of_events(figure: SpacySpan, head: Token | None, tables: KeyTables) -> 
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
-                 by_unit: bool = False, decided: bool = True) -> MetricFrame:
+                 by_unit: bool = False, decided: bool = True,
+                 amount: bool = False) -> MetricFrame:
     """The metric key of a figure, its qualifiers and its part in a change.
 
     ``closed`` is the figure's metric class (``unknown`` when none): the key when the tree
@@ -1259,7 +1267,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     decided by that unit ("555,000 GPUs" is a GPU count), and is the key. ``decided``: a
     unit, a strong cue or a named target decided the class; a class read only from a weak cue
     ("pay", "deal") keys a figure only when its own words name no measure ("would pay a $1.5
-    billion breakup fee" is a breakup fee, not a lease payment).
+    billion breakup fee" is a breakup fee, not a lease payment). ``amount``: the figure is
+    an amount of money.
     """
     finder = _Finder(tables, skip, find, figures)
     root = figure.root
@@ -1272,7 +1281,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         return MetricFrame(key=None)  # "$1 billion below its peak", "$1 billion shy of"
     if _increment_after(figure, tables):  # more or fewer than what?
         return MetricFrame(key=None)
-    head, flags = finder.frame(figure, count, figures)
+    head, flags = finder.frame(figure, count, figures, amount=amount)
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
         # "+210 seats", "a net change of -60": a written sign makes a change (a count is
