@@ -8,6 +8,7 @@
   metric cue word elsewhere in its clause ("after the takeover") does not make it the
   takeover's price, and a cue in a phrase or clause that sets the figure against another event
   ("before the acquisition") names that event, not the figure's measure.
+- In "X led with 41 seats, followed by Y with 17", the 41 is not Y's.
 
 (Single frames are cases of ``tests/data/frames_cases.yaml``.)"""
 
