@@ -1268,7 +1268,9 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     unit, a strong cue or a named target decided the class; a class read only from a weak cue
     ("pay", "deal") keys a figure only when its own words name no measure ("would pay a $1.5
     billion breakup fee" is a breakup fee, not a lease payment). ``amount``: the figure is
-    an amount of money.
+    an amount of money no unit, cue or target decided the class of, whose own "of" phrase
+    says what it measures ("16 billion francs of bonds"; "burn through $115 billion of cash"
+    stays the cash burn its verb says).
     """
     finder = _Finder(tables, skip, find, figures)
     root = figure.root
