@@ -196,6 +196,7 @@ class CuesFile(Strict):
     credit_words: tuple[str, ...] = ()
     counterparty_prepositions: tuple[str, ...] = ()
     target_prepositions: tuple[str, ...] = ()
+    event_prepositions: tuple[str, ...] = ()
     earlier_headings: tuple[str, ...] = ()
     exceeding_verbs: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()

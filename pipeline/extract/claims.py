@@ -1061,7 +1061,9 @@ def build_claims(
                              tables=tables, find=find,
                              counted=quantity.unit if count and not quantity.per else None,
                              by_unit=bool(rule and quantity.unit in rule.units),
-                             decided=decided or bool(parties.get("target")))
+                             decided=decided or bool(parties.get("target")),
+                             amount=dimension.startswith("currency") and not (
+                                 decided or parties.get("target")))
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size

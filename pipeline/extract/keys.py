@@ -30,7 +30,7 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.tree import governing_chain, span_distance, subjects_of
+from pipeline.extract.tree import governing_chain, measured_of, span_distance, subjects_of
 from pipeline.rules import Rules
 
 _NOUNS = ("NOUN", "PROPN")
@@ -260,9 +260,12 @@ class _Finder:
             "MONEY", "PERCENT", "CARDINAL", "QUANTITY")
 
     def frame(self, figure: SpacySpan, count: bool, figures: set[int],
-              depth: int = 0, *, kind: bool = False) -> tuple[Token | None, MetricFrame]:
+              depth: int = 0, *, kind: bool = False,
+              amount: bool = False) -> tuple[Token | None, MetricFrame]:
         """The head noun of the measured phrase (``None`` when none) and the frame flags;
-        ``kind``: an "of" phrase of a kind on the figure names the measure."""
+        ``kind``: an "of" phrase of a kind on the figure names the measure; ``amount``: the
+        figure is an amount of money, whose own "of" phrase is what it measures ("$5
+        billion of debt"), found however the parse hangs it."""
         root = figure.root
         inside = set(range(figure.start, figure.end))
         tables = self.tables
@@ -282,6 +285,11 @@ class _Finder:
                         and noun.lower_ not in tables.periods and not any(
                             c.ent_type_ == "DATE" for c in noun.children):
                     own = noun  # not "in the 2019 election": a dated event says when
+        if own is None and amount:
+            noun = measured_of(root)
+            if noun is not None and noun.i not in self.skip and noun.i not in inside and \
+                    noun.lower_ not in tables.periods and noun.lower_ not in tables.empty:
+                own = noun  # "16 billion francs of bonds" (not "$1 billion of the total")
         if own is None and count and self.is_noun(root) and \
                 singular(root.lower_) not in tables.generic and \
                 root.lower_ not in tables.generic:
@@ -844,13 +852,14 @@ def _verb_state(verb: Token, tables: KeyTables, *, completions: bool) -> str | N
     return None
 
 
-def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
+def count_state(figure: SpacySpan, tables: KeyTables, depth: int = 0) -> str | None:
     """Which part of a count of people a figure is, by ``count_states`` (see
     ``rules/metrics.yaml``): a word of the figure ("three missing"), an adjective or a
     subjectless relative clause of its noun ("passengers who died", "people killed in the
     crash"), or the verb its noun (or the first noun it is coordinated with: "175 passengers
-    and four of the six crew were killed") is the subject or object of. The whole of a
-    partitive ("the six crew" of "four of the six crew") is no part."""
+    and four of the six crew were killed") is the subject or object of; else the state of the
+    whole it is counted in (:func:`_whole_state`: "26 foreigners among the dead"). The whole
+    of a partitive ("the six crew" of "four of the six crew") is no part."""
     states = tables.states
     for token in figure:
         if token.lower_ in states:
@@ -872,11 +881,77 @@ def count_state(figure: SpacySpan, tables: KeyTables) -> str | None:
             found = _verb_state(child, tables, completions=True)
             if found is not None:
                 return found
+    found = None
     if token.dep_ in ("nsubj", "nsubjpass") and token.head.i != token.i:
-        return _verb_state(token.head, tables, completions=True)
-    if token.dep_ == "dobj":
-        return _verb_state(token.head, tables, completions=False)
-    return None
+        found = _verb_state(token.head, tables, completions=True)
+    elif token.dep_ == "dobj":
+        found = _verb_state(token.head, tables, completions=False)
+    return found or _whole_state(token, tables, depth)
+
+
+# Words that make the noun after them a part of the count before them ("the toll rose to
+# 154, including 26 foreigners").
+_INCLUDING = frozenset({"including", "include", "includes", "included"})
+
+
+def _whole_state(token: Token, tables: KeyTables, depth: int) -> str | None:
+    """The part of a count of people a count inside a whole is in: the whole's (a part of
+    the dead is dead). The whole is the object of a partitive after the counted noun, or
+    after the copula it is the subject of ("19 foreigners among the dead", "35 women were
+    among the victims who drowned"), or the count an including phrase hangs from ("the toll
+    rose to 154, including 26 foreigners", "killing 154 people, including 26 foreigners"):
+    a state word, a noun whose relative clause says the state, or a phrase the synonym
+    table keys to a state's key ("toll": the death toll)."""
+    if depth > 1:
+        return None
+    holders = [token]
+    if (token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_.lower() == "be") or \
+            token.dep_ == "dobj":
+        holders.append(token.head)  # "26 foreigners were among the dead", "counted ..."
+    for holder in holders:
+        for prep in holder.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("among", "amongst"):
+                continue
+            # (its object, or the word the parser hung from it otherwise: "among
+            # deceased" of a headline may come out as an adjective of the preposition)
+            wholes = [c for c in prep.children if c.dep_ == "pobj"] or [
+                c for c in prep.children if c.pos_ in ("NOUN", "ADJ", "PROPN")]
+            for whole in wholes[:1]:
+                found = _noun_state(whole, tables, depth)
+                if found is not None:
+                    return found
+    including = token.head
+    if token.dep_ != "pobj" or including.lower_ not in _INCLUDING or \
+            including.head.i == including.i:
+        return None
+    whole = including.head
+    if whole.pos_ in ("VERB", "AUX"):
+        found = _verb_state(whole, tables, completions=True)
+        if found is not None:
+            return found  # "154 people were killed, including 26 foreigners"
+        for subject in whole.children:
+            if subject.dep_ in ("nsubj", "nsubjpass"):
+                found = _noun_state(subject, tables, depth)
+                if found is not None:
+                    return found  # "the toll has risen to 154, including ..."
+        return None
+    return _noun_state(whole, tables, depth)
+
+
+def _noun_state(noun: Token, tables: KeyTables, depth: int) -> str | None:
+    """The part of a count of people a noun of a whole names: a state word ("the dead",
+    "the injured"), a phrase keyed to a state's key ("the death toll", "the toll"), or the
+    count's own state ("154 people killed", "the victims who drowned")."""
+    word = noun.lower_
+    if word in tables.states:
+        return tables.states[word]
+    words = [c.lower_ for c in noun.lefts if c.dep_ in ("compound", "amod") and c.is_alpha]
+    for phrase in (" ".join([*words, word]), singular(word, tables.plural), word):
+        key = tables.synonyms.get(phrase)
+        for state, keys in tables.state_keys.items():
+            if key is not None and key in keys:
+                return state
+    return count_state(noun.doc[noun.i:noun.i + 1], tables, depth + 1)
 
 
 def _after_partitive_opening(figure: SpacySpan) -> bool:
@@ -1267,7 +1342,8 @@ def _sum_of_events(figure: SpacySpan, head: Token | None, tables: KeyTables) -> 
 def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str,
                  per_share: bool, figures: set[int], skip: set[int], tables: KeyTables,
                  find: Cues, counted: str | None = None,
-                 by_unit: bool = False, decided: bool = True) -> MetricFrame:
+                 by_unit: bool = False, decided: bool = True,
+                 amount: bool = False) -> MetricFrame:
     """The metric key of a figure, its qualifiers and its part in a change.
 
     ``closed`` is the figure's metric class (``unknown`` when none): the key when the tree
@@ -1279,7 +1355,10 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     decided by that unit ("555,000 GPUs" is a GPU count), and is the key. ``decided``: a
     unit, a strong cue or a named target decided the class; a class read only from a weak cue
     ("pay", "deal") keys a figure only when its own words name no measure ("would pay a $1.5
-    billion breakup fee" is a breakup fee, not a lease payment).
+    billion breakup fee" is a breakup fee, not a lease payment). ``amount``: the figure is
+    an amount of money no unit, cue or target decided the class of, whose own "of" phrase
+    says what it measures ("16 billion francs of bonds"; "burn through $115 billion of cash"
+    stays the cash burn its verb says).
     """
     finder = _Finder(tables, skip, find, figures)
     root = figure.root
@@ -1296,7 +1375,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     # ("burn through $115 billion of cash" is a cash burn)
     # ("97% of votes" is a share of them, not votes)
     head, flags = finder.frame(figure, count, figures, kind=(
-        not decided or closed == "unknown") and not _percentage(figure))
+        not decided or closed == "unknown") and not _percentage(figure), amount=amount)
     sign = figure.text[:1]
     if not flags.change and not flags.base and (sign == "+" or (count and sign in _MINUS)):
         # "+210 seats", "a net change of -60": a written sign makes a change (a count is

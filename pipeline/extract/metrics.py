@@ -11,15 +11,18 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.tree import span_distance
+from pipeline.extract.tree import measured_of, span_distance
 from pipeline.models import Quantity
 from pipeline.rules import MetricRule, Rules
 
 # --- metric ----------------------------------------------------------------------------------
 
 
-def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find: Cues
-              ) -> tuple[tuple[int, int, int], str] | None:
+def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find: Cues,
+             events: frozenset[str] = frozenset()
+             ) -> tuple[tuple[int, int, int], str] | None:
+    """The cue nearest the figure in the tree, and its metric; never a cue inside a phrase or
+    clause of an ``events`` word off the figure's own words (:func:`_in_event`)."""
     best: tuple[tuple[int, int, int], str] | None = None
     below: set[int] | None = None
     text = find.lowered(sent)
@@ -30,12 +33,31 @@ def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find
         for tokens in find.spans(sent, cue):
             if below is None:
                 below = {t.i for t in root.subtree} | _in_phrase_after(root)
+            if events and _in_event(tokens.root, root, events):
+                continue
             # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
             distance = 0 if all(t.i in below for t in tokens) else span_distance(root, tokens)
             score = (distance, -len(cue), abs(tokens.start - root.i))
             if best is None or score < best[0]:
                 best = (score, name)
     return best
+
+
+def _in_event(cue: Token, root: Token, events: frozenset[str]) -> bool:
+    """Whether a cue word sits in a phrase or clause that sets the figure against another
+    event ("became worthless after the takeover", "before UBS bought it"): on the way up
+    from the cue to the first word that governs the figure (or is it), a preposition of
+    ``events``, or a clause marked by one."""
+    above = {root.i, *(t.i for t in root.ancestors)}
+    for t in [cue, *cue.ancestors]:
+        if t.i in above:
+            return False
+        if t.lower_ in events and t.dep_ in ("prep", "mark"):
+            return True
+        if t.dep_ in ("advcl", "pcomp") and any(c.dep_ == "mark" and c.lower_ in events
+                                                for c in t.children):
+            return True
+    return False
 
 
 def _in_phrase_after(root: Token) -> set[int]:
@@ -66,10 +88,16 @@ def implied_money(sent: SpacySpan, root: Token, quantity: Quantity, currency: st
     dimension = find.dimension(registry, money)
     fitting = [(n, c) for n, r in rules.metrics.metrics.items()
                if dimension in find.dimensions[n] for c in r.cues]
-    best = best_cue(sent, root, fitting, find)
+    best = best_cue(sent, root, fitting, find, _events(rules, find))
     if best is None or best[0][0] > 2:
         return None
     return money, best[1]
+
+
+def _events(rules: Rules, find: Cues) -> frozenset[str]:
+    """The rules' ``event_prepositions`` in lower case, built once per rules."""
+    return find.memo.table(f"event prepositions {id(rules.cues)}", frozenset, lambda: frozenset(
+        w.lower() for w in rules.cues.event_prepositions))
 
 
 class _Fitting(NamedTuple):
@@ -117,14 +145,22 @@ def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
     for name, rule in fitting.metrics:
         if quantity.unit in rule.units:
             return name, True
+    events = _events(rules, find)
     strong = best_cue(sent, root, _present(sent, fitting.strong, fitting.strong_words, find),
-                      find)
-    weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find)
+                      find, events)
+    weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find,
+                    events)
     if strong:
         # a cue outside the figure's clause ("Google has $102.88B in cash, ... a huge figure
         # for a fine") names the class, but does not decide it over the figure's own words
-        return strong[1], strong[0][0] == 0 or _in_clause(sent, root, strong[1], fitting,
-                                                           find)
+        if strong[0][0] == 0:
+            return strong[1], True
+        if dimension.startswith("currency") and measured_of(root) is not None:
+            # "16 billion francs of bonds became worthless after the takeover": an amount
+            # that says what it is of is decided only by a cue it hangs from ("bought ...
+            # for $3 billion of stock"), not by one elsewhere in its clause
+            return strong[1], _governs(sent, root, strong[1], fitting, find)
+        return strong[1], _in_clause(sent, root, strong[1], fitting, find)
     return (weak[1] if weak else "unknown"), False
 
 
@@ -142,6 +178,16 @@ def _in_clause(sent: SpacySpan, root: Token, metric: str, fitting: _Fitting, fin
             if _reaches(tokens.root, above):
                 return True
     return False
+
+
+def _governs(sent: SpacySpan, root: Token, metric: str, fitting: _Fitting, find: Cues
+             ) -> bool:
+    """Whether a cue of ``metric`` governs the figure: one of its words is an ancestor of the
+    figure's root ("acquire Westmark for $3 billion of stock")."""
+    above = {t.i for t in root.ancestors}
+    return any(t.i in above
+               for name, cue in _present(sent, fitting.strong, fitting.strong_words, find)
+               if name == metric for tokens in find.spans(sent, cue) for t in tokens)
 
 
 def _reaches(token: Token, above: set[int]) -> bool:

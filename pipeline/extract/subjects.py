@@ -651,13 +651,14 @@ SAYING_VERBS = frozenset("say says said report reports reported announce announc
 
 
 # Clauses a figure's clause may sit beside, each with its own subject ("X won 37 seats,
-# while Y won 29").
-_OWN_CLAUSES = frozenset({"advcl", "conj", "ccomp", "parataxis", "relcl"})
+# while Y won 29"), or a participle's ("X won 37 seats, followed by Y with 15").
+_OWN_CLAUSES = frozenset({"advcl", "conj", "ccomp", "parataxis", "relcl", "acl"})
 
 
 def _clauses_beside(chain: list[Token], root: Token, figure: set[int]) -> set[int]:
     """The tokens of clauses hanging from the figure's clause chain that hold a figure of
-    their own and not this one ("X boosted the bloc with 37 seats, while Y won 29")."""
+    their own and not this one ("X boosted the bloc with 37 seats, while Y won 29", "X led
+    with 37 seats, followed by Y with 15": Y's is the 15)."""
     beside: set[int] = set()
     for holder in (root, *chain):
         for clause in holder.children:

@@ -150,3 +150,16 @@ def sentence_of(figure: SpacySpan) -> SpacySpan:
     except ValueError:
         return figure.doc[:]
 
+
+def measured_of(root: Token) -> Token | None:
+    """The noun of an amount's own "of" phrase, what the amount is of ("16 billion francs of
+    bonds", "$5 billion of debt"): a common noun (a name's own words are no measure), not a
+    figure, after the amount."""
+    for prep in root.children:
+        if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i < root.i:
+            continue
+        noun = next((g for g in prep.children if g.dep_ == "pobj"), None)
+        if noun is not None and noun.pos_ == "NOUN" and not noun.like_num and \
+                noun.ent_type_ in ("", "PRODUCT"):
+            return noun
+    return None
