@@ -1,0 +1,51 @@
+"""Session 10 (prec11): false contradictions on news nobody tuned for, on sentences of our own.
+
+- Whoever a figure is credited to is not its owner, also when the parser loses the shape: a
+  name set off by commas right after "according to the agency's former head" is that source's
+  apposition, and "as per X" credits a figure as "according to X" does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_frames import claim_at, frames_of
+
+HEAD = "Norsa readies Selene-4\n\nNorsa will launch Selene-4 next month, Norsa said. "
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence", [
+    "According to the former chairman of Norsa, Ravi Menon, the total cost of Selene-4 is "
+    "Rs 720 crore.",
+    "As per the former head of Norsa, Ravi Menon, the cost approved for this mission is "
+    "Rs 310 crore.",
+    "According to a retired engineer, Dara Voss, the probe's budget was $88 million.",
+])
+def test_an_apposed_source_is_not_the_subject(sentence: str, rules: Any,
+                                               pipeline_nlp: Any) -> None:
+    """The name apposed to a source credits the figure; it does not own it."""
+    text = HEAD + sentence
+    figure = sentence.split(" is ")[-1].split(" was ")[-1].rstrip(".")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.subject not in ("Ravi Menon", "Dara Voss")
+    assert claim.modality == "quoted"
+
+
+@pytest.mark.model
+def test_a_name_after_the_source_s_clause_is_still_a_subject(rules: Any,
+                                                             pipeline_nlp: Any) -> None:
+    """Only a name between two commas right after the source is apposed to it: the subject of
+    the credited clause itself stays a candidate."""
+    text = HEAD + "According to Norsa, Helio Dynamics paid Rs 95 crore for the launch."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 95 crore")
+    assert claim.subject == "Helio Dynamics"
