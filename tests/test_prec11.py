@@ -3,6 +3,9 @@
 - Whoever a figure is credited to is not its owner, also when the parser loses the shape: a
   name set off by commas right after "according to the agency's former head" is that source's
   apposition, and "as per X" credits a figure as "according to X" does.
+- A name with a serial number written as one word ("Selene-4", "Falcon-9") is a name even when
+  the NER misses it: "the cost of Selene-4" is Selene-4's, not the article's focal agency's,
+  and two missions' costs are not one figure.
 """
 
 from __future__ import annotations
@@ -49,3 +52,15 @@ def test_a_name_after_the_source_s_clause_is_still_a_subject(rules: Any,
     text = HEAD + "According to Norsa, Helio Dynamics paid Rs 95 crore for the launch."
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 95 crore")
     assert claim.subject == "Helio Dynamics"
+
+
+@pytest.mark.model
+def test_a_serial_name_owns_its_cost(rules: Any, pipeline_nlp: Any) -> None:
+    """Two missions of one agency, each cost stated with the mission's serial name: each
+    mission owns its cost; neither falls to the agency the article is about."""
+    text = HEAD + ("The total cost of Selene-4 is Rs 615 crore, officials said. "
+                   "The total cost of Selene-2 was Rs 978 crore.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    newer = claim_at(claims, text, "Rs 615 crore")
+    older = claim_at(claims, text, "Rs 978 crore")
+    assert (newer.subject, older.subject) == ("Selene-4", "Selene-2")

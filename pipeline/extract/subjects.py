@@ -53,6 +53,11 @@ FOCAL_SCORE = 3
 # --- entities and anaphora -------------------------------------------------------------------
 
 
+# a name with a serial number, written as one word ("Selene-4", "Falcon-9"): a craft, a
+# model or a mission the NER often misses, a name all the same
+DESIGNATION = re.compile(r"[A-Z][A-Za-z]+-[A-Za-z]*\d+[A-Za-z]*")
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -95,7 +100,9 @@ class Entities:
         words, index = numpy.unique(table[:, 0], return_inverse=True)
         texts = [strings[orth] for orth in words.tolist()]
         capital = numpy.array([text[:1].isupper() for text in texts], dtype=bool)[
-            index.reshape(-1)] & (table[:, 3] != 0)
+            index.reshape(-1)] & ((table[:, 3] != 0) | numpy.array(
+                [bool(DESIGNATION.fullmatch(text)) for text in texts], dtype=bool)[
+                index.reshape(-1)])
         # as {t.text for t in doc if not t.is_sent_start and t.text[:1].isupper() and t.is_alpha}
         self.midsentence_capitals = {texts[k] for k in
                                      set(index.reshape(-1)[capital & (sent_start != 1)].tolist())}
@@ -341,8 +348,8 @@ class Entities:
         """A capitalised argument the statistical NER did not tag, as a fallback name."""
         if token.ent_type_ and token.ent_type_ not in SUBJECT_LABELS:
             return None  # "on Tuesday", "in June": dates and numbers are not owners
-        if not token.text[:1].isupper() or token.is_stop or not token.is_alpha or \
-                token.dep_ not in NAME_DEPS:
+        if not token.text[:1].isupper() or token.is_stop or token.dep_ not in NAME_DEPS or \
+                not (token.is_alpha or DESIGNATION.fullmatch(token.text)):
             return None
         if token.lower_ in self.anaphora or token.lower_ in self.definite or \
                 token.text.lower() in self.stop:
