@@ -6,6 +6,9 @@
 - A name with a serial number written as one word ("Selene-4", "Falcon-9") is a name even when
   the NER misses it: "the cost of Selene-4" is Selene-4's, not the article's focal agency's,
   and two missions' costs are not one figure.
+- A relative clause whose subject is a relative pronoun ("its predecessor, Selene-2, which had
+  a budget of $96.5 million") is about the noun it hangs on, or the name in apposition to it:
+  the figure is that name's, not the main clause's "it".
 """
 
 from __future__ import annotations
@@ -64,3 +67,23 @@ def test_a_serial_name_owns_its_cost(rules: Any, pipeline_nlp: Any) -> None:
     newer = claim_at(claims, text, "Rs 615 crore")
     older = claim_at(claims, text, "Rs 978 crore")
     assert (newer.subject, older.subject) == ("Selene-4", "Selene-2")
+
+
+@pytest.mark.model
+def test_a_relative_clause_figure_is_its_antecedent_s(rules: Any, pipeline_nlp: Any) -> None:
+    """The predecessor's budget, told in a relative clause, is the predecessor's."""
+    text = HEAD + ("Selene-4 has a budget of $75 million. Incidentally, it was cheaper "
+                   "compared to its predecessor, Selene-2, which had a budget of $96.5 million.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    assert claim_at(claims, text, "$75 million").subject == "Selene-4"
+    assert claim_at(claims, text, "$96.5 million").subject == "Selene-2"
+
+
+@pytest.mark.model
+def test_a_relative_clause_of_a_common_noun_names_no_one(rules: Any,
+                                                         pipeline_nlp: Any) -> None:
+    """A relative clause on a common noun with no name gives no owner of its own: the
+    clause's figure keeps the subject it had."""
+    text = HEAD + "Norsa ordered a rocket, which had a price of $40 million."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "$40 million")
+    assert claim.subject == "Norsa"
