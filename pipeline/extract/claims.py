@@ -377,7 +377,9 @@ def _sources(sent: SpacySpan, entities: Entities, tables: KeyTables, find: Cues)
 def _credited(sent: SpacySpan, entities: Entities, find: Cues) -> set[int]:
     """Tokens naming the source a prepositional cue credits the sentence to ("according to
     the transport ministry, the jet carried 181 people"): who says, not whose the figure is;
-    the article's focal entity crediting its own figures stays a candidate."""
+    the article's focal entity crediting its own figures stays a candidate. A name set off
+    by commas right after the source ("according to the agency's former head, Ravi Menon,
+    the cost is ...") is the source's apposition, however the parser hangs it."""
     found: set[int] = set()
     for tokens in find.tokens(sent, entities.rules.cues.modality.get("quoted", ())):
         for source in (c for t in tokens for c in t.children if c.dep_ == "pobj"):
@@ -385,7 +387,21 @@ def _credited(sent: SpacySpan, entities: Entities, find: Cues) -> set[int]:
             if mention is not None and mention.name in (entities.focal, entities.focal_org):
                 continue
             found.update(t.i for t in source.subtree)
+            found.update(_apposed_name(source, sent, entities))
     return found
+
+
+def _apposed_name(source: Token, sent: SpacySpan, entities: Entities) -> range:
+    """The tokens of a name between two commas right after a source phrase, or none."""
+    comma = source.right_edge.i + 1
+    if comma >= sent.end - 1 or sent.doc[comma].text != ",":
+        return range(0)
+    mention = entities.by_token.get(comma + 1)
+    if (mention is None or mention.start != comma + 1 or mention.end >= sent.end
+            or sent.doc[mention.end].text != ","
+            or mention.name in (entities.focal, entities.focal_org)):
+        return range(0)
+    return range(mention.start, mention.end)
 
 
 def _estimators(sent: SpacySpan, entities: Entities, tables: KeyTables) -> set[int]:

@@ -53,6 +53,11 @@ FOCAL_SCORE = 3
 # --- entities and anaphora -------------------------------------------------------------------
 
 
+# a name with a serial number, written as one word ("Selene-4", "Falcon-9"): a craft, a
+# model or a mission the NER often misses, a name all the same
+DESIGNATION = re.compile(r"[A-Z][A-Za-z]+-[A-Za-z]*\d+[A-Za-z]*")
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -95,7 +100,9 @@ class Entities:
         words, index = numpy.unique(table[:, 0], return_inverse=True)
         texts = [strings[orth] for orth in words.tolist()]
         capital = numpy.array([text[:1].isupper() for text in texts], dtype=bool)[
-            index.reshape(-1)] & (table[:, 3] != 0)
+            index.reshape(-1)] & ((table[:, 3] != 0) | numpy.array(
+                [bool(DESIGNATION.fullmatch(text)) for text in texts], dtype=bool)[
+                index.reshape(-1)])
         # as {t.text for t in doc if not t.is_sent_start and t.text[:1].isupper() and t.is_alpha}
         self.midsentence_capitals = {texts[k] for k in
                                      set(index.reshape(-1)[capital & (sent_start != 1)].tolist())}
@@ -337,12 +344,14 @@ class Entities:
             return self.resolve(token)
         return self.proper_name(token)
 
-    def proper_name(self, token: Token) -> str | None:
-        """A capitalised argument the statistical NER did not tag, as a fallback name."""
+    def proper_name(self, token: Token, *, apposed: bool = False) -> str | None:
+        """A capitalised argument the statistical NER did not tag, as a fallback name
+        (``apposed``: also a name in apposition)."""
         if token.ent_type_ and token.ent_type_ not in SUBJECT_LABELS:
             return None  # "on Tuesday", "in June": dates and numbers are not owners
-        if not token.text[:1].isupper() or token.is_stop or not token.is_alpha or \
-                token.dep_ not in NAME_DEPS:
+        deps = (*NAME_DEPS, "appos") if apposed else NAME_DEPS
+        if not token.text[:1].isupper() or token.is_stop or token.dep_ not in deps or \
+                not (token.is_alpha or DESIGNATION.fullmatch(token.text)):
             return None
         if token.lower_ in self.anaphora or token.lower_ in self.definite or \
                 token.text.lower() in self.stop:
@@ -779,6 +788,31 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
         missed = entities.proper_name(token)
         if missed and token.dep_ != "compound":
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
+    found.extend(_antecedents(chain, figure, sources, entities))
+    return found
+
+
+def _antecedents(chain: list[Token], figure: set[int], sources: set[int],
+                 entities: Entities) -> list[tuple[Token, str, int]]:
+    """The name a relative clause of the figure hangs on, when a relative pronoun is the
+    clause's subject ("its predecessor, Selene-2, which had a budget of $96 million"): the
+    pronoun is that name, the owner of the clause's figure (the noun itself, or a name in
+    apposition to it, tagged or not)."""
+    verb = chain[-1] if chain else None
+    if verb is None or verb.dep_ != "relcl" or not any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WDT", "WP")
+            for c in verb.children):
+        return []
+    head = verb.head
+    found: list[tuple[Token, str, int]] = []
+    for token in (head, *(c for c in head.children if c.dep_ == "appos")):
+        if token.i in figure or token.i in sources:
+            continue
+        mention = entities.by_token.get(token.i)
+        name = mention.name if mention is not None else entities.proper_name(token,
+                                                                              apposed=True)
+        if name:
+            found.append((token, name, 0))
     return found
 
 
