@@ -66,6 +66,7 @@ from pipeline.extract.keys import (
     remaining_frame,
     singular,
     size_frame,
+    standing_size,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.names import name_key, related
@@ -1202,6 +1203,10 @@ def build_claims(
             # "the club has moved to sign Lindqvist for £65m": a person the figure's verb
             # takes, under a subject resolved from a description: which of its deals?
             owner = _person_object(chain, tokens, subject, entities)
+        if standing_size(frame.key, dimension, tables):
+            # "The Titan, a 21-foot vessel, disappeared on June 18": the day is the
+            # disappearance's; a thing's length or height is of no period
+            period, period_key, period_how = None, None, None
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,
