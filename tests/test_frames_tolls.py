@@ -138,7 +138,8 @@ def test_a_part_of_a_count_is_a_running_tally(rules: Any, registry: Any) -> None
 
 @pytest.mark.model
 @pytest.mark.parametrize(("text", "figure", "key", "thing"), [
-    ("The giant 720-foot cargo ship ran aground on Friday.", "720-foot", "length", "ship"),
+    ("The Tarvik Star, a giant 720-foot cargo ship, ran aground on Friday.", "720-foot",
+     "length", "ship"),
     ("The ship, 720 feet in length, ran aground on Friday.", "720 feet", "length", "ship"),
     ("Crews inspected the 180-foot-tall tower on Monday.", "180-foot", "height", "tower"),
 ], ids=["hyphenated-modifier", "in-length", "named-by-an-adjective"])

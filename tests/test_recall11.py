@@ -1,6 +1,7 @@
 """Session 10 (recall11): must flags lost on stories nobody tuned for, fixed by mechanism and
-tested on sentences of our own: the size of a named vessel or craft, whether the name is
-tagged a place or described by a common noun ("The Zephyr, a 21-foot vessel")."""
+tested on sentences of our own: the size of a named vessel or craft the NER tags a place,
+a thing's size that the day of its clause does not date, the allowance of sizes as a floor,
+and a unit word that is no owner."""
 
 from __future__ import annotations
 
@@ -48,20 +49,17 @@ def _kinds(claims: list[Claim], rules: Any) -> list[str]:
     ("Divers found five fragments of the 22-foot Zephyr on the seabed.", "22-foot", "length"),
     ("Divers found five fragments of the 22-foot (6.7-meter) Zephyr on the seabed.",
      "22-foot", "length"),
-    # a common noun that describes the name: in apposition, or after a copula
-    ("The Zephyr, a 21-foot vessel, disappeared on Sunday.", "21-foot", "length"),
-    ("The Zephyr is a 21-foot vessel.", "21-foot", "length"),
-    ("Ana Ruiz, a 6-year-old pupil, was hurt in the fire.", "6-year", "age"),
+    ("Rescuers reached the 300-foot Orvena Star before dawn.", "300-foot", "length"),
 ])
 def test_a_size_of_a_named_thing_is_the_names(text: str, figure: str, key: str, rules: Any,
                                                pipeline_nlp: Any) -> None:
     claim = _claim(text, figure, rules, pipeline_nlp)
-    name = "Ana Ruiz" if key == "age" else "Zephyr"
-    assert (claim.subject, claim.metric_key, claim.qualifiers) == (name, key, ())
+    assert (claim.metric_key, claim.qualifiers) == (key, ())
+    assert claim.subject is not None and claim.subject_how == "named"
 
 
 def test_two_reports_of_a_named_vessels_length_meet(rules: Any, pipeline_nlp: Any) -> None:
-    a = _claim("The Zephyr, a 21-foot vessel, disappeared on Sunday.", "21-foot", rules,
+    a = _claim("Divers found the 21-foot Zephyr on Sunday.", "21-foot", rules,
                pipeline_nlp, "a.txt")
     b = _claim("Divers found five fragments of the 28-foot Zephyr on the seabed.", "28-foot",
                rules, pipeline_nlp, "b.txt")
@@ -84,7 +82,7 @@ def test_sizes_one_foot_apart_in_whole_feet_disagree(rules: Any, pipeline_nlp: A
     """Half a foot either way already covers a rounding of a 21-foot figure; the 1% allowed
     a size for a conversion rounded twice ("984 feet" and "985 feet" for 300 m) is no extra
     margin on top of it."""
-    a = _claim("The Zephyr, a 21-foot vessel, disappeared on Sunday.", "21-foot", rules,
+    a = _claim("Divers found the 21-foot Zephyr on Sunday.", "21-foot", rules,
                pipeline_nlp, "a.txt")
     b = _claim("Divers found five fragments of the 22-foot Zephyr on the seabed.", "22-foot",
                rules, pipeline_nlp, "b.txt")
@@ -92,8 +90,8 @@ def test_sizes_one_foot_apart_in_whole_feet_disagree(rules: Any, pipeline_nlp: A
 
 
 def test_sizes_converted_and_rounded_twice_still_agree(rules: Any, pipeline_nlp: Any) -> None:
-    a = _claim("The Zephyr, a 984-foot freighter, ran aground on Sunday.", "984-foot", rules,
-               pipeline_nlp, "a.txt")
+    a = _claim("Tugs reached the 984-foot Zephyr on Sunday.", "984-foot", rules, pipeline_nlp,
+               "a.txt")
     b = _claim("Tugs freed the 985-foot Zephyr on Monday.", "985-foot", rules, pipeline_nlp,
                "b.txt")
     assert (a.metric_key, b.metric_key) == ("length", "length")
@@ -105,7 +103,7 @@ def test_sizes_converted_and_rounded_twice_still_agree(rules: Any, pipeline_nlp:
 def test_the_day_of_a_clause_does_not_date_a_size(rules: Any, pipeline_nlp: Any) -> None:
     """"disappeared on June 18" dates the disappearance, not the vessel's length; a report
     giving the length with no date meets it as a fact of the same frame."""
-    text = "The Zephyr, a 21-foot vessel, disappeared on June 18, 2023."
+    text = "The 21-foot Zephyr disappeared on June 18, 2023."
     a = _claim(text, "21-foot", rules, pipeline_nlp, "a.txt")
     assert (a.metric_key, a.period, a.period_key) == ("length", None, None)
     b = _claim("Divers found five fragments of the 22-foot Zephyr on the seabed.", "22-foot",
@@ -114,6 +112,15 @@ def test_the_day_of_a_clause_does_not_date_a_size(rules: Any, pipeline_nlp: Any)
 
 
 def test_an_age_keeps_its_clauses_period(rules: Any, pipeline_nlp: Any) -> None:
-    text = "Ana Ruiz, a 6-year-old pupil, was hurt in the fire on June 18, 2023."
+    text = "The father of 6-year-old Ana Ruiz spoke on June 18, 2023."
     claim = _claim(text, "6-year", rules, pipeline_nlp)
     assert claim.metric_key == "age" and claim.period_key is not None
+
+
+# --- a unit word is no owner --------------------------------------------------------------
+
+def test_a_unit_the_ner_takes_for_a_name_owns_no_figure(rules: Any, pipeline_nlp: Any) -> None:
+    text = ("Temperatures in Orvena reached 51.8 degrees Celsius (125 Fahrenheit) on Monday, "
+            "the weather centre said.")
+    claims = _claims(text, rules, pipeline_nlp)
+    assert claims and all(c.subject != "Fahrenheit" for c in claims)

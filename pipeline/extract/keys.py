@@ -1129,10 +1129,7 @@ def named_size(figure: SpacySpan, dimension: str, tables: KeyTables
         return None
     named, thing = sized
     if not _a_name(thing):
-        described = _described_name(thing)  # "The Zephyr, a 21-foot vessel": the Zephyr's
-        if described is None:
-            return None
-        thing = described
+        return None
     if _indefinite(thing):
         return None
     key = named or tables.sizes[dimension]
@@ -1145,20 +1142,6 @@ def _a_name(token: Token) -> bool:
     if token.ent_type_:
         return token.ent_type_ in NAME_LABELS or token.ent_type_ in _CRAFT_LABELS
     return token.pos_ == "PROPN"
-
-
-def _described_name(thing: Token) -> Token | None:
-    """The name a common noun describes, in apposition ("The Zephyr, a 21-foot vessel,") or
-    as the complement of a copula ("the Zephyr is a 21-foot vessel"): the size is the
-    name's. ``None`` for any other noun."""
-    if thing.pos_ != "NOUN":
-        return None
-    if thing.dep_ == "appos" and thing.head.i < thing.i and _a_name(thing.head):
-        return thing.head
-    if thing.dep_ == "attr" and thing.head.lemma_ == "be":
-        return next((c for c in thing.head.children if c.dep_ == "nsubj" and _a_name(c)),
-                    None)
-    return None
 
 
 def standing_size(key: str | None, dimension: str, tables: KeyTables) -> bool:
