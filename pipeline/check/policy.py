@@ -7,9 +7,10 @@ scope qualifiers) partition is compared on its own.
 **Intervals.** Each figure is the interval its writing implies (``Normalized.implied``:
 written precision, widened by hedges, opened by bounds); two figures agree when their
 intervals overlap. There is no per-metric tolerance: only the metrics of the ``fuzzy`` table
-of ``rules/metrics.yaml`` (crowd sizes, tallies kept by several counters) are widened by
-their hedge. Until the quantities stage writes the precision (issue 16), a figure without
-one gets half a unit of its last written digit here (:func:`written_precision`).
+of ``rules/metrics.yaml`` (sizes of things, often converted from another unit and rounded
+again) are at least that fraction wide either way, a floor under the written precision.
+Until the quantities stage writes the precision (issue 16), a figure without one gets half a
+unit of its last written digit here (:func:`written_precision`).
 
 **Verdicts** for two figures of different articles whose intervals do not overlap:
 
@@ -186,8 +187,12 @@ def written_interval(claim: Claim, fuzzy: float = 0.0) -> tuple[float, float, fl
         widen = {"approx": 0.05, "vague": 0.5}.get(q.bound, 0.0)
         rel = max(rel, widen)
         low, high = low - rel * abs(low), high + rel * abs(high)
-    if fuzzy:
-        low, high = low - fuzzy * abs(low), high + fuzzy * abs(high)
+    if fuzzy:  # at least ``fuzzy`` either way of the figure, however it is written: a
+        # floor, not a margin added to the written precision ("984 feet" converted from 300 m
+        # and rounded twice meets "985 feet"; "21-foot", half a foot either way already, is
+        # as wide as its digits say and does not meet "22-foot")
+        low = min(low, ref - fuzzy * abs(ref)) if math.isfinite(ref) else low
+        high = max(high, ref + fuzzy * abs(ref)) if math.isfinite(ref) else high
     return low, high, ref
 
 

@@ -66,6 +66,7 @@ from pipeline.extract.keys import (
     remaining_frame,
     singular,
     size_frame,
+    standing_size,
 )
 from pipeline.extract.metrics import implied_money, metric_cue, target_metric
 from pipeline.extract.names import name_key, related
@@ -958,10 +959,13 @@ def build_claims(
     quantities = [q for q in quantities
                   if not _in_a_name(q, figure_spans[(q.span.start, q.span.end)], entities)
                   or list_entry(repaired.text, q.span.start, q.span.end) is not None]
+    measures: set[int] = set()  # the tokens of physical measures: numbers and unit words
     for q in quantities:
         span = figure_spans[(q.span.start, q.span.end)]
         if span is not None:
             figures.update(range(span.start, span.end))
+            if not find.dimension(registry, q).startswith(("count", "currency")):
+                measures.update(range(span.start, span.end))
     currencies = Counter(q.currency for q in quantities if q.currency)
     usual_currency = currencies.most_common(1)[0][0] if currencies else None
     claims: list[Claim] = []
@@ -1028,8 +1032,11 @@ def build_claims(
         payer = entities.booked_to(parties.get("payer"))
         payee = entities.booked_to(parties.get("payee"))
         priced = price_frame(figure, tables, skip) if dimension == "currency" else None
+        # a unit word the NER takes for a name ("51.8 degrees Celsius (125 Fahrenheit)")
+        # owns no figure
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
-                                        entities, _sources(sent, entities, tables, find))
+                                        entities, _sources(sent, entities, tables, find)
+                                        | (measures - tokens))
         subject: str | None = None
         subject_token: Token | None = None
         searched = False  # the subject is the nearest candidate or the focal entity
@@ -1218,6 +1225,10 @@ def build_claims(
             # "the club has moved to sign Lindqvist for £65m": a person the figure's verb
             # takes, under a subject resolved from a description: which of its deals?
             owner = _person_object(chain, tokens, subject, entities)
+        if standing_size(frame.key, dimension, tables):
+            # "The Titan, a 21-foot vessel, disappeared on June 18": the day is the
+            # disappearance's; a thing's length or height is of no period
+            period, period_key, period_how = None, None, None
         claims.append(Claim(
             id=claim_id(document, original.span),
             doc_id=document.id,

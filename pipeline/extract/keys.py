@@ -1128,12 +1128,30 @@ def named_size(figure: SpacySpan, dimension: str, tables: KeyTables
     if sized is None:
         return None
     named, thing = sized
-    if thing.ent_type_ not in NAME_LABELS and (thing.ent_type_ or thing.pos_ != "PROPN"):
-        return None  # (a name the NER missed is still a name)
+    if not _a_name(thing):
+        return None
     if _indefinite(thing):
         return None
     key = named or tables.sizes[dimension]
     return MetricFrame(key=key), thing
+
+
+def _a_name(token: Token) -> bool:
+    """A name a size may be of: a tagged name, or a proper noun the NER missed or took for a
+    place (a vessel or a craft: "the 22-foot Zephyr" is tagged a place as often as not)."""
+    if token.ent_type_:
+        return token.ent_type_ in NAME_LABELS or token.ent_type_ in _CRAFT_LABELS
+    return token.pos_ == "PROPN"
+
+
+def standing_size(key: str | None, dimension: str, tables: KeyTables) -> bool:
+    """Whether a figure of ``key`` in ``dimension`` is a thing's physical size (its length,
+    height, depth, width, area, weight or volume: ``sizes`` and ``size_words``), which the
+    day of its clause's event does not date. Not an age (a size in time)."""
+    if key is None or dimension == "time":
+        return False
+    return tables.size_dimensions.get(key, "time") != "time" or any(
+        size == key and dim != "time" for dim, size in tables.sizes.items())
 
 
 DISTANCE = "distance"  # the key of a length from a place in a compass direction
@@ -1174,6 +1192,9 @@ def _indefinite(thing: Token) -> bool:
 
 # Entity labels of things a size may be of: a person, a ship or a building, a product.
 NAME_LABELS = frozenset({"PERSON", "FAC", "PRODUCT", "ORG", "WORK_OF_ART"})
+# Labels the NER gives names of vessels and craft as often as a name's own ("the 22-foot
+# Zephyr" as a place): a size modifying one is the name's.
+_CRAFT_LABELS = frozenset({"GPE", "LOC"})
 
 
 def _sized(figure: SpacySpan, dimension: str, tables: KeyTables
