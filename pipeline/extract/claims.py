@@ -1090,20 +1090,16 @@ def build_claims(
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
-        sized = named_size(figure, dimension, tables) if not count else None
-        sized_owner = entities.name_at(sized[1]) if sized is not None else None
-        if sized is not None and sized_owner is not None:
-            # "the father of 6-year-old Ana Ruiz": her age, whoever the clause is about
-            frame = sized[0]
-            subject, subject_token, how, cue = sized_owner, sized[1], "named", None
-            searched = False
-        distance = distance_frame(figure, dimension, tables) if not count else None
-        place = entities.name_at(distance[1]) if distance is not None else None
-        if distance is not None and place is not None:
-            # "the valley, about 380 km north of Larvik": the distance from Larvik
-            frame = distance[0]
-            subject, subject_token, how, cue = place, distance[1], "named", None
-            searched = False
+        # a frame whose owner is a name it points at, whoever the clause is about: "the
+        # father of 6-year-old Ana Ruiz" (her age), "the valley, about 380 km north of
+        # Larvik" (the distance from Larvik)
+        for owned in () if count else (named_size(figure, dimension, tables),
+                                       distance_frame(figure, dimension, tables)):
+            owner = entities.name_at(owned[1]) if owned is not None else None
+            if owned is not None and owner is not None:
+                frame = owned[0]
+                subject, subject_token, how, cue = owner, owned[1], "named", None
+                searched = False
         left = remaining_frame(figure, dimension, tables)
         if left is not None:  # "with 3 seconds remaining in overtime": the time left
             frame = left
