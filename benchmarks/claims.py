@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import api  # noqa: E402
-from pipeline.extract import repair  # noqa: E402
-from pipeline.extract import claims, quantities
+from pipeline.extract import claims, quantities, repair  # noqa: E402
 from pipeline.models import Claim  # noqa: E402
 from pipeline.rules import Rules, load_rules  # noqa: E402
 from pipeline.units import dimension_of, unit_expression  # noqa: E402

@@ -6,13 +6,13 @@ words, range and bound words, garbled runs like the ones a Markdown renderer mak
 spaces dropped, ``'`` -> ``′``, ``**`` -> ``∗∗``, ``-`` -> ``−``), unicode noise (zero-width and
 bidi controls, combining marks, emoji, NUL) and random byte soup. Each input goes through
 
-* :func:`pipeline.extract.quantities.extract_quantities` and :func:`pipeline.units.normalize` on every
-  quantity found; contract: no exception, spans inside the text and equal to it, values finite
-  or ``None``, ``low <= high``;
-* :func:`pipeline.extract.repair.repair`; contract: no exception, edits sorted and inside both texts,
-  each repair's span equal to the original text, ``enabled=False`` changes nothing;
-* :func:`pipeline.extract.ingest.ingest` of the text as .txt (UTF-8, cp1252), .md (UTF-16) and .html
-  (clean and broken markup); contract: a Document without control characters or an
+* :func:`pipeline.extract.quantities.extract_quantities` and
+  :func:`pipeline.units.normalize` on every quantity found; contract: no exception, spans
+  inside the text and equal to it, values finite or ``None``, ``low <= high``;
+* :func:`pipeline.extract.repair.repair`; contract: no exception, edits sorted and inside
+  both texts, each repair's span equal to the original text, ``enabled=False`` changes nothing;
+* :func:`pipeline.extract.ingest.ingest` of the text as .txt (UTF-8, cp1252), .md (UTF-16)
+  and .html (clean and broken markup); contract: a Document without control characters or an
   ArticleError with a one-line reason, never another exception.
 
 A case slower than ``--slow`` seconds counts as a failure too (catastrophic regex
@@ -39,8 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.extract import repair  # noqa: E402
 from pipeline.errors import ArticleError  # noqa: E402
+from pipeline.extract import repair  # noqa: E402
 from pipeline.extract.ingest import ingest  # noqa: E402
 from pipeline.extract.quantities import extract_quantities  # noqa: E402
 from pipeline.models import Document  # noqa: E402

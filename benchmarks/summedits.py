@@ -79,9 +79,9 @@ differing numbers, the summary's claim frames and the findings that hold a summa
 (kind and explanation).
 
 **Model reuse.** ``api.extract`` has no parameter for a loaded model; it calls
-``pipeline.extract.process.load_pipeline`` on every run (~0.5 s of a ~0.75 s pair). By default this script
-memoizes that function in its own process(es) (keyed by the rules' fingerprint and the model
-name), so each process loads the model once; nothing in ``pipeline/`` is edited, and if
+``pipeline.extract.process.load_pipeline`` on every run (~0.5 s of a ~0.75 s pair). By default
+this script memoizes that function in its own process(es) (keyed by the rules' fingerprint and
+the model name), so each process loads the model once; nothing in ``pipeline/`` is edited, and if
 ``extract`` stops calling ``load_pipeline`` the memo is simply unused (the footer prints how
 many loads happened). ``--fresh-model`` turns the memo off (every pair loads the model, as a
 user's separate runs would) to check that the predictions do not change.

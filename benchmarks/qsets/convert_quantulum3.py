@@ -177,7 +177,7 @@ def load(name: str) -> list[dict]:
     try:
         import quantulum3
     except ImportError:
-        raise SystemExit(f"quantulum3 is not installed and {local} is missing")
+        raise SystemExit(f"quantulum3 is not installed and {local} is missing") from None
     path = Path(quantulum3.__file__).parent / "_lang" / "en_US" / "tests" / name
     return json.loads(path.read_text(encoding="utf-8"))
 
