@@ -140,6 +140,16 @@ def best_cpu_seconds(fn: Callable[..., object], *args: object, repeat: int = 3) 
     return best
 
 
+def disagreement_kinds(claims: Sequence[Any], rules: Any) -> list[str]:
+    """The kinds of the contradiction and divergence findings of the comparison policy
+    (``interval_consistency.v2``) over ``claims``, sorted: what a policy test asserts."""
+    from pipeline.check import checks
+    from pipeline.check.policy import NAME
+
+    return sorted(f.kind for f in checks.run_checks(list(claims), rules=rules)
+                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
+
+
 def make_claim(
     registry: Any,
     value: float | None = None,

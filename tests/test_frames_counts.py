@@ -14,7 +14,7 @@ import pytest
 from pipeline.check import checks
 from pipeline.check.policy import NAME
 from pipeline.models import Claim
-from tests.conftest import make_claim
+from tests.conftest import disagreement_kinds, make_claim
 from tests.test_frames import claim_at, frames_of
 
 
@@ -211,10 +211,6 @@ def test_a_count_only_reported_is_not_a_part(rules: Any, pipeline_nlp: Any) -> N
 # --- policy ----------------------------------------------------------------------------------
 
 
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
-                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
-
 
 def _seats(registry: Any, value: float, doc: str, *, period: str | None = None,
            key: str = "seat") -> Claim:
@@ -234,7 +230,7 @@ def test_a_zero_against_a_figure_is_a_divergence(rules: Any, registry: Any) -> N
 def test_changes_without_a_base_never_contradict(rules: Any, registry: Any) -> None:
     claims = [_seats(registry, 210, "d1", key="seat change"),
               _seats(registry, 211, "d2", key="seat change")]
-    assert "contradiction" not in _kinds(claims, rules)
+    assert "contradiction" not in disagreement_kinds(claims, rules)
 
 
 def test_the_consensus_of_another_period_does_not_weaken_a_disagreement(

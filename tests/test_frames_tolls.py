@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.check import checks
-from pipeline.check.policy import NAME
 from pipeline.models import Claim
-from tests.conftest import make_claim
+from tests.conftest import disagreement_kinds, make_claim
 from tests.test_frames import claim_at, frames_of
 
 
@@ -112,17 +110,13 @@ def _crew(registry: Any, value: float, doc: str, qualifiers: tuple[str, ...]) ->
     return c.model_copy(update={"qualifiers": qualifiers})
 
 
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
-                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
-
 
 def test_a_part_of_a_count_never_meets_the_whole(rules: Any, registry: Any) -> None:
     rescued = _crew(registry, 2, "a", ("rescued",))
     aboard = _crew(registry, 6, "b", ())
-    assert _kinds([rescued, aboard], rules) == []
+    assert disagreement_kinds([rescued, aboard], rules) == []
     other_aboard = _crew(registry, 7, "c", ())
-    assert _kinds([aboard, other_aboard], rules) == ["contradiction"]
+    assert disagreement_kinds([aboard, other_aboard], rules) == ["contradiction"]
 
 
 def test_a_part_of_a_count_is_a_running_tally(rules: Any, registry: Any) -> None:
@@ -130,7 +124,7 @@ def test_a_part_of_a_count_is_a_running_tally(rules: Any, registry: Any) -> None
     divergence with that reason, never a contradiction."""
     a = _crew(registry, 2, "a", ("rescued",))
     b = _crew(registry, 4, "b", ("rescued",))
-    assert _kinds([a, b], rules) == ["divergence"]
+    assert disagreement_kinds([a, b], rules) == ["divergence"]
 
 
 # --- sizes of things -------------------------------------------------------------------------
@@ -166,9 +160,10 @@ def _length(registry: Any, value: float, doc: str) -> Claim:
 def test_a_size_rounded_after_a_conversion_is_not_a_disagreement(rules: Any,
                                                                   registry: Any) -> None:
     """984 and 985 feet (300 m converted and rounded twice) agree; 948 feet does not."""
-    assert _kinds([_length(registry, 984, "a"), _length(registry, 985, "b")], rules) == []
-    assert _kinds([_length(registry, 948, "a"), _length(registry, 985, "b")],
-                  rules) == ["contradiction"]
+    assert disagreement_kinds([_length(registry, 984, "a"), _length(registry, 985, "b")],
+                              rules) == []
+    assert disagreement_kinds([_length(registry, 948, "a"), _length(registry, 985, "b")],
+                              rules) == ["contradiction"]
 
 
 @pytest.mark.model
@@ -204,5 +199,5 @@ def test_a_rise_and_a_fall_are_not_one_move_misreported(rules: Any, registry: An
     divergence with that reason; two rises that differ still contradict."""
     down = _move(registry, 0.8, "a", "down")
     up = _move(registry, 7.9, "b", "up")
-    assert _kinds([down, up], rules) == ["divergence"]
-    assert _kinds([_move(registry, 0.8, "a", "up"), up], rules) == ["contradiction"]
+    assert disagreement_kinds([down, up], rules) == ["divergence"]
+    assert disagreement_kinds([_move(registry, 0.8, "a", "up"), up], rules) == ["contradiction"]

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.check import checks
-from pipeline.check.policy import NAME
 from pipeline.models import Claim
-from tests.conftest import make_claim
+from tests.conftest import disagreement_kinds, make_claim
 
 
 def _count(registry: Any, value: float, doc: str, source: str | None = None) -> Claim:
@@ -19,10 +17,6 @@ def _count(registry: Any, value: float, doc: str, source: str | None = None) -> 
                                 else "asserted"})
 
 
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
-                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
-
 
 def test_two_values_disagree_on_their_strongest_pair_of_reports(rules: Any,
                                                                 registry: Any) -> None:
@@ -30,10 +24,10 @@ def test_two_values_disagree_on_their_strongest_pair_of_reports(rules: Any,
     other reports give the same values in their own voice: the values contradict."""
     a = _count(registry, 212, "a", "the harbour police")
     c = _count(registry, 209, "c", "PortWatch")
-    assert _kinds([a, c], rules) == ["divergence"]
+    assert disagreement_kinds([a, c], rules) == ["divergence"]
     b = _count(registry, 212, "b")
     d = _count(registry, 209, "d")
-    assert _kinds([a, b, c, d], rules) == ["contradiction"]
+    assert disagreement_kinds([a, b, c, d], rules) == ["contradiction"]
 
 
 def test_a_ratio_differing_beyond_its_written_digits_contradicts(rules: Any,
@@ -43,5 +37,5 @@ def test_a_ratio_differing_beyond_its_written_digits_contradicts(rules: Any,
     exact = make_claim(registry, 2.4112, doc="a", text="2.4112 shares", **ratio)
     rounded = make_claim(registry, 2.41, doc="b", text="2.41 shares", **ratio)
     swapped = make_claim(registry, 2.1412, doc="c", text="2.1412 shares", **ratio)
-    assert _kinds([exact, rounded], rules) == []
-    assert _kinds([exact, rounded, swapped], rules) == ["contradiction"]
+    assert disagreement_kinds([exact, rounded], rules) == []
+    assert disagreement_kinds([exact, rounded, swapped], rules) == ["contradiction"]

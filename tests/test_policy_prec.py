@@ -12,7 +12,7 @@ import pytest
 from pipeline.check import checks
 from pipeline.check.policy import NAME
 from pipeline.models import Claim
-from tests.conftest import make_claim
+from tests.conftest import disagreement_kinds, make_claim
 from tests.test_frames import claim_at, frames_of
 
 
@@ -31,9 +31,6 @@ def _findings(claims: list[Claim], rules: Any) -> list[Any]:
     return [f for f in checks.run_checks(claims, rules=rules)
             if f.check == NAME and f.kind in ("contradiction", "divergence")]
 
-
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in _findings(claims, rules))
 
 
 # --- counts that name only what they count ---------------------------------------------------
@@ -59,17 +56,18 @@ def test_bare_counts_close_or_of_one_written_period_still_contradict(
         rules: Any, registry: Any) -> None:
     """171 vs 174 passengers (a digit wrong) stays a contradiction, and so do 11 vs 203 seats
     when both reports write the one period they are about."""
-    assert _kinds([_count(registry, 171, "a", key="passenger"),
-                   _count(registry, 174, "b", key="passenger")], rules) == ["contradiction"]
-    assert _kinds([_count(registry, 11, "a", period="2019", how="written", key="seat"),
-                   _count(registry, 203, "b", period="2019", how="written", key="seat")],
-                  rules) == ["contradiction"]
+    assert disagreement_kinds([_count(registry, 171, "a", key="passenger"),
+                               _count(registry, 174, "b", key="passenger")],
+                              rules) == ["contradiction"]
+    seats = [_count(registry, 11, "a", period="2019", how="written", key="seat"),
+             _count(registry, 203, "b", period="2019", how="written", key="seat")]
+    assert disagreement_kinds(seats, rules) == ["contradiction"]
 
 
 def test_a_named_measure_far_apart_still_contradicts(rules: Any, registry: Any) -> None:
     a = make_claim(registry, 2e9, doc="a", subject="Velmar Motors")
     b = make_claim(registry, 9e9, doc="b", subject="Velmar Motors")
-    assert _kinds([a, b], rules) == ["contradiction"]
+    assert disagreement_kinds([a, b], rules) == ["contradiction"]
 
 
 # --- estimates named on the measure or marked after the figure -------------------------------
@@ -152,8 +150,9 @@ def test_a_revised_amount_against_another_is_a_divergence(rules: Any, registry: 
                       rules)
     assert [f.kind for f in found] == ["divergence"]
     assert "after a revision" in found[0].explanation
-    assert _kinds([_fine(registry, 95e6, "a", ("revised",)),
-                   _fine(registry, 120e6, "b", ("revised",))], rules) == ["contradiction"]
+    assert disagreement_kinds([_fine(registry, 95e6, "a", ("revised",)),
+                               _fine(registry, 120e6, "b", ("revised",))],
+                              rules) == ["contradiction"]
 
 
 # --- one of a kind -----------------------------------------------------------------------------
@@ -187,8 +186,8 @@ def test_sizes_of_one_of_a_kind_are_a_divergence(rules: Any, registry: Any) -> N
                        _kick(registry, 55, "b", ("goal", "one of its kind"))], rules)
     assert [f.kind for f in found] == ["divergence"]
     assert "one of a kind" in found[0].explanation
-    assert _kinds([_kick(registry, 27, "a", ("goal",)), _kick(registry, 55, "b", ("goal",))],
-                  rules) == ["contradiction"]
+    assert disagreement_kinds([_kick(registry, 27, "a", ("goal",)),
+                               _kick(registry, 55, "b", ("goal",))], rules) == ["contradiction"]
 
 
 # --- what may be, and counts that keep changing ------------------------------------------------
@@ -274,10 +273,10 @@ def test_a_figure_cut_short_and_one_rounded_are_one_value(rules: Any, registry: 
     figure further off still contradicts."""
     cut, rounded = _gain(registry, 7.8, "a", "7.8%"), _gain(registry, 7.9, "b", "7.9%")
     precise = _gain(registry, 7.87, "c", "7.87%")
-    assert _kinds([cut, rounded, precise], rules) == []
-    assert _kinds([cut, rounded], rules) == ["contradiction"]
-    assert _kinds([_gain(registry, 6.3, "a", "6.3%"), rounded, precise],
-                  rules) == ["contradiction"]
+    assert disagreement_kinds([cut, rounded, precise], rules) == []
+    assert disagreement_kinds([cut, rounded], rules) == ["contradiction"]
+    assert disagreement_kinds([_gain(registry, 6.3, "a", "6.3%"), rounded, precise],
+                              rules) == ["contradiction"]
 
 
 def test_a_figure_cut_short_against_the_precise_one_alone_still_disagrees(
@@ -285,4 +284,4 @@ def test_a_figure_cut_short_against_the_precise_one_alone_still_disagrees(
     """"13%" against one report's "13.8%": a changed number, not a cut one, unless another
     report rounds the same value to as many digits."""
     short, precise = _gain(registry, 13, "a", "13%"), _gain(registry, 13.8, "b", "13.8%")
-    assert _kinds([short, precise], rules) == ["contradiction"]
+    assert disagreement_kinds([short, precise], rules) == ["contradiction"]

@@ -10,12 +10,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.check import checks
-from pipeline.check.policy import NAME
-from pipeline.extract import ingest
-from pipeline.extract.process import load_pipeline, process_documents
+from pipeline.extract.process import load_pipeline
 from pipeline.models import Claim
-from tests.conftest import make_claim
+from tests.conftest import disagreement_kinds, make_claim
+from tests.test_frames import claim_at, frames_of
 
 pytestmark = pytest.mark.model  # (the policy tests at the end need no model)
 
@@ -25,23 +23,8 @@ def pipeline_nlp(rules: Any) -> Any:
     return load_pipeline(rules)
 
 
-def _claims(text: str, rules: Any, nlp: Any) -> list[Claim]:
-    document = ingest.ingest("a.txt", text.encode(), boilerplate=rules.ingest.boilerplate)
-    (entry,) = process_documents([document], nlp=nlp, rules=rules)
-    return list(entry.claims)  # type: ignore[union-attr]
-
-
 def _claim(text: str, figure: str, rules: Any, nlp: Any) -> Claim:
-    start = text.index(figure)
-    found = [c for c in _claims(text, rules, nlp)
-             if c.span.start < start + len(figure) and start < c.span.end]
-    assert found, f"no claim over {figure!r}"
-    return found[0]
-
-
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
-                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
+    return claim_at(frames_of(text, rules=rules, nlp=nlp), text, figure)
 
 
 # --- an age written as a modifier of a name ---------------------------------------------------
@@ -158,13 +141,13 @@ def _distance(registry: Any, value: float, unit: str, doc: str, direction: str) 
 def test_two_distances_from_one_place_contradict(rules: Any, registry: Any) -> None:
     a = _distance(registry, 310, "mile", "a", "north of")
     b = _distance(registry, 190, "mile", "b", "north of")
-    assert _kinds([a, b], rules) == ["contradiction"]
+    assert disagreement_kinds([a, b], rules) == ["contradiction"]
 
 
 def test_distances_in_two_directions_are_not_compared(rules: Any, registry: Any) -> None:
     a = _distance(registry, 310, "kilometer", "a", "north of")
     b = _distance(registry, 120, "kilometer", "b", "south of")
-    assert _kinds([a, b], rules) == []
+    assert disagreement_kinds([a, b], rules) == []
 
 
 def test_a_percentage_of_a_kind_is_no_amount_of_it(rules: Any, pipeline_nlp: Any) -> None:

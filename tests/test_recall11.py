@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.check import checks
-from pipeline.check.policy import NAME
-from pipeline.extract import ingest
-from pipeline.extract.process import load_pipeline, process_documents
+from pipeline.extract.process import load_pipeline
 from pipeline.models import Claim
+from tests.conftest import disagreement_kinds
+from tests.test_frames import claim_at, frames_of
 
 pytestmark = pytest.mark.model
 
@@ -23,23 +22,8 @@ def pipeline_nlp(rules: Any) -> Any:
     return load_pipeline(rules)
 
 
-def _claims(text: str, rules: Any, nlp: Any, name: str = "a.txt") -> list[Claim]:
-    document = ingest.ingest(name, text.encode(), boilerplate=rules.ingest.boilerplate)
-    (entry,) = process_documents([document], nlp=nlp, rules=rules)
-    return list(entry.claims)  # type: ignore[union-attr]
-
-
 def _claim(text: str, figure: str, rules: Any, nlp: Any, name: str = "a.txt") -> Claim:
-    start = text.index(figure)
-    found = [c for c in _claims(text, rules, nlp, name)
-             if c.span.start < start + len(figure) and start < c.span.end]
-    assert found, f"no claim over {figure!r}"
-    return found[0]
-
-
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
-                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
+    return claim_at(frames_of(text, rules=rules, nlp=nlp, name=name), text, figure)
 
 
 # --- the size of a named vessel -----------------------------------------------------------
@@ -63,7 +47,7 @@ def test_two_reports_of_a_named_vessels_length_meet(rules: Any, pipeline_nlp: An
                pipeline_nlp, "a.txt")
     b = _claim("Divers found five fragments of the 28-foot Zephyr on the seabed.", "28-foot",
                rules, pipeline_nlp, "b.txt")
-    assert _kinds([a, b], rules) == ["contradiction"]
+    assert disagreement_kinds([a, b], rules) == ["contradiction"]
 
 
 @pytest.mark.parametrize(("text", "figure"), [
@@ -86,7 +70,7 @@ def test_sizes_one_foot_apart_in_whole_feet_disagree(rules: Any, pipeline_nlp: A
                pipeline_nlp, "a.txt")
     b = _claim("Divers found five fragments of the 22-foot Zephyr on the seabed.", "22-foot",
                rules, pipeline_nlp, "b.txt")
-    assert _kinds([a, b], rules) == ["contradiction"]
+    assert disagreement_kinds([a, b], rules) == ["contradiction"]
 
 
 def test_sizes_converted_and_rounded_twice_still_agree(rules: Any, pipeline_nlp: Any) -> None:
@@ -95,7 +79,7 @@ def test_sizes_converted_and_rounded_twice_still_agree(rules: Any, pipeline_nlp:
     b = _claim("Tugs freed the 985-foot Zephyr on Monday.", "985-foot", rules, pipeline_nlp,
                "b.txt")
     assert (a.metric_key, b.metric_key) == ("length", "length")
-    assert _kinds([a, b], rules) == []
+    assert disagreement_kinds([a, b], rules) == []
 
 
 # --- a thing's physical size is of no period ----------------------------------------------
@@ -108,7 +92,7 @@ def test_the_day_of_a_clause_does_not_date_a_size(rules: Any, pipeline_nlp: Any)
     assert (a.metric_key, a.period, a.period_key) == ("length", None, None)
     b = _claim("Divers found five fragments of the 22-foot Zephyr on the seabed.", "22-foot",
                rules, pipeline_nlp, "b.txt")
-    assert _kinds([a, b], rules) == ["contradiction"]
+    assert disagreement_kinds([a, b], rules) == ["contradiction"]
 
 
 def test_an_age_keeps_its_clauses_period(rules: Any, pipeline_nlp: Any) -> None:
@@ -122,5 +106,5 @@ def test_an_age_keeps_its_clauses_period(rules: Any, pipeline_nlp: Any) -> None:
 def test_a_unit_the_ner_takes_for_a_name_owns_no_figure(rules: Any, pipeline_nlp: Any) -> None:
     text = ("Temperatures in Orvena reached 51.8 degrees Celsius (125 Fahrenheit) on Monday, "
             "the weather centre said.")
-    claims = _claims(text, rules, pipeline_nlp)
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
     assert claims and all(c.subject != "Fahrenheit" for c in claims)

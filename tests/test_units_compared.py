@@ -9,11 +9,9 @@ from typing import Any
 
 import pytest
 
-from pipeline.check import checks
-from pipeline.check.policy import NAME
 from pipeline.models import Claim
 from pipeline.units import conversion
-from tests.conftest import make_claim
+from tests.conftest import disagreement_kinds, make_claim
 
 
 @pytest.mark.parametrize(("unit", "factor", "canonical"), [
@@ -39,17 +37,14 @@ def _length(registry: Any, value: float, unit: str, doc: str) -> Claim:
                       text=f"{value:g} {unit}s north of Larvik")
 
 
-def _kinds(claims: list[Claim], rules: Any) -> list[str]:
-    return sorted(f.kind for f in checks.run_checks(claims, rules=rules)
-                  if f.check == NAME and f.kind in ("contradiction", "divergence"))
-
 
 def test_a_length_in_miles_meets_its_conversion_in_kilometres(rules: Any,
                                                               registry: Any) -> None:
-    assert _kinds([_length(registry, 235, "mile", "a"),
-                   _length(registry, 380, "kilometer", "b")], rules) == []
+    assert disagreement_kinds([_length(registry, 235, "mile", "a"),
+                               _length(registry, 380, "kilometer", "b")], rules) == []
 
 
 def test_a_number_kept_under_another_unit_disagrees(rules: Any, registry: Any) -> None:
-    assert _kinds([_length(registry, 380, "mile", "a"),
-                   _length(registry, 380, "kilometer", "b")], rules) == ["contradiction"]
+    assert disagreement_kinds([_length(registry, 380, "mile", "a"),
+                               _length(registry, 380, "kilometer", "b")],
+                              rules) == ["contradiction"]
