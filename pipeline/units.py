@@ -14,17 +14,17 @@ import pint
 
 from pipeline.models import Normalized, Quantity
 
-_CANONICAL_BY_DIMENSION = {
-    "time": "year", "power": "megawatt", "energy": "megawatt_hour",
-    # physical measures in one unit each, so "235 miles" meets "380 km" and "380 miles" does
-    # not (a figure is compared in the unit of its dimension; explanations show it as written)
+# physical measures in one unit each, so "235 miles" meets "380 km" and "380 miles" does
+# not (a figure is compared in the unit of its dimension; explanations show it as written)
+_PHYSICAL_BY_DIMENSION = {
     "length": "kilometer", "length * length": "square_kilometer",
     "length * length * length": "liter", "mass": "kilogram", "length / time": "kilometer / hour",
 }
-#: The units physical measures are compared in (:data:`_CANONICAL_BY_DIMENSION`): a figure
-#: written in another unit was converted to one of them, exactly.
-PHYSICAL_UNITS = frozenset({"kilometer", "square_kilometer", "liter", "kilogram",
-                            "kilometer / hour"})
+_CANONICAL_BY_DIMENSION = {"time": "year", "power": "megawatt", "energy": "megawatt_hour",
+                           **_PHYSICAL_BY_DIMENSION}
+#: The units physical measures are compared in: a figure written in another unit was
+#: converted to one of them, exactly.
+PHYSICAL_UNITS = frozenset(_PHYSICAL_BY_DIMENSION.values())
 
 
 def ensure_unit(registry: pint.UnitRegistry, name: str) -> str:

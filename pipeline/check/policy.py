@@ -716,10 +716,7 @@ def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> V
     if result.kind == "moved":
         return Verdict("none")
     allow = 1.0 + ctx.conversion_allowance
-    x, y = (replace(f, low=min(f.low / allow, f.low * allow),
-                    high=max(f.high / allow, f.high * allow)) if f.exchange else f
-            for f in (a, b))
-    if _overlap(x, y):
+    if _overlap(*(_widened(f, allow) if f.exchange else f for f in (a, b))):
         return Verdict("none")
     kind = "divergence" if result.kind == "contradiction" else result.kind
     return Verdict(kind, [*result.reasons, "compared after converting at an annual average "
@@ -734,9 +731,14 @@ def _unit_rounding(a: Figure, b: Figure, ctx: _Context) -> bool:
             a.claim.quantity.unit == b.claim.quantity.unit:
         return False
     allow = 1.0 + ctx.unit_allowance
-    x, y = (replace(f, low=min(f.low / allow, f.low * allow),
-                    high=max(f.high / allow, f.high * allow)) for f in (a, b))
-    return _overlap(x, y)
+    return _overlap(_widened(a, allow), _widened(b, allow))
+
+
+def _widened(f: Figure, allow: float) -> Figure:
+    """``f`` allowed a factor ``allow`` either way (a conversion's uncertainty), whatever
+    its sign."""
+    return replace(f, low=min(f.low / allow, f.low * allow),
+                   high=max(f.high / allow, f.high * allow))
 
 
 _CUT_DIGITS = 3  # a shorter figure of fewer significant digits ("13%" of 13.8%) may as well
