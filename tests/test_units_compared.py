@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from pipeline.check import checks
+from pipeline.check.policy import NAME
 from pipeline.models import Claim
 from pipeline.units import conversion
 from tests.conftest import disagreement_kinds, make_claim
@@ -48,3 +50,19 @@ def test_a_number_kept_under_another_unit_disagrees(rules: Any, registry: Any) -
     assert disagreement_kinds([_length(registry, 380, "mile", "a"),
                                _length(registry, 380, "kilometer", "b")],
                               rules) == ["contradiction"]
+
+
+def test_a_rate_is_explained_per_the_time_it_was_written_per(rules: Any, registry: Any) -> None:
+    """Rates are compared per year; "$10 million a month" vs "$14 million a month" is
+    explained per month, not as $120M and $168M a year."""
+    a, b = (make_claim(registry, value, unit="USD", per="month",
+                       metric="lease_payment", subject="Velmar Motors", doc=doc,
+                       text=f"${value / 1e6:g} million a month")
+              for value, doc in ((10e6, "a"), (14e6, "b")))
+    found = [f for f in checks.run_checks([a, b], rules=rules)
+             if f.check == NAME and f.kind == "contradiction"]
+    assert len(found) == 1
+    explanation = found[0].explanation
+    assert "$4M/month (28.6%) apart" in explanation
+    assert "$9.5M/month–$10.5M/month" in explanation
+    assert "/year" not in explanation

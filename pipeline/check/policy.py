@@ -80,6 +80,8 @@ from datetime import date
 from functools import cached_property
 from typing import NamedTuple
 
+import pint
+
 from pipeline.check.checks import (
     CHECKS,
     FACT_MODALITIES,
@@ -1293,7 +1295,8 @@ def _disagreement(left: list[_Group], right: list[_Group],
     if ca.qualifiers:
         what += f" ({', '.join(ca.qualifiers)})"
     both = f"{_describe(side_a, counts[0])} vs {_describe(side_b, counts[1])}"
-    compared = (f" Compared as {_compared_text(fa)} and {_compared_text(fb)}."
+    shown_a, shown_b = _as_written_rate(fa, fb, ctx.rules)
+    compared = (f" Compared as {_compared_text(shown_a)} and {_compared_text(shown_b)}."
                 if best.kind != "moved" else "")
     frames = f" Frames (subject, metric, period, how sure): {_frame_text(ca)}; {_frame_text(cb)}."
     if kind == "contradiction":
@@ -1301,7 +1304,7 @@ def _disagreement(left: list[_Group], right: list[_Group],
         severity: Severity = "high" if ratio >= 1.5 or abs(fb.ref - fa.ref) >= \
             ctx.rules.checks.severity.get("high_gap", 0.5) * max(abs(fa.ref), abs(fb.ref)) \
             else "medium"
-        explanation = (f"{what}: {both} are {gap_text(fa, fb)}.{compared} Subject, "
+        explanation = (f"{what}: {both} are {gap_text(shown_a, shown_b)}.{compared} Subject, "
                        f"metric and period match, and both are stated as facts.{frames}")
     elif best.kind == "moved":
         severity = "medium"
@@ -1311,7 +1314,7 @@ def _disagreement(left: list[_Group], right: list[_Group],
             if not any("projection" in r for r in best.reasons) else "low"
         label = "an update rather than a contradiction" if kind == "update" else \
             "a divergence, not a contradiction"
-        explanation = (f"{what}: {both} are {gap_text(fa, fb)}, {label}: "
+        explanation = (f"{what}: {both} are {gap_text(shown_a, shown_b)}, {label}: "
                        f"{'; '.join(best.reasons)}.{compared}{frames}")
     refs = sorted([_cluster_ref(left), _cluster_ref(right)], key=float)
     subject = ca.subject or cb.subject
@@ -1319,6 +1322,30 @@ def _disagreement(left: list[_Group], right: list[_Group],
     return _finding(kind, severity, [*side_a, *side_b], explanation,
                     _finding_id(kind, [*ident, *refs], check=check), subject, ca.metric_key,
                     arithmetic="; ".join(steps) or None, check=check)
+
+
+def _as_written_rate(a: Figure, b: Figure, rules: Rules) -> tuple[Figure, Figure]:
+    """Two figures of a rate both written per the same stretch of time ("$21 per hour", "$28
+    an hour") as the explanation shows them: in that unit, not per year as the checks
+    compare rates ($183,960 a year is no reading of an hourly wage). Other pairs as they
+    are; the verdict does not change (a ratio and a share are the same in either unit)."""
+    per = a.claim.quantity.per
+    if not per or per != b.claim.quantity.per or a.derived or b.derived or \
+            a.unit != b.unit or not a.unit.endswith(" / year"):
+        return a, b
+    try:
+        factor = float(rules.registry.Quantity(1.0, f"1 / ({per})").to("1 / year").magnitude)
+    except (pint.errors.PintError, ValueError, TypeError, ZeroDivisionError):
+        return a, b
+    if not math.isfinite(factor) or factor <= 0:
+        return a, b
+    unit = f"{a.unit.removesuffix(' / year')} / {per}"
+
+    def shown(f: Figure) -> Figure:
+        return replace(f, low=f.low / factor, high=f.high / factor, ref=f.ref / factor,
+                       unit=unit)
+
+    return shown(a), shown(b)
 
 
 def _converted(group: _Group) -> bool:
