@@ -93,6 +93,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.extract.lexicon import lexicon_of  # noqa: E402
 from pipeline.extract.quantities import extract_quantities  # noqa: E402
+from pipeline.extract.words import SCALE_NOUNS  # noqa: E402
 from pipeline.rules import load_rules, make_registry  # noqa: E402
 from pipeline.units import unit_expression  # noqa: E402
 
@@ -206,7 +207,10 @@ def ours_item(q: Any) -> Item:
     """
     direction = getattr(q, "direction", None)
     span = getattr(q, "span", None)
-    return Item(q.value, q.low, q.high, q.bound, unit_expression(q).replace(" ", ""),
+    unit = unit_expression(q).replace(" ", "")
+    if unit in SCALE_NOUNS:  # a point of a scale ("magnitude 7.8") is a plain number here
+        unit = "dimensionless"
+    return Item(q.value, q.low, q.high, q.bound, unit,
                 direction if direction in ("up", "down") else None,
                 getattr(span, "text", "") or "")
 

@@ -1127,6 +1127,40 @@ class Parser:
             k += 1
         return None
 
+    def scale_point(self, found: Found, j: int) -> bool:
+        """Read ``found`` as a point on a measuring scale (:data:`W.SCALE_NOUNS`) when the
+        scale's noun is written singular right after the number ("a 6.3 magnitude quake"),
+        names it before ("magnitude 6.4", "magnitude-6.4", "a magnitude of 6.3": the span
+        then starts at the noun) or the number is "on the Richter scale"; the unit is that
+        noun's count. ``j``: the token after the number."""
+        toks = self.toks
+        after = self.tok(j)
+        noun: str | None = None
+        end = j
+        if after is not None and after.kind == "word" and after.text.islower() \
+                and after.low in W.SCALE_NOUNS and not self.adjacent(j):
+            noun, end = after.low, j + 1
+        elif self.is_word(j, "on") and self.is_word(j + 1, "the") \
+                and self.tok(j + 2) is not None and toks[j + 2].low in W.NAMED_SCALES \
+                and self.is_word(j + 3, "scale"):
+            noun, end = W.NAMED_SCALES[toks[j + 2].low], j + 4
+        start = found.i
+        if noun is None and found.i == found.num.i:
+            k = found.i - 1
+            if k >= 0 and (toks[k].text in DASHES and self.adjacent(found.i)
+                           and self.adjacent(k) or toks[k].low == "of"):
+                k -= 1  # "magnitude-6.4", "a magnitude of 6.3"
+            if k >= 0 and toks[k].kind == "word" and toks[k].low in W.SCALE_NOUNS \
+                    and not self.blocked[k]:
+                noun, start = toks[k].low, k
+        if noun is None:
+            return False
+        unit = self._count_unit(noun)
+        if unit is None:
+            return False
+        found.kind, found.unit, found.i, found.j = "count", unit, start, end
+        return True
+
     def _dotted_initials(self, k: int) -> bool:
         """Two dotted initials at ``k`` ("U.S.", "U.K.") before a lower-case word."""
         toks = self.toks
@@ -1314,8 +1348,10 @@ class Parser:
                 and self.tok(i - 2) is not None \
                 and self.toks[i - 2].kind == "word" and self.adjacent(i - 1) \
                 and self.toks[i - 2].low not in W.SIGN_WORDS \
+                and self.toks[i - 2].low not in W.SCALE_NOUNS \
                 and self.toks[i - 2].low not in ("to", "and", "or", "from", "between"):
-            return True  # "GPT-4", "S-1", "COVID-19" (not "150,000 to-180,000")
+            return True  # "GPT-4", "S-1", "COVID-19" (not "150,000 to-180,000", not a
+            # point of a scale: "magnitude-6.4")
         if money:
             return False
         if prev.text == "#":
@@ -1684,6 +1720,8 @@ class Parser:
         if self.is_word(k, "times") and self.is_word(k + 1, *W.MULTIPLIER_NEXT):
             found.kind, found.unit, found.j = "multiple", "dimensionless", k + 1
             return found
+        if not num.words and not num.scale_word and not num.vague and self.scale_point(found, k):
+            return found  # "a magnitude 6.4 quake", "6.3 on the Richter scale"
         counted = self.counted_noun(k, allow_singular=(num.value == 1 and not num.words
                                                        or num.value == 1 and
                                                        self.toks[num.i].low == "one"))

@@ -31,6 +31,7 @@ from spacy.tokens import Token
 
 from pipeline.extract.cues import Cues
 from pipeline.extract.tree import governing_chain, measured_of, span_distance, subjects_of
+from pipeline.extract.words import SCALE_NOUNS
 from pipeline.rules import Rules
 
 _NOUNS = ("NOUN", "PROPN")
@@ -1304,13 +1305,26 @@ def _priced_thing(verb: Token, skip: set[int]) -> list[str]:
 def _described(figure: SpacySpan, finder: _Finder) -> str | None:
     """The noun a figure written as a hyphenated modifier describes ("an 11-truck convoy",
     "a 5.5-magnitude aftershock"): the figure is that thing's, one of its kind."""
+    thing = _described_thing(figure, finder)
+    return None if thing is None else singular(thing.lower_, finder.tables.plural)
+
+
+def _described_thing(figure: SpacySpan, finder: _Finder) -> Token | None:
+    """The token of :func:`_described`'s noun. A point of a scale is written as a modifier
+    with or without a hyphen ("a 6.3 magnitude quake", "a magnitude 6.4 quake", as "a
+    6.3-magnitude quake"), and the parser often hangs the article and the scale's noun
+    elsewhere: its thing is the noun right after it."""
     root = figure.root
     head = root.head
-    if root.dep_ not in ("nmod", "compound", "amod") or head.i < figure.end or \
-            "-" not in figure.text or not finder.is_noun(head) or head.i in finder.skip or \
+    if any(t.lower_ in SCALE_NOUNS for t in figure):
+        doc = figure.doc
+        head = doc[figure.end] if figure.end < len(doc) else root
+    elif root.dep_ not in ("nmod", "compound", "amod") or "-" not in figure.text:
+        return None
+    if head.i < figure.end or not finder.is_noun(head) or head.i in finder.skip or \
             head.i in finder.figures or finder.tables.change(head.lower_):
         return None  # "a 1,857-point gain" is the figure's change, not a thing it belongs to
-    return singular(head.lower_, finder.tables.plural)
+    return head
 
 
 def _event(figure: SpacySpan, finder: _Finder) -> str | None:
@@ -1480,7 +1494,10 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
     described = _described(figure, finder)
     if described and described != key:
         extra.add(described)  # "an 11-truck convoy": the convoy's trucks, not all trucks
-        if _one_of_its_kind(figure.root.head):
+        thing = _described_thing(figure, finder)
+        if thing is not None and (_one_of_its_kind(thing) or thing.dep_ not in (
+                "appos", "attr") and figure.start > 0
+                and figure.doc[figure.start - 1].lower_ in INDEFINITE):
             extra.add(INSTANCE)  # "a 6.3-magnitude quake struck": which one of them?
     if tables.intraday and any(find.present(sent, tables.intraday)):
         extra.add("intraday")  # "was up 2,100 points in afternoon trading"

@@ -283,6 +283,12 @@ staff livestock moose swine salmon trout bison
 """.split())
 # Plural-looking nouns that usually modify the noun after them: "237 data breaches",
 # "5.9m payments cards", "12 sales offices"
+# Nouns naming a point on a measuring scale, written singular beside the number, before or
+# after it: "a magnitude 6.4 quake", "a magnitude-6.4 quake", "a magnitude of 6.3", "a 6.3
+# magnitude earthquake" (a count noun otherwise needs a plural: "6.3 quakes").
+SCALE_NOUNS = frozenset({"magnitude"})
+# Named scales a number is "on": "6.3 on the Richter scale" -> the point of that noun.
+NAMED_SCALES = {"richter": "magnitude"}
 MODIFIER_NOUNS = frozenset("""
 data media sales sports arms goods savings earnings services payments securities
 electronics news communications customs systems operations
