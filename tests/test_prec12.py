@@ -1,0 +1,77 @@
+"""Session 11 (prec12): false contradictions on news nobody tuned for, on sentences of our own.
+
+- A name set before the figure's clause as its frame ("For Selene-2, the cost of the heavy
+  launch vehicle was ...") does not make the figure the name's own when the measured noun
+  is "of" or "for" a narrowed or listed thing: the figure is that part's, and two parts'
+  costs of one mission are no contradiction. A bare description ("the cost of the mission")
+  may be the name itself and stays the name's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pipeline.check import checks
+from pipeline.extract import ingest
+from pipeline.extract.process import process_documents
+from tests.test_frames import claim_at, frames_of
+
+HEAD = "Norsa readies Selene-4\n\nNorsa will launch Selene-4 next month, Norsa said. "
+
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+def _findings(texts: list[str], rules: Any, nlp: Any) -> list[Any]:
+    documents = [ingest.ingest(f"{n}.txt", text.encode(), boilerplate=rules.ingest.boilerplate)
+                 for n, text in enumerate(texts)]
+    claims = [c for entry in process_documents(documents, nlp=nlp, rules=rules)
+              for c in entry.claims]  # type: ignore[union-attr]
+    return checks.run_checks(claims, rules=rules)
+
+
+PARTS = ("For Selene-2, the cost of the heavy launch vehicle was Rs 410 crore. "
+         "According to reports, for Selene-2, the cost for the lander, orbiter and ground "
+         "network was about Rs 590 crore.")
+
+
+@pytest.mark.model
+def test_a_framing_name_does_not_own_a_part_s_cost(rules: Any, pipeline_nlp: Any) -> None:
+    """Each cost is said of the part the measured noun is of or for, not of Selene-2."""
+    text = HEAD + PARTS
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    vehicle = claim_at(claims, text, "Rs 410 crore")
+    lander = claim_at(claims, text, "Rs 590 crore")
+    assert (vehicle.subject, lander.subject) == ("Selene-2", "Selene-2")
+    assert vehicle.owner is not None and "launch vehicle" in vehicle.owner
+    assert lander.owner is not None and "network" in lander.owner
+
+
+@pytest.mark.model
+def test_two_parts_costs_do_not_contradict(rules: Any, pipeline_nlp: Any) -> None:
+    """The article's own figure and the one it credits to reports, of two parts: no
+    contradiction between them."""
+    found = _findings([HEAD + PARTS], rules, pipeline_nlp)
+    assert not [f for f in found if f.kind == "contradiction"]
+
+
+@pytest.mark.model
+def test_a_bare_description_stays_the_name_s(rules: Any, pipeline_nlp: Any) -> None:
+    """"the cost of the mission" under "For Selene-4," may be Selene-4's own: no other owner."""
+    text = HEAD + "For Selene-4, the cost of the mission was Rs 615 crore."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 615 crore")
+    assert (claim.subject, claim.owner) == ("Selene-4", None)
+
+
+@pytest.mark.model
+def test_a_name_the_measure_is_of_still_owns_it(rules: Any, pipeline_nlp: Any) -> None:
+    """Without a framing adjunct nothing changes: "the cost of Selene-2" is Selene-2's."""
+    text = HEAD + "The cost of Selene-2 was Rs 978 crore."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 978 crore")
+    assert (claim.subject, claim.owner) == ("Selene-2", None)
