@@ -75,3 +75,34 @@ def test_a_name_the_measure_is_of_still_owns_it(rules: Any, pipeline_nlp: Any) -
     text = HEAD + "The cost of Selene-2 was Rs 978 crore."
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "Rs 978 crore")
     assert (claim.subject, claim.owner) == ("Selene-2", None)
+
+
+# --- names: what a name is "of" is not its trailing name ------------------------------------
+
+
+def test_a_name_after_a_link_is_not_the_longer_name_s_end() -> None:
+    """"Tarvia" does not end "the Electoral Board of Tarvia" (the board of a country), while
+    it still ends "Opposition Tarvia" (a name of its own): a short name relates to one longer
+    name only, so the two reports of the bloc can meet."""
+    from pipeline.check.frames import subject_clusters
+    from pipeline.extract.names import related
+
+    assert not related("tarvia", "electoral board of tarvia")
+    assert not related("michigan", "university of michigan")
+    assert related("tarvia", "opposition tarvia")
+    assert related("dortmund", "borussia dortmund")
+    clusters = subject_clusters(["tarvia", "opposition tarvia", "electoral board of tarvia"])
+    assert clusters["tarvia"] == "opposition tarvia"
+    assert clusters["electoral board of tarvia"] == "electoral board of tarvia"
+
+
+@pytest.mark.model
+def test_a_country_is_not_its_board_in_one_article(rules: Any, pipeline_nlp: Any) -> None:
+    """Inside one article "Tarvia" is not a short form of "the Electoral Board of Tarvia":
+    the country's turnout is the country's."""
+    text = ("Vote count ends in Tarvia\n\nThe Electoral Board of Tarvia declared results for "
+            "all 412 seats on Tuesday. Tarvia's ruling party won 188 seats, while the "
+            "opposition alliance won 170 seats. Tarvia recorded a turnout of 64%.")
+    claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
+    assert claim_at(claims, text, "412 seats").subject == "Electoral Board of Tarvia"
+    assert claim_at(claims, text, "64%").subject == "Tarvia"

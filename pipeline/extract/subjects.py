@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.names import initials, name_key
+from pipeline.extract.names import initials, name_key, tail_after_link
 from pipeline.extract.periods import title_end
 from pipeline.extract.tree import (
     NAME_DEPS,
@@ -606,7 +606,8 @@ def _index_tails(key: str, label: str, tails: dict[tuple[str, str], list[str]]) 
         tails.setdefault((label, "i " + acronym), []).append(key)
     words = key.split()
     for j in range(1, len(words)):
-        tails.setdefault((label, "t " + " ".join(words[-j:])), []).append(key)
+        if not tail_after_link(words, j):  # "india" does not end "election commission of india"
+            tails.setdefault((label, "t " + " ".join(words[-j:])), []).append(key)
 
 
 def _longer_related(key: str, label: str, tails: dict[tuple[str, str], list[str]]
