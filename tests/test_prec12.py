@@ -5,6 +5,11 @@
   is "of" or "for" a narrowed or listed thing: the figure is that part's, and two parts'
   costs of one mission are no contradiction. A bare description ("the cost of the mission")
   may be the name itself and stays the name's.
+- A name after a link ("of", "for", "and") is what a longer name is of, not its own end:
+  "Tarvia" is not "the Electoral Board of Tarvia", so it can meet "Opposition Tarvia".
+- A physical measure taken at a site whose name opens with a place's possessive ("reached
+  50.4 degrees Celsius at Medina's Grand Mosque") is the place's, as the same reading
+  reported for the place; the site's own measures (the site as subject) stay the site's.
 """
 
 from __future__ import annotations
@@ -106,3 +111,39 @@ def test_a_country_is_not_its_board_in_one_article(rules: Any, pipeline_nlp: Any
     claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
     assert claim_at(claims, text, "412 seats").subject == "Electoral Board of Tarvia"
     assert claim_at(claims, text, "64%").subject == "Tarvia"
+
+
+# --- a site of a place: where a reading was taken ----------------------------------------------
+
+PILGRIMS = "Pilgrims suffer in heat\n\nPilgrims arrived in Medina last week. "
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_a_reading_at_a_site_of_a_place_is_the_place_s(apostrophe: str, rules: Any,
+                                                        pipeline_nlp: Any) -> None:
+    text = PILGRIMS + (f"Temperatures reached 50.4 degrees Celsius at Medina{apostrophe}s Grand "
+                       "Mosque on Monday, the national meteorological center said.")
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "50.4 degrees")
+    assert claim.subject == "Medina"
+
+
+@pytest.mark.model
+def test_a_reading_at_a_site_meets_the_place_s_reading(rules: Any, pipeline_nlp: Any) -> None:
+    """The two reports of one day's temperature meet (a divergence here: the metric is read
+    only from the word "temperature"); before, the site and the city never met."""
+    site = PILGRIMS + ("Temperatures reached 50.4 degrees Celsius at Medina\u2019s Grand Mosque "
+                       "on Monday, June 17, 2024, the national meteorological center said.")
+    city = ("Heat in Medina\n\nMedina recorded a temperature of 47.1 degrees Celsius on "
+            "Monday, June 17, 2024.")
+    found = _findings([site, city], rules, pipeline_nlp)
+    assert [f.kind for f in found if f.subject == "Medina" and f.metric == "temperature"
+            and f.kind in ("contradiction", "divergence")]
+
+
+@pytest.mark.model
+def test_a_site_s_own_measure_stays_the_site_s(rules: Any, pipeline_nlp: Any) -> None:
+    """The site as the subject of its own measure: not after a preposition of place."""
+    text = PILGRIMS + "Medina\u2019s Grand Mosque is 105 meters tall, officials said."
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, "105 meters")
+    assert claim.subject != "Medina"

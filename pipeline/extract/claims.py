@@ -1061,7 +1061,7 @@ def build_claims(
         # owns no figure
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
                                         entities, _sources(sent, entities, tables, find)
-                                        | (measures - tokens))
+                                        | (measures - tokens), physical=bool(tokens & measures))
         subject: str | None = None
         subject_token: Token | None = None
         searched = False  # the subject is the nearest candidate or the focal entity
