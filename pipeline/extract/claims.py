@@ -788,22 +788,47 @@ def _of_a_thing(heads: Sequence[Token], figure: set[int], subject_token: Token |
                 entities: Entities, measure: set[str]) -> str | None:
     """The words of a common noun the figure's measured noun is "of" ("puts the cost of the
     payload carrier, used by Halcon, at $365 million") when the subject is named only in a
-    modifier clause of that noun: the thing's figure, not the subject's own."""
+    modifier clause of that noun: the thing's figure, not the subject's own. Likewise when
+    the subject is named only in an adjunct of the figure's clause ("For Selene-2, the cost
+    of the launch vehicle was Rs 410 crore", "..., the cost for the lander and orbiter was
+    about Rs 590 crore"): the subject frames the sentence, the figure is a part's."""
     if subject_token is None:
         return None
+    framing = _clause_adjunct(subject_token, heads)
     nouns = [n for t in heads for n in (t, *t.children) if n.pos_ == "NOUN" and
              (n.lemma_.lower() in measure or n.lower_ in measure)]
     for noun in nouns:
         for prep in noun.children:
-            if prep.dep_ != "prep" or prep.lower_ != "of":
+            if prep.dep_ != "prep" or prep.lower_ not in (("of", "for") if framing
+                                                          else ("of",)):
                 continue
             for thing in prep.children:
                 if thing.dep_ == "pobj" and thing.pos_ == "NOUN" and \
                         thing.i not in entities.by_token and thing.i not in figure and \
-                        _in_other_clause(subject_token, thing, figure):
+                        not entities.is_anaphor(thing) and \
+                        thing.lemma_.lower() not in measure and (
+                            framing and _narrowed(thing) or
+                            _in_other_clause(subject_token, thing, figure)):
                     first = min(t.i for t in thing.subtree if t.i <= thing.i)
                     return thing.doc[first:thing.i + 1].text
     return None
+
+
+def _narrowed(thing: Token) -> bool:
+    """Whether a noun is narrowed by a word of its own or listed with others ("the heavy
+    launch vehicle", "the lander, orbiter and ground network"), not a bare description that
+    may be the subject itself ("the mission")."""
+    return any(c.dep_ == "conj" or (c.dep_ in ("amod", "compound", "nmod") and c.i < thing.i)
+               for c in thing.children)
+
+
+def _clause_adjunct(token: Token, heads: Sequence[Token]) -> bool:
+    """Whether a name is the object of a preposition set before the figure's clause and
+    hanging from its verb ("For Selene-2, the cost ... was"): it frames the sentence."""
+    prep = token.head
+    return token.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ != "of" and \
+        prep.i < prep.head.i and any(prep.head.i == h.i for h in heads) and \
+        prep.head.pos_ in ("VERB", "AUX")
 
 
 def _person_saying(token: Token, root: Token, entities: Entities) -> bool:
@@ -1036,7 +1061,7 @@ def build_claims(
         # owns no figure
         candidates = subject_candidates(sent, tokens, root, dimension.startswith("count"),
                                         entities, _sources(sent, entities, tables, find)
-                                        | (measures - tokens))
+                                        | (measures - tokens), physical=bool(tokens & measures))
         subject: str | None = None
         subject_token: Token | None = None
         searched = False  # the subject is the nearest candidate or the focal entity

@@ -44,7 +44,9 @@ def related(a: str, b: str) -> bool:
     ("dortmund" / "borussia dortmund", "musk" / "elon musk"), or its acronym ("ibm" /
     "international business machines"). Leading words are not enough: "disney" is not
     "disney plus", "apple" not "apple music" (designators such as "AI" or "Inc." are already
-    out of the keys: "mistral ai" is "mistral")."""
+    out of the keys: "mistral ai" is "mistral"). Nor are trailing words after a link ("of",
+    "for", "and", ...): "india" is not the "election commission of india", "america" not the
+    "bank of america" (see :func:`tail_after_link`)."""
     if a == b:
         return True
     if len(a) < 3 or len(b) < 3:
@@ -55,4 +57,11 @@ def related(a: str, b: str) -> bool:
     words, whole = short.split(), long.split()
     if len(words) >= len(whole) or len(short) < 4:
         return False
-    return whole[-len(words):] == words
+    return whole[-len(words):] == words and not tail_after_link(whole, len(words))
+
+
+def tail_after_link(words: list[str], size: int) -> bool:
+    """Whether the last ``size`` words of a name follow a link word ("election commission of
+    india", "centers for disease control"): what the name is of or for, another entity (a
+    place, a field), not the name's own trailing words ("borussia dortmund")."""
+    return len(words) > size and words[-size - 1] in _LINKS

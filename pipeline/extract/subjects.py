@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
 from pipeline.extract.cues import Cues
-from pipeline.extract.names import initials, name_key
+from pipeline.extract.names import initials, name_key, tail_after_link
 from pipeline.extract.periods import title_end
 from pipeline.extract.tree import (
     NAME_DEPS,
@@ -606,7 +606,8 @@ def _index_tails(key: str, label: str, tails: dict[tuple[str, str], list[str]]) 
         tails.setdefault((label, "i " + acronym), []).append(key)
     words = key.split()
     for j in range(1, len(words)):
-        tails.setdefault((label, "t " + " ".join(words[-j:])), []).append(key)
+        if not tail_after_link(words, j):  # "india" does not end "election commission of india"
+            tails.setdefault((label, "t " + " ".join(words[-j:])), []).append(key)
 
 
 def _longer_related(key: str, label: str, tails: dict[tuple[str, str], list[str]]
@@ -680,12 +681,15 @@ def _clauses_beside(chain: list[Token], root: Token, figure: set[int]) -> set[in
 
 
 def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bool,
-                       entities: Entities, sources: set[int] | None = None
-                       ) -> list[tuple[Token, str, int]]:
+                       entities: Entities, sources: set[int] | None = None, *,
+                       physical: bool = False) -> list[tuple[Token, str, int]]:
     """Entities and resolved anaphors of the sentence, with a penalty for mere modifiers.
 
     ``sources`` are tokens that name who estimates or reports a figure, not whose it is
     ("Refinitiv's forecast", "analysts polled by Bloomberg"): never candidates.
+    ``physical``: the figure is a physical measure (a temperature, a length; not a count or
+    an amount of money), which no organisation has: a name after a preposition of place is
+    a site whatever the NER calls it.
     """
     sources = sources or set()
     chain = governing_chain(root)
@@ -773,6 +777,11 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                     continue  # "..., Niroula said": who reports, not whose
                 penalty += 2  # "..., the Labor Department said": who reports, not whose
             name = mention.name
+            if (mention.label in SITE_LABELS or physical and mention.label == "ORG") and \
+                    head.dep_ == "pobj" and \
+                    head.head.lower_ in entities.place_prepositions:
+                name = _site_place(head, mention, entities) or name  # "reached 51 degrees
+                # at Medina's Grand Mosque": measured at a site of the place, the place's
             if head.dep_ == "poss" and "ORG" in entities.anaphora.get(head.head.lower_, ()):
                 name = entities.booked_to(name) or name  # "Sam Altman's company" -> OpenAI
             found.append((head, name, penalty))
@@ -790,6 +799,22 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             found.append((token, missed, 0 if token.dep_ in ("nsubj", "nsubjpass") else 1))
     found.extend(_antecedents(chain, figure, sources, entities))
     return found
+
+
+def _site_place(head: Token, mention: Mention, entities: Entities) -> str | None:
+    """The place a site's name opens with as a possessive ("Medina's Grand Mosque"), when the
+    article names that place on its own elsewhere (a place label): a figure measured at the
+    site (after a preposition of place) is the place's, as the same measure reported for the
+    place. The site's own measures ("the Grand Mosque's capacity", the site as subject) are
+    not after a preposition of place and stay the site's."""
+    for child in head.children:
+        if child.dep_ != "poss" or not mention.start <= child.i < mention.end:
+            continue
+        words = [t for t in child.subtree if t.dep_ != "case"]
+        text = head.doc[words[0].i:words[-1].i + 1].text if words else ""
+        if entities.labels.get(text) in PLACE_LABELS:
+            return text
+    return None
 
 
 def _antecedents(chain: list[Token], figure: set[int], sources: set[int],
