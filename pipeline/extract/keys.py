@@ -327,6 +327,7 @@ class _Finder:
             head = token.head
             if head.i == token.i:
                 break
+            head = self.coordinated_owner(token, head)
             word = head.lower_
             if (head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP") and not (
                     head.dep_ in ("advmod", "prt") and tables.change(word)):  # "ended up 3%"
@@ -435,6 +436,24 @@ class _Finder:
                 return done(verb)
             token = head
         return done(None)
+
+    def coordinated_owner(self, prep: Token, head: Token) -> Token:
+        """The noun a figure's "of" phrase belongs to when the parser hung it on the first
+        of two coordinated measures: in "earnings of $1.39 per share and revenue of $89
+        billion" the second "of" is attached to "share", but the noun written right before
+        it, coordinated with that phrase, is what it measures ("revenue")."""
+        if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i <= head.i:
+            return head
+        before = prep.doc[prep.i - 1]
+        if before.i == head.i or before.dep_ != "conj" or not self.is_noun(before) or \
+                before.i in self.skip or before.i in self.figures:
+            return head
+        link = before.head
+        while link.i != head.i and link.dep_ == "conj" and link.head.i != link.i:
+            link = link.head  # "A, B and C of $5": C's chain of conjuncts
+        if link.i != head.i and not any(t.i == link.i for t in head.subtree):
+            return head
+        return before
 
     def measure(self, noun: Token, done: Callable[[Token | None], tuple[Token | None,
                                                                         MetricFrame]]
