@@ -1469,10 +1469,12 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         # "12,391 people had died", "3.5 million units sold": the noun with its verb
         verb = head if head is not None and head.pos_ in ("VERB", "AUX") else next(
             (t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        # a verb of a part of a count of people in any form ("killing 77 people", "77 people
+        # were killed", "wounded") is that part's name (``count_states``)
         words = [singular(root.lower_, tables.plural)] + (
             _complement(verb, figure, singular(root.lower_, tables.plural), tables)
             if verb is not None and verb.lower_ in _COPULAS
-            else [verb.lower_] if verb else [])
+            else [tables.states.get(verb.lower_, verb.lower_)] if verb else [])
         phrase = " ".join(words)
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
