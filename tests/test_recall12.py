@@ -75,3 +75,39 @@ def test_counts_of_one_key_in_nouns_it_does_not_list_stay_apart(rules: Any,
                pipeline_nlp, "a.txt")
     b = _claim("The ferry was carrying 31 crew.", "31 crew", rules, pipeline_nlp, "b.txt")
     assert disagreement_kinds([a, b], rules) == []
+
+
+# --- a count of people by what happened to them, whatever the verb's form -------------------
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("The old bridge over the Orva collapsed on Sunday night, killing at least 141 people.",
+     "at least 141 people"),
+    ("At least 134 people were killed when the old bridge over the Orva collapsed.",
+     "At least 134 people"),
+    ("The collapse of the old bridge over the Orva on Sunday killed 136 people.", "136 people"),
+])
+def test_people_killed_in_any_form_are_the_death_toll(text: str, figure: str, rules: Any,
+                                                      pipeline_nlp: Any) -> None:
+    assert _claim(text, figure, rules, pipeline_nlp).metric_key == "death toll"
+
+
+def test_people_injured_in_two_forms_share_a_key(rules: Any, pipeline_nlp: Any) -> None:
+    a = _claim("The quake near Orvena on Saturday injured 1,240 people, officials said.",
+               "1,240 people", rules, pipeline_nlp)
+    b = _claim("The quake near Orvena struck on Saturday, injuring 9,240 people.",
+               "9,240 people", rules, pipeline_nlp)
+    assert a.metric_key == b.metric_key == "people injured"
+
+
+# --- a compound key written open, hyphenated or closed ----------------------------------------
+
+def test_a_key_written_hyphenated_or_closed_is_one_key(rules: Any, pipeline_nlp: Any) -> None:
+    a = _claim("Orvena recorded a pretax charge of $4.2 billion in the third quarter of 2023.",
+               "$4.2 billion", rules, pipeline_nlp, "a.txt")
+    b = _claim("Orvena recorded a pre-tax charge of $5.9 billion in the third quarter of 2023.",
+               "$5.9 billion", rules, pipeline_nlp, "b.txt")
+    assert a.metric_key != b.metric_key  # as written
+    assert disagreement_kinds([a, b], rules) != []
+    same = _claim("Orvena recorded a pre-tax charge of $4.2 billion in the third quarter of "
+                  "2023.", "$4.2 billion", rules, pipeline_nlp, "c.txt")
+    assert disagreement_kinds([a, same], rules) == []

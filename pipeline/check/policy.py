@@ -399,9 +399,10 @@ def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
     if unnamed(claim):
         assert claim.metric_key is not None
         figures = figures_of(claim, rules, cache)
-        return [*(((letter, claim.metric_key, f.compared, UNNAMED_BLOCK), f)
+        key = closed_up(claim.metric_key)
+        return [*(((letter, key, f.compared, UNNAMED_BLOCK), f)
                   for f in figures for letter in LETTERS),
-                *(((UNNAMED_BLOCK, claim.metric_key, f.compared),
+                *(((UNNAMED_BLOCK, key, f.compared),
                    replace(f, unnamed_block=True))
                   for f in figures)]
     if not eligible(claim):
@@ -409,9 +410,16 @@ def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
     assert claim.metric_key is not None
     figures = figures_of(claim, rules, cache)
     first = subject_block(figures[0].keys.subject) if figures else ""
-    return [*(((first, claim.metric_key, f.compared), f) for f in figures),
-            *(((first, claim.metric_key, f.compared, UNNAMED_BLOCK), Beside(f))
+    key = closed_up(claim.metric_key)
+    return [*(((first, key, f.compared), f) for f in figures),
+            *(((first, key, f.compared, UNNAMED_BLOCK), Beside(f))
               for f in figures)]
+
+
+def closed_up(key: str) -> str:
+    """A metric key as it is blocked: its words closed up, so a compound written open,
+    hyphenated or closed is one key ("pre-tax charge", "pretax charge")."""
+    return key.replace(" ", "")
 
 
 class Beside(NamedTuple):
