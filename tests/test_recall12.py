@@ -91,12 +91,41 @@ def test_people_killed_in_any_form_are_the_death_toll(text: str, figure: str, ru
     assert _claim(text, figure, rules, pipeline_nlp).metric_key == "death toll"
 
 
-def test_people_injured_in_two_forms_share_a_key(rules: Any, pipeline_nlp: Any) -> None:
-    a = _claim("The quake near Orvena on Saturday injured 1,240 people, officials said.",
-               "1,240 people", rules, pipeline_nlp)
-    b = _claim("The quake near Orvena struck on Saturday, injuring 9,240 people.",
-               "9,240 people", rules, pipeline_nlp)
-    assert a.metric_key == b.metric_key == "people injured"
+@pytest.mark.parametrize(("text", "figure"), [
+    ("The quake near Orvena on Saturday injured 1,240 people, officials said.", "1,240 people"),
+    ("The quake near Orvena struck on Saturday, injuring 9,240 people.", "9,240 people"),
+    ("Officials in Orvena said 9,240 people were wounded on Saturday.", "9,240 people"),
+    ("The quake near Orvena caused 9,240 injuries, officials said on Sunday.", "9,240 injuries"),
+    # a gapped list: the second count is not the first one's death toll
+    ("Officials in Orvena said 2,053 people were dead, 9,240 injured and 1,329 houses "
+     "destroyed.", "9,240 injured"),
+])
+def test_people_injured_in_any_form_are_one_key(text: str, figure: str, rules: Any,
+                                                pipeline_nlp: Any) -> None:
+    claim = _claim(text, figure, rules, pipeline_nlp)
+    assert (claim.metric_key, claim.qualifiers) == ("injury", ())
+
+
+def test_deaths_and_people_killed_are_one_count(rules: Any, pipeline_nlp: Any) -> None:
+    # "2,100 deaths" (counted in deaths) and "killed 2,053 people" (in people) meet; a
+    # running tally without dates is a divergence, not a contradiction
+    a = _claim("The quake near Orvena on Sunday caused 2,100 deaths, officials said.",
+               "2,100 deaths", rules, pipeline_nlp, "a.txt")
+    b = _claim("The quake near Orvena on Sunday killed 2,053 people, officials said.",
+               "2,053 people", rules, pipeline_nlp, "b.txt")
+    assert a.metric_key == b.metric_key == "death toll"
+    assert disagreement_kinds([a, b], rules) == ["divergence"]
+    c = _claim("The quake near Orvena on Sunday killed 2,100 people, officials said.",
+               "2,100 people", rules, pipeline_nlp, "c.txt")
+    assert disagreement_kinds([a, c], rules) == []
+
+
+def test_injured_and_killed_stay_apart(rules: Any, pipeline_nlp: Any) -> None:
+    a = _claim("The quake near Orvena on Sunday killed 2,053 people, officials said.",
+               "2,053 people", rules, pipeline_nlp, "a.txt")
+    b = _claim("The quake near Orvena on Sunday injured 9,240 people, officials said.",
+               "9,240 people", rules, pipeline_nlp, "b.txt")
+    assert disagreement_kinds([a, b], rules) == []
 
 
 # --- a compound key written open, hyphenated or closed ----------------------------------------

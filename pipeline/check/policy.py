@@ -368,6 +368,9 @@ def _scope(claim: Claim, scope: tuple[str, ...], ctx: _Context) -> tuple[str, ..
     return (*scope, f"[{legacy}]") if legacy else scope
 
 
+PERSON = "person"  # the unit of a count of people ("2,053 people")
+
+
 # The letters a subject key is blocked by (see frames.subject_block), and the block of the
 # figures no article names a subject for.
 LETTERS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -576,6 +579,11 @@ class _Context:
                 words = spelling.lower().split()
                 if words and words[-1].isalpha():
                     nouns[canonical.lower()].add(singular(words[-1]))
+        # and a count of people in a state is its key's count ("2,100 deaths", "killed
+        # 2,053 people": the death toll)
+        for state in keys.count_states.values():
+            for key in state.keys:
+                nouns[key.lower()].add(PERSON)
         self.count_nouns = {(key, noun): f"count of {key}" for key, found in nouns.items()
                             if len(found) > 1 for noun in found}
 

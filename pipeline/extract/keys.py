@@ -1083,6 +1083,18 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
     return found
 
 
+def _own_state_key(key: str, parts: set[str], tables: KeyTables) -> str:
+    """The key of a count in a part of a count of people whose own words name that part
+    when its key is another part's: "2,053 people were dead, 9,240 injured" hands the first
+    count's key (the death toll) to the second, whose own state (injured) names its key."""
+    mine = [s for s in parts if tables.state_keys.get(s)]
+    if len(mine) != 1 or not any(key in keys for state, keys in tables.state_keys.items()
+                                 if state != mine[0]):
+        return key
+    parts.discard(mine[0])
+    return min(tables.state_keys[mine[0]])
+
+
 # Determiners of a noun that identify no one ("a 3-year-old boy").
 INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 # Tokens after a physical measure that may name which size it is ("984 feet in length",
@@ -1494,6 +1506,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         extra.add(ADDED)  # "at an additional cost of $6,500": on top of what?
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
+        key = _own_state_key(key, extra, tables)  # "2,053 were dead, 9,240 injured"
     if key is not None and whole_after_part(figure):
         extra.add(TOTAL)  # "won 187 out of 412 seats": all the seats, not the ones won
     if not count and PART not in extra and _part_of_a_whole(figure):
