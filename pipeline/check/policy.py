@@ -211,7 +211,7 @@ class Figure:
     unnamed_block: bool = False  # a member of the block of the unnamed figures
     # a count whose noun the synonym table gives as a word of its metric key ("260.8
     # million paid subscribers", "260.28 million paid memberships" of the key "users"):
-    # compared as a count of that key, whichever noun it was written with
+    # compared in one noun of that key ("user"), whichever noun it was written with
     counted: str = ""
     exchange: Exchange | None = None  # converted from another currency, or not convertible
     # what the comparisons read of the claim, worked out once per claim (see ClaimKeys)
@@ -584,14 +584,22 @@ class _Context:
         for state in keys.count_states.values():
             for key in state.keys:
                 nouns[key.lower()].add(PERSON)
-        self.count_nouns = {(key, noun): f"count of {key}" for key, found in nouns.items()
-                            if len(found) > 1 for noun in found}
+        # compared in one of them (a finding's id names it): people, else the key's own
+        # noun, else the first, so the blocks written in that noun keep their findings' ids
+        self.count_nouns = {(key, noun): _common_noun(key, found)
+                            for key, found in nouns.items() if len(found) > 1
+                            for noun in found}
 
     def scope_of(self, claim: Claim) -> set[str]:
         """The qualifiers saying which part of an amount a figure is ("including debt",
         "equity")."""
         return {q for q in claim.qualifiers
                 if q in self.scope_words or q.split()[0] in self.scope_markers}
+
+
+def _common_noun(key: str, nouns: set[str]) -> str:
+    own = singular(key.split()[-1])
+    return PERSON if PERSON in nouns else own if own in nouns else min(nouns)
 
 
 # The context of ``rules``: built from the rules once, not per block (a run checks every
