@@ -209,6 +209,10 @@ class Figure:
     unit: str
     derived: bool
     unnamed_block: bool = False  # a member of the block of the unnamed figures
+    # a count whose noun the synonym table gives as a word of its metric key ("260.8
+    # million paid subscribers", "260.28 million paid memberships" of the key "users"):
+    # compared in one noun of that key ("user"), whichever noun it was written with
+    counted: str = ""
     exchange: Exchange | None = None  # converted from another currency, or not convertible
     # what the comparisons read of the claim, worked out once per claim (see ClaimKeys)
     keys: ClaimKeys = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
@@ -222,6 +226,11 @@ class Figure:
     def group(self) -> tuple[object, ...]:
         """What says the same thing the same way (see :func:`_groups`)."""
         return (self.low, self.high, self.ref, self.unit, self.signature, self.keys.group)
+
+    @property
+    def compared(self) -> str:
+        """The unit the figure is blocked and compared in: its own, or its key's count."""
+        return self.counted or self.unit
 
     @property
     def unconverted(self) -> bool:
@@ -295,7 +304,10 @@ def figures_of(claim: Claim, rules: Rules, cache: UnitCache) -> list[Figure]:
     if own is None:
         return []
     keys = claim_keys(claim, _shared_context(rules))
-    out = [Figure(claim, *own, unit=claim.normalized.unit, derived=False, keys=keys)]
+    counted = _shared_context(rules).count_nouns.get(
+        (claim.metric_key or "", claim.normalized.unit), "")
+    out = [Figure(claim, *own, unit=claim.normalized.unit, derived=False, keys=keys,
+                  counted=counted)]
     rate = cache.rate(claim)
     if rate is not None and rate.low is not None and claim.normalized.low:
         factor = rate.low / claim.normalized.low
@@ -356,6 +368,9 @@ def _scope(claim: Claim, scope: tuple[str, ...], ctx: _Context) -> tuple[str, ..
     return (*scope, f"[{legacy}]") if legacy else scope
 
 
+PERSON = "person"  # the unit of a count of people ("2,053 people")
+
+
 # The letters a subject key is blocked by (see frames.subject_block), and the block of the
 # figures no article names a subject for.
 LETTERS = tuple("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -387,17 +402,27 @@ def blocks_of(claim: Claim, rules: Rules, cache: UnitCache
     if unnamed(claim):
         assert claim.metric_key is not None
         figures = figures_of(claim, rules, cache)
-        return [*(((letter, claim.metric_key, f.unit, UNNAMED_BLOCK), f)
+        key = closed_up(claim.metric_key)
+        return [*(((letter, key, f.compared, UNNAMED_BLOCK), f)
                   for f in figures for letter in LETTERS),
-                *(((UNNAMED_BLOCK, claim.metric_key, f.unit), replace(f, unnamed_block=True))
+                *(((UNNAMED_BLOCK, key, f.compared),
+                   replace(f, unnamed_block=True))
                   for f in figures)]
     if not eligible(claim):
         return []
     assert claim.metric_key is not None
     figures = figures_of(claim, rules, cache)
     first = subject_block(figures[0].keys.subject) if figures else ""
-    return [*(((first, claim.metric_key, f.unit), f) for f in figures),
-            *(((first, claim.metric_key, f.unit, UNNAMED_BLOCK), Beside(f)) for f in figures)]
+    key = closed_up(claim.metric_key)
+    return [*(((first, key, f.compared), f) for f in figures),
+            *(((first, key, f.compared, UNNAMED_BLOCK), Beside(f))
+              for f in figures)]
+
+
+def closed_up(key: str) -> str:
+    """A metric key as it is blocked: its words closed up, so a compound written open,
+    hyphenated or closed is one key ("pre-tax charge", "pretax charge")."""
+    return key.replace(" ", "")
 
 
 class Beside(NamedTuple):
@@ -545,12 +570,36 @@ class _Context:
              if rule.dimension == "count" for u in rule.units})
         self.scope_words = frozenset(w.lower() for w in keys.scope_words)
         self.kinds = frozenset(w.lower() for w in rules.entities.kind_names)
+        # (key, count noun) -> the key's count: a noun the synonym table writes as a word of
+        # the key (a one-word synonym, or the last word of one: "paid memberships"), when
+        # the key has two or more such nouns ("users": user, subscriber, membership)
+        nouns: dict[str, set[str]] = defaultdict(set)
+        for canonical, spellings in keys.synonyms.items():
+            for spelling in (canonical, *spellings):
+                words = spelling.lower().split()
+                if words and words[-1].isalpha():
+                    nouns[canonical.lower()].add(singular(words[-1]))
+        # and a count of people in a state is its key's count ("2,100 deaths", "killed
+        # 2,053 people": the death toll)
+        for state in keys.count_states.values():
+            for key in state.keys:
+                nouns[key.lower()].add(PERSON)
+        # compared in one of them (a finding's id names it): people, else the key's own
+        # noun, else the first, so the blocks written in that noun keep their findings' ids
+        self.count_nouns = {(key, noun): _common_noun(key, found)
+                            for key, found in nouns.items() if len(found) > 1
+                            for noun in found}
 
     def scope_of(self, claim: Claim) -> set[str]:
         """The qualifiers saying which part of an amount a figure is ("including debt",
         "equity")."""
         return {q for q in claim.qualifiers
                 if q in self.scope_words or q.split()[0] in self.scope_markers}
+
+
+def _common_noun(key: str, nouns: set[str]) -> str:
+    own = singular(key.split()[-1])
+    return PERSON if PERSON in nouns else own if own in nouns else min(nouns)
 
 
 # The context of ``rules``: built from the rules once, not per block (a run checks every
@@ -756,7 +805,7 @@ def _cut_short(shorter: Figure, longer: Figure) -> tuple[Figure, Figure] | None:
     a = shorter
     if a.claim.quantity.bound != "exact" or longer.claim.quantity.bound != "exact" or \
             a.low == a.high or not (math.isfinite(a.low) and math.isfinite(a.high)) or \
-            _digits(longer.claim) <= _digits(a.claim) or a.unit != longer.unit or \
+            _digits(longer.claim) <= _digits(a.claim) or a.compared != longer.compared or \
             _digits(a.claim) < _CUT_DIGITS:
         return None
     step = a.high - a.low  # a unit of its last written digit
@@ -1106,7 +1155,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                 break  # a huge block: neighbours only (said in a note below)
             budget -= 1
             a, b = groups[i], groups[j]
-            if a.head.unit != b.head.unit or (a.head.derived and b.head.derived):
+            if a.head.compared != b.head.compared or (a.head.derived and b.head.derived):
                 continue
             if a.head.exchange and b.head.exchange and \
                     a.head.exchange.source == b.head.exchange.source:
@@ -1469,7 +1518,7 @@ def block_records(block: Sequence[Figure | Beside], rules: Rules
     with_unnamed = isinstance(first, Beside) or (first.claim.subject is None and
                                                  not first.unnamed_block)
     members = [m.figure if isinstance(m, Beside) else m for m in block]
-    key = (members[0].claim.metric_key or "", members[0].unit)
+    key = (members[0].claim.metric_key or "", members[0].compared)
     unconverted = [f for f in members if f.unconverted and f.claim.subject is not None]
     members = [f for f in members if not f.unconverted]
     anonymous = [f for f in members if f.claim.subject is None]

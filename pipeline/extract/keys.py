@@ -328,6 +328,7 @@ class _Finder:
             head = token.head
             if head.i == token.i:
                 break
+            head = self.coordinated_owner(token, head)
             word = head.lower_
             if (head.dep_ in ("prep", "agent", "dative") or head.pos_ == "ADP") and not (
                     head.dep_ in ("advmod", "prt") and tables.change(word)):  # "ended up 3%"
@@ -436,6 +437,24 @@ class _Finder:
                 return done(verb)
             token = head
         return done(None)
+
+    def coordinated_owner(self, prep: Token, head: Token) -> Token:
+        """The noun a figure's "of" phrase belongs to when the parser hung it on the first
+        of two coordinated measures: in "earnings of $1.39 per share and revenue of $89
+        billion" the second "of" is attached to "share", but the noun written right before
+        it, coordinated with that phrase, is what it measures ("revenue")."""
+        if prep.dep_ != "prep" or prep.lower_ != "of" or prep.i <= head.i:
+            return head
+        before = prep.doc[prep.i - 1]
+        if before.i == head.i or before.dep_ != "conj" or not self.is_noun(before) or \
+                before.i in self.skip or before.i in self.figures:
+            return head
+        link = before.head
+        while link.i != head.i and link.dep_ == "conj" and link.head.i != link.i:
+            link = link.head  # "A, B and C of $5": C's chain of conjuncts
+        if link.i != head.i and not any(t.i == link.i for t in head.subtree):
+            return head
+        return before
 
     def measure(self, noun: Token, done: Callable[[Token | None], tuple[Token | None,
                                                                         MetricFrame]]
@@ -1065,6 +1084,18 @@ def _count_parts(figure: SpacySpan, key: str, counted: str | None, tables: KeyTa
     return found
 
 
+def _own_state_key(key: str, parts: set[str], tables: KeyTables) -> str:
+    """The key of a count in a part of a count of people whose own words name that part
+    when its key is another part's: "2,053 people were dead, 9,240 injured" hands the first
+    count's key (the death toll) to the second, whose own state (injured) names its key."""
+    mine = [s for s in parts if tables.state_keys.get(s)]
+    if len(mine) != 1 or not any(key in keys for state, keys in tables.state_keys.items()
+                                 if state != mine[0]):
+        return key
+    parts.discard(mine[0])
+    return min(tables.state_keys[mine[0]])
+
+
 # Determiners of a noun that identify no one ("a 3-year-old boy").
 INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
 # Tokens after a physical measure that may name which size it is ("984 feet in length",
@@ -1464,10 +1495,12 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         # "12,391 people had died", "3.5 million units sold": the noun with its verb
         verb = head if head is not None and head.pos_ in ("VERB", "AUX") else next(
             (t for t in root.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        # a verb of a part of a count of people in any form ("killing 77 people", "77 people
+        # were killed", "wounded") is that part's name (``count_states``)
         words = [singular(root.lower_, tables.plural)] + (
             _complement(verb, figure, singular(root.lower_, tables.plural), tables)
             if verb is not None and verb.lower_ in _COPULAS
-            else [verb.lower_] if verb else [])
+            else [tables.states.get(verb.lower_, verb.lower_)] if verb else [])
         phrase = " ".join(words)
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
@@ -1487,6 +1520,7 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         extra.add(ADDED)  # "at an additional cost of $6,500": on top of what?
     if count and key is not None and (counted or figure.root.like_num):
         extra |= _count_parts(figure, key, counted, tables)  # "two crew members were rescued"
+        key = _own_state_key(key, extra, tables)  # "2,053 were dead, 9,240 injured"
     if key is not None and whole_after_part(figure):
         extra.add(TOTAL)  # "won 187 out of 412 seats": all the seats, not the ones won
     if not count and PART not in extra and _part_of_a_whole(figure):
