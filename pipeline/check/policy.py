@@ -70,6 +70,7 @@ differently (per month and per year) make one ``reconciled`` finding per cluster
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -457,7 +458,14 @@ def _fiscal(key: str | None) -> bool:
 
 
 def _digits(claim: Claim) -> int:
-    match = _NUMBER.search(claim.span.text)
+    """The significant digits a claim's figure is written with ("$6.36 billion": 3)."""
+    return _written_digits(claim.span.text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _written_digits(text: str) -> int:
+    # cached: a block's clusters ask it of every figure of the other clusters, per pair
+    match = _NUMBER.search(text)
     if match is None:
         return 0
     return len(match.group(0).replace(",", "").replace(".", "").strip("0") or "0")
@@ -1281,9 +1289,9 @@ def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
             cut = replace(a, low=a.ref - step, high=a.high) if a.ref < 0 else \
                 replace(a, low=a.low, high=a.ref + step)
             figures = [f for g in other for f in g.figures]
-            if any(_digits(f.claim) == _digits(a.claim) for f in figures) and \
-                    any(_digits(f.claim) > _digits(a.claim) and _overlap(cut, f)
-                        for f in figures):
+            digits = _digits(a.claim)
+            if any(_digits(f.claim) == digits for f in figures) and \
+                    any(_digits(f.claim) > digits and _overlap(cut, f) for f in figures):
                 return True
     return False
 
