@@ -95,6 +95,8 @@ class KeyTables:
     intraday: tuple[str, ...]
     up: frozenset[str]
     down: frozenset[str]
+    by_up: frozenset[str]  # "raised rates by 0.5%": verbs whose "by" figure is a change
+    by_down: frozenset[str]
     generic: frozenset[str]
     levels: frozenset[str]
     people: frozenset[str]
@@ -104,6 +106,8 @@ class KeyTables:
     periods: frozenset[str]
     running: frozenset[str]
     states: dict[str, str]  # a word of a part of a count of people -> the part's name
+    life_verbs: frozenset[str]  # "claimed the lives of 28 miners", "lost their lives"
+    life_nouns: frozenset[str]  # "lives", "life"
     sizes: dict[str, str]  # a physical dimension -> the key of a thing's size in it
     size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
     size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
@@ -167,6 +171,8 @@ class KeyTables:
                 and not any(cue.lower() in ws for ws in keys.change_words.values())),
             up=lowered(keys.change_words.get("up", ())),
             down=lowered(keys.change_words.get("down", ())),
+            by_up=lowered(keys.by_change_words.get("up", ())),
+            by_down=lowered(keys.by_change_words.get("down", ())),
             generic=lowered(keys.generic_counts), levels=lowered(keys.level_counts),
             people=lowered(keys.people_nouns), statistics=lowered(keys.statistic_words),
             filing=lowered(keys.filing_verbs),
@@ -175,6 +181,7 @@ class KeyTables:
             states={_spaced(w): name for name, state in keys.count_states.items()
                     for w in (name, *state.words)},
             state_keys={name: lowered(state.keys) for name, state in keys.count_states.items()},
+            life_verbs=lowered(keys.life_verbs), life_nouns=lowered(keys.life_nouns),
             sizes={k.lower(): v.lower() for k, v in keys.sizes.items()},
             size_words={_spaced(w): name for name, size in keys.size_words.items()
                         for w in size.words},
@@ -200,6 +207,16 @@ class KeyTables:
         if word in self.down:
             return "down"
         return None
+
+    def change_by(self, word: str) -> str | None:
+        """``"up"`` or ``"down"`` when a figure in ``word``'s "by" phrase is a change: a
+        change word, or a verb that sets a level ("raised rates by 0.5%")."""
+        found = self.change(word)
+        if found is not None:
+            return found
+        if word in self.by_up:
+            return "up"
+        return "down" if word in self.by_down else None
 
 
 def _spaced(text: str) -> str:
@@ -315,7 +332,7 @@ class _Finder:
         def changed_by(word: str) -> None:
             """The figure hangs from a change word by ``prep``: its change, or its base."""
             nonlocal change, base
-            direction = tables.change(word)
+            direction = tables.change_by(word) if prep == "by" else tables.change(word)
             if direction is None or change is not None or base:
                 return
             if prep in _BASE_PREPOSITIONS:
@@ -901,12 +918,34 @@ def count_state(figure: SpacySpan, tables: KeyTables, depth: int = 0) -> str | N
             found = _verb_state(child, tables, completions=True)
             if found is not None:
                 return found
+    lives = _lives_lost(token, tables)
+    if lives is not None:
+        return lives
     found = None
     if token.dep_ in ("nsubj", "nsubjpass") and token.head.i != token.i:
         found = _verb_state(token.head, tables, completions=True)
     elif token.dep_ == "dobj":
         found = _verb_state(token.head, tables, completions=False)
     return found or _whole_state(token, tables, depth)
+
+
+def _lives_lost(token: Token, tables: KeyTables) -> str | None:
+    """The dead, counted as the lives a verb of `life_verbs` takes ("claimed the lives of 28
+    miners", "took the lives of 12") or as the people who lost their lives ("41 people lost
+    their lives"): the part of ``count_states`` whose words include "killed"."""
+    dead = tables.states.get("killed")
+    if dead is None or not tables.life_verbs:
+        return None
+    head = token.head
+    lives = tables.life_nouns
+    if token.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ in lives \
+            and head.head.dep_ in ("dobj", "nsubjpass") \
+            and head.head.head.lower_ in tables.life_verbs:
+        return dead
+    if token.dep_ == "nsubj" and head.lower_ in tables.life_verbs and any(
+            c.dep_ == "dobj" and c.lower_ in lives for c in head.children):
+        return dead
+    return None
 
 
 # Words that make the noun after them a part of the count before them ("the toll rose to
@@ -1500,7 +1539,8 @@ def metric_frame(figure: SpacySpan, sent: SpacySpan, *, count: bool, closed: str
         words = [singular(root.lower_, tables.plural)] + (
             _complement(verb, figure, singular(root.lower_, tables.plural), tables)
             if verb is not None and verb.lower_ in _COPULAS
-            else [tables.states.get(verb.lower_, verb.lower_)] if verb else [])
+            else [_lives_lost(root, tables) or tables.states.get(verb.lower_, verb.lower_)]
+            if verb else [])  # ("41 people lost their lives": killed)
         phrase = " ".join(words)
         key = tables.synonyms.get(phrase) or tables.synonyms.get(words[-1]) or (
             closed.replace("_", " ") if closed != "unknown" else phrase)
