@@ -149,6 +149,7 @@ class MetricKeys(Strict):
     span_units: tuple[str, ...] = ()
     intraday: tuple[str, ...] = ()
     change_words: dict[str, tuple[str, ...]] = {}
+    by_change_words: dict[str, tuple[str, ...]] = {}
     generic_counts: tuple[str, ...] = ()
     level_counts: tuple[str, ...] = ()
     people_nouns: tuple[str, ...] = ()
@@ -168,7 +169,7 @@ class MetricKeys(Strict):
     money_verbs: dict[str, tuple[str, ...]] = {}
     fuzzy: dict[str, float] = Field(default={}, description="hedge of truly fuzzy metrics")
 
-    @field_validator("change_words")
+    @field_validator("change_words", "by_change_words")
     @classmethod
     def _directions(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         for name in value:

@@ -95,6 +95,10 @@ class KeyTables:
     intraday: tuple[str, ...]
     up: frozenset[str]
     down: frozenset[str]
+    # verbs that name a change of their object only with "by" ("raised rates by 0.5
+    # points"; "raised $6 billion" is money raised, "raised rates to 1.75%" the level)
+    by_up: frozenset[str]
+    by_down: frozenset[str]
     generic: frozenset[str]
     levels: frozenset[str]
     people: frozenset[str]
@@ -167,6 +171,8 @@ class KeyTables:
                 and not any(cue.lower() in ws for ws in keys.change_words.values())),
             up=lowered(keys.change_words.get("up", ())),
             down=lowered(keys.change_words.get("down", ())),
+            by_up=lowered(keys.by_change_words.get("up", ())),
+            by_down=lowered(keys.by_change_words.get("down", ())),
             generic=lowered(keys.generic_counts), levels=lowered(keys.level_counts),
             people=lowered(keys.people_nouns), statistics=lowered(keys.statistic_words),
             filing=lowered(keys.filing_verbs),
@@ -316,6 +322,9 @@ class _Finder:
             """The figure hangs from a change word by ``prep``: its change, or its base."""
             nonlocal change, base
             direction = tables.change(word)
+            if direction is None and prep == "by":
+                direction = "up" if word in tables.by_up else \
+                    "down" if word in tables.by_down else None
             if direction is None or change is not None or base:
                 return
             if prep in _BASE_PREPOSITIONS:
