@@ -95,7 +95,9 @@ class KeyTables:
     intraday: tuple[str, ...]
     up: frozenset[str]
     down: frozenset[str]
-    by_up: frozenset[str]  # "raised rates by 0.5%": verbs whose "by" figure is a change
+    # verbs that name a change of their object only with "by" ("raised rates by 0.5
+    # points"; "raised $6 billion" is money raised, "raised rates to 1.75%" the level)
+    by_up: frozenset[str]
     by_down: frozenset[str]
     generic: frozenset[str]
     levels: frozenset[str]

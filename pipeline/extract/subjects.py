@@ -776,6 +776,12 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
                         mention.label in _SAYER_LABELS:
                     continue  # "..., Niroula said": who reports, not whose
                 penalty += 2  # "..., the Labor Department said": who reports, not whose
+            elif modifier and head.head.i in sayers:
+                if mention.name not in (entities.focal, entities.focal_org) and \
+                        mention.label in _SAYER_KIND_LABELS:
+                    continue  # "..., South African authorities said": whose officials
+                    # report, not whose figure it is
+                penalty += 2
             name = mention.name
             if (mention.label in SITE_LABELS or physical and mention.label == "ORG") and \
                     head.dep_ == "pobj" and \
@@ -787,7 +793,14 @@ def subject_candidates(sent: SpacySpan, figure: set[int], root: Token, count: bo
             found.append((head, name, penalty))
         elif entities.is_anaphor(token):
             antecedent = entities.resolve(token, _adjuncts(sources, entities.doc))
-            if antecedent:
+            if antecedent and token.i in sayers:
+                if antecedent not in (entities.focal, entities.focal_org) and (
+                        token.tag_ == "PRP"
+                        or entities.labels.get(antecedent) in _SAYER_LABELS):
+                    continue  # "They said 61 people were treated": who reports (a personal
+                    # pronoun of another than the article's subject), as when named
+                found.append((token, antecedent, 2))  # "the company said revenue rose 5%"
+            elif antecedent:
                 found.append((token, antecedent, 0))
     # names the NER missed, behind the tagged ones
     for token in entities.capitalised(sent.start, sent.end):
@@ -910,6 +923,9 @@ def _headline_words(doc: Doc, text: str) -> tuple[int, str] | None:
 # Labels of a sayer that is never the owner of the figures it reports (a company saying its
 # own figures may own them).
 _SAYER_LABELS = ("PERSON",)
+# Labels of a name that only says whose the sayers are ("South African authorities said",
+# "Kenyan police said"): a people or a place, not an owner of what they report.
+_SAYER_KIND_LABELS = ("PERSON", "NORP", "GPE", "LOC")
 
 
 def _reporting_sayers(root: Token) -> set[int]:
