@@ -63,9 +63,14 @@ figure of its subject, metric and period in another currency is listed in an inf
 **One finding per disagreement.** Figures that agree with each other (overlapping
 intervals, agreeing periods) form a value cluster; two clusters that disagree make one
 finding listing every mention of both, with the strongest verdict of any cross-article pair
-between them. Its id derives from the subject, metric key, qualifiers and the two clusters'
-reference values, so a new mention of either side keeps it. Agreeing figures written
-differently (per month and per year) make one ``reconciled`` finding per cluster.
+between them. A hedged figure ("around 292") that agrees with both sides of a contradiction
+("292", "294") does not make them one cluster: the closest agreeing values are joined
+first, and two clusters holding figures that contradict each other are not joined, unless
+a round figure read as rounded ("$70 billion" for $68.7 billion) makes them agree; a bound
+open on one side ("more than $40 billion") still joins all it fits, as a floor under a
+moving value does. A finding's id derives from the subject, metric key, qualifiers and the
+two clusters' reference values, so a new mention of either side keeps it. Agreeing figures
+written differently (per month and per year) make one ``reconciled`` finding per cluster.
 """
 
 from __future__ import annotations
@@ -1131,19 +1136,28 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
 
     keys: dict[int, set[str | None]] = {k: {g.head.claim.period_key} for k, g in
                                         enumerate(groups)}
+    inside: dict[int, set[int]] = {k: {k} for k in range(n)}  # a cluster's groups
+    against: dict[int, set[int]] = defaultdict(set)  # the groups a cluster's groups dispute
 
-    def join(x: int, y: int) -> None:
+    def join(x: int, y: int, *, bridge: bool = False) -> None:
         """Merge two value clusters, unless a period of one differs from one of the other
-        (a figure without a period agrees with both, but does not make them one)."""
+        (a figure without a period agrees with both, but does not make them one), or a
+        figure of one disagrees with a figure of the other: a wide figure ("around 292",
+        "up to 51.8") that only fits both sides of a disagreement does not make it one
+        value. A ``bridge`` (an open bound) joins whatever the clusters hold."""
         rx, ry = find(x), find(y)
         if rx == ry or any(period_agreement(p, q) == "different"
-                           for p in keys[rx] for q in keys[ry]):
+                           for p in keys[rx] for q in keys[ry]) or \
+                not bridge and not against[rx].isdisjoint(inside[ry]):
             return
         parent[rx] = ry
         keys[ry] |= keys.pop(rx)
+        inside[ry] |= inside.pop(rx)
+        against[ry] |= against.pop(rx, set())
 
     disagreements: dict[tuple[int, int], list[tuple[Verdict, Figure, Figure]]] = \
         defaultdict(list)
+    agreeing: list[tuple[int, int]] = []
     budget = int(_threshold(ctx.rules, "max_pairs"))
     truncated = False
     hints: list[tuple[_Group, _Group, tuple[Figure, Figure]]] = []
@@ -1172,7 +1186,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                     a.head.claim.period_key, b.head.claim.period_key) != "different"
                 if same and a.head.claim.modality not in IGNORED_MODALITIES and \
                         b.head.claim.modality not in IGNORED_MODALITIES:
-                    join(i, j)  # one article's figures that agree
+                    agreeing.append((i, j))  # one article's figures that agree
                 elif reason is None and not (a.head.exchange or b.head.exchange):
                     apart = _apart(a, b, ctx.window)
                     if apart is not None and period_agreement(
@@ -1206,9 +1220,25 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                     # both write the one period: "sales of $1bn in 2023" vs "$5bn in 2023")
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
-                join(i, j)
+                agreeing.append((i, j))
             elif result.kind != "none":
                 pairs.append((i, j, result, cross[0], cross[1]))
+    for i, j, result, fa, fb in pairs:
+        if result.kind in _DISPUTES and not _overlap(_as_rounded(fa), _as_rounded(fb)):
+            against[i].add(j)
+            against[j].add(i)
+    # the closest agreeing values first: a wide figure joins the side it is nearer to; a
+    # bound open on one side ("more than £40 billion", "as much as $52 billion") last and
+    # whatever its clusters hold: the values past a floor or under a ceiling are as often
+    # moments of a moving value (a valuation before and after a listing) as one value
+    # misreported, and stay one cluster
+    order = sorted(agreeing, key=lambda p: (_spread(groups[p[0]].head, groups[p[1]].head), p))
+    for i, j in order:
+        if not (_open(groups[i].head) or _open(groups[j].head)):
+            join(i, j)
+    for i, j in order:
+        if _open(groups[i].head) or _open(groups[j].head):
+            join(i, j, bridge=True)
     for i, j, result, fa, fb in pairs:
         ri, rj = find(i), find(j)
         if ri == rj and result.kind != "moved":
@@ -1262,6 +1292,38 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if len(signatures) > 1 and len(cluster) > 1 and len(docs) >= 2:
             findings.append(_reconciled(cluster, ident))  # one article's: arithmetic.v1
     return findings
+
+
+_DISPUTES = ("contradiction",)  # verdicts that keep two values apart
+
+
+def _as_rounded(f: Figure) -> Figure:
+    """``f`` read as a round figure may be meant: a whole number written with trailing
+    zeros ("$70 billion", "1,500 jobs") as rounded to its last non-zero digit (65 to 75
+    billion), which a writer rounding $68.7 billion writes as readily as "$69 billion"."""
+    q = f.claim.quantity
+    match = _NUMBER.search(f.claim.span.text)
+    if q.bound != "exact" or match is None or match.group(1) is not None or \
+            not math.isfinite(f.ref) or f.ref == 0:
+        return f
+    digits = match.group(0).replace(",", "")
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if not zeros or zeros == len(digits):
+        return f
+    rel = 0.5 * 10 ** zeros / float(digits)
+    return replace(f, low=min(f.low, f.ref - rel * abs(f.ref)),
+                   high=max(f.high, f.ref + rel * abs(f.ref)))
+
+
+def _open(f: Figure) -> bool:
+    """A bound open on one side: "more than 40", "up to 52" (from zero)."""
+    return math.isinf(f.low) or math.isinf(f.high) or f.low == 0 or f.high == 0
+
+
+def _spread(a: Figure, b: Figure) -> float:
+    """How far apart two agreeing figures' written values are, relative to the larger."""
+    top = max(abs(a.ref), abs(b.ref))
+    return abs(a.ref - b.ref) / top if top and math.isfinite(top) else 0.0
 
 
 def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:

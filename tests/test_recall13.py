@@ -1,0 +1,75 @@
+"""Session 11 (recall13): disagreements the comparison policy lost between two matching
+frames, tested on hand-built claims of our own: value clusters joined through a wide figure
+that only fits both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.check import checks
+from pipeline.check.policy import NAME
+from pipeline.models import Claim, Finding
+from tests.conftest import make_claim
+
+
+def _seats(registry: Any, value: float, doc: str, text: str, **frame: Any) -> Claim:
+    """A seat count of the Harbour Alliance written as ``text`` in article ``doc``."""
+    return make_claim(registry, value, doc=doc, text=text, unit="seat", metric="unknown",
+                      metric_key="seat", subject="Harbour Alliance", **frame)
+
+
+def _money(registry: Any, value: float, doc: str, text: str, **frame: Any) -> Claim:
+    return make_claim(registry, value, doc=doc, text=text, metric="deal_value",
+                      subject="Orvena", **frame)
+
+
+def _found(claims: list[Claim], rules: Any, kind: str) -> list[Finding]:
+    return [f for f in checks.run_checks(claims, rules=rules)
+            if f.check == NAME and f.kind == kind]
+
+
+# --- a wide figure that fits both sides of a disagreement ------------------------------------
+
+def test_a_hedged_figure_does_not_make_two_counts_one(rules: Any, registry: Any) -> None:
+    a = _seats(registry, 292, "a", "292 seats")
+    b = _seats(registry, 294, "b", "294 seats")
+    around = _seats(registry, 292, "c", "around 292 seats", bound="approx")
+    assert len(_found([a, b], rules, "contradiction")) == 1
+    # "around 292" (277-307) fits 292 and 294 alike: the two still disagree
+    (finding,) = _found([a, b, around], rules, "contradiction")
+    assert set(finding.claims) == {a.id, b.id, around.id}  # every mention of both sides
+
+
+def test_a_hedged_figure_joins_the_side_it_is_nearer(rules: Any, registry: Any) -> None:
+    a = _seats(registry, 292, "a", "292 seats")
+    b = _seats(registry, 294, "b", "294 seats")
+    around = _seats(registry, 292, "c", "around 292 seats", bound="approx")
+    (finding,) = _found([b, around, a], rules, "contradiction")
+    # the side of 292 has two mentions (292 and around 292), the side of 294 one
+    assert '"294 seats"' in finding.explanation and "2 mentions" in finding.explanation
+
+
+def test_the_order_of_the_articles_does_not_change_the_verdict(rules: Any,
+                                                               registry: Any) -> None:
+    a = _seats(registry, 292, "z", "292 seats")
+    b = _seats(registry, 294, "a", "294 seats")
+    around = _seats(registry, 293, "m", "about 293 seats", bound="approx")
+    assert len(_found([a, b, around], rules, "contradiction")) == 1
+
+
+def test_a_round_figure_a_hedge_bridges_stays_a_rounding(rules: Any, registry: Any) -> None:
+    # "$70 billion" may be $68.7 billion rounded to tens: the hedge still makes them one
+    precise = _money(registry, 68.7e9, "a", "$68.7 billion")
+    rounded = _money(registry, 70e9, "b", "$70 billion")
+    around = _money(registry, 68.7e9, "c", "around $68.7 billion", bound="approx")
+    assert _found([precise, rounded, around], rules, "contradiction") == []
+
+
+def test_an_open_bound_still_bridges_what_it_fits(rules: Any, registry: Any) -> None:
+    # a floor fits every value above it: values past it may be moments of a moving value
+    # (before and after a listing), and stay one cluster as before
+    early = _money(registry, 52e9, "a", "$52 billion")
+    late = _money(registry, 65e9, "b", "$65 billion")
+    floor = _money(registry, 40e9, "c", "more than $40 billion", bound="at_least")
+    assert _found([early, late, floor], rules, "contradiction") == []
+    assert len(_found([early, late], rules, "contradiction")) == 1
