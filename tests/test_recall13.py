@@ -1,6 +1,7 @@
-"""Session 11 (recall13): disagreements the comparison policy lost between two matching
-frames, tested on hand-built claims of our own: value clusters joined through a wide figure
-that only fits both sides."""
+"""Session 11 (recall13): disagreements lost between two matching frames, tested on
+sentences and hand-built claims of our own: value clusters joined through a wide figure that
+only fits both sides, an open bound taken for a value other articles give, two
+disagreements over the same two values."""
 
 from __future__ import annotations
 
@@ -73,3 +74,35 @@ def test_an_open_bound_still_bridges_what_it_fits(rules: Any, registry: Any) -> 
     floor = _money(registry, 40e9, "c", "more than $40 billion", bound="at_least")
     assert _found([early, late, floor], rules, "contradiction") == []
     assert len(_found([early, late], rules, "contradiction")) == 1
+
+
+def test_an_open_bound_is_no_value_other_articles_give_beside(rules: Any,
+                                                               registry: Any) -> None:
+    # one article gives "more than $1 billion" (a part) and "$32.2 billion"; three others
+    # "$40.1 billion": the floor fits $40.1 billion, but no article gives both values
+    floor = _money(registry, 1e9, "a", "more than $1 billion", bound="at_least", start=0)
+    low = _money(registry, 32.2e9, "a", "$32.2 billion", start=40)
+    high = [_money(registry, 40.1e9, doc, "$40.1 billion") for doc in ("b", "c", "d")]
+    (finding,) = _found([floor, low, *high], rules, "contradiction")
+    assert finding.explanation.startswith('Orvena deal value: "$32.2 billion"')
+
+
+
+def test_two_disagreements_over_the_same_values_keep_the_better_supported(
+        rules: Any, registry: Any) -> None:
+    # "4.34 euros" (a scale word dropped) against 4.34 billion: most reports in one cluster,
+    # one report dated another year in a cluster of its own; both disagreements have the
+    # same reference values, so one id: the finding listing the most mentions stands
+    dropped = make_claim(registry, 4.34, doc="a", text="4.34 euros", unit="EUR",
+                         metric="fine", subject="Orvena")
+    fines = [make_claim(registry, value, doc=doc, text=text, unit="EUR", metric="fine",
+                        subject="Orvena", period_key=period)
+             for value, doc, text, period in (
+                 (4.34e9, "b", "4.34 billion euros", "2018"),
+                 (4.3e9, "c", "4.3 billion euros", None),
+                 (4.34e9, "e", "€4.34 billion", None),
+                 (4.34e9, "d", "€4.34bn", "2019"))]
+    found = [f for f in _found([dropped, *fines], rules, "divergence") if dropped.id in f.claims]
+    assert len(found) == 1
+    assert len(found[0].claims) == 4  # "4.34 euros" and a cluster of three reports
+

@@ -1265,6 +1265,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                     period_agreement(periods[root], period) in ("same", "compatible")),
                    default=0)
     sides: dict[int, dict[str, list[str | None]]] = {}  # each cluster's, once
+    by_id: dict[str, Finding] = {}
     for (ri, rj), found in sorted(disagreements.items()):
         for root in (ri, rj):
             if root not in sides:
@@ -1281,8 +1282,14 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if reason is not None and not any(
                 c.subject is None for g in (*members[ri], *members[rj]) for c in g.claims):
             continue
-        findings.append(_disagreement(members[ri], members[rj], found, ctx, ident,
-                                      check=check, sources=(support[ri], support[rj])))
+        made = _disagreement(members[ri], members[rj], found, ctx, ident, check=check,
+                             sources=(support[ri], support[rj]))
+        prior = by_id.get(made.id)
+        if prior is None or _weight(made) > _weight(prior):
+            # two clusters of the same reference values (one with a period, one without)
+            # make one id: the finding of the stronger verdict and more mentions stands
+            by_id[made.id] = made
+    findings.extend(by_id.values())
     if reason is not None:
         return findings
     for root in sorted(members):
@@ -1313,6 +1320,10 @@ def _as_rounded(f: Figure) -> Figure:
     rel = 0.5 * 10 ** zeros / float(digits)
     return replace(f, low=min(f.low, f.ref - rel * abs(f.ref)),
                    high=max(f.high, f.ref + rel * abs(f.ref)))
+
+
+def _weight(f: Finding) -> tuple[int, int]:
+    return _STRENGTH.get(f.kind, 0), len(f.claims)
 
 
 def _open(f: Figure) -> bool:
@@ -1358,7 +1369,9 @@ def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list
     for g in groups:
         for f in g.figures:
             side[f.claim.doc_id].append(f.claim.period_key)
-    heads = [g.head for g in groups]
+    # a bound open on one side ("more than $1 billion") fits every figure past it: an
+    # article's figure there is no value of this cluster
+    heads = [g.head for g in groups if not _open(g.head)] or [g.head for g in groups]
     # only a figure reaching into the clusters' span can overlap one of them
     low, high = min(h.low for h in heads), max(h.high for h in heads)
     if math.isnan(low) or math.isnan(high):
@@ -1398,9 +1411,10 @@ def _disagreement(left: list[_Group], right: list[_Group],
     first, second = (left, right) if fa.claim.id in left_ids else (right, left)
     counts = (None, None) if sources is None else \
         sources if first is left else (sources[1], sources[0])
-    # a side's figures as written in the common currency first (a stable sort)
-    side_a = [c for g in sorted(first, key=_converted) for c in g.claims]
-    side_b = [c for g in sorted(second, key=_converted) for c in g.claims]
+    # a side's figures as written in the common currency first, open bounds last (a
+    # stable sort)
+    side_a = [c for g in sorted(first, key=_shown_order) for c in g.claims]
+    side_b = [c for g in sorted(second, key=_shown_order) for c in g.claims]
     ca, cb = fa.claim, fb.claim
     what = f"{ca.subject or cb.subject or '?'} {ca.metric_key}"
     if ca.qualifiers:
@@ -1457,6 +1471,10 @@ def _as_written_rate(a: Figure, b: Figure, rules: Rules) -> tuple[Figure, Figure
                        unit=unit)
 
     return shown(a), shown(b)
+
+
+def _shown_order(group: _Group) -> tuple[bool, bool]:
+    return _converted(group), _open(group.head)
 
 
 def _converted(group: _Group) -> bool:
