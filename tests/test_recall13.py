@@ -1,16 +1,20 @@
 """Session 11 (recall13): disagreements lost between two matching frames, tested on
 sentences and hand-built claims of our own: value clusters joined through a wide figure that
 only fits both sides, an open bound taken for a value other articles give, two
-disagreements over the same two values."""
+disagreements over the same two values, a time taken for a figure's owner, and the level
+reached after "from ... to" taken for the earlier one."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from pipeline.check import checks
 from pipeline.check.policy import NAME
 from pipeline.models import Claim, Finding
 from tests.conftest import make_claim
+from tests.test_frames import claim_at, frames_of
 
 
 def _seats(registry: Any, value: float, doc: str, text: str, **frame: Any) -> Claim:
@@ -106,3 +110,44 @@ def test_two_disagreements_over_the_same_values_keep_the_better_supported(
     assert len(found) == 1
     assert len(found[0].claims) == 4  # "4.34 euros" and a cluster of three reports
 
+
+# --- frames (the real per-document stages) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pipeline_nlp(rules: Any) -> Any:
+    from pipeline.extract.process import load_pipeline
+
+    return load_pipeline(rules)
+
+
+def _claim(text: str, figure: str, rules: Any, nlp: Any, name: str = "a.txt") -> Claim:
+    return claim_at(frames_of(text, rules=rules, nlp=nlp, name=name), text, figure)
+
+
+@pytest.mark.model
+def test_a_time_owns_no_figure(rules: Any, pipeline_nlp: Any) -> None:
+    text = ("Orvena reported its results on Tuesday. The fourth quarter alone saw a revenue "
+            "of $12.4 billion, a 9% increase from the previous year.")
+    c = _claim(text, "$12.4 billion", rules, pipeline_nlp)
+    assert (c.subject, c.metric_key, c.owner) == ("Orvena", "revenue", None)
+
+
+@pytest.mark.model
+def test_a_common_noun_subject_still_owns_its_figure(rules: Any, pipeline_nlp: Any) -> None:
+    text = ("Orvena reported its results on Tuesday. The cloud unit alone saw revenue of "
+            "$12.4 billion.")
+    assert _claim(text, "$12.4 billion", rules, pipeline_nlp).owner is not None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", [
+    "Orvena's revenue grew from $32.2 billion to $40.1 billion.",
+    "Revenue at Orvena rose by 25% in the quarter, growing from $32.2 billion to $40.1 "
+    "billion.",
+])
+def test_the_level_after_from_to_is_not_the_earlier_one(text: str, rules: Any,
+                                                         pipeline_nlp: Any) -> None:
+    earlier = _claim(text, "$32.2 billion", rules, pipeline_nlp)
+    reached = _claim(text, "$40.1 billion", rules, pipeline_nlp)
+    assert (earlier.base, reached.base) == (True, False)
+    assert reached.metric_key == "revenue"
