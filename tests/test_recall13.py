@@ -1,8 +1,9 @@
 """Session 11 (recall13): disagreements lost between two matching frames, tested on
 sentences and hand-built claims of our own: value clusters joined through a wide figure that
 only fits both sides, an open bound taken for a value other articles give, two
-disagreements over the same two values, a time taken for a figure's owner, and the level
-reached after "from ... to" taken for the earlier one."""
+disagreements over the same two values, a scale word misprinted or dropped, a time taken
+for a figure's owner, and the level reached after "from ... to" taken for the earlier
+one."""
 
 from __future__ import annotations
 
@@ -109,6 +110,49 @@ def test_two_disagreements_over_the_same_values_keep_the_better_supported(
     found = [f for f in _found([dropped, *fines], rules, "divergence") if dropped.id in f.claims]
     assert len(found) == 1
     assert len(found[0].claims) == 4  # "4.34 euros" and a cluster of three reports
+
+
+
+# --- a scale word misprinted or dropped ------------------------------------------------------
+
+def _charge(registry: Any, value: float, doc: str, text: str) -> Claim:
+    return make_claim(registry, value, doc=doc, text=text, metric="fine", subject="Orvena")
+
+
+def _with_scale(claim: Claim, word: str | None) -> Claim:
+    quantity = claim.quantity.model_copy(update={"scale_word": word})
+    return claim.model_copy(update={"quantity": quantity})
+
+
+def test_the_same_digits_with_another_scale_word_contradict(rules: Any,
+                                                            registry: Any) -> None:
+    million = _with_scale(_charge(registry, 4.2e6, "a", "$4.2 million"), "million")
+    billion = _with_scale(_charge(registry, 4.2e9, "b", "$4.2 billion"), "billion")
+    assert [f.kind for f in _found([million, billion], rules, "contradiction")] == \
+        ["contradiction"]
+
+
+def test_three_digits_with_the_scale_word_dropped_contradict(rules: Any,
+                                                             registry: Any) -> None:
+    bare = _charge(registry, 4.34, "a", "$4.34")
+    billion = _with_scale(_charge(registry, 4.34e9, "b", "$4.34 billion"), "billion")
+    assert len(_found([bare, billion], rules, "contradiction")) == 1
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (35, "$35"),  # two digits and no scale word: a price, or a figure cut off
+    (4.1, "$4.1"),
+    (68, "$68"),
+    (43_400, "$43,400"),  # a table in thousands or millions
+])
+def test_other_scale_gaps_stay_divergences(value: float, text: str, rules: Any,
+                                           registry: Any) -> None:
+    bare = _charge(registry, value, "a", text)
+    billion = _with_scale(_charge(registry, 4.34e9 if value == 43_400 else value * 1e9, "b",
+                                  "$4.34 billion" if value == 43_400 else f"{text} billion"),
+                          "billion")
+    assert _found([bare, billion], rules, "contradiction") == []
+    assert len(_found([bare, billion], rules, "divergence")) == 1
 
 
 # --- frames (the real per-document stages) ---------------------------------------------------

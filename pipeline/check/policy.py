@@ -44,7 +44,9 @@ finding.
 that disagree with each other (both stated as facts, neither an earlier level) are parts of a
 whole or figures of different things: a disagreement resting on one of them is a divergence
 at most. So is one between figures ``scale_gap_ratio`` times apart or more ("$68" vs "$68.7
-billion"): a scale word left out or a table in millions, not one figure misreported.
+billion"): a scale word left out or a table in millions, not one figure misreported;
+unless the two write the same digits with different scale words ("$4.2 million" and "$4.2
+billion", "4.34 euros" and "4.34 billion euros": a scale word misprinted or dropped).
 
 **Currencies.** A money figure in another currency than ``checks.yaml``'s
 ``common_currency`` (USD) is also a figure in the common currency's block, converted at
@@ -749,12 +751,37 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
-    if _ratio(a, b) >= ctx.scale_gap:
+    if _ratio(a, b) >= ctx.scale_gap and not _scale_misprint(ca, cb):
         # "$68" vs "$68.7 billion", a table's "$40,111" (in millions) vs "$134.90 billion"
         reasons.append(f"they are {format_ratio(_ratio(a, b))}× apart, as far as a scale "
                        "word left out (or a table in thousands or millions) puts them; a "
                        "misreport of one figure seldom does")
     return Verdict("divergence" if reasons else "contradiction", reasons)
+
+
+def _significant(claim: Claim) -> str | None:
+    """A figure's significant digits as written ("$4.2 billion" -> "42", "4.34" -> "434");
+    ``None`` for a figure written as a table writes amounts, without a scale word and with
+    a thousands separator or four digits or more before its point ("$40,111", "4340")."""
+    match = _NUMBER.search(claim.quantity.span.text)
+    if match is None:
+        return None
+    whole = match.group(0).split(".")[0]
+    if not claim.quantity.scale_word and ("," in whole or len(whole) >= 4):
+        return None
+    return match.group(0).replace(",", "").replace(".", "").strip("0") or None
+
+
+def _scale_misprint(a: Claim, b: Claim) -> bool:
+    """Two figures of the same significant digits written with different scale words ("$4.2
+    million" and "$4.2 billion", "4.34 euros" and "4.34 billion euros"): one figure with
+    its scale word misprinted or dropped, not a table's convention. Two digits and two
+    scale words, or three digits when one figure has none (a bare "$35" is as often a
+    price or a figure cut off as the deal's "$35 billion" with its scale word dropped)."""
+    digits = _significant(a)
+    words = [(c.quantity.scale_word or "").lower() for c in (a, b)]
+    return digits is not None and digits == _significant(b) and words[0] != words[1] and \
+        len(digits) >= (2 if all(words) else 3)
 
 
 def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> Verdict:
