@@ -44,7 +44,9 @@ finding.
 that disagree with each other (both stated as facts, neither an earlier level) are parts of a
 whole or figures of different things: a disagreement resting on one of them is a divergence
 at most. So is one between figures ``scale_gap_ratio`` times apart or more ("$68" vs "$68.7
-billion"): a scale word left out or a table in millions, not one figure misreported.
+billion"): a scale word left out or a table in millions, not one figure misreported;
+unless the two write the same digits with different scale words ("$4.2 million" and "$4.2
+billion", "4.34 euros" and "4.34 billion euros": a scale word misprinted or dropped).
 
 **Currencies.** A money figure in another currency than ``checks.yaml``'s
 ``common_currency`` (USD) is also a figure in the common currency's block, converted at
@@ -63,9 +65,14 @@ figure of its subject, metric and period in another currency is listed in an inf
 **One finding per disagreement.** Figures that agree with each other (overlapping
 intervals, agreeing periods) form a value cluster; two clusters that disagree make one
 finding listing every mention of both, with the strongest verdict of any cross-article pair
-between them. Its id derives from the subject, metric key, qualifiers and the two clusters'
-reference values, so a new mention of either side keeps it. Agreeing figures written
-differently (per month and per year) make one ``reconciled`` finding per cluster.
+between them. A hedged figure ("around 292") that agrees with both sides of a contradiction
+("292", "294") does not make them one cluster: the closest agreeing values are joined
+first, and two clusters holding figures that contradict each other are not joined, unless
+a round figure read as rounded ("$70 billion" for $68.7 billion) makes them agree; a bound
+open on one side ("more than $40 billion") still joins all it fits, as a floor under a
+moving value does. A finding's id derives from the subject, metric key, qualifiers and the
+two clusters' reference values, so a new mention of either side keeps it. Agreeing figures
+written differently (per month and per year) make one ``reconciled`` finding per cluster.
 """
 
 from __future__ import annotations
@@ -752,12 +759,37 @@ def verdict(a: Figure, b: Figure, ctx: _Context, *, ambiguous_basis: bool,
     if key.endswith(" change") and not (ctx.bases & set(ca.qualifiers)) and \
             not _level_move(ca, ctx):
         reasons.append("neither says what the change is measured from")
-    if _ratio(a, b) >= ctx.scale_gap:
+    if _ratio(a, b) >= ctx.scale_gap and not _scale_misprint(ca, cb):
         # "$68" vs "$68.7 billion", a table's "$40,111" (in millions) vs "$134.90 billion"
         reasons.append(f"they are {format_ratio(_ratio(a, b))}× apart, as far as a scale "
                        "word left out (or a table in thousands or millions) puts them; a "
                        "misreport of one figure seldom does")
     return Verdict("divergence" if reasons else "contradiction", reasons)
+
+
+def _significant(claim: Claim) -> str | None:
+    """A figure's significant digits as written ("$4.2 billion" -> "42", "4.34" -> "434");
+    ``None`` for a figure written as a table writes amounts, without a scale word and with
+    a thousands separator or four digits or more before its point ("$40,111", "4340")."""
+    match = _NUMBER.search(claim.quantity.span.text)
+    if match is None:
+        return None
+    whole = match.group(0).split(".")[0]
+    if not claim.quantity.scale_word and ("," in whole or len(whole) >= 4):
+        return None
+    return match.group(0).replace(",", "").replace(".", "").strip("0") or None
+
+
+def _scale_misprint(a: Claim, b: Claim) -> bool:
+    """Two figures of the same significant digits written with different scale words ("$4.2
+    million" and "$4.2 billion", "4.34 euros" and "4.34 billion euros"): one figure with
+    its scale word misprinted or dropped, not a table's convention. Two digits and two
+    scale words, or three digits when one figure has none (a bare "$35" is as often a
+    price or a figure cut off as the deal's "$35 billion" with its scale word dropped)."""
+    digits = _significant(a)
+    words = [(c.quantity.scale_word or "").lower() for c in (a, b)]
+    return digits is not None and digits == _significant(b) and words[0] != words[1] and \
+        len(digits) >= (2 if all(words) else 3)
 
 
 def _through_exchange(result: Verdict, a: Figure, b: Figure, ctx: _Context) -> Verdict:
@@ -1139,19 +1171,28 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
 
     keys: dict[int, set[str | None]] = {k: {g.head.claim.period_key} for k, g in
                                         enumerate(groups)}
+    inside: dict[int, set[int]] = {k: {k} for k in range(n)}  # a cluster's groups
+    against: dict[int, set[int]] = defaultdict(set)  # the groups a cluster's groups dispute
 
-    def join(x: int, y: int) -> None:
+    def join(x: int, y: int, *, bridge: bool = False) -> None:
         """Merge two value clusters, unless a period of one differs from one of the other
-        (a figure without a period agrees with both, but does not make them one)."""
+        (a figure without a period agrees with both, but does not make them one), or a
+        figure of one disagrees with a figure of the other: a wide figure ("around 292",
+        "up to 51.8") that only fits both sides of a disagreement does not make it one
+        value. A ``bridge`` (an open bound) joins whatever the clusters hold."""
         rx, ry = find(x), find(y)
         if rx == ry or any(period_agreement(p, q) == "different"
-                           for p in keys[rx] for q in keys[ry]):
+                           for p in keys[rx] for q in keys[ry]) or \
+                not bridge and not against[rx].isdisjoint(inside[ry]):
             return
         parent[rx] = ry
         keys[ry] |= keys.pop(rx)
+        inside[ry] |= inside.pop(rx)
+        against[ry] |= against.pop(rx, set())
 
     disagreements: dict[tuple[int, int], list[tuple[Verdict, Figure, Figure]]] = \
         defaultdict(list)
+    agreeing: list[tuple[int, int]] = []
     budget = int(_threshold(ctx.rules, "max_pairs"))
     truncated = False
     hints: list[tuple[_Group, _Group, tuple[Figure, Figure]]] = []
@@ -1180,7 +1221,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                     a.head.claim.period_key, b.head.claim.period_key) != "different"
                 if same and a.head.claim.modality not in IGNORED_MODALITIES and \
                         b.head.claim.modality not in IGNORED_MODALITIES:
-                    join(i, j)  # one article's figures that agree
+                    agreeing.append((i, j))  # one article's figures that agree
                 elif reason is None and not (a.head.exchange or b.head.exchange):
                     apart = _apart(a, b, ctx.window)
                     if apart is not None and period_agreement(
@@ -1214,9 +1255,25 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                     # both write the one period: "sales of $1bn in 2023" vs "$5bn in 2023")
                 result = Verdict("divergence", [*result.reasons, reason])
             if result.kind == "agree":
-                join(i, j)
+                agreeing.append((i, j))
             elif result.kind != "none":
                 pairs.append((i, j, result, cross[0], cross[1]))
+    for i, j, result, fa, fb in pairs:
+        if result.kind in _DISPUTES and not _overlap(_as_rounded(fa), _as_rounded(fb)):
+            against[i].add(j)
+            against[j].add(i)
+    # the closest agreeing values first: a wide figure joins the side it is nearer to; a
+    # bound open on one side ("more than £40 billion", "as much as $52 billion") last and
+    # whatever its clusters hold: the values past a floor or under a ceiling are as often
+    # moments of a moving value (a valuation before and after a listing) as one value
+    # misreported, and stay one cluster
+    order = sorted(agreeing, key=lambda p: (_spread(groups[p[0]].head, groups[p[1]].head), p))
+    for i, j in order:
+        if not (_open(groups[i].head) or _open(groups[j].head)):
+            join(i, j)
+    for i, j in order:
+        if _open(groups[i].head) or _open(groups[j].head):
+            join(i, j, bridge=True)
     for i, j, result, fa, fb in pairs:
         ri, rj = find(i), find(j)
         if ri == rj and result.kind != "moved":
@@ -1243,6 +1300,7 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
                     period_agreement(periods[root], period) in ("same", "compatible")),
                    default=0)
     sides: dict[int, dict[str, list[str | None]]] = {}  # each cluster's, once
+    by_id: dict[str, Finding] = {}
     for (ri, rj), found in sorted(disagreements.items()):
         for root in (ri, rj):
             if root not in sides:
@@ -1259,8 +1317,14 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if reason is not None and not any(
                 c.subject is None for g in (*members[ri], *members[rj]) for c in g.claims):
             continue
-        findings.append(_disagreement(members[ri], members[rj], found, ctx, ident,
-                                      check=check, sources=(support[ri], support[rj])))
+        made = _disagreement(members[ri], members[rj], found, ctx, ident, check=check,
+                             sources=(support[ri], support[rj]))
+        prior = by_id.get(made.id)
+        if prior is None or _weight(made) > _weight(prior):
+            # two clusters of the same reference values (one with a period, one without)
+            # make one id: the finding of the stronger verdict and more mentions stands
+            by_id[made.id] = made
+    findings.extend(by_id.values())
     if reason is not None:
         return findings
     for root in sorted(members):
@@ -1270,6 +1334,42 @@ def _partition_findings(figures: Sequence[Figure], ctx: _Context, ident: tuple[s
         if len(signatures) > 1 and len(cluster) > 1 and len(docs) >= 2:
             findings.append(_reconciled(cluster, ident))  # one article's: arithmetic.v1
     return findings
+
+
+_DISPUTES = ("contradiction",)  # verdicts that keep two values apart
+
+
+def _as_rounded(f: Figure) -> Figure:
+    """``f`` read as a round figure may be meant: a whole number written with trailing
+    zeros ("$70 billion", "1,500 jobs") as rounded to its last non-zero digit (65 to 75
+    billion), which a writer rounding $68.7 billion writes as readily as "$69 billion"."""
+    q = f.claim.quantity
+    match = _NUMBER.search(f.claim.span.text)
+    if q.bound != "exact" or match is None or match.group(1) is not None or \
+            not math.isfinite(f.ref) or f.ref == 0:
+        return f
+    digits = match.group(0).replace(",", "")
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if not zeros or zeros == len(digits):
+        return f
+    rel = 0.5 * 10 ** zeros / float(digits)
+    return replace(f, low=min(f.low, f.ref - rel * abs(f.ref)),
+                   high=max(f.high, f.ref + rel * abs(f.ref)))
+
+
+def _weight(f: Finding) -> tuple[int, int]:
+    return _STRENGTH.get(f.kind, 0), len(f.claims)
+
+
+def _open(f: Figure) -> bool:
+    """A bound open on one side: "more than 40", "up to 52" (from zero)."""
+    return math.isinf(f.low) or math.isinf(f.high) or f.low == 0 or f.high == 0
+
+
+def _spread(a: Figure, b: Figure) -> float:
+    """How far apart two agreeing figures' written values are, relative to the larger."""
+    top = max(abs(a.ref), abs(b.ref))
+    return abs(a.ref - b.ref) / top if top and math.isfinite(top) else 0.0
 
 
 def _truncated(left: Sequence[_Group], right: Sequence[_Group]) -> bool:
@@ -1304,7 +1404,9 @@ def _side(groups: Sequence[_Group], context: Sequence[Figure]) -> dict[str, list
     for g in groups:
         for f in g.figures:
             side[f.claim.doc_id].append(f.claim.period_key)
-    heads = [g.head for g in groups]
+    # a bound open on one side ("more than $1 billion") fits every figure past it: an
+    # article's figure there is no value of this cluster
+    heads = [g.head for g in groups if not _open(g.head)] or [g.head for g in groups]
     # only a figure reaching into the clusters' span can overlap one of them
     low, high = min(h.low for h in heads), max(h.high for h in heads)
     if math.isnan(low) or math.isnan(high):
@@ -1344,9 +1446,10 @@ def _disagreement(left: list[_Group], right: list[_Group],
     first, second = (left, right) if fa.claim.id in left_ids else (right, left)
     counts = (None, None) if sources is None else \
         sources if first is left else (sources[1], sources[0])
-    # a side's figures as written in the common currency first (a stable sort)
-    side_a = [c for g in sorted(first, key=_converted) for c in g.claims]
-    side_b = [c for g in sorted(second, key=_converted) for c in g.claims]
+    # a side's figures as written in the common currency first, open bounds last (a
+    # stable sort)
+    side_a = [c for g in sorted(first, key=_shown_order) for c in g.claims]
+    side_b = [c for g in sorted(second, key=_shown_order) for c in g.claims]
     ca, cb = fa.claim, fb.claim
     what = f"{ca.subject or cb.subject or '?'} {ca.metric_key}"
     if ca.qualifiers:
@@ -1403,6 +1506,10 @@ def _as_written_rate(a: Figure, b: Figure, rules: Rules) -> tuple[Figure, Figure
                        unit=unit)
 
     return shown(a), shown(b)
+
+
+def _shown_order(group: _Group) -> tuple[bool, bool]:
+    return _converted(group), _open(group.head)
 
 
 def _converted(group: _Group) -> bool:

@@ -742,8 +742,8 @@ def _other_owner(root: Token, chain: Sequence[Token], figure: set[int],
             return named  # (or a possessive elsewhere: "India's first mission Vikra-1,
             # which had cost Rs 386 crore": Vikra-1's cost)
         return None
-    if owner.pos_ != "NOUN" or owner.i in entities.by_token:
-        return None
+    if owner.pos_ != "NOUN" or owner.i in entities.by_token or owner.ent_type_ == "DATE":
+        return None  # (a time owns nothing: "The fourth quarter saw revenue of $40 billion")
     if owner.lemma_.lower() in measure or owner.lower_ in measure:
         # a measure's own noun ("Revenue rose 8%") owns nothing, unless a word narrows it
         # that the key does not carry ("Online sales remain its largest revenue engine,

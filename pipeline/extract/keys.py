@@ -318,6 +318,12 @@ class _Finder:
         base = estimate = False
         # a bound written into the figure ("below $25 billion") is its preposition
         prep: str | None = root.lower_ if root.pos_ == "ADP" else None
+        before = figure.doc[figure.start - 1] if figure.start > 0 else None
+        if prep is None and before is not None and before.lower_ == "to" and \
+                before.dep_ == "quantmod" and before.head.i >= figure.start:
+            # "growing from $32.2 billion to $40.1 billion", parsed as one amount under
+            # "from": the figure after "to" is the level reached, not the earlier one
+            prep = "to"
 
         def done(noun: Token | None) -> tuple[Token | None, MetricFrame]:
             if own is not None and own.i != root.i and \
