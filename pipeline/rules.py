@@ -200,6 +200,7 @@ class CuesFile(Strict):
     counterparty_prepositions: tuple[str, ...] = ()
     target_prepositions: tuple[str, ...] = ()
     event_prepositions: tuple[str, ...] = ()
+    particle_verbs: tuple[str, ...] = ()
     earlier_headings: tuple[str, ...] = ()
     exceeding_verbs: tuple[str, ...] = ()
     definite: tuple[str, ...] = ()

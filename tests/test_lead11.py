@@ -63,3 +63,23 @@ def test_people_trapped_are_a_part_of_a_count(rules, pipeline_nlp) -> None:
     claims = frames_of(text, rules=rules, nlp=pipeline_nlp)
     assert "trapped" in claim_at(claims, text, "35 workers").qualifiers
     assert "trapped" not in claim_at(claims, text, "Around 450 workers").qualifiers
+
+
+@pytest.mark.parametrize(("text", "figure", "key"), [
+    ("Cloud sales made up 40% of revenue last year.", "40%", "revenue"),
+    ("The striker racked up 40 points in the first half.", "40 points", "point count"),
+])
+def test_up_after_a_verb_it_makes_another_verb_of_is_no_rise(
+        text: str, figure: str, key: str, rules, pipeline_nlp) -> None:
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.metric_key == key and claim.metric != "growth"
+
+
+@pytest.mark.parametrize(("text", "figure", "key"), [
+    ("The index ended up 2,963 points on Wednesday.", "2,963 points", "point count change"),
+    ("Revenue went up 12% to $5 billion.", "12%", "revenue change"),
+])
+def test_up_after_a_verb_of_a_level_is_still_a_rise(text: str, figure: str, key: str, rules,
+                                                    pipeline_nlp) -> None:
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.metric_key == key

@@ -110,6 +110,7 @@ class KeyTables:
     states: dict[str, str]  # a word of a part of a count of people -> the part's name
     life_verbs: frozenset[str]  # "claimed the lives of 28 miners", "lost their lives"
     life_nouns: frozenset[str]  # "lives", "life"
+    particle_verbs: frozenset[str]  # "made up 40%": their "up" is no change
     sizes: dict[str, str]  # a physical dimension -> the key of a thing's size in it
     size_words: dict[str, str]  # "long", "deep" -> "length", "depth"
     size_dimensions: dict[str, str]  # "length", "age" -> the dimension of their figures
@@ -184,6 +185,7 @@ class KeyTables:
                     for w in (name, *state.words)},
             state_keys={name: lowered(state.keys) for name, state in keys.count_states.items()},
             life_verbs=lowered(keys.life_verbs), life_nouns=lowered(keys.life_nouns),
+            particle_verbs=lowered(rules.cues.particle_verbs),
             sizes={k.lower(): v.lower() for k, v in keys.sizes.items()},
             size_words={_spaced(w): name for name, size in keys.size_words.items()
                         for w in size.words},
@@ -423,7 +425,9 @@ class _Finder:
                     if change is None and prep is None:  # "ended up 2,963 points"
                         turn = next((c.lower_ for c in verb.children if c.dep_ in (
                             "prt", "advmod", "acomp") and c.i < token.i and
-                            tables.change(c.lower_)), None)
+                            tables.change(c.lower_) and not (
+                                c.dep_ == "prt" and verb.lower_ in tables.particle_verbs)),
+                            None)  # (not "made up 40% of revenue": a share)
                         if turn is not None:
                             changed_by(turn)
                 obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i != token.i

@@ -19,10 +19,11 @@ from pipeline.rules import MetricRule, Rules
 
 
 def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find: Cues,
-             events: frozenset[str] = frozenset()
+             events: frozenset[str] = frozenset(), particles: frozenset[str] = frozenset()
              ) -> tuple[tuple[int, int, int], str] | None:
     """The cue nearest the figure in the tree, and its metric; never a cue inside a phrase or
-    clause of an ``events`` word off the figure's own words (:func:`_in_event`)."""
+    clause of an ``events`` word off the figure's own words (:func:`_in_event`), nor the
+    particle of a verb of ``particles`` ("made up 40%": no rise)."""
     best: tuple[tuple[int, int, int], str] | None = None
     below: set[int] | None = None
     text = find.lowered(sent)
@@ -34,6 +35,9 @@ def best_cue(sent: SpacySpan, root: Token, cues: Iterable[tuple[str, str]], find
             if below is None:
                 below = {t.i for t in root.subtree} | _in_phrase_after(root)
             if events and _in_event(tokens.root, root, events):
+                continue
+            if particles and len(tokens) == 1 and tokens.root.dep_ == "prt" and \
+                    tokens.root.head.lower_ in particles:
                 continue
             # a cue modifying the figure itself ("$4 billion in annual revenue") comes first
             distance = 0 if all(t.i in below for t in tokens) else span_distance(root, tokens)
@@ -100,6 +104,12 @@ def _events(rules: Rules, find: Cues) -> frozenset[str]:
         w.lower() for w in rules.cues.event_prepositions))
 
 
+def _particle_verbs(rules: Rules, find: Cues) -> frozenset[str]:
+    """The rules' ``particle_verbs`` in lower case, built once per rules."""
+    return find.memo.table(f"particle verbs {id(rules.cues)}", frozenset, lambda: frozenset(
+        w.lower() for w in rules.cues.particle_verbs))
+
+
 class _Fitting(NamedTuple):
     """The metrics a dimension fits, and their strong and weak cues as (metric, cue)."""
 
@@ -146,10 +156,11 @@ def metric_cue(sent: SpacySpan, root: Token, quantity: Quantity, dimension: str,
         if quantity.unit in rule.units:
             return name, True
     events = _events(rules, find)
+    particles = _particle_verbs(rules, find)
     strong = best_cue(sent, root, _present(sent, fitting.strong, fitting.strong_words, find),
-                      find, events)
+                      find, events, particles)
     weak = best_cue(sent, root, _present(sent, fitting.weak, fitting.weak_words, find), find,
-                    events)
+                    events, particles)
     if strong:
         # a cue outside the figure's clause ("Google has $102.88B in cash, ... a huge figure
         # for a fine") names the class, but does not decide it over the figure's own words
