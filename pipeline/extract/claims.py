@@ -54,8 +54,10 @@ from pipeline.extract.keys import (
     DISTANCE,
     PART,
     KeyTables,
+    MetricFrame,
     area_of,
     basis_of,
+    count_state,
     demanded,
     distance_frame,
     filed_object,
@@ -1112,6 +1114,8 @@ def build_claims(
                              decided=decided or bool(parties.get("target")),
                              amount=dimension.startswith("currency") and not (
                                  decided or parties.get("target")))
+        if frame.key is None and count and not frame.change and not frame.base:
+            frame = _state_frame(figure, quantity.unit, tables) or frame
         size = size_frame(figure, dimension, tables) if not count else None
         if size is not None:  # "the 948-foot cargo ship": the ship's length
             frame = size
@@ -1444,3 +1448,19 @@ class _Repeats:
                                        if k != "span"))
         except ValueError:
             return repr(sorted(quantity.model_dump(exclude={"span"}).items()))
+
+
+def _state_frame(figure: SpacySpan, unit: str | None, tables: KeyTables) -> MetricFrame | None:
+    """A bare number of people whose noun is left out, framed by the part of the count its
+    verb names ("Eleven were injured", "58 have been rescued": ``count_states``): the key
+    that part already has ("injury"), else the people with that part ("people rescued"),
+    as "11 people were injured" and "58 people rescued" are keyed."""
+    if unit is None or unit.lower() not in tables.generic and \
+            singular(unit.lower(), tables.plural) not in tables.generic or \
+            not all(t.like_num or not t.is_alpha for t in figure):
+        return None
+    state = count_state(figure, tables)
+    if state is None:
+        return None
+    keys = tables.state_keys.get(state)
+    return MetricFrame(key=min(keys) if keys else f"people {state}")

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -145,6 +146,9 @@ class Lexicon:
     prefix_starts: frozenset[str]  # first characters of the prefix spellings
     index_re: re.Pattern[str] | None = None  # names of stock-market indexes (entities.yaml)
     quoted_in_dollars: frozenset[str] = frozenset()  # codes whose rates are in US dollars
+    # words of a part of a count of people ("killed", "rescued": ``count_states`` in
+    # metrics.yaml): a bare figure whose verb is one counts people ("Eleven were injured")
+    person_states: frozenset[str] = frozenset()
     memo: UnitMemo = field(default_factory=UnitMemo, compare=False, repr=False)
 
     @classmethod
@@ -152,7 +156,10 @@ class Lexicon:
         """Compile a rules folder's tables (:func:`lexicon_of` keeps one per rules)."""
         indexes = tuple(alias for e in rules.entities.entities if e.index
                         for alias in (e.name, *e.aliases))
-        return cls.compile(rules.currencies, rules.precision, indexes)
+        states = frozenset(word.lower() for state in rules.metrics.keys.count_states.values()
+                           for word in state.words if " " not in word)
+        return dataclasses.replace(cls.compile(rules.currencies, rules.precision, indexes),
+                                   person_states=states)
 
     @classmethod
     def compile(cls, currencies: CurrenciesFile, precision: PrecisionFile,

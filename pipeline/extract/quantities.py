@@ -646,6 +646,12 @@ def _inherit_units(found: list[Found], parser: Parser) -> None:
                 or "person"
             f.j += 1
             continue
+        # the subject of a verb of a part of a count of people: "Eleven were injured", "19
+        # are yet to be identified", "58 have been rescued" (the words: ``count_states``)
+        if _subject_of_state(parser, f):
+            f.kind, f.unit = "count", parser.noun_unit("people", allow_singular=False) \
+                or "person"
+            continue
         # a death toll: "The death toll stands at 812"
         if _death_toll(parser, f):
             f.kind, f.unit = "count", parser.noun_unit("deaths", allow_singular=False) \
@@ -675,6 +681,38 @@ _PERSON_STATES = frozenset("""
 injured dead wounded missing hurt killed hospitalized hospitalised displaced evacuated
 stranded homeless unaccounted
 """.split())
+
+
+# words between a bare figure and the state its verb names: auxiliaries, adverbs and the
+# verbs of reporting ("were later rescued", "are yet to be identified", "were believed to be
+# trapped", "have been confirmed dead")
+_STATE_CHAIN = frozenset("""
+were was are is have has had been be being remain remained remains still also later all now
+yet to reportedly confirmed believed feared presumed reported said thought listed as either
+seriously critically badly slightly severely
+""".split())
+_STATE_VERBS = frozenset("were was are is have has had remain remained remains".split())
+_STATE_NOT_AFTER = frozenset("to from of than at by in on with for about per".split())
+
+
+def _subject_of_state(parser: Parser, f: Found) -> bool:
+    """A bare figure that is the subject of a verb (an auxiliary or "remain" first) naming a
+    part of a count of people: "Eleven were injured", "19 are yet to be identified", "nine
+    remain missing". A figure after a preposition ("rose to 58") or with a scale word is no
+    such subject."""
+    states = parser.lex.person_states
+    if not states or f.num.scale_word or not parser.is_word(f.j, *_STATE_VERBS) \
+            or parser.is_word(f.i - 1, *_STATE_NOT_AFTER):
+        return False
+    for k in range(f.j + 1, min(f.j + 7, len(parser.toks))):
+        t = parser.toks[k]
+        if t.kind != "word":
+            return False
+        if t.low in states:
+            return True
+        if t.low not in _STATE_CHAIN:
+            return False
+    return False
 
 
 def _death_toll(parser: Parser, f: Found) -> bool:
