@@ -83,3 +83,16 @@ def test_up_after_a_verb_of_a_level_is_still_a_rise(text: str, figure: str, key:
                                                     pipeline_nlp) -> None:
     claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
     assert claim.metric_key == key
+
+
+@pytest.mark.parametrize(("text", "figure", "key"), [
+    ("Officials in Doran said 19 people are yet to be identified.", "19 people",
+     "people identified"),
+    ("Officials in Doran said 19 are yet to be identified.", "19", "people identified"),
+    ("Some 40 people are still trapped under the rubble in Doran.", "Some 40 people",
+     "people trapped"),
+])
+def test_a_copula_with_a_part_further_on_keys_that_part(text: str, figure: str, key: str,
+                                                        rules, pipeline_nlp) -> None:
+    claim = claim_at(frames_of(text, rules=rules, nlp=pipeline_nlp), text, figure)
+    assert claim.metric_key == key

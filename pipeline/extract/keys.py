@@ -753,7 +753,8 @@ def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) ->
     """What a copula says of the people a figure counts, as the words of their key: an
     adjective ("were dead"), a place or state ("were on board", "were without power", "were
     aboard the Velora" when the synonyms know "people aboard"); the copula itself when it
-    says nothing more ("there were 115 people")."""
+    says nothing more ("there were 115 people"), or the part of a count of people words
+    further on name (:func:`count_state`)."""
     for child in verb.children:
         if child.i in range(figure.start, figure.end) or child.i == figure.root.head.i:
             continue
@@ -766,7 +767,10 @@ def _complement(verb: Token, figure: SpacySpan, noun: str, tables: KeyTables) ->
                 return [child.lower_, obj.lower_]
             if f"{noun} {child.lower_}" in tables.synonyms:  # (the object is a name)
                 return [child.lower_]
-    return [verb.lower_]
+    # a part the words further on name ("are yet to be identified", "are still trapped"),
+    # as the bare number's key names it ("19 are yet to be identified": people identified)
+    state = count_state(figure, tables)
+    return [state] if state is not None else [verb.lower_]
 
 
 ANNUALIZED = "annualized"  # the qualifier of a rate a period's figures are scaled to
